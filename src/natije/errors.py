@@ -1,0 +1,109 @@
+"""One error hierarchy for natije.
+
+Every error carries structured fields so that each edge can render it its own way: the CLI turns
+them into a message and an exit code, the web layer (later) into an HTTP status. Nothing below the
+edges formats errors for a user.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class NatijeError(Exception):
+    """Base of every error natije raises on purpose."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, **fields: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fields = fields
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the error as a JSON-friendly mapping."""
+        return {"error": type(self).__name__, "message": self.message, **self.fields}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found while validating input: where it is and what was expected.
+
+    Examples
+    --------
+    >>> Problem("observations.csv", 3, "value", "abc", "a number").describe()
+    "observations.csv, row 3, column 'value': got 'abc', expected a number"
+    """
+
+    file: str
+    row: int | None
+    column: str | None
+    value: Any
+    expected: str
+    code: str = "invalid"
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def describe(self) -> str:
+        """Render the problem as one readable line."""
+        where = [self.file]
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            where.append(f"column {self.column!r}")
+        return f"{', '.join(where)}: got {self.value!r}, expected {self.expected}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the problem as a JSON-friendly mapping."""
+        return {
+            "file": self.file,
+            "row": self.row,
+            "column": self.column,
+            "value": self.value if self.value is None or isinstance(self.value, (int, float, str)) else str(self.value),
+            "expected": self.expected,
+            "code": self.code,
+        }
+
+
+class ValidationError(NatijeError):
+    """Input was rejected; ``problems`` lists every problem found in one pass."""
+
+    exit_code = 2
+
+    def __init__(self, problems: list[Problem] | Problem, message: str | None = None) -> None:
+        items = [problems] if isinstance(problems, Problem) else list(problems)
+        self.problems = items
+        head = message or f"{len(items)} problem(s) found"
+        body = "\n".join(f"  - {p.describe()}" for p in items[:200])
+        more = f"\n  … and {len(items) - 200} more" if len(items) > 200 else ""
+        super().__init__(f"{head}\n{body}{more}", problems=[p.to_dict() for p in items])
+
+
+class NotFound(NatijeError):
+    """A program, indicator, territory or other object does not exist."""
+
+    exit_code = 3
+
+
+class PermissionDenied(NatijeError):
+    """The acting user may not do this."""
+
+    exit_code = 4
+
+
+class ConfigurationError(NatijeError):
+    """Settings or a database URL are unusable."""
+
+    exit_code = 5
+
+
+class EstimationError(NatijeError):
+    """An impact evaluation cannot be computed for this design or data."""
+
+    exit_code = 6
+
+
+class InsufficientData(NatijeError):
+    """Too little data for the computation asked for (e.g. a forecast from one point)."""
+
+    exit_code = 7
