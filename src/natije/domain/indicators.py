@@ -1,0 +1,80 @@
+"""Indicators: what is measured, in which unit, which way is better, and how values add up over time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from natije.domain.names import Names
+from natije.domain.periods import Frequency, Period
+from natije.domain import units
+
+
+class IndicatorLevel(str, Enum):
+    IMPACT = "impact"
+    OUTCOME = "outcome"
+    OUTPUT = "output"
+
+
+class Direction(str, Enum):
+    """Which way is better: up, down, or staying within a tolerance band."""
+
+    INCREASE = "increase"
+    DECREASE = "decrease"
+    MAINTAIN = "maintain"
+
+
+class IndicatorKind(str, Enum):
+    """How period values relate to a target: summed (cumulative), each period alone, or the last value."""
+
+    PERIODIC = "periodic"
+    CUMULATIVE = "cumulative"
+    STOCK = "stock"
+
+
+@dataclass(frozen=True, slots=True)
+class Ratio:
+    """A ratio indicator defined as numerator / denominator (codes of two count indicators) × ``scale``."""
+
+    numerator: str
+    denominator: str
+    scale: float = 100.0
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    """A measured quantity of a program, with the span of periods it may hold values for.
+
+    ``span_from`` may lie before the program's start: baselines and impact evaluations need pre-program
+    history.
+    """
+
+    code: str
+    names: Names
+    unit: str
+    direction: Direction
+    kind: IndicatorKind = IndicatorKind.STOCK
+    level: IndicatorLevel = IndicatorLevel.OUTCOME
+    frequency: Frequency = Frequency.ANNUAL
+    span_from: Period | None = None
+    span_to: Period | None = None
+    goal: str | None = None
+    agency: str | None = None
+    source: str | None = None
+    ratio: Ratio | None = None
+    tolerance: float | None = None
+    definition: Names | None = None
+
+    def __post_init__(self) -> None:
+        if units.resolve(self.unit) is None:
+            raise ValueError(
+                f"indicator {self.code}: unknown unit {self.unit!r}; expected one of {', '.join(units.known_units())}"
+            )
+
+    def covers(self, period: Period) -> bool:
+        """Whether ``period`` lies inside the indicator's declared span."""
+        if self.span_from is not None and period.end_month <= self.span_from.start_month:
+            return False
+        if self.span_to is not None and period.start_month >= self.span_to.end_month:
+            return False
+        return True
