@@ -7,4 +7,6 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__"]
+from natije.evaluation.api import evaluate  # noqa: E402
+
+__all__ = ["__version__", "evaluate"]

@@ -78,17 +78,17 @@ class Panel:
             )
         return int(starts[0])
 
-    def block(self) -> tuple[np.ndarray, np.ndarray, int]:
-        """Return ``(Y, treated_mask, T0)`` with control rows first, as block-design estimators expect.
+    def block(self) -> tuple[np.ndarray, np.ndarray, int, np.ndarray]:
+        """Return ``(Y, treated_mask, T0, units)`` reordered with control rows first (synthdid layout).
 
         Examples
         --------
-        >>> Y, tr, T0 = panel.block()      # doctest: +SKIP
-        >>> Y[~tr, :T0]                     # controls, pre-period  # doctest: +SKIP
+        >>> Y, tr, T0, units = panel.block()   # doctest: +SKIP
+        >>> Y[~tr, :T0]                         # controls, pre-period  # doctest: +SKIP
         """
         T0 = self.T0
         order = np.argsort(self.treated, kind="stable")
-        return self.Y[order], self.treated[order], T0
+        return self.Y[order], self.treated[order], T0, self.units[order]
 
 
 def _py(value: Any) -> Any:

@@ -1,0 +1,57 @@
+"""``natije.evaluate``: freeze the request, build the panel, run the registered estimator."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from natije.evaluation.design import EvaluationDesign
+from natije.evaluation.executors import Executor, make_executor
+from natije.evaluation.panel import build_panel
+from natije.evaluation.registry import get_estimator
+from natije.evaluation.result import EvaluationResult
+
+_DESIGN_FIELDS = ("control", "estimation", "covariates", "aggregation", "inference", "alpha", "n_boot", "seed")
+
+
+def evaluate(data: Any, *, unit: str, time: str, outcome: str, method: str, treated: Any = None,
+             start: Any = None, cohort: str | None = None, executor: str | Executor = "serial",
+             **options: Any) -> EvaluationResult:
+    """Estimate the impact of an intervention on a panel.
+
+    Parameters
+    ----------
+    data : polars.DataFrame, pandas.DataFrame or dict of columns
+        Long table, one row per unit and period.
+    unit, time, outcome : str
+        Column names.
+    method : str
+        ``did``, ``event-study``, ``cs``, ``sc``, ``sdid`` or ``its`` (see :func:`known_methods`).
+    treated, start : optional
+        Treated unit id(s) and first treated period (block design).
+    cohort : str, optional
+        Column holding each unit's first treated period (0/missing = never).
+    executor : str or Executor
+        ``serial``, ``processes`` or ``dask://HOST:PORT`` (or an Executor instance).
+    **options
+        ``control``, ``estimation``, ``covariates``, ``aggregation``, ``inference``, ``alpha``,
+        ``n_boot``, ``seed``; anything else goes to the method (e.g. ``lang='kk'``).
+
+    Returns
+    -------
+    EvaluationResult
+
+    Examples
+    --------
+    >>> r = natije.evaluate(mpdta, unit="countyreal", time="year", outcome="lemp",  # doctest: +SKIP
+    ...                     method="cs", cohort="first.treat")
+    >>> round(r.estimate, 4)  # doctest: +SKIP
+    -0.04
+    """
+    common = {k: options.pop(k) for k in _DESIGN_FIELDS if k in options}
+    spec = executor if isinstance(executor, str) else "serial"
+    design = EvaluationDesign(unit=unit, time=time, outcome=outcome, method=method, treated=treated,
+                              start=start, cohort=cohort, executor=spec, options=options, **common)
+    estimator = get_estimator(method)
+    panel = build_panel(data, design)
+    ex = make_executor(executor)
+    return estimator.fit(panel, design, ex)
