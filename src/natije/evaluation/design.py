@@ -6,9 +6,10 @@ then trust it. Method-specific knobs that are not common to all methods go in ``
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 from natije.errors import Problem, ValidationError
 

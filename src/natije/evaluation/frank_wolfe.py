@@ -53,44 +53,52 @@ def frank_wolfe(
     array (B, n)
         The weights, one row per problem.
     """
-    nb, m, _ = A.shape
+    nb, m, n = A.shape
     zeta2 = np.broadcast_to(np.asarray(zeta, dtype=float) ** 2, (nb,)).copy()
-    out = np.array(x0, dtype=float, copy=True)
-    idx = np.arange(nb)
-    a, bb, x = A, b, out.copy()
-    at = np.ascontiguousarray(a.transpose(0, 2, 1))
-    ax = np.einsum("kmn,kn->km", a, x)
     eta = m * zeta2
+    out = np.array(x0, dtype=float, copy=True)
+    # Gram form. With H = A'A + eta I and c = A'b, the half-gradient is h = H x - c, the objective
+    # times m is x'h - x'c + b'b, and the curvature along e_i - x is H_ii - 2 (Hx)_i + x'Hx. A step
+    # therefore needs only O(n) work per problem: h moves to (1 - s) h + s (H_i - c).
+    H = np.matmul(A.transpose(0, 2, 1), A)
+    H[:, np.arange(n), np.arange(n)] += eta[:, None]
+    c = np.einsum("kmn,km->kn", A, b)
+    bb = np.einsum("km,km->k", b, b)
+    K = H - c[:, None, :]
+    D = np.einsum("knn->kn", H) - 2.0 * c
+    x = out.copy()
+    h = np.einsum("kij,kj->ki", H, x) - c
+    idx = np.arange(nb)
     prev = np.full(nb, np.inf)
     threshold = min_decrease**2
+    p = np.vecdot(x, h)
+    q = np.vecdot(x, c)
     t = 0
-    while t < max_iter and idx.size:
-        t += 1
-        k = idx.size
-        rows = np.arange(k)
-        r = ax - bb
-        grad = np.matmul(at, r[:, :, None])[:, :, 0] + eta[:, None] * x
-        i = grad.argmin(axis=1)
-        xi = x[rows, i]
-        dx = -x
-        dx[rows, i] = 1.0 - xi
-        derr = at[rows, i, :] - ax
-        num = -np.einsum("km,km->k", r, derr)
-        den = np.einsum("km,km->k", derr, derr) + eta * np.einsum("kn,kn->k", dx, dx)
-        at_vertex = den == 0.0
-        step = np.clip(num / np.where(at_vertex, 1.0, den), 0.0, 1.0)
-        step[at_vertex] = 0.0
-        x = x + step[:, None] * dx
-        ax = ax + step[:, None] * derr
-        err = ax - bb
-        val = zeta2 * np.einsum("kn,kn->k", x, x) + np.einsum("km,km->k", err, err) / m
-        stop = ~(prev - val > threshold) if t >= 2 else np.zeros(k, dtype=bool)
-        prev = val
-        if stop.any():
-            out[idx[stop]] = x[stop]
-            keep = ~stop
-            idx, a, at, bb, x, ax = idx[keep], a[keep], at[keep], bb[keep], x[keep], ax[keep]
-            eta, zeta2, prev = eta[keep], zeta2[keep], prev[keep]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        while t < max_iter and idx.size:
+            t += 1
+            k = idx.size
+            i = h.argmin(axis=1)
+            flat = np.arange(0, k * n, n) + i
+            hi = h.ravel()[flat]
+            # at a vertex slope and curvature are both 0: fmax turns the NaN step into 0, as R does
+            step = np.fmin(np.fmax((p - hi) / (D.ravel()[flat] - 2.0 * hi + p + q), 0.0), 1.0)
+            keep_frac = (1.0 - step)[:, None]
+            x *= keep_frac
+            x.ravel()[flat] += step
+            h *= keep_frac
+            h += step[:, None] * K.reshape(k * n, n)[flat]
+            p = np.vecdot(x, h)
+            q = np.vecdot(x, c)
+            val = (p - q + bb) / m
+            if t >= 2:
+                stop = ~(prev - val > threshold)
+                if stop.any():
+                    out[idx[stop]] = x[stop]
+                    keep = ~stop
+                    idx, K, D, c, bb, x, h = idx[keep], K[keep], D[keep], c[keep], bb[keep], x[keep], h[keep]
+                    p, q, val = p[keep], q[keep], val[keep]
+            prev = val
     out[idx] = x
     return out
 

@@ -6,8 +6,9 @@ integer per unit: the index (into ``times``) of the first treated period, or :da
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 import polars as pl

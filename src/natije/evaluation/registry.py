@@ -7,7 +7,8 @@ lookup, so ``@register`` runs before anyone asks for a name.
 from __future__ import annotations
 
 import importlib
-from typing import Callable, Protocol, TypeVar, runtime_checkable
+from collections.abc import Callable
+from typing import Protocol, TypeVar, runtime_checkable
 
 from natije.errors import EstimationError
 from natije.evaluation.design import EvaluationDesign

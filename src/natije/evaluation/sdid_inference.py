@@ -1,0 +1,149 @@
+"""Standard errors for synthetic DiD, SC and DiD fits, as R ``synthdid``'s ``vcov`` computes them.
+
+* ``placebo`` — controls are permuted; the last ``N1`` play the treated units; weights are
+  re-estimated from the original weights (R ``placebo_se``).
+* ``bootstrap`` — units are resampled with replacement, draws without a control or without a
+  treated unit are redrawn; weights re-estimated (R ``bootstrap_se``).
+* ``jackknife`` — leave one unit out with the weights held fixed (R ``jackknife_se``).
+
+Replicates run in chunks of fixed size through ``mapper`` (anything called like builtin
+``map``: a process pool's ``map``, a Dask client wrapper…). Chunk ``k`` draws from
+``SeedSequence(seed).spawn(n_chunks)[k]`` and solves all its problems as one batch, so the
+same seed and chunk size give identical numbers on every executor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+import numpy as np
+
+from natije.errors import EstimationError
+from natije.evaluation.frank_wolfe import Array
+from natije.evaluation.sdid import SdidFit, fit_weights, weighted_estimate
+
+Mapper = Callable[[Callable[[Any], Any], Iterable[Any]], Iterator[Any]]
+CHUNK_SIZE = 50
+METHODS = ("placebo", "bootstrap", "jackknife")
+
+
+@dataclass(frozen=True)
+class SdidInference:
+    """A standard error with the replicate estimates it came from."""
+
+    method: str
+    se: float
+    replicates: Array
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the standard error and a summary of the replicates."""
+        r = self.replicates[np.isfinite(self.replicates)]
+        return {
+            "method": self.method,
+            "se": self.se,
+            "replications": int(r.size),
+            "replicate_quantiles": dict(zip(("p05", "p50", "p95"), np.quantile(r, [0.05, 0.5, 0.95]).tolist()))
+            if r.size
+            else {},
+        }
+
+
+def sum_normalize(w: Array) -> Array:
+    """Rows of ``w`` scaled to sum to one; rows summing to zero become uniform (R ``sum_normalize``)."""
+    s = w.sum(axis=-1, keepdims=True)
+    return np.where(s != 0, w / np.where(s != 0, s, 1.0), 1.0 / w.shape[-1])
+
+
+def _refit(fit: SdidFit, Yb: Array, n0: int, omega0: Array) -> Array:
+    lam0 = np.broadcast_to(fit.lambda_, (Yb.shape[0], fit.T0))
+    omega, lam = fit_weights(Yb, n0, fit.T0, fit.options, sum_normalize(omega0), lam0)
+    return weighted_estimate(Yb, n0, fit.T0, omega, lam)
+
+
+def placebo_chunk(fit: SdidFit, job: tuple[int, np.random.SeedSequence]) -> Array:
+    """Placebo estimates for one chunk: ``job`` is (number of replicates, seed)."""
+    n, seed = job
+    rng = np.random.default_rng(seed)
+    n1 = fit.Y.shape[0] - fit.N0
+    n0 = fit.N0 - n1
+    perms = np.stack([rng.permutation(fit.N0) for _ in range(n)])
+    return _refit(fit, fit.Y[perms], n0, fit.omega[perms[:, :n0]])
+
+
+def bootstrap_chunk(fit: SdidFit, job: tuple[int, np.random.SeedSequence]) -> Array:
+    """Bootstrap estimates for one chunk, redrawing samples that lack either group."""
+    n, seed = job
+    rng = np.random.default_rng(seed)
+    N = fit.Y.shape[0]
+    draws: list[Array] = []
+    while len(draws) < n:
+        ind = np.sort(rng.integers(0, N, N))
+        k = int((ind < fit.N0).sum())
+        if 0 < k < N:
+            draws.append(ind)
+    inds = np.stack(draws)
+    n0s = (inds < fit.N0).sum(axis=1)
+    out = np.empty(n)
+    for k in np.unique(n0s):
+        sel = np.flatnonzero(n0s == k)
+        out[sel] = _refit(fit, fit.Y[inds[sel]], int(k), fit.omega[inds[sel, :k]])
+    return out
+
+
+def _chunks(replications: int, seed: int | None, chunk_size: int) -> list[tuple[int, np.random.SeedSequence]]:
+    sizes = [chunk_size] * (replications // chunk_size)
+    if replications % chunk_size:
+        sizes.append(replications % chunk_size)
+    seeds = np.random.SeedSequence(seed).spawn(len(sizes))
+    return list(zip(sizes, seeds))
+
+
+def jackknife_se(fit: SdidFit) -> SdidInference:
+    """Leave-one-unit-out standard error with fixed weights (NaN when it is undefined, as in R)."""
+    N = fit.Y.shape[0]
+    if fit.N0 == N - 1 or np.count_nonzero(fit.omega) == 1:
+        return SdidInference("jackknife", float("nan"), np.full(0, np.nan))
+    u = np.empty(N)
+    for i in range(N):
+        keep = np.delete(np.arange(N), i)
+        n0 = fit.N0 - (i < fit.N0)
+        omega = sum_normalize(np.delete(fit.omega, i) if i < fit.N0 else fit.omega)
+        u[i] = weighted_estimate(fit.Y[keep][None], n0, fit.T0, omega[None], fit.lambda_[None])[0]
+    return SdidInference("jackknife", float(np.sqrt((N - 1) ** 2 / N * u.var(ddof=1))), u)
+
+
+def standard_error(
+    fit: SdidFit,
+    method: str = "placebo",
+    *,
+    replications: int = 200,
+    seed: int | None = 0,
+    mapper: Mapper = map,
+    chunk_size: int = CHUNK_SIZE,
+) -> SdidInference:
+    """Standard error of a fit by placebo, bootstrap or jackknife (R ``vcov.synthdid_estimate``).
+
+    Examples
+    --------
+    >>> inf = standard_error(fit, "placebo", replications=200, seed=1)  # doctest: +SKIP
+    """
+    if method == "jackknife":
+        return jackknife_se(fit)
+    if method not in METHODS:
+        raise EstimationError(f"unknown standard-error method {method!r}", expected=list(METHODS))
+    if replications < 2:
+        raise EstimationError("need at least two replications", replications=replications)
+    n1 = fit.Y.shape[0] - fit.N0
+    if method == "placebo" and fit.N0 <= n1:
+        raise EstimationError("placebo standard errors need more control units than treated units")
+    if method == "bootstrap" and n1 == 1:
+        # R returns NA here: every valid draw holds the single treated unit at most a few times.
+        return SdidInference("bootstrap", float("nan"), np.full(0, np.nan))
+    worker = placebo_chunk if method == "placebo" else bootstrap_chunk
+    parts = list(mapper(partial(worker, fit), _chunks(replications, seed, chunk_size)))
+    reps = np.concatenate(parts)
+    se = float(np.sqrt((replications - 1) / replications) * reps.std(ddof=1))
+    return SdidInference(method, se, reps)
