@@ -6,27 +6,26 @@
   treated unit are redrawn; weights re-estimated (R ``bootstrap_se``).
 * ``jackknife`` — leave one unit out with the weights held fixed (R ``jackknife_se``).
 
-Replicates run in chunks of fixed size through ``mapper`` (anything called like builtin
-``map``: a process pool's ``map``, a Dask client wrapper…). Chunk ``k`` draws from
-``SeedSequence(seed).spawn(n_chunks)[k]`` and solves all its problems as one batch, so the
-same seed and chunk size give identical numbers on every executor.
+Replicates run in the fixed chunks of :func:`natije.evaluation.executors.seeded_chunks` through
+``mapper`` (anything called like builtin ``map``, e.g. ``executor.map``). Each chunk draws from its
+own ``SeedSequence`` child and solves all its problems as one batch, so the same seed gives
+identical numbers on every executor.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 import numpy as np
 
 from natije.errors import EstimationError
+from natije.evaluation.executors import seeded_chunks
 from natije.evaluation.frank_wolfe import Array
 from natije.evaluation.sdid import SdidFit, fit_weights, weighted_estimate
 
 Mapper = Callable[[Callable[[Any], Any], Iterable[Any]], Iterator[Any]]
-CHUNK_SIZE = 50
 METHODS = ("placebo", "bootstrap", "jackknife")
 
 
@@ -63,9 +62,9 @@ def _refit(fit: SdidFit, Yb: Array, n0: int, omega0: Array) -> Array:
     return weighted_estimate(Yb, n0, fit.T0, omega, lam)
 
 
-def placebo_chunk(fit: SdidFit, job: tuple[int, np.random.SeedSequence]) -> Array:
-    """Placebo estimates for one chunk: ``job`` is (number of replicates, seed)."""
-    n, seed = job
+def placebo_chunk(job: tuple[SdidFit, np.random.SeedSequence, int]) -> Array:
+    """Placebo estimates for one chunk: ``job`` is (fit, seed sequence, number of replicates)."""
+    fit, seed, n = job
     rng = np.random.default_rng(seed)
     n1 = fit.Y.shape[0] - fit.N0
     n0 = fit.N0 - n1
@@ -73,9 +72,9 @@ def placebo_chunk(fit: SdidFit, job: tuple[int, np.random.SeedSequence]) -> Arra
     return _refit(fit, fit.Y[perms], n0, fit.omega[perms[:, :n0]])
 
 
-def bootstrap_chunk(fit: SdidFit, job: tuple[int, np.random.SeedSequence]) -> Array:
+def bootstrap_chunk(job: tuple[SdidFit, np.random.SeedSequence, int]) -> Array:
     """Bootstrap estimates for one chunk, redrawing samples that lack either group."""
-    n, seed = job
+    fit, seed, n = job
     rng = np.random.default_rng(seed)
     N = fit.Y.shape[0]
     draws: list[Array] = []
@@ -91,14 +90,6 @@ def bootstrap_chunk(fit: SdidFit, job: tuple[int, np.random.SeedSequence]) -> Ar
         sel = np.flatnonzero(n0s == k)
         out[sel] = _refit(fit, fit.Y[inds[sel]], int(k), fit.omega[inds[sel, :k]])
     return out
-
-
-def _chunks(replications: int, seed: int | None, chunk_size: int) -> list[tuple[int, np.random.SeedSequence]]:
-    sizes = [chunk_size] * (replications // chunk_size)
-    if replications % chunk_size:
-        sizes.append(replications % chunk_size)
-    seeds = np.random.SeedSequence(seed).spawn(len(sizes))
-    return list(zip(sizes, seeds))
 
 
 def jackknife_se(fit: SdidFit) -> SdidInference:
@@ -120,9 +111,8 @@ def standard_error(
     method: str = "placebo",
     *,
     replications: int = 200,
-    seed: int | None = 0,
+    seed: int = 0,
     mapper: Mapper = map,
-    chunk_size: int = CHUNK_SIZE,
 ) -> SdidInference:
     """Standard error of a fit by placebo, bootstrap or jackknife (R ``vcov.synthdid_estimate``).
 
@@ -143,7 +133,8 @@ def standard_error(
         # R returns NA here: every valid draw holds the single treated unit at most a few times.
         return SdidInference("bootstrap", float("nan"), np.full(0, np.nan))
     worker = placebo_chunk if method == "placebo" else bootstrap_chunk
-    parts = list(mapper(partial(worker, fit), _chunks(replications, seed, chunk_size)))
+    tasks = [(fit, ss, size) for ss, size in seeded_chunks(seed, replications)]
+    parts = list(mapper(worker, tasks))
     reps = np.concatenate(parts)
     se = float(np.sqrt((replications - 1) / replications) * reps.std(ddof=1))
     return SdidInference(method, se, reps)
