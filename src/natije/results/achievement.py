@@ -1,0 +1,154 @@
+"""Direction-aware achievement of targets per indicator × territory × period.
+
+Rules (docs/results-rules.md):
+
+* **Which promise.** ``basis="current"``: the version of each target and baseline in force on ``as_of`` (latest
+  ``decided_on``, then highest version); ``basis="first"``: the first version ever decided ("as first promised").
+* **Territory.** A commitment without territory is national; it also applies to every territory observed for a
+  non-additive indicator (shares, rates, indices) that has no commitment of its own.
+* **Kind.** ``periodic``: the value of the target period itself; ``cumulative``: the running sum of period
+  values up to the target period; ``stock``: the last value at or before the target period.
+* **Achievement.** ``gap_closed = (actual − baseline) / (target − baseline)`` (the same formula mirrors itself for
+  ``decrease``); ``ratio = actual / target`` for increase, ``target / actual`` for decrease; ``maintain``:
+  1 inside the tolerance band, shrinking with the distance outside it. ``achievement`` is ``gap_closed`` when a
+  baseline is known and differs from the target, else ``ratio``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+from natije.domain import units
+from natije.results.frames import ProgramFrames
+from natije.results.thresholds import DEFAULT, Thresholds
+
+KEY = ["indicator", "territory"]
+ADDITIVE = {"count", "money_KZT", "money_USD"}
+
+
+def is_additive(unit: str | None) -> bool:
+    """Whether values in ``unit`` add up across territories and periods (counts and money)."""
+    u = units.resolve(unit or "")
+    return u is not None and u.dimension in ADDITIVE
+
+
+def indicator_rules(indicators: pl.DataFrame) -> pl.DataFrame:
+    """Per indicator: direction, kind, frequency months, tolerance, additivity and ratio parts."""
+    return indicators.select(
+        pl.col("code").alias("indicator"),
+        pl.col("direction").fill_null("increase"),
+        pl.col("kind").fill_null("stock"),
+        pl.col("frequency").replace_strict({"A": 12, "Q": 3, "M": 1}, default=12, return_dtype=pl.Int32)
+        .alias("freq_months"),
+        "tolerance", "unit", "ratio_numerator", "ratio_denominator", "ratio_scale",
+        pl.col("unit").map_elements(is_additive, return_dtype=pl.Boolean).fill_null(False).alias("additive"),
+    ).unique("indicator", keep="last")
+
+
+def commitments_in_force(
+    commitments: pl.DataFrame, as_of: date | None = None, basis: str = "current"
+) -> pl.DataFrame:
+    """One version per (indicator, territory, kind, period): in force on ``as_of``, or first promised."""
+    c = commitments if as_of is None else commitments.filter(pl.col("decided_on") <= as_of)
+    c = c.sort("decided_on", "version", nulls_last=False)
+    pick = pl.all().last() if basis == "current" else pl.all().first()
+    if basis not in ("current", "first"):
+        raise ValueError(f"basis {basis!r}: expected 'current' or 'first'")
+    return c.group_by("indicator", "territory", "kind", "period", maintain_order=True).agg(pick)
+
+
+def expand_territories(
+    in_force: pl.DataFrame, rules: pl.DataFrame, observed: pl.DataFrame, national: list[str]
+) -> pl.DataFrame:
+    """Give national (territory-less) commitments their territories; explicit ones win on conflict."""
+    explicit = in_force.filter(pl.col("territory").is_not_null())
+    nat = in_force.filter(pl.col("territory").is_null()).drop("territory")
+    parts = [explicit, nat.join(pl.DataFrame({"territory": national}, schema={"territory": pl.String}),
+                                how="cross").select(explicit.columns)]
+    shared = nat.join(rules.filter(~pl.col("additive")).select("indicator"), on="indicator")
+    parts.append(shared.join(observed, on="indicator").select(explicit.columns))
+    return pl.concat(parts).unique(["indicator", "territory", "kind", "period"], keep="first", maintain_order=True)
+
+
+def measures(observations: pl.DataFrame, rules: pl.DataFrame) -> pl.DataFrame:
+    """Observations with ``measure``: the running sum for cumulative indicators, the value otherwise."""
+    o = observations.join(rules.select("indicator", "kind"), on="indicator", how="left")
+    o = o.sort("indicator", "territory", "period_end")
+    running = pl.col("value").cum_sum().over(KEY)
+    return o.with_columns(
+        pl.when(pl.col("kind") == "cumulative").then(running).otherwise(pl.col("value")).alias("measure")
+    ).drop("kind")
+
+
+def score(frame: pl.DataFrame, thresholds: Thresholds = DEFAULT) -> pl.DataFrame:
+    """Add ``met``, ``gap_closed``, ``ratio`` and ``achievement`` from actual, baseline, target, direction."""
+    a, b, t, d = pl.col("actual"), pl.col("baseline"), pl.col("target"), pl.col("direction")
+    tol = pl.coalesce(pl.col("tolerance"), t.abs() * thresholds.maintain_tolerance)
+    outside = ((a - t).abs() - tol).clip(lower_bound=0)
+    maintain = (1 - outside / pl.max_horizontal(t.abs(), tol, pl.lit(1e-12))).clip(lower_bound=0)
+    return frame.with_columns(
+        pl.when(d == "decrease").then(a <= t).when(d == "maintain").then((a - t).abs() <= tol)
+        .otherwise(a >= t).alias("met"),
+        pl.when(d == "maintain").then(maintain).when(t != b).then((a - b) / (t - b)).alias("gap_closed"),
+        pl.when(d == "maintain").then(maintain).when((d == "decrease") & (a != 0)).then(t / a)
+        .when((d != "decrease") & (t != 0)).then(a / t).alias("ratio"),
+    ).with_columns(pl.coalesce("gap_closed", "ratio").alias("achievement"))
+
+
+def target_rows(frames: ProgramFrames, as_of: date | None, basis: str, national: list[str]) -> pl.DataFrame:
+    """Targets in force with their baseline: one row per indicator × territory × target period."""
+    rules = indicator_rules(frames.indicators)
+    observed = frames.observations.select(KEY).unique()
+    c = expand_territories(commitments_in_force(frames.commitments, as_of, basis), rules, observed, national)
+    targets = c.filter(pl.col("kind") == "target").select(
+        *KEY, "period", "period_start", "period_end", pl.col("value").alias("target"),
+        pl.col("version").alias("target_version"), pl.col("decided_on").alias("target_decided_on"),
+        pl.col("document").alias("target_document"),
+    ).sort("period_start")
+    baselines = c.filter(pl.col("kind") == "baseline").select(
+        *KEY, pl.col("period").alias("baseline_period"), pl.col("period_start").alias("_bs"),
+        pl.col("value").alias("baseline"),
+    ).sort("_bs")
+    # the latest baseline before the target period; a baseline at or after it is not a baseline for it
+    out = targets.join_asof(baselines, left_on="period_start", right_on="_bs", by=KEY,
+                            strategy="backward", allow_exact_matches=False, check_sortedness=False)
+    out = out.drop("_bs")
+    return out.join(rules, on="indicator", how="left")
+
+
+def attach_actuals(targets: pl.DataFrame, meas: pl.DataFrame) -> pl.DataFrame:
+    """The actual for each target: last measure at or before the target period (exact period if periodic)."""
+    m = meas.select(*KEY, pl.col("period").alias("actual_period"), pl.col("period_end").alias("_ae"),
+                    pl.col("measure").alias("actual"), "illustrative").sort("_ae")
+    out = targets.sort("period_end").join_asof(
+        m, left_on="period_end", right_on="_ae", by=KEY, strategy="backward", check_sortedness=False
+    )
+    wrong = (pl.col("kind") == "periodic") & (pl.col("actual_period") != pl.col("period"))
+    return out.with_columns(
+        pl.when(wrong).then(None).otherwise(pl.col("actual")).alias("actual")
+    ).drop("_ae")
+
+
+def achievement_path(frames: ProgramFrames, basis: str = "current", thresholds: Thresholds = DEFAULT,
+                     national: list[str] | None = None) -> pl.DataFrame:
+    """Every observed indicator × territory × period scored against the next target in force.
+
+    Each observation meets the first target whose period ends at or after it (the last target if none).
+    """
+    as_of = frames.as_of
+    t = target_rows(frames, as_of, basis, national or []).sort("period_end")
+    m = measures(frames.observations, indicator_rules(frames.indicators)).sort("period_end")
+    cols = [*KEY, "target", "baseline", "direction", "tolerance", pl.col("period").alias("target_period"),
+            pl.col("period_end").alias("_te")]
+    nxt = m.join_asof(t.select(cols), left_on="period_end", right_on="_te", by=KEY, strategy="forward",
+                      check_sortedness=False)
+    last = nxt.filter(pl.col("target").is_null()).drop("target", "baseline", "direction", "tolerance",
+                                                      "target_period", "_te")
+    last = last.join_asof(t.select(cols), left_on="period_end", right_on="_te", by=KEY, strategy="backward",
+                          check_sortedness=False)
+    both = pl.concat([nxt.filter(pl.col("target").is_not_null()), last.select(nxt.columns)])
+    out = score(both.rename({"measure": "actual"}), thresholds)
+    return out.select(*KEY, "period", "actual", "target_period", "target", "baseline", "direction", "met",
+                      "gap_closed", "ratio", "achievement").sort(*KEY, "period")

@@ -1,0 +1,115 @@
+"""The results table: every target of a program, scored, forecast and given a status, as of a date.
+
+>>> from natije.results.frames import ProgramFrames
+>>> results_table(ProgramFrames.build(program="P"), as_of="2025-01-01").height
+0
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import polars as pl
+
+from natije.results.achievement import KEY, attach_actuals, indicator_rules, measures, score, target_rows
+from natije.results.aggregation import add_rollups
+from natije.results.asof import as_date, filter_as_of
+from natije.results.forecast import fit_trends, forecast
+from natije.results.frames import ProgramFrames
+from natije.results.status import assign_status
+from natije.results.thresholds import DEFAULT, Thresholds
+
+COLUMNS = [
+    "indicator", "territory", "period", "baseline", "baseline_period", "target", "target_version",
+    "target_decided_on", "target_document", "actual", "actual_period", "direction", "kind", "unit", "met",
+    "gap_closed", "ratio", "achievement", "pace", "forecast_value", "forecast_low", "forecast_high", "p_meet",
+    "forecast_reason", "status", "illustrative",
+]
+
+
+@dataclass(frozen=True)
+class ResultsRequest:
+    """What to compute: which commitments (``basis``), judged on which day, for which territory."""
+
+    as_of: date | None = None
+    territory: str | None = None
+    basis: str = "current"
+    thresholds: Thresholds = DEFAULT
+
+    def __post_init__(self) -> None:
+        if self.basis not in ("current", "first"):
+            raise ValueError(f"basis {self.basis!r}: expected 'current' or 'first'")
+
+
+def national_codes(territories: pl.DataFrame) -> list[str]:
+    """Codes of country-level territories (the demo's ``000000000`` when none is declared)."""
+    codes = territories.filter(pl.col("level") == "country")["code"].to_list()
+    return codes or ["000000000"]
+
+
+def results_table(
+    frames: ProgramFrames,
+    as_of: date | datetime | str | None = None,
+    territory: str | None = None,
+    basis: str = "current",
+    thresholds: Thresholds = DEFAULT,
+) -> pl.DataFrame:
+    """Every target in force × territory: baseline, target, actual, achievement, forecast and status.
+
+    Parameters
+    ----------
+    frames : ProgramFrames
+        The program's frames; filtered again to ``as_of`` so nothing recorded later is used.
+    as_of : date, optional
+        Answer with what was known on this day; also the day statuses are judged on (default: today).
+    territory : str, optional
+        Keep only this territory (rolled up from its members when it reports nothing itself).
+    basis : {"current", "first"}
+        Targets and baselines in force on ``as_of``, or as first promised.
+
+    Returns
+    -------
+    polars.DataFrame
+        Columns :data:`COLUMNS`, one row per indicator × territory × target period.
+    """
+    req = ResultsRequest(as_of_date := as_date(as_of), territory, basis, thresholds)
+    f = filter_as_of(frames, req.as_of)
+    today = req.as_of or date.today()
+    obs = add_rollups(f.observations, f.indicators, f.weights, f.territories)
+    if "illustrative" not in obs.columns:
+        obs = obs.with_columns(pl.lit(False).alias("illustrative"))
+    obs = obs.with_columns(pl.col("illustrative").fill_null(False))
+    if territory is not None:
+        obs = obs.filter(pl.col("territory") == territory)
+    rules = indicator_rules(f.indicators)
+    meas = measures(obs, rules)
+    targets = target_rows(f.replace(observations=obs), as_of_date, basis, national_codes(f.territories))
+    if territory is not None:
+        targets = targets.filter(pl.col("territory") == territory)
+    scored = score(attach_actuals(targets, meas), thresholds)
+    fc = forecast(scored, fit_trends(meas, thresholds), thresholds)
+    out = assign_status(fc, today, thresholds).with_columns(pl.col("illustrative").fill_null(False))
+    return out.select(COLUMNS).sort(*KEY, "period")
+
+
+def rows_for_json(table: pl.DataFrame, flags: pl.DataFrame | None = None) -> list[dict]:
+    """The table as the list of objects ``natije results --format json`` prints (forecast nested, flags listed)."""
+    per = {}
+    if flags is not None and flags.height:
+        for ind, names in flags.group_by("indicator").agg(pl.col("flag").unique().sort()).iter_rows():
+            per[ind] = names
+    out = []
+    for row in table.iter_rows(named=True):
+        item = {k: _plain(row[k]) for k in COLUMNS if not k.startswith("forecast") and k != "p_meet"}
+        item["forecast"] = {
+            "period": row["period"], "value": row["forecast_value"], "low": row["forecast_low"],
+            "high": row["forecast_high"], "p_meet": row["p_meet"], "reason": row["forecast_reason"],
+        }
+        item["flags"] = per.get(row["indicator"], [])
+        out.append(item)
+    return out
+
+
+def _plain(value: object) -> object:
+    return value.isoformat() if isinstance(value, (date, datetime)) else value

@@ -1,0 +1,67 @@
+"""Status of each target: achieved, on_track, at_risk, off_track, missed or no_data.
+
+Rules, in order (thresholds in :class:`natije.results.thresholds.Thresholds`):
+
+1. ``achieved`` — the actual (by the indicator's kind) reaches the target, also before the target period.
+2. ``missed`` — the target period has ended, the target is not reached, and either a value for the target
+   period is known or ``reporting_lag_months`` have passed since the period ended.
+3. With a forecast: ``p_meet ≥ p_on_track`` → ``on_track``; ``≥ p_at_risk`` → ``at_risk``; else ``off_track``.
+4. Without a forecast (too few points) but with a baseline and an actual: pace = share of the gap closed ÷ share
+   of the time elapsed from the baseline period to the target period; cut at ``pace_on_track`` / ``pace_at_risk``.
+5. Otherwise ``no_data``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+from natije.results.asof import month_index
+from natije.results.thresholds import DEFAULT, STATUSES, Thresholds
+
+
+def assign_status(frame: pl.DataFrame, today: date, thresholds: Thresholds = DEFAULT) -> pl.DataFrame:
+    """Add ``status`` (and ``pace``) to a scored, forecast target frame, judged on ``today``."""
+    now = month_index(today)
+    th = thresholds
+    ended = pl.col("period_end") <= now
+    reported = pl.col("actual_period") == pl.col("period")
+    overdue = pl.col("period_end") + th.reporting_lag_months <= now
+    b_mid = _mid_of_period(pl.col("baseline_period"))
+    elapsed = (pl.lit(now + 0.5) - b_mid) / ((pl.col("period_start") + pl.col("period_end")) / 2 - b_mid)
+    pace = pl.col("gap_closed") / elapsed.clip(lower_bound=1e-9)
+    p = pl.col("p_meet")
+    status = (
+        pl.when(pl.col("met").fill_null(False)).then(pl.lit("achieved"))
+        .when(ended & pl.col("actual").is_not_null() & (reported | overdue)).then(pl.lit("missed"))
+        .when(ended & overdue & pl.col("actual").is_null()).then(pl.lit("missed"))
+        .when(p >= th.p_on_track).then(pl.lit("on_track"))
+        .when(p >= th.p_at_risk).then(pl.lit("at_risk"))
+        .when(p.is_not_null()).then(pl.lit("off_track"))
+        .when(pl.col("pace") >= th.pace_on_track).then(pl.lit("on_track"))
+        .when(pl.col("pace") >= th.pace_at_risk).then(pl.lit("at_risk"))
+        .when(pl.col("pace").is_not_null()).then(pl.lit("off_track"))
+        .otherwise(pl.lit("no_data"))
+    )
+    return frame.with_columns(pace.alias("pace")).with_columns(
+        status.cast(pl.Enum(list(STATUSES))).alias("status")
+    )
+
+
+def _mid_of_period(text: pl.Expr) -> pl.Expr:
+    """Midpoint (months since year 0) of an SDMX period given as text: ``2020``, ``2020-Q2``, ``2020-05``."""
+    year = text.str.slice(0, 4).cast(pl.Int32, strict=False) * 12
+    q = text.str.extract(r"-Q([1-4])$").cast(pl.Int32, strict=False)
+    m = text.str.extract(r"-(\d\d)$").cast(pl.Int32, strict=False)
+    return (
+        pl.when(q.is_not_null()).then(year + (q - 1) * 3 + 1.5)
+        .when(m.is_not_null()).then(year + m - 1 + 0.5)
+        .otherwise(year + 6.0)
+    )
+
+
+def count_by_status(frame: pl.DataFrame) -> dict[str, int]:
+    """How many rows fall in each status (every status present, zeros included)."""
+    counts = dict(frame.group_by("status").len().iter_rows()) if frame.height else {}
+    return {s: int(counts.get(s, 0)) for s in STATUSES}
