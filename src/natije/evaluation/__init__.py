@@ -10,7 +10,19 @@ from natije.evaluation.registry import get_estimator, known_methods, register
 from natije.evaluation.result import Effect, EvaluationResult
 
 __all__ = [
-    "NEVER", "DaskExecutor", "Effect", "EvaluationDesign", "EvaluationResult", "Executor", "Panel",
-    "ProcessExecutor", "SerialExecutor", "build_panel", "evaluate", "get_estimator", "known_methods",
-    "make_executor", "register",
+    "NEVER",
+    "DaskExecutor",
+    "Effect",
+    "EvaluationDesign",
+    "EvaluationResult",
+    "Executor",
+    "Panel",
+    "ProcessExecutor",
+    "SerialExecutor",
+    "build_panel",
+    "evaluate",
+    "get_estimator",
+    "known_methods",
+    "make_executor",
+    "register",
 ]

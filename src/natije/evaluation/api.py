@@ -10,12 +10,31 @@ from natije.evaluation.panel import build_panel
 from natije.evaluation.registry import get_estimator
 from natije.evaluation.result import EvaluationResult
 
-_DESIGN_FIELDS = ("control", "estimation", "covariates", "aggregation", "inference", "alpha", "n_boot", "seed")
+_DESIGN_FIELDS = (
+    "control",
+    "estimation",
+    "covariates",
+    "aggregation",
+    "inference",
+    "alpha",
+    "n_boot",
+    "seed",
+)
 
 
-def evaluate(data: Any, *, unit: str, time: str, outcome: str, method: str, treated: Any = None,
-             start: Any = None, cohort: str | None = None, executor: str | Executor = "serial",
-             **options: Any) -> EvaluationResult:
+def evaluate(
+    data: Any,
+    *,
+    unit: str,
+    time: str,
+    outcome: str,
+    method: str,
+    treated: Any = None,
+    start: Any = None,
+    cohort: str | None = None,
+    executor: str | Executor = "serial",
+    **options: Any,
+) -> EvaluationResult:
     """Estimate the impact of an intervention on a panel.
 
     Parameters
@@ -49,9 +68,23 @@ def evaluate(data: Any, *, unit: str, time: str, outcome: str, method: str, trea
     """
     common = {k: options.pop(k) for k in _DESIGN_FIELDS if k in options}
     spec = executor if isinstance(executor, str) else "serial"
-    design = EvaluationDesign(unit=unit, time=time, outcome=outcome, method=method, treated=treated,
-                              start=start, cohort=cohort, executor=spec, options=options, **common)
+    design = EvaluationDesign(
+        unit=unit,
+        time=time,
+        outcome=outcome,
+        method=method,
+        treated=treated,
+        start=start,
+        cohort=cohort,
+        executor=spec,
+        options=options,
+        **common,
+    )
     estimator = get_estimator(method)
     panel = build_panel(data, design)
     ex = make_executor(executor)
-    return estimator.fit(panel, design, ex)
+    try:
+        return estimator.fit(panel, design, ex)
+    finally:
+        if ex is not executor and hasattr(ex, "close"):
+            ex.close()  # a connection opened here is closed here

@@ -105,7 +105,9 @@ class EvaluationDesign:
             if not isinstance(value, str) or not value:
                 out.append(_problem(name, value, "a non-empty column or method name"))
         if len({self.unit, self.time, self.outcome}) < 3:
-            out.append(_problem("outcome", self.outcome, "unit, time and outcome to be three different columns"))
+            out.append(
+                _problem("outcome", self.outcome, "unit, time and outcome to be three different columns")
+            )
         if self.treated is not None and self.cohort is not None:
             out.append(_problem("cohort", self.cohort, "either treated+start or cohort, not both"))
         if self.treated is not None and self.start is None:
@@ -131,7 +133,9 @@ class EvaluationDesign:
             out.append(_problem("executor", ex, "serial, processes or dask://HOST:PORT"))
         overlap = {self.unit, self.time, self.outcome} & set(self.covariates)
         if overlap:
-            out.append(_problem("covariates", sorted(overlap), "covariates other than unit, time and outcome"))
+            out.append(
+                _problem("covariates", sorted(overlap), "covariates other than unit, time and outcome")
+            )
         return out
 
     @property

@@ -31,14 +31,15 @@ def _t_ci(est: Any, se: Any, df: int, alpha: float) -> tuple[Any, Any, Any]:
     return np.asarray(est) - q * np.asarray(se), np.asarray(est) + q * np.asarray(se), p
 
 
-def event_design(panel: Panel, min_e: int | None = None, max_e: int | None = None
-                 ) -> tuple[np.ndarray, np.ndarray]:
+def event_design(
+    panel: Panel, min_e: int | None = None, max_e: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Event-time dummies (N, T, K) and their event times, reference ``e = -1`` left out.
 
     Event times beyond ``min_e`` / ``max_e`` are binned into the end points. Without never-treated
     units the earliest lead is also left out, since it is otherwise collinear with the period effects.
     """
-    N, T = panel.Y.shape
+    T = panel.Y.shape[1]
     tr = panel.treated
     if not tr.any():
         raise EstimationError("no treated unit in the panel")
@@ -63,8 +64,14 @@ def _placebo_in_time(panel: Panel, alpha: float) -> dict[str, float] | None:
     f = fit(panel.Y[:, :T0], D[:, :, None])
     se = float(np.sqrt(f.vcov[0, 0]))
     lo, hi, p = _t_ci(f.beta[0], se, f.df, alpha)
-    return {"estimate": float(f.beta[0]), "se": se, "ci_low": float(lo), "ci_high": float(hi),
-            "p_value": float(p), "fake_start_index": fake}
+    return {
+        "estimate": float(f.beta[0]),
+        "se": se,
+        "ci_low": float(lo),
+        "ci_high": float(hi),
+        "p_value": float(p),
+        "fake_start_index": fake,
+    }
 
 
 def _pretrend(panel: Panel) -> dict[str, float] | None:
@@ -80,16 +87,34 @@ def _pretrend(panel: Panel) -> dict[str, float] | None:
     return wald(f.beta[lead], f.vcov[np.ix_(lead, lead)])
 
 
-def _result(design: EvaluationDesign, method: str, est: float, se: float, df: int, effects: tuple[Effect, ...],
-            diagnostics: dict[str, Any], staggered: bool) -> EvaluationResult:
+def _result(
+    design: EvaluationDesign,
+    method: str,
+    est: float,
+    se: float,
+    df: int,
+    effects: tuple[Effect, ...],
+    diagnostics: dict[str, Any],
+    staggered: bool,
+) -> EvaluationResult:
     lo, hi, p = _t_ci(est, se, df, design.alpha)
     ci = (float(lo), float(hi))
-    keys = ["parallel_trends", "no_anticipation", "no_spillovers"] + (["homogeneous_timing"] if staggered else [])
+    keys = ["parallel_trends", "no_anticipation", "no_spillovers"] + (
+        ["homogeneous_timing"] if staggered else []
+    )
     pre = diagnostics.get("pretrend_wald")
     return EvaluationResult(
-        estimate=est, se=se, ci=ci, p_value=float(p), method=method, design=design, effects=effects,
-        diagnostics=diagnostics, assumptions=texts.assumptions(design, *keys),
-        interpretation=texts.interpret_att(design, est, ci, float(p), pre["p_value"] if pre else None))
+        estimate=est,
+        se=se,
+        ci=ci,
+        p_value=float(p),
+        method=method,
+        design=design,
+        effects=effects,
+        diagnostics=diagnostics,
+        assumptions=texts.assumptions(design, *keys),
+        interpretation=texts.interpret_att(design, est, ci, float(p), pre["p_value"] if pre else None),
+    )
 
 
 @register("did")
@@ -99,12 +124,16 @@ class DifferenceInDifferences:
     def fit(self, panel: Panel, design: EvaluationDesign, executor: Executor) -> EvaluationResult:
         """Estimate the average effect of the treatment indicator with unit-clustered SEs."""
         if not panel.treated.any() or panel.treated.all() and np.unique(panel.first).size == 1:
-            raise EstimationError("'did' needs treated units and untreated (or later-treated) comparison units")
+            raise EstimationError(
+                "'did' needs treated units and untreated (or later-treated) comparison units"
+            )
         f = fit(panel.Y, panel.D[:, :, None])
         est, se = float(f.beta[0]), float(np.sqrt(f.vcov[0, 0]))
-        diagnostics: dict[str, Any] = {"pretrend_wald": _pretrend(panel),
-                                       "placebo_in_time": _placebo_in_time(panel, design.alpha),
-                                       "clusters": int(panel.Y.shape[0])}
+        diagnostics: dict[str, Any] = {
+            "pretrend_wald": _pretrend(panel),
+            "placebo_in_time": _placebo_in_time(panel, design.alpha),
+            "clusters": int(panel.Y.shape[0]),
+        }
         means = _group_means(panel)
         if means:
             diagnostics["group_means"] = means
@@ -119,9 +148,11 @@ def _group_means(panel: Panel) -> dict[str, Any] | None:
     except EstimationError:
         return None
     tr = panel.treated
-    cell = {f"{g}_{w}": float(panel.Y[m][:, s].mean())
-            for g, m in (("treated", tr), ("control", ~tr)) for w, s in (("pre", slice(0, T0)),
-                                                                        ("post", slice(T0, None)))}
+    cell = {
+        f"{g}_{w}": float(panel.Y[m][:, s].mean())
+        for g, m in (("treated", tr), ("control", ~tr))
+        for w, s in (("pre", slice(0, T0)), ("post", slice(T0, None)))
+    }
     return cell if (~tr).any() else None
 
 
@@ -138,15 +169,19 @@ class EventStudy:
         f = fit(panel.Y, X)
         se = np.sqrt(np.diag(f.vcov))
         lo, hi, _ = _t_ci(f.beta, se, f.df, design.alpha)
-        effects = tuple(Effect(int(e), "event_time", float(b), float(s), float(a), float(c))
-                        for e, b, s, a, c in zip(es, f.beta, se, lo, hi))
+        effects = tuple(
+            Effect(int(e), "event_time", float(b), float(s), float(a), float(c))
+            for e, b, s, a, c in zip(es, f.beta, se, lo, hi)
+        )
         post = es >= 0
         w = post / post.sum()
         est, se_avg = float(w @ f.beta), float(np.sqrt(w @ f.vcov @ w))
         lead = es < -1
         diagnostics: dict[str, Any] = {
             "pretrend_wald": wald(f.beta[lead], f.vcov[np.ix_(lead, lead)]) if lead.any() else None,
-            "placebo_in_time": _placebo_in_time(panel, design.alpha), "clusters": int(panel.Y.shape[0]),
-            "never_treated": int((panel.first == NEVER).sum())}
+            "placebo_in_time": _placebo_in_time(panel, design.alpha),
+            "clusters": int(panel.Y.shape[0]),
+            "never_treated": int((panel.first == NEVER).sum()),
+        }
         staggered = np.unique(panel.first[panel.treated]).size > 1
         return _result(design, "event-study", est, se_avg, f.df, effects, diagnostics, staggered)

@@ -48,7 +48,9 @@ def logit(X: np.ndarray, D: np.ndarray, iters: int = 25, tol: float = 1e-10) -> 
     return p, n * np.linalg.inv(H)
 
 
-def att_panel(dy: np.ndarray, D: np.ndarray, X: np.ndarray, method: str = "dr") -> tuple[np.ndarray, np.ndarray]:
+def att_panel(
+    dy: np.ndarray, D: np.ndarray, X: np.ndarray, method: str = "dr"
+) -> tuple[np.ndarray, np.ndarray]:
     """ATT and its influence function for each column of ``dy``.
 
     Parameters
@@ -104,7 +106,7 @@ def att_panel(dy: np.ndarray, D: np.ndarray, X: np.ndarray, method: str = "dr") 
     inf_t = treat_part - w_treat[:, None] * eta_t
     inf_c = cont_part - w_cont[:, None] * eta_c
     if use_or:
-        ols_part = (w_ols[:, None] * (dy - fitted))  # times X @ xtx_inv @ M, per column below
+        ols_part = w_ols[:, None] * (dy - fitted)  # times X @ xtx_inv @ M, per column below
         lever = X @ xtx_inv
         if method == "dr":
             inf_t = inf_t - ols_part * (lever @ (w_treat @ X / n))[:, None]

@@ -132,8 +132,13 @@ def seeded_chunks(seed: int, n_draws: int, chunk: int = CHUNK) -> list[tuple[np.
     return list(zip(children, sizes))
 
 
-def run_draws(executor: Executor, fn: Callable[[tuple[Any, np.random.SeedSequence, int]], np.ndarray],
-              payload: Any, seed: int, n_draws: int) -> np.ndarray:
+def run_draws(
+    executor: Executor,
+    fn: Callable[[tuple[Any, np.random.SeedSequence, int]], np.ndarray],
+    payload: Any,
+    seed: int,
+    n_draws: int,
+) -> np.ndarray:
     """Run ``fn((payload, seed_sequence, size))`` per chunk and stack the returned draw arrays.
 
     ``fn`` must be a top-level (picklable) function returning an array whose first axis has ``size`` rows.

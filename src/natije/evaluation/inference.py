@@ -18,8 +18,9 @@ _MAMMEN_LOW, _MAMMEN_HIGH = (1 - _SQ5) / 2, (1 + _SQ5) / 2
 _MAMMEN_P = (_SQ5 + 1) / (2 * _SQ5)
 
 
-def normal_ci(est: np.ndarray | float, se: np.ndarray | float, alpha: float, crit: float | None = None
-              ) -> tuple[Any, Any]:
+def normal_ci(
+    est: np.ndarray | float, se: np.ndarray | float, alpha: float, crit: float | None = None
+) -> tuple[Any, Any]:
     """``est -/+ z * se`` with ``z`` the normal quantile (or a given critical value)."""
     z = stats.norm.ppf(1 - alpha / 2) if crit is None else crit
     return np.asarray(est) - z * np.asarray(se), np.asarray(est) + z * np.asarray(se)
@@ -55,8 +56,9 @@ def _multiplier_chunk(task: tuple[Any, np.random.SeedSequence, int]) -> np.ndarr
     return (2 * s - inf32.sum(0, dtype=np.float64)) / n
 
 
-def multiplier_bootstrap(inf: np.ndarray, executor: Executor, seed: int, n_boot: int, alpha: float,
-                         weights: str = "rademacher") -> dict[str, np.ndarray | float]:
+def multiplier_bootstrap(
+    inf: np.ndarray, executor: Executor, seed: int, n_boot: int, alpha: float, weights: str = "rademacher"
+) -> dict[str, np.ndarray | float]:
     """Bootstrap standard errors and a uniform (sup-t) critical value from influence functions.
 
     Parameters

@@ -48,7 +48,9 @@ def _paths_chunk(task: tuple[Any, np.random.SeedSequence, int]) -> np.ndarray:
     return np.asarray(sims).reshape(h, size).T
 
 
-def _placebo_in_time(y: np.ndarray, X: np.ndarray | None, trend: bool, alpha: float) -> dict[str, float] | None:
+def _placebo_in_time(
+    y: np.ndarray, X: np.ndarray | None, trend: bool, alpha: float
+) -> dict[str, float] | None:
     """Pretend the intervention started halfway through the pre-period; the 'effect' should be ~0."""
     half = y.size // 2
     if half < 5 or y.size - half < 2:
@@ -73,14 +75,23 @@ class InterruptedTimeSeries:
             raise InsufficientData("the interrupted time series needs at least 3 pre-treatment periods")
         y = panel.Y[panel.treated].mean(0)
         trend = bool(design.options.get("trend", False))
-        ctrl = panel.Y[~panel.treated].T if design.options.get("controls", True) and (~panel.treated).any() else None
+        ctrl = (
+            panel.Y[~panel.treated].T
+            if design.options.get("controls", True) and (~panel.treated).any()
+            else None
+        )
         X_pre, X_post = (None, None) if ctrl is None else (ctrl[:T0], ctrl[T0:])
         res = _fit(y[:T0], X_pre, trend)
         if not np.all(np.isfinite(res.params)):
             raise EstimationError("the structural time-series model did not converge")
         h = T - T0
-        paths = run_draws(executor, _paths_chunk, (y[:T0], X_pre, X_post, trend, np.asarray(res.params), h),
-                          design.seed, design.n_boot)
+        paths = run_draws(
+            executor,
+            _paths_chunk,
+            (y[:T0], X_pre, X_post, trend, np.asarray(res.params), h),
+            design.seed,
+            design.n_boot,
+        )
         fc = np.asarray(res.get_forecast(h, exog=X_post).predicted_mean)
         obs = y[T0:]
         a = design.alpha
@@ -93,23 +104,46 @@ class InterruptedTimeSeries:
         B = avg_draws.size
         p = min(1.0, 2 * (1 + min((avg_draws <= 0).sum(), (avg_draws >= 0).sum())) / (1 + B))
         cum_draws = point_draws.sum(1)
-        effects = tuple(Effect(_py(panel.times[T0 + k]), "period", float(point[k]), float(point_draws[:, k].std()),
-                               float(lo[k]), float(hi[k])) for k in range(h))
+        effects = tuple(
+            Effect(
+                _py(panel.times[T0 + k]),
+                "period",
+                float(point[k]),
+                float(point_draws[:, k].std()),
+                float(lo[k]),
+                float(hi[k]),
+            )
+            for k in range(h)
+        )
         pre_resid = np.asarray(res.filter_results.forecasts_error[0][1:])
         diagnostics: dict[str, Any] = {
-            "cumulative": {"estimate": float(point.sum()), "se": float(cum_draws.std()),
-                           "ci_low": float(np.quantile(cum_draws, a / 2)),
-                           "ci_high": float(np.quantile(cum_draws, 1 - a / 2))},
-            "pre_fit": {"rmse": float(np.sqrt(np.mean(pre_resid**2))),
-                        "mape": float(np.mean(np.abs(pre_resid / np.where(y[1:T0] == 0, np.nan, y[1:T0]))))},
+            "cumulative": {
+                "estimate": float(point.sum()),
+                "se": float(cum_draws.std()),
+                "ci_low": float(np.quantile(cum_draws, a / 2)),
+                "ci_high": float(np.quantile(cum_draws, 1 - a / 2)),
+            },
+            "pre_fit": {
+                "rmse": float(np.sqrt(np.mean(pre_resid**2))),
+                "mape": float(np.mean(np.abs(pre_resid / np.where(y[1:T0] == 0, np.nan, y[1:T0])))),
+            },
             "placebo_in_time": _placebo_in_time(y[:T0], X_pre, trend, a),
-            "counterfactual": fc.tolist(), "controls": 0 if ctrl is None else int(ctrl.shape[1]),
+            "counterfactual": fc.tolist(),
+            "controls": 0 if ctrl is None else int(ctrl.shape[1]),
         }
         keys = ["its_stable", "no_anticipation"] + (["its_controls"] if ctrl is not None else [])
         return EvaluationResult(
-            estimate=est, se=float(avg_draws.std()), ci=ci, p_value=p, method="its", design=design,
-            effects=effects, diagnostics=diagnostics, assumptions=texts.assumptions(design, *keys),
-            interpretation=texts.interpret_its(design, est, ci, float(point.sum())))
+            estimate=est,
+            se=float(avg_draws.std()),
+            ci=ci,
+            p_value=p,
+            method="its",
+            design=design,
+            effects=effects,
+            diagnostics=diagnostics,
+            assumptions=texts.assumptions(design, *keys),
+            interpretation=texts.interpret_its(design, est, ci, float(point.sum())),
+        )
 
 
 def _py(v: object) -> object:

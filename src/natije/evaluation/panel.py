@@ -104,7 +104,9 @@ def to_polars(data: Any) -> pl.DataFrame:
         return pl.DataFrame(dict(data))
     if type(data).__module__.startswith("pandas"):
         return pl.from_pandas(data)
-    raise ValidationError(Problem("data", None, None, type(data).__name__, "a polars/pandas DataFrame or dict"))
+    raise ValidationError(
+        Problem("data", None, None, type(data).__name__, "a polars/pandas DataFrame or dict")
+    )
 
 
 def _check_columns(df: pl.DataFrame, design: EvaluationDesign) -> None:
@@ -120,7 +122,9 @@ def _check_columns(df: pl.DataFrame, design: EvaluationDesign) -> None:
     problems = []
     for col in [design.unit, design.time, design.outcome, *design.covariates]:
         nulls = df.with_row_index("_row").filter(pl.col(col).is_null() | _is_nan(df, col))["_row"].head(5)
-        problems += [Problem("data", int(r) + 1, col, None, "a value (no gaps)", code="missing") for r in nulls]
+        problems += [
+            Problem("data", int(r) + 1, col, None, "a value (no gaps)", code="missing") for r in nulls
+        ]
     if problems:
         raise ValidationError(problems, "missing values in the panel")
 
@@ -146,7 +150,9 @@ def _coerce(values: Any, like: np.ndarray) -> np.ndarray:
         if like.dtype.kind == "M":
             return arr.astype(like.dtype)
     except (TypeError, ValueError) as exc:
-        raise ValidationError(Problem("design", None, None, list(values), f"values of type {like.dtype}")) from exc
+        raise ValidationError(
+            Problem("design", None, None, list(values), f"values of type {like.dtype}")
+        ) from exc
     return arr.astype(like.dtype) if like.dtype.kind in "US" else arr
 
 
@@ -179,8 +185,16 @@ def build_panel(data: Any, design: EvaluationDesign) -> Panel:
     if dup.any():
         row = int(np.flatnonzero(dup.to_numpy())[0])
         raise ValidationError(
-            Problem("data", row + 1, design.time, _py(df[design.time][row]), "one row per unit and period",
-                    code="duplicate"), "duplicated (unit, period) rows")
+            Problem(
+                "data",
+                row + 1,
+                design.time,
+                _py(df[design.time][row]),
+                "one row per unit and period",
+                code="duplicate",
+            ),
+            "duplicated (unit, period) rows",
+        )
     df = df.sort(keys)
     units = df[design.unit].unique(maintain_order=True).to_numpy()
     times = np.sort(df[design.time].unique().to_numpy())
@@ -188,23 +202,42 @@ def build_panel(data: Any, design: EvaluationDesign) -> Panel:
     if df.height != n * t:
         counts = df.group_by(design.unit).len().filter(pl.col("len") < t).head(5)
         raise ValidationError(
-            [Problem("data", None, design.unit, _py(u), f"{t} periods (got {c})", code="unbalanced")
-             for u, c in counts.iter_rows()], "unbalanced panel: every unit needs every period")
+            [
+                Problem("data", None, design.unit, _py(u), f"{t} periods (got {c})", code="unbalanced")
+                for u, c in counts.iter_rows()
+            ],
+            "unbalanced panel: every unit needs every period",
+        )
     Y = _matrix(df, design.outcome, n, t, design)
     X = {c: _matrix(df, c, n, t, design) for c in design.covariates}
     first = _timing(df, design, units, times, n, t)
     return Panel(units=units, times=times, Y=Y, first=first, X=X)
 
 
-def _timing(df: pl.DataFrame, design: EvaluationDesign, units: np.ndarray, times: np.ndarray,
-            n: int, t: int) -> np.ndarray:
+def _timing(
+    df: pl.DataFrame, design: EvaluationDesign, units: np.ndarray, times: np.ndarray, n: int, t: int
+) -> np.ndarray:
     first = np.full(n, NEVER, dtype=np.int64)
     if design.cohort is not None:
-        g = df[design.cohort].cast(pl.Float64, strict=False).fill_null(0.0).fill_nan(0.0).to_numpy().reshape(n, t)
+        g = (
+            df[design.cohort]
+            .cast(pl.Float64, strict=False)
+            .fill_null(0.0)
+            .fill_nan(0.0)
+            .to_numpy()
+            .reshape(n, t)
+        )
         if np.any(g != g[:, :1]):
             bad = int(np.flatnonzero(np.any(g != g[:, :1], axis=1))[0])
-            raise ValidationError(Problem("data", None, design.cohort, _py(units[bad]),
-                                          "the same first treated period in every row of a unit"))
+            raise ValidationError(
+                Problem(
+                    "data",
+                    None,
+                    design.cohort,
+                    _py(units[bad]),
+                    "the same first treated period in every row of a unit",
+                )
+            )
         g = g[:, 0]
         tnum = times.astype(float)
         idx = np.searchsorted(tnum, g, side="left")
@@ -216,12 +249,31 @@ def _timing(df: pl.DataFrame, design: EvaluationDesign, units: np.ndarray, times
         pos = np.searchsorted(units, wanted)
         found = (pos < n) & (units[np.minimum(pos, n - 1)] == wanted)
         if not found.all():
-            raise ValidationError([Problem("design", None, "treated", _py(u), "a unit id present in the data",
-                                           code="unknown_unit") for u in wanted[~found]], "unknown treated unit(s)")
+            raise ValidationError(
+                [
+                    Problem(
+                        "design",
+                        None,
+                        "treated",
+                        _py(u),
+                        "a unit id present in the data",
+                        code="unknown_unit",
+                    )
+                    for u in wanted[~found]
+                ],
+                "unknown treated unit(s)",
+            )
         start = _coerce([design.start], times)[0]
         s = int(np.searchsorted(times, start, side="left"))
         if s >= t or s == 0:
-            raise ValidationError(Problem("design", None, "start", _py(design.start),
-                                          "a period after the first and not after the last observed period"))
+            raise ValidationError(
+                Problem(
+                    "design",
+                    None,
+                    "start",
+                    _py(design.start),
+                    "a period after the first and not after the last observed period",
+                )
+            )
         first[pos] = s
     return first

@@ -37,8 +37,14 @@ class Effect:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the effect as a JSON-friendly mapping."""
-        return {"label": _jsonable(self.label), "kind": self.kind, "estimate": _num(self.estimate),
-                "se": _num(self.se), "ci_low": _num(self.ci_low), "ci_high": _num(self.ci_high)}
+        return {
+            "label": _jsonable(self.label),
+            "kind": self.kind,
+            "estimate": _num(self.estimate),
+            "se": _num(self.se),
+            "ci_low": _num(self.ci_low),
+            "ci_high": _num(self.ci_high),
+        }
 
 
 def _freeze(m: Mapping[Any, Any] | None) -> Mapping[Any, Any] | None:
@@ -123,8 +129,14 @@ class EvaluationResult:
     def effects_frame(self) -> pl.DataFrame:
         """Effects as a tidy polars DataFrame (label as text, one row per effect)."""
         rows = [e.to_dict() for e in self.effects]
-        schema = {"label": pl.Utf8, "kind": pl.Utf8, "estimate": pl.Float64, "se": pl.Float64,
-                  "ci_low": pl.Float64, "ci_high": pl.Float64}
+        schema = {
+            "label": pl.Utf8,
+            "kind": pl.Utf8,
+            "estimate": pl.Float64,
+            "se": pl.Float64,
+            "ci_low": pl.Float64,
+            "ci_high": pl.Float64,
+        }
         for r in rows:
             r["label"] = str(r["label"])
         return pl.DataFrame(rows, schema=schema)

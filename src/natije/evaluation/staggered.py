@@ -50,12 +50,20 @@ class CallawaySantAnna:
         est = np.concatenate([[agg.estimate], agg.parts])
         se_analytic = _se(inf)
         inference = design.inference or "bootstrap"
-        diagnostics: dict[str, object] = {"pretrend_wald": _pretrend(cells),
-                                          "dropped_always_treated": cells.dropped_always_treated,
-                                          "analytic_se": float(se_analytic[0])}
+        diagnostics: dict[str, object] = {
+            "pretrend_wald": _pretrend(cells),
+            "dropped_always_treated": cells.dropped_always_treated,
+            "analytic_se": float(se_analytic[0]),
+        }
         if inference == "bootstrap":
-            boot = multiplier_bootstrap(inf, executor, design.seed, design.n_boot, design.alpha,
-                                        str(opts.get("weights", "rademacher")))
+            boot = multiplier_bootstrap(
+                inf,
+                executor,
+                design.seed,
+                design.n_boot,
+                design.alpha,
+                str(opts.get("weights", "rademacher")),
+            )
             se = np.asarray(boot["se"])
             crit = float(boot["crit"])  # type: ignore[arg-type]
             diagnostics["uniform_critical_value"] = crit
@@ -67,19 +75,32 @@ class CallawaySantAnna:
             band_lo, band_hi = lo[1:], hi[1:]
         effects = tuple(
             Effect(self._label(panel, agg.kind, lab), agg.kind, float(e), float(s), float(a), float(b))
-            for lab, e, s, a, b in zip(agg.labels, est[1:], se[1:], band_lo, band_hi))
+            for lab, e, s, a, b in zip(agg.labels, est[1:], se[1:], band_lo, band_hi)
+        )
         gt = tuple(
             {"group": _py(panel.times[g]), "period": _py(panel.times[t]), "att": float(a), "se": float(s)}
-            for g, t, a, s in zip(cells.group, cells.period, cells.att, _se(cells.inf)))
+            for g, t, a, s in zip(cells.group, cells.period, cells.att, _se(cells.inf))
+        )
         diagnostics["group_time"] = gt
         ci = (float(lo[0]), float(hi[0]))
         p = p_value(float(est[0]), float(se[0]))
-        keys = ["parallel_trends", "no_anticipation", "no_spillovers"] + (["overlap"] if design.covariates else [])
+        keys = ["parallel_trends", "no_anticipation", "no_spillovers"] + (
+            ["overlap"] if design.covariates else []
+        )
         return EvaluationResult(
-            estimate=float(est[0]), se=float(se[0]), ci=ci, p_value=p, method="cs", design=design,
-            effects=effects, diagnostics=diagnostics, assumptions=texts.assumptions(design, *keys),
-            interpretation=texts.interpret_att(design, float(est[0]), ci, p,
-                                               diagnostics["pretrend_wald"]["p_value"]))  # type: ignore[index]
+            estimate=float(est[0]),
+            se=float(se[0]),
+            ci=ci,
+            p_value=p,
+            method="cs",
+            design=design,
+            effects=effects,
+            diagnostics=diagnostics,
+            assumptions=texts.assumptions(design, *keys),
+            interpretation=texts.interpret_att(
+                design, float(est[0]), ci, p, diagnostics["pretrend_wald"]["p_value"]
+            ),
+        )  # type: ignore[index]
 
     @staticmethod
     def _label(panel: Panel, kind: str, lab: int) -> object:

@@ -67,8 +67,9 @@ def dynamic(cells: Cells, min_e: int | None = None, max_e: int | None = None) ->
     parts = np.array([r[0] for r in res])
     pinf = np.column_stack([r[1] for r in res])
     post = es >= 0
-    return Aggregate(float(parts[post].mean()), pinf[:, post].mean(1), tuple(int(e) for e in es),
-                     "event_time", parts, pinf)
+    return Aggregate(
+        float(parts[post].mean()), pinf[:, post].mean(1), tuple(int(e) for e in es), "event_time", parts, pinf
+    )
 
 
 def group(cells: Cells) -> Aggregate:

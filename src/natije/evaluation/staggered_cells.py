@@ -38,8 +38,9 @@ def _covariates(panel: Panel, names: tuple[str, ...], keep: np.ndarray) -> np.nd
     return np.column_stack(cols)
 
 
-def group_time_effects(panel: Panel, covariates: tuple[str, ...] = (), control: str = "never",
-                       estimation: str = "dr") -> Cells:
+def group_time_effects(
+    panel: Panel, covariates: tuple[str, ...] = (), control: str = "never", estimation: str = "dr"
+) -> Cells:
     """Estimate every ATT(g, t).
 
     Parameters
@@ -90,5 +91,11 @@ def group_time_effects(panel: Panel, covariates: tuple[str, ...] = (), control: 
             inf_cols.append(full)
     if not out_att:
         raise EstimationError("no group has comparison units")
-    return Cells(group=np.concatenate(out_g), period=np.concatenate(out_t), att=np.concatenate(out_att),
-                 inf=np.concatenate(inf_cols, axis=1), G=G, dropped_always_treated=int((~keep).sum()))
+    return Cells(
+        group=np.concatenate(out_g),
+        period=np.concatenate(out_t),
+        att=np.concatenate(out_att),
+        inf=np.concatenate(inf_cols, axis=1),
+        G=G,
+        dropped_always_treated=int((~keep).sum()),
+    )

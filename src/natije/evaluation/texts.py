@@ -23,12 +23,25 @@ def _fmt(x: float) -> str:
     return f"{x:+.4g}"
 
 
-def interpret_att(design: EvaluationDesign, estimate: float, ci: tuple[float, float], p: float,
-                  pretrend_p: float | None = None) -> str:
+def interpret_att(
+    design: EvaluationDesign,
+    estimate: float,
+    ci: tuple[float, float],
+    p: float,
+    pretrend_p: float | None = None,
+) -> str:
     """One or two sentences: the average effect, its interval, whether it differs from zero."""
     lang = lang_of(design)
-    text = t("evaluation.interpret.att", lang, outcome=design.outcome, estimate=_fmt(estimate),
-             low=_fmt(ci[0]), high=_fmt(ci[1]), level=round(100 * (1 - design.alpha)), p=f"{p:.3g}")
+    text = t(
+        "evaluation.interpret.att",
+        lang,
+        outcome=design.outcome,
+        estimate=_fmt(estimate),
+        low=_fmt(ci[0]),
+        high=_fmt(ci[1]),
+        level=round(100 * (1 - design.alpha)),
+        p=f"{p:.3g}",
+    )
     sig = ci[0] > 0 or ci[1] < 0
     text += " " + t("evaluation.verdict." + ("significant" if sig else "not_significant"), lang)
     if pretrend_p is not None and not math.isnan(pretrend_p) and pretrend_p < design.alpha:
@@ -36,11 +49,20 @@ def interpret_att(design: EvaluationDesign, estimate: float, ci: tuple[float, fl
     return text
 
 
-def interpret_its(design: EvaluationDesign, estimate: float, ci: tuple[float, float], cumulative: float) -> str:
+def interpret_its(
+    design: EvaluationDesign, estimate: float, ci: tuple[float, float], cumulative: float
+) -> str:
     """Average and cumulative departure from the no-intervention forecast, in words."""
     lang = lang_of(design)
-    text = t("evaluation.interpret.its", lang, outcome=design.outcome, estimate=_fmt(estimate),
-             low=_fmt(ci[0]), high=_fmt(ci[1]), level=round(100 * (1 - design.alpha)),
-             cumulative=_fmt(cumulative))
+    text = t(
+        "evaluation.interpret.its",
+        lang,
+        outcome=design.outcome,
+        estimate=_fmt(estimate),
+        low=_fmt(ci[0]),
+        high=_fmt(ci[1]),
+        level=round(100 * (1 - design.alpha)),
+        cumulative=_fmt(cumulative),
+    )
     sig = ci[0] > 0 or ci[1] < 0
     return text + " " + t("evaluation.verdict." + ("significant" if sig else "not_significant"), lang)
