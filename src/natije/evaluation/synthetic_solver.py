@@ -70,7 +70,7 @@ def achieving_v(w: Array, X1: Array, X0: Array, tol: float = 1e-9) -> Array | No
     The inner KKT conditions, ``g_j = mu`` on the support and ``g_j >= mu`` off it with
     ``g = -2 X0' V (X1 - X0 w)``, are linear in ``v``; the LP maximises the margin off the support.
     """
-    K, J = X0.shape
+    K = X0.shape[0]
     r = X1 - X0 @ w
     G = -2.0 * (X0 * r[:, None]).T  # (J, K): g = G v
     on = w > tol
