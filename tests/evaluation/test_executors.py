@@ -52,16 +52,16 @@ def test_mammen_weights_have_mean_zero_variance_one() -> None:
 
 
 def test_evaluate_same_numbers_serial_vs_processes(mpdta: pl.DataFrame) -> None:
-    kw = dict(
-        unit="countyreal",
-        time="year",
-        outcome="lemp",
-        method="cs",
-        cohort="first.treat",
-        aggregation="dynamic",
-        inference="bootstrap",
-        seed=42,
-    )
+    kw = {
+        "unit": "countyreal",
+        "time": "year",
+        "outcome": "lemp",
+        "method": "cs",
+        "cohort": "first.treat",
+        "aggregation": "dynamic",
+        "inference": "bootstrap",
+        "seed": 42,
+    }
     a = natije.evaluate(mpdta, executor="serial", **kw)
     b = natije.evaluate(mpdta, executor="processes", **kw)
     assert a.se == b.se and [e.ci_low for e in a.effects] == [e.ci_low for e in b.effects]
@@ -83,15 +83,15 @@ def test_dask_local_cluster_gives_identical_numbers(mpdta: pl.DataFrame) -> None
             ex.close()
         s = multiplier_bootstrap(inf, SerialExecutor(), seed=11, n_boot=1000, alpha=0.05)
         assert np.array_equal(d["draws"], s["draws"])
-        kw = dict(
-            unit="countyreal",
-            time="year",
-            outcome="lemp",
-            method="cs",
-            cohort="first.treat",
-            inference="bootstrap",
-            seed=7,
-        )
+        kw = {
+            "unit": "countyreal",
+            "time": "year",
+            "outcome": "lemp",
+            "method": "cs",
+            "cohort": "first.treat",
+            "inference": "bootstrap",
+            "seed": 7,
+        }
         r_dask = natije.evaluate(mpdta, executor=address, **kw)
         r_serial = natije.evaluate(mpdta, executor="serial", **kw)
         assert r_dask.se == r_serial.se and r_dask.ci == r_serial.ci

@@ -20,7 +20,7 @@ def test_block_panel(small_block: dict[str, list[object]]) -> None:
     assert p.units.tolist() == ["a", "b", "c", "d"] and p.times.tolist() == [1, 2, 3, 4]
     assert p.Y.shape == (4, 4) and p.first.tolist() == [2, NEVER, NEVER, NEVER]
     assert p.T0 == 2 and p.D[0].tolist() == [0, 0, 1, 1]
-    Y, tr, T0, units = p.block()
+    _Y, tr, T0, units = p.block()
     assert tr.tolist() == [False, False, False, True] and units[-1] == "a" and T0 == 2
 
 

@@ -10,7 +10,7 @@ import natije
 
 pytestmark = pytest.mark.reference
 
-MPDTA = dict(unit="countyreal", time="year", outcome="lemp", cohort="first.treat")
+MPDTA = {"unit": "countyreal", "time": "year", "outcome": "lemp", "cohort": "first.treat"}
 
 
 def test_mpdta_simple_att_matches_r_did(mpdta: pl.DataFrame) -> None:
@@ -71,7 +71,7 @@ def _true_effects(df_het: pl.DataFrame) -> tuple[float, dict[int, float]]:
 
 def test_df_het_cs_covers_true_effects(df_het: pl.DataFrame) -> None:
     overall, by_e = _true_effects(df_het)
-    kw = dict(unit="unit", time="year", outcome="dep_var", cohort="g", method="cs")
+    kw = {"unit": "unit", "time": "year", "outcome": "dep_var", "cohort": "g", "method": "cs"}
     simple = natije.evaluate(df_het, inference="analytic", **kw)
     assert simple.ci[0] <= overall <= simple.ci[1]
     dyn = natije.evaluate(df_het, aggregation="dynamic", inference="bootstrap", seed=3, **kw)

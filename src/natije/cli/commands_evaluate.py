@@ -1,0 +1,114 @@
+"""``natije evaluate``: impact evaluation of a panel file with one of the registered methods."""
+# ruff: noqa: B008  (typer declares options as call defaults)
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import polars as pl
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from natije.cli.app import app
+from natije.errors import Problem, ValidationError
+from natije.evaluation import EvaluationResult, evaluate
+
+READERS: dict[str, Callable[[Path], pl.DataFrame]] = {
+    ".csv": lambda p: pl.read_csv(p, infer_schema_length=10000),
+    ".parquet": pl.read_parquet,
+    ".xlsx": lambda p: pl.read_excel(p, engine="openpyxl"),
+}
+
+
+def read_table(path: Path) -> pl.DataFrame:
+    """Read a csv, parquet or xlsx file by its extension; ValidationError for anything else."""
+    reader = READERS.get(path.suffix.lower())
+    if reader is None or not path.exists():
+        expected = "an existing file" if reader else "a .csv, .parquet or .xlsx file"
+        raise ValidationError(
+            Problem(str(path), None, None, path.name, expected), "cannot read the data file"
+        )
+    return reader(path)
+
+
+def _split(text: str | None) -> tuple[str, ...] | None:
+    return None if not text else tuple(s.strip() for s in text.split(",") if s.strip())
+
+
+def _print_table(r: EvaluationResult) -> None:
+    console = Console()
+    head = Table(title=f"{r.method}: {r.design.outcome}")
+    for col in ("estimate", "se", "ci_low", "ci_high", "p_value"):
+        head.add_column(col, justify="right")
+    head.add_row(*(f"{x:.6g}" for x in (r.estimate, r.se, r.ci[0], r.ci[1], r.p_value)))
+    console.print(head)
+    if r.effects:
+        eff = Table(title="effects")
+        for col in ("label", "kind", "estimate", "se", "ci_low", "ci_high"):
+            eff.add_column(col, justify="right")
+        for e in r.effects:
+            nums = (e.estimate, e.se, e.ci_low, e.ci_high)
+            eff.add_row(str(e.label), e.kind, *("" if x is None else f"{x:.6g}" for x in nums))
+        console.print(eff)
+    console.print(r.interpretation)
+    for a in r.assumptions:
+        console.print(f"- {a}")
+
+
+@app.command("evaluate")
+def evaluate_command(
+    ctx: typer.Context,
+    data: Path = typer.Option(
+        ..., "--data", help="Panel file: .csv, .parquet or .xlsx, one row per unit and period."
+    ),
+    unit: str = typer.Option(..., "--unit", help="Column naming the unit (e.g. territory)."),
+    time: str = typer.Option(..., "--time", help="Column naming the period."),
+    outcome: str = typer.Option(..., "--outcome", help="Column holding the outcome."),
+    method: str = typer.Option(..., "--method", help="did, event-study, cs, sc, sdid or its."),
+    treated: str = typer.Option(None, "--treated", help="Treated unit(s), comma separated (with --start)."),
+    start: str = typer.Option(None, "--start", help="First treated period (with --treated)."),
+    cohort: str = typer.Option(
+        None, "--cohort", help="Column with each unit's first treated period (0/empty=never)."
+    ),
+    control: str = typer.Option("never", "--control", help="Comparison units: never or not-yet."),
+    estimation: str = typer.Option("dr", "--estimation", help="dr, ipw or reg (method cs)."),
+    covariates: str = typer.Option(None, "--covariates", help="Covariate columns, comma separated."),
+    aggregation: str = typer.Option("simple", "--aggregation", help="simple, dynamic, group or calendar."),
+    inference: str = typer.Option(
+        None, "--inference", help="analytic, bootstrap, placebo, jackknife, simulation."
+    ),
+    n_boot: int = typer.Option(1000, "--n-boot", help="Bootstrap / placebo / simulation draws."),
+    alpha: float = typer.Option(0.05, "--alpha", help="1 - confidence level."),
+    seed: int = typer.Option(0, "--seed", help="Seed of every random step."),
+    executor: str = typer.Option("serial", "--executor", help="serial, processes or dask://HOST:PORT."),
+    fmt: str = typer.Option("table", "--format", help="table or json."),
+) -> None:
+    """Estimate the impact of an intervention on a panel; raises ValidationError or EstimationError."""
+    lang = getattr(ctx.obj, "lang", "en")
+    result = evaluate(
+        read_table(data),
+        unit=unit,
+        time=time,
+        outcome=outcome,
+        method=method,
+        treated=_split(treated),
+        start=start,
+        cohort=cohort,
+        control=control,
+        estimation=estimation,
+        covariates=_split(covariates) or (),
+        aggregation=aggregation,
+        inference=inference,
+        n_boot=n_boot,
+        alpha=alpha,
+        seed=seed,
+        executor=executor,
+        lang=lang,
+    )
+    if fmt == "json":
+        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
+    else:
+        _print_table(result)
