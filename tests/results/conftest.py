@@ -74,3 +74,50 @@ def demo_like_frames() -> ProgramFrames:
     ])
     terr = pl.DataFrame({"code": [KZ], "level": ["country"], "parent": [None]}, schema_overrides={"parent": pl.String})
     return ProgramFrames.build(program="DK", indicators=ind, observations=o, commitments=c, territories=terr)
+
+
+def chain_frames() -> ProgramFrames:
+    """Two programs: IK (2013–2020) → DK (2018–2022); one promise repeated later, one dropped, one renamed."""
+    ind = indicators([
+        {"code": "IK.LIT", "program": "IK", "name_en": "Digital literacy"},
+        {"code": "IK.TV", "program": "IK", "name_en": "Digital television coverage"},
+        {"code": "IK.EGOV", "program": "IK", "name_en": "Share of e-services"},
+        {"code": "DK.LIT", "program": "DK", "name_en": "Digital literacy"},
+        {"code": "DK.ESERV", "program": "DK", "name_en": "Share of public services online", "continues": "IK.EGOV"},
+        {"code": "DK.UNEMP", "program": "DK", "name_en": "Unemployment", "direction": "decrease"},
+    ])
+    c = commits([
+        ("IK.LIT", None, "target", "2020", 80, date(2013, 1, 8)),
+        ("IK.TV", None, "target", "2020", 95, date(2013, 1, 8)),
+        ("IK.EGOV", None, "target", "2020", 50, date(2013, 1, 8)),
+        ("DK.LIT", None, "target", "2022", 83, date(2017, 12, 12)),
+        ("DK.ESERV", None, "target", "2022", 80, date(2017, 12, 12)),
+        ("DK.ESERV", None, "target", "2022", 70, date(2019, 10, 1), 2),       # lowered
+        ("DK.UNEMP", None, "target", "2022", 4.8, date(2017, 12, 12)),
+        ("DK.UNEMP", None, "target", "2022", 5.2, date(2020, 3, 1), 2),       # raised = lowered ambition
+        ("DK.UNEMP", None, "baseline", "2017", 4.9, date(2017, 12, 12)),
+        ("DK.UNEMP", None, "baseline", "2017", 5.0, date(2018, 6, 1), 2),
+    ])
+    o = obs([
+        ("DK.LIT", KZ, "2019", 82.1, datetime(2020, 3, 1)), ("DK.LIT", KZ, "2021", 87.3, datetime(2022, 3, 1)),
+        ("DK.ESERV", KZ, "2019", 60.0, datetime(2020, 3, 1)),
+        ("DK.UNEMP", KZ, "2018", 4.9, datetime(2019, 3, 1)), ("DK.UNEMP", KZ, "2019", 4.8, datetime(2020, 3, 1)),
+        ("DK.UNEMP", KZ, "2022", 4.9, datetime(2023, 9, 1)),
+    ])
+    rev = pl.DataFrame({
+        "indicator": ["DK.UNEMP", "DK.UNEMP"], "territory": [KZ, KZ], "period": ["2022", "2022"],
+        "value": [5.3, 4.9], "reason": ["import", "correction"], "author": ["a", "b"],
+        "recorded_at": [datetime(2023, 3, 1), datetime(2023, 9, 1)],
+    })
+    progs = pl.DataFrame({
+        "code": ["IK", "DK"], "predecessors": [[], ["IK"]], "start_year": [2013, 2018], "end_year": [2020, 2022],
+        "status": ["expired", "repealed"], "name_en": ["Information Kazakhstan-2020", "Digital Kazakhstan"],
+    })
+    bud = pl.DataFrame({
+        "program": ["DK"] * 4, "goal": [None] * 4, "year": [2019, 2019, 2020, 2020],
+        "stage": ["approved", "executed", "approved", "executed"], "amount": [100.0, 90.0, 100.0, 50.0],
+        "currency": ["KZT"] * 4, "indicators": [["DK.LIT"], ["DK.LIT"], [], []],
+    }, schema_overrides={"goal": pl.String})
+    terr = pl.DataFrame({"code": [KZ], "level": ["country"], "parent": [None]}, schema_overrides={"parent": pl.String})
+    return ProgramFrames.build(program="DK", indicators=ind, observations=o, commitments=c, revisions=rev,
+                               programs=progs, budgets=bud, territories=terr)

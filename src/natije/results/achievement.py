@@ -11,7 +11,7 @@ Rules (docs/results-rules.md):
 * **Achievement.** ``gap_closed = (actual − baseline) / (target − baseline)`` (the same formula mirrors itself for
   ``decrease``); ``ratio = actual / target`` for increase, ``target / actual`` for decrease; ``maintain``:
   1 inside the tolerance band, shrinking with the distance outside it. ``achievement`` is ``gap_closed`` when a
-  baseline is known and differs from the target, else ``ratio``.
+  baseline is known and the target lies on the better side of it, else ``ratio``.
 """
 
 from __future__ import annotations
@@ -91,7 +91,10 @@ def score(frame: pl.DataFrame, thresholds: Thresholds = DEFAULT) -> pl.DataFrame
     return frame.with_columns(
         pl.when(d == "decrease").then(a <= t).when(d == "maintain").then((a - t).abs() <= tol)
         .otherwise(a >= t).alias("met"),
-        pl.when(d == "maintain").then(maintain).when(t != b).then((a - b) / (t - b)).alias("gap_closed"),
+        # the gap is only a gap when the target lies on the better side of the baseline
+        pl.when(d == "maintain").then(maintain)
+        .when(((d == "decrease") & (t < b)) | ((d != "decrease") & (t > b))).then((a - b) / (t - b))
+        .alias("gap_closed"),
         pl.when(d == "maintain").then(maintain).when((d == "decrease") & (a != 0)).then(t / a)
         .when((d != "decrease") & (t != 0)).then(a / t).alias("ratio"),
     ).with_columns(pl.coalesce("gap_closed", "ratio").alias("achievement"))

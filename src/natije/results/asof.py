@@ -30,7 +30,7 @@ def month_index(day: date) -> int:
 def filter_as_of(frames: ProgramFrames, as_of: date | datetime | str | None) -> ProgramFrames:
     """Frames restricted to what was decided and recorded by the end of ``as_of`` (``None`` = unchanged).
 
-    Commitments: decided on or before ``as_of`` and recorded (when known) by its end. Observations: the value
+    Commitments: decided on or before ``as_of``. Observations: the value
     as known then — a row recorded later is replaced by its latest revision recorded by then; a row first
     recorded later is dropped. Revisions recorded later are dropped. Budgets carry no recording date and
     are kept.
@@ -39,9 +39,8 @@ def filter_as_of(frames: ProgramFrames, as_of: date | datetime | str | None) -> 
     if day is None:
         return frames
     cutoff = datetime.combine(day + timedelta(days=1), time())
-    c = frames.commitments.filter(
-        (pl.col("decided_on") <= day) & (pl.col("recorded_at").is_null() | (pl.col("recorded_at") < cutoff))
-    )
+    # decided_on is the real-world date of a promise; recorded_at is only when it was typed into natije
+    c = frames.commitments.filter(pl.col("decided_on").is_null() | (pl.col("decided_on") <= day))
     revisions = frames.revisions.filter(pl.col("recorded_at").is_null() | (pl.col("recorded_at") < cutoff))
     obs = frames.observations
     first = pl.coalesce("first_recorded", "recorded_at")

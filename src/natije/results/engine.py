@@ -87,6 +87,9 @@ def results_table(
     targets = target_rows(f.replace(observations=obs), as_of_date, basis, national_codes(f.territories))
     if territory is not None:
         targets = targets.filter(pl.col("territory") == territory)
+    own = f.indicators.filter(pl.col("program") == f.program)["code"]
+    if len(own):  # predecessors' indicators travel along for lineage, not for results
+        targets = targets.filter(pl.col("indicator").is_in(own.implode()))
     scored = score(attach_actuals(targets, meas), thresholds)
     fc = forecast(scored, fit_trends(meas, thresholds), thresholds)
     out = assign_status(fc, today, thresholds).with_columns(pl.col("illustrative").fill_null(False))

@@ -1,0 +1,160 @@
+"""Moved goalposts: flags, each with its evidence (docs/results-rules.md).
+
+``target_lowered``   a later version of a target asks for less (lower for increase, higher for decrease).
+``baseline_changed`` a later version of a baseline differs from the one before.
+``indicator_dropped`` / ``indicator_renamed``  a predecessor's concept has no counterpart here / a new code or name.
+``no_milestones``    only one target period for a program spanning three or more years.
+``stale``            the period after the last value ended more than ``stale_grace_months`` before ``as_of``.
+``revised_after_deadline``  a value of the target period or before was revised after the target period ended.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+from natije.results.achievement import indicator_rules
+from natije.results.asof import as_date, filter_as_of, month_index
+from natije.results.frames import ProgramFrames
+from natije.results.lineage import lineage
+from natije.results.thresholds import DEFAULT, Thresholds
+
+SEVERITY = {"target_lowered": 3, "indicator_dropped": 3, "baseline_changed": 2, "revised_after_deadline": 2,
+            "stale": 2, "no_milestones": 1, "indicator_renamed": 1}
+SCHEMA = {"flag": pl.String, "severity": pl.Int32, "indicator": pl.String, "territory": pl.String,
+          "period": pl.String, "old_value": pl.Float64, "new_value": pl.Float64, "day": pl.Date,
+          "evidence": pl.String}
+KEY = ["indicator", "territory", "kind", "period"]
+
+
+def _fmt(e: pl.Expr) -> pl.Expr:
+    return e.round(4).cast(pl.String)
+
+
+def version_flags(commitments: pl.DataFrame, indicators: pl.DataFrame) -> pl.DataFrame:
+    """``target_lowered`` and ``baseline_changed`` from consecutive commitment versions."""
+    c = commitments.sort("decided_on", "version").join(
+        indicator_rules(indicators).select("indicator", "direction"), on="indicator", how="left"
+    ).with_columns(pl.col("value").shift(1).over(KEY).alias("old"), pl.col("decided_on").shift(1).over(KEY)
+                   .alias("old_day"))
+    d, v, old = pl.col("direction"), pl.col("value"), pl.col("old")
+    lowered = (pl.col("kind") == "target") & (
+        ((d == "decrease") & (v > old)) | ((d != "decrease") & (d != "maintain") & (v < old))
+    )
+    changed = (pl.col("kind") == "baseline") & (v != old)
+    c = c.filter(lowered | changed).with_columns(
+        pl.when(pl.col("kind") == "target").then(pl.lit("target_lowered")).otherwise(pl.lit("baseline_changed"))
+        .alias("flag")
+    )
+    return c.select(
+        "flag", pl.col("flag").replace_strict(SEVERITY, return_dtype=pl.Int32).alias("severity"), "indicator",
+        "territory", "period", pl.col("old").alias("old_value"), pl.col("value").alias("new_value"),
+        pl.col("decided_on").alias("day"),
+        pl.format("{} for {}: {} (decided {}) → {} (decided {}, {})", pl.col("kind"), pl.col("period"),
+                  _fmt(old), pl.col("old_day").cast(pl.String), _fmt(v), pl.col("decided_on").cast(pl.String),
+                  pl.col("document").fill_null("?")).alias("evidence"),
+    )
+
+
+def milestone_flags(frames: ProgramFrames) -> pl.DataFrame:
+    """Indicators of the program whose targets all fall in one period although the program runs ≥ 3 years."""
+    span = frames.programs.filter(pl.col("code") == frames.program).select("start_year", "end_year")
+    if span.height == 0 or span["start_year"][0] is None:
+        return pl.DataFrame(schema=SCHEMA)
+    years = int(span["end_year"][0]) - int(span["start_year"][0]) + 1
+    own = frames.indicators.filter(pl.col("program") == frames.program)["code"]
+    tg = frames.commitments.filter((pl.col("kind") == "target") & pl.col("indicator").is_in(own.implode()))
+    per = tg.group_by("indicator").agg(pl.col("period").n_unique().alias("n"), pl.col("period").max())
+    if years < 3:
+        return pl.DataFrame(schema=SCHEMA)
+    return per.filter(pl.col("n") == 1).select(
+        pl.lit("no_milestones").alias("flag"), pl.lit(SEVERITY["no_milestones"], pl.Int32).alias("severity"),
+        "indicator", pl.lit(None, pl.String).alias("territory"), "period", pl.lit(None, pl.Float64).alias("old_value"),
+        pl.lit(None, pl.Float64).alias("new_value"), pl.lit(None, pl.Date).alias("day"),
+        pl.format("only target: {}; program runs {} years", pl.col("period"), pl.lit(years)).alias("evidence"),
+    )
+
+
+def stale_flags(frames: ProgramFrames, today: date, thresholds: Thresholds = DEFAULT) -> pl.DataFrame:
+    """Series of the program whose next value is overdue; indicators past their declared span are exempt."""
+    now = month_index(today)
+    rules = indicator_rules(frames.indicators).join(
+        frames.indicators.select(pl.col("code").alias("indicator"), "program", "span_to"), on="indicator"
+    ).filter(pl.col("program") == frames.program)
+    last = frames.observations.group_by("indicator", "territory").agg(
+        pl.col("period_end").max().alias("last_end"), pl.col("period").sort_by("period_end").last()
+    ).join(rules.select("indicator", "freq_months", "span_to"), on="indicator")
+    span_end = pl.col("span_to").str.slice(0, 4).cast(pl.Int32, strict=False) * 12 + 12
+    due = pl.col("last_end") + pl.col("freq_months") + thresholds.stale_grace_months
+    return last.filter((due < now) & (span_end.is_null() | (pl.col("last_end") < span_end))).select(
+        pl.lit("stale").alias("flag"), pl.lit(SEVERITY["stale"], pl.Int32).alias("severity"), "indicator",
+        "territory", "period", pl.lit(None, pl.Float64).alias("old_value"), pl.lit(None, pl.Float64).alias("new_value"),
+        pl.lit(today).alias("day"),
+        pl.format("last value for {}; next was due {} months ago", pl.col("period"),
+                  (pl.lit(now) - due).cast(pl.String)).alias("evidence"),
+    )
+
+
+def revision_flags(frames: ProgramFrames) -> pl.DataFrame:
+    """Revisions (after the first recording) made after the end of a target period they bear on."""
+    r = frames.revisions.sort("recorded_at").with_columns(
+        pl.col("value").shift(1).over("indicator", "territory", "period").alias("old")
+    ).filter(pl.col("old").is_not_null() & (pl.col("old") != pl.col("value")))
+    tg = frames.commitments.filter(pl.col("kind") == "target").select(
+        "indicator", pl.col("period").alias("target_period"), pl.col("period_end").alias("_te")
+    ).unique()
+    obs_end = frames.observations.select("indicator", "territory", "period", "period_end").unique()
+    r = r.join(obs_end, on=["indicator", "territory", "period"]).join(tg, on="indicator")
+    deadline = pl.date(pl.col("_te") // 12, pl.col("_te") % 12 + 1, 1)
+    r = r.filter((pl.col("period_end") <= pl.col("_te")) & (pl.col("recorded_at").dt.date() >= deadline))
+    r = r.sort("_te").group_by("indicator", "territory", "period", "recorded_at").first()
+    return r.select(
+        pl.lit("revised_after_deadline").alias("flag"),
+        pl.lit(SEVERITY["revised_after_deadline"], pl.Int32).alias("severity"), "indicator", "territory", "period",
+        pl.col("old").alias("old_value"), pl.col("value").alias("new_value"), pl.col("recorded_at").dt.date().alias("day"),
+        pl.format("{} value revised {} → {} on {}, after the {} target's deadline", pl.col("period"), _fmt(pl.col("old")),
+                  _fmt(pl.col("value")), pl.col("recorded_at").dt.date().cast(pl.String), pl.col("target_period"))
+        .alias("evidence"),
+    )
+
+
+def lineage_flags(frames: ProgramFrames) -> pl.DataFrame:
+    """``indicator_dropped`` and ``indicator_renamed`` between the program and its direct predecessor."""
+    lin = lineage(frames)
+    here = lin.filter(pl.col("program") == frames.program)
+    dropped = here.filter(pl.col("status") == "dropped").select(
+        pl.lit("indicator_dropped").alias("flag"), pl.col("concept").alias("indicator"),
+        pl.format("{} ({}) of {} has no counterpart in {}", pl.col("concept"), pl.col("name_en").fill_null(""),
+                  pl.col("dropped_from"), pl.col("program")).alias("evidence"),
+    )
+    prev = lin.filter((pl.col("program") != frames.program) & pl.col("indicator").is_not_null())
+    prev = prev.group_by("concept").agg(pl.col("indicator").last().alias("old"), pl.col("name_en").last()
+                                        .alias("old_name"))
+    renamed = here.filter(pl.col("status") != "dropped").join(prev, on="concept").filter(
+        (pl.col("indicator").str.split(".").list.last() != pl.col("old").str.split(".").list.last())
+        | (pl.col("name_en").fill_null("") != pl.col("old_name").fill_null(""))
+    ).select(
+        pl.lit("indicator_renamed").alias("flag"), "indicator",
+        pl.format("{} «{}» → {} «{}»", pl.col("old"), pl.col("old_name").fill_null(""), pl.col("indicator"),
+                  pl.col("name_en").fill_null("")).alias("evidence"),
+    )
+    both = pl.concat([dropped, renamed])
+    return both.with_columns(pl.col("flag").replace_strict(SEVERITY, return_dtype=pl.Int32).alias("severity"))
+
+
+def flags(frames: ProgramFrames, as_of: date | str | None = None, thresholds: Thresholds = DEFAULT) -> pl.DataFrame:
+    """Every flag of the program known on ``as_of``, worst first. Columns: :data:`SCHEMA`."""
+    day = as_date(as_of) or frames.as_of
+    f = filter_as_of(frames, day)
+    own = f.indicators.filter(pl.col("program") == f.program)["code"].implode()
+    parts = [
+        version_flags(f.commitments.filter(pl.col("indicator").is_in(own)), f.indicators),
+        milestone_flags(f), stale_flags(f, day or date.today(), thresholds),
+        revision_flags(f).filter(pl.col("indicator").is_in(own)),
+        lineage_flags(f) if f.programs.height else pl.DataFrame(schema=SCHEMA),
+    ]
+    out = pl.concat([p.select([pl.col(c).cast(t) if c in p.columns else pl.lit(None, t).alias(c)
+                               for c, t in SCHEMA.items()]) for p in parts])
+    return out.sort(["severity", "indicator", "territory", "period"], descending=[True, False, False, False],
+                    nulls_last=True)

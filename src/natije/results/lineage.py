@@ -1,0 +1,129 @@
+"""Lineage of promises across a program and its predecessors: carried over, repeated later, dropped, new.
+
+Matching rule (docs/results-rules.md): two indicators of programs in one chain express the same *concept* when
+(1) one declares ``continues`` = the other's code, or (2) their codes share the suffix after the program prefix
+(``DK2018.DIGITAL_LITERACY`` ~ ``TB2021.DIGITAL_LITERACY``), or (3) their English names are equal once
+lower-cased with digits, punctuation and extra spaces removed. Matches are transitive.
+
+For each program in the chain (ordered by start year) and each concept it holds, the promise is its latest
+target period in force (national or territory-less target). Status against the previous program of the chain:
+``new`` (concept absent there), ``repeated_later`` (present, with an earlier target period), ``carried_over``
+(present, same or no later deadline); a concept of the previous program absent here is ``dropped``.
+"""
+
+from __future__ import annotations
+
+import re
+
+import polars as pl
+
+from natije.locale import t
+from natije.results.achievement import commitments_in_force
+from natije.results.frames import ProgramFrames
+
+
+def chain(programs: pl.DataFrame, code: str) -> list[str]:
+    """``code`` and its predecessors (transitively), ordered by start year then code."""
+    preds = {r["code"]: list(r["predecessors"] or []) for r in programs.iter_rows(named=True)}
+    start = {r["code"]: r["start_year"] or 0 for r in programs.iter_rows(named=True)}
+    seen, todo = [], [code]
+    while todo:
+        c = todo.pop()
+        if c in seen:
+            continue
+        seen.append(c)
+        todo.extend(preds.get(c, []))
+    return sorted(seen, key=lambda c: (start.get(c, 0), c))
+
+
+def normalise(name: str | None) -> str:
+    """English name reduced for matching: lower case, letters only, single spaces."""
+    return " ".join(re.sub(r"[^a-z]+", " ", (name or "").lower()).split())
+
+
+def concepts(indicators: pl.DataFrame) -> pl.DataFrame:
+    """indicator → concept (the smallest code of its matched group), by the rule above."""
+    rows = indicators.select(
+        "code", "program", "name_en", *(["continues"] if "continues" in indicators.columns else [])
+    ).unique("code").sort("code").to_dicts()
+    parent = {r["code"]: r["code"] for r in rows}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(a: str, b: str) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+
+    by_key: dict[tuple[str, str], str] = {}
+    for r in rows:
+        code, prog = r["code"], r.get("program") or ""
+        if r.get("continues") in parent:
+            union(code, r["continues"])
+        suffix = code[len(prog) + 1:] if prog and code.startswith(prog + ".") else code.split(".", 1)[-1]
+        for key in (("s", suffix), ("n", normalise(r.get("name_en")))):
+            if key[1]:
+                other = by_key.setdefault(key, code)
+                union(code, other)
+    return pl.DataFrame({"indicator": list(parent), "concept": [find(c) for c in parent]},
+                        schema={"indicator": pl.String, "concept": pl.String})
+
+
+def lineage(frames: ProgramFrames, lang: str = "en") -> pl.DataFrame:
+    """One row per concept × program of the chain, with status and the story of its deadlines.
+
+    Returns columns concept, program, indicator, name_en, target_period, target, status, story.
+    """
+    progs = chain(frames.programs, frames.program) if frames.programs.height else [frames.program]
+    ind = frames.indicators.filter(pl.col("program").is_in(progs))
+    conc = concepts(ind)
+    tg = commitments_in_force(frames.commitments, frames.as_of).filter(
+        (pl.col("kind") == "target") & (pl.col("territory").is_null() | pl.col("territory").str.contains("^0+$"))
+    ).sort("period_end").group_by("indicator").agg(pl.col("period").last(), pl.col("value").last().alias("target"))
+    held = (
+        ind.select(pl.col("code").alias("indicator"), "program", "name_en").join(conc, on="indicator")
+        .join(tg, on="indicator", how="left").rename({"period": "target_period"})
+    )
+    order = {p: i for i, p in enumerate(progs)}
+    rows: list[dict] = []
+    previous: dict[str, dict] = {}
+    for prog in progs:
+        here = {r["concept"]: r for r in held.filter(pl.col("program") == prog).iter_rows(named=True)}
+        for concept, r in here.items():
+            before = previous.get(concept)
+            if before is None:
+                status = "new"
+            elif r["target_period"] and before["target_period"] and r["target_period"] > before["target_period"]:
+                status = "repeated_later"
+            else:
+                status = "carried_over"
+            rows.append({**r, "status": status})
+        if prog != progs[0]:
+            for concept, r in previous.items():
+                if concept not in here:
+                    rows.append({**r, "program": prog, "indicator": None, "target_period": None, "target": None,
+                                 "status": "dropped", "dropped_from": r["program"]})
+        previous = here
+    schema = {"concept": pl.String, "program": pl.String, "indicator": pl.String, "name_en": pl.String,
+              "target_period": pl.String, "target": pl.Float64, "status": pl.String, "dropped_from": pl.String}
+    out = pl.DataFrame([{k: r.get(k) for k in schema} for r in rows], schema=schema)
+    out = out.with_columns(pl.col("program").replace_strict(order, default=None).alias("_o")).sort("concept", "_o")
+    stories = {c: _story(g, lang) for (c,), g in out.group_by("concept")} if out.height else {}
+    return out.with_columns(pl.col("concept").replace_strict(stories, default=None).alias("story")).drop("_o")
+
+
+def _story(group: pl.DataFrame, lang: str) -> str:
+    """"promised for 2020 (IK2020), promised again for 2022 (DK2018), dropped (TB2021)"."""
+    parts, first = [], True
+    for r in group.sort("_o").iter_rows(named=True):
+        if r["status"] == "dropped":
+            parts.append(t("lineage.dropped_in", lang, program=r["program"]))
+        elif r["target_period"]:
+            key = "lineage.promised" if first else "lineage.promised_again"
+            parts.append(t(key, lang, period=r["target_period"], program=r["program"]))
+            first = False
+    return ", ".join(parts)

@@ -1,0 +1,66 @@
+"""Per-program scorecard: targets by status, money spent against results achieved, the worst flags."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+import polars as pl
+
+from natije.results.budget import spent_vs_achieved
+from natije.results.engine import national_codes, results_table
+from natije.results.flags import flags as compute_flags
+from natije.results.frames import ProgramFrames
+from natije.results.status import count_by_status
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    """The answer for one program at a glance (rendering lives in the CLI)."""
+
+    program: str
+    names: dict[str, str]
+    as_of: str | None
+    by_status: dict[str, int]
+    targets: int
+    approved: float | None
+    executed: float | None
+    spent_share: float | None
+    achieved_share: float | None
+    currency: str | None
+    worst_flags: tuple[dict[str, Any], ...] = ()
+    illustrative: bool = False
+    rows: tuple[dict[str, Any], ...] = field(default=(), repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["worst_flags"] = list(self.worst_flags)
+        d["rows"] = list(self.rows)
+        return d
+
+
+def scorecard(
+    frames: ProgramFrames, as_of: date | str | None = None, top: int = 5,
+    results: pl.DataFrame | None = None, flag_frame: pl.DataFrame | None = None,
+) -> Scorecard:
+    """Build the scorecard of ``frames.program`` from its results (national rows) and flags."""
+    res = results if results is not None else results_table(frames, as_of=as_of)
+    fl = flag_frame if flag_frame is not None else compute_flags(frames, as_of=as_of)
+    national = national_codes(frames.territories)
+    nat = res.filter(pl.col("territory").is_in(national) & pl.col("indicator").is_in(
+        frames.indicators.filter(pl.col("program") == frames.program)["code"].implode()))
+    money = spent_vs_achieved(frames.budgets.filter(pl.col("program") == frames.program), nat)
+    prog = frames.programs.filter(pl.col("code") == frames.program)
+    names = {lang: (prog[f"name_{lang}"][0] if prog.height else None) or frames.program for lang in ("kk", "ru", "en")}
+    currency = frames.budgets["currency"].drop_nulls()
+    rows = nat.select("indicator", "period", "actual", "target", "achievement", "p_meet", "status",
+                      "illustrative").with_columns(pl.col("status").cast(pl.String))
+    return Scorecard(
+        program=frames.program, names=names, as_of=str(as_of or frames.as_of or date.today()),
+        by_status=count_by_status(nat), targets=nat.height, currency=currency[0] if len(currency) else None,
+        approved=money["approved"], executed=money["executed"], spent_share=money["spent_share"],
+        achieved_share=money["achieved_share"],
+        worst_flags=tuple(fl.head(top).with_columns(pl.col("day").cast(pl.String)).to_dicts()),
+        illustrative=bool(nat["illustrative"].any()) if nat.height else False, rows=tuple(rows.to_dicts()),
+    )
