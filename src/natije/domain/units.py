@@ -51,6 +51,11 @@ def known_units() -> list[str]:
     return sorted(_UNITS)
 
 
+def spellings() -> dict[str, str]:
+    """Every accepted spelling of a unit (lower-case) mapped to its canonical code."""
+    return dict(_ALIASES)
+
+
 def resolve(code: str) -> Unit | None:
     """The unit named ``code`` (case-insensitive, aliases allowed), or ``None``."""
     canonical = _ALIASES.get(code.strip().lower())
