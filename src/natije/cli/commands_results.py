@@ -1,0 +1,140 @@
+"""``natije results``, ``natije flags``, ``natije lineage``, ``natije scorecard`` and the demo's scorecards."""
+# ruff: noqa: B008  (typer declares options as call defaults)
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import polars as pl
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from natije.cli.app import app
+from natije.errors import Problem, ValidationError
+from natije.locale import t
+from natije.results.scorecard import Scorecard
+from natije.services import monitoring
+
+FORMATS = ("table", "json", "csv")
+AS_OF = typer.Option(None, "--as-of", help="Answer with what was known on this date (YYYY-MM-DD).")
+FORMAT = typer.Option("table", "--format", help="Output format: table, json or csv.")
+
+
+def _store(ctx: typer.Context) -> Any:
+    from natije.store import Store
+
+    return Store.open(ctx.obj.db if ctx.obj else None)
+
+
+def _lang(ctx: typer.Context) -> str:
+    return ctx.obj.lang if ctx.obj else "kk"
+
+
+def _check(fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise ValidationError(Problem("--format", None, None, fmt, "table, json or csv"), "bad option")
+
+
+def _fmt(v: Any) -> str:
+    return "" if v is None else f"{v:,.3g}" if isinstance(v, float) else str(v)
+
+
+def print_frame(frame: pl.DataFrame, fmt: str, lang: str, title: str = "") -> None:
+    """Print a frame as a rich table (headers translated where a ``word.*`` key exists), JSON or CSV."""
+    if fmt == "json":
+        typer.echo(json.dumps(frame.to_dicts(), ensure_ascii=False, default=str, indent=1))
+    elif fmt == "csv":
+        typer.echo(frame.with_columns(pl.col(pl.Enum).cast(pl.String)).write_csv(), nl=False)
+    else:
+        table = Table(title=title)
+        for col in frame.columns:
+            table.add_column(t(f"word.{col}", lang) if t(f"word.{col}", lang) != f"word.{col}" else col)
+        for row in frame.iter_rows():
+            table.add_row(*(_fmt(v) for v in row))
+        Console().print(table)
+
+
+@app.command("results")
+def results(ctx: typer.Context, program: str, as_of: str = AS_OF,
+            territory: str = typer.Option(None, "--territory", help="KATO code of one territory."),
+            basis: str = typer.Option("current", "--basis", help="current (in force) or first (as first promised)."),
+            fmt: str = FORMAT) -> None:
+    """Targets against actuals: achievement, forecast, chance to meet, status. Raises NotFound."""
+    _check(fmt)
+    store = _store(ctx)
+    if fmt == "json":
+        rows = monitoring.program_results_json(store, program, as_of, territory, basis)
+        typer.echo(json.dumps(rows, ensure_ascii=False, default=str, indent=1))
+        return
+    table = monitoring.program_results(store, program, as_of, territory, basis)
+    cols = ["indicator", "territory", "period", "baseline", "target", "actual", "achievement", "forecast_value",
+            "p_meet", "status", "illustrative"]
+    print_frame(table.select(cols) if fmt == "table" else table, fmt, _lang(ctx), program)
+
+
+@app.command("flags")
+def flags(ctx: typer.Context, program: str, as_of: str = AS_OF, fmt: str = FORMAT) -> None:
+    """Moved goalposts of a program, each with its evidence. Raises NotFound."""
+    _check(fmt)
+    frame = monitoring.program_flags(_store(ctx), program, as_of)
+    lang = _lang(ctx)
+    if fmt == "table":
+        frame = frame.with_columns(pl.col("flag").map_elements(lambda f: t(f"flag.{f}", lang), pl.String)) \
+            .select("flag", "indicator", "territory", "period", "evidence")
+    print_frame(frame, fmt, lang, program)
+
+
+@app.command("lineage")
+def lineage(ctx: typer.Context, program: str, as_of: str = AS_OF, fmt: str = FORMAT) -> None:
+    """Promises across a program and its predecessors: carried over, repeated later, dropped. Raises NotFound."""
+    _check(fmt)
+    lang = _lang(ctx)
+    frame = monitoring.program_lineage(_store(ctx), program, as_of, lang)
+    if fmt == "table":
+        frame = frame.with_columns(pl.col("status").map_elements(lambda s: t(f"lineage_status.{s}", lang),
+                                                                 pl.String))
+    print_frame(frame, fmt, lang, program)
+
+
+@app.command("scorecard")
+def scorecard(ctx: typer.Context, as_of: str = AS_OF) -> None:
+    """Print a scorecard per program: targets by status, budget spent vs results, worst flags."""
+    print_scorecards(monitoring.scorecards(_store(ctx), as_of), _lang(ctx))
+
+
+def render_scorecards(store: Any, lang: str = "kk", as_of: str | None = None) -> None:
+    """Print every program's scorecard (the end of ``natije demo``)."""
+    print_scorecards(monitoring.scorecards(store, as_of), lang)
+
+
+def print_scorecards(cards: list[Scorecard], lang: str, console: Console | None = None) -> None:
+    """Render scorecards as rich tables in ``lang``; illustrative values are starred."""
+    console = console or Console()
+    for card in cards:
+        title = t("scorecard.title", lang, program=f"{card.program} — {card.names.get(lang) or card.program}")
+        table = Table(title=title, caption=t("scorecard.as_of", lang, date=card.as_of))
+        for key in ("word.indicator", "word.period", "word.actual", "word.target", "word.achievement",
+                    "word.p_meet", "word.status"):
+            table.add_column(t(key, lang))
+        for r in card.rows:
+            star = " *" if r["illustrative"] else ""
+            pct = None if r["achievement"] is None else f"{r['achievement']:.0%}"
+            p = None if r["p_meet"] is None else f"{r['p_meet']:.0%}"
+            table.add_row(r["indicator"], r["period"], _fmt(r["actual"]) + star, _fmt(r["target"]), _fmt(pct),
+                          _fmt(p), t(f"status.{r['status']}", lang))
+        console.print(table)
+        counts = ", ".join(f"{t('status.' + s, lang)}: {n}" for s, n in card.by_status.items() if n)
+        console.print(f"{t('word.indicators', lang)}: {counts or '—'}")
+        spent = "—" if card.spent_share is None else f"{card.spent_share:.0%}"
+        done = "—" if card.achieved_share is None else f"{card.achieved_share:.0%}"
+        console.print(f"{t('scorecard.budget_spent', lang)}: {spent} · {t('scorecard.targets_achieved', lang)}: {done}")
+        if card.worst_flags:
+            console.print(f"{t('scorecard.worst_flags', lang)}:")
+            for f in card.worst_flags:
+                console.print(f"  • {t('flag.' + f['flag'], lang)} — {f['indicator']}: {f['evidence']}",
+                              highlight=False, markup=False)
+        if card.illustrative:
+            console.print(t("msg.illustrative_note", lang))
+        console.print()

@@ -1,0 +1,67 @@
+"""Monitoring use cases: results, flags, lineage and scorecards of a program, read from the store.
+
+Each function loads the program's frames (``natije.store.frames.load_program_frames``) and hands them to the
+pure results engine (:mod:`natije.results`).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import polars as pl
+
+from natije.results.asof import as_date
+from natije.results.engine import results_table, rows_for_json
+from natije.results.flags import flags as compute_flags
+from natije.results.frames import ProgramFrames
+from natije.results.lineage import lineage
+from natije.results.scorecard import Scorecard, scorecard
+
+
+def load_frames(store: Any, code: str, as_of: date | str | None = None) -> ProgramFrames:
+    """The frames of program ``code`` as known on ``as_of``; raises ``NotFound`` for an unknown program."""
+    from natije.store.frames import load_program_frames
+
+    with store.connect() as conn:
+        return load_program_frames(conn, code, as_of=as_date(as_of))
+
+
+def program_results(
+    store: Any, code: str, as_of: date | str | None = None, territory: str | None = None, basis: str = "current"
+) -> pl.DataFrame:
+    """Results table of ``code`` (see :func:`natije.results.engine.results_table`)."""
+    return results_table(load_frames(store, code, as_of), as_of=as_of, territory=territory, basis=basis)
+
+
+def program_results_json(
+    store: Any, code: str, as_of: date | str | None = None, territory: str | None = None, basis: str = "current"
+) -> list[dict]:
+    """Results as the list of objects of ``natije results --format json`` (forecast nested, flags listed)."""
+    frames = load_frames(store, code, as_of)
+    table = results_table(frames, as_of=as_of, territory=territory, basis=basis)
+    return rows_for_json(table, compute_flags(frames, as_of=as_of))
+
+
+def program_flags(store: Any, code: str, as_of: date | str | None = None) -> pl.DataFrame:
+    """Moved-goalpost flags of ``code``, worst first."""
+    return compute_flags(load_frames(store, code, as_of), as_of=as_of)
+
+
+def program_lineage(store: Any, code: str, as_of: date | str | None = None, lang: str = "en") -> pl.DataFrame:
+    """Promises of ``code`` and its predecessors: carried over, repeated later, dropped, new."""
+    return lineage(load_frames(store, code, as_of), lang=lang)
+
+
+def program_scorecard(store: Any, code: str, as_of: date | str | None = None) -> Scorecard:
+    """Scorecard of one program."""
+    return scorecard(load_frames(store, code, as_of), as_of=as_of)
+
+
+def scorecards(store: Any, as_of: date | str | None = None) -> list[Scorecard]:
+    """Scorecards of every program in the store, oldest program first."""
+    from natije.store.reads import list_programs
+
+    with store.connect() as conn:
+        programs = sorted(list_programs(conn), key=lambda p: (p.start_year, p.code))
+    return [program_scorecard(store, p.code, as_of) for p in programs]
