@@ -1,0 +1,209 @@
+"""Turn schema-valid ``program.yaml`` data into domain objects, checking the domain rules on the way.
+
+Items the schema already rejected are skipped (their problems are logged); everything else is built and
+checked: known units, parseable periods and dates, spans in order, unique codes, goals that exist, one
+commitment entry per key and decision date. Commitment versions are numbered per key in decision order.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from natije.domain import units
+from natije.domain.budgets import BudgetLine, BudgetStage
+from natije.domain.commitments import Commitment, CommitmentKind
+from natije.domain.indicators import Direction, Indicator, IndicatorKind, IndicatorLevel, Ratio
+from natije.domain.names import Names
+from natije.domain.observations import Source, SourceKind
+from natije.domain.package import ProgramPackage
+from natije.domain.periods import PERIOD_FORMAT, Frequency, Period
+from natije.domain.programs import Agency, Goal, Program, ProgramKind, ProgramStatus
+from natije.errors import ValidationError
+from natije.ingest.problems import ProblemLog
+from natije.ingest.yaml_source import Path, YamlDocument, dotted
+
+DATE_EXPECTED = "an ISO date such as 2017-12-12"
+
+
+class Builder:
+    """Builds one package; problems go to ``log`` with the YAML line of the field."""
+
+    def __init__(self, doc: YamlDocument, label: str, log: ProblemLog, bad: set[Path]) -> None:
+        self.doc, self.label, self.log, self.bad = doc, label, log, bad
+        self.origins: dict[str, list[Path]] = {}
+
+    # -- helpers -------------------------------------------------------------------------------------
+    def problem(self, path: Path, value: Any, expected: str, code: str = "rule") -> None:
+        self.log.add(self.label, self.doc.line(path), dotted(path), value, expected, code)
+
+    def skip(self, path: Path) -> bool:
+        return any(b[: len(path)] == path or path[: len(b)] == b for b in self.bad)
+
+    def period(self, path: Path, value: Any) -> Period | None:
+        try:
+            return Period.parse(value)
+        except ValidationError:
+            self.problem(path, value, PERIOD_FORMAT, "period")
+            return None
+
+    def day(self, path: Path, value: Any) -> date | None:
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            self.problem(path, value, DATE_EXPECTED, "date")
+            return None
+
+    def unique(self, section: str, codes: list[tuple[Path, str]]) -> None:
+        seen: set[str] = set()
+        for path, code in codes:
+            if code in seen:
+                self.problem(path, code, f"each {section} code once", "duplicate_code")
+            seen.add(code)
+
+    def items(self, data: dict[str, Any], section: str) -> list[tuple[Path, dict[str, Any]]]:
+        out = []
+        for i, item in enumerate(data.get(section) or []):
+            path: Path = (section, i)
+            if not self.skip(path) and isinstance(item, dict):
+                out.append((path, item))
+        self.unique(section[:-1], [(p + ("code",), it["code"]) for p, it in out if "code" in it])
+        return out
+
+    # -- sections ------------------------------------------------------------------------------------
+    def build(self, data: dict[str, Any]) -> tuple[ProgramPackage, dict[str, list[Path]]]:
+        agencies = [Agency(it["code"], Names.from_mapping(it["names"])) for _, it in self.items(data, "agencies")]
+        sources = [self.source(it) for _, it in self.items(data, "sources")]
+        program = self.program(data["program"]) if isinstance(data.get("program"), dict) else None
+        goals = {g.code for g in program.goals} if program else set()
+        indicators, self.origins["indicators"] = self.collect(data, "indicators", lambda p, it: self.indicator(p, it, goals))
+        commitments, self.origins["commitments"] = self.collect(data, "commitments", self.commitment)
+        budgets, self.origins["budgets"] = self.collect(
+            data, "budgets", lambda p, it: self.budget(p, it, program, goals), codes=False)
+        package = ProgramPackage(
+            program=program, agencies=tuple(agencies), sources=tuple(sources), indicators=tuple(indicators),
+            commitments=self.number_versions(commitments), budgets=tuple(budgets),
+        )
+        return package, self.origins
+
+    def collect(self, data: dict[str, Any], section: str, make: Any, codes: bool = True) -> tuple[list, list[Path]]:
+        objects, paths = [], []
+        entries = self.items(data, section) if codes else [
+            ((section, i), it) for i, it in enumerate(data.get(section) or [])
+            if not self.skip((section, i)) and isinstance(it, dict)]
+        for path, item in entries:
+            obj = make(path, item)
+            if obj is not None:
+                objects.append(obj)
+                paths.append(path)
+        return objects, paths
+
+    def source(self, it: dict[str, Any]) -> Source:
+        names = Names.from_mapping(it["names"]) if "names" in it else None
+        return Source(it["code"], it["title"], SourceKind(it.get("kind", "official")), it.get("url"),
+                      it.get("publisher"), it.get("licence"), names)
+
+    def program(self, it: dict[str, Any]) -> Program | None:
+        if self.skip(("program",)):
+            return None
+        goals: list[Goal] = []
+        where: list[tuple[Path, str]] = []
+
+        def walk(entries: list[dict[str, Any]], parent: str | None, path: Path) -> None:
+            for i, g in enumerate(entries):
+                goals.append(Goal(g["code"], Names.from_mapping(g["names"]), parent, "goal" if parent is None else "task"))
+                where.append((path + (i, "code"), g["code"]))
+                walk(g.get("tasks") or [], g["code"], path + (i, "tasks"))
+
+        walk(it.get("goals") or [], None, ("program", "goals"))
+        self.unique("goal", where)
+        if len({c for _, c in where}) < len(where):
+            return None
+        repealed = self.day(("program", "repealed_on"), it["repealed_on"]) if "repealed_on" in it else None
+        if it["end_year"] < it["start_year"]:
+            self.problem(("program", "end_year"), it["end_year"], f"a year ≥ start_year {it['start_year']}")
+            return None
+        try:
+            return Program(
+                code=it["code"], names=Names.from_mapping(it["names"]), kind=ProgramKind(it["kind"]),
+                start_year=it["start_year"], end_year=it["end_year"], status=ProgramStatus(it["status"]),
+                owner=it.get("owner"), legal_act=it.get("legal_act"), repealed_on=repealed,
+                predecessors=tuple(it.get("predecessors") or ()), goals=tuple(goals),
+                description=Names.from_mapping(it["description"]) if "description" in it else None,
+            )
+        except ValueError as exc:
+            self.problem(("program",), it["code"], str(exc))
+            return None
+
+    def indicator(self, path: Path, it: dict[str, Any], goals: set[str]) -> Indicator | None:
+        ok = True
+        unit = units.resolve(it["unit"])
+        if unit is None:
+            self.problem(path + ("unit",), it["unit"], "a unit such as " + ", ".join(units.known_units()), "unit")
+            ok = False
+        span = it.get("span") or {}
+        start = self.period(path + ("span", "from"), span["from"]) if "from" in span else None
+        end = self.period(path + ("span", "to"), span["to"]) if "to" in span else None
+        if ("from" in span and start is None) or ("to" in span and end is None):
+            ok = False
+        elif start is not None and end is not None and end.end_month <= start.start_month:
+            self.problem(path + ("span", "to"), span["to"], f"a period not before span.from {start}", "span")
+            ok = False
+        if "goal" in it and it["goal"] not in goals:
+            self.problem(path + ("goal",), it["goal"],
+                         "a goal or task code of this program" if goals else "no goal (the package has no program)",
+                         "unknown_goal")
+            ok = False
+        if not ok or unit is None:
+            return None
+        ratio = it.get("ratio")
+        return Indicator(
+            code=it["code"], names=Names.from_mapping(it["names"]), unit=unit.code,
+            direction=Direction(it["direction"]), kind=IndicatorKind(it.get("kind", "stock")),
+            level=IndicatorLevel(it.get("level", "outcome")), frequency=Frequency(it.get("frequency", "A")),
+            span_from=start, span_to=end, goal=it.get("goal"), agency=it.get("agency"), source=it.get("source"),
+            ratio=Ratio(ratio["numerator"], ratio["denominator"], float(ratio.get("scale", 100))) if ratio else None,
+            tolerance=float(it["tolerance"]) if "tolerance" in it else None,
+            definition=Names.from_mapping(it["definition"]) if "definition" in it else None,
+        )
+
+    def commitment(self, path: Path, it: dict[str, Any]) -> Commitment | None:
+        period = self.period(path + ("period",), it["period"])
+        decided = self.day(path + ("decided_on",), it["decided_on"])
+        if period is None or decided is None:
+            return None
+        return Commitment(it["indicator"], CommitmentKind(it["kind"]), period, float(it["value"]), decided,
+                          it["document"], it.get("territory"), 1, it.get("note"))
+
+    def number_versions(self, commitments: list[Commitment]) -> tuple[Commitment, ...]:
+        """Number versions per key in decision order; two entries for one key and day are a problem."""
+        paths = self.origins["commitments"]
+        order = sorted(range(len(commitments)), key=lambda i: (str(commitments[i].key), commitments[i].decided_on, i))
+        out: dict[int, Commitment] = {}
+        last: dict[tuple, tuple[date, int]] = {}
+        for i in order:
+            c = commitments[i]
+            prev = last.get(c.key)
+            if prev is not None and prev[0] == c.decided_on:
+                self.problem(paths[i] + ("decided_on",), c.decided_on.isoformat(),
+                             "one entry per indicator, kind, period and territory on one decision date "
+                             f"(see line {self.doc.line(paths[prev[1]])})", "duplicate_commitment")
+                continue
+            version = 1 if prev is None else out[prev[1]].version + 1
+            out[i] = Commitment(c.indicator, c.kind, c.period, c.value, c.decided_on, c.document, c.territory,
+                                version, c.note)
+            last[c.key] = (c.decided_on, i)
+        keep = sorted(out)
+        self.origins["commitments"] = [paths[i] for i in keep]
+        return tuple(out[i] for i in keep)
+
+    def budget(self, path: Path, it: dict[str, Any], program: Program | None, goals: set[str]) -> BudgetLine | None:
+        if program is None:
+            if not self.skip(("program",)):
+                self.problem(path, it.get("year"), "budgets only in a package with a program", "budget")
+            return None
+        if "goal" in it and it["goal"] not in goals:
+            self.problem(path + ("goal",), it["goal"], "a goal or task code of this program", "unknown_goal")
+            return None
+        return BudgetLine(program.code, it["year"], BudgetStage(it["stage"]), float(it["amount"]),
+                          it.get("currency", "KZT"), it.get("goal"), tuple(it.get("indicators") or ()), it.get("source"))

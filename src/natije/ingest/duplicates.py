@@ -1,0 +1,67 @@
+"""Duplicate keys across every batch of every file, in 8 bytes per row.
+
+The first pass keeps only a 64-bit hash of each key; sorting the hashes once at the end finds the hashes
+seen twice. Only if there are any does a second look at the data fetch the rows behind them and confirm
+real duplicates by comparing the keys themselves (so a hash collision can never raise a false alarm).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from natije.ingest.problems import ProblemLog
+
+SEED = 20240101
+
+
+class DuplicateKeys:
+    """Collects key hashes batch by batch; :meth:`suspects` gives the hashes seen more than once."""
+
+    def __init__(self, columns: tuple[str, ...]) -> None:
+        self.columns = columns
+        self._chunks: list[np.ndarray] = []
+
+    def hashes(self, batch: pl.DataFrame) -> np.ndarray:
+        """uint64 hash of each row's key."""
+        return batch.select(pl.struct(list(self.columns)).hash(SEED)).to_series().to_numpy()
+
+    def add(self, batch: pl.DataFrame) -> None:
+        """Remember the keys of ``batch``."""
+        if batch.height:
+            self._chunks.append(self.hashes(batch))
+
+    def suspects(self) -> np.ndarray:
+        """Sorted distinct hashes that occurred more than once."""
+        if not self._chunks:
+            return np.empty(0, dtype=np.uint64)
+        allh = np.concatenate(self._chunks)
+        self._chunks = [allh]
+        allh.sort()
+        repeated = allh[1:][allh[1:] == allh[:-1]]
+        return np.unique(repeated)
+
+    def rows_of(self, batch: pl.DataFrame, suspects: np.ndarray, file: str) -> pl.DataFrame:
+        """The rows of ``batch`` whose key hash is a suspect, with ``file``, ``row`` and the key columns."""
+        mask = np.isin(self.hashes(batch), suspects)
+        if not mask.any():
+            return pl.DataFrame()
+        return batch.filter(pl.Series(mask)).select(*self.columns, "row").with_columns(pl.lit(file).alias("file"))
+
+
+def report_duplicates(candidates: list[pl.DataFrame], columns: tuple[str, ...], log: ProblemLog) -> None:
+    """Log every repeat of a key among ``candidates`` (rows from :meth:`DuplicateKeys.rows_of`), naming the first."""
+    frames = [c for c in candidates if c.height]
+    if not frames:
+        return
+    rows = pl.concat(frames, how="vertical_relaxed").with_row_index("order")
+    ranked = rows.with_columns(
+        pl.col("order").rank("ordinal").over(list(columns)).alias("nth"),
+        pl.col("file").first().over(list(columns), order_by="order").alias("first_file"),
+        pl.col("row").first().over(list(columns), order_by="order").alias("first_row"),
+    ).filter(pl.col("nth") > 1).sort("order")
+    for rec in ranked.iter_rows(named=True):  # only the duplicated rows, capped by the log
+        key = ", ".join(str(rec[c]) for c in columns)
+        log.add(rec["file"], rec["row"], columns[0], key,
+                f"each ({', '.join(columns)}) once; first at {rec['first_file']} row {rec['first_row']}",
+                "duplicate_key")

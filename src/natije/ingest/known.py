@@ -1,0 +1,112 @@
+"""What an import may refer to: the store's catalog with the packages' own declarations merged over it.
+
+Observation checks join batches against the small lookup frames built here (indicators with their unit,
+frequency and span; territories with their validity; units with their dimension and scale), so validation
+is a handful of vectorised joins per batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Protocol
+
+import polars as pl
+
+from natije.domain import units
+from natije.domain.indicators import Indicator
+from natije.domain.observations import Source
+from natije.domain.package import ProgramPackage
+from natije.domain.territories import Territory
+
+
+class CatalogLike(Protocol):
+    """The shape of the store's catalog lookup (``natije.store.catalog.Catalog``)."""
+
+    indicators: Mapping[str, Indicator]
+    indicator_program: Mapping[str, str | None]
+    territories: Mapping[str, Territory]
+    sources: Mapping[str, Source]
+    agencies: Any
+    programs: Any
+
+
+def _span_text(ind: Indicator) -> str:
+    return f"{ind.span_from or '…'}–{ind.span_to or '…'}"
+
+
+@dataclass(frozen=True, eq=False)
+class Known:
+    """Codes an import may use, and which program owns each indicator (``None`` = reference indicator)."""
+
+    indicators: Mapping[str, Indicator] = field(default_factory=dict)
+    indicator_program: Mapping[str, str | None] = field(default_factory=dict)
+    territories: Mapping[str, Territory] = field(default_factory=dict)
+    sources: Mapping[str, Source] = field(default_factory=dict)
+    agencies: frozenset[str] = frozenset()
+    programs: frozenset[str] = frozenset()
+
+    @classmethod
+    def merge(cls, catalog: CatalogLike | None, packages: Iterable[ProgramPackage]) -> Known:
+        """The store's ``catalog`` (may be ``None``) with every package's declarations over it."""
+        ind = dict(catalog.indicators) if catalog else {}
+        owner = dict(catalog.indicator_program) if catalog else {}
+        terr = dict(catalog.territories) if catalog else {}
+        src = dict(catalog.sources) if catalog else {}
+        agencies = set(catalog.agencies) if catalog else set()
+        programs = set(catalog.programs) if catalog else set()
+        for pkg in packages:
+            code = pkg.program.code if pkg.program else None
+            if code:
+                programs.add(code)
+            agencies.update(a.code for a in pkg.agencies)
+            src.update((s.code, s) for s in pkg.sources)
+            terr.update((t.code, t) for t in pkg.territories)
+            for i in pkg.indicators:
+                ind[i.code] = i
+                owner[i.code] = code
+        return cls(ind, owner, terr, src, frozenset(agencies), frozenset(programs))
+
+    @cached_property
+    def indicator_frame(self) -> pl.DataFrame:
+        """code, unit, dimension, scale, freq, span_start, span_end (months), span_text, source."""
+        rows = []
+        for ind in self.indicators.values():
+            unit = units.resolve(ind.unit)
+            rows.append({
+                "code": ind.code, "ind_unit": ind.unit, "ind_dimension": unit.dimension if unit else None,
+                "ind_scale": unit.scale if unit else None, "ind_freq": ind.frequency.value,
+                "span_start": ind.span_from.start_month if ind.span_from else None,
+                "span_end": ind.span_to.end_month if ind.span_to else None,
+                "span_text": _span_text(ind), "ind_source": ind.source,
+            })
+        schema = {"code": pl.String, "ind_unit": pl.String, "ind_dimension": pl.String, "ind_scale": pl.Float64,
+                  "ind_freq": pl.String, "span_start": pl.Int64, "span_end": pl.Int64, "span_text": pl.String,
+                  "ind_source": pl.String}
+        return pl.DataFrame(rows, schema=schema)
+
+    @cached_property
+    def territory_frame(self) -> pl.DataFrame:
+        """code, valid_from, valid_to (dates; null = open)."""
+        return pl.DataFrame(
+            {"code": [t.code for t in self.territories.values()],
+             "valid_from": [t.valid_from for t in self.territories.values()],
+             "valid_to": [t.valid_to for t in self.territories.values()]},
+            schema={"code": pl.String, "valid_from": pl.Date, "valid_to": pl.Date},
+        )
+
+    @cached_property
+    def source_frame(self) -> pl.DataFrame:
+        return pl.DataFrame({"code": list(self.sources), "known_source": [True] * len(self.sources)},
+                            schema={"code": pl.String, "known_source": pl.Boolean})
+
+
+def unit_frame() -> pl.DataFrame:
+    """Every unit spelling natije accepts (lower-case) with its canonical dimension and scale."""
+    rows = [(alias, units.resolve(alias)) for alias in units.spellings()]
+    return pl.DataFrame(
+        {"unit_key": [a for a, _ in rows], "unit_dimension": [u.dimension for _, u in rows if u],
+         "unit_scale": [u.scale for _, u in rows if u]},
+        schema={"unit_key": pl.String, "unit_dimension": pl.String, "unit_scale": pl.Float64},
+    )

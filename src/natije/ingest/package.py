@@ -1,0 +1,177 @@
+"""Open a program package — a folder or a ``.zip`` — and find the files it holds.
+
+A package holds ``program.yaml`` and/or reference files (``territories.csv``, ``territory_changes.csv``),
+any number of ``observations*.csv|xlsx|parquet`` and optionally ``revisions.csv``. A zip is read member by
+member without extracting it; a zip whose files sit in one top-level folder is accepted too.
+
+Examples
+--------
+>>> pkg = open_package("demo/DK2018")          # doctest: +SKIP
+>>> pkg.observation_files                        # doctest: +SKIP
+('observations.csv',)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from natije.errors import Problem, ValidationError
+
+PROGRAM_FILE = "program.yaml"
+REVISIONS_FILE = "revisions.csv"
+TERRITORIES_FILE = "territories.csv"
+CHANGES_FILE = "territory_changes.csv"
+OBSERVATION_PREFIX = "observations"
+OBSERVATION_SUFFIXES = (".csv", ".xlsx", ".parquet")
+PACKAGE_MARKERS = (PROGRAM_FILE, TERRITORIES_FILE)
+
+
+@dataclass(frozen=True)
+class Package:
+    """A package on disk: where it is and which of its members natije reads.
+
+    Member names are relative to the package root (``observations.csv``); :meth:`label` gives the name
+    shown in messages.
+    """
+
+    path: Path
+    members: tuple[str, ...]
+    prefix: str = ""
+    is_zip: bool = False
+    _zip: zipfile.ZipFile | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def name(self) -> str:
+        """Short display name of the package (folder or zip file name)."""
+        return self.path.name
+
+    def has(self, member: str) -> bool:
+        """Whether the package holds ``member``."""
+        return member in self.members
+
+    @property
+    def program_file(self) -> str | None:
+        return PROGRAM_FILE if self.has(PROGRAM_FILE) else None
+
+    @property
+    def observation_files(self) -> tuple[str, ...]:
+        """Observation files in name order (``observations.csv`` before ``observations_2024.csv``)."""
+        return tuple(
+            sorted(
+                m
+                for m in self.members
+                if m.lower().startswith(OBSERVATION_PREFIX) and m.lower().endswith(OBSERVATION_SUFFIXES)
+            )
+        )
+
+    def label(self, member: str) -> str:
+        """How a member is named in problems: ``<package>/<member>``."""
+        return f"{self.name}/{member}"
+
+    def size(self, member: str) -> int:
+        """Uncompressed size in bytes."""
+        if self._zip is not None:
+            return self._zip.getinfo(self.prefix + member).file_size
+        return (self.path / member).stat().st_size
+
+    @contextmanager
+    def open(self, member: str) -> Iterator[IO[bytes]]:
+        """A binary stream of ``member`` (streamed from the zip, never extracted whole)."""
+        if self._zip is not None:
+            with self._zip.open(self.prefix + member) as fh:
+                yield fh
+        else:
+            with open(self.path / member, "rb") as fh:
+                yield fh
+
+    @contextmanager
+    def local_path(self, member: str) -> Iterator[Path]:
+        """A real file path for readers that need random access (xlsx, parquet); zip members spill to a temp file."""
+        if self._zip is None:
+            yield self.path / member
+            return
+        with tempfile.TemporaryDirectory(prefix="natije-") as tmp:
+            target = Path(tmp) / Path(member).name
+            with self.open(member) as src, open(target, "wb") as dst:
+                shutil.copyfileobj(src, dst, 1 << 20)
+            yield target
+
+    def read_text(self, member: str) -> bytes:
+        """The whole member as bytes (for small files such as ``program.yaml``)."""
+        with self.open(member) as fh:
+            return fh.read()
+
+    def digest(self) -> str:
+        """A short SHA-256 over every member's name and bytes: names the import in revision reasons."""
+        h = hashlib.sha256()
+        for member in sorted(self.members):
+            h.update(member.encode() + b"\0")
+            with self.open(member) as fh:
+                for chunk in iter(lambda: fh.read(1 << 20), b""):
+                    h.update(chunk)
+        return h.hexdigest()[:12]
+
+    def close(self) -> None:
+        if self._zip is not None:
+            self._zip.close()
+
+
+def _relevant(name: str) -> bool:
+    low = name.lower()
+    return name in (PROGRAM_FILE, REVISIONS_FILE, TERRITORIES_FILE, CHANGES_FILE) or (
+        low.startswith(OBSERVATION_PREFIX) and low.endswith(OBSERVATION_SUFFIXES)
+    )
+
+
+def _open_zip(path: Path) -> Package:
+    try:
+        zf = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        raise ValidationError(Problem(path.name, None, None, path.name, "a readable .zip archive", code="zip"))
+    names = [n for n in zf.namelist() if not n.endswith("/") and "__MACOSX" not in n]
+    prefix = ""
+    if not any(n in PACKAGE_MARKERS for n in names):
+        tops = {n.split("/", 1)[0] for n in names if "/" in n}
+        if len(tops) == 1:
+            prefix = tops.pop() + "/"
+    members = tuple(sorted(n[len(prefix) :] for n in names if n.startswith(prefix) and _relevant(n[len(prefix) :])))
+    return Package(path, members, prefix=prefix, is_zip=True, _zip=zf)
+
+
+def open_package(path: str | Path) -> Package:
+    """Open one package folder or zip; raise :class:`ValidationError` if it holds no package files."""
+    p = Path(path)
+    if not p.exists():
+        raise ValidationError(Problem(str(p), None, None, str(p), "an existing folder or .zip file", code="missing"))
+    if p.is_dir():
+        pkg = Package(p, tuple(sorted(f.name for f in p.iterdir() if f.is_file() and _relevant(f.name))))
+    elif p.suffix.lower() == ".zip":
+        pkg = _open_zip(p)
+    else:
+        raise ValidationError(Problem(p.name, None, None, p.name, "a package folder or a .zip file", code="package"))
+    if not any(pkg.has(m) for m in PACKAGE_MARKERS):
+        pkg.close()
+        raise ValidationError(
+            Problem(pkg.name, None, None, ", ".join(pkg.members) or "(no package files)",
+                    f"a package with {PROGRAM_FILE} or {TERRITORIES_FILE}", code="package")
+        )
+    return pkg
+
+
+def discover(path: str | Path) -> list[Path]:
+    """Package paths under ``path``: itself if it is a package, else its package sub-folders and zips, sorted."""
+    p = Path(path)
+    if p.is_dir() and not any((p / m).is_file() for m in PACKAGE_MARKERS):
+        found = sorted(c for c in p.iterdir() if (c.is_dir() and any((c / m).is_file() for m in PACKAGE_MARKERS))
+                       or c.suffix.lower() == ".zip")
+        if found:
+            return found
+    return [p]

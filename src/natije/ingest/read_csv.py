@@ -1,0 +1,116 @@
+"""CSV reader: pyarrow's streaming CSV reader, every column as text, row numbers kept exact.
+
+Rows with the wrong number of fields are reported (with their line number) and skipped; row numbers of
+the rows after them are corrected so every message points at the line a person sees. Text that is not
+UTF-8 is reported at the first line where it occurs.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Iterator
+
+import numpy as np
+import polars as pl
+import pyarrow as pa
+import pyarrow.csv as pcsv
+
+from natije.ingest.package import Package
+from natije.ingest.problems import ProblemLog
+from natije.ingest.readers import TableSpec, check_header, register_reader, shape_batch
+
+ENCODING_EXPECTED = "UTF-8 text (save the file as 'CSV UTF-8')"
+BYTES_PER_ROW_GUESS = 48
+
+
+def _header(package: Package, member: str) -> list[str] | None | bool:
+    """The header fields; ``None`` if the file is empty, ``False`` if its first line is not UTF-8."""
+    with package.open(member) as fh:
+        head = fh.read(1 << 16)
+    if not head.strip():
+        return None
+    line = head.split(b"\n", 1)[0].rstrip(b"\r")
+    try:
+        text = line.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return False
+    return next(csv.reader([text]), [])
+
+
+def _first_bad_line(package: Package, member: str) -> tuple[int, str]:
+    """Line number (1-based) and a snippet of the first line that is not valid UTF-8 (error path only)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with package.open(member) as fh:
+        for number, line in enumerate(io.BufferedReader(fh), start=1):  # type: ignore[arg-type]
+            try:
+                decoder.decode(line)
+            except UnicodeDecodeError:
+                return number, line[:60].decode("utf-8", errors="replace").strip()
+    return 0, ""
+
+
+@register_reader(".csv")
+def read_csv(
+    package: Package, member: str, spec: TableSpec, log: ProblemLog, batch_rows: int
+) -> Iterator[pl.DataFrame]:
+    """Stream a UTF-8 CSV file with a header row (comma-separated, ``"``-quoted)."""
+    label = package.label(member)
+    header = _header(package, member)
+    if header is None:
+        log.add(label, None, None, "", "a header row and at least one data row", "empty")
+        return
+    if header is False:
+        log.add(label, 1, None, "", ENCODING_EXPECTED, "encoding")
+        return
+    assert isinstance(header, list)
+    rename = check_header(header, spec, label, log)
+    if rename is None:
+        return
+    skipped: list[int] = []
+    raw_names = [h for h in header]
+
+    def on_invalid(row: pcsv.InvalidRow) -> str:
+        number = row.number if row.number is not None else -1
+        skipped.append(number)
+        log.add(label, number, None, (row.text or "")[:80],
+                f"{row.expected_columns} comma-separated fields (got {row.actual_columns})", "malformed_row")
+        return "skip"
+
+    wanted = list(rename.values())
+    read_opts = pcsv.ReadOptions(block_size=max(1 << 20, batch_rows * BYTES_PER_ROW_GUESS), use_threads=False)
+    parse_opts = pcsv.ParseOptions(invalid_row_handler=on_invalid, ignore_empty_lines=False)
+    convert = pcsv.ConvertOptions(
+        include_columns=wanted,
+        column_types={c: pa.string() for c in raw_names},
+        strings_can_be_null=False,
+        quoted_strings_can_be_null=False,
+    )
+    kept = 0
+    any_rows = False
+    with package.open(member) as fh:
+        try:
+            reader = pcsv.open_csv(fh, read_options=read_opts, parse_options=parse_opts, convert_options=convert)
+            for record_batch in reader:
+                n = record_batch.num_rows
+                k = np.arange(kept, kept + n, dtype=np.int64)
+                if skipped:
+                    marks = np.asarray(sorted(skipped), dtype=np.int64) - 2 - np.arange(len(skipped))
+                    k = k + np.searchsorted(marks, k, side="right")
+                kept += n
+                frame = pl.from_arrow(record_batch)
+                assert isinstance(frame, pl.DataFrame)
+                batch = shape_batch(frame, rename, spec, pl.Series("row", k + 2))
+                if batch.height:
+                    any_rows = True
+                    yield batch
+        except pa.ArrowInvalid as exc:
+            if "UTF8" in str(exc) or "utf8" in str(exc).lower():
+                line, snippet = _first_bad_line(package, member)
+                log.add(label, line or None, None, snippet, ENCODING_EXPECTED, "encoding")
+                return
+            log.add(label, None, None, str(exc)[:120], "a well-formed CSV file", "malformed")
+            return
+    if not any_rows and not skipped:
+        log.add(label, None, None, "", "a header row and at least one data row", "empty")

@@ -1,0 +1,129 @@
+"""Tabular readers by file extension: stream a file as batches of string columns, never the whole file.
+
+Every reader yields polars DataFrames holding the columns of a :class:`TableSpec` (missing optional columns
+filled with nulls) plus ``row``: the row number a spreadsheet user sees (the header is row 1). File-level
+problems — not UTF-8, empty, missing or unknown columns, malformed rows — go to the :class:`ProblemLog`.
+New formats register with :func:`register_reader`.
+
+Examples
+--------
+>>> for batch in read_table(pkg, "observations.csv", OBSERVATIONS, log):   # doctest: +SKIP
+...     print(batch.height)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+import polars as pl
+
+from natije.ingest.package import Package
+from natije.ingest.problems import ProblemLog
+
+BATCH_ROWS = 100_000
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """Columns a kind of table must and may have."""
+
+    name: str
+    required: tuple[str, ...]
+    optional: tuple[str, ...] = ()
+    numeric: tuple[str, ...] = ()
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return self.required + self.optional
+
+
+OBSERVATIONS = TableSpec(
+    "observations", ("indicator", "territory", "period", "value"), ("unit", "source", "note", "as_of"), ("value",)
+)
+REVISIONS = TableSpec(
+    "revisions", ("indicator", "territory", "period", "value", "recorded_at"), ("reason", "author", "source"),
+    ("value",),
+)
+TERRITORIES = TableSpec(
+    "territories", ("code", "level", "name_kk", "name_ru", "name_en"),
+    ("parent", "valid_from", "valid_to", "successors", "iso_code"),
+)
+TERRITORY_CHANGES = TableSpec("territory_changes", ("day", "kind", "source", "target"), ("share", "basis"))
+
+Reader = Callable[[Package, str, TableSpec, ProblemLog, int], Iterator[pl.DataFrame]]
+_READERS: dict[str, Reader] = {}
+
+
+def register_reader(extension: str) -> Callable[[Reader], Reader]:
+    """Register a reader for files ending in ``extension`` (e.g. ``".csv"``)."""
+
+    def deco(fn: Reader) -> Reader:
+        _READERS[extension.lower()] = fn
+        return fn
+
+    return deco
+
+
+def supported_extensions() -> tuple[str, ...]:
+    _load_builtin_readers()
+    return tuple(sorted(_READERS))
+
+
+def read_table(
+    package: Package, member: str, spec: TableSpec, log: ProblemLog, batch_rows: int = BATCH_ROWS
+) -> Iterator[pl.DataFrame]:
+    """Stream ``member`` of ``package`` as batches shaped by ``spec``; problems go to ``log``."""
+    _load_builtin_readers()
+    ext = PurePosixPath(member).suffix.lower()
+    reader = _READERS.get(ext)
+    if reader is None:
+        log.add(package.label(member), None, None, member, f"a file ending in {', '.join(sorted(_READERS))}", "format")
+        return iter(())
+    return reader(package, member, spec, log, batch_rows)
+
+
+def check_header(
+    header: list[str], spec: TableSpec, label: str, log: ProblemLog
+) -> dict[str, str] | None:
+    """Map normalised names to the file's own header names; ``None`` (after logging) if unusable.
+
+    Names match case-insensitively and ignoring surrounding spaces. Unknown columns and duplicates are
+    problems; missing required columns make the file unreadable.
+    """
+    found: dict[str, str] = {}
+    ok = True
+    for raw in header:
+        name = str(raw if raw is not None else "").strip().lower()
+        if "\ufffd" in name:
+            log.add(label, 1, None, raw, "UTF-8 text (save the file as 'CSV UTF-8')", "encoding")
+            return None
+        if name in found:
+            log.add(label, 1, name, raw, "each column once", "duplicate_column")
+            ok = False
+        elif name not in spec.columns:
+            log.add(label, 1, name or "(blank)", raw, f"only the columns {', '.join(spec.columns)}", "unknown_column")
+            ok = False
+        else:
+            found[name] = str(raw)
+    for col in spec.required:
+        if col not in found:
+            log.add(label, 1, col, None, f"a column '{col}' (required: {', '.join(spec.required)})", "missing_column")
+            ok = False
+    return found if ok else None
+
+
+def shape_batch(frame: pl.DataFrame, rename: dict[str, str], spec: TableSpec, rows: pl.Series) -> pl.DataFrame:
+    """Rename to spec names, add missing optional columns as nulls, attach ``row``, drop blank rows."""
+    frame = frame.rename({raw: name for name, raw in rename.items() if raw != name})
+    missing = [pl.lit(None, dtype=pl.String).alias(c) for c in spec.columns if c not in frame.columns]
+    frame = frame.with_columns(*missing, rows.alias("row")).select(*spec.columns, "row")
+    strings = [c for c in spec.columns if frame.schema[c] == pl.String]
+    frame = frame.with_columns(pl.col(strings).str.strip_chars().replace("", None))
+    return frame.filter(~pl.all_horizontal(pl.col(spec.columns).is_null()))
+
+
+def _load_builtin_readers() -> None:
+    if not _READERS:
+        from natije.ingest import read_csv, read_parquet, read_xlsx  # noqa: F401

@@ -1,0 +1,79 @@
+"""YAML loading that remembers where every value sits, so problems can name the line.
+
+Dates stay text (``2017-12-12`` is checked and parsed by natije, not guessed by YAML), and a key given twice
+in one mapping is a problem instead of silently keeping the last value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+Path = tuple[str | int, ...]
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader without the timestamp resolver: dates arrive as strings."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass
+class YamlDocument:
+    """Parsed data plus the 1-based line of every path (``("indicators", 2, "unit")`` → 41)."""
+
+    data: Any
+    lines: dict[Path, int] = field(default_factory=dict)
+    duplicates: list[tuple[Path, int]] = field(default_factory=list)
+
+    def line(self, path: Path) -> int | None:
+        """Line of ``path``, or of its nearest ancestor that has one."""
+        p = tuple(path)
+        while p:
+            if p in self.lines:
+                return self.lines[p]
+            p = p[:-1]
+        return self.lines.get((), 1)
+
+
+def _walk(node: yaml.Node, path: Path, doc: YamlDocument) -> None:
+    doc.lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            if key in seen:
+                doc.duplicates.append((path + (key,), key_node.start_mark.line + 1))
+            seen.add(key)
+            _walk(value_node, path + (key,), doc)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _walk(item, path + (i,), doc)
+
+
+def load_yaml(text: str) -> YamlDocument:
+    """Parse one YAML document; raises ``yaml.YAMLError`` (with a mark) on syntax errors."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return YamlDocument(None)
+        doc = YamlDocument(loader.construct_document(node))
+        _walk(node, (), doc)
+        return doc
+    finally:
+        loader.dispose()
+
+
+def dotted(path: Path) -> str:
+    """``("indicators", 2, "unit")`` → ``indicators[2].unit``: how a field is named in problems."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(document)"
