@@ -1,0 +1,186 @@
+"""Registered estimators ``sc`` (synthetic control) and ``sdid`` (synthetic difference-in-differences).
+
+Both read a block design (treated units that all start in one period) from the :class:`Panel`.
+
+``sc`` options (``design.options``): ``predictors`` — list of :class:`Predictor`, ``(variable,
+times)`` pairs or dicts with ``variable``/``times``/``op`` (default: every pre-period outcome);
+variables other than the outcome must be design covariates. ``optimize_times`` — periods whose MSPE
+chooses V (default: all pre-periods). ``extra_starts`` — random starts beyond R's two.
+``leave_one_out`` (default True). Several treated units are averaged into one treated series.
+Inference is the in-space placebo: p-value from post/pre RMSPE ratios, se = standard deviation of
+the placebo estimates, interval = estimate ± z·se.
+
+``sdid`` options: ``variant`` = ``sdid`` (default), ``sc`` or ``did`` — R ``synthdid``'s three
+estimators; ``replications`` (default ``design.n_boot``). Inference ``placebo`` (default),
+``bootstrap`` or ``jackknife``, as R's ``vcov``; interval = estimate ± z·se.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from natije.errors import EstimationError
+from natije.evaluation import texts
+from natije.evaluation.design import EvaluationDesign
+from natije.evaluation.executors import Executor
+from natije.evaluation.inference import normal_ci, p_value
+from natije.evaluation.panel import Panel
+from natije.evaluation.registry import register
+from natije.evaluation.result import Effect, EvaluationResult
+from natije.evaluation.sdid import ESTIMATORS as SDID_VARIANTS
+from natije.evaluation.sdid_inference import standard_error
+from natije.evaluation.synthetic import Predictor, SynthProblem, build_problem, fit_synth
+from natije.evaluation.synthetic_inference import in_space_placebos, leave_one_out
+from natije.locale import t
+
+TREATED_MEAN = "treated (mean)"
+
+
+def _py(x: Any) -> Any:
+    return x.item() if isinstance(x, np.generic) else x
+
+
+def parse_predictors(spec: Any) -> list[Predictor] | None:
+    """Turn the ``predictors`` option into :class:`Predictor` objects (None = outcome-only design)."""
+    if spec is None:
+        return None
+    out = []
+    for p in spec:
+        if isinstance(p, Predictor):
+            out.append(p)
+        elif isinstance(p, str):
+            out.append(Predictor(p))
+        elif isinstance(p, Mapping):
+            times = p.get("times")
+            out.append(Predictor(p["variable"], tuple(times) if times is not None else None, p.get("op", "mean")))
+        elif isinstance(p, Sequence) and len(p) in (2, 3):
+            out.append(Predictor(p[0], tuple(p[1]) if p[1] is not None else None, *(p[2:] or ())))
+        else:
+            raise EstimationError("cannot read a predictor", got=repr(p), expected="(variable, times) or dict")
+    return out
+
+
+def synth_problem(panel: Panel, design: EvaluationDesign) -> SynthProblem:
+    """The :class:`SynthProblem` of a block design; several treated units are averaged into one."""
+    T0 = panel.T0
+    tr = panel.treated
+    controls = panel.units[~tr]
+    if tr.sum() == 1:
+        Y, X, units, treated = panel.Y, dict(panel.X), list(panel.units), panel.units[tr][0]
+    else:
+        Y = np.vstack([panel.Y[~tr], panel.Y[tr].mean(axis=0)])
+        X = {k: np.vstack([m[~tr], m[tr].mean(axis=0)]) for k, m in panel.X.items()}
+        units, treated = [*controls, TREATED_MEAN], TREATED_MEAN
+    opts = design.options
+    return build_problem(
+        Y, X, units, panel.times, outcome=design.outcome, treated=treated, donors=list(controls), T0=T0,
+        predictors=parse_predictors(opts.get("predictors")), optimize_times=opts.get("optimize_times"),
+    )
+
+
+def _effects(times: np.ndarray, values: np.ndarray) -> tuple[Effect, ...]:
+    return tuple(Effect(label=_py(tt), kind="period", estimate=float(v)) for tt, v in zip(times, values))
+
+
+def _text(design: EvaluationDesign, est: float, ci: tuple[float, float], p: float, extra: list[str]) -> str:
+    return " ".join([texts.interpret_att(design, est, ci, p), *extra])
+
+
+def _donor_text(design: EvaluationDesign, weights: Mapping[Any, float]) -> str:
+    top = sorted(weights.items(), key=lambda kv: -kv[1])[:5]
+    donors = ", ".join(f"{k} {100 * v:.0f}%" for k, v in top if v >= 0.005)
+    return t("evaluation.interpret.sc_donors", texts.lang_of(design), donors=donors)
+
+
+@register("sc")
+class SyntheticControl:
+    """Abadie–Diamond–Hainmueller synthetic control with in-space placebo inference."""
+
+    def fit(self, panel: Panel, design: EvaluationDesign, executor: Executor) -> EvaluationResult:
+        """Fit weights, run the placebos and leave-one-out refits through ``executor``.
+
+        Raises
+        ------
+        EstimationError
+            Staggered starts, unknown predictors, or an inference other than ``placebo``.
+        """
+        if design.inference not in (None, "placebo"):
+            raise EstimationError("'sc' supports only placebo inference", inference=design.inference)
+        problem = synth_problem(panel, design)
+        extra = int(design.options.get("extra_starts", 0))
+        fit = fit_synth(problem, extra_starts=extra, seed=design.seed)
+        placebo = in_space_placebos(fit, mapper=executor.map, extra_starts=extra)
+        est = fit.estimate
+        se = float(placebo.effects.std(ddof=1)) if placebo.effects.size > 1 else float("nan")
+        lo, hi = normal_ci(est, se, design.alpha)
+        ci = (float(lo), float(hi))
+        diagnostics: dict[str, Any] = {
+            "pre_rmspe": fit.pre_rmspe, "post_rmspe": fit.post_rmspe, "loss_v": fit.loss_v, "loss_w": fit.loss_w,
+            "predictor_weights": dict(zip(problem.predictors, fit.v.tolist())), "balance": fit.balance(),
+            "placebo": placebo.to_dict(), "se_method": "sd of in-space placebo estimates", "search_start": fit.start,
+        }
+        if design.options.get("leave_one_out", True):
+            diagnostics["leave_one_out"] = leave_one_out(fit, mapper=executor.map, extra_starts=extra).to_dict()
+        weights = {_py(k): float(v) for k, v in fit.weights_by_donor().items()}
+        lang = texts.lang_of(design)
+        extra_text = [_donor_text(design, weights),
+                      t("evaluation.interpret.sc_permutation", lang, p=f"{placebo.p_value:.3g}",
+                        n=placebo.ratios.size + 1)]
+        return EvaluationResult(
+            estimate=est, se=se, ci=ci, p_value=placebo.p_value, method="sc", design=design,
+            effects=_effects(problem.times[problem.T0:], fit.gap[problem.T0:]), unit_weights=weights,
+            time_weights=None, diagnostics=diagnostics,
+            assumptions=texts.assumptions(design, "sc_convex_hull", "sc_stable_weights", "no_anticipation",
+                                          "no_spillovers"),
+            interpretation=_text(design, est, ci, placebo.p_value, extra_text),
+        )
+
+
+@register("sdid")
+class SyntheticDiD:
+    """Synthetic difference-in-differences (Arkhangelsky et al. 2021) exactly as R ``synthdid``."""
+
+    def fit(self, panel: Panel, design: EvaluationDesign, executor: Executor) -> EvaluationResult:
+        """Estimate unit and time weights and the weighted double difference; SE by ``design.inference``.
+
+        Raises
+        ------
+        EstimationError
+            Staggered starts, an unknown variant, or an inference R ``synthdid`` does not offer.
+        """
+        variant = design.options.get("variant", "sdid")
+        if variant not in SDID_VARIANTS:
+            raise EstimationError(f"unknown sdid variant {variant!r}", expected=sorted(SDID_VARIANTS))
+        method = design.inference or "placebo"
+        if method not in ("placebo", "bootstrap", "jackknife"):
+            raise EstimationError("'sdid' supports placebo, bootstrap or jackknife inference", inference=method)
+        Y, tr, T0, units = panel.block()
+        N0 = int((~tr).sum())
+        fit = SDID_VARIANTS[variant](Y, N0, T0)
+        reps = int(design.options.get("replications", design.n_boot))
+        inf = standard_error(fit, method, replications=reps, seed=design.seed, mapper=executor.map)
+        est, se = fit.estimate, inf.se
+        lo, hi = normal_ci(est, se, design.alpha)
+        ci, p = (float(lo), float(hi)), p_value(est, se)
+        gap = Y[N0:].mean(axis=0) - fit.omega @ Y[:N0]
+        pre = gap[:T0] - gap[:T0] @ fit.lambda_
+        diagnostics: dict[str, Any] = {
+            "variant": variant, "pre_rmspe": float(np.sqrt(np.mean(pre**2))), "noise_level": fit.noise_level,
+            "zeta_omega": fit.options.zeta_omega, "zeta_lambda": fit.options.zeta_lambda,
+            "effective_controls": float(1.0 / np.sum(fit.omega**2)),
+            "effective_pre_periods": float(1.0 / np.sum(fit.lambda_**2)) if fit.lambda_.any() else 0.0,
+            "inference": inf.to_dict(),
+        }
+        weights = {_py(u): float(w) for u, w in zip(units[:N0], fit.omega)}
+        time_w = {_py(tt): float(w) for tt, w in zip(panel.times[:T0], fit.lambda_)} if variant != "sc" else None
+        keys = ("sdid_weights", "no_anticipation", "no_spillovers") if variant != "sc" else (
+            "sc_convex_hull", "sc_stable_weights", "no_anticipation", "no_spillovers")
+        return EvaluationResult(
+            estimate=est, se=se, ci=ci, p_value=p, method="sdid", design=design,
+            effects=_effects(panel.times[T0:], fit.effects), unit_weights=weights, time_weights=time_w,
+            diagnostics=diagnostics, assumptions=texts.assumptions(design, *keys),
+            interpretation=_text(design, est, ci, p, [_donor_text(design, weights)]),
+        )
