@@ -21,7 +21,7 @@ from datetime import date
 import polars as pl
 
 from natije.domain import units
-from natije.results.frames import ProgramFrames
+from natije.results.frames import ProgramFrames, conform
 from natije.results.thresholds import DEFAULT, Thresholds
 
 KEY = ["indicator", "territory"]
@@ -36,7 +36,7 @@ def is_additive(unit: str | None) -> bool:
 
 def indicator_rules(indicators: pl.DataFrame) -> pl.DataFrame:
     """Per indicator: direction, kind, frequency months, tolerance, additivity and ratio parts."""
-    return indicators.select(
+    return conform("indicators", indicators).select(
         pl.col("code").alias("indicator"),
         pl.col("direction").fill_null("increase"),
         pl.col("kind").fill_null("stock"),

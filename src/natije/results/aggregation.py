@@ -17,6 +17,7 @@ import polars as pl
 
 from natije.domain import units
 from natije.results.achievement import indicator_rules
+from natije.results.frames import conform
 
 GROUP = ["indicator", "into", "period"]
 
@@ -97,7 +98,7 @@ def _ratio_override(agg: pl.DataFrame, o: pl.DataFrame, rules: pl.DataFrame) -> 
 
 def parent_groups(territories: pl.DataFrame) -> pl.DataFrame:
     """Member → parent pairs from the territories frame (with validity months for filtering)."""
-    t = territories.filter(pl.col("parent").is_not_null())
+    t = conform("territories", territories).filter(pl.col("parent").is_not_null())
     return t.select(
         "territory" if "territory" in t.columns else pl.col("code").alias("territory"),
         pl.col("parent").alias("into"),

@@ -1,0 +1,68 @@
+"""Roll-up rules: ratio of sums, counts sum, population-weighted rates, one territory is the identity."""
+
+from __future__ import annotations
+
+import polars as pl
+from hypothesis import given, settings, strategies as st
+
+from conftest import indicators, obs
+from natije.results.aggregation import add_rollups, roll_up
+
+GROUPS = pl.DataFrame({"territory": ["A", "B"], "into": ["K", "K"]})
+
+
+def _ind():
+    return indicators([
+        {"code": "USERS", "unit": "count"}, {"code": "POP", "unit": "count"},
+        {"code": "SHARE", "unit": "%", "ratio_numerator": "USERS", "ratio_denominator": "POP", "ratio_scale": 100.0},
+        {"code": "RATE", "unit": "per 100"}, {"code": "RANK", "unit": "rank"},
+    ])
+
+
+def _obs():
+    return obs([
+        ("USERS", "A", "2024", 90), ("USERS", "B", "2024", 10), ("POP", "A", "2024", 100), ("POP", "B", "2024", 100),
+        ("SHARE", "A", "2024", 90), ("SHARE", "B", "2024", 10), ("RATE", "A", "2024", 10), ("RATE", "B", "2024", 40),
+        ("RANK", "A", "2024", 1), ("RANK", "B", "2024", 2),
+    ])
+
+
+def _value(frame: pl.DataFrame, code: str) -> float:
+    return frame.filter(pl.col("indicator") == code)["value"][0]
+
+
+def test_rules():
+    weights = pl.DataFrame({"territory": ["A", "B"], "period": ["2024", "2024"], "weight": [300.0, 100.0]})
+    out = roll_up(_obs(), _ind(), weights, GROUPS)
+    assert _value(out, "USERS") == 100 and _value(out, "POP") == 200
+    assert _value(out, "SHARE") == 50  # (90 + 10) / (100 + 100), whatever the weights
+    assert _value(out, "RATE") == (10 * 300 + 40 * 100) / 400
+    assert "RANK" not in out["indicator"].to_list()
+    assert out.filter(pl.col("indicator") == "SHARE")["method"][0] == "ratio_of_sums"
+
+
+def test_rates_without_weights_use_equal_weights():
+    out = roll_up(_obs(), _ind(), pl.DataFrame(schema={"territory": pl.String, "period": pl.String,
+                                                       "weight": pl.Float64}), GROUPS)
+    assert _value(out, "RATE") == 25
+
+
+def test_add_rollups_fills_parent_only_where_missing():
+    terr = pl.DataFrame({"code": ["A", "B", "K"], "parent": ["K", "K", None], "level": ["region", "region", "country"]})
+    own = obs([("USERS", "A", "2024", 1), ("USERS", "B", "2024", 2), ("USERS", "K", "2023", 7),
+               ("USERS", "A", "2023", 1), ("USERS", "B", "2023", 1)])
+    out = add_rollups(own, _ind(), pl.DataFrame(schema={"territory": pl.String, "period": pl.String,
+                                                        "weight": pl.Float64}), terr)
+    k = out.filter(pl.col("territory") == "K").sort("period")
+    assert k["value"].to_list() == [7, 3] and k["method"].to_list() == [None, "sum"]
+
+
+@settings(max_examples=50, deadline=None)
+@given(value=st.floats(-1e9, 1e9, allow_nan=False), weight=st.one_of(st.none(), st.floats(0.1, 1e7)),
+       unit=st.sampled_from(["count", "%", "per 100", "index", "KZT"]))
+def test_one_territory_roll_up_is_identity(value, weight, unit):
+    ind = indicators([{"code": "X", "unit": unit}])
+    weights = pl.DataFrame({"territory": ["A"], "period": ["2024"], "weight": [weight]},
+                           schema_overrides={"weight": pl.Float64})
+    out = roll_up(obs([("X", "A", "2024", value)]), ind, weights, pl.DataFrame({"territory": ["A"], "into": ["A"]}))
+    assert out["value"][0] == value or abs(out["value"][0] - value) <= 1e-9 * abs(value)

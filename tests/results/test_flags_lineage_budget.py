@@ -1,0 +1,78 @@
+"""Moved-goalpost flags, lineage of promises, budget execution and the scorecard, on a two-program chain."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from conftest import chain_frames
+from natije.results.budget import cost_per_result, execution
+from natije.results.engine import results_table, rows_for_json
+from natije.results.flags import flags
+from natije.results.lineage import concepts, lineage
+from natije.results.scorecard import scorecard
+
+
+def _flags(as_of="2024-01-01"):
+    return flags(chain_frames(), as_of=as_of)
+
+
+def _has(frame, flag, indicator):
+    return frame.filter((pl.col("flag") == flag) & (pl.col("indicator") == indicator)).height > 0
+
+
+def test_target_lowered_is_direction_aware():
+    f = _flags()
+    assert _has(f, "target_lowered", "DK.ESERV")        # increase: 80 → 70
+    assert _has(f, "target_lowered", "DK.UNEMP")        # decrease: 4.8 → 5.2
+    row = f.filter((pl.col("flag") == "target_lowered") & (pl.col("indicator") == "DK.ESERV")).row(0, named=True)
+    assert (row["old_value"], row["new_value"]) == (80, 70) and "2019-10-01" in row["evidence"]
+
+
+def test_target_lowered_unknown_before_the_decision():
+    assert not _has(_flags("2019-01-01"), "target_lowered", "DK.ESERV")
+
+
+def test_baseline_milestones_stale_revision():
+    f = _flags()
+    assert _has(f, "baseline_changed", "DK.UNEMP")
+    assert _has(f, "no_milestones", "DK.LIT")
+    assert _has(f, "stale", "DK.ESERV") and not _has(f, "stale", "DK.UNEMP")
+    rev = f.filter(pl.col("flag") == "revised_after_deadline").row(0, named=True)
+    assert rev["indicator"] == "DK.UNEMP" and (rev["old_value"], rev["new_value"]) == (5.3, 4.9)
+
+
+def test_dropped_and_renamed_between_programs():
+    f = _flags()
+    assert _has(f, "indicator_dropped", "IK.TV")
+    assert _has(f, "indicator_renamed", "DK.ESERV") and not _has(f, "indicator_renamed", "DK.LIT")
+
+
+def test_lineage_concepts_and_story():
+    c = dict(concepts(chain_frames().indicators).iter_rows())
+    assert c["IK.LIT"] == c["DK.LIT"] and c["IK.EGOV"] == c["DK.ESERV"] and c["IK.TV"] != c["DK.LIT"]
+    lin = lineage(chain_frames())
+    lit = lin.filter((pl.col("program") == "DK") & (pl.col("indicator") == "DK.LIT")).row(0, named=True)
+    assert lit["status"] == "repeated_later"
+    assert lit["story"] == "promised for 2020 (IK), promised again for 2022 (DK)"
+    assert lin.filter(pl.col("status") == "dropped")["concept"].to_list() == ["IK.TV"]
+
+
+def test_budget_execution_and_cost():
+    ex = execution(chain_frames().budgets)
+    assert ex["rate"].to_list() == [0.9, 0.5]
+    res = results_table(chain_frames(), as_of="2024-01-01")
+    cost = cost_per_result(chain_frames().budgets, res, ["000000000"])
+    assert cost.filter(pl.col("indicator") == "DK.LIT")["money"][0] == 90
+
+
+def test_scorecard_and_json_rows():
+    card = scorecard(chain_frames(), as_of="2024-01-01")
+    d = card.to_dict()
+    assert d["by_status"]["achieved"] == 2 and d["by_status"]["missed"] == 1 and d["spent_share"] == 0.7
+    assert d["worst_flags"][0]["severity"] == 3
+    rows = rows_for_json(results_table(chain_frames(), as_of="2024-01-01"), _flags())
+    keys = {"indicator", "territory", "period", "baseline", "target", "actual", "achievement", "status", "forecast",
+            "flags"}
+    assert keys <= set(rows[0]) and set(rows[0]["forecast"]) >= {"period", "value", "low", "high", "p_meet"}
+    eserv = next(r for r in rows if r["indicator"] == "DK.ESERV")
+    assert "target_lowered" in eserv["flags"]
