@@ -46,6 +46,7 @@ class Known:
     sources: Mapping[str, Source] = field(default_factory=dict)
     agencies: frozenset[str] = frozenset()
     programs: frozenset[str] = frozenset()
+    stored_owner: Mapping[str, str | None] = field(default_factory=dict)
 
     @classmethod
     def merge(cls, catalog: CatalogLike | None, packages: Iterable[ProgramPackage]) -> Known:
@@ -66,7 +67,8 @@ class Known:
             for i in pkg.indicators:
                 ind[i.code] = i
                 owner[i.code] = code
-        return cls(ind, owner, terr, src, frozenset(agencies), frozenset(programs))
+        stored = dict(catalog.indicator_program) if catalog else {}
+        return cls(ind, owner, terr, src, frozenset(agencies), frozenset(programs), stored)
 
     @cached_property
     def indicator_frame(self) -> pl.DataFrame:

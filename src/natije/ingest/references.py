@@ -1,0 +1,46 @@
+"""Cross-references of ``program.yaml``: every code it names must be declared in the packages or the store.
+
+Checked here, after all packages of an import are parsed, because a reference package imported in the same
+run (territories, shared indicators such as ``POPULATION``) may supply what a program package refers to.
+Predecessor programs are not required to exist yet: lineage may be imported in any order.
+"""
+
+from __future__ import annotations
+
+from natije.ingest.known import Known
+from natije.ingest.problems import ProblemLog
+from natije.ingest.program_yaml import ParsedProgram
+from natije.ingest.yaml_source import Path, dotted
+
+
+def check_references(parsed: ParsedProgram, known: Known, log: ProblemLog) -> None:
+    """Log every code in ``parsed`` that names nothing ``known``."""
+    pkg = parsed.package
+
+    def need(path: Path, code: str | None, pool: object, what: str, kind: str) -> None:
+        if code is not None and code not in pool:  # type: ignore[operator]
+            log.add(parsed.label, parsed.line(path), dotted(path), code,
+                    f"{what} declared in this package or already in the store", kind)
+
+    program_code = pkg.program.code if pkg.program else None
+    if pkg.program is not None:
+        need(("program", "owner"), pkg.program.owner, known.agencies, "an agency", "unknown_agency")
+    for ind, path in zip(pkg.indicators, parsed.origins.get("indicators", [])):
+        need(path + ("agency",), ind.agency, known.agencies, "an agency", "unknown_agency")
+        need(path + ("source",), ind.source, known.sources, "a source", "unknown_source")
+        if ind.ratio is not None:
+            need(path + ("ratio", "numerator"), ind.ratio.numerator, known.indicators, "an indicator", "unknown_indicator")
+            need(path + ("ratio", "denominator"), ind.ratio.denominator, known.indicators, "an indicator",
+                 "unknown_indicator")
+        owner = known.stored_owner.get(ind.code, program_code)
+        if owner != program_code:
+            log.add(parsed.label, parsed.line(path + ("code",)), dotted(path + ("code",)), ind.code,
+                    f"an indicator code not used by another program (it belongs to {owner or 'the reference data'})",
+                    "indicator_owner")
+    for c, path in zip(pkg.commitments, parsed.origins.get("commitments", [])):
+        need(path + ("indicator",), c.indicator, known.indicators, "an indicator", "unknown_indicator")
+        need(path + ("territory",), c.territory, known.territories, "a territory (KATO code)", "unknown_territory")
+    for b, path in zip(pkg.budgets, parsed.origins.get("budgets", [])):
+        need(path + ("source",), b.source, known.sources, "a source", "unknown_source")
+        for i, code in enumerate(b.indicators):
+            need(path + ("indicators", i), code, known.indicators, "an indicator", "unknown_indicator")
