@@ -1,0 +1,91 @@
+"""Turn ``--db PATH|URL`` (or ``NATIJE_DATABASE_URL``) into a configured SQLAlchemy engine.
+
+A bare path is an SQLite file (the embedded store); ``postgresql://`` URLs run on psycopg 3.
+
+>>> resolve_url("postgresql://u@h/db")
+'postgresql+psycopg://u@h/db'
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from natije.errors import ConfigurationError
+
+DEFAULT_PATH = "natije.db"
+ENV_VAR = "NATIJE_DATABASE_URL"
+_SUPPORTED = {"sqlite", "sqlite+pysqlite", "postgresql+psycopg"}
+
+
+def resolve_url(text: str | None = None) -> str:
+    """The SQLAlchemy URL for ``text`` (a path or URL); ``None`` falls back to the env var, then ./natije.db.
+
+    Raises
+    ------
+    ConfigurationError
+        When the URL cannot be parsed or names a database natije does not support.
+    """
+    raw = (text if text is not None else os.environ.get(ENV_VAR)) or DEFAULT_PATH
+    raw = raw.strip()
+    if not raw:
+        raise ConfigurationError("empty database URL")
+    if "://" not in raw:
+        if raw == ":memory:":
+            return "sqlite://"
+        return "sqlite:///" + str(Path(raw).expanduser().resolve())
+    scheme, rest = raw.split("://", 1)
+    if scheme in ("postgresql", "postgres", "postgresql+psycopg3"):
+        scheme = "postgresql+psycopg"
+    if scheme not in _SUPPORTED:
+        raise ConfigurationError(
+            f"unsupported database URL scheme {scheme!r}: expected a file path, sqlite:///PATH or postgresql://…",
+            url=raw,
+        )
+    url = f"{scheme}://{rest}"
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise ConfigurationError(f"cannot parse database URL {raw!r}: {exc}", url=raw) from exc
+    if scheme.startswith("postgresql") and not parsed.database:
+        raise ConfigurationError(f"database URL {raw!r} names no database", url=raw)
+    return url
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # Autocommit at the driver level; SQLAlchemy issues BEGIN itself (see _sqlite_begin) so that the
+    # whole import is one real transaction, DDL included.
+    dbapi_connection.isolation_level = None
+    cur = dbapi_connection.cursor()
+    cur.execute("PRAGMA foreign_keys = ON")
+    cur.execute("PRAGMA journal_mode = WAL")
+    cur.execute("PRAGMA synchronous = NORMAL")
+    cur.execute("PRAGMA temp_store = MEMORY")
+    cur.execute("PRAGMA cache_size = -65536")
+    cur.close()
+
+
+def _sqlite_begin(conn: Any) -> None:
+    conn.exec_driver_sql("BEGIN")
+
+
+def make_engine(text: str | None = None, **kwargs: Any) -> Engine:
+    """A configured engine for ``text`` (see :func:`resolve_url`).
+
+    SQLite connections get ``foreign_keys=ON``, WAL journaling and ``synchronous=NORMAL``.
+    """
+    url = resolve_url(text)
+    if url.startswith("sqlite"):
+        path = make_url(url).database
+        if path and not Path(path).parent.exists():
+            raise ConfigurationError(f"directory of database file {path!r} does not exist", url=url)
+        engine = create_engine(url, **kwargs)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    return create_engine(url, pool_pre_ping=True, **kwargs)

@@ -1,0 +1,91 @@
+"""The :class:`Store`: one database, its engine, and the unit of work (one transaction per import)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, Engine, inspect
+from sqlalchemy.exc import OperationalError
+
+from natije.errors import ConfigurationError
+from natije.store import migrations
+from natije.store.engine import make_engine
+
+
+@dataclass
+class Store:
+    """A natije database. Open with :meth:`open`; write inside :meth:`transaction`.
+
+    Examples
+    --------
+    >>> store = Store.open(":memory:")
+    >>> store.init()
+    >>> with store.transaction() as conn:
+    ...     pass
+    """
+
+    engine: Engine
+
+    @classmethod
+    def open(cls, url: str | None = None) -> Store:
+        """Open the store at ``url`` (a path or URL; ``None`` = ``$NATIJE_DATABASE_URL`` or ./natije.db)."""
+        if url in (":memory:", "sqlite://"):
+            from sqlalchemy.pool import StaticPool
+
+            # one shared connection, or every checkout would see a different empty database
+            return cls(make_engine(url, poolclass=StaticPool))
+        return cls(make_engine(url))
+
+    @property
+    def dialect(self) -> str:
+        """``"sqlite"`` or ``"postgresql"``."""
+        return self.engine.dialect.name
+
+    @property
+    def url(self) -> str:
+        """The database URL with any password masked."""
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def init(self) -> None:
+        """Create or migrate the schema to the newest version (safe to repeat)."""
+        try:
+            migrations.upgrade(self.engine)
+        except OperationalError as exc:
+            raise ConfigurationError(f"cannot open database {self.url}: {exc.orig}", url=self.url) from exc
+
+    def ensure_ready(self) -> None:
+        """Raise :class:`ConfigurationError` unless the schema is at the newest migration."""
+        try:
+            rev = migrations.current(self.engine)
+        except OperationalError as exc:
+            raise ConfigurationError(f"cannot open database {self.url}: {exc.orig}", url=self.url) from exc
+        if rev != migrations.head():
+            raise ConfigurationError(
+                f"database {self.url} is not initialised (schema {rev or 'missing'}, "
+                f"expected {migrations.head()}): run `natije init`",
+                url=self.url,
+            )
+
+    def table_names(self) -> list[str]:
+        """Tables present in the database (for diagnostics and tests)."""
+        return sorted(inspect(self.engine).get_table_names())
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """One database transaction: committed on normal exit, rolled back on any exception."""
+        with self.engine.connect() as conn:
+            with conn.begin():
+                yield conn
+
+    @contextmanager
+    def connect(self) -> Iterator[Connection]:
+        """A connection for reading; nothing is committed."""
+        with self.engine.connect() as conn:
+            yield conn
+            conn.rollback()
+
+    def close(self) -> None:
+        """Release every pooled connection."""
+        self.engine.dispose()

@@ -1,0 +1,114 @@
+"""Bulk staging of polars batches into a temporary table: SQLite ``executemany``, PostgreSQL ``COPY``.
+
+Set-based merges (``INSERT … SELECT``, ``UPDATE … FROM``) then run inside the database, so no Python loop
+touches individual rows after staging.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+import polars as pl
+from sqlalchemy import Connection
+
+from natije.errors import Problem, ValidationError
+
+SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S%.6f"  # the text form SQLAlchemy's DateTime uses on SQLite
+
+_TYPES = {
+    "int": ("INTEGER", "INTEGER"),
+    "bigint": ("INTEGER", "BIGINT"),
+    "float": ("REAL", "DOUBLE PRECISION"),
+    "text": ("TEXT", "TEXT"),
+    "datetime": ("TEXT", "TIMESTAMP"),
+}
+
+
+def create_stage(conn: Connection, name: str, columns: Mapping[str, str]) -> None:
+    """(Re)create the temporary table ``name`` with ``columns`` (name -> int|bigint|float|text|datetime)."""
+    pg = conn.dialect.name == "postgresql"
+    cols = ", ".join(f"{c} {_TYPES[t][1 if pg else 0]}" for c, t in columns.items())
+    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
+    extra = " ON COMMIT DROP" if pg else ""
+    conn.exec_driver_sql(f"CREATE TEMPORARY TABLE {name} ({cols}){extra}")
+
+
+def drop_stage(conn: Connection, name: str) -> None:
+    """Drop the temporary table (PostgreSQL also drops it at commit)."""
+    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
+
+
+def load_stage(conn: Connection, name: str, columns: Mapping[str, str], frame: pl.DataFrame) -> None:
+    """Append ``frame`` (holding exactly ``columns``) to the stage table, in bulk."""
+    frame = frame.select(list(columns))
+    if frame.height == 0:
+        return
+    if conn.dialect.name == "postgresql":
+        _copy_pg(conn, name, frame)
+        return
+    dt_cols = [c for c, t in columns.items() if t == "datetime"]
+    if dt_cols:
+        frame = frame.with_columns(pl.col(dt_cols).dt.strftime(SQLITE_DATETIME))
+    placeholders = ", ".join("?" * frame.width)
+    raw = conn.connection.driver_connection
+    raw.executemany(f"INSERT INTO {name} VALUES ({placeholders})", frame.iter_rows())  # type: ignore[union-attr]
+
+
+def _copy_pg(conn: Connection, name: str, frame: pl.DataFrame) -> None:
+    # CSV through COPY: NULL is the unquoted empty field, so empty strings stay distinct ("").
+    cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    cols = ", ".join(frame.columns)
+    with cur.copy(f"COPY {name} ({cols}) FROM STDIN (FORMAT csv)") as copy:
+        step = 200_000
+        for start in range(0, frame.height, step):
+            copy.write(frame.slice(start, step).write_csv(include_header=False, datetime_format="%Y-%m-%dT%H:%M:%S%.6f"))
+    cur.close()
+
+
+def code_ids(conn: Connection, table: str) -> dict[str, int]:
+    """``{code: id}`` of a catalog table (agencies, sources, territories, indicators, programs)."""
+    return {code: id_ for id_, code in conn.exec_driver_sql(f"SELECT id, code FROM {table}")}
+
+
+def resolve_codes(frame: pl.DataFrame, column: str, mapping: dict[str, int], target: str, *,
+                  file: str = "<observations>", nullable: bool = False) -> pl.DataFrame:
+    """Replace the codes in ``column`` by ids (new column ``target``); unknown codes raise ValidationError."""
+    if column not in frame.columns:
+        if not nullable:
+            raise ValidationError(Problem(file, None, column, None, f"a column {column!r}", code="missing_column"))
+        return frame.with_columns(pl.lit(None, dtype=pl.Int64).alias(target))
+    ids = pl.col(column).replace_strict(mapping, default=None, return_dtype=pl.Int64).alias(target)
+    out = frame.with_columns(ids)
+    bad = out.filter(pl.col(target).is_null() & pl.col(column).is_not_null())
+    if not nullable:
+        bad = out.filter(pl.col(target).is_null())
+    if bad.height:
+        rows = bad["row"].to_list() if "row" in bad.columns else [None] * bad.height
+        problems = [Problem(file, r, column, v, f"a {column} code known to the store", code=f"unknown_{column}")
+                    for r, v in zip(rows[:1000], bad[column].to_list()[:1000])]
+        raise ValidationError(problems)
+    return out
+
+
+def fill_times(frame: pl.DataFrame, column: str, now: datetime) -> pl.DataFrame:
+    """Ensure ``column`` exists as Datetime(us), nulls replaced by ``now`` (naive UTC)."""
+    if column not in frame.columns:
+        return frame.with_columns(pl.lit(now, dtype=pl.Datetime("us")).alias(column))
+    col = pl.col(column)
+    if frame.schema[column] == pl.Date:
+        col = col.cast(pl.Datetime("us"))
+    elif frame.schema[column] == pl.String:
+        col = col.str.to_datetime(time_unit="us", strict=True)
+    elif isinstance(frame.schema[column], pl.Datetime):
+        tz = frame.schema[column].time_zone  # type: ignore[union-attr]
+        col = col.dt.convert_time_zone("UTC").dt.replace_time_zone(None) if tz else col
+        col = col.cast(pl.Datetime("us"))
+    return frame.with_columns(col.fill_null(pl.lit(now, dtype=pl.Datetime("us"))).alias(column))
+
+
+def utcnow() -> datetime:
+    """The current time as naive UTC, the form every natije timestamp is stored in."""
+    from datetime import timezone
+
+    return datetime.now(timezone.utc).replace(tzinfo=None)

@@ -1,0 +1,208 @@
+"""The schema as SQLAlchemy Core tables; Alembic migrations must produce exactly this (a test compares).
+
+Catalog tables are keyed by ``code``. References that may point at something a later package brings
+(predecessor programs, parent territories, an indicator's agency) are stored as codes; the hot tables
+(observations, revisions) use integer ids only, to keep 10 M-row stores lean.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING)
+
+#: Observation status codes as stored (smallint) and as shown.
+STATUS_CODES = {"submitted": 0, "approved": 1, "published": 2}
+
+# SQLite's INTEGER PRIMARY KEY must be exactly INTEGER to alias the rowid; BigInteger elsewhere.
+Id = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def _names() -> list[Column]:
+    return [Column("name_kk", Text, nullable=False), Column("name_ru", Text, nullable=False),
+            Column("name_en", Text, nullable=False)]
+
+
+agencies = Table("agencies", metadata, Column("id", Integer, primary_key=True),
+                 Column("code", String(64), nullable=False, unique=True), *_names())
+
+sources = Table(
+    "sources", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(64), nullable=False, unique=True),
+    Column("title", Text, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("url", Text), Column("publisher", Text), Column("licence", Text),
+    Column("name_kk", Text), Column("name_ru", Text), Column("name_en", Text),
+)
+
+territories = Table(
+    "territories", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(32), nullable=False, unique=True),
+    Column("level", String(16), nullable=False),
+    Column("parent", String(32)),
+    Column("valid_from", Date), Column("valid_to", Date),
+    Column("successors", Text),  # ';'-separated codes
+    Column("iso_code", String(16)),
+    *_names(),
+)
+
+territory_changes = Table(
+    "territory_changes", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("day", Date, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("source", String(32), nullable=False),
+    Column("target", String(32), nullable=False),
+    Column("share", Float, nullable=False),
+    Column("basis", String(32), nullable=False),
+    UniqueConstraint("day", "source", "target", name="uq_territory_changes_key"),
+)
+
+programs = Table(
+    "programs", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(64), nullable=False, unique=True),
+    *_names(),
+    Column("kind", String(32), nullable=False),
+    Column("start_year", Integer, nullable=False),
+    Column("end_year", Integer, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("owner", String(64)),
+    Column("legal_act", Text),
+    Column("repealed_on", Date),
+    Column("description_kk", Text), Column("description_ru", Text), Column("description_en", Text),
+)
+
+program_predecessors = Table(
+    "program_predecessors", metadata,
+    Column("program_id", Integer, ForeignKey("programs.id", ondelete="CASCADE"), primary_key=True),
+    Column("predecessor", String(64), primary_key=True),
+    Column("position", Integer, nullable=False),
+)
+
+goals = Table(
+    "goals", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("program_id", Integer, ForeignKey("programs.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("code", String(64), nullable=False, unique=True),
+    Column("parent", String(64)),
+    Column("kind", String(8), nullable=False),
+    Column("position", Integer, nullable=False),
+    *_names(),
+)
+
+indicators = Table(
+    "indicators", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(96), nullable=False, unique=True),
+    Column("program_id", Integer, ForeignKey("programs.id"), index=True),  # NULL = reference indicator
+    Column("position", Integer, nullable=False),
+    *_names(),
+    Column("unit", String(16), nullable=False),
+    Column("direction", String(8), nullable=False),
+    Column("kind", String(12), nullable=False),
+    Column("level", String(8), nullable=False),
+    Column("frequency", String(1), nullable=False),
+    Column("span_from", String(7)), Column("span_to", String(7)),
+    Column("goal", String(64)), Column("agency", String(64)), Column("source", String(64)),
+    Column("ratio_numerator", String(96)), Column("ratio_denominator", String(96)), Column("ratio_scale", Float),
+    Column("tolerance", Float),
+    Column("definition_kk", Text), Column("definition_ru", Text), Column("definition_en", Text),
+)
+
+commitments = Table(
+    "commitments", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("indicator_id", Integer, ForeignKey("indicators.id"), nullable=False),
+    Column("kind", String(8), nullable=False),
+    Column("period", String(7), nullable=False),
+    Column("period_start", Integer, nullable=False),
+    Column("territory", String(32), nullable=False),  # '' = the whole program scope
+    Column("version", Integer, nullable=False),
+    Column("value", Float, nullable=False),
+    Column("decided_on", Date, nullable=False),
+    Column("document", Text, nullable=False),
+    Column("note", Text),
+    Column("recorded_at", DateTime, nullable=False),
+    UniqueConstraint("indicator_id", "kind", "period", "territory", "version", name="uq_commitments_key"),
+)
+
+observations = Table(
+    "observations", metadata,
+    Column("id", Id, primary_key=True),
+    Column("indicator_id", Integer, ForeignKey("indicators.id"), nullable=False),
+    Column("territory_id", Integer, ForeignKey("territories.id"), nullable=False),
+    Column("period", String(7), nullable=False),
+    Column("period_start", Integer, nullable=False),
+    Column("value", Float, nullable=False),
+    Column("source_id", Integer),  # sources.id; no FK: a per-row check would cost 20 % of a bulk load
+    Column("note", Text),
+    Column("status", SmallInteger, nullable=False),
+    Column("first_recorded", DateTime, nullable=False),
+    Column("recorded_at", DateTime, nullable=False),
+    UniqueConstraint("indicator_id", "territory_id", "period", name="uq_observations_key"),
+)
+
+observation_revisions = Table(
+    "observation_revisions", metadata,
+    Column("id", Id, primary_key=True),
+    Column("observation_id", Id, ForeignKey("observations.id"), nullable=False),
+    Column("value", Float, nullable=False),
+    Column("recorded_at", DateTime, nullable=False),
+    Column("reason", Text),
+    Column("author", Text),
+    Column("source_id", Integer),  # sources.id, see observations
+    Index("ix_observation_revisions_observation", "observation_id"),
+)
+
+budget_lines = Table(
+    "budget_lines", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("program_id", Integer, ForeignKey("programs.id"), nullable=False),
+    Column("goal", String(64), nullable=False),  # '' = the whole program
+    Column("year", Integer, nullable=False),
+    Column("stage", String(10), nullable=False),
+    Column("amount", Float, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("source", String(64)),
+    UniqueConstraint("program_id", "goal", "year", "stage", name="uq_budget_lines_key"),
+)
+
+budget_indicators = Table(
+    "budget_indicators", metadata,
+    Column("budget_line_id", Integer, ForeignKey("budget_lines.id", ondelete="CASCADE"), primary_key=True),
+    Column("indicator_id", Integer, ForeignKey("indicators.id"), primary_key=True),
+)
+
+imports = Table(
+    "imports", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("package_hash", String(64), nullable=False, index=True),
+    Column("program", String(64)),
+    Column("recorded_at", DateTime, nullable=False),
+    Column("summary", Text, nullable=False),  # JSON
+)
