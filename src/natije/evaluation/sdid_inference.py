@@ -14,7 +14,7 @@ identical numbers on every executor.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +25,7 @@ from natije.evaluation.executors import seeded_chunks
 from natije.evaluation.frank_wolfe import Array
 from natije.evaluation.sdid import SdidFit, fit_weights, weighted_estimate
 
-Mapper = Callable[[Callable[[Any], Any], Iterable[Any]], Iterator[Any]]
+Mapper = Callable[[Callable[[Any], Any], Sequence[Any]], Iterable[Any]]
 METHODS = ("placebo", "bootstrap", "jackknife")
 
 
@@ -77,7 +77,7 @@ def bootstrap_chunk(job: tuple[SdidFit, np.random.SeedSequence, int]) -> Array:
     fit, seed, n = job
     rng = np.random.default_rng(seed)
     N = fit.Y.shape[0]
-    draws: list[Array] = []
+    draws: list[np.ndarray] = []
     while len(draws) < n:
         ind = np.sort(rng.integers(0, N, N))
         k = int((ind < fit.N0).sum())

@@ -69,7 +69,7 @@ class SynthProblem:
         keep = np.delete(np.arange(len(self.donors)), j)
         return self.restrict(keep, treated_column=j)
 
-    def restrict(self, keep: Array, treated_column: int | None = None) -> SynthProblem:
+    def restrict(self, keep: np.ndarray, treated_column: int | None = None) -> SynthProblem:
         """Keep only donors ``keep``; optionally make donor ``treated_column`` the treated unit."""
         if treated_column is None:
             X1, Z1, Y1, tr = self.X1, self.Z1, self.Y1, self.treated
@@ -104,7 +104,7 @@ def build_problem(
     variables = {outcome: Y, **covariates}
     preds = list(predictors) if predictors else [Predictor(outcome, (t,)) for t in pre]
 
-    def cols(ts: Sequence[Any] | None) -> Array:
+    def cols(ts: Sequence[Any] | None) -> np.ndarray:
         want = pre if not ts else list(ts)
         idx = np.flatnonzero(np.isin(times_arr, want))
         if idx.size != len(set(want)):
@@ -115,7 +115,7 @@ def build_problem(
     for k, p in enumerate(preds):
         if p.variable not in variables:
             raise EstimationError(f"unknown predictor variable {p.variable!r}", known=sorted(variables))
-        block = variables[p.variable][np.ix_(rows, cols(p.times))]
+        block = variables[p.variable][np.ix_(np.asarray(rows), cols(p.times))]
         with np.errstate(all="ignore"):
             X[k] = np.nanmean(block, axis=1) if p.op == "mean" else np.nanmedian(block, axis=1)
     if not np.isfinite(X).all():

@@ -69,14 +69,15 @@ def synth_problem(panel: Panel, design: EvaluationDesign) -> SynthProblem:
     tr = panel.treated
     controls = panel.units[~tr]
     if tr.sum() == 1:
-        Y, X, units, treated = panel.Y, dict(panel.X), list(panel.units), panel.units[tr][0]
+        Y, X, treated = panel.Y, dict(panel.X), panel.units[tr][0]
+        units: list[Any] = list(panel.units)
     else:
         Y = np.vstack([panel.Y[~tr], panel.Y[tr].mean(axis=0)])
         X = {k: np.vstack([m[~tr], m[tr].mean(axis=0)]) for k, m in panel.X.items()}
         units, treated = [*controls, TREATED_MEAN], TREATED_MEAN
     opts = design.options
     return build_problem(
-        Y, X, units, panel.times, outcome=design.outcome, treated=treated, donors=list(controls), T0=T0,
+        Y, X, units, list(panel.times), outcome=design.outcome, treated=treated, donors=list(controls), T0=T0,
         predictors=parse_predictors(opts.get("predictors")), optimize_times=opts.get("optimize_times"),
     )
 

@@ -12,7 +12,7 @@ builtin ``map``, e.g. ``executor.map``), one task per refit, so every executor g
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +21,7 @@ import numpy as np
 from natije.evaluation.frank_wolfe import Array
 from natije.evaluation.synthetic import SynthFit, SynthProblem, fit_synth
 
-Mapper = Callable[[Callable[[Any], Any], Iterable[Any]], Iterator[Any]]
+Mapper = Callable[[Callable[[Any], Any], Sequence[Any]], Iterable[Any]]
 
 
 def refit_task(job: tuple[SynthProblem, int]) -> tuple[Array, float, Array]:
