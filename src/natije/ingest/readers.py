@@ -40,7 +40,8 @@ class TableSpec:
 
 
 OBSERVATIONS = TableSpec(
-    "observations", ("indicator", "territory", "period", "value"), ("unit", "source", "note", "as_of"), ("value",)
+    "observations", ("indicator", "territory", "period", "value"), ("unit", "source", "note", "status", "as_of"),
+    ("value",),
 )
 REVISIONS = TableSpec(
     "revisions", ("indicator", "territory", "period", "value", "recorded_at"), ("reason", "author", "source"),

@@ -18,6 +18,7 @@ from functools import lru_cache
 
 import polars as pl
 
+from natije.domain.observations import ObservationStatus
 from natije.domain.periods import PERIOD_FORMAT
 from natije.ingest.known import Known, unit_frame
 from natije.ingest.periods_vec import FREQUENCY_WORD, month_to_date, parse_periods
@@ -100,6 +101,10 @@ def check_batch(batch: pl.DataFrame, known: Known, label: str, log: ProblemLog,
 
     b = _check_value_and_unit(b, label, log, known_ind)
     b = _check_source(b, known, label, log, known_ind)
+    if "status" in b.columns:
+        statuses = [s.value for s in ObservationStatus]
+        _report(log, label, b, pl.col("status").is_not_null() & ~pl.col("status").is_in(statuses), "status",
+                "one of " + ", ".join(statuses), "status")
     if time_column in b.columns:
         b = b.with_columns(parse_times(time_column).alias("_time"))
         _report(log, label, b, pl.col(time_column).is_not_null() & pl.col("_time").is_null(), time_column,

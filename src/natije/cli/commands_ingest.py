@@ -1,0 +1,94 @@
+"""``natije import PATH...`` and ``natije export PROGRAM DIR``: packages in and out."""
+# ruff: noqa: B008  (typer declares options as call defaults)
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from natije.cli.app import app, err_console
+from natije.errors import Problem, ValidationError
+from natije.locale import t
+from natije.services import ingestion
+
+
+def _store(ctx: typer.Context) -> Any:
+    from natije.store import Store
+
+    return Store.open(ctx.obj.db if ctx.obj else None)
+
+
+def _lang(ctx: typer.Context) -> str:
+    return ctx.obj.lang if ctx.obj else "kk"
+
+
+@contextmanager
+def _progress(lang: str) -> Iterator[Callable[[str, int], None]]:
+    """A rich progress display on stderr counting rows per phase (validate, then write)."""
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed:,.0f}"),
+                  TimeElapsedColumn(), console=err_console, transient=True) as bar:
+        tasks: dict[str, Any] = {}
+
+        def advance(phase: str, rows: int) -> None:
+            if phase not in tasks:
+                word = t("import.writing" if phase == "write" else "import.validating", lang)
+                tasks[phase] = bar.add_task(f"{word} {phase.removeprefix('validate ')}".strip(), total=None)
+            bar.advance(tasks[phase], rows)
+
+        yield advance
+
+
+def _summary(report: ingestion.ImportReport, lang: str) -> str:
+    tot = report.totals()
+    if not report.changed:
+        return t("import.nothing_changed", lang)
+    return t("import.summary", lang, packages=tot["packages"], rows=tot["rows"], new=tot.get("observations_inserted", 0),
+             revised=tot.get("observations_revised", 0), unchanged=tot.get("observations_unchanged", 0),
+             commitments=tot.get("commitments_new", 0))
+
+
+@app.command("import")
+def import_(ctx: typer.Context, paths: list[Path] = typer.Argument(..., help="Package folders or .zip files."),
+            fmt: str = typer.Option("table", "--format", help="Output format: table or json.")) -> None:
+    """Import program packages: everything is validated first, then written in one transaction.
+
+    Raises ValidationError (every problem listed; the store is unchanged).
+    """
+    lang = _lang(ctx)
+    try:
+        with _progress(lang) as progress:
+            report = ingestion.import_paths(_store(ctx), [str(p) for p in paths], progress=progress)
+    except ValidationError as exc:
+        total = exc.fields.get("total", len(exc.problems))
+        raise ValidationError(exc.problems, t("import.failed", lang, count=total)) from None
+    if fmt == "json":
+        typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
+        return
+    table = Table()
+    for key in ("package", "program", "rows", "new", "revised", "unchanged", "commitments"):
+        table.add_column(t(f"word.{key}", lang))
+    for p in report.packages:
+        o = p.observations
+        table.add_row(p.name, p.program or "—", f"{p.rows:,}", str(o.get("inserted", 0)), str(o.get("revised", 0)),
+                      str(o.get("unchanged", 0)), str(p.catalog.get("commitments_new", 0)))
+    Console().print(table)
+    typer.echo(_summary(report, lang))
+
+
+@app.command("export")
+def export(ctx: typer.Context, program: str = typer.Argument(..., help="Program code, e.g. DK2018."),
+           directory: Path = typer.Argument(..., help="Folder to write the package into.")) -> None:
+    """Write a program as a package (program.yaml, observations.csv, revisions.csv, territories). Raises NotFound."""
+    if directory.exists() and not directory.is_dir():
+        raise ValidationError(Problem(str(directory), None, None, str(directory), "a folder"), "bad argument")
+    report = ingestion.export_program(_store(ctx), program, directory)
+    files = ", ".join(f"{name} ({n})" for name, n in report.files.items())
+    typer.echo(t("export.done", _lang(ctx), program=program, path=report.directory, files=files))

@@ -1,0 +1,194 @@
+"""Validate whole packages before anything is written: the first of an import's two passes.
+
+:func:`prepare` opens every package, parses ``program.yaml`` and the reference CSVs, merges their
+declarations over the store's catalog, streams every observation and revision file through the vectorised
+checks and looks for duplicate keys across all of them. Any problem → one :class:`ValidationError` listing
+them all. Otherwise the returned :class:`ImportPlan` replays the files, normalised, for the write pass.
+
+Examples
+--------
+>>> plan = prepare(["demo/DK2018"], catalog=None)          # doctest: +SKIP
+>>> [p.code for p in plan.packages]                          # doctest: +SKIP
+['DK2018']
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from natije.domain.package import ProgramPackage
+from natije.ingest.duplicates import DuplicateKeys, report_duplicates
+from natije.ingest.known import CatalogLike, Known
+from natije.ingest.package import (
+    CHANGES_FILE,
+    REVISIONS_FILE,
+    TERRITORIES_FILE,
+    Package,
+    discover,
+    open_package,
+)
+from natije.ingest.problems import ProblemLog
+from natije.ingest.program_yaml import ParsedProgram, parse_program_yaml
+from natije.ingest.readers import OBSERVATIONS, REVISIONS, TableSpec, read_table
+from natije.ingest.reference_csv import read_changes, read_territories
+from natije.ingest.references import check_references
+from natije.ingest.validate import check_batch
+
+Progress = Callable[[str, int], None]
+OBS_KEY = ("indicator", "territory", "period")
+REV_KEY = ("indicator", "territory", "period", "recorded_at")
+
+
+def _quiet(phase: str, rows: int) -> None:
+    return None
+
+
+@dataclass
+class PlannedPackage:
+    """One validated package: its files, its parsed declarations and its content hash."""
+
+    files: Package
+    package: ProgramPackage
+    digest: str
+    parsed: ParsedProgram | None = None
+    rows: int = 0
+
+    @property
+    def code(self) -> str | None:
+        return self.package.program.code if self.package.program else None
+
+    @property
+    def has_revisions(self) -> bool:
+        return self.files.has(REVISIONS_FILE)
+
+
+@dataclass
+class ImportPlan:
+    """Validated packages in write order (reference packages first, predecessors before successors)."""
+
+    packages: list[PlannedPackage]
+    known: Known
+
+    def batches(self, planned: PlannedPackage, kind: str = "observations") -> Iterator[pl.DataFrame]:
+        """Normalised batches of a package's observation (or ``"revisions"``) files, for the write pass."""
+        members, spec, time_col = (
+            (planned.files.observation_files, OBSERVATIONS, "as_of") if kind == "observations"
+            else ((REVISIONS_FILE,), REVISIONS, "recorded_at"))
+        sink = ProblemLog(cap=0)  # already validated: nothing to report on the second pass
+        for member in members:
+            for batch in read_table(planned.files, member, spec, sink):
+                yield check_batch(batch, self.known, planned.files.label(member), sink, time_col)
+
+    def close(self) -> None:
+        for p in self.packages:
+            p.files.close()
+
+
+def _order(packages: list[PlannedPackage]) -> list[PlannedPackage]:
+    """Reference packages first, then programs with their in-run predecessors before them."""
+    ref = [p for p in packages if p.code is None]
+    progs = {p.code: p for p in packages if p.code is not None}
+    out: list[PlannedPackage] = []
+    done: set[str] = set()
+
+    def visit(code: str, stack: tuple[str, ...]) -> None:
+        if code in done or code in stack or code not in progs:
+            return
+        program = progs[code].package.program
+        for pred in program.predecessors if program else ():
+            visit(pred, stack + (code,))
+        done.add(code)
+        out.append(progs[code])
+
+    for p in packages:
+        if p.code is not None:
+            visit(p.code, ())
+    return ref + out
+
+
+def _parse_package(files: Package, catalog: CatalogLike | None, log: ProblemLog) -> PlannedPackage:
+    parsed = None
+    package = ProgramPackage()
+    if files.program_file:
+        parsed = parse_program_yaml(files.read_text(files.program_file), files.label(files.program_file), log)
+        if parsed is not None:
+            package = parsed.package
+    codes = set(catalog.territories) if catalog else set()
+    territories = read_territories(files, log, codes) if files.has(TERRITORIES_FILE) else []
+    codes |= {t.code for t in territories}
+    changes = read_changes(files, log, codes) if files.has(CHANGES_FILE) else []
+    package = dataclasses.replace(package, territories=tuple(territories), territory_changes=tuple(changes))
+    return PlannedPackage(files, package, files.digest(), parsed)
+
+
+def _scan(plan: ImportPlan, kind: str, spec: TableSpec, key: tuple[str, ...], log: ProblemLog,
+          progress: Progress) -> None:
+    """Validation pass over every file of ``kind``; then the duplicate-key check across all of them."""
+    dups = DuplicateKeys(key)
+    time_col = "as_of" if kind == "observations" else "recorded_at"
+    for planned in plan.packages:
+        members = planned.files.observation_files if kind == "observations" else (
+            (REVISIONS_FILE,) if planned.has_revisions else ())
+        for member in members:
+            label = planned.files.label(member)
+            for batch in read_table(planned.files, member, spec, log):
+                clean = check_batch(batch, plan.known, label, log, time_col)
+                dups.add(clean.select(*key))
+                if kind == "observations":
+                    planned.rows += batch.height
+                progress(f"validate {kind}", batch.height)
+    suspects = dups.suspects()
+    if suspects.size:
+        found = []
+        quiet = ProblemLog(cap=0)
+        for planned in plan.packages:
+            members = planned.files.observation_files if kind == "observations" else (
+                (REVISIONS_FILE,) if planned.has_revisions else ())
+            for member in members:
+                for batch in read_table(planned.files, member, spec, quiet):
+                    clean = check_batch(batch, plan.known, "", quiet, time_col)
+                    found.append(dups.rows_of(clean, suspects, planned.files.label(member)))
+        report_duplicates(found, key, log)
+
+
+def prepare(paths: Sequence[str | Path], catalog: CatalogLike | None, *, progress: Progress | None = None,
+            cap: int = 1000) -> ImportPlan:
+    """Open and validate every package under ``paths``; raise :class:`ValidationError` listing all problems."""
+    progress = progress or _quiet
+    log = ProblemLog(cap)
+    opened: list[Package] = []
+    for path in paths:
+        for found in discover(path):
+            try:
+                opened.append(open_package(found))
+            except Exception as exc:  # a ValidationError naming the path: collect it with the rest
+                problems = getattr(exc, "problems", None)
+                if problems is None:
+                    raise
+                log.extend(problems)
+    planned = [_parse_package(files, catalog, log) for files in opened]
+    seen: dict[str, str] = {}
+    for p in planned:
+        if p.code is not None and p.code in seen:
+            log.add(p.files.label("program.yaml"), None, "program.code", p.code,
+                    f"one package per program in an import (also in {seen[p.code]})", "duplicate_program")
+        elif p.code is not None:
+            seen[p.code] = p.files.name
+    known = Known.merge(catalog, [p.package for p in planned])
+    for p in planned:
+        if p.parsed is not None:
+            check_references(p.parsed, known, log)
+    plan = ImportPlan(_order(planned), known)
+    try:
+        _scan(plan, "observations", OBSERVATIONS, OBS_KEY, log, progress)
+        _scan(plan, "revisions", REVISIONS, REV_KEY, log, progress)
+        log.raise_if_any()
+    except BaseException:
+        plan.close()
+        raise
+    return plan
