@@ -61,13 +61,14 @@ def raw_load(store: Store, df: pl.DataFrame) -> float:
         tuples_df = df.select(
             pl.col("indicator").replace_strict(ids["indicator"]), pl.col("territory").replace_strict(ids["territory"]),
             "period", "period_start", "value", pl.lit(1).alias("source_id"), pl.lit(0).alias("status"),
+            pl.lit(1).alias("n_values"),
             pl.lit(now).alias("f"), pl.lit(now).alias("r"))
-        cols = "indicator_id, territory_id, period, period_start, value, source_id, status, first_recorded, recorded_at"
+        cols = "indicator_id, territory_id, period, period_start, value, source_id, status, n_values, first_recorded, recorded_at"
         if store.dialect == "sqlite":
             rows = tuples_df.with_columns(pl.col("f", "r").dt.strftime(SQLITE_DATETIME)).rows()
             t0 = time.perf_counter()
             conn.connection.driver_connection.executemany(
-                f"INSERT INTO observations ({cols}) VALUES (?,?,?,?,?,?,?,?,?)", rows)
+                f"INSERT INTO observations ({cols}) VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
         else:
             data = tuples_df.write_csv(include_header=False)
             t0 = time.perf_counter()

@@ -108,11 +108,11 @@ def merge_stage(conn: Connection, *, reason: str, author: str, total: int) -> Me
     if revised:
         conn.execute(text(
             "UPDATE observations AS o SET value = s.value, recorded_at = s.as_of, source_id = s.source_id, "
-            f"note = s.note FROM {STAGE} s WHERE {_KEY} AND o.value <> s.value"))
+            f"note = s.note, n_values = o.n_values + 1 FROM {STAGE} s WHERE {_KEY} AND o.value <> s.value"))
     insert_new = (
         "INSERT INTO observations (indicator_id, territory_id, period, period_start, value, source_id, note, "
-        "status, first_recorded, recorded_at) "
-        "SELECT s.indicator_id, s.territory_id, s.period, s.period_start, s.value, s.source_id, s.note, 0, "
+        "status, n_values, first_recorded, recorded_at) "
+        "SELECT s.indicator_id, s.territory_id, s.period, s.period_start, s.value, s.source_id, s.note, 0, 1, "
         f"s.as_of, s.as_of FROM {STAGE} s WHERE NOT EXISTS (SELECT 1 FROM observations o WHERE {_KEY})"
     )
     first_revision = (

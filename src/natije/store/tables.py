@@ -162,6 +162,7 @@ observations = Table(
     Column("source_id", Integer),  # sources.id; no FK: a per-row check would cost 20 % of a bulk load
     Column("note", Text),
     Column("status", SmallInteger, nullable=False),
+    Column("n_values", Integer, nullable=False),  # values it has had = its revision rows (first included)
     Column("first_recorded", DateTime, nullable=False),
     Column("recorded_at", DateTime, nullable=False),
     UniqueConstraint("indicator_id", "territory_id", "period", name="uq_observations_key"),

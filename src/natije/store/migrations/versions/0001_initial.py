@@ -228,6 +228,7 @@ def upgrade() -> None:
         sa.Column("source_id", sa.Integer(), nullable=True),
         sa.Column("note", sa.Text(), nullable=True),
         sa.Column("status", sa.SmallInteger(), nullable=False),
+        sa.Column("n_values", sa.Integer(), nullable=False),
         sa.Column("first_recorded", sa.DateTime(), nullable=False),
         sa.Column("recorded_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(

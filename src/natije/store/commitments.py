@@ -1,0 +1,76 @@
+"""Versioned commitments (never updated: new versions only) and budget lines (idempotent upsert)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import Connection, delete, insert, select, update
+
+from natije.domain.budgets import BudgetLine
+from natije.domain.commitments import Commitment
+from natije.store import tables as T
+from natije.store.staging import code_ids
+
+
+def write_commitments(conn: Connection, commitments: Iterable[Commitment], now: datetime) -> int:
+    """Store each promise not yet stored as the next version of its key; return the number of new versions.
+
+    A package entry equal to a stored version (same value and decision date) is skipped; entries of one key
+    are taken in ``decided_on`` order, so versions number promises in the order they were made.
+    """
+    items = sorted(commitments, key=lambda c: (c.decided_on, c.version))
+    if not items:
+        return 0
+    ids = code_ids(conn, "indicators")
+    t = T.commitments
+    wanted = {ids[c.indicator] for c in items}
+    versions: dict[tuple, list[tuple[float, object, int]]] = {}
+    for r in conn.execute(select(t.c.indicator_id, t.c.kind, t.c.period, t.c.territory, t.c.value,
+                                 t.c.decided_on, t.c.version).where(t.c.indicator_id.in_(wanted))):
+        versions.setdefault((r.indicator_id, r.kind, r.period, r.territory), []).append(
+            (r.value, r.decided_on, r.version))
+    new = []
+    for c in items:
+        key = (ids[c.indicator], c.kind.value, str(c.period), c.territory or "")
+        stored = versions.setdefault(key, [])
+        if any(v == c.value and d == c.decided_on for v, d, _ in stored):
+            continue
+        version = max((n for *_, n in stored), default=0) + 1
+        stored.append((c.value, c.decided_on, version))
+        new.append({"indicator_id": key[0], "kind": key[1], "period": key[2], "period_start": c.period.start_month,
+                    "territory": key[3], "version": version, "value": c.value, "decided_on": c.decided_on,
+                    "document": c.document, "note": c.note, "recorded_at": now})
+    if new:
+        conn.execute(insert(t), new)
+    return len(new)
+
+
+def write_budgets(conn: Connection, program_id: int, lines: Iterable[BudgetLine]) -> int:
+    """Upsert budget lines by (program, goal, year, stage) with their indicator links; return lines changed."""
+    t, link = T.budget_lines, T.budget_indicators
+    ids = code_ids(conn, "indicators")
+    stored = {(r.goal, r.year, r.stage): r for r in conn.execute(select(t).where(t.c.program_id == program_id))}
+    links: dict[int, set[int]] = {}
+    for r in conn.execute(select(link).join(t, t.c.id == link.c.budget_line_id).where(t.c.program_id == program_id)):
+        links.setdefault(r.budget_line_id, set()).add(r.indicator_id)
+    changed = 0
+    for b in lines:
+        values = {"amount": b.amount, "currency": b.currency, "source": b.source}
+        want = {ids[code] for code in b.indicators}
+        old = stored.get((b.goal or "", b.year, b.stage.value))
+        if old is None:
+            line_id = conn.execute(insert(t).values(program_id=program_id, goal=b.goal or "", year=b.year,
+                                                    stage=b.stage.value, **values)).inserted_primary_key[0]
+            have: set[int] = set()
+        else:
+            line_id, have = old.id, links.get(old.id, set())
+            if all(getattr(old, k) == v for k, v in values.items()) and have == want:
+                continue
+            conn.execute(update(t).where(t.c.id == line_id).values(**values))
+        if have != want:
+            conn.execute(delete(link).where(link.c.budget_line_id == line_id))
+            if want:
+                conn.execute(insert(link), [{"budget_line_id": line_id, "indicator_id": i} for i in sorted(want)])
+        changed += 1
+    return changed

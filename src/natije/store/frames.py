@@ -1,0 +1,203 @@
+"""Load one program (and its predecessors) as the polars frames the results engine computes on.
+
+The big tables are read with integer ids only (see :mod:`natije.store.fastread`) and decoded to codes by
+joining small lookup frames in polars. ``as_of`` answers with commitments decided by that day and each
+observation's value as known at the end of that day.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+import polars as pl
+from sqlalchemy import Connection, select
+
+from natije.errors import NotFound
+from natije.results.frames import ProgramFrames
+from natije.store import tables as T
+from natije.store.fastread import read_frame
+from natije.store.reads import STATUS_NAMES
+
+DT = pl.Datetime("us")
+
+
+def _lineage(programs: pl.DataFrame, code: str) -> list[str]:
+    preds = dict(zip(programs["code"], programs["predecessors"].to_list()))
+    if code not in preds:
+        raise NotFound(f"program {code!r} not found", program=code)
+    order, todo = [], [code]
+    while todo:
+        c = todo.pop(0)
+        if c in order or c not in preds:
+            continue
+        order.append(c)
+        todo.extend(preds[c] or [])
+    return order
+
+
+def _programs(conn: Connection) -> pl.DataFrame:
+    p, pp = T.programs, T.program_predecessors
+    preds: dict[int, list[str]] = {}
+    for r in conn.execute(select(pp).order_by(pp.c.program_id, pp.c.position)):
+        preds.setdefault(r.program_id, []).append(r.predecessor)
+    rows = [dict(r) for r in conn.execute(select(p)).mappings()]
+    for r in rows:
+        r["predecessors"] = preds.get(r["id"], [])
+    schema = {"id": pl.Int64, "code": pl.String, "predecessors": pl.List(pl.String), "start_year": pl.Int32,
+              "end_year": pl.Int32, "status": pl.String, "kind": pl.String, "owner": pl.String,
+              "legal_act": pl.String, "repealed_on": pl.Date, "name_kk": pl.String, "name_ru": pl.String,
+              "name_en": pl.String}
+    return pl.DataFrame([{k: r[k] for k in schema} for r in rows], schema=schema)
+
+
+def _small(conn: Connection, table: Any, *where: Any) -> pl.DataFrame:
+    rows = [dict(r) for r in conn.execute(select(table).where(*where)).mappings()]
+    return pl.DataFrame(rows, schema={c.name: _dtype(c) for c in table.columns}, orient="row") if rows else \
+        pl.DataFrame(schema={c.name: _dtype(c) for c in table.columns})
+
+
+def _dtype(column: Any) -> Any:
+    name = type(column.type).__name__
+    return {"Integer": pl.Int64, "BigInteger": pl.Int64, "SmallInteger": pl.Int64, "Float": pl.Float64,
+            "Date": pl.Date, "DateTime": DT}.get(name, pl.String)
+
+
+def period_end(col: str = "period") -> pl.Expr:
+    """End month (exclusive) of SDMX period text, from ``period_start`` and the text's form."""
+    months = (pl.when(pl.col(col).str.len_chars() == 4).then(12)
+              .when(pl.col(col).str.contains("Q")).then(3).otherwise(1))
+    return (pl.col("period_start") + months).cast(pl.Int32).alias("period_end")
+
+
+def load_program_frames(conn: Connection, program_code: str, as_of: date | datetime | None = None,
+                        territory: str | None = None, weights_indicator: str = "POPULATION") -> ProgramFrames:
+    """Frames of ``program_code`` and its predecessors (transitively), as known at ``as_of``.
+
+    Raises
+    ------
+    NotFound
+        When no program has that code, or ``territory`` is not a known territory code.
+    """
+    day = as_of.date() if isinstance(as_of, datetime) else as_of
+    cutoff = datetime.combine(day + timedelta(days=1), time()) if day else None
+    programs = _programs(conn)
+    lineage = _lineage(programs, program_code)
+    prog_ids = programs.filter(pl.col("code").is_in(lineage)).select("id", program="code")
+    ind = _small(conn, T.indicators, T.indicators.c.program_id.in_(prog_ids["id"].to_list()))
+    ind = ind.join(prog_ids, left_on="program_id", right_on="id", how="left")
+    ind_codes = ind.select("id", indicator="code")
+    terr = _small(conn, T.territories)
+    terr_ids = terr.select("id", territory="code")
+    territory_id = None
+    if territory is not None:
+        hit = terr_ids.filter(pl.col("territory") == territory)
+        if hit.height == 0:
+            raise NotFound(f"territory {territory!r} not found", territory=territory)
+        territory_id = int(hit["id"][0])
+    sources = _small(conn, T.sources).select(source_id="id", source="code", source_kind="kind")
+
+    commitments = _commitments(conn, ind_codes, day, territory)
+    observations, revisions = _observations(conn, ind_codes, terr_ids, sources, cutoff, territory_id)
+    weights = _weights(conn, weights_indicator, terr_ids, territory_id)
+    budgets = _budgets(conn, prog_ids, ind_codes)
+    order = {c: i for i, c in enumerate(lineage)}
+    progs = programs.filter(pl.col("code").is_in(lineage)).drop("id").sort(
+        pl.col("code").replace_strict(order, return_dtype=pl.Int32))
+    return ProgramFrames.build(
+        program=program_code, as_of=day, indicators=ind.drop("id", "program_id").sort("program", "position"),
+        commitments=commitments, observations=observations, revisions=revisions, budgets=budgets,
+        territories=terr.drop("id", "successors"), weights=weights, programs=progs)
+
+
+def _commitments(conn: Connection, ind_codes: pl.DataFrame, day: date | None, territory: str | None
+                 ) -> pl.DataFrame:
+    c = T.commitments
+    where = [c.c.indicator_id.in_(ind_codes["id"].to_list())]
+    if day is not None:
+        where.append(c.c.decided_on <= day)
+    if territory is not None:
+        where.append(c.c.territory.in_(["", territory]))
+    frame = _small(conn, c, *where).join(ind_codes, left_on="indicator_id", right_on="id")
+    return frame.with_columns(period_end(), pl.col("territory").replace("", None)).drop("id", "indicator_id") \
+        .sort("indicator", "kind", "period_start", "period", "version")
+
+
+OBS_COLUMNS = {"id": pl.Int64, "indicator_id": pl.Int64, "territory_id": pl.Int64, "period": pl.String,
+               "period_start": pl.Int32, "value": pl.Float64, "source_id": pl.Int64, "status": pl.Int16,
+               "n_values": pl.Int32, "first_recorded": "datetime", "recorded_at": "datetime"}
+REV_COLUMNS = {"observation_id": pl.Int64, "value": pl.Float64, "reason": pl.String, "author": pl.String,
+               "recorded_at": "datetime", "source_id": pl.Int64}
+
+
+def _observations(conn: Connection, ind_codes: pl.DataFrame, terr_ids: pl.DataFrame, sources: pl.DataFrame,
+                  cutoff: datetime | None, territory_id: int | None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    ids = ", ".join(str(int(i)) for i in ind_codes["id"]) or "NULL"
+    where = f"o.indicator_id IN ({ids})"
+    params: dict[str, Any] = {}
+    if territory_id is not None:
+        where += " AND o.territory_id = :territory_id"
+        params["territory_id"] = territory_id
+    if cutoff is not None:
+        where += " AND o.first_recorded < :cutoff"
+        params["cutoff"] = cutoff.strftime("%Y-%m-%d %H:%M:%S.%f") if conn.dialect.name == "sqlite" else cutoff
+    obs = read_frame(conn, f"SELECT {', '.join('o.' + c for c in OBS_COLUMNS)} FROM observations o WHERE {where}",
+                     params, OBS_COLUMNS)
+    rev_where = where + (" AND r.recorded_at < :cutoff" if cutoff is not None else "")
+    revs = read_frame(conn, f"SELECT {', '.join('r.' + c for c in REV_COLUMNS)} FROM observation_revisions r "
+                      f"JOIN observations o ON o.id = r.observation_id WHERE o.n_values > 1 AND {rev_where}",
+                      params, REV_COLUMNS)
+    if cutoff is not None:
+        # values revised after the cutoff: take the latest revision known by then
+        known = revs.sort("recorded_at", "observation_id").group_by("observation_id").agg(
+            pl.col("value").last().alias("_v"), pl.col("recorded_at").last().alias("_r"),
+            pl.col("source_id").last().alias("_s"), pl.len().cast(pl.Int32).alias("_n"))
+        late = pl.col("recorded_at") >= cutoff
+        obs = obs.join(known, left_on="id", right_on="observation_id", how="left").with_columns(
+            pl.when(late).then(pl.col("_v")).otherwise(pl.col("value")).alias("value"),
+            pl.when(late).then(pl.col("_s")).otherwise(pl.col("source_id")).alias("source_id"),
+            pl.when(late).then(pl.col("_r")).otherwise(pl.col("recorded_at")).alias("recorded_at"),
+            pl.coalesce(pl.col("_n"), pl.col("n_values")).alias("n_values"),
+        ).drop("_v", "_r", "_s", "_n")
+    keys = obs.select("id", "indicator_id", "territory_id", "period")
+    obs = (obs.join(ind_codes, left_on="indicator_id", right_on="id", how="left")
+           .join(terr_ids, left_on="territory_id", right_on="id", how="left")
+           .join(sources, on="source_id", how="left")
+           .with_columns(period_end(), (pl.col("source_kind") == "illustrative").fill_null(False).alias("illustrative"),
+                         pl.col("status").replace_strict(STATUS_NAMES, return_dtype=pl.String),
+                         (pl.col("n_values") - 1).alias("revised_after"))
+           .drop("indicator_id", "territory_id", "source_id", "n_values"))
+    revisions = (revs.join(keys, left_on="observation_id", right_on="id")
+                 .join(ind_codes, left_on="indicator_id", right_on="id", how="left")
+                 .join(terr_ids, left_on="territory_id", right_on="id", how="left")
+                 .join(sources.select("source_id", "source"), on="source_id", how="left")
+                 .sort("indicator", "territory", "period", "recorded_at")
+                 .drop("observation_id", "indicator_id", "territory_id", "source_id"))
+    return obs.drop("id"), revisions
+
+
+def _weights(conn: Connection, code: str, terr_ids: pl.DataFrame, territory_id: int | None) -> pl.DataFrame:
+    row = conn.execute(select(T.indicators.c.id).where(T.indicators.c.code == code)).first()
+    if row is None:
+        return pl.DataFrame(schema={"territory": pl.String, "period": pl.String, "weight": pl.Float64})
+    sql = "SELECT territory_id, period, value FROM observations WHERE indicator_id = :i"
+    params: dict[str, Any] = {"i": row.id}
+    if territory_id is not None:
+        sql += " AND territory_id = :t"
+        params["t"] = territory_id
+    w = read_frame(conn, sql, params, {"territory_id": pl.Int64, "period": pl.String, "weight": pl.Float64})
+    return w.join(terr_ids, left_on="territory_id", right_on="id").select("territory", "period", "weight")
+
+
+def _budgets(conn: Connection, prog_ids: pl.DataFrame, ind_codes: pl.DataFrame) -> pl.DataFrame:
+    b, link = T.budget_lines, T.budget_indicators
+    lines = _small(conn, b, b.c.program_id.in_(prog_ids["id"].to_list()))
+    links = _small(conn, link, link.c.budget_line_id.in_(lines["id"].to_list()))
+    all_codes = dict(conn.execute(select(T.indicators.c.id, T.indicators.c.code)).all())
+    per_line = links.with_columns(pl.col("indicator_id").replace_strict(all_codes, return_dtype=pl.String)
+                                  .alias("indicator")).group_by("budget_line_id").agg(
+        pl.col("indicator").sort().alias("indicators"))
+    return (lines.join(prog_ids.rename({"id": "program_id"}), on="program_id", how="left")
+            .join(per_line, left_on="id", right_on="budget_line_id", how="left")
+            .with_columns(pl.col("goal").replace("", None), pl.col("indicators").fill_null([]))
+            .drop("id", "program_id").sort("program", "year", "stage", "goal"))

@@ -1,0 +1,151 @@
+"""Reads: programs and whole packages as domain objects; observations and revisions streamed as frames."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import polars as pl
+from sqlalchemy import Connection, select
+
+from natije.domain.package import ProgramPackage
+from natije.domain.programs import Program
+from natije.errors import NotFound
+from natije.store import rows as R
+from natije.store import tables as T
+from natije.store.fastread import iter_frames
+from natije.store.tables import STATUS_CODES
+
+STATUS_NAMES = {v: k for k, v in STATUS_CODES.items()}
+
+
+def _programs(conn: Connection, code: str | None = None) -> list[tuple[int, Program]]:
+    p, g, pp = T.programs, T.goals, T.program_predecessors
+    query = select(p).order_by(p.c.code)
+    if code is not None:
+        query = query.where(p.c.code == code)
+    rows = list(conn.execute(query).mappings())
+    ids = [r["id"] for r in rows]
+    goals: dict[int, list] = {}
+    for r in conn.execute(select(g).where(g.c.program_id.in_(ids)).order_by(g.c.program_id, g.c.position)
+                          ).mappings():
+        goals.setdefault(r["program_id"], []).append(R.goal_of(r))
+    preds: dict[int, list[str]] = {}
+    for r in conn.execute(select(pp).where(pp.c.program_id.in_(ids)).order_by(pp.c.program_id, pp.c.position)):
+        preds.setdefault(r.program_id, []).append(r.predecessor)
+    return [(r["id"], R.program_of(r, tuple(preds.get(r["id"], ())), tuple(goals.get(r["id"], ())))) for r in rows]
+
+
+def list_programs(conn: Connection) -> list[Program]:
+    """Every stored program (with goals and predecessors), ordered by code."""
+    return [p for _, p in _programs(conn)]
+
+
+def get_program(conn: Connection, code: str) -> Program:
+    """The program ``code``; raises :class:`NotFound`."""
+    found = _programs(conn, code)
+    if not found:
+        raise NotFound(f"program {code!r} not found", program=code)
+    return found[0][1]
+
+
+def get_package(conn: Connection, code: str) -> ProgramPackage:
+    """Program ``code`` with its indicators, every commitment version, budgets, and the agencies and sources
+    they mention (including the sources of its observations). Raises :class:`NotFound`."""
+    found = _programs(conn, code)
+    if not found:
+        raise NotFound(f"program {code!r} not found", program=code)
+    program_id, program = found[0]
+    return _package(conn, program, T.indicators.c.program_id == program_id, program_id)
+
+
+def get_reference_package(conn: Connection) -> ProgramPackage:
+    """Territories, territory changes, program-less indicators with their commitments and sources."""
+    pkg = _package(conn, None, T.indicators.c.program_id.is_(None), None)
+    changes = [dict(r) for r in conn.execute(select(T.territory_changes).order_by(
+        T.territory_changes.c.day, T.territory_changes.c.source, T.territory_changes.c.id)).mappings()]
+    territories = tuple(R.territory_of(r) for r in conn.execute(
+        select(T.territories).order_by(T.territories.c.code)).mappings())
+    return ProgramPackage(None, pkg.agencies, pkg.sources, pkg.indicators, pkg.commitments, (), territories,
+                          tuple(R.changes_of(changes)))
+
+
+def _package(conn: Connection, program: Program | None, which: Any, program_id: int | None) -> ProgramPackage:
+    i, c, b, link = T.indicators, T.commitments, T.budget_lines, T.budget_indicators
+    ind_rows = list(conn.execute(select(i).where(which).order_by(i.c.position, i.c.code)).mappings())
+    codes = {r["id"]: r["code"] for r in ind_rows}
+    indicators = tuple(R.indicator_of(r) for r in ind_rows)
+    commitments = tuple(R.commitment_of(r, codes[r["indicator_id"]]) for r in conn.execute(
+        select(c).where(c.c.indicator_id.in_(codes)).order_by(
+            c.c.indicator_id, c.c.kind, c.c.period_start, c.c.period, c.c.territory, c.c.version)).mappings())
+    budgets = ()
+    if program is not None:
+        all_codes = dict(conn.execute(select(i.c.id, i.c.code)).all())
+        links: dict[int, list[str]] = {}
+        for r in conn.execute(select(link).join(b, b.c.id == link.c.budget_line_id).where(
+                b.c.program_id == program_id)):
+            links.setdefault(r.budget_line_id, []).append(all_codes[r.indicator_id])
+        budgets = tuple(R.budget_of(r, program.code, tuple(sorted(links.get(r["id"], ())))) for r in conn.execute(
+            select(b).where(b.c.program_id == program_id).order_by(b.c.year, b.c.stage, b.c.goal)).mappings())
+    agency_codes = {x.agency for x in indicators if x.agency} | ({program.owner} if program and program.owner else set())
+    source_codes = {x.source for x in indicators if x.source} | {x.source for x in budgets if x.source}
+    if codes:
+        ids = ", ".join(str(int(k)) for k in codes)
+        used = conn.exec_driver_sql(
+            f"SELECT code FROM sources WHERE id IN (SELECT DISTINCT source_id FROM observations "
+            f"WHERE indicator_id IN ({ids})) OR id IN (SELECT DISTINCT r.source_id FROM observation_revisions r "
+            f"JOIN observations o ON o.id = r.observation_id WHERE o.indicator_id IN ({ids}))")
+        source_codes |= {r[0] for r in used}
+    agencies = tuple(R.agency_of(r) for r in conn.execute(
+        select(T.agencies).where(T.agencies.c.code.in_(agency_codes)).order_by(T.agencies.c.code)).mappings())
+    sources = tuple(R.source_of(r) for r in conn.execute(
+        select(T.sources).where(T.sources.c.code.in_(source_codes)).order_by(T.sources.c.code)).mappings())
+    return ProgramPackage(program, agencies, sources, indicators, commitments, budgets)
+
+
+def _filter(program: str | None, indicators: Sequence[str] | None, reference: bool) -> tuple[str, dict]:
+    clauses, params = [], {}
+    if program is not None:
+        clauses.append("i.program_id = (SELECT id FROM programs WHERE code = :program)")
+        params["program"] = program
+    if reference:
+        clauses.append("i.program_id IS NULL")
+    if indicators is not None:
+        names = [f"ind{k}" for k in range(len(indicators))]
+        params.update(zip(names, indicators))
+        clauses.append(f"i.code IN ({', '.join(':' + n for n in names)})" if names else "1 = 0")
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+OBSERVATION_COLUMNS = {
+    "indicator": pl.String, "territory": pl.String, "period": pl.String, "period_start": pl.Int32,
+    "value": pl.Float64, "source": pl.String, "note": pl.String, "status": pl.Int16,
+    "first_recorded": "datetime", "recorded_at": "datetime",
+}
+REVISION_COLUMNS = {
+    "indicator": pl.String, "territory": pl.String, "period": pl.String, "value": pl.Float64,
+    "reason": pl.String, "author": pl.String, "recorded_at": "datetime", "source": pl.String,
+}
+_JOINS = ("JOIN indicators i ON i.id = o.indicator_id JOIN territories t ON t.id = o.territory_id ")
+
+
+def iter_observations(conn: Connection, *, program: str | None = None, indicators: Sequence[str] | None = None,
+                      reference: bool = False, batch_size: int = 100_000) -> Iterator[pl.DataFrame]:
+    """Stream current observation values (``OBSERVATION_COLUMNS``, status as text) ordered by key."""
+    where, params = _filter(program, indicators, reference)
+    sql = ("SELECT i.code, t.code, o.period, o.period_start, o.value, s.code, o.note, o.status, o.first_recorded, "
+           f"o.recorded_at FROM observations o {_JOINS} LEFT JOIN sources s ON s.id = o.source_id{where} "
+           "ORDER BY i.code, t.code, o.period_start, o.period")
+    for frame in iter_frames(conn, sql, params, OBSERVATION_COLUMNS, batch_size):
+        yield frame.with_columns(pl.col("status").replace_strict(STATUS_NAMES, return_dtype=pl.String))
+
+
+def iter_revisions(conn: Connection, *, program: str | None = None, indicators: Sequence[str] | None = None,
+                   reference: bool = False, batch_size: int = 100_000) -> Iterator[pl.DataFrame]:
+    """Stream every revision (first values included, ``REVISION_COLUMNS``) ordered by key, then time."""
+    where, params = _filter(program, indicators, reference)
+    sql = ("SELECT i.code, t.code, o.period, r.value, r.reason, r.author, r.recorded_at, s.code "
+           f"FROM observation_revisions r JOIN observations o ON o.id = r.observation_id {_JOINS}"
+           f"LEFT JOIN sources s ON s.id = r.source_id{where} "
+           "ORDER BY i.code, t.code, o.period_start, o.period, r.recorded_at, r.id")
+    yield from iter_frames(conn, sql, params, REVISION_COLUMNS, batch_size)

@@ -1,0 +1,80 @@
+"""Shared fixtures: a fresh, migrated store per test, on SQLite and (when configured) PostgreSQL.
+
+PostgreSQL runs when ``NATIJE_TEST_POSTGRES_URL`` points at a server (CI sets
+``postgresql://postgres@127.0.0.1:5432/test``); the test session then creates its own database
+``natije_test_<random>``, migrates it once, empties it before each test and drops it at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from natije.store import Store
+from natije.store.engine import resolve_url
+from natije.store.tables import metadata
+
+PG_ENV = "NATIJE_TEST_POSTGRES_URL"
+PG_URL = os.environ.get(PG_ENV)
+
+BACKENDS = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param("postgresql", id="postgresql", marks=[
+        pytest.mark.postgres,
+        pytest.mark.skipif(not PG_URL, reason=f"PostgreSQL tests need {PG_ENV} (CI sets it)"),
+    ]),
+]
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str]:
+    """A database of its own for this test session on the server named by NATIJE_TEST_POSTGRES_URL."""
+    assert PG_URL
+    admin_url = make_url(resolve_url(PG_URL))
+    name = f"natije_test_{secrets.token_hex(4)}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = admin_url.set(database=name).render_as_string(hide_password=False)
+    store = Store.open(url)
+    store.init()
+    store.close()
+    try:
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path) -> str:
+    """URL of an empty, migrated store (SQLite temp file or the session's PostgreSQL database, emptied)."""
+    if request.param == "sqlite":
+        url = str(tmp_path / "natije.db")
+        store = Store.open(url)
+        store.init()
+        store.close()
+        return url
+    url = request.getfixturevalue("postgres_database")
+    store = Store.open(url)
+    names = ", ".join(t.name for t in metadata.sorted_tables)
+    with store.transaction() as conn:
+        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    store.close()
+    return url
+
+
+@pytest.fixture
+def store(db_url: str) -> Iterator[Store]:
+    """An open :class:`Store` on an empty, migrated database; closed after the test."""
+    s = Store.open(db_url)
+    try:
+        yield s
+    finally:
+        s.close()

@@ -1,0 +1,128 @@
+"""Catalog writes: upserts are idempotent, commitments are versioned, reads give the domain objects back."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from natije.domain.commitments import CommitmentKind
+from natije.domain.package import ProgramPackage
+from natije.errors import NotFound
+from natije.store import Store
+from natije.store import tables as T
+from natije.store.catalog import lookup_catalog, write_package
+from natije.store.reads import get_package, get_program, get_reference_package, list_programs
+
+from conftest import make_package  # type: ignore[import-not-found]
+
+
+def _count(store: Store, table) -> int:
+    with store.connect() as conn:
+        return conn.execute(select(func.count()).select_from(table)).scalar_one()
+
+
+def test_write_package_then_read_back(store: Store, reference: ProgramPackage, package: ProgramPackage) -> None:
+    with store.transaction() as conn:
+        write_package(conn, reference)
+        stats = write_package(conn, package)
+    assert stats.programs == 1 and stats.indicators == 2 and stats.commitments_new == 3 and stats.budgets_changed == 2
+    with store.connect() as conn:
+        back = get_package(conn, "DK2018")
+        ref = get_reference_package(conn)
+    assert back.program == package.program
+    assert back.indicators == package.indicators
+    assert back.agencies == package.agencies
+    assert {s.code for s in back.sources} == {"stat"}  # only sources the program uses
+    assert sorted(back.budgets, key=lambda b: b.stage.value) == sorted(package.budgets, key=lambda b: b.stage.value)
+    assert sorted(back.commitments, key=lambda c: c.indicator + c.kind.value) == sorted(
+        package.commitments, key=lambda c: c.indicator + c.kind.value)
+    assert ref.territories == tuple(sorted(reference.territories, key=lambda t: t.code))
+    assert ref.territory_changes == reference.territory_changes
+    assert [i.code for i in ref.indicators] == ["POPULATION"]
+
+
+def test_rewriting_same_package_changes_nothing(store: Store, reference, package) -> None:
+    with store.transaction() as conn:
+        write_package(conn, reference)
+        write_package(conn, package)
+    with store.transaction() as conn:
+        again = write_package(conn, package)
+        ref_again = write_package(conn, reference)
+    assert set(again.to_dict().values()) == {0}
+    assert set(ref_again.to_dict().values()) == {0}
+
+
+def test_changed_target_becomes_new_version(store: Store, reference, package) -> None:
+    with store.transaction() as conn:
+        write_package(conn, reference)
+        write_package(conn, package)
+    lowered = make_package(target_2022=70.0)
+    # the lowered target was decided later, by another document
+    lowered = replace(lowered, commitments=tuple(
+        replace(c, decided_on=date(2020, 1, 5), document="Decree 2020") if c.value == 70.0 else c
+        for c in lowered.commitments))
+    with store.transaction() as conn:
+        stats = write_package(conn, lowered)
+    assert stats.commitments_new == 1
+    with store.transaction() as conn:  # re-importing either version is a no-op
+        assert write_package(conn, lowered).commitments_new == 0
+        assert write_package(conn, package).commitments_new == 0
+    with store.connect() as conn:
+        targets = [c for c in get_package(conn, "DK2018").commitments
+                   if c.kind is CommitmentKind.TARGET and c.indicator == "DK2018.LIT"]
+    assert [(c.version, c.value, c.decided_on) for c in targets] == [
+        (1, 83.0, date(2017, 12, 12)), (2, 70.0, date(2020, 1, 5))]
+    assert _count(store, T.commitments) == 4
+
+
+def test_package_versions_numbered_in_decision_order(store: Store, reference, package) -> None:
+    first = package.commitments[1]
+    later = replace(first, value=85.0, decided_on=date(2019, 3, 1))
+    pkg = replace(package, commitments=(later, *package.commitments))  # listed out of order
+    with store.transaction() as conn:
+        write_package(conn, reference)
+        write_package(conn, pkg)
+    with store.connect() as conn:
+        got = {(c.value, c.version) for c in get_package(conn, "DK2018").commitments if c.period == first.period}
+    assert got == {(83.0, 1), (85.0, 2)}
+
+
+def test_budget_change_is_an_update_not_a_new_line(store: Store, reference, package) -> None:
+    with store.transaction() as conn:
+        write_package(conn, reference)
+        write_package(conn, package)
+    changed = replace(package, budgets=(replace(package.budgets[0], amount=6e9, indicators=()), package.budgets[1]))
+    with store.transaction() as conn:
+        assert write_package(conn, changed).budgets_changed == 1
+    with store.connect() as conn:
+        budgets = get_package(conn, "DK2018").budgets
+    assert _count(store, T.budget_lines) == 2 and _count(store, T.budget_indicators) == 0
+    assert {b.amount for b in budgets} == {6e9, 4.5e9}
+
+
+def test_lookup_catalog(store: Store, reference, package) -> None:
+    with store.transaction() as conn:
+        write_package(conn, reference)
+        write_package(conn, package)
+        cat = lookup_catalog(conn)
+    assert cat.indicators["DK2018.LIT"] == package.indicators[0]
+    assert cat.indicator_program == {"DK2018.LIT": "DK2018", "DK2018.VIL": "DK2018", "POPULATION": None}
+    assert cat.territories["610000000"].valid_from == date(2018, 6, 19)
+    assert set(cat.sources) == {"stat", "demo"} and cat.agencies == {"MDDIAI"} and cat.programs == {"DK2018"}
+
+
+def test_programs_listing_and_not_found(store: Store, reference, package) -> None:
+    with store.transaction() as conn:
+        write_package(conn, reference)
+        write_package(conn, make_package("IK2020", predecessors=()))
+        write_package(conn, package)
+    with store.connect() as conn:
+        assert [p.code for p in list_programs(conn)] == ["DK2018", "IK2020"]
+        assert get_program(conn, "DK2018").predecessors == ("IK2020",)
+        with pytest.raises(NotFound):
+            get_program(conn, "NOPE")
+        with pytest.raises(NotFound):
+            get_package(conn, "NOPE")

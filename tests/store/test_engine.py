@@ -1,0 +1,56 @@
+"""URL resolution and engine configuration."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from natije.errors import ConfigurationError
+from natije.store import Store, resolve_url
+
+
+def test_bare_path_is_sqlite_file(tmp_path: Path) -> None:
+    assert resolve_url(str(tmp_path / "x.db")) == f"sqlite:///{tmp_path / 'x.db'}"
+
+
+def test_env_var_and_default(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("NATIJE_DATABASE_URL", "postgresql://u@h:5432/db")
+    assert resolve_url(None) == "postgresql+psycopg://u@h:5432/db"
+    monkeypatch.delenv("NATIJE_DATABASE_URL")
+    monkeypatch.chdir(tmp_path)
+    assert resolve_url(None) == f"sqlite:///{tmp_path / 'natije.db'}"
+
+
+@pytest.mark.parametrize("url", ["postgres://u@h/db", "postgresql+psycopg://u@h/db"])
+def test_postgres_urls_normalised(url: str) -> None:
+    assert resolve_url(url) == "postgresql+psycopg://u@h/db"
+
+
+@pytest.mark.parametrize("url", ["mysql://u@h/db", "postgresql://u@h", "oracle+cx://x/y", "   "])
+def test_bad_urls_raise_configuration_error(url: str) -> None:
+    with pytest.raises(ConfigurationError):
+        resolve_url(url)
+
+
+def test_missing_directory_is_a_configuration_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigurationError):
+        Store.open(str(tmp_path / "nope" / "x.db"))
+
+
+def test_sqlite_pragmas(tmp_path: Path) -> None:
+    store = Store.open(str(tmp_path / "p.db"))
+    with store.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+    store.close()
+
+
+def test_uninitialised_store_says_run_init(tmp_path: Path) -> None:
+    store = Store.open(str(tmp_path / "empty.db"))
+    with pytest.raises(ConfigurationError, match="natije init"):
+        store.ensure_ready()
+    store.init()
+    store.ensure_ready()
+    store.close()
