@@ -116,7 +116,7 @@ def change_rows(population: list[dict[str, str]]) -> list[dict[str, str]]:
             for target, share in zip(targets, shares):
                 rows.append({"day": day, "kind": "split", "source": source, "target": target,
                              "share": f"{share:.4f}",
-                             "basis": f"population at the start of {year} (BNS), in the new borders"})
+                             "basis": "population"})  # at the start of the reform year, BNS, new borders
     return rows
 
 
