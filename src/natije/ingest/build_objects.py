@@ -75,7 +75,8 @@ class Builder:
         agencies = [Agency(it["code"], Names.from_mapping(it["names"])) for _, it in self.items(data, "agencies")]
         sources = [self.source(it) for _, it in self.items(data, "sources")]
         program = self.program(data["program"]) if isinstance(data.get("program"), dict) else None
-        goals = {g.code for g in program.goals} if program else set()
+        # a program with problems of its own: its goals are unknown, so goal references are not judged
+        goals = {g.code for g in program.goals} if program else (None if "program" in data else set())
         indicators, self.origins["indicators"] = self.collect(data, "indicators", lambda p, it: self.indicator(p, it, goals))
         commitments, self.origins["commitments"] = self.collect(data, "commitments", self.commitment)
         budgets, self.origins["budgets"] = self.collect(
@@ -135,7 +136,7 @@ class Builder:
             self.problem(("program",), it["code"], str(exc))
             return None
 
-    def indicator(self, path: Path, it: dict[str, Any], goals: set[str]) -> Indicator | None:
+    def indicator(self, path: Path, it: dict[str, Any], goals: set[str] | None) -> Indicator | None:
         ok = True
         unit = units.resolve(it["unit"])
         if unit is None:
@@ -149,7 +150,7 @@ class Builder:
         elif start is not None and end is not None and end.end_month <= start.start_month:
             self.problem(path + ("span", "to"), span["to"], f"a period not before span.from {start}", "span")
             ok = False
-        if "goal" in it and it["goal"] not in goals:
+        if "goal" in it and goals is not None and it["goal"] not in goals:
             self.problem(path + ("goal",), it["goal"],
                          "a goal or task code of this program" if goals else "no goal (the package has no program)",
                          "unknown_goal")
@@ -197,12 +198,13 @@ class Builder:
         self.origins["commitments"] = [paths[i] for i in keep]
         return tuple(out[i] for i in keep)
 
-    def budget(self, path: Path, it: dict[str, Any], program: Program | None, goals: set[str]) -> BudgetLine | None:
+    def budget(self, path: Path, it: dict[str, Any], program: Program | None,
+               goals: set[str] | None) -> BudgetLine | None:
         if program is None:
             if not self.skip(("program",)):
                 self.problem(path, it.get("year"), "budgets only in a package with a program", "budget")
             return None
-        if "goal" in it and it["goal"] not in goals:
+        if "goal" in it and goals is not None and it["goal"] not in goals:
             self.problem(path + ("goal",), it["goal"], "a goal or task code of this program", "unknown_goal")
             return None
         return BudgetLine(program.code, it["year"], BudgetStage(it["stage"]), float(it["amount"]),

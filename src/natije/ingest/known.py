@@ -47,10 +47,17 @@ class Known:
     agencies: frozenset[str] = frozenset()
     programs: frozenset[str] = frozenset()
     stored_owner: Mapping[str, str | None] = field(default_factory=dict)
+    loose: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     @classmethod
-    def merge(cls, catalog: CatalogLike | None, packages: Iterable[ProgramPackage]) -> Known:
-        """The store's ``catalog`` (may be ``None``) with every package's declarations over it."""
+    def merge(cls, catalog: CatalogLike | None, packages: Iterable[ProgramPackage],
+              loose: Mapping[str, Iterable[str]] | None = None) -> Known:
+        """The store's ``catalog`` (may be ``None``) with every package's declarations over it.
+
+        ``loose`` holds codes per section (``indicators``, ``territories``, ``sources``, ``agencies``) that a
+        package declares but that failed their own checks: they count as known (so observations are not
+        blamed for the declaration's problem) but impose no unit, frequency, span or validity checks.
+        """
         ind = dict(catalog.indicators) if catalog else {}
         owner = dict(catalog.indicator_program) if catalog else {}
         terr = dict(catalog.territories) if catalog else {}
@@ -68,12 +75,18 @@ class Known:
                 ind[i.code] = i
                 owner[i.code] = code
         stored = dict(catalog.indicator_program) if catalog else {}
-        return cls(ind, owner, terr, src, frozenset(agencies), frozenset(programs), stored)
+        extra = {k: frozenset(v) for k, v in (loose or {}).items()}
+        agencies |= extra.get("agencies", frozenset())
+        return cls(ind, owner, terr, src, frozenset(agencies), frozenset(programs), stored, extra)
+
+    def _loose(self, section: str, present: Iterable[str]) -> list[str]:
+        return sorted(set(self.loose.get(section, frozenset())) - set(present))
 
     @cached_property
     def indicator_frame(self) -> pl.DataFrame:
         """code, unit, dimension, scale, freq, span_start, span_end (months), span_text, source."""
-        rows = []
+        rows: list[dict[str, Any]] = [{"code": c, "ind_loose": True}
+                                      for c in self._loose("indicators", self.indicators)]
         for ind in self.indicators.values():
             unit = units.resolve(ind.unit)
             rows.append({
@@ -81,27 +94,28 @@ class Known:
                 "ind_scale": unit.scale if unit else None, "ind_freq": ind.frequency.value,
                 "span_start": ind.span_from.start_month if ind.span_from else None,
                 "span_end": ind.span_to.end_month if ind.span_to else None,
-                "span_text": _span_text(ind), "ind_source": ind.source,
+                "span_text": _span_text(ind), "ind_source": ind.source, "ind_loose": False,
             })
         schema = {"code": pl.String, "ind_unit": pl.String, "ind_dimension": pl.String, "ind_scale": pl.Float64,
                   "ind_freq": pl.String, "span_start": pl.Int64, "span_end": pl.Int64, "span_text": pl.String,
-                  "ind_source": pl.String}
+                  "ind_source": pl.String, "ind_loose": pl.Boolean}
         return pl.DataFrame(rows, schema=schema)
 
     @cached_property
     def territory_frame(self) -> pl.DataFrame:
         """code, valid_from, valid_to (dates; null = open)."""
+        loose = self._loose("territories", self.territories)
         return pl.DataFrame(
-            {"code": [t.code for t in self.territories.values()],
-             "valid_from": [t.valid_from for t in self.territories.values()],
-             "valid_to": [t.valid_to for t in self.territories.values()]},
+            {"code": [t.code for t in self.territories.values()] + loose,
+             "valid_from": [t.valid_from for t in self.territories.values()] + [None] * len(loose),
+             "valid_to": [t.valid_to for t in self.territories.values()] + [None] * len(loose)},
             schema={"code": pl.String, "valid_from": pl.Date, "valid_to": pl.Date},
         )
 
     @cached_property
     def source_frame(self) -> pl.DataFrame:
-        return pl.DataFrame({"code": list(self.sources), "known_source": [True] * len(self.sources)},
-                            schema={"code": pl.String, "known_source": pl.Boolean})
+        codes = list(self.sources) + self._loose("sources", self.sources)
+        return pl.DataFrame({"code": codes}, schema={"code": pl.String})
 
 
 def unit_frame() -> pl.DataFrame:

@@ -57,6 +57,8 @@ class PlannedPackage:
     digest: str
     parsed: ParsedProgram | None = None
     rows: int = 0
+    broken: bool = False  # declarations unreadable: its observations cannot be checked until that is fixed
+    loose: dict[str, set[str]] = dataclasses.field(default_factory=dict)
 
     @property
     def code(self) -> str | None:
@@ -113,17 +115,30 @@ def _order(packages: list[PlannedPackage]) -> list[PlannedPackage]:
 
 def _parse_package(files: Package, catalog: CatalogLike | None, log: ProblemLog) -> PlannedPackage:
     parsed = None
+    broken = False
     package = ProgramPackage()
+    loose: dict[str, set[str]] = {}
     if files.program_file:
         parsed = parse_program_yaml(files.read_text(files.program_file), files.label(files.program_file), log)
-        if parsed is not None:
+        if parsed is None:
+            broken = True
+        else:
             package = parsed.package
+            built = {"indicators": package.indicators, "sources": package.sources, "agencies": package.agencies}
+            for section, objects in built.items():
+                loose[section] = parsed.declared(section) - {o.code for o in objects}
     codes = set(catalog.territories) if catalog else set()
-    territories = read_territories(files, log, codes) if files.has(TERRITORIES_FILE) else []
-    codes |= {t.code for t in territories}
+    territories: list | None = []
+    if files.has(TERRITORIES_FILE):
+        declared: set[str] = set()
+        territories = read_territories(files, log, codes, declared)
+        broken = broken or territories is None
+        territories = territories or []
+        loose["territories"] = declared - {t.code for t in territories}
+    codes |= {t.code for t in territories} | loose.get("territories", set())
     changes = read_changes(files, log, codes) if files.has(CHANGES_FILE) else []
     package = dataclasses.replace(package, territories=tuple(territories), territory_changes=tuple(changes))
-    return PlannedPackage(files, package, files.digest(), parsed)
+    return PlannedPackage(files, package, files.digest(), parsed, broken=broken, loose=loose)
 
 
 def _scan(plan: ImportPlan, kind: str, spec: TableSpec, key: tuple[str, ...], log: ProblemLog,
@@ -132,6 +147,8 @@ def _scan(plan: ImportPlan, kind: str, spec: TableSpec, key: tuple[str, ...], lo
     dups = DuplicateKeys(key)
     time_col = "as_of" if kind == "observations" else "recorded_at"
     for planned in plan.packages:
+        if planned.broken:
+            continue
         members = planned.files.observation_files if kind == "observations" else (
             (REVISIONS_FILE,) if planned.has_revisions else ())
         for member in members:
@@ -179,7 +196,11 @@ def prepare(paths: Sequence[str | Path], catalog: CatalogLike | None, *, progres
                     f"one package per program in an import (also in {seen[p.code]})", "duplicate_program")
         elif p.code is not None:
             seen[p.code] = p.files.name
-    known = Known.merge(catalog, [p.package for p in planned])
+    loose: dict[str, set[str]] = {}
+    for p in planned:
+        for section, codes in p.loose.items():
+            loose.setdefault(section, set()).update(codes)
+    known = Known.merge(catalog, [p.package for p in planned], loose)
     for p in planned:
         if p.parsed is not None:
             check_references(p.parsed, known, log)

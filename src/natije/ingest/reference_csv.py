@@ -37,12 +37,18 @@ def _day(text: str | None, label: str, row: int, column: str, log: ProblemLog) -
         return None
 
 
-def read_territories(package: Package, log: ProblemLog, known_codes: Iterable[str] = ()) -> list[Territory]:
-    """Parse ``territories.csv``; parents and successors may be in the file or in ``known_codes``."""
+def read_territories(package: Package, log: ProblemLog, known_codes: Iterable[str] = (),
+                     declared: set[str] | None = None) -> list[Territory] | None:
+    """Parse ``territories.csv``; parents and successors may be in the file or in ``known_codes``.
+
+    Every code the file names, valid or not, is added to ``declared``. ``None`` when the file is unreadable.
+    """
     label = package.label("territories.csv")
     frame = _read_all(package, "territories.csv", TERRITORIES, log)
     if frame is None:
-        return []
+        return None
+    if declared is not None:
+        declared.update(c for c in frame["code"].to_list() if c)
     levels = [lv.value for lv in TerritoryLevel]
     out: list[tuple[int, Territory]] = []
     seen: dict[str, int] = {}

@@ -16,6 +16,10 @@ from natije.ingest.yaml_source import Path, dotted
 def check_references(parsed: ParsedProgram, known: Known, log: ProblemLog) -> None:
     """Log every code in ``parsed`` that names nothing ``known``."""
     pkg = parsed.package
+    loose = known.loose
+    indicators = set(known.indicators) | loose.get("indicators", frozenset())
+    sources = set(known.sources) | loose.get("sources", frozenset())
+    territories = set(known.territories) | loose.get("territories", frozenset())
 
     def need(path: Path, code: str | None, pool: object, what: str, kind: str) -> None:
         if code is not None and code not in pool:  # type: ignore[operator]
@@ -27,10 +31,10 @@ def check_references(parsed: ParsedProgram, known: Known, log: ProblemLog) -> No
         need(("program", "owner"), pkg.program.owner, known.agencies, "an agency", "unknown_agency")
     for ind, path in zip(pkg.indicators, parsed.origins.get("indicators", [])):
         need(path + ("agency",), ind.agency, known.agencies, "an agency", "unknown_agency")
-        need(path + ("source",), ind.source, known.sources, "a source", "unknown_source")
+        need(path + ("source",), ind.source, sources, "a source", "unknown_source")
         if ind.ratio is not None:
-            need(path + ("ratio", "numerator"), ind.ratio.numerator, known.indicators, "an indicator", "unknown_indicator")
-            need(path + ("ratio", "denominator"), ind.ratio.denominator, known.indicators, "an indicator",
+            need(path + ("ratio", "numerator"), ind.ratio.numerator, indicators, "an indicator", "unknown_indicator")
+            need(path + ("ratio", "denominator"), ind.ratio.denominator, indicators, "an indicator",
                  "unknown_indicator")
         owner = known.stored_owner.get(ind.code, program_code)
         if owner != program_code:
@@ -38,9 +42,9 @@ def check_references(parsed: ParsedProgram, known: Known, log: ProblemLog) -> No
                     f"an indicator code not used by another program (it belongs to {owner or 'the reference data'})",
                     "indicator_owner")
     for c, path in zip(pkg.commitments, parsed.origins.get("commitments", [])):
-        need(path + ("indicator",), c.indicator, known.indicators, "an indicator", "unknown_indicator")
-        need(path + ("territory",), c.territory, known.territories, "a territory (KATO code)", "unknown_territory")
+        need(path + ("indicator",), c.indicator, indicators, "an indicator", "unknown_indicator")
+        need(path + ("territory",), c.territory, territories, "a territory (KATO code)", "unknown_territory")
     for b, path in zip(pkg.budgets, parsed.origins.get("budgets", [])):
-        need(path + ("source",), b.source, known.sources, "a source", "unknown_source")
+        need(path + ("source",), b.source, sources, "a source", "unknown_source")
         for i, code in enumerate(b.indicators):
-            need(path + ("indicators", i), code, known.indicators, "an indicator", "unknown_indicator")
+            need(path + ("indicators", i), code, indicators, "an indicator", "unknown_indicator")

@@ -70,7 +70,7 @@ def check_batch(batch: pl.DataFrame, known: Known, label: str, log: ProblemLog,
         .join(known.territory_frame, left_on="territory", right_on="code", how="left", maintain_order="left")
         .join(periods, on="period", how="left", maintain_order="left")
     )
-    known_ind = pl.col("ind_unit").is_not_null()
+    known_ind = pl.col("ind_loose").is_not_null()
     known_terr = pl.col("territory").is_in(known.territory_frame["code"].implode())
     _report(log, label, b, pl.col("indicator").is_not_null() & ~known_ind, "indicator",
             "an indicator declared in program.yaml or already in the store", "unknown_indicator")
@@ -143,7 +143,7 @@ def _check_value_and_unit(b: pl.DataFrame, label: str, log: ProblemLog, known_in
 
 def _check_source(b: pl.DataFrame, known: Known, label: str, log: ProblemLog, known_ind: pl.Expr) -> pl.DataFrame:
     b = b.with_columns(pl.coalesce("source", "ind_source").alias("_source"))
-    _report(log, label, b, known_ind & pl.col("_source").is_null(), "source",
+    _report(log, label, b, known_ind & ~pl.col("ind_loose") & pl.col("_source").is_null(), "source",
             "a source code (in column 'source', or a 'source' on the indicator in program.yaml)", "missing_source")
     unknown = pl.col("_source").is_not_null() & ~pl.col("_source").is_in(known.source_frame["code"].implode())
     _report(log, label, b, unknown, "source", "a source declared in program.yaml or already in the store",

@@ -52,6 +52,7 @@ def _walk(node: yaml.Node, path: Path, doc: YamlDocument) -> None:
                 doc.duplicates.append((path + (key,), key_node.start_mark.line + 1))
             seen.add(key)
             _walk(value_node, path + (key,), doc)
+            doc.lines[path + (key,)] = key_node.start_mark.line + 1  # name the key's line, not its value's
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             _walk(item, path + (i,), doc)
