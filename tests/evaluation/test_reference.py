@@ -98,7 +98,7 @@ def test_nile_level_shift_in_1899(nile: pl.DataFrame) -> None:
         nile, unit="river", time="year", outcome="volume", method="its", treated="nile", start=1899, seed=5
     )
     # the flow dropped by roughly 250 (1871-1898 mean ~1100, after ~850)
-    assert -320 < r.estimate < -180 and r.ci[1] < 0 and r.p_value < 0.01
+    assert -320 < r.estimate < -180 and r.ci[1] < 0 and r.p_value < 0.05
     placebo = r.diagnostics["placebo_in_time"]
     assert abs(placebo["average_effect"]) < 100
     assert r.diagnostics["cumulative"]["ci_high"] < 0

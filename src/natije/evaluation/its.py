@@ -4,7 +4,10 @@ The treated series (the mean of the treated units) is modelled on the pre-period
 (optionally with a trend) plus a regression on the control units' series, with statsmodels'
 ``UnobservedComponents``. The fitted model forecasts the post-period without the intervention; the
 effect is observed minus forecast. Intervals come from paths simulated from the predictive
-distribution, in seeded chunks through the executor.
+distribution, in seeded chunks through the executor. Regression coefficients are states (their
+uncertainty enters the forecast); the state variances are drawn from their posterior under a
+log-uniform prior on the variance ratio to the irregular (sampling-importance-resampling on the
+likelihood), because plug-in maximum likelihood often puts them at zero and gives too narrow intervals.
 
 Options: ``trend`` (bool, default False), ``controls`` (bool, default True: use untreated units as
 regressors), ``lang``.
@@ -29,7 +32,27 @@ from natije.evaluation.result import Effect, EvaluationResult
 def _model(y: np.ndarray, X: np.ndarray | None, trend: bool) -> Any:
     from statsmodels.tsa.statespace.structural import UnobservedComponents
 
-    return UnobservedComponents(y, level="local linear trend" if trend else "local level", exog=X)
+    level = "local linear trend" if trend else "local level"
+    return UnobservedComponents(y, level=level, exog=X, mle_regression=False)
+
+
+POSTERIOR_DRAWS = 400
+"""Prior draws weighed by the likelihood; ``PARAM_SETS`` of them are resampled for simulation."""
+PARAM_SETS = 40
+
+
+def _posterior_params(model: Any, mle: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Resampled parameter sets: irregular variance at its MLE, state variances = ratio x irregular."""
+    names = list(model.param_names)
+    irr = max(float(mle[names.index("sigma2.irregular")]), 1e-12)
+    states = [i for i, n in enumerate(names) if n != "sigma2.irregular"]
+    draws = np.repeat(mle[None, :], POSTERIOR_DRAWS, axis=0)
+    draws[:, states] = irr * 10.0 ** rng.uniform(-6, 0, size=(POSTERIOR_DRAWS, len(states)))
+    draws[0] = mle
+    ll = np.array([model.loglike(p) for p in draws])
+    w = np.exp(ll - ll[np.isfinite(ll)].max())
+    w = np.where(np.isfinite(w), w, 0.0)
+    return draws[rng.choice(POSTERIOR_DRAWS, size=PARAM_SETS, p=w / w.sum())]
 
 
 def _fit(y: np.ndarray, X: np.ndarray | None, trend: bool) -> Any:
@@ -40,12 +63,18 @@ def _fit(y: np.ndarray, X: np.ndarray | None, trend: bool) -> Any:
 
 def _paths_chunk(task: tuple[Any, np.random.SeedSequence, int]) -> np.ndarray:
     """Simulate ``size`` post-period paths of the no-intervention outcome (size, H)."""
-    (y, X_pre, X_post, trend, params, h), ss, size = task
+    (y, X_pre, X_post, trend, param_sets, h), ss, size = task
+    rng = np.random.default_rng(ss)
+    pick = np.sort(rng.integers(0, len(param_sets), size))
+    model = _model(y, X_pre, trend)
+    out = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        res = _model(y, X_pre, trend).smooth(params)
-        sims = res.simulate(h, anchor="end", repetitions=size, exog=X_post, rng=np.random.default_rng(ss))
-    return np.asarray(sims).reshape(h, size).T
+        for k, count in zip(*np.unique(pick, return_counts=True)):
+            res = model.smooth(param_sets[k])
+            sims = res.simulate(h, anchor="end", repetitions=int(count), exog=X_post, rng=rng)
+            out.append(np.asarray(sims).reshape(h, int(count)).T)
+    return np.vstack(out)
 
 
 def _placebo_in_time(
@@ -85,10 +114,11 @@ class InterruptedTimeSeries:
         if not np.all(np.isfinite(res.params)):
             raise EstimationError("the structural time-series model did not converge")
         h = T - T0
+        sets = _posterior_params(res.model, np.asarray(res.params), np.random.default_rng([design.seed, 7]))
         paths = run_draws(
             executor,
             _paths_chunk,
-            (y[:T0], X_pre, X_post, trend, np.asarray(res.params), h),
+            (y[:T0], X_pre, X_post, trend, sets, h),
             design.seed,
             design.n_boot,
         )
