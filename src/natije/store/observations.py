@@ -109,6 +109,10 @@ def merge_stage(conn: Connection, *, reason: str, author: str, total: int) -> Me
         conn.execute(text(
             "UPDATE observations AS o SET value = s.value, recorded_at = s.as_of, source_id = s.source_id, "
             f"note = s.note, n_values = o.n_values + 1 FROM {STAGE} s WHERE {_KEY} AND o.value <> s.value"))
+    # a note is an annotation, not a value: refreshing it needs no revision (keeps export round trips exact)
+    conn.exec_driver_sql(
+        f"UPDATE observations AS o SET note = s.note FROM {STAGE} s WHERE {_KEY} AND o.value = s.value "
+        "AND (o.note <> s.note OR (o.note IS NULL) <> (s.note IS NULL))")
     insert_new = (
         "INSERT INTO observations (indicator_id, territory_id, period, period_start, value, source_id, note, "
         "status, n_values, first_recorded, recorded_at) "
