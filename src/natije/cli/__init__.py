@@ -9,6 +9,7 @@ from natije.cli.app import app, main
 
 # Importing a command module registers its commands on ``app``.
 from natije.cli import commands_catalog  # noqa: E402,F401
+from natije.cli import commands_demo  # noqa: E402,F401
 from natije.cli import commands_evaluate  # noqa: E402,F401
 from natije.cli import commands_ingest  # noqa: E402,F401
 from natije.cli import commands_results  # noqa: E402,F401

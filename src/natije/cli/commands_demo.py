@@ -1,0 +1,34 @@
+"""``natije demo``: load the Kazakhstan demo into the store and show what it answers."""
+# ruff: noqa: B008  (typer declares options as call defaults)
+
+from __future__ import annotations
+
+import typer
+from rich.console import Console
+
+from natije.cli.app import app
+from natije.cli.commands_ingest import _lang, _progress, _store, _summary
+from natije.cli.commands_results import render_scorecards
+from natije.locale import t
+from natije.services.demo import load_demo
+
+
+@app.command()
+def demo(
+    ctx: typer.Context,
+    no_serve: bool = typer.Option(False, "--no-serve", help="Load the demo and print the scorecards, then exit."),
+) -> None:
+    """Load the Kazakhstan digitalization demo into the store and print a scorecard per program.
+
+    Raises ValidationError if the shipped data fail validation (a packaging bug).
+    """
+    lang = _lang(ctx)
+    store = _store(ctx)
+    with _progress(lang) as progress:
+        report = load_demo(store, progress=progress)
+    console = Console()
+    console.print(_summary(report, lang))
+    render_scorecards(store, lang)
+    console.print(t("msg.illustrative_note", lang))
+    if not no_serve:
+        console.print(t("demo.no_web_yet", lang))
