@@ -12,7 +12,7 @@ import random
 from pathlib import Path
 from typing import Any
 
-from demo_build import readers, territories, villages
+from demo_build import outcomes, readers, territories, villages
 
 COUNTRY = "000000000"
 
@@ -45,6 +45,8 @@ def data_rows(shared: Path, program: str, code: str, unit: str, entry: dict[str,
         return _series_rows(code, unit, "wdi_ict_exports", readers.ict_service_exports(shared))
     if "population" in entry:
         return territories.population_rows(shared)
+    if "outcome" in entry:
+        return outcomes.observation_rows(program, shares)
     if "villages" in entry:
         return villages.observation_rows(program, entry["villages"], shares)
     raise ValueError(f"{code}: unknown data entry {entry}")

@@ -11,8 +11,8 @@ Construction
   Abai, Zhetysu and Ulytau are added back into East Kazakhstan, Almaty and Karaganda regions.
 - Village totals per atom: an illustrative base (rough order of magnitude of rural settlements per region)
   scaled to the national total. Connections grow by yearly increments allocated in proportion to the
-  unconnected villages, weighted so that a seeded "early" cohort gets most of the 2019-2020 wave and the other
-  regions most of the 2024-2025 wave. Integer allocation by largest remainder, so regions sum exactly.
+  unconnected villages, weighted so that a seeded "early" cohort (five regions whose borders did not change in
+  2022) gets most of the 2019-2020 wave and the other regions most of the 2024-2025 wave. Integer allocation by largest remainder, so regions sum exactly.
 """
 
 from __future__ import annotations
@@ -64,7 +64,9 @@ def generate(shares: dict[str, dict[str, float]]) -> tuple[list[tuple[str, int, 
     rng = random.Random(SEED)
     base = atoms(shares)
     codes = sorted(base)
-    early = sorted(rng.sample(sorted(c for c in codes if c not in MERGE_BEFORE_2022), 5))
+    # regions whose borders changed in 2022 stay in the late cohort, so every unit has one treatment date
+    stable = [c for c in codes if c not in MERGE_BEFORE_2022 and c not in MERGE_BEFORE_2022.values()]
+    early = sorted(rng.sample(stable, 5))
     noise = {c: rng.uniform(0.8, 1.25) for c in codes}
     totals = national_totals()
     connected: dict[str, int] = {c: 0 for c in codes}
