@@ -78,3 +78,24 @@ def store(db_url: str) -> Iterator[Store]:
         yield s
     finally:
         s.close()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """In CI (NATIJE_REQUIRE_POSTGRES=1) a missing PostgreSQL URL is an error, not a quiet skip."""
+    if os.environ.get("NATIJE_REQUIRE_POSTGRES") == "1" and not PG_URL:
+        raise pytest.UsageError(f"NATIJE_REQUIRE_POSTGRES=1 but {PG_ENV} is not set")
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:  # type: ignore[no-untyped-def]
+    """In CI, fail the run when no PostgreSQL test passed (they must never silently drop out)."""
+    if os.environ.get("NATIJE_REQUIRE_POSTGRES") != "1" or exitstatus != 0:
+        return
+    passed = [r for r in terminalreporter.stats.get("passed", []) if "postgresql" in r.nodeid]
+    if not passed and config.option.markexpr in ("", None) and not config.args[1:]:
+        terminalreporter.write_line("ERROR: no PostgreSQL test passed although NATIJE_REQUIRE_POSTGRES=1", red=True)
+        config._natije_pg_missing = True  # type: ignore[attr-defined]
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if getattr(session.config, "_natije_pg_missing", False):
+        session.exitstatus = 1

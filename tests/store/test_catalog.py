@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
+from conftest import make_package  # type: ignore[import-not-found]
 from sqlalchemy import func, select
 
 from natije.domain.commitments import CommitmentKind
@@ -15,8 +16,6 @@ from natije.store import Store
 from natije.store import tables as T
 from natije.store.catalog import lookup_catalog, write_package
 from natije.store.reads import get_package, get_program, get_reference_package, list_programs
-
-from conftest import make_package  # type: ignore[import-not-found]
 
 
 def _count(store: Store, table) -> int:

@@ -7,17 +7,15 @@ from datetime import date, datetime
 
 import polars as pl
 import pytest
+from conftest import make_package  # type: ignore[import-not-found]
 
 from natije.errors import NotFound
 from natije.results.frames import SCHEMAS, ProgramFrames
 from natije.store import Store
 from natije.store.catalog import write_package
 from natije.store.frames import load_program_frames
-from natije.store.observations import merge_observations
+from natije.store.observations import merge_observations, merge_revisions
 from natije.store.reads import iter_observations, iter_revisions
-from natije.store.revisions import merge_revisions
-
-from conftest import make_package  # type: ignore[import-not-found]
 
 T0, T1 = datetime(2020, 3, 1), datetime(2021, 5, 1, 12)
 

@@ -90,24 +90,21 @@ def test_exception_mid_import_leaves_store_unchanged(loaded: Store, obs, package
         yield obs([("DK2018.LIT", "000000000", "2018", 1.0), ("DK2018.LIT", "000000000", "2021", 2.0)])
         raise RuntimeError("reader failed half-way")
 
-    with pytest.raises(RuntimeError):
-        with loaded.transaction() as conn:
-            write_package(conn, package.__class__(program=package.program, indicators=package.indicators))
-            merge_observations(conn, batches(), reason="import c")
+    with pytest.raises(RuntimeError), loaded.transaction() as conn:
+        write_package(conn, package.__class__(program=package.program, indicators=package.indicators))
+        merge_observations(conn, batches(), reason="import c")
     # an error raised after the merge statements ran must roll them back too
-    with pytest.raises(ValueError):
-        with loaded.transaction() as conn:
-            merge_observations(conn, [obs([("DK2018.LIT", "000000000", "2018", 5.0)])], reason="import d")
-            raise ValueError("validation found problems afterwards")
+    with pytest.raises(ValueError), loaded.transaction() as conn:
+        merge_observations(conn, [obs([("DK2018.LIT", "000000000", "2018", 5.0)])], reason="import d")
+        raise ValueError("validation found problems afterwards")
     assert _counts(loaded) == before[0]
     assert _current(loaded).equals(before[1])
 
 
 def test_unknown_codes_are_validation_errors(loaded: Store, obs) -> None:
     bad = obs([("NOPE", "000000000", "2018", 1.0), ("DK2018.LIT", "999", "2018", 1.0)])
-    with pytest.raises(ValidationError) as err:
-        with loaded.transaction() as conn:
-            merge_observations(conn, [bad], reason="x")
+    with pytest.raises(ValidationError) as err, loaded.transaction() as conn:
+        merge_observations(conn, [bad], reason="x")
     assert err.value.problems[0].column == "indicator" and err.value.problems[0].row == 2
     assert _counts(loaded) == (4, 4)
 

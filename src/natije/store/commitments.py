@@ -60,8 +60,10 @@ def write_budgets(conn: Connection, program_id: int, lines: Iterable[BudgetLine]
         want = {ids[code] for code in b.indicators}
         old = stored.get((b.goal or "", b.year, b.stage.value))
         if old is None:
-            line_id = conn.execute(insert(t).values(program_id=program_id, goal=b.goal or "", year=b.year,
-                                                    stage=b.stage.value, **values)).inserted_primary_key[0]
+            key = conn.execute(insert(t).values(program_id=program_id, goal=b.goal or "", year=b.year,
+                                                stage=b.stage.value, **values)).inserted_primary_key
+            assert key is not None
+            line_id = key[0]
             have: set[int] = set()
         else:
             line_id, have = old.id, links.get(old.id, set())

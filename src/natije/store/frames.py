@@ -41,10 +41,10 @@ def _programs(conn: Connection) -> pl.DataFrame:
     preds: dict[int, list[str]] = {}
     for r in conn.execute(select(pp).order_by(pp.c.program_id, pp.c.position)):
         preds.setdefault(r.program_id, []).append(r.predecessor)
-    rows = [dict(r) for r in conn.execute(select(p)).mappings()]
-    for r in rows:
-        r["predecessors"] = preds.get(r["id"], [])
-    schema = {"id": pl.Int64, "code": pl.String, "predecessors": pl.List(pl.String), "start_year": pl.Int32,
+    rows: list[dict[str, Any]] = [dict(r) for r in conn.execute(select(p)).mappings()]
+    for row in rows:
+        row["predecessors"] = preds.get(row["id"], [])
+    schema: dict[str, Any] = {"id": pl.Int64, "code": pl.String, "predecessors": pl.List(pl.String), "start_year": pl.Int32,
               "end_year": pl.Int32, "status": pl.String, "kind": pl.String, "owner": pl.String,
               "legal_act": pl.String, "repealed_on": pl.Date, "name_kk": pl.String, "name_ru": pl.String,
               "name_en": pl.String}
@@ -113,7 +113,7 @@ def load_program_frames(conn: Connection, program_code: str, as_of: date | datet
 def _commitments(conn: Connection, ind_codes: pl.DataFrame, day: date | None, territory: str | None
                  ) -> pl.DataFrame:
     c = T.commitments
-    where = [c.c.indicator_id.in_(ind_codes["id"].to_list())]
+    where: list[Any] = [c.c.indicator_id.in_(ind_codes["id"].to_list())]
     if day is not None:
         where.append(c.c.decided_on <= day)
     if territory is not None:

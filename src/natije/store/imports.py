@@ -17,7 +17,9 @@ def record_import(conn: Connection, *, package_hash: str, program: str | None, s
     """Append a log entry for an import; return its id."""
     row = {"package_hash": package_hash, "program": program, "recorded_at": now or utcnow(),
            "summary": json.dumps(summary, ensure_ascii=False, sort_keys=True, default=str)}
-    return int(conn.execute(insert(T.imports).values(**row)).inserted_primary_key[0])
+    key = conn.execute(insert(T.imports).values(**row)).inserted_primary_key
+    assert key is not None
+    return int(key[0])
 
 
 def find_import(conn: Connection, package_hash: str) -> dict[str, Any] | None:

@@ -8,6 +8,7 @@ from typing import Any
 import polars as pl
 from sqlalchemy import Connection, select
 
+from natije.domain.budgets import BudgetLine
 from natije.domain.package import ProgramPackage
 from natije.domain.programs import Program
 from natije.errors import NotFound
@@ -31,8 +32,8 @@ def _programs(conn: Connection, code: str | None = None) -> list[tuple[int, Prog
                           ).mappings():
         goals.setdefault(r["program_id"], []).append(R.goal_of(r))
     preds: dict[int, list[str]] = {}
-    for r in conn.execute(select(pp).where(pp.c.program_id.in_(ids)).order_by(pp.c.program_id, pp.c.position)):
-        preds.setdefault(r.program_id, []).append(r.predecessor)
+    for link in conn.execute(select(pp).where(pp.c.program_id.in_(ids)).order_by(pp.c.program_id, pp.c.position)):
+        preds.setdefault(link.program_id, []).append(link.predecessor)
     return [(r["id"], R.program_of(r, tuple(preds.get(r["id"], ())), tuple(goals.get(r["id"], ())))) for r in rows]
 
 
@@ -78,7 +79,7 @@ def _package(conn: Connection, program: Program | None, which: Any, program_id: 
     commitments = tuple(R.commitment_of(r, codes[r["indicator_id"]]) for r in conn.execute(
         select(c).where(c.c.indicator_id.in_(codes)).order_by(
             c.c.indicator_id, c.c.kind, c.c.period_start, c.c.period, c.c.territory, c.c.version)).mappings())
-    budgets = ()
+    budgets: tuple[BudgetLine, ...] = ()
     if program is not None:
         all_codes = dict(conn.execute(select(i.c.id, i.c.code)).all())
         links: dict[int, list[str]] = {}
@@ -87,8 +88,8 @@ def _package(conn: Connection, program: Program | None, which: Any, program_id: 
             links.setdefault(r.budget_line_id, []).append(all_codes[r.indicator_id])
         budgets = tuple(R.budget_of(r, program.code, tuple(sorted(links.get(r["id"], ())))) for r in conn.execute(
             select(b).where(b.c.program_id == program_id).order_by(b.c.year, b.c.stage, b.c.goal)).mappings())
-    agency_codes = {x.agency for x in indicators if x.agency} | ({program.owner} if program and program.owner else set())
-    source_codes = {x.source for x in indicators if x.source} | {x.source for x in budgets if x.source}
+    agency_codes: set[str] = {x.agency for x in indicators if x.agency} | ({program.owner} if program and program.owner else set())
+    source_codes: set[str] = {x.source for x in indicators if x.source} | {x.source for x in budgets if x.source}
     if codes:
         ids = ", ".join(str(int(k)) for k in codes)
         used = conn.exec_driver_sql(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from natije.domain.budgets import BudgetLine, BudgetStage
 from natije.domain.commitments import Commitment, CommitmentKind
@@ -13,7 +14,7 @@ from natije.domain.periods import Frequency, Period
 from natije.domain.programs import Agency, Goal, Program, ProgramKind, ProgramStatus
 from natije.domain.territories import ChangeKind, Territory, TerritoryChange, TerritoryLevel
 
-Row = Mapping[str, Any]
+Row = Mapping[Any, Any]
 
 
 def names_cols(names: Names | None, prefix: str = "name") -> dict[str, str | None]:
@@ -61,7 +62,7 @@ def change_rows(c: TerritoryChange) -> list[dict[str, Any]]:
              "basis": c.basis} for target, share in c.shares.items()]
 
 
-def changes_of(rows: list[Row]) -> list[TerritoryChange]:
+def changes_of(rows: Sequence[Row]) -> list[TerritoryChange]:
     """Group per-target rows back into one change per (day, source)."""
     grouped: dict[tuple, dict[str, Any]] = {}
     for r in rows:

@@ -75,9 +75,8 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
         """One database transaction: committed on normal exit, rolled back on any exception."""
-        with self.engine.connect() as conn:
-            with conn.begin():
-                yield conn
+        with self.engine.connect() as conn, conn.begin():
+            yield conn
 
     @contextmanager
     def connect(self) -> Iterator[Connection]:

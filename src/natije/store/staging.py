@@ -7,7 +7,7 @@ touches individual rows after staging.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 
 import polars as pl
 from sqlalchemy import Connection
@@ -101,7 +101,7 @@ def fill_times(frame: pl.DataFrame, column: str, now: datetime) -> pl.DataFrame:
     elif frame.schema[column] == pl.String:
         col = col.str.to_datetime(time_unit="us", strict=True)
     elif isinstance(frame.schema[column], pl.Datetime):
-        tz = frame.schema[column].time_zone  # type: ignore[union-attr]
+        tz = getattr(frame.schema[column], "time_zone", None)
         col = col.dt.convert_time_zone("UTC").dt.replace_time_zone(None) if tz else col
         col = col.cast(pl.Datetime("us"))
     return frame.with_columns(col.fill_null(pl.lit(now, dtype=pl.Datetime("us"))).alias(column))
@@ -109,6 +109,15 @@ def fill_times(frame: pl.DataFrame, column: str, now: datetime) -> pl.DataFrame:
 
 def utcnow() -> datetime:
     """The current time as naive UTC, the form every natije timestamp is stored in."""
-    from datetime import timezone
 
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def period_start_of(column: str = "period") -> pl.Expr:
+    """``Period.start_month`` computed on SDMX text, vectorised (``2024``, ``2024-Q2``, ``2024-03``)."""
+    year = pl.col(column).str.slice(0, 4).cast(pl.Int32)
+    tail = pl.col(column).str.slice(5)
+    sub = (pl.when(pl.col(column).str.len_chars() == 4).then(0)
+           .when(tail.str.starts_with("Q")).then((tail.str.slice(1).cast(pl.Int32, strict=False) - 1) * 3)
+           .otherwise(tail.cast(pl.Int32, strict=False) - 1))
+    return (year * 12 + sub).cast(pl.Int32).alias("period_start")
