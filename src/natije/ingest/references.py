@@ -26,7 +26,9 @@ def check_references(parsed: ParsedProgram, known: Known, log: ProblemLog) -> No
             log.add(parsed.label, parsed.line(path), dotted(path), code,
                     f"{what} declared in this package or already in the store", kind)
 
-    program_code = pkg.program.code if pkg.program else None
+    raw = parsed.doc.data.get("program") if isinstance(parsed.doc.data, dict) else None
+    # a program with problems of its own still names its code: judge indicator ownership by that
+    program_code = pkg.program.code if pkg.program else (raw.get("code") if isinstance(raw, dict) else None)
     if pkg.program is not None:
         need(("program", "owner"), pkg.program.owner, known.agencies, "an agency", "unknown_agency")
     for ind, path in zip(pkg.indicators, parsed.origins.get("indicators", [])):
