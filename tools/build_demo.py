@@ -18,7 +18,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from demo_build import build  # noqa: E402
+from demo_build import build
 
 
 def main(argv: list[str] | None = None) -> int:

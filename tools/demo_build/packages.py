@@ -83,8 +83,8 @@ def budget_lines(program: str, spec: dict[str, Any]) -> list[dict[str, Any]]:
         cfg = spec["illustrative"]
         rng = random.Random(cfg["seed"])
         for year in range(cfg["years"][0], cfg["years"][1] + 1):
-            approved = int(round(cfg["approved_bn"] * rng.uniform(0.7, 1.3) * 10)) * 10**8
-            executed = int(round(approved * rng.uniform(0.82, 0.99) / 1e8)) * 10**8
+            approved = round(cfg["approved_bn"] * rng.uniform(0.7, 1.3) * 10) * 10**8
+            executed = round(approved * rng.uniform(0.82, 0.99) / 1e8) * 10**8
             for stage, amount in (("approved", approved), ("executed", executed)):
                 lines.append({"year": year, "stage": stage, "amount": amount, "currency": "KZT",
                               "source": "demo_illustrative"})
@@ -100,7 +100,7 @@ def budget_lines(program: str, spec: dict[str, Any]) -> list[dict[str, Any]]:
             common = {"goal": cfg["goal"], "indicators": list(cfg["indicators"]), "source": "demo_illustrative"}
             lines.append({"year": year, "stage": "planned", "amount": amount, "currency": "KZT", **common})
             if year in cfg["executed_years"]:
-                executed = int(round(amount * rng.uniform(0.8, 0.98) / 1e8)) * 10**8
+                executed = round(amount * rng.uniform(0.8, 0.98) / 1e8) * 10**8
                 lines.append({"year": year, "stage": "executed", "amount": executed, "currency": "KZT",
                               **common})
     return lines

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +41,7 @@ def write_csv(path: Path, header: list[str], rows: list[dict[str, str]]) -> None
 def sort_observations(rows: list[dict[str, str]]) -> list[dict[str, str]]:
     """Rows ordered by indicator, territory, period; raises on a duplicate key."""
     ordered = sorted(rows, key=lambda r: (r["indicator"], r["territory"], r["period"]))
-    for a, b in zip(ordered, ordered[1:]):
+    for a, b in itertools.pairwise(ordered):
         if (a["indicator"], a["territory"], a["period"]) == (b["indicator"], b["territory"], b["period"]):
             raise ValueError(f"duplicate observation {a['indicator']} {a['territory']} {a['period']}")
     return ordered
