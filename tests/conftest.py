@@ -86,16 +86,23 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(f"NATIJE_REQUIRE_POSTGRES=1 but {PG_ENV} is not set")
 
 
-def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:  # type: ignore[no-untyped-def]
-    """In CI, fail the run when no PostgreSQL test passed (they must never silently drop out)."""
-    if os.environ.get("NATIJE_REQUIRE_POSTGRES") != "1" or exitstatus != 0:
-        return
-    passed = [r for r in terminalreporter.stats.get("passed", []) if "postgresql" in r.nodeid]
-    if not passed and config.option.markexpr in ("", None) and not config.args[1:]:
-        terminalreporter.write_line("ERROR: no PostgreSQL test passed although NATIJE_REQUIRE_POSTGRES=1", red=True)
-        config._natije_pg_missing = True  # type: ignore[attr-defined]
+
+_POSTGRES_PASSED: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when == "call" and report.passed and "[postgresql" in report.nodeid:
+        _POSTGRES_PASSED.append(report.nodeid)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    if getattr(session.config, "_natije_pg_missing", False):
+    """In CI, fail a full run in which no PostgreSQL test passed: they must never silently drop out."""
+    config = session.config
+    full_run = (
+        config.args_source is pytest.Config.ArgsSource.TESTPATHS
+        and not config.option.markexpr
+        and not config.option.keyword
+    )
+    if os.environ.get("NATIJE_REQUIRE_POSTGRES") == "1" and exitstatus == 0 and full_run and not _POSTGRES_PASSED:
+        print("\nERROR: no PostgreSQL test passed although NATIJE_REQUIRE_POSTGRES=1")
         session.exitstatus = 1
