@@ -102,3 +102,15 @@ def test_predictor_windows_and_missing_values() -> None:
                       predictors=[Predictor("nope")])
     with pytest.raises(InsufficientData):
         build_problem(Y, {}, units, times, outcome="y", treated="T", donors=units[:1], T0=T0)
+
+
+def test_outcome_only_design_reaches_the_lower_bound() -> None:
+    from natije.evaluation.synthetic import scaled_predictors
+    from natije.evaluation.synthetic_solver import solve_outer
+
+    p = _problem(5)
+    fit = fit_synth(p)
+    assert fit.start.startswith("outcome-only")
+    X1, X0 = scaled_predictors(p)
+    searched = solve_outer(X1, X0, p.Z1, p.Z0, extra_starts=3)
+    assert fit.loss_v <= searched.loss + 1e-12

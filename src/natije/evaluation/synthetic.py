@@ -210,11 +210,15 @@ class SynthFit:
         }
 
 
+def predictor_sd(problem: SynthProblem) -> Array:
+    """Standard deviation of each predictor across all units (zero spreads count as 1)."""
+    sd = np.column_stack([problem.X0, problem.X1]).std(axis=1, ddof=1)
+    return np.where(sd > 0, sd, 1.0)
+
+
 def scaled_predictors(problem: SynthProblem) -> tuple[Array, Array]:
     """``X1``, ``X0`` divided by each predictor's standard deviation across all units (as R)."""
-    allx = np.column_stack([problem.X0, problem.X1])
-    sd = allx.std(axis=1, ddof=1)
-    sd = np.where(sd > 0, sd, 1.0)
+    sd = predictor_sd(problem)
     return problem.X1 / sd, problem.X0 / sd[:, None]
 
 
@@ -237,6 +241,11 @@ def fit_synth(
     if v is not None:
         vv = normalise_v(np.asarray(v, dtype=float))
         w, start = inner_weights(vv, X1, X0), "custom"
+    elif np.array_equal(problem.X0, problem.Z0) and np.array_equal(problem.X1, problem.Z1):
+        # Outcome-only design: the predictors are the fitting-period outcomes themselves, so undoing
+        # the scaling (v ∝ sd²) makes the inner loss the outer loss, whose minimum no V can beat.
+        vv = normalise_v(predictor_sd(problem) ** 2)
+        w, start = inner_weights(vv, X1, X0), "outcome-only (closed form)"
     else:
         sol = solve_outer(X1, X0, problem.Z1, problem.Z0, extra_starts=extra_starts, seed=seed)
         vv, w, start = sol.v, sol.w, sol.start

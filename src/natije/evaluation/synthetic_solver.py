@@ -24,13 +24,30 @@ from scipy.optimize import linprog, minimize, nnls
 
 from natije.evaluation.frank_wolfe import Array
 
+try:  # the compiled routine behind scipy.optimize.nnls, without its per-call argument checks
+    from scipy.optimize._slsqplib import nnls as _fast_nnls
+except ImportError:  # pragma: no cover - other scipy layouts
+    _fast_nnls = None
+
+
+def _nnls(E: Array, f: Array) -> Array:
+    maxiter = 50 * E.shape[1]
+    if _fast_nnls is not None:
+        u, _, info = _fast_nnls(E, f, maxiter)
+        if info != 3:
+            return np.asarray(u)
+    return nnls(E, f, maxiter=maxiter)[0]
+
 
 def simplex_nearest(C: Array) -> Array:
     """Weights on the simplex minimising ``|C w|`` (exact, via one NNLS solve)."""
-    E = np.vstack([C, np.ones(C.shape[1])])
-    f = np.zeros(E.shape[0])
-    f[-1] = 1.0
-    u, _ = nnls(E, f, maxiter=50 * E.shape[1])
+    K, J = C.shape
+    E = np.empty((K + 1, J))
+    E[:K] = C
+    E[K] = 1.0
+    f = np.zeros(K + 1)
+    f[K] = 1.0
+    u = _nnls(E, f)
     return u / u.sum()
 
 
@@ -137,9 +154,15 @@ def solve_outer(
     K = X0.shape[0]
     count = [0]
 
+    D = X0 - X1[:, None]
+
     def loss(v: Array) -> float:
         count[0] += 1
-        return mspe(inner_weights(normalise_v(v), X1, X0), Z1, Z0)
+        a = np.abs(v)
+        s = a.sum()
+        w = simplex_nearest(np.sqrt(a / s if s > 0 else np.full(K, 1.0 / K))[:, None] * D)
+        r = Z1 - Z0 @ w
+        return float(r @ r) / r.size
 
     starts: list[tuple[str, Array]] = [("equal", np.full(K, 1.0 / K))]
     sv2 = regression_start(X1, X0, Z1, Z0)
