@@ -61,7 +61,8 @@ def test_calibration_of_80_percent_interval():
     h = 2027
     truth = a + b * (h - 2016) + rng.normal(0, 1, n_series) * sigma
     ids = np.repeat(np.arange(n_series).astype(str), len(years))
-    meas = pl.DataFrame({"indicator": ids, "territory": "T", "period_start": np.tile(years * 12, n_series),
+    meas = pl.DataFrame({"indicator": ids, "territory": "T", "period": np.tile(years.astype(str), n_series),
+                         "period_start": np.tile(years * 12, n_series),
                          "period_end": np.tile(years * 12 + 12, n_series), "measure": y.ravel()})
     targets = pl.DataFrame({"indicator": np.arange(n_series).astype(str), "territory": "T",
                             "period_start": h * 12, "period_end": h * 12 + 12, "target": truth,

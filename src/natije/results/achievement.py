@@ -52,11 +52,11 @@ def commitments_in_force(
 ) -> pl.DataFrame:
     """One version per (indicator, territory, kind, period): in force on ``as_of``, or first promised."""
     c = commitments if as_of is None else commitments.filter(pl.col("decided_on") <= as_of)
-    c = c.sort("decided_on", "version", nulls_last=False)
-    pick = pl.all().last() if basis == "current" else pl.all().first()
     if basis not in ("current", "first"):
         raise ValueError(f"basis {basis!r}: expected 'current' or 'first'")
-    return c.group_by("indicator", "territory", "kind", "period", maintain_order=True).agg(pick)
+    c = c.sort("decided_on", "version", nulls_last=False)
+    keep = "last" if basis == "current" else "first"
+    return c.unique(["indicator", "territory", "kind", "period"], keep=keep, maintain_order=True)
 
 
 def expand_territories(
@@ -65,21 +65,46 @@ def expand_territories(
     """Give national (territory-less) commitments their territories; explicit ones win on conflict."""
     explicit = in_force.filter(pl.col("territory").is_not_null())
     nat = in_force.filter(pl.col("territory").is_null()).drop("territory")
-    parts = [explicit, nat.join(pl.DataFrame({"territory": national}, schema={"territory": pl.String}),
-                                how="cross").select(explicit.columns)]
+    keys = ["indicator", "territory", "kind", "period"]
+    nations = pl.DataFrame({"territory": national}, schema={"territory": pl.String})
     shared = nat.join(rules.filter(~pl.col("additive")).select("indicator"), on="indicator")
-    parts.append(shared.join(observed, on="indicator").select(explicit.columns))
-    return pl.concat(parts).unique(["indicator", "territory", "kind", "period"], keep="first", maintain_order=True)
+    everywhere = shared.join(observed.join(nations, on="territory", how="anti"), on="indicator")
+    implied = pl.concat([nat.join(nations, how="cross").select(explicit.columns),
+                         everywhere.select(explicit.columns)], rechunk=False)
+    if explicit.height:
+        implied = implied.join(explicit.select(keys), on=keys, how="anti")
+    return pl.concat([explicit, implied], rechunk=False)
 
 
 def measures(observations: pl.DataFrame, rules: pl.DataFrame) -> pl.DataFrame:
     """Observations with ``measure``: the running sum for cumulative indicators, the value otherwise."""
-    o = observations.join(rules.select("indicator", "kind"), on="indicator", how="left")
-    o = o.sort("indicator", "territory", "period_end")
-    running = pl.col("value").cum_sum().over(KEY)
-    return o.with_columns(
-        pl.when(pl.col("kind") == "cumulative").then(running).otherwise(pl.col("value")).alias("measure")
-    ).drop("kind")
+    cumulative = rules.filter(pl.col("kind") == "cumulative")["indicator"]
+    if len(cumulative) == 0:
+        return observations.with_columns(pl.col("value").alias("measure"))
+    is_cum = pl.col("indicator").is_in(cumulative.implode())
+    cum = observations.filter(is_cum).sort(*KEY, "period_end")
+    if cum["value"].abs().sum() < 1e12:
+        # one running sum over the sorted rows minus its value at each series' start: no hashing of keys.
+        # Below 1e12 in total the float error stays under 1e-3 (and sums of whole numbers are exact).
+        first = ((pl.col("indicator") != pl.col("indicator").shift())
+                 | (pl.col("territory") != pl.col("territory").shift())).fill_null(True)
+        cs = pl.col("value").fill_null(0).cum_sum()
+        running = cum.with_columns((cs - pl.when(first).then(cs - pl.col("value").fill_null(0)).forward_fill())
+                                   .alias("measure"))
+    else:
+        running = cum.with_columns(pl.col("value").cum_sum().over(KEY).alias("measure"))
+    return pl.concat([observations.filter(~is_cum).with_columns(pl.col("value").alias("measure")), running],
+                     rechunk=False)
+
+
+def series_summary(meas: pl.DataFrame) -> pl.DataFrame:
+    """One row per series: number of points, last period, last measure and whether that value is illustrative."""
+    last = pl.col("period_end").arg_max()
+    return meas.group_by(KEY).agg(
+        pl.len().alias("points"), pl.col("period_end").max().alias("last_end"),
+        pl.col("period").get(last).alias("last_period"), pl.col("measure").get(last).alias("last_measure"),
+        pl.col("illustrative").get(last).alias("any_illustrative"),
+    )
 
 
 def score(frame: pl.DataFrame, thresholds: Thresholds = DEFAULT) -> pl.DataFrame:
@@ -100,10 +125,14 @@ def score(frame: pl.DataFrame, thresholds: Thresholds = DEFAULT) -> pl.DataFrame
     ).with_columns(pl.coalesce("gap_closed", "ratio").alias("achievement"))
 
 
-def target_rows(frames: ProgramFrames, as_of: date | None, basis: str, national: list[str]) -> pl.DataFrame:
-    """Targets in force with their baseline: one row per indicator × territory × target period."""
+def target_rows(frames: ProgramFrames, as_of: date | None, basis: str, national: list[str],
+                observed: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Targets in force with their baseline: one row per indicator × territory × target period.
+
+    ``observed`` (indicator, territory) lists the series that exist (computed from observations if omitted).
+    """
     rules = indicator_rules(frames.indicators)
-    observed = frames.observations.select(KEY).unique()
+    observed = frames.observations.select(KEY).unique() if observed is None else observed.select(KEY)
     c = expand_territories(commitments_in_force(frames.commitments, as_of, basis), rules, observed, national)
     targets = c.filter(pl.col("kind") == "target").select(
         *KEY, "period", "period_start", "period_end", pl.col("value").alias("target"),
@@ -115,23 +144,45 @@ def target_rows(frames: ProgramFrames, as_of: date | None, basis: str, national:
         pl.col("value").alias("baseline"),
     ).sort("_bs")
     # the latest baseline before the target period; a baseline at or after it is not a baseline for it
-    out = targets.join_asof(baselines, left_on="period_start", right_on="_bs", by=KEY,
-                            strategy="backward", allow_exact_matches=False, check_sortedness=False)
+    if baselines.height == baselines.select(KEY).n_unique():  # one baseline per series: a plain join will do
+        out = targets.join(baselines, on=KEY, how="left").with_columns(
+            pl.when(pl.col("_bs") < pl.col("period_start")).then(pl.col(c)).alias(c)
+            for c in ("baseline", "baseline_period")
+        )
+    else:
+        out = targets.join_asof(baselines, left_on="period_start", right_on="_bs", by=KEY,
+                                strategy="backward", allow_exact_matches=False, check_sortedness=False)
     out = out.drop("_bs")
     return out.join(rules, on="indicator", how="left")
 
 
-def attach_actuals(targets: pl.DataFrame, meas: pl.DataFrame) -> pl.DataFrame:
-    """The actual for each target: last measure at or before the target period (exact period if periodic)."""
-    m = meas.select(*KEY, pl.col("period").alias("actual_period"), pl.col("period_end").alias("_ae"),
-                    pl.col("measure").alias("actual"), "illustrative").sort("_ae")
-    out = targets.sort("period_end").join_asof(
-        m, left_on="period_end", right_on="_ae", by=KEY, strategy="backward", check_sortedness=False
+def attach_actuals(targets: pl.DataFrame, meas: pl.DataFrame, series: pl.DataFrame | None = None) -> pl.DataFrame:
+    """The actual for each target: last measure at or before the target period (exact period if periodic).
+
+    Targets whose period ends at or after a series' last value take that last value from ``series`` (the
+    common, forward-looking case); only the others need an as-of join against every observation.
+    """
+    series = series if series is not None else series_summary(meas)
+    t = targets.join(series, on=KEY, how="left")
+    fast = pl.col("last_end").is_null() | (pl.col("last_end") <= pl.col("period_end"))
+    ahead = t.filter(fast).with_columns(
+        pl.col("last_period").alias("actual_period"), pl.col("last_measure").alias("actual"),
+        pl.col("any_illustrative").alias("illustrative"),
     )
+    past = t.filter(~fast)
+    if past.height:
+        m = meas.select(
+            *KEY, pl.col("period").alias("actual_period"), pl.col("period_end").alias("_ae"),
+            pl.col("measure").alias("actual"), "illustrative").sort("_ae")
+        past = past.sort("period_end").join_asof(
+            m, left_on="period_end", right_on="_ae", by=KEY, strategy="backward", check_sortedness=False
+        ).drop("_ae")
+        ahead = pl.concat([ahead, past.select(ahead.columns)])
     wrong = (pl.col("kind") == "periodic") & (pl.col("actual_period") != pl.col("period"))
-    return out.with_columns(
+    # the series' columns (trend sums) stay on the rows: the forecast reads them without another join
+    return ahead.with_columns(
         pl.when(wrong).then(None).otherwise(pl.col("actual")).alias("actual")
-    ).drop("_ae")
+    ).drop("last_end", "last_period", "last_measure", "any_illustrative", "points", strict=False)
 
 
 def achievement_path(frames: ProgramFrames, basis: str = "current", thresholds: Thresholds = DEFAULT,

@@ -23,7 +23,7 @@ GROUP = ["indicator", "into", "period"]
 
 
 def roll_up(
-    observations: pl.DataFrame, indicators: pl.DataFrame, weights: pl.DataFrame, groups: pl.DataFrame
+    observations: pl.DataFrame, indicators: pl.DataFrame, weights: pl.DataFrame, groups: pl.DataFrame | None
 ) -> pl.DataFrame:
     """Aggregate observations of member territories into the territory ``into`` of ``groups``.
 
@@ -33,8 +33,9 @@ def roll_up(
         indicator, territory, period, period_start, period_end, value (and optionally illustrative).
     indicators, weights : polars.DataFrame
         Frames of :class:`~natije.results.frames.ProgramFrames`.
-    groups : polars.DataFrame
+    groups : polars.DataFrame or None
         ``territory`` (member) → ``into`` (aggregate code); a member may belong to several aggregates.
+        ``None`` when ``observations`` already carry ``into``.
 
     Returns
     -------
@@ -45,24 +46,26 @@ def roll_up(
         pl.col("unit").map_elements(lambda u: (units.resolve(u or "") or units.Unit("", "")).dimension == "rank",
                                     return_dtype=pl.Boolean).fill_null(False).alias("rank")
     )
-    o = observations.join(groups.select("territory", "into"), on="territory")
+    additive = rules.filter(pl.col("additive"))["indicator"].implode()
+    ranks = rules.filter(pl.col("rank"))["indicator"].implode()
+    o = observations if groups is None else observations.join(groups.select("territory", "into"), on="territory")
     if "illustrative" not in o.columns:
         o = o.with_columns(pl.lit(False).alias("illustrative"))
-    o = o.join(rules.select("indicator", "additive", "rank"), on="indicator", how="left").filter(
-        ~pl.col("rank").fill_null(False)
-    )
+    o = o.filter(~pl.col("indicator").is_in(ranks))
     w = weights.select("territory", "period", pl.col("weight").alias("w")).unique(["territory", "period"])
     o = o.join(w, on=["territory", "period"], how="left")
-    any_w = pl.col("w").is_not_null().any().over(GROUP)
-    o = o.with_columns(pl.when(any_w).then(pl.col("w")).otherwise(1.0).alias("w"))
     v, wt = pl.col("value"), pl.col("w")
+    has = v.is_not_null() & wt.is_not_null()
     agg = o.group_by(GROUP).agg(
-        pl.col("period_start").first(), pl.col("period_end").first(), pl.col("additive").first(),
-        v.sum().alias("_sum"), (v * wt).sum().alias("_wv"), wt.filter(v.is_not_null()).sum().alias("_w"),
+        pl.col("period_start").first(), pl.col("period_end").first(),
+        v.sum().alias("_sum"), (v * wt).sum().alias("_wv"), wt.filter(has).sum().alias("_w"),
+        has.sum().alias("_nw"), v.mean().alias("_mean"),
         pl.len().alias("members"), pl.col("illustrative").fill_null(False).any().alias("illustrative"),
-    )
+    ).with_columns(pl.col("indicator").is_in(additive).alias("additive"))
+    # members without a weight drop out of a weighted mean; with no weight at all, equal weights
     agg = agg.with_columns(
-        pl.when(pl.col("additive")).then(pl.col("_sum")).otherwise(pl.col("_wv") / pl.col("_w")).alias("value"),
+        pl.when(pl.col("additive")).then(pl.col("_sum")).when(pl.col("_nw") > 0).then(pl.col("_wv") / pl.col("_w"))
+        .otherwise(pl.col("_mean")).alias("value"),
         pl.when(pl.col("additive")).then(pl.lit("sum")).otherwise(pl.lit("weighted_mean")).alias("method"),
     )
     agg = _ratio_override(agg, o, rules)
@@ -107,32 +110,48 @@ def parent_groups(territories: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def rollup_rows(
+    observations: pl.DataFrame, indicators: pl.DataFrame, weights: pl.DataFrame, territories: pl.DataFrame,
+    depth: int = 4,
+) -> pl.DataFrame:
+    """A rolled-up value for each parent territory × period that does not report one itself.
+
+    Columns as the observations plus ``method`` (sum, weighted_mean, ratio_of_sums) and ``source = "rollup"``.
+    Values climb one level per round (district → region → country), each round recomputed from own values
+    plus the previous round's aggregates, so nothing is counted twice.
+    """
+    groups = parent_groups(territories)
+    empty = observations.clear().with_columns(pl.lit(None, pl.String).alias("method"),
+                                              pl.lit(None, pl.String).alias("source"))
+    if groups.height == 0 or observations.height == 0:
+        return empty
+    members = groups.select("territory").unique()
+    parents = groups["into"].unique().implode()
+    own_parents = observations.filter(pl.col("territory").is_in(parents)).select("indicator", "territory", "period")
+    dated = groups["_vf"].null_count() < groups.height or groups["_vt"].null_count() < groups.height
+    new = empty
+    for _ in range(depth):
+        source = pl.concat([observations, new.select(observations.columns)], rechunk=False) if new.height \
+            else observations
+        valid = source.join(groups, on="territory")
+        if dated:  # members count only while they existed
+            valid = valid.filter(
+                (pl.col("_vf").is_null() | (pl.col("_vf") < pl.col("period_end")))
+                & (pl.col("_vt").is_null() | (pl.col("_vt") > pl.col("period_start")))
+            )
+        new = roll_up(valid.drop("_vf", "_vt"), indicators, weights, None)
+        new = new.join(own_parents, on=["indicator", "territory", "period"], how="anti").drop("members") \
+            .with_columns(pl.lit("rollup").alias("source"))
+        if new.join(members, on="territory").height == 0:
+            break
+    return new
+
+
 def add_rollups(
     observations: pl.DataFrame, indicators: pl.DataFrame, weights: pl.DataFrame, territories: pl.DataFrame,
     depth: int = 4,
 ) -> pl.DataFrame:
-    """Observations plus a rolled-up value for each parent territory × period it does not report itself.
-
-    Rolled-up rows carry ``method`` (sum, weighted_mean, ratio_of_sums); own rows have ``method = null``.
-    """
-    groups = parent_groups(territories)
-    out = observations.with_columns(pl.lit(None, dtype=pl.String).alias("method"))
-    if groups.height == 0:
-        return out
-    own = out
-    members = groups.select("territory").unique()
-    for _ in range(depth):
-        # recompute every aggregate from own values plus the previous round's aggregates, so values climb
-        # one level per round (district → region → country) without counting anything twice
-        valid = out.join(groups, on="territory").filter(
-            (pl.col("_vf").is_null() | (pl.col("_vf") < pl.col("period_end")))
-            & (pl.col("_vt").is_null() | (pl.col("_vt") > pl.col("period_start")))
-        )
-        pairs = valid.select("territory", "into").unique()
-        new = roll_up(valid.drop("into", "_vf", "_vt"), indicators, weights, pairs)
-        new = new.join(own.select("indicator", "territory", "period"), on=["indicator", "territory", "period"],
-                       how="anti").drop("members").with_columns(pl.lit("rollup").alias("source"))
-        out = pl.concat([own, new], how="diagonal_relaxed")
-        if new.join(members, on="territory").height == 0:
-            break
-    return out
+    """Observations plus :func:`rollup_rows` (own rows have ``method = null``)."""
+    new = rollup_rows(observations, indicators, weights, territories, depth)
+    own = observations.with_columns(pl.lit(None, dtype=pl.String).alias("method"))
+    return pl.concat([own, new], how="diagonal_relaxed", rechunk=False)

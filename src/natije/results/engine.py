@@ -12,8 +12,10 @@ from datetime import date, datetime
 
 import polars as pl
 
-from natije.results.achievement import KEY, attach_actuals, indicator_rules, measures, score, target_rows
-from natije.results.aggregation import add_rollups
+from natije.results.achievement import (
+    KEY, attach_actuals, indicator_rules, measures, score, target_rows,
+)
+from natije.results.aggregation import rollup_rows
 from natije.results.asof import as_date, filter_as_of
 from natije.results.forecast import fit_trends, forecast
 from natije.results.frames import ProgramFrames
@@ -76,22 +78,25 @@ def results_table(
     req = ResultsRequest(as_of_date := as_date(as_of), territory, basis, thresholds)
     f = filter_as_of(frames, req.as_of)
     today = req.as_of or date.today()
-    obs = add_rollups(f.observations, f.indicators, f.weights, f.territories)
-    if "illustrative" not in obs.columns:
-        obs = obs.with_columns(pl.lit(False).alias("illustrative"))
-    obs = obs.with_columns(pl.col("illustrative").fill_null(False))
+    # only the columns the engine reads travel through the roll-ups and joins
+    obs = f.observations.select(*KEY, "period", "period_start", "period_end", "value",
+                                pl.col("illustrative").fill_null(False))
+    extra = rollup_rows(obs, f.indicators, f.weights, f.territories).select(obs.columns)
     if territory is not None:
-        obs = obs.filter(pl.col("territory") == territory)
+        obs, extra = obs.filter(pl.col("territory") == territory), extra.filter(pl.col("territory") == territory)
     rules = indicator_rules(f.indicators)
-    meas = measures(obs, rules)
-    targets = target_rows(f.replace(observations=obs), as_of_date, basis, national_codes(f.territories))
+    # own rows usually arrive sorted by series (the store reads them so): measured apart, they stay cheap to sort
+    meas = pl.concat([measures(obs, rules), measures(extra, rules)], rechunk=False)
+    obs = pl.concat([obs, extra], rechunk=False)
+    series = fit_trends(meas, thresholds)  # one grouped pass: trend sums and each series' last point
+    targets = target_rows(f.replace(observations=obs), as_of_date, basis, national_codes(f.territories), series)
     if territory is not None:
         targets = targets.filter(pl.col("territory") == territory)
     own = f.indicators.filter(pl.col("program") == f.program)["code"]
     if len(own):  # predecessors' indicators travel along for lineage, not for results
         targets = targets.filter(pl.col("indicator").is_in(own.implode()))
-    scored = score(attach_actuals(targets, meas), thresholds)
-    fc = forecast(scored, fit_trends(meas, thresholds), thresholds)
+    scored = score(attach_actuals(targets, meas, series), thresholds)
+    fc = forecast(scored, series, thresholds)
     out = assign_status(fc, today, thresholds).with_columns(pl.col("illustrative").fill_null(False))
     return out.select(COLUMNS).sort(*KEY, "period")
 

@@ -34,7 +34,8 @@ def _fmt(e: pl.Expr) -> pl.Expr:
 
 def version_flags(commitments: pl.DataFrame, indicators: pl.DataFrame) -> pl.DataFrame:
     """``target_lowered`` and ``baseline_changed`` from consecutive commitment versions."""
-    c = commitments.sort("decided_on", "version").join(
+    multi = commitments.group_by(KEY).len().filter(pl.col("len") > 1).drop("len")
+    c = commitments.join(multi, on=KEY, how="semi", nulls_equal=True).sort("decided_on", "version").join(
         indicator_rules(indicators).select("indicator", "direction"), on="indicator", how="left"
     ).with_columns(pl.col("value").shift(1).over(KEY).alias("old"), pl.col("decided_on").shift(1).over(KEY)
                    .alias("old_day"))
@@ -82,12 +83,14 @@ def stale_flags(frames: ProgramFrames, today: date, thresholds: Thresholds = DEF
     rules = indicator_rules(frames.indicators).join(
         frames.indicators.select(pl.col("code").alias("indicator"), "program", "span_to"), on="indicator"
     ).filter(pl.col("program") == frames.program)
-    last = frames.observations.group_by("indicator", "territory").agg(
-        pl.col("period_end").max().alias("last_end"), pl.col("period").sort_by("period_end").last()
-    ).join(rules.select("indicator", "freq_months", "span_to"), on="indicator")
+    last = frames.observations.group_by("indicator", "territory").agg(pl.col("period_end").max().alias("last_end"))
+    last = last.join(rules.select("indicator", "freq_months", "span_to"), on="indicator")
     span_end = pl.col("span_to").str.slice(0, 4).cast(pl.Int32, strict=False) * 12 + 12
     due = pl.col("last_end") + pl.col("freq_months") + thresholds.stale_grace_months
-    return last.filter((due < now) & (span_end.is_null() | (pl.col("last_end") < span_end))).select(
+    stale = last.filter((due < now) & (span_end.is_null() | (pl.col("last_end") < span_end)))
+    periods = frames.observations.select("indicator", "territory", "period", pl.col("period_end").alias("last_end"))
+    stale = stale.join(periods, on=["indicator", "territory", "last_end"]).unique(["indicator", "territory"])
+    return stale.select(
         pl.lit("stale").alias("flag"), pl.lit(SEVERITY["stale"], pl.Int32).alias("severity"), "indicator",
         "territory", "period", pl.lit(None, pl.Float64).alias("old_value"), pl.lit(None, pl.Float64).alias("new_value"),
         pl.lit(today).alias("day"),
@@ -98,13 +101,15 @@ def stale_flags(frames: ProgramFrames, today: date, thresholds: Thresholds = DEF
 
 def revision_flags(frames: ProgramFrames) -> pl.DataFrame:
     """Revisions (after the first recording) made after the end of a target period they bear on."""
+    if frames.revisions.height == 0:
+        return pl.DataFrame(schema=SCHEMA)
     r = frames.revisions.sort("recorded_at").with_columns(
         pl.col("value").shift(1).over("indicator", "territory", "period").alias("old")
     ).filter(pl.col("old").is_not_null() & (pl.col("old") != pl.col("value")))
     tg = frames.commitments.filter(pl.col("kind") == "target").select(
         "indicator", pl.col("period").alias("target_period"), pl.col("period_end").alias("_te")
     ).unique()
-    obs_end = frames.observations.select("indicator", "territory", "period", "period_end").unique()
+    obs_end = frames.observations.select("indicator", "territory", "period", "period_end")
     r = r.join(obs_end, on=["indicator", "territory", "period"]).join(tg, on="indicator")
     deadline = pl.date(pl.col("_te") // 12, pl.col("_te") % 12 + 1, 1)
     r = r.filter((pl.col("period_end") <= pl.col("_te")) & (pl.col("recorded_at").dt.date() >= deadline))

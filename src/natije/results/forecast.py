@@ -19,29 +19,45 @@ from natije.results.thresholds import DEFAULT, Thresholds
 
 KEY = ["indicator", "territory"]
 YEAR = (pl.col("period_start") + pl.col("period_end")) / 24.0
+X0 = 2000.0
 
 
 def fit_trends(meas: pl.DataFrame, thresholds: Thresholds = DEFAULT) -> pl.DataFrame:
-    """Per series: ``n``, ``xbar``, ``ybar``, ``sxx``, slope ``b`` and residual variance ``s2`` of the trend.
+    """Per series: ``n``, ``xbar``, ``ybar``, ``sxx``, ``sxy``, slope ``b``, residual variance ``s2`` and the last
+    point (``last_end``, ``last_period``, ``last_measure``, ``any_illustrative``).
 
-    ``meas`` needs indicator, territory, period_start, period_end and ``measure``; nulls are ignored.
+    ``meas`` needs indicator, territory, period_start, period_end and ``measure``; nulls are ignored. One
+    grouped pass of plain sums (``x`` shifted to years since 2000 to keep them small), then closed forms.
     """
     k = thresholds.forecast_window
     m = meas.filter(pl.col("measure").is_not_null() & pl.col("measure").is_finite()).select(
-        *KEY, YEAR.alias("x"), pl.col("measure").alias("y")
+        *KEY, (YEAR - X0).alias("x"), pl.col("measure").alias("y"), "period", "period_end",
+        pl.col("illustrative").fill_null(False) if "illustrative" in meas.columns else pl.lit(False).alias("illustrative"),
     )
-    m = m.sort(*KEY, "x").filter(pl.int_range(pl.len(), 0, -1).over(KEY) <= k)
-    x, y = pl.col("x"), pl.col("y")
-    g = m.group_by(KEY).agg(
-        pl.len().alias("n"), x.mean().alias("xbar"), y.mean().alias("ybar"),
-        ((x - x.mean()) ** 2).sum().alias("sxx"), ((x - x.mean()) * (y - y.mean())).sum().alias("sxy"),
-        ((y - y.mean()) ** 2).sum().alias("syy"), x.max().alias("x_last"),
+    g = _sums(m)
+    if g.height and g["n"].max() > k:  # only long series pay for the window (the last k points)
+        g = _sums(m.sort(*KEY, "x").filter(pl.int_range(pl.len(), 0, -1).over(KEY) <= k))
+    n = pl.col("n")
+    g = g.with_columns(
+        (pl.col("sx") / n).alias("xbar"), (pl.col("sy") / n).alias("ybar"),
+        (pl.col("sxx") - pl.col("sx") ** 2 / n).alias("sxx"), (pl.col("sxy") - pl.col("sx") * pl.col("sy") / n)
+        .alias("sxy"), (pl.col("syy") - pl.col("sy") ** 2 / n).alias("syy"),
     )
-    b = pl.when(pl.col("sxx") > 0).then(pl.col("sxy") / pl.col("sxx"))
+    b = pl.when(pl.col("sxx") > 1e-12).then(pl.col("sxy") / pl.col("sxx"))
     return g.with_columns(b.alias("b")).with_columns(
-        pl.when(pl.col("n") > 2)
-        .then(((pl.col("syy") - pl.col("b") * pl.col("sxy")).clip(lower_bound=0)) / (pl.col("n") - 2))
+        pl.when(n > 2).then((pl.col("syy") - pl.col("b") * pl.col("sxy")).clip(lower_bound=0) / (n - 2))
         .alias("s2")
+    ).drop("sx", "sy")
+
+
+def _sums(m: pl.DataFrame) -> pl.DataFrame:
+    """Plain per-series sums of the trend fit, plus the last point (for actuals and staleness)."""
+    x, y = pl.col("x"), pl.col("y")
+    return m.group_by(KEY).agg(
+        pl.len().alias("n"), x.sum().alias("sx"), y.sum().alias("sy"), (x * x).sum().alias("sxx"),
+        (x * y).sum().alias("sxy"), (y * y).sum().alias("syy"), pl.col("period_end").max().alias("last_end"),
+        pl.col("period").max_by("period_end").alias("last_period"), y.max_by("period_end").alias("last_measure"),
+        pl.col("illustrative").max_by("period_end").alias("any_illustrative"),
     )
 
 
@@ -50,7 +66,8 @@ def forecast(targets: pl.DataFrame, trends: pl.DataFrame, thresholds: Thresholds
 
     ``targets`` needs indicator, territory, period_start, period_end, target, direction, tolerance, unit.
     """
-    f = targets.join(trends, on=KEY, how="left").with_columns(YEAR.alias("_xs"))
+    joined = "b" in targets.columns  # attach_actuals already brought the series' columns along
+    f = (targets if joined else targets.join(trends, on=KEY, how="left")).with_columns((YEAR - X0).alias("_xs"))
     ok = (pl.col("n") >= max(thresholds.min_points, 3)) & pl.col("b").is_not_null()
     f = f.with_columns(
         pl.when(ok).then(pl.col("ybar") + pl.col("b") * (pl.col("_xs") - pl.col("xbar"))).alias("forecast_value"),
@@ -66,11 +83,15 @@ def forecast(targets: pl.DataFrame, trends: pl.DataFrame, thresholds: Thresholds
     tgt = f["target"].to_numpy(allow_copy=True).astype(float)
     direction = f["direction"].to_numpy(allow_copy=True)
     tol = f["tolerance"].fill_null(f["target"].abs() * thresholds.maintain_tolerance).to_numpy().astype(float)
-    q = stats.t.ppf(0.5 + thresholds.interval / 2, df)
+    levels, inverse = np.unique(df, return_inverse=True)   # few distinct df: invert the t cdf once each
+    q = stats.t.ppf(0.5 + thresholds.interval / 2, levels)[inverse]
+    keep = direction == "maintain"
     with np.errstate(divide="ignore", invalid="ignore"):
         up = _cdf((mu - tgt) / se, df)                     # P(Y* >= target)
-        band = _cdf((tgt + tol - mu) / se, df) - _cdf((tgt - tol - mu) / se, df)
-    p = np.where(direction == "decrease", 1 - up, np.where(direction == "maintain", band, up))
+        p = np.where(direction == "decrease", 1 - up, up)
+        if keep.any():
+            m, s_, t_, d_, b_ = mu[keep], se[keep], tgt[keep], df[keep], tol[keep]
+            p[keep] = _cdf((t_ + b_ - m) / s_, d_) - _cdf((t_ - b_ - m) / s_, d_)
     p = np.where(np.isnan(mu), np.nan, p)
     lo, hi = mu - q * se, mu + q * se
     f = f.with_columns(
@@ -79,8 +100,7 @@ def forecast(targets: pl.DataFrame, trends: pl.DataFrame, thresholds: Thresholds
     pct = pl.col("unit") == "%"
     clip = [pl.when(pct).then(pl.col(c).clip(0, 100)).otherwise(pl.col(c)).alias(c)
             for c in ("forecast_value", "forecast_low", "forecast_high")]
-    return f.with_columns(*clip).drop("_xs", "_se", "n", "xbar", "ybar", "sxx", "sxy", "syy", "b", "s2",
-                                      "x_last")
+    return f.with_columns(*clip).drop("_xs", "_se", *(c for c in trends.columns if c not in KEY), strict=False)
 
 
 def _cdf(z: np.ndarray, df: np.ndarray) -> np.ndarray:
