@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from natije.cli import app
+from natije.errors import ValidationError
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "evaluation"
 runner = CliRunner()
@@ -109,6 +110,6 @@ def test_errors_exit_non_zero_without_traceback() -> None:
     ]
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
     assert proc.returncode == 6 and "unknown method 'magic'" in proc.stderr and "Traceback" not in proc.stderr
-    cmd[cmd.index("--data") + 1] = "nope.txt"
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    assert proc.returncode == 2 and "cannot read" in proc.stderr
+    res = runner.invoke(app, [*BASE, "--data", "nope.txt", "--method", "cs", "--cohort", "first.treat"])
+    assert isinstance(res.exception, ValidationError) and res.exception.exit_code == 2
+    assert "cannot read" in res.exception.message

@@ -177,4 +177,4 @@ class InterruptedTimeSeries:
 
 
 def _py(v: object) -> object:
-    return v.item() if hasattr(v, "item") else v  # type: ignore[union-attr]
+    return v.item() if hasattr(v, "item") else v

@@ -47,7 +47,7 @@ class Panel:
     @property
     def shape(self) -> tuple[int, int]:
         """(N units, T periods)."""
-        return self.Y.shape  # type: ignore[return-value]
+        return self.Y.shape
 
     @property
     def treated(self) -> np.ndarray:

@@ -91,4 +91,4 @@ def get_estimator(name: str) -> Estimator:
     except KeyError:
         known = ", ".join(sorted(_REGISTRY)) or "none"
         raise EstimationError(f"unknown method {name!r}; known methods: {known}", method=name) from None
-    return cls()  # type: ignore[no-any-return]
+    return cls()

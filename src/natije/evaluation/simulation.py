@@ -15,7 +15,8 @@ import numpy as np
 
 from natije.evaluation.api import evaluate
 
-Dgp = Callable[[np.random.Generator], tuple[dict[str, np.ndarray], float, dict[str, Any]]]
+Draw = tuple[dict[str, np.ndarray], float, dict[str, Any]]
+Dgp = Callable[..., Draw]
 
 
 def _long(Y: np.ndarray, first: np.ndarray) -> dict[str, np.ndarray]:
@@ -36,7 +37,7 @@ def _errors(rng: np.random.Generator, N: int, T: int, rho: float = 0.5) -> np.nd
     return e
 
 
-def dgp_block(rng: np.random.Generator, N: int = 60, T: int = 8, T0: int = 5, tau: float = 1.0):  # type: ignore[no-untyped-def]
+def dgp_block(rng: np.random.Generator, N: int = 60, T: int = 8, T0: int = 5, tau: float = 1.0) -> Draw:
     """Half the units treated from period T0+1 with a constant effect ``tau``; unit and time effects."""
     tr = np.arange(N) < N // 2
     Y = rng.normal(size=(N, 1)) + np.linspace(0, 1, T)[None, :] + 0.5 * tr[:, None] + _errors(rng, N, T)
@@ -45,7 +46,7 @@ def dgp_block(rng: np.random.Generator, N: int = 60, T: int = 8, T0: int = 5, ta
     return _long(Y, first), tau, {"treated": tuple(np.flatnonzero(tr).tolist()), "start": T0 + 1}
 
 
-def dgp_event(rng: np.random.Generator, N: int = 90, T: int = 10):  # type: ignore[no-untyped-def]
+def dgp_event(rng: np.random.Generator, N: int = 90, T: int = 10) -> Draw:
     """Two adoption cohorts (periods 5 and 7) and never-treated units; effect ``1 + 0.25 e`` at event time e."""
     first = np.repeat([5, 7, 0], N // 3)
     Y = rng.normal(size=(N, 1)) + np.linspace(0, 2, T)[None, :] + _errors(rng, N, T)
@@ -56,7 +57,7 @@ def dgp_event(rng: np.random.Generator, N: int = 90, T: int = 10):  # type: igno
     return _long(Y, first), float(np.mean(1 + 0.25 * es)), {"cohort": "g"}
 
 
-def dgp_staggered(rng: np.random.Generator, N: int = 400, T: int = 6):  # type: ignore[no-untyped-def]
+def dgp_staggered(rng: np.random.Generator, N: int = 400, T: int = 6) -> Draw:
     """Cohorts 3, 4, 5 and never treated; effects differ by cohort and grow with exposure."""
     first = rng.choice([3, 4, 5, 0], size=N, p=[0.2, 0.2, 0.2, 0.4])
     x = rng.normal(size=N)
@@ -69,7 +70,7 @@ def dgp_staggered(rng: np.random.Generator, N: int = 400, T: int = 6):  # type: 
     return _long(Y, first), float(eff[post].mean()), {"cohort": "g"}
 
 
-def dgp_its(rng: np.random.Generator, T: int = 60, T0: int = 40, delta: float = 3.0):  # type: ignore[no-untyped-def]
+def dgp_its(rng: np.random.Generator, T: int = 60, T0: int = 40, delta: float = 3.0) -> Draw:
     """One treated series = local level + 0.8 x control series + noise; level shift ``delta`` from T0+1."""
     x = np.cumsum(rng.normal(size=T)) + 10
     level = np.cumsum(rng.normal(scale=0.1, size=T))

@@ -50,8 +50,9 @@ class CallawaySantAnna:
         est = np.concatenate([[agg.estimate], agg.parts])
         se_analytic = _se(inf)
         inference = design.inference or "bootstrap"
+        pretrend = _pretrend(cells)
         diagnostics: dict[str, object] = {
-            "pretrend_wald": _pretrend(cells),
+            "pretrend_wald": pretrend,
             "dropped_always_treated": cells.dropped_always_treated,
             "analytic_se": float(se_analytic[0]),
         }
@@ -65,7 +66,7 @@ class CallawaySantAnna:
                 str(opts.get("weights", "rademacher")),
             )
             se = np.asarray(boot["se"])
-            crit = float(boot["crit"])  # type: ignore[arg-type]
+            crit = float(boot["crit"])
             diagnostics["uniform_critical_value"] = crit
             lo, hi = normal_ci(est, se, design.alpha)
             band_lo, band_hi = normal_ci(est[1:], se[1:], design.alpha, crit if est.size > 1 else None)
@@ -97,10 +98,8 @@ class CallawaySantAnna:
             effects=effects,
             diagnostics=diagnostics,
             assumptions=texts.assumptions(design, *keys),
-            interpretation=texts.interpret_att(
-                design, float(est[0]), ci, p, diagnostics["pretrend_wald"]["p_value"]
-            ),
-        )  # type: ignore[index]
+            interpretation=texts.interpret_att(design, float(est[0]), ci, p, pretrend["p_value"]),
+        )
 
     @staticmethod
     def _label(panel: Panel, kind: str, lab: int) -> object:
@@ -108,4 +107,4 @@ class CallawaySantAnna:
 
 
 def _py(v: object) -> object:
-    return v.item() if hasattr(v, "item") else v  # type: ignore[union-attr]
+    return v.item() if hasattr(v, "item") else v
