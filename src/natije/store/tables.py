@@ -207,3 +207,20 @@ imports = Table(
     Column("recorded_at", DateTime, nullable=False),
     Column("summary", Text, nullable=False),  # JSON
 )
+
+# Stored impact evaluations (H7, migration 0002): the frozen design, the hash of the panel it ran on and the
+# result, so an evaluation can be re-run on newer data and compared. JSON columns are Text, as in ``imports``.
+evaluations = Table(
+    "evaluations", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("program", String(64), nullable=False, index=True),
+    Column("indicator", String(96), nullable=False),
+    Column("method", String(32), nullable=False),
+    Column("design", Text, nullable=False),  # JSON
+    Column("data_hash", String(64), nullable=False),
+    Column("result", Text, nullable=False),  # JSON: EvaluationResult.to_dict()
+    Column("created_at", DateTime, nullable=False),
+    Column("author", Text),
+    Column("engine_version", String(32), nullable=False),
+    Column("label", Text),
+)
