@@ -112,6 +112,8 @@ def test_observations_fit_their_indicator_span_unit_and_territory(demo, territor
             assert span[0] <= period <= span[1], row
             assert units.compatible(row["unit"], ind["unit"]), row
             float(row["value"])
+            known = date.fromisoformat(row["as_of"])
+            assert date(period.year, 1, 1) <= known <= date(2026, 7, 1), row
             terr = territories[row["territory"]]
             assert any(_valid(terr, date(period.year, m, 1)) for m in range(1, 13)), row
             key = (row["indicator"], row["territory"], row["period"])

@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from demo_build import attribution, geo, packages, territories
+from demo_build import attribution, geo, packages, readers, territories
 from demo_build.writers import OBSERVATION_HEADER, sort_observations, write_csv, write_yaml
 
 SPECS = Path(__file__).parent / "specs"
@@ -42,6 +42,9 @@ def _observations(shared: Path, program: str, declared: list[dict[str, Any]], sp
             found = packages.data_rows(shared, program, decl["code"], decl["unit"], entry, shares)
             start = entry.get("from", decl["span"]["from"])
             rows.extend(r for r in found if packages.in_span(r, {"from": start, "to": decl["span"]["to"]}))
+    for row in rows:
+        if not row["as_of"]:
+            row["as_of"] = readers.known_by(row["source"], int(row["period"][:4]))
     return sort_observations(rows)
 
 

@@ -6,6 +6,7 @@ Values keep the text the upstream file wrote (trailing ``.0`` dropped), so the d
 from __future__ import annotations
 
 import csv
+from datetime import date
 from pathlib import Path
 
 EGDI_FILES = {
@@ -17,6 +18,25 @@ EGDI_FILES = {
     2022: ("egdi/EGOV_DATA_2022.csv", "Country Name", "Kazakhstan", "E-Government Rank", "E-Government Index"),
     2024: ("egdi/EGOV_DATA_2024.csv", "Country", "Kazakhstan", "Rank", "E_Index"),
 }
+
+
+# Dates by which the upstream snapshot certainly held a value (commit dates in shared/data/kz/SOURCES.txt).
+SNAPSHOTS = {"wdi": date(2026, 7, 1), "owid_itu": date(2025, 8, 7), "bns_population": date(2023, 7, 21)}
+EGDI_SNAPSHOTS = {2022: date(2024, 3, 16), 2024: date(2025, 6, 25)}
+EGDI_OLD_SNAPSHOT = date(2019, 3, 13)
+LATEST_SNAPSHOT = date(2026, 7, 1)  # newest upstream snapshot: no conventional date lies after it
+
+
+def known_by(source: str, year: int) -> str:
+    """Conventional ``as_of`` of an annual value without a dated statement.
+
+    The release dates are not in the sources, so a value for year Y counts as known on 31 December of Y+1, or on
+    the date of the snapshot that holds it if earlier (documented in ATTRIBUTION.md).
+    """
+    cap = SNAPSHOTS.get(source, LATEST_SNAPSHOT)
+    if source == "un_egdi":
+        cap = EGDI_SNAPSHOTS.get(year, EGDI_OLD_SNAPSHOT)
+    return min(date(year + 1, 12, 31), cap).isoformat()
 
 
 def number_text(text: str) -> str:
