@@ -5,8 +5,8 @@
 Each panel: 30 units × 30 periods (20 before the intervention), an interactive fixed-effects outcome
 ``y = a_i + g_t + l_i'f_t + e`` with two AR(1) factors, and one treated unit drawn at random, whose
 post-period outcomes rise by exactly 5. Both methods run through ``natije.evaluate`` with their default
-inference (sdid: 200 placebo replications; sc: in-space placebos, interval = estimate ± 1.96 × sd of the
-placebo estimates). Panels run as tasks through an executor; seeds come from ``SeedSequence(seed).spawn``.
+inference (sdid: 200 placebo replications, interval = estimate ± 1.96 se; sc: in-space placebos, permutation
+interval from the placebo estimates). Panels run as tasks through an executor; seeds come from ``SeedSequence(seed).spawn``.
 """
 
 from __future__ import annotations

@@ -114,3 +114,15 @@ def test_outcome_only_design_reaches_the_lower_bound() -> None:
     X1, X0 = scaled_predictors(p)
     searched = solve_outer(X1, X0, p.Z1, p.Z0, extra_starts=3)
     assert fit.loss_v <= searched.loss + 1e-12
+
+
+def test_permutation_interval_width_and_level() -> None:
+    from natije.evaluation.synthetic_inference import PlaceboResult
+
+    effects = np.arange(1.0, 30.0)  # 29 placebos with |effect| 1..29
+    gaps = np.column_stack([np.zeros(29), effects])
+    res = PlaceboResult(tuple(range(29)), gaps, np.ones(29), 1.0, 0.5, T0=1)
+    lo, hi, level = res.interval(10.0, 0.05)
+    assert (lo, hi) == (10.0 - 29.0, 10.0 + 29.0) and level == pytest.approx(1 - 1 / 30)
+    lo, hi, level = res.interval(10.0, 0.2)  # k = 6
+    assert (lo, hi) == (10.0 - 24.0, 10.0 + 24.0) and level == pytest.approx(0.8)

@@ -8,7 +8,8 @@ variables other than the outcome must be design covariates. ``optimize_times`` �
 chooses V (default: all pre-periods). ``extra_starts`` — random starts beyond R's two.
 ``leave_one_out`` (default True). Several treated units are averaged into one treated series.
 Inference is the in-space placebo: p-value from post/pre RMSPE ratios, se = standard deviation of
-the placebo estimates, interval = estimate ± z·se.
+the placebo estimates, interval = estimate ± the k-th largest |placebo estimate| (a permutation interval,
+``k = max(1, floor(alpha (J+1)))``; the level it attains is in the diagnostics).
 
 ``sdid`` options: ``variant`` = ``sdid`` (default), ``sc`` or ``did`` — R ``synthdid``'s three
 estimators; ``replications`` (default ``design.n_boot``). Inference ``placebo`` (default),
@@ -116,12 +117,14 @@ class SyntheticControl:
         placebo = in_space_placebos(fit, mapper=executor.map, extra_starts=extra)
         est = fit.estimate
         se = float(placebo.effects.std(ddof=1)) if placebo.effects.size > 1 else float("nan")
-        lo, hi = normal_ci(est, se, design.alpha)
-        ci = (float(lo), float(hi))
+        lo, hi, level = placebo.interval(est, design.alpha)
+        ci = (lo, hi)
         diagnostics: dict[str, Any] = {
             "pre_rmspe": fit.pre_rmspe, "post_rmspe": fit.post_rmspe, "loss_v": fit.loss_v, "loss_w": fit.loss_w,
             "predictor_weights": dict(zip(problem.predictors, fit.v.tolist())), "balance": fit.balance(),
-            "placebo": placebo.to_dict(), "se_method": "sd of in-space placebo estimates", "search_start": fit.start,
+            "placebo": placebo.to_dict(), "se_method": "sd of in-space placebo estimates",
+            "ci_method": "permutation interval from |placebo estimates|", "ci_level_attained": level,
+            "search_start": fit.start,
         }
         if design.options.get("leave_one_out", True):
             diagnostics["leave_one_out"] = leave_one_out(fit, mapper=executor.map, extra_starts=extra).to_dict()

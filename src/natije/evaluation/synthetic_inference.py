@@ -47,6 +47,20 @@ class PlaceboResult:
         """Average post-period gap of each placebo."""
         return self.gaps[:, self.T0:].mean(axis=1)
 
+    def interval(self, estimate: float, alpha: float) -> tuple[float, float, float]:
+        """Permutation interval for a constant effect, and the coverage it attains.
+
+        Inverts the test that compares ``|estimate - tau|`` with the placebos' ``|effect|``: with ``J``
+        placebos the half-width is the ``k``-th largest ``|effect|``, ``k = max(1, floor(alpha (J+1)))``,
+        which covers with probability ``1 - k/(J+1)`` when units are exchangeable.
+        """
+        a = np.sort(np.abs(self.effects))[::-1]
+        if a.size == 0:
+            return float("-inf"), float("inf"), 1.0
+        k = max(1, int(np.floor(alpha * (a.size + 1) + 1e-9)))
+        half = float(a[k - 1])
+        return estimate - half, estimate + half, 1.0 - k / (a.size + 1)
+
     def to_dict(self) -> dict[str, Any]:
         """Summary fit for a report."""
         eff = self.effects
