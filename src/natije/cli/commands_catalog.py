@@ -1,3 +1,128 @@
-"""Catalog commands: init, import, export, programs, show, demo (filled in by the foundation work)."""
+"""Catalog commands: ``natije init``, ``natije programs``, ``natije show PROGRAM``."""
+
 
 from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from natije.cli.app import app
+from natije.errors import Problem, ValidationError
+from natije.locale import t
+from natije.services import catalog
+from natije.store import Store
+
+FORMAT = typer.Option("table", "--format", help="Output format: table, json or csv.")
+console = Console(highlight=False)
+
+
+def _store(ctx: typer.Context) -> Store:
+    return Store.open(ctx.obj.db if ctx.obj else None)
+
+
+def _lang(ctx: typer.Context) -> str:
+    return ctx.obj.lang if ctx.obj else "kk"
+
+
+def _check(fmt: str) -> None:
+    if fmt not in ("table", "json", "csv"):
+        raise ValidationError(Problem("--format", None, None, fmt, "table, json or csv", code="option"),
+                              "bad option")
+
+
+def _emit(fmt: str, data: Any, headers: Sequence[str], rows: Sequence[Sequence[Any]], title: str = "") -> None:
+    """Print ``data`` as JSON, or ``rows`` under ``headers`` as CSV or a rich table."""
+    if fmt == "json":
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=1))
+    elif fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(headers)
+        writer.writerows(rows)
+        typer.echo(buf.getvalue(), nl=False)
+    else:
+        table = Table(*headers, title=title or None, title_justify="left")
+        for row in rows:
+            table.add_row(*("" if v is None else str(v) for v in row))
+        console.print(table)
+
+
+@app.command("init")
+def init(ctx: typer.Context) -> None:
+    """Create the database (or migrate it to the newest schema). Raises ConfigurationError for a bad --db."""
+    url = catalog.initialise(_store(ctx))
+    typer.echo(t("msg.initialised", _lang(ctx), url=url))
+
+
+@app.command("programs")
+def programs(ctx: typer.Context, fmt: str = FORMAT) -> None:
+    """List the programs in the registry with their status and predecessors."""
+    _check(fmt)
+    lang = _lang(ctx)
+    items = catalog.list_programs(_store(ctx))
+    if not items and fmt == "table":
+        typer.echo(t("msg.no_programs", lang))
+        return
+    headers = [t(f"word.{w}", lang) for w in ("code", "name", "kind", "status", "years", "predecessors")]
+    rows = [(p.code, p.names.get(lang) or p.names["ru"], t(f"program_kind.{p.kind}", lang),
+             t(f"program_status.{p.status}", lang), f"{p.start_year}–{p.end_year}", ", ".join(p.predecessors))
+            for p in items]
+    _emit(fmt, [p.to_dict() for p in items], headers, rows, t("word.programs", lang))
+
+
+@app.command("show")
+def show(ctx: typer.Context, program: str = typer.Argument(..., help="Program code, e.g. DK2018."),
+         fmt: str = FORMAT) -> None:
+    """Show one program: goals, indicators, every version of its commitments, budgets and lineage.
+
+    Raises NotFound when no program has that code. CSV output lists the commitments.
+    """
+    _check(fmt)
+    lang = _lang(ctx)
+    details = catalog.show_program(_store(ctx), program)
+    if fmt == "table":
+        render_details(details, lang)
+        return
+    headers = ["indicator", "kind", "period", "territory", "version", "value", "decided_on", "document"]
+    data = details.to_dict()
+    _emit(fmt, data, headers, [[c[h] for h in headers] for c in data["commitments"]])
+
+
+def render_details(d: catalog.ProgramDetails, lang: str) -> None:
+    """Print a program's details as headed tables in ``lang``."""
+    p, s = d.program, d.summary
+    w = {k: t(f"word.{k}", lang) for k in ("code", "name", "kind", "status", "years", "owner", "legal_act",
+                                            "lineage", "goals", "indicators", "unit", "direction", "level",
+                                            "period", "territory", "version", "value", "decided_on", "document",
+                                            "commitments", "budget", "year", "stage", "amount", "repealed_on")}
+    console.print(f"[bold]{p.code}[/] — {p.names.get(lang)}")
+    facts = [(w["kind"], t(f"program_kind.{s.kind}", lang)), (w["status"], t(f"program_status.{s.status}", lang)),
+             (w["years"], f"{s.start_year}–{s.end_year}"), (w["repealed_on"], s.repealed_on),
+             (w["owner"], s.owner), (w["legal_act"], s.legal_act),
+             (w["lineage"], " → ".join(c if c in d.known else f"{c} ({t('msg.not_in_store', lang)})"
+                                       for c in d.lineage))]
+    for label, value in facts:
+        if value:
+            console.print(f"  {label}: {value}")
+    if p.goals:
+        _emit("table", None, [w["code"], w["name"]],
+              [(("  " if g.parent else "") + g.code, g.names.get(lang)) for g in p.goals], w["goals"])
+    _emit("table", None, [w["code"], w["name"], w["unit"], w["direction"], w["level"]],
+          [(i.code, i.names.get(lang), i.unit, t(f"direction.{i.direction.value}", lang), i.level.value)
+           for i in d.indicators], w["indicators"])
+    if d.commitments:
+        _emit("table", None, [t("word.indicator", lang), w["kind"], w["period"], w["territory"], w["version"],
+                              w["value"], w["decided_on"], w["document"]],
+              [(c.indicator, t(f"word.{c.kind.value}", lang), str(c.period), c.territory or "", c.version,
+                f"{c.value:g}", c.decided_on.isoformat(), c.document) for c in d.commitments], w["commitments"])
+    if d.budgets:
+        _emit("table", None, [w["year"], w["stage"], w["amount"], t("word.indicators", lang)],
+              [(b.year, t(f"budget_stage.{b.stage.value}", lang), f"{b.amount:,.0f} {b.currency}",
+                ", ".join(b.indicators)) for b in d.budgets], w["budget"])

@@ -1,0 +1,138 @@
+"""Catalog use cases: initialise a store, list programs, show one program with its lineage.
+
+>>> from natije.store import Store
+>>> store = Store.open(":memory:")
+>>> _ = initialise(store)
+>>> list_programs(store)
+[]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from natije.domain.budgets import BudgetLine
+from natije.domain.commitments import Commitment
+from natije.domain.indicators import Indicator
+from natije.domain.programs import Program
+from natije.store import Store
+from natije.store.reads import get_package
+from natije.store.reads import list_programs as read_programs
+
+
+@dataclass(frozen=True)
+class ProgramSummary:
+    """One line of the program registry, with its direct predecessors and successors."""
+
+    code: str
+    names: dict[str, str]
+    kind: str
+    status: str
+    start_year: int
+    end_year: int
+    owner: str | None
+    legal_act: str | None
+    repealed_on: str | None
+    predecessors: tuple[str, ...]
+    successors: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "names": dict(self.names), "kind": self.kind, "status": self.status,
+                "start_year": self.start_year, "end_year": self.end_year, "owner": self.owner,
+                "legal_act": self.legal_act, "repealed_on": self.repealed_on,
+                "predecessors": list(self.predecessors), "successors": list(self.successors)}
+
+
+@dataclass(frozen=True)
+class ProgramDetails:
+    """A program with goals, indicators, every commitment version, budgets and its whole lineage.
+
+    ``lineage`` runs from the oldest ancestor to the newest descendant; codes not in the store are kept
+    (a package may name a predecessor that was never imported).
+    """
+
+    summary: ProgramSummary
+    program: Program
+    indicators: tuple[Indicator, ...]
+    commitments: tuple[Commitment, ...]
+    budgets: tuple[BudgetLine, ...]
+    lineage: tuple[str, ...] = field(default_factory=tuple)
+    known: frozenset[str] = frozenset()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **self.summary.to_dict(),
+            "lineage": [{"code": c, "in_store": c in self.known} for c in self.lineage],
+            "goals": [{"code": g.code, "names": g.names.to_dict(), "parent": g.parent, "kind": g.kind}
+                      for g in self.program.goals],
+            "indicators": [_indicator(i) for i in self.indicators],
+            "commitments": [_commitment(c) for c in self.commitments],
+            "budgets": [{"year": b.year, "stage": b.stage.value, "amount": b.amount, "currency": b.currency,
+                         "goal": b.goal, "indicators": list(b.indicators), "source": b.source} for b in self.budgets],
+        }
+
+
+def _indicator(i: Indicator) -> dict[str, Any]:
+    return {"code": i.code, "names": i.names.to_dict(), "unit": i.unit, "direction": i.direction.value,
+            "kind": i.kind.value, "level": i.level.value, "frequency": i.frequency.value, "goal": i.goal,
+            "span": [str(i.span_from) if i.span_from else None, str(i.span_to) if i.span_to else None],
+            "agency": i.agency, "source": i.source}
+
+
+def _commitment(c: Commitment) -> dict[str, Any]:
+    return {"indicator": c.indicator, "kind": c.kind.value, "period": str(c.period), "territory": c.territory,
+            "version": c.version, "value": c.value, "decided_on": c.decided_on.isoformat(), "document": c.document}
+
+
+def initialise(store: Store) -> str:
+    """Create or migrate the schema; return the store URL (password hidden)."""
+    store.init()
+    return store.url
+
+
+def _summaries(programs: list[Program]) -> list[ProgramSummary]:
+    successors: dict[str, list[str]] = {}
+    for p in programs:
+        for pred in p.predecessors:
+            successors.setdefault(pred, []).append(p.code)
+    return [ProgramSummary(p.code, p.names.to_dict(), p.kind.value, p.status.value, p.start_year, p.end_year,
+                           p.owner, p.legal_act, p.repealed_on.isoformat() if p.repealed_on else None,
+                           p.predecessors, tuple(sorted(successors.get(p.code, ())))) for p in programs]
+
+
+def list_programs(store: Store) -> list[ProgramSummary]:
+    """Every program in the store, ordered by start year then code. Raises ConfigurationError if uninitialised."""
+    store.ensure_ready()
+    with store.connect() as conn:
+        programs = read_programs(conn)
+    return sorted(_summaries(programs), key=lambda s: (s.start_year, s.code))
+
+
+def lineage(summaries: list[ProgramSummary], code: str) -> tuple[str, ...]:
+    """All ancestors (oldest first), the program, then all descendants, following predecessor links."""
+    by_code = {s.code: s for s in summaries}
+
+    def walk(start: str, step: str) -> list[str]:
+        seen: list[str] = []
+        todo = list(getattr(by_code[start], step)) if start in by_code else []
+        while todo:
+            c = todo.pop(0)
+            if c not in seen and c != code:
+                seen.append(c)
+                todo.extend(getattr(by_code[c], step) if c in by_code else ())
+        return seen
+
+    return (*reversed(walk(code, "predecessors")), code, *walk(code, "successors"))
+
+
+def show_program(store: Store, code: str) -> ProgramDetails:
+    """One program in full. Raises NotFound when no program has ``code``."""
+    store.ensure_ready()
+    with store.connect() as conn:
+        package = get_package(conn, code)
+        summaries = _summaries(read_programs(conn))
+    assert package.program is not None
+    summary = next(s for s in summaries if s.code == code)
+    return ProgramDetails(summary, package.program, package.indicators, package.commitments, package.budgets,
+                          lineage(summaries, code), frozenset(s.code for s in summaries))
