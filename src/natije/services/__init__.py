@@ -1,0 +1,1 @@
+"""Use cases the edges call: catalog, ingestion, monitoring, evaluation, demo (each opens its own transaction)."""
