@@ -9,7 +9,8 @@ minimised by the same ``w`` for every ``s``).
 
 *Outer*: ``v`` minimises the pre-period outcome MSPE ``|Z1 - Z0 w(v)|² / T``. As R does, the
 search starts from equal weights and from the regression-based start, runs a quasi-Newton search
-on ``|v| / sum|v|`` from each and keeps the best. Each local result is then *polished*: the best
+on ``|v| / sum|v|`` from each (with the exact gradient of the loss on the current support of ``w``)
+and keeps the best. Each local result is then *polished*: the best
 ``w`` on the face of the simplex it reached is computed, and a linear program over ``v`` (the KKT
 conditions of the inner problem are linear in ``v`` once ``w`` is fixed) checks that some V yields
 it. Polishing moves a search that stalled on a plateau to the exact face optimum.
@@ -155,14 +156,31 @@ def solve_outer(
     count = [0]
 
     D = X0 - X1[:, None]
+    T = Z1.size
 
-    def loss(v: Array) -> float:
+    def loss_and_grad(theta: Array) -> tuple[float, Array]:
+        # Loss at v = |theta| / sum|theta| and its gradient: on the support S of w the inner KKT
+        # system [[D_S' V D_S, 1], [1', 0]] [w_S; -mu] = [0; 1] is differentiated in each v_k.
         count[0] += 1
-        a = np.abs(v)
+        a = np.abs(theta)
         s = a.sum()
-        w = simplex_nearest(np.sqrt(a / s if s > 0 else np.full(K, 1.0 / K))[:, None] * D)
-        r = Z1 - Z0 @ w
-        return float(r @ r) / r.size
+        v = a / s if s > 0 else np.full(K, 1.0 / K)
+        w = simplex_nearest(np.sqrt(v)[:, None] * D)
+        res = Z1 - Z0 @ w
+        support = np.flatnonzero(w > 1e-12)
+        DS, n = D[:, support], support.size
+        kkt = np.zeros((n + 1, n + 1))
+        kkt[:n, :n] = DS.T @ (v[:, None] * DS)
+        kkt[:n, n] = kkt[n, :n] = 1.0
+        rhs = np.zeros((n + 1, K))
+        rhs[:n] = -DS.T * (DS @ w[support])[None, :]
+        try:
+            dw = np.linalg.solve(kkt, rhs)[:n]
+        except np.linalg.LinAlgError:
+            dw = np.linalg.lstsq(kkt, rhs, rcond=None)[0][:n]
+        dv = (-2.0 / T) * (Z0[:, support].T @ res) @ dw
+        grad = np.sign(theta) / (s if s > 0 else 1.0) * (dv - dv @ v)
+        return float(res @ res) / T, grad
 
     starts: list[tuple[str, Array]] = [("equal", np.full(K, 1.0 / K))]
     sv2 = regression_start(X1, X0, Z1, Z0)
@@ -172,7 +190,7 @@ def solve_outer(
     starts += [(f"random{i}", rng.dirichlet(np.ones(K))) for i in range(extra_starts)]
     best: OuterSolution | None = None
     for name, v0 in starts:
-        res = minimize(loss, v0, method="BFGS")
+        res = minimize(loss_and_grad, v0, jac=True, method="BFGS")
         v = normalise_v(res.x)
         w = inner_weights(v, X1, X0)
         v, w = _polish(v, w, X1, X0, Z1, Z0, tol)
