@@ -181,37 +181,45 @@ def build_panel(data: Any, design: EvaluationDesign) -> Panel:
     df = to_polars(data)
     _check_columns(df, design)
     keys = [design.unit, design.time]
-    dup = df.select(keys).is_duplicated()
+    df = df.sort(keys)
+    units = df[design.unit].unique(maintain_order=True).to_numpy()
+    times = np.sort(df[design.time].unique().to_numpy())
+    n, t = units.size, times.size
+    # Sorted and balanced without duplicates <=> every unit's periods are exactly the sorted periods.
+    ok = df.height == n * t and bool(np.all(df[design.time].to_numpy().reshape(n, t) == times[None, :]))
+    if not ok:
+        _reject_shape(df, design, t)
+    Y = _matrix(df, design.outcome, n, t, design)
+    X = {c: _matrix(df, c, n, t, design) for c in design.covariates}
+    first = _timing(df, design, units, times, n, t)
+    return Panel(units=units, times=times, Y=Y, first=first, X=X)
+
+
+def _reject_shape(df: pl.DataFrame, design: EvaluationDesign, t: int) -> None:
+    """Explain why the table is not a balanced panel: duplicated rows first, then missing periods."""
+    dup = df.select(design.unit, design.time).is_duplicated()
     if dup.any():
         row = int(np.flatnonzero(dup.to_numpy())[0])
         raise ValidationError(
             Problem(
                 "data",
-                row + 1,
+                None,
                 design.time,
                 _py(df[design.time][row]),
                 "one row per unit and period",
                 code="duplicate",
+                extra={"unit": _py(df[design.unit][row])},
             ),
             "duplicated (unit, period) rows",
         )
-    df = df.sort(keys)
-    units = df[design.unit].unique(maintain_order=True).to_numpy()
-    times = np.sort(df[design.time].unique().to_numpy())
-    n, t = units.size, times.size
-    if df.height != n * t:
-        counts = df.group_by(design.unit).len().filter(pl.col("len") < t).head(5)
-        raise ValidationError(
-            [
-                Problem("data", None, design.unit, _py(u), f"{t} periods (got {c})", code="unbalanced")
-                for u, c in counts.iter_rows()
-            ],
-            "unbalanced panel: every unit needs every period",
-        )
-    Y = _matrix(df, design.outcome, n, t, design)
-    X = {c: _matrix(df, c, n, t, design) for c in design.covariates}
-    first = _timing(df, design, units, times, n, t)
-    return Panel(units=units, times=times, Y=Y, first=first, X=X)
+    counts = df.group_by(design.unit).len().filter(pl.col("len") < t).head(5)
+    raise ValidationError(
+        [
+            Problem("data", None, design.unit, _py(u), f"{t} periods (got {c})", code="unbalanced")
+            for u, c in counts.iter_rows()
+        ],
+        "unbalanced panel: every unit needs every period",
+    )
 
 
 def _timing(
