@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from natije.evaluation.api import evaluate
+from natije.evaluation.simulation_synthetic import dgp_factor
 
 Draw = tuple[dict[str, np.ndarray], float, dict[str, Any]]
 Dgp = Callable[..., Draw]
@@ -100,6 +101,8 @@ SETUPS: dict[str, tuple[Dgp, dict[str, Any]]] = {
     "event-study": (dgp_event, {}),
     "cs": (dgp_staggered, {"inference": "analytic"}),
     "its": (dgp_its, {"n_boot": 500}),
+    "sc": (dgp_factor, {"leave_one_out": False}),
+    "sdid": (dgp_factor, {"n_boot": 200}),
 }
 
 
