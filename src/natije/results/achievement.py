@@ -180,8 +180,10 @@ def attach_actuals(targets: pl.DataFrame, meas: pl.DataFrame, series: pl.DataFra
         ahead = pl.concat([ahead, past.select(ahead.columns)])
     wrong = (pl.col("kind") == "periodic") & (pl.col("actual_period") != pl.col("period"))
     # the series' columns (trend sums) stay on the rows: the forecast reads them without another join
+    first = [pl.col(c).alias(a) for c, a in (("first_period", "first_obs_period"), ("first_measure", "first_obs"))
+             if c in ahead.columns]
     return ahead.with_columns(
-        pl.when(wrong).then(None).otherwise(pl.col("actual")).alias("actual")
+        pl.when(wrong).then(None).otherwise(pl.col("actual")).alias("actual"), *first
     ).drop("last_end", "last_period", "last_measure", "any_illustrative", "points", strict=False)
 
 

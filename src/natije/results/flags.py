@@ -129,8 +129,8 @@ def lineage_flags(frames: ProgramFrames) -> pl.DataFrame:
     lin = lineage(frames)
     here = lin.filter(pl.col("program") == frames.program)
     dropped = here.filter(pl.col("status") == "dropped").select(
-        pl.lit("indicator_dropped").alias("flag"), pl.col("concept").alias("indicator"),
-        pl.format("{} ({}) of {} has no counterpart in {}", pl.col("concept"), pl.col("name_en").fill_null(""),
+        pl.lit("indicator_dropped").alias("flag"), pl.col("dropped_indicator").alias("indicator"),
+        pl.format("{} ({}) of {} has no counterpart in {}", pl.col("dropped_indicator"), pl.col("name_en").fill_null(""),
                   pl.col("dropped_from"), pl.col("program")).alias("evidence"),
     )
     prev = lin.filter((pl.col("program") != frames.program) & pl.col("indicator").is_not_null())

@@ -24,7 +24,8 @@ X0 = 2000.0
 
 def fit_trends(meas: pl.DataFrame, thresholds: Thresholds = DEFAULT) -> pl.DataFrame:
     """Per series: ``n``, ``xbar``, ``ybar``, ``sxx``, ``sxy``, slope ``b``, residual variance ``s2`` and the last
-    point (``last_end``, ``last_period``, ``last_measure``, ``any_illustrative``).
+    point (``last_end``, ``last_period``, ``last_measure``, ``any_illustrative``) and the first one
+    (``first_period``, ``first_measure``).
 
     ``meas`` needs indicator, territory, period_start, period_end and ``measure``; nulls are ignored. One
     grouped pass of plain sums (``x`` shifted to years since 2000 to keep them small), then closed forms.
@@ -58,6 +59,7 @@ def _sums(m: pl.DataFrame) -> pl.DataFrame:
         (x * y).sum().alias("sxy"), (y * y).sum().alias("syy"), pl.col("period_end").max().alias("last_end"),
         pl.col("period").max_by("period_end").alias("last_period"), y.max_by("period_end").alias("last_measure"),
         pl.col("illustrative").max_by("period_end").alias("any_illustrative"),
+        pl.col("period").min_by("period_end").alias("first_period"), y.min_by("period_end").alias("first_measure"),
     )
 
 

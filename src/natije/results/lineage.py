@@ -76,7 +76,8 @@ def concepts(indicators: pl.DataFrame) -> pl.DataFrame:
 def lineage(frames: ProgramFrames, lang: str = "en") -> pl.DataFrame:
     """One row per concept × program of the chain, with status and the story of its deadlines.
 
-    Returns columns concept, program, indicator, name_en, target_period, target, status, story.
+    Returns columns concept, program, indicator, name_en, target_period, target, status, dropped_from,
+    dropped_indicator, story.
     """
     progs = chain(frames.programs, frames.program) if frames.programs.height else [frames.program]
     ind = frames.indicators.filter(pl.col("program").is_in(progs))
@@ -106,10 +107,11 @@ def lineage(frames: ProgramFrames, lang: str = "en") -> pl.DataFrame:
             for concept, r in previous.items():
                 if concept not in here:
                     rows.append({**r, "program": prog, "indicator": None, "target_period": None, "target": None,
-                                 "status": "dropped", "dropped_from": r["program"]})
+                                 "status": "dropped", "dropped_from": r["program"], "dropped_indicator": r["indicator"]})
         previous = here
     schema = {"concept": pl.String, "program": pl.String, "indicator": pl.String, "name_en": pl.String,
-              "target_period": pl.String, "target": pl.Float64, "status": pl.String, "dropped_from": pl.String}
+              "target_period": pl.String, "target": pl.Float64, "status": pl.String, "dropped_from": pl.String,
+              "dropped_indicator": pl.String}
     out = pl.DataFrame([{k: r.get(k) for k in schema} for r in rows], schema=schema)
     out = out.with_columns(pl.col("program").replace_strict(order, default=None).alias("_o")).sort("concept", "_o")
     stories = {c: _story(g, lang) for (c,), g in out.group_by("concept")} if out.height else {}

@@ -6,8 +6,9 @@ Rules, in order (thresholds in :class:`natije.results.thresholds.Thresholds`):
 2. ``missed`` — the target period has ended, the target is not reached, and either a value for the target
    period is known or ``reporting_lag_months`` have passed since the period ended.
 3. With a forecast: ``p_meet ≥ p_on_track`` → ``on_track``; ``≥ p_at_risk`` → ``at_risk``; else ``off_track``.
-4. Without a forecast (too few points) but with a baseline and an actual: pace = share of the gap closed ÷ share
-   of the time elapsed from the baseline period to the target period; cut at ``pace_on_track`` / ``pace_at_risk``.
+4. Without a forecast (too few points) but with an actual and a baseline (else the first observed value, if it
+   is not the actual itself): pace = share of the gap closed ÷ share of the time elapsed from the baseline period
+   to the target period; cut at ``pace_on_track`` / ``pace_at_risk``.
 5. Otherwise ``no_data``.
 """
 
@@ -28,9 +29,20 @@ def assign_status(frame: pl.DataFrame, today: date, thresholds: Thresholds = DEF
     ended = pl.col("period_end") <= now
     reported = pl.col("actual_period") == pl.col("period")
     overdue = pl.col("period_end") + th.reporting_lag_months <= now
-    b_mid = _mid_of_period(pl.col("baseline_period"))
+    # without a baseline commitment, progress is measured from the first observed value (never from the actual)
+    if "first_obs" not in frame.columns:
+        frame = frame.with_columns(pl.lit(None, pl.Float64).alias("first_obs"),
+                                   pl.lit(None, pl.String).alias("first_obs_period"))
+    own = pl.col("baseline").is_not_null()
+    usable = pl.col("first_obs_period") != pl.col("actual_period")
+    b = pl.when(own).then(pl.col("baseline")).when(usable).then(pl.col("first_obs"))
+    b_period = pl.when(own).then(pl.col("baseline_period")).when(usable).then(pl.col("first_obs_period"))
+    a, t, d = pl.col("actual"), pl.col("target"), pl.col("direction")
+    better = ((d == "decrease") & (t < b)) | ((d == "increase") & (t > b))
+    gap = pl.when(own).then(pl.col("gap_closed")).when(better).then((a - b) / (t - b))
+    b_mid = _mid_of_period(b_period)
     elapsed = (pl.lit(now + 0.5) - b_mid) / ((pl.col("period_start") + pl.col("period_end")) / 2 - b_mid)
-    pace = pl.col("gap_closed") / elapsed.clip(lower_bound=1e-9)
+    pace = gap / elapsed.clip(lower_bound=1e-9)
     p = pl.col("p_meet")
     status = (
         pl.when(pl.col("met").fill_null(False)).then(pl.lit("achieved"))
