@@ -39,7 +39,8 @@ def national_totals() -> dict[int, tuple[int, int]]:
     return {y: (connected[y], total[y]) for y in YEARS}
 
 
-def _largest_remainder(amount: int, weights: dict[str, float]) -> dict[str, int]:
+def largest_remainder(amount: int, weights: dict[str, float]) -> dict[str, int]:
+    """Split the integer ``amount`` in proportion to ``weights``; the parts sum exactly to ``amount``."""
     norm = sum(weights.values())
     raw = {k: amount * w / norm if norm else 0.0 for k, w in weights.items()}
     out = {k: int(v) for k, v in raw.items()}
@@ -73,7 +74,7 @@ def generate(shares: dict[str, dict[str, float]]) -> tuple[list[tuple[str, int, 
     rows: list[tuple[str, int, int, int]] = []
     for year in YEARS:
         n_nat, d_nat = totals[year]
-        villages = _largest_remainder(d_nat, base)
+        villages = largest_remainder(d_nat, base)
         increment = n_nat - sum(connected.values())
         weights = {}
         for c in codes:
@@ -83,7 +84,7 @@ def generate(shares: dict[str, dict[str, float]]) -> tuple[list[tuple[str, int, 
             elif year >= 2024:
                 wave = 1.0 if c in early else 3.0
             weights[c] = wave * noise[c] * max(villages[c] - connected[c], 0)
-        for c, extra in _largest_remainder(increment, weights).items():
+        for c, extra in largest_remainder(increment, weights).items():
             connected[c] += extra
         for c in codes:
             if connected[c] > villages[c]:
