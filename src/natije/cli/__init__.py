@@ -11,6 +11,7 @@ from natije.cli.app import app, main
 from natije.cli import commands_catalog  # noqa: E402,F401
 from natije.cli import commands_demo  # noqa: E402,F401
 from natije.cli import commands_evaluate  # noqa: E402,F401
+from natije.cli import commands_evaluation_registry  # noqa: E402,F401
 from natije.cli import commands_ingest  # noqa: E402,F401
 from natije.cli import commands_results  # noqa: E402,F401
 

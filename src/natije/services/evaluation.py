@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -119,8 +120,8 @@ def load_panel(store: Any, program: str, indicator: str, spec: Mapping[str, Any]
                                  harmonise=spec["harmonise"], only=spec.get("territories"))
 
 
-def _run(panel: IndicatorPanel, spec: Mapping[str, Any]) -> dict[str, Any]:
-    data, notes = panel.frame, dict(panel.notes)
+def _run(panel: IndicatorPanel, spec: Mapping[str, Any], outcome: str) -> dict[str, Any]:
+    data, notes = panel.frame.rename({"value": outcome}), dict(panel.notes)
     cohort, start = spec.get("cohort"), spec.get("start")
     if cohort is not None:
         known = set(data["territory"].unique().to_list())
@@ -128,7 +129,7 @@ def _run(panel: IndicatorPanel, spec: Mapping[str, Any]) -> dict[str, Any]:
         notes["cohort_unmatched"] = sorted(k for k in cohort if k not in known)
         data = data.with_columns(pl.col("territory").replace_strict(first, default=0, return_dtype=pl.Int64)
                                  .alias("cohort"))
-    result = evaluate(data, unit="territory", time="period", outcome="value", method=spec["method"],
+    result = evaluate(data, unit="territory", time="period", outcome=outcome, method=spec["method"],
                       treated=spec.get("treated"), start=None if start is None else panel.index_of(start),
                       cohort="cohort" if cohort is not None else None, seed=spec.get("seed", 0),
                       **dict(spec.get("options") or {}))
@@ -140,7 +141,7 @@ def _record(store: Any, program: str, indicator: str, spec: dict[str, Any], *, s
             label: str | None) -> StoredEvaluation:
     panel = load_panel(store, program, indicator, spec)
     record = StoredEvaluation(id=None, program=program, indicator=indicator, method=spec["method"], design=spec,
-                              data_hash=panel.data_hash, result=_run(panel, spec), created_at=utcnow(),
+                              data_hash=panel.data_hash, result=_run(panel, spec, indicator), created_at=utcnow(),
                               engine_version=__version__, author=author, label=label)
     if save:
         with store.transaction() as conn:
@@ -206,6 +207,22 @@ def rerun(store: Any, evaluation_id: int, *, save: bool = False, author: str | N
     new = _record(store, old.program, old.indicator, spec, save=save, author=author,
                   label=f"rerun of {evaluation_id}")
     return RerunComparison(evaluation_id, old.result, new.result, old.data_hash, new.data_hash, new.id)
+
+
+def read_cohort_file(path: str | Path) -> dict[str, str | None]:
+    """Read a cohort CSV: columns ``territory`` and ``first_period`` (or ``cohort``); 0 or empty = never.
+
+    Raises :class:`ValidationError` for a missing file or columns.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ValidationError(Problem(str(path), None, None, path.name, "an existing CSV file"), "no cohort file")
+    frame = pl.read_csv(path, infer_schema=False)
+    period = next((c for c in ("first_period", "cohort", "start") if c in frame.columns), None)
+    if "territory" not in frame.columns or period is None:
+        raise ValidationError(Problem(str(path), 1, None, ",".join(frame.columns),
+                                      "columns territory and first_period"), "bad cohort file")
+    return {str(k): _period_text(v) for k, v in frame.select("territory", period).iter_rows()}
 
 
 def get(store: Any, evaluation_id: int) -> StoredEvaluation:

@@ -108,12 +108,12 @@ def _harmonise(obs: pl.DataFrame, changes: Sequence[TerritoryChange], additive: 
 def _balance(frame: pl.DataFrame, notes: dict[str, Any]) -> pl.DataFrame:
     units = frame["territory"].n_unique()
     per_period = frame.group_by("period").len()
-    keep = per_period.filter(pl.col("len") * 2 >= units)["period"]
+    keep = per_period.filter(pl.col("len") * 2 >= units)["period"].to_list()
     notes["dropped_periods"] = sorted(int(p) for p in per_period.filter(~pl.col("period").is_in(keep))["period"])
     frame = frame.filter(pl.col("period").is_in(keep))
     counts = frame.group_by("territory").len()
-    full = counts.filter(pl.col("len") == keep.len())["territory"]
-    notes["dropped_units"] = {t: int(n) for t, n in counts.filter(pl.col("len") < keep.len()).sort("territory")
+    full = counts.filter(pl.col("len") == len(keep))["territory"].to_list()
+    notes["dropped_units"] = {t: int(n) for t, n in counts.filter(pl.col("len") < len(keep)).sort("territory")
                               .iter_rows()}
     notes["restricted_to_balanced"] = bool(notes["dropped_units"] or notes["dropped_periods"])
     return frame.filter(pl.col("territory").is_in(full))
