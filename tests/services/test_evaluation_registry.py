@@ -271,14 +271,21 @@ def test_cli_run_list_show_rerun(db_url: str, tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     out = json.loads(res.output)
     assert out["design"]["cohort"] == {**COHORT, "110000000": None} and out["budget"]["lines"] == 3
-    for args in (["list"], ["list", PROGRAM], ["show", str(out["id"])], ["rerun", str(out["id"])]):
-        res = runner.invoke(app, [*base, *args])
-        assert res.exit_code == 0, res.output
-        assert USERS[:8] in res.output or "unchanged" in res.output
-    res = runner.invoke(app, [*base, "rerun", str(out["id"])])
-    assert "unchanged" in res.output
+    expected = {("list",): PROGRAM, ("list", "NOPE"): "No stored evaluations",
+                ("show", str(out["id"])): f"Stored as evaluation {out['id']}",
+                ("rerun", str(out["id"])): f"unchanged since evaluation {out['id']}"}
+    for args, text in expected.items():
+        res = runner.invoke(app, [*base, *args], terminal_width=200)
+        assert res.exit_code == 0 and text in res.output, res.output
+    res = runner.invoke(app, [*base, "show", str(out["id"]), "--format", "json"])
+    assert json.loads(res.output)["result"] == out["result"]
+    res = runner.invoke(app, [*base, "list", "--format", "json"])
+    assert [r["id"] for r in json.loads(res.output)] == [out["id"]]
     res = runner.invoke(app, [*base, "show", "999"])
     assert res.exit_code != 0 and isinstance(res.exception, NotFound)
+    cohorts.write_text("region,year\n230000000,2016\n", encoding="utf-8")
+    res = runner.invoke(app, [*base, "run", PROGRAM, USERS, "--method", "cs", "--cohort-file", str(cohorts)])
+    assert isinstance(res.exception, ValidationError)
 
 
 def _demo_cohorts(indicator: str) -> dict[str, str]:
