@@ -6,6 +6,7 @@ Usage::
     .venv/bin/python benchmarks/results_speed.py                      # 2,000 × 1,000 × 5 = 10 M rows
     .venv/bin/python benchmarks/results_speed.py --indicators 200      # 1 M rows, quick
     .venv/bin/python benchmarks/results_speed.py --pandas-series 20000 # pandas on a subset of series
+    .venv/bin/python benchmarks/results_speed.py --store /tmp/r.db      # also: load the frames from SQLite
 
 Goal (issue 4): engine ≤ 2× the limit and ≥ 10× faster than pandas. The pandas version runs per series in
 Python; on all 2 M series it takes many minutes, so by default it runs on ``--pandas-series`` series and the
@@ -95,7 +96,7 @@ def limit_polars(frames: ProgramFrames) -> pl.DataFrame:
         (pl.col("value") ** 2).sum().alias("syy"))
     roll = o.join(frames.weights.lazy(), on=["territory", "period"], how="left").group_by("indicator", "period").agg(
         pl.col("value").sum().alias("sum"), (pl.col("value") * pl.col("weight")).sum() / pl.col("weight").sum())
-    s, r = pl.collect_all([series, roll])
+    s, _roll = pl.collect_all([series, roll])
     return s
 
 
@@ -149,6 +150,55 @@ def pandas_apply(frames: ProgramFrames, n_series: int) -> float:
     return time.perf_counter() - t0
 
 
+def write_store(frames: ProgramFrames, path: str) -> float:
+    """Write the generated program into a fresh SQLite store through the store API; returns seconds."""
+    import os
+
+    from natije.domain.commitments import Commitment, CommitmentKind
+    from natije.domain.indicators import Direction, Indicator, IndicatorKind
+    from natije.domain.names import Names
+    from natije.domain.package import ProgramPackage
+    from natije.domain.periods import Period
+    from natije.domain.programs import Program, ProgramKind, ProgramStatus
+    from natije.domain.territories import Territory, TerritoryLevel
+    from natije.store import Store
+    from natije.store.catalog import write_package
+    from natije.store.observations import merge_observations
+
+    if os.path.exists(path):
+        os.remove(path)
+    t0 = time.perf_counter()
+    store = Store.open(path)
+    store.init()
+    terr = tuple(Territory(r["code"], Names.from_mapping(r["code"]), TerritoryLevel(r["level"]), r["parent"])
+                 for r in frames.territories.iter_rows(named=True))
+    ind = tuple(Indicator(r["code"], Names.from_mapping(r["name_en"]), r["unit"], Direction(r["direction"]),
+                          IndicatorKind(r["kind"])) for r in frames.indicators.iter_rows(named=True))
+    com = tuple(Commitment(r["indicator"], CommitmentKind(r["kind"]), Period.parse(r["period"]), r["value"],
+                           r["decided_on"], "benchmark", r["territory"])
+                for r in frames.commitments.iter_rows(named=True))
+    prog = Program("P", Names.from_mapping("P"), ProgramKind.STATE_PROGRAM, 2019, 2025, ProgramStatus.IN_FORCE)
+    obs = frames.observations.select("indicator", "territory", "period", "period_start", "value",
+                                     pl.col("recorded_at").alias("as_of"))
+    with store.transaction() as conn:
+        write_package(conn, ProgramPackage(territories=terr))
+        write_package(conn, ProgramPackage(program=prog, indicators=ind, commitments=com))
+        merge_observations(conn, obs.iter_slices(500_000), reason="benchmark")
+    store.close()
+    return time.perf_counter() - t0
+
+
+def load_store(path: str) -> ProgramFrames:
+    from natije.store import Store
+    from natije.store.frames import load_program_frames
+
+    store = Store.open(path)
+    with store.connect() as conn:
+        frames = load_program_frames(conn, "P", as_of=AS_OF)
+    store.close()
+    return frames
+
+
 def timed(fn, *args, repeat: int = 1) -> float:
     best = float("inf")
     for _ in range(repeat):
@@ -164,6 +214,7 @@ def main() -> None:
     ap.add_argument("--territories", type=int, default=1000)
     ap.add_argument("--pandas-series", type=int, default=20000)
     ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--store", help="also write a SQLite store at this path and time loading the frames from it")
     args = ap.parse_args()
     t0 = time.perf_counter()
     frames = generate(args.indicators, args.territories)
@@ -189,6 +240,15 @@ def main() -> None:
           f"{t_pd_full:.1f} s for all {n_series:,}{scaled}")
     print(f"engine / limit  = {t_engine / limit:.2f}x   (goal <= 2x)")
     print(f"pandas / engine = {t_pd_full / t_engine:.1f}x  (goal >= 10x){scaled}")
+    if args.store:
+        t_write = write_store(frames, args.store)
+        t0 = time.perf_counter()
+        loaded = load_store(args.store)
+        t_load = time.perf_counter() - t0
+        same = engine(loaded)[0].height
+        print(f"store (SQLite): written in {t_write:.1f} s (not part of the comparison); "
+              f"load_program_frames {t_load:.2f} s for {loaded.observations.height:,} observations; "
+              f"engine on the loaded frames gives {same:,} result rows")
 
 
 if __name__ == "__main__":

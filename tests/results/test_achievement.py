@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import polars as pl
-from hypothesis import given, settings, strategies as st
-
 from conftest import KZ, commits, indicators, obs
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from natije.results.achievement import score
 from natije.results.engine import results_table
 from natije.results.frames import ProgramFrames

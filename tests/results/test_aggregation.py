@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import polars as pl
-from hypothesis import given, settings, strategies as st
-
 from conftest import indicators, obs
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from natije.results.aggregation import add_rollups, roll_up
 
 GROUPS = pl.DataFrame({"territory": ["A", "B"], "into": ["K", "K"]})

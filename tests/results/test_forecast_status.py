@@ -6,8 +6,8 @@ from datetime import date
 
 import numpy as np
 import polars as pl
-
 from conftest import KZ, commits, demo_like_frames, indicators, obs
+
 from natije.results.engine import results_table
 from natije.results.forecast import fit_trends, forecast
 from natije.results.frames import ProgramFrames

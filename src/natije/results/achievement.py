@@ -55,8 +55,8 @@ def commitments_in_force(
     if basis not in ("current", "first"):
         raise ValueError(f"basis {basis!r}: expected 'current' or 'first'")
     c = c.sort("decided_on", "version", nulls_last=False)
-    keep = "last" if basis == "current" else "first"
-    return c.unique(["indicator", "territory", "kind", "period"], keep=keep, maintain_order=True)
+    return c.unique(["indicator", "territory", "kind", "period"], keep="last" if basis == "current" else "first",
+                    maintain_order=True)
 
 
 def expand_territories(

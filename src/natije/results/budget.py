@@ -63,8 +63,8 @@ def cost_per_result(budgets: pl.DataFrame, results: pl.DataFrame, national: list
 def spent_vs_achieved(budgets: pl.DataFrame, results: pl.DataFrame) -> dict[str, float | None]:
     """Share of the approved budget spent, and share of targets with data that are achieved."""
     tot = _stages(budgets.with_columns(pl.lit(1).alias("_all")), ["_all"])
-    approved = tot["approved"].sum() if tot.height else None
-    executed = tot["executed"].sum() if tot.height and tot["executed"].null_count() < tot.height else None
+    approved = float(tot["approved"].sum()) if tot.height else None
+    executed = float(tot["executed"].sum()) if tot.height and tot["executed"].null_count() < tot.height else None
     judged = results.filter(pl.col("status") != "no_data")
     achieved = judged.filter(pl.col("status") == "achieved").height
     return {

@@ -13,7 +13,12 @@ from datetime import date, datetime
 import polars as pl
 
 from natije.results.achievement import (
-    KEY, attach_actuals, indicator_rules, measures, score, target_rows,
+    KEY,
+    attach_actuals,
+    indicator_rules,
+    measures,
+    score,
+    target_rows,
 )
 from natije.results.aggregation import rollup_rows
 from natije.results.asof import as_date, filter_as_of

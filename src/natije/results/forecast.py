@@ -36,7 +36,8 @@ def fit_trends(meas: pl.DataFrame, thresholds: Thresholds = DEFAULT) -> pl.DataF
         pl.col("illustrative").fill_null(False) if "illustrative" in meas.columns else pl.lit(False).alias("illustrative"),
     )
     g = _sums(m)
-    if g.height and g["n"].max() > k:  # only long series pay for the window (the last k points)
+    longest = int(g["n"].max() or 0) if g.height else 0  # type: ignore[arg-type]
+    if longest > k:  # only long series pay for the window (the last k points)
         g = _sums(m.sort(*KEY, "x").filter(pl.int_range(pl.len(), 0, -1).over(KEY) <= k))
     n = pl.col("n")
     g = g.with_columns(
