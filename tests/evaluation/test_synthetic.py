@@ -119,10 +119,13 @@ def test_outcome_only_design_reaches_the_lower_bound() -> None:
 def test_permutation_interval_width_and_level() -> None:
     from natije.evaluation.synthetic_inference import PlaceboResult
 
-    effects = np.arange(1.0, 30.0)  # 29 placebos with |effect| 1..29
-    gaps = np.column_stack([np.zeros(29), effects])
-    res = PlaceboResult(tuple(range(29)), gaps, np.ones(29), 1.0, 0.5, T0=1)
-    lo, hi, level = res.interval(10.0, 0.05)
-    assert (lo, hi) == (10.0 - 29.0, 10.0 + 29.0) and level == pytest.approx(1 - 1 / 30)
-    lo, hi, level = res.interval(10.0, 0.2)  # k = 6
-    assert (lo, hi) == (10.0 - 24.0, 10.0 + 24.0) and level == pytest.approx(0.8)
+    def result(effects: np.ndarray) -> PlaceboResult:
+        gaps = np.column_stack([np.zeros(effects.size), effects])
+        return PlaceboResult(tuple(range(effects.size)), gaps, np.ones(effects.size), 1.0, 0.5, T0=1)
+
+    # 29 placebos with |effect| 1..29: position 0.95 * 30 = 28.5 lies halfway between 28 and 29
+    lo, hi, level = result(-np.arange(1.0, 30.0)).interval(10.0, 0.05)
+    assert (lo, hi) == pytest.approx((10.0 - 28.5, 10.0 + 28.5)) and level == 0.95
+    # 16 placebos: too few for 95 %, the largest |effect| attains 16/17
+    lo, hi, level = result(np.arange(1.0, 17.0)).interval(0.0, 0.05)
+    assert (lo, hi) == (-16.0, 16.0) and level == pytest.approx(16 / 17)

@@ -8,8 +8,8 @@ variables other than the outcome must be design covariates. ``optimize_times`` �
 chooses V (default: all pre-periods). ``extra_starts`` — random starts beyond R's two.
 ``leave_one_out`` (default True). Several treated units are averaged into one treated series.
 Inference is the in-space placebo: p-value from post/pre RMSPE ratios, se = standard deviation of
-the placebo estimates, interval = estimate ± the k-th largest |placebo estimate| (a permutation interval,
-``k = max(1, floor(alpha (J+1)))``; the level it attains is in the diagnostics).
+the placebo estimates, interval = estimate ± the ``(1 - alpha)(J + 1)``-th smallest |placebo estimate|
+of ``J`` placebos (a permutation interval; the level it attains is in the diagnostics).
 
 ``sdid`` options: ``variant`` = ``sdid`` (default), ``sc`` or ``did`` — R ``synthdid``'s three
 estimators; ``replications`` (default ``design.n_boot``). Inference ``placebo`` (default),

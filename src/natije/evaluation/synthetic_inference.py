@@ -50,16 +50,21 @@ class PlaceboResult:
     def interval(self, estimate: float, alpha: float) -> tuple[float, float, float]:
         """Permutation interval for a constant effect, and the coverage it attains.
 
-        Inverts the test that compares ``|estimate - tau|`` with the placebos' ``|effect|``: with ``J``
-        placebos the half-width is the ``k``-th largest ``|effect|``, ``k = max(1, floor(alpha (J+1)))``,
-        which covers with probability ``1 - k/(J+1)`` when units are exchangeable.
+        The half-width is a quantile of the placebos' ``|effect|``: with ``J`` exchangeable units the
+        ``k``-th smallest of them exceeds the treated unit's ``|error|`` with probability ``k/(J+1)``, so
+        the quantile sits at position ``(1 - alpha)(J + 1)`` (interpolated between order statistics;
+        the largest ``|effect|`` when there are too few placebos, attaining ``J/(J+1)``).
         """
-        a = np.sort(np.abs(self.effects))[::-1]
-        if a.size == 0:
+        a = np.sort(np.abs(self.effects))
+        J = a.size
+        if J == 0:
             return float("-inf"), float("inf"), 1.0
-        k = max(1, int(np.floor(alpha * (a.size + 1) + 1e-9)))
-        half = float(a[k - 1])
-        return estimate - half, estimate + half, 1.0 - k / (a.size + 1)
+        pos = (1.0 - alpha) * (J + 1)
+        if pos >= J:
+            half, level = float(a[-1]), J / (J + 1)
+        else:
+            half, level = float(np.quantile(a, 1.0 - alpha, method="weibull")), 1.0 - alpha
+        return estimate - half, estimate + half, level
 
     def to_dict(self) -> dict[str, Any]:
         """Summary fit for a report."""
