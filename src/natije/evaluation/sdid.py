@@ -13,7 +13,7 @@ bootstrap replicates in :mod:`natije.evaluation.sdid_inference` solve hundreds o
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -218,7 +218,3 @@ def did_estimate(Y: Array, N0: int, T0: int) -> SdidFit:
 
 ESTIMATORS = {"sdid": synthdid_estimate, "sc": sc_estimate, "did": did_estimate}
 
-
-def with_options(fit: SdidFit, **changes: Any) -> SdidFit:
-    """Return ``fit`` with some options replaced (for what-if refits in tests and diagnostics)."""
-    return replace(fit, options=replace(fit.options, **changes))
