@@ -312,3 +312,14 @@ def test_demo_fibre_evaluation(store: Store) -> None:
     impact = impact_per_budget(store, share.id)
     assert impact is not None and impact.executed_kzt > 0
     assert impact.per_bn == pytest.approx(share.estimate / (impact.executed_kzt / 1e9))
+
+
+def test_a_store_at_0001_is_upgraded_with_the_evaluations_table(tmp_path: Path) -> None:
+    from natije.store.migrations import current, head, upgrade
+
+    store = Store.open(str(tmp_path / "old.db"))
+    upgrade(store.engine, "0001")
+    assert "evaluations" not in store.table_names()
+    store.init()
+    assert current(store.engine) == head() == "0002" and "evaluations" in store.table_names()
+    store.close()

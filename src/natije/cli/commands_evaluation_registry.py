@@ -30,7 +30,9 @@ def _ctx(ctx: typer.Context) -> tuple[Any, str]:
     from natije.store import Store
 
     obj = ctx.find_root().obj
-    return Store.open(obj.db if obj else None), obj.lang if obj else "kk"
+    store = Store.open(obj.db if obj else None)
+    store.ensure_ready()  # a store from before the evaluations table: "run natije init", not a traceback
+    return store, obj.lang if obj else "kk"
 
 
 def _check(fmt: str) -> None:
