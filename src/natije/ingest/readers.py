@@ -118,11 +118,19 @@ def check_header(
 def shape_batch(frame: pl.DataFrame, rename: dict[str, str], spec: TableSpec, rows: pl.Series) -> pl.DataFrame:
     """Rename to spec names, add missing optional columns as nulls, attach ``row``, drop blank rows."""
     frame = frame.rename({raw: name for name, raw in rename.items() if raw != name})
+    present = [c for c in spec.columns if c in frame.columns]
+    strings = [c for c in present if frame.schema[c] == pl.String]
+    # stripping is the costly part, so only columns that have a value with outer spaces are stripped
+    padded = frame.select((pl.col(strings).str.starts_with(" ") | pl.col(strings).str.ends_with(" ")).any())
+    strip = [c for c in strings if padded[c].item()]
+    cleaned = [pl.col(c).str.strip_chars() if c in strip else pl.col(c) for c in strings]
     missing = [pl.lit(None, dtype=pl.String).alias(c) for c in spec.columns if c not in frame.columns]
-    frame = frame.with_columns(*missing, rows.alias("row")).select(*spec.columns, "row")
-    strings = [c for c in spec.columns if frame.schema[c] == pl.String]
-    frame = frame.with_columns(pl.col(strings).str.strip_chars().replace("", None))
-    return frame.filter(~pl.all_horizontal(pl.col(spec.columns).is_null()))
+    frame = frame.with_columns(*(pl.when(e != "").then(e).alias(c) for e, c in zip(cleaned, strings)),
+                               rows.alias("row"))
+    blank = pl.all_horizontal(pl.col(present).is_null())
+    if frame.select(blank.any()).item():
+        frame = frame.filter(~blank)
+    return frame.with_columns(*missing).select(*spec.columns, "row")
 
 
 def _load_builtin_readers() -> None:
