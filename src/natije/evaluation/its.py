@@ -5,9 +5,9 @@ The treated series (the mean of the treated units) is modelled on the pre-period
 ``UnobservedComponents``. The fitted model forecasts the post-period without the intervention; the
 effect is observed minus forecast. Intervals come from paths simulated from the predictive
 distribution, in seeded chunks through the executor. Regression coefficients are states (their
-uncertainty enters the forecast); the state variances are drawn from their posterior under a
-log-uniform prior on the variance ratio to the irregular (sampling-importance-resampling on the
-likelihood), because plug-in maximum likelihood often puts them at zero and gives too narrow intervals.
+uncertainty enters the forecast); the variances are drawn from their posterior (see
+``_posterior_params``), because plug-in maximum likelihood often puts the state variances at zero and
+gives too narrow intervals.
 
 Options: ``trend`` (bool, default False), ``controls`` (bool, default True: use untreated units as
 regressors), ``lang``.
@@ -42,15 +42,25 @@ PARAM_SETS = 40
 
 
 def _posterior_params(model: Any, mle: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Resampled parameter sets: irregular variance at its MLE, state variances = ratio x irregular."""
+    """Parameter sets resampled from their posterior (sampling-importance-resampling).
+
+    Priors: Jeffreys ``1/s2`` on the irregular variance ``s2`` and log-uniform on each state variance's
+    ratio to it over ``[1e-6, 1]``. Proposal: ``s2`` from a scaled inverse chi-square around its MLE
+    (``nu = n - 1``), ratios from their prior; weights = likelihood x prior / proposal.
+    """
     names = list(model.param_names)
-    irr = max(float(mle[names.index("sigma2.irregular")]), 1e-12)
+    i_irr = names.index("sigma2.irregular")
+    s2 = max(float(mle[i_irr]), 1e-12)
+    nu = max(int(model.nobs) - 1, 2)
     states = [i for i, n in enumerate(names) if n != "sigma2.irregular"]
+    irr = nu * s2 / rng.chisquare(nu, POSTERIOR_DRAWS)
     draws = np.repeat(mle[None, :], POSTERIOR_DRAWS, axis=0)
-    draws[:, states] = irr * 10.0 ** rng.uniform(-6, 0, size=(POSTERIOR_DRAWS, len(states)))
-    draws[0] = mle
+    draws[:, i_irr] = irr
+    draws[:, states] = irr[:, None] * 10.0 ** rng.uniform(-6, 0, size=(POSTERIOR_DRAWS, len(states)))
     ll = np.array([model.loglike(p) for p in draws])
-    w = np.exp(ll - ll[np.isfinite(ll)].max())
+    # log prior - log proposal for s2 (up to a constant): -log x + (nu/2 + 1) log x + nu s2 / (2 x)
+    logw = ll + (nu / 2) * np.log(irr) + nu * s2 / (2 * irr)
+    w = np.exp(logw - logw[np.isfinite(logw)].max())
     w = np.where(np.isfinite(w), w, 0.0)
     return draws[rng.choice(POSTERIOR_DRAWS, size=PARAM_SETS, p=w / w.sum())]
 
