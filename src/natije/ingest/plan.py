@@ -15,6 +15,8 @@ Examples
 from __future__ import annotations
 
 import dataclasses
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,24 +73,37 @@ class PlannedPackage:
 
 @dataclass
 class ImportPlan:
-    """Validated packages in write order (reference packages first, predecessors before successors)."""
+    """Validated packages in write order (reference packages first, predecessors before successors).
+
+    The validation pass spills each normalised batch to an Arrow IPC file in a temporary folder, so the
+    write pass replays them (memory-mapped) instead of parsing and checking the files again.
+    """
 
     packages: list[PlannedPackage]
     known: Known
+    spill: Path | None = None
+    spilled: dict[tuple[int, str], list[Path]] = dataclasses.field(default_factory=dict)
+
+    def keep(self, planned: PlannedPackage, kind: str, batch: pl.DataFrame) -> None:
+        """Spill one normalised batch for the write pass."""
+        if self.spill is None:
+            self.spill = Path(tempfile.mkdtemp(prefix="natije-import-"))
+        files = self.spilled.setdefault((id(planned), kind), [])
+        path = self.spill / f"{len(self.spilled)}-{kind}-{len(files)}.arrow"
+        batch.drop("row").write_ipc(path, compression="uncompressed")
+        files.append(path)
 
     def batches(self, planned: PlannedPackage, kind: str = "observations") -> Iterator[pl.DataFrame]:
         """Normalised batches of a package's observation (or ``"revisions"``) files, for the write pass."""
-        members, spec, time_col = (
-            (planned.files.observation_files, OBSERVATIONS, "as_of") if kind == "observations"
-            else ((REVISIONS_FILE,), REVISIONS, "recorded_at"))
-        sink = ProblemLog(cap=0)  # already validated: nothing to report on the second pass
-        for member in members:
-            for batch in read_table(planned.files, member, spec, sink):
-                yield check_batch(batch, self.known, planned.files.label(member), sink, time_col)
+        for path in self.spilled.get((id(planned), kind), []):
+            yield pl.read_ipc(path)
 
     def close(self) -> None:
         for p in self.packages:
             p.files.close()
+        if self.spill is not None:
+            shutil.rmtree(self.spill, ignore_errors=True)
+            self.spill = None
 
 
 def _order(packages: list[PlannedPackage]) -> list[PlannedPackage]:
@@ -156,6 +171,8 @@ def _scan(plan: ImportPlan, kind: str, spec: TableSpec, key: tuple[str, ...], lo
             for batch in read_table(planned.files, member, spec, log):
                 clean = check_batch(batch, plan.known, label, log, time_col)
                 dups.add(clean.select(*key))
+                if not log:
+                    plan.keep(planned, kind, clean)
                 if kind == "observations":
                     planned.rows += batch.height
                 progress(f"validate {kind}", batch.height)
