@@ -17,7 +17,7 @@ from natije.errors import EstimationError
 from natije.evaluation import texts
 from natije.evaluation.design import EvaluationDesign
 from natije.evaluation.executors import Executor
-from natije.evaluation.inference import wald
+from natije.evaluation.inference import check_inference, wald
 from natije.evaluation.panel import NEVER, Panel
 from natije.evaluation.registry import register
 from natije.evaluation.result import Effect, EvaluationResult
@@ -123,6 +123,7 @@ class DifferenceInDifferences:
 
     def fit(self, panel: Panel, design: EvaluationDesign, executor: Executor) -> EvaluationResult:
         """Estimate the average effect of the treatment indicator with unit-clustered SEs."""
+        check_inference(design, ("analytic",))
         if not panel.treated.any() or panel.treated.all() and np.unique(panel.first).size == 1:
             raise EstimationError(
                 "'did' needs treated units and untreated (or later-treated) comparison units"
@@ -165,6 +166,7 @@ class EventStudy:
 
     def fit(self, panel: Panel, design: EvaluationDesign, executor: Executor) -> EvaluationResult:
         """Estimate leads and lags; the headline is the mean of the lags (event time >= 0)."""
+        check_inference(design, ("analytic",))
         X, es = event_design(panel, design.options.get("min_e"), design.options.get("max_e"))
         f = fit(panel.Y, X)
         se = np.sqrt(np.diag(f.vcov))

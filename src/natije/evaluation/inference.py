@@ -78,3 +78,23 @@ def multiplier_bootstrap(
     tmax = np.nanmax(np.abs(draws) / sigma, axis=1)
     crit = float(np.quantile(tmax, 1 - alpha)) if np.isfinite(tmax).any() else float("nan")
     return {"se": sigma, "crit": crit, "draws": draws}
+
+
+def check_inference(design: Any, allowed: tuple[str, ...]) -> str:
+    """Return the inference to use (``design.inference`` or the method's default, ``allowed[0]``).
+
+    Raises
+    ------
+    EstimationError
+        The method does not offer the inference asked for.
+    """
+    from natije.errors import EstimationError
+
+    if design.inference is None:
+        return allowed[0]
+    if design.inference not in allowed:
+        raise EstimationError(
+            f"method {design.method!r} offers inference {', '.join(allowed)}; got {design.inference!r}",
+            method=design.method,
+        )
+    return str(design.inference)

@@ -24,6 +24,7 @@ from natije.errors import EstimationError, InsufficientData
 from natije.evaluation import texts
 from natije.evaluation.design import EvaluationDesign
 from natije.evaluation.executors import Executor, run_draws
+from natije.evaluation.inference import check_inference
 from natije.evaluation.panel import Panel
 from natije.evaluation.registry import register
 from natije.evaluation.result import Effect, EvaluationResult
@@ -108,6 +109,7 @@ class InterruptedTimeSeries:
 
     def fit(self, panel: Panel, design: EvaluationDesign, executor: Executor) -> EvaluationResult:
         """Fit on the pre-period, forecast, compare; pointwise and cumulative effects with intervals."""
+        check_inference(design, ("simulation",))
         T0 = panel.T0
         T = panel.Y.shape[1]
         if T0 < 3:

@@ -13,7 +13,7 @@ import numpy as np
 from natije.evaluation import texts
 from natije.evaluation.design import EvaluationDesign
 from natije.evaluation.executors import Executor
-from natije.evaluation.inference import multiplier_bootstrap, normal_ci, p_value, wald
+from natije.evaluation.inference import check_inference, multiplier_bootstrap, normal_ci, p_value, wald
 from natije.evaluation.panel import Panel
 from natije.evaluation.registry import register
 from natije.evaluation.result import Effect, EvaluationResult
@@ -49,7 +49,7 @@ class CallawaySantAnna:
         inf = np.column_stack([agg.inf, agg.parts_inf])
         est = np.concatenate([[agg.estimate], agg.parts])
         se_analytic = _se(inf)
-        inference = design.inference or "bootstrap"
+        inference = check_inference(design, ("bootstrap", "analytic"))
         pretrend = _pretrend(cells)
         diagnostics: dict[str, object] = {
             "pretrend_wald": pretrend,
