@@ -83,6 +83,10 @@ def run(ctx: typer.Context, program: str, indicator: str,
         start: str = typer.Option(None, "--start", help="First treated period (with --treated), e.g. 2019."),
         cohort_file: Path = typer.Option(None, "--cohort-file", help="CSV: territory,first_period (0 = never)."),
         control: str = typer.Option("never", "--control", help="Comparison units: never or not-yet."),
+        estimation: str = typer.Option("dr", "--estimation", help="dr, ipw or reg (method cs)."),
+        aggregation: str = typer.Option("simple", "--aggregation", help="simple, dynamic, group or calendar."),
+        inference: str = typer.Option(None, "--inference", help="analytic, bootstrap, placebo, jackknife, simulation."),
+        n_boot: int = typer.Option(1000, "--n-boot", help="Bootstrap / placebo / simulation draws."),
         territories: str = typer.Option(None, "--territories", help="Use only these territory codes."),
         as_of: str = typer.Option(None, "--as-of", help="Use the values known on this date (YYYY-MM-DD)."),
         seed: int = typer.Option(0, "--seed", help="Seed of every random step."),
@@ -95,7 +99,9 @@ def run(ctx: typer.Context, program: str, indicator: str,
     cohort = service.read_cohort_file(cohort_file) if cohort_file else None
     rec = service.evaluate_indicator(store, program, indicator, method=method, treated=treated, start=start,
                                      cohort=cohort, territories=territories.split(",") if territories else None,
-                                     as_of=as_of, seed=seed, control=control, save=save, label=label, lang=lang)
+                                     as_of=as_of, seed=seed, control=control, estimation=estimation,
+                                     aggregation=aggregation, inference=inference, n_boot=n_boot, save=save,
+                                     label=label, lang=lang)
     _emit(rec, fmt, lang, store)
 
 
