@@ -16,6 +16,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from natije.cli import app
@@ -323,3 +325,15 @@ def test_a_store_at_0001_is_upgraded_with_the_evaluations_table(tmp_path: Path) 
     store.init()
     assert current(store.engine) == head() and "evaluations" in store.table_names()
     store.close()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.dictionaries(st.from_regex(r"[0-9]{9}", fullmatch=True),
+                       st.one_of(st.none(), st.integers(2000, 2030).map(str),
+                                 st.tuples(st.integers(2000, 2030), st.integers(1, 4)).map(lambda x: f"{x[0]}-Q{x[1]}")),
+                       max_size=20))
+def test_cohort_file_round_trip(tmp_path: Path, cohort: dict[str, str | None]) -> None:
+    path = tmp_path / "cohorts.csv"
+    path.write_text("territory,first_period\n" + "".join(f"{k},{v or 0}\n" for k, v in cohort.items()),
+                    encoding="utf-8")
+    assert ev.read_cohort_file(path) == cohort
