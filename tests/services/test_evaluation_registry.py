@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 from natije.cli import app
 from natije.demo import demo_paths
 from natije.domain.territories import ChangeKind, TerritoryChange
-from natije.errors import NotFound, ValidationError
+from natije.errors import InsufficientData, NotFound, ValidationError
 from natije.services import evaluation as ev
 from natije.services.demo import load_demo
 from natije.services.evaluation_budget import impact_per_budget
@@ -220,6 +220,12 @@ def test_errors(store: Store, program: pl.DataFrame) -> None:
         ev.evaluate_indicator(store, PROGRAM, USERS, method="cs", cohort=COHORT, treated=EARLY, start="2016")
     with pytest.raises(ValidationError):
         ev.evaluate_indicator(store, PROGRAM, USERS, method="did", treated=EARLY, start="2016-Q1")
+    with pytest.raises(InsufficientData):  # no observations at all
+        ev.evaluate_indicator(store, PROGRAM, OTHER, method="cs", cohort=COHORT)
+    with pytest.raises(InsufficientData):  # one country-level unit is no panel
+        ev.evaluate_indicator(store, PROGRAM, USERS, method="cs", cohort=COHORT, level="country")
+    with pytest.raises(ValidationError):
+        ev.evaluate_indicator(store, PROGRAM, USERS, method="cs", cohort=COHORT, as_of="yesterday")
     with pytest.raises(NotFound):
         ev.rerun(store, 999)
     assert ev.history(store) == []  # nothing stored by failed runs
@@ -337,3 +343,15 @@ def test_cohort_file_round_trip(tmp_path: Path, cohort: dict[str, str | None]) -
     path.write_text("territory,first_period\n" + "".join(f"{k},{v or 0}\n" for k, v in cohort.items()),
                     encoding="utf-8")
     assert ev.read_cohort_file(path) == cohort
+
+
+def test_balancing_drops_sparse_periods_then_incomplete_units() -> None:
+    obs = _obs([("A", "2009", 1.0), *[(u, y, 2.0) for u in "ABC" for y in ("2010", "2011")], ("D", "2011", 3.0)])
+    terr = pl.DataFrame({"code": list("ABCD"), "level": ["region"] * 4})
+    panel = build_indicator_panel(obs, terr, [], indicator="X", frequency="A", unit="%")
+    assert panel.notes["dropped_periods"] == ["2009"] and panel.notes["dropped_units"] == {"D": 1}
+    assert panel.frame.height == 6 and panel.notes["periods"] == ["2010", "2011"]
+    with pytest.raises(InsufficientData):
+        build_indicator_panel(obs, terr, [], indicator="X", frequency="A", unit="%", only=["A"])
+    with pytest.raises(ValidationError):
+        build_indicator_panel(obs, terr, [], indicator="X", frequency="A", unit="%", harmonise="guess")

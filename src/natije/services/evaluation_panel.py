@@ -179,6 +179,7 @@ def build_indicator_panel(observations: pl.DataFrame, territories: pl.DataFrame,
         raise InsufficientData(f"indicator {indicator}: a balanced panel of {n_units} {level} unit(s) over "
                                f"{times.len()} period(s) remains; at least 2 of each are needed",
                                indicator=indicator, level=level)
+    notes["dropped_periods"] = [str(Period(freq, i)) for i in notes["dropped_periods"]]
     notes.update(units=n_units, periods=[str(Period(freq, int(times[0]))), str(Period(freq, int(times[-1])))],
                  n_periods=times.len())
     return IndicatorPanel(frame, freq, notes)
