@@ -106,3 +106,14 @@ def test_as_of_ignores_later_observations_and_revisions():
     then = results_table(f, as_of="2022-01-15").row(0, named=True)
     assert then["actual"] == 40 and then["actual_period"] == "2021"
     assert results_table(f, as_of="2023-03-01").row(0, named=True)["actual"] == 90
+
+
+def test_national_target_applies_to_regions_of_shares_but_not_counts():
+    ind = indicators([{"code": "S", "unit": "%", "program": "P"}, {"code": "C", "unit": "count", "program": "P"}])
+    o = obs([("S", "A", "2024", 50), ("S", "B", "2024", 70), ("C", "A", "2024", 5), ("C", KZ, "2024", 9)])
+    c = commits([("S", None, "target", "2025", 60, date(2020, 1, 1)), ("S", "B", "target", "2025", 80, date(2020, 1, 1)),
+                 ("C", None, "target", "2025", 10, date(2020, 1, 1))])
+    f = ProgramFrames.build(program="P", indicators=ind, observations=o, commitments=c)
+    t = {(r["indicator"], r["territory"]): r["target"] for r in results_table(f, as_of="2024-06-01").iter_rows(named=True)}
+    assert t[("S", "A")] == 60 and t[("S", "B")] == 80 and t[("S", KZ)] == 60
+    assert t[("C", KZ)] == 10 and ("C", "A") not in t

@@ -73,3 +73,22 @@ def test_calibration_of_80_percent_interval():
     assert 0.75 <= covered <= 0.85
     # p_meet against the truth itself is uniform: about half of the truths lie above the centre
     assert 0.45 <= (out["p_meet"] >= 0.5).mean() <= 0.55
+
+
+def test_row_order_does_not_matter():
+    rows = [("2019", 31), ("2020", 35), ("2021", 38), ("2022", 44), ("2023", 47)]
+    ordered = results_table(_frames(rows), as_of="2024-06-01")
+    shuffled = results_table(_frames([rows[3], rows[0], rows[4], rows[2], rows[1]]), as_of="2024-06-01")
+    assert ordered.equals(shuffled) and ordered["actual"][0] == 47 and ordered["actual_period"][0] == "2023"
+
+
+def test_pace_from_first_value_without_baseline():
+    ind = indicators([{"code": "X", "program": "P"}])
+    c = commits([("X", None, "target", "2027", 90, date(2020, 1, 1))])
+    slow = ProgramFrames.build(program="P", indicators=ind, commitments=c,
+                               observations=obs([("X", KZ, "2023", 40), ("X", KZ, "2024", 41)]))
+    fast = slow.replace(observations=obs([("X", KZ, "2021", 40), ("X", KZ, "2024", 85)]))
+    one = slow.replace(observations=obs([("X", KZ, "2024", 41)]))
+    assert results_table(slow, as_of="2025-01-01")["status"][0] == "off_track"
+    assert results_table(fast, as_of="2025-01-01")["status"][0] == "on_track"
+    assert results_table(one, as_of="2025-01-01")["status"][0] == "no_data"

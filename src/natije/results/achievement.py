@@ -71,8 +71,12 @@ def expand_territories(
     everywhere = shared.join(observed.join(nations, on="territory", how="anti"), on="indicator")
     implied = pl.concat([nat.join(nations, how="cross").select(explicit.columns),
                          everywhere.select(explicit.columns)], rechunk=False)
-    if explicit.height:
-        implied = implied.join(explicit.select(keys), on=keys, how="anti")
+    if explicit.height:  # an explicit commitment wins; only indicators that have both need the check
+        both = explicit["indicator"].unique().implode()
+        clash = pl.col("indicator").is_in(both)
+        implied = pl.concat([implied.filter(~clash),
+                             implied.filter(clash).join(explicit.select(keys), on=keys, how="anti", nulls_equal=True)],
+                            rechunk=False)
     return pl.concat([explicit, implied], rechunk=False)
 
 
@@ -97,13 +101,15 @@ def measures(observations: pl.DataFrame, rules: pl.DataFrame) -> pl.DataFrame:
                      rechunk=False)
 
 
-def series_summary(meas: pl.DataFrame) -> pl.DataFrame:
-    """One row per series: number of points, last period, last measure and whether that value is illustrative."""
-    last = pl.col("period_end").arg_max()
-    return meas.group_by(KEY).agg(
-        pl.len().alias("points"), pl.col("period_end").max().alias("last_end"),
-        pl.col("period").get(last).alias("last_period"), pl.col("measure").get(last).alias("last_measure"),
-        pl.col("illustrative").get(last).alias("any_illustrative"),
+def period_label(end: pl.Expr, months: pl.Expr) -> pl.Expr:
+    """SDMX label of the period of ``months`` length ending (exclusive) at month index ``end``."""
+    start = end - months
+    year = (start // 12).cast(pl.String)
+    sub = start % 12
+    return (
+        pl.when(months == 12).then(year)
+        .when(months == 3).then(pl.format("{}-Q{}", year, (sub // 3 + 1).cast(pl.String)))
+        .otherwise(pl.format("{}-{}", year, (sub + 1).cast(pl.String).str.zfill(2)))
     )
 
 
@@ -141,33 +147,36 @@ def target_rows(frames: ProgramFrames, as_of: date | None, basis: str, national:
     ).sort("period_start")
     baselines = c.filter(pl.col("kind") == "baseline").select(
         *KEY, pl.col("period").alias("baseline_period"), pl.col("period_start").alias("_bs"),
-        pl.col("value").alias("baseline"),
+        pl.col("period_end").alias("baseline_end"), pl.col("value").alias("baseline"),
     ).sort("_bs")
     # the latest baseline before the target period; a baseline at or after it is not a baseline for it
     if baselines.height == baselines.select(KEY).n_unique():  # one baseline per series: a plain join will do
         out = targets.join(baselines, on=KEY, how="left").with_columns(
             pl.when(pl.col("_bs") < pl.col("period_start")).then(pl.col(c)).alias(c)
-            for c in ("baseline", "baseline_period")
+            for c in ("baseline", "baseline_period", "baseline_end", "_bs")
         )
     else:
         out = targets.join_asof(baselines, left_on="period_start", right_on="_bs", by=KEY,
                                 strategy="backward", allow_exact_matches=False, check_sortedness=False)
-    out = out.drop("_bs")
-    return out.join(rules, on="indicator", how="left")
+    out = out.rename({"_bs": "baseline_start"})
+    return out.join(rules.select("indicator", "direction", "kind", "freq_months", "tolerance", "unit"),
+                    on="indicator", how="left")
 
 
-def attach_actuals(targets: pl.DataFrame, meas: pl.DataFrame, series: pl.DataFrame | None = None) -> pl.DataFrame:
+def attach_actuals(targets: pl.DataFrame, meas: pl.DataFrame, series: pl.DataFrame) -> pl.DataFrame:
     """The actual for each target: last measure at or before the target period (exact period if periodic).
 
-    Targets whose period ends at or after a series' last value take that last value from ``series`` (the
-    common, forward-looking case); only the others need an as-of join against every observation.
+    ``series`` is :func:`natije.results.forecast.fit_trends` of ``meas``. Targets whose period ends at or after
+    a series' last value take that last value from it (the common, forward-looking case; its label is derived
+    from the indicator's frequency); only the others need an as-of join against every observation. The series'
+    columns stay on the rows: the forecast reads them without another join.
     """
-    series = series if series is not None else series_summary(meas)
     t = targets.join(series, on=KEY, how="left")
     fast = pl.col("last_end").is_null() | (pl.col("last_end") <= pl.col("period_end"))
     ahead = t.filter(fast).with_columns(
-        pl.col("last_period").alias("actual_period"), pl.col("last_measure").alias("actual"),
-        pl.col("any_illustrative").alias("illustrative"),
+        pl.when(pl.col("last_end").is_not_null()).then(period_label(pl.col("last_end"), pl.col("freq_months")))
+        .alias("actual_period"),
+        pl.col("last_measure").alias("actual"), pl.col("last_illustrative").alias("illustrative"),
     )
     past = t.filter(~fast)
     if past.height:
@@ -176,15 +185,12 @@ def attach_actuals(targets: pl.DataFrame, meas: pl.DataFrame, series: pl.DataFra
             pl.col("measure").alias("actual"), "illustrative").sort("_ae")
         past = past.sort("period_end").join_asof(
             m, left_on="period_end", right_on="_ae", by=KEY, strategy="backward", check_sortedness=False
-        ).drop("_ae")
+        ).drop("_ae").with_columns(pl.lit(None, pl.Float64).alias("first_x"))  # the first point may be the actual
         ahead = pl.concat([ahead, past.select(ahead.columns)])
     wrong = (pl.col("kind") == "periodic") & (pl.col("actual_period") != pl.col("period"))
-    # the series' columns (trend sums) stay on the rows: the forecast reads them without another join
-    first = [pl.col(c).alias(a) for c, a in (("first_period", "first_obs_period"), ("first_measure", "first_obs"))
-             if c in ahead.columns]
     return ahead.with_columns(
-        pl.when(wrong).then(None).otherwise(pl.col("actual")).alias("actual"), *first
-    ).drop("last_end", "last_period", "last_measure", "any_illustrative", "points", strict=False)
+        pl.when(wrong).then(None).otherwise(pl.col("actual")).alias("actual")
+    ).drop("last_end", "last_measure", "last_illustrative", "last_x")
 
 
 def achievement_path(frames: ProgramFrames, basis: str = "current", thresholds: Thresholds = DEFAULT,

@@ -1,6 +1,7 @@
 """The results table: every target of a program, scored, forecast and given a status, as of a date.
 
->>> from natije.results.frames import ProgramFrames
+>>> from natije.results.flags import flags as compute_flags
+from natije.results.frames import ProgramFrames
 >>> results_table(ProgramFrames.build(program="P"), as_of="2025-01-01").height
 0
 """
@@ -22,6 +23,7 @@ from natije.results.achievement import (
 )
 from natije.results.aggregation import rollup_rows
 from natije.results.asof import as_date, filter_as_of
+from natije.results.flags import flags as compute_flags
 from natije.results.forecast import fit_trends, forecast
 from natije.results.frames import ProgramFrames
 from natije.results.status import assign_status
@@ -61,6 +63,7 @@ def results_table(
     territory: str | None = None,
     basis: str = "current",
     thresholds: Thresholds = DEFAULT,
+    ordered: bool = True,
 ) -> pl.DataFrame:
     """Every target in force × territory: baseline, target, actual, achievement, forecast and status.
 
@@ -74,36 +77,53 @@ def results_table(
         Keep only this territory (rolled up from its members when it reports nothing itself).
     basis : {"current", "first"}
         Targets and baselines in force on ``as_of``, or as first promised.
+    ordered : bool
+        Sort rows by indicator, territory, period (skip for bulk use).
 
     Returns
     -------
     polars.DataFrame
         Columns :data:`COLUMNS`, one row per indicator × territory × target period.
     """
-    req = ResultsRequest(as_of_date := as_date(as_of), territory, basis, thresholds)
+    return _compute(frames, ResultsRequest(as_date(as_of), territory, basis, thresholds), ordered)[0]
+
+
+def results_with_flags(
+    frames: ProgramFrames, as_of: date | datetime | str | None = None, basis: str = "current",
+    thresholds: Thresholds = DEFAULT, ordered: bool = True,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """:func:`results_table` and :func:`natije.results.flags.flags` together, sharing one pass over the series."""
+    req = ResultsRequest(as_date(as_of), None, basis, thresholds)
+    table, own_series = _compute(frames, req, ordered)
+    return table, compute_flags(frames, as_of=req.as_of, thresholds=thresholds, series=own_series)
+
+
+def _compute(frames: ProgramFrames, req: ResultsRequest, ordered: bool) -> tuple[pl.DataFrame, pl.DataFrame]:
     f = filter_as_of(frames, req.as_of)
     today = req.as_of or date.today()
     # only the columns the engine reads travel through the roll-ups and joins
     obs = f.observations.select(*KEY, "period", "period_start", "period_end", "value",
                                 pl.col("illustrative").fill_null(False))
     extra = rollup_rows(obs, f.indicators, f.weights, f.territories).select(obs.columns)
-    if territory is not None:
-        obs, extra = obs.filter(pl.col("territory") == territory), extra.filter(pl.col("territory") == territory)
+    if req.territory is not None:
+        obs, extra = obs.filter(pl.col("territory") == req.territory), extra.filter(pl.col("territory") == req.territory)
     rules = indicator_rules(f.indicators)
     # own rows usually arrive sorted by series (the store reads them so): measured apart, they stay cheap to sort
-    meas = pl.concat([measures(obs, rules), measures(extra, rules)], rechunk=False)
-    obs = pl.concat([obs, extra], rechunk=False)
-    series = fit_trends(meas, thresholds)  # one grouped pass: trend sums and each series' last point
-    targets = target_rows(f.replace(observations=obs), as_of_date, basis, national_codes(f.territories), series)
-    if territory is not None:
-        targets = targets.filter(pl.col("territory") == territory)
+    meas_own, meas_extra = measures(obs, rules), measures(extra, rules)
+    own_series = fit_trends(meas_own, req.thresholds)  # one grouped pass: trend sums and each series' last point
+    series = pl.concat([own_series, fit_trends(meas_extra, req.thresholds)], rechunk=False)
+    meas = pl.concat([meas_own, meas_extra], rechunk=False)
+    targets = target_rows(f, req.as_of, req.basis, national_codes(f.territories), series)
+    if req.territory is not None:
+        targets = targets.filter(pl.col("territory") == req.territory)
     own = f.indicators.filter(pl.col("program") == f.program)["code"]
     if len(own):  # predecessors' indicators travel along for lineage, not for results
         targets = targets.filter(pl.col("indicator").is_in(own.implode()))
-    scored = score(attach_actuals(targets, meas, series), thresholds)
-    fc = forecast(scored, series, thresholds)
-    out = assign_status(fc, today, thresholds).with_columns(pl.col("illustrative").fill_null(False))
-    return out.select(COLUMNS).sort(*KEY, "period")
+    scored = score(attach_actuals(targets, meas, series), req.thresholds)
+    fc = forecast(scored, series, req.thresholds)
+    out = assign_status(fc, today, req.thresholds).with_columns(pl.col("illustrative").fill_null(False))
+    out = out.select(COLUMNS)
+    return (out.sort(*KEY, "period") if ordered else out), own_series
 
 
 def rows_for_json(table: pl.DataFrame, flags: pl.DataFrame | None = None) -> list[dict]:

@@ -14,7 +14,7 @@ from datetime import date
 
 import polars as pl
 
-from natije.results.achievement import indicator_rules
+from natije.results.achievement import indicator_rules, period_label
 from natije.results.asof import as_date, filter_as_of, month_index
 from natije.results.frames import ProgramFrames
 from natije.results.lineage import lineage
@@ -77,20 +77,26 @@ def milestone_flags(frames: ProgramFrames) -> pl.DataFrame:
     )
 
 
-def stale_flags(frames: ProgramFrames, today: date, thresholds: Thresholds = DEFAULT) -> pl.DataFrame:
-    """Series of the program whose next value is overdue; indicators past their declared span are exempt."""
+def stale_flags(frames: ProgramFrames, today: date, thresholds: Thresholds = DEFAULT,
+                series: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Series of the program whose next value is overdue; indicators past their declared span are exempt.
+
+    ``series`` (indicator, territory, last_end), e.g. from :func:`natije.results.forecast.fit_trends` of the
+    program's own observations, saves a pass over the observations.
+    """
     now = month_index(today)
     rules = indicator_rules(frames.indicators).join(
         frames.indicators.select(pl.col("code").alias("indicator"), "program", "span_to"), on="indicator"
     ).filter(pl.col("program") == frames.program)
-    last = frames.observations.group_by("indicator", "territory").agg(pl.col("period_end").max().alias("last_end"))
-    last = last.join(rules.select("indicator", "freq_months", "span_to"), on="indicator")
+    if series is None:
+        series = frames.observations.group_by("indicator", "territory").agg(pl.col("period_end").max()
+                                                                            .alias("last_end"))
+    last = series.select("indicator", "territory", "last_end").join(
+        rules.select("indicator", "freq_months", "span_to"), on="indicator")
     span_end = pl.col("span_to").str.slice(0, 4).cast(pl.Int32, strict=False) * 12 + 12
     due = pl.col("last_end") + pl.col("freq_months") + thresholds.stale_grace_months
     stale = last.filter((due < now) & (span_end.is_null() | (pl.col("last_end") < span_end)))
-    periods = frames.observations.select("indicator", "territory", "period", pl.col("period_end").alias("last_end"))
-    stale = stale.join(periods, on=["indicator", "territory", "last_end"]).unique(["indicator", "territory"])
-    return stale.select(
+    return stale.with_columns(period_label(pl.col("last_end"), pl.col("freq_months")).alias("period")).select(
         pl.lit("stale").alias("flag"), pl.lit(SEVERITY["stale"], pl.Int32).alias("severity"), "indicator",
         "territory", "period", pl.lit(None, pl.Float64).alias("old_value"), pl.lit(None, pl.Float64).alias("new_value"),
         pl.lit(today).alias("day"),
@@ -148,14 +154,18 @@ def lineage_flags(frames: ProgramFrames) -> pl.DataFrame:
     return both.with_columns(pl.col("flag").replace_strict(SEVERITY, return_dtype=pl.Int32).alias("severity"))
 
 
-def flags(frames: ProgramFrames, as_of: date | str | None = None, thresholds: Thresholds = DEFAULT) -> pl.DataFrame:
-    """Every flag of the program known on ``as_of``, worst first. Columns: :data:`SCHEMA`."""
+def flags(frames: ProgramFrames, as_of: date | str | None = None, thresholds: Thresholds = DEFAULT,
+          series: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Every flag of the program known on ``as_of``, worst first. Columns: :data:`SCHEMA`.
+
+    ``series`` (per own series: indicator, territory, last_end), when the caller has it, spares a pass.
+    """
     day = as_date(as_of) or frames.as_of
     f = filter_as_of(frames, day)
     own = f.indicators.filter(pl.col("program") == f.program)["code"].implode()
     parts = [
         version_flags(f.commitments.filter(pl.col("indicator").is_in(own)), f.indicators),
-        milestone_flags(f), stale_flags(f, day or date.today(), thresholds),
+        milestone_flags(f), stale_flags(f, day or date.today(), thresholds, series),
         revision_flags(f).filter(pl.col("indicator").is_in(own)),
         lineage_flags(f) if f.programs.height else pl.DataFrame(schema=SCHEMA),
     ]

@@ -23,27 +23,31 @@ X0 = 2000.0
 
 
 def fit_trends(meas: pl.DataFrame, thresholds: Thresholds = DEFAULT) -> pl.DataFrame:
-    """Per series: ``n``, ``xbar``, ``ybar``, ``sxx``, ``sxy``, slope ``b``, residual variance ``s2`` and the last
-    point (``last_end``, ``last_period``, ``last_measure``, ``any_illustrative``) and the first one
-    (``first_period``, ``first_measure``).
+    """Per series: ``n``, ``xbar``, ``ybar``, ``sxx``, ``sxy``, ``syy``, slope ``b``, residual variance ``s2``,
+    the last point (``last_end``, ``last_x``, ``last_measure``, ``last_illustrative``) and, for two-point series,
+    the first one (``first_x``, ``first_measure``; derived from the sums, so no extra pass).
 
     ``meas`` needs indicator, territory, period_start, period_end and ``measure``; nulls are ignored. One
-    grouped pass of plain sums (``x`` shifted to years since 2000 to keep them small), then closed forms.
+    grouped pass of plain sums (``x`` = period midpoint in years since 2000, to keep sums small), then closed
+    forms.
     """
     k = thresholds.forecast_window
+    ill = pl.col("illustrative").fill_null(False) if "illustrative" in meas.columns else pl.lit(False)
     m = meas.filter(pl.col("measure").is_not_null() & pl.col("measure").is_finite()).select(
-        *KEY, (YEAR - X0).alias("x"), pl.col("measure").alias("y"), "period", "period_end",
-        pl.col("illustrative").fill_null(False) if "illustrative" in meas.columns else pl.lit(False).alias("illustrative"),
+        *KEY, (YEAR - X0).alias("x"), pl.col("measure").alias("y"), "period_end", ill.alias("illustrative"),
     )
     g = _sums(m)
     longest = int(g["n"].max() or 0) if g.height else 0  # type: ignore[arg-type]
     if longest > k:  # only long series pay for the window (the last k points)
         g = _sums(m.sort(*KEY, "x").filter(pl.int_range(pl.len(), 0, -1).over(KEY) <= k))
     n = pl.col("n")
+    two = n == 2
     g = g.with_columns(
         (pl.col("sx") / n).alias("xbar"), (pl.col("sy") / n).alias("ybar"),
         (pl.col("sxx") - pl.col("sx") ** 2 / n).alias("sxx"), (pl.col("sxy") - pl.col("sx") * pl.col("sy") / n)
         .alias("sxy"), (pl.col("syy") - pl.col("sy") ** 2 / n).alias("syy"),
+        pl.when(two).then(pl.col("sx") - pl.col("last_x")).alias("first_x"),
+        pl.when(two).then(pl.col("sy") - pl.col("last_measure")).alias("first_measure"),
     )
     b = pl.when(pl.col("sxx") > 1e-12).then(pl.col("sxy") / pl.col("sxx"))
     return g.with_columns(b.alias("b")).with_columns(
@@ -55,13 +59,20 @@ def fit_trends(meas: pl.DataFrame, thresholds: Thresholds = DEFAULT) -> pl.DataF
 def _sums(m: pl.DataFrame) -> pl.DataFrame:
     """Plain per-series sums of the trend fit, plus the last point (for actuals and staleness)."""
     x, y = pl.col("x"), pl.col("y")
-    return m.group_by(KEY).agg(
-        pl.len().alias("n"), x.sum().alias("sx"), y.sum().alias("sy"), (x * x).sum().alias("sxx"),
-        (x * y).sum().alias("sxy"), (y * y).sum().alias("syy"), pl.col("period_end").max().alias("last_end"),
-        pl.col("period").max_by("period_end").alias("last_period"), y.max_by("period_end").alias("last_measure"),
-        pl.col("illustrative").max_by("period_end").alias("any_illustrative"),
-        pl.col("period").min_by("period_end").alias("first_period"), y.min_by("period_end").alias("first_measure"),
-    )
+    sums = (pl.len().alias("n"), x.sum().alias("sx"), y.sum().alias("sy"), (x * x).sum().alias("sxx"),
+            (x * y).sum().alias("sxy"), (y * y).sum().alias("syy"), pl.col("period_end").max().alias("last_end"),
+            x.max().alias("last_x"))
+    # rows normally arrive in period order within each series (the store reads them so): then the last row is
+    # the latest point. Checked per series; any series out of order is recomputed with an explicit arg-max.
+    g = m.group_by(KEY).agg(*sums, x.last().alias("_xl"), y.last().alias("last_measure"),
+                            pl.col("illustrative").last().alias("last_illustrative"))
+    unordered = g.filter(pl.col("_xl") != pl.col("last_x"))
+    g = g.drop("_xl")
+    if unordered.height:
+        fixed = m.join(unordered.select(KEY), on=KEY, how="semi").group_by(KEY).agg(
+            *sums, y.max_by("x").alias("last_measure"), pl.col("illustrative").max_by("x").alias("last_illustrative"))
+        g = pl.concat([g.join(unordered.select(KEY), on=KEY, how="anti"), fixed.select(g.columns)])
+    return g
 
 
 def forecast(targets: pl.DataFrame, trends: pl.DataFrame, thresholds: Thresholds = DEFAULT) -> pl.DataFrame:
@@ -103,7 +114,9 @@ def forecast(targets: pl.DataFrame, trends: pl.DataFrame, thresholds: Thresholds
     pct = pl.col("unit") == "%"
     clip = [pl.when(pct).then(pl.col(c).clip(0, 100)).otherwise(pl.col(c)).alias(c)
             for c in ("forecast_value", "forecast_low", "forecast_high")]
-    return f.with_columns(*clip).drop("_xs", "_se", *(c for c in trends.columns if c not in KEY), strict=False)
+    fit = ("n", "xbar", "ybar", "sxx", "sxy", "syy", "b", "s2", "last_end", "last_x", "last_measure",
+           "last_illustrative")
+    return f.with_columns(*clip).drop("_xs", "_se", *fit, strict=False)
 
 
 def _cdf(z: np.ndarray, df: np.ndarray) -> np.ndarray:

@@ -19,6 +19,7 @@ from datetime import date
 import polars as pl
 
 from natije.results.asof import month_index
+from natije.results.forecast import X0
 from natije.results.thresholds import DEFAULT, STATUSES, Thresholds
 
 
@@ -29,18 +30,18 @@ def assign_status(frame: pl.DataFrame, today: date, thresholds: Thresholds = DEF
     ended = pl.col("period_end") <= now
     reported = pl.col("actual_period") == pl.col("period")
     overdue = pl.col("period_end") + th.reporting_lag_months <= now
-    # without a baseline commitment, progress is measured from the first observed value (never from the actual)
-    if "first_obs" not in frame.columns:
-        frame = frame.with_columns(pl.lit(None, pl.Float64).alias("first_obs"),
-                                   pl.lit(None, pl.String).alias("first_obs_period"))
+    # without a baseline commitment, progress is measured from the first observed value of a two-point series
+    # (with three or more points there is a forecast instead)
+    for col in ("first_x", "first_measure", "baseline_start", "baseline_end"):
+        if col not in frame.columns:
+            frame = frame.with_columns(pl.lit(None, pl.Float64).alias(col))
     own = pl.col("baseline").is_not_null()
-    usable = pl.col("first_obs_period") != pl.col("actual_period")
-    b = pl.when(own).then(pl.col("baseline")).when(usable).then(pl.col("first_obs"))
-    b_period = pl.when(own).then(pl.col("baseline_period")).when(usable).then(pl.col("first_obs_period"))
+    b = pl.when(own).then(pl.col("baseline")).otherwise(pl.col("first_measure"))
+    b_mid = pl.when(own).then((pl.col("baseline_start") + pl.col("baseline_end")) / 2) \
+        .otherwise((pl.col("first_x") + X0) * 12)
     a, t, d = pl.col("actual"), pl.col("target"), pl.col("direction")
     better = ((d == "decrease") & (t < b)) | ((d == "increase") & (t > b))
     gap = pl.when(own).then(pl.col("gap_closed")).when(better).then((a - b) / (t - b))
-    b_mid = _mid_of_period(b_period)
     elapsed = (pl.lit(now + 0.5) - b_mid) / ((pl.col("period_start") + pl.col("period_end")) / 2 - b_mid)
     pace = gap / elapsed.clip(lower_bound=1e-9)
     p = pl.col("p_meet")
@@ -58,18 +59,6 @@ def assign_status(frame: pl.DataFrame, today: date, thresholds: Thresholds = DEF
     )
     return frame.with_columns(pace.alias("pace")).with_columns(
         status.cast(pl.Enum(list(STATUSES))).alias("status")
-    )
-
-
-def _mid_of_period(text: pl.Expr) -> pl.Expr:
-    """Midpoint (months since year 0) of an SDMX period given as text: ``2020``, ``2020-Q2``, ``2020-05``."""
-    year = text.str.slice(0, 4).cast(pl.Int32, strict=False) * 12
-    q = text.str.extract(r"-Q([1-4])$").cast(pl.Int32, strict=False)
-    m = text.str.extract(r"-(\d\d)$").cast(pl.Int32, strict=False)
-    return (
-        pl.when(q.is_not_null()).then(year + (q - 1) * 3 + 1.5)
-        .when(m.is_not_null()).then(year + m - 1 + 0.5)
-        .otherwise(year + 6.0)
     )
 
 
