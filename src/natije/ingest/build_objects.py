@@ -29,8 +29,10 @@ DATE_EXPECTED = "an ISO date such as 2017-12-12"
 class Builder:
     """Builds one package; problems go to ``log`` with the YAML line of the field."""
 
-    def __init__(self, doc: YamlDocument, label: str, log: ProblemLog, bad: set[Path]) -> None:
+    def __init__(self, doc: YamlDocument, label: str, log: ProblemLog, bad: set[Path],
+                 bad_fields: set[Path] | None = None) -> None:
         self.doc, self.label, self.log, self.bad = doc, label, log, bad
+        self.bad_fields = bad_fields or set()
         self.origins: dict[str, list[Path]] = {}
 
     # -- helpers -------------------------------------------------------------------------------------
@@ -61,12 +63,28 @@ class Builder:
                 self.problem(path, code, f"each {section} code once", "duplicate_code")
             seen.add(code)
 
+    def soft_checks(self, path: Path, item: dict[str, Any]) -> None:
+        """Field checks for an item the schema rejected elsewhere, so one run still reports them."""
+        fields = {"unit": "unit", "decided_on": "date", "period": "period", "repealed_on": "date"}
+        for name, kind in fields.items():
+            value = item.get(name)
+            if value is None or path + (name,) in self.bad_fields or not isinstance(value, (str, int)):
+                continue
+            if kind == "unit" and units.resolve(str(value)) is None:
+                self.problem(path + (name,), value, "a unit such as " + ", ".join(units.known_units()), "unit")
+            elif kind == "date":
+                self.day(path + (name,), value)
+            elif kind == "period" and path[0] == "commitments":
+                self.period(path + (name,), value)
+
     def items(self, data: dict[str, Any], section: str) -> list[tuple[Path, dict[str, Any]]]:
         out = []
         for i, item in enumerate(data.get(section) or []):
             path: Path = (section, i)
             if not self.skip(path) and isinstance(item, dict):
                 out.append((path, item))
+            elif isinstance(item, dict):
+                self.soft_checks(path, item)
         self.unique(section[:-1], [(p + ("code",), it["code"]) for p, it in out if "code" in it])
         return out
 
@@ -92,6 +110,10 @@ class Builder:
         entries = self.items(data, section) if codes else [
             ((section, i), it) for i, it in enumerate(data.get(section) or [])
             if not self.skip((section, i)) and isinstance(it, dict)]
+        if not codes:
+            for i, it in enumerate(data.get(section) or []):
+                if self.skip((section, i)) and isinstance(it, dict):
+                    self.soft_checks((section, i), it)
         for path, item in entries:
             obj = make(path, item)
             if obj is not None:
@@ -106,6 +128,7 @@ class Builder:
 
     def program(self, it: dict[str, Any]) -> Program | None:
         if self.skip(("program",)):
+            self.soft_checks(("program",), it)
             return None
         goals: list[Goal] = []
         where: list[tuple[Path, str]] = []

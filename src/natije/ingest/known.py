@@ -24,12 +24,18 @@ from natije.domain.territories import Territory
 class CatalogLike(Protocol):
     """The shape of the store's catalog lookup (``natije.store.catalog.Catalog``)."""
 
-    indicators: Mapping[str, Indicator]
-    indicator_program: Mapping[str, str | None]
-    territories: Mapping[str, Territory]
-    sources: Mapping[str, Source]
-    agencies: Any
-    programs: Any
+    @property
+    def indicators(self) -> Mapping[str, Indicator]: ...
+    @property
+    def indicator_program(self) -> Mapping[str, str | None]: ...
+    @property
+    def territories(self) -> Mapping[str, Territory]: ...
+    @property
+    def sources(self) -> Mapping[str, Source]: ...
+    @property
+    def agencies(self) -> Any: ...
+    @property
+    def programs(self) -> Any: ...
 
 
 def _span_text(ind: Indicator) -> str:

@@ -24,6 +24,7 @@ from pathlib import Path
 import polars as pl
 
 from natije.domain.package import ProgramPackage
+from natije.domain.territories import Territory
 from natije.ingest.duplicates import DuplicateKeys, report_duplicates
 from natije.ingest.known import CatalogLike, Known
 from natije.ingest.package import (
@@ -139,16 +140,17 @@ def _parse_package(files: Package, catalog: CatalogLike | None, log: ProblemLog)
             broken = True
         else:
             package = parsed.package
-            built = {"indicators": package.indicators, "sources": package.sources, "agencies": package.agencies}
-            for section, objects in built.items():
-                loose[section] = parsed.declared(section) - {o.code for o in objects}
+            built = {"indicators": {i.code for i in package.indicators}, "sources": {s.code for s in package.sources},
+                     "agencies": {a.code for a in package.agencies}}
+            for section, made in built.items():
+                loose[section] = parsed.declared(section) - made
     codes = set(catalog.territories) if catalog else set()
-    territories: list | None = []
+    territories: list[Territory] = []
     if files.has(TERRITORIES_FILE):
         declared: set[str] = set()
-        territories = read_territories(files, log, codes, declared)
-        broken = broken or territories is None
-        territories = territories or []
+        read = read_territories(files, log, codes, declared)
+        broken = broken or read is None
+        territories = read or []
         loose["territories"] = declared - {t.code for t in territories}
     codes |= {t.code for t in territories} | loose.get("territories", set())
     changes = read_changes(files, log, codes) if files.has(CHANGES_FILE) else []

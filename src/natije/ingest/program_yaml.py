@@ -120,11 +120,13 @@ def parse_program_yaml(raw: bytes, label: str, log: ProblemLog) -> ParsedProgram
     for path, line in doc.duplicates:
         log.add(label, line, dotted(path), path[-1], "each field once", "duplicate_field")
     bad: set[Path] = set()
+    bad_fields: set[Path] = set()
     validator = jsonschema.Draft202012Validator(program_schema())
     for err in sorted(validator.iter_errors(doc.data), key=lambda e: [str(p) for p in e.absolute_path]):
         path, expected, value = _expected(err)
         log.add(label, doc.line(path), dotted(path), _short(value), expected, "schema")
         bad.add(tuple(err.absolute_path)[:2])
-    builder = Builder(doc, label, log, bad)
+        bad_fields.add(tuple(err.absolute_path))
+    builder = Builder(doc, label, log, bad, bad_fields)
     package, origins = builder.build(doc.data)
     return ParsedProgram(package, label, doc, origins)

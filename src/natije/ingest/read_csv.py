@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 from collections.abc import Iterator
 
 import numpy as np
@@ -43,7 +42,7 @@ def _first_bad_line(package: Package, member: str) -> tuple[int, str]:
     """Line number (1-based) and a snippet of the first line that is not valid UTF-8 (error path only)."""
     decoder = codecs.getincrementaldecoder("utf-8")()
     with package.open(member) as fh:
-        for number, line in enumerate(io.BufferedReader(fh), start=1):  # type: ignore[arg-type]
+        for number, line in enumerate(fh, start=1):
             try:
                 decoder.decode(line)
             except UnicodeDecodeError:
@@ -79,7 +78,7 @@ def read_csv(
         return "skip"
 
     wanted = list(rename.values())
-    read_opts = pcsv.ReadOptions(block_size=max(1 << 20, batch_rows * BYTES_PER_ROW_GUESS), use_threads=False)
+    read_opts = pcsv.ReadOptions(block_size=max(1 << 16, batch_rows * BYTES_PER_ROW_GUESS), use_threads=False)
     parse_opts = pcsv.ParseOptions(invalid_row_handler=on_invalid, ignore_empty_lines=False)
     convert = pcsv.ConvertOptions(
         include_columns=wanted,
@@ -101,10 +100,12 @@ def read_csv(
                 kept += n
                 frame = pl.from_arrow(record_batch)
                 assert isinstance(frame, pl.DataFrame)
-                batch = shape_batch(frame, rename, spec, pl.Series("row", k + 2))
-                if batch.height:
-                    any_rows = True
-                    yield batch
+                for start in range(0, n, batch_rows):
+                    batch = shape_batch(frame.slice(start, batch_rows), rename, spec,
+                                        pl.Series("row", k[start : start + batch_rows] + 2))
+                    if batch.height:
+                        any_rows = True
+                        yield batch
         except pa.ArrowInvalid as exc:
             if "UTF8" in str(exc) or "utf8" in str(exc).lower():
                 line, snippet = _first_bad_line(package, member)

@@ -16,13 +16,13 @@ from natije.domain.names import Names
 from natije.domain.territories import ChangeKind, Territory, TerritoryChange, TerritoryLevel
 from natije.ingest.package import Package
 from natije.ingest.problems import ProblemLog
-from natije.ingest.readers import TERRITORIES, TERRITORY_CHANGES, read_table
+from natije.ingest.readers import TERRITORIES, TERRITORY_CHANGES, TableSpec, read_table
 
 CODE = re.compile(r"^[0-9]{1,12}$")
 DATE_EXPECTED = "an ISO date such as 2018-06-19"
 
 
-def _read_all(package: Package, member: str, spec, log: ProblemLog) -> pl.DataFrame | None:  # type: ignore[no-untyped-def]
+def _read_all(package: Package, member: str, spec: TableSpec, log: ProblemLog) -> pl.DataFrame | None:
     frames = list(read_table(package, member, spec, log))
     return pl.concat(frames) if frames else None
 

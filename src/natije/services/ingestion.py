@@ -184,17 +184,17 @@ def export_program(store: Any, code: str, directory: str | Path) -> ExportReport
         When no program has this code.
     """
     out = Path(directory)
-    out.mkdir(parents=True, exist_ok=True)
     files: dict[str, int] = {}
     with store.connect() as conn:
         package = get_package(conn, code)
+        out.mkdir(parents=True, exist_ok=True)
         reference = get_reference_package(conn)
         catalog = lookup_catalog(conn)
         used = {c.territory for c in package.commitments if c.territory}
         sources = {s.code for s in package.sources} | {i.source for i in package.indicators if i.source}
         sources |= {b.source for b in package.budgets if b.source}
 
-        def observations():  # type: ignore[no-untyped-def]
+        def observations() -> Iterator[pl.DataFrame]:
             for batch in iter_observations(conn, program=code):
                 used.update(batch["territory"].unique().to_list())
                 sources.update(s for s in batch["source"].unique().to_list() if s)
