@@ -9,7 +9,7 @@ from typing import Any
 import polars as pl
 
 from natije.results.budget import spent_vs_achieved
-from natije.results.engine import national_codes, results_table
+from natije.results.engine import national_codes, results_table, results_with_flags
 from natije.results.flags import flags as compute_flags
 from natije.results.frames import ProgramFrames
 from natije.results.status import count_by_status
@@ -45,8 +45,11 @@ def scorecard(
     results: pl.DataFrame | None = None, flag_frame: pl.DataFrame | None = None,
 ) -> Scorecard:
     """Build the scorecard of ``frames.program`` from its results (national rows) and flags."""
-    res = results if results is not None else results_table(frames, as_of=as_of)
-    fl = flag_frame if flag_frame is not None else compute_flags(frames, as_of=as_of)
+    if results is None and flag_frame is None:
+        res, fl = results_with_flags(frames, as_of=as_of)
+    else:
+        res = results if results is not None else results_table(frames, as_of=as_of)
+        fl = flag_frame if flag_frame is not None else compute_flags(frames, as_of=as_of)
     national = national_codes(frames.territories)
     nat = res.filter(pl.col("territory").is_in(national) & pl.col("indicator").is_in(
         frames.indicators.filter(pl.col("program") == frames.program)["code"].implode()))

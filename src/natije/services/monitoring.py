@@ -12,7 +12,7 @@ from typing import Any
 import polars as pl
 
 from natije.results.asof import as_date
-from natije.results.engine import results_table, rows_for_json
+from natije.results.engine import results_table, results_with_flags, rows_for_json
 from natije.results.flags import flags as compute_flags
 from natije.results.frames import ProgramFrames
 from natije.results.lineage import lineage
@@ -39,8 +39,11 @@ def program_results_json(
 ) -> list[dict]:
     """Results as the list of objects of ``natije results --format json`` (forecast nested, flags listed)."""
     frames = load_frames(store, code, as_of)
-    table = results_table(frames, as_of=as_of, territory=territory, basis=basis)
-    return rows_for_json(table, compute_flags(frames, as_of=as_of))
+    if territory is None:
+        table, flag_frame = results_with_flags(frames, as_of=as_of, basis=basis)
+    else:
+        table, flag_frame = results_table(frames, as_of, territory, basis), compute_flags(frames, as_of=as_of)
+    return rows_for_json(table, flag_frame)
 
 
 def program_flags(store: Any, code: str, as_of: date | str | None = None) -> pl.DataFrame:
