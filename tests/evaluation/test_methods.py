@@ -22,7 +22,7 @@ def test_2x2_did_equals_difference_of_changes() -> None:
     json.dumps(r.to_dict())
 
 
-def test_event_study_recovers_dynamic_effects_without_noise(small_block: dict[str, list[object]]) -> None:
+def test_event_study_recovers_dynamic_effects_without_noise() -> None:
     rng = np.random.default_rng(0)
     N, T = 30, 8
     first = np.where(np.arange(N) < 10, 4, np.where(np.arange(N) < 20, 6, 0))
