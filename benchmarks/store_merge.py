@@ -87,11 +87,10 @@ def merge(store: Store, df: pl.DataFrame, batch: int = 100_000) -> tuple[float, 
 
 def fresh(url: str | None, tmp: Path, name: str) -> Store:
     store = Store.open(url or str(tmp / f"{name}.db"))
-    if url:
-        from natije.store.tables import metadata
-        metadata.drop_all(store.engine)
+    if url:  # a scratch database: start from an empty schema
         with store.engine.begin() as c:
-            c.execute(text("DROP TABLE IF EXISTS alembic_version"))
+            c.execute(text("DROP SCHEMA public CASCADE"))
+            c.execute(text("CREATE SCHEMA public"))
     store.init()
     return store
 

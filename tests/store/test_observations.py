@@ -12,6 +12,7 @@ from natije.errors import ValidationError
 from natije.store import Store
 from natije.store import tables as T
 from natije.store.catalog import write_package
+from natije.store.integrity import check_observations
 from natije.store.observations import merge_observations
 from natije.store.reads import iter_observations, iter_revisions
 
@@ -81,6 +82,8 @@ def test_changed_value_appends_a_revision(loaded: Store, obs) -> None:
     history = _revisions(loaded).filter(pl.col("period") == "2019", pl.col("territory") == "000000000")
     assert history.select("value", "reason", "author", "recorded_at").rows() == [
         (79.0, "import a", "import", T0), (80.0, "import b", "akimat", t1)]
+    with loaded.connect() as conn:
+        assert set(check_observations(conn).values()) == {0}
 
 
 def test_exception_mid_import_leaves_store_unchanged(loaded: Store, obs, package) -> None:

@@ -7,6 +7,7 @@ touches individual rows after staging.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 
 import polars as pl
@@ -45,18 +46,21 @@ def load_stage(conn: Connection, name: str, columns: Mapping[str, str], frame: p
     if frame.height == 0:
         return
     if conn.dialect.name == "postgresql":
-        _copy_pg(conn, name, frame)
+        copy_frame(conn, name, frame)
         return
     dt_cols = [c for c, t in columns.items() if t == "datetime"]
     if dt_cols:
         frame = frame.with_columns(pl.col(dt_cols).dt.strftime(SQLITE_DATETIME))
     placeholders = ", ".join("?" * frame.width)
     raw = conn.connection.driver_connection
-    raw.executemany(f"INSERT INTO {name} VALUES ({placeholders})", frame.iter_rows())  # type: ignore[union-attr]
+    raw.executemany(f"INSERT INTO {name} VALUES ({placeholders})", frame.rows())  # type: ignore[union-attr]
 
 
-def _copy_pg(conn: Connection, name: str, frame: pl.DataFrame) -> None:
-    # CSV through COPY: NULL is the unquoted empty field, so empty strings stay distinct ("").
+def copy_frame(conn: Connection, name: str, frame: pl.DataFrame) -> None:
+    """PostgreSQL ``COPY`` of ``frame`` into table ``name`` (columns by name), as CSV.
+
+    In CSV, NULL is the unquoted empty field, so empty strings stay distinct (``""``).
+    """
     cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     cols = ", ".join(frame.columns)
     with cur.copy(f"COPY {name} ({cols}) FROM STDIN (FORMAT csv)") as copy:
@@ -121,3 +125,35 @@ def period_start_of(column: str = "period") -> pl.Expr:
            .when(tail.str.starts_with("Q")).then((tail.str.slice(1).cast(pl.Int32, strict=False) - 1) * 3)
            .otherwise(tail.cast(pl.Int32, strict=False) - 1))
     return (year * 12 + sub).cast(pl.Int32).alias("period_start")
+
+
+@dataclass(frozen=True)
+class MergeStats:
+    """What one merge did: keys inserted, values revised, rows found unchanged."""
+
+    inserted: int = 0
+    revised: int = 0
+    unchanged: int = 0
+
+    def to_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+class CodeResolver:
+    """Turns indicator/territory/source codes of a batch into the store's integer ids."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.indicators = code_ids(conn, "indicators")
+        self.territories = code_ids(conn, "territories")
+        self.sources = code_ids(conn, "sources")
+
+    def __call__(self, batch: pl.DataFrame, now: datetime, time_column: str = "as_of") -> pl.DataFrame:
+        out = resolve_codes(batch, "indicator", self.indicators, "indicator_id")
+        out = resolve_codes(out, "territory", self.territories, "territory_id")
+        out = resolve_codes(out, "source", self.sources, "source_id", nullable=True)
+        if "note" not in out.columns:
+            out = out.with_columns(pl.lit(None, dtype=pl.String).alias("note"))
+        if "period_start" not in out.columns:
+            raise ValueError("observation batches need a period_start column (Period.start_month)")
+        out = fill_times(out, time_column, now)
+        return out.with_columns(pl.col("value").cast(pl.Float64), pl.col("period_start").cast(pl.Int64))

@@ -249,11 +249,6 @@ def upgrade() -> None:
         sa.Column("reason", sa.Text(), nullable=True),
         sa.Column("author", sa.Text(), nullable=True),
         sa.Column("source_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["observation_id"],
-            ["observations.id"],
-            name=op.f("fk_observation_revisions_observation_id_observations"),
-        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_observation_revisions")),
     )
     op.create_index(
