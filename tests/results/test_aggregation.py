@@ -48,14 +48,15 @@ def test_rates_without_weights_use_equal_weights():
     assert _value(out, "RATE") == 25
 
 
-def test_add_rollups_fills_parent_only_where_missing():
+def test_add_rollups_fills_parent_only_for_indicators_it_does_not_report():
     terr = pl.DataFrame({"code": ["A", "B", "K"], "parent": ["K", "K", None], "level": ["region", "region", "country"]})
     own = obs([("USERS", "A", "2024", 1), ("USERS", "B", "2024", 2), ("USERS", "K", "2023", 7),
-               ("USERS", "A", "2023", 1), ("USERS", "B", "2023", 1)])
+               ("USERS", "A", "2023", 1), ("USERS", "B", "2023", 1), ("POP", "A", "2024", 10), ("POP", "B", "2024", 5)])
     out = add_rollups(own, _ind(), pl.DataFrame(schema={"territory": pl.String, "period": pl.String,
                                                         "weight": pl.Float64}), terr)
-    k = out.filter(pl.col("territory") == "K").sort("period")
-    assert k["value"].to_list() == [7, 3] and k["method"].to_list() == [None, "sum"]
+    k = out.filter(pl.col("territory") == "K").sort("indicator", "period")
+    assert k.select("indicator", "period", "value", "method").rows() == [
+        ("POP", "2024", 15, "sum"), ("USERS", "2023", 7, None)]
 
 
 @settings(max_examples=50, deadline=None)

@@ -84,3 +84,9 @@ def test_scorecards_render_in_three_languages(demo_store, capsys):
         render_scorecards(demo_store, lang)
     text = capsys.readouterr().out
     assert "AI2023" in text and "Scorecard" in text and "Карта результатов" in text
+
+
+def test_one_row_per_indicator_territory_period(demo_store):
+    for program in ("IK2020", "DK2018", "TB2021", "AI2023"):
+        table = monitoring.program_results(demo_store, program)
+        assert table.height and not table.select("indicator", "territory", "period").is_duplicated().any()

@@ -1,5 +1,5 @@
 """``natije results``, ``natije flags``, ``natije lineage``, ``natije scorecard`` and the demo's scorecards."""
-# ruff: noqa: B008  (typer declares options as call defaults)
+
 
 from __future__ import annotations
 
@@ -69,9 +69,21 @@ def results(ctx: typer.Context, program: str, as_of: str = AS_OF,
         typer.echo(json.dumps(rows, ensure_ascii=False, default=str, indent=1))
         return
     table = monitoring.program_results(store, program, as_of, territory, basis)
-    cols = ["indicator", "territory", "period", "baseline", "target", "actual", "achievement", "forecast_value",
-            "p_meet", "status", "illustrative"]
-    print_frame(table.select(cols) if fmt == "table" else table, fmt, _lang(ctx), program)
+    lang = _lang(ctx)
+    if fmt == "table":
+        pct = [pl.when(pl.col(c).is_not_null()).then(pl.format("{}%", (pl.col(c) * 100).round(0).cast(pl.Int64)))
+               .alias(c) for c in ("achievement", "p_meet")]
+        table = table.with_columns(
+            pl.col("indicator").str.replace(f"^{program}\\.", ""),
+            pl.when(pl.col("illustrative")).then(pl.format("{} *", pl.col("actual").round(3)))
+            .otherwise(pl.col("actual").round(3).cast(pl.String)).alias("actual"),
+            pl.col("forecast_value").round(3).alias("forecast"), *pct,
+            pl.col("status").cast(pl.String).map_elements(lambda s: t(f"status.{s}", lang), pl.String),
+        ).select("indicator", "territory", "period", "baseline", "target", "actual", "achievement", "forecast",
+                 "p_meet", "status")
+    print_frame(table, fmt, lang, program)
+    if fmt == "table":
+        Console().print(t("msg.illustrative_note", lang))
 
 
 @app.command("flags")
@@ -83,6 +95,9 @@ def flags(ctx: typer.Context, program: str, as_of: str = AS_OF, fmt: str = FORMA
     if fmt == "table":
         frame = frame.with_columns(pl.col("flag").map_elements(lambda f: t(f"flag.{f}", lang), pl.String)) \
             .select("flag", "indicator", "territory", "period", "evidence")
+        if frame.height == 0:
+            typer.echo(t("msg.no_flags", lang))
+            return
     print_frame(frame, fmt, lang, program)
 
 

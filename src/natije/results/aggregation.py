@@ -114,7 +114,7 @@ def rollup_rows(
     observations: pl.DataFrame, indicators: pl.DataFrame, weights: pl.DataFrame, territories: pl.DataFrame,
     depth: int = 4,
 ) -> pl.DataFrame:
-    """A rolled-up value for each parent territory × period that does not report one itself.
+    """Rolled-up values for each parent territory × indicator that the parent does not report itself.
 
     Columns as the observations plus ``method`` (sum, weighted_mean, ratio_of_sums) and ``source = "rollup"``.
     Values climb one level per round (district → region → country), each round recomputed from own values
@@ -127,7 +127,8 @@ def rollup_rows(
         return empty
     members = groups.select("territory").unique()
     parents = groups["into"].unique().implode()
-    own_parents = observations.filter(pl.col("territory").is_in(parents)).select("indicator", "territory", "period")
+    # a parent that reports an indicator itself keeps its own series whole: no roll-up mixed into it
+    own_parents = observations.filter(pl.col("territory").is_in(parents)).select("indicator", "territory").unique()
     dated = groups["_vf"].null_count() < groups.height or groups["_vt"].null_count() < groups.height
     new = empty
     for _ in range(depth):
@@ -140,7 +141,7 @@ def rollup_rows(
                 & (pl.col("_vt").is_null() | (pl.col("_vt") > pl.col("period_start")))
             )
         new = roll_up(valid.drop("_vf", "_vt"), indicators, weights, None)
-        new = new.join(own_parents, on=["indicator", "territory", "period"], how="anti").drop("members") \
+        new = new.join(own_parents, on=["indicator", "territory"], how="anti").drop("members") \
             .with_columns(pl.lit("rollup").alias("source"))
         if new.join(members, on="territory").height == 0:
             break
