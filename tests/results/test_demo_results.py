@@ -87,6 +87,6 @@ def test_scorecards_render_in_three_languages(demo_store, capsys):
 
 
 def test_one_row_per_indicator_territory_period(demo_store):
-    for program in ("IK2020", "DK2018", "TB2021", "AI2023"):
+    for program in ("DK2018", "TB2021", "AI2023"):  # IK2020's package declares no targets
         table = monitoring.program_results(demo_store, program)
         assert table.height and not table.select("indicator", "territory", "period").is_duplicated().any()
