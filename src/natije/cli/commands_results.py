@@ -139,7 +139,7 @@ def print_scorecards(cards: list[Scorecard], lang: str, console: Console | None 
             p = None if r["p_meet"] is None else f"{r['p_meet']:.0%}"
             table.add_row(r["indicator"], r["period"], _fmt(r["actual"]) + star, _fmt(r["target"]), _fmt(pct),
                           _fmt(p), t(f"status.{r['status']}", lang))
-        console.print(table)
+        console.print(table if card.rows else f"[bold]{title}[/]: {t('msg.no_results', lang)}")
         counts = ", ".join(f"{t('status.' + s, lang)}: {n}" for s, n in card.by_status.items() if n)
         console.print(f"{t('word.indicators', lang)}: {counts or '—'}")
         spent = "—" if card.spent_share is None else f"{card.spent_share:.0%}"
