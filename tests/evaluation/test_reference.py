@@ -32,6 +32,8 @@ def test_mpdta_group_time_cells_and_pretest_match_r_did(mpdta: pl.DataFrame) -> 
     assert cells[(2006, 2007)][0] == pytest.approx(-0.0412245, abs=1e-6)
     # "P-value for pre-test of parallel trends assumption: 0.16812"
     assert r.diagnostics["pretrend_wald"]["p_value"] == pytest.approx(0.16812, abs=1e-5)
+    placebo = r.diagnostics["placebo_in_time"]
+    assert placebo["ci_low"] < 0 < placebo["ci_high"]
 
 
 def test_mpdta_dynamic_aggregation(mpdta: pl.DataFrame) -> None:

@@ -17,7 +17,7 @@ from natije.evaluation.inference import check_inference, multiplier_bootstrap, n
 from natije.evaluation.panel import Panel
 from natije.evaluation.registry import register
 from natije.evaluation.result import Effect, EvaluationResult
-from natije.evaluation.staggered_aggregate import AGGREGATORS, dynamic
+from natije.evaluation.staggered_aggregate import AGGREGATORS, dynamic, pre_period_average
 from natije.evaluation.staggered_cells import Cells, group_time_effects
 
 
@@ -32,6 +32,17 @@ def _pretrend(cells: Cells) -> dict[str, float]:
     n = cells.inf.shape[0]
     inf = cells.inf[:, pre]
     return wald(cells.att[pre], inf.T @ inf / n / n)
+
+
+def _placebo(cells: Cells, alpha: float) -> dict[str, float] | None:
+    """Average pre-treatment ATT(g, t) with its analytic interval (a placebo in time)."""
+    pre = pre_period_average(cells)
+    if pre is None:
+        return None
+    est, inf = pre
+    se = float(_se(inf[:, None])[0])
+    lo, hi = normal_ci(est, se, alpha)
+    return {"estimate": est, "se": se, "ci_low": float(lo), "ci_high": float(hi), "p_value": p_value(est, se)}
 
 
 @register("cs")
@@ -55,6 +66,7 @@ class CallawaySantAnna:
             "pretrend_wald": pretrend,
             "dropped_always_treated": cells.dropped_always_treated,
             "analytic_se": float(se_analytic[0]),
+            "placebo_in_time": _placebo(cells, design.alpha),
         }
         if inference == "bootstrap":
             boot = multiplier_bootstrap(

@@ -101,3 +101,11 @@ def calendar(cells: Cells) -> Aggregate:
 
 AGGREGATORS = {"simple": simple, "dynamic": dynamic, "group": group, "calendar": calendar}
 __all__ = ["AGGREGATORS", "NEVER", "Aggregate"]
+
+
+def pre_period_average(cells: Cells) -> tuple[float, np.ndarray] | None:
+    """Group-share weighted mean of the pre-treatment ATT(g, t): a placebo in time (should be ~0)."""
+    pre = ~cells.post
+    if not pre.any():
+        return None
+    return _combine(cells, pre, _group_share(cells), True)
