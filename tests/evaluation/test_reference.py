@@ -48,6 +48,14 @@ def test_mpdta_dynamic_aggregation(mpdta: pl.DataFrame) -> None:
     assert effects[2].ci_high < 0 and 0.015 < r.se < 0.03
 
 
+@pytest.mark.parametrize(("aggregation", "att"), [("group", -0.0310183), ("calendar", -0.0417004)])
+def test_mpdta_group_and_calendar_aggregations(mpdta: pl.DataFrame, aggregation: str, att: float) -> None:
+    # R did: aggte(type="group") overall -0.031; aggte(type="calendar") overall -0.0417
+    r = natije.evaluate(mpdta, method="cs", aggregation=aggregation, inference="analytic", **MPDTA)
+    assert r.estimate == pytest.approx(att, abs=1e-6)
+    assert r.ci[1] < 0 and len(r.effects) == (3 if aggregation == "group" else 4)
+
+
 def test_banks_did_is_plus_19(banks_july: pl.DataFrame) -> None:
     data = banks_july.filter(pl.col("year").is_in([1930, 1931]))
     r = natije.evaluate(
