@@ -154,3 +154,27 @@ def test_every_problem_is_counted_and_the_list_is_capped(store: Store, good: Pat
     assert len(err.problems) == 1000
     assert err.message.startswith("5989 problem(s) found (first 1000 listed)")
     assert dump(store) == before
+
+
+def test_a_folder_of_packages_is_searched_for_them(store: Store, good: Path, tmp_path: Path) -> None:
+    nested = tmp_path / "all" / "programs"
+    nested.mkdir(parents=True)
+    shutil.move(str(good), nested / "TEST2020")
+    (tmp_path / "all" / "README.txt").write_text("not a package")
+    report = import_paths(store, [tmp_path / "all"])
+    assert [p.name for p in report.packages] == ["TEST2020"]
+
+
+def test_reimporting_an_export_into_its_own_store_changes_nothing(store: Store, good: Path, tmp_path: Path) -> None:
+    from natije.services.ingestion import export_program
+
+    import_paths(store, [good])
+    _edit(good / "observations.csv", "TEST2020.INTERNET,000000000,2017,78.0,,,,2018-03-01",
+          "TEST2020.INTERNET,000000000,2017,78.4,,,,2019-03-01")
+    import_paths(store, [good])  # one revision, so the export carries revisions.csv
+    export_program(store, "TEST2020", tmp_path / "out")
+    assert (tmp_path / "out" / "revisions.csv").exists()
+    before = dump(store)
+    report = import_paths(store, [tmp_path / "out"])
+    assert not report.changed, report.totals()
+    assert dump(store) == before

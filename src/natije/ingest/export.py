@@ -92,7 +92,7 @@ def program_yaml_text(package: ProgramPackage) -> str:
     ]
     if package.program is not None:
         data["program"] = _program(package.program)
-    data["indicators"] = [_indicator(i) for i in sorted(package.indicators, key=lambda i: i.code)]
+    data["indicators"] = [_indicator(i) for i in package.indicators]  # declared order (the store keeps it)
     data["commitments"] = [
         _drop_none({"indicator": c.indicator, "kind": c.kind.value, "period": str(c.period), "territory": c.territory,
                     "value": c.value, "decided_on": c.decided_on, "document": c.document, "note": c.note})

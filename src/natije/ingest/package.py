@@ -166,12 +166,21 @@ def open_package(path: str | Path) -> Package:
     return pkg
 
 
-def discover(path: str | Path) -> list[Path]:
-    """Package paths under ``path``: itself if it is a package, else its package sub-folders and zips, sorted."""
+def discover(path: str | Path, depth: int = 3) -> list[Path]:
+    """Package paths under ``path``: itself if it is a package, else the packages and zips below it, sorted.
+
+    A folder that is not a package is searched ``depth`` levels down (``demo/data`` → ``reference``,
+    ``programs/DK2018``, …); a path with nothing inside is returned as is, so opening it reports why.
+    """
     p = Path(path)
-    if p.is_dir() and not any((p / m).is_file() for m in PACKAGE_MARKERS):
-        found = sorted(c for c in p.iterdir() if (c.is_dir() and any((c / m).is_file() for m in PACKAGE_MARKERS))
-                       or c.suffix.lower() == ".zip")
-        if found:
-            return found
-    return [p]
+    if not p.is_dir() or any((p / m).is_file() for m in PACKAGE_MARKERS):
+        return [p]
+    found: list[Path] = []
+    if depth > 0:
+        for child in sorted(p.iterdir()):
+            if child.suffix.lower() == ".zip" and child.is_file():
+                found.append(child)
+            elif child.is_dir():
+                below = discover(child, depth - 1)
+                found.extend(b for b in below if b != child or any((b / m).is_file() for m in PACKAGE_MARKERS))
+    return found or [p]
