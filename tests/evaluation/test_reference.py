@@ -56,6 +56,36 @@ def test_mpdta_group_and_calendar_aggregations(mpdta: pl.DataFrame, aggregation:
     assert r.ci[1] < 0 and len(r.effects) == (3 if aggregation == "group" else 4)
 
 
+@pytest.mark.parametrize(
+    ("estimation", "control", "att", "se"),
+    [
+        ("dr", "never", -0.0417518, 0.0115028),
+        ("dr", "not-yet", -0.0413516, 0.0114278),
+        ("ipw", "never", -0.0417771, 0.0114997),
+        ("ipw", "not-yet", -0.0413894, 0.0114193),
+        ("reg", "never", -0.0419686, 0.0114448),
+        ("reg", "not-yet", -0.0413748, 0.0113772),
+    ],
+)
+def test_mpdta_with_covariates_matches_csdid(
+    mpdta: pl.DataFrame, estimation: str, control: str, att: float, se: float
+) -> None:
+    # Cross-check against csdid 0.4.3 (a port of R did) run in its own venv:
+    # ATTgt(yname="lemp", gname="first.treat", idname="countyreal", tname="year", data=mpdta,
+    #       xformla="lemp~lpop", control_group=...).fit(est_method=..., bstrap=False).aggte(typec="simple")
+    r = natije.evaluate(
+        mpdta,
+        method="cs",
+        covariates=("lpop",),
+        estimation=estimation,
+        control=control,
+        inference="analytic",
+        **MPDTA,
+    )
+    assert r.estimate == pytest.approx(att, abs=1e-6)
+    assert r.se == pytest.approx(se, abs=1e-6)
+
+
 def test_banks_did_is_plus_19(banks_july: pl.DataFrame) -> None:
     data = banks_july.filter(pl.col("year").is_in([1930, 1931]))
     r = natije.evaluate(
