@@ -15,7 +15,8 @@ from typing import Any
 import polars as pl
 from sqlalchemy import Connection
 
-#: Column types a query declares: polars dtypes, or "date"/"datetime" (read as text, then parsed).
+#: Column types a query declares: polars dtypes, "date"/"datetime" (read as text, then parsed) or "epoch_us"
+#: (integer microseconds, see :func:`datetime_column`); the last three arrive as Date/Datetime("us").
 ColumnTypes = Mapping[str, Any]
 
 _PARAM = re.compile(r"(?<!:):([a-z_][a-z0-9_]*)")
@@ -28,14 +29,29 @@ def _pg_sql(sql: str) -> str:
 
 
 def _raw_dtype(kind: Any) -> Any:
-    return pl.String if kind in ("date", "datetime") else kind
+    return {"date": pl.String, "datetime": pl.String, "epoch_us": pl.Int64}.get(kind, kind)
+
+
+def datetime_column(conn: Connection, column: str) -> tuple[str, str]:
+    """SQL and column kind for reading a DateTime column fast.
+
+    On SQLite the value is computed in C as integer microseconds since 1970: Python ints cost far less to
+    fetch than 26-character strings and need no parsing (a 1 M-row read drops by about a quarter). SQLite's
+    date functions keep milliseconds only, so the microseconds are taken from the text.
+    """
+    if conn.dialect.name != "sqlite":
+        return column, "datetime"
+    return (f"(CAST(round((julianday(substr({column}, 1, 19)) - 2440587.5) * 86400.0) AS INTEGER) * 1000000 "
+            f"+ CAST(substr({column} || '.000000', 21, 6) AS INTEGER))"), "epoch_us"
 
 
 def _finish(frame: pl.DataFrame, columns: ColumnTypes) -> pl.DataFrame:
     exprs = []
     for name, kind in columns.items():
         col = pl.col(name)
-        if kind == "datetime":
+        if kind == "epoch_us":
+            exprs.append(pl.from_epoch(col, time_unit="us").alias(name))
+        elif kind == "datetime":
             exprs.append(col.str.slice(0, 26).str.to_datetime(_DATETIME, time_unit="us", strict=False))
         elif kind == "date":
             exprs.append(col.str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False))
@@ -50,8 +66,7 @@ def _empty(columns: ColumnTypes) -> pl.DataFrame:
 
 def _from_rows(rows: list[tuple], columns: ColumnTypes) -> pl.DataFrame:
     schema = {c: _raw_dtype(k) for c, k in columns.items()}
-    if columns and any(k in ("date", "datetime") for k in columns.values()):
-        # SQLite hands dates back as text already; PostgreSQL cursors give date objects (rare path)
+    if rows and any(hasattr(v, "isoformat") for v in rows[0]):  # PostgreSQL streaming: date/datetime objects
         rows = [tuple(str(v) if hasattr(v, "isoformat") else v for v in r) for r in rows]
     return _finish(pl.DataFrame(rows, schema=schema, orient="row"), columns)
 

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, select
 from natije.errors import NotFound
 from natije.results.frames import ProgramFrames
 from natije.store import tables as T
-from natije.store.fastread import read_frame
+from natije.store.fastread import datetime_column, read_frame
 from natije.store.reads import STATUS_NAMES
 
 DT = pl.Datetime("us")
@@ -125,9 +125,20 @@ def _commitments(conn: Connection, ind_codes: pl.DataFrame, day: date | None, te
 
 OBS_COLUMNS = {"id": pl.Int64, "indicator_id": pl.Int64, "territory_id": pl.Int64, "period": pl.String,
                "period_start": pl.Int32, "value": pl.Float64, "source_id": pl.Int64, "status": pl.Int16,
-               "n_values": pl.Int32, "first_recorded": "datetime", "recorded_at": "datetime"}
+               "n_values": pl.Int32}
 REV_COLUMNS = {"observation_id": pl.Int64, "value": pl.Float64, "reason": pl.String, "author": pl.String,
-               "recorded_at": "datetime", "source_id": pl.Int64}
+               "source_id": pl.Int64}
+
+
+def _select(conn: Connection, prefix: str, columns: dict[str, Any], datetimes: dict[str, str]
+            ) -> tuple[str, dict[str, Any]]:
+    """Select list and column kinds: plain columns, then DateTime columns read the fast way."""
+    parts, kinds = [f"{prefix}.{c}" for c in columns], dict(columns)
+    for name, sql in datetimes.items():
+        expr, kind = datetime_column(conn, sql)
+        parts.append(expr)
+        kinds[name] = kind
+    return ", ".join(parts), kinds
 
 
 def _observations(conn: Connection, ind_codes: pl.DataFrame, terr_ids: pl.DataFrame, sources: pl.DataFrame,
@@ -141,12 +152,17 @@ def _observations(conn: Connection, ind_codes: pl.DataFrame, terr_ids: pl.DataFr
     if cutoff is not None:
         where += " AND o.first_recorded < :cutoff"
         params["cutoff"] = cutoff.strftime("%Y-%m-%d %H:%M:%S.%f") if conn.dialect.name == "sqlite" else cutoff
-    obs = read_frame(conn, f"SELECT {', '.join('o.' + c for c in OBS_COLUMNS)} FROM observations o WHERE {where}",
-                     params, OBS_COLUMNS)
+    # recorded_at is read only where it differs from first_recorded: half the timestamps to fetch
+    select, kinds = _select(conn, "o", OBS_COLUMNS, {
+        "first_recorded": "o.first_recorded",
+        "_later": "CASE WHEN o.recorded_at = o.first_recorded THEN NULL ELSE o.recorded_at END"})
+    obs = read_frame(conn, f"SELECT {select} FROM observations o WHERE {where}", params, kinds)
+    obs = obs.with_columns(pl.coalesce("_later", "first_recorded").alias("recorded_at")).drop("_later")
     rev_where = where + (" AND r.recorded_at < :cutoff" if cutoff is not None else "")
-    revs = read_frame(conn, f"SELECT {', '.join('r.' + c for c in REV_COLUMNS)} FROM observation_revisions r "
+    select, kinds = _select(conn, "r", REV_COLUMNS, {"recorded_at": "r.recorded_at"})
+    revs = read_frame(conn, f"SELECT {select} FROM observation_revisions r "
                       f"JOIN observations o ON o.id = r.observation_id WHERE o.n_values > 1 AND {rev_where}",
-                      params, REV_COLUMNS)
+                      params, kinds)
     if cutoff is not None:
         # values revised after the cutoff: take the latest revision known by then
         known = revs.sort("recorded_at", "observation_id").group_by("observation_id").agg(

@@ -14,7 +14,7 @@ from natije.domain.programs import Program
 from natije.errors import NotFound
 from natije.store import rows as R
 from natije.store import tables as T
-from natije.store.fastread import iter_frames
+from natije.store.fastread import datetime_column, iter_frames
 from natije.store.tables import STATUS_CODES
 
 STATUS_NAMES = {v: k for k, v in STATUS_CODES.items()}
@@ -134,10 +134,13 @@ def iter_observations(conn: Connection, *, program: str | None = None, indicator
                       reference: bool = False, batch_size: int = 100_000) -> Iterator[pl.DataFrame]:
     """Stream current observation values (``OBSERVATION_COLUMNS``, status as text) ordered by key."""
     where, params = _filter(program, indicators, reference)
-    sql = ("SELECT i.code, t.code, o.period, o.period_start, o.value, s.code, o.note, o.status, o.first_recorded, "
-           f"o.recorded_at FROM observations o {_JOINS} LEFT JOIN sources s ON s.id = o.source_id{where} "
+    (first, first_kind), (rec, rec_kind) = (datetime_column(conn, "o.first_recorded"),
+                                            datetime_column(conn, "o.recorded_at"))
+    sql = (f"SELECT i.code, t.code, o.period, o.period_start, o.value, s.code, o.note, o.status, {first}, {rec} "
+           f"FROM observations o {_JOINS} LEFT JOIN sources s ON s.id = o.source_id{where} "
            "ORDER BY i.code, t.code, o.period_start, o.period")
-    for frame in iter_frames(conn, sql, params, OBSERVATION_COLUMNS, batch_size):
+    kinds = {**OBSERVATION_COLUMNS, "first_recorded": first_kind, "recorded_at": rec_kind}
+    for frame in iter_frames(conn, sql, params, kinds, batch_size):
         yield frame.with_columns(pl.col("status").replace_strict(STATUS_NAMES, return_dtype=pl.String))
 
 
@@ -145,8 +148,9 @@ def iter_revisions(conn: Connection, *, program: str | None = None, indicators: 
                    reference: bool = False, batch_size: int = 100_000) -> Iterator[pl.DataFrame]:
     """Stream every revision (first values included, ``REVISION_COLUMNS``) ordered by key, then time."""
     where, params = _filter(program, indicators, reference)
-    sql = ("SELECT i.code, t.code, o.period, r.value, r.reason, r.author, r.recorded_at, s.code "
+    rec, rec_kind = datetime_column(conn, "r.recorded_at")
+    sql = (f"SELECT i.code, t.code, o.period, r.value, r.reason, r.author, {rec}, s.code "
            f"FROM observation_revisions r JOIN observations o ON o.id = r.observation_id {_JOINS}"
            f"LEFT JOIN sources s ON s.id = r.source_id{where} "
            "ORDER BY i.code, t.code, o.period_start, o.period, r.recorded_at, r.id")
-    yield from iter_frames(conn, sql, params, REVISION_COLUMNS, batch_size)
+    yield from iter_frames(conn, sql, params, {**REVISION_COLUMNS, "recorded_at": rec_kind}, batch_size)
