@@ -98,6 +98,15 @@ def build() -> None:
     case("territory_bad_level", {"file": "territory_bad_level/territories.csv", "row": 5, "column": "level",
                                  "code": "level", "expected": "one of country, region"},
          replace=("territories.csv", "750000000,region", "750000000,oblast"))
+    case("duplicate_across_files", {"file": "duplicate_across_files/observations_2024.csv", "row": 2,
+                                    "column": "indicator", "code": "duplicate_key",
+                                    "expected": "first at duplicate_across_files/observations.csv row 6"},
+         files={"observations_2024.csv": "indicator,territory,period,value\nTEST2020.INTERNET,750000000,2019,88.6\n"})
+    case("revisions_bad_recorded_at", {"file": "revisions_bad_recorded_at/revisions.csv", "row": 3,
+                                       "column": "recorded_at", "code": "date", "expected": "ISO date"},
+         files={"revisions.csv": "indicator,territory,period,value,reason,author,recorded_at,source\n"
+                                 "TEST2020.INTERNET,000000000,2017,77.0,first,bns,2018-03-01,stat\n"
+                                 "TEST2020.INTERNET,000000000,2017,78.0,revised,bns,yesterday,stat\n"})
     case("not_a_package", {"file": "not_a_package", "row": None, "column": None, "code": "package",
                            "expected": "program.yaml"},
          files={"program.yaml": None, "territories.csv": None, "territory_changes.csv": None,
