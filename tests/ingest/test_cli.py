@@ -51,3 +51,11 @@ def test_export_writes_the_package(db_url: str, good: Path, tmp_path: Path, monk
                                              "territory_changes.csv"}
     code, _, err = _run(monkeypatch, capsys, "--db", db_url, "export", "NOPE", str(tmp_path / "n"))
     assert code == 3 and "Traceback" not in err
+
+
+def test_import_csv_report_and_bad_format(db_url: str, good: Path, monkeypatch, capsys) -> None:
+    code, out, _ = _run(monkeypatch, capsys, "--db", db_url, "import", str(good), "--format", "csv")
+    assert code == 0 and out.splitlines()[0] == "package,program,rows,inserted,revised,unchanged,commitments_new"
+    assert out.splitlines()[1] == "good,TEST2020,8,8,0,0,3"
+    code, _, err = _run(monkeypatch, capsys, "--db", db_url, "import", str(good), "--format", "xml")
+    assert code == 2 and "table, json or csv" in err

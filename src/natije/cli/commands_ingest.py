@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -57,12 +58,14 @@ def _summary(report: ingestion.ImportReport, lang: str) -> str:
 
 @app.command("import")
 def import_(ctx: typer.Context, paths: list[Path] = typer.Argument(..., help="Package folders or .zip files."),
-            fmt: str = typer.Option("table", "--format", help="Output format: table or json.")) -> None:
+            fmt: str = typer.Option("table", "--format", help="Output format: table, json or csv.")) -> None:
     """Import program packages: everything is validated first, then written in one transaction.
 
     Raises ValidationError (every problem listed; the store is unchanged).
     """
     lang = _lang(ctx)
+    if fmt not in ("table", "json", "csv"):
+        raise ValidationError(Problem("--format", None, None, fmt, "table, json or csv"), "bad option")
     try:
         with _progress(lang) as progress:
             report = ingestion.import_paths(_store(ctx), [str(p) for p in paths], progress=progress)
@@ -71,6 +74,11 @@ def import_(ctx: typer.Context, paths: list[Path] = typer.Argument(..., help="Pa
         raise ValidationError(exc.problems, t("import.failed", lang, count=total)) from None
     if fmt == "json":
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
+        return
+    if fmt == "csv":
+        rows = [{"package": p.name, "program": p.program, "rows": p.rows, **p.observations,
+                 "commitments_new": p.catalog.get("commitments_new", 0)} for p in report.packages]
+        typer.echo(pl.DataFrame(rows).write_csv(), nl=False)
         return
     table = Table()
     for key in ("package", "program", "rows", "new", "revised", "unchanged", "commitments"):
