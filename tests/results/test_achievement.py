@@ -117,3 +117,12 @@ def test_national_target_applies_to_regions_of_shares_but_not_counts():
     t = {(r["indicator"], r["territory"]): r["target"] for r in results_table(f, as_of="2024-06-01").iter_rows(named=True)}
     assert t[("S", "A")] == 60 and t[("S", "B")] == 80 and t[("S", KZ)] == 60
     assert t[("C", KZ)] == 10 and ("C", "A") not in t
+
+
+def test_latest_baseline_before_each_target():
+    targets = [("target", "2018", 50, date(2014, 1, 1)), ("target", "2022", 70, date(2014, 1, 1)),
+               ("baseline", "2015", 10, date(2014, 1, 1)), ("baseline", "2019", 30, date(2020, 1, 1))]
+    f = _frames("stock", [("2017", 40), ("2021", 60)], targets)
+    t = results_table(f, as_of="2023-01-01")
+    assert dict(zip(t["period"], t["baseline"])) == {"2018": 10, "2022": 30}
+    assert dict(zip(t["period"], t["baseline_period"])) == {"2018": "2015", "2022": "2019"}

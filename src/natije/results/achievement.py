@@ -139,28 +139,45 @@ def target_rows(frames: ProgramFrames, as_of: date | None, basis: str, national:
     """
     rules = indicator_rules(frames.indicators)
     observed = frames.observations.select(KEY).unique() if observed is None else observed.select(KEY)
-    c = expand_territories(commitments_in_force(frames.commitments, as_of, basis), rules, observed, national)
-    targets = c.filter(pl.col("kind") == "target").select(
+    c = commitments_in_force(frames.commitments, as_of, basis)
+    targets = expand_territories(c.filter(pl.col("kind") == "target"), rules, observed, national).select(
         *KEY, "period", "period_start", "period_end", pl.col("value").alias("target"),
         pl.col("version").alias("target_version"), pl.col("decided_on").alias("target_decided_on"),
         pl.col("document").alias("target_document"),
-    ).sort("period_start")
+    ).join(rules.select("indicator", "direction", "kind", "freq_months", "tolerance", "unit", "additive"),
+           on="indicator", how="left")
     baselines = c.filter(pl.col("kind") == "baseline").select(
-        *KEY, pl.col("period").alias("baseline_period"), pl.col("period_start").alias("_bs"),
+        *KEY, pl.col("period").alias("baseline_period"), pl.col("period_start").alias("baseline_start"),
         pl.col("period_end").alias("baseline_end"), pl.col("value").alias("baseline"),
-    ).sort("_bs")
-    # the latest baseline before the target period; a baseline at or after it is not a baseline for it
-    if baselines.height == baselines.select(KEY).n_unique():  # one baseline per series: a plain join will do
-        out = targets.join(baselines, on=KEY, how="left").with_columns(
-            pl.when(pl.col("_bs") < pl.col("period_start")).then(pl.col(c)).alias(c)
-            for c in ("baseline", "baseline_period", "baseline_end", "_bs")
-        )
-    else:
-        out = targets.join_asof(baselines, left_on="period_start", right_on="_bs", by=KEY,
-                                strategy="backward", allow_exact_matches=False, check_sortedness=False)
-    out = out.rename({"_bs": "baseline_start"})
-    return out.join(rules.select("indicator", "direction", "kind", "freq_months", "tolerance", "unit"),
-                    on="indicator", how="left")
+    )
+    # a territory's own baseline first; else the national one where national targets apply (see module rules)
+    own = _baseline(targets, baselines.filter(pl.col("territory").is_not_null()), KEY)
+    nat = baselines.filter(pl.col("territory").is_null()).drop("territory")
+    inherits = pl.col("territory").is_in(pl.Series(national, dtype=pl.String).implode()) | ~pl.col("additive")
+    need = own.filter(pl.col("baseline").is_null() & inherits.fill_null(False))
+    if nat.height and need.height:
+        fill = _baseline(need.drop(BASE_COLS), nat, ["indicator"])
+        own = pl.concat([own.filter(~(pl.col("baseline").is_null() & inherits.fill_null(False))),
+                         fill.select(own.columns)], rechunk=False)
+    return own.drop("additive")
+
+
+BASE_COLS = ["baseline_period", "baseline_start", "baseline_end", "baseline"]
+
+
+def _baseline(targets: pl.DataFrame, baselines: pl.DataFrame, by: list[str]) -> pl.DataFrame:
+    """Attach the latest baseline before each target's period (a baseline at or after it does not count)."""
+    if baselines.height == 0:
+        return targets.with_columns(pl.lit(None, baselines.schema[c]).alias(c) for c in BASE_COLS)
+    if baselines.height == baselines.select(by).n_unique():  # one baseline per key: a plain join will do
+        out = targets.join(baselines.select(*by, *BASE_COLS), on=by, how="left")
+        before = pl.col("baseline_start") < pl.col("period_start")
+        return out.with_columns(pl.when(before).then(pl.col(c)).alias(c) for c in BASE_COLS)
+    right = baselines.select(*by, *BASE_COLS).sort("baseline_start")
+    return targets.sort("period_start").join_asof(
+        right, left_on="period_start", right_on="baseline_start", by=by, strategy="backward",
+        allow_exact_matches=False, check_sortedness=False,
+    )
 
 
 def attach_actuals(targets: pl.DataFrame, meas: pl.DataFrame, series: pl.DataFrame) -> pl.DataFrame:

@@ -51,7 +51,8 @@ def roll_up(
     o = observations if groups is None else observations.join(groups.select("territory", "into"), on="territory")
     if "illustrative" not in o.columns:
         o = o.with_columns(pl.lit(False).alias("illustrative"))
-    o = o.filter(~pl.col("indicator").is_in(ranks))
+    if len(ranks[0]):
+        o = o.filter(~pl.col("indicator").is_in(ranks))
     w = weights.select("territory", "period", pl.col("weight").alias("w")).unique(["territory", "period"])
     o = o.join(w, on=["territory", "period"], how="left")
     v, wt = pl.col("value"), pl.col("w")
