@@ -12,6 +12,7 @@ from typing import Any
 import polars as pl
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -56,6 +57,22 @@ def _summary(report: ingestion.ImportReport, lang: str) -> str:
              commitments=tot.get("commitments_new", 0))
 
 
+def _localised(exc: ValidationError, lang: str, shown: int = 200) -> ValidationError:
+    """The same error with its message in ``lang``: a head line and one line per problem (first ``shown``)."""
+    total = exc.fields.get("total", len(exc.problems))
+    lines = [t("import.failed", lang, count=total)]
+    for p in exc.problems[:shown]:
+        where = ", ".join([p.file] + ([t("problem.row", lang, row=p.row)] if p.row is not None else [])
+                          + ([t("problem.column", lang, column=p.column)] if p.column is not None else []))
+        lines.append("  - " + t("problem.line", lang, where=where, value=repr(p.value), expected=p.expected))
+    if total > shown:
+        lines.append("  " + t("problem.more", lang, count=total - shown))
+    err = ValidationError(exc.problems, lines[0])
+    err.message = escape("\n".join(lines))  # the app prints messages as rich markup: file text must stay literal
+    err.fields["total"] = total
+    return err
+
+
 @app.command("import")
 def import_(ctx: typer.Context, paths: list[Path] = typer.Argument(..., help="Package folders or .zip files."),
             fmt: str = typer.Option("table", "--format", help="Output format: table, json or csv.")) -> None:
@@ -70,8 +87,7 @@ def import_(ctx: typer.Context, paths: list[Path] = typer.Argument(..., help="Pa
         with _progress(lang) as progress:
             report = ingestion.import_paths(_store(ctx), [str(p) for p in paths], progress=progress)
     except ValidationError as exc:
-        total = exc.fields.get("total", len(exc.problems))
-        raise ValidationError(exc.problems, t("import.failed", lang, count=total)) from None
+        raise _localised(exc, lang) from None
     if fmt == "json":
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
         return
