@@ -59,3 +59,9 @@ def test_import_csv_report_and_bad_format(db_url: str, good: Path, monkeypatch, 
     assert out.splitlines()[1] == "good,TEST2020,8,8,0,0,3"
     code, _, err = _run(monkeypatch, capsys, "--db", db_url, "import", str(good), "--format", "xml")
     assert code == 2 and "table, json or csv" in err
+
+
+def test_problems_are_listed_in_the_interface_language(db_url: str, monkeypatch, capsys) -> None:
+    code, _, err = _run(monkeypatch, capsys, "--db", db_url, "--lang", "ru", "import", str(BAD / "unknown_source"))
+    assert code == 2 and "Импорт отклонён, база данных не изменена. Проблем: 1" in err
+    assert "unknown_source/observations.csv, строка 10, столбец «source»: значение 'wb'" in err
