@@ -126,3 +126,10 @@ def test_csv_reader_round_trips_any_text(tmp_path_factory: pytest.TempPathFactor
     assert out["row"].to_list() == [k for k, _ in kept]
     assert out.select("indicator", "territory", "period", "value").rows() == [
         tuple(v or None for v in r) for _, r in kept]
+
+
+def test_semicolon_csv_from_a_russian_locale_spreadsheet_reads_decimal_commas(tmp_path: Path) -> None:
+    text = "indicator;territory;period;value;note\nA;1;2020;12,5;a, b\nB;2;2021;7;\n"
+    frame, log = _read(_package(tmp_path, "observations.csv", text.encode()), "observations.csv")
+    assert not log
+    assert frame.select("indicator", "value", "note").rows() == [("A", "12.5", "a, b"), ("B", "7", None)]

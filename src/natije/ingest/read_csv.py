@@ -24,8 +24,12 @@ ENCODING_EXPECTED = "UTF-8 text (save the file as 'CSV UTF-8')"
 BYTES_PER_ROW_GUESS = 48
 
 
-def _header(package: Package, member: str) -> list[str] | None | bool:
-    """The header fields; ``None`` if the file is empty, ``False`` if its first line is not UTF-8."""
+def _header(package: Package, member: str) -> tuple[list[str], str] | None | bool:
+    """The header fields and the delimiter; ``None`` if the file is empty, ``False`` if the header is not UTF-8.
+
+    Spreadsheets in Kazakh and Russian locales save "CSV" with semicolons (and decimal commas), so a header
+    with semicolons and no commas is read as semicolon-separated.
+    """
     with package.open(member) as fh:
         head = fh.read(1 << 16)
     if not head.strip():
@@ -35,7 +39,8 @@ def _header(package: Package, member: str) -> list[str] | None | bool:
         text = line.decode("utf-8-sig")
     except UnicodeDecodeError:
         return False
-    return next(csv.reader([text]), [])
+    delimiter = ";" if text.count(";") > text.count(",") else ","
+    return next(csv.reader([text], delimiter=delimiter), []), delimiter
 
 
 def _first_bad_line(package: Package, member: str) -> tuple[int, str]:
@@ -54,7 +59,7 @@ def _first_bad_line(package: Package, member: str) -> tuple[int, str]:
 def read_csv(
     package: Package, member: str, spec: TableSpec, log: ProblemLog, batch_rows: int
 ) -> Iterator[pl.DataFrame]:
-    """Stream a UTF-8 CSV file with a header row (comma-separated, ``"``-quoted)."""
+    """Stream a UTF-8 CSV file with a header row (comma- or semicolon-separated, ``"``-quoted)."""
     label = package.label(member)
     header = _header(package, member)
     if header is None:
@@ -63,7 +68,8 @@ def read_csv(
     if header is False:
         log.add(label, 1, None, "", ENCODING_EXPECTED, "encoding")
         return
-    assert isinstance(header, list)
+    assert isinstance(header, tuple)
+    header, delimiter = header
     rename = check_header(header, spec, label, log)
     if rename is None:
         return
@@ -73,13 +79,16 @@ def read_csv(
     def on_invalid(row: pcsv.InvalidRow) -> str:
         number = row.number if row.number is not None else -1
         skipped.append(number)
+        word = "semicolon" if delimiter == ";" else "comma"
         log.add(label, number, None, (row.text or "")[:80],
-                f"{row.expected_columns} comma-separated fields (got {row.actual_columns})", "malformed_row")
+                f"{row.expected_columns} {word}-separated fields (got {row.actual_columns})", "malformed_row")
         return "skip"
 
     wanted = list(rename.values())
     read_opts = pcsv.ReadOptions(block_size=max(1 << 16, batch_rows * BYTES_PER_ROW_GUESS), use_threads=False)
-    parse_opts = pcsv.ParseOptions(invalid_row_handler=on_invalid, ignore_empty_lines=False)
+    parse_opts = pcsv.ParseOptions(delimiter=delimiter, invalid_row_handler=on_invalid, ignore_empty_lines=False)
+    # with semicolons, a comma in a number is the decimal separator ("12,5")
+    decimal_comma = [pl.col(c).str.replace(",", ".", literal=True) for c in spec.numeric] if delimiter == ";" else []
     convert = pcsv.ConvertOptions(
         include_columns=wanted,
         column_types={c: pa.string() for c in raw_names},
@@ -103,6 +112,8 @@ def read_csv(
                 for start in range(0, n, batch_rows):
                     batch = shape_batch(frame.slice(start, batch_rows), rename, spec,
                                         pl.Series("row", k[start : start + batch_rows] + 2))
+                    if decimal_comma:
+                        batch = batch.with_columns(decimal_comma)
                     if batch.height:
                         any_rows = True
                         yield batch
