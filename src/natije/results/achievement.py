@@ -62,15 +62,20 @@ def commitments_in_force(
 def expand_territories(
     in_force: pl.DataFrame, rules: pl.DataFrame, observed: pl.DataFrame, national: list[str]
 ) -> pl.DataFrame:
-    """Give national (territory-less) commitments their territories; explicit ones win on conflict."""
-    explicit = in_force.filter(pl.col("territory").is_not_null())
-    nat = in_force.filter(pl.col("territory").is_null()).drop("territory")
+    """Give national (territory-less) commitments their territories; explicit ones win on conflict.
+
+    ``observed`` has one row per existing series (indicator, territory); any further columns it has (the
+    series' fit) are carried onto the rows, built from it rather than joined to it afterwards.
+    """
     keys = ["indicator", "territory", "kind", "period"]
+    explicit = in_force.filter(pl.col("territory").is_not_null()).join(observed, on=KEY, how="left")
+    nat = in_force.filter(pl.col("territory").is_null()).drop("territory")
     nations = pl.DataFrame({"territory": national}, schema={"territory": pl.String})
-    shared = nat.join(rules.filter(~pl.col("additive")).select("indicator"), on="indicator")
-    everywhere = shared.join(observed.join(nations, on="territory", how="anti"), on="indicator")
-    implied = pl.concat([nat.join(nations, how="cross").select(explicit.columns),
-                         everywhere.select(explicit.columns)], rechunk=False)
+    at_home = nat.join(nations, how="cross").join(observed, on=KEY, how="left").select(explicit.columns)
+    shared = rules.filter(~pl.col("additive"))["indicator"].implode()
+    everywhere = observed.filter(~pl.col("territory").is_in(nations["territory"].implode())).join(
+        nat.filter(pl.col("indicator").is_in(shared)), on="indicator").select(explicit.columns)
+    implied = pl.concat([at_home, everywhere], rechunk=False)
     if explicit.height:  # an explicit commitment wins; only indicators that have both need the check
         both = explicit["indicator"].unique().implode()
         clash = pl.col("indicator").is_in(both)
@@ -135,15 +140,17 @@ def target_rows(frames: ProgramFrames, as_of: date | None, basis: str, national:
                 observed: pl.DataFrame | None = None) -> pl.DataFrame:
     """Targets in force with their baseline: one row per indicator × territory × target period.
 
-    ``observed`` (indicator, territory) lists the series that exist (computed from observations if omitted).
+    ``observed`` lists the series that exist, one row per (indicator, territory), computed from the
+    observations if omitted; its other columns (e.g. the series' fit) are carried onto the target rows.
     """
     rules = indicator_rules(frames.indicators)
-    observed = frames.observations.select(KEY).unique() if observed is None else observed.select(KEY)
+    observed = frames.observations.select(KEY).unique() if observed is None else observed
     c = commitments_in_force(frames.commitments, as_of, basis)
+    carried = [col for col in observed.columns if col not in KEY]
     targets = expand_territories(c.filter(pl.col("kind") == "target"), rules, observed, national).select(
         *KEY, "period", "period_start", "period_end", pl.col("value").alias("target"),
         pl.col("version").alias("target_version"), pl.col("decided_on").alias("target_decided_on"),
-        pl.col("document").alias("target_document"),
+        pl.col("document").alias("target_document"), *carried,
     ).join(rules.select("indicator", "direction", "kind", "freq_months", "tolerance", "unit", "additive"),
            on="indicator", how="left")
     baselines = c.filter(pl.col("kind") == "baseline").select(
@@ -154,11 +161,16 @@ def target_rows(frames: ProgramFrames, as_of: date | None, basis: str, national:
     own = _baseline(targets, baselines.filter(pl.col("territory").is_not_null()), KEY)
     nat = baselines.filter(pl.col("territory").is_null()).drop("territory")
     inherits = pl.col("territory").is_in(pl.Series(national, dtype=pl.String).implode()) | ~pl.col("additive")
-    need = own.filter(pl.col("baseline").is_null() & inherits.fill_null(False))
-    if nat.height and need.height:
-        fill = _baseline(need.drop(BASE_COLS), nat, ["indicator"])
-        own = pl.concat([own.filter(~(pl.col("baseline").is_null() & inherits.fill_null(False))),
-                         fill.select(own.columns)], rechunk=False)
+    need = pl.col("baseline").is_null() & inherits.fill_null(False)
+    if nat.height and nat.height == nat["indicator"].n_unique():  # one national baseline each: join in place
+        n = nat.select("indicator", *(pl.col(c).alias(f"_n_{c}") for c in BASE_COLS))
+        take = need & (pl.col("_n_baseline_start") < pl.col("period_start"))
+        own = own.join(n, on="indicator", how="left").with_columns(
+            pl.when(take).then(pl.col(f"_n_{c}")).otherwise(pl.col(c)).alias(c) for c in BASE_COLS
+        ).drop(f"_n_{c}" for c in BASE_COLS)
+    elif nat.height:
+        fill = _baseline(own.filter(need).drop(BASE_COLS), nat, ["indicator"])
+        own = pl.concat([own.filter(~need), fill.select(own.columns)], rechunk=False)
     return own.drop("additive")
 
 
@@ -183,12 +195,13 @@ def _baseline(targets: pl.DataFrame, baselines: pl.DataFrame, by: list[str]) -> 
 def attach_actuals(targets: pl.DataFrame, meas: pl.DataFrame, series: pl.DataFrame) -> pl.DataFrame:
     """The actual for each target: last measure at or before the target period (exact period if periodic).
 
-    ``series`` is :func:`natije.results.forecast.fit_trends` of ``meas``. Targets whose period ends at or after
+    ``series`` is :func:`natije.results.forecast.fit_trends` of ``meas`` (already on ``targets`` when
+    :func:`target_rows` was given it as ``observed``). Targets whose period ends at or after
     a series' last value take that last value from it (the common, forward-looking case; its label is derived
     from the indicator's frequency); only the others need an as-of join against every observation. The series'
     columns stay on the rows: the forecast reads them without another join.
     """
-    t = targets.join(series, on=KEY, how="left")
+    t = targets if "last_end" in targets.columns else targets.join(series, on=KEY, how="left")
     fast = pl.col("last_end").is_null() | (pl.col("last_end") <= pl.col("period_end"))
     ahead = t.filter(fast).with_columns(
         pl.when(pl.col("last_end").is_not_null()).then(period_label(pl.col("last_end"), pl.col("freq_months")))
