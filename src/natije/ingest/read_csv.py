@@ -69,12 +69,12 @@ def read_csv(
         log.add(label, 1, None, "", ENCODING_EXPECTED, "encoding")
         return
     assert isinstance(header, tuple)
-    header, delimiter = header
-    rename = check_header(header, spec, label, log)
+    names, delimiter = header
+    rename = check_header(names, spec, label, log)
     if rename is None:
         return
     skipped: list[int] = []
-    raw_names = [h for h in header]
+    raw_names = list(names)
 
     def on_invalid(row: pcsv.InvalidRow) -> str:
         number = row.number if row.number is not None else -1
