@@ -23,6 +23,7 @@ from typing import Any
 
 import polars as pl
 
+from natije.errors import Problem, ValidationError
 from natije.ingest.export import (
     OBSERVATION_COLUMNS,
     REVISION_COLUMNS,
@@ -111,6 +112,24 @@ def _write(conn: Any, plan: ImportPlan, now: datetime, progress: Progress) -> li
     return reports
 
 
+@dataclass(frozen=True)
+class ImportJob:
+    """One import request, frozen: the package paths and the time stamped on rows without ``as_of``."""
+
+    paths: tuple[str, ...]
+    now: datetime
+
+    @classmethod
+    def of(cls, paths: Sequence[str | Path], now: datetime | None = None) -> ImportJob:
+        """Freeze ``paths`` (at least one) and ``now`` (default: current UTC time, naive)."""
+        if not paths:
+            raise ValidationError(Problem("<paths>", None, None, "", "at least one package folder or .zip"))
+        return cls(tuple(str(p) for p in paths), now or datetime.now(UTC).replace(tzinfo=None))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"paths": list(self.paths), "now": self.now.isoformat()}
+
+
 def import_paths(store: Any, paths: Sequence[str | Path], *, progress: Progress | None = None,
                  now: datetime | None = None) -> ImportReport:
     """Validate, then import every package under ``paths`` in one transaction.
@@ -131,15 +150,15 @@ def import_paths(store: Any, paths: Sequence[str | Path], *, progress: Progress 
     ValidationError
         Listing every problem found (file, row, column, value, expected); the store is left untouched.
     """
+    job = ImportJob.of(paths, now)
     store.ensure_ready()
     progress = progress or (lambda phase, rows: None)
     with store.connect() as conn:
         catalog = lookup_catalog(conn)
-    plan = prepare(paths, catalog, progress=progress)
-    stamp = now or datetime.now(UTC).replace(tzinfo=None)
+    plan = prepare(job.paths, catalog, progress=progress)
     try:
         with store.transaction() as conn:
-            reports = _write(conn, plan, stamp, progress)
+            reports = _write(conn, plan, job.now, progress)
     finally:
         plan.close()
     return ImportReport(tuple(reports))
