@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 import polars as pl
-from scipy import stats
+from scipy import special, stats
 
 from natije.results.thresholds import DEFAULT, Thresholds
 
@@ -121,6 +121,6 @@ def forecast(targets: pl.DataFrame, trends: pl.DataFrame, thresholds: Thresholds
 
 def _cdf(z: np.ndarray, df: np.ndarray) -> np.ndarray:
     """Student t CDF that treats a zero scale (a perfect fit) as a step at zero."""
-    out = stats.t.cdf(z, df)
+    out = special.stdtr(df, z)  # the Student t CDF without scipy.stats' argument checking
     out = np.where(np.isposinf(z), 1.0, np.where(np.isneginf(z), 0.0, out))
     return np.where(np.isnan(z) & ~np.isnan(out), 0.5, out)
