@@ -1,7 +1,6 @@
 """The results table: every target of a program, scored, forecast and given a status, as of a date.
 
->>> from natije.results.flags import flags as compute_flags
-from natije.results.frames import ProgramFrames
+>>> from natije.results.frames import ProgramFrames
 >>> results_table(ProgramFrames.build(program="P"), as_of="2025-01-01").height
 0
 """
