@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import polars as pl
+import pytest
 from conftest import KZ, commits, indicators, obs
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -126,3 +127,14 @@ def test_latest_baseline_before_each_target():
     t = results_table(f, as_of="2023-01-01")
     assert dict(zip(t["period"], t["baseline"])) == {"2018": 10, "2022": 30}
     assert dict(zip(t["period"], t["baseline_period"])) == {"2018": "2015", "2022": "2019"}
+
+
+def test_achievement_path_scores_each_period_against_the_next_target():
+    from natije.results.achievement import achievement_path
+
+    targets = [("target", "2020", 50, date(2018, 1, 1)), ("target", "2022", 80, date(2018, 1, 1)),
+               ("baseline", "2018", 20, date(2018, 1, 1))]
+    f = _frames("stock", [("2019", 35), ("2021", 50), ("2023", 90)], targets)
+    path = achievement_path(f)
+    assert path["target_period"].to_list() == ["2020", "2022", "2022"]
+    assert path["achievement"].to_list() == [0.5, 0.5, pytest.approx(70 / 60)]

@@ -34,6 +34,12 @@ def is_additive(unit: str | None) -> bool:
     return u is not None and u.dimension in ADDITIVE
 
 
+def national_codes(territories: pl.DataFrame) -> list[str]:
+    """Codes of country-level territories (the demo's ``000000000`` when none is declared)."""
+    codes = territories.filter(pl.col("level") == "country")["code"].to_list()
+    return codes or ["000000000"]
+
+
 def indicator_rules(indicators: pl.DataFrame) -> pl.DataFrame:
     """Per indicator: direction, kind, frequency months, tolerance, additivity and ratio parts."""
     return conform("indicators", indicators).select(
@@ -230,7 +236,8 @@ def achievement_path(frames: ProgramFrames, basis: str = "current", thresholds: 
     Each observation meets the first target whose period ends at or after it (the last target if none).
     """
     as_of = frames.as_of
-    t = target_rows(frames, as_of, basis, national or []).sort("period_end")
+    national = national if national is not None else national_codes(frames.territories)
+    t = target_rows(frames, as_of, basis, national).sort("period_end")
     m = measures(frames.observations, indicator_rules(frames.indicators)).sort("period_end")
     cols = [*KEY, "target", "baseline", "direction", "tolerance", pl.col("period").alias("target_period"),
             pl.col("period_end").alias("_te")]

@@ -17,6 +17,7 @@ from natije.results.achievement import (
     attach_actuals,
     indicator_rules,
     measures,
+    national_codes,
     score,
     target_rows,
 )
@@ -48,12 +49,6 @@ class ResultsRequest:
     def __post_init__(self) -> None:
         if self.basis not in ("current", "first"):
             raise ValueError(f"basis {self.basis!r}: expected 'current' or 'first'")
-
-
-def national_codes(territories: pl.DataFrame) -> list[str]:
-    """Codes of country-level territories (the demo's ``000000000`` when none is declared)."""
-    codes = territories.filter(pl.col("level") == "country")["code"].to_list()
-    return codes or ["000000000"]
 
 
 def results_table(
