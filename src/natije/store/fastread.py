@@ -6,7 +6,6 @@ column-typed frames. SQL is written with ``:name`` parameters for both.
 
 from __future__ import annotations
 
-import io
 import itertools
 import re
 from collections.abc import Iterator, Mapping
@@ -22,6 +21,7 @@ ColumnTypes = Mapping[str, Any]
 _PARAM = re.compile(r"(?<!:):([a-z_][a-z0-9_]*)")
 _DATETIME = "%Y-%m-%d %H:%M:%S%.f"
 _CURSOR_NAMES = itertools.count()
+_CHUNK_BYTES = 64 << 20
 
 
 def _pg_sql(sql: str) -> str:
@@ -73,20 +73,28 @@ def _from_rows(rows: list[tuple], columns: ColumnTypes) -> pl.DataFrame:
 
 def read_frame(conn: Connection, sql: str, params: Mapping[str, Any], columns: ColumnTypes) -> pl.DataFrame:
     """Run ``sql`` and return every row as one frame with ``columns`` (names in select order)."""
-    if conn.dialect.name == "postgresql":
-        cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        buf = io.BytesIO()
-        with cur.copy(f"COPY ({_pg_sql(sql)}) TO STDOUT (FORMAT csv)", dict(params)) as copy:
-            for chunk in copy:
-                buf.write(chunk)
-        cur.close()
-        if buf.tell() == 0:
-            return _empty(columns)
-        raw = pl.read_csv(buf.getvalue(), has_header=False, new_columns=list(columns),
-                          schema_overrides={c: _raw_dtype(k) for c, k in columns.items()})
-        return _finish(raw, columns)
-    parts = list(iter_frames(conn, sql, params, columns, batch_size=500_000))
+    if conn.dialect.name != "postgresql":
+        parts = list(iter_frames(conn, sql, params, columns, batch_size=500_000))
+        return pl.concat(parts) if parts else _empty(columns)
+    cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    parts, pending = [], bytearray()
+    with cur.copy(f"COPY ({_pg_sql(sql)}) TO STDOUT (FORMAT csv)", dict(params)) as copy:
+        for chunk in copy:
+            pending += chunk
+            if len(pending) >= _CHUNK_BYTES:  # parse whole lines as they come: memory stays bounded
+                cut = pending.rindex(b"\n") + 1
+                parts.append(_parse_csv(bytes(pending[:cut]), columns))
+                del pending[:cut]
+    cur.close()
+    if pending:
+        parts.append(_parse_csv(bytes(pending), columns))
     return pl.concat(parts) if parts else _empty(columns)
+
+
+def _parse_csv(data: bytes, columns: ColumnTypes) -> pl.DataFrame:
+    raw = pl.read_csv(data, has_header=False, new_columns=list(columns),
+                      schema_overrides={c: _raw_dtype(k) for c, k in columns.items()})
+    return _finish(raw, columns)
 
 
 def iter_frames(conn: Connection, sql: str, params: Mapping[str, Any], columns: ColumnTypes,
