@@ -178,3 +178,21 @@ def test_reimporting_an_export_into_its_own_store_changes_nothing(store: Store, 
     report = import_paths(store, [tmp_path / "out"])
     assert not report.changed, report.totals()
     assert dump(store) == before
+
+
+def test_target_corrected_in_place_is_a_new_version_that_survives_export(store: Store, good: Path,
+                                                                          tmp_path: Path) -> None:
+    from natije.services.ingestion import export_program
+
+    from .conftest import empty, files_of
+
+    import_paths(store, [good])
+    _edit(good / "program.yaml", "period: 2022, value: 82,", "period: 2022, value: 83,")
+    assert import_paths(store, [good]).totals()["commitments_new"] == 1
+    export_program(store, "TEST2020", tmp_path / "e1")
+    text = (tmp_path / "e1" / "program.yaml").read_text(encoding="utf-8")
+    assert text.index("value: 82.0") < text.index("value: 83.0")  # both versions, in version order
+    empty(store)
+    import_paths(store, [tmp_path / "e1"])
+    export_program(store, "TEST2020", tmp_path / "e2")
+    assert files_of(tmp_path / "e1") == files_of(tmp_path / "e2")

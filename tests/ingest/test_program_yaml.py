@@ -83,7 +83,7 @@ indicators:
   - {code: I1, names: {kk: a, ru: b, en: c}, unit: "%", direction: increase}
 commitments:
   - {indicator: I1, kind: target, period: 2022, value: 1, decided_on: 2017-02-01, document: D}
-  - {indicator: I1, kind: target, period: 2022, value: 2, decided_on: 2017-02-01, document: E}
+  - {indicator: I1, kind: target, period: 2022, value: 1, decided_on: 2017-02-01, document: E}
 """
     _, log = _parse(text)
     got = sorted((p.row, p.column, p.code) for p in log.items)
@@ -91,7 +91,7 @@ commitments:
         (2, "program.end_year", "rule"),
         (4, "indicators[0].span.to", "span"),
         (5, "indicators[1].code", "duplicate_code"),
-        (8, "commitments[1].decided_on", "duplicate_commitment"),
+        (8, "commitments[1]", "duplicate_commitment"),
     ]
 
 

@@ -43,8 +43,8 @@ def indicator_specs(draw: Any, i: int) -> dict[str, Any]:
          "as_of": datetime.combine(draw(days), datetime.min.time()) + timedelta(seconds=draw(st.integers(0, 86399)))}
         for t, p in keys
     ]
-    decisions = draw(st.lists(days, max_size=3, unique=True))
-    commitments = [{"indicator": f"HP.I{i}", "kind": "target", "period": periods[-1], "value": draw(values),
+    decisions = draw(st.lists(days, max_size=3))  # the same day twice = a promise corrected that day
+    commitments = [{"indicator": f"HP.I{i}", "kind": "target", "period": periods[-1], "value": draw(values) + k,
                     "decided_on": d.isoformat(), "document": f"Decree {k}"} for k, d in enumerate(decisions)]
     indicator = {"code": f"HP.I{i}", "names": NAMES, "unit": draw(st.sampled_from(UNITS)), "direction": "increase",
                  "frequency": freq.value, "span": {"from": str(first), "to": str(last)}, "source": "stat"}

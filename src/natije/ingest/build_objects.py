@@ -200,23 +200,27 @@ class Builder:
                           it["document"], it.get("territory"), 1, it.get("note"))
 
     def number_versions(self, commitments: list[Commitment]) -> tuple[Commitment, ...]:
-        """Number versions per key in decision order; two entries for one key and day are a problem."""
+        """Number versions per key in decision order, ties in file order; a repeated entry is a problem.
+
+        Two entries for one key and day with different values are two versions (a promise corrected on the
+        day it was made: ``natije export`` writes them in version order); the same value twice is a mistake.
+        """
         paths = self.origins["commitments"]
         order = sorted(range(len(commitments)), key=lambda i: (str(commitments[i].key), commitments[i].decided_on, i))
         out: dict[int, Commitment] = {}
-        last: dict[tuple, tuple[date, int]] = {}
+        last: dict[tuple, int] = {}
         for i in order:
             c = commitments[i]
             prev = last.get(c.key)
-            if prev is not None and prev[0] == c.decided_on:
-                self.problem(paths[i] + ("decided_on",), c.decided_on.isoformat(),
-                             "one entry per indicator, kind, period and territory on one decision date "
-                             f"(see line {self.doc.line(paths[prev[1]])})", "duplicate_commitment")
+            if prev is not None and (commitments[prev].decided_on, commitments[prev].value) == (c.decided_on, c.value):
+                self.problem(paths[i], c.value,
+                             "each commitment once (the same indicator, kind, period, territory, decision date and "
+                             f"value is on line {self.doc.line(paths[prev])})", "duplicate_commitment")
                 continue
-            version = 1 if prev is None else out[prev[1]].version + 1
+            version = 1 if prev is None else out[prev].version + 1
             out[i] = Commitment(c.indicator, c.kind, c.period, c.value, c.decided_on, c.document, c.territory,
                                 version, c.note)
-            last[c.key] = (c.decided_on, i)
+            last[c.key] = i
         keep = sorted(out)
         self.origins["commitments"] = [paths[i] for i in keep]
         return tuple(out[i] for i in keep)
