@@ -94,3 +94,13 @@ def test_dask_local_cluster_gives_identical_numbers() -> None:
             a = evaluate(df, method=method, executor=address, **kw, **extra)
             b = evaluate(df, method=method, executor="serial", **kw, **extra)
             assert (a.estimate, a.se, a.ci) == (b.estimate, b.se, b.ci)
+
+
+@pytest.mark.parametrize("method", ["sc", "sdid"])
+def test_placebo_in_time_backdates_the_start(method: str) -> None:
+    df, treated, start = _long(6, effect=6.0)
+    r = evaluate(df, unit="unit", time="year", outcome="y", method=method, treated=treated, start=start,
+                 n_boot=50, leave_one_out=False)
+    p = r.diagnostics["placebo_in_time"]
+    assert p["periods"] == 3 and p["fake_start"] == start - 3  # T0 = 10, T1 = 4
+    assert abs(p["estimate"]) < abs(r.estimate) / 2

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from natije.errors import EstimationError
+from natije.errors import EstimationError, InsufficientData
 from natije.evaluation import texts
 from natije.evaluation.design import EvaluationDesign
 from natije.evaluation.executors import Executor
@@ -64,8 +64,17 @@ def parse_predictors(spec: Any) -> list[Predictor] | None:
     return out
 
 
-def synth_problem(panel: Panel, design: EvaluationDesign) -> SynthProblem:
-    """The :class:`SynthProblem` of a block design; several treated units are averaged into one."""
+def backdate_periods(T0: int, T1: int) -> int:
+    """Periods the in-time placebo moves the start back: up to the post length, at most a third of the pre."""
+    return min(T1, max(1, T0 // 3)) if T0 >= 4 else 0
+
+
+def synth_problem(panel: Panel, design: EvaluationDesign, backdate: int = 0) -> SynthProblem:
+    """The :class:`SynthProblem` of a block design; several treated units are averaged into one.
+
+    ``backdate > 0`` builds the in-time placebo: only pre-intervention periods, with a fake start
+    ``backdate`` periods before the real one.
+    """
     T0 = panel.T0
     tr = panel.treated
     controls = panel.units[~tr]
@@ -76,11 +85,28 @@ def synth_problem(panel: Panel, design: EvaluationDesign) -> SynthProblem:
         Y = np.vstack([panel.Y[~tr], panel.Y[tr].mean(axis=0)])
         X = {k: np.vstack([m[~tr], m[tr].mean(axis=0)]) for k, m in panel.X.items()}
         units, treated = [*controls, TREATED_MEAN], TREATED_MEAN
+    times = list(panel.times)
     opts = design.options
+    optimize = opts.get("optimize_times")
+    if backdate:
+        Y, X, times = Y[:, :T0], {k: m[:, :T0] for k, m in X.items()}, times[:T0]
+        T0 -= backdate
+        optimize = [tt for tt in optimize if tt in times[:T0]] if optimize is not None else None
     return build_problem(
-        Y, X, units, list(panel.times), outcome=design.outcome, treated=treated, donors=list(controls), T0=T0,
-        predictors=parse_predictors(opts.get("predictors")), optimize_times=opts.get("optimize_times"),
+        Y, X, units, times, outcome=design.outcome, treated=treated, donors=list(controls), T0=T0,
+        predictors=parse_predictors(opts.get("predictors")), optimize_times=optimize or None,
     )
+
+
+def _in_time(fn: Any, times: np.ndarray, T0: int, h: int) -> dict[str, Any] | None:
+    """Run an in-time placebo ``fn() -> estimate``; None when the pre-period is too short or it fails."""
+    if h == 0:
+        return None
+    try:
+        est = float(fn())
+    except (EstimationError, InsufficientData):
+        return None
+    return {"fake_start": _py(times[T0 - h]), "periods": h, "estimate": est}
 
 
 def _effects(times: np.ndarray, values: np.ndarray) -> tuple[Effect, ...]:
@@ -126,6 +152,11 @@ class SyntheticControl:
             "ci_method": "permutation interval from |placebo estimates|", "ci_level_attained": level,
             "search_start": fit.start,
         }
+        T1 = problem.Y1.size - problem.T0
+        h = backdate_periods(problem.T0, T1)
+        diagnostics["placebo_in_time"] = _in_time(
+            lambda: fit_synth(synth_problem(panel, design, h), extra_starts=extra, seed=design.seed).estimate,
+            problem.times, problem.T0, h)
         if design.options.get("leave_one_out", True):
             diagnostics["leave_one_out"] = leave_one_out(fit, mapper=executor.map, extra_starts=extra).to_dict()
         weights = {_py(k): float(v) for k, v in fit.weights_by_donor().items()}
@@ -178,6 +209,9 @@ class SyntheticDiD:
             "effective_pre_periods": float(1.0 / np.sum(fit.lambda_**2)) if fit.lambda_.any() else 0.0,
             "inference": inf.to_dict(),
         }
+        h = backdate_periods(T0, Y.shape[1] - T0)
+        diagnostics["placebo_in_time"] = _in_time(
+            lambda: SDID_VARIANTS[variant](Y[:, :T0], N0, T0 - h).estimate, panel.times, T0, h)
         weights = {_py(u): float(w) for u, w in zip(units[:N0], fit.omega)}
         time_w = {_py(tt): float(w) for tt, w in zip(panel.times[:T0], fit.lambda_)} if variant != "sc" else None
         keys = ("sdid_weights", "no_anticipation", "no_spillovers") if variant != "sc" else (
