@@ -68,3 +68,18 @@ def test_one_territory_roll_up_is_identity(value, weight, unit):
                            schema_overrides={"weight": pl.Float64})
     out = roll_up(obs([("X", "A", "2024", value)]), ind, weights, pl.DataFrame({"territory": ["A"], "into": ["A"]}))
     assert out["value"][0] == value or abs(out["value"][0] - value) <= 1e-9 * abs(value)
+
+
+def test_members_count_only_while_valid():
+    from datetime import date
+
+    terr = pl.DataFrame({"code": ["OLD", "NEW", "B", "K"], "parent": ["K", "K", "K", None],
+                         "level": ["region", "region", "region", "country"],
+                         "valid_from": [None, date(2022, 6, 8), None, None],
+                         "valid_to": [date(2022, 6, 8), None, None, None]})
+    own = obs([("USERS", "OLD", "2021", 10), ("USERS", "B", "2021", 1), ("USERS", "OLD", "2023", 99),
+               ("USERS", "NEW", "2023", 20), ("USERS", "B", "2023", 2)])
+    out = add_rollups(own, _ind(), pl.DataFrame(schema={"territory": pl.String, "period": pl.String,
+                                                        "weight": pl.Float64}), terr)
+    k = out.filter(pl.col("territory") == "K").sort("period")
+    assert k["value"].to_list() == [11, 22]  # OLD's stray 2023 value is not added to NEW's

@@ -74,7 +74,9 @@ def expand_territories(
     series' fit) are carried onto the rows, built from it rather than joined to it afterwards.
     """
     keys = ["indicator", "territory", "kind", "period"]
-    explicit = in_force.filter(pl.col("territory").is_not_null()).join(observed, on=KEY, how="left")
+    explicit = in_force.filter(pl.col("territory").is_not_null())
+    mine = observed.filter(pl.col("indicator").is_in(explicit["indicator"].unique().implode()))
+    explicit = explicit.join(mine, on=KEY, how="left")
     nat = in_force.filter(pl.col("territory").is_null()).drop("territory")
     nations = pl.DataFrame({"territory": national}, schema={"territory": pl.String})
     at_home = nat.join(nations, how="cross").join(observed, on=KEY, how="left").select(explicit.columns)

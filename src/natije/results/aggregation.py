@@ -131,17 +131,23 @@ def rollup_rows(
     # a parent that reports an indicator itself keeps its own series whole: no roll-up mixed into it
     own_parents = observations.filter(pl.col("territory").is_in(parents)).select("indicator", "territory").unique()
     dated = groups["_vf"].null_count() < groups.height or groups["_vt"].null_count() < groups.height
+    single = groups["territory"].n_unique() == groups.height
     new = empty
     for _ in range(depth):
         source = pl.concat([observations, new.select(observations.columns)], rechunk=False) if new.height \
             else observations
-        valid = source.join(groups, on="territory")
-        if dated:  # members count only while they existed
-            valid = valid.filter(
-                (pl.col("_vf").is_null() | (pl.col("_vf") < pl.col("period_end")))
-                & (pl.col("_vt").is_null() | (pl.col("_vt") > pl.col("period_start")))
-            )
-        new = roll_up(valid.drop("_vf", "_vt"), indicators, weights, None)
+        if dated or not single:
+            valid = source.join(groups, on="territory")
+            if dated:  # members count only while they existed
+                valid = valid.filter(
+                    (pl.col("_vf").is_null() | (pl.col("_vf") < pl.col("period_end")))
+                    & (pl.col("_vt").is_null() | (pl.col("_vt") > pl.col("period_start")))
+                )
+            valid = valid.drop("_vf", "_vt")
+        else:  # one parent per member and no validity dates: a lookup instead of a join
+            into = pl.col("territory").replace_strict(groups["territory"], groups["into"], default=None)
+            valid = source.with_columns(into.alias("into")).filter(pl.col("into").is_not_null())
+        new = roll_up(valid, indicators, weights, None)
         new = new.join(own_parents, on=["indicator", "territory"], how="anti").drop("members") \
             .with_columns(pl.lit("rollup").alias("source"))
         if new.join(members, on="territory").height == 0:

@@ -91,26 +91,33 @@ def forecast(targets: pl.DataFrame, trends: pl.DataFrame, thresholds: Thresholds
         pl.when(pl.col("n").is_null()).then(pl.lit("no_data")).when(~ok).then(pl.lit("insufficient_data"))
         .alias("forecast_reason"),
     )
-    df = (f["n"].fill_null(3).to_numpy() - 2).clip(1).astype(float)
-    mu = f["forecast_value"].to_numpy(allow_copy=True).astype(float)
-    se = f["_se"].to_numpy(allow_copy=True).astype(float)
-    tgt = f["target"].to_numpy(allow_copy=True).astype(float)
-    direction = f["direction"].to_numpy(allow_copy=True)
-    tol = f["tolerance"].fill_null(f["target"].abs() * thresholds.maintain_tolerance).to_numpy().astype(float)
-    levels, inverse = np.unique(df, return_inverse=True)   # few distinct df: invert the t cdf once each
-    q = stats.t.ppf(0.5 + thresholds.interval / 2, levels)[inverse]
-    keep = direction == "maintain"
+    # t quantile per distinct degrees of freedom (few), looked up rather than computed per row
+    dof = (pl.col("n").cast(pl.Float64).fill_null(3.0) - 2.0).clip(lower_bound=1.0)
+    dfs = f.select(dof.unique())["n"].to_list()
+    quantiles = dict(zip(dfs, stats.t.ppf(0.5 + thresholds.interval / 2, dfs).tolist()))
+    half = dof.replace_strict(quantiles, return_dtype=pl.Float64) * pl.col("_se")
+    mu, se, tgt = pl.col("forecast_value"), pl.col("_se"), pl.col("target")
+    tol = pl.coalesce(pl.col("tolerance"), tgt.abs() * thresholds.maintain_tolerance)
+    f = f.with_columns((mu - half).alias("forecast_low"), (mu + half).alias("forecast_high"),
+                       ((mu - tgt) / se).alias("_z"), dof.alias("_df"))
     with np.errstate(divide="ignore", invalid="ignore"):
-        up = _cdf((mu - tgt) / se, df)                     # P(Y* >= target)
-        p = np.where(direction == "decrease", 1 - up, up)
-        if keep.any():
-            m, s_, t_, d_, b_ = mu[keep], se[keep], tgt[keep], df[keep], tol[keep]
-            p[keep] = _cdf((t_ + b_ - m) / s_, d_) - _cdf((t_ - b_ - m) / s_, d_)
-    p = np.where(np.isnan(mu), np.nan, p)
-    lo, hi = mu - q * se, mu + q * se
-    f = f.with_columns(
-        pl.Series("forecast_low", lo), pl.Series("forecast_high", hi), pl.Series("p_meet", p).fill_nan(None),
-    ).with_columns(pl.col("forecast_low", "forecast_high").fill_nan(None))
+        up = _cdf(f["_z"].to_numpy(allow_copy=True), f["_df"].to_numpy())   # P(Y* >= target)
+    p = pl.Series("_up", up).fill_nan(None)
+    f = f.with_columns(p).with_columns(
+        pl.when(mu.is_null()).then(None).when(pl.col("direction") == "decrease").then(1 - pl.col("_up"))
+        .otherwise(pl.col("_up")).alias("p_meet")
+    )
+    keep = (pl.col("direction") == "maintain") & mu.is_not_null()
+    if f.select(keep.any()).item():
+        band = f.filter(keep).select(((tgt + tol - mu) / se).alias("hi"), ((tgt - tol - mu) / se).alias("lo"), "_df")
+        with np.errstate(divide="ignore", invalid="ignore"):
+            inside = _cdf(band["hi"].to_numpy(), band["_df"].to_numpy()) - _cdf(band["lo"].to_numpy(),
+                                                                                   band["_df"].to_numpy())
+        idx = f.with_row_index("_i").filter(keep)["_i"]
+        p_all = f["p_meet"].to_numpy(allow_copy=True).astype(float)
+        p_all[idx.to_numpy()] = inside
+        f = f.with_columns(pl.Series("p_meet", p_all).fill_nan(None))
+    f = f.drop("_z", "_df", "_up")
     pct = pl.col("unit") == "%"
     clip = [pl.when(pct).then(pl.col(c).clip(0, 100)).otherwise(pl.col(c)).alias(c)
             for c in ("forecast_value", "forecast_low", "forecast_high")]
