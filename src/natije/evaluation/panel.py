@@ -109,6 +109,10 @@ def to_polars(data: Any) -> pl.DataFrame:
     )
 
 
+COVARIATE_GAPS_OK = frozenset({"sc"})
+"""Methods whose covariates may have gaps (they summarise them over windows)."""
+
+
 def _check_columns(df: pl.DataFrame, design: EvaluationDesign) -> None:
     wanted = [design.unit, design.time, design.outcome, *design.covariates]
     if design.cohort:
@@ -120,7 +124,9 @@ def _check_columns(df: pl.DataFrame, design: EvaluationDesign) -> None:
             f"missing column(s); the table has {', '.join(df.columns)}",
         )
     problems = []
-    for col in [design.unit, design.time, design.outcome, *design.covariates]:
+    # 'sc' predictors are window means that skip gaps (mean(na.rm = TRUE), as R Synth's dataprep)
+    covs = design.covariates if design.method not in COVARIATE_GAPS_OK else ()
+    for col in [design.unit, design.time, design.outcome, *covs]:
         nulls = df.with_row_index("_row").filter(pl.col(col).is_null() | _is_nan(df, col))["_row"].head(5)
         problems += [
             Problem("data", int(r) + 1, col, None, "a value (no gaps)", code="missing") for r in nulls
