@@ -61,3 +61,14 @@ def test_intercept_ignores_a_constant_shift() -> None:
 def test_sparsify_drops_small_weights_and_renormalises() -> None:
     out = sparsify(np.array([[0.6, 0.1, 0.3]]))
     assert np.allclose(out, [[2 / 3, 0.0, 1 / 3]], rtol=0, atol=1e-15)
+
+
+def test_slicing_a_large_batch_gives_the_same_weights(monkeypatch) -> None:
+    import natije.evaluation.frank_wolfe as fw
+
+    rng = np.random.default_rng(11)
+    Y = rng.normal(size=(7, 10, 9))
+    whole = fw.simplex_weights(Y, 0.2, True, None, 1e-4, 3000)
+    monkeypatch.setattr(fw, "GRAM_BUDGET", 2 * 8 * 8)  # two problems per slice
+    sliced = fw.simplex_weights(Y, 0.2, True, None, 1e-4, 3000)
+    assert np.allclose(whole, sliced, atol=1e-12)

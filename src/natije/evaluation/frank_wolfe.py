@@ -14,6 +14,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 Array = NDArray[np.float64]
+GRAM_BUDGET = 8_000_000
+"""Numbers (64 MB) the Gram matrices of one batch may hold; larger batches are solved in slices."""
 
 
 def sparsify(weights: Array) -> Array:
@@ -122,4 +124,14 @@ def simplex_weights(
     n = n1 - 1
     if x0 is None:
         x0 = np.full((nb, n), 1.0 / n)
-    return frank_wolfe(Y[:, :, :n], Y[:, :, n], x0, zeta, min_decrease, max_iter)
+    # the Gram form holds n × n per problem: solve in slices of at most ~GRAM_BUDGET numbers
+    step = max(1, GRAM_BUDGET // (n * n))
+    if step >= nb:
+        return frank_wolfe(Y[:, :, :n], Y[:, :, n], x0, zeta, min_decrease, max_iter)
+    z = np.broadcast_to(np.asarray(zeta, dtype=float), (nb,))
+    parts = [
+        frank_wolfe(Y[i : i + step, :, :n], Y[i : i + step, :, n], x0[i : i + step], z[i : i + step],
+                    min_decrease, max_iter)
+        for i in range(0, nb, step)
+    ]
+    return np.concatenate(parts)
