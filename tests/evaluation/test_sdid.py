@@ -79,3 +79,11 @@ def test_bad_layout_is_rejected() -> None:
         synthdid_estimate(Y, 0, T0)
     with pytest.raises(EstimationError):
         standard_error(synthdid_estimate(Y, N0, T0), "wild")
+
+
+@pytest.mark.parametrize("method", ["placebo", "bootstrap", "jackknife"])
+def test_per_period_standard_errors_come_with_every_method(method: str) -> None:
+    Y, N0, T0 = _panel(7)
+    inf = standard_error(synthdid_estimate(Y, N0, T0), method, replications=60, seed=2)
+    assert inf.effect_se.shape == (Y.shape[1] - T0,)
+    assert np.all(inf.effect_se > 0)

@@ -104,3 +104,12 @@ def test_placebo_in_time_backdates_the_start(method: str) -> None:
     p = r.diagnostics["placebo_in_time"]
     assert p["periods"] == 3 and p["fake_start"] == start - 3  # T0 = 10, T1 = 4
     assert abs(p["estimate"]) < abs(r.estimate) / 2
+
+
+@pytest.mark.parametrize("method", ["sc", "sdid"])
+def test_period_effects_have_standard_errors_and_intervals(method: str) -> None:
+    df, treated, start = _long(7, treated=2)
+    r = evaluate(df, unit="unit", time="year", outcome="y", method=method, treated=treated, start=start,
+                 n_boot=60, leave_one_out=False)
+    for e in r.effects:
+        assert e.se is not None and e.se > 0 and e.ci_low < e.estimate < e.ci_high

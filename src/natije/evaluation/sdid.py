@@ -133,6 +133,12 @@ def weighted_estimate(Y: Array, N0: int, T0: int, omega: Array, lam: Array) -> A
     return np.einsum("bn,bnt,bt->b", row, Y, col)
 
 
+def effect_curves(Y: Array, N0: int, T0: int, omega: Array, lam: Array) -> Array:
+    """Per post-period effects for a batch ``(B, N, T)`` → ``(B, T1)``; their row means are the estimates."""
+    gap = Y[:, N0:].mean(axis=1) - np.einsum("bn,bnt->bt", omega, Y[:, :N0])
+    return gap[:, T0:] - np.einsum("bt,bt->b", gap[:, :T0], lam)[:, None]
+
+
 def effect_curve(Y: Array, N0: int, T0: int, omega: Array, lam: Array) -> Array:
     """Per post-period effects: treated-minus-synthetic gap less its lambda-weighted pre-period gap."""
     gap = Y[N0:].mean(axis=0) - omega @ Y[:N0]

@@ -15,7 +15,7 @@ identical numbers on every executor.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -23,7 +23,7 @@ import numpy as np
 from natije.errors import EstimationError
 from natije.evaluation.executors import seeded_chunks
 from natije.evaluation.frank_wolfe import Array
-from natije.evaluation.sdid import SdidFit, fit_weights, weighted_estimate
+from natije.evaluation.sdid import SdidFit, effect_curves, fit_weights
 
 Mapper = Callable[[Callable[[Any], Any], Sequence[Any]], Iterable[Any]]
 METHODS = ("placebo", "bootstrap", "jackknife")
@@ -36,6 +36,8 @@ class SdidInference:
     method: str
     se: float
     replicates: Array
+    effect_se: Array = field(default_factory=lambda: np.full(0, np.nan))
+    """Standard error of each post-period effect, from the same replicates."""
 
     def to_dict(self) -> dict[str, Any]:
         """Return the standard error and a summary of the replicates."""
@@ -59,11 +61,11 @@ def sum_normalize(w: Array) -> Array:
 def _refit(fit: SdidFit, Yb: Array, n0: int, omega0: Array) -> Array:
     lam0 = np.broadcast_to(fit.lambda_, (Yb.shape[0], fit.T0))
     omega, lam = fit_weights(Yb, n0, fit.T0, fit.options, sum_normalize(omega0), lam0)
-    return weighted_estimate(Yb, n0, fit.T0, omega, lam)
+    return effect_curves(Yb, n0, fit.T0, omega, lam)
 
 
 def placebo_chunk(job: tuple[SdidFit, np.random.SeedSequence, int]) -> Array:
-    """Placebo estimates for one chunk: ``job`` is (fit, seed sequence, number of replicates)."""
+    """Placebo effect curves (n, T1) for one chunk: ``job`` is (fit, seed sequence, number of replicates)."""
     fit, seed, n = job
     rng = np.random.default_rng(seed)
     n1 = fit.Y.shape[0] - fit.N0
@@ -73,7 +75,7 @@ def placebo_chunk(job: tuple[SdidFit, np.random.SeedSequence, int]) -> Array:
 
 
 def bootstrap_chunk(job: tuple[SdidFit, np.random.SeedSequence, int]) -> Array:
-    """Bootstrap estimates for one chunk, redrawing samples that lack either group."""
+    """Bootstrap effect curves (n, T1) for one chunk, redrawing samples that lack either group."""
     fit, seed, n = job
     rng = np.random.default_rng(seed)
     N = fit.Y.shape[0]
@@ -85,7 +87,7 @@ def bootstrap_chunk(job: tuple[SdidFit, np.random.SeedSequence, int]) -> Array:
             draws.append(ind)
     inds = np.stack(draws)
     n0s = (inds < fit.N0).sum(axis=1)
-    out = np.empty(n)
+    out = np.empty((n, fit.Y.shape[1] - fit.T0))
     for k in np.unique(n0s):
         sel = np.flatnonzero(n0s == k)
         out[sel] = _refit(fit, fit.Y[inds[sel]], int(k), fit.omega[inds[sel, :k]])
@@ -97,13 +99,16 @@ def jackknife_se(fit: SdidFit) -> SdidInference:
     N = fit.Y.shape[0]
     if fit.N0 == N - 1 or np.count_nonzero(fit.omega) == 1:
         return SdidInference("jackknife", float("nan"), np.full(0, np.nan))
-    u = np.empty(N)
+    u = np.empty((N, fit.Y.shape[1] - fit.T0))
     for i in range(N):
         keep = np.delete(np.arange(N), i)
         n0 = fit.N0 - (i < fit.N0)
         omega = sum_normalize(np.delete(fit.omega, i) if i < fit.N0 else fit.omega)
-        u[i] = weighted_estimate(fit.Y[keep][None], n0, fit.T0, omega[None], fit.lambda_[None])[0]
-    return SdidInference("jackknife", float(np.sqrt((N - 1) ** 2 / N * u.var(ddof=1))), u)
+        u[i] = effect_curves(fit.Y[keep][None], n0, fit.T0, omega[None], fit.lambda_[None])[0]
+    scale = (N - 1) ** 2 / N
+    est = u.mean(axis=1)
+    return SdidInference("jackknife", float(np.sqrt(scale * est.var(ddof=1))), est,
+                         np.sqrt(scale * u.var(axis=0, ddof=1)))
 
 
 def standard_error(
@@ -135,6 +140,7 @@ def standard_error(
     worker = placebo_chunk if method == "placebo" else bootstrap_chunk
     tasks = [(fit, ss, size) for ss, size in seeded_chunks(seed, replications)]
     parts = list(mapper(worker, tasks))
-    reps = np.concatenate(parts)
-    se = float(np.sqrt((replications - 1) / replications) * reps.std(ddof=1))
-    return SdidInference(method, se, reps)
+    curves = np.concatenate(parts)
+    reps = curves.mean(axis=1)
+    scale = np.sqrt((replications - 1) / replications)
+    return SdidInference(method, float(scale * reps.std(ddof=1)), reps, scale * curves.std(axis=0, ddof=1))

@@ -14,6 +14,9 @@ of ``J`` placebos (a permutation interval; the level it attains is in the diagno
 ``sdid`` options: ``variant`` = ``sdid`` (default), ``sc`` or ``did`` — R ``synthdid``'s three
 estimators; ``replications`` (default ``design.n_boot``). Inference ``placebo`` (default),
 ``bootstrap`` or ``jackknife``, as R's ``vcov``; interval = estimate ± z·se.
+
+Per-period effects carry a standard error from the same replicates (sdid: the replicates' effect curves;
+sc: the spread of the placebo gaps in that period) and a normal interval.
 """
 
 from __future__ import annotations
@@ -109,8 +112,17 @@ def _in_time(fn: Any, times: np.ndarray, T0: int, h: int) -> dict[str, Any] | No
     return {"fake_start": _py(times[T0 - h]), "periods": h, "estimate": est}
 
 
-def _effects(times: np.ndarray, values: np.ndarray) -> tuple[Effect, ...]:
-    return tuple(Effect(label=_py(tt), kind="period", estimate=float(v)) for tt, v in zip(times, values))
+def _effects(
+    times: np.ndarray, values: np.ndarray, ses: np.ndarray | None = None, alpha: float = 0.05
+) -> tuple[Effect, ...]:
+    """Per-period effects; with standard errors, normal intervals (NaN se leaves them empty)."""
+    out = []
+    for k, (tt, v) in enumerate(zip(times, values)):
+        se = float(ses[k]) if ses is not None and k < ses.size and np.isfinite(ses[k]) else None
+        lo, hi = normal_ci(float(v), se, alpha) if se is not None else (None, None)
+        out.append(Effect(label=_py(tt), kind="period", estimate=float(v), se=se,
+                          ci_low=None if lo is None else float(lo), ci_high=None if hi is None else float(hi)))
+    return tuple(out)
 
 
 def _text(design: EvaluationDesign, est: float, ci: tuple[float, float], p: float, extra: list[str]) -> str:
@@ -166,7 +178,8 @@ class SyntheticControl:
                         n=placebo.ratios.size + 1)]
         return EvaluationResult(
             estimate=est, se=se, ci=ci, p_value=placebo.p_value, method="sc", design=design,
-            effects=_effects(problem.times[problem.T0:], fit.gap[problem.T0:]), unit_weights=weights,
+            effects=_effects(problem.times[problem.T0:], fit.gap[problem.T0:],
+                             placebo.gaps[:, problem.T0:].std(axis=0, ddof=1), design.alpha), unit_weights=weights,
             time_weights=None, diagnostics=diagnostics,
             assumptions=texts.assumptions(design, "sc_convex_hull", "sc_stable_weights", "no_anticipation",
                                           "no_spillovers"),
@@ -218,7 +231,8 @@ class SyntheticDiD:
             "sc_convex_hull", "sc_stable_weights", "no_anticipation", "no_spillovers")
         return EvaluationResult(
             estimate=est, se=se, ci=ci, p_value=p, method="sdid", design=design,
-            effects=_effects(panel.times[T0:], fit.effects), unit_weights=weights, time_weights=time_w,
+            effects=_effects(panel.times[T0:], fit.effects, inf.effect_se, design.alpha), unit_weights=weights,
+            time_weights=time_w,
             diagnostics=diagnostics, assumptions=texts.assumptions(design, *keys),
             interpretation=_text(design, est, ci, p, [_donor_text(design, weights)]),
         )
