@@ -58,7 +58,8 @@ def print_frame(frame: pl.DataFrame, fmt: str, lang: str, title: str = "") -> No
 
 @app.command("results")
 def results(ctx: typer.Context, program: str, as_of: str = AS_OF,
-            territory: str = typer.Option(None, "--territory", help="KATO code of one territory."),
+            territory: str = typer.Option("national", "--territory",
+                                          help="KATO code of one territory, 'national' (default) or 'all'."),
             basis: str = typer.Option("current", "--basis", help="current (in force) or first (as first promised)."),
             fmt: str = FORMAT) -> None:
     """Targets against actuals: achievement, forecast, chance to meet, status. Raises NotFound."""

@@ -12,7 +12,7 @@ from typing import Any
 import polars as pl
 
 from natije.results.asof import as_date
-from natije.results.engine import results_table, results_with_flags, rows_for_json
+from natije.results.engine import national_codes, results_table, results_with_flags, rows_for_json
 from natije.results.flags import flags as compute_flags
 from natije.results.frames import ProgramFrames
 from natije.results.lineage import lineage
@@ -27,11 +27,30 @@ def load_frames(store: Any, code: str, as_of: date | str | None = None) -> Progr
         return load_program_frames(conn, code, as_of=as_date(as_of))
 
 
+NATIONAL = "national"
+
+
+def _territory(frames: ProgramFrames, table: pl.DataFrame, territory: str | None) -> pl.DataFrame:
+    """``territory="national"`` keeps the country-level rows; ``None`` or ``"all"`` keeps every territory."""
+    if territory == NATIONAL:
+        return table.filter(pl.col("territory").is_in(national_codes(frames.territories)))
+    return table
+
+
+def _code(territory: str | None) -> str | None:
+    return None if territory in (None, "all", NATIONAL) else territory
+
+
 def program_results(
     store: Any, code: str, as_of: date | str | None = None, territory: str | None = None, basis: str = "current"
 ) -> pl.DataFrame:
-    """Results table of ``code`` (see :func:`natije.results.engine.results_table`)."""
-    return results_table(load_frames(store, code, as_of), as_of=as_of, territory=territory, basis=basis)
+    """Results table of ``code`` (see :func:`natije.results.engine.results_table`).
+
+    ``territory``: a KATO code, ``"national"`` (country level only), or ``None``/``"all"`` (every territory).
+    """
+    frames = load_frames(store, code, as_of)
+    table = results_table(frames, as_of=as_of, territory=_code(territory), basis=basis)
+    return _territory(frames, table, territory)
 
 
 def program_results_json(
@@ -39,11 +58,11 @@ def program_results_json(
 ) -> list[dict]:
     """Results as the list of objects of ``natije results --format json`` (forecast nested, flags listed)."""
     frames = load_frames(store, code, as_of)
-    if territory is None:
+    if _code(territory) is None:
         table, flag_frame = results_with_flags(frames, as_of=as_of, basis=basis)
     else:
-        table, flag_frame = results_table(frames, as_of, territory, basis), compute_flags(frames, as_of=as_of)
-    return rows_for_json(table, flag_frame)
+        table, flag_frame = results_table(frames, as_of, _code(territory), basis), compute_flags(frames, as_of=as_of)
+    return rows_for_json(_territory(frames, table, territory), flag_frame)
 
 
 def program_flags(store: Any, code: str, as_of: date | str | None = None) -> pl.DataFrame:
