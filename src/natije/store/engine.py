@@ -72,6 +72,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 def _sqlite_begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN")
+    # lets fast readers tell whether this transaction has written anything yet (see store.fastread)
+    conn.info["natije_changes_at_begin"] = conn.connection.driver_connection.total_changes
 
 
 def make_engine(text: str | None = None, **kwargs: Any) -> Engine:

@@ -1,7 +1,9 @@
 """Fast reads of large result sets into polars, without per-row Python objects where the driver allows.
 
-PostgreSQL: ``COPY (query) TO STDOUT`` as CSV parsed by polars. SQLite: raw cursor ``fetchmany`` into
-column-typed frames. SQL is written with ``:name`` parameters for both.
+PostgreSQL: ``COPY (query) TO STDOUT`` as CSV parsed by polars in chunks. SQLite file stores: connectorx
+(Rust, straight to Arrow, about 4x the driver's speed) when the reading transaction has written nothing — it
+reads through its own connection, so it could not see uncommitted rows — otherwise the raw cursor
+``fetchmany``. SQL is written with ``:name`` parameters for every path.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterator, Mapping
+from datetime import date, datetime
 from typing import Any
 
 import polars as pl
@@ -32,6 +35,45 @@ def _raw_dtype(kind: Any) -> Any:
     return {"date": pl.String, "datetime": pl.String, "epoch_us": pl.Int64}.get(kind, kind)
 
 
+def connectorx_uri(conn: Connection) -> str | None:
+    """The connectorx source for ``conn``, or ``None`` when the cursor path must be used.
+
+    Only for an SQLite file whose current transaction changed nothing (see :func:`natije.store.engine`'s
+    BEGIN hook, which notes the driver's change counter), and only if connectorx is installed.
+    """
+    if conn.dialect.name != "sqlite":
+        return None
+    path = conn.engine.url.database
+    if not path or path == ":memory:":
+        return None
+    try:
+        import connectorx  # noqa: F401
+    except ImportError:  # pragma: no cover - a declared dependency; the cursor path still works
+        return None
+    raw = conn.connection.driver_connection
+    if getattr(raw, "total_changes", None) != conn.info.get("natije_changes_at_begin"):
+        return None
+    return f"sqlite://{path}"
+
+
+def _literal(value: Any) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return str(int(value))
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, datetime):
+        value = value.strftime("%Y-%m-%d %H:%M:%S.%f")
+    elif isinstance(value, date):
+        value = value.isoformat()
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _inline(sql: str, params: Mapping[str, Any]) -> str:
+    return _PARAM.sub(lambda m: _literal(params[m.group(1)]), sql)
+
+
 def datetime_column(conn: Connection, column: str) -> tuple[str, str]:
     """SQL and column kind for reading a DateTime column fast.
 
@@ -39,7 +81,7 @@ def datetime_column(conn: Connection, column: str) -> tuple[str, str]:
     fetch than 26-character strings and need no parsing (a 1 M-row read drops by about a quarter). SQLite's
     date functions keep milliseconds only, so the microseconds are taken from the text.
     """
-    if conn.dialect.name != "sqlite":
+    if conn.dialect.name != "sqlite" or connectorx_uri(conn):
         return column, "datetime"
     return (f"(CAST(round((julianday(substr({column}, 1, 19)) - 2440587.5) * 86400.0) AS INTEGER) * 1000000 "
             f"+ CAST(substr({column} || '.000000', 21, 6) AS INTEGER))"), "epoch_us"
@@ -51,6 +93,8 @@ def _finish(frame: pl.DataFrame, columns: ColumnTypes) -> pl.DataFrame:
         col = pl.col(name)
         if kind == "epoch_us":
             exprs.append(pl.from_epoch(col, time_unit="us").alias(name))
+        elif kind == "datetime" and frame.schema[name] != pl.String:
+            exprs.append(col.cast(pl.Datetime("us")))
         elif kind == "datetime":
             exprs.append(col.str.slice(0, 26).str.to_datetime(_DATETIME, time_unit="us", strict=False))
         elif kind == "date":
@@ -73,6 +117,20 @@ def _from_rows(rows: list[tuple], columns: ColumnTypes) -> pl.DataFrame:
 
 def read_frame(conn: Connection, sql: str, params: Mapping[str, Any], columns: ColumnTypes) -> pl.DataFrame:
     """Run ``sql`` and return every row as one frame with ``columns`` (names in select order)."""
+    uri = connectorx_uri(conn)
+    if uri is not None:
+        import connectorx
+
+        try:
+            table = connectorx.read_sql(uri, _inline(sql, params), return_type="arrow")
+        except RuntimeError:  # e.g. a computed column whose type it cannot infer: the cursor path can
+            table = None
+        if table is not None:
+            frame = pl.from_arrow(table)
+            assert isinstance(frame, pl.DataFrame)
+            if frame.height == 0:
+                return _empty(columns)
+            return _finish(frame.rename(dict(zip(frame.columns, columns))), columns)
     if conn.dialect.name != "postgresql":
         parts = list(iter_frames(conn, sql, params, columns, batch_size=500_000))
         return pl.concat(parts) if parts else _empty(columns)
