@@ -90,3 +90,11 @@ def test_one_row_per_indicator_territory_period(demo_store):
     for program in ("DK2018", "TB2021", "AI2023"):  # IK2020's package declares no targets
         table = monitoring.program_results(demo_store, program)
         assert table.height and not table.select("indicator", "territory", "period").is_duplicated().any()
+
+
+def test_cli_territory_national_by_default(demo_db):
+    runner = CliRunner()
+    national = json.loads(runner.invoke(app, ["--db", demo_db, "results", "AI2023", "--format", "json"]).output)
+    every = json.loads(runner.invoke(app, ["--db", demo_db, "results", "AI2023", "--format", "json",
+                                           "--territory", "all"]).output)
+    assert {r["territory"] for r in national} == {"000000000"} and len(every) > len(national)
