@@ -13,6 +13,7 @@ import polars as pl
 from natije.ingest.problems import ProblemLog
 
 SEED = 20240101
+SENTINEL = np.iinfo(np.uint64).max
 
 
 class DuplicateKeys:
@@ -23,7 +24,12 @@ class DuplicateKeys:
         self._chunks: list[np.ndarray] = []
 
     def hashes(self, batch: pl.DataFrame) -> np.ndarray:
-        """uint64 hash of each row's key."""
+        """uint64 key of each row: the exact ``_key`` column when the batch has one, else a 64-bit hash.
+
+        Rows without an exact key (unknown codes: the import fails anyway) get a sentinel never reported.
+        """
+        if "_key" in batch.columns:
+            return batch["_key"].fill_null(SENTINEL).to_numpy()
         return batch.select(pl.struct(list(self.columns)).hash(SEED)).to_series().to_numpy()
 
     def add(self, batch: pl.DataFrame) -> None:
@@ -45,7 +51,7 @@ class DuplicateKeys:
         allh.sort()
         self._chunks = [allh]
         repeated = allh[1:][allh[1:] == allh[:-1]]
-        return np.unique(repeated)
+        return np.unique(repeated[repeated != SENTINEL])
 
     def rows_of(self, batch: pl.DataFrame, suspects: np.ndarray, file: str) -> pl.DataFrame:
         """The rows of ``batch`` whose key hash is a suspect, with ``file``, ``row`` and the key columns."""

@@ -25,6 +25,7 @@ import polars as pl
 
 from natije.domain.package import ProgramPackage
 from natije.domain.territories import Territory
+from natije.errors import ValidationError
 from natije.ingest.duplicates import DuplicateKeys, report_duplicates
 from natije.ingest.known import CatalogLike, Known
 from natije.ingest.package import (
@@ -35,6 +36,7 @@ from natije.ingest.package import (
     discover,
     open_package,
 )
+from natije.ingest.prefetch import prefetch
 from natije.ingest.problems import ProblemLog
 from natije.ingest.program_yaml import ParsedProgram, parse_program_yaml
 from natije.ingest.readers import OBSERVATIONS, REVISIONS, TableSpec, read_table
@@ -170,11 +172,11 @@ def _scan(plan: ImportPlan, kind: str, spec: TableSpec, key: tuple[str, ...], lo
             (REVISIONS_FILE,) if planned.has_revisions else ())
         for member in members:
             label = planned.files.label(member)
-            for batch in read_table(planned.files, member, spec, log):
+            for batch in prefetch(read_table(planned.files, member, spec, log)):
                 clean = check_batch(batch, plan.known, label, log, time_col)
-                dups.add(clean.select(*key))
+                dups.add(clean)
                 if not log:
-                    plan.keep(planned, kind, clean)
+                    plan.keep(planned, kind, clean.drop("_key", strict=False))
                 if kind == "observations":
                     planned.rows += batch.height
                 progress(f"validate {kind}", batch.height)
@@ -185,7 +187,7 @@ def _scan(plan: ImportPlan, kind: str, spec: TableSpec, key: tuple[str, ...], lo
         for planned in plan.packages:
             members = planned.files.observation_files if kind == "observations" else (
                 (REVISIONS_FILE,) if planned.has_revisions else ())
-            for member in members:
+            for member in members if not planned.broken else ():
                 for batch in read_table(planned.files, member, spec, quiet):
                     clean = check_batch(batch, plan.known, "", quiet, time_col)
                     found.append(dups.rows_of(clean, suspects, planned.files.label(member)))
@@ -202,12 +204,14 @@ def prepare(paths: Sequence[str | Path], catalog: CatalogLike | None, *, progres
         for found in discover(path):
             try:
                 opened.append(open_package(found))
-            except Exception as exc:  # a ValidationError naming the path: collect it with the rest
-                problems = getattr(exc, "problems", None)
-                if problems is None:
-                    raise
-                log.extend(problems)
-    planned = [_parse_package(files, catalog, log) for files in opened]
+            except ValidationError as exc:  # not a package: report it with everything else
+                log.extend(exc.problems)
+    try:
+        planned = [_parse_package(files, catalog, log) for files in opened]
+    except BaseException:
+        for files in opened:
+            files.close()
+        raise
     seen: dict[str, str] = {}
     for p in planned:
         if p.code is not None and p.code in seen:

@@ -6,6 +6,7 @@ Checks add problems one by one or a whole failing slice of a batch at once; only
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import polars as pl
@@ -22,6 +23,7 @@ class ProblemLog:
         self.cap = cap
         self.items: list[Problem] = []
         self.total = 0
+        self._lock = threading.Lock()  # a read-ahead thread logs file-level problems while batches are checked
 
     def __len__(self) -> int:
         return self.total
@@ -33,9 +35,10 @@ class ProblemLog:
         self, file: str, row: int | None, column: str | None, value: Any, expected: str, code: str = "invalid"
     ) -> None:
         """Record one problem."""
-        self.total += 1
-        if len(self.items) < self.cap:
-            self.items.append(Problem(file, row, column, value, expected, code=code))
+        with self._lock:
+            self.total += 1
+            if len(self.items) < self.cap:
+                self.items.append(Problem(file, row, column, value, expected, code=code))
 
     def add_rows(self, file: str, failing: pl.DataFrame, column: str, expected: str, code: str,
                  value_column: str | None = None) -> None:
@@ -43,21 +46,23 @@ class ProblemLog:
         n = failing.height
         if n == 0:
             return
-        self.total += n
-        room = self.cap - len(self.items)
-        if room <= 0:
-            return
-        head = failing.head(room)
-        rows = head["row"].to_list()
-        values = head[value_column or column].to_list()
-        self.items.extend(Problem(file, r, column, v, expected, code=code) for r, v in zip(rows, values))
+        with self._lock:
+            self.total += n
+            room = self.cap - len(self.items)
+            if room <= 0:
+                return
+            head = failing.head(room)
+            rows = head["row"].to_list()
+            values = head[value_column or column].to_list()
+            self.items.extend(Problem(file, r, column, v, expected, code=code) for r, v in zip(rows, values))
 
     def extend(self, problems: list[Problem]) -> None:
         """Record already-built problems."""
-        for p in problems:
-            self.total += 1
-            if len(self.items) < self.cap:
-                self.items.append(p)
+        with self._lock:
+            for p in problems:
+                self.total += 1
+                if len(self.items) < self.cap:
+                    self.items.append(p)
 
     def sorted_items(self) -> list[Problem]:
         """Problems ordered by file, then row, then column: the order a person fixes them in."""

@@ -21,11 +21,10 @@ from natije.ingest.problems import ProblemLog
 from natije.ingest.readers import TableSpec, check_header, register_reader, shape_batch
 
 ENCODING_EXPECTED = "UTF-8 text (save the file as 'CSV UTF-8')"
-BYTES_PER_ROW_GUESS = 48
 
 
-def _header(package: Package, member: str) -> tuple[list[str], str] | None | bool:
-    """The header fields and the delimiter; ``None`` if the file is empty, ``False`` if the header is not UTF-8.
+def _header(package: Package, member: str) -> tuple[list[str], str, float] | None | bool:
+    """Header fields, delimiter and mean bytes per line; ``None`` if empty, ``False`` if the header is not UTF-8.
 
     Spreadsheets in Kazakh and Russian locales save "CSV" with semicolons (and decimal commas), so a header
     with semicolons and no commas is read as semicolon-separated.
@@ -40,7 +39,8 @@ def _header(package: Package, member: str) -> tuple[list[str], str] | None | boo
     except UnicodeDecodeError:
         return False
     delimiter = ";" if text.count(";") > text.count(",") else ","
-    return next(csv.reader([text], delimiter=delimiter), []), delimiter
+    per_line = len(head) / max(1, head.count(b"\n"))
+    return next(csv.reader([text], delimiter=delimiter), []), delimiter, per_line
 
 
 def _first_bad_line(package: Package, member: str) -> tuple[int, str]:
@@ -69,7 +69,7 @@ def read_csv(
         log.add(label, 1, None, "", ENCODING_EXPECTED, "encoding")
         return
     assert isinstance(header, tuple)
-    names, delimiter = header
+    names, delimiter, per_line = header
     rename = check_header(names, spec, label, log)
     if rename is None:
         return
@@ -85,7 +85,9 @@ def read_csv(
         return "skip"
 
     wanted = list(rename.values())
-    read_opts = pcsv.ReadOptions(block_size=max(1 << 16, batch_rows * BYTES_PER_ROW_GUESS), use_threads=False)
+    # blocks sized from the first lines so that one block is about one batch
+    block = int(batch_rows * max(per_line, 8.0) * 1.02) + 4096
+    read_opts = pcsv.ReadOptions(block_size=max(1 << 16, block), use_threads=False)
     parse_opts = pcsv.ParseOptions(delimiter=delimiter, invalid_row_handler=on_invalid, ignore_empty_lines=False)
     # with semicolons, a comma in a number is the decimal separator ("12,5")
     decimal_comma = [pl.col(c).str.replace(",", ".", literal=True) for c in spec.numeric] if delimiter == ";" else []
@@ -109,9 +111,10 @@ def read_csv(
                 kept += n
                 frame = pl.from_arrow(record_batch)
                 assert isinstance(frame, pl.DataFrame)
-                for start in range(0, n, batch_rows):
-                    batch = shape_batch(frame.slice(start, batch_rows), rename, spec,
-                                        pl.Series("row", k[start : start + batch_rows] + 2))
+                step = n if n <= batch_rows * 3 // 2 else batch_rows  # no tiny remainder batches
+                for start in range(0, n, step):
+                    batch = shape_batch(frame.slice(start, step), rename, spec,
+                                        pl.Series("row", k[start : start + step] + 2))
                     if decimal_comma:
                         batch = batch.with_columns(decimal_comma)
                     if batch.height:

@@ -26,6 +26,8 @@ from natije.ingest.problems import ProblemLog
 
 NUMBER_EXPECTED = "a number such as 12.5 (decimal point; no spaces, '%' or thousands separators)"
 TIME_EXPECTED = "an ISO date such as 2024-06-30 (or date and time 2024-06-30T12:00:00)"
+_FREQ_CODE = {"A": 1, "Q": 2, "M": 3}
+_MONTHS = 120_000  # above the start month of any year up to 9999
 _TIME_FORMATS = ("%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f")
 
 
@@ -131,10 +133,16 @@ def check_batch(batch: pl.DataFrame, known: Known, label: str, log: ProblemLog,
     checks.report(b, label, log)
     extra = [c for c in ("reason", "author", "note", "status") if c in b.columns]
     time = pl.col("_time") if "_time" in b.columns else pl.lit(None, dtype=pl.Datetime("us"))
+    # an exact integer key of (indicator, territory, period) for the duplicate check: cheaper than hashing text
+    terr_n = known.territory_frame.height + 1
+    key = ((pl.col("_ind_idx").cast(pl.UInt64) * terr_n + pl.col("_terr_idx").cast(pl.UInt64)) * 4
+           + pl.col("freq").replace_strict(_FREQ_CODE, default=None, return_dtype=pl.UInt64)) * _MONTHS
+    key = key + pl.col("start_month").cast(pl.UInt64)
     return b.select(
         "indicator", "territory", "period", pl.col("start_month").cast(pl.Int32).alias("period_start"),
         (pl.col("_value") * factor).alias("value"), pl.col("_source").cast(pl.String).alias("source"),
         *(pl.col(c).cast(pl.String) for c in extra), time.alias(time_column), "row",
+        *([key.alias("_key")] if time_column == "as_of" else []),
     )
 
 
@@ -143,8 +151,10 @@ def _derive(batch: pl.DataFrame, known: Known, time_column: str) -> pl.DataFrame
     periods = parse_periods(batch["period"].drop_nulls())
     territories = known.territory_frame.with_columns(pl.lit(True).alias("valid_known"))
     b = (
-        batch.join(known.indicator_frame, left_on="indicator", right_on="code", how="left", maintain_order="left")
-        .join(territories, left_on="territory", right_on="code", how="left", maintain_order="left")
+        batch.join(known.indicator_frame.with_row_index("_ind_idx"), left_on="indicator", right_on="code",
+                   how="left", maintain_order="left")
+        .join(territories.with_row_index("_terr_idx"), left_on="territory", right_on="code", how="left",
+              maintain_order="left")
         .join(periods, on="period", how="left", maintain_order="left")
     )
     value = pl.col("value").cast(pl.Float64, strict=False) if b.schema["value"] == pl.String else (
