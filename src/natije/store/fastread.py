@@ -9,6 +9,7 @@ reads through its own connection, so it could not see uncommitted rows — other
 from __future__ import annotations
 
 import itertools
+import os
 import re
 from collections.abc import Iterator, Mapping
 from datetime import date, datetime
@@ -52,6 +53,10 @@ def connectorx_uri(conn: Connection) -> str | None:
         return None
     raw = conn.connection.driver_connection
     if getattr(raw, "total_changes", None) != conn.info.get("natije_changes_at_begin"):
+        return None
+    # (H7) connectorx does not see commits still in the WAL (not yet checkpointed): it would read stale values
+    wal = os.path.join(os.path.dirname(path), os.path.basename(path) + "-wal")
+    if os.path.exists(wal) and os.path.getsize(wal) > 0:
         return None
     return f"sqlite://{path}"
 

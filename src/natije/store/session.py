@@ -75,8 +75,13 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
         """One database transaction: committed on normal exit, rolled back on any exception."""
-        with self.engine.connect() as conn, conn.begin():
-            yield conn
+        with self.engine.connect() as conn:
+            with conn.begin():
+                yield conn
+            if self.dialect == "sqlite":
+                # (H7) committed pages move from the WAL into the file: connectorx reads (store.fastread) do
+                # not see the WAL, so they are used only while it is empty
+                conn.connection.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     @contextmanager
     def connect(self) -> Iterator[Connection]:
