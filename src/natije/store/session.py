@@ -81,7 +81,9 @@ class Store:
             if self.dialect == "sqlite":
                 # (H7) committed pages move from the WAL into the file: connectorx reads (store.fastread) do
                 # not see the WAL, so they are used only while it is empty
-                conn.connection.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                raw = conn.connection.driver_connection  # outside any transaction (driver autocommit)
+                assert raw is not None
+                raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     @contextmanager
     def connect(self) -> Iterator[Connection]:
