@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -98,13 +99,23 @@ def _compute(frames: ProgramFrames, req: ResultsRequest, ordered: bool) -> tuple
     # only the columns the engine reads travel through the roll-ups and joins
     obs = f.observations.select(*KEY, "period", "period_start", "period_end", "value",
                                 pl.col("illustrative").fill_null(False))
-    extra = rollup_rows(obs, f.indicators, f.weights, f.territories).select(obs.columns)
-    if req.territory is not None:
-        obs, extra = obs.filter(pl.col("territory") == req.territory), extra.filter(pl.col("territory") == req.territory)
     rules = indicator_rules(f.indicators)
+    if req.territory is not None:
+        keep = pl.col("territory") == req.territory
+        extra = rollup_rows(obs, f.indicators, f.weights, f.territories).select(obs.columns).filter(keep)
+        obs = obs.filter(keep)
+        meas_own = measures(obs, rules)
+        own_series = fit_trends(meas_own, req.thresholds)
+    else:
+        # the roll-ups and the fit of the own series are independent: run them side by side (polars releases
+        # the GIL), as a hand-written collect_all would
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            rolled = pool.submit(rollup_rows, obs, f.indicators, f.weights, f.territories)
+            meas_own = measures(obs, rules)
+            own_series = fit_trends(meas_own, req.thresholds)  # one grouped pass: sums and each series' last point
+            extra = rolled.result().select(obs.columns)
     # own rows usually arrive sorted by series (the store reads them so): measured apart, they stay cheap to sort
-    meas_own, meas_extra = measures(obs, rules), measures(extra, rules)
-    own_series = fit_trends(meas_own, req.thresholds)  # one grouped pass: trend sums and each series' last point
+    meas_extra = measures(extra, rules)
     series = pl.concat([own_series, fit_trends(meas_extra, req.thresholds)], rechunk=False)
     meas = pl.concat([meas_own, meas_extra], rechunk=False)
     targets = target_rows(f, req.as_of, req.basis, national_codes(f.territories), series)

@@ -33,9 +33,10 @@ def fit_trends(meas: pl.DataFrame, thresholds: Thresholds = DEFAULT) -> pl.DataF
     """
     k = thresholds.forecast_window
     ill = pl.col("illustrative").fill_null(False) if "illustrative" in meas.columns else pl.lit(False)
-    m = meas.filter(pl.col("measure").is_not_null() & pl.col("measure").is_finite()).select(
-        *KEY, (YEAR - X0).alias("x"), pl.col("measure").alias("y"), "period_end", ill.alias("illustrative"),
-    )
+    usable = pl.col("measure").is_not_null() & pl.col("measure").is_finite()
+    if not meas.select(usable.all()).item():  # copy the rows only when some must go
+        meas = meas.filter(usable)
+    m = meas.select(*KEY, (YEAR - X0).alias("x"), pl.col("measure").alias("y"), "period_end", ill.alias("illustrative"))
     g = _sums(m)
     longest = int(g["n"].max() or 0) if g.height else 0  # type: ignore[arg-type]
     if longest > k:  # only long series pay for the window (the last k points)
