@@ -119,3 +119,13 @@ def test_stream_filters(loaded: Store) -> None:
         assert list(iter_observations(conn, indicators=[])) == []
         batches = list(iter_observations(conn, program="DK2018", batch_size=3))
     assert [b.height for b in batches] == [3, 1]
+
+
+def test_empty_batches_and_all_null_optional_columns(loaded: Store, obs) -> None:
+    frame = obs([("DK2018.LIT", "000000000", "2021", 85.0)]).with_columns(
+        source=pl.lit(None), note=pl.lit(None), as_of=pl.lit(None))
+    with loaded.transaction() as conn:
+        stats = merge_observations(conn, [frame.clear(), frame, frame.head(0)], reason="x")
+    assert stats.to_dict() == {"inserted": 1, "revised": 0, "unchanged": 0}
+    row = _current(loaded).filter(pl.col("period") == "2021")
+    assert row["source"].to_list() == [None] and row["value"].to_list() == [85.0]

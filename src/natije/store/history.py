@@ -46,6 +46,8 @@ def merge_revisions(conn: Connection, batches: Iterable[pl.DataFrame], *, now: d
     create_stage(conn, REV_STAGE, REV_STAGE_COLUMNS)
     total = 0
     for batch in batches:
+        if batch.height == 0:
+            continue
         if "period_start" not in batch.columns:
             batch = batch.with_columns(period_start_of())
         for col in ("reason", "author"):

@@ -87,6 +87,8 @@ def merge_observations(
     direct = staged_rows = staged_notes = 0
     create_stage(conn, STAGE, STAGE_COLUMNS)
     for batch in batches:
+        if batch.height == 0:
+            continue
         rows = resolve(batch, now)
         for ind in rows["indicator_id"].unique().to_list():
             if ind not in fresh:

@@ -82,7 +82,8 @@ def resolve_codes(frame: pl.DataFrame, column: str, mapping: dict[str, int], tar
         if not nullable:
             raise ValidationError(Problem(file, None, column, None, f"a column {column!r}", code="missing_column"))
         return frame.with_columns(pl.lit(None, dtype=pl.Int64).alias(target))
-    ids = pl.col(column).replace_strict(mapping, default=None, return_dtype=pl.Int64).alias(target)
+    # cast first: an all-null column arrives with dtype Null, which replace_strict cannot map from
+    ids = pl.col(column).cast(pl.String).replace_strict(mapping, default=None, return_dtype=pl.Int64).alias(target)
     out = frame.with_columns(ids)
     bad = out.filter(pl.col(target).is_null() & pl.col(column).is_not_null())
     if not nullable:
