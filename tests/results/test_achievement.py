@@ -138,3 +138,14 @@ def test_achievement_path_scores_each_period_against_the_next_target():
     path = achievement_path(f)
     assert path["target_period"].to_list() == ["2020", "2022", "2022"]
     assert path["achievement"].to_list() == [0.5, 0.5, pytest.approx(70 / 60)]
+
+
+def test_cumulative_running_sum_whatever_the_row_order():
+    from natije.results.achievement import indicator_rules, measures
+
+    ind = indicators([{"code": "X", "kind": "cumulative", "unit": "count"}, {"code": "Y", "unit": "count"}])
+    rows = [("X", "A", "2021", 1), ("X", "A", "2022", 2), ("X", "B", "2021", 10), ("Y", "A", "2021", 5),
+            ("X", "A", "2023", 3), ("X", "B", "2022", 20)]
+    for order in (rows, rows[::-1], sorted(rows)):
+        m = measures(obs(order), indicator_rules(ind)).sort("indicator", "territory", "period")
+        assert m["measure"].to_list() == [1, 3, 6, 10, 30, 5]

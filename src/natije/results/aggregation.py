@@ -57,12 +57,12 @@ def roll_up(
     o = o.join(w, on=["territory", "period"], how="left")
     v, wt = pl.col("value"), pl.col("w")
     has = v.is_not_null() & wt.is_not_null()
-    agg = o.group_by(GROUP).agg(
-        pl.col("period_start").first(), pl.col("period_end").first(),
-        v.sum().alias("_sum"), (v * wt).sum().alias("_wv"), wt.filter(has).sum().alias("_w"),
-        has.sum().alias("_nw"), v.mean().alias("_mean"),
-        pl.len().alias("members"), pl.col("illustrative").fill_null(False).any().alias("illustrative"),
-    ).with_columns(pl.col("indicator").is_in(additive).alias("additive"))
+    # the period's bounds ride along as group keys (one period string has one pair of bounds)
+    agg = o.group_by(*GROUP, "period_start", "period_end").agg(
+        v.sum().alias("_sum"), (v * wt).sum().alias("_wv"), (wt * has).sum().alias("_w"),
+        has.sum().alias("_nw"), v.count().alias("_n"),
+        pl.len().alias("members"), pl.col("illustrative").any().alias("illustrative"),
+    ).with_columns(pl.col("indicator").is_in(additive).alias("additive"), (pl.col("_sum") / pl.col("_n")).alias("_mean"))
     # members without a weight drop out of a weighted mean; with no weight at all, equal weights
     agg = agg.with_columns(
         pl.when(pl.col("additive")).then(pl.col("_sum")).when(pl.col("_nw") > 0).then(pl.col("_wv") / pl.col("_w"))
