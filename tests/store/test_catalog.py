@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from natije.domain.commitments import CommitmentKind
 from natije.domain.package import ProgramPackage
-from natije.errors import NotFound
+from natije.errors import NotFound, ValidationError
 from natije.store import Store
 from natije.store import tables as T
 from natije.store.catalog import lookup_catalog, write_package
@@ -125,3 +125,12 @@ def test_programs_listing_and_not_found(store: Store, reference, package) -> Non
             get_program(conn, "NOPE")
         with pytest.raises(NotFound):
             get_package(conn, "NOPE")
+
+
+def test_commitment_of_unknown_indicator_is_a_validation_error(store: Store, reference, package) -> None:
+    bad = replace(package, commitments=(replace(package.commitments[0], indicator="NOPE"),))
+    with pytest.raises(ValidationError) as err, store.transaction() as conn:
+        write_package(conn, reference)
+        write_package(conn, bad)
+    assert err.value.problems[0].value == "NOPE"
+    assert _count(store, T.programs) == 0  # the whole transaction rolled back

@@ -9,8 +9,18 @@ from sqlalchemy import Connection, delete, insert, select, update
 
 from natije.domain.budgets import BudgetLine
 from natije.domain.commitments import Commitment
+from natije.errors import Problem, ValidationError
 from natije.store import tables as T
 from natije.store.staging import code_ids
+
+
+def _known(ids: dict[str, int], codes: Iterable[str], section: str) -> None:
+    """Raise ValidationError for indicator codes neither the package nor the store declares."""
+    unknown = sorted({c for c in codes if c not in ids})
+    if unknown:
+        raise ValidationError([Problem("program.yaml", None, f"{section}.indicator", code,
+                                       "an indicator declared in the package or already in the store",
+                                       code="unknown_indicator") for code in unknown])
 
 
 def write_commitments(conn: Connection, commitments: Iterable[Commitment], now: datetime) -> int:
@@ -23,6 +33,7 @@ def write_commitments(conn: Connection, commitments: Iterable[Commitment], now: 
     if not items:
         return 0
     ids = code_ids(conn, "indicators")
+    _known(ids, (c.indicator for c in items), "commitments")
     t = T.commitments
     wanted = {ids[c.indicator] for c in items}
     versions: dict[tuple, list[tuple[float, object, int]]] = {}
@@ -50,6 +61,8 @@ def write_budgets(conn: Connection, program_id: int, lines: Iterable[BudgetLine]
     """Upsert budget lines by (program, goal, year, stage) with their indicator links; return lines changed."""
     t, link = T.budget_lines, T.budget_indicators
     ids = code_ids(conn, "indicators")
+    lines = list(lines)
+    _known(ids, (code for b in lines for code in b.indicators), "budgets")
     stored = {(r.goal, r.year, r.stage): r for r in conn.execute(select(t).where(t.c.program_id == program_id))}
     links: dict[int, set[int]] = {}
     for r in conn.execute(select(link).join(t, t.c.id == link.c.budget_line_id).where(t.c.program_id == program_id)):
