@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 import polars as pl
 
+from natije.errors import Problem, ValidationError
 from natije.results.achievement import (
     KEY,
     attach_actuals,
@@ -49,7 +50,11 @@ class ResultsRequest:
 
     def __post_init__(self) -> None:
         if self.basis not in ("current", "first"):
-            raise ValueError(f"basis {self.basis!r}: expected 'current' or 'first'")
+            raise ValidationError(Problem("basis", None, None, self.basis, "'current' or 'first'"))
+
+    def to_dict(self) -> dict:
+        return {"as_of": self.as_of.isoformat() if self.as_of else None, "territory": self.territory,
+                "basis": self.basis, "thresholds": self.thresholds.to_dict()}
 
 
 def results_table(
