@@ -13,9 +13,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import polars as pl
 
 from natije.domain import units
+from natije.domain.periods import Period
 from natije.results.achievement import indicator_rules
 from natije.results.frames import conform
 
@@ -53,8 +55,7 @@ def roll_up(
         o = o.with_columns(pl.lit(False).alias("illustrative"))
     if len(ranks[0]):
         o = o.filter(~pl.col("indicator").is_in(ranks))
-    w = weights.select("territory", "period", pl.col("weight").alias("w")).unique(["territory", "period"])
-    o = o.join(w, on=["territory", "period"], how="left")
+    o = o.with_columns(weight_column(weights).alias("w"))
     v, wt = pl.col("value"), pl.col("w")
     has = v.is_not_null() & wt.is_not_null()
     # the period's bounds ride along as group keys (one period string has one pair of bounds)
@@ -74,6 +75,27 @@ def roll_up(
         "indicator", pl.col("into").alias("territory"), "period", "period_start", "period_end", "value", "method",
         "members", "illustrative",
     )
+
+
+def weight_column(weights: pl.DataFrame) -> pl.Expr:
+    """Expression giving each row the weight of its (territory, period), null when none is known.
+
+    The few weights are laid out in a dense territory × period table and looked up by position: far cheaper on
+    millions of rows than a join on two text keys.
+    """
+    w = weights.filter(pl.col("weight").is_not_null()).unique(["territory", "period"], keep="last")
+    if w.height == 0:
+        return pl.lit(None, pl.Float64)
+    starts = {p: Period.parse(p).start_month for p in w["period"].unique().to_list()}
+    terr = w["territory"].unique().sort()
+    per = sorted(set(starts.values()))
+    ti = pl.col("territory").replace_strict(terr, pl.Series(range(len(terr)), dtype=pl.Int64), default=None)
+    pi = pl.col("period_start").replace_strict(per, pl.Series(range(len(per)), dtype=pl.Int64), default=None)
+    pos = w.with_columns(pl.col("period").replace_strict(starts, return_dtype=pl.Int64).alias("period_start")) \
+        .select(ti * len(per) + pi)
+    dense = np.full(len(terr) * len(per), np.nan)
+    dense[pos.to_series().to_numpy()] = w["weight"].to_numpy()
+    return pl.lit(pl.Series(dense)).gather(ti * len(per) + pi).fill_nan(None)
 
 
 def _ratio_override(agg: pl.DataFrame, o: pl.DataFrame, rules: pl.DataFrame) -> pl.DataFrame:
