@@ -95,3 +95,9 @@ def reference() -> ProgramPackage:
 @pytest.fixture
 def obs() -> Callable[..., pl.DataFrame]:
     return obs_frame
+
+
+@pytest.fixture
+def make_pkg() -> Callable[..., ProgramPackage]:
+    """:func:`make_package` as a fixture (test modules must not import conftest: names clash across folders)."""
+    return make_package

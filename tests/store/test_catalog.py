@@ -6,7 +6,6 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
-from conftest import make_package  # type: ignore[import-not-found]
 from sqlalchemy import func, select
 
 from natije.domain.commitments import CommitmentKind
@@ -54,11 +53,11 @@ def test_rewriting_same_package_changes_nothing(store: Store, reference, package
     assert set(ref_again.to_dict().values()) == {0}
 
 
-def test_changed_target_becomes_new_version(store: Store, reference, package) -> None:
+def test_changed_target_becomes_new_version(store: Store, reference, package, make_pkg) -> None:
     with store.transaction() as conn:
         write_package(conn, reference)
         write_package(conn, package)
-    lowered = make_package(target_2022=70.0)
+    lowered = make_pkg(target_2022=70.0)
     # the lowered target was decided later, by another document
     lowered = replace(lowered, commitments=tuple(
         replace(c, decided_on=date(2020, 1, 5), document="Decree 2020") if c.value == 70.0 else c
@@ -113,10 +112,10 @@ def test_lookup_catalog(store: Store, reference, package) -> None:
     assert set(cat.sources) == {"stat", "demo"} and cat.agencies == {"MDDIAI"} and cat.programs == {"DK2018"}
 
 
-def test_programs_listing_and_not_found(store: Store, reference, package) -> None:
+def test_programs_listing_and_not_found(store: Store, reference, package, make_pkg) -> None:
     with store.transaction() as conn:
         write_package(conn, reference)
-        write_package(conn, make_package("IK2020", predecessors=()))
+        write_package(conn, make_pkg("IK2020", predecessors=()))
         write_package(conn, package)
     with store.connect() as conn:
         assert [p.code for p in list_programs(conn)] == ["DK2018", "IK2020"]

@@ -7,7 +7,6 @@ import io
 import json
 
 import pytest
-from conftest import make_package  # type: ignore[import-not-found]
 from typer.testing import CliRunner
 
 from natije.cli import app
@@ -19,13 +18,13 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def filled(db_url: str, reference) -> str:
+def filled(db_url: str, reference, make_pkg) -> str:
     store = Store.open(db_url)
     with store.transaction() as conn:
         write_package(conn, reference)
-        write_package(conn, make_package("IK2020", predecessors=()))
-        write_package(conn, make_package("DK2018", predecessors=("IK2020",)))
-        write_package(conn, make_package("TB2021", predecessors=("DK2018", "LOST")))
+        write_package(conn, make_pkg("IK2020", predecessors=()))
+        write_package(conn, make_pkg("DK2018", predecessors=("IK2020",)))
+        write_package(conn, make_pkg("TB2021", predecessors=("DK2018", "LOST")))
     store.close()
     return db_url
 

@@ -7,7 +7,6 @@ from datetime import date, datetime
 
 import polars as pl
 import pytest
-from conftest import make_package  # type: ignore[import-not-found]
 
 from natije.errors import NotFound
 from natije.results.frames import SCHEMAS, ProgramFrames
@@ -21,12 +20,12 @@ T0, T1 = datetime(2020, 3, 1), datetime(2021, 5, 1, 12)
 
 
 @pytest.fixture
-def history(store: Store, reference, package, obs) -> Store:
+def history(store: Store, reference, package, obs, make_pkg) -> Store:
     """DK2018 (successor of IK2020) with a value revised on T1 and a target lowered in March 2021."""
     lowered = replace(package.commitments[1], value=70.0, decided_on=date(2021, 3, 1), document="Decree 2021")
     with store.transaction() as conn:
         write_package(conn, reference)
-        write_package(conn, make_package("IK2020", predecessors=()))
+        write_package(conn, make_pkg("IK2020", predecessors=()))
         write_package(conn, replace(package, commitments=(*package.commitments, lowered)))
         merge_observations(conn, [obs([("DK2018.LIT", "000000000", "2019", 79.0),
                                        ("DK2018.LIT", "610000000", "2019", 70.0, "demo"),

@@ -126,8 +126,7 @@ def _commitments(conn: Connection, ind_codes: pl.DataFrame, day: date | None, te
 OBS_COLUMNS = {"id": pl.Int64, "indicator_id": pl.Int64, "territory_id": pl.Int64, "period": pl.String,
                "period_start": pl.Int32, "value": pl.Float64, "source_id": pl.Int64, "status": pl.Int16,
                "n_values": pl.Int32}
-REV_COLUMNS = {"observation_id": pl.Int64, "value": pl.Float64, "reason": pl.String, "author": pl.String,
-               "source_id": pl.Int64}
+REV_COLUMNS = {"observation_id": pl.Int64, "value": pl.Float64, "reason_id": pl.Int64, "source_id": pl.Int64}
 
 
 def _select(conn: Connection, prefix: str, columns: dict[str, Any], datetimes: dict[str, str]
@@ -187,12 +186,15 @@ def _observations(conn: Connection, ind_codes: pl.DataFrame, terr_ids: pl.DataFr
                          pl.col("status").replace_strict(STATUS_NAMES, return_dtype=pl.String),
                          (pl.col("n_values") - 1).alias("revised_after"))
            .drop("indicator_id", "territory_id", "source_id", "n_values"))
+    reasons = _small(conn, T.revision_reasons).select(
+        reason_id="id", reason=pl.col("reason").replace("", None), author=pl.col("author").replace("", None))
     revisions = (revs.join(keys, left_on="observation_id", right_on="id")
+                 .join(reasons, on="reason_id", how="left")
                  .join(ind_codes, left_on="indicator_id", right_on="id", how="left")
                  .join(terr_ids, left_on="territory_id", right_on="id", how="left")
                  .join(sources.select("source_id", "source"), on="source_id", how="left")
                  .sort("indicator", "territory", "period", "recorded_at")
-                 .drop("observation_id", "indicator_id", "territory_id", "source_id"))
+                 .drop("observation_id", "indicator_id", "territory_id", "source_id", "reason_id"))
     return obs.drop("id"), revisions
 
 

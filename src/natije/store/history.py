@@ -63,11 +63,17 @@ def merge_revisions(conn: Connection, batches: Iterable[pl.DataFrame], *, now: d
         f"min(s.recorded_at), min(s.recorded_at) FROM {REV_STAGE} s "
         f"WHERE NOT EXISTS (SELECT 1 FROM observations o WHERE {_KEY}) "
         "GROUP BY s.indicator_id, s.territory_id, s.period").rowcount
+    same_reason = "x.reason = coalesce(s.reason, '') AND x.author = coalesce(s.author, '')"
+    is_new = ("NOT EXISTS (SELECT 1 FROM observation_revisions r WHERE r.observation_id = o.id "
+              "AND r.recorded_at = s.recorded_at AND r.value = s.value)")
+    conn.exec_driver_sql(  # only the reasons of revisions about to be added: a no-op merge writes nothing
+        "INSERT INTO revision_reasons (reason, author) SELECT DISTINCT coalesce(s.reason, ''), "
+        f"coalesce(s.author, '') FROM {REV_STAGE} s JOIN observations o ON {_KEY} "
+        f"WHERE {is_new} AND NOT EXISTS (SELECT 1 FROM revision_reasons x WHERE {same_reason})")
     added = conn.exec_driver_sql(
-        "INSERT INTO observation_revisions (observation_id, value, recorded_at, reason, author, source_id) "
-        f"SELECT o.id, s.value, s.recorded_at, s.reason, s.author, s.source_id FROM {REV_STAGE} s "
-        f"JOIN observations o ON {_KEY} WHERE NOT EXISTS (SELECT 1 FROM observation_revisions r "
-        "WHERE r.observation_id = o.id AND r.recorded_at = s.recorded_at AND r.value = s.value)").rowcount
+        "INSERT INTO observation_revisions (observation_id, value, recorded_at, reason_id, source_id) "
+        f"SELECT o.id, s.value, s.recorded_at, x.id, s.source_id FROM {REV_STAGE} s "
+        f"JOIN observations o ON {_KEY} JOIN revision_reasons x ON {same_reason} WHERE {is_new}").rowcount
     if added:
         conn.exec_driver_sql(
             f"UPDATE observations SET value = {_LATEST.format(col='value')}, "

@@ -18,6 +18,9 @@ CHECKS = {
         "SELECT (SELECT count(*) FROM observations o WHERE o.source_id IS NOT NULL AND NOT EXISTS "
         "(SELECT 1 FROM sources s WHERE s.id = o.source_id)) + (SELECT count(*) FROM observation_revisions r "
         "WHERE r.source_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM sources s WHERE s.id = r.source_id))"),
+    "unknown_reason": (
+        "SELECT count(*) FROM observation_revisions r WHERE r.reason_id IS NOT NULL AND NOT EXISTS "
+        "(SELECT 1 FROM revision_reasons x WHERE x.id = r.reason_id)"),
 }
 
 

@@ -30,6 +30,7 @@ from natije.store.staging import (
     create_stage,
     drop_stage,
     load_stage,
+    reason_id,
     utcnow,
 )
 
@@ -44,8 +45,8 @@ _KEY = "o.indicator_id = s.indicator_id AND o.territory_id = s.territory_id AND 
 _DIRECT = ("indicator_id", "territory_id", "period", "period_start", "value", "source_id", "note", "status",
            "n_values", "first_recorded", "recorded_at")
 _FIRST_REVISIONS = (
-    "INSERT INTO observation_revisions (observation_id, value, recorded_at, reason, author, source_id) "
-    "SELECT n.id, n.value, n.first_recorded, :reason, :author, n.source_id FROM observations n "
+    "INSERT INTO observation_revisions (observation_id, value, recorded_at, reason_id, source_id) "
+    "SELECT n.id, n.value, n.first_recorded, :reason_id, n.source_id FROM observations n "
 )
 
 
@@ -103,13 +104,16 @@ def merge_observations(
             load_stage(conn, STAGE, STAGE_COLUMNS, old)
             staged_rows += old.height
             staged_notes += old["note"].null_count() < old.height
-    params = {"reason": reason, "author": author}
+    rid, created = reason_id(conn, reason, author)
+    params = {"reason_id": rid}
     if direct:
         ids = ", ".join(str(int(i)) for i, f in fresh.items() if f)
         conn.execute(text(_FIRST_REVISIONS + f"WHERE n.id > :top AND n.indicator_id IN ({ids})"),
                      {**params, "top": top})
     stats = merge_stage(conn, params, staged_rows, notes=bool(staged_notes)) if staged_rows else MergeStats()
     drop_stage(conn, STAGE)
+    if created and not (direct or stats.inserted or stats.revised):  # nothing refers to it: a no-op stays one
+        conn.exec_driver_sql(f"DELETE FROM revision_reasons WHERE id = {rid}")
     return MergeStats(stats.inserted + direct, stats.revised, stats.unchanged)
 
 
@@ -134,11 +138,11 @@ def _insert_direct(conn: Connection, rows: pl.DataFrame) -> None:
                                       "each key once in the whole import", code="duplicate")) from exc
 
 
-def merge_stage(conn: Connection, params: dict[str, str], total: int, *, notes: bool = True) -> MergeStats:
+def merge_stage(conn: Connection, params: dict[str, int], total: int, *, notes: bool = True) -> MergeStats:
     """Apply the staged rows: revise changed values, refresh notes, insert new keys with a first revision."""
     revised = conn.execute(text(
-        "INSERT INTO observation_revisions (observation_id, value, recorded_at, reason, author, source_id) "
-        f"SELECT o.id, s.value, s.as_of, :reason, :author, s.source_id FROM {STAGE} s "
+        "INSERT INTO observation_revisions (observation_id, value, recorded_at, reason_id, source_id) "
+        f"SELECT o.id, s.value, s.as_of, :reason_id, s.source_id FROM {STAGE} s "
         f"JOIN observations o ON {_KEY} WHERE o.value <> s.value"), params).rowcount
     if revised:
         conn.exec_driver_sql(

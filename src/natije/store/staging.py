@@ -158,3 +158,18 @@ class CodeResolver:
             raise ValueError("observation batches need a period_start column (Period.start_month)")
         out = fill_times(out, time_column, now)
         return out.with_columns(pl.col("value").cast(pl.Float64), pl.col("period_start").cast(pl.Int64))
+
+
+def reason_id(conn: Connection, reason: str | None, author: str | None) -> tuple[int, bool]:
+    """The id of the (reason, author) pair revisions refer to, created on first use; and whether it was."""
+    from sqlalchemy import insert, select
+
+    from natije.store.tables import revision_reasons as t
+
+    key = {"reason": reason or "", "author": author or ""}
+    row = conn.execute(select(t.c.id).where(t.c.reason == key["reason"], t.c.author == key["author"])).first()
+    if row is not None:
+        return int(row.id), False
+    new = conn.execute(insert(t).values(**key)).inserted_primary_key
+    assert new is not None
+    return int(new[0]), True

@@ -177,10 +177,17 @@ observation_revisions = Table(
     Column("observation_id", Id, nullable=False),
     Column("value", Float, nullable=False),
     Column("recorded_at", DateTime, nullable=False),
-    Column("reason", Text),
-    Column("author", Text),
+    Column("reason_id", Integer),  # revision_reasons.id: one import's million revisions share one reason
     Column("source_id", Integer),
     Index("ix_observation_revisions_observation", "observation_id"),
+)
+
+revision_reasons = Table(
+    "revision_reasons", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("reason", Text, nullable=False),  # '' when none was given
+    Column("author", Text, nullable=False),
+    UniqueConstraint("reason", "author", name="uq_revision_reasons_key"),
 )
 
 budget_lines = Table(

@@ -218,6 +218,14 @@ def upgrade() -> None:
         ),
     )
     op.create_table(
+        "revision_reasons",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("author", sa.Text(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_revision_reasons")),
+        sa.UniqueConstraint("reason", "author", name="uq_revision_reasons_key"),
+    )
+    op.create_table(
         "observations",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("indicator_id", sa.Integer(), nullable=False),
@@ -246,8 +254,7 @@ def upgrade() -> None:
         sa.Column("observation_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("value", sa.Float(), nullable=False),
         sa.Column("recorded_at", sa.DateTime(), nullable=False),
-        sa.Column("reason", sa.Text(), nullable=True),
-        sa.Column("author", sa.Text(), nullable=True),
+        sa.Column("reason_id", sa.Integer(), nullable=True),
         sa.Column("source_id", sa.Integer(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_observation_revisions")),
     )
@@ -259,6 +266,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_observation_revisions_observation", table_name="observation_revisions")
     op.drop_table("observation_revisions")
+    op.drop_table("revision_reasons")
     op.drop_table("observations")
     op.drop_table("commitments")
     op.drop_table("budget_indicators")
