@@ -67,30 +67,32 @@ def commitments_in_force(
 
 def expand_territories(
     in_force: pl.DataFrame, rules: pl.DataFrame, observed: pl.DataFrame, national: list[str]
-) -> pl.DataFrame:
+) -> pl.LazyFrame:
     """Give national (territory-less) commitments their territories; explicit ones win on conflict.
 
     ``observed`` has one row per existing series (indicator, territory); any further columns it has (the
-    series' fit) are carried onto the rows, built from it rather than joined to it afterwards.
+    series' fit) are carried onto the rows, built from it rather than joined to it afterwards. Returns a lazy
+    plan (millions of rows for a large program); the caller collects it.
     """
     keys = ["indicator", "territory", "kind", "period"]
+    cols = [*in_force.columns, *(c for c in observed.columns if c not in KEY)]
+    obs = observed.lazy()
     explicit = in_force.filter(pl.col("territory").is_not_null())
-    mine = observed.filter(pl.col("indicator").is_in(explicit["indicator"].unique().implode()))
-    explicit = explicit.join(mine, on=KEY, how="left")
+    own_codes = explicit["indicator"].unique().implode()
+    explicit_rows = explicit.lazy().join(obs.filter(pl.col("indicator").is_in(own_codes)), on=KEY, how="left") \
+        .select(cols)
     nat = in_force.filter(pl.col("territory").is_null()).drop("territory")
     nations = pl.DataFrame({"territory": national}, schema={"territory": pl.String})
-    at_home = nat.join(nations, how="cross").join(observed, on=KEY, how="left").select(explicit.columns)
+    at_home = nat.join(nations, how="cross").lazy().join(obs, on=KEY, how="left").select(cols)
     shared = rules.filter(~pl.col("additive"))["indicator"].implode()
-    everywhere = observed.filter(~pl.col("territory").is_in(nations["territory"].implode())).join(
-        nat.filter(pl.col("indicator").is_in(shared)), on="indicator").select(explicit.columns)
-    implied = pl.concat([at_home, everywhere], rechunk=False)
+    everywhere = obs.filter(~pl.col("territory").is_in(nations["territory"].implode())).join(
+        nat.filter(pl.col("indicator").is_in(shared)).lazy(), on="indicator").select(cols)
+    implied = pl.concat([at_home, everywhere])
     if explicit.height:  # an explicit commitment wins; only indicators that have both need the check
-        both = explicit["indicator"].unique().implode()
-        clash = pl.col("indicator").is_in(both)
-        implied = pl.concat([implied.filter(~clash),
-                             implied.filter(clash).join(explicit.select(keys), on=keys, how="anti", nulls_equal=True)],
-                            rechunk=False)
-    return pl.concat([explicit, implied], rechunk=False)
+        clash = pl.col("indicator").is_in(own_codes)
+        implied = pl.concat([implied.filter(~clash), implied.filter(clash).join(
+            explicit.lazy().select(keys), on=keys, how="anti", nulls_equal=True)])
+    return pl.concat([explicit_rows, implied])
 
 
 def measures(observations: pl.DataFrame, rules: pl.DataFrame) -> pl.DataFrame:
@@ -104,10 +106,11 @@ def measures(observations: pl.DataFrame, rules: pl.DataFrame) -> pl.DataFrame:
         return observations.with_columns(pl.col("value").alias("measure"))
     is_cum = pl.col("indicator").is_in(cumulative.implode())
     v = pl.when(is_cum).then(pl.col("value").fill_null(0)).otherwise(0.0)
-    if observations.select(v.abs().sum()).item() >= 1e12:  # too large for one running sum: per series instead
+    total, ordered = observations.lazy().select(v.abs().sum(), _in_series_order().all()).collect().row(0)
+    if total >= 1e12:  # too large for one running sum: per series instead
         running = pl.col("value").cum_sum().over(KEY, order_by="period_end")
         return observations.with_columns(pl.when(is_cum).then(running).otherwise(pl.col("value")).alias("measure"))
-    if not observations.select(_in_series_order().all()).item():
+    if not ordered:
         observations = observations.sort(*KEY, "period_end")
     # one running sum over the rows minus its value at each series' start: no hashing of keys. Below 1e12 in
     # total the float error stays under 1e-3 (and sums of whole numbers are exact).
@@ -115,7 +118,9 @@ def measures(observations: pl.DataFrame, rules: pl.DataFrame) -> pl.DataFrame:
              | (pl.col("territory") != pl.col("territory").shift())).fill_null(True)
     cs = v.cum_sum()
     running = cs - pl.when(first).then(cs - v).forward_fill()
-    return observations.with_columns(pl.when(is_cum).then(running).otherwise(pl.col("value")).alias("measure"))
+    return observations.lazy().with_columns(
+        pl.when(is_cum).then(running).otherwise(pl.col("value")).alias("measure")
+    ).collect()
 
 
 def _in_series_order() -> pl.Expr:
@@ -170,7 +175,7 @@ def target_rows(frames: ProgramFrames, as_of: date | None, basis: str, national:
         *KEY, "period", "period_start", "period_end", pl.col("value").alias("target"),
         pl.col("version").alias("target_version"), pl.col("decided_on").alias("target_decided_on"),
         pl.col("document").alias("target_document"), *carried,
-    ).join(rules.select("indicator", "direction", "kind", "freq_months", "tolerance", "unit", "additive"),
+    ).join(rules.select("indicator", "direction", "kind", "freq_months", "tolerance", "unit", "additive").lazy(),
            on="indicator", how="left")
     baselines = c.filter(pl.col("kind") == "baseline").select(
         *KEY, pl.col("period").alias("baseline_period"), pl.col("period_start").alias("baseline_start"),
@@ -182,29 +187,29 @@ def target_rows(frames: ProgramFrames, as_of: date | None, basis: str, national:
     inherits = pl.col("territory").is_in(pl.Series(national, dtype=pl.String).implode()) | ~pl.col("additive")
     need = pl.col("baseline").is_null() & inherits.fill_null(False)
     if nat.height and nat.height == nat["indicator"].n_unique():  # one national baseline each: join in place
-        n = nat.select("indicator", *(pl.col(c).alias(f"_n_{c}") for c in BASE_COLS))
+        n = nat.select("indicator", *(pl.col(c).alias(f"_n_{c}") for c in BASE_COLS)).lazy()
         take = need & (pl.col("_n_baseline_start") < pl.col("period_start"))
         own = own.join(n, on="indicator", how="left").with_columns(
             pl.when(take).then(pl.col(f"_n_{c}")).otherwise(pl.col(c)).alias(c) for c in BASE_COLS
         ).drop(f"_n_{c}" for c in BASE_COLS)
     elif nat.height:
         fill = _baseline(own.filter(need).drop(BASE_COLS), nat, ["indicator"])
-        own = pl.concat([own.filter(~need), fill.select(own.columns)], rechunk=False)
-    return own.drop("additive")
+        own = pl.concat([own.filter(~need), fill.select(own.collect_schema().names())])
+    return own.drop("additive").collect()
 
 
 BASE_COLS = ["baseline_period", "baseline_start", "baseline_end", "baseline"]
 
 
-def _baseline(targets: pl.DataFrame, baselines: pl.DataFrame, by: list[str]) -> pl.DataFrame:
+def _baseline(targets: pl.LazyFrame, baselines: pl.DataFrame, by: list[str]) -> pl.LazyFrame:
     """Attach the latest baseline before each target's period (a baseline at or after it does not count)."""
     if baselines.height == 0:
         return targets.with_columns(pl.lit(None, baselines.schema[c]).alias(c) for c in BASE_COLS)
     if baselines.height == baselines.select(by).n_unique():  # one baseline per key: a plain join will do
-        out = targets.join(baselines.select(*by, *BASE_COLS), on=by, how="left")
+        out = targets.join(baselines.select(*by, *BASE_COLS).lazy(), on=by, how="left")
         before = pl.col("baseline_start") < pl.col("period_start")
         return out.with_columns(pl.when(before).then(pl.col(c)).alias(c) for c in BASE_COLS)
-    right = baselines.select(*by, *BASE_COLS).sort("baseline_start")
+    right = baselines.select(*by, *BASE_COLS).sort("baseline_start").lazy()
     return targets.sort("period_start").join_asof(
         right, left_on="period_start", right_on="baseline_start", by=by, strategy="backward",
         allow_exact_matches=False, check_sortedness=False,

@@ -55,15 +55,21 @@ def roll_up(
         o = o.with_columns(pl.lit(False).alias("illustrative"))
     if len(ranks[0]):
         o = o.filter(~pl.col("indicator").is_in(ranks))
-    o = o.with_columns(weight_column(weights).alias("w"))
+    lookup = weight_column(weights)
+    lazy = o.lazy()  # the lazy engine runs the weight lookup and the grouping as one plan
+    if lookup is not None:
+        lazy = lazy.with_columns(lookup.alias("w"))
+    else:
+        w = weights.select("territory", "period", pl.col("weight").alias("w")).unique(["territory", "period"])
+        lazy = lazy.join(w.lazy(), on=["territory", "period"], how="left")
     v, wt = pl.col("value"), pl.col("w")
     has = v.is_not_null() & wt.is_not_null()
     # the period's bounds ride along as group keys (one period string has one pair of bounds)
-    agg = o.group_by(*GROUP, "period_start", "period_end").agg(
+    agg = lazy.group_by(*GROUP, "period_start", "period_end").agg(
         v.sum().alias("_sum"), (v * wt).sum().alias("_wv"), (wt * has).sum().alias("_w"),
         has.sum().alias("_nw"), v.count().alias("_n"),
         pl.len().alias("members"), pl.col("illustrative").any().alias("illustrative"),
-    ).with_columns(pl.col("indicator").is_in(additive).alias("additive"), (pl.col("_sum") / pl.col("_n")).alias("_mean"))
+    ).collect().with_columns(pl.col("indicator").is_in(additive).alias("additive"), (pl.col("_sum") / pl.col("_n")).alias("_mean"))
     # members without a weight drop out of a weighted mean; with no weight at all, equal weights
     agg = agg.with_columns(
         pl.when(pl.col("additive")).then(pl.col("_sum")).when(pl.col("_nw") > 0).then(pl.col("_wv") / pl.col("_w"))
@@ -77,25 +83,38 @@ def roll_up(
     )
 
 
-def weight_column(weights: pl.DataFrame) -> pl.Expr:
+def territory_index(codes: list[str]) -> pl.Expr:
+    """Each row's position of ``territory`` in ``codes`` (null when absent), via an enum cast: no string hashing."""
+    return pl.col("territory").cast(pl.Enum(codes), strict=False).to_physical().cast(pl.Int64)
+
+
+def weight_column(weights: pl.DataFrame) -> pl.Expr | None:
     """Expression giving each row the weight of its (territory, period), null when none is known.
 
     The few weights are laid out in a dense territory × period table and looked up by position: far cheaper on
-    millions of rows than a join on two text keys.
+    millions of rows than a join on two text keys. Periods are keyed by start month and length, as the rows'
+    ``period_start``/``period_end`` give them.
     """
     w = weights.filter(pl.col("weight").is_not_null()).unique(["territory", "period"], keep="last")
     if w.height == 0:
         return pl.lit(None, pl.Float64)
-    starts = {p: Period.parse(p).start_month for p in w["period"].unique().to_list()}
-    terr = w["territory"].unique().sort()
-    per = sorted(set(starts.values()))
-    ti = pl.col("territory").replace_strict(terr, pl.Series(range(len(terr)), dtype=pl.Int64), default=None)
-    pi = pl.col("period_start").replace_strict(per, pl.Series(range(len(per)), dtype=pl.Int64), default=None)
-    pos = w.with_columns(pl.col("period").replace_strict(starts, return_dtype=pl.Int64).alias("period_start")) \
-        .select(ti * len(per) + pi)
-    dense = np.full(len(terr) * len(per), np.nan)
-    dense[pos.to_series().to_numpy()] = w["weight"].to_numpy()
-    return pl.lit(pl.Series(dense)).gather(ti * len(per) + pi).fill_nan(None)
+    bounds = {p: (Period.parse(p).start_month, Period.parse(p).end_month) for p in w["period"].unique().to_list()}
+    w = w.with_columns(pl.col("period").replace_strict({k: v[0] for k, v in bounds.items()}, return_dtype=pl.Int64)
+                       .alias("period_start"),
+                       pl.col("period").replace_strict({k: v[1] for k, v in bounds.items()}, return_dtype=pl.Int64)
+                       .alias("period_end"))
+    codes = w["territory"].unique().sort().to_list()
+    first, last = min(b[0] for b in bounds.values()), max(b[0] for b in bounds.values())
+    span = last - first + 1
+    if len(codes) * span * 3 > 20_000_000:  # too sparse to lay out densely: None tells the caller to join
+        return None
+    length = pl.col("period_end") - pl.col("period_start")
+    slot = pl.when(length == 12).then(0).when(length == 3).then(1).when(length == 1).then(2)
+    start = pl.when(pl.col("period_start").is_between(first, last)).then(pl.col("period_start") - first)
+    key = (territory_index(codes) * span + start) * 3 + slot
+    dense = np.full(len(codes) * span * 3, np.nan)
+    dense[w.select(key).to_series().to_numpy()] = w["weight"].to_numpy()
+    return pl.lit(pl.Series(dense)).gather(key).fill_nan(None)
 
 
 def _ratio_override(agg: pl.DataFrame, o: pl.DataFrame, rules: pl.DataFrame) -> pl.DataFrame:
@@ -167,7 +186,7 @@ def rollup_rows(
                 )
             valid = valid.drop("_vf", "_vt")
         else:  # one parent per member and no validity dates: a lookup instead of a join
-            into = pl.col("territory").replace_strict(groups["territory"], groups["into"], default=None)
+            into = pl.lit(groups["into"]).gather(territory_index(groups["territory"].to_list()))
             valid = source.with_columns(into.alias("into")).filter(pl.col("into").is_not_null())
         new = roll_up(valid, indicators, weights, None)
         new = new.join(own_parents, on=["indicator", "territory"], how="anti").drop("members") \

@@ -65,8 +65,8 @@ def _sums(m: pl.DataFrame) -> pl.DataFrame:
             x.max().alias("last_x"))
     # rows normally arrive in period order within each series (the store reads them so): then the last row is
     # the latest point. Checked per series; any series out of order is recomputed with an explicit arg-max.
-    g = m.group_by(KEY).agg(*sums, x.last().alias("_xl"), y.last().alias("last_measure"),
-                            pl.col("illustrative").last().alias("last_illustrative"))
+    g = m.lazy().group_by(KEY).agg(*sums, x.last().alias("_xl"), y.last().alias("last_measure"),
+                                   pl.col("illustrative").last().alias("last_illustrative")).collect()
     unordered = g.filter(pl.col("_xl") != pl.col("last_x"))
     g = g.drop("_xl")
     if unordered.height:
