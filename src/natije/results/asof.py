@@ -44,9 +44,13 @@ def filter_as_of(frames: ProgramFrames, as_of: date | datetime | str | None) -> 
     revisions = frames.revisions.filter(pl.col("recorded_at").is_null() | (pl.col("recorded_at") < cutoff))
     obs = frames.observations
     first = pl.coalesce("first_recorded", "recorded_at")
-    obs = obs.filter(first.is_null() | (first < cutoff))
+    unknown = first.is_not_null() & (first >= cutoff)
     late = pl.col("recorded_at").is_not_null() & (pl.col("recorded_at") >= cutoff)
-    if obs.select(late.any()).item():
+    # one pass to learn whether anything must change: most answers need no copy of millions of rows
+    any_unknown, any_late = obs.lazy().select(unknown.any(), late.any()).collect().row(0)
+    if any_unknown:
+        obs = obs.filter(~unknown)
+    if any_late:
         key = ["indicator", "territory", "period"]
         known = (
             revisions.sort("recorded_at")

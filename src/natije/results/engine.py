@@ -127,8 +127,9 @@ def _compute(frames: ProgramFrames, req: ResultsRequest, ordered: bool) -> tuple
     if req.territory is not None:
         targets = targets.filter(pl.col("territory") == req.territory)
     own = f.indicators.filter(pl.col("program") == f.program)["code"]
-    if len(own):  # predecessors' indicators travel along for lineage, not for results
-        targets = targets.filter(pl.col("indicator").is_in(own.implode()))
+    mine = pl.col("indicator").is_in(own.implode())
+    if len(own) and not targets.select(mine.all()).item():  # predecessors' indicators are there for lineage
+        targets = targets.filter(mine)
     scored = score(attach_actuals(targets, meas, series), req.thresholds)
     fc = forecast(scored, series, req.thresholds)
     out = assign_status(fc, today, req.thresholds).with_columns(pl.col("illustrative").fill_null(False))
