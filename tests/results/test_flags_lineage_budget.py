@@ -76,3 +76,17 @@ def test_scorecard_and_json_rows():
     assert keys <= set(rows[0]) and set(rows[0]["forecast"]) >= {"period", "value", "low", "high", "p_meet"}
     eserv = next(r for r in rows if r["indicator"] == "DK.ESERV")
     assert "target_lowered" in eserv["flags"]
+
+
+def test_every_flag_is_worded_in_three_languages():
+    from natije.cli.commands_results import evidence
+
+    f = _flags()
+    assert set(f["flag"]) >= {"target_lowered", "baseline_changed", "indicator_dropped", "indicator_renamed",
+                              "no_milestones", "stale", "revised_after_deadline"}
+    for flag, args, english in f.select("flag", "args", "evidence").iter_rows():
+        for lang in ("kk", "ru", "en"):
+            text = evidence(flag, args, lang, fallback="")
+            assert text and "{" not in text
+        if flag in ("revised_after_deadline", "indicator_dropped", "indicator_renamed", "target_lowered"):
+            assert evidence(flag, args, "en") == english

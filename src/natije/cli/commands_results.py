@@ -37,6 +37,14 @@ def _check(fmt: str) -> None:
         raise ValidationError(Problem("--format", None, None, fmt, "table, json or csv"), "bad option")
 
 
+def evidence(flag: str, args: str | None, lang: str, fallback: str = "") -> str:
+    """A flag's evidence worded in ``lang`` from its JSON ``args`` (the English text when they do not fit)."""
+    try:
+        return t(f"evidence.{flag}", lang, **json.loads(args or "{}"))
+    except (KeyError, ValueError):
+        return fallback
+
+
 def _fmt(v: Any) -> str:
     return "" if v is None else f"{v:,.3g}" if isinstance(v, float) else str(v)
 
@@ -94,7 +102,9 @@ def flags(ctx: typer.Context, program: str, as_of: str = AS_OF, fmt: str = FORMA
     frame = monitoring.program_flags(_store(ctx), program, as_of)
     lang = _lang(ctx)
     if fmt == "table":
-        frame = frame.with_columns(pl.col("flag").map_elements(lambda f: t(f"flag.{f}", lang), pl.String)) \
+        worded = [evidence(f, a, lang, e) for f, a, e in frame.select("flag", "args", "evidence").iter_rows()]
+        frame = frame.with_columns(pl.col("flag").map_elements(lambda f: t(f"flag.{f}", lang), pl.String),
+                                   pl.Series("evidence", worded, dtype=pl.String)) \
             .select("flag", "indicator", "territory", "period", "evidence")
         if frame.height == 0:
             typer.echo(t("msg.no_flags", lang))
@@ -149,7 +159,8 @@ def print_scorecards(cards: list[Scorecard], lang: str, console: Console | None 
         if card.worst_flags:
             console.print(f"{t('scorecard.worst_flags', lang)}:")
             for f in card.worst_flags:
-                console.print(f"  • {t('flag.' + f['flag'], lang)} — {f['indicator']}: {f['evidence']}",
+                text = evidence(f["flag"], f.get("args"), lang, f["evidence"])
+                console.print(f"  • {t('flag.' + f['flag'], lang)} — {f['indicator']}: {text}",
                               highlight=False, markup=False)
         if card.illustrative:
             console.print(t("msg.illustrative_note", lang))

@@ -24,12 +24,17 @@ SEVERITY = {"target_lowered": 3, "indicator_dropped": 3, "baseline_changed": 2, 
             "stale": 2, "no_milestones": 1, "indicator_renamed": 1}
 SCHEMA = {"flag": pl.String, "severity": pl.Int32, "indicator": pl.String, "territory": pl.String,
           "period": pl.String, "old_value": pl.Float64, "new_value": pl.Float64, "day": pl.Date,
-          "evidence": pl.String}
+          "evidence": pl.String, "args": pl.String}
 KEY = ["indicator", "territory", "kind", "period"]
 
 
 def _fmt(e: pl.Expr) -> pl.Expr:
     return e.round(4).cast(pl.String)
+
+
+def _args(**parts: pl.Expr) -> pl.Expr:
+    """The evidence's pieces as a JSON object, so each interface can word it in its own language."""
+    return pl.struct(**{k: e.cast(pl.String) for k, e in parts.items()}).struct.json_encode().alias("args")
 
 
 def version_flags(commitments: pl.DataFrame, indicators: pl.DataFrame) -> pl.DataFrame:
@@ -55,6 +60,8 @@ def version_flags(commitments: pl.DataFrame, indicators: pl.DataFrame) -> pl.Dat
         pl.format("{} for {}: {} (decided {}) → {} (decided {}, {})", pl.col("kind"), pl.col("period"),
                   _fmt(old), pl.col("old_day").cast(pl.String), _fmt(v), pl.col("decided_on").cast(pl.String),
                   pl.col("document").fill_null("?")).alias("evidence"),
+        _args(period=pl.col("period"), old=_fmt(old), old_day=pl.col("old_day"), new=_fmt(v),
+              day=pl.col("decided_on"), document=pl.col("document").fill_null("?")),
     )
 
 
@@ -74,6 +81,7 @@ def milestone_flags(frames: ProgramFrames) -> pl.DataFrame:
         "indicator", pl.lit(None, pl.String).alias("territory"), "period", pl.lit(None, pl.Float64).alias("old_value"),
         pl.lit(None, pl.Float64).alias("new_value"), pl.lit(None, pl.Date).alias("day"),
         pl.format("only target: {}; program runs {} years", pl.col("period"), pl.lit(years)).alias("evidence"),
+        _args(period=pl.col("period"), years=pl.lit(years)),
     )
 
 
@@ -102,6 +110,7 @@ def stale_flags(frames: ProgramFrames, today: date, thresholds: Thresholds = DEF
         pl.lit(today).alias("day"),
         pl.format("last value for {}; next was due {} months ago", pl.col("period"),
                   (pl.lit(now) - due).cast(pl.String)).alias("evidence"),
+        _args(period=pl.col("period"), months=pl.lit(now) - due),
     )
 
 
@@ -127,6 +136,8 @@ def revision_flags(frames: ProgramFrames) -> pl.DataFrame:
         pl.format("{} value revised {} → {} on {}, after the {} target's deadline", pl.col("period"), _fmt(pl.col("old")),
                   _fmt(pl.col("value")), pl.col("recorded_at").dt.date().cast(pl.String), pl.col("target_period"))
         .alias("evidence"),
+        _args(period=pl.col("period"), old=_fmt(pl.col("old")), new=_fmt(pl.col("value")),
+              day=pl.col("recorded_at").dt.date(), target=pl.col("target_period")),
     )
 
 
@@ -138,6 +149,8 @@ def lineage_flags(frames: ProgramFrames) -> pl.DataFrame:
         pl.lit("indicator_dropped").alias("flag"), pl.col("dropped_indicator").alias("indicator"),
         pl.format("{} ({}) of {} has no counterpart in {}", pl.col("dropped_indicator"), pl.col("name_en").fill_null(""),
                   pl.col("dropped_from"), pl.col("program")).alias("evidence"),
+        _args(code=pl.col("dropped_indicator"), name=pl.col("name_en").fill_null(""), source=pl.col("dropped_from"),
+              program=pl.col("program")),
     )
     prev = lin.filter((pl.col("program") != frames.program) & pl.col("indicator").is_not_null())
     prev = prev.group_by("concept").agg(pl.col("indicator").last().alias("old"), pl.col("name_en").last()
@@ -149,6 +162,8 @@ def lineage_flags(frames: ProgramFrames) -> pl.DataFrame:
         pl.lit("indicator_renamed").alias("flag"), "indicator",
         pl.format("{} «{}» → {} «{}»", pl.col("old"), pl.col("old_name").fill_null(""), pl.col("indicator"),
                   pl.col("name_en").fill_null("")).alias("evidence"),
+        _args(old=pl.col("old"), old_name=pl.col("old_name").fill_null(""), new=pl.col("indicator"),
+              new_name=pl.col("name_en").fill_null("")),
     )
     both = pl.concat([dropped, renamed])
     return both.with_columns(pl.col("flag").replace_strict(SEVERITY, return_dtype=pl.Int32).alias("severity"))
