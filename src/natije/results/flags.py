@@ -34,7 +34,7 @@ def _fmt(e: pl.Expr) -> pl.Expr:
 
 def _args(**parts: pl.Expr) -> pl.Expr:
     """The evidence's pieces as a JSON object, so each interface can word it in its own language."""
-    return pl.struct(**{k: e.cast(pl.String) for k, e in parts.items()}).struct.json_encode().alias("args")
+    return pl.struct([e.cast(pl.String).alias(k) for k, e in parts.items()]).struct.json_encode().alias("args")
 
 
 def version_flags(commitments: pl.DataFrame, indicators: pl.DataFrame) -> pl.DataFrame:
