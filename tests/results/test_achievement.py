@@ -6,7 +6,7 @@ from datetime import date
 
 import polars as pl
 import pytest
-from conftest import KZ, commits, indicators, obs
+from frames_builders import KZ, commits, indicators, obs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

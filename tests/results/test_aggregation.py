@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import polars as pl
-from conftest import indicators, obs
+from frames_builders import indicators, obs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

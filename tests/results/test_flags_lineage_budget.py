@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import polars as pl
-from conftest import chain_frames
+from frames_builders import chain_frames
 
 from natije.results.budget import cost_per_result, execution
 from natije.results.engine import results_table, rows_for_json

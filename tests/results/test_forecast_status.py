@@ -6,7 +6,7 @@ from datetime import date
 
 import numpy as np
 import polars as pl
-from conftest import KZ, commits, demo_like_frames, indicators, obs
+from frames_builders import KZ, commits, demo_like_frames, indicators, obs
 
 from natije.results.engine import results_table
 from natije.results.forecast import fit_trends, forecast

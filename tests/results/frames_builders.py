@@ -1,0 +1,121 @@
+"""Frames built by hand for the results tests (the store is not needed: the engine is pure).
+
+A module of its own, not conftest.py: several test folders have a conftest, so ``from conftest import``
+would be ambiguous.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import polars as pl
+
+from natije.domain.periods import Period
+from natije.results.frames import ProgramFrames
+
+
+def periods(texts: list[str]) -> dict[str, list]:
+    ps = [Period.parse(t) for t in texts]
+    return {"period": [str(p) for p in ps], "period_start": [p.start_month for p in ps],
+            "period_end": [p.end_month for p in ps]}
+
+
+def obs(rows: list[tuple], recorded: datetime = datetime(2020, 1, 1)) -> pl.DataFrame:
+    """rows: (indicator, territory, period, value[, recorded_at])."""
+    p = periods([r[2] for r in rows])
+    return pl.DataFrame({
+        "indicator": [r[0] for r in rows], "territory": [r[1] for r in rows], **p,
+        "value": [float(r[3]) for r in rows],
+        "recorded_at": [r[4] if len(r) > 4 else recorded for r in rows],
+        "first_recorded": [r[4] if len(r) > 4 else recorded for r in rows],
+        "illustrative": [False] * len(rows),
+    })
+
+
+def commits(rows: list[tuple]) -> pl.DataFrame:
+    """rows: (indicator, territory|None, kind, period, value, decided_on[, version])."""
+    p = periods([r[3] for r in rows])
+    return pl.DataFrame({
+        "indicator": [r[0] for r in rows], "territory": [r[1] for r in rows], "kind": [r[2] for r in rows], **p,
+        "value": [float(r[4]) for r in rows], "decided_on": [r[5] for r in rows],
+        "version": [r[6] if len(r) > 6 else 1 for r in rows],
+        "recorded_at": [datetime.combine(r[5], datetime.min.time()) for r in rows],
+        "document": ["decree"] * len(rows),
+    }, schema_overrides={"territory": pl.String})
+
+
+def indicators(rows: list[dict]) -> pl.DataFrame:
+    base = {"program": "P", "unit": "%", "direction": "increase", "kind": "stock", "frequency": "A",
+            "name_en": None}
+    return pl.DataFrame([{**base, **r} for r in rows], infer_schema_length=None)
+
+
+KZ = "000000000"
+
+
+def demo_like_frames() -> ProgramFrames:
+    """Digital literacy (achieved) and villages on fibre (far from 90 % by 2027), national level."""
+    ind = indicators([
+        {"code": "DK.LIT", "name_en": "Digital literacy", "program": "DK"},
+        {"code": "DK.FIBRE", "name_en": "Villages on backbone fibre", "program": "DK"},
+    ])
+    o = obs([
+        ("DK.LIT", KZ, "2018", 79.6), ("DK.LIT", KZ, "2019", 82.1), ("DK.LIT", KZ, "2021", 87.3),
+        ("DK.FIBRE", KZ, "2020", 19.3), ("DK.FIBRE", KZ, "2023", 35.0), ("DK.FIBRE", KZ, "2024", 41.0),
+        ("DK.FIBRE", KZ, "2025", 42.2),
+    ])
+    c = commits([
+        ("DK.LIT", None, "target", "2022", 83, date(2017, 12, 12)),
+        ("DK.LIT", None, "baseline", "2017", 76.2, date(2017, 12, 12)),
+        ("DK.FIBRE", None, "target", "2027", 90, date(2023, 6, 1)),
+        ("DK.FIBRE", None, "baseline", "2022", 30, date(2023, 6, 1)),
+    ])
+    terr = pl.DataFrame({"code": [KZ], "level": ["country"], "parent": [None]}, schema_overrides={"parent": pl.String})
+    return ProgramFrames.build(program="DK", indicators=ind, observations=o, commitments=c, territories=terr)
+
+
+def chain_frames() -> ProgramFrames:
+    """Two programs: IK (2013–2020) → DK (2018–2022); one promise repeated later, one dropped, one renamed."""
+    ind = indicators([
+        {"code": "IK.LIT", "program": "IK", "name_en": "Digital literacy"},
+        {"code": "IK.TV", "program": "IK", "name_en": "Digital television coverage"},
+        {"code": "IK.EGOV", "program": "IK", "name_en": "Share of e-services"},
+        {"code": "DK.LIT", "program": "DK", "name_en": "Digital literacy"},
+        {"code": "DK.ESERV", "program": "DK", "name_en": "Share of public services online", "continues": "IK.EGOV"},
+        {"code": "DK.UNEMP", "program": "DK", "name_en": "Unemployment", "direction": "decrease"},
+    ])
+    c = commits([
+        ("IK.LIT", None, "target", "2020", 80, date(2013, 1, 8)),
+        ("IK.TV", None, "target", "2020", 95, date(2013, 1, 8)),
+        ("IK.EGOV", None, "target", "2020", 50, date(2013, 1, 8)),
+        ("DK.LIT", None, "target", "2022", 83, date(2017, 12, 12)),
+        ("DK.ESERV", None, "target", "2022", 80, date(2017, 12, 12)),
+        ("DK.ESERV", None, "target", "2022", 70, date(2019, 10, 1), 2),       # lowered
+        ("DK.UNEMP", None, "target", "2022", 4.8, date(2017, 12, 12)),
+        ("DK.UNEMP", None, "target", "2022", 5.2, date(2020, 3, 1), 2),       # raised = lowered ambition
+        ("DK.UNEMP", None, "baseline", "2017", 4.9, date(2017, 12, 12)),
+        ("DK.UNEMP", None, "baseline", "2017", 5.0, date(2018, 6, 1), 2),
+    ])
+    o = obs([
+        ("DK.LIT", KZ, "2019", 82.1, datetime(2020, 3, 1)), ("DK.LIT", KZ, "2021", 87.3, datetime(2022, 3, 1)),
+        ("DK.ESERV", KZ, "2019", 60.0, datetime(2020, 3, 1)),
+        ("DK.UNEMP", KZ, "2018", 4.9, datetime(2019, 3, 1)), ("DK.UNEMP", KZ, "2019", 4.8, datetime(2020, 3, 1)),
+        ("DK.UNEMP", KZ, "2022", 4.9, datetime(2023, 9, 1)),
+    ])
+    rev = pl.DataFrame({
+        "indicator": ["DK.UNEMP", "DK.UNEMP"], "territory": [KZ, KZ], "period": ["2022", "2022"],
+        "value": [5.3, 4.9], "reason": ["import", "correction"], "author": ["a", "b"],
+        "recorded_at": [datetime(2023, 3, 1), datetime(2023, 9, 1)],
+    })
+    progs = pl.DataFrame({
+        "code": ["IK", "DK"], "predecessors": [[], ["IK"]], "start_year": [2013, 2018], "end_year": [2020, 2022],
+        "status": ["expired", "repealed"], "name_en": ["Information Kazakhstan-2020", "Digital Kazakhstan"],
+    })
+    bud = pl.DataFrame({
+        "program": ["DK"] * 4, "goal": [None] * 4, "year": [2019, 2019, 2020, 2020],
+        "stage": ["approved", "executed", "approved", "executed"], "amount": [100.0, 90.0, 100.0, 50.0],
+        "currency": ["KZT"] * 4, "indicators": [["DK.LIT"], ["DK.LIT"], [], []],
+    }, schema_overrides={"goal": pl.String})
+    terr = pl.DataFrame({"code": [KZ], "level": ["country"], "parent": [None]}, schema_overrides={"parent": pl.String})
+    return ProgramFrames.build(program="DK", indicators=ind, observations=o, commitments=c, revisions=rev,
+                               programs=progs, budgets=bud, territories=terr)
