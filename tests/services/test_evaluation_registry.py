@@ -9,7 +9,6 @@ true value to recover), twelve regions and one territory reform (region 63000000
 from __future__ import annotations
 
 import json
-import re
 from datetime import date
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from natije.cli import app
-from natije.demo import demo_paths
+from natije.demo import fibre_cohorts_path
 from natije.domain.territories import ChangeKind, TerritoryChange
 from natije.errors import InsufficientData, NotFound, ValidationError
 from natije.services import evaluation as ev
@@ -296,17 +295,9 @@ def test_cli_run_list_show_rerun(db_url: str, tmp_path: Path) -> None:
     assert isinstance(res.exception, ValidationError)
 
 
-def _demo_cohorts(indicator: str) -> dict[str, str]:
-    """The demo's planted fibre cohorts, as its generator wrote them into the observation notes."""
-    folder = next(p for p in demo_paths() if p.name == "AI2023")
-    notes = pl.read_csv(folder / "observations.csv", infer_schema=False).filter(pl.col("indicator") == indicator)
-    return {t: re.search(r"cohort (\d{4})", n).group(1)  # type: ignore[union-attr]
-            for t, n in notes.select("territory", "note").unique().iter_rows()}
-
-
 def test_demo_fibre_evaluation(store: Store) -> None:
     load_demo(store)
-    cohort = _demo_cohorts("AI2023.RURAL_INTERNET_USERS")
+    cohort = ev.read_cohort_file(fibre_cohorts_path())  # shipped with the demo
     rec = ev.evaluate_indicator(store, "AI2023", "AI2023.RURAL_INTERNET_USERS", method="cs", cohort=cohort,
                                 control="not-yet")
     lo, hi = rec.result["ci"]

@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from demo_build import attribution, geo, packages, readers, territories
+from demo_build import attribution, geo, outcomes, packages, readers, territories
 from demo_build.writers import OBSERVATION_HEADER, sort_observations, write_csv, write_yaml
 
 SPECS = Path(__file__).parent / "specs"
@@ -92,6 +92,8 @@ def build(shared: Path, out: Path) -> list[Path]:
     shares = build_reference(shared, out)
     for code in LINEAGE:
         build_program(shared, out, code, shares)
+    # not a package: the cohort file `natije evaluation run --cohort-file` takes for the planted fibre effect
+    write_csv(out / "evaluations" / "fibre_cohorts.csv", ["territory", "first_period"], outcomes.cohort_rows(shares))
     attribution.check_facts(shared, out)
     attribution.write(out.parent / "ATTRIBUTION.md", out)
     return sorted(p for p in out.rglob("*") if p.is_file())

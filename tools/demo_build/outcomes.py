@@ -58,3 +58,11 @@ def observation_rows(program: str, shares: dict[str, dict[str, float]]) -> list[
                         "note": f"ILLUSTRATIVE outcome with a planted fibre effect of {EFFECT} pp; cohort {cohort}",
                         "as_of": ""})
     return out
+
+
+def cohort_rows(shares: dict[str, dict[str, float]]) -> list[dict[str, str]]:
+    """``territory,first_period`` of every region in the outcome: the fibre cohort an evaluation should use."""
+    _, early = villages.generate(shares)
+    return [{"territory": c, "first_period": str(EARLY_START if c in early else LATE_START)}
+            for c in sorted(villages.atoms(shares))]
+
