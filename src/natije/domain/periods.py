@@ -111,7 +111,7 @@ class Period:
     def __add__(self, n: int) -> Period:
         return Period(self.freq, self.index + n)
 
-    def __sub__(self, other: int | Period) -> Period | int:  # type: ignore[override]
+    def __sub__(self, other: int | Period) -> Period | int:
         if isinstance(other, Period):
             if other.freq is not self.freq:
                 raise ValueError(f"cannot subtract {other} from {self}: different frequencies")
