@@ -46,7 +46,19 @@ def evidence(flag: str, args: str | None, lang: str, fallback: str = "") -> str:
 
 
 def _fmt(v: Any) -> str:
-    return "" if v is None else f"{v:,.3g}" if isinstance(v, float) else str(v)
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        # whole numbers keep every digit (300,000 jobs; 2,606 villages), others three significant figures
+        return f"{v:,.0f}" if v.is_integer() or abs(v) >= 1000 else f"{v:.3g}"
+    return str(v)
+
+
+def _with_unit(v: Any, unit: str | None) -> str:
+    text = _fmt(v)
+    if not text or not unit or unit in ("count", "rank", "index", "ratio"):
+        return text
+    return f"{text} %" if unit == "%" else f"{text} {unit}"
 
 
 def print_frame(frame: pl.DataFrame, fmt: str, lang: str, title: str = "") -> None:
@@ -140,16 +152,19 @@ def print_scorecards(cards: list[Scorecard], lang: str, console: Console | None 
     console = console or Console()
     for card in cards:
         title = t("scorecard.title", lang, program=f"{card.program} — {card.names.get(lang) or card.program}")
-        table = Table(title=title, caption=t("scorecard.as_of", lang, date=card.as_of))
-        for key in ("word.indicator", "word.period", "word.actual", "word.target", "word.achievement",
-                    "word.p_meet", "word.status"):
-            table.add_column(t(key, lang))
+        table = Table(title=title, caption=t("scorecard.as_of", lang, date=card.as_of), show_lines=True)
+        table.add_column(t("word.indicator", lang), ratio=1, min_width=22, overflow="fold")
+        for key in ("word.period", "word.actual", "word.target", "word.achievement", "word.p_meet"):
+            table.add_column(t(key, lang), justify="right", max_width=11)
+        table.add_column(t("word.status", lang), max_width=12)
         for r in card.rows:
             star = " *" if r["illustrative"] else ""
             pct = None if r["achievement"] is None else f"{r['achievement']:.0%}"
             p = None if r["p_meet"] is None else f"{r['p_meet']:.0%}"
-            table.add_row(r["indicator"], r["period"], _fmt(r["actual"]) + star, _fmt(r["target"]), _fmt(pct),
-                          _fmt(p), t(f"status.{r['status']}", lang))
+            name = r.get(f"name_{lang}") or r["indicator"]
+            table.add_row(f"{name}\n[dim]{r['indicator']}[/]", r["period"],
+                          _with_unit(r["actual"], r.get("unit")) + star, _with_unit(r["target"], r.get("unit")),
+                          _fmt(pct), _fmt(p), t(f"status.{r['status']}", lang))
         console.print(table if card.rows else f"[bold]{title}[/]: {t('msg.no_results', lang)}")
         counts = ", ".join(f"{t('status.' + s, lang)}: {n}" for s, n in card.by_status.items() if n)
         console.print(f"{t('word.indicators', lang)}: {counts or '—'}")

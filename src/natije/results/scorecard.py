@@ -57,8 +57,10 @@ def scorecard(
     prog = frames.programs.filter(pl.col("code") == frames.program)
     names = {lang: (prog[f"name_{lang}"][0] if prog.height else None) or frames.program for lang in ("kk", "ru", "en")}
     currency = frames.budgets["currency"].drop_nulls()
-    rows = nat.select("indicator", "period", "actual", "target", "achievement", "p_meet", "status",
-                      "illustrative").with_columns(pl.col("status").cast(pl.String))
+    labels = frames.indicators.select(pl.col("code").alias("indicator"), "name_kk", "name_ru", "name_en")
+    rows = nat.select("indicator", "period", "actual", "target", "unit", "achievement", "p_meet", "status",
+                      "illustrative").with_columns(pl.col("status").cast(pl.String)) \
+        .join(labels, on="indicator", how="left", maintain_order="left")
     return Scorecard(
         program=frames.program, names=names, as_of=str(as_of or frames.as_of or date.today()),
         by_status=count_by_status(nat), targets=nat.height, currency=currency[0] if len(currency) else None,
