@@ -284,6 +284,8 @@ def test_cli_run_list_show_rerun(db_url: str, tmp_path: Path) -> None:
     for args, text in expected.items():
         res = runner.invoke(app, [*base, *args], terminal_width=200)
         assert res.exit_code == 0 and text in res.output, res.output
+    res = runner.invoke(app, [*base, "show", str(out["id"])], terminal_width=200)
+    assert "illustrative: not published" in res.output  # the test panel's source is of kind illustrative
     res = runner.invoke(app, [*base, "show", str(out["id"]), "--format", "json"])
     assert json.loads(res.output)["result"] == out["result"]
     res = runner.invoke(app, [*base, "list", "--format", "json"])
@@ -304,6 +306,7 @@ def test_demo_fibre_evaluation(store: Store) -> None:
     assert lo < 3.0 < hi  # the demo's planted effect of fibre arrival (tools/demo_build/outcomes.py)
     panel = rec.result["diagnostics"]["panel"]
     assert panel["units"] == 17 and "790000000" in panel["dropped_units"]
+    assert panel["illustrative_rows"] > 0  # the regional panel is generated: the result must say so
     assert not ev.rerun(store, rec.id).data_changed
     # the villages-on-fibre share has linked budget lines: effect per bn KZT executed
     share = ev.evaluate_indicator(store, "AI2023", "AI2023.VILLAGES_FIBRE_SHARE", method="cs", cohort=cohort,

@@ -59,6 +59,8 @@ def _print(rec: StoredEvaluation, lang: str, budget: BudgetImpact | None = None)
                         last=panel["periods"][1]))
         if panel.get("dropped_units"):
             console.print(t(K + "dropped", lang, units=", ".join(panel["dropped_units"])))
+        if panel.get("illustrative_rows"):
+            console.print(t("msg.illustrative_note", lang))
     console.print(r.get("interpretation", ""))
     if budget is not None:
         console.print(t(K + "per_bn", lang, first=budget.first_year, last=budget.last_year,

@@ -158,11 +158,13 @@ def build_indicator_panel(observations: pl.DataFrame, territories: pl.DataFrame,
     obs = observations.filter((pl.col("indicator") == indicator)
                               & (pl.col("period_end") - pl.col("period_start") == freq.months)
                               & pl.col("territory").is_in(at_level))
+    # an estimate from generated (demo) rows must say so wherever it is shown
+    illustrative = int(obs["illustrative"].sum()) if "illustrative" in obs.columns else 0
     obs = obs.select("territory", "period_end", "value",
                      (pl.col("period_start") // freq.months).cast(pl.Int64).alias("period"))
     additive = is_additive(unit, ratio)
     notes: dict[str, Any] = {"level": level, "harmonise": harmonise, "additive": additive,
-                             "frequency": freq.value}
+                             "frequency": freq.value, "illustrative_rows": illustrative}
     if harmonise == "backcast":
         frame = _harmonise(obs, changes, additive)
         notes["backcast_units"] = sorted(set(frame.filter(pl.col("moved"))["territory"].to_list()))
