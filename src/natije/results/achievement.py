@@ -18,10 +18,12 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import polars as pl
 
 from natije.domain import units
 from natije.results.frames import ProgramFrames, conform
+from natije.results.series import in_series_order, running_sum
 from natije.results.thresholds import DEFAULT, Thresholds
 
 KEY = ["indicator", "territory"]
@@ -95,39 +97,29 @@ def expand_territories(
     return pl.concat([explicit_rows, implied])
 
 
-def measures(observations: pl.DataFrame, rules: pl.DataFrame) -> pl.DataFrame:
+def measures(observations: pl.DataFrame, rules: pl.DataFrame, starts: np.ndarray | None = None) -> pl.DataFrame:
     """Observations with ``measure``: the running sum for cumulative indicators, the value otherwise.
 
-    Rows sorted by series and period (as the store reads them) get the running sums in place, in one pass and
-    without copying a row; other inputs are sorted first.
+    Rows in series order (as the store reads them; ``starts`` from
+    :func:`natije.results.series.in_series_order` says so) get the running sums in place, in one pass and without
+    copying a row; other inputs are sorted first.
     """
     cumulative = rules.filter(pl.col("kind") == "cumulative")["indicator"]
     if len(cumulative) == 0:
         return observations.with_columns(pl.col("value").alias("measure"))
     is_cum = pl.col("indicator").is_in(cumulative.implode())
-    v = pl.when(is_cum).then(pl.col("value").fill_null(0)).otherwise(0.0)
-    total, ordered = observations.lazy().select(v.abs().sum(), _in_series_order().all()).collect().row(0)
+    v = pl.when(is_cum).then(pl.col("value").fill_null(0)).otherwise(0.0).cast(pl.Float64)
+    total = observations.select(v.abs().sum()).item()
     if total >= 1e12:  # too large for one running sum: per series instead
         running = pl.col("value").cum_sum().over(KEY, order_by="period_end")
         return observations.with_columns(pl.when(is_cum).then(running).otherwise(pl.col("value")).alias("measure"))
-    if not ordered:
-        observations = observations.sort(*KEY, "period_end")
+    if starts is None:
+        observations, starts = in_series_order(observations)
     # one running sum over the rows minus its value at each series' start: no hashing of keys. Below 1e12 in
     # total the float error stays under 1e-3 (and sums of whole numbers are exact).
-    first = ((pl.col("indicator") != pl.col("indicator").shift())
-             | (pl.col("territory") != pl.col("territory").shift())).fill_null(True)
-    cs = v.cum_sum()
-    running = cs - pl.when(first).then(cs - v).forward_fill()
-    return observations.lazy().with_columns(
-        pl.when(is_cum).then(running).otherwise(pl.col("value")).alias("measure")
-    ).collect()
-
-
-def _in_series_order() -> pl.Expr:
-    """Per row: whether it sorts after the previous one by (indicator, territory, period_end)."""
-    i, t, e = pl.col("indicator"), pl.col("territory"), pl.col("period_end")
-    pi, pt, pe = i.shift(), t.shift(), e.shift()
-    return ((i > pi) | ((i == pi) & ((t > pt) | ((t == pt) & (e > pe))))).fill_null(True)
+    cum = running_sum(observations.select(v).to_series().to_numpy(), starts)
+    return observations.with_columns(
+        pl.when(is_cum).then(pl.Series(cum)).otherwise(pl.col("value")).alias("measure"))
 
 
 def period_label(end: pl.Expr, months: pl.Expr) -> pl.Expr:
@@ -171,10 +163,12 @@ def target_rows(frames: ProgramFrames, as_of: date | None, basis: str, national:
     observed = frames.observations.select(KEY).unique() if observed is None else observed
     c = commitments_in_force(frames.commitments, as_of, basis)
     carried = [col for col in observed.columns if col not in KEY]
-    targets = expand_territories(c.filter(pl.col("kind") == "target"), rules, observed, national).select(
+    # the rows are built on the series' keys and position only; the fit's columns are gathered once at the end
+    narrow = observed.select(KEY).with_row_index("_s")
+    targets = expand_territories(c.filter(pl.col("kind") == "target"), rules, narrow, national).select(
         *KEY, "period", "period_start", "period_end", pl.col("value").alias("target"),
         pl.col("version").alias("target_version"), pl.col("decided_on").alias("target_decided_on"),
-        pl.col("document").alias("target_document"), *carried,
+        pl.col("document").alias("target_document"), "_s",
     ).join(rules.select("indicator", "direction", "kind", "freq_months", "tolerance", "unit", "additive").lazy(),
            on="indicator", how="left")
     baselines = c.filter(pl.col("kind") == "baseline").select(
@@ -195,7 +189,8 @@ def target_rows(frames: ProgramFrames, as_of: date | None, basis: str, national:
     elif nat.height:
         fill = _baseline(own.filter(need).drop(BASE_COLS), nat, ["indicator"])
         own = pl.concat([own.filter(~need), fill.select(own.collect_schema().names())])
-    return own.drop("additive").collect()
+    out = own.drop("additive").collect()
+    return out.drop("_s").with_columns(observed.select(pl.col(carried).gather(out["_s"])))
 
 
 BASE_COLS = ["baseline_period", "baseline_start", "baseline_end", "baseline"]

@@ -55,21 +55,25 @@ def roll_up(
         o = o.with_columns(pl.lit(False).alias("illustrative"))
     if len(ranks[0]):
         o = o.filter(~pl.col("indicator").is_in(ranks))
-    lookup = weight_column(weights)
-    lazy = o.lazy()  # the lazy engine runs the weight lookup and the grouping as one plan
-    if lookup is not None:
-        lazy = lazy.with_columns(lookup.alias("w"))
+    w = weight_values(o, weights)
+    if w is not None:
+        lazy = o.lazy().with_columns(w)
     else:
-        w = weights.select("territory", "period", pl.col("weight").alias("w")).unique(["territory", "period"])
-        lazy = lazy.join(w.lazy(), on=["territory", "period"], how="left")
+        wt = weights.select("territory", "period", pl.col("weight").alias("w")).unique(["territory", "period"])
+        lazy = o.lazy().join(wt.lazy(), on=["territory", "period"], how="left")
     v, wt = pl.col("value"), pl.col("w")
     has = v.is_not_null() & wt.is_not_null()
-    # the period's bounds ride along as group keys (one period string has one pair of bounds)
-    agg = lazy.group_by(*GROUP, "period_start", "period_end").agg(
+    # grouped by integer codes (categorical indicator and aggregate, period bounds): no hashing of text per row;
+    # one period string has one pair of bounds, so its label rides along as the group's first
+    keys = [pl.col("indicator").cast(pl.Categorical).alias("_i"), pl.col("into").cast(pl.Categorical).alias("_t"),
+            "period_start", "period_end"]
+    agg = lazy.group_by(keys).agg(
+        pl.col("indicator").first(), pl.col("into").first(), pl.col("period").first(),
         v.sum().alias("_sum"), (v * wt).sum().alias("_wv"), (wt * has).sum().alias("_w"),
         has.sum().alias("_nw"), v.count().alias("_n"),
         pl.len().alias("members"), pl.col("illustrative").any().alias("illustrative"),
-    ).collect().with_columns(pl.col("indicator").is_in(additive).alias("additive"), (pl.col("_sum") / pl.col("_n")).alias("_mean"))
+    ).drop("_i", "_t").collect().with_columns(
+        pl.col("indicator").is_in(additive).alias("additive"), (pl.col("_sum") / pl.col("_n")).alias("_mean"))
     # members without a weight drop out of a weighted mean; with no weight at all, equal weights
     agg = agg.with_columns(
         pl.when(pl.col("additive")).then(pl.col("_sum")).when(pl.col("_nw") > 0).then(pl.col("_wv") / pl.col("_w"))
@@ -88,8 +92,8 @@ def territory_index(codes: list[str]) -> pl.Expr:
     return pl.col("territory").cast(pl.Enum(codes), strict=False).to_physical().cast(pl.Int64)
 
 
-def weight_column(weights: pl.DataFrame) -> pl.Expr | None:
-    """Expression giving each row the weight of its (territory, period), null when none is known.
+def weight_values(rows: pl.DataFrame, weights: pl.DataFrame) -> pl.Series | None:
+    """Each row's weight of its (territory, period), null when none is known (``None``: too sparse, join).
 
     The few weights are laid out in a dense territory × period table and looked up by position: far cheaper on
     millions of rows than a join on two text keys. Periods are keyed by start month and length, as the rows'
@@ -97,24 +101,31 @@ def weight_column(weights: pl.DataFrame) -> pl.Expr | None:
     """
     w = weights.filter(pl.col("weight").is_not_null()).unique(["territory", "period"], keep="last")
     if w.height == 0:
-        return pl.lit(None, pl.Float64)
+        return pl.Series("w", [None] * rows.height, dtype=pl.Float64)
     bounds = {p: (Period.parse(p).start_month, Period.parse(p).end_month) for p in w["period"].unique().to_list()}
-    w = w.with_columns(pl.col("period").replace_strict({k: v[0] for k, v in bounds.items()}, return_dtype=pl.Int64)
-                       .alias("period_start"),
-                       pl.col("period").replace_strict({k: v[1] for k, v in bounds.items()}, return_dtype=pl.Int64)
-                       .alias("period_end"))
     codes = w["territory"].unique().sort().to_list()
     first, last = min(b[0] for b in bounds.values()), max(b[0] for b in bounds.values())
     span = last - first + 1
-    if len(codes) * span * 3 > 20_000_000:  # too sparse to lay out densely: None tells the caller to join
+    if len(codes) * span * 3 > 20_000_000:
         return None
-    length = pl.col("period_end") - pl.col("period_start")
-    slot = pl.when(length == 12).then(0).when(length == 3).then(1).when(length == 1).then(2)
-    start = pl.when(pl.col("period_start").is_between(first, last)).then(pl.col("period_start") - first)
-    key = (territory_index(codes) * span + start) * 3 + slot
-    dense = np.full(len(codes) * span * 3, np.nan)
-    dense[w.select(key).to_series().to_numpy()] = w["weight"].to_numpy()
-    return pl.lit(pl.Series(dense)).gather(key).fill_nan(None)
+    starts = w["period"].replace_strict({k: v[0] for k, v in bounds.items()}, return_dtype=pl.Int64).to_numpy()
+    ends = w["period"].replace_strict({k: v[1] for k, v in bounds.items()}, return_dtype=pl.Int64).to_numpy()
+    dense = np.full(len(codes) * span * 3 + 1, np.nan)  # the last slot: rows without a weight
+    at = _slots(w.select(territory_index(codes)).to_series(), starts, ends, first, span)
+    dense[at[at >= 0]] = w["weight"].to_numpy()[at >= 0]
+    key = _slots(rows.select(territory_index(codes)).to_series(), rows["period_start"].to_numpy(),
+                 rows["period_end"].to_numpy(), first, span)
+    return pl.Series("w", dense[key]).fill_nan(None)
+
+
+def _slots(terr: pl.Series, start: np.ndarray, end: np.ndarray, first: int, span: int) -> np.ndarray:
+    """Position of (territory index, period) in the dense weight table; the table's last slot when absent."""
+    t = terr.fill_null(-1).to_numpy()
+    length = end - start
+    kind = np.select([length == 12, length == 3, length == 1], [0, 1, 2], -1)
+    pos = start - first
+    ok = (t >= 0) & (kind >= 0) & (pos >= 0) & (pos < span)
+    return np.where(ok, (t * span + pos) * 3 + kind, -1)  # -1: the table's last slot, NaN
 
 
 def _ratio_override(agg: pl.DataFrame, o: pl.DataFrame, rules: pl.DataFrame) -> pl.DataFrame:

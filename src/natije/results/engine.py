@@ -1,6 +1,7 @@
 """The results table: every target of a program, scored, forecast and given a status, as of a date.
 
 >>> from natije.results.frames import ProgramFrames
+from natije.results.series import in_series_order
 >>> results_table(ProgramFrames.build(program="P"), as_of="2025-01-01").height
 0
 """
@@ -28,6 +29,7 @@ from natije.results.asof import as_date, filter_as_of
 from natije.results.flags import flags as compute_flags
 from natije.results.forecast import fit_trends, forecast
 from natije.results.frames import ProgramFrames
+from natije.results.series import in_series_order
 from natije.results.status import assign_status
 from natije.results.thresholds import DEFAULT, Thresholds
 
@@ -109,15 +111,17 @@ def _compute(frames: ProgramFrames, req: ResultsRequest, ordered: bool) -> tuple
         keep = pl.col("territory") == req.territory
         extra = rollup_rows(obs, f.indicators, f.weights, f.territories).select(obs.columns).filter(keep)
         obs = obs.filter(keep)
-        meas_own = measures(obs, rules)
-        own_series = fit_trends(meas_own, req.thresholds)
+        obs, starts = in_series_order(obs)
+        meas_own = measures(obs, rules, starts)
+        own_series = fit_trends(meas_own, req.thresholds, starts)
     else:
         # the roll-ups and the fit of the own series are independent: run them side by side (polars releases
         # the GIL), as a hand-written collect_all would
         with ThreadPoolExecutor(max_workers=2) as pool:
             rolled = pool.submit(rollup_rows, obs, f.indicators, f.weights, f.territories)
-            meas_own = measures(obs, rules)
-            own_series = fit_trends(meas_own, req.thresholds)  # one grouped pass: sums and each series' last point
+            own, starts = in_series_order(obs)
+            meas_own = measures(own, rules, starts)
+            own_series = fit_trends(meas_own, req.thresholds, starts)  # segment sums and each series' last point
             extra = rolled.result().select(obs.columns)
     # own rows usually arrive sorted by series (the store reads them so): measured apart, they stay cheap to sort
     meas_extra = measures(extra, rules)

@@ -15,6 +15,7 @@ import numpy as np
 import polars as pl
 from scipy import special, stats
 
+from natije.results.series import in_series_order, last_k, segment_sums
 from natije.results.thresholds import DEFAULT, Thresholds
 
 KEY = ["indicator", "territory"]
@@ -22,25 +23,45 @@ YEAR = (pl.col("period_start") + pl.col("period_end")) / 24.0
 X0 = 2000.0
 
 
-def fit_trends(meas: pl.DataFrame, thresholds: Thresholds = DEFAULT) -> pl.DataFrame:
+def fit_trends(meas: pl.DataFrame, thresholds: Thresholds = DEFAULT, starts: np.ndarray | None = None) -> pl.DataFrame:
     """Per series: ``n``, ``xbar``, ``ybar``, ``sxx``, ``sxy``, ``syy``, slope ``b``, residual variance ``s2``,
     the last point (``last_end``, ``last_x``, ``last_measure``, ``last_illustrative``) and, for two-point series,
     the first one (``first_x``, ``first_measure``; derived from the sums, so no extra pass).
 
-    ``meas`` needs indicator, territory, period_start, period_end and ``measure``; nulls are ignored. One
-    grouped pass of plain sums (``x`` = period midpoint in years since 2000, to keep sums small), then closed
-    forms.
+    ``meas`` needs indicator, territory, period_start, period_end and ``measure``; nulls are ignored. Rows are
+    taken in series order (sorted first when they are not; ``starts``, from
+    :func:`natije.results.series.in_series_order`, says they already are): each series is a run of rows, its
+    sums are segment sums (``x`` = period midpoint in years since 2000, to keep sums small) and its last point is
+    its last row. Then closed forms.
     """
     k = thresholds.forecast_window
-    ill = pl.col("illustrative").fill_null(False) if "illustrative" in meas.columns else pl.lit(False)
     usable = pl.col("measure").is_not_null() & pl.col("measure").is_finite()
-    if not meas.select(usable.all()).item():  # copy the rows only when some must go
-        meas = meas.filter(usable)
-    m = meas.select(*KEY, (YEAR - X0).alias("x"), pl.col("measure").alias("y"), "period_end", ill.alias("illustrative"))
-    g = _sums(m)
-    longest = int(g["n"].max() or 0) if g.height else 0  # type: ignore[arg-type]
-    if longest > k:  # only long series pay for the window (the last k points)
-        g = _sums(m.sort(*KEY, "x").filter(pl.int_range(pl.len(), 0, -1).over(KEY) <= k))
+    if meas.height and not meas.select(usable.all()).item():  # copy the rows only when some must go
+        meas, starts = meas.filter(usable), None
+    if starts is None:
+        meas, starts = in_series_order(meas)
+    cols = meas.select(YEAR - X0, pl.col("measure").cast(pl.Float64), pl.col("period_end"),
+                       (pl.col("illustrative").fill_null(False) if "illustrative" in meas.columns else pl.lit(False))
+                       .alias("ill"))
+    x, y = cols.to_series(0).to_numpy(), cols.to_series(1).to_numpy()
+    pos = np.arange(meas.height)
+    keep = last_k(starts, meas.height, k)  # only long series pay for the window (the last k points)
+    lengths = np.diff(np.append(starts, meas.height))
+    if keep is not None:
+        x, y, pos = x[keep], y[keep], pos[keep]
+        lengths = np.minimum(lengths, k)
+        starts_k = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+    else:
+        starts_k = starts
+    sx, sy, sxx, sxy, syy = segment_sums(starts_k, x, y, x * x, x * y, y * y)
+    last = starts_k + lengths - 1
+    at_last = pl.Series(pos[last]) if len(last) else pl.Series([], dtype=pl.Int64)
+    g = meas.select(*KEY).gather(pl.Series(starts)).with_columns(
+        pl.Series("n", lengths, dtype=pl.UInt32), pl.Series("sx", sx), pl.Series("sy", sy),
+        pl.Series("sxx", sxx), pl.Series("sxy", sxy), pl.Series("syy", syy),
+        cols.to_series(2).gather(at_last).alias("last_end"), pl.Series("last_x", x[last]),
+        pl.Series("last_measure", y[last]), cols.to_series(3).gather(at_last).alias("last_illustrative"),
+    )
     n = pl.col("n")
     two = n == 2
     g = g.with_columns(
@@ -57,78 +78,76 @@ def fit_trends(meas: pl.DataFrame, thresholds: Thresholds = DEFAULT) -> pl.DataF
     ).drop("sx", "sy")
 
 
-def _sums(m: pl.DataFrame) -> pl.DataFrame:
-    """Plain per-series sums of the trend fit, plus the last point (for actuals and staleness)."""
-    x, y = pl.col("x"), pl.col("y")
-    sums = (pl.len().alias("n"), x.sum().alias("sx"), y.sum().alias("sy"), (x * x).sum().alias("sxx"),
-            (x * y).sum().alias("sxy"), (y * y).sum().alias("syy"), pl.col("period_end").max().alias("last_end"),
-            x.max().alias("last_x"))
-    # rows normally arrive in period order within each series (the store reads them so): then the last row is
-    # the latest point. Checked per series; any series out of order is recomputed with an explicit arg-max.
-    g = m.lazy().group_by(KEY).agg(*sums, x.last().alias("_xl"), y.last().alias("last_measure"),
-                                   pl.col("illustrative").last().alias("last_illustrative")).collect()
-    unordered = g.filter(pl.col("_xl") != pl.col("last_x"))
-    g = g.drop("_xl")
-    if unordered.height:
-        fixed = m.join(unordered.select(KEY), on=KEY, how="semi").group_by(KEY).agg(
-            *sums, y.max_by("x").alias("last_measure"), pl.col("illustrative").max_by("x").alias("last_illustrative"))
-        g = pl.concat([g.join(unordered.select(KEY), on=KEY, how="anti"), fixed.select(g.columns)])
-    return g
-
-
 def forecast(targets: pl.DataFrame, trends: pl.DataFrame, thresholds: Thresholds = DEFAULT) -> pl.DataFrame:
     """Add ``forecast_value``, ``forecast_low``, ``forecast_high``, ``p_meet``, ``forecast_reason`` to targets.
 
     ``targets`` needs indicator, territory, period_start, period_end, target, direction, tolerance, unit.
     """
     joined = "b" in targets.columns  # attach_actuals already brought the series' columns along
-    f = (targets if joined else targets.join(trends, on=KEY, how="left")).with_columns((YEAR - X0).alias("_xs"))
+    f = (targets if joined else targets.join(trends, on=KEY, how="left")).lazy()
+    xs = YEAR - X0
     ok = (pl.col("n") >= max(thresholds.min_points, 3)) & pl.col("b").is_not_null()
-    f = f.with_columns(
-        pl.when(ok).then(pl.col("ybar") + pl.col("b") * (pl.col("_xs") - pl.col("xbar"))).alias("forecast_value"),
-        pl.when(ok).then(
-            (pl.col("s2") * (1 + 1 / pl.col("n") + (pl.col("_xs") - pl.col("xbar")) ** 2 / pl.col("sxx"))).sqrt()
-        ).alias("_se"),
-        pl.when(pl.col("n").is_null()).then(pl.lit("no_data")).when(~ok).then(pl.lit("insufficient_data"))
-        .alias("forecast_reason"),
-    )
     # t quantile per distinct degrees of freedom (few), looked up rather than computed per row
     dof = (pl.col("n").cast(pl.Float64).fill_null(3.0) - 2.0).clip(lower_bound=1.0)
-    dfs = f.select(dof.unique())["n"].to_list()
-    quantiles = dict(zip(dfs, stats.t.ppf(0.5 + thresholds.interval / 2, dfs).tolist()))
-    half = dof.replace_strict(quantiles, return_dtype=pl.Float64) * pl.col("_se")
+    dfs = list(range(1, max(thresholds.forecast_window, 3) - 1))
+    quantiles = dict(zip([float(d) for d in dfs], stats.t.ppf(0.5 + thresholds.interval / 2, dfs).tolist()))
     mu, se, tgt = pl.col("forecast_value"), pl.col("_se"), pl.col("target")
     tol = pl.coalesce(pl.col("tolerance"), tgt.abs() * thresholds.maintain_tolerance)
-    f = f.with_columns((mu - half).alias("forecast_low"), (mu + half).alias("forecast_high"),
-                       ((mu - tgt) / se).alias("_z"), dof.alias("_df"))
+    maintain = (pl.col("direction") == "maintain") & mu.is_not_null()
+    f = f.with_columns(
+        pl.when(ok).then(pl.col("ybar") + pl.col("b") * (xs - pl.col("xbar"))).alias("forecast_value"),
+        pl.when(ok).then(
+            (pl.col("s2") * (1 + 1 / pl.col("n") + (xs - pl.col("xbar")) ** 2 / pl.col("sxx"))).sqrt()
+        ).alias("_se"),
+        pl.when(pl.col("n").is_null()).then(pl.lit("no_data")).when(~ok).then(pl.lit("insufficient_data"))
+        .alias("forecast_reason"), dof.alias("_df"),
+    ).with_columns(
+        (mu - pl.col("_df").replace_strict(quantiles, default=None, return_dtype=pl.Float64) * se).alias("forecast_low"),
+        (mu + pl.col("_df").replace_strict(quantiles, default=None, return_dtype=pl.Float64) * se).alias("forecast_high"),
+        ((mu - tgt) / se).alias("_z"),
+        pl.when(maintain).then((tgt + tol - mu) / se).alias("_hi"), pl.when(maintain).then((tgt - tol - mu) / se)
+        .alias("_lo"),
+    ).collect()
+    long = f.filter(pl.col("_df") > max(dfs)).height  # series longer than the window: quantiles by scipy
+    if long:
+        far = f["_df"].unique().to_list()
+        more = dict(zip(far, stats.t.ppf(0.5 + thresholds.interval / 2, far).tolist()))
+        q = pl.col("_df").replace_strict(more, return_dtype=pl.Float64) * se
+        f = f.with_columns((mu - q).alias("forecast_low"), (mu + q).alias("forecast_high"))
+    df = f["_df"].to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
-        up = _cdf(f["_z"].to_numpy(allow_copy=True), f["_df"].to_numpy())   # P(Y* >= target)
-    p = pl.Series("_up", up).fill_nan(None)
-    f = f.with_columns(p).with_columns(
-        pl.when(mu.is_null()).then(None).when(pl.col("direction") == "decrease").then(1 - pl.col("_up"))
-        .otherwise(pl.col("_up")).alias("p_meet")
-    )
-    keep = (pl.col("direction") == "maintain") & mu.is_not_null()
-    if f.select(keep.any()).item():
-        band = f.filter(keep).select(((tgt + tol - mu) / se).alias("hi"), ((tgt - tol - mu) / se).alias("lo"), "_df")
-        with np.errstate(divide="ignore", invalid="ignore"):
-            inside = _cdf(band["hi"].to_numpy(), band["_df"].to_numpy()) - _cdf(band["lo"].to_numpy(),
-                                                                                   band["_df"].to_numpy())
-        idx = f.with_row_index("_i").filter(keep)["_i"]
-        p_all = f["p_meet"].to_numpy(allow_copy=True).astype(float)
-        p_all[idx.to_numpy()] = inside
-        f = f.with_columns(pl.Series("p_meet", p_all).fill_nan(None))
-    f = f.drop("_z", "_df", "_up")
+        up = _cdf(f["_z"].to_numpy(allow_copy=True), df)   # P(Y* >= target)
+        if f["_hi"].null_count() < f.height:
+            hi, lo = f["_hi"].to_numpy(allow_copy=True), f["_lo"].to_numpy(allow_copy=True)
+            band = ~np.isnan(hi)
+            up[band] = _cdf(hi[band], df[band]) - _cdf(lo[band], df[band])
     pct = pl.col("unit") == "%"
     clip = [pl.when(pct).then(pl.col(c).clip(0, 100)).otherwise(pl.col(c)).alias(c)
             for c in ("forecast_value", "forecast_low", "forecast_high")]
     fit = ("n", "xbar", "ybar", "sxx", "sxy", "syy", "b", "s2", "last_end", "last_x", "last_measure",
            "last_illustrative")
-    return f.with_columns(*clip).drop("_xs", "_se", *fit, strict=False)
+    p = pl.Series("_up", up).fill_nan(None)
+    return f.lazy().with_columns(p).with_columns(
+        pl.when(mu.is_null()).then(None).when(maintain).then(pl.col("_up"))
+        .when(pl.col("direction") == "decrease").then(1 - pl.col("_up")).otherwise(pl.col("_up")).alias("p_meet"),
+        *clip,
+    ).drop("_z", "_df", "_up", "_hi", "_lo", "_se", *fit, strict=False).collect()
 
 
 def _cdf(z: np.ndarray, df: np.ndarray) -> np.ndarray:
-    """Student t CDF that treats a zero scale (a perfect fit) as a step at zero."""
-    out = special.stdtr(df, z)  # the Student t CDF without scipy.stats' argument checking
+    """Student t CDF that treats a zero scale (a perfect fit) as a step at zero.
+
+    Three and four degrees of freedom (series of five or six points, the common case) use the closed forms,
+    ten times cheaper than the incomplete beta function; the rest goes to scipy.
+    """
+    out = np.empty_like(z, dtype=float)
+    small = np.abs(z) < 1e100
+    three, four = (df == 3) & small, (df == 4) & small
+    rest = ~(three | four)
+    u = z[three] / np.sqrt(3.0)
+    out[three] = 0.5 + (u / (1 + u * u) + np.arctan(u)) / np.pi
+    q = 1 + z[four] ** 2 / 4
+    out[four] = 0.5 + 0.375 * (z[four] / np.sqrt(q)) * (1 - z[four] ** 2 / (12 * q))
+    out[rest] = special.stdtr(df[rest], z[rest])  # the Student t CDF without scipy.stats' argument checking
     out = np.where(np.isposinf(z), 1.0, np.where(np.isneginf(z), 0.0, out))
     return np.where(np.isnan(z) & ~np.isnan(out), 0.5, out)
