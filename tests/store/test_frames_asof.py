@@ -38,7 +38,7 @@ def test_store_and_engine_as_of_agree(revised: Store, day: date) -> None:
     ours = filter_as_of(everything, day).observations.select(COLS).sort(COLS[:3])
     theirs = loaded.observations.select(COLS).sort(COLS[:3])
     assert ours.rows() == theirs.rows()
-    national = dict(((r[1], r[2]), r) for r in theirs.rows())[("000000000", "2019")]
+    national = {(r[1], r[2]): r for r in theirs.rows()}[("000000000", "2019")]
     expected = {date(2020, 6, 1): (79.0, 0), date(2021, 5, 1): (80.0, 1), date(2021, 6, 1): (80.0, 1),
                 date(2023, 1, 1): (81.0, 2)}[day]
     assert (national[3], national[4]) == expected
