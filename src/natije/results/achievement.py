@@ -23,7 +23,7 @@ import polars as pl
 
 from natije.domain import units
 from natije.results.frames import ProgramFrames, conform
-from natije.results.series import in_series_order, running_sum
+from natije.results.series import in_series_order, key_hash, running_sum
 from natije.results.thresholds import DEFAULT, Thresholds
 
 KEY = ["indicator", "territory"]
@@ -62,6 +62,9 @@ def commitments_in_force(
     c = commitments if as_of is None else commitments.filter(pl.col("decided_on") <= as_of)
     if basis not in ("current", "first"):
         raise ValueError(f"basis {basis!r}: expected 'current' or 'first'")
+    keys = ["indicator", "territory", "kind", "period"]
+    if c.height < 2 or not c.select(key_hash(keys).is_duplicated().any()).item():
+        return c  # one version per key (the common case): nothing to choose
     c = c.sort("decided_on", "version", nulls_last=False)
     return c.unique(["indicator", "territory", "kind", "period"], keep="last" if basis == "current" else "first",
                     maintain_order=True)
@@ -108,18 +111,21 @@ def measures(observations: pl.DataFrame, rules: pl.DataFrame, starts: np.ndarray
     if len(cumulative) == 0:
         return observations.with_columns(pl.col("value").alias("measure"))
     is_cum = pl.col("indicator").is_in(cumulative.implode())
-    v = pl.when(is_cum).then(pl.col("value").fill_null(0)).otherwise(0.0).cast(pl.Float64)
-    total = observations.select(v.abs().sum()).item()
-    if total >= 1e12:  # too large for one running sum: per series instead
-        running = pl.col("value").cum_sum().over(KEY, order_by="period_end")
-        return observations.with_columns(pl.when(is_cum).then(running).otherwise(pl.col("value")).alias("measure"))
     if starts is None:
         observations, starts = in_series_order(observations)
+    # which rows are cumulative, decided once per series rather than by hashing every row's indicator
+    lengths = np.diff(np.append(starts, observations.height))
+    per_series = observations["indicator"].gather(pl.Series(starts)).is_in(cumulative.implode()).to_numpy()
+    rows = pl.Series(np.repeat(per_series, lengths))
+    v = pl.when(rows).then(pl.col("value").fill_null(0)).otherwise(0.0).cast(pl.Float64)
+    vals = observations.select(v).to_series().to_numpy()
+    if np.abs(vals).sum() >= 1e12:  # too large for one running sum: per series instead
+        running = pl.col("value").cum_sum().over(KEY, order_by="period_end")
+        return observations.with_columns(pl.when(is_cum).then(running).otherwise(pl.col("value")).alias("measure"))
     # one running sum over the rows minus its value at each series' start: no hashing of keys. Below 1e12 in
     # total the float error stays under 1e-3 (and sums of whole numbers are exact).
-    cum = running_sum(observations.select(v).to_series().to_numpy(), starts)
     return observations.with_columns(
-        pl.when(is_cum).then(pl.Series(cum)).otherwise(pl.col("value")).alias("measure"))
+        pl.when(rows).then(pl.Series(running_sum(vals, starts))).otherwise(pl.col("value")).alias("measure"))
 
 
 def period_label(end: pl.Expr, months: pl.Expr) -> pl.Expr:
@@ -222,12 +228,13 @@ def attach_actuals(targets: pl.DataFrame, meas: pl.DataFrame, series: pl.DataFra
     """
     t = targets if "last_end" in targets.columns else targets.join(series, on=KEY, how="left")
     fast = pl.col("last_end").is_null() | (pl.col("last_end") <= pl.col("period_end"))
-    ahead = t.filter(fast).with_columns(
+    every = t.select(fast.all()).item()
+    ahead = (t if every else t.filter(fast)).with_columns(
         pl.when(pl.col("last_end").is_not_null()).then(period_label(pl.col("last_end"), pl.col("freq_months")))
         .alias("actual_period"),
         pl.col("last_measure").alias("actual"), pl.col("last_illustrative").alias("illustrative"),
     )
-    past = t.filter(~fast)
+    past = t.clear() if every else t.filter(~fast)
     if past.height:
         m = meas.select(
             *KEY, pl.col("period").alias("actual_period"), pl.col("period_end").alias("_ae"),

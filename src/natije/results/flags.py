@@ -18,6 +18,7 @@ from natije.results.achievement import indicator_rules, period_label
 from natije.results.asof import as_date, filter_as_of, month_index
 from natije.results.frames import ProgramFrames
 from natije.results.lineage import lineage
+from natije.results.series import key_hash
 from natije.results.thresholds import DEFAULT, Thresholds
 
 SEVERITY = {"target_lowered": 3, "indicator_dropped": 3, "baseline_changed": 2, "revised_after_deadline": 2,
@@ -39,6 +40,8 @@ def _args(**parts: pl.Expr) -> pl.Expr:
 
 def version_flags(commitments: pl.DataFrame, indicators: pl.DataFrame) -> pl.DataFrame:
     """``target_lowered`` and ``baseline_changed`` from consecutive commitment versions."""
+    # keys whose hash repeats are the only candidates (exactly settled by the grouping below)
+    commitments = commitments.filter(key_hash(KEY).is_duplicated())
     multi = commitments.group_by(KEY).len().filter(pl.col("len") > 1).drop("len")
     c = commitments.join(multi, on=KEY, how="semi", nulls_equal=True).sort("decided_on", "version").join(
         indicator_rules(indicators).select("indicator", "direction"), on="indicator", how="left"

@@ -59,3 +59,12 @@ def segment_sums(starts: np.ndarray, *columns: np.ndarray) -> list[np.ndarray]:
     if len(starts) == 0:
         return [np.zeros(0) for _ in columns]
     return [np.add.reduceat(c, starts) for c in columns]
+
+
+def key_hash(keys: list[str]) -> pl.Expr:
+    """One 64-bit hash of several key columns, per row: a cheap test for duplicated keys.
+
+    Equal keys hash equal, so rows whose hash is unique have a unique key; a repeated hash may be a collision,
+    which callers treat as "maybe duplicated" and settle with an exact (slower) method.
+    """
+    return pl.reduce(lambda a, b: a * 1_000_003 ^ b, [pl.col(k).hash(i) for i, k in enumerate(keys)])
