@@ -42,24 +42,12 @@ def _global(
 
 
 def main() -> None:
-    """Console-script entry point: run the app, turning natije errors into a message and an exit code."""
+    """Console-script entry point: natije errors become a message and an exit code, never a traceback.
+
+    Typer's standalone mode prints usage errors (unknown command, missing argument) itself and exits 2.
+    """
     try:
-        app(standalone_mode=False)
+        app()
     except NatijeError as exc:
         err_console.print(f"[bold red]error:[/] {exc.message}", highlight=False, markup=True)
         sys.exit(exc.exit_code)
-    except (typer.Exit, SystemExit) as exc:
-        code = getattr(exc, "exit_code", None)
-        if code is None:
-            code = getattr(exc, "code", 0)
-        sys.exit(code or 0)
-    except typer.Abort:
-        err_console.print("aborted")
-        sys.exit(130)
-    except Exception as exc:  # click usage errors and the like
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise

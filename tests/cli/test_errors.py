@@ -1,0 +1,31 @@
+"""The console script turns every error into a message and a non-zero exit code, never a traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SCRIPT = [sys.executable, "-c", "from natije.cli import main; main()"]
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "text"),
+    [
+        (["nosuch"], 2, "No such command"),
+        (["results"], 2, "Missing argument"),
+        (["results", "NOPE"], 3, "not found"),
+        (["--db", "mysql+nodriver://x/y", "programs"], 5, "error:"),
+        (["import", "/no/such/package"], 2, "error:"),
+    ],
+)
+def test_errors_exit_non_zero_with_a_message(tmp_path: Path, args: list[str], code: int, text: str) -> None:
+    db = str(tmp_path / "natije.db")
+    subprocess.run([*SCRIPT, "--db", db, "init"], check=True, capture_output=True)
+    full = args if args[0] == "--db" else ["--db", db, *args]
+    done = subprocess.run([*SCRIPT, *full], capture_output=True, text=True, env={"COLUMNS": "200", "PATH": ""})
+    assert done.returncode == code, done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+    assert text in done.stderr + done.stdout
