@@ -169,33 +169,37 @@ def target_rows(frames: ProgramFrames, as_of: date | None, basis: str, national:
     observed = frames.observations.select(KEY).unique() if observed is None else observed
     c = commitments_in_force(frames.commitments, as_of, basis)
     carried = [col for col in observed.columns if col not in KEY]
-    # the rows are built on the series' keys and position only; the fit's columns are gathered once at the end
-    narrow = observed.select(KEY).with_row_index("_s")
-    targets = expand_territories(c.filter(pl.col("kind") == "target"), rules, narrow, national).select(
-        *KEY, "period", "period_start", "period_end", pl.col("value").alias("target"),
-        pl.col("version").alias("target_version"), pl.col("decided_on").alias("target_decided_on"),
-        pl.col("document").alias("target_document"), "_s",
-    ).join(rules.select("indicator", "direction", "kind", "freq_months", "tolerance", "unit", "additive").lazy(),
-           on="indicator", how="left")
     baselines = c.filter(pl.col("kind") == "baseline").select(
         *KEY, pl.col("period").alias("baseline_period"), pl.col("period_start").alias("baseline_start"),
         pl.col("period_end").alias("baseline_end"), pl.col("value").alias("baseline"),
     )
+    # the indicator's rules and its national baseline depend on the commitment, not on the territory: attached
+    # to the (few) commitments before they are spread over territories, instead of joined to every row
+    per = rules.select("indicator", "direction", pl.col("kind").alias("_kind"), "freq_months", "tolerance", "unit",
+                       "additive")
+    tc = c.filter(pl.col("kind") == "target").lazy().join(per.lazy(), on="indicator", how="left")
+    tc = _baseline(tc, baselines.filter(pl.col("territory").is_null()).drop("territory"), ["indicator"])
+    # the rows are built on the series' keys and position only; the fit's columns are gathered once at the end
+    narrow = observed.select(KEY).with_row_index("_s")
+    rows = expand_territories(tc.collect(), rules, narrow, national).select(
+        *KEY, "period", "period_start", "period_end", pl.col("value").alias("target"),
+        pl.col("version").alias("target_version"), pl.col("decided_on").alias("target_decided_on"),
+        pl.col("document").alias("target_document"), "_s", "direction", pl.col("_kind").alias("kind"),
+        "freq_months", "tolerance", "unit", "additive", *BASE_COLS,
+    )
     # a territory's own baseline first; else the national one where national targets apply (see module rules)
-    own = _baseline(targets, baselines.filter(pl.col("territory").is_not_null()), KEY)
-    nat = baselines.filter(pl.col("territory").is_null()).drop("territory")
-    inherits = pl.col("territory").is_in(pl.Series(national, dtype=pl.String).implode()) | ~pl.col("additive")
-    need = pl.col("baseline").is_null() & inherits.fill_null(False)
-    if nat.height and nat.height == nat["indicator"].n_unique():  # one national baseline each: join in place
-        n = nat.select("indicator", *(pl.col(c).alias(f"_n_{c}") for c in BASE_COLS)).lazy()
-        take = need & (pl.col("_n_baseline_start") < pl.col("period_start"))
-        own = own.join(n, on="indicator", how="left").with_columns(
+    inherits = (pl.col("territory").is_in(pl.Series(national, dtype=pl.String).implode())
+                | ~pl.col("additive")).fill_null(False)
+    own = baselines.filter(pl.col("territory").is_not_null())
+    if own.height == 0:
+        rows = rows.with_columns(pl.when(inherits).then(pl.col(c)).alias(c) for c in BASE_COLS)
+    else:
+        rows = _baseline(rows.rename({c: f"_n_{c}" for c in BASE_COLS}), own, KEY)
+        take = pl.col("baseline").is_null() & inherits
+        rows = rows.with_columns(
             pl.when(take).then(pl.col(f"_n_{c}")).otherwise(pl.col(c)).alias(c) for c in BASE_COLS
         ).drop(f"_n_{c}" for c in BASE_COLS)
-    elif nat.height:
-        fill = _baseline(own.filter(need).drop(BASE_COLS), nat, ["indicator"])
-        own = pl.concat([own.filter(~need), fill.select(own.collect_schema().names())])
-    out = own.drop("additive").collect()
+    out = rows.drop("additive").collect()
     return out.drop("_s").with_columns(observed.select(pl.col(carried).gather(out["_s"])))
 
 

@@ -55,8 +55,10 @@ def roll_up(
         o = o.with_columns(pl.lit(False).alias("illustrative"))
     if len(ranks[0]):
         o = o.filter(~pl.col("indicator").is_in(ranks))
-    w = weight_values(o, weights)
-    if w is not None:
+    w = None if "w" in o.columns else weight_values(o, weights)  # "w": the caller looked the weights up
+    if "w" in o.columns:
+        lazy = o.lazy()
+    elif w is not None:
         lazy = o.lazy().with_columns(w)
     else:
         wt = weights.select("territory", "period", pl.col("weight").alias("w")).unique(["territory", "period"])
@@ -65,14 +67,16 @@ def roll_up(
     has = v.is_not_null() & wt.is_not_null()
     # grouped by integer codes (categorical indicator and aggregate, period bounds): no hashing of text per row;
     # one period string has one pair of bounds, so its label rides along as the group's first
-    keys = [pl.col("indicator").cast(pl.Categorical).alias("_i"), pl.col("into").cast(pl.Categorical).alias("_t"),
-            "period_start", "period_end"]
+    bounds = ["period_start", "period_end"]
+    keys = ["_g"] if "_g" in o.columns else [
+        pl.col("indicator").cast(pl.Categorical).alias("_i"), pl.col("into").cast(pl.Categorical).alias("_t"), *bounds]
     agg = lazy.group_by(keys).agg(
         pl.col("indicator").first(), pl.col("into").first(), pl.col("period").first(),
+        *(pl.col(b).first() for b in bounds if "_g" in o.columns),
         v.sum().alias("_sum"), (v * wt).sum().alias("_wv"), (wt * has).sum().alias("_w"),
         has.sum().alias("_nw"), v.count().alias("_n"),
         pl.len().alias("members"), pl.col("illustrative").any().alias("illustrative"),
-    ).drop("_i", "_t").collect().with_columns(
+    ).drop("_i", "_t", "_g", strict=False).collect().with_columns(
         pl.col("indicator").is_in(additive).alias("additive"), (pl.col("_sum") / pl.col("_n")).alias("_mean"))
     # members without a weight drop out of a weighted mean; with no weight at all, equal weights
     agg = agg.with_columns(
@@ -92,12 +96,13 @@ def territory_index(codes: list[str]) -> pl.Expr:
     return pl.col("territory").cast(pl.Enum(codes), strict=False).to_physical().cast(pl.Int64)
 
 
-def weight_values(rows: pl.DataFrame, weights: pl.DataFrame) -> pl.Series | None:
+def weight_values(rows: pl.DataFrame, weights: pl.DataFrame, starts: np.ndarray | None = None) -> pl.Series | None:
     """Each row's weight of its (territory, period), null when none is known (``None``: too sparse, join).
 
     The few weights are laid out in a dense territory × period table and looked up by position: far cheaper on
     millions of rows than a join on two text keys. Periods are keyed by start month and length, as the rows'
-    ``period_start``/``period_end`` give them.
+    ``period_start``/``period_end`` give them. ``starts``: rows are in series order (territories looked up once
+    per series).
     """
     w = weights.filter(pl.col("weight").is_not_null()).unique(["territory", "period"], keep="last")
     if w.height == 0:
@@ -108,19 +113,28 @@ def weight_values(rows: pl.DataFrame, weights: pl.DataFrame) -> pl.Series | None
     span = last - first + 1
     if len(codes) * span * 3 > 20_000_000:
         return None
-    starts = w["period"].replace_strict({k: v[0] for k, v in bounds.items()}, return_dtype=pl.Int64).to_numpy()
-    ends = w["period"].replace_strict({k: v[1] for k, v in bounds.items()}, return_dtype=pl.Int64).to_numpy()
+    p_start = w["period"].replace_strict({k: v[0] for k, v in bounds.items()}, return_dtype=pl.Int64).to_numpy()
+    p_end = w["period"].replace_strict({k: v[1] for k, v in bounds.items()}, return_dtype=pl.Int64).to_numpy()
     dense = np.full(len(codes) * span * 3 + 1, np.nan)  # the last slot: rows without a weight
-    at = _slots(w.select(territory_index(codes)).to_series(), starts, ends, first, span)
+    at = _slots(territory_positions(w, codes), p_start, p_end, first, span)
     dense[at[at >= 0]] = w["weight"].to_numpy()[at >= 0]
-    key = _slots(rows.select(territory_index(codes)).to_series(), rows["period_start"].to_numpy(),
+    key = _slots(territory_positions(rows, codes, starts), rows["period_start"].to_numpy(),
                  rows["period_end"].to_numpy(), first, span)
     return pl.Series("w", dense[key]).fill_nan(None)
 
 
-def _slots(terr: pl.Series, start: np.ndarray, end: np.ndarray, first: int, span: int) -> np.ndarray:
+def territory_positions(rows: pl.DataFrame, codes: list[str], starts: np.ndarray | None = None) -> np.ndarray:
+    """Each row's position of ``territory`` in ``codes`` (-1 when absent); looked up once per series when the
+    rows are in series order (``starts``: each series' first row)."""
+    if starts is None:
+        return rows.select(territory_index(codes).fill_null(-1)).to_series().to_numpy()
+    firsts = rows["territory"].gather(pl.Series(starts)).to_frame()
+    per = firsts.select(territory_index(codes).fill_null(-1)).to_series().to_numpy()
+    return np.repeat(per, np.diff(np.append(starts, rows.height)))
+
+
+def _slots(t: np.ndarray, start: np.ndarray, end: np.ndarray, first: int, span: int) -> np.ndarray:
     """Position of (territory index, period) in the dense weight table; the table's last slot when absent."""
-    t = terr.fill_null(-1).to_numpy()
     length = end - start
     kind = np.select([length == 12, length == 3, length == 1], [0, 1, 2], -1)
     pos = start - first
@@ -165,13 +179,15 @@ def parent_groups(territories: pl.DataFrame) -> pl.DataFrame:
 
 def rollup_rows(
     observations: pl.DataFrame, indicators: pl.DataFrame, weights: pl.DataFrame, territories: pl.DataFrame,
-    depth: int = 4,
+    depth: int = 4, starts: np.ndarray | None = None,
 ) -> pl.DataFrame:
     """Rolled-up values for each parent territory × indicator that the parent does not report itself.
 
     Columns as the observations plus ``method`` (sum, weighted_mean, ratio_of_sums) and ``source = "rollup"``.
     Values climb one level per round (district → region → country), each round recomputed from own values
-    plus the previous round's aggregates, so nothing is counted twice.
+    plus the previous round's aggregates, so nothing is counted twice. ``starts`` (from
+    :func:`natije.results.series.in_series_order`) says the observations are in series order, which lets the
+    first round number each indicator without hashing its code.
     """
     groups = parent_groups(territories)
     empty = observations.clear().with_columns(pl.lit(None, pl.String).alias("method"),
@@ -197,14 +213,45 @@ def rollup_rows(
                 )
             valid = valid.drop("_vf", "_vt")
         else:  # one parent per member and no validity dates: a lookup instead of a join
-            into = pl.lit(groups["into"]).gather(territory_index(groups["territory"].to_list()))
-            valid = source.with_columns(into.alias("into")).filter(pl.col("into").is_not_null())
+            valid = _with_parent(source, groups, starts if source is observations else None, weights)
         new = roll_up(valid, indicators, weights, None)
         new = new.join(own_parents, on=["indicator", "territory"], how="anti").drop("members") \
             .with_columns(pl.lit("rollup").alias("source"))
         if new.join(members, on="territory").height == 0:
             break
     return new
+
+
+def _with_parent(rows: pl.DataFrame, groups: pl.DataFrame, starts: np.ndarray | None,
+                 weights: pl.DataFrame) -> pl.DataFrame:
+    """Rows of members with ``into`` (their one parent) and ``_g``, an integer code of indicator × parent ×
+    period that :func:`roll_up` groups by instead of the text keys; rows in series order (``starts``) also get
+    their weight ``w``, territories looked up once per series."""
+    tix = territory_positions(rows, groups["territory"].to_list(), starts)
+    w = weight_values(rows, weights, starts) if starts is not None else None
+    if w is not None:
+        rows = rows.with_columns(w)
+    parents = groups["into"].unique().sort()
+    parent_of = groups.select(pl.col("into").cast(pl.Enum(parents.to_list())).to_physical().cast(pl.Int64)) \
+        .to_series().to_numpy()
+    into = np.where(tix >= 0, parent_of[np.maximum(tix, 0)], -1)
+    if starts is not None:  # in series order: an indicator is one run of series
+        lengths = np.diff(np.append(starts, rows.height))
+        firsts = rows["indicator"].gather(pl.Series(starts))
+        ind = np.repeat((firsts != firsts.shift()).fill_null(True).cum_sum().to_numpy().astype(np.int64), lengths)
+    else:
+        ind = rows.select(pl.col("indicator").cast(pl.Categorical).to_physical().cast(pl.Int64)).to_series() \
+            .to_numpy()
+    if rows["period_start"].null_count() or rows["period_end"].null_count():  # no integer code: group by text
+        into_names = parents.gather(pl.Series(np.maximum(into, 0)))
+        return rows.with_columns(into_names.alias("into")).filter(pl.Series(tix >= 0))
+    ps, pe = rows["period_start"].to_numpy().astype(np.int64), rows["period_end"].to_numpy().astype(np.int64)
+    span, width = int(ps.max() - ps.min()) + 1, int((pe - ps).max()) + 1
+    key = ((ind * len(parents) + into) * span + (ps - ps.min())) * width + (pe - ps)
+    if tix.min() < 0:  # rows of territories without a parent take no part
+        keep = pl.Series(tix >= 0)
+        rows, into, key = rows.filter(keep), into[tix >= 0], key[tix >= 0]
+    return rows.with_columns(parents.gather(pl.Series(into)).alias("into"), pl.Series("_g", key))
 
 
 def add_rollups(

@@ -118,8 +118,8 @@ def _compute(frames: ProgramFrames, req: ResultsRequest, ordered: bool) -> tuple
         # the roll-ups and the fit of the own series are independent: run them side by side (polars releases
         # the GIL), as a hand-written collect_all would
         with ThreadPoolExecutor(max_workers=2) as pool:
-            rolled = pool.submit(rollup_rows, obs, f.indicators, f.weights, f.territories)
             own, starts = in_series_order(obs)
+            rolled = pool.submit(rollup_rows, own, f.indicators, f.weights, f.territories, starts=starts)
             meas_own = measures(own, rules, starts)
             own_series = fit_trends(meas_own, req.thresholds, starts)  # segment sums and each series' last point
             extra = rolled.result().select(obs.columns)
