@@ -40,7 +40,10 @@ def _check(fmt: str) -> None:
 def evidence(flag: str, args: str | None, lang: str, fallback: str = "") -> str:
     """A flag's evidence worded in ``lang`` from its JSON ``args`` (the English text when they do not fit)."""
     try:
-        return t(f"evidence.{flag}", lang, **json.loads(args or "{}"))
+        params = json.loads(args or "{}")
+        if params.get(f"name_{lang}"):  # the indicator's name in the reader's language, where the flag has it
+            params["name"] = params[f"name_{lang}"]
+        return t(f"evidence.{flag}", lang, **params)
     except (KeyError, ValueError):
         return fallback
 

@@ -148,12 +148,16 @@ def lineage_flags(frames: ProgramFrames) -> pl.DataFrame:
     """``indicator_dropped`` and ``indicator_renamed`` between the program and its direct predecessor."""
     lin = lineage(frames)
     here = lin.filter(pl.col("program") == frames.program)
-    dropped = here.filter(pl.col("status") == "dropped").select(
+    # names in every language, so the evidence can be worded in the reader's language
+    names = frames.indicators.select(pl.col("code").alias("dropped_indicator"),
+                                     *(pl.col(f"name_{lang}").alias(f"dropped_{lang}") for lang in ("kk", "ru")))
+    dropped = here.filter(pl.col("status") == "dropped").join(names, on="dropped_indicator", how="left").select(
         pl.lit("indicator_dropped").alias("flag"), pl.col("dropped_indicator").alias("indicator"),
         pl.format("{} ({}) of {} has no counterpart in {}", pl.col("dropped_indicator"), pl.col("name_en").fill_null(""),
                   pl.col("dropped_from"), pl.col("program")).alias("evidence"),
         _args(code=pl.col("dropped_indicator"), name=pl.col("name_en").fill_null(""), source=pl.col("dropped_from"),
-              program=pl.col("program")),
+              program=pl.col("program"), name_kk=pl.col("dropped_kk").fill_null(""),
+              name_ru=pl.col("dropped_ru").fill_null("")),
     )
     prev = lin.filter((pl.col("program") != frames.program) & pl.col("indicator").is_not_null())
     prev = prev.group_by("concept").agg(pl.col("indicator").last().alias("old"), pl.col("name_en").last()
