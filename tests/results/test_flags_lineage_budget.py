@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import polars as pl
+import pytest
 from frames_builders import chain_frames
 
-from natije.results.budget import cost_per_result, execution
+from natije.results.budget import cost_per_result, execution, spent_vs_achieved
 from natije.results.engine import results_table, rows_for_json
 from natije.results.flags import flags
 from natije.results.lineage import concepts, lineage
@@ -63,6 +64,18 @@ def test_budget_execution_and_cost():
     res = results_table(chain_frames(), as_of="2024-01-01")
     cost = cost_per_result(chain_frames().budgets, res, ["000000000"])
     assert cost.filter(pl.col("indicator") == "DK.LIT")["money"][0] == 90
+
+
+def test_spent_share_counts_reported_years_and_falls_back_to_planned():
+    lines = pl.DataFrame({
+        "program": ["P"] * 5, "goal": [None] * 5, "year": [2024, 2024, 2025, 2025, 2026],
+        "stage": ["planned", "executed", "approved", "executed", "planned"],
+        "amount": [100.0, 80.0, 200.0, 100.0, 500.0], "currency": ["KZT"] * 5, "indicators": [[]] * 5,
+    }, schema_overrides={"goal": pl.String, "indicators": pl.List(pl.String)})
+    res = pl.DataFrame({"status": ["achieved", "off_track", "no_data"]})
+    money = spent_vs_achieved(lines, res)
+    # 2026 has no executed amount yet; 2024 has only a plan: (80 + 100) / (100 + 200)
+    assert money["spent_share"] == pytest.approx(0.6) and money["achieved_share"] == 0.5
 
 
 def test_scorecard_and_json_rows():

@@ -61,10 +61,15 @@ def cost_per_result(budgets: pl.DataFrame, results: pl.DataFrame, national: list
 
 
 def spent_vs_achieved(budgets: pl.DataFrame, results: pl.DataFrame) -> dict[str, float | None]:
-    """Share of the approved budget spent, and share of targets with data that are achieved."""
-    tot = _stages(budgets.with_columns(pl.lit(1).alias("_all")), ["_all"])
-    approved = float(tot["approved"].sum()) if tot.height else None
-    executed = float(tot["executed"].sum()) if tot.height and tot["executed"].null_count() < tot.height else None
+    """Share of the budget spent, and share of targets with data that are achieved.
+
+    Only years with an executed amount count (a program in progress is not "behind" on years to come); a year's
+    base is its approved (adjusted) amount, else its planned amount when no approval was recorded.
+    """
+    years = _stages(budgets, ["year"]).with_columns(pl.coalesce("approved", "planned").alias("base"))
+    reported = years.filter(pl.col("executed").is_not_null())
+    approved = float(reported["base"].sum()) if reported.height else None
+    executed = float(reported["executed"].sum()) if reported.height else None
     judged = results.filter(pl.col("status") != "no_data")
     achieved = judged.filter(pl.col("status") == "achieved").height
     return {
