@@ -104,23 +104,52 @@ def weight_values(rows: pl.DataFrame, weights: pl.DataFrame, starts: np.ndarray 
     ``period_start``/``period_end`` give them. ``starts``: rows are in series order (territories looked up once
     per series).
     """
+    table = _weight_table(weights)
+    if table is None or isinstance(table, pl.Series):
+        return None if table is None else pl.Series("w", [None] * rows.height, dtype=pl.Float64)
+    codes, first, span, dense = table
+    if starts is None:
+        base = territory_positions(rows, codes)
+        sid = None
+    else:
+        base = territory_positions(rows.select("territory").gather(pl.Series(starts)), codes)
+        sid = np.repeat(np.arange(len(starts), dtype=np.int32), np.diff(np.append(starts, rows.height)))
+    base = np.where(base >= 0, base * span * 3, -(2 ** 40))
+    slot = rows.select(_slot(first, span).fill_null(-(2 ** 40))).to_series().to_numpy()
+    key = (base if sid is None else base[sid]) + slot
+    return pl.Series("w", dense[np.where(key >= 0, key, -1)]).fill_nan(None)  # -1: the table's NaN slot
+
+
+def _slot(first: int, span: int) -> pl.Expr:
+    """Period position in the weight table: start month since ``first`` × 3 + length (year, quarter, month)."""
+    length = pl.col("period_end") - pl.col("period_start")
+    kind = pl.when(length == 12).then(0).when(length == 3).then(1).when(length == 1).then(2)
+    pos = pl.col("period_start").cast(pl.Int64) - first
+    return pl.when((pos >= 0) & (pos < span)).then(pos * 3 + kind)
+
+
+def _weight_table(weights: pl.DataFrame) -> tuple[list[str], int, int, np.ndarray] | pl.Series | None:
+    """Codes, first start month, span and the dense table of weights (an empty Series: no weight; None: too
+    sparse to lay out)."""
     w = weights.filter(pl.col("weight").is_not_null()).unique(["territory", "period"], keep="last")
     if w.height == 0:
-        return pl.Series("w", [None] * rows.height, dtype=pl.Float64)
+        return pl.Series([], dtype=pl.Float64)
     bounds = {p: (Period.parse(p).start_month, Period.parse(p).end_month) for p in w["period"].unique().to_list()}
     codes = w["territory"].unique().sort().to_list()
     first, last = min(b[0] for b in bounds.values()), max(b[0] for b in bounds.values())
     span = last - first + 1
     if len(codes) * span * 3 > 20_000_000:
         return None
-    p_start = w["period"].replace_strict({k: v[0] for k, v in bounds.items()}, return_dtype=pl.Int64).to_numpy()
-    p_end = w["period"].replace_strict({k: v[1] for k, v in bounds.items()}, return_dtype=pl.Int64).to_numpy()
+    w = w.with_columns(
+        pl.col("period").replace_strict({k: v[0] for k, v in bounds.items()}, return_dtype=pl.Int64)
+        .alias("period_start"),
+        pl.col("period").replace_strict({k: v[1] for k, v in bounds.items()}, return_dtype=pl.Int64)
+        .alias("period_end"))
+    at = (territory_positions(w, codes) * span * 3) + w.select(_slot(first, span).fill_null(-(2 ** 40))) \
+        .to_series().to_numpy()
     dense = np.full(len(codes) * span * 3 + 1, np.nan)  # the last slot: rows without a weight
-    at = _slots(territory_positions(w, codes), p_start, p_end, first, span)
     dense[at[at >= 0]] = w["weight"].to_numpy()[at >= 0]
-    key = _slots(territory_positions(rows, codes, starts), rows["period_start"].to_numpy(),
-                 rows["period_end"].to_numpy(), first, span)
-    return pl.Series("w", dense[key]).fill_nan(None)
+    return codes, first, span, dense
 
 
 def territory_positions(rows: pl.DataFrame, codes: list[str], starts: np.ndarray | None = None) -> np.ndarray:
@@ -131,15 +160,6 @@ def territory_positions(rows: pl.DataFrame, codes: list[str], starts: np.ndarray
     firsts = rows["territory"].gather(pl.Series(starts)).to_frame()
     per = firsts.select(territory_index(codes).fill_null(-1)).to_series().to_numpy()
     return np.repeat(per, np.diff(np.append(starts, rows.height)))
-
-
-def _slots(t: np.ndarray, start: np.ndarray, end: np.ndarray, first: int, span: int) -> np.ndarray:
-    """Position of (territory index, period) in the dense weight table; the table's last slot when absent."""
-    length = end - start
-    kind = np.select([length == 12, length == 3, length == 1], [0, 1, 2], -1)
-    pos = start - first
-    ok = (t >= 0) & (kind >= 0) & (pos >= 0) & (pos < span)
-    return np.where(ok, (t * span + pos) * 3 + kind, -1)  # -1: the table's last slot, NaN
 
 
 def _ratio_override(agg: pl.DataFrame, o: pl.DataFrame, rules: pl.DataFrame) -> pl.DataFrame:
@@ -225,33 +245,30 @@ def rollup_rows(
 def _with_parent(rows: pl.DataFrame, groups: pl.DataFrame, starts: np.ndarray | None,
                  weights: pl.DataFrame) -> pl.DataFrame:
     """Rows of members with ``into`` (their one parent) and ``_g``, an integer code of indicator × parent ×
-    period that :func:`roll_up` groups by instead of the text keys; rows in series order (``starts``) also get
-    their weight ``w``, territories looked up once per series."""
-    tix = territory_positions(rows, groups["territory"].to_list(), starts)
-    w = weight_values(rows, weights, starts) if starts is not None else None
-    if w is not None:
-        rows = rows.with_columns(w)
+    period that :func:`roll_up` groups by instead of the text keys. Rows in series order (``starts``) are
+    numbered per series (indicator runs, parent, weight base) and get their weight ``w`` here too."""
     parents = groups["into"].unique().sort()
     parent_of = groups.select(pl.col("into").cast(pl.Enum(parents.to_list())).to_physical().cast(pl.Int64)) \
         .to_series().to_numpy()
-    into = np.where(tix >= 0, parent_of[np.maximum(tix, 0)], -1)
-    if starts is not None:  # in series order: an indicator is one run of series
-        lengths = np.diff(np.append(starts, rows.height))
-        firsts = rows["indicator"].gather(pl.Series(starts))
-        ind = np.repeat((firsts != firsts.shift()).fill_null(True).cum_sum().to_numpy().astype(np.int64), lengths)
-    else:
-        ind = rows.select(pl.col("indicator").cast(pl.Categorical).to_physical().cast(pl.Int64)).to_series() \
-            .to_numpy()
-    if rows["period_start"].null_count() or rows["period_end"].null_count():  # no integer code: group by text
-        into_names = parents.gather(pl.Series(np.maximum(into, 0)))
-        return rows.with_columns(into_names.alias("into")).filter(pl.Series(tix >= 0))
-    ps, pe = rows["period_start"].to_numpy().astype(np.int64), rows["period_end"].to_numpy().astype(np.int64)
-    span, width = int(ps.max() - ps.min()) + 1, int((pe - ps).max()) + 1
-    key = ((ind * len(parents) + into) * span + (ps - ps.min())) * width + (pe - ps)
-    if tix.min() < 0:  # rows of territories without a parent take no part
-        keep = pl.Series(tix >= 0)
-        rows, into, key = rows.filter(keep), into[tix >= 0], key[tix >= 0]
-    return rows.with_columns(parents.gather(pl.Series(into)).alias("into"), pl.Series("_g", key))
+    if rows["period_start"].null_count() or rows["period_end"].null_count() or starts is None:
+        tix = territory_positions(rows, groups["territory"].to_list())
+        into = parents.gather(pl.Series(parent_of[np.maximum(tix, 0)]))  # text keys: roll_up groups by them
+        return rows.with_columns(into.alias("into")).filter(pl.Series(tix >= 0))
+    w = weight_values(rows, weights, starts)
+    firsts = rows.select("indicator", "territory").gather(pl.Series(starts))
+    tix = territory_positions(firsts, groups["territory"].to_list())
+    run = (firsts["indicator"] != firsts["indicator"].shift()).fill_null(True).cum_sum().to_numpy()
+    into = np.where(tix >= 0, parent_of[np.maximum(tix, 0)], 0)
+    ps, pe = pl.col("period_start").cast(pl.Int64), pl.col("period_end").cast(pl.Int64)
+    lo, span, width = rows.select(ps.min().alias("a"), (ps.max() - ps.min() + 1).alias("b"), (pe - ps).max() + 1).row(0)
+    series_code = (run.astype(np.int64) * len(parents) + into) * (span * width)
+    sid = np.repeat(np.arange(len(starts), dtype=np.int32), np.diff(np.append(starts, rows.height)))
+    key = series_code[sid] + rows.select((ps - lo) * width + pe - ps).to_series().to_numpy()
+    out = rows.with_columns(
+        pl.lit(parents[0]).alias("into") if len(parents) == 1 else parents.gather(pl.Series(into[sid])).alias("into"),
+        pl.Series("_g", key), *([w] if w is not None else []))
+    # rows of territories without a parent take no part
+    return out if tix.min(initial=0) >= 0 else out.filter(pl.Series((tix >= 0)[sid]))
 
 
 def add_rollups(

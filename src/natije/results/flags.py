@@ -146,7 +146,7 @@ def revision_flags(frames: ProgramFrames) -> pl.DataFrame:
 
 def lineage_flags(frames: ProgramFrames) -> pl.DataFrame:
     """``indicator_dropped`` and ``indicator_renamed`` between the program and its direct predecessor."""
-    lin = lineage(frames)
+    lin = lineage(frames, stories=False)
     here = lin.filter(pl.col("program") == frames.program)
     # names in every language, so the evidence can be worded in the reader's language
     names = frames.indicators.select(pl.col("code").alias("dropped_indicator"),

@@ -73,18 +73,19 @@ def concepts(indicators: pl.DataFrame) -> pl.DataFrame:
                         schema={"indicator": pl.String, "concept": pl.String})
 
 
-def lineage(frames: ProgramFrames, lang: str = "en") -> pl.DataFrame:
+def lineage(frames: ProgramFrames, lang: str = "en", stories: bool = True) -> pl.DataFrame:
     """One row per concept × program of the chain, with status and the story of its deadlines.
 
     Returns columns concept, program, indicator, name_en, target_period, target, status, dropped_from,
-    dropped_indicator, story.
+    dropped_indicator, story (null when ``stories`` is false: the flags need only the statuses).
     """
     progs = chain(frames.programs, frames.program) if frames.programs.height else [frames.program]
     ind = frames.indicators.filter(pl.col("program").is_in(progs))
     conc = concepts(ind)
-    tg = commitments_in_force(frames.commitments, frames.as_of).filter(
-        (pl.col("kind") == "target") & (pl.col("territory").is_null() | pl.col("territory").str.contains("^0+$"))
-    ).sort("period_end").group_by("indicator").agg(pl.col("period").last(), pl.col("value").last().alias("target"))
+    # national targets only (filtered on key columns first: the version chosen per key is the same)
+    national = (pl.col("kind") == "target") & (pl.col("territory").is_null()
+                                               | pl.col("territory").str.contains("^0+$"))
+    tg = commitments_in_force(frames.commitments.filter(national), frames.as_of).sort("period_end").group_by("indicator").agg(pl.col("period").last(), pl.col("value").last().alias("target"))
     held = (
         ind.select(pl.col("code").alias("indicator"), "program", "name_en").join(conc, on="indicator")
         .join(tg, on="indicator", how="left").rename({"period": "target_period"})
@@ -114,8 +115,9 @@ def lineage(frames: ProgramFrames, lang: str = "en") -> pl.DataFrame:
               "dropped_indicator": pl.String}
     out = pl.DataFrame([{k: r.get(k) for k in schema} for r in rows], schema=schema)
     out = out.with_columns(pl.col("program").replace_strict(order, default=None).alias("_o")).sort("concept", "_o")
-    stories = {c: _story(g, lang) for (c,), g in out.group_by("concept")} if out.height else {}
-    return out.with_columns(pl.col("concept").replace_strict(stories, default=None).alias("story")).drop("_o")
+    told = {c: _story(g, lang) for (c,), g in out.group_by("concept")} if out.height and stories else {}
+    return out.with_columns(pl.col("concept").replace_strict(told, default=None, return_dtype=pl.String)
+                            .alias("story")).drop("_o")
 
 
 def _story(group: pl.DataFrame, lang: str) -> str:
