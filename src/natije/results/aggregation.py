@@ -254,21 +254,43 @@ def _with_parent(rows: pl.DataFrame, groups: pl.DataFrame, starts: np.ndarray | 
         tix = territory_positions(rows, groups["territory"].to_list())
         into = parents.gather(pl.Series(parent_of[np.maximum(tix, 0)]))  # text keys: roll_up groups by them
         return rows.with_columns(into.alias("into")).filter(pl.Series(tix >= 0))
-    w = weight_values(rows, weights, starts)
     firsts = rows.select("indicator", "territory").gather(pl.Series(starts))
     tix = territory_positions(firsts, groups["territory"].to_list())
     run = (firsts["indicator"] != firsts["indicator"].shift()).fill_null(True).cum_sum().to_numpy()
     into = np.where(tix >= 0, parent_of[np.maximum(tix, 0)], 0)
-    ps, pe = pl.col("period_start").cast(pl.Int64), pl.col("period_end").cast(pl.Int64)
-    lo, span, width = rows.select(ps.min().alias("a"), (ps.max() - ps.min() + 1).alias("b"), (pe - ps).max() + 1).row(0)
+    ps, pe = rows["period_start"].to_numpy(), rows["period_end"].to_numpy()
+    lo, span, width = int(ps.min()), int(ps.max() - ps.min()) + 1, int((pe - ps).max()) + 1
+    period = (ps - np.int32(lo)) * np.int32(width) + (pe - ps)  # a small code of (start, length)
     series_code = (run.astype(np.int64) * len(parents) + into) * (span * width)
     sid = np.repeat(np.arange(len(starts), dtype=np.int32), np.diff(np.append(starts, rows.height)))
-    key = series_code[sid] + rows.select((ps - lo) * width + pe - ps).to_series().to_numpy()
+    w = _series_weights(firsts, sid, period, lo, span, width, weights)
     out = rows.with_columns(
         pl.lit(parents[0]).alias("into") if len(parents) == 1 else parents.gather(pl.Series(into[sid])).alias("into"),
-        pl.Series("_g", key), *([w] if w is not None else []))
+        pl.Series("_g", series_code[sid] + period), *([w] if w is not None else []))
     # rows of territories without a parent take no part
     return out if tix.min(initial=0) >= 0 else out.filter(pl.Series((tix >= 0)[sid]))
+
+
+def _series_weights(firsts: pl.DataFrame, sid: np.ndarray, period: np.ndarray, lo: int, span: int, width: int,
+                    weights: pl.DataFrame) -> pl.Series | None:
+    """:func:`weight_values` for rows in series order, given each row's series (``sid``) and period code
+    (``(start − lo) · width + length``): territories are looked up per series and periods per code."""
+    table = _weight_table(weights)
+    if table is None or isinstance(table, pl.Series):
+        return None if table is None else pl.Series("w", [None] * len(sid), dtype=pl.Float64)
+    codes, first, w_span, dense = table
+    # the table again with a NaN slot at the end of each territory's block and a NaN block at the end, so that
+    # every lookup, known or not, is one valid position
+    block = w_span * 3 + 1
+    padded = np.full((len(codes) + 1) * block, np.nan)
+    padded.reshape(-1, block)[:-1, :-1] = dense[:-1].reshape(len(codes), w_span * 3)
+    base = territory_positions(firsts, codes)
+    base = np.where(base >= 0, base, len(codes)) * block
+    start, length = lo + np.arange(span * width) // width, np.arange(span * width) % width
+    kind = np.select([length == 12, length == 3, length == 1], [0, 1, 2], -1)
+    pos = start - first
+    slot = np.where((pos >= 0) & (pos < w_span) & (kind >= 0), pos * 3 + kind, block - 1)
+    return pl.Series("w", padded[base[sid] + slot[period]]).fill_nan(None)
 
 
 def add_rollups(
