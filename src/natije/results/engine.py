@@ -94,51 +94,53 @@ def results_with_flags(
     frames: ProgramFrames, as_of: date | datetime | str | None = None, basis: str = "current",
     thresholds: Thresholds = DEFAULT, ordered: bool = True,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """:func:`results_table` and :func:`natije.results.flags.flags` together, sharing one pass over the series."""
-    req = ResultsRequest(as_date(as_of), None, basis, thresholds)
-    table, own_series = _compute(frames, req, ordered)
-    return table, compute_flags(frames, as_of=req.as_of, thresholds=thresholds, series=own_series)
+    """:func:`results_table` and :func:`natije.results.flags.flags` together, sharing one pass over the series
+    (the flags are computed alongside the targets, once the series are fitted)."""
+    table, flagged = _compute(frames, ResultsRequest(as_date(as_of), None, basis, thresholds), ordered, True)
+    return table, flagged if flagged is not None else compute_flags(frames, as_of=as_of, thresholds=thresholds)
 
 
-def _compute(frames: ProgramFrames, req: ResultsRequest, ordered: bool) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _compute(frames: ProgramFrames, req: ResultsRequest, ordered: bool, with_flags: bool = False
+             ) -> tuple[pl.DataFrame, pl.DataFrame | None]:
     f = filter_as_of(frames, req.as_of)
     today = req.as_of or date.today()
     # only the columns the engine reads travel through the roll-ups and joins
     obs = f.observations.select(*KEY, "period", "period_start", "period_end", "value",
                                 pl.col("illustrative").fill_null(False))
     rules = indicator_rules(f.indicators)
-    if req.territory is not None:
-        keep = pl.col("territory") == req.territory
-        extra = rollup_rows(obs, f.indicators, f.weights, f.territories).select(obs.columns).filter(keep)
-        obs = obs.filter(keep)
-        obs, starts = in_series_order(obs)
-        meas_own = measures(obs, rules, starts)
-        own_series = fit_trends(meas_own, req.thresholds, starts)
-    else:
-        # the roll-ups and the fit of the own series are independent: run them side by side (polars releases
-        # the GIL), as a hand-written collect_all would
-        with ThreadPoolExecutor(max_workers=2) as pool:
+    # independent steps run side by side (polars and numpy release the GIL), as a hand-written collect_all
+    # would: the roll-ups beside the fit of the own series, the flags beside the targets
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        if req.territory is not None:
+            keep = pl.col("territory") == req.territory
+            extra = rollup_rows(obs, f.indicators, f.weights, f.territories).select(obs.columns).filter(keep)
+            obs, starts = in_series_order(obs.filter(keep))
+            meas_own = measures(obs, rules, starts)
+            own_series = fit_trends(meas_own, req.thresholds, starts)
+        else:
             own, starts = in_series_order(obs)
             rolled = pool.submit(rollup_rows, own, f.indicators, f.weights, f.territories, starts=starts)
             meas_own = measures(own, rules, starts)
             own_series = fit_trends(meas_own, req.thresholds, starts)  # segment sums and each series' last point
             extra = rolled.result().select(obs.columns)
-    # own rows usually arrive sorted by series (the store reads them so): measured apart, they stay cheap to sort
-    meas_extra = measures(extra, rules)
-    series = pl.concat([own_series, fit_trends(meas_extra, req.thresholds)], rechunk=False)
-    meas = pl.concat([meas_own, meas_extra], rechunk=False)
-    targets = target_rows(f, req.as_of, req.basis, national_codes(f.territories), series)
-    if req.territory is not None:
-        targets = targets.filter(pl.col("territory") == req.territory)
-    own = f.indicators.filter(pl.col("program") == f.program)["code"]
-    mine = pl.col("indicator").is_in(own.implode())
-    if len(own) and not targets.select(mine.all()).item():  # predecessors' indicators are there for lineage
-        targets = targets.filter(mine)
-    scored = score(attach_actuals(targets, meas, series), req.thresholds)
-    fc = forecast(scored, series, req.thresholds)
-    out = assign_status(fc, today, req.thresholds).with_columns(pl.col("illustrative").fill_null(False))
-    out = out.select(COLUMNS)
-    return (out.sort(*KEY, "period") if ordered else out), own_series
+        flagged = pool.submit(compute_flags, frames, as_of=req.as_of, thresholds=req.thresholds,
+                              series=own_series) if with_flags else None
+        # own rows usually arrive sorted by series (the store reads them so): measured apart, they stay cheap
+        meas_extra = measures(extra, rules)
+        series = pl.concat([own_series, fit_trends(meas_extra, req.thresholds)], rechunk=False)
+        meas = pl.concat([meas_own, meas_extra], rechunk=False)
+        targets = target_rows(f, req.as_of, req.basis, national_codes(f.territories), series)
+        if req.territory is not None:
+            targets = targets.filter(pl.col("territory") == req.territory)
+        own_codes = f.indicators.filter(pl.col("program") == f.program)["code"]
+        mine = pl.col("indicator").is_in(own_codes.implode())
+        if len(own_codes) and not targets.select(mine.all()).item():
+            targets = targets.filter(mine)  # predecessors' indicators are there for lineage
+        scored = score(attach_actuals(targets, meas, series), req.thresholds)
+        fc = forecast(scored, series, req.thresholds)
+        out = assign_status(fc, today, req.thresholds).with_columns(pl.col("illustrative").fill_null(False))
+        out = out.select(COLUMNS)
+        return (out.sort(*KEY, "period") if ordered else out), (flagged.result() if flagged else None)
 
 
 def rows_for_json(table: pl.DataFrame, flags: pl.DataFrame | None = None) -> list[dict]:
