@@ -140,6 +140,14 @@ def period_label(end: pl.Expr, months: pl.Expr) -> pl.Expr:
     )
 
 
+def _labels(frame: pl.DataFrame, end: str, months: str) -> pl.Expr:
+    """:func:`period_label` of each row, formatted once per distinct (end, months) pair (few) and looked up."""
+    code = pl.col(end).cast(pl.Int64) * 64 + pl.col(months).cast(pl.Int64)
+    pairs = frame.select(code.unique().alias("c")).drop_nulls()
+    names = pairs.select(period_label(pl.col("c") // 64, pl.col("c") % 64)).to_series()
+    return code.replace_strict(pairs["c"], names, default=None, return_dtype=pl.String)
+
+
 def score(frame: pl.DataFrame, thresholds: Thresholds = DEFAULT) -> pl.DataFrame:
     """Add ``met``, ``gap_closed``, ``ratio`` and ``achievement`` from actual, baseline, target, direction."""
     a, b, t, d = pl.col("actual"), pl.col("baseline"), pl.col("target"), pl.col("direction")
@@ -234,8 +242,7 @@ def attach_actuals(targets: pl.DataFrame, meas: pl.DataFrame, series: pl.DataFra
     fast = pl.col("last_end").is_null() | (pl.col("last_end") <= pl.col("period_end"))
     every = t.select(fast.all()).item()
     ahead = (t if every else t.filter(fast)).with_columns(
-        pl.when(pl.col("last_end").is_not_null()).then(period_label(pl.col("last_end"), pl.col("freq_months")))
-        .alias("actual_period"),
+        _labels(t, "last_end", "freq_months").alias("actual_period"),
         pl.col("last_measure").alias("actual"), pl.col("last_illustrative").alias("illustrative"),
     )
     past = t.clear() if every else t.filter(~fast)

@@ -53,7 +53,9 @@ def fit_trends(meas: pl.DataFrame, thresholds: Thresholds = DEFAULT, starts: np.
         starts_k = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
     else:
         starts_k = starts
-    sx, sy, sxx, sxy, syy = segment_sums(starts_k, x, y, x * x, x * y, y * y)
+    sx, sy = segment_sums(starts_k, x, y)
+    buf = np.empty_like(x)  # one scratch array for the three products (large inputs: fewer fresh pages)
+    sxx, sxy, syy = (segment_sums(starts_k, np.multiply(a, b, out=buf))[0] for a, b in ((x, x), (x, y), (y, y)))
     last = starts_k + lengths - 1
     at_last = pl.Series(pos[last]) if len(last) else pl.Series([], dtype=pl.Int64)
     g = meas.select(*KEY).gather(pl.Series(starts)).with_columns(
@@ -141,13 +143,19 @@ def _cdf(z: np.ndarray, df: np.ndarray) -> np.ndarray:
     ten times cheaper than the incomplete beta function; the rest goes to scipy.
     """
     out = np.empty_like(z, dtype=float)
-    small = np.abs(z) < 1e100
-    three, four = (df == 3) & small, (df == 4) & small
-    rest = ~(three | four)
-    u = z[three] / np.sqrt(3.0)
-    out[three] = 0.5 + (u / (1 + u * u) + np.arctan(u)) / np.pi
-    q = 1 + z[four] ** 2 / 4
-    out[four] = 0.5 + 0.375 * (z[four] / np.sqrt(q)) * (1 - z[four] ** 2 / (12 * q))
-    out[rest] = special.stdtr(df[rest], z[rest])  # the Student t CDF without scipy.stats' argument checking
+    for d in np.unique(df):
+        at = slice(None) if d == df[0] and (df == d).all() else np.flatnonzero(df == d)
+        out[at] = _cdf_one(z[at], float(d))
     out = np.where(np.isposinf(z), 1.0, np.where(np.isneginf(z), 0.0, out))
     return np.where(np.isnan(z) & ~np.isnan(out), 0.5, out)
+
+
+def _cdf_one(z: np.ndarray, d: float) -> np.ndarray:
+    """Student t CDF for one number of degrees of freedom (closed form for 3 and 4 where finite)."""
+    if d not in (3.0, 4.0) or not (np.abs(z[~np.isnan(z)]) < 1e100).all():
+        return special.stdtr(d, z)  # the Student t CDF without scipy.stats' argument checking
+    if d == 3.0:
+        u = z / np.sqrt(3.0)
+        return 0.5 + (u / (1 + u * u) + np.arctan(u)) / np.pi
+    q = 1 + z * z / 4
+    return 0.5 + 0.375 * (z / np.sqrt(q)) * (1 - z * z / (12 * q))
