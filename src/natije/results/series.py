@@ -15,15 +15,25 @@ KEY = ["indicator", "territory"]
 
 
 def _order_and_starts(frame: pl.DataFrame) -> tuple[bool, np.ndarray]:
-    """Whether rows are in series order (indicator, territory, period_end), and each series' first row."""
+    """Whether rows are in series order (indicator, territory, period_end), and each series' first row.
+
+    One pass over the rows finds where a series starts (its key differs from the row before) and checks that
+    periods rise within each series; whether the series themselves are in key order is then checked on their
+    first rows only.
+    """
     i, t, e = pl.col("indicator"), pl.col("territory"), pl.col("period_end")
-    pi, pt, pe = i.shift(), t.shift(), e.shift()
-    ordered = ((i > pi) | ((i == pi) & ((t > pt) | ((t == pt) & (e > pe))))).fill_null(True).all()
+    pi, pt = i.shift(), t.shift()
+    # the first row starts a series; a null key counts as a key of its own
     new = ((i != pi) | (t != pt) | pi.is_null() | pt.is_null()).fill_null(True)
-    # the first row starts a series; null keys count as a key of their own
     new = pl.when(pl.int_range(pl.len()) == 0).then(True).otherwise(new)
-    out = frame.lazy().select(ordered.alias("o"), new.alias("new")).collect()
-    return bool(out["o"][0]) if out.height else True, np.flatnonzero(out["new"].to_numpy())
+    out = frame.lazy().select(new.alias("new"), (new | (e > e.shift())).fill_null(True).all().alias("rising")) \
+        .collect()
+    starts = np.flatnonzero(out["new"].to_numpy())
+    if not out.height or not out["rising"][0]:
+        return not out.height, starts
+    firsts = frame.select("indicator", "territory").gather(pl.Series(starts))
+    ordered = firsts.select(((i > pi) | ((i == pi) & (t > pt))).fill_null(True).all()).item()
+    return bool(ordered), starts
 
 
 def in_series_order(frame: pl.DataFrame) -> tuple[pl.DataFrame, np.ndarray]:
