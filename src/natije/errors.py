@@ -8,7 +8,9 @@ edges formats errors for a user.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self
+
+from natije.locale import t
 
 
 class NatijeError(Exception):
@@ -24,6 +26,35 @@ class NatijeError(Exception):
     def to_dict(self) -> dict[str, Any]:
         """Return the error as a JSON-friendly mapping."""
         return {"error": type(self).__name__, "message": self.message, **self.fields}
+
+
+class Expected(str):
+    """What was expected, as English text that remembers its message key and parameters.
+
+    It is a ``str`` (the English text from the ``en`` catalog), so every place that takes an expected-text takes
+    it unchanged; :class:`Problem` moves ``key`` and ``params`` into ``extra`` so each edge can render the text
+    in its own language with ``t(key, lang, **params)``.
+
+    Examples
+    --------
+    >>> e = Expected("expected.utf8")
+    >>> str(e), e.key
+    ('UTF-8 text', 'expected.utf8')
+    """
+
+    key: str
+    params: dict[str, Any]
+
+    def __new__(cls, key: str, **params: Any) -> Self:
+        obj = super().__new__(cls, t(key, "en", **params))
+        obj.key = key
+        obj.params = params
+        return obj
+
+
+def choice(*options: str) -> Expected:
+    """The expected-text "a, b or c" for a value that must be one of ``options`` (e.g. a ``--format``)."""
+    return Expected("expected.choice", first=", ".join(options[:-1]), last=options[-1])
 
 
 @dataclass(frozen=True)
@@ -44,6 +75,17 @@ class Problem:
     code: str = "invalid"
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
+    def __post_init__(self) -> None:
+        if isinstance(self.expected, Expected):  # keep the key for translation, the plain English as ``expected``
+            extra = {**self.extra, "key": self.expected.key, "params": dict(self.expected.params)}
+            object.__setattr__(self, "extra", extra)
+            object.__setattr__(self, "expected", str(self.expected))
+
+    def expected_in(self, lang: str) -> str:
+        """The expected-text in ``lang`` when the problem carries a message key, else the English text."""
+        key = self.extra.get("key")
+        return t(key, lang, **self.extra.get("params", {})) if key else self.expected
+
     def describe(self) -> str:
         """Render the problem as one readable line."""
         where = [self.file]
@@ -62,6 +104,7 @@ class Problem:
             "value": self.value if self.value is None or isinstance(self.value, (int, float, str)) else str(self.value),
             "expected": self.expected,
             "code": self.code,
+            **({"key": self.extra["key"], "params": self.extra["params"]} if "key" in self.extra else {}),
         }
 
 

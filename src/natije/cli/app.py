@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import typer
 from rich.console import Console
 
-from natije.errors import NatijeError
+from natije.errors import NatijeError, ValidationError
 
 app = typer.Typer(
     name="natije",
@@ -49,5 +49,9 @@ def main() -> None:
     try:
         app()
     except NatijeError as exc:
+        if isinstance(exc, ValidationError) and "lang" not in exc.fields:
+            from natije.cli.problems import lang_of, localised
+
+            exc = localised(exc, lang_of(sys.argv[1:]))
         err_console.print(f"[bold red]error:[/] {exc.message}", highlight=False, markup=True)
         sys.exit(exc.exit_code)

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from natije.cli.app import app
-from natije.errors import Problem, ValidationError
+from natije.errors import Problem, ValidationError, choice
 from natije.locale import t
 from natije.services import catalog
 from natije.store import Store
@@ -33,7 +33,7 @@ def _lang(ctx: typer.Context) -> str:
 
 def _check(fmt: str) -> None:
     if fmt not in ("table", "json", "csv"):
-        raise ValidationError(Problem("--format", None, None, fmt, "table, json or csv", code="option"),
+        raise ValidationError(Problem("--format", None, None, fmt, choice("table", "json", "csv"), code="option"),
                               "bad option")
 
 

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from natije.cli.app import app
-from natije.errors import Problem, ValidationError
+from natije.errors import Expected, Problem, ValidationError
 from natije.evaluation import EvaluationResult, evaluate
 
 READERS: dict[str, Callable[[Path], pl.DataFrame]] = {
@@ -27,7 +27,7 @@ def read_table(path: Path) -> pl.DataFrame:
     """Read a csv, parquet or xlsx file by its extension; ValidationError for anything else."""
     reader = READERS.get(path.suffix.lower())
     if reader is None or not path.exists():
-        expected = "an existing file" if reader else "a .csv, .parquet or .xlsx file"
+        expected = Expected("expected.file_exists") if reader else Expected("expected.file_kind", suffixes=", ".join(READERS))
         raise ValidationError(
             Problem(str(path), None, None, path.name, expected), "cannot read the data file"
         )

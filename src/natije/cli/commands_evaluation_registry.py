@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from natije.cli.app import app
-from natije.errors import Problem, ValidationError
+from natije.errors import Problem, ValidationError, choice
 from natije.locale import t
 from natije.services import evaluation as service
 from natije.services.evaluation_budget import BudgetImpact, impact_per_budget
@@ -37,7 +37,7 @@ def _ctx(ctx: typer.Context) -> tuple[Any, str]:
 
 def _check(fmt: str) -> None:
     if fmt not in ("table", "json"):
-        raise ValidationError(Problem("--format", None, None, fmt, "table or json"), "bad option")
+        raise ValidationError(Problem("--format", None, None, fmt, choice("table", "json")), "bad option")
 
 
 def _n(x: Any) -> str:

@@ -12,12 +12,12 @@ from typing import Any
 import polars as pl
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from natije.cli.app import app, err_console
-from natije.errors import Problem, ValidationError
+from natije.cli.problems import localised
+from natije.errors import Expected, Problem, ValidationError, choice
 from natije.locale import t
 from natije.services import ingestion
 
@@ -57,22 +57,6 @@ def _summary(report: ingestion.ImportReport, lang: str) -> str:
              commitments=tot.get("commitments_new", 0))
 
 
-def _localised(exc: ValidationError, lang: str, shown: int = 200) -> ValidationError:
-    """The same error with its message in ``lang``: a head line and one line per problem (first ``shown``)."""
-    total = exc.fields.get("total", len(exc.problems))
-    lines = [t("import.failed", lang, count=total)]
-    for p in exc.problems[:shown]:
-        where = ", ".join([p.file] + ([t("problem.row", lang, row=p.row)] if p.row is not None else [])
-                          + ([t("problem.column", lang, column=p.column)] if p.column is not None else []))
-        lines.append("  - " + t("problem.line", lang, where=where, value=repr(p.value), expected=p.expected))
-    if total > shown:
-        lines.append("  " + t("problem.more", lang, count=total - shown))
-    err = ValidationError(exc.problems, lines[0])
-    err.message = escape("\n".join(lines))  # the app prints messages as rich markup: file text must stay literal
-    err.fields["total"] = total
-    return err
-
-
 @app.command("import")
 def import_(ctx: typer.Context, paths: list[Path] = typer.Argument(..., help="Package folders or .zip files."),
             fmt: str = typer.Option("table", "--format", help="Output format: table, json or csv.")) -> None:
@@ -82,12 +66,12 @@ def import_(ctx: typer.Context, paths: list[Path] = typer.Argument(..., help="Pa
     """
     lang = _lang(ctx)
     if fmt not in ("table", "json", "csv"):
-        raise ValidationError(Problem("--format", None, None, fmt, "table, json or csv"), "bad option")
+        raise ValidationError(Problem("--format", None, None, fmt, choice("table", "json", "csv")), "bad option")
     try:
         with _progress(lang) as progress:
             report = ingestion.import_paths(_store(ctx), [str(p) for p in paths], progress=progress)
     except ValidationError as exc:
-        raise _localised(exc, lang) from None
+        raise localised(exc, lang, "import.failed") from None
     if fmt == "json":
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
         return
@@ -112,7 +96,7 @@ def export(ctx: typer.Context, program: str = typer.Argument(..., help="Program 
            directory: Path = typer.Argument(..., help="Folder to write the package into.")) -> None:
     """Write a program as a package (program.yaml, observations.csv, revisions.csv, territories). Raises NotFound."""
     if directory.exists() and not directory.is_dir():
-        raise ValidationError(Problem(str(directory), None, None, str(directory), "a folder"), "bad argument")
+        raise ValidationError(Problem(str(directory), None, None, str(directory), Expected("expected.folder")), "bad argument")
     report = ingestion.export_program(_store(ctx), program, directory)
     files = ", ".join(f"{name} ({n})" for name, n in report.files.items())
     typer.echo(t("export.done", _lang(ctx), program=program, path=report.directory, files=files))

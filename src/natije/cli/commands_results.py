@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from natije.cli.app import app
-from natije.errors import Problem, ValidationError
+from natije.errors import Problem, ValidationError, choice
 from natije.locale import t
 from natije.results.scorecard import Scorecard
 from natije.services import monitoring
@@ -34,7 +34,7 @@ def _lang(ctx: typer.Context) -> str:
 
 def _check(fmt: str) -> None:
     if fmt not in FORMATS:
-        raise ValidationError(Problem("--format", None, None, fmt, "table, json or csv"), "bad option")
+        raise ValidationError(Problem("--format", None, None, fmt, choice("table", "json", "csv")), "bad option")
 
 
 def evidence(flag: str, args: str | None, lang: str, fallback: str = "") -> str:

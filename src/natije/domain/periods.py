@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from enum import Enum
 from functools import total_ordering
 
-from natije.errors import Problem, ValidationError
+from natije.errors import Expected, Problem, ValidationError
 
 
 class Frequency(str, Enum):
@@ -42,7 +42,7 @@ _PATTERNS = (
     (re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$"), Frequency.MONTHLY),
 )
 
-PERIOD_FORMAT = "a year (2024), a quarter (2024-Q1) or a month (2024-03)"
+PERIOD_FORMAT = Expected("expected.period")
 
 
 @total_ordering

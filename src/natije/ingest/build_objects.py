@@ -19,11 +19,11 @@ from natije.domain.observations import Source, SourceKind
 from natije.domain.package import ProgramPackage
 from natije.domain.periods import PERIOD_FORMAT, Frequency, Period
 from natije.domain.programs import Agency, Goal, Program, ProgramKind, ProgramStatus
-from natije.errors import ValidationError
+from natije.errors import Expected, ValidationError
 from natije.ingest.problems import ProblemLog
 from natije.ingest.yaml_source import Path, YamlDocument, dotted
 
-DATE_EXPECTED = "an ISO date such as 2017-12-12"
+DATE_EXPECTED = Expected("expected.date_example", example="2017-12-12")
 
 
 class Builder:
@@ -60,7 +60,7 @@ class Builder:
         seen: set[str] = set()
         for path, code in codes:
             if code in seen:
-                self.problem(path, code, f"each {section} code once", "duplicate_code")
+                self.problem(path, code, Expected("expected.code_once", section=section), "duplicate_code")
             seen.add(code)
 
     def soft_checks(self, path: Path, item: dict[str, Any]) -> None:
@@ -71,7 +71,8 @@ class Builder:
             if value is None or path + (name,) in self.bad_fields or not isinstance(value, (str, int)):
                 continue
             if kind == "unit" and units.resolve(str(value)) is None:
-                self.problem(path + (name,), value, "a unit such as " + ", ".join(units.known_units()), "unit")
+                self.problem(path + (name,), value, Expected("expected.unit_such_as", units=", ".join(units.known_units())),
+                             "unit")
             elif kind == "date":
                 self.day(path + (name,), value)
             elif kind == "period" and path[0] == "commitments":
@@ -145,7 +146,7 @@ class Builder:
             return None
         repealed = self.day(("program", "repealed_on"), it["repealed_on"]) if "repealed_on" in it else None
         if it["end_year"] < it["start_year"]:
-            self.problem(("program", "end_year"), it["end_year"], f"a year ≥ start_year {it['start_year']}")
+            self.problem(("program", "end_year"), it["end_year"], Expected("expected.end_year", start=it["start_year"]))
             return None
         try:
             return Program(
@@ -163,7 +164,8 @@ class Builder:
         ok = True
         unit = units.resolve(it["unit"])
         if unit is None:
-            self.problem(path + ("unit",), it["unit"], "a unit such as " + ", ".join(units.known_units()), "unit")
+            self.problem(path + ("unit",), it["unit"],
+                         Expected("expected.unit_such_as", units=", ".join(units.known_units())), "unit")
             ok = False
         span = it.get("span") or {}
         start = self.period(path + ("span", "from"), span["from"]) if "from" in span else None
@@ -171,11 +173,11 @@ class Builder:
         if ("from" in span and start is None) or ("to" in span and end is None):
             ok = False
         elif start is not None and end is not None and end.end_month <= start.start_month:
-            self.problem(path + ("span", "to"), span["to"], f"a period not before span.from {start}", "span")
+            self.problem(path + ("span", "to"), span["to"], Expected("expected.span_order", start=start), "span")
             ok = False
         if "goal" in it and goals is not None and it["goal"] not in goals:
             self.problem(path + ("goal",), it["goal"],
-                         "a goal or task code of this program" if goals else "no goal (the package has no program)",
+                         Expected("expected.goal") if goals else Expected("expected.no_goal"),
                          "unknown_goal")
             ok = False
         if not ok or unit is None:
@@ -214,8 +216,7 @@ class Builder:
             prev = last.get(c.key)
             if prev is not None and (commitments[prev].decided_on, commitments[prev].value) == (c.decided_on, c.value):
                 self.problem(paths[i], c.value,
-                             "each commitment once (the same indicator, kind, period, territory, decision date and "
-                             f"value is on line {self.doc.line(paths[prev])})", "duplicate_commitment")
+                             Expected("expected.commitment_once", line=self.doc.line(paths[prev])), "duplicate_commitment")
                 continue
             version = 1 if prev is None else out[prev].version + 1
             out[i] = Commitment(c.indicator, c.kind, c.period, c.value, c.decided_on, c.document, c.territory,
@@ -229,10 +230,10 @@ class Builder:
                goals: set[str] | None) -> BudgetLine | None:
         if program is None:
             if not self.skip(("program",)):
-                self.problem(path, it.get("year"), "budgets only in a package with a program", "budget")
+                self.problem(path, it.get("year"), Expected("expected.budget_program"), "budget")
             return None
         if "goal" in it and goals is not None and it["goal"] not in goals:
-            self.problem(path + ("goal",), it["goal"], "a goal or task code of this program", "unknown_goal")
+            self.problem(path + ("goal",), it["goal"], Expected("expected.goal"), "unknown_goal")
             return None
         return BudgetLine(program.code, it["year"], BudgetStage(it["stage"]), float(it["amount"]),
                           it.get("currency", "KZT"), it.get("goal"), tuple(it.get("indicators") or ()), it.get("source"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from natije.errors import Expected
 from natije.ingest.problems import ProblemLog
 
 SEED = 20240101
@@ -75,5 +76,6 @@ def report_duplicates(candidates: list[pl.DataFrame], columns: tuple[str, ...], 
     for rec in ranked.iter_rows(named=True):  # only the duplicated rows, capped by the log
         key = ", ".join(str(rec[c]) for c in columns)
         log.add(rec["file"], rec["row"], columns[0], key,
-                f"each ({', '.join(columns)}) once; first at {rec['first_file']} row {rec['first_row']}",
+                Expected("expected.key_once", columns=", ".join(columns), first_file=rec["first_file"],
+                         first_row=rec["first_row"]),
                 "duplicate_key")

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from natije.errors import Problem, ValidationError
+from natije.errors import Expected, Problem, ValidationError
 
 PROGRAM_FILE = "program.yaml"
 REVISIONS_FILE = "revisions.csv"
@@ -135,7 +135,7 @@ def _open_zip(path: Path) -> Package:
     try:
         zf = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
-        raise ValidationError(Problem(path.name, None, None, path.name, "a readable .zip archive", code="zip"))
+        raise ValidationError(Problem(path.name, None, None, path.name, Expected("expected.zip"), code="zip"))
     names = [n for n in zf.namelist() if not n.endswith("/") and "__MACOSX" not in n]
     prefix = ""
     if not any(n in PACKAGE_MARKERS for n in names):
@@ -150,18 +150,18 @@ def open_package(path: str | Path) -> Package:
     """Open one package folder or zip; raise :class:`ValidationError` if it holds no package files."""
     p = Path(path)
     if not p.exists():
-        raise ValidationError(Problem(str(p), None, None, str(p), "an existing folder or .zip file", code="missing"))
+        raise ValidationError(Problem(str(p), None, None, str(p), Expected("expected.path"), code="missing"))
     if p.is_dir():
         pkg = Package(p, tuple(sorted(f.name for f in p.iterdir() if f.is_file() and _relevant(f.name))))
     elif p.suffix.lower() == ".zip":
         pkg = _open_zip(p)
     else:
-        raise ValidationError(Problem(p.name, None, None, p.name, "a package folder or a .zip file", code="package"))
+        raise ValidationError(Problem(p.name, None, None, p.name, Expected("expected.package_kind"), code="package"))
     if not any(pkg.has(m) for m in PACKAGE_MARKERS):
         pkg.close()
         raise ValidationError(
             Problem(pkg.name, None, None, ", ".join(pkg.members) or "(no package files)",
-                    f"a package with {PROGRAM_FILE} or {TERRITORIES_FILE}", code="package")
+                    Expected("expected.package_files", program=PROGRAM_FILE, territories=TERRITORIES_FILE), code="package")
         )
     return pkg
 

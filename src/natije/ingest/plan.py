@@ -25,7 +25,7 @@ import polars as pl
 
 from natije.domain.package import ProgramPackage
 from natije.domain.territories import Territory
-from natije.errors import ValidationError
+from natije.errors import Expected, ValidationError
 from natije.ingest.duplicates import DuplicateKeys, report_duplicates
 from natije.ingest.known import CatalogLike, Known
 from natije.ingest.package import (
@@ -216,7 +216,7 @@ def prepare(paths: Sequence[str | Path], catalog: CatalogLike | None, *, progres
     for p in planned:
         if p.code is not None and p.code in seen:
             log.add(p.files.label("program.yaml"), None, "program.code", p.code,
-                    f"one package per program in an import (also in {seen[p.code]})", "duplicate_program")
+                    Expected("expected.program_once", other=seen[p.code]), "duplicate_program")
         elif p.code is not None:
             seen[p.code] = p.files.name
     loose: dict[str, set[str]] = {}

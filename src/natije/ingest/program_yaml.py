@@ -26,6 +26,7 @@ import jsonschema
 import yaml
 
 from natije.domain.package import ProgramPackage
+from natije.errors import Expected
 from natije.ingest.build_objects import Builder
 from natije.ingest.problems import ProblemLog
 from natije.ingest.yaml_source import Path, YamlDocument, dotted, load_yaml
@@ -68,27 +69,28 @@ def _expected(err: jsonschema.ValidationError) -> tuple[Path, str, Any]:
     if v == "required":
         m = re.match(r"'(.+?)' is a required property", err.message)
         name = m.group(1) if m else "?"
-        return path + (name,), f"a field '{name}' (required)", None
+        return path + (name,), Expected("expected.field_required", name=name), None
     if v == "additionalProperties":
         allowed = sorted(schema.get("properties", {}))
         extra = [k for k in err.instance if k not in allowed] if isinstance(err.instance, dict) else []
-        return path + (extra[0] if extra else "?",), f"only the fields {', '.join(allowed)}", extra[0] if extra else None
+        return path + (extra[0] if extra else "?",), Expected("expected.only_fields", fields=", ".join(allowed)), (
+            extra[0] if extra else None)
     if v == "enum":
-        return path, "one of " + ", ".join(str(x) for x in err.validator_value), err.instance
+        return path, Expected("expected.one_of", values=", ".join(str(x) for x in err.validator_value)), err.instance
     if v == "const":
-        return path, repr(err.validator_value), err.instance
+        return path, Expected("expected.exactly", value=repr(err.validator_value)), err.instance
     if v in ("type", "pattern") and described:
         return path, str(described), err.instance
     if v == "type":
         kinds = err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]
-        return path, " or ".join(f"a {k}" for k in kinds), err.instance
+        return path, Expected("expected.type", types=", ".join(map(str, kinds))), err.instance
     if v in ("minimum", "maximum", "exclusiveMinimum"):
         sign = {"minimum": "≥", "maximum": "≤", "exclusiveMinimum": ">"}[v]
-        return path, f"a number {sign} {err.validator_value}", err.instance
+        return path, Expected("expected.number_bound", sign=sign, bound=err.validator_value), err.instance
     if v == "minLength":
-        return path, "a non-empty text", err.instance
+        return path, Expected("expected.non_empty"), err.instance
     if v == "uniqueItems":
-        return path, "no repeated items", err.instance
+        return path, Expected("expected.unique_items"), err.instance
     return path, err.message, err.instance
 
 
@@ -105,20 +107,20 @@ def parse_program_yaml(raw: bytes, label: str, log: ProblemLog) -> ParsedProgram
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        log.add(label, line, None, raw[exc.start : exc.start + 20], "UTF-8 text", "encoding")
+        log.add(label, line, None, raw[exc.start : exc.start + 20], Expected("expected.utf8"), "encoding")
         return None
     try:
         doc = load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
-        log.add(label, mark.line + 1 if mark else None, None, problem, "valid YAML", "yaml")
+        log.add(label, mark.line + 1 if mark else None, None, problem, Expected("expected.yaml"), "yaml")
         return None
     if not isinstance(doc.data, dict):
-        log.add(label, 1, None, _short(doc.data), f"a mapping starting with 'format: {FORMAT}'", "yaml")
+        log.add(label, 1, None, _short(doc.data), Expected("expected.yaml_mapping", format=FORMAT), "yaml")
         return None
     for path, line in doc.duplicates:
-        log.add(label, line, dotted(path), path[-1], "each field once", "duplicate_field")
+        log.add(label, line, dotted(path), path[-1], Expected("expected.field_once"), "duplicate_field")
     bad: set[Path] = set()
     bad_fields: set[Path] = set()
     validator = jsonschema.Draft202012Validator(program_schema())

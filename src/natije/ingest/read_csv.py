@@ -16,11 +16,12 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.csv as pcsv
 
+from natije.errors import Expected
 from natije.ingest.package import Package
 from natije.ingest.problems import ProblemLog
 from natije.ingest.readers import TableSpec, check_header, register_reader, shape_batch
 
-ENCODING_EXPECTED = "UTF-8 text (save the file as 'CSV UTF-8')"
+ENCODING_EXPECTED = Expected("expected.utf8_csv")
 
 
 def _header(package: Package, member: str) -> tuple[list[str], str, float] | None | bool:
@@ -63,7 +64,7 @@ def read_csv(
     label = package.label(member)
     header = _header(package, member)
     if header is None:
-        log.add(label, None, None, "", "a header row and at least one data row", "empty")
+        log.add(label, None, None, "", Expected("expected.data_rows"), "empty")
         return
     if header is False:
         log.add(label, 1, None, "", ENCODING_EXPECTED, "encoding")
@@ -79,9 +80,9 @@ def read_csv(
     def on_invalid(row: pcsv.InvalidRow) -> str:
         number = row.number if row.number is not None else -1
         skipped.append(number)
-        word = "semicolon" if delimiter == ";" else "comma"
+        key = "expected.fields_semicolon" if delimiter == ";" else "expected.fields_comma"
         log.add(label, number, None, (row.text or "")[:80],
-                f"{row.expected_columns} {word}-separated fields (got {row.actual_columns})", "malformed_row")
+                Expected(key, count=row.expected_columns, got=row.actual_columns), "malformed_row")
         return "skip"
 
     wanted = list(rename.values())
@@ -125,7 +126,7 @@ def read_csv(
                 line, snippet = _first_bad_line(package, member)
                 log.add(label, line or None, None, snippet, ENCODING_EXPECTED, "encoding")
                 return
-            log.add(label, None, None, str(exc)[:120], "a well-formed CSV file", "malformed")
+            log.add(label, None, None, str(exc)[:120], Expected("expected.csv"), "malformed")
             return
     if not any_rows and not skipped:
-        log.add(label, None, None, "", "a header row and at least one data row", "empty")
+        log.add(label, None, None, "", Expected("expected.data_rows"), "empty")

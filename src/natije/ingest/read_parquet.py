@@ -12,6 +12,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from natije.errors import Expected
 from natije.ingest.package import Package
 from natije.ingest.problems import ProblemLog
 from natije.ingest.readers import TableSpec, check_header, register_reader, shape_batch
@@ -39,13 +40,13 @@ def read_parquet(
         try:
             pf = pq.ParquetFile(path)
         except (pa.ArrowInvalid, OSError):
-            log.add(label, None, None, member, "a Parquet file", "format")
+            log.add(label, None, None, member, Expected("expected.parquet"), "format")
             return
         rename = check_header(list(pf.schema_arrow.names), spec, label, log)
         if rename is None:
             return
         if pf.metadata.num_rows == 0:
-            log.add(label, None, None, "", "at least one data row", "empty")
+            log.add(label, None, None, "", Expected("expected.data_rows"), "empty")
             return
         start = 2
         for record_batch in pf.iter_batches(batch_size=batch_rows, columns=list(rename.values())):

@@ -14,6 +14,7 @@ from typing import Any
 
 import polars as pl
 
+from natije.errors import Expected
 from natije.ingest.package import Package
 from natije.ingest.problems import ProblemLog
 from natije.ingest.readers import TableSpec, check_header, register_reader, shape_batch
@@ -48,13 +49,13 @@ def read_xlsx(
         try:
             wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
         except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-            log.add(label, None, None, member, "an Excel workbook (.xlsx)", "format")
+            log.add(label, None, None, member, Expected("expected.xlsx"), "format")
             return
         try:
             rows = wb.worksheets[0].iter_rows(values_only=True)
             header = next(rows, None)
             if header is None or all(v is None for v in header):
-                log.add(label, None, None, "", "a header row and at least one data row", "empty")
+                log.add(label, None, None, "", Expected("expected.data_rows"), "empty")
                 return
             width = len(header)
             while width and header[width - 1] is None:
@@ -84,6 +85,6 @@ def read_xlsx(
                     any_rows = True
                     yield batch
             if not any_rows:
-                log.add(label, None, None, "", "a header row and at least one data row", "empty")
+                log.add(label, None, None, "", Expected("expected.data_rows"), "empty")
         finally:
             wb.close()

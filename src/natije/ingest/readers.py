@@ -19,6 +19,7 @@ from pathlib import PurePosixPath
 
 import polars as pl
 
+from natije.errors import Expected
 from natije.ingest.package import Package
 from natije.ingest.problems import ProblemLog
 
@@ -80,7 +81,8 @@ def read_table(
     ext = PurePosixPath(member).suffix.lower()
     reader = _READERS.get(ext)
     if reader is None:
-        log.add(package.label(member), None, None, member, f"a file ending in {', '.join(sorted(_READERS))}", "format")
+        log.add(package.label(member), None, None, member, Expected("expected.file_kind", suffixes=", ".join(sorted(_READERS))),
+                "format")
         return iter(())
     return reader(package, member, spec, log, batch_rows)
 
@@ -98,19 +100,21 @@ def check_header(
     for raw in header:
         name = str(raw if raw is not None else "").strip().lower()
         if "\ufffd" in name:
-            log.add(label, 1, None, raw, "UTF-8 text (save the file as 'CSV UTF-8')", "encoding")
+            log.add(label, 1, None, raw, Expected("expected.utf8_csv"), "encoding")
             return None
         if name in found:
-            log.add(label, 1, name, raw, "each column once", "duplicate_column")
+            log.add(label, 1, name, raw, Expected("expected.column_once"), "duplicate_column")
             ok = False
         elif name not in spec.columns:
-            log.add(label, 1, name or "(blank)", raw, f"only the columns {', '.join(spec.columns)}", "unknown_column")
+            log.add(label, 1, name or "(blank)", raw, Expected("expected.only_columns", columns=", ".join(spec.columns)),
+                    "unknown_column")
             ok = False
         else:
             found[name] = str(raw)
     for col in spec.required:
         if col not in found:
-            log.add(label, 1, col, None, f"a column '{col}' (required: {', '.join(spec.required)})", "missing_column")
+            log.add(label, 1, col, None, Expected("expected.column_required", column=col, required=", ".join(spec.required)),
+                    "missing_column")
             ok = False
     return found if ok else None
 

@@ -14,12 +14,13 @@ import polars as pl
 
 from natije.domain.names import Names
 from natije.domain.territories import ChangeKind, Territory, TerritoryChange, TerritoryLevel
+from natije.errors import Expected
 from natije.ingest.package import Package
 from natije.ingest.problems import ProblemLog
 from natije.ingest.readers import TERRITORIES, TERRITORY_CHANGES, TableSpec, read_table
 
 CODE = re.compile(r"^[0-9]{1,12}$")
-DATE_EXPECTED = "an ISO date such as 2018-06-19"
+DATE_EXPECTED = Expected("expected.date_example", example="2018-06-19")
 
 
 def _read_all(package: Package, member: str, spec: TableSpec, log: ProblemLog) -> pl.DataFrame | None:
@@ -56,26 +57,26 @@ def read_territories(package: Package, log: ProblemLog, known_codes: Iterable[st
         row, ok = rec["row"], True
         code = rec["code"]
         if code is None or not CODE.match(code):
-            log.add(label, row, "code", code, "a KATO code of digits (e.g. 000000000)", "code")
+            log.add(label, row, "code", code, Expected("expected.kato_code"), "code")
             ok = False
         elif code in seen:
-            log.add(label, row, "code", code, f"each code once (first at row {seen[code]})", "duplicate_code")
+            log.add(label, row, "code", code, Expected("expected.code_first_at", row=seen[code]), "duplicate_code")
             ok = False
         else:
             seen[code] = row
         if rec["level"] not in levels:
-            log.add(label, row, "level", rec["level"], "one of " + ", ".join(levels), "level")
+            log.add(label, row, "level", rec["level"], Expected("expected.one_of", values=", ".join(levels)), "level")
             ok = False
         for lang in ("kk", "ru", "en"):
             if rec[f"name_{lang}"] is None:
-                log.add(label, row, f"name_{lang}", None, "a name (the cell is empty)", "missing")
+                log.add(label, row, f"name_{lang}", None, Expected("expected.name_empty"), "missing")
                 ok = False
         start = _day(rec["valid_from"], label, row, "valid_from", log)
         end = _day(rec["valid_to"], label, row, "valid_to", log)
         if (rec["valid_from"] and start is None) or (rec["valid_to"] and end is None):
             ok = False
         elif start and end and end <= start:
-            log.add(label, row, "valid_to", rec["valid_to"], f"a date after valid_from {start}", "date_order")
+            log.add(label, row, "valid_to", rec["valid_to"], Expected("expected.date_after", start=start), "date_order")
             ok = False
         if ok:
             successors = tuple(s.strip() for s in (rec["successors"] or "").split(";") if s.strip())
@@ -85,10 +86,10 @@ def read_territories(package: Package, log: ProblemLog, known_codes: Iterable[st
     codes = set(seen) | set(known_codes)
     for row, t in out:
         if t.parent is not None and t.parent not in codes:
-            log.add(label, row, "parent", t.parent, "a territory code in this file or already in the store", "unknown_parent")
+            log.add(label, row, "parent", t.parent, Expected("expected.parent_known"), "unknown_parent")
         for s in t.successors:
             if s not in codes:
-                log.add(label, row, "successors", s, "territory codes in this file or already in the store",
+                log.add(label, row, "successors", s, Expected("expected.successors_known"),
                         "unknown_territory")
     return [t for _, t in out]
 
@@ -108,11 +109,11 @@ def read_changes(package: Package, log: ProblemLog, known_codes: Iterable[str]) 
         if rec["day"] is None:
             log.add(label, row, "day", None, DATE_EXPECTED, "missing")
         if rec["kind"] not in kinds:
-            log.add(label, row, "kind", rec["kind"], "one of " + ", ".join(kinds), "kind")
+            log.add(label, row, "kind", rec["kind"], Expected("expected.one_of", values=", ".join(kinds)), "kind")
             ok = False
         for col in ("source", "target"):
             if rec[col] not in codes:
-                log.add(label, row, col, rec[col], "a territory code from territories.csv or the store", "unknown_territory")
+                log.add(label, row, col, rec[col], Expected("expected.territory_in_file"), "unknown_territory")
                 ok = False
         share = 1.0
         if rec["share"] is not None:
@@ -121,7 +122,7 @@ def read_changes(package: Package, log: ProblemLog, known_codes: Iterable[str]) 
                 if not 0 < share <= 1:
                     raise ValueError
             except ValueError:
-                log.add(label, row, "share", rec["share"], "a number above 0 and at most 1", "share")
+                log.add(label, row, "share", rec["share"], Expected("expected.share"), "share")
                 ok = False
         if ok and day is not None:
             key = (day, rec["kind"], rec["source"], rec["basis"] or "population")

@@ -7,6 +7,7 @@ Predecessor programs are not required to exist yet: lineage may be imported in a
 
 from __future__ import annotations
 
+from natije.errors import Expected
 from natije.ingest.known import Known
 from natije.ingest.problems import ProblemLog
 from natije.ingest.program_yaml import ParsedProgram
@@ -24,29 +25,30 @@ def check_references(parsed: ParsedProgram, known: Known, log: ProblemLog) -> No
     def need(path: Path, code: str | None, pool: object, what: str, kind: str) -> None:
         if code is not None and code not in pool:  # type: ignore[operator]
             log.add(parsed.label, parsed.line(path), dotted(path), code,
-                    f"{what} declared in this package or already in the store", kind)
+                    Expected(f"expected.declared_{what}"), kind)
 
     raw = parsed.doc.data.get("program") if isinstance(parsed.doc.data, dict) else None
     # a program with problems of its own still names its code: judge indicator ownership by that
     program_code = pkg.program.code if pkg.program else (raw.get("code") if isinstance(raw, dict) else None)
     if pkg.program is not None:
-        need(("program", "owner"), pkg.program.owner, known.agencies, "an agency", "unknown_agency")
+        need(("program", "owner"), pkg.program.owner, known.agencies, "agency", "unknown_agency")
     for ind, path in zip(pkg.indicators, parsed.origins.get("indicators", [])):
-        need(path + ("agency",), ind.agency, known.agencies, "an agency", "unknown_agency")
-        need(path + ("source",), ind.source, sources, "a source", "unknown_source")
+        need(path + ("agency",), ind.agency, known.agencies, "agency", "unknown_agency")
+        need(path + ("source",), ind.source, sources, "source", "unknown_source")
         if ind.ratio is not None:
-            need(path + ("ratio", "numerator"), ind.ratio.numerator, indicators, "an indicator", "unknown_indicator")
-            need(path + ("ratio", "denominator"), ind.ratio.denominator, indicators, "an indicator",
+            need(path + ("ratio", "numerator"), ind.ratio.numerator, indicators, "indicator", "unknown_indicator")
+            need(path + ("ratio", "denominator"), ind.ratio.denominator, indicators, "indicator",
                  "unknown_indicator")
         owner = known.stored_owner.get(ind.code, program_code)
         if owner != program_code:
             log.add(parsed.label, parsed.line(path + ("code",)), dotted(path + ("code",)), ind.code,
-                    f"an indicator code not used by another program (it belongs to {owner or 'the reference data'})",
+                    Expected("expected.indicator_owner", owner=owner) if owner
+                    else Expected("expected.indicator_owner_reference"),
                     "indicator_owner")
     for c, path in zip(pkg.commitments, parsed.origins.get("commitments", [])):
-        need(path + ("indicator",), c.indicator, indicators, "an indicator", "unknown_indicator")
-        need(path + ("territory",), c.territory, territories, "a territory (KATO code)", "unknown_territory")
+        need(path + ("indicator",), c.indicator, indicators, "indicator", "unknown_indicator")
+        need(path + ("territory",), c.territory, territories, "territory", "unknown_territory")
     for b, path in zip(pkg.budgets, parsed.origins.get("budgets", [])):
-        need(path + ("source",), b.source, sources, "a source", "unknown_source")
+        need(path + ("source",), b.source, sources, "source", "unknown_source")
         for i, code in enumerate(b.indicators):
             need(path + ("indicators", i), code, indicators, "an indicator", "unknown_indicator")

@@ -20,12 +20,13 @@ import polars as pl
 
 from natije.domain.observations import ObservationStatus
 from natije.domain.periods import PERIOD_FORMAT
+from natije.errors import Expected
 from natije.ingest.known import Known, unit_frame
-from natije.ingest.periods_vec import FREQUENCY_WORD, month_to_date, parse_periods
+from natije.ingest.periods_vec import month_to_date, parse_periods
 from natije.ingest.problems import ProblemLog
 
-NUMBER_EXPECTED = "a number such as 12.5 (decimal point; no spaces, '%' or thousands separators)"
-TIME_EXPECTED = "an ISO date such as 2024-06-30 (or date and time 2024-06-30T12:00:00)"
+NUMBER_EXPECTED = Expected("expected.number")
+TIME_EXPECTED = Expected("expected.datetime")
 _FREQ_CODE = {"A": 1, "Q": 2, "M": 3}
 _MONTHS = 120_000  # above the start month of any year up to 9999
 _TIME_FORMATS = ("%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f")
@@ -42,13 +43,21 @@ def parse_times(column: str) -> pl.Expr:
     return pl.coalesce(*(col.str.strptime(pl.Datetime("us"), f, strict=False) for f in _TIME_FORMATS))
 
 
+class Keyed:
+    """An expected-text that depends on the row: a message key (fixed or per row) and one expression a parameter."""
+
+    def __init__(self, key: str | pl.Expr, **params: pl.Expr) -> None:
+        self.key = pl.lit(key) if isinstance(key, str) else key
+        self.params = params
+
+
 class _Checks:
     """Problem masks of one batch, evaluated together in a single pass and reported only where they fire."""
 
     def __init__(self) -> None:
-        self.items: list[tuple[pl.Expr, str, str | pl.Expr, str, str | None]] = []
+        self.items: list[tuple[pl.Expr, str, Expected | Keyed, str, str | None]] = []
 
-    def add(self, mask: pl.Expr, column: str, expected: str | pl.Expr, code: str, value: str | None = None) -> None:
+    def add(self, mask: pl.Expr, column: str, expected: Expected | Keyed, code: str, value: str | None = None) -> None:
         self.items.append((mask, column, expected, code, value))
 
     def report(self, b: pl.DataFrame, label: str, log: ProblemLog) -> None:
@@ -61,13 +70,16 @@ class _Checks:
                 continue
             _mask, column, expected, code, value = self.items[i]
             failing = b.filter(flags[f"_m{i}"])
-            if isinstance(expected, str):
+            if isinstance(expected, Expected):
                 log.add_rows(label, failing, column, expected, code, value_column=value)
                 continue
-            # expected text that depends on the row (e.g. the indicator's span): each distinct text built once
-            failing = failing.with_columns(expected.alias("_expected"))
-            for (text,), part in failing.group_by("_expected", maintain_order=True):
-                log.add_rows(label, part, column, str(text), code, value_column=value)
+            # expected text that depends on the row (e.g. the indicator's span): each distinct key and parameters once
+            names = list(expected.params)
+            failing = failing.with_columns(expected.key.alias("_key"), *(
+                e.cast(pl.String).alias(f"_p_{n}") for n, e in expected.params.items()))
+            for (key, *args), part in failing.group_by(["_key", *(f"_p_{n}" for n in names)], maintain_order=True):
+                log.add_rows(label, part, column, Expected(str(key), **dict(zip(names, args))), code,
+                             value_column=value)
 
 
 def check_batch(batch: pl.DataFrame, known: Known, label: str, log: ProblemLog,
@@ -79,55 +91,52 @@ def check_batch(batch: pl.DataFrame, known: Known, label: str, log: ProblemLog,
     checks = _Checks()
     required = ["indicator", "territory", "period", "value"] + (["recorded_at"] if time_column == "recorded_at" else [])
     for col in required:
-        checks.add(pl.col(col).is_null(), col, f"a {col} (the cell is empty)", "missing")
+        checks.add(pl.col(col).is_null(), col, Expected("expected.cell_empty", column=col), "missing")
     b = _derive(batch, known, time_column)
     known_ind = pl.col("ind_loose").is_not_null()
     known_terr = pl.col("valid_known")
     checks.add(pl.col("indicator").is_not_null() & ~known_ind, "indicator",
-               "an indicator declared in program.yaml or already in the store", "unknown_indicator")
+               Expected("expected.known_indicator"), "unknown_indicator")
     checks.add(pl.col("territory").is_not_null() & ~known_terr, "territory",
-               "a territory code (KATO) from territories.csv or already in the store", "unknown_territory")
+               Expected("expected.known_territory"), "unknown_territory")
     parsed = pl.col("freq").is_not_null()
     checks.add(pl.col("period").is_not_null() & ~parsed, "period", PERIOD_FORMAT, "period")
     wrong_freq = (known_ind & parsed & (pl.col("freq") != pl.col("ind_freq"))).fill_null(False)
     checks.add(wrong_freq, "period",
-               pl.format("{} (indicator {} has frequency {})",
-                         pl.col("ind_freq").replace_strict(FREQUENCY_WORD, default="?"), pl.col("indicator"),
-                         pl.col("ind_freq")), "frequency")
+               Keyed(pl.format("expected.frequency_{}", pl.col("ind_freq")), indicator=pl.col("indicator")), "frequency")
     outside = known_ind & parsed & ~wrong_freq & (
         (pl.col("end_month") <= pl.col("span_start")).fill_null(False)
         | (pl.col("start_month") >= pl.col("span_end")).fill_null(False))
     checks.add(outside, "period",
-               pl.format("a period within the span {} declared by indicator {}", pl.col("span_text"),
-                         pl.col("indicator")), "outside_span")
+               Keyed("expected.period_in_span", span=pl.col("span_text"), indicator=pl.col("indicator")), "outside_span")
     p_start, p_end = month_to_date(pl.col("start_month")), month_to_date(pl.col("end_month"))
     invalid_terr = known_terr & parsed & ~(
         (pl.col("valid_from").is_null() | (pl.col("valid_from") < p_end))
         & (pl.col("valid_to").is_null() | (p_start < pl.col("valid_to"))))
     checks.add(invalid_terr, "territory",
-               pl.format("a territory that existed in {} ({} was valid {} to {})", pl.col("period"),
-                         pl.col("territory"), pl.col("valid_from").cast(pl.String).fill_null("…"),
-                         pl.col("valid_to").cast(pl.String).fill_null("…")), "territory_not_valid")
+               Keyed("expected.territory_valid", period=pl.col("period"), territory=pl.col("territory"),
+                     valid_from=pl.col("valid_from").cast(pl.String).fill_null("…"),
+                     valid_to=pl.col("valid_to").cast(pl.String).fill_null("…")), "territory_not_valid")
     checks.add(pl.col("value").is_not_null() & (pl.col("_value").is_null() | ~pl.col("_value").is_finite()),
                "value", NUMBER_EXPECTED, "not_a_number")
     factor = pl.lit(1.0)
     if "unit_dimension" in b.columns:
         given = pl.col("unit").is_not_null()
         checks.add(given & pl.col("unit_dimension").is_null(), "unit",
-                   "a unit natije knows (%, count, thousand, KZT, mn KZT, bn KZT, USD, …)", "unit")
+                   Expected("expected.known_unit"), "unit")
         clash = (given & known_ind & pl.col("unit_dimension").is_not_null()
                  & (pl.col("unit_dimension") != pl.col("ind_dimension"))).fill_null(False)
-        checks.add(clash, "unit", pl.format("a unit compatible with '{}', the unit of indicator {}",
-                                            pl.col("ind_unit"), pl.col("indicator")), "unit_mismatch")
+        checks.add(clash, "unit", Keyed("expected.unit_compatible", unit=pl.col("ind_unit"),
+                                                indicator=pl.col("indicator")), "unit_mismatch")
         factor = pl.when(given & ~clash).then(pl.col("unit_scale") / pl.col("ind_scale")).otherwise(1.0).fill_null(1.0)
     checks.add(known_ind & ~pl.col("ind_loose") & pl.col("_source").is_null(), "source",
-               "a source code (in column 'source', or a 'source' on the indicator in program.yaml)", "missing_source")
+               Expected("expected.source_given"), "missing_source")
     checks.add(pl.col("_source").is_not_null() & ~pl.col("_source").is_in(known.source_frame["code"].implode()),
-               "source", "a source declared in program.yaml or already in the store", "unknown_source", "_source")
+               "source", Expected("expected.known_source"), "unknown_source", "_source")
     if "status" in b.columns:
         statuses = [s.value for s in ObservationStatus]
         checks.add(pl.col("status").is_not_null() & ~pl.col("status").is_in(statuses), "status",
-                   "one of " + ", ".join(statuses), "status")
+                   Expected("expected.one_of", values=", ".join(statuses)), "status")
     if "_time" in b.columns:
         checks.add(pl.col(time_column).is_not_null() & pl.col("_time").is_null(), time_column, TIME_EXPECTED, "date")
     checks.report(b, label, log)

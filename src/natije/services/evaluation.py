@@ -24,7 +24,7 @@ from typing import Any
 import polars as pl
 
 from natije import __version__
-from natije.errors import NotFound, Problem, ValidationError
+from natije.errors import Expected, NotFound, Problem, ValidationError
 from natije.evaluation import evaluate
 from natije.evaluation.design import _jsonable
 from natije.results.asof import as_date
@@ -84,14 +84,14 @@ def _day(value: date | str | None) -> date | None:
     try:
         return as_date(value)
     except ValueError as exc:
-        raise ValidationError(Problem("design", None, "as_of", value, "a date YYYY-MM-DD"), "bad date") from exc
+        raise ValidationError(Problem("design", None, "as_of", value, Expected("expected.date_ymd")), "bad date") from exc
 
 
 def _spec(method: str, treated: Sequence[str] | str | None, start: Any, cohort: Mapping[str, Any] | None,
           territories: Sequence[str] | None, as_of: date | None, level: str, harmonise: str,
           options: dict[str, Any]) -> dict[str, Any]:
     if cohort is not None and (treated is not None or start is not None):
-        raise ValidationError(Problem("design", None, "cohort", "cohort", "either treated+start or cohort"),
+        raise ValidationError(Problem("design", None, "cohort", "cohort", Expected("expected.cohort_or_treated")),
                               "invalid evaluation design")
     if isinstance(treated, str):
         treated = [s.strip() for s in treated.split(",") if s.strip()]
@@ -216,12 +216,12 @@ def read_cohort_file(path: str | Path) -> dict[str, str | None]:
     """
     path = Path(path)
     if not path.is_file():
-        raise ValidationError(Problem(str(path), None, None, path.name, "an existing CSV file"), "no cohort file")
+        raise ValidationError(Problem(str(path), None, None, path.name, Expected("expected.csv_exists")), "no cohort file")
     frame = pl.read_csv(path, infer_schema=False)
     period = next((c for c in ("first_period", "cohort", "start") if c in frame.columns), None)
     if "territory" not in frame.columns or period is None:
         raise ValidationError(Problem(str(path), 1, None, ",".join(frame.columns),
-                                      "columns territory and first_period"), "bad cohort file")
+                                      Expected("expected.cohort_columns")), "bad cohort file")
     return {str(k): _period_text(v) for k, v in frame.select("territory", period).iter_rows()}
 
 

@@ -21,7 +21,7 @@ import polars as pl
 from natije.domain.periods import Frequency, Period
 from natije.domain.territories import TerritoryChange, backcast_weights
 from natije.domain.units import resolve
-from natije.errors import InsufficientData, Problem, ValidationError
+from natije.errors import Expected, InsufficientData, Problem, ValidationError, choice
 
 HARMONISE = ("backcast", "none")
 HASH_VERSION = b"natije-panel/1\n"
@@ -45,7 +45,7 @@ class IndicatorPanel:
         p = Period.parse(period)
         if p.freq is not self.frequency:
             raise ValidationError(Problem("design", None, "period", str(period),
-                                          f"a period of frequency {self.frequency.value}"), "wrong period")
+                                          Expected("expected.frequency_of", freq=self.frequency.value)), "wrong period")
         return p.index
 
     def label(self, index: int) -> str:
@@ -150,7 +150,7 @@ def build_indicator_panel(observations: pl.DataFrame, territories: pl.DataFrame,
         Fewer than two units or two periods remain.
     """
     if harmonise not in HARMONISE:
-        raise ValidationError(Problem("design", None, "harmonise", harmonise, " or ".join(HARMONISE)),
+        raise ValidationError(Problem("design", None, "harmonise", harmonise, choice(*HARMONISE)),
                               "bad option")
     freq = Frequency(frequency)
     changes = list(changes)

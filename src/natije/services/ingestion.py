@@ -23,7 +23,7 @@ from typing import Any
 
 import polars as pl
 
-from natije.errors import Problem, ValidationError
+from natije.errors import Expected, Problem, ValidationError
 from natije.ingest.export import (
     OBSERVATION_COLUMNS,
     REVISION_COLUMNS,
@@ -123,7 +123,7 @@ class ImportJob:
     def of(cls, paths: Sequence[str | Path], now: datetime | None = None) -> ImportJob:
         """Freeze ``paths`` (at least one) and ``now`` (default: current UTC time, naive)."""
         if not paths:
-            raise ValidationError(Problem("<paths>", None, None, "", "at least one package folder or .zip"))
+            raise ValidationError(Problem("<paths>", None, None, "", Expected("expected.paths")))
         return cls(tuple(str(p) for p in paths), now or datetime.now(UTC).replace(tzinfo=None))
 
     def to_dict(self) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 
 from natije.domain.budgets import BudgetLine
 from natije.domain.commitments import Commitment
-from natije.errors import Problem, ValidationError
+from natije.errors import Expected, Problem, ValidationError
 from natije.store import tables as T
 from natije.store.staging import code_ids
 
@@ -19,7 +19,7 @@ def _known(ids: dict[str, int], codes: Iterable[str], section: str) -> None:
     unknown = sorted({c for c in codes if c not in ids})
     if unknown:
         raise ValidationError([Problem("program.yaml", None, f"{section}.indicator", code,
-                                       "an indicator declared in the package or already in the store",
+                                       Expected("expected.declared_indicator"),
                                        code="unknown_indicator") for code in unknown])
 
 

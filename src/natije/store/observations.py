@@ -20,7 +20,7 @@ import polars as pl
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import IntegrityError
 
-from natije.errors import Problem, ValidationError
+from natije.errors import Expected, Problem, ValidationError
 from natije.store.history import merge_revisions
 from natije.store.staging import (
     SQLITE_DATETIME,
@@ -135,7 +135,7 @@ def _insert_direct(conn: Connection, rows: pl.DataFrame) -> None:
         if "unique" not in str(exc).lower() and not isinstance(exc, IntegrityError):
             raise
         raise ValidationError(Problem("<observations>", None, "indicator,territory,period", None,
-                                      "each key once in the whole import", code="duplicate")) from exc
+                                      Expected("expected.key_once_import"), code="duplicate")) from exc
 
 
 def merge_stage(conn: Connection, params: dict[str, int], total: int, *, notes: bool = True) -> MergeStats:

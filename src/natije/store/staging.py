@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 import polars as pl
 from sqlalchemy import Connection
 
-from natije.errors import Problem, ValidationError
+from natije.errors import Expected, Problem, ValidationError
 
 SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S%.6f"  # the text form SQLAlchemy's DateTime uses on SQLite
 
@@ -80,7 +80,7 @@ def resolve_codes(frame: pl.DataFrame, column: str, mapping: dict[str, int], tar
     """Replace the codes in ``column`` by ids (new column ``target``); unknown codes raise ValidationError."""
     if column not in frame.columns:
         if not nullable:
-            raise ValidationError(Problem(file, None, column, None, f"a column {column!r}", code="missing_column"))
+            raise ValidationError(Problem(file, None, column, None, Expected("expected.column", column=column), code="missing_column"))
         return frame.with_columns(pl.lit(None, dtype=pl.Int64).alias(target))
     # cast first: an all-null column arrives with dtype Null, which replace_strict cannot map from
     ids = pl.col(column).cast(pl.String).replace_strict(mapping, default=None, return_dtype=pl.Int64).alias(target)
@@ -90,7 +90,8 @@ def resolve_codes(frame: pl.DataFrame, column: str, mapping: dict[str, int], tar
         bad = out.filter(pl.col(target).is_null())
     if bad.height:
         rows = bad["row"].to_list() if "row" in bad.columns else [None] * bad.height
-        problems = [Problem(file, r, column, v, f"a {column} code known to the store", code=f"unknown_{column}")
+        problems = [Problem(file, r, column, v, Expected("expected.code_known", column=column),
+                            code=f"unknown_{column}")
                     for r, v in zip(rows[:1000], bad[column].to_list()[:1000])]
         raise ValidationError(problems)
     return out
