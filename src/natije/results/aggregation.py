@@ -61,8 +61,8 @@ def roll_up(
     elif w is not None:
         lazy = o.lazy().with_columns(w)
     else:
-        wt = weights.select("territory", "period", pl.col("weight").alias("w")).unique(["territory", "period"])
-        lazy = o.lazy().join(wt.lazy(), on=["territory", "period"], how="left")
+        table = weights.select("territory", "period", pl.col("weight").alias("w")).unique(["territory", "period"])
+        lazy = o.lazy().join(table.lazy(), on=["territory", "period"], how="left")
     v, wt = pl.col("value"), pl.col("w")
     has = v.is_not_null() & wt.is_not_null()
     # grouped by integer codes (categorical indicator and aggregate, period bounds): no hashing of text per row;
@@ -252,8 +252,8 @@ def _with_parent(rows: pl.DataFrame, groups: pl.DataFrame, starts: np.ndarray | 
         .to_series().to_numpy()
     if rows["period_start"].null_count() or rows["period_end"].null_count() or starts is None:
         tix = territory_positions(rows, groups["territory"].to_list())
-        into = parents.gather(pl.Series(parent_of[np.maximum(tix, 0)]))  # text keys: roll_up groups by them
-        return rows.with_columns(into.alias("into")).filter(pl.Series(tix >= 0))
+        names = parents.gather(pl.Series(parent_of[np.maximum(tix, 0)]))  # text keys: roll_up groups by them
+        return rows.with_columns(names.alias("into")).filter(pl.Series(tix >= 0))
     firsts = rows.select("indicator", "territory").gather(pl.Series(starts))
     tix = territory_positions(firsts, groups["territory"].to_list())
     run = (firsts["indicator"] != firsts["indicator"].shift()).fill_null(True).cum_sum().to_numpy()

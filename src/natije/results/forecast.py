@@ -86,7 +86,7 @@ def forecast(targets: pl.DataFrame, trends: pl.DataFrame, thresholds: Thresholds
     ``targets`` needs indicator, territory, period_start, period_end, target, direction, tolerance, unit.
     """
     joined = "b" in targets.columns  # attach_actuals already brought the series' columns along
-    f = (targets if joined else targets.join(trends, on=KEY, how="left")).lazy()
+    plan = (targets if joined else targets.join(trends, on=KEY, how="left")).lazy()
     xs = YEAR - X0
     ok = (pl.col("n") >= max(thresholds.min_points, 3)) & pl.col("b").is_not_null()
     # t quantile per distinct degrees of freedom (few), looked up rather than computed per row
@@ -96,7 +96,7 @@ def forecast(targets: pl.DataFrame, trends: pl.DataFrame, thresholds: Thresholds
     mu, se, tgt = pl.col("forecast_value"), pl.col("_se"), pl.col("target")
     tol = pl.coalesce(pl.col("tolerance"), tgt.abs() * thresholds.maintain_tolerance)
     maintain = (pl.col("direction") == "maintain") & mu.is_not_null()
-    f = f.with_columns(
+    f = plan.with_columns(
         pl.when(ok).then(pl.col("ybar") + pl.col("b") * (xs - pl.col("xbar"))).alias("forecast_value"),
         pl.when(ok).then(
             (pl.col("s2") * (1 + 1 / pl.col("n") + (xs - pl.col("xbar")) ** 2 / pl.col("sxx"))).sqrt()
