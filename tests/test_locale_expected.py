@@ -60,3 +60,11 @@ def test_parameters_are_formatted_in_every_language() -> None:
     for lang in LANGUAGES:
         assert "DK.X" in t(e.key, lang, **e.params)
     assert str(choice("table", "json", "csv")) == "table, json or csv"
+
+
+def test_schema_descriptions_of_a_fields_form_have_message_keys() -> None:
+    from natije.ingest.program_yaml import DESCRIBED
+
+    schema = (SRC / "ingest" / "schema" / "program.schema.json").read_text(encoding="utf-8")
+    forms = set(re.findall(r'"description": "([a-z][^"]*)"', schema))  # lower-case: a field's form, not prose
+    assert forms and forms <= set(DESCRIBED), sorted(forms - set(DESCRIBED))

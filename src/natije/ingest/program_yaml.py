@@ -32,6 +32,12 @@ from natije.ingest.problems import ProblemLog
 from natije.ingest.yaml_source import Path, YamlDocument, dotted, load_yaml
 
 FORMAT = "natije-program/1"
+# the schema's own descriptions of a field's form, as message keys (looked up by their English text)
+DESCRIBED = {str(e): e for e in (
+    Expected("expected.period"), Expected("expected.kato_code"), Expected("expected.code_pattern"),
+    Expected("expected.date_example", example="2017-12-12"), Expected("expected.currency"),
+    Expected("expected.names", example="{kk: ..., ru: ..., en: ...}"),
+)}
 
 
 @lru_cache(maxsize=1)
@@ -80,7 +86,7 @@ def _expected(err: jsonschema.ValidationError) -> tuple[Path, str, Any]:
     if v == "const":
         return path, Expected("expected.exactly", value=repr(err.validator_value)), err.instance
     if v in ("type", "pattern") and described:
-        return path, str(described), err.instance
+        return path, DESCRIBED.get(str(described), str(described)), err.instance
     if v == "type":
         kinds = err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]
         return path, Expected("expected.type", types=", ".join(map(str, kinds))), err.instance
