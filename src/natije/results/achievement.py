@@ -93,8 +93,10 @@ def expand_territories(
     everywhere = obs.filter(~pl.col("territory").is_in(nations["territory"].implode())).join(
         nat.filter(pl.col("indicator").is_in(shared)).lazy(), on="indicator").select(cols)
     implied = pl.concat([at_home, everywhere])
-    if explicit.height:  # an explicit commitment wins; only indicators that have both need the check
-        clash = pl.col("indicator").is_in(own_codes)
+    # an explicit commitment wins; only indicators that have both kinds of commitment need the check
+    both = nat.join(explicit.select("indicator").unique(), on="indicator", how="semi")["indicator"].unique()
+    if len(both):
+        clash = pl.col("indicator").is_in(both.implode())
         implied = pl.concat([implied.filter(~clash), implied.filter(clash).join(
             explicit.lazy().select(keys), on=keys, how="anti", nulls_equal=True)])
     return pl.concat([explicit_rows, implied])
