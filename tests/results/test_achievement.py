@@ -149,3 +149,14 @@ def test_cumulative_running_sum_whatever_the_row_order():
     for order in (rows, rows[::-1], sorted(rows)):
         m = measures(obs(order), indicator_rules(ind)).sort("indicator", "territory", "period")
         assert m["measure"].to_list() == [1, 3, 6, 10, 30, 5]
+
+
+def test_a_territory_commitment_wins_over_the_national_one():
+    """A share with a national target of 80 and, for region A only, its own target of 60 (same period)."""
+    ind = indicators([{"code": "S", "unit": "%", "program": "P"}])
+    o = obs([("S", r, "2023", 50) for r in ("A", "B")])
+    c = commits([("S", None, "target", "2025", 80, date(2020, 1, 1)), ("S", "A", "target", "2025", 60,
+                                                                       date(2020, 1, 1))])
+    f = ProgramFrames.build(program="P", indicators=ind, observations=o, commitments=c)
+    t = results_table(f, as_of="2024-01-01").sort("territory")
+    assert t.select("territory", "target").rows() == [(KZ, 80.0), ("A", 60.0), ("B", 80.0)]
