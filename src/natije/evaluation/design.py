@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from natije.errors import Problem, ValidationError
+from natije.errors import Expected, Problem, ValidationError
 
 CONTROLS = ("never", "not-yet")
 ESTIMATIONS = ("dr", "ipw", "reg")
@@ -103,38 +103,38 @@ class EvaluationDesign:
         for name in ("unit", "time", "outcome", "method"):
             value = getattr(self, name)
             if not isinstance(value, str) or not value:
-                out.append(_problem(name, value, "a non-empty column or method name"))
+                out.append(_problem(name, value, Expected("expected.design_name")))
         if len({self.unit, self.time, self.outcome}) < 3:
             out.append(
-                _problem("outcome", self.outcome, "unit, time and outcome to be three different columns")
+                _problem("outcome", self.outcome, Expected("expected.design_distinct"))
             )
         if self.treated is not None and self.cohort is not None:
-            out.append(_problem("cohort", self.cohort, "either treated+start or cohort, not both"))
+            out.append(_problem("cohort", self.cohort, Expected("expected.design_cohort_xor")))
         if self.treated is not None and self.start is None:
-            out.append(_problem("start", None, "a first treated period when treated units are given"))
+            out.append(_problem("start", None, Expected("expected.design_start")))
         if self.start is not None and self.treated is None:
-            out.append(_problem("treated", None, "treated units when a start period is given"))
+            out.append(_problem("treated", None, Expected("expected.design_treated")))
         if self.treated is not None and len(self.treated) == 0:
-            out.append(_problem("treated", (), "at least one treated unit"))
+            out.append(_problem("treated", (), Expected("expected.design_treated_one")))
         choices = {"control": CONTROLS, "estimation": ESTIMATIONS, "aggregation": AGGREGATIONS}
         for name, allowed in choices.items():
             if getattr(self, name) not in allowed:
-                out.append(_problem(name, getattr(self, name), "one of " + ", ".join(allowed)))
+                out.append(_problem(name, getattr(self, name), Expected("expected.one_of", values=", ".join(allowed))))
         if self.inference is not None and self.inference not in INFERENCES:
-            out.append(_problem("inference", self.inference, "one of " + ", ".join(INFERENCES)))
+            out.append(_problem("inference", self.inference, Expected("expected.one_of", values=", ".join(INFERENCES))))
         if not isinstance(self.alpha, (int, float)) or not 0 < float(self.alpha) < 1:
-            out.append(_problem("alpha", self.alpha, "a number strictly between 0 and 1"))
+            out.append(_problem("alpha", self.alpha, Expected("expected.design_alpha")))
         if isinstance(self.n_boot, bool) or not isinstance(self.n_boot, int) or self.n_boot < 1:
-            out.append(_problem("n_boot", self.n_boot, "a positive integer"))
+            out.append(_problem("n_boot", self.n_boot, Expected("expected.positive_int")))
         if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
-            out.append(_problem("seed", self.seed, "a non-negative integer"))
+            out.append(_problem("seed", self.seed, Expected("expected.non_negative_int")))
         ex = self.executor
         if not isinstance(ex, str) or not (ex in ("serial", "processes") or ex.startswith("dask://")):
-            out.append(_problem("executor", ex, "serial, processes or dask://HOST:PORT"))
+            out.append(_problem("executor", ex, Expected("expected.executor")))
         overlap = {self.unit, self.time, self.outcome} & set(self.covariates)
         if overlap:
             out.append(
-                _problem("covariates", sorted(overlap), "covariates other than unit, time and outcome")
+                _problem("covariates", sorted(overlap), Expected("expected.design_covariates"))
             )
         return out
 

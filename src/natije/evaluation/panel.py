@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from natije.errors import EstimationError, Problem, ValidationError
+from natije.errors import EstimationError, Expected, Problem, ValidationError
 from natije.evaluation.design import EvaluationDesign
 
 NEVER = -1
@@ -105,7 +105,7 @@ def to_polars(data: Any) -> pl.DataFrame:
     if type(data).__module__.startswith("pandas"):
         return pl.from_pandas(data)
     raise ValidationError(
-        Problem("data", None, None, type(data).__name__, "a polars/pandas DataFrame or dict")
+        Problem("data", None, None, type(data).__name__, Expected("expected.table"))
     )
 
 
@@ -120,7 +120,7 @@ def _check_columns(df: pl.DataFrame, design: EvaluationDesign) -> None:
     missing = [c for c in wanted if c not in df.columns]
     if missing:
         raise ValidationError(
-            [Problem("data", None, c, None, "a column of the table", code="missing_column") for c in missing],
+            [Problem("data", None, c, None, Expected("expected.table_column"), code="missing_column") for c in missing],
             f"missing column(s); the table has {', '.join(df.columns)}",
         )
     problems = []
@@ -129,7 +129,7 @@ def _check_columns(df: pl.DataFrame, design: EvaluationDesign) -> None:
     for col in [design.unit, design.time, design.outcome, *covs]:
         nulls = df.with_row_index("_row").filter(pl.col(col).is_null() | _is_nan(df, col))["_row"].head(5)
         problems += [
-            Problem("data", int(r) + 1, col, None, "a value (no gaps)", code="missing") for r in nulls
+            Problem("data", int(r) + 1, col, None, Expected("expected.no_gap"), code="missing") for r in nulls
         ]
     if problems:
         raise ValidationError(problems, "missing values in the panel")
@@ -141,7 +141,7 @@ def _is_nan(df: pl.DataFrame, col: str) -> pl.Expr:
 
 def _matrix(df: pl.DataFrame, col: str, n: int, t: int, design: EvaluationDesign) -> np.ndarray:
     if not df.schema[col].is_numeric():
-        raise ValidationError(Problem("data", None, col, str(df.schema[col]), "a numeric column"))
+        raise ValidationError(Problem("data", None, col, str(df.schema[col]), Expected("expected.numeric_column")))
     return df[col].to_numpy().astype(float).reshape(n, t)
 
 
@@ -157,7 +157,7 @@ def _coerce(values: Any, like: np.ndarray) -> np.ndarray:
             return arr.astype(like.dtype)
     except (TypeError, ValueError) as exc:
         raise ValidationError(
-            Problem("design", None, None, list(values), f"values of type {like.dtype}")
+            Problem("design", None, None, list(values), Expected("expected.values_of_type", type=str(like.dtype)))
         ) from exc
     return arr.astype(like.dtype) if like.dtype.kind in "US" else arr
 
@@ -212,7 +212,7 @@ def _reject_shape(df: pl.DataFrame, design: EvaluationDesign, t: int) -> None:
                 None,
                 design.time,
                 _py(df[design.time][row]),
-                "one row per unit and period",
+                Expected("expected.one_row_per_unit_period"),
                 code="duplicate",
                 extra={"unit": _py(df[design.unit][row])},
             ),
@@ -221,7 +221,7 @@ def _reject_shape(df: pl.DataFrame, design: EvaluationDesign, t: int) -> None:
     counts = df.group_by(design.unit).len().filter(pl.col("len") < t).head(5)
     raise ValidationError(
         [
-            Problem("data", None, design.unit, _py(u), f"{t} periods (got {c})", code="unbalanced")
+            Problem("data", None, design.unit, _py(u), Expected("expected.periods_count", count=t, got=c), code="unbalanced")
             for u, c in counts.iter_rows()
         ],
         "unbalanced panel: every unit needs every period",
@@ -249,7 +249,7 @@ def _timing(
                     None,
                     design.cohort,
                     _py(units[bad]),
-                    "the same first treated period in every row of a unit",
+                    Expected("expected.same_first_period"),
                 )
             )
         g = g[:, 0]
@@ -270,7 +270,7 @@ def _timing(
                         None,
                         "treated",
                         _py(u),
-                        "a unit id present in the data",
+                        Expected("expected.unit_in_data"),
                         code="unknown_unit",
                     )
                     for u in wanted[~found]
@@ -286,7 +286,7 @@ def _timing(
                     None,
                     "start",
                     _py(design.start),
-                    "a period after the first and not after the last observed period",
+                    Expected("expected.start_inside"),
                 )
             )
         first[pos] = s
