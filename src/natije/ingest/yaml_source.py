@@ -16,13 +16,17 @@ Path = tuple[str | int, ...]
 
 
 class _Loader(yaml.SafeLoader):
-    """SafeLoader without the timestamp resolver: dates arrive as strings."""
+    """SafeLoader read the YAML 1.2 way: dates arrive as strings, only true/false are booleans."""
 
 
 _Loader.yaml_implicit_resolvers = {
-    ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    ch: [(tag, rx) for tag, rx in resolvers if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")]
     for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+# YAML 1.1 would read codes such as ON, NO or Y as booleans; YAML 1.2 keeps them text
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 # YAML 1.2 numbers such as 1e-05 or 2E6 (YAML 1.1, and so PyYAML, would read them as text)
 _Loader.add_implicit_resolver(
     "tag:yaml.org,2002:float",
