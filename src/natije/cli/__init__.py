@@ -5,14 +5,15 @@ Command groups live in sibling modules and register on :data:`app` when imported
 
 from __future__ import annotations
 
-from natije.cli.app import app, main
-
 # Importing a command module registers its commands on ``app``.
-from natije.cli import commands_catalog  # noqa: E402,F401
-from natije.cli import commands_demo  # noqa: E402,F401
-from natije.cli import commands_evaluate  # noqa: E402,F401
-from natije.cli import commands_evaluation_registry  # noqa: E402,F401
-from natije.cli import commands_ingest  # noqa: E402,F401
-from natije.cli import commands_results  # noqa: E402,F401
+from natije.cli import (
+    commands_catalog,  # noqa: F401
+    commands_demo,  # noqa: F401
+    commands_evaluate,  # noqa: F401
+    commands_evaluation_registry,  # noqa: F401
+    commands_ingest,  # noqa: F401
+    commands_results,  # noqa: F401
+)
+from natije.cli.app import app, main
 
 __all__ = ["app", "main"]

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 import typer
 from rich.console import Console
 
-from natije.errors import NatijeError, ValidationError
+from natije.errors import NatijeError, Problem, ValidationError, choice
+from natije.store import Store
 
 app = typer.Typer(
     name="natije",
@@ -27,6 +28,24 @@ class GlobalOptions:
 
     db: str | None = None
     lang: str = "kk"
+
+
+def open_store(ctx: typer.Context) -> Store:
+    """The store named by the global ``--db`` option (or ``NATIJE_DATABASE_URL``)."""
+    obj = ctx.find_root().obj
+    return Store.open(obj.db if obj else None)
+
+
+def lang_of(ctx: typer.Context) -> str:
+    """The interface language of the global ``--lang`` option."""
+    obj = ctx.find_root().obj
+    return obj.lang if obj else "kk"
+
+
+def check_format(fmt: str, allowed: tuple[str, ...] = ("table", "json", "csv")) -> None:
+    """Raise ValidationError unless ``fmt`` is one of ``allowed``."""
+    if fmt not in allowed:
+        raise ValidationError(Problem("--format", None, None, fmt, choice(*allowed), code="option"), "bad option")
 
 
 @app.callback()

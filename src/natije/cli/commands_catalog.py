@@ -13,28 +13,18 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from natije.cli.app import app
-from natije.errors import Problem, ValidationError, choice
+from natije.cli.app import app, check_format, lang_of, open_store
 from natije.locale import t
 from natije.services import catalog
-from natije.store import Store
 
 FORMAT = typer.Option("table", "--format", help="Output format: table, json or csv.")
 console = Console(highlight=False)
 
 
-def _store(ctx: typer.Context) -> Store:
-    return Store.open(ctx.obj.db if ctx.obj else None)
 
 
-def _lang(ctx: typer.Context) -> str:
-    return ctx.obj.lang if ctx.obj else "kk"
 
 
-def _check(fmt: str) -> None:
-    if fmt not in ("table", "json", "csv"):
-        raise ValidationError(Problem("--format", None, None, fmt, choice("table", "json", "csv"), code="option"),
-                              "bad option")
 
 
 def _emit(fmt: str, data: Any, headers: Sequence[str], rows: Sequence[Sequence[Any]], title: str = "") -> None:
@@ -57,16 +47,16 @@ def _emit(fmt: str, data: Any, headers: Sequence[str], rows: Sequence[Sequence[A
 @app.command("init")
 def init(ctx: typer.Context) -> None:
     """Create the database (or migrate it to the newest schema). Raises ConfigurationError for a bad --db."""
-    url = catalog.initialise(_store(ctx))
-    typer.echo(t("msg.initialised", _lang(ctx), url=url))
+    url = catalog.initialise(open_store(ctx))
+    typer.echo(t("msg.initialised", lang_of(ctx), url=url))
 
 
 @app.command("programs")
 def programs(ctx: typer.Context, fmt: str = FORMAT) -> None:
     """List the programs in the registry with their status and predecessors."""
-    _check(fmt)
-    lang = _lang(ctx)
-    items = catalog.list_programs(_store(ctx))
+    check_format(fmt)
+    lang = lang_of(ctx)
+    items = catalog.list_programs(open_store(ctx))
     if not items and fmt == "table":
         typer.echo(t("msg.no_programs", lang))
         return
@@ -84,9 +74,9 @@ def show(ctx: typer.Context, program: str = typer.Argument(..., help="Program co
 
     Raises NotFound when no program has that code. CSV output lists the commitments.
     """
-    _check(fmt)
-    lang = _lang(ctx)
-    details = catalog.show_program(_store(ctx), program)
+    check_format(fmt)
+    lang = lang_of(ctx)
+    details = catalog.show_program(open_store(ctx), program)
     if fmt == "table":
         render_details(details, lang)
         return

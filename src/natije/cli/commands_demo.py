@@ -1,13 +1,13 @@
 """``natije demo``: load the Kazakhstan demo into the store and show what it answers."""
-# ruff: noqa: B008  (typer declares options as call defaults)
+
 
 from __future__ import annotations
 
 import typer
 from rich.console import Console
 
-from natije.cli.app import app
-from natije.cli.commands_ingest import _lang, _progress, _store, _summary
+from natije.cli.app import app, lang_of, open_store
+from natije.cli.commands_ingest import _progress, _summary
 from natije.cli.commands_results import render_scorecards
 from natije.locale import t
 from natije.services.demo import load_demo
@@ -22,8 +22,8 @@ def demo(
 
     Raises ValidationError if the shipped data fail validation (a packaging bug).
     """
-    lang = _lang(ctx)
-    store = _store(ctx)
+    lang = lang_of(ctx)
+    store = open_store(ctx)
     with _progress(lang) as progress:
         report = load_demo(store, progress=progress)
     console = Console()

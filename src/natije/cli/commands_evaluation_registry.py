@@ -11,8 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from natije.cli.app import app
-from natije.errors import Problem, ValidationError, choice
+from natije.cli.app import app, check_format, lang_of, open_store
 from natije.locale import t
 from natije.services import evaluation as service
 from natije.services.evaluation_budget import BudgetImpact, impact_per_budget
@@ -27,17 +26,11 @@ K = "evaluation.registry."
 
 
 def _ctx(ctx: typer.Context) -> tuple[Any, str]:
-    from natije.store import Store
-
-    obj = ctx.find_root().obj
-    store = Store.open(obj.db if obj else None)
+    store = open_store(ctx)
     store.ensure_ready()  # a store from before the evaluations table: "run natije init", not a traceback
-    return store, obj.lang if obj else "kk"
+    return store, lang_of(ctx)
 
 
-def _check(fmt: str) -> None:
-    if fmt not in ("table", "json"):
-        raise ValidationError(Problem("--format", None, None, fmt, choice("table", "json")), "bad option")
 
 
 def _n(x: Any) -> str:
@@ -96,7 +89,7 @@ def run(ctx: typer.Context, program: str, indicator: str,
         save: bool = typer.Option(True, "--save/--no-save", help="Store the evaluation (default) or not."),
         fmt: str = FORMAT) -> None:
     """Evaluate a program's impact on an indicator with territories as units, and store it."""
-    _check(fmt)
+    check_format(fmt, ("table", "json"))
     store, lang = _ctx(ctx)
     cohort = service.read_cohort_file(cohort_file) if cohort_file else None
     rec = service.evaluate_indicator(store, program, indicator, method=method, treated=treated, start=start,
@@ -111,7 +104,7 @@ def run(ctx: typer.Context, program: str, indicator: str,
 def list_(ctx: typer.Context, program: str = typer.Argument(None, help="Only this program."),
           fmt: str = FORMAT) -> None:
     """List stored evaluations, newest first."""
-    _check(fmt)
+    check_format(fmt, ("table", "json"))
     store, lang = _ctx(ctx)
     records = service.history(store, program)
     if fmt == "json":
@@ -129,7 +122,7 @@ def list_(ctx: typer.Context, program: str = typer.Argument(None, help="Only thi
 @registry.command("show")
 def show(ctx: typer.Context, evaluation_id: int, fmt: str = FORMAT) -> None:
     """Show one stored evaluation with its impact per bn KZT executed. Raises NotFound."""
-    _check(fmt)
+    check_format(fmt, ("table", "json"))
     store, lang = _ctx(ctx)
     _emit(service.get(store, evaluation_id), fmt, lang, store)
 
@@ -139,7 +132,7 @@ def rerun(ctx: typer.Context, evaluation_id: int,
           save: bool = typer.Option(False, "--save/--no-save", help="Store the new run too."),
           fmt: str = FORMAT) -> None:
     """Re-run a stored evaluation on the current data and compare. Raises NotFound."""
-    _check(fmt)
+    check_format(fmt, ("table", "json"))
     store, lang = _ctx(ctx)
     cmp = service.rerun(store, evaluation_id, save=save)
     if fmt == "json":

@@ -15,21 +15,11 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from natije.cli.app import app, err_console
+from natije.cli.app import app, check_format, err_console, lang_of, open_store
 from natije.cli.problems import localised
-from natije.errors import Expected, Problem, ValidationError, choice
+from natije.errors import Expected, Problem, ValidationError
 from natije.locale import t
 from natije.services import ingestion
-
-
-def _store(ctx: typer.Context) -> Any:
-    from natije.store import Store
-
-    return Store.open(ctx.obj.db if ctx.obj else None)
-
-
-def _lang(ctx: typer.Context) -> str:
-    return ctx.obj.lang if ctx.obj else "kk"
 
 
 @contextmanager
@@ -64,12 +54,11 @@ def import_(ctx: typer.Context, paths: list[Path] = typer.Argument(..., help="Pa
 
     Raises ValidationError (every problem listed; the store is unchanged).
     """
-    lang = _lang(ctx)
-    if fmt not in ("table", "json", "csv"):
-        raise ValidationError(Problem("--format", None, None, fmt, choice("table", "json", "csv")), "bad option")
+    lang = lang_of(ctx)
+    check_format(fmt)
     try:
         with _progress(lang) as progress:
-            report = ingestion.import_paths(_store(ctx), [str(p) for p in paths], progress=progress)
+            report = ingestion.import_paths(open_store(ctx), [str(p) for p in paths], progress=progress)
     except ValidationError as exc:
         raise localised(exc, lang, "import.failed") from None
     if fmt == "json":
@@ -97,6 +86,6 @@ def export(ctx: typer.Context, program: str = typer.Argument(..., help="Program 
     """Write a program as a package (program.yaml, observations.csv, revisions.csv, territories). Raises NotFound."""
     if directory.exists() and not directory.is_dir():
         raise ValidationError(Problem(str(directory), None, None, str(directory), Expected("expected.folder")), "bad argument")
-    report = ingestion.export_program(_store(ctx), program, directory)
+    report = ingestion.export_program(open_store(ctx), program, directory)
     files = ", ".join(f"{name} ({n})" for name, n in report.files.items())
-    typer.echo(t("export.done", _lang(ctx), program=program, path=report.directory, files=files))
+    typer.echo(t("export.done", lang_of(ctx), program=program, path=report.directory, files=files))

@@ -11,8 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from natije.cli.app import app
-from natije.errors import Problem, ValidationError, choice
+from natije.cli.app import app, check_format, lang_of, open_store
 from natije.locale import t
 from natije.results.scorecard import Scorecard
 from natije.services import monitoring
@@ -22,19 +21,10 @@ AS_OF = typer.Option(None, "--as-of", help="Answer with what was known on this d
 FORMAT = typer.Option("table", "--format", help="Output format: table, json or csv.")
 
 
-def _store(ctx: typer.Context) -> Any:
-    from natije.store import Store
-
-    return Store.open(ctx.obj.db if ctx.obj else None)
 
 
-def _lang(ctx: typer.Context) -> str:
-    return ctx.obj.lang if ctx.obj else "kk"
 
 
-def _check(fmt: str) -> None:
-    if fmt not in FORMATS:
-        raise ValidationError(Problem("--format", None, None, fmt, choice("table", "json", "csv")), "bad option")
 
 
 def evidence(flag: str, args: str | None, lang: str, fallback: str = "") -> str:
@@ -86,14 +76,14 @@ def results(ctx: typer.Context, program: str, as_of: str = AS_OF,
             basis: str = typer.Option("current", "--basis", help="current (in force) or first (as first promised)."),
             fmt: str = FORMAT) -> None:
     """Targets against actuals: achievement, forecast, chance to meet, status. Raises NotFound."""
-    _check(fmt)
-    store = _store(ctx)
+    check_format(fmt)
+    store = open_store(ctx)
     if fmt == "json":
         rows = monitoring.program_results_json(store, program, as_of, territory, basis)
         typer.echo(json.dumps(rows, ensure_ascii=False, default=str, indent=1))
         return
     table = monitoring.program_results(store, program, as_of, territory, basis)
-    lang = _lang(ctx)
+    lang = lang_of(ctx)
     if fmt == "table":
         pct = [pl.when(pl.col(c).is_not_null()).then(pl.format("{}%", (pl.col(c) * 100).round(0).cast(pl.Int64)))
                .alias(c) for c in ("achievement", "p_meet")]
@@ -113,9 +103,9 @@ def results(ctx: typer.Context, program: str, as_of: str = AS_OF,
 @app.command("flags")
 def flags(ctx: typer.Context, program: str, as_of: str = AS_OF, fmt: str = FORMAT) -> None:
     """Moved goalposts of a program, each with its evidence. Raises NotFound."""
-    _check(fmt)
-    frame = monitoring.program_flags(_store(ctx), program, as_of)
-    lang = _lang(ctx)
+    check_format(fmt)
+    frame = monitoring.program_flags(open_store(ctx), program, as_of)
+    lang = lang_of(ctx)
     if fmt == "table":
         worded = [evidence(f, a, lang, e) for f, a, e in frame.select("flag", "args", "evidence").iter_rows()]
         frame = frame.with_columns(pl.col("flag").map_elements(lambda f: t(f"flag.{f}", lang), pl.String),
@@ -130,9 +120,9 @@ def flags(ctx: typer.Context, program: str, as_of: str = AS_OF, fmt: str = FORMA
 @app.command("lineage")
 def lineage(ctx: typer.Context, program: str, as_of: str = AS_OF, fmt: str = FORMAT) -> None:
     """Promises across a program and its predecessors: carried over, repeated later, dropped. Raises NotFound."""
-    _check(fmt)
-    lang = _lang(ctx)
-    frame = monitoring.program_lineage(_store(ctx), program, as_of, lang)
+    check_format(fmt)
+    lang = lang_of(ctx)
+    frame = monitoring.program_lineage(open_store(ctx), program, as_of, lang)
     if fmt == "table":
         frame = frame.with_columns(pl.col("status").map_elements(lambda s: t(f"lineage_status.{s}", lang),
                                                                  pl.String))
@@ -142,7 +132,7 @@ def lineage(ctx: typer.Context, program: str, as_of: str = AS_OF, fmt: str = FOR
 @app.command("scorecard")
 def scorecard(ctx: typer.Context, as_of: str = AS_OF) -> None:
     """Print a scorecard per program: targets by status, budget spent vs results, worst flags."""
-    print_scorecards(monitoring.scorecards(_store(ctx), as_of), _lang(ctx))
+    print_scorecards(monitoring.scorecards(open_store(ctx), as_of), lang_of(ctx))
 
 
 def render_scorecards(store: Any, lang: str = "kk", as_of: str | None = None) -> None:
