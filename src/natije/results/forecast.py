@@ -44,11 +44,10 @@ def fit_trends(meas: pl.DataFrame, thresholds: Thresholds = DEFAULT, starts: np.
                        (pl.col("illustrative").fill_null(False) if "illustrative" in meas.columns else pl.lit(False))
                        .alias("ill"))
     x, y = cols.to_series(0).to_numpy(), cols.to_series(1).to_numpy()
-    pos = np.arange(meas.height)
     keep = last_k(starts, meas.height, k)  # only long series pay for the window (the last k points)
     lengths = np.diff(np.append(starts, meas.height))
     if keep is not None:
-        x, y, pos = x[keep], y[keep], pos[keep]
+        x, y = x[keep], y[keep]
         lengths = np.minimum(lengths, k)
         starts_k = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
     else:
@@ -57,27 +56,24 @@ def fit_trends(meas: pl.DataFrame, thresholds: Thresholds = DEFAULT, starts: np.
     buf = np.empty_like(x)  # one scratch array for the three products (large inputs: fewer fresh pages)
     sxx, sxy, syy = (segment_sums(starts_k, np.multiply(a, b, out=buf))[0] for a, b in ((x, x), (x, y), (y, y)))
     last = starts_k + lengths - 1
-    at_last = pl.Series(pos[last]) if len(last) else pl.Series([], dtype=pl.Int64)
-    g = meas.select(*KEY).gather(pl.Series(starts)).with_columns(
-        pl.Series("n", lengths, dtype=pl.UInt32), pl.Series("sx", sx), pl.Series("sy", sy),
-        pl.Series("sxx", sxx), pl.Series("sxy", sxy), pl.Series("syy", syy),
-        cols.to_series(2).gather(at_last).alias("last_end"), pl.Series("last_x", x[last]),
+    # each series' last row in the frame (the window keeps the last rows, so it is the series' last row)
+    at_last = pl.Series(np.append(starts[1:], meas.height) - 1 if len(starts) else [], dtype=pl.Int64)
+    # the closed forms on the per-series numpy arrays (NaN marks "not defined"; the sums themselves are finite)
+    n = lengths.astype(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cxx, cxy, cyy = sxx - sx * sx / n, sxy - sx * sy / n, syy - sy * sy / n
+        b = np.where(cxx > 1e-12, cxy / cxx, np.nan)
+        s2 = np.where(n > 2, np.clip(cyy - b * cxy, 0, None) / (n - 2), np.nan)
+        first_x = np.where(n == 2, sx - x[last], np.nan)
+        first_measure = np.where(n == 2, sy - y[last], np.nan)
+    return meas.select(*KEY).gather(pl.Series(starts)).with_columns(
+        pl.Series("n", lengths, dtype=pl.UInt32), pl.Series("sxx", cxx), pl.Series("sxy", cxy),
+        pl.Series("syy", cyy), cols.to_series(2).gather(at_last).alias("last_end"), pl.Series("last_x", x[last]),
         pl.Series("last_measure", y[last]), cols.to_series(3).gather(at_last).alias("last_illustrative"),
+        pl.Series("xbar", sx / n), pl.Series("ybar", sy / n),
+        pl.Series("first_x", first_x, nan_to_null=True), pl.Series("first_measure", first_measure, nan_to_null=True),
+        pl.Series("b", b, nan_to_null=True), pl.Series("s2", s2, nan_to_null=True),
     )
-    n = pl.col("n")
-    two = n == 2
-    g = g.with_columns(
-        (pl.col("sx") / n).alias("xbar"), (pl.col("sy") / n).alias("ybar"),
-        (pl.col("sxx") - pl.col("sx") ** 2 / n).alias("sxx"), (pl.col("sxy") - pl.col("sx") * pl.col("sy") / n)
-        .alias("sxy"), (pl.col("syy") - pl.col("sy") ** 2 / n).alias("syy"),
-        pl.when(two).then(pl.col("sx") - pl.col("last_x")).alias("first_x"),
-        pl.when(two).then(pl.col("sy") - pl.col("last_measure")).alias("first_measure"),
-    )
-    b = pl.when(pl.col("sxx") > 1e-12).then(pl.col("sxy") / pl.col("sxx"))
-    return g.with_columns(b.alias("b")).with_columns(
-        pl.when(n > 2).then((pl.col("syy") - pl.col("b") * pl.col("sxy")).clip(lower_bound=0) / (n - 2))
-        .alias("s2")
-    ).drop("sx", "sy")
 
 
 def forecast(targets: pl.DataFrame, trends: pl.DataFrame, thresholds: Thresholds = DEFAULT) -> pl.DataFrame:
