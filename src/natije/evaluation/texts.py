@@ -32,37 +32,24 @@ def interpret_att(
 ) -> str:
     """One or two sentences: the average effect, its interval, whether it differs from zero."""
     lang = lang_of(design)
-    text = t(
-        "evaluation.interpret.att",
-        lang,
-        outcome=design.outcome,
-        estimate=_fmt(estimate),
-        low=_fmt(ci[0]),
-        high=_fmt(ci[1]),
-        level=round(100 * (1 - design.alpha)),
-        p=f"{p:.3g}",
-    )
-    sig = ci[0] > 0 or ci[1] < 0
-    text += " " + t("evaluation.verdict." + ("significant" if sig else "not_significant"), lang)
+    text = _effect_sentence("evaluation.interpret.att", design, estimate, ci, p=f"{p:.3g}")
     if pretrend_p is not None and not math.isnan(pretrend_p) and pretrend_p < design.alpha:
         text += " " + t("evaluation.verdict.pretrend_fail", lang, p=f"{pretrend_p:.3g}")
     return text
+
+
+def _effect_sentence(key: str, design: EvaluationDesign, estimate: float, ci: tuple[float, float],
+                     **extra: str) -> str:
+    """The effect with its interval in words (``key``), then whether the interval excludes zero."""
+    lang = lang_of(design)
+    text = t(key, lang, outcome=design.outcome, estimate=_fmt(estimate), low=_fmt(ci[0]), high=_fmt(ci[1]),
+             level=round(100 * (1 - design.alpha)), **extra)
+    sig = ci[0] > 0 or ci[1] < 0
+    return text + " " + t("evaluation.verdict." + ("significant" if sig else "not_significant"), lang)
 
 
 def interpret_its(
     design: EvaluationDesign, estimate: float, ci: tuple[float, float], cumulative: float
 ) -> str:
     """Average and cumulative departure from the no-intervention forecast, in words."""
-    lang = lang_of(design)
-    text = t(
-        "evaluation.interpret.its",
-        lang,
-        outcome=design.outcome,
-        estimate=_fmt(estimate),
-        low=_fmt(ci[0]),
-        high=_fmt(ci[1]),
-        level=round(100 * (1 - design.alpha)),
-        cumulative=_fmt(cumulative),
-    )
-    sig = ci[0] > 0 or ci[1] < 0
-    return text + " " + t("evaluation.verdict." + ("significant" if sig else "not_significant"), lang)
+    return _effect_sentence("evaluation.interpret.its", design, estimate, ci, cumulative=_fmt(cumulative))
