@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from natije.cli.app import app
+from natije.cli.app import app, lang_of
 from natije.errors import Expected, Problem, ValidationError
 from natije.evaluation import EvaluationResult, evaluate
 
@@ -87,7 +87,7 @@ def evaluate_command(
     fmt: str = typer.Option("table", "--format", help="table or json."),
 ) -> None:
     """Estimate the impact of an intervention on a panel; raises ValidationError or EstimationError."""
-    lang = getattr(ctx.obj, "lang", "en")
+    lang = lang_of(ctx)
     result = evaluate(
         read_table(data),
         unit=unit,
