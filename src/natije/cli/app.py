@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 
 from natije.errors import NatijeError, Problem, ValidationError, choice
+from natije.locale import t
 from natije.store import Store
 
 app = typer.Typer(
@@ -68,9 +69,11 @@ def main() -> None:
     try:
         app()
     except NatijeError as exc:
-        if isinstance(exc, ValidationError) and "lang" not in exc.fields:
-            from natije.cli.problems import lang_of, localised
+        from natije.cli.problems import lang_of as argv_lang
+        from natije.cli.problems import localised
 
-            exc = localised(exc, lang_of(sys.argv[1:]))
-        err_console.print(f"[bold red]error:[/] {exc.message}", highlight=False, markup=True)
+        lang = argv_lang(sys.argv[1:])
+        if isinstance(exc, ValidationError) and "lang" not in exc.fields:
+            exc = localised(exc, lang)
+        err_console.print(f"[bold red]{t('msg.error', lang)}[/] {exc.message}", highlight=False, markup=True)
         sys.exit(exc.exit_code)
