@@ -23,7 +23,8 @@ import polars as pl
 
 from natije.domain import units
 from natije.results.frames import ProgramFrames, conform
-from natije.results.series import in_series_order, key_hash, running_sum
+from natije.results.forecast import measure_and_fit
+from natije.results.series import Runs, key_hash
 from natije.results.thresholds import DEFAULT, Thresholds
 
 KEY = ["indicator", "territory"]
@@ -70,64 +71,55 @@ def commitments_in_force(
                     maintain_order=True)
 
 
-def expand_territories(
-    in_force: pl.DataFrame, rules: pl.DataFrame, observed: pl.DataFrame, national: list[str]
-) -> pl.LazyFrame:
-    """Give national (territory-less) commitments their territories; explicit ones win on conflict.
+def target_pairs(targets: pl.DataFrame, rules: pl.DataFrame, observed: pl.DataFrame, national: list[str]
+                 ) -> pl.DataFrame:
+    """Which territory each target commitment applies to, as positions: one row per target row to build.
 
-    ``observed`` has one row per existing series (indicator, territory); any further columns it has (the
-    series' fit) are carried onto the rows, built from it rather than joined to it afterwards. Returns a lazy
-    plan (millions of rows for a large program); the caller collects it.
+    ``targets`` has ``_c`` (its row number), indicator, territory, kind, period; ``observed`` has ``_s`` (its row
+    number) and the series' indicator and territory. A commitment with a territory applies there; a national
+    (territory-less) one applies to the country and, for a non-additive indicator (shares, rates, indices), to
+    every territory observed; an explicit commitment wins over an implied one for the same indicator, territory,
+    kind and period. Returns ``_c``, ``_s`` (null: no series there) and ``territory``; the rows themselves are
+    then gathered by position from both sides, with no join on the wide frames.
     """
     keys = ["indicator", "territory", "kind", "period"]
-    cols = [*in_force.columns, *(c for c in observed.columns if c not in KEY)]
-    obs = observed.lazy()
-    explicit = in_force.filter(pl.col("territory").is_not_null())
+    series = observed.select("_s", *KEY)
+    explicit = targets.filter(pl.col("territory").is_not_null())
     own_codes = explicit["indicator"].unique().implode()
-    explicit_rows = explicit.lazy().join(obs.filter(pl.col("indicator").is_in(own_codes)), on=KEY, how="left") \
-        .select(cols)
-    nat = in_force.filter(pl.col("territory").is_null()).drop("territory")
+    explicit_rows = explicit.select("_c", *KEY).join(series.filter(pl.col("indicator").is_in(own_codes)), on=KEY,
+                                                     how="left")
+    nat = targets.filter(pl.col("territory").is_null())
     nations = pl.DataFrame({"territory": national}, schema={"territory": pl.String})
-    at_home = nat.join(nations, how="cross").lazy().join(obs, on=KEY, how="left").select(cols)
+    home = series.filter(pl.col("territory").is_in(nations["territory"].implode()))  # few: the side to hash
+    at_home = nat.select("_c", "indicator").join(nations, how="cross").join(home, on=KEY, how="left")
     shared = rules.filter(~pl.col("additive"))["indicator"].implode()
-    everywhere = obs.filter(~pl.col("territory").is_in(nations["territory"].implode())).join(
-        nat.filter(pl.col("indicator").is_in(shared)).lazy(), on="indicator").select(cols)
-    implied = pl.concat([at_home, everywhere])
+    nat_shared = nat.filter(pl.col("indicator").is_in(shared)).select("_c", "indicator")
+    everywhere = series.filter(~pl.col("territory").is_in(nations["territory"].implode())).join(
+        nat_shared, on="indicator") if nat_shared.height else at_home.clear()
+    cols = ["_c", "_s", "territory"]
+    implied = pl.concat([at_home.select(cols), everywhere.select(cols)], rechunk=False)
     # an explicit commitment wins; only indicators that have both kinds of commitment need the check
     both = nat.join(explicit.select("indicator").unique(), on="indicator", how="semi")["indicator"].unique()
     if len(both):
+        info = targets.select("_c", "indicator", "kind", "period")
+        tagged = implied.join(info, on="_c")
         clash = pl.col("indicator").is_in(both.implode())
-        implied = pl.concat([implied.filter(~clash), implied.filter(clash).join(
-            explicit.lazy().select(keys), on=keys, how="anti", nulls_equal=True)])
-    return pl.concat([explicit_rows, implied])
+        implied = pl.concat([tagged.filter(~clash), tagged.filter(clash).join(
+            explicit.select(keys), on=keys, how="anti", nulls_equal=True)]).select(cols)
+    return pl.concat([explicit_rows.select(cols), implied]).rechunk()
 
 
-def measures(observations: pl.DataFrame, rules: pl.DataFrame, starts: np.ndarray | None = None) -> pl.DataFrame:
-    """Observations with ``measure``: the running sum for cumulative indicators, the value otherwise.
+def measures(observations: pl.DataFrame, rules: pl.DataFrame, runs: Runs | None = None) -> pl.DataFrame:
+    """Observations with ``measure``: the running sum for cumulative indicators (a null adds nothing), the value
+    otherwise. Rows come back in series order (sorted only when they are not; ``runs`` from
+    :func:`natije.results.series.series_runs` says they are). See :func:`measure_and_fit`, which also fits
+    the series in the same pass."""
+    return measure_and_fit(observations, cumulative_codes(rules), DEFAULT, runs)[0]
 
-    Rows in series order (as the store reads them; ``starts`` from
-    :func:`natije.results.series.in_series_order` says so) get the running sums in place, in one pass and without
-    copying a row; other inputs are sorted first.
-    """
-    cumulative = rules.filter(pl.col("kind") == "cumulative")["indicator"]
-    if len(cumulative) == 0:
-        return observations.with_columns(pl.col("value").alias("measure"))
-    is_cum = pl.col("indicator").is_in(cumulative.implode())
-    if starts is None:
-        observations, starts = in_series_order(observations)
-    # which rows are cumulative, decided once per series rather than by hashing every row's indicator
-    lengths = np.diff(np.append(starts, observations.height))
-    per_series = observations["indicator"].gather(pl.Series(starts)).is_in(cumulative.implode()).to_numpy()
-    rows = pl.Series(np.repeat(per_series, lengths))
-    v = pl.when(rows).then(pl.col("value").fill_null(0)).otherwise(0.0).cast(pl.Float64)
-    vals = observations.select(v).to_series().to_numpy()
-    if np.abs(vals).sum() >= 1e12:  # too large for one running sum: per series instead
-        running = pl.col("value").cum_sum().over(KEY, order_by="period_end")
-        return observations.with_columns(pl.when(is_cum).then(running).otherwise(pl.col("value")).alias("measure"))
-    # one running sum over the rows minus its value at each series' start: no hashing of keys. Below 1e12 in
-    # total the float error stays under 1e-3 (and sums of whole numbers are exact).
-    return observations.with_columns(
-        pl.when(rows).then(pl.Series(running_sum(vals, starts))).otherwise(pl.col("value")).alias("measure"))
+
+def cumulative_codes(rules: pl.DataFrame) -> pl.Series:
+    """Codes of the indicators of cumulative kind (their measure is a running sum)."""
+    return rules.filter(pl.col("kind") == "cumulative")["indicator"]
 
 
 def period_label(end: pl.Expr, months: pl.Expr) -> pl.Expr:
@@ -184,33 +176,37 @@ def target_rows(frames: ProgramFrames, as_of: date | None, basis: str, national:
         pl.col("period_end").alias("baseline_end"), pl.col("value").alias("baseline"),
     )
     # the indicator's rules and its national baseline depend on the commitment, not on the territory: attached
-    # to the (few) commitments before they are spread over territories, instead of joined to every row
+    # to the (few) commitments, which are then spread over territories by position
     per = rules.select("indicator", "direction", pl.col("kind").alias("_kind"), "freq_months", "tolerance", "unit",
                        "additive")
-    tc = c.filter(pl.col("kind") == "target").lazy().join(per.lazy(), on="indicator", how="left")
-    tc = _baseline(tc, baselines.filter(pl.col("territory").is_null()).drop("territory"), ["indicator"])
-    # the rows are built on the series' keys and position only; the fit's columns are gathered once at the end
-    narrow = observed.select(KEY).with_row_index("_s")
-    rows = expand_territories(tc.collect(), rules, narrow, national).select(
-        *KEY, "period", "period_start", "period_end", pl.col("value").alias("target"),
+    plan = c.filter(pl.col("kind") == "target").lazy().join(per.lazy(), on="indicator", how="left")
+    tc = _baseline(plan, baselines.filter(pl.col("territory").is_null()).drop("territory"), ["indicator"]) \
+        .collect().rechunk().with_row_index("_c")  # one chunk: gathers by position stay cheap
+    pairs = target_pairs(tc, rules, observed.select(KEY).with_row_index("_s"), national)
+    side = tc.select(
+        "indicator", "period", "period_start", "period_end", pl.col("value").alias("target"),
         pl.col("version").alias("target_version"), pl.col("decided_on").alias("target_decided_on"),
-        pl.col("document").alias("target_document"), "_s", "direction", pl.col("_kind").alias("kind"),
-        "freq_months", "tolerance", "unit", "additive", *BASE_COLS,
-    )
+        pl.col("document").alias("target_document"), "direction", pl.col("_kind").alias("kind"), "freq_months",
+        "tolerance", "unit", "additive", *BASE_COLS,
+    ).gather(pairs["_c"])
+    rows = side.with_columns(pairs["territory"]).select("indicator", "territory", *side.columns[1:])
     # a territory's own baseline first; else the national one where national targets apply (see module rules)
     inherits = (pl.col("territory").is_in(pl.Series(national, dtype=pl.String).implode())
                 | ~pl.col("additive")).fill_null(False)
     own = baselines.filter(pl.col("territory").is_not_null())
     if own.height == 0:
-        rows = rows.with_columns(pl.when(inherits).then(pl.col(c)).alias(c) for c in BASE_COLS)
+        if not rows.select(inherits.all()).item():
+            rows = rows.with_columns(pl.when(inherits).then(pl.col(c)).alias(c) for c in BASE_COLS)
     else:
-        rows = _baseline(rows.rename({c: f"_n_{c}" for c in BASE_COLS}), own, KEY)
+        joined = _baseline(rows.lazy().rename({c: f"_n_{c}" for c in BASE_COLS}).with_columns(pairs["_s"]), own,
+                           KEY)
         take = pl.col("baseline").is_null() & inherits
-        rows = rows.with_columns(
+        rows = joined.with_columns(
             pl.when(take).then(pl.col(f"_n_{c}")).otherwise(pl.col(c)).alias(c) for c in BASE_COLS
-        ).drop(f"_n_{c}" for c in BASE_COLS)
-    out = rows.drop("additive").collect()
-    return out.drop("_s").with_columns(observed.select(pl.col(carried).gather(out["_s"])))
+        ).drop(f"_n_{c}" for c in BASE_COLS).collect()
+        pairs = rows.select("_s")  # the as-of join may reorder the rows
+        rows = rows.drop("_s")
+    return rows.drop("additive").with_columns(observed.select(pl.col(carried).gather(pairs["_s"])))
 
 
 BASE_COLS = ["baseline_period", "baseline_start", "baseline_end", "baseline"]

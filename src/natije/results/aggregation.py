@@ -20,6 +20,8 @@ from natije.domain import units
 from natije.domain.periods import Period
 from natije.results.achievement import indicator_rules
 from natije.results.frames import conform
+from natije.results.kernels import sum_cells
+from natije.results.series import Runs
 
 GROUP = ["indicator", "into", "period"]
 
@@ -44,11 +46,7 @@ def roll_up(
     polars.DataFrame
         indicator, territory (= into), period, period_start, period_end, value, method, members, illustrative.
     """
-    rules = indicator_rules(indicators).with_columns(
-        pl.col("unit").map_elements(lambda u: (units.resolve(u or "") or units.Unit("", "")).dimension == "rank",
-                                    return_dtype=pl.Boolean).fill_null(False).alias("rank")
-    )
-    additive = rules.filter(pl.col("additive"))["indicator"].implode()
+    rules = _rules(indicators)
     ranks = rules.filter(pl.col("rank"))["indicator"].implode()
     o = observations if groups is None else observations.join(groups.select("territory", "into"), on="territory")
     if "illustrative" not in o.columns:
@@ -76,7 +74,22 @@ def roll_up(
         v.sum().alias("_sum"), (v * wt).sum().alias("_wv"), (wt * has).sum().alias("_w"),
         has.sum().alias("_nw"), v.count().alias("_n"),
         pl.len().alias("members"), pl.col("illustrative").any().alias("illustrative"),
-    ).drop("_i", "_t", "_g", strict=False).collect().with_columns(
+    ).drop("_i", "_t", "_g", strict=False).collect()
+    return _finish(agg, o, rules)
+
+
+def _rules(indicators: pl.DataFrame) -> pl.DataFrame:
+    """:func:`~natije.results.achievement.indicator_rules` plus ``rank`` (rank indicators are not rolled up)."""
+    return indicator_rules(indicators).with_columns(
+        pl.col("unit").map_elements(lambda u: (units.resolve(u or "") or units.Unit("", "")).dimension == "rank",
+                                    return_dtype=pl.Boolean).fill_null(False).alias("rank")
+    )
+
+
+def _finish(agg: pl.DataFrame, o: pl.DataFrame | None, rules: pl.DataFrame) -> pl.DataFrame:
+    """Each cell's value from its sums (``_sum``, ``_wv``, ``_w``, ``_nw``, ``_n``) by the indicator's rule."""
+    additive = rules.filter(pl.col("additive"))["indicator"].implode()
+    agg = agg.with_columns(
         pl.col("indicator").is_in(additive).alias("additive"), (pl.col("_sum") / pl.col("_n")).alias("_mean"))
     # members without a weight drop out of a weighted mean; with no weight at all, equal weights
     agg = agg.with_columns(
@@ -84,7 +97,8 @@ def roll_up(
         .otherwise(pl.col("_mean")).alias("value"),
         pl.when(pl.col("additive")).then(pl.lit("sum")).otherwise(pl.lit("weighted_mean")).alias("method"),
     )
-    agg = _ratio_override(agg, o, rules)
+    if o is not None:
+        agg = _ratio_override(agg, o, rules)
     return agg.select(
         "indicator", pl.col("into").alias("territory"), "period", "period_start", "period_end", "value", "method",
         "members", "illustrative",
@@ -199,15 +213,15 @@ def parent_groups(territories: pl.DataFrame) -> pl.DataFrame:
 
 def rollup_rows(
     observations: pl.DataFrame, indicators: pl.DataFrame, weights: pl.DataFrame, territories: pl.DataFrame,
-    depth: int = 4, starts: np.ndarray | None = None,
+    depth: int = 4, runs: Runs | None = None,
 ) -> pl.DataFrame:
     """Rolled-up values for each parent territory × indicator that the parent does not report itself.
 
     Columns as the observations plus ``method`` (sum, weighted_mean, ratio_of_sums) and ``source = "rollup"``.
     Values climb one level per round (district → region → country), each round recomputed from own values
-    plus the previous round's aggregates, so nothing is counted twice. ``starts`` (from
-    :func:`natije.results.series.in_series_order`) says the observations are in series order, which lets the
-    first round number each indicator without hashing its code.
+    plus the previous round's aggregates, so nothing is counted twice. ``runs`` (from
+    :func:`natije.results.series.series_runs` of ``observations``) says the observations are in series order,
+    which lets the first round number each indicator without hashing its code.
     """
     groups = parent_groups(territories)
     empty = observations.clear().with_columns(pl.lit(None, pl.String).alias("method"),
@@ -222,6 +236,7 @@ def rollup_rows(
     single = groups["territory"].n_unique() == groups.height
     new = empty
     for _ in range(depth):
+        cells: pl.DataFrame | None = None
         source = pl.concat([observations, new.select(observations.columns)], rechunk=False) if new.height \
             else observations
         if dated or not single:
@@ -233,28 +248,31 @@ def rollup_rows(
                 )
             valid = valid.drop("_vf", "_vt")
         else:  # one parent per member and no validity dates: a lookup instead of a join
-            valid = _with_parent(source, groups, starts if source is observations else None, weights)
-        new = roll_up(valid, indicators, weights, None)
-        new = new.join(own_parents, on=["indicator", "territory"], how="anti").drop("members") \
+            first = runs if source is observations else None
+            cells = _cells(source, groups, first, weights, indicators) if first is not None else None
+            if cells is None:
+                valid = _with_parent(source, groups, first, weights)
+        rolled = roll_up(valid, indicators, weights, None) if cells is None else cells
+        new = rolled.join(own_parents, on=["indicator", "territory"], how="anti").drop("members") \
             .with_columns(pl.lit("rollup").alias("source"))
         if new.join(members, on="territory").height == 0:
             break
     return new
 
 
-def _with_parent(rows: pl.DataFrame, groups: pl.DataFrame, starts: np.ndarray | None,
+def _with_parent(rows: pl.DataFrame, groups: pl.DataFrame, runs: Runs | None,
                  weights: pl.DataFrame) -> pl.DataFrame:
     """Rows of members with ``into`` (their one parent) and ``_g``, an integer code of indicator × parent ×
-    period that :func:`roll_up` groups by instead of the text keys. Rows in series order (``starts``) are
+    period that :func:`roll_up` groups by instead of the text keys. Rows in series order (``runs``) are
     numbered per series (indicator runs, parent, weight base) and get their weight ``w`` here too."""
     parents = groups["into"].unique().sort()
     parent_of = groups.select(pl.col("into").cast(pl.Enum(parents.to_list())).to_physical().cast(pl.Int64)) \
         .to_series().to_numpy()
-    if rows["period_start"].null_count() or rows["period_end"].null_count() or starts is None:
+    if rows["period_start"].null_count() or rows["period_end"].null_count() or runs is None:
         tix = territory_positions(rows, groups["territory"].to_list())
         names = parents.gather(pl.Series(parent_of[np.maximum(tix, 0)]))  # text keys: roll_up groups by them
         return rows.with_columns(names.alias("into")).filter(pl.Series(tix >= 0))
-    firsts = rows.select("indicator", "territory").gather(pl.Series(starts))
+    starts, firsts = runs.starts, runs.keys
     tix = territory_positions(firsts, groups["territory"].to_list())
     run = (firsts["indicator"] != firsts["indicator"].shift()).fill_null(True).cum_sum().to_numpy()
     into = np.where(tix >= 0, parent_of[np.maximum(tix, 0)], 0)
@@ -271,26 +289,97 @@ def _with_parent(rows: pl.DataFrame, groups: pl.DataFrame, starts: np.ndarray | 
     return out if tix.min(initial=0) >= 0 else out.filter(pl.Series((tix >= 0)[sid]))
 
 
-def _series_weights(firsts: pl.DataFrame, sid: np.ndarray, period: np.ndarray, lo: int, span: int, width: int,
-                    weights: pl.DataFrame) -> pl.Series | None:
-    """:func:`weight_values` for rows in series order, given each row's series (``sid``) and period code
-    (``(start − lo) · width + length``): territories are looked up per series and periods per code."""
-    table = _weight_table(weights)
-    if table is None or isinstance(table, pl.Series):
-        return None if table is None else pl.Series("w", [None] * len(sid), dtype=pl.Float64)
-    codes, first, w_span, dense = table
+def _cells(rows: pl.DataFrame, groups: pl.DataFrame, runs: Runs, weights: pl.DataFrame,
+           indicators: pl.DataFrame) -> pl.DataFrame | None:
+    """:func:`roll_up` of rows in series order into their one parent, by summing a dense table of cells
+    (indicator run × parent × period code) in one compiled pass (:func:`natije.results.kernels.sum_cells`).
+
+    ``None`` when this does not apply — ratio indicators (their sums need the members' rows), null period
+    bounds, weights too sparse to lay out, or a cell table far larger than the rows — and the grouped path
+    must run instead.
+    """
+    rules = _rules(indicators)
+    ratios = rules.filter(pl.col("ratio_numerator").is_not_null() & pl.col("ratio_denominator").is_not_null())
+    ps, pe = rows["period_start"], rows["period_end"]
+    if ratios.height or ps.null_count() or pe.null_count() or rows.height == 0:
+        return None
+    parents = groups["into"].unique().sort()
+    parent_of = groups.select(pl.col("into").cast(pl.Enum(parents.to_list())).to_physical().cast(pl.Int64)) \
+        .to_series().to_numpy()
+    starts, firsts = runs.starts, runs.keys
+    tix = territory_positions(firsts, groups["territory"].to_list())
+    ind = firsts["indicator"]
+    run = (ind != ind.shift()).fill_null(True).cum_sum().to_numpy().astype(np.int64) - 1
+    ranks = rules.filter(pl.col("rank"))["indicator"]
+    if len(ranks):  # rank indicators are not rolled up
+        tix = np.where(ind.is_in(ranks.implode()).to_numpy(), -1, tix)
+    ps_np, pe_np = ps.cast(pl.Int32).to_numpy(), pe.cast(pl.Int32).to_numpy()
+    length = pe_np - ps_np
+    lo, width = int(ps_np.min()), int(length.max()) + 1
+    span = int(ps_np.max()) - lo + 1
+    n_periods = span * width
+    n_cells = (int(run[-1]) + 1) * len(parents) * n_periods
+    if length.min() < 0 or n_cells > max(4 * rows.height, 1 << 20):
+        return None
+    lookup = _weight_lookup(firsts, lo, span, width, weights)
+    if lookup is None:
+        return None
+    table, wbase, wslot = lookup
+    into = np.where(tix >= 0, parent_of[np.maximum(tix, 0)], 0)
+    series_cell = np.where(tix >= 0, (run * len(parents) + into) * n_periods, -1)
+    value = rows["value"].cast(pl.Float64)
+    missing = value.is_null().to_numpy() if value.null_count() else np.zeros(rows.height, np.bool_)
+    ill = rows["illustrative"].fill_null(False).to_numpy() if "illustrative" in rows.columns \
+        else np.zeros(rows.height, np.bool_)
+    total, weighted, weight, n_weighted, n, members, illustrative, first = sum_cells(
+        np.ascontiguousarray(starts, dtype=np.int64), series_cell, ps_np, pe_np, lo, width,
+        (value.fill_null(0.0) if value.null_count() else value).to_numpy(), missing, ill, table, wbase, wslot,
+        n_cells)
+    used = np.flatnonzero(members)
+    agg = rows.select("indicator", "period", "period_start", "period_end").gather(pl.Series(first[used]))
+    agg = agg.with_columns(
+        parents.gather(pl.Series((used // n_periods) % len(parents))).alias("into"),
+        pl.Series("_sum", total[used]), pl.Series("_wv", weighted[used]), pl.Series("_w", weight[used]),
+        pl.Series("_nw", n_weighted[used], dtype=pl.UInt32), pl.Series("_n", n[used], dtype=pl.UInt32),
+        pl.Series("members", members[used], dtype=pl.UInt32), pl.Series("illustrative", illustrative[used]),
+    )
+    return _finish(agg, None, rules)
+
+
+def _weight_lookup(firsts: pl.DataFrame, lo: int, span: int, width: int, weights: pl.DataFrame
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """The weight table laid out for lookups by series and period code (``(start − lo) · width + length``):
+    ``table[base[series] + slot[code]]`` is the weight of that series' territory in that period (NaN: none).
+    ``None`` when the weights are too sparse to lay out."""
+    found = _weight_table(weights)
+    if found is None:
+        return None
+    if isinstance(found, pl.Series):  # no weight at all
+        return np.full(1, np.nan), np.zeros(firsts.height, np.int64), np.zeros(span * width, np.int64)
+    codes, first, w_span, dense = found
     # the table again with a NaN slot at the end of each territory's block and a NaN block at the end, so that
     # every lookup, known or not, is one valid position
     block = w_span * 3 + 1
     padded = np.full((len(codes) + 1) * block, np.nan)
     padded.reshape(-1, block)[:-1, :-1] = dense[:-1].reshape(len(codes), w_span * 3)
     base = territory_positions(firsts, codes)
-    base = np.where(base >= 0, base, len(codes)) * block
+    base = np.where(base >= 0, base, len(codes)).astype(np.int64) * block
     start, length = lo + np.arange(span * width) // width, np.arange(span * width) % width
     kind = np.select([length == 12, length == 3, length == 1], [0, 1, 2], -1)
     pos = start - first
-    slot = np.where((pos >= 0) & (pos < w_span) & (kind >= 0), pos * 3 + kind, block - 1)
-    return pl.Series("w", padded[base[sid] + slot[period]]).fill_nan(None)
+    slot = np.where((pos >= 0) & (pos < w_span) & (kind >= 0), pos * 3 + kind, block - 1).astype(np.int64)
+    return padded, base, slot
+
+
+def _series_weights(firsts: pl.DataFrame, sid: np.ndarray, period: np.ndarray, lo: int, span: int, width: int,
+                    weights: pl.DataFrame) -> pl.Series | None:
+    """:func:`weight_values` for rows in series order, given each row's series (``sid``) and period code
+    (``(start − lo) · width + length``): territories are looked up per series and periods per code."""
+    lookup = _weight_lookup(firsts, lo, span, width, weights)
+    if lookup is None:
+        return None
+    table, base, slot = lookup
+    return pl.Series("w", table[base[sid] + slot[period]]).fill_nan(None)
 
 
 def add_rollups(

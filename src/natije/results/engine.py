@@ -1,7 +1,6 @@
 """The results table: every target of a program, scored, forecast and given a status, as of a date.
 
 >>> from natije.results.frames import ProgramFrames
-from natije.results.series import in_series_order
 >>> results_table(ProgramFrames.build(program="P"), as_of="2025-01-01").height
 0
 """
@@ -18,8 +17,8 @@ from natije.errors import Problem, ValidationError
 from natije.results.achievement import (
     KEY,
     attach_actuals,
+    cumulative_codes,
     indicator_rules,
-    measures,
     national_codes,
     score,
     target_rows,
@@ -27,9 +26,9 @@ from natije.results.achievement import (
 from natije.results.aggregation import rollup_rows
 from natije.results.asof import as_date, filter_as_of
 from natije.results.flags import flags as compute_flags
-from natije.results.forecast import fit_trends, forecast
+from natije.results.forecast import forecast, measure_and_fit
 from natije.results.frames import ProgramFrames
-from natije.results.series import in_series_order
+from natije.results.series import series_runs
 from natije.results.status import assign_status
 from natije.results.thresholds import DEFAULT, Thresholds
 
@@ -108,26 +107,26 @@ def _compute(frames: ProgramFrames, req: ResultsRequest, ordered: bool, with_fla
     obs = f.observations.select(*KEY, "period", "period_start", "period_end", "value",
                                 pl.col("illustrative").fill_null(False))
     rules = indicator_rules(f.indicators)
+    cumulative = cumulative_codes(rules)
     # independent steps run side by side (polars and numpy release the GIL), as a hand-written collect_all
     # would: the roll-ups beside the fit of the own series, the flags beside the targets
     with ThreadPoolExecutor(max_workers=2) as pool:
         if req.territory is not None:
             keep = pl.col("territory") == req.territory
             extra = rollup_rows(obs, f.indicators, f.weights, f.territories).select(obs.columns).filter(keep)
-            obs, starts = in_series_order(obs.filter(keep))
-            meas_own = measures(obs, rules, starts)
-            own_series = fit_trends(meas_own, req.thresholds, starts)
+            meas_own, own_series = measure_and_fit(obs.filter(keep), cumulative, req.thresholds)
         else:
-            own, starts = in_series_order(obs)
-            rolled = pool.submit(rollup_rows, own, f.indicators, f.weights, f.territories, starts=starts)
-            meas_own = measures(own, rules, starts)
-            own_series = fit_trends(meas_own, req.thresholds, starts)  # segment sums and each series' last point
+            runs = series_runs(obs)
+            own = runs.frame
+            rolled = pool.submit(rollup_rows, own, f.indicators, f.weights, f.territories, runs=runs)
+            # measures, trend sums and each series' last point: one compiled pass over the runs of rows
+            meas_own, own_series = measure_and_fit(own, cumulative, req.thresholds, runs)
             extra = rolled.result().select(obs.columns)
         flagged = pool.submit(compute_flags, frames, as_of=req.as_of, thresholds=req.thresholds,
                               series=own_series) if with_flags else None
         # own rows usually arrive sorted by series (the store reads them so): measured apart, they stay cheap
-        meas_extra = measures(extra, rules)
-        series = pl.concat([own_series, fit_trends(meas_extra, req.thresholds)], rechunk=False)
+        meas_extra, extra_series = measure_and_fit(extra, cumulative, req.thresholds)
+        series = pl.concat([own_series, extra_series], rechunk=False)
         meas = pl.concat([meas_own, meas_extra], rechunk=False)
         targets = target_rows(f, req.as_of, req.basis, national_codes(f.territories), series)
         if req.territory is not None:

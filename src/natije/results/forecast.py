@@ -15,7 +15,8 @@ import numpy as np
 import polars as pl
 from scipy import special, stats
 
-from natije.results.series import in_series_order, last_k, segment_sums
+from natije.results.kernels import fit_runs
+from natije.results.series import KEY, Runs, series_runs
 from natije.results.thresholds import DEFAULT, Thresholds
 
 KEY = ["indicator", "territory"]
@@ -23,57 +24,76 @@ YEAR = (pl.col("period_start") + pl.col("period_end")) / 24.0
 X0 = 2000.0
 
 
-def fit_trends(meas: pl.DataFrame, thresholds: Thresholds = DEFAULT, starts: np.ndarray | None = None) -> pl.DataFrame:
-    """Per series: ``n``, ``xbar``, ``ybar``, ``sxx``, ``sxy``, ``syy``, slope ``b``, residual variance ``s2``,
-    the last point (``last_end``, ``last_x``, ``last_measure``, ``last_illustrative``) and, for two-point series,
-    the first one (``first_x``, ``first_measure``; derived from the sums, so no extra pass).
+def measure_and_fit(observations: pl.DataFrame, cumulative: pl.Series | None = None,
+                    thresholds: Thresholds = DEFAULT, runs: Runs | None = None
+                    ) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The observations with their ``measure`` and, per series, the trend sums and last point — one pass.
 
-    ``meas`` needs indicator, territory, period_start, period_end and ``measure``; nulls are ignored. Rows are
-    taken in series order (sorted first when they are not; ``starts``, from
-    :func:`natije.results.series.in_series_order`, says they already are): each series is a run of rows, its
-    sums are segment sums (``x`` = period midpoint in years since 2000, to keep sums small) and its last point is
-    its last row. Then closed forms.
+    ``measure`` is the running sum of the values for indicators listed in ``cumulative`` (a null adds nothing),
+    the value otherwise. The series frame has per (indicator, territory): ``n`` (usable points in the window of
+    the last ``forecast_window``), ``xbar``, ``ybar``, centred sums ``sxx``, ``sxy``, ``syy``, slope ``b``,
+    residual variance ``s2``, the last usable point (``last_end``, ``last_x``, ``last_measure``,
+    ``last_illustrative``) and, for two-point series, the first (``first_x``, ``first_measure``); ``x`` is the
+    period midpoint in years since 2000. A series without a usable point (null or non-finite measures only) is
+    left out. Rows are taken in series order — sorted first unless ``runs`` (from
+    :func:`natije.results.series.series_runs`) says they already are; each series is then a run of rows,
+    walked once by :func:`natije.results.kernels.fit_runs`.
     """
-    k = thresholds.forecast_window
-    usable = pl.col("measure").is_not_null() & pl.col("measure").is_finite()
-    if meas.height and not meas.select(usable.all()).item():  # copy the rows only when some must go
-        meas, starts = meas.filter(usable), None
-    if starts is None:
-        meas, starts = in_series_order(meas)
-    cols = meas.select(YEAR - X0, pl.col("measure").cast(pl.Float64), pl.col("period_end"),
-                       (pl.col("illustrative").fill_null(False) if "illustrative" in meas.columns else pl.lit(False))
-                       .alias("ill"))
-    x, y = cols.to_series(0).to_numpy(), cols.to_series(1).to_numpy()
-    keep = last_k(starts, meas.height, k)  # only long series pay for the window (the last k points)
-    lengths = np.diff(np.append(starts, meas.height))
-    if keep is not None:
-        x, y = x[keep], y[keep]
-        lengths = np.minimum(lengths, k)
-        starts_k = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
-    else:
-        starts_k = starts
-    sx, sy = segment_sums(starts_k, x, y)
-    buf = np.empty_like(x)  # one scratch array for the three products (large inputs: fewer fresh pages)
-    sxx, sxy, syy = (segment_sums(starts_k, np.multiply(a, b, out=buf))[0] for a, b in ((x, x), (x, y), (y, y)))
-    last = starts_k + lengths - 1
-    # each series' last row in the frame (the window keeps the last rows, so it is the series' last row)
-    at_last = pl.Series(np.append(starts[1:], meas.height) - 1 if len(starts) else [], dtype=pl.Int64)
-    # the closed forms on the per-series numpy arrays (NaN marks "not defined"; the sums themselves are finite)
-    n = lengths.astype(float)
+    runs = series_runs(observations) if runs is None else runs
+    obs, starts = runs.frame, runs.starts
+    h = obs.height
+    ps, pe = obs["period_start"], obs["period_end"]
+    value = obs["value"].cast(pl.Float64)
+    gaps = value.null_count() or ps.null_count() or pe.null_count()
+    missing = (value.is_null() | ps.is_null() | pe.is_null()).to_numpy() if gaps else np.zeros(h, np.bool_)
+    cum = (runs.keys["indicator"].is_in(cumulative.implode()).fill_null(False).to_numpy()
+           if cumulative is not None and len(cumulative) else np.zeros(len(starts), dtype=np.bool_))
+    measure = np.empty(h)
+    ps_np = (ps.fill_null(0) if gaps else ps).cast(pl.Int32).to_numpy()
+    pe_np = (pe.fill_null(0) if gaps else pe).cast(pl.Int32).to_numpy()
+    rising, n, xbar, ybar, cxx, cxy, cyy, last_row, last_end, last_x, last_y, first_x, first_y = fit_runs(
+        np.ascontiguousarray(starts, dtype=np.int64), ps_np, pe_np,
+        (value.fill_null(0.0) if gaps else value).to_numpy(), missing, cum, int(thresholds.forecast_window),
+        measure)
+    if not rising:  # periods out of order within a series (runs given wrongly): sort, then again
+        return measure_and_fit(obs.sort(*KEY, "period_end", maintain_order=True, nulls_last=True), cumulative,
+                               thresholds)
+    meas = obs.with_columns(_measure_column(measure, missing, cum, starts, h))
     with np.errstate(divide="ignore", invalid="ignore"):
-        cxx, cxy, cyy = sxx - sx * sx / n, sxy - sx * sy / n, syy - sy * sy / n
         b = np.where(cxx > 1e-12, cxy / cxx, np.nan)
         s2 = np.where(n > 2, np.clip(cyy - b * cxy, 0, None) / (n - 2), np.nan)
-        first_x = np.where(n == 2, sx - x[last], np.nan)
-        first_measure = np.where(n == 2, sy - y[last], np.nan)
-    return meas.select(*KEY).gather(pl.Series(starts)).with_columns(
-        pl.Series("n", lengths, dtype=pl.UInt32), pl.Series("sxx", cxx), pl.Series("sxy", cxy),
-        pl.Series("syy", cyy), cols.to_series(2).gather(at_last).alias("last_end"), pl.Series("last_x", x[last]),
-        pl.Series("last_measure", y[last]), cols.to_series(3).gather(at_last).alias("last_illustrative"),
-        pl.Series("xbar", sx / n), pl.Series("ybar", sy / n),
-        pl.Series("first_x", first_x, nan_to_null=True), pl.Series("first_measure", first_measure, nan_to_null=True),
+    two = n == 2
+    ill = obs["illustrative"].fill_null(False).gather(pl.Series(np.maximum(last_row, 0))) \
+        if "illustrative" in obs.columns else pl.repeat(False, len(starts), eager=True)
+    series = runs.keys.with_columns(
+        pl.Series("n", n, dtype=pl.UInt32), pl.Series("sxx", cxx), pl.Series("sxy", cxy), pl.Series("syy", cyy),
+        pl.Series("last_end", last_end, dtype=pl.Int32), pl.Series("last_x", last_x),
+        pl.Series("last_measure", last_y), ill.alias("last_illustrative"),
+        pl.Series("xbar", xbar), pl.Series("ybar", ybar),
+        pl.Series("first_x", np.where(two, first_x, np.nan), nan_to_null=True),
+        pl.Series("first_measure", np.where(two, first_y, np.nan), nan_to_null=True),
         pl.Series("b", b, nan_to_null=True), pl.Series("s2", s2, nan_to_null=True),
     )
+    if (n == 0).any():
+        series = series.filter(pl.Series(n > 0))
+    return meas, series
+
+
+def _measure_column(measure: np.ndarray, missing: np.ndarray, cum: np.ndarray, starts: np.ndarray,
+                    h: int) -> pl.Series:
+    """``measure`` as a column: null where a non-cumulative value is null (NaN values stay NaN)."""
+    out = pl.Series("measure", measure)
+    if not missing.any():
+        return out
+    blank = pl.Series(missing & ~np.repeat(cum, np.diff(np.append(starts, h))))
+    return pl.select(pl.when(blank).then(None).otherwise(out).alias("measure")).to_series()
+
+
+def fit_trends(meas: pl.DataFrame, thresholds: Thresholds = DEFAULT) -> pl.DataFrame:
+    """Per series: the fit of :func:`measure_and_fit` on an existing ``measure`` column (nulls and non-finite
+    values are skipped)."""
+    frame = meas.with_columns(pl.col("measure").alias("value"))
+    return measure_and_fit(frame, None, thresholds)[1]
 
 
 def forecast(targets: pl.DataFrame, trends: pl.DataFrame, thresholds: Thresholds = DEFAULT) -> pl.DataFrame:

@@ -8,43 +8,64 @@ sum is one ``cumsum`` minus its value at each series' start. Input in another or
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import polars as pl
 
 KEY = ["indicator", "territory"]
 
 
-def _order_and_starts(frame: pl.DataFrame) -> tuple[bool, np.ndarray]:
-    """Whether rows are in series order (indicator, territory, period_end), and each series' first row.
+@dataclass(frozen=True)
+class Runs:
+    """Rows in series order: ``frame``, each series' first row (``starts``) and its key (``keys``: indicator,
+    territory per series)."""
 
-    One pass over the rows finds where a series starts (its key differs from the row before) and checks that
-    periods rise within each series; whether the series themselves are in key order is then checked on their
-    first rows only.
+    frame: pl.DataFrame
+    starts: np.ndarray
+    keys: pl.DataFrame
+
+
+def _runs(frame: pl.DataFrame) -> tuple[bool, Runs]:
+    """Whether rows are in series order (indicator, territory, period_end), and the runs they form.
+
+    One pass over the rows finds where a series starts (its key differs from the row before, nulls compared as
+    values; the first row starts one) and checks that periods rise within each series; whether the series themselves
+    are in key order is then checked on their first rows only.
     """
     i, t, e = pl.col("indicator"), pl.col("territory"), pl.col("period_end")
     pi, pt = i.shift(), t.shift()
-    # the first row starts a series; a null key counts as a key of its own
-    new = ((i != pi) | (t != pt) | pi.is_null() | pt.is_null()).fill_null(True)
-    new = pl.when(pl.int_range(pl.len()) == 0).then(True).otherwise(new)
+    first = pl.int_range(pl.len()) == 0
+    new = i.ne_missing(pi) | t.ne_missing(pt)  # null-aware: rows with a null territory form one series too
     out = frame.lazy().select(new.alias("new"), (new | (e > e.shift())).fill_null(True).all().alias("rising")) \
         .collect()
     starts = np.flatnonzero(out["new"].to_numpy())
-    if not out.height or not out["rising"][0]:
-        return not out.height, starts
-    firsts = frame.select("indicator", "territory").gather(pl.Series(starts))
-    ordered = firsts.select(((i > pi) | ((i == pi) & (t > pt))).fill_null(True).all()).item()
-    return bool(ordered), starts
+    if not len(starts) or starts[0] != 0:  # the first row starts a series whatever its key
+        starts = np.concatenate([[0], starts]).astype(np.int64)
+    keys = frame.select(KEY).gather(pl.Series(starts, dtype=pl.Int64))
+    runs = Runs(frame, starts, keys)
+    if not out["rising"][0]:
+        return False, runs
+    # series in key order, null territories last (as the sort puts them)
+    later = (t > pt) | (t.is_null() & pt.is_not_null())
+    ordered = keys.select((first | ((i > pi) | ((i == pi) & later)).fill_null(False)).all()).item()
+    return bool(ordered), runs
+
+
+def series_runs(frame: pl.DataFrame) -> Runs:
+    """``frame`` in series order (sorted only when it is not), with its runs."""
+    if frame.height == 0:
+        return Runs(frame, np.zeros(0, dtype=np.int64), frame.select(KEY))
+    ordered, runs = _runs(frame)
+    if not ordered:
+        runs = _runs(frame.sort(*KEY, "period_end", maintain_order=True, nulls_last=True))[1]
+    return runs
 
 
 def in_series_order(frame: pl.DataFrame) -> tuple[pl.DataFrame, np.ndarray]:
     """``frame`` in series order (sorted only when it is not) and the index of each series' first row."""
-    if frame.height == 0:
-        return frame, np.zeros(0, dtype=np.int64)
-    ordered, starts = _order_and_starts(frame)
-    if not ordered:
-        frame = frame.sort(*KEY, "period_end", maintain_order=True, nulls_last=True)
-        starts = _order_and_starts(frame)[1]
-    return frame, starts
+    runs = series_runs(frame)
+    return runs.frame, runs.starts
 
 
 def running_sum(values: np.ndarray, starts: np.ndarray) -> np.ndarray:

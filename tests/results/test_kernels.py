@@ -1,0 +1,91 @@
+"""The compiled pass over series runs against a plain per-series computation in Python."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import polars as pl
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from natije.results.forecast import measure_and_fit
+from natije.results.thresholds import Thresholds
+
+VALUES = st.one_of(st.none(), st.just(float("nan")), st.floats(-1e6, 1e6, allow_nan=False))
+ROWS = st.lists(st.tuples(st.sampled_from(["A", "B", "C.1"]), st.sampled_from(["01", "02", None]),
+                          st.integers(2010, 2024), VALUES),
+                min_size=0, max_size=40, unique_by=lambda r: r[:3])
+
+
+def _frame(rows: list[tuple]) -> pl.DataFrame:
+    return pl.DataFrame({"indicator": [r[0] for r in rows], "territory": [r[1] for r in rows],
+                         "period_start": [r[2] * 12 for r in rows], "period_end": [r[2] * 12 + 12 for r in rows],
+                         "value": [r[3] for r in rows], "illustrative": [r[2] % 2 == 0 for r in rows]},
+                        schema={"indicator": pl.String, "territory": pl.String, "period_start": pl.Int32,
+                                "period_end": pl.Int32, "value": pl.Float64, "illustrative": pl.Boolean})
+
+
+def _expected(rows: list[tuple], cumulative: set[str], window: int) -> tuple[dict, dict]:
+    """Per row its measure, per series its fit: loops over Python lists, the definition written out."""
+    measures, fits = {}, {}
+    for key in sorted({r[:2] for r in rows}, key=lambda k: (k[0], k[1] is None, k[1] or "")):
+        run, points = 0.0, []
+        for r in sorted((r for r in rows if r[:2] == key), key=lambda r: r[2]):
+            v = r[3]
+            if key[0] in cumulative:
+                run += 0.0 if v is None else v
+                m = run
+            else:
+                m = v
+            measures[(*key, r[2])] = m
+            if m is not None and math.isfinite(m):
+                points.append(((2 * r[2] * 12 + 12) / 24 - 2000, m, r[2]))
+        points = points[-window:]
+        if points:
+            x, y = np.array([p[0] for p in points]), np.array([p[1] for p in points])
+            fits[key] = {"n": len(points), "xbar": x.mean(), "ybar": y.mean(),
+                         "sxx": ((x - x.mean()) ** 2).sum(), "sxy": ((x - x.mean()) * (y - y.mean())).sum(),
+                         "last_end": points[-1][2] * 12 + 12, "last_measure": points[-1][1],
+                         "last_illustrative": points[-1][2] % 2 == 0,
+                         "first_measure": points[0][1] if len(points) == 2 else None}
+    return measures, fits
+
+
+@settings(max_examples=150, deadline=None)
+@given(ROWS, st.sets(st.sampled_from(["A", "B", "C.1"])), st.integers(2, 6), st.randoms())
+def test_measures_and_fits_match_the_definition(rows, cumulative, window, rnd):
+    rnd.shuffle(rows)
+    meas, series = measure_and_fit(_frame(rows), pl.Series(sorted(cumulative), dtype=pl.String),
+                                   Thresholds(forecast_window=window))
+    want_m, want_f = _expected(rows, cumulative, window)
+    for r in meas.iter_rows(named=True):
+        expect, got = want_m[(r["indicator"], r["territory"], r["period_start"] // 12)], r["measure"]
+        assert (expect is None and got is None) or (got is not None and expect is not None and (
+            (math.isnan(expect) and math.isnan(got)) or math.isclose(got, expect, rel_tol=1e-9, abs_tol=1e-6)))
+    assert series.height == len(want_f)
+    for s in series.iter_rows(named=True):
+        want = want_f[(s["indicator"], s["territory"])]
+        for col, value in want.items():
+            if isinstance(value, float):
+                assert math.isclose(s[col], value, rel_tol=1e-9, abs_tol=1e-6), col
+            else:
+                assert s[col] == value, col
+
+
+def test_many_series_in_order_are_not_copied_and_match_a_grouped_fit():
+    rng = np.random.default_rng(4)
+    n_series, years = 3000, np.arange(2015, 2024)
+    frame = pl.DataFrame({
+        "indicator": np.repeat([f"I{i // 100:03d}" for i in range(n_series)], len(years)),
+        "territory": np.repeat([f"T{i % 100:03d}" for i in range(n_series)], len(years)),
+        "period_start": np.tile(years * 12, n_series).astype(np.int32),
+        "period_end": np.tile(years * 12 + 12, n_series).astype(np.int32),
+        "value": rng.normal(50, 10, n_series * len(years)), "illustrative": False,
+    })
+    meas, series = measure_and_fit(frame, None, Thresholds(forecast_window=5))
+    assert meas["measure"].to_list() == frame["value"].to_list()
+    x = (pl.col("period_start") + pl.col("period_end")) / 24 - 2000
+    grouped = frame.group_by("indicator", "territory", maintain_order=True).agg(
+        (pl.cov(x.tail(5), pl.col("value").tail(5)) / x.tail(5).var()).alias("b"))
+    np.testing.assert_allclose(series["b"].to_numpy(), grouped["b"].to_numpy(), rtol=1e-9)
