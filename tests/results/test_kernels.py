@@ -89,3 +89,15 @@ def test_many_series_in_order_are_not_copied_and_match_a_grouped_fit():
     grouped = frame.group_by("indicator", "territory", maintain_order=True).agg(
         (pl.cov(x.tail(5), pl.col("value").tail(5)) / x.tail(5).var()).alias("b"))
     np.testing.assert_allclose(series["b"].to_numpy(), grouped["b"].to_numpy(), rtol=1e-9)
+
+
+def test_t_cdf_closed_forms_match_scipy():
+    from scipy import stats
+
+    from natije.results.kernels import t_cdf
+
+    z = np.concatenate([np.linspace(-40, 40, 801), [-1e6, 1e6, 0.0, np.inf, -np.inf]])
+    for nu in range(1, 13):
+        got = np.array([t_cdf(v, nu) for v in z])
+        np.testing.assert_allclose(got, stats.t.cdf(z, nu), rtol=1e-10, atol=1e-14)
+    assert math.isnan(t_cdf(float("nan"), 3))

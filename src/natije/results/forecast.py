@@ -13,15 +13,14 @@ from __future__ import annotations
 
 import numpy as np
 import polars as pl
-from scipy import special, stats
+from scipy import stats
 
-from natije.results.kernels import fit_runs
+from natije.results.kernels import fit_runs, forecast_rows
 from natije.results.series import KEY, Runs, series_runs
 from natije.results.thresholds import DEFAULT, Thresholds
 
 KEY = ["indicator", "territory"]
-YEAR = (pl.col("period_start") + pl.col("period_end")) / 24.0
-X0 = 2000.0
+X0 = 2000.0  # x = period midpoint in years since X0 (the kernels use the same origin)
 
 
 def measure_and_fit(observations: pl.DataFrame, cumulative: pl.Series | None = None,
@@ -99,79 +98,37 @@ def fit_trends(meas: pl.DataFrame, thresholds: Thresholds = DEFAULT) -> pl.DataF
 def forecast(targets: pl.DataFrame, trends: pl.DataFrame, thresholds: Thresholds = DEFAULT) -> pl.DataFrame:
     """Add ``forecast_value``, ``forecast_low``, ``forecast_high``, ``p_meet``, ``forecast_reason`` to targets.
 
-    ``targets`` needs indicator, territory, period_start, period_end, target, direction, tolerance, unit.
+    ``targets`` needs indicator, territory, period_start, period_end, target, direction, tolerance, unit; the
+    series' fit (:func:`measure_and_fit`) is joined from ``trends`` unless the rows carry it already. Row by row
+    in :func:`natije.results.kernels.forecast_rows`; the fit's columns are dropped from the result.
     """
-    joined = "b" in targets.columns  # attach_actuals already brought the series' columns along
-    plan = (targets if joined else targets.join(trends, on=KEY, how="left")).lazy()
-    xs = YEAR - X0
-    ok = (pl.col("n") >= max(thresholds.min_points, 3)) & pl.col("b").is_not_null()
-    # t quantile per distinct degrees of freedom (few), looked up rather than computed per row
-    dof = (pl.col("n").cast(pl.Float64).fill_null(3.0) - 2.0).clip(lower_bound=1.0)
-    dfs = list(range(1, max(thresholds.forecast_window, 3) - 1))
-    quantiles = dict(zip([float(d) for d in dfs], stats.t.ppf(0.5 + thresholds.interval / 2, dfs).tolist()))
-    mu, se, tgt = pl.col("forecast_value"), pl.col("_se"), pl.col("target")
-    tol = pl.coalesce(pl.col("tolerance"), tgt.abs() * thresholds.maintain_tolerance)
-    maintain = (pl.col("direction") == "maintain") & mu.is_not_null()
-    f = plan.with_columns(
-        pl.when(ok).then(pl.col("ybar") + pl.col("b") * (xs - pl.col("xbar"))).alias("forecast_value"),
-        pl.when(ok).then(
-            (pl.col("s2") * (1 + 1 / pl.col("n") + (xs - pl.col("xbar")) ** 2 / pl.col("sxx"))).sqrt()
-        ).alias("_se"),
-        pl.when(pl.col("n").is_null()).then(pl.lit("no_data")).when(~ok).then(pl.lit("insufficient_data"))
-        .alias("forecast_reason"), dof.alias("_df"),
-    ).with_columns(
-        (mu - pl.col("_df").replace_strict(quantiles, default=None, return_dtype=pl.Float64) * se).alias("forecast_low"),
-        (mu + pl.col("_df").replace_strict(quantiles, default=None, return_dtype=pl.Float64) * se).alias("forecast_high"),
-        ((mu - tgt) / se).alias("_z"),
-        pl.when(maintain).then((tgt + tol - mu) / se).alias("_hi"), pl.when(maintain).then((tgt - tol - mu) / se)
-        .alias("_lo"),
-    ).collect()
-    long = f.filter(pl.col("_df") > max(dfs)).height  # series longer than the window: quantiles by scipy
-    if long:
-        far = f["_df"].unique().to_list()
-        more = dict(zip(far, stats.t.ppf(0.5 + thresholds.interval / 2, far).tolist()))
-        q = pl.col("_df").replace_strict(more, return_dtype=pl.Float64) * se
-        f = f.with_columns((mu - q).alias("forecast_low"), (mu + q).alias("forecast_high"))
-    df = f["_df"].to_numpy()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        up = _cdf(f["_z"].to_numpy(allow_copy=True), df)   # P(Y* >= target)
-        if f["_hi"].null_count() < f.height:
-            hi, lo = f["_hi"].to_numpy(allow_copy=True), f["_lo"].to_numpy(allow_copy=True)
-            band = ~np.isnan(hi)
-            up[band] = _cdf(hi[band], df[band]) - _cdf(lo[band], df[band])
-    pct = pl.col("unit") == "%"
-    clip = [pl.when(pct).then(pl.col(c).clip(0, 100)).otherwise(pl.col(c)).alias(c)
-            for c in ("forecast_value", "forecast_low", "forecast_high")]
+    t = targets if "b" in targets.columns else targets.join(trends, on=KEY, how="left")
+    min_points = max(thresholds.min_points, 3)
+    window = max(thresholds.forecast_window, min_points, int(t["n"].max() or 0))
+    quantiles = np.concatenate([[np.nan], stats.t.ppf(0.5 + thresholds.interval / 2, np.arange(1, window + 1))])
+    tgt = pl.col("target")
+    inputs = t.select(
+        pl.col("n").fill_null(0).cast(pl.Int64), *(pl.col(c).cast(pl.Float64) for c in ("xbar", "ybar", "sxx", "b",
+                                                                                        "s2")),
+        pl.col("period_start").cast(pl.Int32), pl.col("period_end").cast(pl.Int32), tgt.cast(pl.Float64),
+        pl.col("direction").replace_strict({"decrease": 1, "maintain": 2}, default=0, return_dtype=pl.Int8),
+        pl.coalesce(pl.col("tolerance"), tgt.abs() * thresholds.maintain_tolerance).cast(pl.Float64),
+        (pl.col("unit") == "%").fill_null(False),
+    )
+    columns = [_numpy(s) for s in inputs.get_columns()]
+    value, low, high, p_meet, reason = forecast_rows(*columns, min_points, quantiles)
     fit = ("n", "xbar", "ybar", "sxx", "sxy", "syy", "b", "s2", "last_end", "last_x", "last_measure",
            "last_illustrative")
-    p = pl.Series("_up", up).fill_nan(None)
-    return f.lazy().with_columns(p).with_columns(
-        pl.when(mu.is_null()).then(None).when(maintain).then(pl.col("_up"))
-        .when(pl.col("direction") == "decrease").then(1 - pl.col("_up")).otherwise(pl.col("_up")).alias("p_meet"),
-        *clip,
-    ).drop("_z", "_df", "_up", "_hi", "_lo", "_se", *fit, strict=False).collect()
+    return t.drop(*fit, strict=False).with_columns(
+        pl.Series("forecast_value", value, nan_to_null=True), pl.Series("forecast_low", low, nan_to_null=True),
+        pl.Series("forecast_high", high, nan_to_null=True), pl.Series("p_meet", p_meet, nan_to_null=True),
+        pl.Series("forecast_reason", reason).replace_strict({0: None, 1: "no_data", 2: "insufficient_data"},
+                                                            return_dtype=pl.String),
+    )
 
 
-def _cdf(z: np.ndarray, df: np.ndarray) -> np.ndarray:
-    """Student t CDF that treats a zero scale (a perfect fit) as a step at zero.
-
-    Three and four degrees of freedom (series of five or six points, the common case) use the closed forms,
-    ten times cheaper than the incomplete beta function; the rest goes to scipy.
-    """
-    out = np.empty_like(z, dtype=float)
-    for d in np.unique(df):
-        at = slice(None) if d == df[0] and (df == d).all() else np.flatnonzero(df == d)
-        out[at] = _cdf_one(z[at], float(d))
-    out = np.where(np.isposinf(z), 1.0, np.where(np.isneginf(z), 0.0, out))
-    return np.where(np.isnan(z) & ~np.isnan(out), 0.5, out)
-
-
-def _cdf_one(z: np.ndarray, d: float) -> np.ndarray:
-    """Student t CDF for one number of degrees of freedom (closed form for 3 and 4 where finite)."""
-    if d not in (3.0, 4.0) or not (np.abs(z[~np.isnan(z)]) < 1e100).all():
-        return special.stdtr(d, z)  # the Student t CDF without scipy.stats' argument checking
-    if d == 3.0:
-        u = z / np.sqrt(3.0)
-        return 0.5 + (u / (1 + u * u) + np.arctan(u)) / np.pi
-    q = 1 + z * z / 4
-    return 0.5 + 0.375 * (z / np.sqrt(q)) * (1 - z * z / (12 * q))
+def _numpy(column: pl.Series) -> np.ndarray:
+    """A column as a numpy array for the kernels: nulls of a float column become NaN (no copy without nulls)."""
+    if column.dtype == pl.Float64 and column.null_count():
+        return column.fill_null(np.nan).to_numpy()
+    return column.to_numpy()

@@ -171,3 +171,88 @@ def sum_cells(starts, series_cell, ps, pe, lo, width, values, missing, ill, weig
                 weight[g] += w
                 n_weighted[g] += 1
     return total, weighted, weight, n_weighted, n, members, illustrative, first
+
+
+@njit(cache=True, nogil=True)
+def t_cdf(z, nu):
+    """Student t CDF at ``z`` for an integer number of degrees of freedom ``nu`` ≥ 1, in closed form.
+
+    With ``θ = atan(z/√ν)``: for odd ν, ``½ + (θ + sinθ·cosθ·Σ)/π``; for even ν, ``½ + ½·sinθ·Σ``, where Σ is the
+    finite series in cos²θ of Abramowitz & Stegun 26.7.3–4 (ν/2 terms at most). ±∞ gives 1 and 0.
+    """
+    if math.isnan(z):
+        return np.nan
+    if math.isinf(z):
+        return 1.0 if z > 0 else 0.0
+    # tanθ = u, so cos²θ = 1/(1+u²), sinθ = u·cosθ: one square root, and an arctangent for odd ν only
+    u = z / math.sqrt(nu)
+    c2 = 1.0 / (1.0 + u * u)
+    term = 1.0
+    total = 1.0
+    if nu % 2 == 1:
+        for k in range(1, (nu - 1) // 2):
+            term *= (2.0 * k) / (2.0 * k + 1.0) * c2
+            total += term
+        if nu == 1:
+            return 0.5 + math.atan(u) / math.pi
+        return 0.5 + (math.atan(u) + u * c2 * total) / math.pi
+    for k in range(1, nu // 2):
+        term *= (2.0 * k - 1.0) / (2.0 * k) * c2
+        total += term
+    return 0.5 + 0.5 * u * math.sqrt(c2) * total
+
+
+@njit(cache=True, nogil=True)
+def forecast_rows(n, xbar, ybar, sxx, b, s2, ps, pe, target, direction, tolerance, percent, min_points,
+                  quantiles):
+    """Trend forecast at each target's period midpoint, its interval and the probability of meeting the target.
+
+    Per row: ``n`` points (0: no series), the fit (``xbar``, ``ybar``, ``sxx``, slope ``b``, residual variance
+    ``s2``; NaN where undefined), the target period (``ps``, ``pe``), ``target``, ``direction`` (0 increase,
+    1 decrease, 2 maintain), the tolerance band half-width (``tolerance``, maintain only) and ``percent``
+    (clip to [0, 100]). ``quantiles[d]`` is the t quantile of the interval for ``d`` degrees of freedom.
+
+    Returns ``value``, ``low``, ``high``, ``p_meet`` (NaN: none) and ``reason`` (0 forecast made, 1 no data,
+    2 insufficient data). A zero predictive scale (a perfect fit) makes ``p_meet`` 1 or 0 by whether the
+    forecast itself meets the target.
+    """
+    rows = n.shape[0]
+    value = np.full(rows, np.nan)
+    low = np.full(rows, np.nan)
+    high = np.full(rows, np.nan)
+    p_meet = np.full(rows, np.nan)
+    reason = np.zeros(rows, np.int8)
+    for r in range(rows):
+        k = n[r]
+        if k == 0:
+            reason[r] = 1
+            continue
+        if k < min_points or math.isnan(b[r]):
+            reason[r] = 2
+            continue
+        xs = (ps[r] + pe[r]) / 24.0 - 2000.0
+        mu = ybar[r] + b[r] * (xs - xbar[r])
+        se = math.sqrt(s2[r] * (1.0 + 1.0 / k + (xs - xbar[r]) ** 2 / sxx[r]))
+        nu = k - 2
+        q = quantiles[nu] * se
+        lo, hi = mu - q, mu + q
+        t = target[r]
+        d = direction[r]
+        if d == 2:
+            tol = tolerance[r]
+            if se > 0:
+                p = t_cdf((t + tol - mu) / se, nu) - t_cdf((t - tol - mu) / se, nu)
+            else:
+                p = 1.0 if abs(mu - t) <= tol else 0.0
+        elif se > 0:
+            up = t_cdf((mu - t) / se, nu)  # P(Y* ≥ target)
+            p = 1.0 - up if d == 1 else up
+        else:
+            p = 1.0 if (mu <= t if d == 1 else mu >= t) else 0.0
+        if percent[r]:
+            mu, lo, hi = min(max(mu, 0.0), 100.0), min(max(lo, 0.0), 100.0), min(max(hi, 0.0), 100.0)
+        value[r] = mu
+        low[r] = lo
+        high[r] = hi
+        p_meet[r] = p
+    return value, low, high, p_meet, reason
