@@ -24,6 +24,7 @@ import polars as pl
 from natije.domain import units
 from natije.results.frames import ProgramFrames, conform
 from natije.results.forecast import measure_and_fit
+from natije.results.kernels import arrays, direction_code, float_column, floats, met_column, score_rows, tolerance
 from natije.results.series import Runs, key_hash
 from natije.results.thresholds import DEFAULT, Thresholds
 
@@ -143,21 +144,13 @@ def _labels(frame: pl.DataFrame, end: str, months: str) -> pl.Expr:
 
 
 def score(frame: pl.DataFrame, thresholds: Thresholds = DEFAULT) -> pl.DataFrame:
-    """Add ``met``, ``gap_closed``, ``ratio`` and ``achievement`` from actual, baseline, target, direction."""
-    a, b, t, d = pl.col("actual"), pl.col("baseline"), pl.col("target"), pl.col("direction")
-    tol = pl.coalesce(pl.col("tolerance"), t.abs() * thresholds.maintain_tolerance)
-    outside = ((a - t).abs() - tol).clip(lower_bound=0)
-    maintain = (1 - outside / pl.max_horizontal(t.abs(), tol, pl.lit(1e-12))).clip(lower_bound=0)
-    return frame.with_columns(
-        pl.when(d == "decrease").then(a <= t).when(d == "maintain").then((a - t).abs() <= tol)
-        .otherwise(a >= t).alias("met"),
-        # the gap is only a gap when the target lies on the better side of the baseline
-        pl.when(d == "maintain").then(maintain)
-        .when(((d == "decrease") & (t < b)) | ((d != "decrease") & (t > b))).then((a - b) / (t - b))
-        .alias("gap_closed"),
-        pl.when(d == "maintain").then(maintain).when((d == "decrease") & (a != 0)).then(t / a)
-        .when((d != "decrease") & (t != 0)).then(a / t).alias("ratio"),
-    ).with_columns(pl.coalesce("gap_closed", "ratio").alias("achievement"))
+    """Add ``met``, ``gap_closed``, ``ratio`` and ``achievement`` from actual, baseline, target, direction
+    (the rules of :func:`natije.results.kernels.score_one`, applied row by row)."""
+    inputs = frame.select(floats("actual"), floats("baseline"), floats("target"), direction_code(),
+                          tolerance(thresholds.maintain_tolerance))
+    met, gap, ratio, ach = score_rows(*arrays(inputs))
+    return frame.with_columns(met_column(met), float_column("gap_closed", gap), float_column("ratio", ratio),
+                              float_column("achievement", ach))
 
 
 def target_rows(frames: ProgramFrames, as_of: date | None, basis: str, national: list[str],

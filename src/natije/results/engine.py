@@ -20,16 +20,15 @@ from natije.results.achievement import (
     cumulative_codes,
     indicator_rules,
     national_codes,
-    score,
     target_rows,
 )
 from natije.results.aggregation import rollup_rows
 from natije.results.asof import as_date, filter_as_of
 from natije.results.flags import flags as compute_flags
-from natije.results.forecast import forecast, measure_and_fit
+from natije.results.forecast import measure_and_fit
 from natije.results.frames import ProgramFrames
 from natije.results.series import series_runs
-from natije.results.status import assign_status
+from natije.results.status import judge
 from natije.results.thresholds import DEFAULT, Thresholds
 
 COLUMNS = [
@@ -135,9 +134,9 @@ def _compute(frames: ProgramFrames, req: ResultsRequest, ordered: bool, with_fla
         mine = pl.col("indicator").is_in(own_codes.implode())
         if len(own_codes) and not targets.select(mine.all()).item():
             targets = targets.filter(mine)  # predecessors' indicators are there for lineage
-        scored = score(attach_actuals(targets, meas, series), req.thresholds)
-        fc = forecast(scored, series, req.thresholds)
-        out = assign_status(fc, today, req.thresholds).with_columns(pl.col("illustrative").fill_null(False))
+        # score, forecast and status in one compiled pass over the target rows
+        out = judge(attach_actuals(targets, meas, series), today, req.thresholds) \
+            .with_columns(pl.col("illustrative").fill_null(False))
         out = out.select(COLUMNS)
         return (out.sort(*KEY, "period") if ordered else out), (flagged.result() if flagged else None)
 

@@ -15,7 +15,16 @@ import numpy as np
 import polars as pl
 from scipy import stats
 
-from natije.results.kernels import fit_runs, forecast_rows
+from natije.results.kernels import (
+    arrays,
+    coded_column,
+    direction_code,
+    fit_runs,
+    float_column,
+    floats,
+    forecast_rows,
+    tolerance,
+)
 from natije.results.series import KEY, Runs, series_runs
 from natije.results.thresholds import DEFAULT, Thresholds
 
@@ -104,31 +113,33 @@ def forecast(targets: pl.DataFrame, trends: pl.DataFrame, thresholds: Thresholds
     """
     t = targets if "b" in targets.columns else targets.join(trends, on=KEY, how="left")
     min_points = max(thresholds.min_points, 3)
-    window = max(thresholds.forecast_window, min_points, int(t["n"].max() or 0))
-    quantiles = np.concatenate([[np.nan], stats.t.ppf(0.5 + thresholds.interval / 2, np.arange(1, window + 1))])
-    tgt = pl.col("target")
-    inputs = t.select(
-        pl.col("n").fill_null(0).cast(pl.Int64), *(pl.col(c).cast(pl.Float64) for c in ("xbar", "ybar", "sxx", "b",
-                                                                                        "s2")),
-        pl.col("period_start").cast(pl.Int32), pl.col("period_end").cast(pl.Int32), tgt.cast(pl.Float64),
-        pl.col("direction").replace_strict({"decrease": 1, "maintain": 2}, default=0, return_dtype=pl.Int8),
-        pl.coalesce(pl.col("tolerance"), tgt.abs() * thresholds.maintain_tolerance).cast(pl.Float64),
-        (pl.col("unit") == "%").fill_null(False),
-    )
-    columns = [_numpy(s) for s in inputs.get_columns()]
-    value, low, high, p_meet, reason = forecast_rows(*columns, min_points, quantiles)
-    fit = ("n", "xbar", "ybar", "sxx", "sxy", "syy", "b", "s2", "last_end", "last_x", "last_measure",
-           "last_illustrative")
-    return t.drop(*fit, strict=False).with_columns(
-        pl.Series("forecast_value", value, nan_to_null=True), pl.Series("forecast_low", low, nan_to_null=True),
-        pl.Series("forecast_high", high, nan_to_null=True), pl.Series("p_meet", p_meet, nan_to_null=True),
-        pl.Series("forecast_reason", reason).replace_strict({0: None, 1: "no_data", 2: "insufficient_data"},
-                                                            return_dtype=pl.String),
-    )
+    value, low, high, p_meet, reason = forecast_rows(*arrays(t.select(forecast_inputs(thresholds))), min_points,
+                                                     quantiles(t, thresholds))
+    return t.drop(*FIT, strict=False).with_columns(forecast_columns(value, low, high, p_meet, reason))
 
 
-def _numpy(column: pl.Series) -> np.ndarray:
-    """A column as a numpy array for the kernels: nulls of a float column become NaN (no copy without nulls)."""
-    if column.dtype == pl.Float64 and column.null_count():
-        return column.fill_null(np.nan).to_numpy()
-    return column.to_numpy()
+FIT = ("n", "xbar", "ybar", "sxx", "sxy", "syy", "b", "s2", "last_end", "last_x", "last_measure",
+       "last_illustrative")
+"""The series' fit columns, dropped once the forecast is made."""
+REASONS = pl.Series([None, "no_data", "insufficient_data"], dtype=pl.String)
+
+
+def forecast_inputs(thresholds: Thresholds) -> list[pl.Expr]:
+    """The columns :func:`natije.results.kernels.forecast_rows` reads, in its argument order."""
+    return [pl.col("n").fill_null(0).cast(pl.Int64), *(floats(c) for c in ("xbar", "ybar", "sxx", "b", "s2")),
+            pl.col("period_start").cast(pl.Int32), pl.col("period_end").cast(pl.Int32), floats("target"),
+            direction_code(), tolerance(thresholds.maintain_tolerance), (pl.col("unit") == "%").fill_null(False)]
+
+
+def quantiles(rows: pl.DataFrame, thresholds: Thresholds) -> np.ndarray:
+    """The interval's Student t quantile for 0, 1, … degrees of freedom, as far as any row needs."""
+    window = max(thresholds.forecast_window, thresholds.min_points, 3, int(rows["n"].max() or 0))  # type: ignore[arg-type]
+    return np.concatenate([[np.nan], stats.t.ppf(0.5 + thresholds.interval / 2, np.arange(1, window + 1))])
+
+
+def forecast_columns(value: np.ndarray, low: np.ndarray, high: np.ndarray, p_meet: np.ndarray,
+                     reason: np.ndarray) -> list[pl.Series]:
+    """The forecast's output columns from the kernel's arrays."""
+    return [float_column("forecast_value", value), float_column("forecast_low", low),
+            float_column("forecast_high", high), float_column("p_meet", p_meet),
+            coded_column("forecast_reason", reason, REASONS)]

@@ -14,14 +14,21 @@ skipped).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
+import polars as pl
 from numba import njit
 
-NO_END = np.iinfo(np.int32).min  # last_end of a series without a usable point
 
 
-@njit(cache=True, nogil=True)
+def compiled(**options: Any) -> Callable[[Callable[..., Any]], Any]:
+    """numba's ``njit``, cached on disk and releasing the GIL (the kernels are typed ``Any`` for mypy)."""
+    return njit(cache=True, nogil=True, **options)
+
+
+@compiled()
 def fit_runs(starts, ps, pe, values, missing, cumulative, window, measure):
     """Measures and trend sums per series.
 
@@ -122,7 +129,7 @@ def fit_runs(starts, ps, pe, values, missing, cumulative, window, measure):
     return rising, n, xbar, ybar, cxx, cxy, cyy, last_row, last_end, last_x, last_y, first_x, first_y
 
 
-@njit(cache=True, nogil=True)
+@compiled()
 def sum_cells(starts, series_cell, ps, pe, lo, width, values, missing, ill, weights, series_wbase, period_wslot,
               n_cells):
     """Sums per roll-up cell (indicator × parent × period) over member series in series order.
@@ -173,7 +180,7 @@ def sum_cells(starts, series_cell, ps, pe, lo, width, values, missing, ill, weig
     return total, weighted, weight, n_weighted, n, members, illustrative, first
 
 
-@njit(cache=True, nogil=True)
+@compiled()
 def t_cdf(z, nu):
     """Student t CDF at ``z`` for an integer number of degrees of freedom ``nu`` ≥ 1, in closed form.
 
@@ -202,57 +209,217 @@ def t_cdf(z, nu):
     return 0.5 + 0.5 * u * math.sqrt(c2) * total
 
 
-@njit(cache=True, nogil=True)
-def forecast_rows(n, xbar, ybar, sxx, b, s2, ps, pe, target, direction, tolerance, percent, min_points,
-                  quantiles):
-    """Trend forecast at each target's period midpoint, its interval and the probability of meeting the target.
+INCREASE, DECREASE, MAINTAIN = 0, 1, 2
+"""Direction codes of the judging loops."""
+STATUS_CODES = ("achieved", "on_track", "at_risk", "off_track", "missed", "no_data")
+"""Status codes of :func:`status_one` (the order of :data:`natije.results.thresholds.STATUSES`)."""
 
-    Per row: ``n`` points (0: no series), the fit (``xbar``, ``ybar``, ``sxx``, slope ``b``, residual variance
-    ``s2``; NaN where undefined), the target period (``ps``, ``pe``), ``target``, ``direction`` (0 increase,
-    1 decrease, 2 maintain), the tolerance band half-width (``tolerance``, maintain only) and ``percent``
-    (clip to [0, 100]). ``quantiles[d]`` is the t quantile of the interval for ``d`` degrees of freedom.
 
-    Returns ``value``, ``low``, ``high``, ``p_meet`` (NaN: none) and ``reason`` (0 forecast made, 1 no data,
-    2 insufficient data). A zero predictive scale (a perfect fit) makes ``p_meet`` 1 or 0 by whether the
-    forecast itself meets the target.
+@compiled(inline="always")
+def score_one(a, b, t, d, tol):
+    """``met`` (-1 unknown, 0, 1), ``gap_closed``, ``ratio``, ``achievement`` of one actual (NaN: none).
+
+    ``met``: reached in the direction (inside the band for maintain). ``gap_closed = (a − b)/(t − b)`` when the
+    target lies on the better side of the baseline; ``ratio = a/t`` (``t/a`` for decrease); maintain: 1 inside
+    the band, shrinking with the distance outside it. ``achievement``: the gap closed, else the ratio.
     """
-    rows = n.shape[0]
-    value = np.full(rows, np.nan)
-    low = np.full(rows, np.nan)
-    high = np.full(rows, np.nan)
-    p_meet = np.full(rows, np.nan)
-    reason = np.zeros(rows, np.int8)
-    for r in range(rows):
-        k = n[r]
-        if k == 0:
-            reason[r] = 1
-            continue
-        if k < min_points or math.isnan(b[r]):
-            reason[r] = 2
-            continue
-        xs = (ps[r] + pe[r]) / 24.0 - 2000.0
-        mu = ybar[r] + b[r] * (xs - xbar[r])
-        se = math.sqrt(s2[r] * (1.0 + 1.0 / k + (xs - xbar[r]) ** 2 / sxx[r]))
-        nu = k - 2
-        q = quantiles[nu] * se
-        lo, hi = mu - q, mu + q
-        t = target[r]
-        d = direction[r]
-        if d == 2:
-            tol = tolerance[r]
-            if se > 0:
-                p = t_cdf((t + tol - mu) / se, nu) - t_cdf((t - tol - mu) / se, nu)
-            else:
-                p = 1.0 if abs(mu - t) <= tol else 0.0
-        elif se > 0:
-            up = t_cdf((mu - t) / se, nu)  # P(Y* ≥ target)
-            p = 1.0 - up if d == 1 else up
+    if math.isnan(a) or math.isnan(t):
+        met = -1
+    elif d == DECREASE:
+        met = 1 if a <= t else 0
+    elif d == MAINTAIN:
+        met = 1 if abs(a - t) <= tol else 0
+    else:
+        met = 1 if a >= t else 0
+    gap = np.nan
+    ratio = np.nan
+    if d == MAINTAIN:
+        outside = max(abs(a - t) - tol, 0.0)
+        gap = max(1.0 - outside / max(abs(t), tol, 1e-12), 0.0)
+        ratio = gap
+    else:
+        if (d == DECREASE and t < b) or (d != DECREASE and t > b):
+            gap = (a - b) / (t - b)
+        if d == DECREASE:
+            if a != 0:
+                ratio = t / a
+        elif t != 0:
+            ratio = a / t
+    return met, gap, ratio, (ratio if math.isnan(gap) else gap)
+
+
+@compiled(inline="always")
+def forecast_one(k, xbar, ybar, sxx, b, s2, ps, pe, t, d, tol, percent, min_points, quantiles):
+    """Trend forecast at the target period's midpoint: ``value``, ``low``, ``high``, ``p_meet``, ``reason``.
+
+    ``k`` points fitted (0: no series; below ``min_points``: reason 2, insufficient data; reason 1: no data).
+    Centre ``ybar + b·(x* − xbar)``, scale ``√(s2·(1 + 1/k + (x* − xbar)²/sxx))``, Student t with ``k − 2``
+    degrees of freedom (``quantiles[k − 2]`` is the interval's quantile). ``p_meet`` is the probability that the
+    value lies on the right side of the target (in the band for maintain); a zero scale (a perfect fit) makes it
+    1 or 0 by whether the centre itself meets the target. Shares in % are clipped to [0, 100].
+    """
+    if k == 0:
+        return np.nan, np.nan, np.nan, np.nan, 1
+    if k < min_points or math.isnan(b):
+        return np.nan, np.nan, np.nan, np.nan, 2
+    xs = (ps + pe) / 24.0 - 2000.0
+    mu = ybar + b * (xs - xbar)
+    se = math.sqrt(s2 * (1.0 + 1.0 / k + (xs - xbar) ** 2 / sxx))
+    nu = k - 2
+    q = quantiles[nu] * se
+    lo, hi = mu - q, mu + q
+    if d == MAINTAIN:
+        if se > 0:
+            p = t_cdf((t + tol - mu) / se, nu) - t_cdf((t - tol - mu) / se, nu)
         else:
-            p = 1.0 if (mu <= t if d == 1 else mu >= t) else 0.0
-        if percent[r]:
-            mu, lo, hi = min(max(mu, 0.0), 100.0), min(max(lo, 0.0), 100.0), min(max(hi, 0.0), 100.0)
-        value[r] = mu
-        low[r] = lo
-        high[r] = hi
-        p_meet[r] = p
+            p = 1.0 if abs(mu - t) <= tol else 0.0
+    elif se > 0:
+        up = t_cdf((mu - t) / se, nu)  # P(Y* ≥ target)
+        p = 1.0 - up if d == DECREASE else up
+    else:
+        p = 1.0 if (mu <= t if d == DECREASE else mu >= t) else 0.0
+    if percent:
+        mu, lo, hi = min(max(mu, 0.0), 100.0), min(max(lo, 0.0), 100.0), min(max(hi, 0.0), 100.0)
+    return mu, lo, hi, p, 0
+
+
+@compiled(inline="always")
+def status_one(met, a, b, t, d, gap, ps, pe, bs, be, first_x, first_y, reported, p, now, rules):
+    """``status`` code (:data:`STATUSES` order) and ``pace`` of one target, judged in month ``now``.
+
+    ``rules``: reporting lag (months), p_on_track, p_at_risk, pace_on_track, pace_at_risk. In order: achieved
+    (met); missed (ended, not met, and the target period reported or the lag passed); by ``p_meet``; by pace —
+    the share of the gap closed over the share of the time elapsed from the baseline (else the first of two
+    observed points) to the target period; else no data.
+    """
+    lag, p_on, p_at, pace_on, pace_at = rules[0], rules[1], rules[2], rules[3], rules[4]
+    if math.isnan(b):  # no baseline: progress from the first observed point (two-point series)
+        base, mid = first_y, (first_x + 2000.0) * 12.0
+        g = np.nan
+        if (d == DECREASE and t < base) or (d == INCREASE and t > base):
+            g = (a - base) / (t - base)
+    else:
+        mid, g = (bs + be) / 2.0, gap
+    elapsed = (now + 0.5 - mid) / ((ps + pe) / 2.0 - mid)
+    pace = g / max(elapsed, 1e-9) if not math.isnan(elapsed) else np.nan
+    ended = pe <= now
+    overdue = pe + lag <= now
+    if met == 1:
+        return 0, pace
+    if ended and not math.isnan(a) and (reported or overdue):
+        return 4, pace
+    if ended and overdue and math.isnan(a):
+        return 4, pace
+    if not math.isnan(p):
+        return (1 if p >= p_on else 2 if p >= p_at else 3), pace
+    if not math.isnan(pace):
+        return (1 if pace >= pace_on else 2 if pace >= pace_at else 3), pace
+    return 5, pace
+
+
+@compiled()
+def score_rows(a, b, t, d, tol):
+    """:func:`score_one` of every row."""
+    rows = a.shape[0]
+    met = np.empty(rows, np.int8)
+    gap, ratio, ach = np.empty(rows), np.empty(rows), np.empty(rows)
+    for r in range(rows):
+        met[r], gap[r], ratio[r], ach[r] = score_one(a[r], b[r], t[r], d[r], tol[r])
+    return met, gap, ratio, ach
+
+
+@compiled()
+def forecast_rows(k, xbar, ybar, sxx, b, s2, ps, pe, t, d, tol, percent, min_points, quantiles):
+    """:func:`forecast_one` of every row."""
+    rows = k.shape[0]
+    value, low, high, p_meet = np.empty(rows), np.empty(rows), np.empty(rows), np.empty(rows)
+    reason = np.empty(rows, np.int8)
+    for r in range(rows):
+        value[r], low[r], high[r], p_meet[r], reason[r] = forecast_one(
+            k[r], xbar[r], ybar[r], sxx[r], b[r], s2[r], ps[r], pe[r], t[r], d[r], tol[r], percent[r], min_points,
+            quantiles)
     return value, low, high, p_meet, reason
+
+
+@compiled()
+def status_rows(met, a, b, t, d, gap, ps, pe, bs, be, first_x, first_y, reported, p, now, rules):
+    """:func:`status_one` of every row."""
+    rows = a.shape[0]
+    status = np.empty(rows, np.int8)
+    pace = np.empty(rows)
+    for r in range(rows):
+        status[r], pace[r] = status_one(met[r], a[r], b[r], t[r], d[r], gap[r], ps[r], pe[r], bs[r], be[r],
+                                        first_x[r], first_y[r], reported[r], p[r], now, rules)
+    return status, pace
+
+
+@compiled()
+def judge_rows(a, b, t, d, tol, ps, pe, bs, be, first_x, first_y, reported, k, xbar, ybar, sxx, slope, s2,
+               percent, min_points, quantiles, now, rules):
+    """Score, forecast and status of every row in one pass (:func:`score_one`, :func:`forecast_one`,
+    :func:`status_one`): what :func:`score_rows`, :func:`forecast_rows` and :func:`status_rows` give in turn."""
+    rows = a.shape[0]
+    met = np.empty(rows, np.int8)
+    gap, ratio, ach = np.empty(rows), np.empty(rows), np.empty(rows)
+    value, low, high, p_meet = np.empty(rows), np.empty(rows), np.empty(rows), np.empty(rows)
+    reason = np.empty(rows, np.int8)
+    status = np.empty(rows, np.int8)
+    pace = np.empty(rows)
+    for r in range(rows):
+        met[r], gap[r], ratio[r], ach[r] = score_one(a[r], b[r], t[r], d[r], tol[r])
+        value[r], low[r], high[r], p_meet[r], reason[r] = forecast_one(
+            k[r], xbar[r], ybar[r], sxx[r], slope[r], s2[r], ps[r], pe[r], t[r], d[r], tol[r], percent[r],
+            min_points, quantiles)
+        status[r], pace[r] = status_one(met[r], a[r], b[r], t[r], d[r], gap[r], ps[r], pe[r], bs[r], be[r],
+                                        first_x[r], first_y[r], reported[r], p_meet[r], now, rules)
+    return met, gap, ratio, ach, value, low, high, p_meet, reason, status, pace
+
+
+# --- array adapters: frames in, the kernels' argument types out (one compiled version per argument type) ---
+
+def direction_code(column: str = "direction") -> pl.Expr:
+    """:data:`INCREASE` / :data:`DECREASE` / :data:`MAINTAIN` of a direction column (null: increase)."""
+    return pl.col(column).replace_strict({"decrease": DECREASE, "maintain": MAINTAIN}, default=INCREASE,
+                                         return_dtype=pl.Int8)
+
+
+def floats(expr: pl.Expr | str) -> pl.Expr:
+    """A column as float64 (nulls become NaN in :func:`arrays`)."""
+    return (pl.col(expr) if isinstance(expr, str) else expr).cast(pl.Float64)
+
+
+def arrays(frame: pl.DataFrame) -> list[np.ndarray]:
+    """Every column of ``frame`` as a contiguous numpy array: float nulls as NaN, boolean nulls as False."""
+    out = []
+    for col in frame.get_columns():
+        if col.null_count():
+            col = col.fill_null(np.nan) if col.dtype == pl.Float64 else col.fill_null(False) \
+                if col.dtype == pl.Boolean else col.fill_null(0)
+        out.append(np.ascontiguousarray(col.to_numpy()))
+    return out
+
+
+def met_column(codes: np.ndarray) -> pl.Series:
+    """``met`` from :func:`score_one`'s codes (-1 → null)."""
+    s = pl.Series("met", codes)
+    return pl.select(pl.when(s < 0).then(None).otherwise(s == 1).alias("met")).to_series()
+
+
+def float_column(name: str, values: np.ndarray) -> pl.Series:
+    """A float output column, NaN as null."""
+    return pl.Series(name, values, nan_to_null=True)
+
+
+def coded_column(name: str, codes: np.ndarray, labels: pl.Series) -> pl.Series:
+    """Labels looked up by code (a gather from a few labels: no text built per row)."""
+    return labels.gather(pl.Series(codes, dtype=pl.UInt32)).alias(name)
+
+
+def tolerance(maintain_tolerance: float) -> pl.Expr:
+    """Half-width of a maintain target's band: the declared tolerance, else ``maintain_tolerance`` × |target|."""
+    return pl.coalesce(pl.col("tolerance"), pl.col("target").abs() * maintain_tolerance).cast(pl.Float64)
+
+
+def optional(frame: pl.DataFrame, column: str) -> pl.Expr:
+    """``column`` as float64, or NaN everywhere when ``frame`` lacks it."""
+    return floats(column) if column in frame.columns else pl.lit(np.nan, pl.Float64).alias(column)

@@ -16,50 +16,64 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import polars as pl
 
 from natije.results.asof import month_index
-from natije.results.forecast import X0
+from natije.results.forecast import FIT, forecast_columns, forecast_inputs, quantiles
+from natije.results.kernels import (
+    arrays,
+    coded_column,
+    direction_code,
+    float_column,
+    floats,
+    judge_rows,
+    met_column,
+    optional,
+    status_rows,
+    tolerance,
+)
 from natije.results.thresholds import DEFAULT, STATUSES, Thresholds
+
+LABELS = pl.Series("status", list(STATUSES), dtype=pl.Enum(list(STATUSES)))
 
 
 def assign_status(frame: pl.DataFrame, today: date, thresholds: Thresholds = DEFAULT) -> pl.DataFrame:
-    """Add ``status`` (and ``pace``) to a scored, forecast target frame, judged on ``today``."""
-    now = month_index(today)
-    th = thresholds
-    ended = pl.col("period_end") <= now
-    reported = pl.col("actual_period") == pl.col("period")
-    overdue = pl.col("period_end") + th.reporting_lag_months <= now
-    # without a baseline commitment, progress is measured from the first observed value of a two-point series
-    # (with three or more points there is a forecast instead)
-    for col in ("first_x", "first_measure", "baseline_start", "baseline_end"):
-        if col not in frame.columns:
-            frame = frame.with_columns(pl.lit(None, pl.Float64).alias(col))
-    own = pl.col("baseline").is_not_null()
-    b = pl.when(own).then(pl.col("baseline")).otherwise(pl.col("first_measure"))
-    b_mid = pl.when(own).then((pl.col("baseline_start") + pl.col("baseline_end")) / 2) \
-        .otherwise((pl.col("first_x") + X0) * 12)
-    a, t, d = pl.col("actual"), pl.col("target"), pl.col("direction")
-    better = ((d == "decrease") & (t < b)) | ((d == "increase") & (t > b))
-    gap = pl.when(own).then(pl.col("gap_closed")).when(better).then((a - b) / (t - b))
-    elapsed = (pl.lit(now + 0.5) - b_mid) / ((pl.col("period_start") + pl.col("period_end")) / 2 - b_mid)
-    pace = gap / elapsed.clip(lower_bound=1e-9)
-    p = pl.col("p_meet")
-    status = (
-        pl.when(pl.col("met").fill_null(False)).then(pl.lit("achieved"))
-        .when(ended & pl.col("actual").is_not_null() & (reported | overdue)).then(pl.lit("missed"))
-        .when(ended & overdue & pl.col("actual").is_null()).then(pl.lit("missed"))
-        .when(p >= th.p_on_track).then(pl.lit("on_track"))
-        .when(p >= th.p_at_risk).then(pl.lit("at_risk"))
-        .when(p.is_not_null()).then(pl.lit("off_track"))
-        .when(pl.col("pace") >= th.pace_on_track).then(pl.lit("on_track"))
-        .when(pl.col("pace") >= th.pace_at_risk).then(pl.lit("at_risk"))
-        .when(pl.col("pace").is_not_null()).then(pl.lit("off_track"))
-        .otherwise(pl.lit("no_data"))
-    )
-    return frame.with_columns(pace.alias("pace")).with_columns(
-        status.cast(pl.Enum(list(STATUSES))).alias("status")
-    )
+    """Add ``status`` (and ``pace``) to a scored, forecast target frame, judged on ``today``
+    (the rules of :func:`natije.results.kernels.status_one`, row by row)."""
+    inputs = frame.select(pl.col("met").cast(pl.Int8).fill_null(-1), *_status_inputs(frame))
+    status, pace = status_rows(*arrays(inputs), month_index(today), _rules(thresholds))
+    return frame.with_columns(float_column("pace", pace), coded_column("status", status, LABELS))
+
+
+def judge(frame: pl.DataFrame, today: date, thresholds: Thresholds = DEFAULT) -> pl.DataFrame:
+    """Score, forecast and status of target rows with their actual and their series' fit, in one pass:
+    the same as :func:`natije.results.achievement.score`, :func:`natije.results.forecast.forecast` and
+    :func:`assign_status` in turn."""
+    inputs = frame.select(floats("actual"), floats("baseline"), floats("target"), direction_code(),
+                          tolerance(thresholds.maintain_tolerance), *_status_inputs(frame)[5:12])
+    fit = frame.select(*forecast_inputs(thresholds)[:6], (pl.col("unit") == "%").fill_null(False))
+    met, gap, ratio, ach, value, low, high, p_meet, reason, status, pace = judge_rows(
+        *arrays(inputs), *arrays(fit), max(thresholds.min_points, 3), quantiles(frame, thresholds),
+        month_index(today), _rules(thresholds))
+    return frame.drop(*FIT, strict=False).with_columns(
+        met_column(met), float_column("gap_closed", gap), float_column("ratio", ratio),
+        float_column("achievement", ach), *forecast_columns(value, low, high, p_meet, reason),
+        float_column("pace", pace), coded_column("status", status, LABELS))
+
+
+def _status_inputs(frame: pl.DataFrame) -> list[pl.Expr]:
+    """What :func:`natije.results.kernels.status_one` reads after ``met``, in its argument order."""
+    return [floats("actual"), floats("baseline"), floats("target"), direction_code(), optional(frame, "gap_closed"),
+            pl.col("period_start").cast(pl.Int32), pl.col("period_end").cast(pl.Int32),
+            optional(frame, "baseline_start"), optional(frame, "baseline_end"), optional(frame, "first_x"),
+            optional(frame, "first_measure"), (pl.col("actual_period") == pl.col("period")).fill_null(False),
+            optional(frame, "p_meet")]
+
+
+def _rules(th: Thresholds) -> np.ndarray:
+    return np.array([th.reporting_lag_months, th.p_on_track, th.p_at_risk, th.pace_on_track, th.pace_at_risk],
+                    dtype=np.float64)
 
 
 def count_by_status(frame: pl.DataFrame) -> dict[str, int]:
