@@ -25,7 +25,7 @@ from natije.domain import units
 from natije.results.frames import ProgramFrames, conform
 from natije.results.forecast import measure_and_fit
 from natije.results.kernels import arrays, direction_code, float_column, floats, met_column, score_rows, tolerance
-from natije.results.series import Runs, key_hash
+from natije.results.series import Runs, maybe_duplicated
 from natije.results.thresholds import DEFAULT, Thresholds
 
 KEY = ["indicator", "territory"]
@@ -65,7 +65,7 @@ def commitments_in_force(
     if basis not in ("current", "first"):
         raise ValueError(f"basis {basis!r}: expected 'current' or 'first'")
     keys = ["indicator", "territory", "kind", "period"]
-    if c.height < 2 or not c.select(key_hash(keys).is_duplicated().any()).item():
+    if maybe_duplicated(c, keys) is None:
         return c  # one version per key (the common case): nothing to choose
     c = c.sort("decided_on", "version", nulls_last=False)
     return c.unique(["indicator", "territory", "kind", "period"], keep="last" if basis == "current" else "first",

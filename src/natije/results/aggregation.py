@@ -231,7 +231,8 @@ def rollup_rows(
     members = groups.select("territory").unique()
     parents = groups["into"].unique().implode()
     # a parent that reports an indicator itself keeps its own series whole: no roll-up mixed into it
-    own_parents = observations.filter(pl.col("territory").is_in(parents)).select("indicator", "territory").unique()
+    keys = runs.keys if runs is not None else observations.select("indicator", "territory")
+    own_parents = keys.filter(pl.col("territory").is_in(parents)).unique()
     dated = groups["_vf"].null_count() < groups.height or groups["_vt"].null_count() < groups.height
     single = groups["territory"].n_unique() == groups.height
     new = empty

@@ -17,8 +17,8 @@ import polars as pl
 from natije.results.achievement import indicator_rules, period_label
 from natije.results.asof import as_date, filter_as_of, month_index
 from natije.results.frames import ProgramFrames
-from natije.results.lineage import lineage
-from natije.results.series import key_hash
+from natije.results.lineage import chain, lineage
+from natije.results.series import maybe_duplicated
 from natije.results.thresholds import DEFAULT, Thresholds
 
 SEVERITY = {"target_lowered": 3, "indicator_dropped": 3, "baseline_changed": 2, "revised_after_deadline": 2,
@@ -41,7 +41,10 @@ def _args(**parts: pl.Expr) -> pl.Expr:
 def version_flags(commitments: pl.DataFrame, indicators: pl.DataFrame) -> pl.DataFrame:
     """``target_lowered`` and ``baseline_changed`` from consecutive commitment versions."""
     # keys whose hash repeats are the only candidates (exactly settled by the grouping below)
-    commitments = commitments.filter(key_hash(KEY).is_duplicated())
+    repeated = maybe_duplicated(commitments, KEY)
+    if repeated is None:
+        return pl.DataFrame(schema=SCHEMA)
+    commitments = commitments.filter(repeated)
     multi = commitments.group_by(KEY).len().filter(pl.col("len") > 1).drop("len")
     c = commitments.join(multi, on=KEY, how="semi", nulls_equal=True).sort("decided_on", "version").join(
         indicator_rules(indicators).select("indicator", "direction"), on="indicator", how="left"
@@ -76,10 +79,12 @@ def milestone_flags(frames: ProgramFrames) -> pl.DataFrame:
     years = int(span["end_year"][0]) - int(span["start_year"][0]) + 1
     own = frames.indicators.filter(pl.col("program") == frames.program)["code"]
     tg = frames.commitments.filter((pl.col("kind") == "target") & pl.col("indicator").is_in(own.implode()))
-    per = tg.group_by("indicator").agg(pl.col("period").n_unique().alias("n"), pl.col("period").max())
     if years < 3:
         return pl.DataFrame(schema=SCHEMA)
-    return per.filter(pl.col("n") == 1).select(
+    # one target period ⇔ its earliest and latest end coincide (integers: no text grouped)
+    per = tg.group_by("indicator").agg(pl.col("period_end").min().alias("_lo"), pl.col("period_end").max()
+                                       .alias("_hi"), pl.col("period").first())
+    return per.filter(pl.col("_lo") == pl.col("_hi")).select(
         pl.lit("no_milestones").alias("flag"), pl.lit(SEVERITY["no_milestones"], pl.Int32).alias("severity"),
         "indicator", pl.lit(None, pl.String).alias("territory"), "period", pl.lit(None, pl.Float64).alias("old_value"),
         pl.lit(None, pl.Float64).alias("new_value"), pl.lit(None, pl.Date).alias("day"),
@@ -102,7 +107,11 @@ def stale_flags(frames: ProgramFrames, today: date, thresholds: Thresholds = DEF
     if series is None:
         series = frames.observations.group_by("indicator", "territory").agg(pl.col("period_end").max()
                                                                             .alias("last_end"))
-    last = series.select("indicator", "territory", "last_end").join(
+    if rules.height == 0:
+        return pl.DataFrame(schema=SCHEMA)
+    # only series that ended before the latest possible due date can be stale: filtered before the join
+    latest = now - int(rules["freq_months"].min()) - thresholds.stale_grace_months  # type: ignore[arg-type]
+    last = series.select("indicator", "territory", "last_end").filter(pl.col("last_end") < latest).join(
         rules.select("indicator", "freq_months", "span_to"), on="indicator")
     span_end = pl.col("span_to").str.slice(0, 4).cast(pl.Int32, strict=False) * 12 + 12
     due = pl.col("last_end") + pl.col("freq_months") + thresholds.stale_grace_months
@@ -146,6 +155,8 @@ def revision_flags(frames: ProgramFrames) -> pl.DataFrame:
 
 def lineage_flags(frames: ProgramFrames) -> pl.DataFrame:
     """``indicator_dropped`` and ``indicator_renamed`` between the program and its direct predecessor."""
+    if frames.programs.height == 0 or len(chain(frames.programs, frames.program)) < 2:
+        return pl.DataFrame(schema=SCHEMA)  # no predecessor: nothing can be dropped or renamed
     lin = lineage(frames, stories=False)
     here = lin.filter(pl.col("program") == frames.program)
     # names in every language, so the evidence can be worded in the reader's language

@@ -99,3 +99,12 @@ def key_hash(keys: list[str]) -> pl.Expr:
     which callers treat as "maybe duplicated" and settle with an exact (slower) method.
     """
     return pl.reduce(lambda a, b: a * 1_000_003 ^ b, [pl.col(k).hash(i) for i, k in enumerate(keys)])
+
+
+def maybe_duplicated(frame: pl.DataFrame, keys: list[str]) -> pl.Series | None:
+    """Rows whose key may be repeated (a superset: their :func:`key_hash` repeats), or ``None`` when every key
+    is unique — the common case, settled by counting distinct hashes without building a mask."""
+    hashes = frame.select(key_hash(keys)).to_series()
+    if frame.height < 2 or hashes.n_unique() == frame.height:
+        return None
+    return hashes.is_duplicated()
