@@ -101,3 +101,23 @@ def test_t_cdf_closed_forms_match_scipy():
         got = np.array([t_cdf(v, nu) for v in z])
         np.testing.assert_allclose(got, stats.t.cdf(z, nu), rtol=1e-10, atol=1e-14)
     assert math.isnan(t_cdf(float("nan"), 3))
+
+
+KEYS = st.tuples(st.sampled_from(["A", "B", "C.1", "Z"]), st.sampled_from(["01", "02", "10", "99"]))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(KEYS, unique=True), st.lists(KEYS, unique=True), st.lists(KEYS), st.booleans())
+def test_series_positions_match_a_left_join(head, tail, wanted, sort_head):
+    """Binary search over the sorted prefix of the series plus a join on the rest = a plain left join."""
+    from natije.results.achievement import series_of
+
+    keys = (sorted(head) if sort_head else head) + [k for k in tail if k not in head]
+    series = pl.DataFrame({"indicator": [k[0] for k in keys], "territory": [k[1] for k in keys]},
+                          schema={"indicator": pl.String, "territory": pl.String}).with_row_index("_s")
+    rows = pl.DataFrame({"_c": list(range(len(wanted))), "indicator": [k[0] for k in wanted],
+                         "territory": [k[1] for k in wanted]},
+                        schema={"_c": pl.Int64, "indicator": pl.String, "territory": pl.String})
+    got = series_of(rows, series).sort("_c")
+    want = rows.join(series, on=["indicator", "territory"], how="left").sort("_c")
+    assert got.select("_c", "indicator", "territory", "_s").rows() == want.select(got.columns).rows()

@@ -72,6 +72,44 @@ def commitments_in_force(
                     maintain_order=True)
 
 
+def series_of(rows: pl.DataFrame, series: pl.DataFrame) -> pl.DataFrame:
+    """``rows`` (indicator, territory, …) with ``_s``, the position of their series in ``series`` (null: none).
+
+    Both keys are coded as integers over the rows' own indicators and territories (sorted, so codes keep the
+    text order); series in key order — as the engine's own series are, up to a short tail — are then found by
+    binary search, the tail by a join. A left join of the two text keys costs several times more.
+    """
+    inds, terrs = rows["indicator"].unique().sort(), rows["territory"].drop_nulls().unique().sort()
+    if rows.height == 0 or series.height == 0 or len(inds) * (len(terrs) + 1) >= 2 ** 62:
+        return rows.join(series, on=KEY, how="left")
+
+    def code(frame: pl.DataFrame) -> np.ndarray:
+        i = pl.col("indicator").cast(pl.Enum(inds.to_list()), strict=False).to_physical().cast(pl.Int64)
+        t = pl.col("territory").cast(pl.Enum(terrs.to_list()), strict=False).to_physical().cast(pl.Int64)
+        return frame.select((i * (len(terrs) + 1) + t).fill_null(-1)).to_series().to_numpy()
+
+    keys, wanted = code(series), code(rows)
+    # the sorted prefix of the series' codes (codes of series that no row names are -1 and do not count)
+    known = np.flatnonzero(keys >= 0)
+    step = np.flatnonzero(np.diff(keys[known]) <= 0)
+    head = known if len(step) == 0 else known[: step[0] + 1]
+    sorted_keys = keys[head]
+    at = np.minimum(np.searchsorted(sorted_keys, wanted), max(len(sorted_keys) - 1, 0))
+    hit = (wanted >= 0) & (len(sorted_keys) > 0) & (sorted_keys[at] == wanted) if len(sorted_keys) else \
+        np.zeros(len(wanted), dtype=np.bool_)
+    s = series["_s"].gather(pl.Series(head[at])) if len(sorted_keys) else pl.Series("_s", [None] * rows.height,
+                                                                                      dtype=pl.UInt32)
+    found = rows.with_columns(pl.when(pl.Series(hit)).then(s).otherwise(None).alias("_s"))
+    rest_start = head[-1] + 1 if len(head) else 0
+    if len(step) == 0 and not (keys[rest_start:] >= 0).any():
+        return found
+    # the unsorted tail (e.g. roll-up series appended): a join, on the rows not found yet
+    tail = series.slice(rest_start)
+    missing = found.filter(pl.col("_s").is_null()).drop("_s").with_row_index("_r")
+    joined = missing.join(tail, on=KEY, how="left").unique("_r", keep="first", maintain_order=True).drop("_r")
+    return pl.concat([found.filter(pl.col("_s").is_not_null()), joined.select(found.columns)])
+
+
 def target_pairs(targets: pl.DataFrame, rules: pl.DataFrame, observed: pl.DataFrame, national: list[str]
                  ) -> pl.DataFrame:
     """Which territory each target commitment applies to, as positions: one row per target row to build.
@@ -86,9 +124,7 @@ def target_pairs(targets: pl.DataFrame, rules: pl.DataFrame, observed: pl.DataFr
     keys = ["indicator", "territory", "kind", "period"]
     series = observed.select("_s", *KEY)
     explicit = targets.filter(pl.col("territory").is_not_null())
-    own_codes = explicit["indicator"].unique().implode()
-    explicit_rows = explicit.select("_c", *KEY).join(series.filter(pl.col("indicator").is_in(own_codes)), on=KEY,
-                                                     how="left")
+    explicit_rows = series_of(explicit.select("_c", *KEY), series)
     nat = targets.filter(pl.col("territory").is_null())
     nations = pl.DataFrame({"territory": national}, schema={"territory": pl.String})
     home = series.filter(pl.col("territory").is_in(nations["territory"].implode()))  # few: the side to hash
