@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import polars as pl
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -121,3 +122,38 @@ def test_series_positions_match_a_left_join(head, tail, wanted, sort_head):
     got = series_of(rows, series).sort("_c")
     want = rows.join(series, on=["indicator", "territory"], how="left").sort("_c")
     assert got.select("_c", "indicator", "territory", "_s").rows() == want.select(got.columns).rows()
+
+
+def _staged_vs_fused(frames, as_of):
+    """The engine's target rows judged twice: by score → forecast → assign_status, and by the fused pass."""
+    from natije.results.achievement import attach_actuals, indicator_rules, national_codes, score, target_rows
+    from natije.results.asof import as_date, filter_as_of
+    from natije.results.forecast import forecast
+    from natije.results.status import assign_status, judge
+    from natije.results.thresholds import DEFAULT
+
+    day = as_date(as_of)
+    f = filter_as_of(frames, day)
+    rules = indicator_rules(f.indicators)
+    meas, series = measure_and_fit(f.observations, rules.filter(pl.col("kind") == "cumulative")["indicator"])
+    rows = target_rows(f, day, "current", national_codes(f.territories), series)
+    actual = attach_actuals(rows, meas, series)
+    staged = assign_status(forecast(score(actual.drop("_s", "_past"), DEFAULT), series, DEFAULT), day, DEFAULT)
+    slim = target_rows(f, day, "current", national_codes(f.territories), series,
+                       carry=["last_end", "last_measure", "last_illustrative"])
+    fused = judge(attach_actuals(slim, meas, series), series, day, DEFAULT)
+    key = ["indicator", "territory", "period"]
+    cols = ["met", "gap_closed", "ratio", "achievement", "forecast_value", "forecast_low", "forecast_high", "p_meet",
+            "forecast_reason", "pace", "status", "actual"]
+    return staged.sort(key).select(key, *cols), fused.sort(key).select(key, *cols)
+
+
+@pytest.mark.parametrize("as_of", ["2019-06-30", "2021-01-01", "2022-07-01", "2024-03-01", "2025-11-01", "2031-01-01"])
+def test_fused_judging_equals_the_staged_rules(as_of):
+    from frames_builders import chain_frames, demo_like_frames
+    from polars.testing import assert_frame_equal
+
+    for frames in (demo_like_frames(), chain_frames()):
+        staged, fused = _staged_vs_fused(frames, as_of)
+        assert staged.height > 0
+        assert_frame_equal(staged, fused, check_dtypes=False)

@@ -131,8 +131,9 @@ def target_pairs(targets: pl.DataFrame, rules: pl.DataFrame, observed: pl.DataFr
     at_home = nat.select("_c", "indicator").join(nations, how="cross").join(home, on=KEY, how="left")
     shared = rules.filter(~pl.col("additive"))["indicator"].implode()
     nat_shared = nat.filter(pl.col("indicator").is_in(shared)).select("_c", "indicator")
+    # rows in series order, so that reading each row's series later walks memory forwards
     everywhere = series.filter(~pl.col("territory").is_in(nations["territory"].implode())).join(
-        nat_shared, on="indicator") if nat_shared.height else at_home.clear()
+        nat_shared, on="indicator", maintain_order="left") if nat_shared.height else at_home.clear()
     cols = ["_c", "_s", "territory"]
     implied = pl.concat([at_home.select(cols), everywhere.select(cols)], rechunk=False)
     # an explicit commitment wins; only indicators that have both kinds of commitment need the check
@@ -190,16 +191,17 @@ def score(frame: pl.DataFrame, thresholds: Thresholds = DEFAULT) -> pl.DataFrame
 
 
 def target_rows(frames: ProgramFrames, as_of: date | None, basis: str, national: list[str],
-                observed: pl.DataFrame | None = None) -> pl.DataFrame:
+                observed: pl.DataFrame | None = None, carry: list[str] | None = None) -> pl.DataFrame:
     """Targets in force with their baseline: one row per indicator × territory × target period.
 
     ``observed`` lists the series that exist, one row per (indicator, territory), computed from the
-    observations if omitted; its other columns (e.g. the series' fit) are carried onto the target rows.
+    observations if omitted; ``_s`` is each row's position in it (null: no series there), and its columns named
+    in ``carry`` (default: all but the key) are copied onto the rows.
     """
     rules = indicator_rules(frames.indicators)
     observed = frames.observations.select(KEY).unique() if observed is None else observed
     c = commitments_in_force(frames.commitments, as_of, basis)
-    carried = [col for col in observed.columns if col not in KEY]
+    carried = [col for col in observed.columns if col not in KEY] if carry is None else carry
     baselines = c.filter(pl.col("kind") == "baseline").select(
         *KEY, pl.col("period").alias("baseline_period"), pl.col("period_start").alias("baseline_start"),
         pl.col("period_end").alias("baseline_end"), pl.col("value").alias("baseline"),
@@ -235,7 +237,8 @@ def target_rows(frames: ProgramFrames, as_of: date | None, basis: str, national:
         ).drop(f"_n_{c}" for c in BASE_COLS).collect()
         pairs = rows.select("_s")  # the as-of join may reorder the rows
         rows = rows.drop("_s")
-    return rows.drop("additive").with_columns(observed.select(pl.col(carried).gather(pairs["_s"])))
+    gathered = observed.select(pl.col(carried).gather(pairs["_s"]))
+    return rows.drop("additive").with_columns(pairs["_s"], *gathered.get_columns())
 
 
 BASE_COLS = ["baseline_period", "baseline_start", "baseline_end", "baseline"]
@@ -271,6 +274,7 @@ def attach_actuals(targets: pl.DataFrame, meas: pl.DataFrame, series: pl.DataFra
     ahead = (t if every else t.filter(fast)).with_columns(
         _labels(t, "last_end", "freq_months").alias("actual_period"),
         pl.col("last_measure").alias("actual"), pl.col("last_illustrative").alias("illustrative"),
+        pl.lit(False).alias("_past"),
     )
     past = t.clear() if every else t.filter(~fast)
     if past.height:
@@ -279,12 +283,12 @@ def attach_actuals(targets: pl.DataFrame, meas: pl.DataFrame, series: pl.DataFra
             pl.col("measure").alias("actual"), "illustrative").sort("_ae")
         past = past.sort("period_end").join_asof(
             m, left_on="period_end", right_on="_ae", by=KEY, strategy="backward", check_sortedness=False
-        ).drop("_ae").with_columns(pl.lit(None, pl.Float64).alias("first_x"))  # the first point may be the actual
-        ahead = pl.concat([ahead, past.select(ahead.columns)])
+        ).drop("_ae").with_columns(pl.lit(None, pl.Float64).alias("first_x"), pl.lit(True).alias("_past"))
+        ahead = pl.concat([ahead, past.select(ahead.columns)])  # the first point may be the actual: no first_x
     wrong = (pl.col("kind") == "periodic") & (pl.col("actual_period") != pl.col("period"))
     return ahead.with_columns(
         pl.when(wrong).then(None).otherwise(pl.col("actual")).alias("actual")
-    ).drop("last_end", "last_measure", "last_illustrative", "last_x")
+    ).drop("last_end", "last_measure", "last_illustrative", "last_x", strict=False)
 
 
 def achievement_path(frames: ProgramFrames, basis: str = "current", thresholds: Thresholds = DEFAULT,

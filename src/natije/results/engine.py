@@ -127,7 +127,9 @@ def _compute(frames: ProgramFrames, req: ResultsRequest, ordered: bool, with_fla
         meas_extra, extra_series = measure_and_fit(extra, cumulative, req.thresholds)
         series = pl.concat([own_series, extra_series], rechunk=False)
         meas = pl.concat([meas_own, meas_extra], rechunk=False)
-        targets = target_rows(f, req.as_of, req.basis, national_codes(f.territories), series)
+        # the rows carry what the actuals need; the forecast reads the fit from `series` by position
+        targets = target_rows(f, req.as_of, req.basis, national_codes(f.territories), series,
+                              carry=["last_end", "last_measure", "last_illustrative"])
         if req.territory is not None:
             targets = targets.filter(pl.col("territory") == req.territory)
         own_codes = f.indicators.filter(pl.col("program") == f.program)["code"]
@@ -135,7 +137,7 @@ def _compute(frames: ProgramFrames, req: ResultsRequest, ordered: bool, with_fla
         if len(own_codes) and not targets.select(mine.all()).item():
             targets = targets.filter(mine)  # predecessors' indicators are there for lineage
         # score, forecast and status in one compiled pass over the target rows
-        out = judge(attach_actuals(targets, meas, series), today, req.thresholds) \
+        out = judge(attach_actuals(targets, meas, series), series, today, req.thresholds) \
             .with_columns(pl.col("illustrative").fill_null(False))
         out = out.select(COLUMNS)
         return (out.sort(*KEY, "period") if ordered else out), (flagged.result() if flagged else None)

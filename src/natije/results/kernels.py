@@ -24,8 +24,9 @@ from numba import njit
 
 
 def compiled(**options: Any) -> Callable[[Callable[..., Any]], Any]:
-    """numba's ``njit``, cached on disk and releasing the GIL (the kernels are typed ``Any`` for mypy)."""
-    return njit(cache=True, nogil=True, **options)
+    """numba's ``njit``, cached on disk, releasing the GIL, dividing by zero as numpy does (inf or NaN, no
+    exception); the kernels are typed ``Any`` for mypy."""
+    return njit(cache=True, nogil=True, error_model="numpy", **options)
 
 
 @compiled()
@@ -264,7 +265,8 @@ def forecast_one(k, xbar, ybar, sxx, b, s2, ps, pe, t, d, tol, percent, min_poin
         return np.nan, np.nan, np.nan, np.nan, 2
     xs = (ps + pe) / 24.0 - 2000.0
     mu = ybar + b * (xs - xbar)
-    se = math.sqrt(s2 * (1.0 + 1.0 / k + (xs - xbar) ** 2 / sxx))
+    dx = xs - xbar
+    se = math.sqrt(s2 * (1.0 + 1.0 / k + dx * dx / sxx))
     nu = k - 2
     q = quantiles[nu] * se
     lo, hi = mu - q, mu + q
@@ -354,10 +356,15 @@ def status_rows(met, a, b, t, d, gap, ps, pe, bs, be, first_x, first_y, reported
 
 
 @compiled()
-def judge_rows(a, b, t, d, tol, ps, pe, bs, be, first_x, first_y, reported, k, xbar, ybar, sxx, slope, s2,
-               percent, min_points, quantiles, now, rules):
+def judge_rows(a, b, t, d, tol, ps, pe, bs, be, reported, percent, series, past, k, xbar, ybar, sxx, slope, s2,
+               first_x, first_y, min_points, quantiles, now, rules):
     """Score, forecast and status of every row in one pass (:func:`score_one`, :func:`forecast_one`,
-    :func:`status_one`): what :func:`score_rows`, :func:`forecast_rows` and :func:`status_rows` give in turn."""
+    :func:`status_one`): what :func:`score_rows`, :func:`forecast_rows` and :func:`status_rows` give in turn.
+
+    The series' fit is read where it lies: row ``r`` belongs to series ``series[r]`` (-1: none) of the
+    per-series arrays ``k`` … ``first_y``; ``past[r]`` marks an actual taken before the series' last point,
+    which then is no baseline for the pace (the first point may be the actual itself).
+    """
     rows = a.shape[0]
     met = np.empty(rows, np.int8)
     gap, ratio, ach = np.empty(rows), np.empty(rows), np.empty(rows)
@@ -366,12 +373,18 @@ def judge_rows(a, b, t, d, tol, ps, pe, bs, be, first_x, first_y, reported, k, x
     status = np.empty(rows, np.int8)
     pace = np.empty(rows)
     for r in range(rows):
+        j = series[r]
         met[r], gap[r], ratio[r], ach[r] = score_one(a[r], b[r], t[r], d[r], tol[r])
-        value[r], low[r], high[r], p_meet[r], reason[r] = forecast_one(
-            k[r], xbar[r], ybar[r], sxx[r], slope[r], s2[r], ps[r], pe[r], t[r], d[r], tol[r], percent[r],
-            min_points, quantiles)
-        status[r], pace[r] = status_one(met[r], a[r], b[r], t[r], d[r], gap[r], ps[r], pe[r], bs[r], be[r],
-                                        first_x[r], first_y[r], reported[r], p_meet[r], now, rules)
+        if j < 0:
+            fx, fy = np.nan, np.nan
+            value[r], low[r], high[r], p_meet[r], reason[r] = np.nan, np.nan, np.nan, np.nan, 1
+        else:
+            fx, fy = (np.nan, np.nan) if past[r] else (first_x[j], first_y[j])
+            value[r], low[r], high[r], p_meet[r], reason[r] = forecast_one(
+                k[j], xbar[j], ybar[j], sxx[j], slope[j], s2[j], ps[r], pe[r], t[r], d[r], tol[r], percent[r],
+                min_points, quantiles)
+        status[r], pace[r] = status_one(met[r], a[r], b[r], t[r], d[r], gap[r], ps[r], pe[r], bs[r], be[r], fx, fy,
+                                        reported[r], p_meet[r], now, rules)
     return met, gap, ratio, ach, value, low, high, p_meet, reason, status, pace
 
 

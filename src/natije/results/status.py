@@ -20,7 +20,7 @@ import numpy as np
 import polars as pl
 
 from natije.results.asof import month_index
-from natije.results.forecast import FIT, forecast_columns, forecast_inputs, quantiles
+from natije.results.forecast import forecast_columns, quantiles
 from natije.results.kernels import (
     arrays,
     coded_column,
@@ -46,17 +46,24 @@ def assign_status(frame: pl.DataFrame, today: date, thresholds: Thresholds = DEF
     return frame.with_columns(float_column("pace", pace), coded_column("status", status, LABELS))
 
 
-def judge(frame: pl.DataFrame, today: date, thresholds: Thresholds = DEFAULT) -> pl.DataFrame:
-    """Score, forecast and status of target rows with their actual and their series' fit, in one pass:
-    the same as :func:`natije.results.achievement.score`, :func:`natije.results.forecast.forecast` and
-    :func:`assign_status` in turn."""
-    inputs = frame.select(floats("actual"), floats("baseline"), floats("target"), direction_code(),
-                          tolerance(thresholds.maintain_tolerance), *_status_inputs(frame)[5:12])
-    fit = frame.select(*forecast_inputs(thresholds)[:6], (pl.col("unit") == "%").fill_null(False))
+def judge(frame: pl.DataFrame, series: pl.DataFrame, today: date, thresholds: Thresholds = DEFAULT) -> pl.DataFrame:
+    """Score, forecast and status of target rows in one pass: the same as
+    :func:`natije.results.achievement.score`, :func:`natije.results.forecast.forecast` and :func:`assign_status`
+    in turn. ``frame`` holds the rows with their actual (:func:`natije.results.achievement.attach_actuals`),
+    ``_s`` (the position of their series in ``series``, null: none) and ``_past``; the series' fit is read from
+    ``series`` by position, not copied onto the rows."""
+    inputs = frame.select(
+        floats("actual"), floats("baseline"), floats("target"), direction_code(),
+        tolerance(thresholds.maintain_tolerance), pl.col("period_start").cast(pl.Int32),
+        pl.col("period_end").cast(pl.Int32), floats("baseline_start"), floats("baseline_end"),
+        (pl.col("actual_period") == pl.col("period")).fill_null(False), (pl.col("unit") == "%").fill_null(False),
+        pl.col("_s").cast(pl.Int64).fill_null(-1), pl.col("_past").fill_null(False))
+    fit = series.select(pl.col("n").cast(pl.Int64), *(floats(c) for c in ("xbar", "ybar", "sxx", "b", "s2")),
+                        optional(series, "first_x"), optional(series, "first_measure"))
     met, gap, ratio, ach, value, low, high, p_meet, reason, status, pace = judge_rows(
-        *arrays(inputs), *arrays(fit), max(thresholds.min_points, 3), quantiles(frame, thresholds),
+        *arrays(inputs), *arrays(fit), max(thresholds.min_points, 3), quantiles(series, thresholds),
         month_index(today), _rules(thresholds))
-    return frame.drop(*FIT, strict=False).with_columns(
+    return frame.drop("_s", "_past").with_columns(
         met_column(met), float_column("gap_closed", gap), float_column("ratio", ratio),
         float_column("achievement", ach), *forecast_columns(value, low, high, p_meet, reason),
         float_column("pace", pace), coded_column("status", status, LABELS))
