@@ -356,23 +356,18 @@ def status_rows(met, a, b, t, d, gap, ps, pe, bs, be, first_x, first_y, reported
 
 
 @compiled()
-def judge_rows(a, b, t, d, tol, ps, pe, bs, be, reported, percent, series, past, k, xbar, ybar, sxx, slope, s2,
-               first_x, first_y, min_points, quantiles, now, rules):
-    """Score, forecast and status of every row in one pass (:func:`score_one`, :func:`forecast_one`,
-    :func:`status_one`): what :func:`score_rows`, :func:`forecast_rows` and :func:`status_rows` give in turn.
+def judge_rows(lo, hi, a, b, t, d, tol, ps, pe, bs, be, reported, percent, series, past, k, xbar, ybar, sxx, slope,
+               s2, first_x, first_y, min_points, quantiles, now, rules, met, gap, ratio, ach, value, low, high, p_meet,
+               reason, status, pace):
+    """Score, forecast and status of rows ``lo`` to ``hi`` in one pass (:func:`score_one`, :func:`forecast_one`,
+    :func:`status_one`): what :func:`score_rows`, :func:`forecast_rows` and :func:`status_rows` give in turn,
+    written into the output arrays ``met`` … ``pace`` (so that two threads can each take a range).
 
     The series' fit is read where it lies: row ``r`` belongs to series ``series[r]`` (-1: none) of the
     per-series arrays ``k`` … ``first_y``; ``past[r]`` marks an actual taken before the series' last point,
     which then is no baseline for the pace (the first point may be the actual itself).
     """
-    rows = a.shape[0]
-    met = np.empty(rows, np.int8)
-    gap, ratio, ach = np.empty(rows), np.empty(rows), np.empty(rows)
-    value, low, high, p_meet = np.empty(rows), np.empty(rows), np.empty(rows), np.empty(rows)
-    reason = np.empty(rows, np.int8)
-    status = np.empty(rows, np.int8)
-    pace = np.empty(rows)
-    for r in range(rows):
+    for r in range(lo, hi):
         j = series[r]
         met[r], gap[r], ratio[r], ach[r] = score_one(a[r], b[r], t[r], d[r], tol[r])
         if j < 0:
@@ -385,7 +380,6 @@ def judge_rows(a, b, t, d, tol, ps, pe, bs, be, reported, percent, series, past,
                 min_points, quantiles)
         status[r], pace[r] = status_one(met[r], a[r], b[r], t[r], d[r], gap[r], ps[r], pe[r], bs[r], be[r], fx, fy,
                                         reported[r], p_meet[r], now, rules)
-    return met, gap, ratio, ach, value, low, high, p_meet, reason, status, pace
 
 
 # --- array adapters: frames in, the kernels' argument types out (one compiled version per argument type) ---

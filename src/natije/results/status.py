@@ -14,6 +14,7 @@ Rules, in order (thresholds in :class:`natije.results.thresholds.Thresholds`):
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import numpy as np
@@ -35,6 +36,8 @@ from natije.results.kernels import (
 )
 from natije.results.thresholds import DEFAULT, STATUSES, Thresholds
 
+PARALLEL_ROWS = 200_000
+"""From this many target rows on, :func:`judge` splits the rows over two threads."""
 LABELS = pl.Series("status", list(STATUSES), dtype=pl.Enum(list(STATUSES)))
 
 
@@ -60,9 +63,18 @@ def judge(frame: pl.DataFrame, series: pl.DataFrame, today: date, thresholds: Th
         pl.col("_s").cast(pl.Int64).fill_null(-1), pl.col("_past").fill_null(False))
     fit = series.select(pl.col("n").cast(pl.Int64), *(floats(c) for c in ("xbar", "ybar", "sxx", "b", "s2")),
                         optional(series, "first_x"), optional(series, "first_measure"))
-    met, gap, ratio, ach, value, low, high, p_meet, reason, status, pace = judge_rows(
-        *arrays(inputs), *arrays(fit), max(thresholds.min_points, 3), quantiles(series, thresholds),
-        month_index(today), _rules(thresholds))
+    rows = frame.height
+    out: list[np.ndarray] = [np.empty(rows, np.int8), *(np.empty(rows) for _ in range(7)), np.empty(rows, np.int8),
+           np.empty(rows, np.int8), np.empty(rows)]
+    args = (*arrays(inputs), *arrays(fit), max(thresholds.min_points, 3), quantiles(series, thresholds),
+            month_index(today), _rules(thresholds), *out)
+    # the loop releases the GIL: on large frames two threads take half the rows each
+    if rows >= PARALLEL_ROWS:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            list(pool.map(lambda r: judge_rows(*r, *args), [(0, rows // 2), (rows // 2, rows)]))
+    else:
+        judge_rows(0, rows, *args)
+    met, gap, ratio, ach, value, low, high, p_meet, reason, status, pace = out
     return frame.drop("_s", "_past").with_columns(
         met_column(met), float_column("gap_closed", gap), float_column("ratio", ratio),
         float_column("achievement", ach), *forecast_columns(value, low, high, p_meet, reason),
