@@ -206,42 +206,66 @@ def target_rows(frames: ProgramFrames, as_of: date | None, basis: str, national:
         *KEY, pl.col("period").alias("baseline_period"), pl.col("period_start").alias("baseline_start"),
         pl.col("period_end").alias("baseline_end"), pl.col("value").alias("baseline"),
     )
-    # the indicator's rules and its national baseline depend on the commitment, not on the territory: attached
-    # to the (few) commitments, which are then spread over territories by position
-    per = rules.select("indicator", "direction", pl.col("kind").alias("_kind"), "freq_months", "tolerance", "unit",
-                       "additive")
-    plan = c.filter(pl.col("kind") == "target").lazy().join(per.lazy(), on="indicator", how="left")
-    tc = _baseline(plan, baselines.filter(pl.col("territory").is_null()).drop("territory"), ["indicator"]) \
-        .collect().rechunk().with_row_index("_c")  # one chunk: gathers by position stay cheap
+    # what depends on the indicator only (its rules, its national baseline) stays in a small table, `info`,
+    # gathered per row by the indicator's position `_i`; the commitments are spread over territories by
+    # position (`_c`) — no join on the millions of target rows
+    info = rules.select("indicator", "direction", pl.col("kind").alias("_kind"), "freq_months", "tolerance", "unit",
+                        "additive").with_row_index("_i")
+    tc = c.filter(pl.col("kind") == "target").select(
+        "indicator", "territory", "kind", "period", "period_start", "period_end", "value", "version", "decided_on",
+        "document", pl.col("indicator").cast(pl.Enum(info["indicator"].to_list()), strict=False).to_physical()
+        .cast(pl.UInt32).alias("_i"),
+    ).rechunk().with_row_index("_c")  # one chunk: gathers by position stay cheap
+    # a national baseline applies where national targets do: the country, and every territory of a non-additive
+    # indicator (explicit territorial targets of counts take only a territory's own baseline)
+    additive = info["additive"].fill_null(False).gather(tc["_i"]).fill_null(False)
+    inherits = tc.select(pl.col("territory").is_null() | pl.col("territory").is_in(
+        pl.Series(national, dtype=pl.String).implode())).to_series() | ~additive
+    national_base = baselines.filter(pl.col("territory").is_null()).drop("territory").rechunk()
+    tc = tc.with_columns(_baseline_position(tc, national_base).alias("_b"))
+    tc = tc.with_columns(pl.when(inherits).then(pl.col("_b")).alias("_b"))
     pairs = target_pairs(tc, rules, observed.select(KEY).with_row_index("_s"), national)
-    side = tc.select(
+    own_cols = tc.select(
         "indicator", "period", "period_start", "period_end", pl.col("value").alias("target"),
         pl.col("version").alias("target_version"), pl.col("decided_on").alias("target_decided_on"),
-        pl.col("document").alias("target_document"), "direction", pl.col("_kind").alias("kind"), "freq_months",
-        "tolerance", "unit", "additive", *BASE_COLS,
-    ).gather(pairs["_c"])
-    rows = side.with_columns(pairs["territory"]).select("indicator", "territory", *side.columns[1:])
-    # a territory's own baseline first; else the national one where national targets apply (see module rules)
-    inherits = (pl.col("territory").is_in(pl.Series(national, dtype=pl.String).implode())
-                | ~pl.col("additive")).fill_null(False)
+        pl.col("document").alias("target_document"), "_i", "_b").gather(pairs["_c"])
+    by_indicator = info.select("direction", pl.col("_kind").alias("kind"), "freq_months", "tolerance", "unit") \
+        .gather(own_cols["_i"])
+    base = national_base.select(BASE_COLS).gather(own_cols["_b"])
+    rows = pl.concat([own_cols.select("indicator", pairs["territory"], *own_cols.columns[1:8]), by_indicator, base],
+                     how="horizontal")
     own = baselines.filter(pl.col("territory").is_not_null())
-    if own.height == 0:
-        if not rows.select(inherits.all()).item():
-            rows = rows.with_columns(pl.when(inherits).then(pl.col(c)).alias(c) for c in BASE_COLS)
-    else:
-        joined = _baseline(rows.lazy().rename({c: f"_n_{c}" for c in BASE_COLS}).with_columns(pairs["_s"]), own,
-                           KEY)
-        take = pl.col("baseline").is_null() & inherits
+    if own.height:  # a territory's own baseline first; else the national one (see module rules)
+        rows = rows.with_columns(pairs["_s"], inherits.gather(pairs["_c"]).alias("_inherits"))
+        joined = _baseline(rows.lazy().rename({c: f"_n_{c}" for c in BASE_COLS}), own, KEY)
+        take = pl.col("baseline").is_null() & pl.col("_inherits")
         rows = joined.with_columns(
             pl.when(take).then(pl.col(f"_n_{c}")).otherwise(pl.col(c)).alias(c) for c in BASE_COLS
-        ).drop(f"_n_{c}" for c in BASE_COLS).collect()
+        ).drop(*(f"_n_{c}" for c in BASE_COLS), "_inherits").collect()
         pairs = rows.select("_s")  # the as-of join may reorder the rows
         rows = rows.drop("_s")
     gathered = observed.select(pl.col(carried).gather(pairs["_s"]))
-    return rows.drop("additive").with_columns(pairs["_s"], *gathered.get_columns())
+    return rows.with_columns(pairs["_s"], *gathered.get_columns())
 
 
 BASE_COLS = ["baseline_period", "baseline_start", "baseline_end", "baseline"]
+
+
+def _baseline_position(targets: pl.DataFrame, baselines: pl.DataFrame) -> pl.Series:
+    """Per target commitment, the row of ``baselines`` (national: indicator, BASE_COLS) in force for it: the
+    latest one before the target's period (one at or after it does not count); null when there is none."""
+    if baselines.height == 0:
+        return pl.Series("_b", [None] * targets.height, dtype=pl.UInt32)
+    ranked = baselines.select("indicator", "baseline_start").with_row_index("_b")
+    if baselines.height == baselines["indicator"].n_unique():  # one per indicator: a lookup by indicator
+        at = targets.select(pl.col("indicator").replace_strict(ranked["indicator"], ranked["_b"], default=None,
+                                                               return_dtype=pl.UInt32)).to_series()
+        before = ranked["baseline_start"].gather(at) < targets["period_start"]
+        return pl.select(pl.when(before).then(at).alias("_b")).to_series()
+    found = targets.select("_c", "indicator", "period_start").sort("period_start").join_asof(
+        ranked.sort("baseline_start"), left_on="period_start", right_on="baseline_start", by="indicator",
+        strategy="backward", allow_exact_matches=False, check_sortedness=False).sort("_c")
+    return found["_b"]
 
 
 def _baseline(targets: pl.LazyFrame, baselines: pl.DataFrame, by: list[str]) -> pl.LazyFrame:
