@@ -229,7 +229,9 @@ def target_rows(frames: ProgramFrames, as_of: date | None, basis: str, national:
         "indicator", "period", "period_start", "period_end", pl.col("value").alias("target"),
         pl.col("version").alias("target_version"), pl.col("decided_on").alias("target_decided_on"),
         pl.col("document").alias("target_document"), "_i", "_b").gather(pairs["_c"])
-    by_indicator = info.select("direction", pl.col("_kind").alias("kind"), "freq_months", "tolerance", "unit") \
+    # `_d` and `_pct` (direction code, unit in %) are what the judging loop reads: coded once per indicator
+    by_indicator = info.select("direction", pl.col("_kind").alias("kind"), "freq_months", "tolerance", "unit",
+                               direction_code().alias("_d"), (pl.col("unit") == "%").fill_null(False).alias("_pct")) \
         .gather(own_cols["_i"])
     base = national_base.select(BASE_COLS).gather(own_cols["_b"])
     rows = pl.concat([own_cols.select("indicator", pairs["territory"], *own_cols.columns[1:8]), by_indicator, base],

@@ -13,6 +13,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import polars as pl
 
@@ -308,7 +310,8 @@ def _cells(rows: pl.DataFrame, groups: pl.DataFrame, runs: Runs, weights: pl.Dat
     parent_of = groups.select(pl.col("into").cast(pl.Enum(parents.to_list())).to_physical().cast(pl.Int64)) \
         .to_series().to_numpy()
     starts, firsts = runs.starts, runs.keys
-    tix = territory_positions(firsts, groups["territory"].to_list())
+    locate = _locator(firsts, [*groups["territory"].to_list(), *weights["territory"].drop_nulls().to_list()])
+    tix = locate(groups["territory"].to_list())
     ind = firsts["indicator"]
     run = (ind != ind.shift()).fill_null(True).cum_sum().to_numpy().astype(np.int64) - 1
     ranks = rules.filter(pl.col("rank"))["indicator"]
@@ -322,7 +325,7 @@ def _cells(rows: pl.DataFrame, groups: pl.DataFrame, runs: Runs, weights: pl.Dat
     n_cells = (int(run[-1]) + 1) * len(parents) * n_periods
     if length.min() < 0 or n_cells > max(4 * rows.height, 1 << 20):
         return None
-    lookup = _weight_lookup(firsts, lo, span, width, weights)
+    lookup = _weight_lookup(firsts, lo, span, width, weights, locate)
     if lookup is None:
         return None
     table, wbase, wslot = lookup
@@ -347,7 +350,23 @@ def _cells(rows: pl.DataFrame, groups: pl.DataFrame, runs: Runs, weights: pl.Dat
     return _finish(agg, None, rules)
 
 
-def _weight_lookup(firsts: pl.DataFrame, lo: int, span: int, width: int, weights: pl.DataFrame
+def _locator(firsts: pl.DataFrame, codes: list[str]) -> Callable[[list[str]], np.ndarray]:
+    """Positions of each series' territory in any list drawn from ``codes``, with one text lookup in all."""
+    every = sorted(set(codes))
+    where = territory_positions(firsts, every)
+
+    def locate(wanted: list[str]) -> np.ndarray:
+        table = np.full(len(every) + 1, -1, dtype=np.int64)  # the last slot: territories in no list
+        index = {c: i for i, c in enumerate(every)}
+        for i, c in enumerate(wanted):
+            table[index[c]] = i
+        return table[where]
+
+    return locate
+
+
+def _weight_lookup(firsts: pl.DataFrame, lo: int, span: int, width: int, weights: pl.DataFrame,
+                   locate: Callable[[list[str]], np.ndarray] | None = None
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """The weight table laid out for lookups by series and period code (``(start − lo) · width + length``):
     ``table[base[series] + slot[code]]`` is the weight of that series' territory in that period (NaN: none).
@@ -363,7 +382,7 @@ def _weight_lookup(firsts: pl.DataFrame, lo: int, span: int, width: int, weights
     block = w_span * 3 + 1
     padded = np.full((len(codes) + 1) * block, np.nan)
     padded.reshape(-1, block)[:-1, :-1] = dense[:-1].reshape(len(codes), w_span * 3)
-    base = territory_positions(firsts, codes)
+    base = territory_positions(firsts, codes) if locate is None else locate(codes)
     base = np.where(base >= 0, base, len(codes)).astype(np.int64) * block
     start, length = lo + np.arange(span * width) // width, np.arange(span * width) % width
     kind = np.select([length == 12, length == 3, length == 1], [0, 1, 2], -1)

@@ -109,7 +109,7 @@ def _compute(frames: ProgramFrames, req: ResultsRequest, ordered: bool, with_fla
     cumulative = cumulative_codes(rules)
     # independent steps run side by side (polars and numpy release the GIL), as a hand-written collect_all
     # would: the roll-ups beside the fit of the own series, the flags beside the targets
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    with ThreadPoolExecutor(max_workers=2) as pool:  # roll-ups, then flags; the main thread fits and judges
         if req.territory is not None:
             keep = pl.col("territory") == req.territory
             extra = rollup_rows(obs, f.indicators, f.weights, f.territories).select(obs.columns).filter(keep)
@@ -120,9 +120,11 @@ def _compute(frames: ProgramFrames, req: ResultsRequest, ordered: bool, with_fla
             rolled = pool.submit(rollup_rows, own, f.indicators, f.weights, f.territories, runs=runs)
             # measures, trend sums and each series' last point: one compiled pass over the runs of rows
             meas_own, own_series = measure_and_fit(own, cumulative, req.thresholds, runs)
-            extra = rolled.result().select(obs.columns)
+        # the flags need only the own series: they start at once, while the roll-ups may still run
         flagged = pool.submit(compute_flags, frames, as_of=req.as_of, thresholds=req.thresholds,
                               series=own_series) if with_flags else None
+        if req.territory is None:
+            extra = rolled.result().select(obs.columns)
         # own rows usually arrive sorted by series (the store reads them so): measured apart, they stay cheap
         meas_extra, extra_series = measure_and_fit(extra, cumulative, req.thresholds)
         series = pl.concat([own_series, extra_series], rechunk=False)

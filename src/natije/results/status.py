@@ -55,11 +55,13 @@ def judge(frame: pl.DataFrame, series: pl.DataFrame, today: date, thresholds: Th
     in turn. ``frame`` holds the rows with their actual (:func:`natije.results.achievement.attach_actuals`),
     ``_s`` (the position of their series in ``series``, null: none) and ``_past``; the series' fit is read from
     ``series`` by position, not copied onto the rows."""
+    coded = "_d" in frame.columns  # target_rows codes direction and unit once per indicator
     inputs = frame.select(
-        floats("actual"), floats("baseline"), floats("target"), direction_code(),
+        floats("actual"), floats("baseline"), floats("target"), pl.col("_d") if coded else direction_code(),
         tolerance(thresholds.maintain_tolerance), pl.col("period_start").cast(pl.Int32),
         pl.col("period_end").cast(pl.Int32), floats("baseline_start"), floats("baseline_end"),
-        (pl.col("actual_period") == pl.col("period")).fill_null(False), (pl.col("unit") == "%").fill_null(False),
+        (pl.col("actual_period") == pl.col("period")).fill_null(False),
+        pl.col("_pct") if coded else (pl.col("unit") == "%").fill_null(False),
         pl.col("_s").cast(pl.Int64).fill_null(-1), pl.col("_past").fill_null(False))
     fit = series.select(pl.col("n").cast(pl.Int64), *(floats(c) for c in ("xbar", "ybar", "sxx", "b", "s2")),
                         optional(series, "first_x"), optional(series, "first_measure"))
@@ -75,7 +77,7 @@ def judge(frame: pl.DataFrame, series: pl.DataFrame, today: date, thresholds: Th
     else:
         judge_rows(0, rows, *args)
     met, gap, ratio, ach, value, low, high, p_meet, reason, status, pace = out
-    return frame.drop("_s", "_past").with_columns(
+    return frame.drop("_s", "_past", "_d", "_pct", strict=False).with_columns(
         met_column(met), float_column("gap_closed", gap), float_column("ratio", ratio),
         float_column("achievement", ach), *forecast_columns(value, low, high, p_meet, reason),
         float_column("pace", pace), coded_column("status", status, LABELS))
