@@ -108,11 +108,11 @@ def limit_duckdb(frames: ProgramFrames) -> object:
         frames.weights
     con.register("obs", obs.to_arrow())
     con.register("weights", weights.to_arrow())
-    con.execute("""
+    con.sql("""
         SELECT indicator, territory, arg_max(value, period_start) AS last, count(*) n, sum(period_start/12.0) sx,
                sum(value) sy, sum((period_start/12.0)^2) sxx, sum(period_start/12.0*value) sxy, sum(value*value) syy
         FROM obs GROUP BY 1, 2""").to_arrow_table()
-    con.execute("""
+    con.sql("""
         SELECT o.indicator, o.period, sum(value), sum(value*weight)/sum(weight)
         FROM obs o LEFT JOIN weights w USING (territory, period) GROUP BY 1, 2""").to_arrow_table()
     return con.close()

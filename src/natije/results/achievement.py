@@ -288,11 +288,11 @@ def _baseline(targets: pl.LazyFrame, baselines: pl.DataFrame, by: list[str]) -> 
 def attach_actuals(targets: pl.DataFrame, meas: pl.DataFrame, series: pl.DataFrame) -> pl.DataFrame:
     """The actual for each target: last measure at or before the target period (exact period if periodic).
 
-    ``series`` is :func:`natije.results.forecast.fit_trends` of ``meas`` (already on ``targets`` when
-    :func:`target_rows` was given it as ``observed``). Targets whose period ends at or after
-    a series' last value take that last value from it (the common, forward-looking case; its label is derived
-    from the indicator's frequency); only the others need an as-of join against every observation. The series'
-    columns stay on the rows: the forecast reads them without another join.
+    ``series`` is the fit of ``meas`` (:func:`natije.results.forecast.measure_and_fit`); its last point is
+    already on ``targets`` when :func:`target_rows` carried it. Targets whose period ends at or after a series'
+    last value take that last value from it (the common, forward-looking case; its label is derived from the
+    indicator's frequency); only the others need an as-of join against every observation, and are marked
+    ``_past`` (their series' first point is no baseline for the pace: it may be the actual itself).
     """
     t = targets if "last_end" in targets.columns else targets.join(series, on=KEY, how="left")
     fast = pl.col("last_end").is_null() | (pl.col("last_end") <= pl.col("period_end"))

@@ -97,7 +97,7 @@ def stale_flags(frames: ProgramFrames, today: date, thresholds: Thresholds = DEF
                 series: pl.DataFrame | None = None) -> pl.DataFrame:
     """Series of the program whose next value is overdue; indicators past their declared span are exempt.
 
-    ``series`` (indicator, territory, last_end), e.g. from :func:`natije.results.forecast.fit_trends` of the
+    ``series`` (indicator, territory, last_end), e.g. from :func:`natije.results.forecast.measure_and_fit` of the
     program's own observations, saves a pass over the observations.
     """
     now = month_index(today)

@@ -1,9 +1,9 @@
-"""Series as contiguous row ranges: running sums and trend sums without hashing any key.
+"""Series as contiguous row ranges, so that per-series quantities need no hashing of any key.
 
 Observations come from the store sorted by indicator, territory and period; then each series
-(indicator × territory) is one run of rows, found by comparing each row with the one before it. Per-series
-quantities are then segment sums over numpy arrays (``np.add.reduceat``), and a cumulative indicator's running
-sum is one ``cumsum`` minus its value at each series' start. Input in another order is sorted once (stable).
+(indicator × territory) is one run of rows, found by comparing each row with the one before it
+(:func:`series_runs`). The compiled loops of :mod:`natije.results.kernels` then walk the runs. Input in another
+order is sorted once (stable).
 """
 
 from __future__ import annotations
@@ -66,30 +66,6 @@ def in_series_order(frame: pl.DataFrame) -> tuple[pl.DataFrame, np.ndarray]:
     """``frame`` in series order (sorted only when it is not) and the index of each series' first row."""
     runs = series_runs(frame)
     return runs.frame, runs.starts
-
-
-def running_sum(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
-    """Per-series running sum of ``values`` (no NaN) for rows in series order with series starting at ``starts``."""
-    cs = np.cumsum(values)
-    offset = cs[starts] - values[starts]
-    lengths = np.diff(np.append(starts, len(values)))
-    return cs - np.repeat(offset, lengths)
-
-
-def last_k(starts: np.ndarray, n_rows: int, k: int) -> np.ndarray | None:
-    """Boolean mask keeping each series' last ``k`` rows, or ``None`` when no series is longer."""
-    lengths = np.diff(np.append(starts, n_rows))
-    if n_rows == 0 or lengths.max() <= k:
-        return None
-    ends = np.repeat(starts + lengths, lengths)
-    return (ends - np.arange(n_rows)) <= k
-
-
-def segment_sums(starts: np.ndarray, *columns: np.ndarray) -> list[np.ndarray]:
-    """Sum of each column over each series (rows ``starts[j]`` up to ``starts[j + 1]``)."""
-    if len(starts) == 0:
-        return [np.zeros(0) for _ in columns]
-    return [np.add.reduceat(c, starts) for c in columns]
 
 
 def key_hash(keys: list[str]) -> pl.Expr:
