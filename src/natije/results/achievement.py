@@ -22,9 +22,17 @@ import numpy as np
 import polars as pl
 
 from natije.domain import units
-from natije.results.frames import ProgramFrames, conform
 from natije.results.forecast import measure_and_fit
-from natije.results.kernels import arrays, direction_code, float_column, floats, met_column, score_rows, tolerance
+from natije.results.frames import ProgramFrames, conform
+from natije.results.kernels import (
+    arrays,
+    direction_code,
+    float_column,
+    floats,
+    met_column,
+    score_rows,
+    tolerance,
+)
 from natije.results.series import Runs, maybe_duplicated
 from natije.results.thresholds import DEFAULT, Thresholds
 

@@ -28,7 +28,6 @@ from natije.results.kernels import (
 from natije.results.series import KEY, Runs, series_runs
 from natije.results.thresholds import DEFAULT, Thresholds
 
-KEY = ["indicator", "territory"]
 X0 = 2000.0  # x = period midpoint in years since X0 (the kernels use the same origin)
 
 

@@ -22,7 +22,6 @@ import polars as pl
 from numba import njit
 
 
-
 def compiled(**options: Any) -> Callable[[Callable[..., Any]], Any]:
     """numba's ``njit``, cached on disk, releasing the GIL, dividing by zero as numpy does (inf or NaN, no
     exception); the kernels are typed ``Any`` for mypy."""
