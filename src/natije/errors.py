@@ -13,33 +13,17 @@ from typing import Any, Self
 from natije.locale import t
 
 
-class NatijeError(Exception):
-    """Base of every error natije raises on purpose."""
+class Text(str):
+    """Text for a user, in English, that remembers its message key and parameters.
 
-    exit_code = 1
-
-    def __init__(self, message: str, **fields: Any) -> None:
-        super().__init__(message)
-        self.message = message
-        self.fields = fields
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the error as a JSON-friendly mapping."""
-        return {"error": type(self).__name__, "message": self.message, **self.fields}
-
-
-class Expected(str):
-    """What was expected, as English text that remembers its message key and parameters.
-
-    It is a ``str`` (the English text from the ``en`` catalog), so every place that takes an expected-text takes
-    it unchanged; :class:`Problem` moves ``key`` and ``params`` into ``extra`` so each edge can render the text
-    in its own language with ``t(key, lang, **params)``.
+    It is a ``str`` (the English text from the ``en`` catalog), so every place that takes a message takes it
+    unchanged; an edge renders it in its own language with :meth:`in_lang`.
 
     Examples
     --------
-    >>> e = Expected("expected.utf8")
-    >>> str(e), e.key
-    ('UTF-8 text', 'expected.utf8')
+    >>> m = Text("error.program_not_found", code="DK")
+    >>> str(m), m.in_lang("ru")
+    ("program 'DK' not found", "программа 'DK' не найдена")
     """
 
     key: str
@@ -50,6 +34,59 @@ class Expected(str):
         obj.key = key
         obj.params = params
         return obj
+
+    def in_lang(self, lang: str) -> str:
+        """The text in ``lang`` (``kk``, ``ru`` or ``en``)."""
+        return t(self.key, lang, **self.params)
+
+    def __getnewargs_ex__(self) -> tuple[tuple[str], dict[str, Any]]:
+        # errors cross process boundaries (the processes executor): unpickling must rebuild from the key
+        return (self.key,), self.params
+
+
+class NatijeError(Exception):
+    """Base of every error natije raises on purpose.
+
+    Pass the message as a :class:`Text` so that each edge can show it in the user's language.
+    """
+
+    exit_code = 1
+
+    def __init__(self, message: str, **fields: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fields = fields
+
+    def message_in(self, lang: str) -> str:
+        """The message in ``lang`` when it is a :class:`Text`, else the message as given.
+
+        Examples
+        --------
+        >>> err = NotFound(Text("error.evaluation_not_found", evaluation=7))
+        >>> err.message, err.message_in("kk")
+        ('evaluation 7 not found', '7 бағалауы табылмады')
+        """
+        return self.message.in_lang(lang) if isinstance(self.message, Text) else self.message
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the error as a JSON-friendly mapping, with ``key`` and ``params`` when the message has them."""
+        text = self.message
+        keyed = {"key": text.key, "params": dict(text.params)} if isinstance(text, Text) else {}
+        return {"error": type(self).__name__, "message": str(text), **keyed, **self.fields}
+
+
+class Expected(Text):
+    """What was expected, as English text that remembers its message key and parameters.
+
+    :class:`Problem` moves ``key`` and ``params`` into ``extra`` so each edge can render the text in its own
+    language with ``t(key, lang, **params)``.
+
+    Examples
+    --------
+    >>> e = Expected("expected.utf8")
+    >>> str(e), e.key
+    ('UTF-8 text', 'expected.utf8')
+    """
 
 
 def choice(*options: str) -> Expected:

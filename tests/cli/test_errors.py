@@ -16,7 +16,7 @@ SCRIPT = [sys.executable, "-c", "from natije.cli import main; main()"]
     [
         (["nosuch"], 2, "No such command"),
         (["results"], 2, "Missing argument"),
-        (["results", "NOPE"], 3, "not found"),
+        (["results", "NOPE"], 3, "бағдарламасы табылмады"),
         (["--db", "mysql+nodriver://x/y", "programs"], 5, "қате:"),
         (["import", "/no/such/package"], 2, "қате:"),
     ],

@@ -100,6 +100,8 @@ def test_xlsx_with_empty_cohort_cells(tmp_path: Path) -> None:
 def test_errors_exit_non_zero_without_traceback() -> None:
     cmd = [
         str(Path(sys.executable).with_name("natije")),
+        "--lang",
+        "en",
         *BASE,
         "--data",
         str(DATA / "mpdta.csv"),

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from natije.errors import NatijeError, Problem, ValidationError, choice
 from natije.locale import t
@@ -73,7 +74,9 @@ def main() -> None:
         from natije.cli.problems import localised
 
         lang = argv_lang(sys.argv[1:])
-        if isinstance(exc, ValidationError) and "lang" not in exc.fields:
-            exc = localised(exc, lang)
-        err_console.print(f"[bold red]{t('msg.error', lang)}[/] {exc.message}", highlight=False, markup=True)
+        if isinstance(exc, ValidationError):
+            message = (exc if "lang" in exc.fields else localised(exc, lang)).message
+        else:
+            message = escape(exc.message_in(lang))  # printed as rich markup: 'dask[distributed]' must stay literal
+        err_console.print(f"[bold red]{t('msg.error', lang)}[/] {message}", highlight=False, markup=True)
         sys.exit(exc.exit_code)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from importlib.resources import as_file, files
 from pathlib import Path
 
-from natije.errors import NotFound
+from natije.errors import NotFound, Text
 
 PROGRAMS = ("IK2020", "DK2018", "TB2021", "AI2023")
 """Demo program codes in lineage order (each program's predecessor comes before it)."""
@@ -34,7 +34,7 @@ def data_root() -> Path:
     with as_file(resource) as path:
         root = Path(path)
     if not (root / "reference" / "territories.csv").is_file():
-        raise NotFound(f"demo data not found at {root}; reinstall natije with its package data")
+        raise NotFound(Text("error.demo_data_missing", path=str(root)))
     return root
 
 

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
-from natije.errors import EstimationError
+from natije.errors import EstimationError, Text
 from natije.evaluation import texts
 from natije.evaluation.design import EvaluationDesign
 from natije.evaluation.executors import Executor
@@ -42,7 +42,7 @@ def event_design(
     T = panel.Y.shape[1]
     tr = panel.treated
     if not tr.any():
-        raise EstimationError("no treated unit in the panel")
+        raise EstimationError(Text("error.no_treated_unit"))
     e = np.arange(T)[None, :] - panel.first[:, None]
     lo = e[tr].min() if min_e is None else max(min_e, e[tr].min())
     hi = e[tr].max() if max_e is None else min(max_e, e[tr].max())
@@ -125,9 +125,7 @@ class DifferenceInDifferences:
         """Estimate the average effect of the treatment indicator with unit-clustered SEs."""
         check_inference(design, ("analytic",))
         if not panel.treated.any() or panel.treated.all() and np.unique(panel.first).size == 1:
-            raise EstimationError(
-                "'did' needs treated units and untreated (or later-treated) comparison units"
-            )
+            raise EstimationError(Text("error.did_needs_groups"))
         f = fit(panel.Y, panel.D[:, :, None])
         est, se = float(f.beta[0]), float(np.sqrt(f.vcov[0, 0]))
         diagnostics: dict[str, Any] = {

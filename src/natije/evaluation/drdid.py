@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from natije.errors import EstimationError
+from natije.errors import EstimationError, Text
 
 TRIM = 0.995
 """Control units with a propensity score above this are dropped (as ``DRDID``'s ``trim.level``)."""
@@ -39,7 +39,7 @@ def logit(X: np.ndarray, D: np.ndarray, iters: int = 25, tol: float = 1e-10) -> 
         try:
             step = np.linalg.solve(H, X.T @ (D - p))
         except np.linalg.LinAlgError as exc:
-            raise EstimationError("propensity score model is singular; drop or rescale covariates") from exc
+            raise EstimationError(Text("error.propensity_singular")) from exc
         beta += step
         if np.max(np.abs(step)) < tol:
             break
@@ -87,13 +87,13 @@ def att_panel(
         try:
             xtx_inv = np.linalg.inv(xtx)
         except np.linalg.LinAlgError as exc:
-            raise EstimationError("outcome regression on the comparison units is singular") from exc
+            raise EstimationError(Text("error.outcome_regression_singular")) from exc
         beta = xtx_inv @ ((X * w_ols[:, None]).T @ dy / n)
         fitted = X @ beta
         resid = dy - fitted
     mt, mc = w_treat.mean(), w_cont.mean()
     if mt == 0 or mc == 0:
-        raise EstimationError("a comparison has no treated or no comparison units")
+        raise EstimationError(Text("error.comparison_empty"))
     if method == "reg":
         treat_part = w_treat[:, None] * dy
         cont_part = w_cont[:, None] * fitted

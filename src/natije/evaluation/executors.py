@@ -15,7 +15,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
-from natije.errors import ConfigurationError
+from natije.errors import ConfigurationError, Text
 
 CHUNK = 250
 """Draws per chunk; fixed so results never depend on the executor or the number of workers."""
@@ -76,11 +76,11 @@ class DaskExecutor:
             try:
                 from dask.distributed import Client
             except ImportError as exc:  # pragma: no cover - optional dependency
-                raise ConfigurationError("the dask executor needs 'dask[distributed]' installed") from exc
+                raise ConfigurationError(Text("error.dask_missing")) from exc
             try:
                 self._client = Client(self.address, timeout=10, set_as_default=False)
             except OSError as exc:
-                raise ConfigurationError(f"cannot reach the Dask scheduler at {self.address}: {exc}") from exc
+                raise ConfigurationError(Text("error.dask_unreachable", address=self.address, reason=str(exc))) from exc
         return self._client
 
     def map(self, fn: Callable[[Any], Any], tasks: Sequence[Any]) -> list[Any]:
@@ -116,7 +116,7 @@ def make_executor(spec: str | Executor | None = "serial") -> Executor:
         return ProcessExecutor(int(n) if n else None)
     if spec.startswith(("dask://", "tcp://")):
         return DaskExecutor(spec)
-    raise ConfigurationError(f"unknown executor {spec!r}; use serial, processes or dask://HOST:PORT")
+    raise ConfigurationError(Text("error.unknown_executor", spec=spec))
 
 
 def seeded_chunks(seed: int, n_draws: int, chunk: int = CHUNK) -> list[tuple[np.random.SeedSequence, int]]:

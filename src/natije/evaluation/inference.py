@@ -88,13 +88,14 @@ def check_inference(design: Any, allowed: tuple[str, ...]) -> str:
     EstimationError
         The method does not offer the inference asked for.
     """
-    from natije.errors import EstimationError
+    from natije.errors import EstimationError, Text
 
     if design.inference is None:
         return allowed[0]
     if design.inference not in allowed:
         raise EstimationError(
-            f"method {design.method!r} offers inference {', '.join(allowed)}; got {design.inference!r}",
+            Text("error.inference_unsupported", method=design.method, allowed=", ".join(allowed),
+                 inference=design.inference),
             method=design.method,
         )
     return str(design.inference)

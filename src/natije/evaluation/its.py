@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from natije.errors import EstimationError, InsufficientData
+from natije.errors import EstimationError, InsufficientData, Text
 from natije.evaluation import texts
 from natije.evaluation.design import EvaluationDesign
 from natije.evaluation.executors import Executor, run_draws
@@ -113,7 +113,7 @@ class InterruptedTimeSeries:
         T0 = panel.T0
         T = panel.Y.shape[1]
         if T0 < 3:
-            raise InsufficientData("the interrupted time series needs at least 3 pre-treatment periods")
+            raise InsufficientData(Text("error.its_few_periods"))
         y = panel.Y[panel.treated].mean(0)
         trend = bool(design.options.get("trend", False))
         ctrl = (
@@ -124,7 +124,7 @@ class InterruptedTimeSeries:
         X_pre, X_post = (None, None) if ctrl is None else (ctrl[:T0], ctrl[T0:])
         res = _fit(y[:T0], X_pre, trend)
         if not np.all(np.isfinite(res.params)):
-            raise EstimationError("the structural time-series model did not converge")
+            raise EstimationError(Text("error.sts_no_convergence"))
         h = T - T0
         sets = _posterior_params(res.model, np.asarray(res.params), np.random.default_rng([design.seed, 7]))
         paths = run_draws(

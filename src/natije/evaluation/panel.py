@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from natije.errors import EstimationError, Expected, Problem, ValidationError
+from natije.errors import EstimationError, Expected, Problem, Text, ValidationError
 from natije.evaluation.design import EvaluationDesign
 
 NEVER = -1
@@ -71,10 +71,10 @@ class Panel:
         """
         starts = np.unique(self.first[self.treated])
         if starts.size == 0:
-            raise EstimationError("no treated unit in the panel")
+            raise EstimationError(Text("error.no_treated_unit"))
         if starts.size > 1:
             raise EstimationError(
-                "treated units start at different periods; use a staggered method such as 'cs'",
+                Text("error.staggered_starts"),
                 starts=[_py(self.times[s]) for s in starts],
             )
         return int(starts[0])

@@ -10,7 +10,7 @@ import importlib
 from collections.abc import Callable
 from typing import Protocol, TypeVar, runtime_checkable
 
-from natije.errors import EstimationError
+from natije.errors import EstimationError, Text
 from natije.evaluation.design import EvaluationDesign
 from natije.evaluation.executors import Executor
 from natije.evaluation.panel import Panel
@@ -50,7 +50,7 @@ def register(name: str) -> Callable[[E], E]:
 
     def deco(cls: E) -> E:
         if name in _REGISTRY and _REGISTRY[name] is not cls:
-            raise EstimationError(f"estimator {name!r} is already registered", method=name)
+            raise EstimationError(Text("error.estimator_registered", name=name), method=name)
         _REGISTRY[name] = cls
         return cls
 
@@ -90,5 +90,5 @@ def get_estimator(name: str) -> Estimator:
         cls = _REGISTRY[name]
     except KeyError:
         known = ", ".join(sorted(_REGISTRY)) or "none"
-        raise EstimationError(f"unknown method {name!r}; known methods: {known}", method=name) from None
+        raise EstimationError(Text("error.unknown_method", method=name, known=known), method=name) from None
     return cls()

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from natije.errors import EstimationError
+from natije.errors import EstimationError, Text
 from natije.evaluation.frank_wolfe import Array, simplex_weights, sparsify
 
 
@@ -74,7 +74,7 @@ def noise_level(Y: Array, N0: int, T0: int) -> float:
     """Standard deviation of the first differences of the control units' pre-period outcomes."""
     d = np.diff(Y[:N0, :T0], axis=1)
     if d.size < 2:
-        raise EstimationError("need at least two pre-treatment periods and one control unit")
+        raise EstimationError(Text("error.sdid_too_small"))
     return float(d.std(ddof=1))
 
 
@@ -111,14 +111,14 @@ def fit_weights(
     if opts.update_lambda:
         lam = _fit_stage(Yc[:, :N0, :], opts.zeta_lambda, opts.lambda_intercept, lambda0, opts)
     elif lambda0 is None:
-        raise EstimationError("fixed time weights were not given")
+        raise EstimationError(Text("error.time_weights_missing"))
     else:
         lam = np.broadcast_to(lambda0, (nb, T0))
     if opts.update_omega:
         Yo = np.ascontiguousarray(Yc[:, :, :T0].transpose(0, 2, 1))
         omega = _fit_stage(Yo, opts.zeta_omega, opts.omega_intercept, omega0, opts)
     elif omega0 is None:
-        raise EstimationError("fixed unit weights were not given")
+        raise EstimationError(Text("error.unit_weights_missing"))
     else:
         omega = np.broadcast_to(omega0, (nb, N0))
     return omega, lam
@@ -149,11 +149,11 @@ def _validate(Y: Array, N0: int, T0: int) -> Array:
     Y = np.asarray(Y, dtype=float)
     if Y.ndim != 2 or not (0 < N0 < Y.shape[0]) or not (1 < T0 < Y.shape[1]):
         raise EstimationError(
-            "Y must be units × periods with control rows first and pre-periods first",
+            Text("error.sdid_bad_matrix"),
             shape=list(np.shape(Y)), N0=N0, T0=T0,
         )
     if not np.isfinite(Y).all():
-        raise EstimationError("the outcome matrix has missing or infinite values")
+        raise EstimationError(Text("error.outcome_not_finite"))
     return Y
 
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from natije.errors import EstimationError
+from natije.errors import EstimationError, Text
 from natije.evaluation.executors import seeded_chunks
 from natije.evaluation.frank_wolfe import Array
 from natije.evaluation.sdid import SdidFit, effect_curves, fit_weights
@@ -128,12 +128,12 @@ def standard_error(
     if method == "jackknife":
         return jackknife_se(fit)
     if method not in METHODS:
-        raise EstimationError(f"unknown standard-error method {method!r}", expected=list(METHODS))
+        raise EstimationError(Text("error.unknown_se_method", method=method), expected=list(METHODS))
     if replications < 2:
-        raise EstimationError("need at least two replications", replications=replications)
+        raise EstimationError(Text("error.few_replications"), replications=replications)
     n1 = fit.Y.shape[0] - fit.N0
     if method == "placebo" and fit.N0 <= n1:
-        raise EstimationError("placebo standard errors need more control units than treated units")
+        raise EstimationError(Text("error.placebo_needs_controls"))
     if method == "bootstrap" and n1 == 1:
         # R returns NA here: every valid draw holds the single treated unit at most a few times.
         return SdidInference("bootstrap", float("nan"), np.full(0, np.nan))

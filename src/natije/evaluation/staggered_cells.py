@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from natije.errors import EstimationError
+from natije.errors import EstimationError, Text
 from natije.evaluation.drdid import att_panel
 from natije.evaluation.panel import NEVER, Panel
 
@@ -63,10 +63,10 @@ def group_time_effects(
     n, T = Y.shape
     groups = np.unique(G[G != NEVER])
     if groups.size == 0:
-        raise EstimationError("no unit is treated after the first period; nothing to estimate")
+        raise EstimationError(Text("error.no_late_treatment"))
     never = G == NEVER
     if control == "never" and not never.any():
-        raise EstimationError("no never-treated units; use control='not-yet'")
+        raise EstimationError(Text("error.no_never_treated"))
     cur = np.arange(1, T)
     out_g, out_t, out_att, inf_cols = [], [], [], []
     for g in groups:
@@ -90,7 +90,7 @@ def group_time_effects(
             out_att.append(att)
             inf_cols.append(full)
     if not out_att:
-        raise EstimationError("no group has comparison units")
+        raise EstimationError(Text("error.no_comparison_group"))
     return Cells(
         group=np.concatenate(out_g),
         period=np.concatenate(out_t),

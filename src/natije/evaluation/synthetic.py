@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from natije.errors import EstimationError, InsufficientData
+from natije.errors import EstimationError, InsufficientData, Text
 from natije.evaluation.frank_wolfe import Array
 from natije.evaluation.synthetic_solver import inner_weights, mspe, normalise_v, solve_outer
 
@@ -96,10 +96,10 @@ def build_problem(
     pos = {u: i for i, u in enumerate(units)}
     missing = [u for u in [treated, *donors] if u not in pos]
     if missing:
-        raise EstimationError("units not in the data", units=[str(u) for u in missing])
+        raise EstimationError(Text("error.units_not_in_data"), units=[str(u) for u in missing])
     rows = [pos[treated]] + [pos[d] for d in donors if d != treated]
     if len(rows) < 3:
-        raise InsufficientData("synthetic control needs at least two donor units")
+        raise InsufficientData(Text("error.sc_few_donors"))
     pre = list(times_arr[:T0])
     variables = {outcome: Y, **covariates}
     preds = list(predictors) if predictors else [Predictor(outcome, (t,)) for t in pre]
@@ -108,23 +108,23 @@ def build_problem(
         want = pre if not ts else list(ts)
         idx = np.flatnonzero(np.isin(times_arr, want))
         if idx.size != len(set(want)):
-            raise EstimationError("predictor periods not in the data", periods=[str(t) for t in want])
+            raise EstimationError(Text("error.predictor_periods_missing"), periods=[str(t) for t in want])
         return idx
 
     X = np.empty((len(preds), len(rows)))
     for k, p in enumerate(preds):
         if p.variable not in variables:
-            raise EstimationError(f"unknown predictor variable {p.variable!r}", known=sorted(variables))
+            raise EstimationError(Text("error.unknown_predictor", variable=p.variable), known=sorted(variables))
         block = variables[p.variable][np.ix_(np.asarray(rows), cols(p.times))]
         with np.errstate(all="ignore"):
             X[k] = np.nanmean(block, axis=1) if p.op == "mean" else np.nanmedian(block, axis=1)
     if not np.isfinite(X).all():
         bad = sorted({preds[k].label for k in np.flatnonzero(~np.isfinite(X).all(axis=1))})
-        raise InsufficientData("a predictor has no value for some unit", predictors=bad)
+        raise InsufficientData(Text("error.predictor_gaps"), predictors=bad)
     zc = cols(optimize_times)
     Yr = Y[rows]
     if not np.isfinite(Yr).all():
-        raise InsufficientData("the outcome has missing values")
+        raise InsufficientData(Text("error.outcome_missing"))
     return SynthProblem(
         treated=treated, donors=tuple(units[r] for r in rows[1:]), predictors=tuple(p.label for p in preds),
         X1=X[:, 0], X0=X[:, 1:], Z1=Yr[0, zc], Z0=Yr[1:, zc].T, Y1=Yr[0], Y0=Yr[1:].T, times=times_arr, T0=T0,

@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from natije.errors import EstimationError, InsufficientData
+from natije.errors import EstimationError, InsufficientData, Text
 from natije.evaluation import texts
 from natije.evaluation.design import EvaluationDesign
 from natije.evaluation.executors import Executor
@@ -63,7 +63,7 @@ def parse_predictors(spec: Any) -> list[Predictor] | None:
         elif isinstance(p, Sequence) and len(p) in (2, 3):
             out.append(Predictor(p[0], tuple(p[1]) if p[1] is not None else None, *(p[2:] or ())))
         else:
-            raise EstimationError("cannot read a predictor", got=repr(p), expected="(variable, times) or dict")
+            raise EstimationError(Text("error.bad_predictor"), got=repr(p), expected="(variable, times) or dict")
     return out
 
 
@@ -148,7 +148,7 @@ class SyntheticControl:
             Staggered starts, unknown predictors, or an inference other than ``placebo``.
         """
         if design.inference not in (None, "placebo"):
-            raise EstimationError("'sc' supports only placebo inference", inference=design.inference)
+            raise EstimationError(Text("error.sc_inference"), inference=design.inference)
         problem = synth_problem(panel, design)
         extra = int(design.options.get("extra_starts", 0))
         fit = fit_synth(problem, extra_starts=extra, seed=design.seed)
@@ -201,10 +201,10 @@ class SyntheticDiD:
         """
         variant = design.options.get("variant", "sdid")
         if variant not in SDID_VARIANTS:
-            raise EstimationError(f"unknown sdid variant {variant!r}", expected=sorted(SDID_VARIANTS))
+            raise EstimationError(Text("error.unknown_sdid_variant", variant=variant), expected=sorted(SDID_VARIANTS))
         method = design.inference or "placebo"
         if method not in ("placebo", "bootstrap", "jackknife"):
-            raise EstimationError("'sdid' supports placebo, bootstrap or jackknife inference", inference=method)
+            raise EstimationError(Text("error.sdid_inference"), inference=method)
         Y, tr, T0, units = panel.block()
         N0 = int((~tr).sum())
         fit = SDID_VARIANTS[variant](Y, N0, T0)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from natije.errors import EstimationError
+from natije.errors import EstimationError, Text
 
 
 def within(a: np.ndarray) -> np.ndarray:
@@ -44,7 +44,7 @@ def fit(Y: np.ndarray, X: np.ndarray) -> TwfeFit:
     yd = within(Y).reshape(N * T)
     xtx = Xd.T @ Xd
     if np.linalg.matrix_rank(xtx) < K:
-        raise EstimationError("regressors are collinear with the unit and period effects")
+        raise EstimationError(Text("error.collinear"))
     bread = np.linalg.inv(xtx)
     beta = bread @ (Xd.T @ yd)
     e = yd - Xd @ beta

@@ -24,7 +24,7 @@ from typing import Any
 import polars as pl
 
 from natije import __version__
-from natije.errors import Expected, NotFound, Problem, ValidationError
+from natije.errors import Expected, NotFound, Problem, Text, ValidationError
 from natije.evaluation import evaluate
 from natije.evaluation.design import _jsonable
 from natije.results.asof import as_date
@@ -111,7 +111,7 @@ def load_panel(store: Any, program: str, indicator: str, spec: Mapping[str, Any]
         changes = get_reference_package(conn).territory_changes
     row = frames.indicators.filter(pl.col("code") == indicator)
     if row.height == 0:
-        raise NotFound(f"indicator {indicator!r} is not an indicator of program {program!r} or its predecessors",
+        raise NotFound(Text("error.indicator_not_in_program", indicator=indicator, program=program),
                        program=program, indicator=indicator)
     ind = row.row(0, named=True)
     return build_indicator_panel(frames.observations, frames.territories, changes, indicator=indicator,

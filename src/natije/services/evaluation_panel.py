@@ -21,7 +21,7 @@ import polars as pl
 from natije.domain.periods import Frequency, Period
 from natije.domain.territories import TerritoryChange, backcast_weights
 from natije.domain.units import resolve
-from natije.errors import Expected, InsufficientData, Problem, ValidationError, choice
+from natije.errors import Expected, InsufficientData, Problem, Text, ValidationError, choice
 
 HARMONISE = ("backcast", "none")
 HASH_VERSION = b"natije-panel/1\n"
@@ -178,9 +178,8 @@ def build_indicator_panel(observations: pl.DataFrame, territories: pl.DataFrame,
     frame = frame.sort("territory", "period")
     n_units, times = frame["territory"].n_unique(), frame["period"].unique().sort()
     if n_units < 2 or times.len() < 2:
-        raise InsufficientData(f"indicator {indicator}: a balanced panel of {n_units} {level} unit(s) over "
-                               f"{times.len()} period(s) remains; at least 2 of each are needed",
-                               indicator=indicator, level=level)
+        raise InsufficientData(Text("error.panel_too_small", indicator=indicator, units=n_units, level=level,
+                                    periods=times.len()), indicator=indicator, level=level)
     notes["dropped_periods"] = [str(Period(freq, i)) for i in notes["dropped_periods"]]
     notes.update(units=n_units, periods=[str(Period(freq, int(times[0]))), str(Period(freq, int(times[-1])))],
                  n_periods=times.len())

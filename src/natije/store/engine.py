@@ -16,7 +16,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from natije.errors import ConfigurationError
+from natije.errors import ConfigurationError, Text
 
 DEFAULT_PATH = "natije.db"
 ENV_VAR = "NATIJE_DATABASE_URL"
@@ -34,7 +34,7 @@ def resolve_url(text: str | None = None) -> str:
     raw = (text if text is not None else os.environ.get(ENV_VAR)) or DEFAULT_PATH
     raw = raw.strip()
     if not raw:
-        raise ConfigurationError("empty database URL")
+        raise ConfigurationError(Text("error.db_url_empty"))
     if "://" not in raw:
         if raw == ":memory:":
             return "sqlite://"
@@ -43,17 +43,14 @@ def resolve_url(text: str | None = None) -> str:
     if scheme in ("postgresql", "postgres", "postgresql+psycopg3"):
         scheme = "postgresql+psycopg"
     if scheme not in _SUPPORTED:
-        raise ConfigurationError(
-            f"unsupported database URL scheme {scheme!r}: expected a file path, sqlite:///PATH or postgresql://…",
-            url=raw,
-        )
+        raise ConfigurationError(Text("error.db_url_scheme", scheme=scheme), url=raw)
     url = f"{scheme}://{rest}"
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
-        raise ConfigurationError(f"cannot parse database URL {raw!r}: {exc}", url=raw) from exc
+        raise ConfigurationError(Text("error.db_url_unparsable", url=raw, reason=str(exc)), url=raw) from exc
     if scheme.startswith("postgresql") and not parsed.database:
-        raise ConfigurationError(f"database URL {raw!r} names no database", url=raw)
+        raise ConfigurationError(Text("error.db_url_no_database", url=raw), url=raw)
     return url
 
 
@@ -85,7 +82,7 @@ def make_engine(text: str | None = None, **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
         path = make_url(url).database
         if path and not Path(path).parent.exists():
-            raise ConfigurationError(f"directory of database file {path!r} does not exist", url=url)
+            raise ConfigurationError(Text("error.db_dir_missing", path=path), url=url)
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)

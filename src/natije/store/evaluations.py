@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
-from natije.errors import NotFound
+from natije.errors import NotFound, Text
 from natije.store import tables as T
 from natije.store.staging import utcnow
 
@@ -85,7 +85,7 @@ def get_evaluation(conn: Connection, evaluation_id: int) -> StoredEvaluation:
     t = T.evaluations
     row = conn.execute(select(t).where(t.c.id == int(evaluation_id))).mappings().first()
     if row is None:
-        raise NotFound(f"evaluation {evaluation_id} not found", evaluation=evaluation_id)
+        raise NotFound(Text("error.evaluation_not_found", evaluation=evaluation_id), evaluation=evaluation_id)
     return _record(row)
 
 

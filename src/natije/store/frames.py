@@ -13,7 +13,7 @@ from typing import Any
 import polars as pl
 from sqlalchemy import Connection, select
 
-from natije.errors import NotFound
+from natije.errors import NotFound, Text
 from natije.results.frames import ProgramFrames
 from natije.store import tables as T
 from natije.store.fastread import connectorx_uri, datetime_column, read_frame
@@ -25,7 +25,7 @@ DT = pl.Datetime("us")
 def _lineage(programs: pl.DataFrame, code: str) -> list[str]:
     preds = dict(zip(programs["code"], programs["predecessors"].to_list()))
     if code not in preds:
-        raise NotFound(f"program {code!r} not found", program=code)
+        raise NotFound(Text("error.program_not_found", code=code), program=code)
     order, todo = [], [code]
     while todo:
         c = todo.pop(0)
@@ -93,7 +93,7 @@ def load_program_frames(conn: Connection, program_code: str, as_of: date | datet
     if territory is not None:
         hit = terr_ids.filter(pl.col("territory") == territory)
         if hit.height == 0:
-            raise NotFound(f"territory {territory!r} not found", territory=territory)
+            raise NotFound(Text("error.territory_not_found", territory=territory), territory=territory)
         territory_id = int(hit["id"][0])
     sources = _small(conn, T.sources).select(source_id="id", source="code", source_kind="kind")
 

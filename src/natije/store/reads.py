@@ -11,7 +11,7 @@ from sqlalchemy import Connection, select
 from natije.domain.budgets import BudgetLine
 from natije.domain.package import ProgramPackage
 from natije.domain.programs import Program
-from natije.errors import NotFound
+from natije.errors import NotFound, Text
 from natije.store import rows as R
 from natije.store import tables as T
 from natije.store.fastread import datetime_column, iter_frames
@@ -46,7 +46,7 @@ def get_program(conn: Connection, code: str) -> Program:
     """The program ``code``; raises :class:`NotFound`."""
     found = _programs(conn, code)
     if not found:
-        raise NotFound(f"program {code!r} not found", program=code)
+        raise NotFound(Text("error.program_not_found", code=code), program=code)
     return found[0][1]
 
 
@@ -55,7 +55,7 @@ def get_package(conn: Connection, code: str) -> ProgramPackage:
     they mention (including the sources of its observations). Raises :class:`NotFound`."""
     found = _programs(conn, code)
     if not found:
-        raise NotFound(f"program {code!r} not found", program=code)
+        raise NotFound(Text("error.program_not_found", code=code), program=code)
     program_id, program = found[0]
     return _package(conn, program, T.indicators.c.program_id == program_id, program_id)
 

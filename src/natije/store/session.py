@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, Engine, inspect
 from sqlalchemy.exc import OperationalError
 
-from natije.errors import ConfigurationError
+from natije.errors import ConfigurationError, Text
 from natije.store import migrations
 from natije.store.engine import make_engine
 
@@ -48,23 +48,26 @@ class Store:
         """The database URL with any password masked."""
         return self.engine.url.render_as_string(hide_password=True)
 
+    def _cannot_open(self, exc: OperationalError) -> ConfigurationError:
+        return ConfigurationError(Text("error.db_cannot_open", url=self.url, reason=str(exc.orig)), url=self.url)
+
     def init(self) -> None:
         """Create or migrate the schema to the newest version (safe to repeat)."""
         try:
             migrations.upgrade(self.engine)
         except OperationalError as exc:
-            raise ConfigurationError(f"cannot open database {self.url}: {exc.orig}", url=self.url) from exc
+            raise self._cannot_open(exc) from exc
 
     def ensure_ready(self) -> None:
         """Raise :class:`ConfigurationError` unless the schema is at the newest migration."""
         try:
             rev = migrations.current(self.engine)
         except OperationalError as exc:
-            raise ConfigurationError(f"cannot open database {self.url}: {exc.orig}", url=self.url) from exc
+            raise self._cannot_open(exc) from exc
         if rev != migrations.head():
             raise ConfigurationError(
-                f"database {self.url} is not initialised (schema {rev or 'missing'}, "
-                f"expected {migrations.head()}): run `natije init`",
+                Text("error.db_not_initialised" if rev else "error.db_no_schema", url=self.url, schema=rev,
+                     head=migrations.head()),
                 url=self.url,
             )
 
