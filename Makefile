@@ -23,9 +23,10 @@ demo: install
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(BIN)/natije --db $(DEMO_DB) --lang $(LANG_UI) demo --no-serve
 
-## Install the test extras and run the whole suite: layering contract, type check, tests.
+## Install the test extras and run the whole suite: layering contract, lint, type check, tests.
 test: install-test
 	$(BIN)/lint-imports
+	$(BIN)/ruff check src tests benchmarks tools
 	$(BIN)/mypy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -34,7 +35,7 @@ test-slow: install-test
 	$(BIN)/python -m pytest -m slow $(PYTEST_ARGS)
 
 lint: install-test
-	$(BIN)/python -m ruff check src tests
+	$(BIN)/ruff check src tests benchmarks tools
 
 clean:
 	rm -rf $(VENV) $(DEMO_DB) .pytest_cache .mypy_cache

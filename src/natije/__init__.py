@@ -7,6 +7,6 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from natije.evaluation.api import evaluate  # noqa: E402
+from natije.evaluation.api import evaluate
 
 __all__ = ["__version__", "evaluate"]

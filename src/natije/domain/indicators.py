@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from natije.domain import units
 from natije.domain.names import Names
 from natije.domain.periods import Frequency, Period
-from natije.domain import units
 
 
 class IndicatorLevel(str, Enum):
@@ -73,8 +73,6 @@ class Indicator:
 
     def covers(self, period: Period) -> bool:
         """Whether ``period`` lies inside the indicator's declared span."""
-        if self.span_from is not None and period.end_month <= self.span_from.start_month:
-            return False
-        if self.span_to is not None and period.start_month >= self.span_to.end_month:
-            return False
-        return True
+        after_start = self.span_from is None or period.end_month > self.span_from.start_month
+        before_end = self.span_to is None or period.start_month < self.span_to.end_month
+        return after_start and before_end

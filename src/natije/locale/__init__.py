@@ -11,7 +11,7 @@ Catalogs are JSON files beside this module, one per language, with identical key
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -19,7 +19,7 @@ LANGUAGES = ("kk", "ru", "en")
 DEFAULT_LANGUAGE = "kk"
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalog(lang: str) -> dict[str, str]:
     """The whole catalog of ``lang``."""
     if lang not in LANGUAGES:
