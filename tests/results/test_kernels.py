@@ -157,3 +157,13 @@ def test_fused_judging_equals_the_staged_rules(as_of):
         staged, fused = _staged_vs_fused(frames, as_of)
         assert staged.height > 0
         assert_frame_equal(staged, fused, check_dtypes=False)
+
+
+def test_t_quantile_inverts_the_cdf_as_scipy():
+    from scipy import stats
+
+    from natije.results.kernels import t_quantile
+
+    for nu in range(1, 31):
+        for p in (0.001, 0.1, 0.5, 0.8, 0.9, 0.975, 0.9999):
+            assert math.isclose(t_quantile(p, nu), stats.t.ppf(p, nu), rel_tol=1e-9, abs_tol=1e-12), (p, nu)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import numpy as np
 import polars as pl
-from scipy import stats
 
 from natije.results.kernels import (
     arrays,
@@ -23,6 +22,7 @@ from natije.results.kernels import (
     float_column,
     floats,
     forecast_rows,
+    t_quantile,
     tolerance,
 )
 from natije.results.series import KEY, Runs, series_runs
@@ -133,7 +133,8 @@ def forecast_inputs(thresholds: Thresholds) -> list[pl.Expr]:
 def quantiles(rows: pl.DataFrame, thresholds: Thresholds) -> np.ndarray:
     """The interval's Student t quantile for 0, 1, … degrees of freedom, as far as any row needs."""
     window = max(thresholds.forecast_window, thresholds.min_points, 3, int(rows["n"].max() or 0))  # type: ignore[arg-type]
-    return np.concatenate([[np.nan], stats.t.ppf(0.5 + thresholds.interval / 2, np.arange(1, window + 1))])
+    level = 0.5 + thresholds.interval / 2
+    return np.array([np.nan, *(t_quantile(level, nu) for nu in range(1, window + 1))])
 
 
 def forecast_columns(value: np.ndarray, low: np.ndarray, high: np.ndarray, p_meet: np.ndarray,

@@ -209,6 +209,26 @@ def t_cdf(z, nu):
     return 0.5 + 0.5 * u * math.sqrt(c2) * total
 
 
+@compiled()
+def t_quantile(p, nu):
+    """The ``p`` quantile (0 < p < 1) of Student t with integer ``nu`` degrees of freedom: :func:`t_cdf`
+    inverted by bisection (to the float's resolution; the bracket doubles until it holds the quantile)."""
+    lo, hi = -1.0, 1.0
+    while t_cdf(lo, nu) > p:
+        lo *= 2.0
+    while t_cdf(hi, nu) < p:
+        hi *= 2.0
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        if mid == lo or mid == hi:
+            break
+        if t_cdf(mid, nu) < p:
+            lo = mid
+        else:
+            hi = mid
+    return 0.5 * (lo + hi)
+
+
 INCREASE, DECREASE, MAINTAIN = 0, 1, 2
 """Direction codes of the judging loops."""
 STATUS_CODES = ("achieved", "on_track", "at_risk", "off_track", "missed", "no_data")
