@@ -4,8 +4,11 @@ Observations in series order (indicator, territory, period; see :mod:`natije.res
 run of rows starting at ``starts[s]``. The loops here walk those runs once and produce everything the engine
 needs from them — the measure of every row (running sum for cumulative indicators), each series' trend sums over
 its last ``window`` usable points and its last and first points — and, for the roll-ups, the sums of every
-indicator × parent × period cell. They are compiled with numba (``cache=True``: compiled once per machine, then
-loaded from ``__pycache__``) and release the GIL, so two of them run side by side on two threads.
+indicator × parent × period cell. Then the rules of the results are applied to each target row: ``score_one``,
+``forecast_one`` and ``status_one`` are each rule written once, on one row, and the loops ``score_rows``,
+``forecast_rows``, ``status_rows`` and the fused ``judge_rows`` apply them. Everything is compiled with numba
+(``cache=True``: compiled once per machine, then loaded from ``__pycache__``) and releases the GIL, so two loops
+run side by side on two threads. The last part of the module adapts frames to the loops' argument types.
 
 Nulls arrive as a separate ``missing`` mask (a null is not a NaN: a NaN value poisons its sums, a null is
 skipped).
@@ -51,8 +54,8 @@ def fit_runs(starts, ps, pe, values, missing, cumulative, window, measure):
     -------
     tuple
         ``rising`` (periods rise within every series) and per series: ``n`` usable points in the window, means
-        ``xbar``/``ybar``, centred sums ``cxx``/``cxy``/``cyy``, the last usable point (``last_row``, ``last_x``,
-        ``last_y``) and the first of the window (``first_x``, ``first_y``). ``x`` is the period midpoint in
+        ``xbar``/``ybar``, centred sums ``cxx``/``cxy``/``cyy``, the last usable point (``last_row``, ``last_end``,
+        ``last_x``, ``last_y``) and the first of the window (``first_x``, ``first_y``). ``x`` is the period midpoint in
         years since 2000.
     """
     n_series = starts.shape[0]
