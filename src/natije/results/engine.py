@@ -95,7 +95,8 @@ def results_with_flags(
     """:func:`results_table` and :func:`natije.results.flags.flags` together, sharing one pass over the series
     (the flags are computed alongside the targets, once the series are fitted)."""
     table, flagged = _compute(frames, ResultsRequest(as_date(as_of), None, basis, thresholds), ordered, True)
-    return table, flagged if flagged is not None else compute_flags(frames, as_of=as_of, thresholds=thresholds)
+    assert flagged is not None  # asked for with the last argument
+    return table, flagged
 
 
 def _compute(frames: ProgramFrames, req: ResultsRequest, ordered: bool, with_flags: bool = False

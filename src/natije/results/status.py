@@ -53,21 +53,21 @@ def judge(frame: pl.DataFrame, series: pl.DataFrame, today: date, thresholds: Th
     """Score, forecast and status of target rows in one pass: the same as
     :func:`natije.results.achievement.score`, :func:`natije.results.forecast.forecast` and :func:`assign_status`
     in turn. ``frame`` holds the rows with their actual (:func:`natije.results.achievement.attach_actuals`),
-    ``_s`` (the position of their series in ``series``, null: none) and ``_past``; the series' fit is read from
+    ``_s`` (the position of their series in ``series``, null: none), ``_past``, ``_d`` and ``_pct`` (as
+    :func:`natije.results.achievement.target_rows` and ``attach_actuals`` give them); the series' fit is read from
     ``series`` by position, not copied onto the rows."""
-    coded = "_d" in frame.columns  # target_rows codes direction and unit once per indicator
+    # `_d` and `_pct` (direction code, unit in %) come from target_rows, coded once per indicator
     inputs = frame.select(
-        floats("actual"), floats("baseline"), floats("target"), pl.col("_d") if coded else direction_code(),
-        tolerance(thresholds.maintain_tolerance), pl.col("period_start").cast(pl.Int32),
-        pl.col("period_end").cast(pl.Int32), floats("baseline_start"), floats("baseline_end"),
-        (pl.col("actual_period") == pl.col("period")).fill_null(False),
-        pl.col("_pct") if coded else (pl.col("unit") == "%").fill_null(False),
+        floats("actual"), floats("baseline"), floats("target"), "_d", tolerance(thresholds.maintain_tolerance),
+        pl.col("period_start").cast(pl.Int32), pl.col("period_end").cast(pl.Int32), floats("baseline_start"),
+        floats("baseline_end"), (pl.col("actual_period") == pl.col("period")).fill_null(False), "_pct",
         pl.col("_s").cast(pl.Int64).fill_null(-1), pl.col("_past").fill_null(False))
     fit = series.select(pl.col("n").cast(pl.Int64), *(floats(c) for c in ("xbar", "ybar", "sxx", "b", "s2")),
                         optional(series, "first_x"), optional(series, "first_measure"))
     rows = frame.height
-    out: list[np.ndarray] = [np.empty(rows, np.int8), *(np.empty(rows) for _ in range(7)), np.empty(rows, np.int8),
-           np.empty(rows, np.int8), np.empty(rows)]
+    # met; gap, ratio, achievement, value, low, high, p_meet; reason; status; pace
+    out: list[np.ndarray] = [np.empty(rows, np.int8), *(np.empty(rows) for _ in range(7)),
+                             np.empty(rows, np.int8), np.empty(rows, np.int8), np.empty(rows)]
     args = (*arrays(inputs), *arrays(fit), max(thresholds.min_points, 3), quantiles(series, thresholds),
             month_index(today), _rules(thresholds), *out)
     # the loop releases the GIL: on large frames two threads take half the rows each
@@ -77,7 +77,7 @@ def judge(frame: pl.DataFrame, series: pl.DataFrame, today: date, thresholds: Th
     else:
         judge_rows(0, rows, *args)
     met, gap, ratio, ach, value, low, high, p_meet, reason, status, pace = out
-    return frame.drop("_s", "_past", "_d", "_pct", strict=False).with_columns(
+    return frame.drop("_s", "_past", "_d", "_pct").with_columns(
         met_column(met), float_column("gap_closed", gap), float_column("ratio", ratio),
         float_column("achievement", ach), *forecast_columns(value, low, high, p_meet, reason),
         float_column("pace", pace), coded_column("status", status, LABELS))
