@@ -1,0 +1,82 @@
+"""Numbers, money and dates written the way each interface language writes them.
+
+One function per kind of value, so that every table, message and report formats it the same way. Kazakh and
+Russian group thousands with a (no-break) space and use a decimal comma; English uses a comma and a point. The
+locale data comes from CLDR through Babel.
+
+>>> number(5606, "ru"), number(42.25, "kk", digits=1), number(5606, "en")
+('5\\xa0606', '42,2', '5,606')
+>>> money(36.4e9, "KZT", "ru"), money(1e9, "USD", "kk"), money(36.4e9, "KZT", "en")
+('36,4\\xa0млрд тенге', '1\\xa0млрд АҚШ доллары', 'KZT 36.4 bn')
+>>> date(datetime.date(2026, 12, 7), "kk"), date(datetime.date(2026, 12, 7), "en")
+('07.12.2026', '2026-12-07')
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+
+from babel.numbers import format_decimal
+
+_LOCALES = {"kk": "kk_KZ", "ru": "ru_RU", "en": "en_GB"}
+
+# Scale words after a money amount; CLDR's short forms are not what official texts write in kk and ru.
+_SCALES = (
+    (1e12, {"kk": "трлн", "ru": "трлн", "en": "tn"}),
+    (1e9, {"kk": "млрд", "ru": "млрд", "en": "bn"}),
+    (1e6, {"kk": "млн", "ru": "млн", "en": "mn"}),
+)
+_CURRENCIES = {
+    "KZT": {"kk": "теңге", "ru": "тенге"},
+    "USD": {"kk": "АҚШ доллары", "ru": "долларов США"},
+    "EUR": {"kk": "еуро", "ru": "евро"},
+    "RUB": {"kk": "Ресей рублі", "ru": "российских рублей"},
+}
+
+
+def number(value: float | None, lang: str, digits: int | None = None) -> str:
+    """``value`` written in ``lang``: thousands grouped, ``digits`` decimals (as many as needed if None).
+
+    Missing values (None, NaN) are an empty string; whole numbers print without a fraction.
+
+    >>> number(1970.0, "en"), number(None, "en"), number(0.0004, "en", digits=3)
+    ('1,970', '', '0')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, float) and math.isinf(value):
+        return "∞" if value > 0 else "−∞"
+    if digits is None:
+        pattern = "#,##0.######"
+    else:
+        pattern = "#,##0." + "#" * digits if digits else "#,##0"
+    return format_decimal(value, format=pattern, locale=_LOCALES.get(lang, "en_GB"))
+
+
+def money(amount: float | None, currency: str, lang: str, digits: int = 1) -> str:
+    """An amount with a scale word and the currency's name: ``36,4 млрд тенге``, ``KZT 36.4 bn``.
+
+    >>> money(2500, "KZT", "kk"), money(None, "KZT", "kk")
+    ('2\\xa0500 теңге', '')
+    """
+    if amount is None or (isinstance(amount, float) and math.isnan(amount)):
+        return ""
+    scale_word = ""
+    scaled = float(amount)
+    for size, words in _SCALES:
+        if abs(amount) >= size:
+            scaled, scale_word = amount / size, words.get(lang, words["en"])
+            break
+    figure = number(scaled, lang, digits=digits if scale_word else 0)
+    if lang == "en":
+        return f"{currency} {figure}" + (f" {scale_word}" if scale_word else "")
+    name = _CURRENCIES.get(currency, {}).get(lang, currency)
+    return f"{figure}\N{NO-BREAK SPACE}{scale_word} {name}" if scale_word else f"{figure} {name}"
+
+
+def date(value: datetime.date | None, lang: str) -> str:
+    """A date in the official form of ``lang``: ``07.12.2026`` in kk and ru, ISO 8601 in English."""
+    if value is None:
+        return ""
+    return value.strftime("%d.%m.%Y") if lang in ("kk", "ru") else value.isoformat()
