@@ -33,8 +33,7 @@ def evidence(flag: str, args: str | None, lang: str, fallback: str = "") -> str:
         if params.get(f"name_{lang}"):  # the indicator's name in the reader's language, where the flag has it
             params["name"] = params[f"name_{lang}"]
         for key in _NUMBERS:
-            if params.get(key) not in (None, ""):
-                params[key] = render.number(float(params[key]), lang)
+            params[key] = _number(params.get(key), lang)
         for key in _DAYS:
             if params.get(key):
                 params[key] = render.day(params[key], lang)
@@ -44,6 +43,14 @@ def evidence(flag: str, args: str | None, lang: str, fallback: str = "") -> str:
         return t(f"evidence.{flag}", lang, **params)
     except (KeyError, ValueError):
         return fallback
+
+
+def _number(text: Any, lang: str) -> Any:
+    """A value's text written as a number of ``lang`` (codes such as ``IK.EGOV`` stay as they are)."""
+    try:
+        return render.number(float(text), lang)
+    except (TypeError, ValueError):
+        return text
 
 
 def _cell(v: Any, lang: str) -> str:

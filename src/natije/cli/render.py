@@ -133,8 +133,8 @@ def print_table(console: Console, headers: Sequence[str], rows: Sequence[Sequenc
 
     Headers start with a capital; ``right`` are the indexes of columns aligned right (numbers).
     """
-    heads = [cap(h) for h in headers]
-    cells = [["" if v is None else str(v) for v in row] for row in rows]
+    heads = [cap(h.strip()) for h in headers]
+    cells = [["" if v is None else str(v).strip() for v in row] for row in rows]
     widths = column_widths(heads, cells, console.width)
     if title:
         console.print(Plain(cap(title), style="bold"))
@@ -152,7 +152,10 @@ def print_table(console: Console, headers: Sequence[str], rows: Sequence[Sequenc
 
 
 def _print_stacked(console: Console, heads: Sequence[str], cells: Sequence[Sequence[str]]) -> None:
-    """Each row as a block of ``Header: value`` lines, blocks apart by a rule."""
+    """Each row as a block of ``Header: value`` lines, blocks apart by a rule (no rows: the headers in a line)."""
+    if not cells:
+        console.print(Plain(" · ".join(heads)))
+        return
     label = max(cell_len(h) for h in heads) + 1
     for n, row in enumerate(cells):
         if n:
