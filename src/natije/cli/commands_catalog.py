@@ -37,7 +37,11 @@ def _emit(fmt: str, data: Any, headers: Sequence[str], rows: Sequence[Sequence[A
 
 @app.command("init")
 def init(ctx: typer.Context) -> None:
-    """Create the database (or migrate it to the newest schema). Raises ConfigurationError for a bad --db."""
+    """Create the database (or migrate it to the newest schema).
+
+    \f
+    Raises ConfigurationError for a bad --db.
+    """
     url = catalog.initialise(open_store(ctx))
     typer.echo(t("msg.initialised", lang_of(ctx), url=url))
 
@@ -63,7 +67,10 @@ def show(ctx: typer.Context, program: str = typer.Argument(..., help="Program co
          fmt: str = FORMAT) -> None:
     """Show one program: goals, indicators, every version of its commitments, budgets and lineage.
 
-    Raises NotFound when no program has that code. CSV output lists the commitments.
+    CSV output lists the commitments.
+
+    \f
+    Raises NotFound when no program has that code.
     """
     check_format(fmt)
     lang = lang_of(ctx)

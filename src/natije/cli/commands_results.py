@@ -93,7 +93,11 @@ def results(ctx: typer.Context, program: str, as_of: str = AS_OF,
                                           help="KATO code of one territory, 'national' (default) or 'all'."),
             basis: str = typer.Option("current", "--basis", help="current (in force) or first (as first promised)."),
             fmt: str = FORMAT) -> None:
-    """Targets against actuals: achievement, forecast, chance to meet, status. Raises NotFound."""
+    """Targets against actuals: achievement, forecast, chance to meet, status.
+
+    \f
+    Raises NotFound.
+    """
     check_format(fmt)
     store = open_store(ctx)
     if fmt == "json":
@@ -121,7 +125,11 @@ def results(ctx: typer.Context, program: str, as_of: str = AS_OF,
 
 @app.command("flags")
 def flags(ctx: typer.Context, program: str, as_of: str = AS_OF, fmt: str = FORMAT) -> None:
-    """Moved goalposts of a program, each with its evidence. Raises NotFound."""
+    """Moved goalposts of a program, each with its evidence.
+
+    \f
+    Raises NotFound.
+    """
     check_format(fmt)
     frame = monitoring.program_flags(open_store(ctx), program, as_of)
     lang = lang_of(ctx)
@@ -141,7 +149,11 @@ def flags(ctx: typer.Context, program: str, as_of: str = AS_OF, fmt: str = FORMA
 
 @app.command("lineage")
 def lineage(ctx: typer.Context, program: str, as_of: str = AS_OF, fmt: str = FORMAT) -> None:
-    """Promises across a program and its predecessors: carried over, repeated later, dropped. Raises NotFound."""
+    """Promises across a program and its predecessors: carried over, repeated later, dropped.
+
+    \f
+    Raises NotFound.
+    """
     check_format(fmt)
     lang = lang_of(ctx)
     frame = monitoring.program_lineage(open_store(ctx), program, as_of, lang)
