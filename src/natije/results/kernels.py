@@ -272,14 +272,15 @@ def score_one(a, b, t, d, tol):
 
 
 @compiled(inline="always")
-def forecast_one(k, xbar, ybar, sxx, b, s2, ps, pe, t, d, tol, percent, min_points, quantiles):
+def forecast_one(met, k, xbar, ybar, sxx, b, s2, ps, pe, t, d, tol, percent, min_points, quantiles):
     """Trend forecast at the target period's midpoint: ``value``, ``low``, ``high``, ``p_meet``, ``reason``.
 
     ``k`` points fitted (0: no series; below ``min_points``: reason 2, insufficient data; reason 1: no data).
     Centre ``ybar + b·(x* − xbar)``, scale ``√(s2·(1 + 1/k + (x* − xbar)²/sxx))``, Student t with ``k − 2``
     degrees of freedom (``quantiles[k − 2]`` is the interval's quantile). ``p_meet`` is the probability that the
     value lies on the right side of the target (in the band for maintain); a zero scale (a perfect fit) makes it
-    1 or 0 by whether the centre itself meets the target. Shares in % are clipped to [0, 100].
+    1 or 0 by whether the centre itself meets the target. Shares in % are clipped to [0, 100]. A target already
+    met (``met`` 1, from :func:`score_one`) has no chance to give: its ``p_meet`` is NaN (the trend is kept).
     """
     if k == 0:
         return np.nan, np.nan, np.nan, np.nan, 1
@@ -304,6 +305,8 @@ def forecast_one(k, xbar, ybar, sxx, b, s2, ps, pe, t, d, tol, percent, min_poin
         p = 1.0 if (mu <= t if d == DECREASE else mu >= t) else 0.0
     if percent:
         mu, lo, hi = min(max(mu, 0.0), 100.0), min(max(lo, 0.0), 100.0), min(max(hi, 0.0), 100.0)
+    if met == 1:
+        p = np.nan
     return mu, lo, hi, p, 0
 
 
@@ -353,14 +356,14 @@ def score_rows(a, b, t, d, tol):
 
 
 @compiled()
-def forecast_rows(k, xbar, ybar, sxx, b, s2, ps, pe, t, d, tol, percent, min_points, quantiles):
+def forecast_rows(met, k, xbar, ybar, sxx, b, s2, ps, pe, t, d, tol, percent, min_points, quantiles):
     """:func:`forecast_one` of every row."""
     rows = k.shape[0]
     value, low, high, p_meet = np.empty(rows), np.empty(rows), np.empty(rows), np.empty(rows)
     reason = np.empty(rows, np.int8)
     for r in range(rows):
         value[r], low[r], high[r], p_meet[r], reason[r] = forecast_one(
-            k[r], xbar[r], ybar[r], sxx[r], b[r], s2[r], ps[r], pe[r], t[r], d[r], tol[r], percent[r], min_points,
+            met[r], k[r], xbar[r], ybar[r], sxx[r], b[r], s2[r], ps[r], pe[r], t[r], d[r], tol[r], percent[r], min_points,
             quantiles)
     return value, low, high, p_meet, reason
 
@@ -398,7 +401,7 @@ def judge_rows(lo, hi, a, b, t, d, tol, ps, pe, bs, be, reported, percent, serie
         else:
             fx, fy = (np.nan, np.nan) if past[r] else (first_x[j], first_y[j])
             value[r], low[r], high[r], p_meet[r], reason[r] = forecast_one(
-                k[j], xbar[j], ybar[j], sxx[j], slope[j], s2[j], ps[r], pe[r], t[r], d[r], tol[r], percent[r],
+                met[r], k[j], xbar[j], ybar[j], sxx[j], slope[j], s2[j], ps[r], pe[r], t[r], d[r], tol[r], percent[r],
                 min_points, quantiles)
         status[r], pace[r] = status_one(met[r], a[r], b[r], t[r], d[r], gap[r], ps[r], pe[r], bs[r], be[r], fx, fy,
                                         reported[r], p_meet[r], now, rules)

@@ -1,0 +1,35 @@
+"""Rules that real input exposed (issue 8): each test states the class of input it guards against."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from frames_builders import KZ, commits, indicators, obs
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from natije.results.engine import results_table
+from natije.results.frames import ProgramFrames
+
+YEARS = st.lists(st.floats(0, 100, allow_nan=False), min_size=0, max_size=6)
+
+
+def _series(values: list[float], target: float, direction: str = "increase", period: str = "2027",
+            baseline: float | None = None) -> ProgramFrames:
+    ind = indicators([{"code": "X", "direction": direction, "program": "P"}])
+    rows = [("X", None, "target", period, target, date(2019, 1, 1))]
+    if baseline is not None:
+        rows.append(("X", None, "baseline", "2019", baseline, date(2019, 1, 1)))
+    o = obs([("X", KZ, str(2020 + i), v) for i, v in enumerate(values)]) if values else None
+    return ProgramFrames.build(program="P", indicators=ind, observations=o, commitments=commits(rows))
+
+
+@settings(max_examples=80, deadline=None)
+@given(YEARS, st.floats(0, 100, allow_nan=False), st.sampled_from(["increase", "decrease", "maintain"]))
+def test_no_chance_to_meet_is_given_for_a_target_already_met(values, target, direction):
+    """Whatever the series, a target already met shows no p_meet; one not yet met with a forecast shows one."""
+    row = results_table(_series(values, target, direction), as_of="2026-03-01").row(0, named=True)
+    if row["met"]:
+        assert row["status"] == "achieved" and row["p_meet"] is None
+    elif row["forecast_reason"] is None:
+        assert row["p_meet"] is not None
