@@ -98,3 +98,20 @@ def test_cli_territory_national_by_default(demo_db):
     every = json.loads(runner.invoke(app, ["--db", demo_db, "results", "AI2023", "--format", "json",
                                            "--territory", "all"]).output)
     assert {r["territory"] for r in national} == {"000000000"} and len(every) > len(national)
+
+
+def test_too_little_data_has_its_own_status_and_the_actual_its_period_in_every_format(demo_db):
+    """AI2023's population coverage has one value (92 % for 2025): insufficient data, not no data; its period is
+    printed beside it as a table, in JSON and in CSV."""
+    runner = CliRunner()
+    base = ["--db", demo_db, "--lang", "en", "results", "AI2023", "--as-of", "2025-12-31"]
+    rows = json.loads(runner.invoke(app, [*base, "--format", "json"]).output)
+    cov = next(r for r in rows if r["indicator"] == "AI2023.POPULATION_COVERAGE")
+    assert cov["status"] == "insufficient_data" and cov["actual"] == 92 and cov["actual_period"] == "2025"
+    assert list(cov).index("actual_period") == list(cov).index("actual") + 1
+    csv = pl.read_csv(runner.invoke(app, [*base, "--format", "csv"]).output.encode())
+    assert csv.columns.index("actual_period") == csv.columns.index("actual") + 1
+    assert csv.filter(pl.col("indicator") == "AI2023.POPULATION_COVERAGE")["actual_period"].cast(pl.String)[0] == "2025"
+    table = runner.invoke(app, [*base], env={"COLUMNS": "250"}).output
+    line = next(x for x in table.splitlines() if "POPULATION_COVERAGE" in x)
+    assert "92" in line and "2025" in line and "insufficient data" in line

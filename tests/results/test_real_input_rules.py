@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import polars as pl
 from frames_builders import KZ, commits, indicators, obs
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -33,3 +34,19 @@ def test_no_chance_to_meet_is_given_for_a_target_already_met(values, target, dir
         assert row["status"] == "achieved" and row["p_meet"] is None
     elif row["forecast_reason"] is None:
         assert row["p_meet"] is not None
+
+
+@settings(max_examples=80, deadline=None)
+@given(YEARS, st.one_of(st.none(), st.floats(0, 50, allow_nan=False)), st.sampled_from(["stock", "periodic"]))
+def test_no_data_means_no_value_and_too_little_data_says_so(values, baseline, kind):
+    """``no_data`` exactly when the series has no value; a series too short to judge is ``insufficient_data``;
+    an actual's period is shown exactly when an actual is."""
+    frames = _series(values, 101, baseline=baseline)
+    frames = frames.replace(indicators=frames.indicators.with_columns(pl.lit(kind).alias("kind")))
+    row = results_table(frames, as_of="2026-03-01").row(0, named=True)
+    assert (row["status"] == "no_data") == (not values)
+    if row["status"] == "insufficient_data":
+        assert row["p_meet"] is None and row["pace"] is None
+    assert (row["actual"] is None) == (row["actual_period"] is None)
+    if row["actual"] is None:
+        assert not row["illustrative"]

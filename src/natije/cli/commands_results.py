@@ -93,8 +93,8 @@ def results(ctx: typer.Context, program: str, as_of: str = AS_OF,
             .otherwise(pl.col("actual").round(3).cast(pl.String)).alias("actual"),
             pl.col("forecast_value").round(3).alias("forecast"), *pct,
             pl.col("status").cast(pl.String).map_elements(lambda s: t(f"status.{s}", lang), pl.String),
-        ).select("indicator", "territory", "period", "baseline", "target", "actual", "achievement", "forecast",
-                 "p_meet", "status")
+        ).select("indicator", "territory", "period", "baseline", "target", "actual", "actual_period", "achievement",
+                 "forecast", "p_meet", "status")
     print_frame(table, fmt, lang, program)
     if fmt == "table":
         Console().print(t("msg.illustrative_note", lang))
@@ -155,8 +155,9 @@ def print_scorecards(cards: list[Scorecard], lang: str, console: Console | None 
             pct = None if r["achievement"] is None else f"{r['achievement']:.0%}"
             p = None if r["p_meet"] is None else f"{r['p_meet']:.0%}"
             name = r.get(f"name_{lang}") or r["indicator"]
+            when = f" ({r['actual_period']})" if r.get("actual_period") and r["actual"] is not None else ""
             table.add_row(f"{name}\n[dim]{r['indicator']}[/]", r["period"],
-                          _with_unit(r["actual"], r.get("unit")) + star, _with_unit(r["target"], r.get("unit")),
+                          _with_unit(r["actual"], r.get("unit")) + star + when, _with_unit(r["target"], r.get("unit")),
                           _fmt(pct), _fmt(p), t(f"status.{r['status']}", lang))
         console.print(table if card.rows else f"[bold]{title}[/]: {t('msg.no_results', lang)}")
         counts = ", ".join(f"{t('status.' + s, lang)}: {n}" for s, n in card.by_status.items() if n)

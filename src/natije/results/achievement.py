@@ -319,9 +319,14 @@ def attach_actuals(targets: pl.DataFrame, meas: pl.DataFrame, series: pl.DataFra
             m, left_on="period_end", right_on="_ae", by=KEY, strategy="backward", check_sortedness=False
         ).drop("_ae").with_columns(pl.lit(None, pl.Float64).alias("first_x"), pl.lit(True).alias("_past"))
         ahead = pl.concat([ahead, past.select(ahead.columns)])  # the first point may be the actual: no first_x
+    # a periodic target counts its own period only; where no actual is shown, neither is its period nor the
+    # illustrative mark (the period and the mark describe the value beside them)
     wrong = (pl.col("kind") == "periodic") & (pl.col("actual_period") != pl.col("period"))
-    return ahead.with_columns(
-        pl.when(wrong).then(None).otherwise(pl.col("actual")).alias("actual")
+    shown = ahead.with_columns(pl.when(wrong).then(None).otherwise(pl.col("actual")).alias("actual"))
+    none = pl.col("actual").is_null()
+    return shown.with_columns(
+        pl.when(none).then(None).otherwise(pl.col("actual_period")).alias("actual_period"),
+        (pl.col("illustrative").fill_null(False) & ~none).alias("illustrative"),
     ).drop("last_end", "last_measure", "last_illustrative", "last_x", strict=False)
 
 

@@ -234,7 +234,7 @@ def t_quantile(p, nu):
 
 INCREASE, DECREASE, MAINTAIN = 0, 1, 2
 """Direction codes of the judging loops."""
-STATUS_CODES = ("achieved", "on_track", "at_risk", "off_track", "missed", "no_data")
+STATUS_CODES = ("achieved", "on_track", "at_risk", "off_track", "missed", "insufficient_data", "no_data")
 """Status codes of :func:`status_one` (the order of :data:`natije.results.thresholds.STATUSES`)."""
 
 
@@ -311,13 +311,14 @@ def forecast_one(met, k, xbar, ybar, sxx, b, s2, ps, pe, t, d, tol, percent, min
 
 
 @compiled(inline="always")
-def status_one(met, a, b, t, d, gap, ps, pe, bs, be, first_x, first_y, reported, p, now, rules):
+def status_one(met, a, b, t, d, gap, ps, pe, bs, be, first_x, first_y, reported, p, reason, now, rules):
     """``status`` code (:data:`STATUSES` order) and ``pace`` of one target, judged in month ``now``.
 
     ``rules``: reporting lag (months), p_on_track, p_at_risk, pace_on_track, pace_at_risk. In order: achieved
     (met); missed (ended, not met, and the target period reported or the lag passed); by ``p_meet``; by pace —
     the share of the gap closed over the share of the time elapsed from the baseline (else the first of two
-    observed points) to the target period; else no data.
+    observed points) to the target period; else insufficient data when the series has values but too few to
+    judge (``reason`` 2, from :func:`forecast_one`), no data when it has none.
     """
     lag, p_on, p_at, pace_on, pace_at = rules[0], rules[1], rules[2], rules[3], rules[4]
     if math.isnan(b):  # no baseline: progress from the first observed point (two-point series)
@@ -341,7 +342,7 @@ def status_one(met, a, b, t, d, gap, ps, pe, bs, be, first_x, first_y, reported,
         return (1 if p >= p_on else 2 if p >= p_at else 3), pace
     if not math.isnan(pace):
         return (1 if pace >= pace_on else 2 if pace >= pace_at else 3), pace
-    return 5, pace
+    return (5 if reason == 2 else 6), pace
 
 
 @compiled()
@@ -369,14 +370,14 @@ def forecast_rows(met, k, xbar, ybar, sxx, b, s2, ps, pe, t, d, tol, percent, mi
 
 
 @compiled()
-def status_rows(met, a, b, t, d, gap, ps, pe, bs, be, first_x, first_y, reported, p, now, rules):
+def status_rows(met, a, b, t, d, gap, ps, pe, bs, be, first_x, first_y, reported, p, reason, now, rules):
     """:func:`status_one` of every row."""
     rows = a.shape[0]
     status = np.empty(rows, np.int8)
     pace = np.empty(rows)
     for r in range(rows):
         status[r], pace[r] = status_one(met[r], a[r], b[r], t[r], d[r], gap[r], ps[r], pe[r], bs[r], be[r],
-                                        first_x[r], first_y[r], reported[r], p[r], now, rules)
+                                        first_x[r], first_y[r], reported[r], p[r], reason[r], now, rules)
     return status, pace
 
 
@@ -404,7 +405,7 @@ def judge_rows(lo, hi, a, b, t, d, tol, ps, pe, bs, be, reported, percent, serie
                 met[r], k[j], xbar[j], ybar[j], sxx[j], slope[j], s2[j], ps[r], pe[r], t[r], d[r], tol[r], percent[r],
                 min_points, quantiles)
         status[r], pace[r] = status_one(met[r], a[r], b[r], t[r], d[r], gap[r], ps[r], pe[r], bs[r], be[r], fx, fy,
-                                        reported[r], p_meet[r], now, rules)
+                                        reported[r], p_meet[r], reason[r], now, rules)
 
 
 # --- array adapters: frames in, the kernels' argument types out (one compiled version per argument type) ---

@@ -58,7 +58,8 @@ def scorecard(
     names = {lang: (prog[f"name_{lang}"][0] if prog.height else None) or frames.program for lang in ("kk", "ru", "en")}
     currency = frames.budgets["currency"].drop_nulls()
     labels = frames.indicators.select(pl.col("code").alias("indicator"), "name_kk", "name_ru", "name_en")
-    rows = nat.select("indicator", "period", "actual", "target", "unit", "achievement", "p_meet", "status",
+    rows = nat.select("indicator", "period", "actual", "actual_period", "target", "unit", "achievement", "p_meet",
+                      "status",
                       "illustrative").with_columns(pl.col("status").cast(pl.String)) \
         .join(labels, on="indicator", how="left", maintain_order="left")
     return Scorecard(

@@ -1,4 +1,4 @@
-"""Status of each target: achieved, on_track, at_risk, off_track, missed or no_data.
+"""Status of each target: achieved, on_track, at_risk, off_track, missed, insufficient_data or no_data.
 
 Rules, in order (thresholds in :class:`natije.results.thresholds.Thresholds`):
 
@@ -9,7 +9,7 @@ Rules, in order (thresholds in :class:`natije.results.thresholds.Thresholds`):
 4. Without a forecast (too few points) but with an actual and a baseline (else the first observed value, if it
    is not the actual itself): pace = share of the gap closed ÷ share of the time elapsed from the baseline period
    to the target period; cut at ``pace_on_track`` / ``pace_at_risk``.
-5. Otherwise ``no_data``.
+5. Otherwise ``insufficient_data`` when the series has values but too few to judge, else ``no_data``.
 """
 
 from __future__ import annotations
@@ -89,7 +89,15 @@ def _status_inputs(frame: pl.DataFrame) -> list[pl.Expr]:
             pl.col("period_start").cast(pl.Int32), pl.col("period_end").cast(pl.Int32),
             optional(frame, "baseline_start"), optional(frame, "baseline_end"), optional(frame, "first_x"),
             optional(frame, "first_measure"), (pl.col("actual_period") == pl.col("period")).fill_null(False),
-            optional(frame, "p_meet")]
+            optional(frame, "p_meet"), _reason_code(frame)]
+
+
+def _reason_code(frame: pl.DataFrame) -> pl.Expr:
+    """:func:`natije.results.kernels.forecast_one`'s reason code of ``forecast_reason`` (0 when not forecast)."""
+    if "forecast_reason" not in frame.columns:
+        return pl.lit(0, pl.Int8).alias("forecast_reason")
+    return pl.col("forecast_reason").cast(pl.String).replace_strict(
+        {"no_data": 1, "insufficient_data": 2}, default=0, return_dtype=pl.Int8)
 
 
 def _rules(th: Thresholds) -> np.ndarray:
