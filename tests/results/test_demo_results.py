@@ -115,3 +115,21 @@ def test_too_little_data_has_its_own_status_and_the_actual_its_period_in_every_f
     table = runner.invoke(app, [*base], env={"COLUMNS": "250"}).output
     line = next(x for x in table.splitlines() if "POPULATION_COVERAGE" in x)
     assert "92" in line and "2025" in line and "insufficient data" in line
+
+
+def test_illustrative_footnote_only_under_an_illustrative_value(demo_db, demo_store, capsys):
+    """The national results and scorecards of the demo show no illustrative value, so no footnote; the regions'
+    generated values are starred and footnoted."""
+    from natije.cli.commands_results import render_scorecards
+    from natije.locale import t
+
+    runner = CliRunner()
+    note = t("msg.illustrative_note", "en")
+    base = ["--db", demo_db, "--lang", "en", "results", "AI2023", "--as-of", "2025-12-31"]
+    assert note not in runner.invoke(app, base, env={"COLUMNS": "250"}).output
+    regions = runner.invoke(app, [*base, "--territory", "all"], env={"COLUMNS": "250"}).output
+    assert note in regions and " * " in regions
+    render_scorecards(demo_store, "en", as_of="2025-12-31")
+    cards = capsys.readouterr().out
+    starred = any(r["illustrative"] for c in monitoring.scorecards(demo_store, "2025-12-31") for r in c.rows)
+    assert (note in cards) == starred

@@ -84,6 +84,7 @@ def results(ctx: typer.Context, program: str, as_of: str = AS_OF,
         return
     table = monitoring.program_results(store, program, as_of, territory, basis)
     lang = lang_of(ctx)
+    starred = bool(table["illustrative"].any()) if table.height else False  # the footnote only under a starred value
     if fmt == "table":
         pct = [pl.when(pl.col(c).is_not_null()).then(pl.format("{}%", (pl.col(c) * 100).round(0).cast(pl.Int64)))
                .alias(c) for c in ("achievement", "p_meet")]
@@ -96,7 +97,7 @@ def results(ctx: typer.Context, program: str, as_of: str = AS_OF,
         ).select("indicator", "territory", "period", "baseline", "target", "actual", "actual_period", "achievement",
                  "forecast", "p_meet", "status")
     print_frame(table, fmt, lang, program)
-    if fmt == "table":
+    if fmt == "table" and starred:
         Console().print(t("msg.illustrative_note", lang))
 
 
