@@ -21,16 +21,17 @@ def _has(frame, flag, indicator):
     return frame.filter((pl.col("flag") == flag) & (pl.col("indicator") == indicator)).height > 0
 
 
-def test_target_lowered_is_direction_aware():
+def test_target_eased_is_direction_aware():
+    # target_lowered became target_eased: a raised target of a decrease indicator is easier, not "lowered"
     f = _flags()
-    assert _has(f, "target_lowered", "DK.ESERV")        # increase: 80 → 70
-    assert _has(f, "target_lowered", "DK.UNEMP")        # decrease: 4.8 → 5.2
-    row = f.filter((pl.col("flag") == "target_lowered") & (pl.col("indicator") == "DK.ESERV")).row(0, named=True)
+    assert _has(f, "target_eased", "DK.ESERV")        # increase: 80 → 70
+    assert _has(f, "target_eased", "DK.UNEMP")        # decrease: 4.8 → 5.2
+    row = f.filter((pl.col("flag") == "target_eased") & (pl.col("indicator") == "DK.ESERV")).row(0, named=True)
     assert (row["old_value"], row["new_value"]) == (80, 70) and "2019-10-01" in row["evidence"]
 
 
-def test_target_lowered_unknown_before_the_decision():
-    assert not _has(_flags("2019-01-01"), "target_lowered", "DK.ESERV")
+def test_target_eased_unknown_before_the_decision():
+    assert not _has(_flags("2019-01-01"), "target_eased", "DK.ESERV")
 
 
 def test_baseline_milestones_stale_revision():
@@ -88,18 +89,18 @@ def test_scorecard_and_json_rows():
             "flags"}
     assert keys <= set(rows[0]) and set(rows[0]["forecast"]) >= {"period", "value", "low", "high", "p_meet"}
     eserv = next(r for r in rows if r["indicator"] == "DK.ESERV")
-    assert "target_lowered" in eserv["flags"]
+    assert "target_eased" in eserv["flags"]
 
 
 def test_every_flag_is_worded_in_three_languages():
     from natije.cli.commands_results import evidence
 
     f = _flags()
-    assert set(f["flag"]) >= {"target_lowered", "baseline_changed", "indicator_dropped", "indicator_renamed",
+    assert set(f["flag"]) >= {"target_eased", "baseline_changed", "indicator_dropped", "indicator_renamed",
                               "no_milestones", "stale", "revised_after_deadline"}
     for flag, args, english in f.select("flag", "args", "evidence").iter_rows():
         for lang in ("kk", "ru", "en"):
             text = evidence(flag, args, lang, fallback="")
             assert text and "{" not in text
-        if flag in ("revised_after_deadline", "indicator_dropped", "indicator_renamed", "target_lowered"):
+        if flag in ("revised_after_deadline", "indicator_dropped", "indicator_renamed", "target_eased"):
             assert evidence(flag, args, "en") == english

@@ -50,3 +50,31 @@ def test_no_data_means_no_value_and_too_little_data_says_so(values, baseline, ki
     assert (row["actual"] is None) == (row["actual_period"] is None)
     if row["actual"] is None:
         assert not row["illustrative"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.floats(1, 100, allow_nan=False), st.floats(1, 100, allow_nan=False),
+       st.sampled_from(["increase", "decrease", "maintain"]))
+def test_a_changed_target_is_called_easier_or_harder_by_the_indicator_direction(old, new, direction):
+    """Any two versions of a target: easier when the new one asks for less in the indicator's direction, harder
+    when for more, in every language; never "lowered" when the number went up."""
+    from natije.cli.commands_results import evidence
+    from natije.results.flags import flags
+
+    ind = indicators([{"code": "X", "direction": direction, "program": "P"}])
+    c = commits([("X", None, "target", "2027", old, date(2020, 1, 1), 1),
+                 ("X", None, "target", "2027", new, date(2022, 1, 1), 2)])
+    got = flags(ProgramFrames.build(program="P", indicators=ind, commitments=c), as_of="2023-01-01")
+    got = got.filter(pl.col("flag").str.starts_with("target"))
+    if old == new or direction == "maintain":
+        assert got.height == 0
+        return
+    easier = new > old if direction == "decrease" else new < old
+    assert got["flag"].to_list() == ["target_eased" if easier else "target_tightened"]
+    row = got.row(0, named=True)
+    assert (row["old_value"], row["new_value"]) == (old, new) and row["severity"] == (3 if easier else 1)
+    assert ("easier" if easier else "harder") in row["evidence"] and "lower" not in row["evidence"]
+    for lang in ("kk", "ru", "en"):
+        text = evidence(row["flag"], row["args"], lang)
+        assert text and "{" not in text
+    assert evidence(row["flag"], row["args"], "en") == row["evidence"]

@@ -1,6 +1,7 @@
 """Moved goalposts: flags, each with its evidence (docs/results-rules.md).
 
-``target_lowered``   a later version of a target asks for less (lower for increase, higher for decrease).
+``target_eased``     a later version of a target is easier to reach (lower for increase, higher for decrease).
+``target_tightened`` a later version of a target is harder to reach (higher for increase, lower for decrease).
 ``baseline_changed`` a later version of a baseline differs from the one before.
 ``indicator_dropped`` / ``indicator_renamed``  a predecessor's concept has no counterpart here / a new code or name.
 ``no_milestones``    only one target period for a program spanning three or more years.
@@ -21,7 +22,7 @@ from natije.results.lineage import chain, lineage
 from natije.results.series import maybe_duplicated
 from natije.results.thresholds import DEFAULT, Thresholds
 
-SEVERITY = {"target_lowered": 3, "indicator_dropped": 3, "baseline_changed": 2, "revised_after_deadline": 2,
+SEVERITY = {"target_eased": 3, "target_tightened": 1, "indicator_dropped": 3, "baseline_changed": 2, "revised_after_deadline": 2,
             "stale": 2, "no_milestones": 1, "indicator_renamed": 1}
 SCHEMA = {"flag": pl.String, "severity": pl.Int32, "indicator": pl.String, "territory": pl.String,
           "period": pl.String, "old_value": pl.Float64, "new_value": pl.Float64, "day": pl.Date,
@@ -39,7 +40,11 @@ def _args(**parts: pl.Expr) -> pl.Expr:
 
 
 def version_flags(commitments: pl.DataFrame, indicators: pl.DataFrame) -> pl.DataFrame:
-    """``target_lowered`` and ``baseline_changed`` from consecutive commitment versions."""
+    """``target_eased``, ``target_tightened`` and ``baseline_changed`` from consecutive commitment versions.
+
+    Whether a changed target is easier or harder depends on the indicator's direction: a higher unemployment
+    target is easier to reach. A changed target of a ``maintain`` indicator is neither and is not flagged.
+    """
     # keys whose hash repeats are the only candidates (exactly settled by the grouping below)
     repeated = maybe_duplicated(commitments, KEY)
     if repeated is None:
@@ -51,19 +56,21 @@ def version_flags(commitments: pl.DataFrame, indicators: pl.DataFrame) -> pl.Dat
     ).with_columns(pl.col("value").shift(1).over(KEY).alias("old"), pl.col("decided_on").shift(1).over(KEY)
                    .alias("old_day"))
     d, v, old = pl.col("direction"), pl.col("value"), pl.col("old")
-    lowered = (pl.col("kind") == "target") & (
-        ((d == "decrease") & (v > old)) | ((d != "decrease") & (d != "maintain") & (v < old))
-    )
+    target = (pl.col("kind") == "target") & (d.fill_null("increase") != "maintain")
+    easier = pl.when(d == "decrease").then(v > old).otherwise(v < old)
+    harder = pl.when(d == "decrease").then(v < old).otherwise(v > old)
     changed = (pl.col("kind") == "baseline") & (v != old)
-    c = c.filter(lowered | changed).with_columns(
-        pl.when(pl.col("kind") == "target").then(pl.lit("target_lowered")).otherwise(pl.lit("baseline_changed"))
-        .alias("flag")
+    c = c.filter((target & (easier | harder)) | changed).with_columns(
+        pl.when(pl.col("kind") != "target").then(pl.lit("baseline_changed")).when(easier)
+        .then(pl.lit("target_eased")).otherwise(pl.lit("target_tightened")).alias("flag")
     )
+    word = pl.when(pl.col("flag") == "target_eased").then(pl.lit("target made easier")) \
+        .when(pl.col("flag") == "target_tightened").then(pl.lit("target made harder")).otherwise(pl.col("kind"))
     return c.select(
         "flag", pl.col("flag").replace_strict(SEVERITY, return_dtype=pl.Int32).alias("severity"), "indicator",
         "territory", "period", pl.col("old").alias("old_value"), pl.col("value").alias("new_value"),
         pl.col("decided_on").alias("day"),
-        pl.format("{} for {}: {} (decided {}) → {} (decided {}, {})", pl.col("kind"), pl.col("period"),
+        pl.format("{} for {}: {} (decided {}) → {} (decided {}, {})", word, pl.col("period"),
                   _fmt(old), pl.col("old_day").cast(pl.String), _fmt(v), pl.col("decided_on").cast(pl.String),
                   pl.col("document").fill_null("?")).alias("evidence"),
         _args(period=pl.col("period"), old=_fmt(old), old_day=pl.col("old_day"), new=_fmt(v),
