@@ -78,3 +78,34 @@ def test_a_changed_target_is_called_easier_or_harder_by_the_indicator_direction(
         text = evidence(row["flag"], row["args"], lang)
         assert text and "{" not in text
     assert evidence(row["flag"], row["args"], "en") == row["evidence"]
+
+
+def _pace(values: dict[str, float], as_of: str) -> dict:
+    """One annual indicator: baseline 30 for 2019, target 90 for 2027, the given values (too few to forecast)."""
+    ind = indicators([{"code": "X", "program": "P"}])
+    c = commits([("X", None, "target", "2027", 90, date(2019, 1, 1)), ("X", None, "baseline", "2019", 30,
+                                                                       date(2019, 1, 1))])
+    frames = ProgramFrames.build(program="P", indicators=ind, commitments=c,
+                                 observations=obs([("X", KZ, p, v) for p, v in values.items()]))
+    return results_table(frames, as_of=as_of).row(0, named=True)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.floats(30, 89, allow_nan=False), st.integers(1, 12), st.integers(1, 28))
+def test_pace_does_not_fall_while_the_latest_value_is_as_recent_as_the_lag_allows(value, month, day):
+    """With a 12-month reporting lag, all through 2025 the latest annual value anyone can have is 2023's: a
+    series holding it keeps the same pace and status whatever day of 2025 it is judged on."""
+    first = _pace({"2023": value}, "2025-01-01")
+    later = _pace({"2023": value}, f"2025-{month:02d}-{day:02d}")
+    assert later["pace"] == first["pace"] and later["status"] == first["status"]
+    # the pace is the gap closed over the time share to 2023's midpoint (baseline 2019.5, target 2027.5)
+    assert abs(first["pace"] - ((value - 30) / 60) / (4 / 8)) < 1e-9
+
+
+def test_pace_of_late_data_is_measured_to_the_period_it_could_have_covered():
+    """A value older than the lag allows counts against the indicator: measured to 2023, not to its own 2021;
+    a value more recent than the lag requires is measured to its own period (never past the as-of date)."""
+    late = _pace({"2021": 60}, "2025-06-30")
+    assert abs(late["pace"] - 0.5 / (4 / 8)) < 1e-9
+    early = _pace({"2024": 60}, "2025-06-30")
+    assert abs(early["pace"] - 0.5 / (5 / 8)) < 1e-9

@@ -308,7 +308,7 @@ def attach_actuals(targets: pl.DataFrame, meas: pl.DataFrame, series: pl.DataFra
     ahead = (t if every else t.filter(fast)).with_columns(
         _labels(t, "last_end", "freq_months").alias("actual_period"),
         pl.col("last_measure").alias("actual"), pl.col("last_illustrative").alias("illustrative"),
-        pl.lit(False).alias("_past"),
+        pl.col("last_end").alias("actual_end"), pl.lit(False).alias("_past"),
     )
     past = t.clear() if every else t.filter(~fast)
     if past.height:
@@ -317,7 +317,8 @@ def attach_actuals(targets: pl.DataFrame, meas: pl.DataFrame, series: pl.DataFra
             pl.col("measure").alias("actual"), "illustrative").sort("_ae")
         past = past.sort("period_end").join_asof(
             m, left_on="period_end", right_on="_ae", by=KEY, strategy="backward", check_sortedness=False
-        ).drop("_ae").with_columns(pl.lit(None, pl.Float64).alias("first_x"), pl.lit(True).alias("_past"))
+        ).rename({"_ae": "actual_end"}).with_columns(pl.lit(None, pl.Float64).alias("first_x"),
+                                                     pl.lit(True).alias("_past"))
         ahead = pl.concat([ahead, past.select(ahead.columns)])  # the first point may be the actual: no first_x
     # a periodic target counts its own period only; where no actual is shown, neither is its period nor the
     # illustrative mark (the period and the mark describe the value beside them)
@@ -326,6 +327,7 @@ def attach_actuals(targets: pl.DataFrame, meas: pl.DataFrame, series: pl.DataFra
     none = pl.col("actual").is_null()
     return shown.with_columns(
         pl.when(none).then(None).otherwise(pl.col("actual_period")).alias("actual_period"),
+        pl.when(none).then(None).otherwise(pl.col("actual_end")).alias("actual_end"),
         (pl.col("illustrative").fill_null(False) & ~none).alias("illustrative"),
     ).drop("last_end", "last_measure", "last_illustrative", "last_x", strict=False)
 

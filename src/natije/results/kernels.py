@@ -311,7 +311,7 @@ def forecast_one(met, k, xbar, ybar, sxx, b, s2, ps, pe, t, d, tol, percent, min
 
 
 @compiled(inline="always")
-def status_one(met, a, b, t, d, gap, ps, pe, bs, be, first_x, first_y, reported, p, reason, now, rules):
+def status_one(met, a, b, t, d, gap, ps, pe, bs, be, first_x, first_y, reported, p, reason, ae, freq, now, rules):
     """``status`` code (:data:`STATUSES` order) and ``pace`` of one target, judged in month ``now``.
 
     ``rules``: reporting lag (months), p_on_track, p_at_risk, pace_on_track, pace_at_risk. In order: achieved
@@ -319,8 +319,18 @@ def status_one(met, a, b, t, d, gap, ps, pe, bs, be, first_x, first_y, reported,
     the share of the gap closed over the share of the time elapsed from the baseline (else the first of two
     observed points) to the target period; else insufficient data when the series has values but too few to
     judge (``reason`` 2, from :func:`forecast_one`), no data when it has none.
+
+    Time for the pace is measured to the period the data could cover, not to ``now``: the latest period of the
+    indicator's frequency (``freq`` months) that ended at least the reporting lag before ``now`` — or the actual's
+    own period (ending at ``ae``), when it is more recent — at its midpoint, and never past ``now``.
     """
     lag, p_on, p_at, pace_on, pace_at = rules[0], rules[1], rules[2], rules[3], rules[4]
+    months = freq if freq > 0 else 12.0
+    covered = math.floor((now - lag) / months) * months  # end of the latest period that could be reported
+    ref = covered - months / 2.0
+    if ae > 0:
+        ref = max(ref, ae - months / 2.0)
+    ref = min(ref, now + 0.5)
     if math.isnan(b):  # no baseline: progress from the first observed point (two-point series)
         base, mid = first_y, (first_x + 2000.0) * 12.0
         g = np.nan
@@ -328,7 +338,7 @@ def status_one(met, a, b, t, d, gap, ps, pe, bs, be, first_x, first_y, reported,
             g = (a - base) / (t - base)
     else:
         mid, g = (bs + be) / 2.0, gap
-    elapsed = (now + 0.5 - mid) / ((ps + pe) / 2.0 - mid)
+    elapsed = (ref - mid) / ((ps + pe) / 2.0 - mid)
     pace = g / max(elapsed, 1e-9) if not math.isnan(elapsed) else np.nan
     ended = pe <= now
     overdue = pe + lag <= now
@@ -370,21 +380,22 @@ def forecast_rows(met, k, xbar, ybar, sxx, b, s2, ps, pe, t, d, tol, percent, mi
 
 
 @compiled()
-def status_rows(met, a, b, t, d, gap, ps, pe, bs, be, first_x, first_y, reported, p, reason, now, rules):
+def status_rows(met, a, b, t, d, gap, ps, pe, bs, be, first_x, first_y, reported, p, reason, ae, freq, now, rules):
     """:func:`status_one` of every row."""
     rows = a.shape[0]
     status = np.empty(rows, np.int8)
     pace = np.empty(rows)
     for r in range(rows):
         status[r], pace[r] = status_one(met[r], a[r], b[r], t[r], d[r], gap[r], ps[r], pe[r], bs[r], be[r],
-                                        first_x[r], first_y[r], reported[r], p[r], reason[r], now, rules)
+                                        first_x[r], first_y[r], reported[r], p[r], reason[r], ae[r], freq[r], now,
+                                        rules)
     return status, pace
 
 
 @compiled()
-def judge_rows(lo, hi, a, b, t, d, tol, ps, pe, bs, be, reported, percent, series, past, k, xbar, ybar, sxx, slope,
-               s2, first_x, first_y, min_points, quantiles, now, rules, met, gap, ratio, ach, value, low, high, p_meet,
-               reason, status, pace):
+def judge_rows(lo, hi, a, b, t, d, tol, ps, pe, bs, be, reported, percent, series, past, ae, freq, k, xbar, ybar,
+               sxx, slope, s2, first_x, first_y, min_points, quantiles, now, rules, met, gap, ratio, ach, value, low,
+               high, p_meet, reason, status, pace):
     """Score, forecast and status of rows ``lo`` to ``hi`` in one pass (:func:`score_one`, :func:`forecast_one`,
     :func:`status_one`): what :func:`score_rows`, :func:`forecast_rows` and :func:`status_rows` give in turn,
     written into the output arrays ``met`` … ``pace`` (so that two threads can each take a range).
@@ -405,7 +416,7 @@ def judge_rows(lo, hi, a, b, t, d, tol, ps, pe, bs, be, reported, percent, serie
                 met[r], k[j], xbar[j], ybar[j], sxx[j], slope[j], s2[j], ps[r], pe[r], t[r], d[r], tol[r], percent[r],
                 min_points, quantiles)
         status[r], pace[r] = status_one(met[r], a[r], b[r], t[r], d[r], gap[r], ps[r], pe[r], bs[r], be[r], fx, fy,
-                                        reported[r], p_meet[r], reason[r], now, rules)
+                                        reported[r], p_meet[r], reason[r], ae[r], freq[r], now, rules)
 
 
 # --- array adapters: frames in, the kernels' argument types out (one compiled version per argument type) ---

@@ -61,7 +61,7 @@ def judge(frame: pl.DataFrame, series: pl.DataFrame, today: date, thresholds: Th
         floats("actual"), floats("baseline"), floats("target"), "_d", tolerance(thresholds.maintain_tolerance),
         pl.col("period_start").cast(pl.Int32), pl.col("period_end").cast(pl.Int32), floats("baseline_start"),
         floats("baseline_end"), (pl.col("actual_period") == pl.col("period")).fill_null(False), "_pct",
-        pl.col("_s").cast(pl.Int64).fill_null(-1), pl.col("_past").fill_null(False))
+        pl.col("_s").cast(pl.Int64).fill_null(-1), pl.col("_past").fill_null(False), *_lag_inputs(frame))
     fit = series.select(pl.col("n").cast(pl.Int64), *(floats(c) for c in ("xbar", "ybar", "sxx", "b", "s2")),
                         optional(series, "first_x"), optional(series, "first_measure"))
     rows = frame.height
@@ -77,7 +77,7 @@ def judge(frame: pl.DataFrame, series: pl.DataFrame, today: date, thresholds: Th
     else:
         judge_rows(0, rows, *args)
     met, gap, ratio, ach, value, low, high, p_meet, reason, status, pace = out
-    return frame.drop("_s", "_past", "_d", "_pct").with_columns(
+    return frame.drop("_s", "_past", "_d", "_pct", "actual_end", strict=False).with_columns(
         met_column(met), float_column("gap_closed", gap), float_column("ratio", ratio),
         float_column("achievement", ach), *forecast_columns(value, low, high, p_meet, reason),
         float_column("pace", pace), coded_column("status", status, LABELS))
@@ -89,7 +89,14 @@ def _status_inputs(frame: pl.DataFrame) -> list[pl.Expr]:
             pl.col("period_start").cast(pl.Int32), pl.col("period_end").cast(pl.Int32),
             optional(frame, "baseline_start"), optional(frame, "baseline_end"), optional(frame, "first_x"),
             optional(frame, "first_measure"), (pl.col("actual_period") == pl.col("period")).fill_null(False),
-            optional(frame, "p_meet"), _reason_code(frame)]
+            optional(frame, "p_meet"), _reason_code(frame), *_lag_inputs(frame)]
+
+
+def _lag_inputs(frame: pl.DataFrame) -> list[pl.Expr]:
+    """The actual's period end and the indicator's frequency (months; 0: not known), which place the pace in
+    time (:func:`natije.results.kernels.status_one`)."""
+    return [optional(frame, "actual_end").fill_nan(0.0).alias("actual_end"),
+            optional(frame, "freq_months").fill_nan(0.0).alias("freq_months")]
 
 
 def _reason_code(frame: pl.DataFrame) -> pl.Expr:
