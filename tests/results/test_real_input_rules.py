@@ -109,3 +109,31 @@ def test_pace_of_late_data_is_measured_to_the_period_it_could_have_covered():
     assert abs(late["pace"] - 0.5 / (4 / 8)) < 1e-9
     early = _pace({"2024": 60}, "2025-06-30")
     assert abs(early["pace"] - 0.5 / (5 / 8)) < 1e-9
+
+
+REGION_VALUES = st.dictionaries(st.tuples(st.sampled_from(["A", "B", KZ]), st.sampled_from(["2019", "2020", "2022"])),
+                                st.floats(1, 80, allow_nan=False), max_size=9)
+
+
+@settings(max_examples=60, deadline=None)
+@given(REGION_VALUES, st.floats(1, 80, allow_nan=False), st.one_of(st.none(), st.floats(1, 80, allow_nan=False)))
+def test_a_region_is_measured_from_its_own_baseline_never_the_national_one(values, national, own_a):
+    """A national target and baseline (2020) of a share apply to every region; region A may declare its own
+    baseline (2021). Each row's baseline is the region's own — declared, else its own 2020 value — or none."""
+    ind = indicators([{"code": "S", "program": "P"}])
+    rows = [("S", None, "target", "2027", 90, date(2019, 1, 1)), ("S", None, "baseline", "2020", national,
+                                                                  date(2019, 1, 1))]
+    if own_a is not None:
+        rows.append(("S", "A", "baseline", "2021", own_a, date(2019, 1, 1)))
+    o = obs([("S", t, p, v) for (t, p), v in values.items()]) if values else None
+    frames = ProgramFrames.build(program="P", indicators=ind, commitments=commits(rows), observations=o)
+    table = results_table(frames, as_of="2023-06-01")
+    for r in table.iter_rows(named=True):
+        if r["territory"] == KZ:
+            assert (r["baseline"], r["baseline_period"]) == (national, "2020")
+        elif r["territory"] == "A" and own_a is not None:
+            assert (r["baseline"], r["baseline_period"]) == (own_a, "2021")
+        elif (r["territory"], "2020") in values:
+            assert (r["baseline"], r["baseline_period"]) == (values[(r["territory"], "2020")], "2020")
+        else:
+            assert r["baseline"] is None and r["baseline_period"] is None

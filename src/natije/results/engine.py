@@ -132,7 +132,7 @@ def _compute(frames: ProgramFrames, req: ResultsRequest, ordered: bool, with_fla
         meas = pl.concat([meas_own, meas_extra], rechunk=False)
         # the rows carry what the actuals need; the forecast reads the fit from `series` by position
         targets = target_rows(f, req.as_of, req.basis, national_codes(f.territories), series,
-                              carry=["last_end", "last_measure", "last_illustrative"])
+                              carry=["last_end", "last_measure", "last_illustrative"], meas=meas)
         if req.territory is not None:
             targets = targets.filter(pl.col("territory") == req.territory)
         own_codes = f.indicators.filter(pl.col("program") == f.program)["code"]
