@@ -137,3 +137,45 @@ def test_a_region_is_measured_from_its_own_baseline_never_the_national_one(value
             assert (r["baseline"], r["baseline_period"]) == (values[(r["territory"], "2020")], "2020")
         else:
             assert r["baseline"] is None and r["baseline_period"] is None
+
+
+PARTS = st.dictionaries(st.tuples(st.sampled_from(["D1", "D2", "R2"]), st.sampled_from(["2022", "2023"])),
+                        st.tuples(st.integers(0, 50), st.integers(1, 50)), min_size=1, max_size=6)
+
+
+@settings(max_examples=50, deadline=None)
+@given(PARTS, st.one_of(st.none(), st.floats(1, 99, allow_nan=False)))
+def test_a_ratio_is_computed_from_its_parts_at_every_level(parts, supplied):
+    """Districts D1, D2 (in region R1) and region R2 (in the country C) report connected and total villages, never
+    the share; the share (= 100 · connected / total) is known at each of them, at R1 and at C (ratio of sums),
+    without being supplied. A share D1 does supply for 2023 beside its parts is the published figure and stands
+    for D1."""
+    ind = indicators([{"code": "N", "unit": "count", "program": "P"}, {"code": "T", "unit": "count", "program": "P"},
+                      {"code": "S", "program": "P", "ratio_numerator": "N", "ratio_denominator": "T",
+                       "ratio_scale": 100.0}])
+    rows = [r for (terr, year), (n, d) in parts.items() for r in (("N", terr, year, n), ("T", terr, year, n + d))]
+    supplied = supplied if ("D1", "2023") in parts else None  # supplied beside its parts: roll-ups use the parts
+    if supplied is not None:
+        rows.append(("S", "D1", "2023", supplied))
+    terr = pl.DataFrame({"code": ["C", "R1", "R2", "D1", "D2"], "level": ["country", "region", "region", "district",
+                                                                           "district"],
+                         "parent": [None, "C", "C", "R1", "R1"]})
+    frames = ProgramFrames.build(program="P", indicators=ind, observations=obs(rows), territories=terr,
+                                 commitments=commits([("S", None, "target", "2027", 90, date(2020, 1, 1))]))
+    got = {r["territory"]: (r["actual"], r["actual_period"])
+           for r in results_table(frames, as_of="2024-06-01").iter_rows(named=True)}
+    members = {"D1": ["D1"], "D2": ["D2"], "R2": ["R2"], "R1": ["D1", "D2"], "C": ["D1", "D2", "R2"]}
+    want = {}
+    for place, leaves in members.items():
+        years = sorted({y for (t, y) in parts if t in leaves})
+        if not years:
+            continue
+        last = years[-1]
+        n = sum(parts[(t, last)][0] for t in leaves if (t, last) in parts)
+        d = sum(sum(parts[(t, last)]) for t in leaves if (t, last) in parts)
+        want[place] = (100 * n / d, last)
+    if supplied is not None:
+        want["D1"] = (supplied, "2023")
+    assert set(got) == set(want)
+    for place, (value, period) in want.items():
+        assert abs(got[place][0] - value) < 1e-9 and got[place][1] == period, place

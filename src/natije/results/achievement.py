@@ -34,6 +34,7 @@ from natije.results.kernels import (
     score_rows,
     tolerance,
 )
+from natije.results.ratios import with_derived_ratios
 from natije.results.series import Runs, maybe_duplicated
 from natije.results.thresholds import DEFAULT, Thresholds
 
@@ -306,8 +307,10 @@ def achievement_path(frames: ProgramFrames, basis: str = "current", thresholds: 
     """
     as_of = frames.as_of
     national = national if national is not None else national_codes(frames.territories)
-    t = target_rows(frames, as_of, basis, national).sort("period_end")
-    m = measures(frames.observations, indicator_rules(frames.indicators)).sort("period_end")
+    rules = indicator_rules(frames.indicators)
+    m = measures(with_derived_ratios(frames.observations, rules), rules)
+    t = target_rows(frames, as_of, basis, national, meas=m).sort("period_end")
+    m = m.sort("period_end")
     cols = [*KEY, "target", "baseline", "direction", "tolerance", pl.col("period").alias("target_period"),
             pl.col("period_end").alias("_te")]
     nxt = m.join_asof(t.select(cols), left_on="period_end", right_on="_te", by=KEY, strategy="forward",
