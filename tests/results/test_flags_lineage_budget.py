@@ -38,7 +38,10 @@ def test_baseline_milestones_stale_revision():
     f = _flags()
     assert _has(f, "baseline_changed", "DK.UNEMP")
     assert _has(f, "no_milestones", "DK.LIT")
-    assert _has(f, "stale", "DK.ESERV") and not _has(f, "stale", "DK.UNEMP")
+    # DK runs 2018–2022: in 2024 nothing of it is watched any more (no stale flag); in mid-2022 DK.ESERV's
+    # last value (2019) is overdue
+    assert not f.filter(pl.col("flag") == "stale").height
+    assert _has(_flags("2022-06-01"), "stale", "DK.ESERV")
     rev = f.filter(pl.col("flag") == "revised_after_deadline").row(0, named=True)
     assert rev["indicator"] == "DK.UNEMP" and (rev["old_value"], rev["new_value"]) == (5.3, 4.9)
 
@@ -95,7 +98,7 @@ def test_scorecard_and_json_rows():
 def test_every_flag_is_worded_in_three_languages():
     from natije.cli.commands_results import evidence
 
-    f = _flags()
+    f = pl.concat([_flags(), _flags("2022-06-01")])  # stale flags only while DK is in force
     assert set(f["flag"]) >= {"target_eased", "baseline_changed", "indicator_dropped", "indicator_renamed",
                               "no_milestones", "stale", "revised_after_deadline"}
     for flag, args, english in f.select("flag", "args", "evidence").iter_rows():

@@ -179,3 +179,40 @@ def test_a_ratio_is_computed_from_its_parts_at_every_level(parts, supplied):
     assert set(got) == set(want)
     for place, (value, period) in want.items():
         assert abs(got[place][0] - value) < 1e-9 and got[place][1] == period, place
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.dates(date(2021, 9, 1), date(2030, 12, 31)), st.one_of(st.none(), st.dates(date(2019, 1, 1), date(2030, 1, 1))),
+       st.integers(2021, 2030), st.one_of(st.none(), st.dates(date(2020, 1, 1), date(2030, 1, 1))))
+def test_no_stale_flag_for_a_territory_or_program_that_has_ended(as_of, territory_end, end_year, repealed_on):
+    """A region's last value is for 2019. It is flagged stale exactly while the region exists and its program is
+    in force (up to its repeal, else to the end of its end year)."""
+    from natije.results.flags import flags
+
+    ind = indicators([{"code": "X", "program": "P"}])
+    terr = pl.DataFrame({"code": [KZ, "OLD"], "level": ["country", "region"], "parent": [None, KZ],
+                         "valid_to": [None, territory_end]}, schema_overrides={"valid_to": pl.Date})
+    prog = pl.DataFrame({"code": ["P"], "predecessors": [[]], "start_year": [2018], "end_year": [end_year],
+                         "repealed_on": [repealed_on]}, schema_overrides={"repealed_on": pl.Date})
+    frames = ProgramFrames.build(program="P", indicators=ind, territories=terr, programs=prog,
+                                 observations=obs([("X", "OLD", "2019", 1.0)]))
+    stale = flags(frames, as_of=as_of).filter(pl.col("flag") == "stale")
+    in_force = as_of < (repealed_on or date(end_year + 1, 1, 1))
+    exists = territory_end is None or as_of < territory_end
+    assert (stale.height == 1) == (in_force and exists)  # 2020's value was due by July 2021 (with the grace)
+
+
+def test_demo_stale_flags_only_for_what_is_still_watched(tmp_path):
+    """The demo's South Kazakhstan region (split in 2018) raises no stale flag in AI2023's results."""
+    from natije.services import monitoring
+    from natije.services.demo import load_demo
+    from natije.store import Store
+
+    store = Store.open(str(tmp_path / "demo.db"))
+    load_demo(store)
+    try:
+        stale = monitoring.program_flags(store, "AI2023", "2026-12-07").filter(pl.col("flag") == "stale")
+        assert "510000000" not in stale["territory"].to_list()
+        assert monitoring.program_flags(store, "TB2021", "2026-12-07").filter(pl.col("flag") == "stale").height == 0
+    finally:
+        store.close()

@@ -5,7 +5,8 @@
 ``baseline_changed`` a later version of a baseline differs from the one before.
 ``indicator_dropped`` / ``indicator_renamed``  a predecessor's concept has no counterpart here / a new code or name.
 ``no_milestones``    only one target period for a program spanning three or more years.
-``stale``            the period after the last value ended more than ``stale_grace_months`` before ``as_of``.
+``stale``            the period after the last value ended more than ``stale_grace_months`` before ``as_of``
+                     (while the program is in force and the territory exists).
 ``revised_after_deadline``  a value of the target period or before was revised after the target period ended.
 """
 
@@ -100,13 +101,32 @@ def milestone_flags(frames: ProgramFrames) -> pl.DataFrame:
     )
 
 
+def program_end(programs: pl.DataFrame, code: str) -> date | None:
+    """The first day program ``code`` is no longer in force: its repeal date, else 1 January after its end year
+    (``None`` when unknown)."""
+    row = programs.filter(pl.col("code") == code)
+    if row.height == 0:
+        return None
+    repealed = row["repealed_on"][0] if "repealed_on" in row.columns else None
+    end_year = row["end_year"][0]
+    if repealed is not None:
+        return repealed if isinstance(repealed, date) else date.fromisoformat(str(repealed)[:10])
+    return date(int(end_year) + 1, 1, 1) if end_year is not None else None
+
+
 def stale_flags(frames: ProgramFrames, today: date, thresholds: Thresholds = DEFAULT,
                 series: pl.DataFrame | None = None) -> pl.DataFrame:
     """Series of the program whose next value is overdue; indicators past their declared span are exempt.
 
-    ``series`` (indicator, territory, last_end), e.g. from :func:`natije.results.forecast.measure_and_fit` of the
-    program's own observations, saves a pass over the observations.
+    Only what is still watched on ``today`` can be stale: nothing of a program that has ended (its successors'
+    indicators carry the watch), and nothing of a territory that no longer exists (``valid_to`` on or before
+    ``today``). ``series`` (indicator, territory, last_end), e.g. from
+    :func:`natije.results.forecast.measure_and_fit` of the program's own observations, saves a pass over the
+    observations.
     """
+    ended = program_end(frames.programs, frames.program)
+    if ended is not None and ended <= today:
+        return pl.DataFrame(schema=SCHEMA)
     now = month_index(today)
     rules = indicator_rules(frames.indicators).join(
         frames.indicators.select(pl.col("code").alias("indicator"), "program", "span_to"), on="indicator"
@@ -123,6 +143,9 @@ def stale_flags(frames: ProgramFrames, today: date, thresholds: Thresholds = DEF
     span_end = pl.col("span_to").str.slice(0, 4).cast(pl.Int32, strict=False) * 12 + 12
     due = pl.col("last_end") + pl.col("freq_months") + thresholds.stale_grace_months
     stale = last.filter((due < now) & (span_end.is_null() | (pl.col("last_end") < span_end)))
+    gone = frames.territories.filter(pl.col("valid_to").is_not_null() & (pl.col("valid_to") <= today))["code"]
+    if len(gone):
+        stale = stale.filter(~pl.col("territory").is_in(gone.implode()))
     return stale.with_columns(period_label(pl.col("last_end"), pl.col("freq_months")).alias("period")).select(
         pl.lit("stale").alias("flag"), pl.lit(SEVERITY["stale"], pl.Int32).alias("severity"), "indicator",
         "territory", "period", pl.lit(None, pl.Float64).alias("old_value"), pl.lit(None, pl.Float64).alias("new_value"),
