@@ -48,7 +48,8 @@ def test_baseline_milestones_stale_revision():
 
 def test_dropped_and_renamed_between_programs():
     f = _flags()
-    assert _has(f, "indicator_dropped", "IK.TV")
+    # IK.TV was last tracked by IK (ended 2020): dropped from the portfolio, not charged to DK (was indicator_dropped)
+    assert _has(f, "dropped_from_portfolio", "IK.TV")
     assert _has(f, "indicator_renamed", "DK.ESERV") and not _has(f, "indicator_renamed", "DK.LIT")
 
 
@@ -59,7 +60,8 @@ def test_lineage_concepts_and_story():
     lit = lin.filter((pl.col("program") == "DK") & (pl.col("indicator") == "DK.LIT")).row(0, named=True)
     assert lit["status"] == "repeated_later"
     assert lit["story"] == "promised for 2020 (IK), promised again for 2022 (DK)"
-    assert lin.filter(pl.col("status") == "dropped")["concept"].to_list() == ["IK.TV"]
+    dropped = lin.filter(pl.col("status") == "dropped_from_portfolio")
+    assert dropped.select("concept", "program", "dropped_from").rows() == [("IK.TV", None, "IK")]
 
 
 def test_budget_execution_and_cost():
@@ -99,11 +101,11 @@ def test_every_flag_is_worded_in_three_languages():
     from natije.cli.commands_results import evidence
 
     f = pl.concat([_flags(), _flags("2022-06-01")])  # stale flags only while DK is in force
-    assert set(f["flag"]) >= {"target_eased", "baseline_changed", "indicator_dropped", "indicator_renamed",
+    assert set(f["flag"]) >= {"target_eased", "baseline_changed", "dropped_from_portfolio", "indicator_renamed",
                               "no_milestones", "stale", "revised_after_deadline"}
     for flag, args, english in f.select("flag", "args", "evidence").iter_rows():
         for lang in ("kk", "ru", "en"):
             text = evidence(flag, args, lang, fallback="")
             assert text and "{" not in text
-        if flag in ("revised_after_deadline", "indicator_dropped", "indicator_renamed", "target_eased"):
+        if flag in ("revised_after_deadline", "dropped_from_portfolio", "indicator_renamed", "target_eased"):
             assert evidence(flag, args, "en") == english

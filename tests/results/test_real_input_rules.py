@@ -216,3 +216,62 @@ def test_demo_stale_flags_only_for_what_is_still_watched(tmp_path):
         assert monitoring.program_flags(store, "TB2021", "2026-12-07").filter(pl.col("flag") == "stale").height == 0
     finally:
         store.close()
+
+
+HOLDINGS = st.lists(st.sets(st.sampled_from(["A", "B", "C"])), min_size=3, max_size=3)
+
+
+@settings(max_examples=80, deadline=None)
+@given(HOLDINGS, st.lists(st.integers(0, 12), min_size=3, max_size=3), st.dates(date(2012, 1, 1), date(2036, 1, 1)))
+def test_a_concept_no_program_in_force_carries_is_dropped_once_for_the_chain(held, lengths, as_of):
+    """Programs P1 → P2 → P3 (starting 2010, 2015, 2020) each track some of the concepts A, B, C. Asked about P3,
+    a concept is flagged dropped from the portfolio exactly when P3 does not track it and every program that did
+    has ended by the as-of date — once, naming its last holder, and never as a fault of a later program."""
+    from natije.results.flags import flags
+    from natije.results.lineage import lineage
+
+    codes = ["P1", "P2", "P3"]
+    ends = {p: 2010 + 5 * i + n for i, (p, n) in enumerate(zip(codes, lengths, strict=True))}
+    ind = indicators([{"code": f"{p}.{c}", "program": p, "name_en": f"concept {c}"}
+                      for p, cs in zip(codes, held, strict=True) for c in sorted(cs)])
+    if ind.height == 0:
+        return
+    progs = pl.DataFrame({"code": codes, "predecessors": [[], ["P1"], ["P2"]], "start_year": [2010, 2015, 2020],
+                          "end_year": [ends[p] for p in codes]})
+    frames = ProgramFrames.build(program="P3", indicators=ind, programs=progs)
+    dropped = flags(frames, as_of=as_of).filter(pl.col("flag") == "dropped_from_portfolio")
+    want = {}
+    for c in "ABC":
+        holders = [p for p, cs in zip(codes, held, strict=True) if c in cs]
+        if holders and "P3" not in holders and all(date(ends[p] + 1, 1, 1) <= as_of for p in holders):
+            want[f"{holders[-1]}.{c}"] = holders[-1]
+    assert sorted(dropped["indicator"].to_list()) == sorted(want)
+    for r in dropped.iter_rows(named=True):
+        assert f"last tracked by {want[r['indicator']]}" in r["evidence"]
+    lin = lineage(frames.replace(as_of=as_of))
+    rows = lin.filter(pl.col("status") == "dropped_from_portfolio")
+    assert rows["program"].null_count() == rows.height and rows["concept"].n_unique() == rows.height
+    assert sorted(rows["dropped_indicator"].to_list()) == sorted(want)
+
+
+def test_demo_affordable_internet_is_not_blamed_for_the_chain_s_dropped_concepts(tmp_path):
+    """AI2023 (internet access) does not carry TB2021's e-government index: the concept is flagged once, as
+    dropped from the portfolio after TB2021, and nothing says AI2023 lacks it."""
+    from natije.services import monitoring
+    from natije.services.demo import load_demo
+    from natije.store import Store
+
+    store = Store.open(str(tmp_path / "demo.db"))
+    load_demo(store)
+    try:
+        flagged = monitoring.program_flags(store, "AI2023", "2026-12-07")
+        lin = monitoring.program_lineage(store, "AI2023", "2026-12-07")
+    finally:
+        store.close()
+    egdi = flagged.filter(pl.col("indicator").str.contains("EGDI_VALUE"))
+    assert egdi.select("flag", "indicator").rows() == [("dropped_from_portfolio", "TB2021.EGDI_VALUE")]
+    assert not flagged.filter(pl.col("evidence").str.contains("AI2023")).height
+    concept = lin.filter(pl.col("indicator") == "TB2021.EGDI_VALUE")["concept"][0]
+    rows = lin.filter(pl.col("concept") == concept)
+    assert rows.filter(pl.col("program") == "AI2023").height == 0
+    assert rows["story"][0].endswith("not tracked after TB2021")

@@ -3,7 +3,8 @@
 ``target_eased``     a later version of a target is easier to reach (lower for increase, higher for decrease).
 ``target_tightened`` a later version of a target is harder to reach (higher for increase, lower for decrease).
 ``baseline_changed`` a later version of a baseline differs from the one before.
-``indicator_dropped`` / ``indicator_renamed``  a predecessor's concept has no counterpart here / a new code or name.
+``dropped_from_portfolio``  a concept of the chain that no program in force carries any more (once per concept).
+``indicator_renamed``  a predecessor's concept continues here under a new code or name.
 ``no_milestones``    only one target period for a program spanning three or more years.
 ``stale``            the period after the last value ended more than ``stale_grace_months`` before ``as_of``
                      (while the program is in force and the territory exists).
@@ -19,12 +20,12 @@ import polars as pl
 from natije.results.achievement import indicator_rules, period_label
 from natije.results.asof import as_date, filter_as_of, month_index
 from natije.results.frames import ProgramFrames
-from natije.results.lineage import chain, lineage
+from natije.results.lineage import chain, in_force_until, lineage
 from natije.results.series import maybe_duplicated
 from natije.results.thresholds import DEFAULT, Thresholds
 
-SEVERITY = {"target_eased": 3, "target_tightened": 1, "indicator_dropped": 3, "baseline_changed": 2, "revised_after_deadline": 2,
-            "stale": 2, "no_milestones": 1, "indicator_renamed": 1}
+SEVERITY = {"target_eased": 3, "baseline_changed": 2, "revised_after_deadline": 2, "stale": 2,
+            "dropped_from_portfolio": 2, "target_tightened": 1, "no_milestones": 1, "indicator_renamed": 1}
 SCHEMA = {"flag": pl.String, "severity": pl.Int32, "indicator": pl.String, "territory": pl.String,
           "period": pl.String, "old_value": pl.Float64, "new_value": pl.Float64, "day": pl.Date,
           "evidence": pl.String, "args": pl.String}
@@ -184,7 +185,8 @@ def revision_flags(frames: ProgramFrames) -> pl.DataFrame:
 
 
 def lineage_flags(frames: ProgramFrames) -> pl.DataFrame:
-    """``indicator_dropped`` and ``indicator_renamed`` between the program and its direct predecessor."""
+    """``dropped_from_portfolio`` (once per concept of the chain that no program in force carries any more) and
+    ``indicator_renamed`` (the program's indicator continues a concept under another code or name)."""
     if frames.programs.height == 0 or len(chain(frames.programs, frames.program)) < 2:
         return pl.DataFrame(schema=SCHEMA)  # no predecessor: nothing can be dropped or renamed
     lin = lineage(frames, stories=False)
@@ -192,18 +194,22 @@ def lineage_flags(frames: ProgramFrames) -> pl.DataFrame:
     # names in every language, so the evidence can be worded in the reader's language
     names = frames.indicators.select(pl.col("code").alias("dropped_indicator"),
                                      *(pl.col(f"name_{lang}").alias(f"dropped_{lang}") for lang in ("kk", "ru")))
-    dropped = here.filter(pl.col("status") == "dropped").join(names, on="dropped_indicator", how="left").select(
-        pl.lit("indicator_dropped").alias("flag"), pl.col("dropped_indicator").alias("indicator"),
-        pl.format("{} ({}) of {} has no counterpart in {}", pl.col("dropped_indicator"), pl.col("name_en").fill_null(""),
-                  pl.col("dropped_from"), pl.col("program")).alias("evidence"),
+    ends = {code: span[1] for code, span in in_force_until(frames.programs).items()}
+    ended = pl.col("dropped_from").replace_strict(ends, default=None, return_dtype=pl.Date)
+    dropped = lin.filter(pl.col("status") == "dropped_from_portfolio").join(
+        names, on="dropped_indicator", how="left").select(
+        pl.lit("dropped_from_portfolio").alias("flag"), pl.col("dropped_indicator").alias("indicator"),
+        ended.alias("day"),
+        pl.format("{} ({}) was last tracked by {}, not in force since {}; no program in force carries it",
+                  pl.col("dropped_indicator"), pl.col("name_en").fill_null(""), pl.col("dropped_from"),
+                  ended.cast(pl.String)).alias("evidence"),
         _args(code=pl.col("dropped_indicator"), name=pl.col("name_en").fill_null(""), source=pl.col("dropped_from"),
-              program=pl.col("program"), name_kk=pl.col("dropped_kk").fill_null(""),
-              name_ru=pl.col("dropped_ru").fill_null("")),
+              ended=ended, name_kk=pl.col("dropped_kk").fill_null(""), name_ru=pl.col("dropped_ru").fill_null("")),
     )
     prev = lin.filter((pl.col("program") != frames.program) & pl.col("indicator").is_not_null())
     prev = prev.group_by("concept").agg(pl.col("indicator").last().alias("old"), pl.col("name_en").last()
                                         .alias("old_name"))
-    renamed = here.filter(pl.col("status") != "dropped").join(prev, on="concept").filter(
+    renamed = here.join(prev, on="concept").filter(
         (pl.col("indicator").str.split(".").list.last() != pl.col("old").str.split(".").list.last())
         | (pl.col("name_en").fill_null("") != pl.col("old_name").fill_null(""))
     ).select(
@@ -213,7 +219,7 @@ def lineage_flags(frames: ProgramFrames) -> pl.DataFrame:
         _args(old=pl.col("old"), old_name=pl.col("old_name").fill_null(""), new=pl.col("indicator"),
               new_name=pl.col("name_en").fill_null("")),
     )
-    both = pl.concat([dropped, renamed])
+    both = pl.concat([dropped, renamed], how="diagonal_relaxed")
     return both.with_columns(pl.col("flag").replace_strict(SEVERITY, return_dtype=pl.Int32).alias("severity"))
 
 
