@@ -134,3 +134,15 @@ def test_illustrative_footnote_only_under_an_illustrative_value(demo_db, demo_st
     cards = capsys.readouterr().out
     starred = any(r["illustrative"] for c in monitoring.scorecards(demo_store, "2025-12-31") for r in c.rows)
     assert (note in cards) == starred
+
+
+def test_scorecards_list_a_chain_s_dropped_concepts_once_and_apart_from_a_program_s_own_flags(demo_store, capsys):
+    from natije.cli.commands_results import print_scorecards
+
+    cards = monitoring.scorecards(demo_store, "2026-12-07")
+    listed = [code for c in cards for code in c.dropped]
+    assert "TB2021.EGDI_VALUE" in listed and len(listed) == len(set(listed))
+    assert {c.program for c in cards if c.dropped} == {"AI2023"}  # the chain's latest program
+    assert all(f["flag"] != "dropped_from_portfolio" for c in cards for f in c.worst_flags)
+    print_scorecards(cards, "ru")
+    assert "выбыли из портфеля программ" in capsys.readouterr().out

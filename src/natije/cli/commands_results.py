@@ -172,6 +172,9 @@ def print_scorecards(cards: list[Scorecard], lang: str, console: Console | None 
                 text = evidence(f["flag"], f.get("args"), lang, f["evidence"])
                 console.print(f"  • {t('flag.' + f['flag'], lang)} — {f['indicator']}: {text}",
                               highlight=False, markup=False)
+        if card.dropped:
+            console.print(t("scorecard.dropped", lang, count=len(card.dropped), codes=", ".join(card.dropped)),
+                          highlight=False, markup=False)
         if card.illustrative:
             console.print(t("msg.illustrative_note", lang))
         console.print()
