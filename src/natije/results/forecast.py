@@ -6,7 +6,7 @@ polars, no Python loop over series). The predictive distribution at ``x*`` is St
 freedom, centre ``ŷ = a + b·x*`` and scale ``s·√(1 + 1/n + (x* − x̄)²/Sxx)``. ``p_meet`` is the probability that
 the value at ``x*`` lies on the right side of the target (inside the band for ``maintain``). Shares in % are
 clipped to [0, 100] (value and interval; ``p_meet`` is unaffected). Fewer than ``min_points`` points: no forecast,
-``forecast_reason = "insufficient_data"``.
+``forecast_reason = "insufficient_data"``. A target already met gets no ``p_meet``.
 """
 
 from __future__ import annotations

@@ -8,7 +8,8 @@ Rules, in order (thresholds in :class:`natije.results.thresholds.Thresholds`):
 3. With a forecast: ``p_meet ≥ p_on_track`` → ``on_track``; ``≥ p_at_risk`` → ``at_risk``; else ``off_track``.
 4. Without a forecast (too few points) but with an actual and a baseline (else the first observed value, if it
    is not the actual itself): pace = share of the gap closed ÷ share of the time elapsed from the baseline period
-   to the target period; cut at ``pace_on_track`` / ``pace_at_risk``.
+   to the target period — elapsed up to the period the data could cover (frequency and reporting lag) or the
+   actual's own period when more recent, not up to the as-of date; cut at ``pace_on_track`` / ``pace_at_risk``.
 5. Otherwise ``insufficient_data`` when the series has values but too few to judge, else ``no_data``.
 """
 
