@@ -275,3 +275,20 @@ def test_demo_affordable_internet_is_not_blamed_for_the_chain_s_dropped_concepts
     rows = lin.filter(pl.col("concept") == concept)
     assert rows.filter(pl.col("program") == "AI2023").height == 0
     assert rows["story"][0].endswith("not tracked after TB2021")
+
+
+def test_a_ratio_only_derived_from_its_parts_is_not_itself_flagged_stale():
+    """Region A reports connected and total villages up to 2019, never the share; in 2024 the parts are stale,
+    and the share (known only through them) raises no stale flag of its own. Where the share is reported, it does."""
+    from natije.results.engine import results_with_flags
+
+    ind = indicators([{"code": "N", "unit": "count", "program": "P"}, {"code": "T", "unit": "count", "program": "P"},
+                      {"code": "S", "program": "P", "ratio_numerator": "N", "ratio_denominator": "T"}])
+    rows = [("N", "A", "2019", 5), ("T", "A", "2019", 10), ("N", "B", "2019", 5), ("T", "B", "2019", 10),
+            ("S", "B", "2019", 50)]
+    frames = ProgramFrames.build(program="P", indicators=ind, observations=obs(rows),
+                                 commitments=commits([("S", None, "target", "2027", 90, date(2018, 1, 1))]))
+    table, flagged = results_with_flags(frames, as_of="2024-01-01")
+    assert table.filter(pl.col("territory") == "A")["actual"].to_list() == [50.0]
+    stale = set(flagged.filter(pl.col("flag") == "stale").select("indicator", "territory").iter_rows())
+    assert stale == {("N", "A"), ("T", "A"), ("N", "B"), ("T", "B"), ("S", "B")}

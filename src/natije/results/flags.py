@@ -21,6 +21,7 @@ from natije.results.achievement import indicator_rules, period_label
 from natije.results.asof import as_date, filter_as_of, month_index
 from natije.results.frames import ProgramFrames
 from natije.results.lineage import chain, in_force_until, lineage
+from natije.results.ratios import ratio_parts
 from natije.results.series import maybe_duplicated
 from natije.results.thresholds import DEFAULT, Thresholds
 
@@ -147,6 +148,13 @@ def stale_flags(frames: ProgramFrames, today: date, thresholds: Thresholds = DEF
     gone = frames.territories.filter(pl.col("valid_to").is_not_null() & (pl.col("valid_to") <= today))["code"]
     if len(gone):
         stale = stale.filter(~pl.col("territory").is_in(gone.implode()))
+    # a ratio no one reports there (only derived from its parts) is not overdue itself: its parts are flagged
+    derived = stale.filter(pl.col("indicator").is_in(ratio_parts(rules)["indicator"].implode()))
+    if derived.height:
+        reported = frames.observations.filter(pl.col("indicator").is_in(derived["indicator"].unique().implode())) \
+            .select("indicator", "territory").unique()
+        stale = pl.concat([stale.join(derived, on=["indicator", "territory"], how="anti"),
+                           derived.join(reported, on=["indicator", "territory"], how="semi")])
     return stale.with_columns(period_label(pl.col("last_end"), pl.col("freq_months")).alias("period")).select(
         pl.lit("stale").alias("flag"), pl.lit(SEVERITY["stale"], pl.Int32).alias("severity"), "indicator",
         "territory", "period", pl.lit(None, pl.Float64).alias("old_value"), pl.lit(None, pl.Float64).alias("new_value"),
