@@ -69,7 +69,8 @@ def test_cli_results_json_flags_lineage(demo_db):
         assert res.exit_code == 0, res.output
     lineage = runner.invoke(app, ["--db", demo_db, "--lang", "en", "lineage", "TB2021", "--format", "json"])
     stories = {r["story"] for r in json.loads(lineage.output)}
-    assert any("dropped in TB2021" in (s or "") for s in stories)
+    # DK2018's e-commerce and jobs promises: not carried into TB2021, told as the end of the chain's watch
+    assert any("not tracked after DK2018" in (s or "") for s in stories)
 
 
 def test_unknown_program_is_an_error(demo_db):
@@ -98,3 +99,50 @@ def test_cli_territory_national_by_default(demo_db):
     every = json.loads(runner.invoke(app, ["--db", demo_db, "results", "AI2023", "--format", "json",
                                            "--territory", "all"]).output)
     assert {r["territory"] for r in national} == {"000000000"} and len(every) > len(national)
+
+
+def test_too_little_data_has_its_own_status_and_the_actual_its_period_in_every_format(demo_db):
+    """AI2023's population coverage has one value (92 % for 2025): insufficient data, not no data; its period is
+    printed beside it as a table, in JSON and in CSV."""
+    runner = CliRunner()
+    base = ["--db", demo_db, "--lang", "en", "results", "AI2023", "--as-of", "2025-12-31"]
+    rows = json.loads(runner.invoke(app, [*base, "--format", "json"]).output)
+    cov = next(r for r in rows if r["indicator"] == "AI2023.POPULATION_COVERAGE")
+    assert cov["status"] == "insufficient_data" and cov["actual"] == 92 and cov["actual_period"] == "2025"
+    assert list(cov).index("actual_period") == list(cov).index("actual") + 1
+    csv = pl.read_csv(runner.invoke(app, [*base, "--format", "csv"]).output.encode())
+    assert csv.columns.index("actual_period") == csv.columns.index("actual") + 1
+    assert csv.filter(pl.col("indicator") == "AI2023.POPULATION_COVERAGE")["actual_period"].cast(pl.String)[0] == "2025"
+    table = runner.invoke(app, [*base], env={"COLUMNS": "250"}).output
+    line = next(x for x in table.splitlines() if "POPULATION_COVERAGE" in x)
+    assert "92" in line and "2025" in line and "insufficient data" in line
+
+
+def test_illustrative_footnote_only_under_an_illustrative_value(demo_db, demo_store, capsys):
+    """The national results and scorecards of the demo show no illustrative value, so no footnote; the regions'
+    generated values are starred and footnoted."""
+    from natije.cli.commands_results import render_scorecards
+    from natije.locale import t
+
+    runner = CliRunner()
+    note = t("msg.illustrative_note", "en")
+    base = ["--db", demo_db, "--lang", "en", "results", "AI2023", "--as-of", "2025-12-31"]
+    assert note not in runner.invoke(app, base, env={"COLUMNS": "250"}).output
+    regions = runner.invoke(app, [*base, "--territory", "all"], env={"COLUMNS": "250"}).output
+    assert note in regions and " * " in regions
+    render_scorecards(demo_store, "en", as_of="2025-12-31")
+    cards = capsys.readouterr().out
+    starred = any(r["illustrative"] for c in monitoring.scorecards(demo_store, "2025-12-31") for r in c.rows)
+    assert (note in cards) == starred
+
+
+def test_scorecards_list_a_chain_s_dropped_concepts_once_and_apart_from_a_program_s_own_flags(demo_store, capsys):
+    from natije.cli.commands_results import print_scorecards
+
+    cards = monitoring.scorecards(demo_store, "2026-12-07")
+    listed = [code for c in cards for code in c.dropped]
+    assert "TB2021.EGDI_VALUE" in listed and len(listed) == len(set(listed))
+    assert {c.program for c in cards if c.dropped} == {"AI2023"}  # the chain's latest program
+    assert all(f["flag"] != "dropped_from_portfolio" for c in cards for f in c.worst_flags)
+    print_scorecards(cards, "ru")
+    assert "Выбыли из портфеля программ" in capsys.readouterr().out

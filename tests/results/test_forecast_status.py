@@ -91,4 +91,5 @@ def test_pace_from_first_value_without_baseline():
     one = slow.replace(observations=obs([("X", KZ, "2024", 41)]))
     assert results_table(slow, as_of="2025-01-01")["status"][0] == "off_track"
     assert results_table(fast, as_of="2025-01-01")["status"][0] == "on_track"
-    assert results_table(one, as_of="2025-01-01")["status"][0] == "no_data"
+    # one value and no baseline: data, but too little to judge (not "no data", which means no value)
+    assert results_table(one, as_of="2025-01-01")["status"][0] == "insufficient_data"

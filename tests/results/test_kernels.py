@@ -167,3 +167,32 @@ def test_t_quantile_inverts_the_cdf_as_scipy():
     for nu in range(1, 31):
         for p in (0.001, 0.1, 0.5, 0.8, 0.9, 0.975, 0.9999):
             assert math.isclose(t_quantile(p, nu), stats.t.ppf(p, nu), rel_tol=1e-9, abs_tol=1e-12), (p, nu)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(2015 * 12, 2030 * 12), st.sampled_from([1, 3, 12]), st.integers(0, 24),
+       st.one_of(st.just(0), st.integers(2012 * 12, 2031 * 12)), st.floats(0.05, 1.0), st.sampled_from([0, 1, 2]))
+def test_status_one_places_the_pace_where_the_data_could_reach(now, freq, lag, actual_end, gap, reason):
+    """status_one against the written rule: time runs from the baseline's midpoint to the midpoint of the latest
+    period ending ``lag`` months before ``now`` (or of the actual's own, if later; never past ``now``); without a
+    pace or chance, a series with values too few to judge is insufficient_data (5), one without any no_data (6)."""
+    from natije.results.kernels import status_rows
+
+    bs, be, ps, pe = 2010 * 12, 2011 * 12, 2040 * 12, 2041 * 12  # baseline 2010, target 2040: never ended
+    ref = min(max(math.floor((now - lag) / freq) * freq - freq / 2,
+                  actual_end - freq / 2 if actual_end else -math.inf), now + 0.5)
+    want = gap / max((ref - (bs + be) / 2) / ((ps + pe) / 2 - (bs + be) / 2), 1e-9)
+
+    def one(a, g):
+        arr = np.array
+        status, pace = status_rows(
+            arr([0], np.int8), arr([a]), arr([10.0]), arr([90.0]), arr([0], np.int8), arr([g]), arr([ps], np.int32),
+            arr([pe], np.int32), arr([float(bs)]), arr([float(be)]), arr([np.nan]), arr([np.nan]), arr([False]),
+            arr([np.nan]), arr([reason], np.int8), arr([float(actual_end)]), arr([float(freq)]), now,
+            np.array([lag, 0.6, 0.25, 0.9, 0.6], dtype=np.float64))
+        return int(status[0]), float(pace[0])
+
+    status, pace = one(10 + 80 * gap, gap)
+    assert math.isclose(pace, want, rel_tol=1e-9)
+    assert status == (1 if want >= 0.9 else 2 if want >= 0.6 else 3)
+    assert one(np.nan, np.nan)[0] == (5 if reason == 2 else 6)

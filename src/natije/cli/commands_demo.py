@@ -29,7 +29,6 @@ def demo(
         report = load_demo(store, progress=progress)
     console = Console()
     console.print(_summary(report, lang))
-    render_scorecards(store, lang)
-    console.print(t("msg.illustrative_note", lang))
+    render_scorecards(store, lang)  # each scorecard with an illustrative value shown adds the footnote itself
     if not no_serve:
         console.print(t("demo.no_web_yet", lang))

@@ -14,7 +14,7 @@ from rich.text import Text as Plain  # rich text, printed without markup
 
 from natije.cli import render
 from natije.cli.app import app, check_format, lang_of, open_store
-from natije.locale import t
+from natije.locale import formats, t
 from natije.results.asof import as_date
 from natije.results.scorecard import Scorecard
 from natije.services import catalog, monitoring
@@ -46,9 +46,10 @@ def evidence(flag: str, args: str | None, lang: str, fallback: str = "") -> str:
 
 
 def _number(text: Any, lang: str) -> Any:
-    """A value's text written as a number of ``lang`` (codes such as ``IK.EGOV`` stay as they are)."""
+    """A value's text written as a number of ``lang``, every decimal kept: evidence shows what changed, and a
+    rounded figure could hide it (codes such as ``IK.EGOV`` stay as they are)."""
     try:
-        return render.number(float(text), lang)
+        return formats.number(float(text), lang)
     except (TypeError, ValueError):
         return text
 
@@ -112,14 +113,14 @@ def results(ctx: typer.Context, program: str, as_of: str = AS_OF,
     places = catalog.territory_names(store)
     rows = [[r["indicator"].removeprefix(f"{program}."), render.territory(r["territory"], places, lang), r["period"],
              render.value(r["baseline"], r["unit"], lang), render.value(r["target"], r["unit"], lang),
-             render.value(r["actual"], r["unit"], lang) + (" *" if r["illustrative"] else ""),
+             render.value(r["actual"], r["unit"], lang) + (" *" if r["illustrative"] else ""), r["actual_period"] or "",
              render.share(r["achievement"], lang), render.value(r["forecast_value"], r["unit"], lang),
              render.share(r["p_meet"], lang), t(f"status.{r['status']}", lang)] for r in table.iter_rows(named=True)]
-    cols = ("indicator", "territory", "period", "baseline", "target", "actual", "achievement", "forecast", "p_meet",
-            "status")
+    cols = ("indicator", "territory", "period", "baseline", "target", "actual", "actual_period", "achievement",
+            "forecast", "p_meet", "status")
     render.print_table(Console(highlight=False), [header(c, lang) for c in cols], rows,
-                       t("results.title", lang, program=program), judged(as_of, lang, basis), right=range(3, 9))
-    if table["illustrative"].any():
+                       t("results.title", lang, program=program), judged(as_of, lang, basis), right=range(3, 10))
+    if table.height and table["illustrative"].any():  # the footnote only under a starred value
         Console(highlight=False).print(t("msg.illustrative_note", lang))
 
 
@@ -182,7 +183,8 @@ def print_scorecards(cards: list[Scorecard], lang: str, console: Console | None 
     for card in cards:
         title = t("scorecard.title", lang, program=f"{card.program} — {card.names.get(lang) or card.program}")
         rows = [[f"{r.get(f'name_{lang}') or r['indicator']} ({r['indicator']})", r["period"],
-                 render.value(r["actual"], r.get("unit"), lang) + (" *" if r["illustrative"] else ""),
+                 render.value(r["actual"], r.get("unit"), lang) + (" *" if r["illustrative"] else "")
+                 + (f" ({r['actual_period']})" if r.get("actual_period") and r["actual"] is not None else ""),
                  render.value(r["target"], r.get("unit"), lang), render.share(r["achievement"], lang),
                  render.share(r["p_meet"], lang), t(f"status.{r['status']}", lang)] for r in card.rows]
         if rows:
@@ -199,6 +201,9 @@ def print_scorecards(cards: list[Scorecard], lang: str, console: Console | None 
             for f in card.worst_flags:
                 text = evidence(f["flag"], f.get("args"), lang, f["evidence"])
                 console.print(Plain(f"  • {render.cap(t('flag.' + f['flag'], lang))} — {f['indicator']}: {text}"))
+        if card.dropped:
+            console.print(Plain(render.cap(t("scorecard.dropped", lang, count=len(card.dropped),
+                                             codes=", ".join(card.dropped)))))
         if card.illustrative:
             console.print(t("msg.illustrative_note", lang))
         console.print()

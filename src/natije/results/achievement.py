@@ -22,6 +22,7 @@ import numpy as np
 import polars as pl
 
 from natije.domain import units
+from natije.results.baselines import BASE_COLS, baseline_position, territory_baselines
 from natije.results.forecast import measure_and_fit
 from natije.results.frames import ProgramFrames, conform
 from natije.results.kernels import (
@@ -33,6 +34,7 @@ from natije.results.kernels import (
     score_rows,
     tolerance,
 )
+from natije.results.ratios import with_derived_ratios
 from natije.results.series import Runs, maybe_duplicated
 from natije.results.thresholds import DEFAULT, Thresholds
 
@@ -199,15 +201,19 @@ def score(frame: pl.DataFrame, thresholds: Thresholds = DEFAULT) -> pl.DataFrame
 
 
 def target_rows(frames: ProgramFrames, as_of: date | None, basis: str, national: list[str],
-                observed: pl.DataFrame | None = None, carry: list[str] | None = None) -> pl.DataFrame:
+                observed: pl.DataFrame | None = None, carry: list[str] | None = None,
+                meas: pl.DataFrame | None = None) -> pl.DataFrame:
     """Targets in force with their baseline: one row per indicator × territory × target period.
 
     ``observed`` lists the series that exist, one row per (indicator, territory), computed from the
     observations if omitted; ``_s`` is each row's position in it (null: no series there), and its columns named
-    in ``carry`` (default: all but the key) are copied onto the rows.
+    in ``carry`` (default: all but the key) are copied onto the rows. ``meas`` (observations with ``measure``,
+    :func:`measures`) gives a territory without a baseline of its own its value in the national baseline's
+    period; computed from the observations if omitted.
     """
     rules = indicator_rules(frames.indicators)
     observed = frames.observations.select(KEY).unique() if observed is None else observed
+    meas = measures(frames.observations, rules) if meas is None else meas
     c = commitments_in_force(frames.commitments, as_of, basis)
     carried = [col for col in observed.columns if col not in KEY] if carry is None else carry
     baselines = c.filter(pl.col("kind") == "baseline").select(
@@ -230,7 +236,7 @@ def target_rows(frames: ProgramFrames, as_of: date | None, basis: str, national:
     inherits = tc.select(pl.col("territory").is_null() | pl.col("territory").is_in(
         pl.Series(national, dtype=pl.String).implode())).to_series() | ~additive
     national_base = baselines.filter(pl.col("territory").is_null()).drop("territory").rechunk()
-    tc = tc.with_columns(_baseline_position(tc, national_base).alias("_b"))
+    tc = tc.with_columns(baseline_position(tc, national_base).alias("_b"))
     tc = tc.with_columns(pl.when(inherits).then(pl.col("_b")).alias("_b"))
     pairs = target_pairs(tc, rules, observed.select(KEY).with_row_index("_s"), national)
     own_cols = tc.select(
@@ -244,53 +250,14 @@ def target_rows(frames: ProgramFrames, as_of: date | None, basis: str, national:
     base = national_base.select(BASE_COLS).gather(own_cols["_b"])
     rows = pl.concat([own_cols.select("indicator", pairs["territory"], *own_cols.columns[1:8]), by_indicator, base],
                      how="horizontal")
-    own = baselines.filter(pl.col("territory").is_not_null())
-    if own.height:  # a territory's own baseline first; else the national one (see module rules)
-        rows = rows.with_columns(pairs["_s"], inherits.gather(pairs["_c"]).alias("_inherits"))
-        joined = _baseline(rows.lazy().rename({c: f"_n_{c}" for c in BASE_COLS}), own, KEY)
-        take = pl.col("baseline").is_null() & pl.col("_inherits")
-        rows = joined.with_columns(
-            pl.when(take).then(pl.col(f"_n_{c}")).otherwise(pl.col(c)).alias(c) for c in BASE_COLS
-        ).drop(*(f"_n_{c}" for c in BASE_COLS), "_inherits").collect()
-        pairs = rows.select("_s")  # the as-of join may reorder the rows
-        rows = rows.drop("_s")
+    # each territory its own baseline: declared, else its value in the national baseline's period (see
+    # natije.results.baselines); the national value only for the country itself
+    rows = territory_baselines(rows.with_columns(pairs["_s"]), baselines.filter(pl.col("territory").is_not_null()),
+                               national, meas)
+    pairs = rows.select("_s")  # the as-of join may reorder the rows
+    rows = rows.drop("_s")
     gathered = observed.select(pl.col(carried).gather(pairs["_s"]))
     return rows.with_columns(pairs["_s"], *gathered.get_columns())
-
-
-BASE_COLS = ["baseline_period", "baseline_start", "baseline_end", "baseline"]
-
-
-def _baseline_position(targets: pl.DataFrame, baselines: pl.DataFrame) -> pl.Series:
-    """Per target commitment, the row of ``baselines`` (national: indicator, BASE_COLS) in force for it: the
-    latest one before the target's period (one at or after it does not count); null when there is none."""
-    if baselines.height == 0:
-        return pl.Series("_b", [None] * targets.height, dtype=pl.UInt32)
-    ranked = baselines.select("indicator", "baseline_start").with_row_index("_b")
-    if baselines.height == baselines["indicator"].n_unique():  # one per indicator: a lookup by indicator
-        at = targets.select(pl.col("indicator").replace_strict(ranked["indicator"], ranked["_b"], default=None,
-                                                               return_dtype=pl.UInt32)).to_series()
-        before = ranked["baseline_start"].gather(at) < targets["period_start"]
-        return pl.select(pl.when(before).then(at).alias("_b")).to_series()
-    found = targets.select("_c", "indicator", "period_start").sort("period_start").join_asof(
-        ranked.sort("baseline_start"), left_on="period_start", right_on="baseline_start", by="indicator",
-        strategy="backward", allow_exact_matches=False, check_sortedness=False).sort("_c")
-    return found["_b"]
-
-
-def _baseline(targets: pl.LazyFrame, baselines: pl.DataFrame, by: list[str]) -> pl.LazyFrame:
-    """Attach the latest baseline before each target's period (a baseline at or after it does not count)."""
-    if baselines.height == 0:
-        return targets.with_columns(pl.lit(None, baselines.schema[c]).alias(c) for c in BASE_COLS)
-    if baselines.height == baselines.select(by).n_unique():  # one baseline per key: a plain join will do
-        out = targets.join(baselines.select(*by, *BASE_COLS).lazy(), on=by, how="left")
-        before = pl.col("baseline_start") < pl.col("period_start")
-        return out.with_columns(pl.when(before).then(pl.col(c)).alias(c) for c in BASE_COLS)
-    right = baselines.select(*by, *BASE_COLS).sort("baseline_start").lazy()
-    return targets.sort("period_start").join_asof(
-        right, left_on="period_start", right_on="baseline_start", by=by, strategy="backward",
-        allow_exact_matches=False, check_sortedness=False,
-    )
 
 
 def attach_actuals(targets: pl.DataFrame, meas: pl.DataFrame, series: pl.DataFrame) -> pl.DataFrame:
@@ -308,7 +275,7 @@ def attach_actuals(targets: pl.DataFrame, meas: pl.DataFrame, series: pl.DataFra
     ahead = (t if every else t.filter(fast)).with_columns(
         _labels(t, "last_end", "freq_months").alias("actual_period"),
         pl.col("last_measure").alias("actual"), pl.col("last_illustrative").alias("illustrative"),
-        pl.lit(False).alias("_past"),
+        pl.col("last_end").alias("actual_end"), pl.lit(False).alias("_past"),
     )
     past = t.clear() if every else t.filter(~fast)
     if past.height:
@@ -317,11 +284,18 @@ def attach_actuals(targets: pl.DataFrame, meas: pl.DataFrame, series: pl.DataFra
             pl.col("measure").alias("actual"), "illustrative").sort("_ae")
         past = past.sort("period_end").join_asof(
             m, left_on="period_end", right_on="_ae", by=KEY, strategy="backward", check_sortedness=False
-        ).drop("_ae").with_columns(pl.lit(None, pl.Float64).alias("first_x"), pl.lit(True).alias("_past"))
+        ).rename({"_ae": "actual_end"}).with_columns(pl.lit(None, pl.Float64).alias("first_x"),
+                                                     pl.lit(True).alias("_past"))
         ahead = pl.concat([ahead, past.select(ahead.columns)])  # the first point may be the actual: no first_x
+    # a periodic target counts its own period only; where no actual is shown, neither is its period nor the
+    # illustrative mark (the period and the mark describe the value beside them)
     wrong = (pl.col("kind") == "periodic") & (pl.col("actual_period") != pl.col("period"))
-    return ahead.with_columns(
-        pl.when(wrong).then(None).otherwise(pl.col("actual")).alias("actual")
+    shown = ahead.with_columns(pl.when(wrong).then(None).otherwise(pl.col("actual")).alias("actual"))
+    none = pl.col("actual").is_null()
+    return shown.with_columns(
+        pl.when(none).then(None).otherwise(pl.col("actual_period")).alias("actual_period"),
+        pl.when(none).then(None).otherwise(pl.col("actual_end")).alias("actual_end"),
+        (pl.col("illustrative").fill_null(False) & ~none).alias("illustrative"),
     ).drop("last_end", "last_measure", "last_illustrative", "last_x", strict=False)
 
 
@@ -333,8 +307,10 @@ def achievement_path(frames: ProgramFrames, basis: str = "current", thresholds: 
     """
     as_of = frames.as_of
     national = national if national is not None else national_codes(frames.territories)
-    t = target_rows(frames, as_of, basis, national).sort("period_end")
-    m = measures(frames.observations, indicator_rules(frames.indicators)).sort("period_end")
+    rules = indicator_rules(frames.indicators)
+    m = measures(with_derived_ratios(frames.observations, rules), rules)
+    t = target_rows(frames, as_of, basis, national, meas=m).sort("period_end")
+    m = m.sort("period_end")
     cols = [*KEY, "target", "baseline", "direction", "tolerance", pl.col("period").alias("target_period"),
             pl.col("period_end").alias("_te")]
     nxt = m.join_asof(t.select(cols), left_on="period_end", right_on="_te", by=KEY, strategy="forward",

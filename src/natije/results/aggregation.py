@@ -23,6 +23,7 @@ from natije.domain.periods import Period
 from natije.results.achievement import indicator_rules
 from natije.results.frames import conform
 from natije.results.kernels import sum_cells
+from natije.results.ratios import ratio_of_sums, ratio_parts
 from natije.results.series import Runs
 
 GROUP = ["indicator", "into", "period"]
@@ -100,7 +101,7 @@ def _finish(agg: pl.DataFrame, o: pl.DataFrame | None, rules: pl.DataFrame) -> p
         pl.when(pl.col("additive")).then(pl.lit("sum")).otherwise(pl.lit("weighted_mean")).alias("method"),
     )
     if o is not None:
-        agg = _ratio_override(agg, o, rules)
+        agg = ratio_of_sums(agg, o, rules)
     return agg.select(
         "indicator", pl.col("into").alias("territory"), "period", "period_start", "period_end", "value", "method",
         "members", "illustrative",
@@ -176,30 +177,6 @@ def territory_positions(rows: pl.DataFrame, codes: list[str], starts: np.ndarray
     firsts = rows["territory"].gather(pl.Series(starts)).to_frame()
     per = firsts.select(territory_index(codes).fill_null(-1)).to_series().to_numpy()
     return np.repeat(per, np.diff(np.append(starts, rows.height)))
-
-
-def _ratio_override(agg: pl.DataFrame, o: pl.DataFrame, rules: pl.DataFrame) -> pl.DataFrame:
-    """Recompute ratio indicators from their numerator and denominator sums where both are reported."""
-    ratios = rules.filter(pl.col("ratio_numerator").is_not_null() & pl.col("ratio_denominator").is_not_null())
-    if ratios.height == 0:
-        return agg
-    parts = ratios.select("indicator", "ratio_numerator", "ratio_denominator",
-                          pl.col("ratio_scale").fill_null(100.0))
-    num = o.select(pl.col("indicator").alias("ratio_numerator"), "territory", "into", "period",
-                   pl.col("value").alias("_n"))
-    den = o.select(pl.col("indicator").alias("ratio_denominator"), "territory", "into", "period",
-                   pl.col("value").alias("_d"))
-    both = (
-        parts.join(num, on="ratio_numerator").join(den, on=["ratio_denominator", "territory", "into", "period"])
-        .filter(pl.col("_n").is_not_null() & pl.col("_d").is_not_null())
-        .group_by(GROUP).agg((pl.col("ratio_scale").first() * pl.col("_n").sum() / pl.col("_d").sum())
-                             .alias("_ratio"))
-    )
-    return agg.join(both, on=GROUP, how="left").with_columns(
-        pl.coalesce("_ratio", "value").alias("value"),
-        pl.when(pl.col("_ratio").is_not_null()).then(pl.lit("ratio_of_sums")).otherwise(pl.col("method"))
-        .alias("method"),
-    ).drop("_ratio")
 
 
 def parent_groups(territories: pl.DataFrame) -> pl.DataFrame:
@@ -302,7 +279,7 @@ def _cells(rows: pl.DataFrame, groups: pl.DataFrame, runs: Runs, weights: pl.Dat
     must run instead.
     """
     rules = _rules(indicators)
-    ratios = rules.filter(pl.col("ratio_numerator").is_not_null() & pl.col("ratio_denominator").is_not_null())
+    ratios = ratio_parts(rules)
     ps, pe = rows["period_start"], rows["period_end"]
     if ratios.height or ps.null_count() or pe.null_count() or rows.height == 0:
         return None

@@ -27,6 +27,7 @@ from natije.results.asof import as_date, filter_as_of
 from natije.results.flags import flags as compute_flags
 from natije.results.forecast import measure_and_fit
 from natije.results.frames import ProgramFrames
+from natije.results.ratios import with_derived_ratios
 from natije.results.series import series_runs
 from natije.results.status import judge
 from natije.results.thresholds import DEFAULT, Thresholds
@@ -107,6 +108,8 @@ def _compute(frames: ProgramFrames, req: ResultsRequest, ordered: bool, with_fla
     obs = f.observations.select(*KEY, "period", "period_start", "period_end", "value",
                                 pl.col("illustrative").fill_null(False))
     rules = indicator_rules(f.indicators)
+    # a ratio is known wherever its numerator and denominator are (appended rows: the series pass sorts them in)
+    obs = with_derived_ratios(obs, rules)
     cumulative = cumulative_codes(rules)
     # independent steps run side by side (polars and numpy release the GIL), as a hand-written collect_all
     # would: the roll-ups beside the fit of the own series, the flags beside the targets
@@ -132,7 +135,7 @@ def _compute(frames: ProgramFrames, req: ResultsRequest, ordered: bool, with_fla
         meas = pl.concat([meas_own, meas_extra], rechunk=False)
         # the rows carry what the actuals need; the forecast reads the fit from `series` by position
         targets = target_rows(f, req.as_of, req.basis, national_codes(f.territories), series,
-                              carry=["last_end", "last_measure", "last_illustrative"])
+                              carry=["last_end", "last_measure", "last_illustrative"], meas=meas)
         if req.territory is not None:
             targets = targets.filter(pl.col("territory") == req.territory)
         own_codes = f.indicators.filter(pl.col("program") == f.program)["code"]

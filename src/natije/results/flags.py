@@ -1,10 +1,13 @@
 """Moved goalposts: flags, each with its evidence (docs/results-rules.md).
 
-``target_lowered``   a later version of a target asks for less (lower for increase, higher for decrease).
+``target_eased``     a later version of a target is easier to reach (lower for increase, higher for decrease).
+``target_tightened`` a later version of a target is harder to reach (higher for increase, lower for decrease).
 ``baseline_changed`` a later version of a baseline differs from the one before.
-``indicator_dropped`` / ``indicator_renamed``  a predecessor's concept has no counterpart here / a new code or name.
+``dropped_from_portfolio``  a concept of the chain that no program in force carries any more (once per concept).
+``indicator_renamed``  a predecessor's concept continues here under a new code or name.
 ``no_milestones``    only one target period for a program spanning three or more years.
-``stale``            the period after the last value ended more than ``stale_grace_months`` before ``as_of``.
+``stale``            the period after the last value ended more than ``stale_grace_months`` before ``as_of``
+                     (while the program is in force and the territory exists).
 ``revised_after_deadline``  a value of the target period or before was revised after the target period ended.
 """
 
@@ -17,12 +20,13 @@ import polars as pl
 from natije.results.achievement import indicator_rules, period_label
 from natije.results.asof import as_date, filter_as_of, month_index
 from natije.results.frames import ProgramFrames
-from natije.results.lineage import chain, lineage
+from natije.results.lineage import chain, in_force_until, lineage
+from natije.results.ratios import ratio_parts
 from natije.results.series import maybe_duplicated
 from natije.results.thresholds import DEFAULT, Thresholds
 
-SEVERITY = {"target_lowered": 3, "indicator_dropped": 3, "baseline_changed": 2, "revised_after_deadline": 2,
-            "stale": 2, "no_milestones": 1, "indicator_renamed": 1}
+SEVERITY = {"target_eased": 3, "baseline_changed": 2, "revised_after_deadline": 2, "stale": 2,
+            "dropped_from_portfolio": 2, "target_tightened": 1, "no_milestones": 1, "indicator_renamed": 1}
 SCHEMA = {"flag": pl.String, "severity": pl.Int32, "indicator": pl.String, "territory": pl.String,
           "period": pl.String, "old_value": pl.Float64, "new_value": pl.Float64, "day": pl.Date,
           "evidence": pl.String, "args": pl.String}
@@ -39,7 +43,11 @@ def _args(**parts: pl.Expr) -> pl.Expr:
 
 
 def version_flags(commitments: pl.DataFrame, indicators: pl.DataFrame) -> pl.DataFrame:
-    """``target_lowered`` and ``baseline_changed`` from consecutive commitment versions."""
+    """``target_eased``, ``target_tightened`` and ``baseline_changed`` from consecutive commitment versions.
+
+    Whether a changed target is easier or harder depends on the indicator's direction: a higher unemployment
+    target is easier to reach. A changed target of a ``maintain`` indicator is neither and is not flagged.
+    """
     # keys whose hash repeats are the only candidates (exactly settled by the grouping below)
     repeated = maybe_duplicated(commitments, KEY)
     if repeated is None:
@@ -51,19 +59,21 @@ def version_flags(commitments: pl.DataFrame, indicators: pl.DataFrame) -> pl.Dat
     ).with_columns(pl.col("value").shift(1).over(KEY).alias("old"), pl.col("decided_on").shift(1).over(KEY)
                    .alias("old_day"))
     d, v, old = pl.col("direction"), pl.col("value"), pl.col("old")
-    lowered = (pl.col("kind") == "target") & (
-        ((d == "decrease") & (v > old)) | ((d != "decrease") & (d != "maintain") & (v < old))
-    )
+    target = (pl.col("kind") == "target") & (d.fill_null("increase") != "maintain")
+    easier = pl.when(d == "decrease").then(v > old).otherwise(v < old)
+    harder = pl.when(d == "decrease").then(v < old).otherwise(v > old)
     changed = (pl.col("kind") == "baseline") & (v != old)
-    c = c.filter(lowered | changed).with_columns(
-        pl.when(pl.col("kind") == "target").then(pl.lit("target_lowered")).otherwise(pl.lit("baseline_changed"))
-        .alias("flag")
+    c = c.filter((target & (easier | harder)) | changed).with_columns(
+        pl.when(pl.col("kind") != "target").then(pl.lit("baseline_changed")).when(easier)
+        .then(pl.lit("target_eased")).otherwise(pl.lit("target_tightened")).alias("flag")
     )
+    word = pl.when(pl.col("flag") == "target_eased").then(pl.lit("target made easier")) \
+        .when(pl.col("flag") == "target_tightened").then(pl.lit("target made harder")).otherwise(pl.col("kind"))
     return c.select(
         "flag", pl.col("flag").replace_strict(SEVERITY, return_dtype=pl.Int32).alias("severity"), "indicator",
         "territory", "period", pl.col("old").alias("old_value"), pl.col("value").alias("new_value"),
         pl.col("decided_on").alias("day"),
-        pl.format("{} for {}: {} (decided {}) → {} (decided {}, {})", pl.col("kind"), pl.col("period"),
+        pl.format("{} for {}: {} (decided {}) → {} (decided {}, {})", word, pl.col("period"),
                   _fmt(old), pl.col("old_day").cast(pl.String), _fmt(v), pl.col("decided_on").cast(pl.String),
                   pl.col("document").fill_null("?")).alias("evidence"),
         _args(period=pl.col("period"), old=_fmt(old), old_day=pl.col("old_day"), new=_fmt(v),
@@ -93,13 +103,32 @@ def milestone_flags(frames: ProgramFrames) -> pl.DataFrame:
     )
 
 
+def program_end(programs: pl.DataFrame, code: str) -> date | None:
+    """The first day program ``code`` is no longer in force: its repeal date, else 1 January after its end year
+    (``None`` when unknown)."""
+    row = programs.filter(pl.col("code") == code)
+    if row.height == 0:
+        return None
+    repealed = row["repealed_on"][0] if "repealed_on" in row.columns else None
+    end_year = row["end_year"][0]
+    if repealed is not None:
+        return repealed if isinstance(repealed, date) else date.fromisoformat(str(repealed)[:10])
+    return date(int(end_year) + 1, 1, 1) if end_year is not None else None
+
+
 def stale_flags(frames: ProgramFrames, today: date, thresholds: Thresholds = DEFAULT,
                 series: pl.DataFrame | None = None) -> pl.DataFrame:
     """Series of the program whose next value is overdue; indicators past their declared span are exempt.
 
-    ``series`` (indicator, territory, last_end), e.g. from :func:`natije.results.forecast.measure_and_fit` of the
-    program's own observations, saves a pass over the observations.
+    Only what is still watched on ``today`` can be stale: nothing of a program that has ended (its successors'
+    indicators carry the watch), and nothing of a territory that no longer exists (``valid_to`` on or before
+    ``today``). ``series`` (indicator, territory, last_end), e.g. from
+    :func:`natije.results.forecast.measure_and_fit` of the program's own observations, saves a pass over the
+    observations.
     """
+    ended = program_end(frames.programs, frames.program)
+    if ended is not None and ended <= today:
+        return pl.DataFrame(schema=SCHEMA)
     now = month_index(today)
     rules = indicator_rules(frames.indicators).join(
         frames.indicators.select(pl.col("code").alias("indicator"), "program", "span_to"), on="indicator"
@@ -116,6 +145,16 @@ def stale_flags(frames: ProgramFrames, today: date, thresholds: Thresholds = DEF
     span_end = pl.col("span_to").str.slice(0, 4).cast(pl.Int32, strict=False) * 12 + 12
     due = pl.col("last_end") + pl.col("freq_months") + thresholds.stale_grace_months
     stale = last.filter((due < now) & (span_end.is_null() | (pl.col("last_end") < span_end)))
+    gone = frames.territories.filter(pl.col("valid_to").is_not_null() & (pl.col("valid_to") <= today))["code"]
+    if len(gone):
+        stale = stale.filter(~pl.col("territory").is_in(gone.implode()))
+    # a ratio no one reports there (only derived from its parts) is not overdue itself: its parts are flagged
+    derived = stale.filter(pl.col("indicator").is_in(ratio_parts(rules)["indicator"].implode()))
+    if derived.height:
+        reported = frames.observations.filter(pl.col("indicator").is_in(derived["indicator"].unique().implode())) \
+            .select("indicator", "territory").unique()
+        stale = pl.concat([stale.join(derived, on=["indicator", "territory"], how="anti"),
+                           derived.join(reported, on=["indicator", "territory"], how="semi")])
     return stale.with_columns(period_label(pl.col("last_end"), pl.col("freq_months")).alias("period")).select(
         pl.lit("stale").alias("flag"), pl.lit(SEVERITY["stale"], pl.Int32).alias("severity"), "indicator",
         "territory", "period", pl.lit(None, pl.Float64).alias("old_value"), pl.lit(None, pl.Float64).alias("new_value"),
@@ -154,7 +193,8 @@ def revision_flags(frames: ProgramFrames) -> pl.DataFrame:
 
 
 def lineage_flags(frames: ProgramFrames) -> pl.DataFrame:
-    """``indicator_dropped`` and ``indicator_renamed`` between the program and its direct predecessor."""
+    """``dropped_from_portfolio`` (once per concept of the chain that no program in force carries any more) and
+    ``indicator_renamed`` (the program's indicator continues a concept under another code or name)."""
     if frames.programs.height == 0 or len(chain(frames.programs, frames.program)) < 2:
         return pl.DataFrame(schema=SCHEMA)  # no predecessor: nothing can be dropped or renamed
     lin = lineage(frames, stories=False)
@@ -162,18 +202,22 @@ def lineage_flags(frames: ProgramFrames) -> pl.DataFrame:
     # names in every language, so the evidence can be worded in the reader's language
     names = frames.indicators.select(pl.col("code").alias("dropped_indicator"),
                                      *(pl.col(f"name_{lang}").alias(f"dropped_{lang}") for lang in ("kk", "ru")))
-    dropped = here.filter(pl.col("status") == "dropped").join(names, on="dropped_indicator", how="left").select(
-        pl.lit("indicator_dropped").alias("flag"), pl.col("dropped_indicator").alias("indicator"),
-        pl.format("{} ({}) of {} has no counterpart in {}", pl.col("dropped_indicator"), pl.col("name_en").fill_null(""),
-                  pl.col("dropped_from"), pl.col("program")).alias("evidence"),
+    ends = {code: span[1] for code, span in in_force_until(frames.programs).items()}
+    ended = pl.col("dropped_from").replace_strict(ends, default=None, return_dtype=pl.Date)
+    dropped = lin.filter(pl.col("status") == "dropped_from_portfolio").join(
+        names, on="dropped_indicator", how="left").select(
+        pl.lit("dropped_from_portfolio").alias("flag"), pl.col("dropped_indicator").alias("indicator"),
+        ended.alias("day"),
+        pl.format("{} ({}) was last tracked by {}, not in force since {}; no program in force carries it",
+                  pl.col("dropped_indicator"), pl.col("name_en").fill_null(""), pl.col("dropped_from"),
+                  ended.cast(pl.String)).alias("evidence"),
         _args(code=pl.col("dropped_indicator"), name=pl.col("name_en").fill_null(""), source=pl.col("dropped_from"),
-              program=pl.col("program"), name_kk=pl.col("dropped_kk").fill_null(""),
-              name_ru=pl.col("dropped_ru").fill_null("")),
+              ended=ended, name_kk=pl.col("dropped_kk").fill_null(""), name_ru=pl.col("dropped_ru").fill_null("")),
     )
     prev = lin.filter((pl.col("program") != frames.program) & pl.col("indicator").is_not_null())
     prev = prev.group_by("concept").agg(pl.col("indicator").last().alias("old"), pl.col("name_en").last()
                                         .alias("old_name"))
-    renamed = here.filter(pl.col("status") != "dropped").join(prev, on="concept").filter(
+    renamed = here.join(prev, on="concept").filter(
         (pl.col("indicator").str.split(".").list.last() != pl.col("old").str.split(".").list.last())
         | (pl.col("name_en").fill_null("") != pl.col("old_name").fill_null(""))
     ).select(
@@ -183,7 +227,7 @@ def lineage_flags(frames: ProgramFrames) -> pl.DataFrame:
         _args(old=pl.col("old"), old_name=pl.col("old_name").fill_null(""), new=pl.col("indicator"),
               new_name=pl.col("name_en").fill_null("")),
     )
-    both = pl.concat([dropped, renamed])
+    both = pl.concat([dropped, renamed], how="diagonal_relaxed")
     return both.with_columns(pl.col("flag").replace_strict(SEVERITY, return_dtype=pl.Int32).alias("severity"))
 
 

@@ -6,7 +6,7 @@ polars, no Python loop over series). The predictive distribution at ``x*`` is St
 freedom, centre ``ŷ = a + b·x*`` and scale ``s·√(1 + 1/n + (x* − x̄)²/Sxx)``. ``p_meet`` is the probability that
 the value at ``x*`` lies on the right side of the target (inside the band for ``maintain``). Shares in % are
 clipped to [0, 100] (value and interval; ``p_meet`` is unaffected). Fewer than ``min_points`` points: no forecast,
-``forecast_reason = "insufficient_data"``.
+``forecast_reason = "insufficient_data"``. A target already met gets no ``p_meet``.
 """
 
 from __future__ import annotations
@@ -112,7 +112,7 @@ def forecast(targets: pl.DataFrame, trends: pl.DataFrame, thresholds: Thresholds
     """
     t = targets if "b" in targets.columns else targets.join(trends, on=KEY, how="left")
     min_points = max(thresholds.min_points, 3)
-    value, low, high, p_meet, reason = forecast_rows(*arrays(t.select(forecast_inputs(thresholds))), min_points,
+    value, low, high, p_meet, reason = forecast_rows(*arrays(t.select(forecast_inputs(thresholds, t))), min_points,
                                                      quantiles(t, thresholds))
     return t.drop(*FIT, strict=False).with_columns(forecast_columns(value, low, high, p_meet, reason))
 
@@ -123,9 +123,12 @@ FIT = ("n", "xbar", "ybar", "sxx", "sxy", "syy", "b", "s2", "last_end", "last_x"
 REASONS = pl.Series([None, "no_data", "insufficient_data"], dtype=pl.String)
 
 
-def forecast_inputs(thresholds: Thresholds) -> list[pl.Expr]:
-    """The columns :func:`natije.results.kernels.forecast_rows` reads, in its argument order."""
-    return [pl.col("n").fill_null(0).cast(pl.Int64), *(floats(c) for c in ("xbar", "ybar", "sxx", "b", "s2")),
+def forecast_inputs(thresholds: Thresholds, frame: pl.DataFrame | None = None) -> list[pl.Expr]:
+    """The columns :func:`natije.results.kernels.forecast_rows` reads, in its argument order (``met`` from
+    ``frame`` when it is scored, else unknown)."""
+    met = pl.col("met").cast(pl.Int8).fill_null(-1) if frame is not None and "met" in frame.columns \
+        else pl.lit(-1, pl.Int8).alias("met")
+    return [met, pl.col("n").fill_null(0).cast(pl.Int64), *(floats(c) for c in ("xbar", "ybar", "sxx", "b", "s2")),
             pl.col("period_start").cast(pl.Int32), pl.col("period_end").cast(pl.Int32), floats("target"),
             direction_code(), tolerance(thresholds.maintain_tolerance), (pl.col("unit") == "%").fill_null(False)]
 

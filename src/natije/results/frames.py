@@ -56,7 +56,8 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     "weights": {"territory": pl.String, "period": pl.String, "weight": pl.Float64},
     "programs": {
         "code": pl.String, "predecessors": pl.List(pl.String), "start_year": pl.Int32, "end_year": pl.Int32,
-        "status": pl.String, "name_kk": pl.String, "name_ru": pl.String, "name_en": pl.String,
+        "status": pl.String, "repealed_on": pl.Date, "name_kk": pl.String, "name_ru": pl.String,
+        "name_en": pl.String,
     },
 }
 """Required columns per frame. Extra columns are kept; missing ones are added as nulls by :meth:`build`."""

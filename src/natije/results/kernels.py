@@ -234,7 +234,7 @@ def t_quantile(p, nu):
 
 INCREASE, DECREASE, MAINTAIN = 0, 1, 2
 """Direction codes of the judging loops."""
-STATUS_CODES = ("achieved", "on_track", "at_risk", "off_track", "missed", "no_data")
+STATUS_CODES = ("achieved", "on_track", "at_risk", "off_track", "missed", "insufficient_data", "no_data")
 """Status codes of :func:`status_one` (the order of :data:`natije.results.thresholds.STATUSES`)."""
 
 
@@ -272,14 +272,15 @@ def score_one(a, b, t, d, tol):
 
 
 @compiled(inline="always")
-def forecast_one(k, xbar, ybar, sxx, b, s2, ps, pe, t, d, tol, percent, min_points, quantiles):
+def forecast_one(met, k, xbar, ybar, sxx, b, s2, ps, pe, t, d, tol, percent, min_points, quantiles):
     """Trend forecast at the target period's midpoint: ``value``, ``low``, ``high``, ``p_meet``, ``reason``.
 
     ``k`` points fitted (0: no series; below ``min_points``: reason 2, insufficient data; reason 1: no data).
     Centre ``ybar + b·(x* − xbar)``, scale ``√(s2·(1 + 1/k + (x* − xbar)²/sxx))``, Student t with ``k − 2``
     degrees of freedom (``quantiles[k − 2]`` is the interval's quantile). ``p_meet`` is the probability that the
     value lies on the right side of the target (in the band for maintain); a zero scale (a perfect fit) makes it
-    1 or 0 by whether the centre itself meets the target. Shares in % are clipped to [0, 100].
+    1 or 0 by whether the centre itself meets the target. Shares in % are clipped to [0, 100]. A target already
+    met (``met`` 1, from :func:`score_one`) has no chance to give: its ``p_meet`` is NaN (the trend is kept).
     """
     if k == 0:
         return np.nan, np.nan, np.nan, np.nan, 1
@@ -304,19 +305,32 @@ def forecast_one(k, xbar, ybar, sxx, b, s2, ps, pe, t, d, tol, percent, min_poin
         p = 1.0 if (mu <= t if d == DECREASE else mu >= t) else 0.0
     if percent:
         mu, lo, hi = min(max(mu, 0.0), 100.0), min(max(lo, 0.0), 100.0), min(max(hi, 0.0), 100.0)
+    if met == 1:
+        p = np.nan
     return mu, lo, hi, p, 0
 
 
 @compiled(inline="always")
-def status_one(met, a, b, t, d, gap, ps, pe, bs, be, first_x, first_y, reported, p, now, rules):
+def status_one(met, a, b, t, d, gap, ps, pe, bs, be, first_x, first_y, reported, p, reason, ae, freq, now, rules):
     """``status`` code (:data:`STATUSES` order) and ``pace`` of one target, judged in month ``now``.
 
     ``rules``: reporting lag (months), p_on_track, p_at_risk, pace_on_track, pace_at_risk. In order: achieved
     (met); missed (ended, not met, and the target period reported or the lag passed); by ``p_meet``; by pace —
     the share of the gap closed over the share of the time elapsed from the baseline (else the first of two
-    observed points) to the target period; else no data.
+    observed points) to the target period; else insufficient data when the series has values but too few to
+    judge (``reason`` 2, from :func:`forecast_one`), no data when it has none.
+
+    Time for the pace is measured to the period the data could cover, not to ``now``: the latest period of the
+    indicator's frequency (``freq`` months) that ended at least the reporting lag before ``now`` — or the actual's
+    own period (ending at ``ae``), when it is more recent — at its midpoint, and never past ``now``.
     """
     lag, p_on, p_at, pace_on, pace_at = rules[0], rules[1], rules[2], rules[3], rules[4]
+    months = freq if freq > 0 else 12.0
+    covered = math.floor((now - lag) / months) * months  # end of the latest period that could be reported
+    ref = covered - months / 2.0
+    if ae > 0:
+        ref = max(ref, ae - months / 2.0)
+    ref = min(ref, now + 0.5)
     if math.isnan(b):  # no baseline: progress from the first observed point (two-point series)
         base, mid = first_y, (first_x + 2000.0) * 12.0
         g = np.nan
@@ -324,7 +338,7 @@ def status_one(met, a, b, t, d, gap, ps, pe, bs, be, first_x, first_y, reported,
             g = (a - base) / (t - base)
     else:
         mid, g = (bs + be) / 2.0, gap
-    elapsed = (now + 0.5 - mid) / ((ps + pe) / 2.0 - mid)
+    elapsed = (ref - mid) / ((ps + pe) / 2.0 - mid)
     pace = g / max(elapsed, 1e-9) if not math.isnan(elapsed) else np.nan
     ended = pe <= now
     overdue = pe + lag <= now
@@ -338,7 +352,7 @@ def status_one(met, a, b, t, d, gap, ps, pe, bs, be, first_x, first_y, reported,
         return (1 if p >= p_on else 2 if p >= p_at else 3), pace
     if not math.isnan(pace):
         return (1 if pace >= pace_on else 2 if pace >= pace_at else 3), pace
-    return 5, pace
+    return (5 if reason == 2 else 6), pace
 
 
 @compiled()
@@ -353,34 +367,35 @@ def score_rows(a, b, t, d, tol):
 
 
 @compiled()
-def forecast_rows(k, xbar, ybar, sxx, b, s2, ps, pe, t, d, tol, percent, min_points, quantiles):
+def forecast_rows(met, k, xbar, ybar, sxx, b, s2, ps, pe, t, d, tol, percent, min_points, quantiles):
     """:func:`forecast_one` of every row."""
     rows = k.shape[0]
     value, low, high, p_meet = np.empty(rows), np.empty(rows), np.empty(rows), np.empty(rows)
     reason = np.empty(rows, np.int8)
     for r in range(rows):
         value[r], low[r], high[r], p_meet[r], reason[r] = forecast_one(
-            k[r], xbar[r], ybar[r], sxx[r], b[r], s2[r], ps[r], pe[r], t[r], d[r], tol[r], percent[r], min_points,
+            met[r], k[r], xbar[r], ybar[r], sxx[r], b[r], s2[r], ps[r], pe[r], t[r], d[r], tol[r], percent[r], min_points,
             quantiles)
     return value, low, high, p_meet, reason
 
 
 @compiled()
-def status_rows(met, a, b, t, d, gap, ps, pe, bs, be, first_x, first_y, reported, p, now, rules):
+def status_rows(met, a, b, t, d, gap, ps, pe, bs, be, first_x, first_y, reported, p, reason, ae, freq, now, rules):
     """:func:`status_one` of every row."""
     rows = a.shape[0]
     status = np.empty(rows, np.int8)
     pace = np.empty(rows)
     for r in range(rows):
         status[r], pace[r] = status_one(met[r], a[r], b[r], t[r], d[r], gap[r], ps[r], pe[r], bs[r], be[r],
-                                        first_x[r], first_y[r], reported[r], p[r], now, rules)
+                                        first_x[r], first_y[r], reported[r], p[r], reason[r], ae[r], freq[r], now,
+                                        rules)
     return status, pace
 
 
 @compiled()
-def judge_rows(lo, hi, a, b, t, d, tol, ps, pe, bs, be, reported, percent, series, past, k, xbar, ybar, sxx, slope,
-               s2, first_x, first_y, min_points, quantiles, now, rules, met, gap, ratio, ach, value, low, high, p_meet,
-               reason, status, pace):
+def judge_rows(lo, hi, a, b, t, d, tol, ps, pe, bs, be, reported, percent, series, past, ae, freq, k, xbar, ybar,
+               sxx, slope, s2, first_x, first_y, min_points, quantiles, now, rules, met, gap, ratio, ach, value, low,
+               high, p_meet, reason, status, pace):
     """Score, forecast and status of rows ``lo`` to ``hi`` in one pass (:func:`score_one`, :func:`forecast_one`,
     :func:`status_one`): what :func:`score_rows`, :func:`forecast_rows` and :func:`status_rows` give in turn,
     written into the output arrays ``met`` … ``pace`` (so that two threads can each take a range).
@@ -398,10 +413,10 @@ def judge_rows(lo, hi, a, b, t, d, tol, ps, pe, bs, be, reported, percent, serie
         else:
             fx, fy = (np.nan, np.nan) if past[r] else (first_x[j], first_y[j])
             value[r], low[r], high[r], p_meet[r], reason[r] = forecast_one(
-                k[j], xbar[j], ybar[j], sxx[j], slope[j], s2[j], ps[r], pe[r], t[r], d[r], tol[r], percent[r],
+                met[r], k[j], xbar[j], ybar[j], sxx[j], slope[j], s2[j], ps[r], pe[r], t[r], d[r], tol[r], percent[r],
                 min_points, quantiles)
         status[r], pace[r] = status_one(met[r], a[r], b[r], t[r], d[r], gap[r], ps[r], pe[r], bs[r], be[r], fx, fy,
-                                        reported[r], p_meet[r], now, rules)
+                                        reported[r], p_meet[r], reason[r], ae[r], freq[r], now, rules)
 
 
 # --- array adapters: frames in, the kernels' argument types out (one compiled version per argument type) ---

@@ -31,11 +31,13 @@ class Scorecard:
     currency: str | None
     worst_flags: tuple[dict[str, Any], ...] = ()
     illustrative: bool = False
+    dropped: tuple[str, ...] = ()
     rows: tuple[dict[str, Any], ...] = field(default=(), repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["worst_flags"] = list(self.worst_flags)
+        d["dropped"] = list(self.dropped)
         d["rows"] = list(self.rows)
         return d
 
@@ -44,12 +46,19 @@ def scorecard(
     frames: ProgramFrames, as_of: date | str | None = None, top: int = 5,
     results: pl.DataFrame | None = None, flag_frame: pl.DataFrame | None = None,
 ) -> Scorecard:
-    """Build the scorecard of ``frames.program`` from its results (national rows) and flags."""
+    """Build the scorecard of ``frames.program`` from its results (national rows) and flags.
+
+    ``worst_flags`` are the program's own; ``dropped`` lists the last indicators of concepts its lineage chain
+    dropped from the portfolio (see :func:`natije.results.lineage.lineage`).
+    """
     if results is None and flag_frame is None:
         res, fl = results_with_flags(frames, as_of=as_of)
     else:
         res = results if results is not None else results_table(frames, as_of=as_of)
         fl = flag_frame if flag_frame is not None else compute_flags(frames, as_of=as_of)
+    # the program's own flags rank as its worst; concepts the chain dropped are listed apart (not its fault)
+    chain_wide = pl.col("flag") == "dropped_from_portfolio"
+    own_flags, chain_flags = fl.filter(~chain_wide), fl.filter(chain_wide)
     national = national_codes(frames.territories)
     nat = res.filter(pl.col("territory").is_in(national) & pl.col("indicator").is_in(
         frames.indicators.filter(pl.col("program") == frames.program)["code"].implode()))
@@ -58,7 +67,8 @@ def scorecard(
     names = {lang: (prog[f"name_{lang}"][0] if prog.height else None) or frames.program for lang in ("kk", "ru", "en")}
     currency = frames.budgets["currency"].drop_nulls()
     labels = frames.indicators.select(pl.col("code").alias("indicator"), "name_kk", "name_ru", "name_en")
-    rows = nat.select("indicator", "period", "actual", "target", "unit", "achievement", "p_meet", "status",
+    rows = nat.select("indicator", "period", "actual", "actual_period", "target", "unit", "achievement", "p_meet",
+                      "status",
                       "illustrative").with_columns(pl.col("status").cast(pl.String)) \
         .join(labels, on="indicator", how="left", maintain_order="left")
     return Scorecard(
@@ -66,6 +76,7 @@ def scorecard(
         by_status=count_by_status(nat), targets=nat.height, currency=currency[0] if len(currency) else None,
         approved=money["approved"], executed=money["executed"], spent_share=money["spent_share"],
         achieved_share=money["achieved_share"],
-        worst_flags=tuple(fl.head(top).with_columns(pl.col("day").cast(pl.String)).to_dicts()),
+        worst_flags=tuple(own_flags.head(top).with_columns(pl.col("day").cast(pl.String)).to_dicts()),
+        dropped=tuple(chain_flags["indicator"].to_list()),
         illustrative=bool(nat["illustrative"].any()) if nat.height else False, rows=tuple(rows.to_dicts()),
     )

@@ -1,4 +1,4 @@
-"""Status of each target: achieved, on_track, at_risk, off_track, missed or no_data.
+"""Status of each target: achieved, on_track, at_risk, off_track, missed, insufficient_data or no_data.
 
 Rules, in order (thresholds in :class:`natije.results.thresholds.Thresholds`):
 
@@ -8,8 +8,9 @@ Rules, in order (thresholds in :class:`natije.results.thresholds.Thresholds`):
 3. With a forecast: ``p_meet ≥ p_on_track`` → ``on_track``; ``≥ p_at_risk`` → ``at_risk``; else ``off_track``.
 4. Without a forecast (too few points) but with an actual and a baseline (else the first observed value, if it
    is not the actual itself): pace = share of the gap closed ÷ share of the time elapsed from the baseline period
-   to the target period; cut at ``pace_on_track`` / ``pace_at_risk``.
-5. Otherwise ``no_data``.
+   to the target period — elapsed up to the period the data could cover (frequency and reporting lag) or the
+   actual's own period when more recent, not up to the as-of date; cut at ``pace_on_track`` / ``pace_at_risk``.
+5. Otherwise ``insufficient_data`` when the series has values but too few to judge, else ``no_data``.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ def judge(frame: pl.DataFrame, series: pl.DataFrame, today: date, thresholds: Th
         floats("actual"), floats("baseline"), floats("target"), "_d", tolerance(thresholds.maintain_tolerance),
         pl.col("period_start").cast(pl.Int32), pl.col("period_end").cast(pl.Int32), floats("baseline_start"),
         floats("baseline_end"), (pl.col("actual_period") == pl.col("period")).fill_null(False), "_pct",
-        pl.col("_s").cast(pl.Int64).fill_null(-1), pl.col("_past").fill_null(False))
+        pl.col("_s").cast(pl.Int64).fill_null(-1), pl.col("_past").fill_null(False), *_lag_inputs(frame))
     fit = series.select(pl.col("n").cast(pl.Int64), *(floats(c) for c in ("xbar", "ybar", "sxx", "b", "s2")),
                         optional(series, "first_x"), optional(series, "first_measure"))
     rows = frame.height
@@ -77,7 +78,7 @@ def judge(frame: pl.DataFrame, series: pl.DataFrame, today: date, thresholds: Th
     else:
         judge_rows(0, rows, *args)
     met, gap, ratio, ach, value, low, high, p_meet, reason, status, pace = out
-    return frame.drop("_s", "_past", "_d", "_pct").with_columns(
+    return frame.drop("_s", "_past", "_d", "_pct", "actual_end", strict=False).with_columns(
         met_column(met), float_column("gap_closed", gap), float_column("ratio", ratio),
         float_column("achievement", ach), *forecast_columns(value, low, high, p_meet, reason),
         float_column("pace", pace), coded_column("status", status, LABELS))
@@ -89,7 +90,22 @@ def _status_inputs(frame: pl.DataFrame) -> list[pl.Expr]:
             pl.col("period_start").cast(pl.Int32), pl.col("period_end").cast(pl.Int32),
             optional(frame, "baseline_start"), optional(frame, "baseline_end"), optional(frame, "first_x"),
             optional(frame, "first_measure"), (pl.col("actual_period") == pl.col("period")).fill_null(False),
-            optional(frame, "p_meet")]
+            optional(frame, "p_meet"), _reason_code(frame), *_lag_inputs(frame)]
+
+
+def _lag_inputs(frame: pl.DataFrame) -> list[pl.Expr]:
+    """The actual's period end and the indicator's frequency (months; 0: not known), which place the pace in
+    time (:func:`natije.results.kernels.status_one`)."""
+    return [optional(frame, "actual_end").fill_nan(0.0).alias("actual_end"),
+            optional(frame, "freq_months").fill_nan(0.0).alias("freq_months")]
+
+
+def _reason_code(frame: pl.DataFrame) -> pl.Expr:
+    """:func:`natije.results.kernels.forecast_one`'s reason code of ``forecast_reason`` (0 when not forecast)."""
+    if "forecast_reason" not in frame.columns:
+        return pl.lit(0, pl.Int8).alias("forecast_reason")
+    return pl.col("forecast_reason").cast(pl.String).replace_strict(
+        {"no_data": 1, "insufficient_data": 2}, default=0, return_dtype=pl.Int8)
 
 
 def _rules(th: Thresholds) -> np.ndarray:

@@ -59,4 +59,4 @@ class Thresholds:
 
 
 DEFAULT = Thresholds()
-STATUSES = ("achieved", "on_track", "at_risk", "off_track", "missed", "no_data")
+STATUSES = ("achieved", "on_track", "at_risk", "off_track", "missed", "insufficient_data", "no_data")

@@ -6,6 +6,7 @@ pure results engine (:mod:`natije.results`).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -81,9 +82,13 @@ def program_scorecard(store: Any, code: str, as_of: date | str | None = None) ->
 
 
 def scorecards(store: Any, as_of: date | str | None = None) -> list[Scorecard]:
-    """Scorecards of every program in the store, oldest program first."""
+    """Scorecards of every program in the store, oldest program first; concepts a lineage chain dropped from the
+    portfolio appear on the card of the chain's latest program only."""
     from natije.store.reads import list_programs
 
     with store.connect() as conn:
         programs = sorted(list_programs(conn), key=lambda p: (p.start_year, p.code))
-    return [program_scorecard(store, p.code, as_of) for p in programs]
+    # a chain's dropped concepts are listed once: on the cards of programs no other program succeeds
+    succeeded = {pred for p in programs for pred in p.predecessors}
+    cards = [program_scorecard(store, p.code, as_of) for p in programs]
+    return [replace(c, dropped=()) if c.program in succeeded else c for c in cards]
