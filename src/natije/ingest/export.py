@@ -8,13 +8,14 @@ timestamps one fixed form, and YAML is emitted with fixed options, so export →
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 import yaml
 
-from natije.domain.budgets import BudgetStage
+from natije.domain.budgets import STAGE_ORDER, BudgetLine
 from natije.domain.commitments import Commitment
 from natije.domain.indicators import Indicator
 from natije.domain.names import Names
@@ -28,7 +29,6 @@ REVISION_COLUMNS = ("indicator", "territory", "period", "value", "reason", "auth
 TERRITORY_COLUMNS = ("code", "level", "parent", "valid_from", "valid_to", "successors", "iso_code",
                      "name_kk", "name_ru", "name_en")
 CHANGE_COLUMNS = ("day", "kind", "source", "target", "share", "basis")
-_STAGES = [s.value for s in BudgetStage]
 
 
 class _Dumper(yaml.SafeDumper):
@@ -81,6 +81,12 @@ def _commitment_key(c: Commitment) -> tuple:
             c.decided_on, c.version)
 
 
+def _budget_order(b: BudgetLine) -> tuple:
+    """Lines by year and key, stages in lifecycle order, versions in decision order (as import numbers them)."""
+    return (b.year, b.goal or "", b.line or "", b.funding.value if b.funding else "", b.currency,
+            sorted(b.indicators), STAGE_ORDER.index(b.stage.value), b.decided_on or date.min, b.version)
+
+
 def program_yaml_text(package: ProgramPackage) -> str:
     """``program.yaml`` for ``package``: every commitment version, in a fixed order."""
     data: dict[str, Any] = {"format": FORMAT}
@@ -100,8 +106,10 @@ def program_yaml_text(package: ProgramPackage) -> str:
     ]
     data["budgets"] = [
         _drop_none({"year": b.year, "stage": b.stage.value, "amount": b.amount, "currency": b.currency, "goal": b.goal,
-                    "indicators": sorted(b.indicators), "source": b.source})
-        for b in sorted(package.budgets, key=lambda b: (b.year, _STAGES.index(b.stage.value), b.goal or ""))
+                    "line": b.line, "funding": b.funding.value if b.funding else None,
+                    "indicators": sorted(b.indicators), "decided_on": b.decided_on, "document": b.document,
+                    "source": b.source})
+        for b in sorted(package.budgets, key=_budget_order)
     ]
     data = {k: v for k, v in data.items() if v != []}
     return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=120, default_flow_style=False)
