@@ -29,6 +29,7 @@ class Scorecard:
     spent_share: float | None
     achieved_share: float | None
     currency: str | None
+    money_by_currency: tuple[dict[str, Any], ...] = ()
     worst_flags: tuple[dict[str, Any], ...] = ()
     illustrative: bool = False
     rows: tuple[dict[str, Any], ...] = field(default=(), repr=False)
@@ -36,6 +37,7 @@ class Scorecard:
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["worst_flags"] = list(self.worst_flags)
+        d["money_by_currency"] = list(self.money_by_currency)
         d["rows"] = list(self.rows)
         return d
 
@@ -56,16 +58,15 @@ def scorecard(
     money = spent_vs_achieved(frames.budgets.filter(pl.col("program") == frames.program), nat)
     prog = frames.programs.filter(pl.col("code") == frames.program)
     names = {lang: (prog[f"name_{lang}"][0] if prog.height else None) or frames.program for lang in ("kk", "ru", "en")}
-    currency = frames.budgets["currency"].drop_nulls()
     labels = frames.indicators.select(pl.col("code").alias("indicator"), "name_kk", "name_ru", "name_en")
     rows = nat.select("indicator", "period", "actual", "target", "unit", "achievement", "p_meet", "status",
                       "illustrative").with_columns(pl.col("status").cast(pl.String)) \
         .join(labels, on="indicator", how="left", maintain_order="left")
     return Scorecard(
         program=frames.program, names=names, as_of=str(as_of or frames.as_of or date.today()),
-        by_status=count_by_status(nat), targets=nat.height, currency=currency[0] if len(currency) else None,
+        by_status=count_by_status(nat), targets=nat.height, currency=money["currency"],
         approved=money["approved"], executed=money["executed"], spent_share=money["spent_share"],
-        achieved_share=money["achieved_share"],
+        achieved_share=money["achieved_share"], money_by_currency=tuple(money["by_currency"]),
         worst_flags=tuple(fl.head(top).with_columns(pl.col("day").cast(pl.String)).to_dicts()),
         illustrative=bool(nat["illustrative"].any()) if nat.height else False, rows=tuple(rows.to_dicts()),
     )
