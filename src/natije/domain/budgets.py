@@ -77,6 +77,12 @@ class BudgetLine:
                 tuple(sorted(self.indicators)), self.year, self.stage.value)
 
 
+def listing_order(b: BudgetLine) -> tuple:
+    """Lines by year and key, stages in lifecycle order, versions in decision order (how lists show them)."""
+    return (b.year, b.goal or "", b.line or "", b.funding.value if b.funding else "", b.currency,
+            sorted(b.indicators), STAGE_ORDER.index(b.stage.value), b.decided_on or date.min, b.version)
+
+
 def _order(b: BudgetLine) -> tuple[date, int]:
     """Versions in decision order; an undated version counts as decided before any dated one."""
     return (b.decided_on or date.min, b.version)

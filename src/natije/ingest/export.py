@@ -8,14 +8,13 @@ timestamps one fixed form, and YAML is emitted with fixed options, so export →
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 import yaml
 
-from natije.domain.budgets import STAGE_ORDER, BudgetLine
+from natije.domain.budgets import listing_order
 from natije.domain.commitments import Commitment
 from natije.domain.indicators import Indicator
 from natije.domain.names import Names
@@ -81,12 +80,6 @@ def _commitment_key(c: Commitment) -> tuple:
             c.decided_on, c.version)
 
 
-def _budget_order(b: BudgetLine) -> tuple:
-    """Lines by year and key, stages in lifecycle order, versions in decision order (as import numbers them)."""
-    return (b.year, b.goal or "", b.line or "", b.funding.value if b.funding else "", b.currency,
-            sorted(b.indicators), STAGE_ORDER.index(b.stage.value), b.decided_on or date.min, b.version)
-
-
 def program_yaml_text(package: ProgramPackage) -> str:
     """``program.yaml`` for ``package``: every commitment version, in a fixed order."""
     data: dict[str, Any] = {"format": FORMAT}
@@ -109,7 +102,7 @@ def program_yaml_text(package: ProgramPackage) -> str:
                     "line": b.line, "funding": b.funding.value if b.funding else None,
                     "indicators": sorted(b.indicators), "decided_on": b.decided_on, "document": b.document,
                     "source": b.source})
-        for b in sorted(package.budgets, key=_budget_order)
+        for b in sorted(package.budgets, key=listing_order)
     ]
     data = {k: v for k, v in data.items() if v != []}
     return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=120, default_flow_style=False)
