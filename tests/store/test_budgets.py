@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from natije.domain.budgets import BudgetLine, BudgetStage, Funding
 from natije.domain.package import ProgramPackage
+from natije.results.flags import flags
 from natije.store import Store
 from natije.store import tables as T
 from natije.store.catalog import write_package
@@ -76,3 +77,16 @@ def test_frames_as_of_a_date_hold_the_versions_decided_by_then(store, reference,
     assert before["amount"].to_list() == [100.0]
     assert after.sort("version")["amount"].to_list() == [100.0, 80.0]
     assert after.filter(pl.col("version") == 2)["document"].to_list() == ["Law 2"]
+
+
+def test_an_amount_moved_after_its_year_is_flagged_from_the_store(store, reference, package):
+    base = BudgetLine("DK2018", 2019, A, 100.0, goal="DK2018.G1", decided_on=date(2018, 12, 1), document="Law 1")
+    moved = replace(base, amount=80.0, decided_on=date(2020, 2, 1), document="Law 2")
+    _write(store, reference, replace(package, budgets=(base,)))
+    _write(store, replace(package, budgets=(moved,)))  # a later edition brings only the new amount
+    with store.connect() as conn:
+        frames = load_program_frames(conn, "DK2018")
+    got = flags(frames, as_of="2021-01-01").filter(pl.col("flag") == "budget_moved_after_year")
+    assert got.select("period", "old_value", "new_value", "day").rows() == [("2019", 100.0, 80.0, date(2020, 2, 1))]
+    assert "Law 2" in got["evidence"][0] and flags(frames, as_of="2020-01-31").filter(
+        pl.col("flag") == "budget_moved_after_year").height == 0
