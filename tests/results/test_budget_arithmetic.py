@@ -35,6 +35,7 @@ from natije.domain.budgets import in_force as domain_in_force
 from natije.results.asof import filter_as_of
 from natije.results.budget import cost_per_result, execution, in_force, lines, spent_vs_achieved
 from natije.results.frames import ProgramFrames
+from natije.results.scorecard import scorecard
 
 REPORT = date(2025, 2, 1)
 ROWS = [  # line, year, goal, funding, currency, indicators, stage, amount, decided_on, version
@@ -153,3 +154,12 @@ def test_execution_equals_a_plain_per_line_definition(rows):
     got = {(r["year"], r["currency"]): (r["approved"], r["executed"]) for r in execution(frame).to_dicts()}
     want = {k: (a if has_a else None, e if has_e else None) for k, (a, e, has_a, has_e) in expected.items()}
     assert got == want
+
+
+def test_scorecard_money_uses_the_versions_known_on_its_date():
+    frames = ProgramFrames.build(program="P", budgets=budgets())
+    later, before = scorecard(frames, as_of="2025-12-31"), scorecard(frames, as_of="2024-07-01")
+    assert (later.currency, later.approved, later.executed) == ("KZT", 380.0, 325.0)
+    assert [(m["currency"], m["spent_share"]) for m in later.money_by_currency] == [
+        ("KZT", pytest.approx(325 / 380)), ("USD", pytest.approx(0.9))]
+    assert (before.approved, before.executed, before.spent_share) == (None, None, None)

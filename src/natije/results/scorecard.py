@@ -8,6 +8,7 @@ from typing import Any
 
 import polars as pl
 
+from natije.results.asof import as_date
 from natije.results.budget import spent_vs_achieved
 from natije.results.engine import national_codes, results_table, results_with_flags
 from natije.results.flags import flags as compute_flags
@@ -55,7 +56,11 @@ def scorecard(
     national = national_codes(frames.territories)
     nat = res.filter(pl.col("territory").is_in(national) & pl.col("indicator").is_in(
         frames.indicators.filter(pl.col("program") == frames.program)["code"].implode()))
-    money = spent_vs_achieved(frames.budgets.filter(pl.col("program") == frames.program), nat)
+    day = as_date(as_of)  # budget versions decided later are not known yet (the store may have loaded them all)
+    budgets = frames.budgets.filter(pl.col("program") == frames.program)
+    if day is not None:
+        budgets = budgets.filter(pl.col("decided_on").is_null() | (pl.col("decided_on") <= day))
+    money = spent_vs_achieved(budgets, nat)
     prog = frames.programs.filter(pl.col("code") == frames.program)
     names = {lang: (prog[f"name_{lang}"][0] if prog.height else None) or frames.program for lang in ("kk", "ru", "en")}
     labels = frames.indicators.select(pl.col("code").alias("indicator"), "name_kk", "name_ru", "name_en")
