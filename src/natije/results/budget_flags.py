@@ -13,7 +13,6 @@ import json
 import polars as pl
 
 from natije.locale import LANGUAGES, t
-from natije.locale.formats import date as fmt_date
 from natije.locale.formats import money
 from natije.results.budget import LINE
 from natije.results.frames import conform
@@ -44,10 +43,11 @@ def budget_flags(budgets: pl.DataFrame) -> pl.DataFrame:
                      & pl.col("decided_on").is_not_null() & (pl.col("decided_on") > pl.date(pl.col("year"), 12, 31)))
     rows = []
     for r in moved.sort("year", "stage", "decided_on").to_dicts():
-        args: dict[str, str] = {"year": str(r["year"]), "line": _line_label(r), "document": r["document"] or "?"}
-        for lang in LANGUAGES:  # each word and figure in every language: the interface picks its own (x_kk…)
+        args: dict[str, str] = {"year": str(r["year"]), "line": _line_label(r), "document": r["document"] or "?",
+                                "day": r["decided_on"].isoformat()}
+        for lang in LANGUAGES:  # words and money in every language: the interface picks its own (old_kk → old)
             worded = {"stage": t(f"budget_stage.{r['stage']}", lang), "old": money(r["old"], r["currency"], lang),
-                      "new": money(r["amount"], r["currency"], lang), "day": fmt_date(r["decided_on"], lang)}
+                      "new": money(r["amount"], r["currency"], lang)}
             args |= {f"{k}_{lang}": v for k, v in worded.items()} | (worded if lang == "en" else {})
         rows.append({
             "flag": FLAG, "severity": SEVERITY, "indicator": r["_indicators"] or None, "territory": None,
