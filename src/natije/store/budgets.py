@@ -50,7 +50,8 @@ def write_budgets(conn: Connection, program_id: int, lines: Iterable[BudgetLine]
     for r in conn.execute(select(t).where(t.c.program_id == program_id)).mappings():
         versions.setdefault(tuple(r[c] for c in KEY_COLUMNS), []).append((r["amount"], r["decided_on"],
                                                                           r["version"]))
-    new = 0
+    new: list[dict[str, Any]] = []
+    links: dict[tuple[Any, ...], list[int]] = {}
     for b in items:
         key = stored_key(b)
         stored = versions.setdefault(key, [])
@@ -58,15 +59,19 @@ def write_budgets(conn: Connection, program_id: int, lines: Iterable[BudgetLine]
             continue
         version = max((n for *_, n in stored), default=0) + 1
         stored.append((b.amount, b.decided_on, version))
-        row = dict(zip(KEY_COLUMNS, key), program_id=program_id, version=version, amount=b.amount,
-                   source=b.source, decided_on=b.decided_on, document=b.document, recorded_at=now)
-        inserted = conn.execute(insert(t).values(**row)).inserted_primary_key
-        assert inserted is not None
+        new.append(dict(zip(KEY_COLUMNS, key), program_id=program_id, version=version, amount=b.amount,
+                        source=b.source, decided_on=b.decided_on, document=b.document, recorded_at=now))
         if b.indicators:
-            conn.execute(insert(T.budget_indicators), [{"budget_line_id": inserted[0], "indicator_id": ids[code]}
-                                                       for code in sorted(set(b.indicators))])
-        new += 1
-    return new
+            links[(*key, version)] = sorted({ids[code] for code in b.indicators})
+    if new:
+        conn.execute(insert(t), new)  # one statement for all lines; their ids are read back for the links
+    if links:
+        line_ids = {tuple(r[c] for c in (*KEY_COLUMNS, "version")): r["id"] for r in conn.execute(
+            select(t.c.id, *(t.c[c] for c in KEY_COLUMNS), t.c.version).where(t.c.program_id == program_id)
+        ).mappings()}
+        conn.execute(insert(T.budget_indicators), [{"budget_line_id": line_ids[k], "indicator_id": i}
+                                                   for k, found in links.items() for i in found])
+    return len(new)
 
 
 def budget_of(r: Any, program: str) -> BudgetLine:
