@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
+
 from alembic import command
 from sqlalchemy import Engine, text
 
 from natije.store import Store
+from natije.store.catalog import write_package
 from natije.store.migrations import config, current, head, upgrade
 from natije.store.reads import get_package
 
@@ -61,5 +65,25 @@ def test_upgrade_keeps_every_line_its_links_and_makes_them_version_one(db_url: s
         got = {(b.goal, b.stage.value, b.amount, b.currency, b.indicators, b.source, b.version) for b in budgets}
         assert got == {("P.G1", "approved", 100.0, "KZT", ("P.A", "P.B"), "stat", 1),
                        ("P.G1", "executed", 90.0, "KZT", ("P.A",), None, 1), (None, "approved", 5.5, "USD", (), None, 1)}
+    finally:
+        store.close()
+
+
+def test_downgrade_keeps_the_newest_version_of_each_old_key_with_its_links(db_url: str, reference, package) -> None:
+    store = Store.open(db_url)
+    try:
+        first = package.budgets[0]  # approved 2019, goal G1, linked to DK2018.LIT
+        moved = replace(first, amount=7e9, decided_on=date(2020, 1, 5), document="Law 9")
+        with store.transaction() as conn:
+            write_package(conn, reference)
+            write_package(conn, replace(package, budgets=(*package.budgets, moved)))
+        _downgrade(store.engine, "0002")
+        with store.connect() as conn:
+            rows = conn.execute(text("SELECT b.stage, b.amount, COUNT(l.indicator_id) FROM budget_lines b LEFT JOIN "
+                                     "budget_indicators l ON l.budget_line_id = b.id GROUP BY b.id, b.stage, b.amount "
+                                     "ORDER BY b.stage")).all()
+        assert [tuple(r) for r in rows] == [("approved", 7e9, 1), ("executed", 4.5e9, 0)]
+        upgrade(store.engine)
+        assert current(store.engine) == head()
     finally:
         store.close()
