@@ -26,7 +26,7 @@ def test_write_package_then_read_back(store: Store, reference: ProgramPackage, p
     with store.transaction() as conn:
         write_package(conn, reference)
         stats = write_package(conn, package)
-    assert stats.programs == 1 and stats.indicators == 2 and stats.commitments_new == 3 and stats.budgets_changed == 2
+    assert stats.programs == 1 and stats.indicators == 2 and stats.commitments_new == 3 and stats.budgets_new == 2
     with store.connect() as conn:
         back = get_package(conn, "DK2018")
         ref = get_reference_package(conn)
@@ -86,19 +86,6 @@ def test_package_versions_numbered_in_decision_order(store: Store, reference, pa
     with store.connect() as conn:
         got = {(c.value, c.version) for c in get_package(conn, "DK2018").commitments if c.period == first.period}
     assert got == {(83.0, 1), (85.0, 2)}
-
-
-def test_budget_change_is_an_update_not_a_new_line(store: Store, reference, package) -> None:
-    with store.transaction() as conn:
-        write_package(conn, reference)
-        write_package(conn, package)
-    changed = replace(package, budgets=(replace(package.budgets[0], amount=6e9, indicators=()), package.budgets[1]))
-    with store.transaction() as conn:
-        assert write_package(conn, changed).budgets_changed == 1
-    with store.connect() as conn:
-        budgets = get_package(conn, "DK2018").budgets
-    assert _count(store, T.budget_lines) == 2 and _count(store, T.budget_indicators) == 0
-    assert {b.amount for b in budgets} == {6e9, 4.5e9}
 
 
 def test_lookup_catalog(store: Store, reference, package) -> None:

@@ -14,7 +14,9 @@ from rich.console import Console
 
 from natije.cli import render
 from natije.cli.app import app, check_format, lang_of, open_store
+from natije.domain.budgets import BudgetLine
 from natije.locale import t
+from natije.locale.formats import money
 from natije.services import catalog
 
 FORMAT = typer.Option("table", "--format", help="Output format: table, json or csv.")
@@ -114,6 +116,22 @@ def render_details(d: catalog.ProgramDetails, lang: str) -> None:
                 c.version, render.value(c.value, unit_of.get(c.indicator), lang), render.day(c.decided_on, lang),
                 c.document) for c in d.commitments], w["commitments"])
     if d.budgets:
-        _emit("table", None, [w["year"], w["stage"], w["amount"], t("word.indicators", lang)],
-              [(b.year, t(f"budget_stage.{b.stage.value}", lang), f"{b.amount:,.0f} {b.currency}",
-                ", ".join(b.indicators)) for b in d.budgets], w["budget"])
+        render_budgets(d.budgets, lang)
+
+
+def render_budgets(budgets: Sequence[BudgetLine], lang: str) -> None:
+    """Print every budget version: year, goal, stage in lifecycle order, amount in ``lang``, version, decision.
+
+    Columns no version fills (line code, funding, decision, document, indicators) are left out.
+    """
+    columns: dict[str, list[Any]] = {
+        "year": [b.year for b in budgets], "goal": [b.goal or "" for b in budgets],
+        "budget_line": [b.line or "" for b in budgets],
+        "funding": [t(f"funding.{b.funding.value}", lang) if b.funding else "" for b in budgets],
+        "stage": [t(f"budget_stage.{b.stage.value}", lang) for b in budgets],
+        "amount": [money(b.amount, b.currency, lang) for b in budgets], "version": [b.version for b in budgets],
+        "decided_on": [render.day(b.decided_on, lang) for b in budgets],
+        "document": [b.document or "" for b in budgets], "indicators": [", ".join(b.indicators) for b in budgets],
+    }
+    shown = {w: v for w, v in columns.items() if w in ("year", "stage", "amount", "version") or any(v)}
+    _emit("table", None, [t(f"word.{w}", lang) for w in shown], list(zip(*shown.values())), t("word.budget", lang))

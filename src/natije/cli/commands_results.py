@@ -30,13 +30,13 @@ def evidence(flag: str, args: str | None, lang: str, fallback: str = "") -> str:
     """A flag's evidence worded in ``lang`` from its JSON ``args`` (the English text when they do not fit)."""
     try:
         params = json.loads(args or "{}")
-        if params.get(f"name_{lang}"):  # the indicator's name in the reader's language, where the flag has it
-            params["name"] = params[f"name_{lang}"]
         for key in _NUMBERS:
             params[key] = _number(params.get(key), lang)
         for key in _DAYS:
             if params.get(key):
                 params[key] = render.day(params[key], lang)
+        # words and figures in the reader's language, where the flag has them (name_kk → name, old_ru → old)
+        params |= {k[: -len(lang) - 1]: v for k, v in params.items() if k.endswith(f"_{lang}") and v}
         for key in ("years", "months"):  # counted nouns take the plural entry of the catalog
             if params.get(key) not in (None, ""):
                 params[key] = params["count"] = int(params[key])

@@ -2,16 +2,18 @@
 
 Items the schema already rejected are skipped (their problems are logged); everything else is built and
 checked: known units, parseable periods and dates, spans in order, unique codes, goals that exist, one
-commitment entry per key and decision date. Commitment versions are numbered per key in decision order.
+commitment entry per key and decision date. Commitment and budget versions are numbered per key in decision
+order.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 from natije.domain import units
-from natije.domain.budgets import BudgetLine, BudgetStage
+from natije.domain.budgets import BudgetLine, BudgetStage, Funding
 from natije.domain.commitments import Commitment, CommitmentKind
 from natije.domain.indicators import Direction, Indicator, IndicatorKind, IndicatorLevel, Ratio
 from natije.domain.names import Names
@@ -102,7 +104,7 @@ class Builder:
             data, "budgets", lambda p, it: self.budget(p, it, program, goals), codes=False)
         package = ProgramPackage(
             program=program, agencies=tuple(agencies), sources=tuple(sources), indicators=tuple(indicators),
-            commitments=self.number_versions(commitments), budgets=tuple(budgets),
+            commitments=self.number_versions(commitments), budgets=self.number_budget_versions(budgets),
         )
         return package, self.origins
 
@@ -235,5 +237,33 @@ class Builder:
         if "goal" in it and goals is not None and it["goal"] not in goals:
             self.problem(path + ("goal",), it["goal"], Expected("expected.goal"), "unknown_goal")
             return None
+        decided = None
+        if "decided_on" in it:
+            decided = self.day(path + ("decided_on",), it["decided_on"])
+            if decided is None:
+                return None
         return BudgetLine(program.code, it["year"], BudgetStage(it["stage"]), float(it["amount"]),
-                          it.get("currency", "KZT"), it.get("goal"), tuple(it.get("indicators") or ()), it.get("source"))
+                          it.get("currency", "KZT"), it.get("goal"), tuple(sorted(it.get("indicators") or ())), it.get("source"),
+                          it.get("line"), Funding(it["funding"]) if "funding" in it else None, decided, it.get("document"))
+
+    def number_budget_versions(self, lines: list[BudgetLine]) -> tuple[BudgetLine, ...]:
+        """Entries of one line are its versions, numbered in decision order (undated first, ties in file order).
+
+        The same amount twice on the same decision date is a mistake and is reported.
+        """
+        paths = self.origins["budgets"]
+        order = sorted(range(len(lines)), key=lambda i: (str(lines[i].key), lines[i].decided_on or date.min, i))
+        out: dict[int, BudgetLine] = {}
+        last: dict[tuple, int] = {}
+        for i in order:
+            b = lines[i]
+            prev = last.get(b.key)
+            if prev is not None and (lines[prev].decided_on, lines[prev].amount) == (b.decided_on, b.amount):
+                self.problem(paths[i], b.amount, Expected("expected.budget_once", line=self.doc.line(paths[prev])),
+                             "duplicate_budget")
+                continue
+            out[i] = replace(b, version=1 if prev is None else out[prev].version + 1)
+            last[b.key] = i
+        keep = sorted(out)
+        self.origins["budgets"] = [paths[i] for i in keep]
+        return tuple(out[i] for i in keep)

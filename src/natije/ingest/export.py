@@ -14,7 +14,7 @@ from typing import Any
 import polars as pl
 import yaml
 
-from natije.domain.budgets import BudgetStage
+from natije.domain.budgets import listing_order
 from natije.domain.commitments import Commitment
 from natije.domain.indicators import Indicator
 from natije.domain.names import Names
@@ -28,7 +28,6 @@ REVISION_COLUMNS = ("indicator", "territory", "period", "value", "reason", "auth
 TERRITORY_COLUMNS = ("code", "level", "parent", "valid_from", "valid_to", "successors", "iso_code",
                      "name_kk", "name_ru", "name_en")
 CHANGE_COLUMNS = ("day", "kind", "source", "target", "share", "basis")
-_STAGES = [s.value for s in BudgetStage]
 
 
 class _Dumper(yaml.SafeDumper):
@@ -100,8 +99,10 @@ def program_yaml_text(package: ProgramPackage) -> str:
     ]
     data["budgets"] = [
         _drop_none({"year": b.year, "stage": b.stage.value, "amount": b.amount, "currency": b.currency, "goal": b.goal,
-                    "indicators": sorted(b.indicators), "source": b.source})
-        for b in sorted(package.budgets, key=lambda b: (b.year, _STAGES.index(b.stage.value), b.goal or ""))
+                    "line": b.line, "funding": b.funding.value if b.funding else None,
+                    "indicators": sorted(b.indicators), "decided_on": b.decided_on, "document": b.document,
+                    "source": b.source})
+        for b in sorted(package.budgets, key=listing_order)
     ]
     data = {k: v for k, v in data.items() if v != []}
     return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=120, default_flow_style=False)

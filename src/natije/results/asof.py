@@ -34,7 +34,7 @@ def filter_as_of(frames: ProgramFrames, as_of: date | datetime | str | None) -> 
     as known then — a row recorded later is replaced by its latest revision recorded by then; a row first
     recorded later is dropped. Revisions recorded later are dropped, and ``revised_after`` counts the revisions
     known then after the first recording (``revisions`` holds the first value too, as the store gives it).
-    Budgets carry no recording date and are kept.
+    Budget versions: decided on or before ``as_of`` (undated ones are kept).
     """
     day = as_date(as_of)
     if day is None:
@@ -70,4 +70,5 @@ def filter_as_of(frames: ProgramFrames, as_of: date | datetime | str | None) -> 
             )
             .drop("_v", "_r", "_n")
         )
-    return frames.replace(commitments=c, observations=obs, revisions=revisions, as_of=day)
+    budgets = frames.budgets.filter(pl.col("decided_on").is_null() | (pl.col("decided_on") <= day))
+    return frames.replace(commitments=c, observations=obs, revisions=revisions, budgets=budgets, as_of=day)

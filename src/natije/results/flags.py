@@ -9,6 +9,7 @@
 ``stale``            the period after the last value ended more than ``stale_grace_months`` before ``as_of``
                      (while the program is in force and the territory exists).
 ``revised_after_deadline``  a value of the target period or before was revised after the target period ended.
+``budget_moved_after_year``  a budget amount changed by a decision taken after its year ended (budget_flags.py).
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ import polars as pl
 
 from natije.results.achievement import indicator_rules, period_label
 from natije.results.asof import as_date, filter_as_of, month_index
+from natije.results.budget_flags import FLAG as BUDGET_FLAG
+from natije.results.budget_flags import SEVERITY as BUDGET_SEVERITY
+from natije.results.budget_flags import budget_flags
 from natije.results.frames import ProgramFrames
 from natije.results.lineage import chain, in_force_until, lineage
 from natije.results.ratios import ratio_parts
@@ -26,7 +30,8 @@ from natije.results.series import maybe_duplicated
 from natije.results.thresholds import DEFAULT, Thresholds
 
 SEVERITY = {"target_eased": 3, "baseline_changed": 2, "revised_after_deadline": 2, "stale": 2,
-            "dropped_from_portfolio": 2, "target_tightened": 1, "no_milestones": 1, "indicator_renamed": 1}
+            "dropped_from_portfolio": 2, "target_tightened": 1, "no_milestones": 1, "indicator_renamed": 1,
+            BUDGET_FLAG: BUDGET_SEVERITY}
 SCHEMA = {"flag": pl.String, "severity": pl.Int32, "indicator": pl.String, "territory": pl.String,
           "period": pl.String, "old_value": pl.Float64, "new_value": pl.Float64, "day": pl.Date,
           "evidence": pl.String, "args": pl.String}
@@ -245,6 +250,7 @@ def flags(frames: ProgramFrames, as_of: date | str | None = None, thresholds: Th
         milestone_flags(f), stale_flags(f, day or date.today(), thresholds, series),
         revision_flags(f).filter(pl.col("indicator").is_in(own)),
         lineage_flags(f) if f.programs.height else pl.DataFrame(schema=SCHEMA),
+        budget_flags(f.budgets.filter(pl.col("program") == f.program)),
     ]
     out = pl.concat([p.select([pl.col(c).cast(t) if c in p.columns else pl.lit(None, t).alias(c)
                                for c, t in SCHEMA.items()]) for p in parts])

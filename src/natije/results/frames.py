@@ -46,8 +46,9 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "reason": pl.String, "author": pl.String, "recorded_at": DT,
     },
     "budgets": {
-        "program": pl.String, "goal": pl.String, "year": pl.Int32, "stage": pl.String, "amount": pl.Float64,
-        "currency": pl.String, "indicators": pl.List(pl.String),
+        "program": pl.String, "goal": pl.String, "line": pl.String, "funding": pl.String, "currency": pl.String,
+        "indicators": pl.List(pl.String), "year": pl.Int32, "stage": pl.String, "version": pl.Int32,
+        "amount": pl.Float64, "decided_on": pl.Date, "document": pl.String,
     },
     "territories": {
         "code": pl.String, "level": pl.String, "parent": pl.String, "valid_from": pl.Date, "valid_to": pl.Date,

@@ -8,6 +8,7 @@ from typing import Any
 
 import polars as pl
 
+from natije.results.asof import as_date
 from natije.results.budget import spent_vs_achieved
 from natije.results.engine import national_codes, results_table, results_with_flags
 from natije.results.flags import flags as compute_flags
@@ -29,6 +30,7 @@ class Scorecard:
     spent_share: float | None
     achieved_share: float | None
     currency: str | None
+    money_by_currency: tuple[dict[str, Any], ...] = ()
     worst_flags: tuple[dict[str, Any], ...] = ()
     illustrative: bool = False
     dropped: tuple[str, ...] = ()
@@ -38,6 +40,7 @@ class Scorecard:
         d = asdict(self)
         d["worst_flags"] = list(self.worst_flags)
         d["dropped"] = list(self.dropped)
+        d["money_by_currency"] = list(self.money_by_currency)
         d["rows"] = list(self.rows)
         return d
 
@@ -62,10 +65,13 @@ def scorecard(
     national = national_codes(frames.territories)
     nat = res.filter(pl.col("territory").is_in(national) & pl.col("indicator").is_in(
         frames.indicators.filter(pl.col("program") == frames.program)["code"].implode()))
-    money = spent_vs_achieved(frames.budgets.filter(pl.col("program") == frames.program), nat)
+    day = as_date(as_of)  # budget versions decided later are not known yet (the store may have loaded them all)
+    budgets = frames.budgets.filter(pl.col("program") == frames.program)
+    if day is not None:
+        budgets = budgets.filter(pl.col("decided_on").is_null() | (pl.col("decided_on") <= day))
+    money = spent_vs_achieved(budgets, nat)
     prog = frames.programs.filter(pl.col("code") == frames.program)
     names = {lang: (prog[f"name_{lang}"][0] if prog.height else None) or frames.program for lang in ("kk", "ru", "en")}
-    currency = frames.budgets["currency"].drop_nulls()
     labels = frames.indicators.select(pl.col("code").alias("indicator"), "name_kk", "name_ru", "name_en")
     rows = nat.select("indicator", "period", "actual", "actual_period", "target", "unit", "achievement", "p_meet",
                       "status",
@@ -73,9 +79,9 @@ def scorecard(
         .join(labels, on="indicator", how="left", maintain_order="left")
     return Scorecard(
         program=frames.program, names=names, as_of=str(as_of or frames.as_of or date.today()),
-        by_status=count_by_status(nat), targets=nat.height, currency=currency[0] if len(currency) else None,
+        by_status=count_by_status(nat), targets=nat.height, currency=money["currency"],
         approved=money["approved"], executed=money["executed"], spent_share=money["spent_share"],
-        achieved_share=money["achieved_share"],
+        achieved_share=money["achieved_share"], money_by_currency=tuple(money["by_currency"]),
         worst_flags=tuple(own_flags.head(top).with_columns(pl.col("day").cast(pl.String)).to_dicts()),
         dropped=tuple(chain_flags["indicator"].to_list()),
         illustrative=bool(nat["illustrative"].any()) if nat.height else False, rows=tuple(rows.to_dicts()),

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from natije.domain.budgets import BudgetLine
+from natije.domain.budgets import BudgetLine, listing_order
 from natije.domain.commitments import Commitment
 from natije.domain.indicators import Indicator
 from natije.domain.programs import Program
@@ -46,7 +46,10 @@ class ProgramSummary:
 
 @dataclass(frozen=True)
 class ProgramDetails:
-    """A program with goals, indicators, every commitment version, budgets and its whole lineage.
+    """A program with goals, indicators, every commitment version, every budget version and its whole lineage.
+
+    ``budgets`` are ordered by year and line, stages in lifecycle order (planned → approved → adjusted →
+    executed), versions in decision order.
 
     ``lineage`` runs from the oldest ancestor to the newest descendant; codes not in the store are kept
     (a package may name a predecessor that was never imported).
@@ -70,8 +73,7 @@ class ProgramDetails:
                       for g in self.program.goals],
             "indicators": [_indicator(i) for i in self.indicators],
             "commitments": [_commitment(c) for c in self.commitments],
-            "budgets": [{"year": b.year, "stage": b.stage.value, "amount": b.amount, "currency": b.currency,
-                         "goal": b.goal, "indicators": list(b.indicators), "source": b.source} for b in self.budgets],
+            "budgets": [_budget(b) for b in self.budgets],
         }
 
 
@@ -85,6 +87,13 @@ def _indicator(i: Indicator) -> dict[str, Any]:
 def _commitment(c: Commitment) -> dict[str, Any]:
     return {"indicator": c.indicator, "kind": c.kind.value, "period": str(c.period), "territory": c.territory,
             "version": c.version, "value": c.value, "decided_on": c.decided_on.isoformat(), "document": c.document}
+
+
+def _budget(b: BudgetLine) -> dict[str, Any]:
+    return {"year": b.year, "goal": b.goal, "line": b.line, "funding": b.funding.value if b.funding else None,
+            "currency": b.currency, "indicators": list(b.indicators), "stage": b.stage.value, "version": b.version,
+            "amount": b.amount, "decided_on": b.decided_on.isoformat() if b.decided_on else None,
+            "document": b.document, "source": b.source}
 
 
 def initialise(store: Store) -> str:
@@ -137,7 +146,8 @@ def show_program(store: Store, code: str) -> ProgramDetails:
         places = _territory_names(conn)
     assert package.program is not None
     summary = next(s for s in summaries if s.code == code)
-    return ProgramDetails(summary, package.program, package.indicators, package.commitments, package.budgets,
+    budgets = tuple(sorted(package.budgets, key=listing_order))  # stages in lifecycle order, versions in time
+    return ProgramDetails(summary, package.program, package.indicators, package.commitments, budgets,
                           lineage(summaries, code), frozenset(s.code for s in summaries),
                           {a.code: a.names.to_dict() for a in package.agencies}, places)
 

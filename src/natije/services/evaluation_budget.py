@@ -2,7 +2,8 @@
 
 The money is the sum of the program's (and its predecessors') ``executed`` budget lines in KZT that name the
 evaluated indicator, over the post period: from the year of the first treated period to the year of the last
-period of the panel. Lines in other currencies are counted and reported, never converted.
+period of the panel, each line at its version in force. Lines in other currencies are counted and reported, never
+converted.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 import polars as pl
 
 from natije.domain.periods import Period
+from natije.results.budget import in_force
 from natije.services.evaluation import get
 from natije.store.frames import load_program_frames
 
@@ -62,7 +64,7 @@ def impact_per_budget(store: Any, evaluation_id: int, *, stage: str = "executed"
     """
     record = get(store, evaluation_id)
     with store.connect() as conn:
-        budgets = load_program_frames(conn, record.program).budgets
+        budgets = in_force(load_program_frames(conn, record.program).budgets)
     linked = budgets.filter(pl.col("indicators").list.contains(record.indicator) & (pl.col("stage") == stage))
     if linked.height == 0:
         return None

@@ -19,7 +19,8 @@ from natije.domain.package import ProgramPackage
 from natije.domain.territories import Territory
 from natije.store import rows as R
 from natije.store import tables as T
-from natije.store.commitments import write_budgets, write_commitments
+from natije.store.budgets import write_budgets
+from natije.store.commitments import write_commitments
 from natije.store.staging import utcnow
 
 
@@ -35,7 +36,7 @@ class PackageStats:
     goals: int = 0
     indicators: int = 0
     commitments_new: int = 0
-    budgets_changed: int = 0
+    budgets_new: int = 0
 
     def to_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -81,8 +82,8 @@ def sync_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]], ke
 def write_package(conn: Connection, package: ProgramPackage, *, now: datetime | None = None) -> PackageStats:
     """Upsert everything ``package`` declares (see STORE_API.md for the rules); idempotent.
 
-    Commitments are versioned, never updated: a promise equal to a stored version is skipped, anything else
-    becomes the next version of its key.
+    Commitments and budget amounts are versioned, never updated: an entry equal to a stored version is
+    skipped, anything else becomes the next version of its key.
     """
     now = now or utcnow()
     counts: dict[str, int] = {
@@ -107,7 +108,7 @@ def write_package(conn: Connection, package: ProgramPackage, *, now: datetime | 
         ["code"], keep=keep)
     counts["commitments_new"] = write_commitments(conn, package.commitments, now)
     if program_id is not None:
-        counts["budgets_changed"] = write_budgets(conn, program_id, package.budgets)
+        counts["budgets_new"] = write_budgets(conn, program_id, package.budgets, now)
     return PackageStats(**counts)
 
 

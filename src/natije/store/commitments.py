@@ -1,20 +1,19 @@
-"""Versioned commitments (never updated: new versions only) and budget lines (idempotent upsert)."""
+"""Versioned commitments: never updated, new versions only."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, insert, select
 
-from natije.domain.budgets import BudgetLine
 from natije.domain.commitments import Commitment
 from natije.errors import Expected, Problem, ValidationError
 from natije.store import tables as T
 from natije.store.staging import code_ids
 
 
-def _known(ids: dict[str, int], codes: Iterable[str], section: str) -> None:
+def known_indicators(ids: dict[str, int], codes: Iterable[str], section: str) -> None:
     """Raise ValidationError for indicator codes neither the package nor the store declares."""
     unknown = sorted({c for c in codes if c not in ids})
     if unknown:
@@ -33,7 +32,7 @@ def write_commitments(conn: Connection, commitments: Iterable[Commitment], now: 
     if not items:
         return 0
     ids = code_ids(conn, "indicators")
-    _known(ids, (c.indicator for c in items), "commitments")
+    known_indicators(ids, (c.indicator for c in items), "commitments")
     t = T.commitments
     wanted = {ids[c.indicator] for c in items}
     versions: dict[tuple, list[tuple[float, object, int]]] = {}
@@ -55,37 +54,3 @@ def write_commitments(conn: Connection, commitments: Iterable[Commitment], now: 
     if new:
         conn.execute(insert(t), new)
     return len(new)
-
-
-def write_budgets(conn: Connection, program_id: int, lines: Iterable[BudgetLine]) -> int:
-    """Upsert budget lines by (program, goal, year, stage) with their indicator links; return lines changed."""
-    t, link = T.budget_lines, T.budget_indicators
-    ids = code_ids(conn, "indicators")
-    lines = list(lines)
-    _known(ids, (code for b in lines for code in b.indicators), "budgets")
-    stored = {(r.goal, r.year, r.stage): r for r in conn.execute(select(t).where(t.c.program_id == program_id))}
-    links: dict[int, set[int]] = {}
-    for r in conn.execute(select(link).join(t, t.c.id == link.c.budget_line_id).where(t.c.program_id == program_id)):
-        links.setdefault(r.budget_line_id, set()).add(r.indicator_id)
-    changed = 0
-    for b in lines:
-        values = {"amount": b.amount, "currency": b.currency, "source": b.source}
-        want = {ids[code] for code in b.indicators}
-        old = stored.get((b.goal or "", b.year, b.stage.value))
-        if old is None:
-            key = conn.execute(insert(t).values(program_id=program_id, goal=b.goal or "", year=b.year,
-                                                stage=b.stage.value, **values)).inserted_primary_key
-            assert key is not None
-            line_id = key[0]
-            have: set[int] = set()
-        else:
-            line_id, have = old.id, links.get(old.id, set())
-            if all(getattr(old, k) == v for k, v in values.items()) and have == want:
-                continue
-            conn.execute(update(t).where(t.c.id == line_id).values(**values))
-        if have != want:
-            conn.execute(delete(link).where(link.c.budget_line_id == line_id))
-            if want:
-                conn.execute(insert(link), [{"budget_line_id": line_id, "indicator_id": i} for i in sorted(want)])
-        changed += 1
-    return changed

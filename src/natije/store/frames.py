@@ -100,7 +100,7 @@ def load_program_frames(conn: Connection, program_code: str, as_of: date | datet
     commitments = _commitments(conn, ind_codes, day, territory)
     observations, revisions = _observations(conn, ind_codes, terr_ids, sources, cutoff, territory_id)
     weights = _weights(conn, weights_indicator, terr_ids, territory_id)
-    budgets = _budgets(conn, prog_ids, ind_codes)
+    budgets = _budgets(conn, prog_ids, day)
     order = {c: i for i, c in enumerate(lineage)}
     progs = programs.filter(pl.col("code").is_in(lineage)).drop("id").sort(
         pl.col("code").replace_strict(order, return_dtype=pl.Int32))
@@ -211,15 +211,17 @@ def _weights(conn: Connection, code: str, terr_ids: pl.DataFrame, territory_id: 
     return w.join(terr_ids, left_on="territory_id", right_on="id").select("territory", "period", "weight")
 
 
-def _budgets(conn: Connection, prog_ids: pl.DataFrame, ind_codes: pl.DataFrame) -> pl.DataFrame:
-    b, link = T.budget_lines, T.budget_indicators
-    lines = _small(conn, b, b.c.program_id.in_(prog_ids["id"].to_list()))
-    links = _small(conn, link, link.c.budget_line_id.in_(lines["id"].to_list()))
-    all_codes = dict(conn.execute(select(T.indicators.c.id, T.indicators.c.code)).all())
-    per_line = links.with_columns(pl.col("indicator_id").replace_strict(all_codes, return_dtype=pl.String)
-                                  .alias("indicator")).group_by("budget_line_id").agg(
-        pl.col("indicator").sort().alias("indicators"))
+def _budgets(conn: Connection, prog_ids: pl.DataFrame, day: date | None) -> pl.DataFrame:
+    """Every budget version of the programs decided by ``day`` (undated versions always count)."""
+    b = T.budget_lines
+    where: list[Any] = [b.c.program_id.in_(prog_ids["id"].to_list())]
+    if day is not None:
+        where.append(b.c.decided_on.is_(None) | (b.c.decided_on <= day))
+    lines = _small(conn, b, *where)
+    split = pl.when(pl.col("indicators") == "").then(pl.lit([], pl.List(pl.String))) \
+        .otherwise(pl.col("indicators").str.split(";"))
+    empty = [pl.col(c).replace("", None) for c in ("goal", "line", "funding")]
     return (lines.join(prog_ids.rename({"id": "program_id"}), on="program_id", how="left")
-            .join(per_line, left_on="id", right_on="budget_line_id", how="left")
-            .with_columns(pl.col("goal").replace("", None), pl.col("indicators").fill_null([]))
-            .drop("id", "program_id").sort("program", "year", "stage", "goal"))
+            .with_columns(*empty, split.alias("indicators"))
+            .drop("id", "program_id").sort("program", "year", "goal", "line", "funding", "currency", "stage",
+                                           "version", nulls_last=False))

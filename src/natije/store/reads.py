@@ -14,6 +14,7 @@ from natije.domain.programs import Program
 from natije.errors import NotFound, Text
 from natije.store import rows as R
 from natije.store import tables as T
+from natije.store.budgets import read_budgets
 from natije.store.fastread import datetime_column, iter_frames
 from natije.store.tables import STATUS_CODES
 
@@ -72,7 +73,7 @@ def get_reference_package(conn: Connection) -> ProgramPackage:
 
 
 def _package(conn: Connection, program: Program | None, which: Any, program_id: int | None) -> ProgramPackage:
-    i, c, b, link = T.indicators, T.commitments, T.budget_lines, T.budget_indicators
+    i, c = T.indicators, T.commitments
     ind_rows = list(conn.execute(select(i).where(which).order_by(i.c.position, i.c.code)).mappings())
     codes = {r["id"]: r["code"] for r in ind_rows}
     indicators = tuple(R.indicator_of(r) for r in ind_rows)
@@ -80,14 +81,8 @@ def _package(conn: Connection, program: Program | None, which: Any, program_id: 
         select(c).where(c.c.indicator_id.in_(codes)).order_by(
             c.c.indicator_id, c.c.kind, c.c.period_start, c.c.period, c.c.territory, c.c.version)).mappings())
     budgets: tuple[BudgetLine, ...] = ()
-    if program is not None:
-        all_codes = dict(conn.execute(select(i.c.id, i.c.code)).all())
-        links: dict[int, list[str]] = {}
-        for r in conn.execute(select(link).join(b, b.c.id == link.c.budget_line_id).where(
-                b.c.program_id == program_id)):
-            links.setdefault(r.budget_line_id, []).append(all_codes[r.indicator_id])
-        budgets = tuple(R.budget_of(r, program.code, tuple(sorted(links.get(r["id"], ())))) for r in conn.execute(
-            select(b).where(b.c.program_id == program_id).order_by(b.c.year, b.c.stage, b.c.goal)).mappings())
+    if program is not None and program_id is not None:
+        budgets = read_budgets(conn, program_id, program.code)
     agency_codes: set[str] = {x.agency for x in indicators if x.agency} | ({program.owner} if program and program.owner else set())
     source_codes: set[str] = {x.source for x in indicators if x.source} | {x.source for x in budgets if x.source}
     if codes:

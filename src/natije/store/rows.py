@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from natije.domain.budgets import BudgetLine, BudgetStage
 from natije.domain.commitments import Commitment, CommitmentKind
 from natije.domain.indicators import Direction, Indicator, IndicatorKind, IndicatorLevel, Ratio
 from natije.domain.names import Names
@@ -119,8 +118,3 @@ def indicator_of(r: Row) -> Indicator:
 def commitment_of(r: Row, indicator: str) -> Commitment:
     return Commitment(indicator, CommitmentKind(r["kind"]), Period.parse(r["period"]), r["value"], r["decided_on"],
                       r["document"], r["territory"] or None, r["version"], r["note"])
-
-
-def budget_of(r: Row, program: str, indicators: tuple[str, ...]) -> BudgetLine:
-    return BudgetLine(program, r["year"], BudgetStage(r["stage"]), r["amount"], r["currency"], r["goal"] or None,
-                      indicators, r["source"])

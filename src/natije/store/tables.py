@@ -190,6 +190,10 @@ revision_reasons = Table(
     UniqueConstraint("reason", "author", name="uq_revision_reasons_key"),
 )
 
+# Budget lines (migration 0003): one row per version of one line. The key tells lines of a year and stage
+# apart (goal, the budget's own line code, source of funding, currency, the linked indicators as sorted
+# ';'-joined codes); '' stands for "none" so the unique key holds on every backend. A changed amount is a new
+# version with its decision date and document, as commitments are.
 budget_lines = Table(
     "budget_lines", metadata,
     Column("id", Integer, primary_key=True),
@@ -200,7 +204,15 @@ budget_lines = Table(
     Column("amount", Float, nullable=False),
     Column("currency", String(3), nullable=False),
     Column("source", String(64)),
-    UniqueConstraint("program_id", "goal", "year", "stage", name="uq_budget_lines_key"),
+    Column("line", String(64), nullable=False),  # '' = no line code
+    Column("funding", String(16), nullable=False),  # '' = not stated
+    Column("indicators", Text, nullable=False),  # sorted ';'-joined codes of budget_indicators ('' = none)
+    Column("version", Integer, nullable=False),
+    Column("decided_on", Date),
+    Column("document", Text),
+    Column("recorded_at", DateTime, nullable=False),
+    UniqueConstraint("program_id", "goal", "line", "funding", "currency", "indicators", "year", "stage", "version",
+                     name="uq_budget_lines_key"),
 )
 
 budget_indicators = Table(

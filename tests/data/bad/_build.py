@@ -65,7 +65,7 @@ def build() -> None:
     obs("territory_not_valid", "TEST2020.INTERNET,511000000,2020,75,,,,", "territory", "territory_not_valid", "2018-06-19")
     obs("unknown_source", "TEST2020.INTERNET,000000000,2018,77,,wb,,", "source", "unknown_source", "a source declared")
     obs("bad_as_of", "TEST2020.INTERNET,000000000,2018,77,,,,31.12.2018", "as_of", "date", "ISO date")
-    obs("malformed_row", "TEST2020.INTERNET,000000000,2018", None, "malformed_row", "8 comma-separated fields")  # type: ignore[arg-type]
+    obs("malformed_row", "TEST2020.INTERNET,000000000,2018", None, "malformed_row", "comma-separated fields: 8")  # type: ignore[arg-type]
     cp1251 = good_obs.encode("utf-8").replace("после реформы".encode(), "после реформы".encode("cp1251"))
     case("encoding_not_utf8", {"row": 5, "column": None, "code": "encoding", "expected": "UTF-8"},
          files={"observations.csv": cp1251})
