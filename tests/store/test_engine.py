@@ -40,15 +40,37 @@ def test_missing_directory_is_a_configuration_error(tmp_path: Path) -> None:
 
 def test_sqlite_pragmas(tmp_path: Path) -> None:
     store = Store.open(str(tmp_path / "p.db"))
-    with store.connect() as conn:
+    with store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
     store.close()
 
 
-def test_uninitialised_store_says_run_init(tmp_path: Path) -> None:
+def test_sqlite_pragmas_wait_for_a_writer(tmp_path: Path) -> None:
+    store = Store.open(str(tmp_path / "p.db"))
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 60_000
+    store.close()
+
+
+def test_uninitialised_store_names_the_ways_to_fill_it(tmp_path: Path) -> None:
     store = Store.open(str(tmp_path / "empty.db"))
+    with pytest.raises(ConfigurationError, match="natije demo.*natije import PATH"):
+        store.ensure_ready()
+    with pytest.raises(ConfigurationError, match="natije demo"), store.connect():
+        pass
+    assert not (tmp_path / "empty.db").exists(), "asking must not create the file"
+    store.init()
+    store.ensure_ready()
+    store.close()
+
+
+def test_outdated_schema_says_run_init(tmp_path: Path) -> None:
+    from natije.store import migrations
+
+    store = Store.open(str(tmp_path / "old.db"))
+    migrations.upgrade(store.engine, "0001")
     with pytest.raises(ConfigurationError, match="natije init"):
         store.ensure_ready()
     store.init()

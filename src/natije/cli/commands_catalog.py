@@ -56,10 +56,7 @@ def programs(ctx: typer.Context, fmt: str = FORMAT) -> None:
     """List the programs in the registry with their status and predecessors."""
     check_format(fmt)
     lang = lang_of(ctx)
-    items = catalog.list_programs(open_store(ctx))
-    if not items and fmt == "table":
-        typer.echo(t("msg.no_programs", lang))
-        return
+    items = catalog.list_programs(open_store(ctx), allow_empty=False)
     headers = [t(f"word.{w}", lang) for w in ("code", "name", "kind", "status", "years", "predecessors")]
     rows = [(p.code, p.names.get(lang) or p.names["ru"], t(f"program_kind.{p.kind}", lang),
              t(f"program_status.{p.status}", lang), f"{p.start_year}–{p.end_year}", ", ".join(p.predecessors))

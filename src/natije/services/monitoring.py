@@ -81,9 +81,12 @@ def program_scorecard(store: Any, code: str, as_of: date | str | None = None) ->
 
 
 def scorecards(store: Any, as_of: date | str | None = None) -> list[Scorecard]:
-    """Scorecards of every program in the store, oldest program first."""
+    """Scorecards of every program in the store, oldest program first; raises for a store without programs."""
     from natije.store.reads import list_programs
+    from natije.store.session import empty_store_error
 
     with store.connect() as conn:
         programs = sorted(list_programs(conn), key=lambda p: (p.start_year, p.code))
+    if not programs:
+        raise empty_store_error(store.url)
     return [program_scorecard(store, p.code, as_of) for p in programs]

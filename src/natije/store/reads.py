@@ -11,13 +11,22 @@ from sqlalchemy import Connection, select
 from natije.domain.budgets import BudgetLine
 from natije.domain.package import ProgramPackage
 from natije.domain.programs import Program
-from natije.errors import NotFound, Text
+from natije.errors import NatijeError, NotFound, Text
 from natije.store import rows as R
 from natije.store import tables as T
 from natije.store.fastread import datetime_column, iter_frames
+from natije.store.session import empty_store_error
 from natije.store.tables import STATUS_CODES
 
 STATUS_NAMES = {v: k for k, v in STATUS_CODES.items()}
+
+
+def program_missing(conn: Connection, code: str) -> NatijeError:
+    """The error for an unknown program: "not found", or, when the store holds no program at all, the
+    empty-store message that names ``natije demo`` and ``natije import PATH``."""
+    if conn.execute(select(T.programs.c.id).limit(1)).first() is None:
+        return empty_store_error(conn.engine.url.render_as_string(hide_password=True))
+    return NotFound(Text("error.program_not_found", code=code), program=code)
 
 
 def _programs(conn: Connection, code: str | None = None) -> list[tuple[int, Program]]:
@@ -46,7 +55,7 @@ def get_program(conn: Connection, code: str) -> Program:
     """The program ``code``; raises :class:`NotFound`."""
     found = _programs(conn, code)
     if not found:
-        raise NotFound(Text("error.program_not_found", code=code), program=code)
+        raise program_missing(conn, code)
     return found[0][1]
 
 
@@ -55,7 +64,7 @@ def get_package(conn: Connection, code: str) -> ProgramPackage:
     they mention (including the sources of its observations). Raises :class:`NotFound`."""
     found = _programs(conn, code)
     if not found:
-        raise NotFound(Text("error.program_not_found", code=code), program=code)
+        raise program_missing(conn, code)
     program_id, program = found[0]
     return _package(conn, program, T.indicators.c.program_id == program_id, program_id)
 

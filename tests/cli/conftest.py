@@ -1,0 +1,103 @@
+"""Fixtures for CLI tests: the real entry point in-process, small program packages, fresh databases."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from natije.cli import main
+from natije.store.engine import resolve_url
+
+PG_URL = os.environ.get("NATIJE_TEST_POSTGRES_URL")
+
+PROGRAM_YAML = """format: natije-program/1
+agencies:
+  - code: SHARED
+    names: {{kk: Ортақ министрлік, ru: Общее министерство, en: Shared ministry}}
+sources:
+  - {{code: shared_stat, title: Shared statistics office, kind: official}}
+program:
+  code: {code}
+  names: {{kk: {code} бағдарламасы, ru: Программа {code}, en: Program {code}}}
+  kind: state_program
+  start_year: 2019
+  end_year: 2023
+  status: in_force
+  owner: SHARED
+indicators:
+  - code: {code}.USERS
+    names: {{kk: Пайдаланушылар, ru: Пользователи, en: Users}}
+    level: outcome
+    unit: "%"
+    direction: increase
+    kind: stock
+    frequency: A
+    span: {{from: 2015, to: 2023}}
+    agency: SHARED
+    source: shared_stat
+commitments:
+  - {{indicator: {code}.USERS, kind: baseline, period: 2018, value: 50, decided_on: 2018-12-20, document: Decree}}
+  - {{indicator: {code}.USERS, kind: target, period: 2023, value: 80, decided_on: 2018-12-20, document: Decree}}
+"""
+
+# one national row and one for a region that exists only since the 2018 reform (built-in territories)
+OBSERVATIONS = "indicator,territory,period,value,as_of\n" + "".join(
+    f"{{code}}.USERS,{territory},{year},{50 + 5 * (year - 2018)},{year + 1}-03-01\n"
+    for year in range(2018, 2023) for territory in ("000000000", "790000000"))
+
+
+def write_program(folder: Path, code: str) -> Path:
+    """A package holding only a program (no territories): agency, source and territories are shared."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "program.yaml").write_text(PROGRAM_YAML.format(code=code), encoding="utf-8")
+    (folder / "observations.csv").write_text(OBSERVATIONS.replace("{code}", code), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def program_dir(tmp_path: Path) -> Callable[[str], Path]:
+    """``program_dir(code)`` writes the package of program ``code`` under ``tmp_path`` and returns it."""
+    return lambda code: write_program(tmp_path / "packages" / code, code)
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str]]:
+    """``cli(*args)`` runs ``natije ARGS`` through the console-script entry point: (exit code, stdout+stderr)."""
+
+    def run(*args: str) -> tuple[int, str]:
+        monkeypatch.setattr(sys, "argv", ["natije", *args])
+        monkeypatch.setenv("COLUMNS", "300")  # one message, one line: rich wraps at the terminal width
+        with pytest.raises(SystemExit) as info:
+            main()
+            raise SystemExit(0)
+        out = capsys.readouterr()
+        return int(info.value.code or 0), out.out + out.err
+
+    return run
+
+
+@pytest.fixture
+def fresh_postgres() -> Iterator[str]:
+    """The URL of a new, empty PostgreSQL database (no schema), dropped after the test."""
+    assert PG_URL
+    admin_url = make_url(resolve_url(PG_URL))
+    name = f"natije_test_{secrets.token_hex(4)}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield admin_url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+postgres = [pytest.mark.postgres, pytest.mark.skipif(not PG_URL, reason="PostgreSQL tests need NATIJE_TEST_POSTGRES_URL")]
