@@ -53,11 +53,26 @@ OBSERVATIONS = "indicator,territory,period,value,as_of\n" + "".join(
     for year in range(2018, 2023) for territory in ("000000000", "790000000"))
 
 
-def write_program(folder: Path, code: str) -> Path:
-    """A package holding only a program (no territories): agency, source and territories are shared."""
+# a district the built-in territories do not have, declared by every package that passes ``district=True``
+DISTRICT = "791010000"
+TERRITORIES_CSV = ("code,level,parent,valid_from,valid_to,successors,iso_code,name_kk,name_ru,name_en\n"
+                   f"{DISTRICT},district,790000000,2018-06-19,,,,Ортақ аудан,Общий район,Shared district\n")
+
+
+def write_program(folder: Path, code: str, *, district: bool = False) -> Path:
+    """A package of program ``code``: agency, source and territories are shared with every other such package.
+
+    Without ``district`` it holds only the program (the store's built-in territories serve); with it, it also
+    declares :data:`DISTRICT` and reports values for it.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "program.yaml").write_text(PROGRAM_YAML.format(code=code), encoding="utf-8")
-    (folder / "observations.csv").write_text(OBSERVATIONS.replace("{code}", code), encoding="utf-8")
+    rows = OBSERVATIONS.replace("{code}", code)
+    if district:
+        (folder / "territories.csv").write_text(TERRITORIES_CSV, encoding="utf-8")
+        rows += "".join(f"{code}.USERS,{DISTRICT},{year},{40 + year - 2018},{year + 1}-03-01\n"
+                        for year in range(2019, 2023))
+    (folder / "observations.csv").write_text(rows, encoding="utf-8")
     return folder
 
 
