@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import DISTRICT, postgres, write_program
+from cli_packages import DISTRICT, postgres, write_program
 from sqlalchemy import func, select
 
 from natije.store import Store

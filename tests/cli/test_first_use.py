@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import postgres
+from cli_packages import postgres
 
 from natije.services.territories import builtin_package
 from natije.store import Store

@@ -13,11 +13,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from natije.cli.app import app, check_format, lang_of, open_store
+from natije.cli.app import app, format_option, lang_of, open_store
 from natije.locale import t
 from natije.services import catalog
 
-FORMAT = typer.Option("table", "--format", help="Output format: table, json or csv.")
+FORMAT = format_option("table", "json", "csv")
 console = Console(highlight=False)
 
 
@@ -54,7 +54,6 @@ def init(ctx: typer.Context) -> None:
 @app.command("programs")
 def programs(ctx: typer.Context, fmt: str = FORMAT) -> None:
     """List the programs in the registry with their status and predecessors."""
-    check_format(fmt)
     lang = lang_of(ctx)
     items = catalog.list_programs(open_store(ctx), allow_empty=False)
     headers = [t(f"word.{w}", lang) for w in ("code", "name", "kind", "status", "years", "predecessors")]
@@ -71,7 +70,6 @@ def show(ctx: typer.Context, program: str = typer.Argument(..., help="Program co
 
     Raises NotFound when no program has that code. CSV output lists the commitments.
     """
-    check_format(fmt)
     lang = lang_of(ctx)
     details = catalog.show_program(open_store(ctx), program)
     if fmt == "table":

@@ -11,14 +11,22 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from natije.cli.app import app, check_format, lang_of, open_store
+from natije.cli.app import (
+    app,
+    as_of_option,
+    choice_option,
+    format_option,
+    lang_of,
+    open_store,
+    territory_option,
+)
 from natije.locale import t
 from natije.results.scorecard import Scorecard
 from natije.services import monitoring
 
 FORMATS = ("table", "json", "csv")
-AS_OF = typer.Option(None, "--as-of", help="Answer with what was known on this date (YYYY-MM-DD).")
-FORMAT = typer.Option("table", "--format", help="Output format: table, json or csv.")
+AS_OF = as_of_option()
+FORMAT = format_option("table", "json", "csv")
 
 
 
@@ -71,12 +79,12 @@ def print_frame(frame: pl.DataFrame, fmt: str, lang: str, title: str = "") -> No
 
 @app.command("results")
 def results(ctx: typer.Context, program: str, as_of: str = AS_OF,
-            territory: str = typer.Option("national", "--territory",
-                                          help="KATO code of one territory, 'national' (default) or 'all'."),
-            basis: str = typer.Option("current", "--basis", help="current (in force) or first (as first promised)."),
+            territory: str = territory_option("--territory", "KATO code of one territory, 'national' (default) or "
+                                              "'all'.", "national", words=("national", "all")),
+            basis: str = choice_option("--basis", ("current", "first"), "current",
+                                       "current (in force) or first (as first promised)."),
             fmt: str = FORMAT) -> None:
     """Targets against actuals: achievement, forecast, chance to meet, status. Raises NotFound."""
-    check_format(fmt)
     store = open_store(ctx)
     if fmt == "json":
         rows = monitoring.program_results_json(store, program, as_of, territory, basis)
@@ -103,7 +111,6 @@ def results(ctx: typer.Context, program: str, as_of: str = AS_OF,
 @app.command("flags")
 def flags(ctx: typer.Context, program: str, as_of: str = AS_OF, fmt: str = FORMAT) -> None:
     """Moved goalposts of a program, each with its evidence. Raises NotFound."""
-    check_format(fmt)
     frame = monitoring.program_flags(open_store(ctx), program, as_of)
     lang = lang_of(ctx)
     if fmt == "table":
@@ -120,7 +127,6 @@ def flags(ctx: typer.Context, program: str, as_of: str = AS_OF, fmt: str = FORMA
 @app.command("lineage")
 def lineage(ctx: typer.Context, program: str, as_of: str = AS_OF, fmt: str = FORMAT) -> None:
     """Promises across a program and its predecessors: carried over, repeated later, dropped. Raises NotFound."""
-    check_format(fmt)
     lang = lang_of(ctx)
     frame = monitoring.program_lineage(open_store(ctx), program, as_of, lang)
     if fmt == "table":

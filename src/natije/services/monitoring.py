@@ -11,6 +11,7 @@ from typing import Any
 
 import polars as pl
 
+from natije.errors import ValidationError
 from natije.results.asof import as_date
 from natije.results.engine import national_codes, results_table, results_with_flags, rows_for_json
 from natije.results.flags import flags as compute_flags
@@ -89,4 +90,14 @@ def scorecards(store: Any, as_of: date | str | None = None) -> list[Scorecard]:
         programs = sorted(list_programs(conn), key=lambda p: (p.start_year, p.code))
     if not programs:
         raise empty_store_error(store.url)
-    return [program_scorecard(store, p.code, as_of) for p in programs]
+    cards, too_early = [], None
+    for p in programs:
+        try:
+            cards.append(program_scorecard(store, p.code, as_of))
+        except ValidationError as exc:  # a program nothing was known about yet on ``as_of`` has no card
+            if not exc.problems or exc.problems[0].code != "as_of":
+                raise
+            too_early = too_early or exc
+    if not cards and too_early is not None:
+        raise too_early
+    return cards

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from datetime import date, datetime
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
 from natije.domain.budgets import BudgetLine
 from natije.domain.package import ProgramPackage
 from natije.domain.programs import Program
-from natije.errors import NatijeError, NotFound, Text
+from natije.errors import Expected, NatijeError, NotFound, Problem, Text, ValidationError
 from natije.store import rows as R
 from natije.store import tables as T
 from natije.store.fastread import datetime_column, iter_frames
@@ -44,6 +45,30 @@ def _programs(conn: Connection, code: str | None = None) -> list[tuple[int, Prog
     for link in conn.execute(select(pp).where(pp.c.program_id.in_(ids)).order_by(pp.c.program_id, pp.c.position)):
         preds.setdefault(link.program_id, []).append(link.predecessor)
     return [(r["id"], R.program_of(r, tuple(preds.get(r["id"], ())), tuple(goals.get(r["id"], ())))) for r in rows]
+
+
+def first_known(conn: Connection, code: str) -> date | None:
+    """The first day anything about program ``code`` was known: its earliest decided commitment or recorded
+    value (``None`` when it has neither)."""
+    i, c, o = T.indicators, T.commitments, T.observations
+    own = select(i.c.id).join(T.programs, T.programs.c.id == i.c.program_id).where(T.programs.c.code == code)
+    decided = conn.execute(select(func.min(c.c.decided_on)).where(c.c.indicator_id.in_(own))).scalar()
+    recorded = conn.execute(select(func.min(o.c.first_recorded)).where(o.c.indicator_id.in_(own))).scalar()
+    days = [d.date() if isinstance(d, datetime) else d for d in (decided, recorded) if d is not None]
+    days = [date.fromisoformat(str(d)[:10]) if isinstance(d, str) else d for d in days]
+    return min(days) if days else None
+
+
+def check_known(conn: Connection, code: str, day: date | None) -> None:
+    """Raise :class:`ValidationError` when ``day`` is before anything about program ``code`` was known
+    (an answer "as of" that day would be an empty table that looks like a result)."""
+    if day is None:
+        return
+    first = first_known(conn, code)
+    if first is not None and day < first:
+        raise ValidationError(Problem("--as-of", None, None, day.isoformat(),
+                                      Expected("expected.as_of_known", first=first.isoformat(), program=code),
+                                      code="as_of"), "nothing known yet")
 
 
 def list_programs(conn: Connection) -> list[Program]:
