@@ -16,6 +16,7 @@ READERS = [
     ["programs"], ["programs", "--format", "json"], ["show", "P1"], ["results", "P1"], ["flags", "P1"],
     ["lineage", "P1"], ["scorecard"], ["export", "P1", "OUT"],
     ["evaluation", "run", "P1", "P1.USERS", "--method", "did", "--treated", "790000000", "--start", "2020"],
+    ["evaluation", "list"], ["evaluation", "show", "1"], ["evaluation", "rerun", "1"],
 ]
 EMPTY_WORDS = {"kk": "дерекқор әлі бос", "ru": "база данных пока пуста", "en": "holds nothing yet"}
 

@@ -14,6 +14,7 @@ from rich.table import Table
 from natije.cli.app import app, as_of_option, format_option, lang_of, open_store, territory_option
 from natije.locale import t
 from natije.services import evaluation as service
+from natije.services.catalog import require_programs
 from natije.services.evaluation_budget import BudgetImpact, impact_per_budget
 from natije.store.evaluations import StoredEvaluation
 
@@ -27,7 +28,8 @@ K = "evaluation.registry."
 
 def _ctx(ctx: typer.Context) -> tuple[Any, str]:
     store = open_store(ctx)
-    store.ensure_ready()  # a store from before the evaluations table: "run natije init", not a traceback
+    # a store from before the evaluations table: "run natije init"; one without programs: how to fill it
+    require_programs(store)
     return store, lang_of(ctx)
 
 

@@ -18,7 +18,7 @@ from natije.domain.indicators import Indicator
 from natije.domain.programs import Program
 from natije.services.territories import seed_territories
 from natije.store import Store
-from natije.store.reads import get_package
+from natije.store.reads import get_package, has_programs
 from natije.store.reads import list_programs as read_programs
 from natije.store.session import empty_store_error
 
@@ -110,6 +110,14 @@ def _summaries(programs: list[Program]) -> list[ProgramSummary]:
     return [ProgramSummary(p.code, p.names.to_dict(), p.kind.value, p.status.value, p.start_year, p.end_year,
                            p.owner, p.legal_act, p.repealed_on.isoformat() if p.repealed_on else None,
                            p.predecessors, tuple(sorted(successors.get(p.code, ())))) for p in programs]
+
+
+def require_programs(store: Store) -> None:
+    """Raise ``ConfigurationError`` unless the store has its schema and at least one program; the message of
+    an empty store names ``natije demo`` and ``natije import PATH``."""
+    with store.connect() as conn:
+        if not has_programs(conn):
+            raise empty_store_error(store.url)
 
 
 def list_programs(store: Store, *, allow_empty: bool = True) -> list[ProgramSummary]:

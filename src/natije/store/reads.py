@@ -22,10 +22,15 @@ from natije.store.tables import STATUS_CODES
 STATUS_NAMES = {v: k for k, v in STATUS_CODES.items()}
 
 
+def has_programs(conn: Connection) -> bool:
+    """Whether the store holds at least one program."""
+    return conn.execute(select(T.programs.c.id).limit(1)).first() is not None
+
+
 def program_missing(conn: Connection, code: str) -> NatijeError:
     """The error for an unknown program: "not found", or, when the store holds no program at all, the
     empty-store message that names ``natije demo`` and ``natije import PATH``."""
-    if conn.execute(select(T.programs.c.id).limit(1)).first() is None:
+    if not has_programs(conn):
         return empty_store_error(conn.engine.url.render_as_string(hide_password=True))
     return NotFound(Text("error.program_not_found", code=code), program=code)
 
