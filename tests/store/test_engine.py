@@ -76,3 +76,23 @@ def test_outdated_schema_says_run_init(tmp_path: Path) -> None:
     store.init()
     store.ensure_ready()
     store.close()
+
+
+def test_a_commit_does_not_wait_for_a_long_reader(tmp_path: Path) -> None:
+    import time
+
+    from sqlalchemy import text
+
+    store = Store.open(str(tmp_path / "r.db"))
+    store.init()
+    reader = Store.open(str(tmp_path / "r.db"))
+    with reader.connect() as conn:
+        conn.execute(text("SELECT count(*) FROM agencies")).scalar()  # holds a read snapshot until the end
+        start = time.monotonic()
+        with store.transaction() as w:
+            w.execute(text("INSERT INTO agencies (code, name_kk, name_ru, name_en) VALUES ('A', 'a', 'a', 'a')"))
+        assert time.monotonic() - start < 5  # the WAL checkpoint gives up instead of waiting for the reader
+    with reader.connect() as conn:
+        assert conn.execute(text("SELECT code FROM agencies")).scalar() == "A"
+    store.close()
+    reader.close()
