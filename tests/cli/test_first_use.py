@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -55,9 +56,9 @@ def test_the_first_import_creates_the_store_with_the_builtin_territories(
         cli: Callable, tmp_path: Path, program_dir: Callable[[str], Path]) -> None:
     db = tmp_path / "deep" / "new.db"
     db.parent.mkdir()
-    code, out = cli("--db", str(db), "--lang", "en", "import", str(program_dir("P1")))
+    code, out = cli("--db", str(db), "import", str(program_dir("P1")), "--format", "json")
     assert code == 0, out
-    assert "10 new" in out
+    assert json.loads(out)["totals"]["observations_inserted"] == 10
     code, out = cli("--db", str(db), "--lang", "en", "results", "P1", "--territory", "790000000")
     assert code == 0 and "790000000" in out, out
 

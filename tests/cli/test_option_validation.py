@@ -92,7 +92,7 @@ def test_a_bad_value_exits_2_naming_the_option(cli: Callable, filled: dict[str, 
     code, out = cli("--db", filled["db"], "--lang", lang, *_argv(path, filled, option, value))
     assert code == 2, out
     assert "Traceback" not in out
-    assert option in out and repr(value.split(",")[-1]) in out and EXPECTED[lang] in out, out
+    assert option in out and value.split(",")[-1] in out and EXPECTED[lang] in out, out
 
 
 @pytest.mark.parametrize(("path", "command"), COMMANDS, ids=[" ".join(p) for p, _ in COMMANDS])
@@ -100,7 +100,7 @@ def test_an_unknown_language_exits_2_on_every_command(cli: Callable, filled: dic
                                                       path: tuple[str, ...], command: Any) -> None:
     args = _argv(path, filled, "--help", "")[:-2]
     code, out = cli("--db", filled["db"], "--lang", "xx", *args)
-    assert code == 2 and "--lang" in out and "'xx'" in out and "kk, ru" in out, out
+    assert code == 2 and "--lang" in out and "xx" in out and "kk, ru" in out, out
     assert "Traceback" not in out
 
 

@@ -86,7 +86,11 @@ def evaluate_command(
     executor: str = typer.Option("serial", "--executor", help="serial, processes or dask://HOST:PORT."),
     fmt: str = format_option("table", "json"),
 ) -> None:
-    """Estimate the impact of an intervention on a panel; raises ValidationError or EstimationError."""
+    """Estimate the impact of an intervention on a panel.
+
+    \f
+    Raises ValidationError or EstimationError.
+    """
     lang = lang_of(ctx)
     result = evaluate(
         read_table(data),

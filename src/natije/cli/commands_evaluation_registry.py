@@ -121,7 +121,11 @@ def list_(ctx: typer.Context, program: str = typer.Argument(None, help="Only thi
 
 @registry.command("show")
 def show(ctx: typer.Context, evaluation_id: int, fmt: str = FORMAT) -> None:
-    """Show one stored evaluation with its impact per bn KZT executed. Raises NotFound."""
+    """Show one stored evaluation with its impact per bn KZT executed.
+
+    \f
+    Raises NotFound.
+    """
     store, lang = _ctx(ctx)
     _emit(service.get(store, evaluation_id), fmt, lang, store)
 
@@ -130,7 +134,11 @@ def show(ctx: typer.Context, evaluation_id: int, fmt: str = FORMAT) -> None:
 def rerun(ctx: typer.Context, evaluation_id: int,
           save: bool = typer.Option(False, "--save/--no-save", help="Store the new run too."),
           fmt: str = FORMAT) -> None:
-    """Re-run a stored evaluation on the current data and compare. Raises NotFound."""
+    """Re-run a stored evaluation on the current data and compare.
+
+    \f
+    Raises NotFound.
+    """
     store, lang = _ctx(ctx)
     cmp = service.rerun(store, evaluation_id, save=save)
     if fmt == "json":

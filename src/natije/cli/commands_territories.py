@@ -24,6 +24,7 @@ def territories(
 ) -> None:
     """List territories: KATO code, level, parent, name, validity and successors after a reform.
 
+    \f
     Raises ConfigurationError for a store that does not exist yet.
     """
     lang = lang_of(ctx)
