@@ -33,7 +33,9 @@ def territories(
         typer.echo(t("msg.no_territories", lang))
         return
     people = fmt == "table"  # a table is read by people: words and dates in their language; CSV stays ISO
-    headers = [t(f"word.{c}", lang) if people else c for c in COLUMNS]
+    # "successors" of a territory are the territories a reform made of it, not later documents as for programs
+    words = {"successors": "word.territory_successors"}
+    headers = [t(words.get(c, f"word.{c}"), lang) if people else c for c in COLUMNS]
     table = [(r.code, t(f"territory_level.{r.level}", lang) if people else r.level, r.parent or "",
               r.names.get(lang) or r.names["ru"],
               *(formats.date(d, lang) if people else (d.isoformat() if d else "") for d in (r.valid_from, r.valid_to)),
