@@ -104,9 +104,12 @@ def _natije(*args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """An initialised, empty SQLite store shared by the CLI tests of this module (they only read)."""
-    path = str(tmp_path_factory.mktemp("cli") / "natije.db")
-    assert _natije("--db", path, "init").returncode == 0
+    """A SQLite store holding one small program, shared by the CLI tests of this module (they only read)."""
+    from cli.cli_packages import write_program
+
+    folder = tmp_path_factory.mktemp("cli")
+    path = str(folder / "natije.db")
+    assert _natije("--db", path, "import", str(write_program(folder / "P1", "P1"))).returncode == 0
     return path
 
 

@@ -40,17 +40,59 @@ def test_missing_directory_is_a_configuration_error(tmp_path: Path) -> None:
 
 def test_sqlite_pragmas(tmp_path: Path) -> None:
     store = Store.open(str(tmp_path / "p.db"))
-    with store.connect() as conn:
+    with store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
     store.close()
 
 
-def test_uninitialised_store_says_run_init(tmp_path: Path) -> None:
+def test_sqlite_pragmas_wait_for_a_writer(tmp_path: Path) -> None:
+    store = Store.open(str(tmp_path / "p.db"))
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 60_000
+    store.close()
+
+
+def test_uninitialised_store_names_the_ways_to_fill_it(tmp_path: Path) -> None:
     store = Store.open(str(tmp_path / "empty.db"))
+    with pytest.raises(ConfigurationError, match="natije demo.*natije import PATH"):
+        store.ensure_ready()
+    with pytest.raises(ConfigurationError, match="natije demo"), store.connect():
+        pass
+    assert not (tmp_path / "empty.db").exists(), "asking must not create the file"
+    store.init()
+    store.ensure_ready()
+    store.close()
+
+
+def test_outdated_schema_says_run_init(tmp_path: Path) -> None:
+    from natije.store import migrations
+
+    store = Store.open(str(tmp_path / "old.db"))
+    migrations.upgrade(store.engine, "0001")
     with pytest.raises(ConfigurationError, match="natije init"):
         store.ensure_ready()
     store.init()
     store.ensure_ready()
     store.close()
+
+
+def test_a_commit_does_not_wait_for_a_long_reader(tmp_path: Path) -> None:
+    import time
+
+    from sqlalchemy import text
+
+    store = Store.open(str(tmp_path / "r.db"))
+    store.init()
+    reader = Store.open(str(tmp_path / "r.db"))
+    with reader.connect() as conn:
+        conn.execute(text("SELECT count(*) FROM agencies")).scalar()  # holds a read snapshot until the end
+        start = time.monotonic()
+        with store.transaction() as w:
+            w.execute(text("INSERT INTO agencies (code, name_kk, name_ru, name_en) VALUES ('A', 'a', 'a', 'a')"))
+        assert time.monotonic() - start < 5  # the WAL checkpoint gives up instead of waiting for the reader
+    with reader.connect() as conn:
+        assert conn.execute(text("SELECT code FROM agencies")).scalar() == "A"
+    store.close()
+    reader.close()

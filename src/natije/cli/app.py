@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
-from natije.errors import NatijeError, Problem, ValidationError, choice
-from natije.locale import t
+from natije.errors import Expected, NatijeError, Problem, ValidationError, choice
+from natije.locale import LANGUAGES, t
 from natije.store import Store
 
 app = typer.Typer(
@@ -44,10 +46,90 @@ def lang_of(ctx: typer.Context) -> str:
     return obj.lang if obj else "kk"
 
 
+# Options every command spells the same way are declared here, once, with the rule that checks them: a bad
+# value is a ValidationError (exit code 2, the message in the interface language) before the command runs.
+
+def bad_option(option: str, value: Any, expected: str) -> ValidationError:
+    """The error of an option given a value it cannot take (exit code 2)."""
+    return ValidationError(Problem(option, None, None, value, expected, code="option"), "bad option")
+
+
 def check_format(fmt: str, allowed: tuple[str, ...] = ("table", "json", "csv")) -> None:
     """Raise ValidationError unless ``fmt`` is one of ``allowed``."""
     if fmt not in allowed:
-        raise ValidationError(Problem("--format", None, None, fmt, choice(*allowed), code="option"), "bad option")
+        raise bad_option("--format", fmt, choice(*allowed))
+
+
+def parse_day(option: str, text: str | None) -> date | None:
+    """``text`` as a calendar date (YYYY-MM-DD); ValidationError for anything else (2025-13-01, yesterday)."""
+    if text is None:
+        return None
+    try:
+        if len(text) != 10:
+            raise ValueError(text)
+        return date.fromisoformat(text)
+    except ValueError:
+        raise bad_option(option, text, Expected("expected.date_ymd")) from None
+
+
+def format_option(*allowed: str) -> Any:
+    """The ``--format`` option taking one of ``allowed`` (first = default), checked before the command runs."""
+    names = ", ".join(allowed[:-1]) + " or " + allowed[-1]
+
+    def check(value: str) -> str:
+        check_format(value, allowed)
+        return value
+
+    return typer.Option(allowed[0], "--format", help=f"Output format: {names}.", callback=check)
+
+
+def as_of_option(help: str = "Answer with what was known on this date (YYYY-MM-DD).") -> Any:
+    """The ``--as-of`` option: a real calendar date or nothing, checked before the command runs."""
+
+    def check(value: str | None) -> str | None:
+        day = parse_day("--as-of", value)
+        return day.isoformat() if day else None
+
+    return typer.Option(None, "--as-of", help=help, callback=check)
+
+
+def choice_option(name: str, allowed: tuple[str, ...], default: str | None, help: str) -> Any:
+    """An option ``name`` taking one of ``allowed`` (or nothing when ``default`` is None)."""
+
+    def check(value: str | None) -> str | None:
+        if value is not None and value not in allowed:
+            raise bad_option(name, value, choice(*allowed))
+        return value
+
+    return typer.Option(default, name, help=help, callback=check)
+
+
+def territory_option(name: str, help: str, default: str | None = None, *, many: bool = False,
+                     words: tuple[str, ...] = ()) -> Any:
+    """An option naming territory codes (comma separated with ``many``) that must exist in the store.
+
+    ``words`` are values that are not codes (``national``, ``all``). The store's codes are read only when a
+    code is given, so an unknown code on an empty store says how to fill the store.
+    """
+
+    def check(ctx: typer.Context, value: str | None) -> str | None:
+        if value is None:
+            return None
+        codes = [c.strip() for c in value.split(",")] if many else [value]
+        asked = [c for c in codes if c not in words]
+        if asked:
+            from natije.services.territories import territory_codes
+
+            known = territory_codes(open_store(ctx))
+            unknown = [c for c in asked if c not in known]
+            expected = (Expected("expected.territory_code_or", words=", ".join(words)) if words
+                        else Expected("expected.territory_code"))
+            if unknown:
+                raise ValidationError([Problem(name, None, None, c, expected, code="option") for c in unknown],
+                                      "bad option")
+        return value
+
+    return typer.Option(default, name, help=help, callback=check)
 
 
 @app.callback()
@@ -59,6 +141,8 @@ def _global(
     lang: str = typer.Option("kk", "--lang", help="Interface language: kk, ru or en."),
 ) -> None:
     """natije: registry of programs, results against targets, impact evaluation."""
+    if lang not in LANGUAGES:
+        raise bad_option("--lang", lang, choice(*LANGUAGES))
     ctx.obj = GlobalOptions(db=db, lang=lang)
 
 

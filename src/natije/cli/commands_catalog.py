@@ -13,13 +13,13 @@ import typer
 from rich.console import Console
 
 from natije.cli import render
-from natije.cli.app import app, check_format, lang_of, open_store
+from natije.cli.app import app, format_option, lang_of, open_store
 from natije.domain.budgets import BudgetLine
 from natije.locale import t
 from natije.locale.formats import money
 from natije.services import catalog
 
-FORMAT = typer.Option("table", "--format", help="Output format: table, json or csv.")
+FORMAT = format_option("table", "json", "csv")
 console = Console(highlight=False)
 
 
@@ -51,12 +51,8 @@ def init(ctx: typer.Context) -> None:
 @app.command("programs")
 def programs(ctx: typer.Context, fmt: str = FORMAT) -> None:
     """List the programs in the registry with their status and predecessors."""
-    check_format(fmt)
     lang = lang_of(ctx)
-    items = catalog.list_programs(open_store(ctx))
-    if not items and fmt == "table":
-        typer.echo(t("msg.no_programs", lang))
-        return
+    items = catalog.list_programs(open_store(ctx), allow_empty=False)
     headers = [t(f"word.{w}", lang) for w in ("code", "name", "kind", "status", "years", "predecessors")]
     rows = [(p.code, p.names.get(lang) or p.names["ru"], t(f"program_kind.{p.kind}", lang),
              t(f"program_status.{p.status}", lang), f"{p.start_year}–{p.end_year}", ", ".join(p.predecessors))
@@ -74,7 +70,6 @@ def show(ctx: typer.Context, program: str = typer.Argument(..., help="Program co
     \f
     Raises NotFound when no program has that code.
     """
-    check_format(fmt)
     lang = lang_of(ctx)
     details = catalog.show_program(open_store(ctx), program)
     if fmt == "table":

@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from natije.cli.app import app, lang_of
+from natije.cli.app import app, format_option, lang_of
 from natije.errors import Expected, Problem, ValidationError
 from natije.evaluation import EvaluationResult, evaluate
 
@@ -84,7 +84,7 @@ def evaluate_command(
     alpha: float = typer.Option(0.05, "--alpha", help="1 - confidence level."),
     seed: int = typer.Option(0, "--seed", help="Seed of every random step."),
     executor: str = typer.Option("serial", "--executor", help="serial, processes or dask://HOST:PORT."),
-    fmt: str = typer.Option("table", "--format", help="table or json."),
+    fmt: str = format_option("table", "json"),
 ) -> None:
     """Estimate the impact of an intervention on a panel.
 

@@ -11,9 +11,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from natije.cli.app import app, check_format, lang_of, open_store
+from natije.cli.app import app, as_of_option, format_option, lang_of, open_store, territory_option
 from natije.locale import t
 from natije.services import evaluation as service
+from natije.services.catalog import require_programs
 from natije.services.evaluation_budget import BudgetImpact, impact_per_budget
 from natije.store.evaluations import StoredEvaluation
 
@@ -21,13 +22,14 @@ registry = typer.Typer(help="Stored impact evaluations of program indicators: ru
                        no_args_is_help=True)
 app.add_typer(registry, name="evaluation")
 
-FORMAT = typer.Option("table", "--format", help="Output format: table or json.")
+FORMAT = format_option("table", "json")
 K = "evaluation.registry."
 
 
 def _ctx(ctx: typer.Context) -> tuple[Any, str]:
     store = open_store(ctx)
-    store.ensure_ready()  # a store from before the evaluations table: "run natije init", not a traceback
+    # a store from before the evaluations table: "run natije init"; one without programs: how to fill it
+    require_programs(store)
     return store, lang_of(ctx)
 
 
@@ -74,7 +76,7 @@ def _emit(rec: StoredEvaluation, fmt: str, lang: str, store: Any) -> None:
 @registry.command("run")
 def run(ctx: typer.Context, program: str, indicator: str,
         method: str = typer.Option(..., "--method", help="did, event-study, cs, sc, sdid or its."),
-        treated: str = typer.Option(None, "--treated", help="Treated territory codes, comma separated."),
+        treated: str = territory_option("--treated", "Treated territory codes, comma separated.", many=True),
         start: str = typer.Option(None, "--start", help="First treated period (with --treated), e.g. 2019."),
         cohort_file: Path = typer.Option(None, "--cohort-file", help="CSV: territory,first_period (0 = never)."),
         control: str = typer.Option("never", "--control", help="Comparison units: never or not-yet."),
@@ -82,14 +84,13 @@ def run(ctx: typer.Context, program: str, indicator: str,
         aggregation: str = typer.Option("simple", "--aggregation", help="simple, dynamic, group or calendar."),
         inference: str = typer.Option(None, "--inference", help="analytic, bootstrap, placebo, jackknife, simulation."),
         n_boot: int = typer.Option(1000, "--n-boot", help="Bootstrap / placebo / simulation draws."),
-        territories: str = typer.Option(None, "--territories", help="Use only these territory codes."),
-        as_of: str = typer.Option(None, "--as-of", help="Use the values known on this date (YYYY-MM-DD)."),
+        territories: str = territory_option("--territories", "Use only these territory codes.", many=True),
+        as_of: str = as_of_option("Use the values known on this date (YYYY-MM-DD)."),
         seed: int = typer.Option(0, "--seed", help="Seed of every random step."),
         label: str = typer.Option(None, "--label", help="A short name for the stored evaluation."),
         save: bool = typer.Option(True, "--save/--no-save", help="Store the evaluation (default) or not."),
         fmt: str = FORMAT) -> None:
     """Evaluate a program's impact on an indicator with territories as units, and store it."""
-    check_format(fmt, ("table", "json"))
     store, lang = _ctx(ctx)
     cohort = service.read_cohort_file(cohort_file) if cohort_file else None
     rec = service.evaluate_indicator(store, program, indicator, method=method, treated=treated, start=start,
@@ -104,7 +105,6 @@ def run(ctx: typer.Context, program: str, indicator: str,
 def list_(ctx: typer.Context, program: str = typer.Argument(None, help="Only this program."),
           fmt: str = FORMAT) -> None:
     """List stored evaluations, newest first."""
-    check_format(fmt, ("table", "json"))
     store, lang = _ctx(ctx)
     records = service.history(store, program)
     if fmt == "json":
@@ -126,7 +126,6 @@ def show(ctx: typer.Context, evaluation_id: int, fmt: str = FORMAT) -> None:
     \f
     Raises NotFound.
     """
-    check_format(fmt, ("table", "json"))
     store, lang = _ctx(ctx)
     _emit(service.get(store, evaluation_id), fmt, lang, store)
 
@@ -140,7 +139,6 @@ def rerun(ctx: typer.Context, evaluation_id: int,
     \f
     Raises NotFound.
     """
-    check_format(fmt, ("table", "json"))
     store, lang = _ctx(ctx)
     cmp = service.rerun(store, evaluation_id, save=save)
     if fmt == "json":

@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from natije.cli.app import app, check_format, err_console, lang_of, open_store
+from natije.cli.app import app, err_console, format_option, lang_of, open_store
 from natije.cli.problems import localised
 from natije.errors import Expected, Problem, ValidationError
 from natije.locale import t
@@ -49,14 +49,13 @@ def _summary(report: ingestion.ImportReport, lang: str) -> str:
 
 @app.command("import")
 def import_(ctx: typer.Context, paths: list[Path] = typer.Argument(..., help="Package folders or .zip files."),
-            fmt: str = typer.Option("table", "--format", help="Output format: table, json or csv.")) -> None:
+            fmt: str = format_option("table", "json", "csv")) -> None:
     """Import program packages: everything is validated first, then written in one transaction.
 
     \f
     Raises ValidationError (every problem listed; the store is unchanged).
     """
     lang = lang_of(ctx)
-    check_format(fmt)
     try:
         with _progress(lang) as progress:
             report = ingestion.import_paths(open_store(ctx), [str(p) for p in paths], progress=progress)

@@ -13,15 +13,23 @@ from rich.console import Console
 from rich.text import Text as Plain  # rich text, printed without markup
 
 from natije.cli import render
-from natije.cli.app import app, check_format, lang_of, open_store
+from natije.cli.app import (
+    app,
+    as_of_option,
+    choice_option,
+    format_option,
+    lang_of,
+    open_store,
+    territory_option,
+)
 from natije.locale import formats, t
 from natije.results.asof import as_date
 from natije.results.scorecard import Scorecard
 from natije.services import catalog, monitoring
 
 FORMATS = ("table", "json", "csv")
-AS_OF = typer.Option(None, "--as-of", help="Answer with what was known on this date (YYYY-MM-DD).")
-FORMAT = typer.Option("table", "--format", help="Output format: table, json or csv.")
+AS_OF = as_of_option()
+FORMAT = format_option("table", "json", "csv")
 _NUMBERS = ("old", "new")  # evidence pieces that are values, written as numbers of the language
 _DAYS = ("day", "old_day")  # evidence pieces that are dates
 
@@ -90,16 +98,16 @@ def judged(as_of: Any, lang: str, basis: str = "current") -> str:
 
 @app.command("results")
 def results(ctx: typer.Context, program: str, as_of: str = AS_OF,
-            territory: str = typer.Option("national", "--territory",
-                                          help="KATO code of one territory, 'national' (default) or 'all'."),
-            basis: str = typer.Option("current", "--basis", help="current (in force) or first (as first promised)."),
+            territory: str = territory_option("--territory", "KATO code of one territory, 'national' (default) or "
+                                              "'all'.", "national", words=("national", "all")),
+            basis: str = choice_option("--basis", ("current", "first"), "current",
+                                       "current (in force) or first (as first promised)."),
             fmt: str = FORMAT) -> None:
     """Targets against actuals: achievement, forecast, chance to meet, status.
 
     \f
     Raises NotFound.
     """
-    check_format(fmt)
     store = open_store(ctx)
     if fmt == "json":
         found = monitoring.program_results_json(store, program, as_of, territory, basis)
@@ -131,7 +139,6 @@ def flags(ctx: typer.Context, program: str, as_of: str = AS_OF, fmt: str = FORMA
     \f
     Raises NotFound.
     """
-    check_format(fmt)
     frame = monitoring.program_flags(open_store(ctx), program, as_of)
     lang = lang_of(ctx)
     if fmt == "table":
@@ -155,7 +162,6 @@ def lineage(ctx: typer.Context, program: str, as_of: str = AS_OF, fmt: str = FOR
     \f
     Raises NotFound.
     """
-    check_format(fmt)
     lang = lang_of(ctx)
     frame = monitoring.program_lineage(open_store(ctx), program, as_of, lang)
     if fmt == "table":

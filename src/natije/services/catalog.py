@@ -1,4 +1,4 @@
-"""Catalog use cases: initialise a store, list programs, show one program with its lineage.
+"""Catalog use cases: initialise a store (schema and built-in territories), list programs, show one program.
 
 >>> from natije.store import Store
 >>> store = Store.open(":memory:")
@@ -16,9 +16,11 @@ from natije.domain.budgets import BudgetLine, listing_order
 from natije.domain.commitments import Commitment
 from natije.domain.indicators import Indicator
 from natije.domain.programs import Program
+from natije.services.territories import seed_territories
 from natije.store import Store
-from natije.store.reads import get_package
+from natije.store.reads import get_package, has_programs
 from natije.store.reads import list_programs as read_programs
+from natije.store.session import empty_store_error
 
 
 @dataclass(frozen=True)
@@ -97,9 +99,18 @@ def _budget(b: BudgetLine) -> dict[str, Any]:
 
 
 def initialise(store: Store) -> str:
-    """Create or migrate the schema; return the store URL (password hidden)."""
-    store.init()
+    """Create or migrate the schema and seed the built-in territories; return the store URL (password hidden).
+
+    Safe to repeat and to run from several processes at once (one write transaction under the store's lock).
+    """
+    store.init(seed=seed_territories)
     return store.url
+
+
+def ensure_store(store: Store) -> None:
+    """Initialise ``store`` unless its schema is already current: the first write creates the store."""
+    if not store.is_ready():
+        initialise(store)
 
 
 def _summaries(programs: list[Program]) -> list[ProgramSummary]:
@@ -112,11 +123,24 @@ def _summaries(programs: list[Program]) -> list[ProgramSummary]:
                            p.predecessors, tuple(sorted(successors.get(p.code, ())))) for p in programs]
 
 
-def list_programs(store: Store) -> list[ProgramSummary]:
-    """Every program in the store, ordered by start year then code. Raises ConfigurationError if uninitialised."""
-    store.ensure_ready()
+def require_programs(store: Store) -> None:
+    """Raise ``ConfigurationError`` unless the store has its schema and at least one program; the message of
+    an empty store names ``natije demo`` and ``natije import PATH``."""
+    with store.connect() as conn:
+        if not has_programs(conn):
+            raise empty_store_error(store.url)
+
+
+def list_programs(store: Store, *, allow_empty: bool = True) -> list[ProgramSummary]:
+    """Every program in the store, ordered by start year then code.
+
+    Raises ``ConfigurationError`` for a store without schema, and with ``allow_empty=False`` also for a store
+    that holds no program (the message names ``natije demo`` and ``natije import PATH``).
+    """
     with store.connect() as conn:
         programs = read_programs(conn)
+    if not programs and not allow_empty:
+        raise empty_store_error(store.url)
     return sorted(_summaries(programs), key=lambda s: (s.start_year, s.code))
 
 
@@ -139,7 +163,6 @@ def lineage(summaries: list[ProgramSummary], code: str) -> tuple[str, ...]:
 
 def show_program(store: Store, code: str) -> ProgramDetails:
     """One program in full. Raises NotFound when no program has ``code``."""
-    store.ensure_ready()
     with store.connect() as conn:
         package = get_package(conn, code)
         summaries = _summaries(read_programs(conn))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from natije.demo import demo_paths
+from natije.services.catalog import initialise
 from natije.services.ingestion import ImportReport, Progress, import_paths
 
 
@@ -18,5 +19,5 @@ def load_demo(store: Any, *, progress: Progress | None = None) -> ImportReport:
     >>> from natije.store import Store
     >>> report = load_demo(Store.open("sqlite://"))  # doctest: +SKIP
     """
-    store.init()  # a fresh store gets its schema; an existing one is migrated to the current version
+    initialise(store)  # a fresh store gets its schema and territories; an existing one is migrated
     return import_paths(store, [str(p) for p in demo_paths()], progress=progress)

@@ -33,6 +33,7 @@ from natije.ingest.export import (
     write_csv_stream,
 )
 from natije.ingest.plan import ImportPlan, PlannedPackage, Progress, prepare
+from natije.services.catalog import ensure_store
 from natije.store import observations as store_observations
 from natije.store.catalog import lookup_catalog, write_package
 from natije.store.imports import record_import
@@ -149,9 +150,13 @@ def import_paths(store: Any, paths: Sequence[str | Path], *, progress: Progress 
     ------
     ValidationError
         Listing every problem found (file, row, column, value, expected); the store is left untouched.
+
+    Imports running at the same time (other processes, other machines on one PostgreSQL) wait for each
+    other's write transaction (see :meth:`natije.store.Store.transaction`), so shared agencies, sources and
+    territories are written once, by whichever comes first.
     """
     job = ImportJob.of(paths, now)
-    store.ensure_ready()
+    ensure_store(store)  # the first import creates the store: schema and built-in territories
     progress = progress or (lambda phase, rows: None)
     with store.connect() as conn:
         catalog = lookup_catalog(conn)

@@ -12,6 +12,7 @@ from typing import Any
 
 import polars as pl
 
+from natije.errors import ValidationError
 from natije.results.asof import as_date
 from natije.results.engine import national_codes, results_table, results_with_flags, rows_for_json
 from natije.results.flags import flags as compute_flags
@@ -82,13 +83,25 @@ def program_scorecard(store: Any, code: str, as_of: date | str | None = None) ->
 
 
 def scorecards(store: Any, as_of: date | str | None = None) -> list[Scorecard]:
-    """Scorecards of every program in the store, oldest program first; concepts a lineage chain dropped from the
-    portfolio appear on the card of the chain's latest program only."""
+    """Scorecards of every program in the store, oldest program first; raises for a store without programs.
+    Concepts a lineage chain dropped from the portfolio appear on the card of the chain's latest program only."""
     from natije.store.reads import list_programs
+    from natije.store.session import empty_store_error
 
     with store.connect() as conn:
         programs = sorted(list_programs(conn), key=lambda p: (p.start_year, p.code))
+    if not programs:
+        raise empty_store_error(store.url)
+    cards, too_early = [], None
+    for p in programs:
+        try:
+            cards.append(program_scorecard(store, p.code, as_of))
+        except ValidationError as exc:  # a program nothing was known about yet on ``as_of`` has no card
+            if not exc.problems or exc.problems[0].code != "as_of":
+                raise
+            too_early = too_early or exc
+    if not cards and too_early is not None:
+        raise too_early
     # a chain's dropped concepts are listed once: on the cards of programs no other program succeeds
     succeeded = {pred for p in programs for pred in p.predecessors}
-    cards = [program_scorecard(store, p.code, as_of) for p in programs]
     return [replace(c, dropped=()) if c.program in succeeded else c for c in cards]

@@ -21,6 +21,10 @@ from natije.errors import ConfigurationError, Text
 DEFAULT_PATH = "natije.db"
 ENV_VAR = "NATIJE_DATABASE_URL"
 _SUPPORTED = {"sqlite", "sqlite+pysqlite", "postgresql+psycopg"}
+BUSY_TIMEOUT_MS = 600_000
+"""How long an SQLite writer waits for another one (an import of millions of rows takes minutes)."""
+WRITE_FLAG = "natije_write"
+"""``Connection.info`` key set by :meth:`natije.store.Store.transaction` on connections that will write."""
 
 
 def resolve_url(text: str | None = None) -> str:
@@ -59,6 +63,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # whole import is one real transaction, DDL included.
     dbapi_connection.isolation_level = None
     cur = dbapi_connection.cursor()
+    # first, so that every statement below (journal_mode too) waits for another writer instead of failing
+    cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     cur.execute("PRAGMA foreign_keys = ON")
     cur.execute("PRAGMA journal_mode = WAL")
     cur.execute("PRAGMA synchronous = NORMAL")
@@ -68,7 +74,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(conn: Any) -> None:
-    conn.exec_driver_sql("BEGIN")
+    # a write transaction takes SQLite's write lock at BEGIN (IMMEDIATE): concurrent imports queue up for
+    # it (busy_timeout) instead of failing when a read lock cannot be upgraded halfway through
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get(WRITE_FLAG) else "BEGIN")
     # lets fast readers tell whether this transaction has written anything yet (see store.fastread)
     conn.info["natije_changes_at_begin"] = conn.connection.driver_connection.total_changes
 

@@ -17,7 +17,7 @@ from natije.errors import NotFound, Text
 from natije.results.frames import ProgramFrames
 from natije.store import tables as T
 from natije.store.fastread import arrow_source, datetime_column, read_frame
-from natije.store.reads import STATUS_NAMES
+from natije.store.reads import STATUS_NAMES, check_known, program_missing
 
 DT = pl.Datetime("us")
 
@@ -78,10 +78,15 @@ def load_program_frames(conn: Connection, program_code: str, as_of: date | datet
     ------
     NotFound
         When no program has that code, or ``territory`` is not a known territory code.
+    ValidationError
+        When ``as_of`` is before anything about the program was known.
     """
     day = as_of.date() if isinstance(as_of, datetime) else as_of
     cutoff = datetime.combine(day + timedelta(days=1), time()) if day else None
     programs = _programs(conn)
+    if program_code not in programs["code"]:
+        raise program_missing(conn, program_code)
+    check_known(conn, program_code, day)
     lineage = _lineage(programs, program_code)
     prog_ids = programs.filter(pl.col("code").is_in(lineage)).select("id", program="code")
     ind = _small(conn, T.indicators, T.indicators.c.program_id.in_(prog_ids["id"].to_list()))

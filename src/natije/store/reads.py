@@ -3,22 +3,37 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from datetime import date, datetime
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
 from natije.domain.budgets import BudgetLine
 from natije.domain.package import ProgramPackage
 from natije.domain.programs import Program
-from natije.errors import NotFound, Text
+from natije.errors import Expected, NatijeError, NotFound, Problem, Text, ValidationError
 from natije.store import rows as R
 from natije.store import tables as T
 from natije.store.budgets import read_budgets
 from natije.store.fastread import datetime_column, iter_frames
+from natije.store.session import empty_store_error
 from natije.store.tables import STATUS_CODES
 
 STATUS_NAMES = {v: k for k, v in STATUS_CODES.items()}
+
+
+def has_programs(conn: Connection) -> bool:
+    """Whether the store holds at least one program."""
+    return conn.execute(select(T.programs.c.id).limit(1)).first() is not None
+
+
+def program_missing(conn: Connection, code: str) -> NatijeError:
+    """The error for an unknown program: "not found", or, when the store holds no program at all, the
+    empty-store message that names ``natije demo`` and ``natije import PATH``."""
+    if not has_programs(conn):
+        return empty_store_error(conn.engine.url.render_as_string(hide_password=True))
+    return NotFound(Text("error.program_not_found", code=code), program=code)
 
 
 def _programs(conn: Connection, code: str | None = None) -> list[tuple[int, Program]]:
@@ -38,6 +53,30 @@ def _programs(conn: Connection, code: str | None = None) -> list[tuple[int, Prog
     return [(r["id"], R.program_of(r, tuple(preds.get(r["id"], ())), tuple(goals.get(r["id"], ())))) for r in rows]
 
 
+def first_known(conn: Connection, code: str) -> date | None:
+    """The first day anything about program ``code`` was known: its earliest decided commitment or recorded
+    value (``None`` when it has neither)."""
+    i, c, o = T.indicators, T.commitments, T.observations
+    own = select(i.c.id).join(T.programs, T.programs.c.id == i.c.program_id).where(T.programs.c.code == code)
+    decided = conn.execute(select(func.min(c.c.decided_on)).where(c.c.indicator_id.in_(own))).scalar()
+    recorded = conn.execute(select(func.min(o.c.first_recorded)).where(o.c.indicator_id.in_(own))).scalar()
+    days = [d.date() if isinstance(d, datetime) else d for d in (decided, recorded) if d is not None]
+    days = [date.fromisoformat(str(d)[:10]) if isinstance(d, str) else d for d in days]
+    return min(days) if days else None
+
+
+def check_known(conn: Connection, code: str, day: date | None) -> None:
+    """Raise :class:`ValidationError` when ``day`` is before anything about program ``code`` was known
+    (an answer "as of" that day would be an empty table that looks like a result)."""
+    if day is None:
+        return
+    first = first_known(conn, code)
+    if first is not None and day < first:
+        raise ValidationError(Problem("--as-of", None, None, day.isoformat(),
+                                      Expected("expected.as_of_known", first=first.isoformat(), program=code),
+                                      code="as_of"), "nothing known yet")
+
+
 def list_programs(conn: Connection) -> list[Program]:
     """Every stored program (with goals and predecessors), ordered by code."""
     return [p for _, p in _programs(conn)]
@@ -47,7 +86,7 @@ def get_program(conn: Connection, code: str) -> Program:
     """The program ``code``; raises :class:`NotFound`."""
     found = _programs(conn, code)
     if not found:
-        raise NotFound(Text("error.program_not_found", code=code), program=code)
+        raise program_missing(conn, code)
     return found[0][1]
 
 
@@ -56,7 +95,7 @@ def get_package(conn: Connection, code: str) -> ProgramPackage:
     they mention (including the sources of its observations). Raises :class:`NotFound`."""
     found = _programs(conn, code)
     if not found:
-        raise NotFound(Text("error.program_not_found", code=code), program=code)
+        raise program_missing(conn, code)
     program_id, program = found[0]
     return _package(conn, program, T.indicators.c.program_id == program_id, program_id)
 

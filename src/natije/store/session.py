@@ -1,17 +1,31 @@
-"""The :class:`Store`: one database, its engine, and the unit of work (one transaction per import)."""
+"""The :class:`Store`: one database, its engine, and the unit of work (one transaction per import).
+
+Writers take a store-wide write lock for their whole transaction (SQLite ``BEGIN IMMEDIATE`` with a busy
+timeout, PostgreSQL ``pg_advisory_xact_lock``): imports that run at the same time wait their turn instead of
+racing on the same agency, source or territory row.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
-from sqlalchemy import Connection, Engine, inspect
+from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.exc import OperationalError
 
 from natije.errors import ConfigurationError, Text
 from natije.store import migrations
-from natije.store.engine import make_engine
+from natije.store.engine import BUSY_TIMEOUT_MS, WRITE_FLAG, make_engine
+
+WRITE_LOCK_KEY = 0x6E6174696A65  # "natije": the PostgreSQL advisory lock every writer of a store takes
+CHECKPOINT_WAIT_MS = 200
+
+
+def empty_store_error(url: str) -> ConfigurationError:
+    """The error of a read on a store that holds nothing yet; it names the two ways to fill it."""
+    return ConfigurationError(Text("error.store_empty", url=url), url=url)
 
 
 @dataclass
@@ -27,6 +41,7 @@ class Store:
     """
 
     engine: Engine
+    _ready: bool = field(default=False, init=False, repr=False, compare=False)
 
     @classmethod
     def open(cls, url: str | None = None) -> Store:
@@ -51,25 +66,54 @@ class Store:
     def _cannot_open(self, exc: OperationalError) -> ConfigurationError:
         return ConfigurationError(Text("error.db_cannot_open", url=self.url, reason=str(exc.orig)), url=self.url)
 
-    def init(self) -> None:
-        """Create or migrate the schema to the newest version (safe to repeat)."""
+    def init(self, seed: Callable[[Connection], object] | None = None) -> None:
+        """Create or migrate the schema to the newest version, then run ``seed`` (safe to repeat).
+
+        Both happen in one write transaction, so processes initialising the same new store at once create
+        it once: the others wait for the lock and find it ready. ``seed(conn)`` writes built-in rows.
+        """
         try:
-            migrations.upgrade(self.engine)
+            with self.transaction() as conn:
+                if migrations.current_on(conn) != migrations.head():
+                    migrations.upgrade_on(conn)
+                if seed is not None:
+                    seed(conn)
         except OperationalError as exc:
             raise self._cannot_open(exc) from exc
+        self._ready = True
+
+    def _missing_file(self) -> bool:
+        path = self.engine.url.database if self.dialect == "sqlite" else None
+        return bool(path) and path != ":memory:" and not Path(str(path)).exists()
+
+    def is_ready(self) -> bool:
+        """Whether the schema is at the newest migration (a missing SQLite file is not created by asking)."""
+        try:
+            self.ensure_ready()
+        except ConfigurationError:
+            return False
+        return True
 
     def ensure_ready(self) -> None:
-        """Raise :class:`ConfigurationError` unless the schema is at the newest migration."""
+        """Raise :class:`ConfigurationError` unless the schema is at the newest migration.
+
+        A store that does not exist yet or has no schema gets the message naming ``natije demo`` and
+        ``natije import PATH``; an older schema gets "run ``natije init``".
+        """
+        if self._ready:
+            return
+        if self._missing_file():
+            raise empty_store_error(self.url)
         try:
             rev = migrations.current(self.engine)
         except OperationalError as exc:
             raise self._cannot_open(exc) from exc
+        if rev is None:
+            raise empty_store_error(self.url)
         if rev != migrations.head():
             raise ConfigurationError(
-                Text("error.db_not_initialised" if rev else "error.db_no_schema", url=self.url, schema=rev,
-                     head=migrations.head()),
-                url=self.url,
-            )
+                Text("error.db_not_initialised", url=self.url, schema=rev, head=migrations.head()), url=self.url)
+        self._ready = True
 
     def table_names(self) -> list[str]:
         """Tables present in the database (for diagnostics and tests)."""
@@ -77,20 +121,40 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
-        """One database transaction: committed on normal exit, rolled back on any exception."""
+        """One write transaction under the store's write lock: committed on normal exit, rolled back on error.
+
+        The lock is held until commit or rollback; other writers wait for it (readers never do).
+        """
         with self.engine.connect() as conn:
-            with conn.begin():
+            conn.info[WRITE_FLAG] = True
+            try:
+                trans = conn.begin()
+            finally:
+                conn.info.pop(WRITE_FLAG, None)  # the info dict outlives this checkout of the connection
+            with trans:
+                if self.dialect == "postgresql":
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
                 yield conn
             if self.dialect == "sqlite":
                 # (H7) committed pages move from the WAL into the file: connectorx reads (store.fastread) do
                 # not see the WAL, so they are used only while it is empty
                 raw = conn.connection.driver_connection  # outside any transaction (driver autocommit)
                 assert raw is not None
-                raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                # a checkpoint waits for the next writer to finish; it should not queue behind a whole import:
+                # when it cannot finish at once the WAL stays, and fast reads take the cursor path meanwhile
+                raw.execute(f"PRAGMA busy_timeout = {CHECKPOINT_WAIT_MS}")
+                try:
+                    raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                finally:
+                    raw.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
     @contextmanager
     def connect(self) -> Iterator[Connection]:
-        """A connection for reading; nothing is committed."""
+        """A connection for reading; nothing is committed.
+
+        Raises :class:`ConfigurationError` on a store that does not exist or has no schema yet.
+        """
+        self.ensure_ready()
         with self.engine.connect() as conn:
             yield conn
             conn.rollback()
@@ -98,3 +162,4 @@ class Store:
     def close(self) -> None:
         """Release every pooled connection."""
         self.engine.dispose()
+

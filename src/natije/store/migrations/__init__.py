@@ -11,7 +11,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 HERE = Path(__file__).parent
 
@@ -27,9 +27,14 @@ def config(engine: Engine | None = None) -> Config:
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Migrate the database behind ``engine`` to ``revision`` (idempotent)."""
     with engine.begin() as conn:
-        cfg = config(engine)
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
+        upgrade_on(conn, revision)
+
+
+def upgrade_on(conn: Connection, revision: str = "head") -> None:
+    """Migrate inside the caller's transaction on ``conn`` (the store's write lock is held by the caller)."""
+    cfg = config(conn.engine)
+    cfg.attributes["connection"] = conn
+    command.upgrade(cfg, revision)
 
 
 def head() -> str:
@@ -42,4 +47,9 @@ def head() -> str:
 def current(engine: Engine) -> str | None:
     """The revision the database is at, or ``None`` for an empty database."""
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        return current_on(conn)
+
+
+def current_on(conn: Connection) -> str | None:
+    """The revision the database behind ``conn`` is at, or ``None`` (read in the caller's transaction)."""
+    return MigrationContext.configure(conn).get_current_revision()
