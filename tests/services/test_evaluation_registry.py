@@ -349,3 +349,43 @@ def test_balancing_drops_sparse_periods_then_incomplete_units() -> None:
         build_indicator_panel(obs, terr, [], indicator="X", frequency="A", unit="%", only=["A"])
     with pytest.raises(ValidationError):
         build_indicator_panel(obs, terr, [], indicator="X", frequency="A", unit="%", harmonise="guess")
+
+
+def test_cli_shows_effects_territories_and_the_indicator_by_name(db_url: str, tmp_path: Path) -> None:
+    store = Store.open(db_url)
+    import_paths(store, [write_package(tmp_path / "ev2020", synthetic_panel())])
+    store.close()
+    cohorts = tmp_path / "cohorts.csv"
+    cohorts.write_text("territory,first_period\n" + "".join(f"{k},{v}\n" for k, v in COHORT.items())
+                       + "990000000,2016\n", encoding="utf-8")
+    runner = CliRunner()
+    run = ["--db", db_url, "--lang", "ru", "evaluation", "run", PROGRAM, USERS, "--method", "cs", "--cohort-file",
+           str(cohorts), "--aggregation", "dynamic", "--inference", "analytic"]
+    res = runner.invoke(app, run)
+    assert res.exit_code == 0, res.output
+    out = " ".join(res.stdout.split())  # rich wraps long lines
+    # the region split off in 2019 is named, with where its earlier values came from
+    assert "R100000000 (100000000): значения за 2012–2018 перенесены из данных R630000000 (630000000)" in out
+    assert "990000000: указана в файле когорт, но отсутствует в панели" in out
+    assert "Эффекты по времени от начала программы" in out
+    assert "«Пользователи»" in out and "п.п." in out  # the indicator's name and unit, not its code
+    csv = runner.invoke(app, [*run, "--no-save", "--format", "csv"])
+    frame = pl.read_csv(csv.stdout.encode())
+    assert frame["kind"][0] == "overall" and set(frame["kind"][1:]) == {"event_time"}
+    show = runner.invoke(app, ["--db", db_url, "--lang", "en", "evaluation", "show", "1", "--format", "csv"])
+    assert show.stdout == csv.stdout  # the stored result, same design and data
+    res = runner.invoke(app, ["--db", db_url, "--lang", "en", "evaluation", "show", "1"])
+    assert ("Region 100000000 (100000000): values for 2012–2018 carried from Region 630000000 (630000000)"
+            in " ".join(res.stdout.split()))
+
+
+def test_a_design_too_small_on_the_store_is_refused(store: Store, program: pl.DataFrame) -> None:
+    with pytest.raises(InsufficientData) as info:  # every unit covered at once: nothing to compare with
+        ev.evaluate_indicator(store, PROGRAM, USERS, method="did", treated=EARLY, start="2016", territories=EARLY)
+    assert info.value.fields["reason"] == "no_comparison" and ev.history(store) == []
+
+
+def test_periods_of_the_effects_are_periods(store: Store, program: pl.DataFrame) -> None:
+    rec = ev.evaluate_indicator(store, PROGRAM, USERS, method="sdid", treated=EARLY, start="2016",
+                                territories=EARLY + NEVER, inference="placebo", n_boot=20, save=False)
+    assert [e["label"] for e in rec.result["effects"]][:2] == ["2016", "2017"]

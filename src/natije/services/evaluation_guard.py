@@ -29,6 +29,8 @@ NOTE = "evaluation.note."
 SINGLE_SERIES = frozenset({"its"})
 """Methods that can estimate from the covered units alone (a forecast of the series without the program)."""
 NEEDS_NEVER_COVERED = frozenset({"sc", "sdid"})
+MIN_PRE_PERIODS = {"sc": 2, "sdid": 2, "its": 3}
+"""Periods before the program starts that a method needs (weights or a model are fitted on them)."""
 
 
 def note(key: str, **params: Any) -> Note:
@@ -79,8 +81,9 @@ def check_design(panel: Panel, design: EvaluationDesign) -> None:
     """Refuse a design too small to estimate, naming what is missing (InsufficientData, exit code 7).
 
     Checked in order: at least two periods; at least one unit covered by the program; a period before the
-    program starts for some covered unit; a period after; units not covered by the program to compare with
-    (not needed by a single-series method such as ``its``).
+    program starts for some covered unit (as many as the method fits on: 2 for ``sc`` and ``sdid``, 3 for
+    ``its``); units not covered by the program to compare with (not needed by ``its``, which forecasts the
+    series itself).
     """
     n, t = panel.shape
     if t < 2:
@@ -91,6 +94,10 @@ def check_design(panel: Panel, design: EvaluationDesign) -> None:
     starts = panel.first[covered]
     if not (starts > 0).any():
         raise InsufficientData(Text("error.design_no_pre_period", first=_label(panel.times[0])), reason="no_pre_period")
+    needed, pre = MIN_PRE_PERIODS.get(design.method, 1), int(starts.max())
+    if pre < needed:
+        raise InsufficientData(Text("error.design_few_pre_periods", method=design.method, needed=needed, pre=pre),
+                               reason="few_pre_periods")
     if design.method in SINGLE_SERIES:
         return
     never = int((~covered).sum())
