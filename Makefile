@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 DEMO_DB ?= natije-demo.db
 LANG_UI ?= kk
 PYTEST_ARGS ?=
+# The PostgreSQL tests talk to the real server; this machine's (and CI's) runs at 127.0.0.1 with trust auth.
+# Each test session creates and drops its own database. Point it elsewhere with NATIJE_TEST_POSTGRES_URL=...
+export NATIJE_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
 .PHONY: demo test install install-test lint typecheck test-slow bench clean
 
@@ -23,14 +26,16 @@ demo: install
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(BIN)/natije --db $(DEMO_DB) --lang $(LANG_UI) demo --no-serve
 
-## Install the test extras and run the whole suite: layering contract, lint, type check, tests.
+## Install the test extras and run the layering contract, lint, type check, doctests and every test but the
+## long simulation studies (PostgreSQL tests included).
 test: install-test
 	$(BIN)/lint-imports
 	$(BIN)/ruff check src tests benchmarks tools
 	$(BIN)/mypy
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest --doctest-modules src/natije --ignore=src/natije/store/migrations -q
 
-## The simulation studies (long).
+## The simulation studies (long): coverage and bias of every estimator, the demo rebuilt from ../shared.
 test-slow: install-test
 	$(BIN)/python -m pytest -m slow $(PYTEST_ARGS)
 

@@ -78,8 +78,8 @@ def test_every_error_message_renders_in_each_language(key: str, params: tuple[st
 def test_message_in_and_to_dict_keep_the_key_and_parameters() -> None:
     err = NotFound(Text("error.program_not_found", code="DK"), program="DK")
     assert err.message == "program 'DK' not found" and str(err) == err.message
-    assert err.message_in("ru") == "программа 'DK' не найдена"
-    assert err.message_in("kk") == "'DK' бағдарламасы табылмады"
+    assert err.message_in("ru") == "программа «DK» не найдена"
+    assert err.message_in("kk") == "«DK» бағдарламасы табылмады"
     assert err.to_dict() == {"error": "NotFound", "message": "program 'DK' not found",
                              "key": "error.program_not_found", "params": {"code": "DK"}, "program": "DK"}
     copy = pickle.loads(pickle.dumps(err))
@@ -113,9 +113,9 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> str:
 @pytest.mark.parametrize(
     ("lang", "text"),
     [
-        ("ru", "ошибка: программа 'NOPE' не найдена"),
-        ("kk", "қате: 'NOPE' бағдарламасы табылмады"),
-        ("en", "error: program 'NOPE' not found"),
+        ("ru", "Ошибка: программа «NOPE» не найдена"),
+        ("kk", "Қате: «NOPE» бағдарламасы табылмады"),
+        ("en", "Error: program 'NOPE' not found"),
     ],
 )
 def test_cli_prints_the_message_in_the_interface_language(db: str, lang: str, text: str) -> None:

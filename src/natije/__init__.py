@@ -1,12 +1,29 @@
 """natije — monitoring and evaluation of state programs.
 
-The public Python API is re-exported here.
+The public Python API is re-exported here. Its parts are imported when first used, so that ``import natije``
+(and every command of the ``natije`` CLI) pays only for what it uses.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
 
-from natije.evaluation.api import evaluate
+if TYPE_CHECKING:
+    from natije.evaluation.api import evaluate
+
+_PUBLIC = {"evaluate": "natije.evaluation.api"}
 
 __all__ = ["__version__", "evaluate"]
+
+
+def __getattr__(name: str) -> Any:
+    module = _PUBLIC.get(name)
+    if module is None:
+        raise AttributeError(f"module 'natije' has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -50,3 +51,10 @@ def test_global_options_are_documented() -> None:
     docs = DOCS.read_text(encoding="utf-8")
     for opt in ("--db", "--lang", "NATIJE_DATABASE_URL"):
         assert opt in docs
+
+
+@pytest.mark.parametrize(("name", "command"), COMMANDS, ids=[n for n, _ in COMMANDS])
+def test_help_names_no_internal_error_types(name: str, command: Any) -> None:
+    # a docstring names its errors for developers after "\f", which --help does not print
+    shown = (command.help or "").split("\f")[0]
+    assert not re.search(r"\b(Raises|raises)\b|Error\b|NotFound", shown), f"{name} --help: {shown!r}"

@@ -17,8 +17,8 @@ SCRIPT = [sys.executable, "-c", "from natije.cli import main; main()"]
         (["nosuch"], 2, "No such command"),
         (["results"], 2, "Missing argument"),
         (["results", "NOPE"], 3, "бағдарламасы табылмады"),
-        (["--db", "mysql+nodriver://x/y", "programs"], 5, "қате:"),
-        (["import", "/no/such/package"], 2, "қате:"),
+        (["--db", "mysql+nodriver://x/y", "programs"], 5, "Қате:"),
+        (["import", "/no/such/package"], 2, "Қате:"),
     ],
 )
 def test_errors_exit_non_zero_with_a_message(tmp_path: Path, args: list[str], code: int, text: str) -> None:

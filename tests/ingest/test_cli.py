@@ -24,7 +24,7 @@ def _run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *a
 
 def test_import_prints_a_summary_then_says_nothing_changed(db_url: str, good: Path, monkeypatch, capsys) -> None:
     code, out, _ = _run(monkeypatch, capsys, "--db", db_url, "--lang", "en", "import", str(good))
-    assert code == 0 and "8 rows: 8 new, 0 revised, 0 unchanged; 3 new commitment version(s)" in out
+    assert code == 0 and "rows: 8 (new 8, revised 0, unchanged 0); new commitment versions: 3" in out
     code, out, _ = _run(monkeypatch, capsys, "--db", db_url, "--lang", "ru", "import", str(good))
     assert code == 0 and "Ничего не изменилось" in out
 
@@ -38,7 +38,7 @@ def test_import_json_report(db_url: str, good: Path, monkeypatch, capsys) -> Non
 def test_bad_import_exits_non_zero_listing_problems_without_traceback(db_url: str, monkeypatch, capsys) -> None:
     code, out, err = _run(monkeypatch, capsys, "--db", db_url, "--lang", "en", "import", str(BAD / "text_in_number"))
     assert code == 2
-    assert "Import refused, the store is unchanged: 1 problem(s)" in err
+    assert "Import refused, the store is unchanged. Problems: 1" in err
     assert "text_in_number/observations.csv, row 10, column 'value': got '77 %'" in err
     assert "Traceback" not in err + out
 
@@ -64,4 +64,4 @@ def test_import_csv_report_and_bad_format(db_url: str, good: Path, monkeypatch, 
 def test_problems_are_listed_in_the_interface_language(db_url: str, monkeypatch, capsys) -> None:
     code, _, err = _run(monkeypatch, capsys, "--db", db_url, "--lang", "ru", "import", str(BAD / "unknown_source"))
     assert code == 2 and "Импорт отклонён, база данных не изменена. Проблем: 1" in err
-    assert "unknown_source/observations.csv, строка 10, столбец «source»: значение 'wb'" in err
+    assert "unknown_source/observations.csv, строка 10, столбец «source»: значение «wb»" in err

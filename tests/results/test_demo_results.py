@@ -83,7 +83,7 @@ def test_scorecards_render_in_three_languages(demo_store, capsys):
     for lang in ("kk", "ru", "en"):
         render_scorecards(demo_store, lang)
     text = capsys.readouterr().out
-    assert "AI2023" in text and "Scorecard" in text and "Карта результатов" in text
+    assert "AI2023" in text and "Scorecard" in text and "Сводка результатов" in text
 
 
 def test_one_row_per_indicator_territory_period(demo_store):

@@ -115,17 +115,17 @@ def test_reading_paths_agree_and_see_own_writes(history: Store, obs, monkeypatch
     fast = _frames(history)
     with history.connect() as conn:
         conn.exec_driver_sql("SELECT 1")  # the transaction has begun and written nothing
-        assert (fastread.connectorx_uri(conn) is not None) == (history.dialect == "sqlite")
-    monkeypatch.setattr(fastread, "connectorx_uri", lambda conn: None)
+        assert (fastread.arrow_source(conn) is not None) == (history.dialect == "sqlite")
+    monkeypatch.setattr(fastread, "arrow_source", lambda conn: None)
     import natije.store.frames as frames_module
 
-    monkeypatch.setattr(frames_module, "connectorx_uri", lambda conn: None)
+    monkeypatch.setattr(frames_module, "arrow_source", lambda conn: None)
     slow = _frames(history)
     for name in ("observations", "revisions", "commitments", "weights", "indicators"):
         assert getattr(fast, name).equals(getattr(slow, name)), name
     monkeypatch.undo()
     with history.transaction() as conn:  # uncommitted rows of this transaction must be visible to it
         merge_observations(conn, [obs([("DK2018.LIT", "000000000", "2021", 90.0)])], reason="c")
-        assert fastread.connectorx_uri(conn) is None
+        assert fastread.arrow_source(conn) is None
         inside = load_program_frames(conn, "DK2018")
         assert 90.0 in inside.observations["value"].to_list()

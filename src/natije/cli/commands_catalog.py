@@ -11,8 +11,8 @@ from typing import Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
+from natije.cli import render
 from natije.cli.app import app, check_format, lang_of, open_store
 from natije.locale import t
 from natije.services import catalog
@@ -21,14 +21,8 @@ FORMAT = typer.Option("table", "--format", help="Output format: table, json or c
 console = Console(highlight=False)
 
 
-
-
-
-
-
-
 def _emit(fmt: str, data: Any, headers: Sequence[str], rows: Sequence[Sequence[Any]], title: str = "") -> None:
-    """Print ``data`` as JSON, or ``rows`` under ``headers`` as CSV or a rich table."""
+    """Print ``data`` as JSON, or ``rows`` under ``headers`` as CSV or a table that fits the terminal."""
     if fmt == "json":
         typer.echo(json.dumps(data, ensure_ascii=False, indent=1))
     elif fmt == "csv":
@@ -38,15 +32,16 @@ def _emit(fmt: str, data: Any, headers: Sequence[str], rows: Sequence[Sequence[A
         writer.writerows(rows)
         typer.echo(buf.getvalue(), nl=False)
     else:
-        table = Table(*headers, title=title or None, title_justify="left")
-        for row in rows:
-            table.add_row(*("" if v is None else str(v) for v in row))
-        console.print(table)
+        render.print_table(console, headers, rows, title)
 
 
 @app.command("init")
 def init(ctx: typer.Context) -> None:
-    """Create the database (or migrate it to the newest schema). Raises ConfigurationError for a bad --db."""
+    """Create the database (or migrate it to the newest schema).
+
+    \f
+    Raises ConfigurationError for a bad --db.
+    """
     url = catalog.initialise(open_store(ctx))
     typer.echo(t("msg.initialised", lang_of(ctx), url=url))
 
@@ -63,7 +58,7 @@ def programs(ctx: typer.Context, fmt: str = FORMAT) -> None:
     headers = [t(f"word.{w}", lang) for w in ("code", "name", "kind", "status", "years", "predecessors")]
     rows = [(p.code, p.names.get(lang) or p.names["ru"], t(f"program_kind.{p.kind}", lang),
              t(f"program_status.{p.status}", lang), f"{p.start_year}–{p.end_year}", ", ".join(p.predecessors))
-            for p in items]
+            for p in items]  # years print without grouping: 2018, not 2 018
     _emit(fmt, [p.to_dict() for p in items], headers, rows, t("word.programs", lang))
 
 
@@ -72,7 +67,10 @@ def show(ctx: typer.Context, program: str = typer.Argument(..., help="Program co
          fmt: str = FORMAT) -> None:
     """Show one program: goals, indicators, every version of its commitments, budgets and lineage.
 
-    Raises NotFound when no program has that code. CSV output lists the commitments.
+    CSV output lists the commitments.
+
+    \f
+    Raises NotFound when no program has that code.
     """
     check_format(fmt)
     lang = lang_of(ctx)
@@ -92,26 +90,29 @@ def render_details(d: catalog.ProgramDetails, lang: str) -> None:
                                             "lineage", "goals", "indicators", "unit", "direction", "level",
                                             "period", "territory", "version", "value", "decided_on", "document",
                                             "commitments", "budget", "year", "stage", "amount", "repealed_on")}
+    owner = d.agencies.get(s.owner or "", {}).get(lang)
     console.print(f"[bold]{p.code}[/] — {p.names.get(lang)}")
     facts = [(w["kind"], t(f"program_kind.{s.kind}", lang)), (w["status"], t(f"program_status.{s.status}", lang)),
-             (w["years"], f"{s.start_year}–{s.end_year}"), (w["repealed_on"], s.repealed_on),
-             (w["owner"], s.owner), (w["legal_act"], s.legal_act),
+             (w["years"], f"{s.start_year}–{s.end_year}"), (w["repealed_on"], render.day(s.repealed_on, lang)),
+             (w["owner"], f"{owner} ({s.owner})" if owner else s.owner), (w["legal_act"], s.legal_act),
              (w["lineage"], " → ".join(c if c in d.known else f"{c} ({t('msg.not_in_store', lang)})"
                                        for c in d.lineage))]
     for label, value in facts:
         if value:
-            console.print(f"  {label}: {value}")
+            console.print(f"  {render.cap(label)}: {value}", markup=False)
     if p.goals:
         _emit("table", None, [w["code"], w["name"]],
               [(("  " if g.parent else "") + g.code, g.names.get(lang)) for g in p.goals], w["goals"])
     _emit("table", None, [w["code"], w["name"], w["unit"], w["direction"], w["level"]],
-          [(i.code, i.names.get(lang), i.unit, t(f"direction.{i.direction.value}", lang), i.level.value)
-           for i in d.indicators], w["indicators"])
+          [(i.code, i.names.get(lang), render.unit_name(i.unit, lang), t(f"direction.{i.direction.value}", lang),
+            t(f"level.{i.level.value}", lang)) for i in d.indicators], w["indicators"])
+    unit_of = {i.code: i.unit for i in d.indicators}
     if d.commitments:
         _emit("table", None, [t("word.indicator", lang), w["kind"], w["period"], w["territory"], w["version"],
                               w["value"], w["decided_on"], w["document"]],
-              [(c.indicator, t(f"word.{c.kind.value}", lang), str(c.period), c.territory or "", c.version,
-                f"{c.value:g}", c.decided_on.isoformat(), c.document) for c in d.commitments], w["commitments"])
+              [(c.indicator, t(f"word.{c.kind.value}", lang), str(c.period), render.territory(c.territory, d.territories, lang),
+                c.version, render.value(c.value, unit_of.get(c.indicator), lang), render.day(c.decided_on, lang),
+                c.document) for c in d.commitments], w["commitments"])
     if d.budgets:
         _emit("table", None, [w["year"], w["stage"], w["amount"], t("word.indicators", lang)],
               [(b.year, t(f"budget_stage.{b.stage.value}", lang), f"{b.amount:,.0f} {b.currency}",

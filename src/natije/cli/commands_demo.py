@@ -20,6 +20,7 @@ def demo(
 ) -> None:
     """Load the Kazakhstan digitalization demo into the store and print a scorecard per program.
 
+    \f
     Raises ValidationError if the shipped data fail validation (a packaging bug).
     """
     lang = lang_of(ctx)

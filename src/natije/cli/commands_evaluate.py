@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 
 from natije.cli.app import app, check_format, lang_of
-from natije.cli.evaluation_output import csv_text, draws_progress, headline_table, print_result
+from natije.cli.evaluation_output import csv_text, draws_progress, print_headline, print_result
 from natije.errors import Expected, Problem, ValidationError
 from natije.services.evaluation_run import run_evaluation
 
@@ -41,7 +41,7 @@ def _split(text: str | None) -> tuple[str, ...] | None:
 
 def _print_table(r: dict[str, Any], lang: str) -> None:
     console = Console()
-    console.print(headline_table(r, lang, f"{r['method']}: {r['design']['outcome']}"))
+    print_headline(console, r, lang, f"{r['method']}: {r['design']['outcome']}")
     print_result(console, r, lang)
 
 
@@ -75,7 +75,11 @@ def evaluate_command(
     executor: str = typer.Option("serial", "--executor", help="serial, processes or dask://HOST:PORT."),
     fmt: str = typer.Option("table", "--format", help="table, json or csv (headline and effects)."),
 ) -> None:
-    """Estimate the impact of an intervention on a panel; raises ValidationError, InsufficientData or EstimationError."""
+    """Estimate the impact of an intervention on a panel.
+
+    \f
+    Raises ValidationError, InsufficientData (a design too small) or EstimationError.
+    """
     check_format(fmt)
     lang = lang_of(ctx)
     with draws_progress(lang, fmt) as progress:

@@ -11,7 +11,6 @@ from typing import Any
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
 from natije.cli.app import app, check_format, lang_of, open_store
 from natije.cli.evaluation_output import (
@@ -22,6 +21,7 @@ from natije.cli.evaluation_output import (
     print_panel,
     print_result,
 )
+from natije.cli.render import print_table
 from natije.locale import t
 from natije.services import evaluation as service
 from natije.services.evaluation_budget import BudgetImpact, impact_per_budget
@@ -46,12 +46,12 @@ def _ctx(ctx: typer.Context) -> tuple[Any, str]:
 
 def _print(rec: StoredEvaluation, lang: str, budget: BudgetImpact | None = None) -> None:
     console, r = Console(), rec.result
-    head = Table(title=escape(f"{rec.program} · {_indicator(r, rec.indicator, lang)} · {rec.method}"))
-    for col in ("id", "estimate", "se", "ci", "p_value", "data_hash", "created_at", "label"):
-        head.add_column(t(K + "col." + col, lang))
-    head.add_row("" if rec.id is None else str(rec.id), *headline_row(r, lang), rec.data_hash[:12],
-                 rec.created_at.strftime("%Y-%m-%d %H:%M"), escape(rec.label or ""))
-    console.print(head)
+    heads = [t(K + "col." + c, lang) for c in ("id", "estimate", "se", "ci", "p_value", "data_hash", "created_at",
+                                                "label")]
+    row = ["" if rec.id is None else str(rec.id), *headline_row(r, lang), rec.data_hash[:12],
+           rec.created_at.strftime("%Y-%m-%d %H:%M"), rec.label or ""]
+    print_table(console, heads, [row], title=f"{rec.program} · {_indicator(r, rec.indicator, lang)} · {rec.method}",
+                right=range(1, 5))
     print_panel(console, (r.get("diagnostics") or {}).get("panel") or {}, lang)
     print_result(console, r, lang, assumptions=False)
     if budget is not None:
@@ -120,18 +120,23 @@ def list_(ctx: typer.Context, program: str = typer.Argument(None, help="Only thi
     if fmt == "json":
         typer.echo(json.dumps([r.to_dict() for r in records], ensure_ascii=False, indent=1))
         return
-    table = Table(title=t(K + "title", lang))
-    for col in ("id", "program", "indicator", "method", "estimate", "data_hash", "created_at", "label"):
-        table.add_column(t(K + "col." + col, lang))
-    for r in records:
-        table.add_row(str(r.id), r.program, r.indicator, r.method, num(r.estimate, lang), r.data_hash[:12],
-                      r.created_at.strftime("%Y-%m-%d %H:%M"), r.label or "")
-    Console().print(table if records else t(K + "none", lang))
+    if not records:
+        Console().print(t(K + "none", lang))
+        return
+    heads = [t(K + "col." + c, lang) for c in ("id", "program", "indicator", "method", "estimate", "data_hash",
+                                                "created_at", "label")]
+    rows = [[str(r.id), r.program, r.indicator, r.method, num(r.estimate, lang), r.data_hash[:12],
+             r.created_at.strftime("%Y-%m-%d %H:%M"), r.label or ""] for r in records]
+    print_table(Console(), heads, rows, title=t(K + "title", lang), right=(0, 4))
 
 
 @registry.command("show")
 def show(ctx: typer.Context, evaluation_id: int, fmt: str = RESULT_FORMAT) -> None:
-    """Show one stored evaluation with its impact per bn KZT executed. Raises NotFound."""
+    """Show one stored evaluation with its impact per bn KZT executed.
+
+    \f
+    Raises NotFound.
+    """
     check_format(fmt)
     store, lang = _ctx(ctx)
     _emit(service.get(store, evaluation_id), fmt, lang, store)
@@ -141,7 +146,11 @@ def show(ctx: typer.Context, evaluation_id: int, fmt: str = RESULT_FORMAT) -> No
 def rerun(ctx: typer.Context, evaluation_id: int,
           save: bool = typer.Option(False, "--save/--no-save", help="Store the new run too."),
           fmt: str = FORMAT) -> None:
-    """Re-run a stored evaluation on the current data and compare. Raises NotFound."""
+    """Re-run a stored evaluation on the current data and compare.
+
+    \f
+    Raises NotFound.
+    """
     check_format(fmt, ("table", "json"))
     store, lang = _ctx(ctx)
     with draws_progress(lang, fmt) as progress:

@@ -52,6 +52,7 @@ def import_(ctx: typer.Context, paths: list[Path] = typer.Argument(..., help="Pa
             fmt: str = typer.Option("table", "--format", help="Output format: table, json or csv.")) -> None:
     """Import program packages: everything is validated first, then written in one transaction.
 
+    \f
     Raises ValidationError (every problem listed; the store is unchanged).
     """
     lang = lang_of(ctx)
@@ -83,7 +84,11 @@ def import_(ctx: typer.Context, paths: list[Path] = typer.Argument(..., help="Pa
 @app.command("export")
 def export(ctx: typer.Context, program: str = typer.Argument(..., help="Program code, e.g. DK2018."),
            directory: Path = typer.Argument(..., help="Folder to write the package into.")) -> None:
-    """Write a program as a package (program.yaml, observations.csv, revisions.csv, territories). Raises NotFound."""
+    """Write a program as a package (program.yaml, observations.csv, revisions.csv, territories).
+
+    \f
+    Raises NotFound.
+    """
     if directory.exists() and not directory.is_dir():
         raise ValidationError(Problem(str(directory), None, None, str(directory), Expected("expected.folder")), "bad argument")
     report = ingestion.export_program(open_store(ctx), program, directory)

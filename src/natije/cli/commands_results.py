@@ -3,28 +3,27 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 from typing import Any
 
 import polars as pl
 import typer
 from rich.console import Console
-from rich.table import Table
+from rich.text import Text as Plain  # rich text, printed without markup
 
+from natije.cli import render
 from natije.cli.app import app, check_format, lang_of, open_store
 from natije.locale import t
+from natije.results.asof import as_date
 from natije.results.scorecard import Scorecard
-from natije.services import monitoring
+from natije.services import catalog, monitoring
 
 FORMATS = ("table", "json", "csv")
 AS_OF = typer.Option(None, "--as-of", help="Answer with what was known on this date (YYYY-MM-DD).")
 FORMAT = typer.Option("table", "--format", help="Output format: table, json or csv.")
-
-
-
-
-
-
+_NUMBERS = ("old", "new")  # evidence pieces that are values, written as numbers of the language
+_DAYS = ("day", "old_day")  # evidence pieces that are dates
 
 
 def evidence(flag: str, args: str | None, lang: str, fallback: str = "") -> str:
@@ -33,40 +32,59 @@ def evidence(flag: str, args: str | None, lang: str, fallback: str = "") -> str:
         params = json.loads(args or "{}")
         if params.get(f"name_{lang}"):  # the indicator's name in the reader's language, where the flag has it
             params["name"] = params[f"name_{lang}"]
+        for key in _NUMBERS:
+            params[key] = _number(params.get(key), lang)
+        for key in _DAYS:
+            if params.get(key):
+                params[key] = render.day(params[key], lang)
+        for key in ("years", "months"):  # counted nouns take the plural entry of the catalog
+            if params.get(key) not in (None, ""):
+                params[key] = params["count"] = int(params[key])
         return t(f"evidence.{flag}", lang, **params)
     except (KeyError, ValueError):
         return fallback
 
 
-def _fmt(v: Any) -> str:
+def _number(text: Any, lang: str) -> Any:
+    """A value's text written as a number of ``lang`` (codes such as ``IK.EGOV`` stay as they are)."""
+    try:
+        return render.number(float(text), lang)
+    except (TypeError, ValueError):
+        return text
+
+
+def _cell(v: Any, lang: str) -> str:
     if v is None:
         return ""
     if isinstance(v, float):
-        # whole numbers keep every digit (300,000 jobs; 2,606 villages), others three significant figures
-        return f"{v:,.0f}" if v.is_integer() or abs(v) >= 1000 else f"{v:.3g}"
+        return render.number(v, lang)
+    if isinstance(v, datetime.date):
+        return render.day(v, lang)
     return str(v)
 
 
-def _with_unit(v: Any, unit: str | None) -> str:
-    text = _fmt(v)
-    if not text or not unit or unit in ("count", "rank", "index", "ratio"):
-        return text
-    return f"{text} %" if unit == "%" else f"{text} {unit}"
+def header(column: str, lang: str) -> str:
+    """The column's header in ``lang`` (``word.<column>`` of the catalog)."""
+    return t(f"word.{column}", lang)
 
 
-def print_frame(frame: pl.DataFrame, fmt: str, lang: str, title: str = "") -> None:
-    """Print a frame as a rich table (headers translated where a ``word.*`` key exists), JSON or CSV."""
+def print_frame(frame: pl.DataFrame, fmt: str, lang: str, title: str = "", caption: str = "",
+                right: tuple[str, ...] = ()) -> None:
+    """Print a frame as a table that fits the terminal (headers from ``word.*``), as JSON or as CSV."""
     if fmt == "json":
         typer.echo(json.dumps(frame.to_dicts(), ensure_ascii=False, default=str, indent=1))
     elif fmt == "csv":
         typer.echo(frame.with_columns(pl.col(pl.Enum).cast(pl.String)).write_csv(), nl=False)
     else:
-        table = Table(title=title)
-        for col in frame.columns:
-            table.add_column(t(f"word.{col}", lang) if t(f"word.{col}", lang) != f"word.{col}" else col)
-        for row in frame.iter_rows():
-            table.add_row(*(_fmt(v) for v in row))
-        Console().print(table)
+        render.print_table(Console(highlight=False), [header(c, lang) for c in frame.columns],
+                           [[_cell(v, lang) for v in row] for row in frame.iter_rows()], title, caption,
+                           [i for i, c in enumerate(frame.columns) if c in right])
+
+
+def judged(as_of: Any, lang: str, basis: str = "current") -> str:
+    """The line under every results table: the date the results were judged on and the targets' basis."""
+    day = render.day(as_date(as_of) or datetime.date.today(), lang)
+    return t("results.judged", lang, date=day, basis=t(f"basis.{basis}", lang))
 
 
 @app.command("results")
@@ -75,58 +93,74 @@ def results(ctx: typer.Context, program: str, as_of: str = AS_OF,
                                           help="KATO code of one territory, 'national' (default) or 'all'."),
             basis: str = typer.Option("current", "--basis", help="current (in force) or first (as first promised)."),
             fmt: str = FORMAT) -> None:
-    """Targets against actuals: achievement, forecast, chance to meet, status. Raises NotFound."""
+    """Targets against actuals: achievement, forecast, chance to meet, status.
+
+    \f
+    Raises NotFound.
+    """
     check_format(fmt)
     store = open_store(ctx)
     if fmt == "json":
-        rows = monitoring.program_results_json(store, program, as_of, territory, basis)
-        typer.echo(json.dumps(rows, ensure_ascii=False, default=str, indent=1))
+        found = monitoring.program_results_json(store, program, as_of, territory, basis)
+        typer.echo(json.dumps(found, ensure_ascii=False, default=str, indent=1))
         return
     table = monitoring.program_results(store, program, as_of, territory, basis)
     lang = lang_of(ctx)
-    if fmt == "table":
-        pct = [pl.when(pl.col(c).is_not_null()).then(pl.format("{}%", (pl.col(c) * 100).round(0).cast(pl.Int64)))
-               .alias(c) for c in ("achievement", "p_meet")]
-        table = table.with_columns(
-            pl.col("indicator").str.replace(f"^{program}\\.", ""),
-            pl.when(pl.col("illustrative")).then(pl.format("{} *", pl.col("actual").round(3)))
-            .otherwise(pl.col("actual").round(3).cast(pl.String)).alias("actual"),
-            pl.col("forecast_value").round(3).alias("forecast"), *pct,
-            pl.col("status").cast(pl.String).map_elements(lambda s: t(f"status.{s}", lang), pl.String),
-        ).select("indicator", "territory", "period", "baseline", "target", "actual", "achievement", "forecast",
-                 "p_meet", "status")
-    print_frame(table, fmt, lang, program)
-    if fmt == "table":
-        Console().print(t("msg.illustrative_note", lang))
+    if fmt == "csv":
+        print_frame(table, fmt, lang)
+        return
+    places = catalog.territory_names(store)
+    rows = [[r["indicator"].removeprefix(f"{program}."), render.territory(r["territory"], places, lang), r["period"],
+             render.value(r["baseline"], r["unit"], lang), render.value(r["target"], r["unit"], lang),
+             render.value(r["actual"], r["unit"], lang) + (" *" if r["illustrative"] else ""),
+             render.share(r["achievement"], lang), render.value(r["forecast_value"], r["unit"], lang),
+             render.share(r["p_meet"], lang), t(f"status.{r['status']}", lang)] for r in table.iter_rows(named=True)]
+    cols = ("indicator", "territory", "period", "baseline", "target", "actual", "achievement", "forecast", "p_meet",
+            "status")
+    render.print_table(Console(highlight=False), [header(c, lang) for c in cols], rows,
+                       t("results.title", lang, program=program), judged(as_of, lang, basis), right=range(3, 9))
+    if table["illustrative"].any():
+        Console(highlight=False).print(t("msg.illustrative_note", lang))
 
 
 @app.command("flags")
 def flags(ctx: typer.Context, program: str, as_of: str = AS_OF, fmt: str = FORMAT) -> None:
-    """Moved goalposts of a program, each with its evidence. Raises NotFound."""
+    """Moved goalposts of a program, each with its evidence.
+
+    \f
+    Raises NotFound.
+    """
     check_format(fmt)
     frame = monitoring.program_flags(open_store(ctx), program, as_of)
     lang = lang_of(ctx)
     if fmt == "table":
         worded = [evidence(f, a, lang, e) for f, a, e in frame.select("flag", "args", "evidence").iter_rows()]
+        places = catalog.territory_names(open_store(ctx))
         frame = frame.with_columns(pl.col("flag").map_elements(lambda f: t(f"flag.{f}", lang), pl.String),
+                                   pl.col("territory").map_elements(lambda c: render.territory(c, places, lang),
+                                                                    pl.String),
                                    pl.Series("evidence", worded, dtype=pl.String)) \
             .select("flag", "indicator", "territory", "period", "evidence")
         if frame.height == 0:
             typer.echo(t("msg.no_flags", lang))
             return
-    print_frame(frame, fmt, lang, program)
+    print_frame(frame, fmt, lang, t("flags.title", lang, program=program), judged(as_of, lang))
 
 
 @app.command("lineage")
 def lineage(ctx: typer.Context, program: str, as_of: str = AS_OF, fmt: str = FORMAT) -> None:
-    """Promises across a program and its predecessors: carried over, repeated later, dropped. Raises NotFound."""
+    """Promises across a program and its predecessors: carried over, repeated later, dropped.
+
+    \f
+    Raises NotFound.
+    """
     check_format(fmt)
     lang = lang_of(ctx)
     frame = monitoring.program_lineage(open_store(ctx), program, as_of, lang)
     if fmt == "table":
         frame = frame.with_columns(pl.col("status").map_elements(lambda s: t(f"lineage_status.{s}", lang),
-                                                                 pl.String))
-    print_frame(frame, fmt, lang, program)
+                                                                 pl.String)).drop("name_en")
+    print_frame(frame, fmt, lang, t("lineage.title", lang, program=program), judged(as_of, lang), ("target",))
 
 
 @app.command("scorecard")
@@ -141,35 +175,30 @@ def render_scorecards(store: Any, lang: str = "kk", as_of: str | None = None) ->
 
 
 def print_scorecards(cards: list[Scorecard], lang: str, console: Console | None = None) -> None:
-    """Render scorecards as rich tables in ``lang``; illustrative values are starred."""
-    console = console or Console()
+    """Render scorecards as tables in ``lang``; illustrative values are starred."""
+    console = console or Console(highlight=False)
+    heads = [t(k, lang) for k in ("word.indicator", "word.period", "word.actual", "word.target", "word.achievement",
+                                  "word.p_meet", "word.status")]
     for card in cards:
         title = t("scorecard.title", lang, program=f"{card.program} — {card.names.get(lang) or card.program}")
-        table = Table(title=title, caption=t("scorecard.as_of", lang, date=card.as_of), show_lines=True)
-        table.add_column(t("word.indicator", lang), ratio=1, min_width=22, overflow="fold")
-        for key in ("word.period", "word.actual", "word.target", "word.achievement", "word.p_meet"):
-            table.add_column(t(key, lang), justify="right", max_width=11)
-        table.add_column(t("word.status", lang), max_width=12)
-        for r in card.rows:
-            star = " *" if r["illustrative"] else ""
-            pct = None if r["achievement"] is None else f"{r['achievement']:.0%}"
-            p = None if r["p_meet"] is None else f"{r['p_meet']:.0%}"
-            name = r.get(f"name_{lang}") or r["indicator"]
-            table.add_row(f"{name}\n[dim]{r['indicator']}[/]", r["period"],
-                          _with_unit(r["actual"], r.get("unit")) + star, _with_unit(r["target"], r.get("unit")),
-                          _fmt(pct), _fmt(p), t(f"status.{r['status']}", lang))
-        console.print(table if card.rows else f"[bold]{title}[/]: {t('msg.no_results', lang)}")
-        counts = ", ".join(f"{t('status.' + s, lang)}: {n}" for s, n in card.by_status.items() if n)
-        console.print(f"{t('word.indicators', lang)}: {counts or '—'}")
-        spent = "—" if card.spent_share is None else f"{card.spent_share:.0%}"
-        done = "—" if card.achieved_share is None else f"{card.achieved_share:.0%}"
-        console.print(f"{t('scorecard.budget_spent', lang)}: {spent} · {t('scorecard.targets_achieved', lang)}: {done}")
+        rows = [[f"{r.get(f'name_{lang}') or r['indicator']} ({r['indicator']})", r["period"],
+                 render.value(r["actual"], r.get("unit"), lang) + (" *" if r["illustrative"] else ""),
+                 render.value(r["target"], r.get("unit"), lang), render.share(r["achievement"], lang),
+                 render.share(r["p_meet"], lang), t(f"status.{r['status']}", lang)] for r in card.rows]
+        if rows:
+            render.print_table(console, heads, rows, title, judged(card.as_of, lang), right=range(2, 6))
+        else:
+            console.print(Plain(f"{render.cap(title)}. {t('msg.no_results', lang)}", style="bold"))
+        counts = "; ".join(t(f"scorecard.status_count.{s}", lang, count=n) for s, n in card.by_status.items() if n)
+        console.print(Plain(render.cap(t("scorecard.by_status", lang, counts=counts or "—"))))
+        spent = render.share(card.spent_share, lang) or "—"
+        done = render.share(card.achieved_share, lang) or "—"
+        console.print(Plain(render.cap(t("scorecard.money_vs_results", lang, spent=spent, achieved=done))))
         if card.worst_flags:
-            console.print(f"{t('scorecard.worst_flags', lang)}:")
+            console.print(Plain(render.cap(t("scorecard.worst_flags", lang)) + ":"))
             for f in card.worst_flags:
                 text = evidence(f["flag"], f.get("args"), lang, f["evidence"])
-                console.print(f"  • {t('flag.' + f['flag'], lang)} — {f['indicator']}: {text}",
-                              highlight=False, markup=False)
+                console.print(Plain(f"  • {render.cap(t('flag.' + f['flag'], lang))} — {f['indicator']}: {text}"))
         if card.illustrative:
             console.print(t("msg.illustrative_note", lang))
         console.print()

@@ -19,8 +19,8 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
+from natije.cli.render import print_table, territory
 from natije.evaluation.texts import fixed, p_text
 from natije.locale import t
 from natije.locale.formats import number
@@ -82,32 +82,23 @@ def headline_row(r: Mapping[str, Any], lang: str) -> list[str]:
             interval(ci[0], ci[1], lang, digits), p_text(r.get("p_value"), lang)]
 
 
-def headline_table(r: Mapping[str, Any], lang: str, title: str) -> Table:
-    """The headline estimate as a one-row table."""
-    table = Table(title=escape(title))
-    for col in ("estimate", "se", "ci", "p_value"):
-        table.add_column(t("evaluation.registry.col." + col, lang), justify="right")
-    table.add_row(*headline_row(r, lang))
-    return table
+def print_headline(console: Console, r: Mapping[str, Any], lang: str, title: str) -> None:
+    """The headline estimate as a one-row table (stacked when the terminal is too narrow)."""
+    heads = [t("evaluation.registry.col." + c, lang) for c in ("estimate", "se", "ci", "p_value")]
+    print_table(console, heads, [headline_row(r, lang)], title=title, right=range(4))
 
 
-def effects_table(r: Mapping[str, Any], lang: str) -> Table | None:
-    """Effects by event time (or by period, cohort, calendar period), one row each; None when there are none."""
+def effects_rows(r: Mapping[str, Any], lang: str) -> tuple[list[str], list[list[str]], str]:
+    """Headers, rows and title of the effects by event time (or by period, cohort, calendar period)."""
     effects = list(r.get("effects") or [])
-    if not effects:
-        return None
-    kind = effects[0].get("kind", "period")
+    kind = effects[0].get("kind", "period") if effects else "period"
     level = round(100 * (1 - float((r.get("design") or {}).get("alpha", 0.05))))
-    table = Table(title=t(K + "effects." + kind, lang))
-    table.add_column(t(K + "col." + kind, lang), justify="right")
-    table.add_column(t("evaluation.registry.col.estimate", lang), justify="right")
-    table.add_column(t("evaluation.registry.col.se", lang), justify="right")
-    table.add_column(t(K + "col.interval", lang, level=level), justify="right")
+    heads = [t(K + "col." + kind, lang), t("evaluation.registry.col.estimate", lang),
+             t("evaluation.registry.col.se", lang), t(K + "col.interval", lang, level=level)]
     digits = decimals_for(*(e.get("estimate") for e in effects), *(e.get("se") for e in effects))
-    for e in effects:
-        table.add_row(period_text(e.get("label")), num(e.get("estimate"), lang, digits),
-                      num(e.get("se"), lang, digits), interval(e.get("ci_low"), e.get("ci_high"), lang, digits))
-    return table
+    rows = [[period_text(e.get("label")), num(e.get("estimate"), lang, digits), num(e.get("se"), lang, digits),
+             interval(e.get("ci_low"), e.get("ci_high"), lang, digits)] for e in effects]
+    return heads, rows, t(K + "effects." + kind, lang)
 
 
 def note_lines(r: Mapping[str, Any], lang: str) -> list[str]:
@@ -118,9 +109,9 @@ def note_lines(r: Mapping[str, Any], lang: str) -> list[str]:
 
 def print_result(console: Console, r: Mapping[str, Any], lang: str, *, assumptions: bool = True) -> None:
     """Effects table, notes, interpretation and (optionally) the assumptions of a result."""
-    table = effects_table(r, lang)
-    if table is not None:
-        console.print(table)
+    heads, rows, title = effects_rows(r, lang)
+    if rows:
+        print_table(console, heads, rows, title=title, right=range(4))
     for line in note_lines(r, lang):
         console.print(escape(line))
     console.print(escape(r.get("interpretation") or ""))
@@ -167,11 +158,6 @@ def draws_progress(lang: str, fmt: str) -> Iterator[Callable[[int, int], None] |
         yield update
 
 
-def _territory(code: str, names: Mapping[str, Mapping[str, str]], lang: str) -> str:
-    name = (names.get(code) or {}).get(lang)
-    return f"{name} ({code})" if name else code
-
-
 def territory_lines(panel: Mapping[str, Any], lang: str) -> list[str]:
     """What the panel did to territories, each named (name and KATO code) with the reason.
 
@@ -183,14 +169,14 @@ def territory_lines(panel: Mapping[str, Any], lang: str) -> list[str]:
     for code, c in sorted((panel.get("carried") or {}).items()):
         # a unit that kept its code through a split or merger had other boundaries before the reform
         key = "carried_self" if c["from"] == [code] else "carried"
-        lines.append(t("evaluation.territory." + key, lang, territory=_territory(code, names, lang),
+        lines.append(t("evaluation.territory." + key, lang, territory=territory(code, names, lang),
                        first=c["first"], last=c["last"],
-                       sources=", ".join(_territory(s, names, lang) for s in c["from"])))
+                       sources=", ".join(territory(s, names, lang) for s in c["from"])))
     for code, observed in sorted((panel.get("dropped_units") or {}).items()):
-        lines.append(t("evaluation.territory.left_out", lang, territory=_territory(code, names, lang),
+        lines.append(t("evaluation.territory.left_out", lang, territory=territory(code, names, lang),
                        observed=observed, periods=panel.get("n_periods", "")))
     for code in panel.get("cohort_unmatched") or ():
-        lines.append(t("evaluation.territory.cohort_unmatched", lang, territory=_territory(code, names, lang)))
+        lines.append(t("evaluation.territory.cohort_unmatched", lang, territory=territory(code, names, lang)))
     if panel.get("dropped_periods"):
         lines.append(t("evaluation.territory.dropped_periods", lang, periods=", ".join(panel["dropped_periods"])))
     return lines
@@ -200,7 +186,9 @@ def print_panel(console: Console, panel: Mapping[str, Any], lang: str) -> None:
     """The panel an indicator's evaluation ran on: units and periods, then each territory it changed."""
     if not panel:
         return
-    console.print(escape(t("evaluation.registry.panel", lang, units=panel["units"], level=panel["level"],
+    key = "evaluation.unit_level." + str(panel["level"])
+    level = t(key, lang) if t(key, lang) != key else panel["level"]
+    console.print(escape(t("evaluation.registry.panel", lang, units=panel["units"], level=level,
                            first=panel["periods"][0], last=panel["periods"][1])))
     lines = territory_lines(panel, lang)
     if lines:

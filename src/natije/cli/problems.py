@@ -17,7 +17,8 @@ def problem_line(p: Problem, lang: str) -> str:
     """One problem as a line in ``lang``: where (file, row, column), the value found, what was expected."""
     where = ", ".join([p.file] + ([t("problem.row", lang, row=p.row)] if p.row is not None else [])
                       + ([t("problem.column", lang, column=p.column)] if p.column is not None else []))
-    return t("problem.line", lang, where=where, value=repr(p.value), expected=p.expected_in(lang))
+    value = repr(p.value) if lang == "en" or not isinstance(p.value, str) else f"«{p.value}»"
+    return t("problem.line", lang, where=where, value=value, expected=p.expected_in(lang))
 
 
 def localised(exc: ValidationError, lang: str, head_key: str = "problem.found", shown: int = 200) -> ValidationError:
@@ -28,7 +29,7 @@ def localised(exc: ValidationError, lang: str, head_key: str = "problem.found", 
     >>> from natije.errors import Expected
     >>> err = localised(ValidationError(Problem("a.csv", 2, "value", "x", Expected("expected.utf8"))), "ru")
     >>> err.message.splitlines()[1]
-    "  - a.csv, строка 2, столбец «value»: значение 'x', ожидалось: текст в кодировке UTF-8"
+    '  - a.csv, строка 2, столбец «value»: значение «x», ожидалось: текст в кодировке UTF-8'
     """
     total = exc.fields.get("total", len(exc.problems))
     lines = [t(head_key, lang, count=total)] + ["  - " + problem_line(p, lang) for p in exc.problems[:shown]]

@@ -25,19 +25,9 @@ from scipy.optimize import linprog, minimize, nnls
 
 from natije.evaluation.frank_wolfe import Array
 
-try:  # the compiled routine behind scipy.optimize.nnls, without its per-call argument checks
-    from scipy.optimize._slsqplib import nnls as _fast_nnls
-except ImportError:  # pragma: no cover - other scipy layouts
-    _fast_nnls = None
-
 
 def _nnls(E: Array, f: Array) -> Array:
-    maxiter = 50 * E.shape[1]
-    if _fast_nnls is not None:
-        u, _, info = _fast_nnls(E, f, maxiter)
-        if info != 3:
-            return np.asarray(u)
-    return nnls(E, f, maxiter=maxiter)[0]
+    return nnls(E, f, maxiter=50 * E.shape[1])[0]
 
 
 def simplex_nearest(C: Array) -> Array:

@@ -76,7 +76,7 @@ def concepts(indicators: pl.DataFrame) -> pl.DataFrame:
 def lineage(frames: ProgramFrames, lang: str = "en", stories: bool = True) -> pl.DataFrame:
     """One row per concept × program of the chain, with status and the story of its deadlines.
 
-    Returns columns concept, program, indicator, name_en, target_period, target, status, dropped_from,
+    Returns columns concept, program, indicator, name (in ``lang``), name_en, target_period, target, status, dropped_from,
     dropped_indicator, story (null when ``stories`` is false: the flags need only the statuses).
     """
     progs = chain(frames.programs, frames.program) if frames.programs.height else [frames.program]
@@ -87,7 +87,9 @@ def lineage(frames: ProgramFrames, lang: str = "en", stories: bool = True) -> pl
                                                | pl.col("territory").str.contains("^0+$"))
     tg = commitments_in_force(frames.commitments.filter(national), frames.as_of).sort("period_end").group_by("indicator").agg(pl.col("period").last(), pl.col("value").last().alias("target"))
     held = (
-        ind.select(pl.col("code").alias("indicator"), "program", "name_en").join(conc, on="indicator")
+        ind.select(pl.col("code").alias("indicator"), "program", "name_en",
+                   pl.coalesce(f"name_{lang}" if f"name_{lang}" in ind.columns else "name_en", "name_en").alias("name"))
+        .join(conc, on="indicator")
         .join(tg, on="indicator", how="left").rename({"period": "target_period"})
     )
     order = {p: i for i, p in enumerate(progs)}
@@ -110,7 +112,7 @@ def lineage(frames: ProgramFrames, lang: str = "en", stories: bool = True) -> pl
                     rows.append({**r, "program": prog, "indicator": None, "target_period": None, "target": None,
                                  "status": "dropped", "dropped_from": r["program"], "dropped_indicator": r["indicator"]})
         previous = here
-    schema = {"concept": pl.String, "program": pl.String, "indicator": pl.String, "name_en": pl.String,
+    schema = {"concept": pl.String, "program": pl.String, "indicator": pl.String, "name": pl.String, "name_en": pl.String,
               "target_period": pl.String, "target": pl.Float64, "status": pl.String, "dropped_from": pl.String,
               "dropped_indicator": pl.String}
     out = pl.DataFrame([{k: r.get(k) for k in schema} for r in rows], schema=schema)

@@ -59,6 +59,8 @@ class ProgramDetails:
     budgets: tuple[BudgetLine, ...]
     lineage: tuple[str, ...] = field(default_factory=tuple)
     known: frozenset[str] = frozenset()
+    agencies: dict[str, dict[str, str]] = field(default_factory=dict)
+    territories: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -132,7 +134,25 @@ def show_program(store: Store, code: str) -> ProgramDetails:
     with store.connect() as conn:
         package = get_package(conn, code)
         summaries = _summaries(read_programs(conn))
+        places = _territory_names(conn)
     assert package.program is not None
     summary = next(s for s in summaries if s.code == code)
     return ProgramDetails(summary, package.program, package.indicators, package.commitments, package.budgets,
-                          lineage(summaries, code), frozenset(s.code for s in summaries))
+                          lineage(summaries, code), frozenset(s.code for s in summaries),
+                          {a.code: a.names.to_dict() for a in package.agencies}, places)
+
+
+def territory_names(store: Store) -> dict[str, dict[str, str]]:
+    """Every territory's names by KATO code: ``{"000000000": {"kk": "Қазақстан", "ru": …, "en": …}}``."""
+    store.ensure_ready()
+    with store.connect() as conn:
+        return _territory_names(conn)
+
+
+def _territory_names(conn: Any) -> dict[str, dict[str, str]]:
+    from sqlalchemy import select
+
+    from natije.store.tables import territories as T
+
+    rows = conn.execute(select(T.c.code, T.c.name_kk, T.c.name_ru, T.c.name_en)).all()
+    return {code: {"kk": kk, "ru": ru, "en": en} for code, kk, ru, en in rows}

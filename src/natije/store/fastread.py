@@ -1,15 +1,14 @@
 """Fast reads of large result sets into polars, without per-row Python objects where the driver allows.
 
-PostgreSQL: ``COPY (query) TO STDOUT`` as CSV parsed by polars in chunks. SQLite file stores: connectorx
-(Rust, straight to Arrow, about 4x the driver's speed) when the reading transaction has written nothing — it
-reads through its own connection, so it could not see uncommitted rows — otherwise the raw cursor
-``fetchmany``. SQL is written with ``:name`` parameters for every path.
+PostgreSQL: ``COPY (query) TO STDOUT`` as CSV parsed by polars in chunks. SQLite file stores: the Apache Arrow
+ADBC SQLite driver (SQLite's own library, straight to Arrow, bound parameters) when the reading transaction has
+written nothing — it reads through its own connection, so it could not see uncommitted rows — otherwise the raw
+cursor ``fetchmany``. SQL is written with ``:name`` parameters for every path.
 """
 
 from __future__ import annotations
 
 import itertools
-import os
 import re
 from collections.abc import Iterator, Mapping
 from datetime import date, datetime
@@ -26,6 +25,9 @@ _PARAM = re.compile(r"(?<!:):([a-z_][a-z0-9_]*)")
 _DATETIME = "%Y-%m-%d %H:%M:%S%.f"
 _CURSOR_NAMES = itertools.count()
 _CHUNK_BYTES = 64 << 20
+# The ADBC SQLite driver infers each column's type from the first batch and refuses a later batch whose values
+# disagree (a column that starts with NULLs, say): one batch of the whole result lets it see every value.
+_ONE_BATCH = {"adbc.sqlite.query.batch_rows": str(1 << 30)}
 
 
 def _pg_sql(sql: str) -> str:
@@ -36,47 +38,56 @@ def _raw_dtype(kind: Any) -> Any:
     return {"date": pl.String, "datetime": pl.String, "epoch_us": pl.Int64}.get(kind, kind)
 
 
-def connectorx_uri(conn: Connection) -> str | None:
-    """The connectorx source for ``conn``, or ``None`` when the cursor path must be used.
+def arrow_source(conn: Connection) -> str | None:
+    """The SQLite file the ADBC driver may read for ``conn``, or ``None`` when the cursor path must be used.
 
     Only for an SQLite file whose current transaction changed nothing (see :func:`natije.store.engine`'s
-    BEGIN hook, which notes the driver's change counter), and only if connectorx is installed.
+    BEGIN hook, which notes the driver's change counter): the driver's own connection sees every committed
+    row, including those still in the write-ahead log, but not this transaction's own writes.
     """
     if conn.dialect.name != "sqlite":
         return None
     path = conn.engine.url.database
     if not path or path == ":memory:":
         return None
-    try:
-        import connectorx  # noqa: F401
-    except ImportError:  # pragma: no cover - a declared dependency; the cursor path still works
-        return None
     raw = conn.connection.driver_connection
     if getattr(raw, "total_changes", None) != conn.info.get("natije_changes_at_begin"):
         return None
-    # (H7) connectorx does not see commits still in the WAL (not yet checkpointed): it would read stale values
-    wal = os.path.join(os.path.dirname(path), os.path.basename(path) + "-wal")
-    if os.path.exists(wal) and os.path.getsize(wal) > 0:
-        return None
-    return f"sqlite://{path}"
+    return path
 
 
-def _literal(value: Any) -> str:
-    if value is None:
-        return "NULL"
-    if isinstance(value, bool):
-        return str(int(value))
-    if isinstance(value, (int, float)):
-        return repr(value)
+def _sqlite_value(value: Any) -> Any:
+    # the forms SQLAlchemy stores on SQLite, so that comparisons with stored dates and times hold
     if isinstance(value, datetime):
-        value = value.strftime("%Y-%m-%d %H:%M:%S.%f")
-    elif isinstance(value, date):
-        value = value.isoformat()
-    return "'" + str(value).replace("'", "''") + "'"
+        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return int(value)
+    return value
 
 
-def _inline(sql: str, params: Mapping[str, Any]) -> str:
-    return _PARAM.sub(lambda m: _literal(params[m.group(1)]), sql)
+def _positional(sql: str, params: Mapping[str, Any]) -> tuple[str, list[Any]]:
+    """``sql`` with ``?`` in place of each ``:name`` and the values in that order."""
+    values: list[Any] = []
+
+    def bind(match: re.Match[str]) -> str:
+        values.append(_sqlite_value(params[match.group(1)]))
+        return "?"
+
+    return _PARAM.sub(bind, sql), values
+
+
+def _read_arrow(path: str, sql: str, params: Mapping[str, Any]) -> pl.DataFrame:
+    import adbc_driver_sqlite.dbapi
+
+    text, values = _positional(sql, params)
+    with adbc_driver_sqlite.dbapi.connect(f"file:{path}?mode=ro") as adbc, adbc.cursor() as cur:
+        cur.adbc_statement.set_options(**_ONE_BATCH)
+        cur.execute(text, values)
+        frame = pl.from_arrow(cur.fetch_arrow_table())
+    assert isinstance(frame, pl.DataFrame)
+    return frame
 
 
 def datetime_column(conn: Connection, column: str) -> tuple[str, str]:
@@ -86,7 +97,7 @@ def datetime_column(conn: Connection, column: str) -> tuple[str, str]:
     fetch than 26-character strings and need no parsing (a 1 M-row read drops by about a quarter). SQLite's
     date functions keep milliseconds only, so the microseconds are taken from the text.
     """
-    if conn.dialect.name != "sqlite" or connectorx_uri(conn):
+    if conn.dialect.name != "sqlite" or arrow_source(conn):
         return column, "datetime"
     return (f"(CAST(round((julianday(substr({column}, 1, 19)) - 2440587.5) * 86400.0) AS INTEGER) * 1000000 "
             f"+ CAST(substr({column} || '.000000', 21, 6) AS INTEGER))"), "epoch_us"
@@ -122,20 +133,12 @@ def _from_rows(rows: list[tuple], columns: ColumnTypes) -> pl.DataFrame:
 
 def read_frame(conn: Connection, sql: str, params: Mapping[str, Any], columns: ColumnTypes) -> pl.DataFrame:
     """Run ``sql`` and return every row as one frame with ``columns`` (names in select order)."""
-    uri = connectorx_uri(conn)
-    if uri is not None:
-        import connectorx
-
-        try:
-            table = connectorx.read_sql(uri, _inline(sql, params), return_type="arrow")
-        except RuntimeError:  # e.g. a computed column whose type it cannot infer: the cursor path can
-            table = None
-        if table is not None:
-            frame = pl.from_arrow(table)
-            assert isinstance(frame, pl.DataFrame)
-            if frame.height == 0:
-                return _empty(columns)
-            return _finish(frame.rename(dict(zip(frame.columns, columns))), columns)
+    path = arrow_source(conn)
+    if path is not None:
+        frame = _read_arrow(path, sql, params)
+        if frame.height == 0:
+            return _empty(columns)
+        return _finish(frame.rename(dict(zip(frame.columns, columns))), columns)
     if conn.dialect.name != "postgresql":
         parts = list(iter_frames(conn, sql, params, columns, batch_size=500_000))
         return pl.concat(parts) if parts else _empty(columns)

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, select
 from natije.errors import NotFound, Text
 from natije.results.frames import ProgramFrames
 from natije.store import tables as T
-from natije.store.fastread import connectorx_uri, datetime_column, read_frame
+from natije.store.fastread import arrow_source, datetime_column, read_frame
 from natije.store.reads import STATUS_NAMES
 
 DT = pl.Datetime("us")
@@ -156,7 +156,7 @@ def _observations(conn: Connection, ind_codes: pl.DataFrame, terr_ids: pl.DataFr
         where += " AND o.first_recorded < :cutoff"
         params["cutoff"] = cutoff.strftime("%Y-%m-%d %H:%M:%S.%f") if conn.dialect.name == "sqlite" else cutoff
     # recorded_at is read only where it differs from first_recorded: half the timestamps to fetch
-    later = "o.recorded_at" if connectorx_uri(conn) else \
+    later = "o.recorded_at" if arrow_source(conn) else \
         "CASE WHEN o.recorded_at = o.first_recorded THEN NULL ELSE o.recorded_at END"
     select, kinds = _select(conn, "o", OBS_COLUMNS, {"first_recorded": "o.first_recorded", "_later": later})
     obs = read_frame(conn, f"SELECT {select} FROM observations o WHERE {where}", params, kinds)
