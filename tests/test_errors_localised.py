@@ -128,7 +128,7 @@ def test_cli_prints_values_in_the_message_literally(tmp_path: Path) -> None:
     path = tmp_path / "[bold]" / "natije.db"
     done = _natije("--db", str(path), "--lang", "ru", "programs")
     assert done.returncode == ConfigurationError.exit_code, done.stderr
-    assert f"папка файла базы данных '{path}' не существует" in done.stderr
+    assert f"папка файла базы данных «{path}» не существует" in done.stderr
 
 
 def _is_text(arg: ast.expr | None, texts: set[str]) -> bool:
