@@ -9,6 +9,7 @@ true value to recover), twelve regions and one territory reform (region 63000000
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -389,3 +390,11 @@ def test_periods_of_the_effects_are_periods(store: Store, program: pl.DataFrame)
     rec = ev.evaluate_indicator(store, PROGRAM, USERS, method="sdid", treated=EARLY, start="2016",
                                 territories=EARLY + NEVER, inference="placebo", n_boot=20, save=False)
     assert [e["label"] for e in rec.result["effects"]][:2] == ["2016", "2017"]
+
+
+def test_synthetic_control_names_its_donor_territories(store: Store, program: pl.DataFrame) -> None:
+    rec = ev.evaluate_indicator(store, PROGRAM, USERS, method="sc", treated=EARLY[:1], start="2016",
+                                territories=EARLY[:1] + NEVER, save=False, lang="en")
+    donors = rec.result["interpretation"].split("built from:")[1]
+    assert re.search(r"Region (\d{9}) \(\1\) \d+%", donors), donors  # name (KATO code), not the code alone
+    assert "Users" in rec.result["interpretation"] and "EV2020.USERS" not in rec.result["interpretation"]

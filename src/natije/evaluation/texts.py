@@ -2,7 +2,7 @@
 
 The outcome is named by ``design.options['outcome_label']`` when given (an indicator's name in the interface
 language) and effects carry ``design.options['effect_unit']`` (``pp``, ``bn KZT``…); otherwise the outcome's
-column name and bare numbers. Numbers are written as the language writes them; p-values as ``< 0.001`` or with
+column name and bare numbers. Units (donors of a synthetic control) are named by ``design.options['unit_labels']``. Numbers are written as the language writes them; p-values as ``< 0.001`` or with
 three decimals.
 """
 
@@ -32,6 +32,12 @@ def outcome_text(design: EvaluationDesign) -> str:
     """The outcome as people know it: the ``outcome_label`` option, else the column name."""
     label = design.options.get("outcome_label")
     return str(label) if label else design.outcome
+
+
+def unit_text(design: EvaluationDesign, unit: object) -> str:
+    """A unit as people know it: its label in ``design.options['unit_labels']`` ((id, label) pairs), else its id."""
+    labels = dict(design.options.get("unit_labels") or ())
+    return str(labels.get(str(unit), unit))
 
 
 def fixed(x: float, lang: str, digits: int) -> str:

@@ -137,8 +137,10 @@ def _run(panel: IndicatorPanel, spec: Mapping[str, Any], outcome: str, progress:
     options = dict(spec.get("options") or {})
     lang = str(options.get("lang", "en"))
     ind = notes.get("indicator", {})
-    shown = {"outcome_label": ind.get("names", {}).get(lang) or outcome,
-             "effect_unit": effect_unit(str(ind.get("unit", "")), lang)}
+    names = notes.get("territory_names") or {}
+    shown: dict[str, Any] = {"outcome_label": ind.get("names", {}).get(lang) or outcome,
+                             "effect_unit": effect_unit(str(ind.get("unit", "")), lang),
+                             "unit_labels": tuple((c, f"{n[lang]} ({c})") for c, n in sorted(names.items()) if n.get(lang))}
     result = run_evaluation(data, unit="territory", time="period", outcome=outcome, method=spec["method"],
                             treated=spec.get("treated"), start=None if start is None else panel.index_of(start),
                             cohort="cohort" if cohort is not None else None, seed=spec.get("seed", 0),

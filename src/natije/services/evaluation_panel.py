@@ -214,7 +214,7 @@ def build_indicator_panel(observations: pl.DataFrame, territories: pl.DataFrame,
                  n_periods=times.len())
     kept = set(frame["territory"].unique().to_list())
     notes["carried"] = {code: c for code, c in carried.items() if code in kept}
-    mentioned = [*name_also, *notes["dropped_units"], *notes["carried"], *(s for c in notes["carried"].values() for s in c["from"])]
+    mentioned = [*kept, *name_also, *notes["dropped_units"], *notes["carried"], *(s for c in notes["carried"].values() for s in c["from"])]
     notes["territory_names"] = _names(territories, mentioned)
     return IndicatorPanel(frame, freq, notes)
 
