@@ -184,3 +184,11 @@ def test_quiet_even_when_numpy_would_raise() -> None:
         r = run_evaluation(_long({"a": [1, 3], "b": [1, 2]}, cohort={"a": 2001}), unit="u", time="t",
                            outcome="y", method="cs", cohort="g", n_boot=20)
     assert r.estimate == pytest.approx(1.0)
+
+
+def test_years_read_as_floats_are_years_everywhere() -> None:
+    data = _long({"a": [1, 2, 5, 6], "b": [1, 2, 3, 4], "c": [2, 3, 4, 5]}).with_columns(pl.col("t").cast(pl.Float64))
+    r = run_evaluation(data, unit="u", time="t", outcome="y", method="sdid", treated=["a"], start="2002",
+                       inference="placebo", n_boot=10)
+    assert [e.label for e in r.effects] == [2002, 2003]
+    assert all(isinstance(e["label"], int) for e in r.to_dict()["effects"])  # JSON too: 2002, not 2002.0

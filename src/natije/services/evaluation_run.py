@@ -112,6 +112,16 @@ def _single_series(data: pl.DataFrame, outcome: str, method: str) -> pl.DataFram
     return data.with_columns(pl.lit(outcome).alias(SERIES))
 
 
+def _whole_periods(data: pl.DataFrame, time: str) -> pl.DataFrame:
+    """Years read as floats (``1970.0``, as a spreadsheet or a CSV with gaps gives them) become integers."""
+    if time not in data.columns or not data.schema[time].is_float():
+        return data
+    col = data[time]
+    if col.null_count() or not bool((col.drop_nans() == col.drop_nans().round(0)).all()) or col.is_nan().any():
+        return data  # not whole numbers: the panel check reports what is wrong
+    return data.with_columns(pl.col(time).cast(pl.Int64))
+
+
 def run_evaluation(data: Any, *, unit: str | None, time: str, outcome: str, method: str, treated: Any = None,
                    start: Any = None, cohort: str | None = None, executor: str = "serial",
                    progress: Progress | None = None, **options: Any) -> EvaluationResult:
@@ -125,8 +135,9 @@ def run_evaluation(data: Any, *, unit: str | None, time: str, outcome: str, meth
     ------
     ValidationError, InsufficientData, EstimationError
     """
+    data = _whole_periods(to_polars(data), time)
     if unit is None:
-        data = _single_series(to_polars(data), outcome, method)
+        data = _single_series(data, outcome, method)
         unit, treated = SERIES, (outcome,)
     common = {k: options.pop(k) for k in list(options) if k in _COMMON}
     design = EvaluationDesign(unit=unit, time=time, outcome=outcome, method=method, treated=treated, start=start,
