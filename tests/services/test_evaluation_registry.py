@@ -398,3 +398,24 @@ def test_synthetic_control_names_its_donor_territories(store: Store, program: pl
     donors = rec.result["interpretation"].split("built from:")[1]
     assert re.search(r"Region (\d{9}) \(\1\) \d+%", donors), donors  # name (KATO code), not the code alone
     assert "Users" in rec.result["interpretation"] and "EV2020.USERS" not in rec.result["interpretation"]
+
+
+def test_quarterly_effects_and_start_are_sdmx_periods(store: Store, tmp_path: Path) -> None:
+    quarters = [f"{y}-Q{q}" for y in (2012, 2013, 2014) for q in (1, 2, 3, 4)]
+    rng = np.random.default_rng(3)
+    units = [*EARLY, *NEVER[:4]]
+    rows = [(c, p, round(10 + i + rng.normal(0, 0.1) + (EFFECT if c in EARLY and i >= 5 else 0), 3))
+            for c in units for i, p in enumerate(quarters)]
+    folder = write_package(tmp_path / "q", pl.DataFrame(rows, schema=["territory", "period", "value"], orient="row"))
+    yaml = (folder / "program.yaml").read_text(encoding="utf-8")
+    yaml = yaml.replace('frequency: A, span: {from: "2010", to: "2025"},\n     agency: MIN, source: syn}\n  - {code: EV2020.OTHER',
+                        'frequency: Q, span: {from: "2010-Q1", to: "2025-Q4"},\n     agency: MIN, source: syn}\n'
+                        '  - {code: EV2020.OTHER', 1)
+    assert "frequency: Q" in yaml
+    (folder / "program.yaml").write_text(yaml, encoding="utf-8")
+    import_paths(store, [folder])
+    rec = ev.evaluate_indicator(store, PROGRAM, USERS, method="sdid", treated=EARLY, start="2013-Q2",
+                                territories=units, inference="placebo", n_boot=20, save=False)
+    assert [e["label"] for e in rec.result["effects"]] == quarters[5:]
+    assert rec.result["diagnostics"]["panel"]["periods"] == ["2012-Q1", "2014-Q4"]
+    assert abs(rec.estimate - EFFECT) < 0.3
