@@ -15,6 +15,7 @@ from rich.console import Console
 from natije.cli.app import app, check_format, lang_of
 from natije.cli.evaluation_output import csv_text, draws_progress, print_headline, print_result
 from natije.errors import Expected, Problem, ValidationError
+from natije.locale import t
 from natije.services.evaluation_run import run_evaluation
 
 READERS: dict[str, Callable[[Path], pl.DataFrame]] = {
@@ -41,7 +42,8 @@ def _split(text: str | None) -> tuple[str, ...] | None:
 
 def _print_table(r: dict[str, Any], lang: str) -> None:
     console = Console()
-    print_headline(console, r, lang, f"{r['method']}: {r['design']['outcome']}")
+    print_headline(console, r, lang, t("evaluation.output.title", lang, method=r["method"],
+                                       outcome=r["design"]["outcome"]))
     print_result(console, r, lang)
 
 
