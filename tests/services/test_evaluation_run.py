@@ -192,3 +192,13 @@ def test_years_read_as_floats_are_years_everywhere() -> None:
                        inference="placebo", n_boot=10)
     assert [e.label for e in r.effects] == [2002, 2003]
     assert all(isinstance(e["label"], int) for e in r.to_dict()["effects"])  # JSON too: 2002, not 2002.0
+
+
+def test_cs_without_breakdown_says_how_to_get_effects_by_event_time() -> None:
+    mpdta = pl.read_csv(DATA / "mpdta.csv")
+    kwargs = {"unit": "countyreal", "time": "year", "outcome": "lemp", "method": "cs", "cohort": "first.treat",
+              "inference": "analytic"}
+    hint = {"key": "evaluation.note.event_time_hint", "params": {}}
+    assert hint in run_evaluation(mpdta, **kwargs).diagnostics["notes"]
+    dynamic = run_evaluation(mpdta, aggregation="dynamic", **kwargs)
+    assert hint not in dynamic.diagnostics["notes"] and dynamic.effects

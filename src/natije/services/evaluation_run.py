@@ -34,7 +34,7 @@ from natije.evaluation import (
 from natije.evaluation.executors import Executor
 from natije.evaluation.panel import to_polars
 from natije.locale import t
-from natije.services.evaluation_guard import SINGLE_SERIES, check_design, finish, guarded
+from natije.services.evaluation_guard import SINGLE_SERIES, check_design, finish, guarded, note
 
 SERIES = "series"
 """Unit column added to a single series (its value: the outcome's name)."""
@@ -157,4 +157,6 @@ def run_evaluation(data: Any, *, unit: str | None, time: str, outcome: str, meth
     if method in ("did", "event-study", "cs"):
         def interpret(r: EvaluationResult) -> str:
             return texts.interpret_att(r.design, r.estimate, r.ci, r.p_value)
+    if method == "cs" and not result.effects:  # the simple average has no breakdown; say how to get one
+        notes.append(note("event_time_hint"))
     return finish(result, notes, interpret)
