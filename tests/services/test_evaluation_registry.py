@@ -9,6 +9,7 @@ true value to recover), twelve regions and one territory reform (region 63000000
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -349,3 +350,72 @@ def test_balancing_drops_sparse_periods_then_incomplete_units() -> None:
         build_indicator_panel(obs, terr, [], indicator="X", frequency="A", unit="%", only=["A"])
     with pytest.raises(ValidationError):
         build_indicator_panel(obs, terr, [], indicator="X", frequency="A", unit="%", harmonise="guess")
+
+
+def test_cli_shows_effects_territories_and_the_indicator_by_name(db_url: str, tmp_path: Path) -> None:
+    store = Store.open(db_url)
+    import_paths(store, [write_package(tmp_path / "ev2020", synthetic_panel())])
+    store.close()
+    cohorts = tmp_path / "cohorts.csv"
+    cohorts.write_text("territory,first_period\n" + "".join(f"{k},{v}\n" for k, v in COHORT.items())
+                       + "990000000,2016\n", encoding="utf-8")
+    runner = CliRunner()
+    run = ["--db", db_url, "--lang", "ru", "evaluation", "run", PROGRAM, USERS, "--method", "cs", "--cohort-file",
+           str(cohorts), "--aggregation", "dynamic", "--inference", "analytic"]
+    res = runner.invoke(app, run)
+    assert res.exit_code == 0, res.output
+    out = " ".join(res.stdout.split())  # rich wraps long lines
+    # the region split off in 2019 is named, with where its earlier values came from
+    assert "R100000000 (100000000): значения за 2012–2018 перенесены из данных R630000000 (630000000)" in out
+    assert "990000000: указана в файле когорт, но отсутствует в панели" in out
+    assert "Эффекты по времени от начала программы" in out
+    assert "«Пользователи»" in out and "п.п." in out  # the indicator's name and unit, not its code
+    csv = runner.invoke(app, [*run, "--no-save", "--format", "csv"])
+    frame = pl.read_csv(csv.stdout.encode())
+    assert frame["kind"][0] == "overall" and set(frame["kind"][1:]) == {"event_time"}
+    show = runner.invoke(app, ["--db", db_url, "--lang", "en", "evaluation", "show", "1", "--format", "csv"])
+    assert show.stdout == csv.stdout  # the stored result, same design and data
+    res = runner.invoke(app, ["--db", db_url, "--lang", "en", "evaluation", "show", "1"])
+    assert ("Region 100000000 (100000000): values for 2012–2018 carried from Region 630000000 (630000000)"
+            in " ".join(res.stdout.split()))
+
+
+def test_a_design_too_small_on_the_store_is_refused(store: Store, program: pl.DataFrame) -> None:
+    with pytest.raises(InsufficientData) as info:  # every unit covered at once: nothing to compare with
+        ev.evaluate_indicator(store, PROGRAM, USERS, method="did", treated=EARLY, start="2016", territories=EARLY)
+    assert info.value.fields["reason"] == "no_comparison" and ev.history(store) == []
+
+
+def test_periods_of_the_effects_are_periods(store: Store, program: pl.DataFrame) -> None:
+    rec = ev.evaluate_indicator(store, PROGRAM, USERS, method="sdid", treated=EARLY, start="2016",
+                                territories=EARLY + NEVER, inference="placebo", n_boot=20, save=False)
+    assert [e["label"] for e in rec.result["effects"]][:2] == ["2016", "2017"]
+
+
+def test_synthetic_control_names_its_donor_territories(store: Store, program: pl.DataFrame) -> None:
+    rec = ev.evaluate_indicator(store, PROGRAM, USERS, method="sc", treated=EARLY[:1], start="2016",
+                                territories=EARLY[:1] + NEVER, save=False, lang="en")
+    donors = rec.result["interpretation"].split("built from:")[1]
+    assert re.search(r"Region (\d{9}) \(\1\) \d+%", donors), donors  # name (KATO code), not the code alone
+    assert "Users" in rec.result["interpretation"] and "EV2020.USERS" not in rec.result["interpretation"]
+
+
+def test_quarterly_effects_and_start_are_sdmx_periods(store: Store, tmp_path: Path) -> None:
+    quarters = [f"{y}-Q{q}" for y in (2012, 2013, 2014) for q in (1, 2, 3, 4)]
+    rng = np.random.default_rng(3)
+    units = [*EARLY, *NEVER[:4]]
+    rows = [(c, p, round(10 + i + rng.normal(0, 0.1) + (EFFECT if c in EARLY and i >= 5 else 0), 3))
+            for c in units for i, p in enumerate(quarters)]
+    folder = write_package(tmp_path / "q", pl.DataFrame(rows, schema=["territory", "period", "value"], orient="row"))
+    yaml = (folder / "program.yaml").read_text(encoding="utf-8")
+    yaml = yaml.replace('frequency: A, span: {from: "2010", to: "2025"},\n     agency: MIN, source: syn}\n  - {code: EV2020.OTHER',
+                        'frequency: Q, span: {from: "2010-Q1", to: "2025-Q4"},\n     agency: MIN, source: syn}\n'
+                        '  - {code: EV2020.OTHER', 1)
+    assert "frequency: Q" in yaml
+    (folder / "program.yaml").write_text(yaml, encoding="utf-8")
+    import_paths(store, [folder])
+    rec = ev.evaluate_indicator(store, PROGRAM, USERS, method="sdid", treated=EARLY, start="2013-Q2",
+                                territories=units, inference="placebo", n_boot=20, save=False)
+    assert [e["label"] for e in rec.result["effects"]] == quarters[5:]
+    assert rec.result["diagnostics"]["panel"]["periods"] == ["2012-Q1", "2014-Q4"]
+    assert abs(rec.estimate - EFFECT) < 0.3

@@ -6,15 +6,17 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from natije.cli.app import app, format_option, lang_of
+from natije.cli.evaluation_output import csv_text, draws_progress, print_headline, print_result
 from natije.errors import Expected, Problem, ValidationError
-from natije.evaluation import EvaluationResult, evaluate
+from natije.locale import t
+from natije.services.evaluation_run import run_evaluation
 
 READERS: dict[str, Callable[[Path], pl.DataFrame]] = {
     ".csv": lambda p: pl.read_csv(p, infer_schema_length=10000),
@@ -38,24 +40,11 @@ def _split(text: str | None) -> tuple[str, ...] | None:
     return None if not text else tuple(s.strip() for s in text.split(",") if s.strip())
 
 
-def _print_table(r: EvaluationResult) -> None:
+def _print_table(r: dict[str, Any], lang: str) -> None:
     console = Console()
-    head = Table(title=f"{r.method}: {r.design.outcome}")
-    for col in ("estimate", "se", "ci_low", "ci_high", "p_value"):
-        head.add_column(col, justify="right")
-    head.add_row(*(f"{x:.6g}" for x in (r.estimate, r.se, r.ci[0], r.ci[1], r.p_value)))
-    console.print(head)
-    if r.effects:
-        eff = Table(title="effects")
-        for col in ("label", "kind", "estimate", "se", "ci_low", "ci_high"):
-            eff.add_column(col, justify="right")
-        for e in r.effects:
-            nums = (e.estimate, e.se, e.ci_low, e.ci_high)
-            eff.add_row(str(e.label), e.kind, *("" if x is None else f"{x:.6g}" for x in nums))
-        console.print(eff)
-    console.print(r.interpretation)
-    for a in r.assumptions:
-        console.print(f"- {a}")
+    print_headline(console, r, lang, t("evaluation.output.title", lang, method=r["method"],
+                                       outcome=r["design"]["outcome"]))
+    print_result(console, r, lang)
 
 
 @app.command("evaluate")
@@ -64,7 +53,9 @@ def evaluate_command(
     data: Path = typer.Option(
         ..., "--data", help="Panel file: .csv, .parquet or .xlsx, one row per unit and period."
     ),
-    unit: str = typer.Option(..., "--unit", help="Column naming the unit (e.g. territory)."),
+    unit: str = typer.Option(
+        None, "--unit", help="Column naming the unit (e.g. territory); none for a single series (--method its)."
+    ),
     time: str = typer.Option(..., "--time", help="Column naming the period."),
     outcome: str = typer.Option(..., "--outcome", help="Column holding the outcome."),
     method: str = typer.Option(..., "--method", help="did, event-study, cs, sc, sdid or its."),
@@ -84,35 +75,39 @@ def evaluate_command(
     alpha: float = typer.Option(0.05, "--alpha", help="1 - confidence level."),
     seed: int = typer.Option(0, "--seed", help="Seed of every random step."),
     executor: str = typer.Option("serial", "--executor", help="serial, processes or dask://HOST:PORT."),
-    fmt: str = format_option("table", "json"),
+    fmt: str = format_option("table", "json", "csv"),
 ) -> None:
     """Estimate the impact of an intervention on a panel.
 
     \f
-    Raises ValidationError or EstimationError.
+    Raises ValidationError, InsufficientData (a design too small) or EstimationError.
     """
     lang = lang_of(ctx)
-    result = evaluate(
-        read_table(data),
-        unit=unit,
-        time=time,
-        outcome=outcome,
-        method=method,
-        treated=_split(treated),
-        start=start,
-        cohort=cohort,
-        control=control,
-        estimation=estimation,
-        covariates=_split(covariates) or (),
-        aggregation=aggregation,
-        inference=inference,
-        n_boot=n_boot,
-        alpha=alpha,
-        seed=seed,
-        executor=executor,
-        lang=lang,
-    )
+    with draws_progress(lang, fmt) as progress:
+        result = run_evaluation(
+            read_table(data),
+            unit=unit,
+            time=time,
+            outcome=outcome,
+            method=method,
+            treated=_split(treated),
+            start=start,
+            cohort=cohort,
+            control=control,
+            estimation=estimation,
+            covariates=_split(covariates) or (),
+            aggregation=aggregation,
+            inference=inference,
+            n_boot=n_boot,
+            alpha=alpha,
+            seed=seed,
+            executor=executor,
+            progress=progress,
+            lang=lang,
+        ).to_dict()
     if fmt == "json":
-        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
+        typer.echo(json.dumps(result, ensure_ascii=False, indent=1))
+    elif fmt == "csv":
+        typer.echo(csv_text(result), nl=False)
     else:
-        _print_table(result)
+        _print_table(result, lang)

@@ -4,14 +4,24 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
+from rich.markup import escape
 
 from natije.cli.app import app, as_of_option, format_option, lang_of, open_store, territory_option
+from natije.cli.evaluation_output import (
+    csv_text,
+    draws_progress,
+    headline_row,
+    num,
+    print_panel,
+    print_result,
+)
+from natije.cli.render import print_table
 from natije.locale import t
 from natije.services import evaluation as service
 from natije.services.catalog import require_programs
@@ -23,6 +33,7 @@ registry = typer.Typer(help="Stored impact evaluations of program indicators: ru
 app.add_typer(registry, name="evaluation")
 
 FORMAT = format_option("table", "json")
+RESULT_FORMAT = format_option("table", "json", "csv")
 K = "evaluation.registry."
 
 
@@ -35,35 +46,33 @@ def _ctx(ctx: typer.Context) -> tuple[Any, str]:
 
 
 
-def _n(x: Any) -> str:
-    return "" if x is None else f"{x:.4g}" if isinstance(x, float) else str(x)
-
-
 def _print(rec: StoredEvaluation, lang: str, budget: BudgetImpact | None = None) -> None:
     console, r = Console(), rec.result
-    head = Table(title=f"{rec.program} · {rec.indicator} · {rec.method}")
-    for col in ("id", "estimate", "se", "ci", "p_value", "data_hash", "created_at", "label"):
-        head.add_column(t(K + "col." + col, lang))
-    ci = r.get("ci") or [None, None]
-    head.add_row(_n(rec.id), _n(r.get("estimate")), _n(r.get("se")), f"{_n(ci[0])} … {_n(ci[1])}",
-                 _n(r.get("p_value")), rec.data_hash[:12], rec.created_at.strftime("%Y-%m-%d %H:%M"), rec.label or "")
-    console.print(head)
-    panel = r.get("diagnostics", {}).get("panel", {})
-    if panel:
-        console.print(t(K + "panel", lang, units=panel["units"], level=panel["level"], first=panel["periods"][0],
-                        last=panel["periods"][1]))
-        if panel.get("dropped_units"):
-            console.print(t(K + "dropped", lang, units=", ".join(panel["dropped_units"])))
-        if panel.get("illustrative_rows"):
-            console.print(t("msg.illustrative_note", lang))
-    console.print(r.get("interpretation", ""))
+    heads = [t(K + "col." + c, lang) for c in ("id", "estimate", "se", "ci", "p_value", "data_hash", "created_at",
+                                                "label")]
+    row = ["" if rec.id is None else str(rec.id), *headline_row(r, lang), rec.data_hash[:12],
+           rec.created_at.strftime("%Y-%m-%d %H:%M"), rec.label or ""]
+    print_table(console, heads, [row], title=f"{rec.program} · {_indicator(r, rec.indicator, lang)} · {rec.method}",
+                right=range(1, 5))
+    print_panel(console, (r.get("diagnostics") or {}).get("panel") or {}, lang)
+    print_result(console, r, lang, assumptions=False)
     if budget is not None:
-        console.print(t(K + "per_bn", lang, first=budget.first_year, last=budget.last_year,
-                        amount=_n(budget.executed_kzt / 1e9), lines=budget.lines, value=_n(budget.per_bn),
-                        low=_n(budget.ci_per_bn[0]), high=_n(budget.ci_per_bn[1])))
+        console.print(escape(t(K + "per_bn", lang, first=budget.first_year, last=budget.last_year,
+                               amount=num(budget.executed_kzt / 1e9, lang), lines=budget.lines,
+                               value=num(budget.per_bn, lang), low=num(budget.ci_per_bn[0], lang),
+                               high=num(budget.ci_per_bn[1], lang))))
+
+
+def _indicator(r: Mapping[str, Any], code: str, lang: str) -> str:
+    """The indicator's name in ``lang`` with its code, as the panel notes recorded it (else the code)."""
+    names = ((r.get("diagnostics") or {}).get("panel") or {}).get("indicator", {}).get("names", {})
+    return f"{names[lang]} ({code})" if names.get(lang) else code
 
 
 def _emit(rec: StoredEvaluation, fmt: str, lang: str, store: Any) -> None:
+    if fmt == "csv":
+        typer.echo(csv_text(rec.result), nl=False)
+        return
     budget = impact_per_budget(store, rec.id) if rec.id is not None else None
     if fmt == "json":
         typer.echo(json.dumps({**rec.to_dict(), "budget": budget.to_dict() if budget else None},
@@ -89,15 +98,16 @@ def run(ctx: typer.Context, program: str, indicator: str,
         seed: int = typer.Option(0, "--seed", help="Seed of every random step."),
         label: str = typer.Option(None, "--label", help="A short name for the stored evaluation."),
         save: bool = typer.Option(True, "--save/--no-save", help="Store the evaluation (default) or not."),
-        fmt: str = FORMAT) -> None:
+        fmt: str = RESULT_FORMAT) -> None:
     """Evaluate a program's impact on an indicator with territories as units, and store it."""
     store, lang = _ctx(ctx)
     cohort = service.read_cohort_file(cohort_file) if cohort_file else None
-    rec = service.evaluate_indicator(store, program, indicator, method=method, treated=treated, start=start,
-                                     cohort=cohort, territories=territories.split(",") if territories else None,
-                                     as_of=as_of, seed=seed, control=control, estimation=estimation,
-                                     aggregation=aggregation, inference=inference, n_boot=n_boot, save=save,
-                                     label=label, lang=lang)
+    with draws_progress(lang, fmt) as progress:
+        rec = service.evaluate_indicator(store, program, indicator, method=method, treated=treated, start=start,
+                                         cohort=cohort, territories=territories.split(",") if territories else None,
+                                         as_of=as_of, seed=seed, control=control, estimation=estimation,
+                                         aggregation=aggregation, inference=inference, n_boot=n_boot, save=save,
+                                         label=label, progress=progress, lang=lang)
     _emit(rec, fmt, lang, store)
 
 
@@ -110,17 +120,18 @@ def list_(ctx: typer.Context, program: str = typer.Argument(None, help="Only thi
     if fmt == "json":
         typer.echo(json.dumps([r.to_dict() for r in records], ensure_ascii=False, indent=1))
         return
-    table = Table(title=t(K + "title", lang))
-    for col in ("id", "program", "indicator", "method", "estimate", "data_hash", "created_at", "label"):
-        table.add_column(t(K + "col." + col, lang))
-    for r in records:
-        table.add_row(str(r.id), r.program, r.indicator, r.method, _n(r.estimate), r.data_hash[:12],
-                      r.created_at.strftime("%Y-%m-%d %H:%M"), r.label or "")
-    Console().print(table if records else t(K + "none", lang))
+    if not records:
+        Console().print(t(K + "none", lang))
+        return
+    heads = [t(K + "col." + c, lang) for c in ("id", "program", "indicator", "method", "estimate", "data_hash",
+                                                "created_at", "label")]
+    rows = [[str(r.id), r.program, r.indicator, r.method, num(r.estimate, lang), r.data_hash[:12],
+             r.created_at.strftime("%Y-%m-%d %H:%M"), r.label or ""] for r in records]
+    print_table(Console(), heads, rows, title=t(K + "title", lang), right=(0, 4))
 
 
 @registry.command("show")
-def show(ctx: typer.Context, evaluation_id: int, fmt: str = FORMAT) -> None:
+def show(ctx: typer.Context, evaluation_id: int, fmt: str = RESULT_FORMAT) -> None:
     """Show one stored evaluation with its impact per bn KZT executed.
 
     \f
@@ -140,9 +151,10 @@ def rerun(ctx: typer.Context, evaluation_id: int,
     Raises NotFound.
     """
     store, lang = _ctx(ctx)
-    cmp = service.rerun(store, evaluation_id, save=save)
+    with draws_progress(lang, fmt) as progress:
+        cmp = service.rerun(store, evaluation_id, save=save, progress=progress)
     if fmt == "json":
         typer.echo(json.dumps(cmp.to_dict(), ensure_ascii=False, indent=1))
         return
     key = "data_changed" if cmp.data_changed else "data_same"
-    typer.echo(t(K + key, lang, id=evaluation_id, old=_n(cmp.old_estimate), new=_n(cmp.new_estimate)))
+    typer.echo(t(K + key, lang, id=evaluation_id, old=num(cmp.old_estimate, lang), new=num(cmp.new_estimate, lang)))

@@ -131,7 +131,7 @@ def _text(design: EvaluationDesign, est: float, ci: tuple[float, float], p: floa
 
 def _donor_text(design: EvaluationDesign, weights: Mapping[Any, float]) -> str:
     top = sorted(weights.items(), key=lambda kv: -kv[1])[:5]
-    donors = ", ".join(f"{k} {100 * v:.0f}%" for k, v in top if v >= 0.005)
+    donors = ", ".join(f"{texts.unit_text(design, k)} {100 * v:.0f}%" for k, v in top if v >= 0.005)
     return t("evaluation.interpret.sc_donors", texts.lang_of(design), donors=donors)
 
 
@@ -174,7 +174,7 @@ class SyntheticControl:
         weights = {_py(k): float(v) for k, v in fit.weights_by_donor().items()}
         lang = texts.lang_of(design)
         extra_text = [_donor_text(design, weights),
-                      t("evaluation.interpret.sc_permutation", lang, p=f"{placebo.p_value:.3g}",
+                      t("evaluation.interpret.sc_permutation", lang, p=texts.p_text(placebo.p_value, lang),
                         n=placebo.ratios.size + 1)]
         return EvaluationResult(
             estimate=est, se=se, ci=ci, p_value=placebo.p_value, method="sc", design=design,

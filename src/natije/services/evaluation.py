@@ -25,10 +25,10 @@ import polars as pl
 
 from natije import __version__
 from natije.errors import Expected, NotFound, Problem, Text, ValidationError
-from natije.evaluation import evaluate
 from natije.evaluation.design import _jsonable
 from natije.results.asof import as_date
 from natije.services.evaluation_panel import IndicatorPanel, build_indicator_panel
+from natije.services.evaluation_run import Progress, effect_unit, period_labels, run_evaluation
 from natije.store.evaluations import StoredEvaluation, get_evaluation, list_evaluations, save_evaluation
 from natije.store.frames import load_program_frames
 from natije.store.reads import get_reference_package
@@ -114,13 +114,18 @@ def load_panel(store: Any, program: str, indicator: str, spec: Mapping[str, Any]
         raise NotFound(Text("error.indicator_not_in_program", indicator=indicator, program=program),
                        program=program, indicator=indicator)
     ind = row.row(0, named=True)
-    return build_indicator_panel(frames.observations, frames.territories, changes, indicator=indicator,
-                                 frequency=ind["frequency"], unit=ind["unit"],
-                                 ratio=ind["ratio_numerator"] is not None, level=spec["level"],
-                                 harmonise=spec["harmonise"], only=spec.get("territories"))
+    panel = build_indicator_panel(frames.observations, frames.territories, changes, indicator=indicator,
+                                  frequency=ind["frequency"], unit=ind["unit"],
+                                  ratio=ind["ratio_numerator"] is not None, level=spec["level"],
+                                  harmonise=spec["harmonise"], only=spec.get("territories"),
+                                  name_also=(spec.get("cohort") or {}).keys())
+    names = {lang: ind[f"name_{lang}"] for lang in ("kk", "ru", "en") if ind.get(f"name_{lang}")}
+    panel.notes["indicator"] = {"code": indicator, "names": names, "unit": ind["unit"]}
+    return panel
 
 
-def _run(panel: IndicatorPanel, spec: Mapping[str, Any], outcome: str) -> dict[str, Any]:
+def _run(panel: IndicatorPanel, spec: Mapping[str, Any], outcome: str, progress: Progress | None = None
+         ) -> dict[str, Any]:
     data, notes = panel.frame.rename({"value": outcome}), dict(panel.notes)
     cohort, start = spec.get("cohort"), spec.get("start")
     if cohort is not None:
@@ -129,20 +134,28 @@ def _run(panel: IndicatorPanel, spec: Mapping[str, Any], outcome: str) -> dict[s
         notes["cohort_unmatched"] = sorted(k for k in cohort if k not in known)
         data = data.with_columns(pl.col("territory").replace_strict(first, default=0, return_dtype=pl.Int64)
                                  .alias("cohort"))
-    result = evaluate(data, unit="territory", time="period", outcome=outcome, method=spec["method"],
-                      treated=spec.get("treated"), start=None if start is None else panel.index_of(start),
-                      cohort="cohort" if cohort is not None else None, seed=spec.get("seed", 0),
-                      **dict(spec.get("options") or {}))
+    options = dict(spec.get("options") or {})
+    lang = str(options.get("lang", "en"))
+    ind = notes.get("indicator", {})
+    names = notes.get("territory_names") or {}
+    shown: dict[str, Any] = {"outcome_label": ind.get("names", {}).get(lang) or outcome,
+                             "effect_unit": effect_unit(str(ind.get("unit", "")), lang),
+                             "unit_labels": tuple((c, f"{n[lang]} ({c})") for c, n in sorted(names.items()) if n.get(lang))}
+    result = run_evaluation(data, unit="territory", time="period", outcome=outcome, method=spec["method"],
+                            treated=spec.get("treated"), start=None if start is None else panel.index_of(start),
+                            cohort="cohort" if cohort is not None else None, seed=spec.get("seed", 0),
+                            progress=progress, **shown, **options)
     notes["time_axis"] = "year" if panel.frequency.value == "A" else f"period index ({panel.frequency.value})"
-    return replace(result, diagnostics={**result.diagnostics, "panel": notes}).to_dict()
+    return replace(result, effects=period_labels(result.effects, panel),
+                   diagnostics={**result.diagnostics, "panel": notes}).to_dict()
 
 
 def _record(store: Any, program: str, indicator: str, spec: dict[str, Any], *, save: bool, author: str | None,
-            label: str | None) -> StoredEvaluation:
+            label: str | None, progress: Progress | None = None) -> StoredEvaluation:
     panel = load_panel(store, program, indicator, spec)
     record = StoredEvaluation(id=None, program=program, indicator=indicator, method=spec["method"], design=spec,
-                              data_hash=panel.data_hash, result=_run(panel, spec, indicator), created_at=utcnow(),
-                              engine_version=__version__, author=author, label=label)
+                              data_hash=panel.data_hash, result=_run(panel, spec, indicator, progress),
+                              created_at=utcnow(), engine_version=__version__, author=author, label=label)
     if save:
         with store.transaction() as conn:
             record = replace(record, id=save_evaluation(conn, record))
@@ -154,7 +167,7 @@ def evaluate_indicator(store: Any, program: str, indicator: str, *, method: str,
                        cohort: Mapping[str, Any] | None = None, territories: Sequence[str] | None = None,
                        as_of: date | str | None = None, save: bool = True, level: str = "region",
                        harmonise: str = "backcast", author: str | None = None, label: str | None = None,
-                       **options: Any) -> StoredEvaluation:
+                       progress: Progress | None = None, **options: Any) -> StoredEvaluation:
     """Evaluate the impact of ``program`` on ``indicator`` with territories as units, and store it.
 
     Parameters
@@ -178,6 +191,8 @@ def evaluate_indicator(store: Any, program: str, indicator: str, *, method: str,
         Territory level of the units (``region``) and reform handling (``backcast`` or ``none``).
     author, label : str, optional
         Who ran it and a short name for it.
+    progress : callable, optional
+        ``progress(done, total)`` for the tasks of random work (bootstrap, placebo draws); not stored.
     **options
         Passed to :func:`natije.evaluate` (``control``, ``estimation``, ``aggregation``, ``inference``,
         ``n_boot``, ``alpha``, ``seed``, ``lang``, method-specific options).
@@ -191,12 +206,15 @@ def evaluate_indicator(store: Any, program: str, indicator: str, *, method: str,
     Raises
     ------
     NotFound, ValidationError, InsufficientData, EstimationError
+        InsufficientData also for a design too small to estimate (no unit left to compare with, no period
+        before the program...), named in the message.
     """
     spec = _spec(method, treated, start, cohort, territories, _day(as_of), level, harmonise, options)
-    return _record(store, program, indicator, spec, save=save, author=author, label=label)
+    return _record(store, program, indicator, spec, save=save, author=author, label=label, progress=progress)
 
 
-def rerun(store: Any, evaluation_id: int, *, save: bool = False, author: str | None = None) -> RerunComparison:
+def rerun(store: Any, evaluation_id: int, *, save: bool = False, author: str | None = None,
+          progress: Progress | None = None) -> RerunComparison:
     """Run stored evaluation ``evaluation_id`` again on the current data (its ``as_of`` is dropped).
 
     Returns both results and whether the panel's hash changed. With ``save=True`` the new run is stored too.
@@ -205,7 +223,7 @@ def rerun(store: Any, evaluation_id: int, *, save: bool = False, author: str | N
     old = get(store, evaluation_id)
     spec = {**old.design, "as_of": None}
     new = _record(store, old.program, old.indicator, spec, save=save, author=author,
-                  label=f"rerun of {evaluation_id}")
+                  label=f"rerun of {evaluation_id}", progress=progress)
     return RerunComparison(evaluation_id, old.result, new.result, old.data_hash, new.data_hash, new.id)
 
 

@@ -101,8 +101,33 @@ def _harmonise(obs: pl.DataFrame, changes: Sequence[TerritoryChange], additive: 
     joined = joined.filter(~pl.col("_direct") | ~pl.col("moved"))
     weighted = (pl.col("value") * pl.col("share")).sum()
     value = weighted if additive else weighted / pl.col("share").sum()
-    return (joined.group_by("target", "period").agg(value.alias("value"), pl.col("moved").any().alias("moved"))
+    return (joined.group_by("target", "period")
+            .agg(value.alias("value"), pl.col("moved").any().alias("moved"),
+                 pl.col("territory").filter(pl.col("moved")).unique().alias("sources"))
             .rename({"target": "territory"}))
+
+
+def _carried(frame: pl.DataFrame, freq: Frequency) -> dict[str, dict[str, Any]]:
+    """For each unit given values of abolished units: those units and the first and last period carried."""
+    moved = frame.filter(pl.col("moved")).explode("sources")
+    out: dict[str, dict[str, Any]] = {}
+    for code, sources, first, last in (moved.group_by("territory")
+                                       .agg(pl.col("sources").unique().sort(), pl.col("period").min().alias("a"),
+                                            pl.col("period").max().alias("b")).sort("territory").iter_rows()):
+        out[code] = {"from": [s for s in sources if s is not None], "first": str(Period(freq, int(first))),
+                     "last": str(Period(freq, int(last)))}
+    return out
+
+
+def _names(territories: pl.DataFrame, codes: Iterable[str]) -> dict[str, dict[str, str]]:
+    """``{code: {kk, ru, en}}`` names of ``codes`` (the code itself where the store has no name)."""
+    wanted = sorted(set(codes))
+    cols = [f"name_{lang}" for lang in ("kk", "ru", "en")]
+    if not wanted or not set(cols) <= set(territories.columns):
+        return {c: {} for c in wanted}
+    rows = territories.filter(pl.col("code").is_in(wanted)).select("code", *cols).iter_rows()
+    found = {code: {lang: name for lang, name in zip(("kk", "ru", "en"), names) if name} for code, *names in rows}
+    return {c: found.get(c, {}) for c in wanted}
 
 
 def _balance(frame: pl.DataFrame, notes: dict[str, Any]) -> pl.DataFrame:
@@ -122,7 +147,7 @@ def _balance(frame: pl.DataFrame, notes: dict[str, Any]) -> pl.DataFrame:
 def build_indicator_panel(observations: pl.DataFrame, territories: pl.DataFrame,
                           changes: Iterable[TerritoryChange], *, indicator: str, frequency: str, unit: str,
                           ratio: bool = False, level: str = "region", harmonise: str = "backcast",
-                          only: Sequence[str] | None = None) -> IndicatorPanel:
+                          only: Sequence[str] | None = None, name_also: Iterable[str] = ()) -> IndicatorPanel:
     """Build the balanced panel of ``indicator`` over the territories of ``level``.
 
     Parameters
@@ -141,6 +166,8 @@ def build_indicator_panel(observations: pl.DataFrame, territories: pl.DataFrame,
         Carry abolished units into today's units, or use the units as observed.
     only : sequence of str, optional
         Keep only these territories (after harmonisation).
+    name_also : iterable of str
+        Further territory codes whose names ``notes['territory_names']`` should hold (e.g. a cohort's).
 
     Raises
     ------
@@ -165,10 +192,12 @@ def build_indicator_panel(observations: pl.DataFrame, territories: pl.DataFrame,
     additive = is_additive(unit, ratio)
     notes: dict[str, Any] = {"level": level, "harmonise": harmonise, "additive": additive,
                              "frequency": freq.value, "illustrative_rows": illustrative}
+    carried: dict[str, dict[str, Any]] = {}
     if harmonise == "backcast":
         frame = _harmonise(obs, changes, additive)
         notes["backcast_units"] = sorted(set(frame.filter(pl.col("moved"))["territory"].to_list()))
-        frame = frame.drop("moved")
+        carried = _carried(frame, freq)
+        frame = frame.drop("moved", "sources")
     else:
         frame = obs.drop("period_end")
     frame = frame.filter(pl.col("territory").is_in(at_level))
@@ -183,6 +212,10 @@ def build_indicator_panel(observations: pl.DataFrame, territories: pl.DataFrame,
     notes["dropped_periods"] = [str(Period(freq, i)) for i in notes["dropped_periods"]]
     notes.update(units=n_units, periods=[str(Period(freq, int(times[0]))), str(Period(freq, int(times[-1])))],
                  n_periods=times.len())
+    kept = set(frame["territory"].unique().to_list())
+    notes["carried"] = {code: c for code, c in carried.items() if code in kept}
+    mentioned = [*kept, *name_also, *notes["dropped_units"], *notes["carried"], *(s for c in notes["carried"].values() for s in c["from"])]
+    notes["territory_names"] = _names(territories, mentioned)
     return IndicatorPanel(frame, freq, notes)
 
 

@@ -1,0 +1,162 @@
+"""Run one impact evaluation on a long table, guarded: the use case behind ``natije evaluate``.
+
+:func:`run_evaluation` freezes the design, refuses a design too small to estimate
+(:func:`natije.services.evaluation_guard.check_design`), runs :func:`natije.evaluate` with numerical warnings
+turned into notes, and can report the progress of long random work (bootstrap, placebo and simulation draws)
+to a callback. A single series (``its`` without a unit column) is a panel of one covered unit.
+
+Examples
+--------
+>>> nile = pl.read_csv("tests/data/evaluation/nile.csv")                      # doctest: +SKIP
+>>> run_evaluation(nile, unit=None, time="year", outcome="volume", method="its", start=1899).estimate  # doctest: +SKIP
+-242.9…
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import Any
+
+import polars as pl
+
+from natije.domain.units import resolve
+from natije.errors import Expected, Problem, ValidationError
+from natije.evaluation import (
+    Effect,
+    EvaluationDesign,
+    EvaluationResult,
+    build_panel,
+    evaluate,
+    make_executor,
+    texts,
+)
+from natije.evaluation.executors import Executor
+from natije.evaluation.panel import to_polars
+from natije.locale import t
+from natije.services.evaluation_guard import SINGLE_SERIES, check_design, finish, guarded, note
+
+SERIES = "series"
+"""Unit column added to a single series (its value: the outcome's name)."""
+Progress = Callable[[int, int], None]
+"""``progress(done, total)``: called as tasks of random work are added (``total`` grows) and finished."""
+_COMMON = frozenset(EvaluationDesign.__dataclass_fields__) - {"unit", "time", "outcome", "method", "treated",
+                                                               "start", "cohort", "executor", "options"}
+
+
+# the unit an effect is measured in, by the indicator's unit: a change of a percentage is in percentage points
+_EFFECT_UNITS = {"%": "pp", "per 100": "per_100", "thousand": "thousand", "rank": "rank", "index": "points",
+                 "KZT": "KZT", "mn KZT": "mn_KZT", "bn KZT": "bn_KZT", "USD": "USD", "mn USD": "mn_USD",
+                 "bn USD": "bn_USD"}
+PERIOD_KINDS = frozenset({"period", "calendar", "group"})
+
+
+def effect_unit(unit: str, lang: str) -> str:
+    """How an effect on an indicator in ``unit`` is written in ``lang`` (``%`` → ``pp``); '' for counts.
+
+    >>> effect_unit("%", "ru"), effect_unit("bn KZT", "en"), effect_unit("count", "kk")
+    ('п.п.', 'bn KZT', '')
+    """
+    u = resolve(unit) if unit else None
+    key = _EFFECT_UNITS.get(u.code) if u is not None else None
+    return t("evaluation.effect_unit." + key, lang) if key else ""
+
+
+def period_labels(effects: Sequence[Effect], panel: Any) -> tuple[Effect, ...]:
+    """Effects whose labels are periods on the time axis, labelled as SDMX periods (``2019``, ``2019-Q3``).
+
+    ``panel.label(index)`` gives the text of a time-axis index; event times stay numbers.
+    """
+    return tuple(replace(e, label=panel.label(int(e.label))) if e.kind in PERIOD_KINDS and e.label is not None
+                 else e for e in effects)
+
+
+class ProgressExecutor:
+    """Runs tasks on another executor and reports each finished task to ``progress``.
+
+    Serial work is reported task by task; other executors report a batch when it returns. The tasks and their
+    order are those of the inner executor, so the numbers do not change.
+    """
+
+    def __init__(self, inner: Executor, progress: Progress) -> None:
+        self.inner, self.progress = inner, progress
+        self.done = self.total = 0
+
+    def map(self, fn: Callable[[Any], Any], tasks: Sequence[Any]) -> list[Any]:
+        """Apply ``fn`` to every task, reporting progress."""
+        tasks = list(tasks)
+        self.total += len(tasks)
+        self.progress(self.done, self.total)
+        if type(self.inner).__name__ != "SerialExecutor":
+            out = self.inner.map(fn, tasks)
+            self.done += len(tasks)
+            self.progress(self.done, self.total)
+            return out
+        results = []
+        for task in tasks:
+            results.append(fn(task))
+            self.done += 1
+            self.progress(self.done, self.total)
+        return results
+
+    def close(self) -> None:
+        """Close the inner executor if it holds a connection."""
+        if hasattr(self.inner, "close"):
+            self.inner.close()
+
+
+def _single_series(data: pl.DataFrame, outcome: str, method: str) -> pl.DataFrame:
+    if method not in SINGLE_SERIES:
+        raise ValidationError(Problem("design", None, "unit", None, Expected("expected.unit_column", method=method)),
+                              "a unit column is needed")
+    return data.with_columns(pl.lit(outcome).alias(SERIES))
+
+
+def _whole_periods(data: pl.DataFrame, time: str) -> pl.DataFrame:
+    """Years read as floats (``1970.0``, as a spreadsheet or a CSV with gaps gives them) become integers."""
+    if time not in data.columns or not data.schema[time].is_float():
+        return data
+    col = data[time]
+    if col.null_count() or not bool((col.drop_nans() == col.drop_nans().round(0)).all()) or col.is_nan().any():
+        return data  # not whole numbers: the panel check reports what is wrong
+    return data.with_columns(pl.col(time).cast(pl.Int64))
+
+
+def run_evaluation(data: Any, *, unit: str | None, time: str, outcome: str, method: str, treated: Any = None,
+                   start: Any = None, cohort: str | None = None, executor: str = "serial",
+                   progress: Progress | None = None, **options: Any) -> EvaluationResult:
+    """Evaluate like :func:`natije.evaluate`, refusing designs too small and keeping warnings off the terminal.
+
+    ``unit=None`` is a single series (method ``its`` only): the whole table is one covered unit.
+    ``progress`` is called with (done, total) tasks of random work. Numerical warnings become
+    ``diagnostics['notes']``; a standard error of zero (an exact fit) is reported as not estimable.
+
+    Raises
+    ------
+    ValidationError, InsufficientData, EstimationError
+    """
+    data = _whole_periods(to_polars(data), time)
+    if unit is None:
+        data = _single_series(data, outcome, method)
+        unit, treated = SERIES, (outcome,)
+    common = {k: options.pop(k) for k in list(options) if k in _COMMON}
+    design = EvaluationDesign(unit=unit, time=time, outcome=outcome, method=method, treated=treated, start=start,
+                              cohort=cohort, executor=executor, options=options, **common)
+    inner = make_executor(executor)
+    ex: Executor = ProgressExecutor(inner, progress) if progress is not None else inner
+    try:
+        with guarded() as notes:
+            check_design(build_panel(data, design), design)
+            result = evaluate(data, unit=unit, time=time, outcome=outcome, method=method, treated=treated,
+                              start=start, cohort=cohort, executor=ex, **common, **options)
+    finally:
+        if hasattr(inner, "close"):
+            inner.close()
+    result = replace(result, design=replace(result.design, executor=executor))
+    interpret = None
+    if method in ("did", "event-study", "cs"):
+        def interpret(r: EvaluationResult) -> str:
+            return texts.interpret_att(r.design, r.estimate, r.ci, r.p_value)
+    if method == "cs" and not result.effects:  # the simple average has no breakdown; say how to get one
+        notes.append(note("event_time_hint"))
+    return finish(result, notes, interpret)
