@@ -191,6 +191,7 @@ class Builder:
             ratio=Ratio(ratio["numerator"], ratio["denominator"], float(ratio.get("scale", 100))) if ratio else None,
             tolerance=float(it["tolerance"]) if "tolerance" in it else None,
             definition=Names.from_mapping(it["definition"]) if "definition" in it else None,
+            continues=it.get("continues"),
         )
 
     def commitment(self, path: Path, it: dict[str, Any]) -> Commitment | None:

@@ -72,7 +72,7 @@ def _indicator(i: Indicator) -> dict[str, Any]:
         "code": i.code, "names": _names(i.names), "definition": _names(i.definition) if i.definition else None,
         "goal": i.goal, "level": i.level.value, "unit": i.unit, "direction": i.direction.value, "kind": i.kind.value,
         "frequency": i.frequency.value, "span": span, "agency": i.agency, "source": i.source, "ratio": ratio,
-        "tolerance": i.tolerance,
+        "tolerance": i.tolerance, "continues": i.continues,
     })
 
 

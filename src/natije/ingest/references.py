@@ -2,7 +2,8 @@
 
 Checked here, after all packages of an import are parsed, because a reference package imported in the same
 run (territories, shared indicators such as ``POPULATION``) may supply what a program package refers to.
-Predecessor programs are not required to exist yet: lineage may be imported in any order.
+Predecessor programs are not required to exist yet: lineage may be imported in any order. An indicator's
+``continues`` is the exception: it names one indicator of a predecessor, which must then be known.
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ def check_references(parsed: ParsedProgram, known: Known, log: ProblemLog) -> No
             need(path + ("ratio", "numerator"), ind.ratio.numerator, indicators, "indicator", "unknown_indicator")
             need(path + ("ratio", "denominator"), ind.ratio.denominator, indicators, "indicator",
                  "unknown_indicator")
+        if ind.continues is not None and (pkg.program is not None or raw is None):
+            _check_continues(parsed, path + ("continues",), ind.continues, program_code, known, indicators, log)
         owner = known.stored_owner.get(ind.code, program_code)
         if owner != program_code:
             log.add(parsed.label, parsed.line(path + ("code",)), dotted(path + ("code",)), ind.code,
@@ -52,3 +55,17 @@ def check_references(parsed: ParsedProgram, known: Known, log: ProblemLog) -> No
         need(path + ("source",), b.source, sources, "source", "unknown_source")
         for i, code in enumerate(b.indicators):
             need(path + ("indicators", i), code, indicators, "an indicator", "unknown_indicator")
+
+
+def _check_continues(parsed: ParsedProgram, path: Path, code: str, program: str | None, known: Known,
+                     indicators: set[str], log: ProblemLog) -> None:
+    """``continues`` must name an indicator of one of ``program``'s predecessors (transitively)."""
+    if code in known.loose.get("indicators", frozenset()) and code not in known.indicators:
+        return  # declared with problems of its own, already reported: its program is not judged
+    ancestors = known.ancestors(program)
+    if code in indicators and known.indicator_program.get(code) in ancestors:
+        return
+    expected = (Expected("expected.continues_predecessor", programs=", ".join(ancestors)) if ancestors
+                else Expected("expected.continues_no_predecessors"))
+    log.add(parsed.label, parsed.line(path), dotted(path), code, expected,
+            "unknown_indicator" if code not in indicators else "continues")
