@@ -33,7 +33,7 @@ def section(text: str, title: str) -> str:
         if m and m.group(2) == title:
             level = len(m.group(1))
             out = []
-            for rest in lines[i + 1:]:
+            for rest in lines[i + 1 :]:
                 h = _HEADING.match(rest)
                 if h and len(h.group(1)) <= level:
                     break
@@ -117,9 +117,15 @@ def blocks(text: str, langs: tuple[str, ...] = ("yaml", "csv")) -> list[Block]:
         if m.group(1) in langs:
             before = next((lines[j] for j in range(i - 1, -1, -1) if lines[j].strip()), "")
             mark = _MARK.match(before.strip())
-            out.append(Block(m.group(1), "\n".join(lines[i + 1:end]) + "\n", i + 1,
-                             mark.group(2) if mark and mark.group(1) == "file" else None,
-                             bool(mark and mark.group(1) == "fragment")))
+            out.append(
+                Block(
+                    m.group(1),
+                    "\n".join(lines[i + 1 : end]) + "\n",
+                    i + 1,
+                    mark.group(2) if mark and mark.group(1) == "file" else None,
+                    bool(mark and mark.group(1) == "fragment"),
+                )
+            )
         i = end + 1
     return out
 

@@ -23,7 +23,9 @@ from natije.store import Store
 from natije.store.reads import get_package, iter_observations
 
 DOCS = ["package-format.md", "results-rules.md", "cli.md", "evaluation.md", "evaluation-registry.md"]
-ALL = [(name, read(name)) for name in DOCS] + [("README.md", (ROOT / "README.md").read_text(encoding="utf-8"))]
+ALL = [(name, read(name)) for name in DOCS] + [
+    ("README.md", (ROOT / "README.md").read_text(encoding="utf-8"))
+]
 CSV_COLUMNS = {c for spec in (OBSERVATIONS, REVISIONS, TERRITORIES, TERRITORY_CHANGES) for c in spec.columns}
 
 
@@ -62,7 +64,9 @@ def _write(root: Path, examples: list[Block]) -> list[Path]:
 @pytest.mark.parametrize(("name", "text"), ALL, ids=[n for n, _ in ALL])
 def test_every_example_block_says_what_it_is(name: str, text: str) -> None:
     for b in blocks(text):
-        assert b.file or b.fragment, f"{name}:{b.line}: mark the block <!-- file: NAME --> or <!-- fragment -->"
+        assert b.file or b.fragment, (
+            f"{name}:{b.line}: mark the block <!-- file: NAME --> or <!-- fragment -->"
+        )
 
 
 @pytest.mark.parametrize(("name", "text"), ALL, ids=[n for n, _ in ALL])
@@ -83,7 +87,9 @@ def test_fragments_use_only_fields_of_the_format(name: str, text: str) -> None:
 def test_examples_import_into_a_fresh_store(store: Store, tmp_path: Path, name: str) -> None:
     examples = [b for b in blocks(dict(ALL)[name]) if b.file]
     report = import_paths(store, _write(tmp_path, examples))
-    rows = sum(len(b.text.splitlines()) - 1 for b in examples if Path(b.file or "").name.startswith("observations"))
+    rows = sum(
+        len(b.text.splitlines()) - 1 for b in examples if Path(b.file or "").name.startswith("observations")
+    )
     assert report.totals()["observations_inserted"] == rows
 
 
@@ -97,6 +103,9 @@ def test_package_format_example_stores_what_the_doc_says(store: Store, tmp_path:
     assert spend["value"].to_list() == [1200.0]
     # the source defaults to the indicator's; two entries for one key are two versions in decision order
     assert obs.filter(pl.col("indicator") == "TEST2020.INTERNET")["source"].unique().to_list() == ["stat"]
-    versions = sorted((c.version, c.value) for c in package.commitments
-                      if c.indicator == "TEST2020.INTERNET" and c.kind.value == "target")
+    versions = sorted(
+        (c.version, c.value)
+        for c in package.commitments
+        if c.indicator == "TEST2020.INTERNET" and c.kind.value == "target"
+    )
     assert versions == [(1, 82.0), (2, 85.0)]

@@ -76,8 +76,19 @@ def _conditionally_required(node: dict[str, Any]) -> set[str]:
 
 def test_the_walk_reaches_every_level() -> None:
     # the walk itself must not silently stop early: nested, array-item and shared objects are all found
-    assert {"", "program", "program.goals[]", "indicators[]", "indicators[].span", "indicators[].ratio",
-            "commitments[]", "budgets[]", "sources[]", "agencies[]", "names"} <= set(OBJECTS)
+    assert {
+        "",
+        "program",
+        "program.goals[]",
+        "indicators[]",
+        "indicators[].span",
+        "indicators[].ratio",
+        "commitments[]",
+        "budgets[]",
+        "sources[]",
+        "agencies[]",
+        "names",
+    } <= set(OBJECTS)
     assert len(PROPERTIES) > 60
 
 
@@ -100,7 +111,8 @@ def test_every_schema_field_is_documented_with_its_rules(key: str, prop: str) ->
     if "default" in sub:
         default = re.escape(f"`{sub['default']}`")
         assert re.search(rf"{default} \(default|default {default}", row.cells["meaning"]), (
-            f"{key}.{prop}: the default `{sub['default']}` is not documented")
+            f"{key}.{prop}: the default `{sub['default']}` is not documented"
+        )
 
 
 def test_every_documented_field_is_accepted_by_the_schema() -> None:
@@ -133,6 +145,7 @@ def test_units_documented_are_exactly_the_known_units() -> None:
 
 # -- CSV files ---------------------------------------------------------------------------------------------
 
+
 def test_observation_columns_are_the_readers_columns() -> None:
     rows = field_tables("### `observations`\n" + section(DOC, "`observations.csv` (and `.xlsx`, `.parquet`)"))
     table = {r.name: r.cells["required"] for r in rows["observations"]}
@@ -152,7 +165,9 @@ def test_reference_csv_examples_have_the_readers_columns_and_documented_choices(
     headers = {b.file: b.text.splitlines()[0].split(",") for b in blocks(body)}
     assert set(headers["territories.csv"]) == set(TERRITORIES.columns)
     assert set(headers["territory_changes.csv"]) == set(TERRITORY_CHANGES.columns)
-    choices = {m.group(1): {v.strip() for v in m.group(2).split(",")}
-               for m in re.finditer(r"`(\w+)` is (?:one of )?`([^`]+)`", body)}
+    choices = {
+        m.group(1): {v.strip() for v in m.group(2).split(",")}
+        for m in re.finditer(r"`(\w+)` is (?:one of )?`([^`]+)`", body)
+    }
     assert choices["level"] == {v.value for v in TerritoryLevel}
     assert choices["kind"] == {v.value for v in ChangeKind}

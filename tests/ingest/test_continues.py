@@ -18,8 +18,14 @@ from .conftest import dump
 NAMES = "{kk: Атау, ru: Название, en: Name}"
 
 
-def _program(code: str, start: int, predecessors: list[str], indicator: str, continues: str | None = None,
-             name: str | None = None) -> str:
+def _program(
+    code: str,
+    start: int,
+    predecessors: list[str],
+    indicator: str,
+    continues: str | None = None,
+    name: str | None = None,
+) -> str:
     preds = f"  predecessors: [{', '.join(predecessors)}]\n" if predecessors else ""
     cont = f"    continues: {continues}\n" if continues else ""
     return (
@@ -73,8 +79,13 @@ def test_continuing_an_indicator_of_a_predecessor_in_the_same_import(store: Stor
 
 def test_continuing_through_the_chain_in_the_store(store: Store, tmp_path: Path) -> None:
     # A <- B <- C: C may continue an indicator of A, which only the store knows as B's predecessor
-    import_paths(store, [_write(tmp_path, "a", _program("A", 2010, [], "A.TV")),
-                         _write(tmp_path, "b", _program("B", 2015, ["A"], "B.NET"))])
+    import_paths(
+        store,
+        [
+            _write(tmp_path, "a", _program("A", 2010, [], "A.TV")),
+            _write(tmp_path, "b", _program("B", 2015, ["A"], "B.NET")),
+        ],
+    )
     import_paths(store, [_write(tmp_path, "c", _program("C", 2020, ["B"], "C.TV2", continues="A.TV"))])
 
 
@@ -83,22 +94,35 @@ def test_unknown_continued_indicator_is_refused_in_every_language(store: Store, 
     new = _write(tmp_path, "new", _program("NEW", 2021, ["OLD"], "NEW.ESERV", continues="OLD.EGOVV"))
     (problem,) = _refused(store, [old, new])
     assert (problem.file, problem.row, problem.column, problem.value, problem.code) == (
-        "new/program.yaml", 18, "indicators[0].continues", "OLD.EGOVV", "unknown_indicator")
+        "new/program.yaml",
+        18,
+        "indicators[0].continues",
+        "OLD.EGOVV",
+        "unknown_indicator",
+    )
     assert problem.extra["key"] == "expected.continues_predecessor"
     assert "OLD" in problem.expected_in("en")
     texts = {lang: problem.expected_in(lang) for lang in ("kk", "ru", "en")}
     assert len(set(texts.values())) == 3 and all("OLD" in v for v in texts.values())
 
 
-@pytest.mark.parametrize(("predecessors", "continues", "key"), [
-    (["OLD"], "OTHER.X", "expected.continues_predecessor"),      # a program outside the chain
-    (["OLD"], "NEW.SELF", "expected.continues_predecessor"),     # itself
-    ([], "OLD.EGOV", "expected.continues_no_predecessors"),      # no chain at all
-])
-def test_continuing_outside_the_chain_is_refused(store: Store, tmp_path: Path, predecessors: list[str],
-                                                 continues: str, key: str) -> None:
+@pytest.mark.parametrize(
+    ("predecessors", "continues", "key"),
+    [
+        (["OLD"], "OTHER.X", "expected.continues_predecessor"),  # a program outside the chain
+        (["OLD"], "NEW.SELF", "expected.continues_predecessor"),  # itself
+        ([], "OLD.EGOV", "expected.continues_no_predecessors"),  # no chain at all
+    ],
+)
+def test_continuing_outside_the_chain_is_refused(
+    store: Store, tmp_path: Path, predecessors: list[str], continues: str, key: str
+) -> None:
     old = _write(tmp_path, "old", _program("OLD", 2016, [], "OLD.EGOV"))
     other = _write(tmp_path, "other", _program("OTHER", 2016, [], "OTHER.X"))
     new = _write(tmp_path, "new", _program("NEW", 2021, predecessors, "NEW.SELF", continues=continues))
     (problem,) = _refused(store, [old, other, new])
-    assert (problem.column, problem.code, problem.extra["key"]) == ("indicators[0].continues", "continues", key)
+    assert (problem.column, problem.code, problem.extra["key"]) == (
+        "indicators[0].continues",
+        "continues",
+        key,
+    )
