@@ -92,6 +92,21 @@ def field_tables(body: str) -> dict[str, list[Row]]:
     return {k: v for k, v in tables.items() if v}
 
 
+def tables(body: str) -> list[list[Row]]:
+    """Every field table of ``body``, in order (a table ends at the first line that is not a table row)."""
+    out: list[list[Row]] = []
+    chunk: list[str] = []
+    for line in [*body.splitlines(), ""]:
+        if line.startswith("|"):
+            chunk.append(line)
+        elif chunk:
+            rows = field_tables("### table\n" + "\n".join(chunk)).get("")
+            if rows:
+                out.append(rows)
+            chunk = []
+    return out
+
+
 @dataclass(frozen=True)
 class Block:
     """A fenced block: its language, text, line, and the file it stands for (None for a fragment)."""

@@ -12,14 +12,14 @@ import re
 from typing import Any
 
 import pytest
-from doc_text import Row, blocks, code_spans, field_tables, read, section
+from doc_text import Row, blocks, code_spans, field_tables, read, section, tables
 
 from natije.domain import units
 from natije.domain.observations import ObservationStatus
 from natije.domain.territories import ChangeKind, TerritoryLevel
 from natije.ingest.export import REVISION_COLUMNS
 from natije.ingest.program_yaml import program_schema
-from natije.ingest.readers import OBSERVATIONS, REVISIONS, TERRITORIES, TERRITORY_CHANGES
+from natije.ingest.readers import OBSERVATIONS, REVISIONS, TERRITORIES, TERRITORY_CHANGES, TableSpec
 
 DOC = read("package-format.md")
 FIELDS = field_tables(section(DOC, "Fields of `program.yaml`"))
@@ -146,28 +146,38 @@ def test_units_documented_are_exactly_the_known_units() -> None:
 # -- CSV files ---------------------------------------------------------------------------------------------
 
 
+def _columns(rows: list[Row]) -> dict[str, str]:
+    return {r.name: r.cells["required"] for r in rows}
+
+
+def _spec(spec: TableSpec) -> dict[str, str]:
+    return {**{c: "yes" for c in spec.required}, **{c: "no" for c in spec.optional}}
+
+
+def _choices(rows: list[Row], name: str) -> set[str]:
+    return set(code_spans(next(r for r in rows if r.name == name).cells["meaning"]))
+
+
 def test_observation_columns_are_the_readers_columns() -> None:
-    rows = field_tables("### `observations`\n" + section(DOC, "`observations.csv` (and `.xlsx`, `.parquet`)"))
-    table = {r.name: r.cells["required"] for r in rows["observations"]}
-    assert table == {**{c: "yes" for c in OBSERVATIONS.required}, **{c: "no" for c in OBSERVATIONS.optional}}
-    status = set(code_spans(next(r for r in rows["observations"] if r.name == "status").cells["meaning"]))
-    assert status == {s.value for s in ObservationStatus}
+    (rows,) = tables(section(DOC, "`observations.csv` (and `.xlsx`, `.parquet`)"))
+    assert _columns(rows) == _spec(OBSERVATIONS)
+    assert _choices(rows, "status") == {s.value for s in ObservationStatus}
 
 
 def test_revision_columns_are_the_readers_and_the_writers() -> None:
-    documented = code_spans(section(DOC, "`revisions.csv`"))[0].split(",")
-    assert tuple(documented) == REVISION_COLUMNS
-    assert set(documented) == set(REVISIONS.columns)
+    body = section(DOC, "`revisions.csv`")
+    (rows,) = tables(body)
+    assert _columns(rows) == _spec(REVISIONS)
+    assert tuple(code_spans(body)[0].split(",")) == REVISION_COLUMNS
 
 
-def test_reference_csv_examples_have_the_readers_columns_and_documented_choices() -> None:
+def test_reference_csv_columns_are_the_readers_with_documented_choices() -> None:
     body = section(DOC, "`territories.csv` and `territory_changes.csv`")
+    territories, changes = tables(body)
+    assert _columns(territories) == _spec(TERRITORIES)
+    assert _columns(changes) == _spec(TERRITORY_CHANGES)
+    assert _choices(territories, "level") == {v.value for v in TerritoryLevel}
+    assert _choices(changes, "kind") == {v.value for v in ChangeKind}
     headers = {b.file: b.text.splitlines()[0].split(",") for b in blocks(body)}
     assert set(headers["territories.csv"]) == set(TERRITORIES.columns)
     assert set(headers["territory_changes.csv"]) == set(TERRITORY_CHANGES.columns)
-    choices = {
-        m.group(1): {v.strip() for v in m.group(2).split(",")}
-        for m in re.finditer(r"`(\w+)` is (?:one of )?`([^`]+)`", body)
-    }
-    assert choices["level"] == {v.value for v in TerritoryLevel}
-    assert choices["kind"] == {v.value for v in ChangeKind}
