@@ -62,7 +62,7 @@ def _cells(line: str) -> list[str]:
 def field_tables(body: str) -> dict[str, list[Row]]:
     """Tables under the ``###`` headings of ``body``, keyed by the heading's first code span ('' if none).
 
-    A row's name is the code span of its first cell; rows without one are not field rows.
+    A row's name is the code span its first cell starts with; rows without one are not field rows.
     """
     tables: dict[str, list[Row]] = {}
     key: str | None = None
@@ -86,7 +86,7 @@ def field_tables(body: str) -> dict[str, list[Row]]:
         elif set("".join(cells)) <= set("-: "):
             continue
         else:
-            m = _CODE.fullmatch(cells[0])
+            m = _CODE.match(cells[0])
             if m:
                 tables[key].append(Row(m.group(1), dict(zip(header, cells))))
     return {k: v for k, v in tables.items() if v}

@@ -18,8 +18,23 @@ from natije.domain import units
 from natije.domain.observations import ObservationStatus
 from natije.domain.territories import ChangeKind, TerritoryLevel
 from natije.ingest.export import REVISION_COLUMNS
+from natije.ingest.package import (
+    CHANGES_FILE,
+    OBSERVATION_PREFIX,
+    OBSERVATION_SUFFIXES,
+    PROGRAM_FILE,
+    REVISIONS_FILE,
+    TERRITORIES_FILE,
+)
 from natije.ingest.program_yaml import program_schema
-from natije.ingest.readers import OBSERVATIONS, REVISIONS, TERRITORIES, TERRITORY_CHANGES, TableSpec
+from natije.ingest.readers import (
+    OBSERVATIONS,
+    REVISIONS,
+    TERRITORIES,
+    TERRITORY_CHANGES,
+    TableSpec,
+    supported_extensions,
+)
 
 DOC = read("package-format.md")
 FIELDS = field_tables(section(DOC, "Fields of `program.yaml`"))
@@ -181,3 +196,13 @@ def test_reference_csv_columns_are_the_readers_with_documented_choices() -> None
     headers = {b.file: b.text.splitlines()[0].split(",") for b in blocks(body)}
     assert set(headers["territories.csv"]) == set(TERRITORIES.columns)
     assert set(headers["territory_changes.csv"]) == set(TERRITORY_CHANGES.columns)
+
+
+def test_the_package_files_are_the_ones_import_reads() -> None:
+    intro = DOC[: DOC.index("## `program.yaml`")]
+    (rows,) = tables(intro)
+    names = {r.name for r in rows}
+    observations = next(r for r in rows if r.name.startswith(OBSERVATION_PREFIX))
+    assert names - {observations.name} == {PROGRAM_FILE, REVISIONS_FILE, TERRITORIES_FILE, CHANGES_FILE}
+    suffixes = {s.rsplit(".", 1)[-1] for s in code_spans(observations.cells["file"]) if "." in s}
+    assert {f".{s}" for s in suffixes} == set(OBSERVATION_SUFFIXES) == set(supported_extensions())
