@@ -206,3 +206,20 @@ def test_the_package_files_are_the_ones_import_reads() -> None:
     assert names - {observations.name} == {PROGRAM_FILE, REVISIONS_FILE, TERRITORIES_FILE, CHANGES_FILE}
     suffixes = {s.rsplit(".", 1)[-1] for s in code_spans(observations.cells["file"]) if "." in s}
     assert {f".{s}" for s in suffixes} == set(OBSERVATION_SUFFIXES) == set(supported_extensions())
+
+
+def test_choices_listed_in_the_example_comments_are_the_schemas() -> None:
+    # "kind: stock  # periodic | cumulative | stock": the comment lists every choice of that field, no other
+    defs = program_schema()["$defs"]
+    enums: dict[str, list[set[str]]] = {}
+    for node in OBJECTS.values():
+        for prop, sub in node.get("properties", {}).items():
+            values = _resolve(sub, defs)[1].get("enum")
+            if values:
+                enums.setdefault(prop, []).append({str(v) for v in values})
+    example = next(b for b in blocks(DOC) if b.file == "program.yaml")
+    listed = re.findall(r"^\s*-?\s*(\w+): [^#\n]*#\s*(\w+(?: \| \w+)+)", example.text, re.MULTILINE)
+    assert len(listed) >= 5
+    for field, comment in listed:
+        choices = {c.strip() for c in comment.split("|")}
+        assert choices in enums.get(field, []), f"{field}: {sorted(choices)} is not the schema's list"
