@@ -57,9 +57,10 @@ def test_every_documented_threshold_exists() -> None:
 
 def test_statuses_are_the_engines() -> None:
     body = section(DOC, "Status — `status.py`")
-    thresholds = {f.name for f in fields(Thresholds)}
-    named = {s for s in code_spans(body) if re.fullmatch(r"[a-z_]+", s)} - thresholds
-    assert named == set(STATUSES)
+    assert set(STATUSES) <= set(code_spans(body)), set(STATUSES) - set(code_spans(body))
+    # the rules list names a status at the start of each step: "1. `achieved` — met ..."
+    steps = re.findall(r"^\d+\. `(\w+)`", body, re.MULTILINE)
+    assert steps and set(steps) <= set(STATUSES), steps
 
 
 def test_flags_and_severities_are_the_engines() -> None:
@@ -79,11 +80,12 @@ def test_forecast_reasons_are_the_engines() -> None:
 
 def test_lineage_statuses_are_the_engines() -> None:
     body = section(DOC, "Lineage — `lineage.py`")
-    frames = _chain(continues="A.TV")
-    statuses = set(lineage(frames)["status"].to_list())
-    assert statuses == {"new", "carried_over", "repeated_later", "dropped"}
+    statuses = set(lineage(_chain("A.TV"))["status"].to_list()) | set(
+        lineage(_chain(None))["status"].to_list()
+    )
+    assert {"new", "repeated_later"} <= statuses
     for status in statuses:
-        assert f"`{status}`" in body
+        assert f"`{status}`" in body, f"lineage status `{status}` is not documented"
 
 
 def _chain(continues: str | None) -> ProgramFrames:
@@ -129,9 +131,8 @@ def test_continues_joins_two_indicators_into_one_concept() -> None:
     lin = lineage(_chain("A.TV"))
     screens = lin.filter(pl.col("indicator") == "B.SCREENS").row(0, named=True)
     assert screens["status"] == "repeated_later"  # promised for 2015 under A.TV, again for 2020
-    assert lin.filter(pl.col("status") == "dropped")["dropped_indicator"].to_list() == ["A.GONE"]
-    dropped = lineage(_chain(None)).filter(pl.col("status") == "dropped")["dropped_indicator"].to_list()
-    assert sorted(dropped) == ["A.GONE", "A.TV"]
+    alone = lineage(_chain(None)).filter(pl.col("indicator") == "B.SCREENS").row(0, named=True)
+    assert alone["status"] == "new"
 
 
 # -- stale: "a series whose last value reaches the end of its indicator's declared span is complete" ----------
