@@ -169,26 +169,33 @@ def _spec(spec: TableSpec) -> dict[str, str]:
     return {**{c: "yes" for c in spec.required}, **{c: "no" for c in spec.optional}}
 
 
+def _table_with(body: str, name: str) -> list[Row]:
+    """The first table of ``body`` that has a row for ``name`` (other tables may come and go around it)."""
+    found = [rows for rows in tables(body) if any(r.name == name for r in rows)]
+    assert found, f"no table with a row for `{name}`"
+    return found[0]
+
+
 def _choices(rows: list[Row], name: str) -> set[str]:
     return set(code_spans(next(r for r in rows if r.name == name).cells["meaning"]))
 
 
 def test_observation_columns_are_the_readers_columns() -> None:
-    (rows,) = tables(section(DOC, "`observations.csv` (and `.xlsx`, `.parquet`)"))
+    rows = _table_with(section(DOC, "`observations.csv` (and `.xlsx`, `.parquet`)"), "indicator")
     assert _columns(rows) == _spec(OBSERVATIONS)
     assert _choices(rows, "status") == {s.value for s in ObservationStatus}
 
 
 def test_revision_columns_are_the_readers_and_the_writers() -> None:
     body = section(DOC, "`revisions.csv`")
-    (rows,) = tables(body)
+    rows = _table_with(body, "recorded_at")
     assert _columns(rows) == _spec(REVISIONS)
     assert tuple(code_spans(body)[0].split(",")) == REVISION_COLUMNS
 
 
 def test_reference_csv_columns_are_the_readers_with_documented_choices() -> None:
     body = section(DOC, "`territories.csv` and `territory_changes.csv`")
-    territories, changes = tables(body)
+    territories, changes = _table_with(body, "level"), _table_with(body, "share")
     assert _columns(territories) == _spec(TERRITORIES)
     assert _columns(changes) == _spec(TERRITORY_CHANGES)
     assert _choices(territories, "level") == {v.value for v in TerritoryLevel}
@@ -200,7 +207,7 @@ def test_reference_csv_columns_are_the_readers_with_documented_choices() -> None
 
 def test_the_package_files_are_the_ones_import_reads() -> None:
     intro = DOC[: DOC.index("## `program.yaml`")]
-    (rows,) = tables(intro)
+    rows = _table_with(intro, PROGRAM_FILE)
     names = {r.name for r in rows}
     observations = next(r for r in rows if r.name.startswith(OBSERVATION_PREFIX))
     assert names - {observations.name} == {PROGRAM_FILE, REVISIONS_FILE, TERRITORIES_FILE, CHANGES_FILE}

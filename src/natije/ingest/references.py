@@ -15,6 +15,20 @@ from natije.ingest.program_yaml import ParsedProgram
 from natije.ingest.yaml_source import Path, dotted
 
 
+def _check_continues(parsed: ParsedProgram, path: Path, code: str, program: str | None, known: Known,
+                     indicators: set[str], log: ProblemLog) -> None:
+    """``continues`` must name an indicator of one of ``program``'s predecessors (transitively)."""
+    if code in known.loose.get("indicators", frozenset()) and code not in known.indicators:
+        return  # declared with problems of its own, already reported: its program is not judged
+    ancestors = known.ancestors(program)
+    if code in indicators and known.indicator_program.get(code) in ancestors:
+        return
+    expected = (Expected("expected.continues_predecessor", programs=", ".join(ancestors)) if ancestors
+                else Expected("expected.continues_no_predecessors"))
+    log.add(parsed.label, parsed.line(path), dotted(path), code, expected,
+            "unknown_indicator" if code not in indicators else "continues")
+
+
 def check_references(parsed: ParsedProgram, known: Known, log: ProblemLog) -> None:
     """Log every code in ``parsed`` that names nothing ``known``."""
     pkg = parsed.package
@@ -56,16 +70,3 @@ def check_references(parsed: ParsedProgram, known: Known, log: ProblemLog) -> No
         for i, code in enumerate(b.indicators):
             need(path + ("indicators", i), code, indicators, "an indicator", "unknown_indicator")
 
-
-def _check_continues(parsed: ParsedProgram, path: Path, code: str, program: str | None, known: Known,
-                     indicators: set[str], log: ProblemLog) -> None:
-    """``continues`` must name an indicator of one of ``program``'s predecessors (transitively)."""
-    if code in known.loose.get("indicators", frozenset()) and code not in known.indicators:
-        return  # declared with problems of its own, already reported: its program is not judged
-    ancestors = known.ancestors(program)
-    if code in indicators and known.indicator_program.get(code) in ancestors:
-        return
-    expected = (Expected("expected.continues_predecessor", programs=", ".join(ancestors)) if ancestors
-                else Expected("expected.continues_no_predecessors"))
-    log.add(parsed.label, parsed.line(path), dotted(path), code, expected,
-            "unknown_indicator" if code not in indicators else "continues")
