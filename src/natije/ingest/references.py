@@ -69,4 +69,3 @@ def check_references(parsed: ParsedProgram, known: Known, log: ProblemLog) -> No
         need(path + ("source",), b.source, sources, "source", "unknown_source")
         for i, code in enumerate(b.indicators):
             need(path + ("indicators", i), code, indicators, "an indicator", "unknown_indicator")
-
