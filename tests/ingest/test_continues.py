@@ -100,7 +100,7 @@ def test_unknown_continued_indicator_is_refused_in_every_language(store: Store, 
         "OLD.EGOVV",
         "unknown_indicator",
     )
-    assert problem.extra["key"] == "expected.continues_predecessor"
+    assert problem.extra["key"] == "expected.predecessor_indicator"
     assert "OLD" in problem.expected_in("en")
     texts = {lang: problem.expected_in(lang) for lang in ("kk", "ru", "en")}
     assert len(set(texts.values())) == 3 and all("OLD" in v for v in texts.values())
@@ -109,9 +109,9 @@ def test_unknown_continued_indicator_is_refused_in_every_language(store: Store, 
 @pytest.mark.parametrize(
     ("predecessors", "continues", "key"),
     [
-        (["OLD"], "OTHER.X", "expected.continues_predecessor"),  # a program outside the chain
-        (["OLD"], "NEW.SELF", "expected.continues_predecessor"),  # itself
-        ([], "OLD.EGOV", "expected.continues_no_predecessors"),  # no chain at all
+        (["OLD"], "OTHER.X", "expected.predecessor_indicator"),  # a program outside the chain
+        (["OLD"], "NEW.SELF", "expected.predecessor_indicator"),  # itself
+        ([], "OLD.EGOV", "expected.predecessors_none"),  # no chain at all
     ],
 )
 def test_continuing_outside_the_chain_is_refused(

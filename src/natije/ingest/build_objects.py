@@ -184,14 +184,13 @@ class Builder:
             return None
         ratio = it.get("ratio")
         return Indicator(
-            code=it["code"], names=Names.from_mapping(it["names"]), unit=unit.code,
+            code=it["code"], names=Names.from_mapping(it["names"]), unit=unit.code, continues=it.get("continues"),
             direction=Direction(it["direction"]), kind=IndicatorKind(it.get("kind", "stock")),
             level=IndicatorLevel(it.get("level", "outcome")), frequency=Frequency(it.get("frequency", "A")),
             span_from=start, span_to=end, goal=it.get("goal"), agency=it.get("agency"), source=it.get("source"),
             ratio=Ratio(ratio["numerator"], ratio["denominator"], float(ratio.get("scale", 100))) if ratio else None,
             tolerance=float(it["tolerance"]) if "tolerance" in it else None,
             definition=Names.from_mapping(it["definition"]) if "definition" in it else None,
-            continues=it.get("continues"),
         )
 
     def commitment(self, path: Path, it: dict[str, Any]) -> Commitment | None:

@@ -9,24 +9,11 @@ Predecessor programs are not required to exist yet: lineage may be imported in a
 from __future__ import annotations
 
 from natije.errors import Expected
+from natije.ingest.continues import check_continues
 from natije.ingest.known import Known
 from natije.ingest.problems import ProblemLog
 from natije.ingest.program_yaml import ParsedProgram
 from natije.ingest.yaml_source import Path, dotted
-
-
-def _check_continues(parsed: ParsedProgram, path: Path, code: str, program: str | None, known: Known,
-                     indicators: set[str], log: ProblemLog) -> None:
-    """``continues`` must name an indicator of one of ``program``'s predecessors (transitively)."""
-    if code in known.loose.get("indicators", frozenset()) and code not in known.indicators:
-        return  # declared with problems of its own, already reported: its program is not judged
-    ancestors = known.ancestors(program)
-    if code in indicators and known.indicator_program.get(code) in ancestors:
-        return
-    expected = (Expected("expected.continues_predecessor", programs=", ".join(ancestors)) if ancestors
-                else Expected("expected.continues_no_predecessors"))
-    log.add(parsed.label, parsed.line(path), dotted(path), code, expected,
-            "unknown_indicator" if code not in indicators else "continues")
 
 
 def check_references(parsed: ParsedProgram, known: Known, log: ProblemLog) -> None:
@@ -55,7 +42,7 @@ def check_references(parsed: ParsedProgram, known: Known, log: ProblemLog) -> No
             need(path + ("ratio", "denominator"), ind.ratio.denominator, indicators, "indicator",
                  "unknown_indicator")
         if ind.continues is not None and (pkg.program is not None or raw is None):
-            _check_continues(parsed, path + ("continues",), ind.continues, program_code, known, indicators, log)
+            check_continues(parsed, path + ("continues",), ind.continues, program_code, known, indicators, log)
         owner = known.stored_owner.get(ind.code, program_code)
         if owner != program_code:
             log.add(parsed.label, parsed.line(path + ("code",)), dotted(path + ("code",)), ind.code,
