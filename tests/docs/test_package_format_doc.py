@@ -64,7 +64,8 @@ def schema_objects(schema: dict[str, Any]) -> dict[str, dict[str, Any]]:
         for prop, sub in node.get("properties", {}).items():
             child = f"{path}.{prop}" if path else prop
             name, target = _resolve(sub, defs)
-            if target.get("type") == "array":
+            # a list of objects is walked into; a tuple (prefixItems, items: false) or a list of scalars is a leaf
+            if target.get("type") == "array" and isinstance(target.get("items"), dict):
                 name, target = _resolve(target["items"], defs)
                 child += "[]"
             if target.get("type") == "object":
