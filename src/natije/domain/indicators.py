@@ -46,7 +46,8 @@ class Indicator:
     """A measured quantity of a program, with the span of periods it may hold values for.
 
     ``span_from`` may lie before the program's start: baselines and impact evaluations need pre-program
-    history.
+    history. ``continues`` names the indicator of a predecessor program this one carries on (lineage treats
+    the two as one concept).
     """
 
     code: str
@@ -64,6 +65,7 @@ class Indicator:
     ratio: Ratio | None = None
     tolerance: float | None = None
     definition: Names | None = None
+    continues: str | None = None
 
     def __post_init__(self) -> None:
         if units.resolve(self.unit) is None:

@@ -186,7 +186,7 @@ class Builder:
             return None
         ratio = it.get("ratio")
         return Indicator(
-            code=it["code"], names=Names.from_mapping(it["names"]), unit=unit.code,
+            code=it["code"], names=Names.from_mapping(it["names"]), unit=unit.code, continues=it.get("continues"),
             direction=Direction(it["direction"]), kind=IndicatorKind(it.get("kind", "stock")),
             level=IndicatorLevel(it.get("level", "outcome")), frequency=Frequency(it.get("frequency", "A")),
             span_from=start, span_to=end, goal=it.get("goal"), agency=it.get("agency"), source=it.get("source"),

@@ -69,6 +69,7 @@ def _indicator(i: Indicator) -> dict[str, Any]:
     ratio = {"numerator": i.ratio.numerator, "denominator": i.ratio.denominator, "scale": i.ratio.scale} if i.ratio else None
     return _drop_none({
         "code": i.code, "names": _names(i.names), "definition": _names(i.definition) if i.definition else None,
+        "continues": i.continues,
         "goal": i.goal, "level": i.level.value, "unit": i.unit, "direction": i.direction.value, "kind": i.kind.value,
         "frequency": i.frequency.value, "span": span, "agency": i.agency, "source": i.source, "ratio": ratio,
         "tolerance": i.tolerance,

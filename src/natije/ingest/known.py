@@ -36,6 +36,8 @@ class CatalogLike(Protocol):
     def agencies(self) -> Any: ...
     @property
     def programs(self) -> Any: ...
+    @property
+    def predecessors(self) -> Mapping[str, tuple[str, ...]]: ...
 
 
 def _span_text(ind: Indicator) -> str:
@@ -54,6 +56,7 @@ class Known:
     programs: frozenset[str] = frozenset()
     stored_owner: Mapping[str, str | None] = field(default_factory=dict)
     loose: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    predecessors: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
     def merge(cls, catalog: CatalogLike | None, packages: Iterable[ProgramPackage],
@@ -70,10 +73,12 @@ class Known:
         src = dict(catalog.sources) if catalog else {}
         agencies = set(catalog.agencies) if catalog else set()
         programs = set(catalog.programs) if catalog else set()
+        preds = dict(catalog.predecessors) if catalog else {}
         for pkg in packages:
             code = pkg.program.code if pkg.program else None
-            if code:
-                programs.add(code)
+            if pkg.program is not None:
+                programs.add(pkg.program.code)
+                preds[pkg.program.code] = pkg.program.predecessors
             agencies.update(a.code for a in pkg.agencies)
             src.update((s.code, s) for s in pkg.sources)
             terr.update((t.code, t) for t in pkg.territories)
@@ -83,7 +88,18 @@ class Known:
         stored = dict(catalog.indicator_program) if catalog else {}
         extra = {k: frozenset(v) for k, v in (loose or {}).items()}
         agencies |= extra.get("agencies", frozenset())
-        return cls(ind, owner, terr, src, frozenset(agencies), frozenset(programs), stored, extra)
+        return cls(ind, owner, terr, src, frozenset(agencies), frozenset(programs), stored, extra, preds)
+
+    def ancestors(self, program: str | None) -> list[str]:
+        """The predecessors of ``program``, transitively (as far as the import and the store know them)."""
+        out: list[str] = []
+        todo = list(self.predecessors.get(program, ())) if program else []
+        while todo:
+            code = todo.pop(0)
+            if code != program and code not in out:
+                out.append(code)
+                todo.extend(self.predecessors.get(code, ()))
+        return out
 
     def _loose(self, section: str, present: Iterable[str]) -> list[str]:
         return sorted(set(self.loose.get(section, frozenset())) - set(present))

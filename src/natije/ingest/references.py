@@ -2,12 +2,14 @@
 
 Checked here, after all packages of an import are parsed, because a reference package imported in the same
 run (territories, shared indicators such as ``POPULATION``) may supply what a program package refers to.
-Predecessor programs are not required to exist yet: lineage may be imported in any order.
+Predecessor programs are not required to exist yet: lineage may be imported in any order. An indicator's
+``continues`` is the exception: it names one indicator of a predecessor, which must then be known.
 """
 
 from __future__ import annotations
 
 from natije.errors import Expected
+from natije.ingest.continues import check_continues
 from natije.ingest.known import Known
 from natije.ingest.problems import ProblemLog
 from natije.ingest.program_yaml import ParsedProgram
@@ -39,6 +41,8 @@ def check_references(parsed: ParsedProgram, known: Known, log: ProblemLog) -> No
             need(path + ("ratio", "numerator"), ind.ratio.numerator, indicators, "indicator", "unknown_indicator")
             need(path + ("ratio", "denominator"), ind.ratio.denominator, indicators, "indicator",
                  "unknown_indicator")
+        if ind.continues is not None and (pkg.program is not None or raw is None):
+            check_continues(parsed, path + ("continues",), ind.continues, program_code, known, indicators, log)
         owner = known.stored_owner.get(ind.code, program_code)
         if owner != program_code:
             log.add(parsed.label, parsed.line(path + ("code",)), dotted(path + ("code",)), ind.code,

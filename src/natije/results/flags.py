@@ -147,7 +147,7 @@ def stale_flags(frames: ProgramFrames, today: date, thresholds: Thresholds = DEF
     latest = now - int(rules["freq_months"].min()) - thresholds.stale_grace_months  # type: ignore[arg-type]
     last = series.select("indicator", "territory", "last_end").filter(pl.col("last_end") < latest).join(
         rules.select("indicator", "freq_months", "span_to"), on="indicator")
-    span_end = pl.col("span_to").str.slice(0, 4).cast(pl.Int32, strict=False) * 12 + 12
+    span_end = _period_end_month(pl.col("span_to"))
     due = pl.col("last_end") + pl.col("freq_months") + thresholds.stale_grace_months
     stale = last.filter((due < now) & (span_end.is_null() | (pl.col("last_end") < span_end)))
     gone = frames.territories.filter(pl.col("valid_to").is_not_null() & (pl.col("valid_to") <= today))["code"]
@@ -168,6 +168,17 @@ def stale_flags(frames: ProgramFrames, today: date, thresholds: Thresholds = DEF
                   (pl.lit(now) - due).cast(pl.String)).alias("evidence"),
         _args(period=pl.col("period"), months=pl.lit(now) - due),
     )
+
+
+def _period_end_month(text: pl.Expr) -> pl.Expr:
+    """End month (exclusive, as ``month_index``) of SDMX period text: ``2022`` → 2023-01, ``2022-Q2`` → 2022-07,
+    ``2022-03`` → 2022-04; null for null text."""
+    year = text.str.slice(0, 4).cast(pl.Int32, strict=False) * 12
+    rest = text.str.slice(5)
+    quarter = rest.str.strip_prefix("Q").cast(pl.Int32, strict=False)
+    return (pl.when(text.str.len_chars() == 4).then(year + 12)
+            .when(rest.str.starts_with("Q")).then(year + quarter * 3)
+            .otherwise(year + rest.cast(pl.Int32, strict=False)))
 
 
 def revision_flags(frames: ProgramFrames) -> pl.DataFrame:

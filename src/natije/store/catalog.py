@@ -52,6 +52,7 @@ class Catalog:
     sources: dict[str, Source] = field(default_factory=dict)
     agencies: set[str] = field(default_factory=set)
     programs: set[str] = field(default_factory=set)
+    predecessors: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def sync_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]], key: Sequence[str],
@@ -126,14 +127,18 @@ def _sync_predecessors(conn: Connection, program_id: int, predecessors: tuple[st
 
 
 def lookup_catalog(conn: Connection) -> Catalog:
-    """Every indicator, territory, source, agency and program code in the store, for validation."""
+    """Every indicator, territory, source, agency and program code in the store (with programs' predecessors)."""
     programs = {r.id: r.code for r in conn.execute(select(T.programs.c.id, T.programs.c.code))}
     ind_rows = list(conn.execute(select(T.indicators).order_by(T.indicators.c.code)).mappings())
+    pp = T.program_predecessors
+    predecessors: dict[str, tuple[str, ...]] = {}
+    for r in conn.execute(select(pp.c.program_id, pp.c.predecessor).order_by(pp.c.program_id, pp.c.position)):
+        predecessors[programs[r.program_id]] = (*predecessors.get(programs[r.program_id], ()), r.predecessor)
     return Catalog(
         indicators={r["code"]: R.indicator_of(r) for r in ind_rows},
         indicator_program={r["code"]: programs.get(r["program_id"]) for r in ind_rows},
         territories={r["code"]: R.territory_of(r) for r in conn.execute(select(T.territories)).mappings()},
         sources={r["code"]: R.source_of(r) for r in conn.execute(select(T.sources)).mappings()},
         agencies={r.code for r in conn.execute(select(T.agencies.c.code))},
-        programs=set(programs.values()),
+        programs=set(programs.values()), predecessors=predecessors,
     )

@@ -14,6 +14,7 @@ import polars as pl
 from sqlalchemy import Connection
 
 from natije.errors import Expected, Problem, ValidationError
+from natije.store.tables import STATUS_CODES
 
 SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S%.6f"  # the text form SQLAlchemy's DateTime uses on SQLite
 
@@ -158,7 +159,12 @@ class CodeResolver:
         if "period_start" not in out.columns:
             raise ValueError("observation batches need a period_start column (Period.start_month)")
         out = fill_times(out, time_column, now)
-        return out.with_columns(pl.col("value").cast(pl.Float64), pl.col("period_start").cast(pl.Int64))
+        # the stored status code; null where the batch states none (a new row is then submitted, a stored one
+        # keeps its status)
+        status = (pl.col("status").cast(pl.String).replace_strict(STATUS_CODES, default=None, return_dtype=pl.Int64)
+                  if "status" in out.columns else pl.lit(None, dtype=pl.Int64))
+        return out.with_columns(pl.col("value").cast(pl.Float64), pl.col("period_start").cast(pl.Int64),
+                                status.alias("status_code"))
 
 
 def reason_id(conn: Connection, reason: str | None, author: str | None) -> tuple[int, bool]:
