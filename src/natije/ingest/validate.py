@@ -29,6 +29,9 @@ NUMBER_EXPECTED = Expected("expected.number")
 TIME_EXPECTED = Expected("expected.datetime")
 _FREQ_CODE = {"A": 1, "Q": 2, "M": 3}
 _MONTHS = 120_000  # above the start month of any year up to 9999
+# a KATO code (nine digits) that a spreadsheet read as a number: fewer digits (leading zeros lost), a decimal
+# part or an exponent (75000000, 75000000.0, 7.5E+07)
+NUMBER_LIKE_CODE = r"^(?:[0-9]{1,8}|[0-9]+[.,][0-9]*|[0-9]+(?:[.,][0-9]*)?[eE][+-]?[0-9]+)$"
 _TIME_FORMATS = ("%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f")
 
 
@@ -97,8 +100,13 @@ def check_batch(batch: pl.DataFrame, known: Known, label: str, log: ProblemLog,
     known_terr = pl.col("valid_known")
     checks.add(pl.col("indicator").is_not_null() & ~known_ind, "indicator",
                Expected("expected.known_indicator"), "unknown_indicator")
-    checks.add(pl.col("territory").is_not_null() & ~known_terr, "territory",
+    as_number = pl.col("territory").str.contains(NUMBER_LIKE_CODE)
+    checks.add(pl.col("territory").is_not_null() & ~known_terr & ~as_number, "territory",
                Expected("expected.known_territory"), "unknown_territory")
+    checks.add(pl.col("territory").is_not_null() & ~known_terr & as_number, "territory",
+               Keyed(pl.when(pl.col("_kato_guess").is_null()).then(pl.lit("expected.kato_as_number"))
+                     .otherwise(pl.lit("expected.kato_as_number_guess")), code=pl.col("_kato_guess")),
+               "kato_as_number")
     parsed = pl.col("freq").is_not_null()
     checks.add(pl.col("period").is_not_null() & ~parsed, "period", PERIOD_FORMAT, "period")
     wrong_freq = (known_ind & parsed & (pl.col("freq") != pl.col("ind_freq"))).fill_null(False)
@@ -168,7 +176,10 @@ def _derive(batch: pl.DataFrame, known: Known, time_column: str) -> pl.DataFrame
     )
     value = pl.col("value").cast(pl.Float64, strict=False) if b.schema["value"] == pl.String else (
         pl.col("value").cast(pl.Float64))
-    derived = [value.alias("_value"), pl.col("valid_known").fill_null(False),
+    number = pl.col("territory").str.replace(",", ".", literal=True).cast(pl.Float64, strict=False)
+    guess = (pl.when((number >= 0) & (number < 1e9) & (number.round(0) == number))
+             .then(number.cast(pl.Int64, strict=False).cast(pl.String).str.zfill(9)))
+    derived = [value.alias("_value"), pl.col("valid_known").fill_null(False), guess.alias("_kato_guess"),
                pl.coalesce("source", "ind_source").alias("_source")]
     if time_column in b.columns and b[time_column].null_count() < b.height:
         derived.append(parse_times(time_column).alias("_time"))

@@ -43,6 +43,19 @@ def case(name: str, expected: dict, *, append: str | None = None, files: dict[st
     (target / "expected.json").write_text(json.dumps(expected, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
+def _xlsx(rows: list[list[object]]) -> bytes:
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    for row in rows:
+        wb.active.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
 def obs(name: str, line: str, column: str, code: str, fragment: str) -> None:
     case(name, {"row": ROW, "column": column, "code": code, "expected": fragment}, append=line)
 
@@ -67,8 +80,15 @@ def build() -> None:
     obs("bad_as_of", "TEST2020.INTERNET,000000000,2018,77,,,,31.12.2018", "as_of", "date", "ISO date")
     obs("malformed_row", "TEST2020.INTERNET,000000000,2018", None, "malformed_row", "8 comma-separated fields")  # type: ignore[arg-type]
     cp1251 = good_obs.encode("utf-8").replace("после реформы".encode(), "после реформы".encode("cp1251"))
-    case("encoding_not_utf8", {"row": 5, "column": None, "code": "encoding", "expected": "UTF-8"},
+    case("encoding_not_utf8", {"row": 5, "column": None, "code": "encoding", "expected": "Windows-1251"},
          files={"observations.csv": cp1251})
+    obs("kato_as_number", "TEST2020.INTERNET,75000000,2019,88.6,,,,", "territory", "kato_as_number",
+        "probably 075000000")
+    case("xlsx_formula", {"file": "xlsx_formula/observations_2021.xlsx", "row": 3, "column": "value", "code": "formula",
+                          "expected": "not a formula"},
+         files={"observations_2021.xlsx": _xlsx([["indicator", "territory", "period", "value"],
+                                                  ["TEST2020.INTERNET", "000000000", 2021, 80],
+                                                  ["TEST2020.INTERNET", "750000000", 2021, "=D2+9"]])})
     case("empty_file", {"row": None, "column": None, "code": "empty", "expected": "header row"},
          files={"observations.csv": b""})
     case("missing_column", {"row": 1, "column": "value", "code": "missing_column", "expected": "required"},
