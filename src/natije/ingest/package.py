@@ -139,7 +139,7 @@ def size_text(n: int) -> str:
     """A byte count for people: ``64 MiB``, ``4 GiB``."""
     for unit, scale in (("GiB", GIB), ("MiB", MIB), ("KiB", 1024)):
         if n >= scale:
-            return f"{n / scale:g} {unit}"
+            return f"{n / scale:.3g} {unit}"
     return f"{n} B"
 
 

@@ -29,7 +29,7 @@ from natije.domain.package import ProgramPackage
 from natije.errors import Expected
 from natije.ingest.build_objects import Builder
 from natije.ingest.problems import ProblemLog
-from natije.ingest.yaml_source import Path, YamlDocument, dotted, load_yaml
+from natije.ingest.yaml_source import Path, YamlDocument, YamlTooLarge, dotted, load_yaml
 
 FORMAT = "natije-program/1"
 # the schema's own descriptions of a field's form, as message keys (looked up by their English text)
@@ -117,6 +117,9 @@ def parse_program_yaml(raw: bytes, label: str, log: ProblemLog) -> ParsedProgram
         return None
     try:
         doc = load_yaml(text)
+    except YamlTooLarge as exc:
+        log.add(label, exc.line, None, None, exc.expected, "too_large")
+        return None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)

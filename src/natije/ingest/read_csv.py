@@ -8,6 +8,7 @@ UTF-8 is reported at the first line where it occurs.
 from __future__ import annotations
 
 import csv
+import io
 import re
 import sys
 from collections.abc import Callable, Iterator
@@ -49,8 +50,9 @@ def _header(package: Package, member: str) -> tuple[list[str], str, float] | Non
     return next(csv.reader([text], delimiter=delimiter), []), delimiter, per_line
 
 
-def lines(fh: IO[bytes], limit: int) -> Iterator[tuple[int, bytes | None]]:
-    """(line number, line) of a binary stream; a line longer than ``limit`` bytes comes as ``None``, read no further."""
+def lines(fh: IO[bytes], limit: int) -> Iterator[tuple[int, bytes, bool]]:
+    """(number, line, whole) for each line of a binary stream; a line past ``limit`` bytes comes cut
+    (``whole`` false) and ends the iteration, so memory stays bounded."""
     number = 0
     while True:
         line = fh.readline(limit + 1)
@@ -58,18 +60,21 @@ def lines(fh: IO[bytes], limit: int) -> Iterator[tuple[int, bytes | None]]:
             return
         number += 1
         if len(line) > limit and not line.endswith(b"\n"):
-            yield number, None
+            yield number, line, False
             return
-        yield number, line
+        yield number, line, True
 
 
-def _long_line(package: Package, member: str) -> int | None:
-    """Number of the first line longer than :attr:`Limits.line_bytes`, if any (read with bounded memory)."""
+def _report_long_line(package: Package, member: str, log: ProblemLog) -> None:
+    """Report the first line longer than :attr:`Limits.line_bytes`, showing how it starts."""
+    limit = limits.current().line_bytes
+    found: tuple[int | None, str] = (None, "")
     with package.open(member) as fh:
-        for number, line in lines(fh, limits.current().line_bytes):
-            if line is None:
-                return number
-    return None
+        for number, line, whole in lines(fh, limit):
+            if not whole:
+                found = (number, line[:40].decode("utf-8", errors="replace") + "…")
+    log.add(package.label(member), found[0], None, found[1], Expected("expected.line_at_most", size=size_text(limit)),
+            "too_large")
 
 
 def report_encoding(package: Package, member: str, log: ProblemLog) -> None:
@@ -81,10 +86,9 @@ def report_encoding(package: Package, member: str, log: ProblemLog) -> None:
     bad: list[tuple[int, bytes]] = []
     cyrillic = True
     with package.open(member) as fh:
-        for number, line in lines(fh, limits.current().line_bytes):
-            if line is None:
-                log.add(label, number, None, None, Expected("expected.line_at_most",
-                                                            size=size_text(limits.current().line_bytes)), "too_large")
+        for number, line, whole in lines(fh, limits.current().line_bytes):
+            if not whole:
+                _report_long_line(package, member, log)
                 break
             try:
                 line.decode("utf-8")
@@ -136,11 +140,6 @@ def read_csv(
     if len(names) > limit.columns:
         too_many_columns(label, len(names), log)
         return
-    long_line = _long_line(package, member) if per_line > limit.line_bytes / 4 else None
-    if long_line is not None:
-        log.add(label, long_line, None, None, Expected("expected.line_at_most", size=size_text(limit.line_bytes)),
-                "too_large")
-        return
     rename = check_header(names, spec, label, log)
     if rename is None:
         return
@@ -174,7 +173,7 @@ def read_csv(
     any_rows = False
     with package.open(member) as fh, _undecodable_rows(on_invalid) as undecodable:
         try:
-            reader = pcsv.open_csv(fh, read_options=read_opts, parse_options=parse_opts, convert_options=convert)
+            reader = pcsv.open_csv(BoundedLines(fh, limit.line_bytes), read_options=read_opts, parse_options=parse_opts, convert_options=convert)
             for record_batch in reader:
                 n = record_batch.num_rows
                 if kept + n + len(skipped) > limit.rows:
@@ -197,14 +196,15 @@ def read_csv(
                     if batch.height:
                         any_rows = True
                         yield batch
+        except LineTooLong:
+            _report_long_line(package, member, log)
+            return
         except pa.ArrowInvalid as exc:
             if undecodable or "UTF8" in str(exc) or "utf8" in str(exc).lower():
                 report_encoding(package, member, log)
                 return
             if "straddl" in str(exc):  # a row longer than a block, which is longer than the longest line allowed
-                number = _long_line(package, member)
-                log.add(label, number, None, None, Expected("expected.line_at_most", size=size_text(limit.line_bytes)),
-                        "too_large")
+                _report_long_line(package, member, log)
                 return
             log.add(label, None, None, str(exc)[:120], Expected("expected.csv"), "malformed")
             return
@@ -212,6 +212,48 @@ def read_csv(
         report_encoding(package, member, log)
     elif not any_rows and not skipped:
         log.add(label, None, None, "", Expected("expected.data_rows"), "empty")
+
+
+class LineTooLong(Exception):
+    """A line longer than :attr:`Limits.line_bytes` went by."""
+
+
+class BoundedLines(io.RawIOBase):
+    """A binary stream that raises :class:`LineTooLong` as soon as a line grows past ``limit`` bytes.
+
+    pyarrow holds a whole row in memory, so a file whose last "line" is gigabytes long would be read whole;
+    checked here as the bytes pass (one vectorised search for newlines per block), it stops at the limit.
+    """
+
+    def __init__(self, raw: IO[bytes], limit: int) -> None:
+        super().__init__()
+        self.raw, self.limit, self.run = raw, limit, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int | None = -1) -> bytes:
+        data = self.raw.read(-1 if size is None else size)
+        self._check(data)
+        return data
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def _check(self, data: bytes) -> None:
+        if not data:
+            return
+        newlines = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
+        if newlines.size == 0:
+            self.run += len(data)
+            longest = self.run
+        else:
+            longest = max(self.run + int(newlines[0]), int(np.diff(newlines).max()) if newlines.size > 1 else 0)
+            self.run = len(data) - 1 - int(newlines[-1])
+        if max(longest, self.run) > self.limit:
+            raise LineTooLong
 
 
 @contextmanager
