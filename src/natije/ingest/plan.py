@@ -41,7 +41,7 @@ from natije.ingest.problems import ProblemLog
 from natije.ingest.program_yaml import ParsedProgram, parse_program_yaml
 from natije.ingest.readers import OBSERVATIONS, REVISIONS, TableSpec, read_table
 from natije.ingest.reference_csv import read_changes, read_territories
-from natije.ingest.references import check_references
+from natije.ingest.references import check_references, check_shared_indicators
 from natije.ingest.validate import check_batch
 
 Progress = Callable[[str, int], None]
@@ -110,20 +110,28 @@ class ImportPlan:
 
 
 def _order(packages: list[PlannedPackage]) -> list[PlannedPackage]:
-    """Reference packages first, then programs with their in-run predecessors before them."""
+    """Reference packages first, then programs with their in-run predecessors before them.
+
+    Every package stays in the plan, even two that declare the same program code (already a problem): each is
+    still validated so that all of its problems are reported in the same run.
+    """
     ref = [p for p in packages if p.code is None]
-    progs = {p.code: p for p in packages if p.code is not None}
+    progs: dict[str, list[PlannedPackage]] = {}
+    for p in packages:
+        if p.code is not None:
+            progs.setdefault(p.code, []).append(p)
     out: list[PlannedPackage] = []
     done: set[str] = set()
 
     def visit(code: str, stack: tuple[str, ...]) -> None:
         if code in done or code in stack or code not in progs:
             return
-        program = progs[code].package.program
-        for pred in program.predecessors if program else ():
-            visit(pred, stack + (code,))
+        for planned in progs[code]:
+            program = planned.package.program
+            for pred in program.predecessors if program else ():
+                visit(pred, stack + (code,))
         done.add(code)
-        out.append(progs[code])
+        out.extend(progs[code])
 
     for p in packages:
         if p.code is not None:
@@ -219,6 +227,7 @@ def prepare(paths: Sequence[str | Path], catalog: CatalogLike | None, *, progres
                     Expected("expected.program_once", other=seen[p.code]), "duplicate_program")
         elif p.code is not None:
             seen[p.code] = p.files.name
+    check_shared_indicators([(p.code, p.files.name, p.parsed) for p in planned if p.parsed is not None], log)
     loose: dict[str, set[str]] = {}
     for p in planned:
         for section, codes in p.loose.items():

@@ -52,3 +52,18 @@ def check_references(parsed: ParsedProgram, known: Known, log: ProblemLog) -> No
         need(path + ("source",), b.source, sources, "source", "unknown_source")
         for i, code in enumerate(b.indicators):
             need(path + ("indicators", i), code, indicators, "an indicator", "unknown_indicator")
+
+
+def check_shared_indicators(programs: list[tuple[str | None, str, ParsedProgram]], log: ProblemLog) -> None:
+    """Log an indicator code that two packages of one import declare for different programs.
+
+    ``programs`` holds (program code, package name, parsed ``program.yaml``) in import order; the later
+    declaration is the one reported, naming the package of the first.
+    """
+    first: dict[str, tuple[str | None, str]] = {}
+    for code, name, parsed in programs:
+        for ind, path in zip(parsed.package.indicators, parsed.origins.get("indicators", [])):
+            owner = first.setdefault(ind.code, (code, name))
+            if owner[0] != code:
+                log.add(parsed.label, parsed.line(path + ("code",)), dotted(path + ("code",)), ind.code,
+                        Expected("expected.indicator_once", other=owner[1]), "indicator_owner")

@@ -56,6 +56,21 @@ def _xlsx(rows: list[list[object]]) -> bytes:
     return buf.getvalue()
 
 
+def _zip(extra: dict[str, str]) -> bytes:
+    """The good package zipped in a folder ``pkg/``, plus ``extra`` entries named exactly as given."""
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for f in sorted(GOOD.iterdir()):
+            info = zipfile.ZipInfo(f"pkg/{f.name}", date_time=(2024, 1, 1, 0, 0, 0))
+            zf.writestr(info, f.read_bytes())
+        for name, text in extra.items():
+            zf.writestr(zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0)), text)
+    return buf.getvalue()
+
+
 def obs(name: str, line: str, column: str, code: str, fragment: str) -> None:
     case(name, {"row": ROW, "column": column, "code": code, "expected": fragment}, append=line)
 
@@ -127,6 +142,10 @@ def build() -> None:
          files={"revisions.csv": "indicator,territory,period,value,reason,author,recorded_at,source\n"
                                  "TEST2020.INTERNET,000000000,2017,77.0,first,bns,2018-03-01,stat\n"
                                  "TEST2020.INTERNET,000000000,2017,78.0,revised,bns,yesterday,stat\n"})
+    case("zip_outside_folder", {"file": "package.zip", "row": None, "column": None, "code": "zip_unsafe",
+                                "expected": "no absolute paths"},
+         files={"program.yaml": None, "territories.csv": None, "territory_changes.csv": None,
+                "observations.csv": None, "package.zip": _zip({"../observations_2024.csv": "indicator\n"})})
     case("not_a_package", {"file": "not_a_package", "row": None, "column": None, "code": "package",
                            "expected": "program.yaml"},
          files={"program.yaml": None, "territories.csv": None, "territory_changes.csv": None,
