@@ -37,6 +37,7 @@ DESCRIBED = {str(e): e for e in (
     Expected("expected.period"), Expected("expected.kato_code"), Expected("expected.code_pattern"),
     Expected("expected.date_example", example="2017-12-12"), Expected("expected.currency"),
     Expected("expected.names", example="{kk: ..., ru: ..., en: ...}"),
+    Expected("expected.range_pair"),
 )}
 
 
@@ -85,7 +86,7 @@ def _expected(err: jsonschema.ValidationError) -> tuple[Path, str, Any]:
         return path, Expected("expected.one_of", values=", ".join(str(x) for x in err.validator_value)), err.instance
     if v == "const":
         return path, Expected("expected.exactly", value=repr(err.validator_value)), err.instance
-    if v in ("type", "pattern") and described:
+    if v in ("type", "pattern", "minItems", "maxItems", "items") and described:
         return path, DESCRIBED.get(str(described), str(described)), err.instance
     if v == "type":
         kinds = err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]

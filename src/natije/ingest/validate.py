@@ -14,6 +14,7 @@ Examples
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import lru_cache
 
 import polars as pl
@@ -137,6 +138,7 @@ def check_batch(batch: pl.DataFrame, known: Known, label: str, log: ProblemLog,
         checks.add(clash, "unit", Keyed("expected.unit_compatible", unit=pl.col("ind_unit"),
                                                 indicator=pl.col("indicator")), "unit_mismatch")
         factor = pl.when(given & ~clash).then(pl.col("unit_scale") / pl.col("ind_scale")).otherwise(1.0).fill_null(1.0)
+    _check_range(checks, known_ind & ~pl.col("ind_loose"), pl.col("_value") * factor)
     checks.add(known_ind & ~pl.col("ind_loose") & pl.col("_source").is_null(), "source",
                Expected("expected.source_given"), "missing_source")
     checks.add(pl.col("_source").is_not_null() & ~pl.col("_source").is_in(known.source_frame["code"].implode()),
@@ -147,6 +149,9 @@ def check_batch(batch: pl.DataFrame, known: Known, label: str, log: ProblemLog,
                    Expected("expected.one_of", values=", ".join(statuses)), "status")
     if "_time" in b.columns:
         checks.add(pl.col(time_column).is_not_null() & pl.col("_time").is_null(), time_column, TIME_EXPECTED, "date")
+        latest = latest_known()
+        checks.add(pl.col("_time") > latest, time_column,
+                   Expected("expected.not_in_future", today=latest.date().isoformat()), "future")
     checks.report(b, label, log)
     extra = [c for c in ("reason", "author", "note", "status") if c in b.columns]
     time = pl.col("_time") if "_time" in b.columns else pl.lit(None, dtype=pl.Datetime("us"))
@@ -161,6 +166,32 @@ def check_batch(batch: pl.DataFrame, known: Known, label: str, log: ProblemLog,
         *(pl.col(c).cast(pl.String) for c in extra), time.alias(time_column), "row",
         *([key.alias("_key")] if time_column == "as_of" else []),
     )
+
+
+def latest_known() -> dt.datetime:
+    """The latest moment a value can have been known: now, on the clock of the easternmost time zone (UTC+14).
+
+    A date is "in the future" only when it is after today everywhere, so an agency in Almaty (UTC+5) may date a
+    value today even while it is still yesterday in UTC.
+    """
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(hours=14)
+
+
+def _bound_text(bound: pl.Expr) -> pl.Expr:
+    """A range bound as text: ``100`` rather than ``100.0``."""
+    whole = bound.round(0) == bound
+    return pl.when(whole).then(bound.cast(pl.Int64, strict=False).cast(pl.String)).otherwise(bound.cast(pl.String))
+
+
+def _check_range(checks: _Checks, checked: pl.Expr, value: pl.Expr) -> None:
+    """A value outside its indicator's allowed range: declared ``range``, else what its unit allows (0–100 %)."""
+    low, high = pl.col("range_low"), pl.col("range_high")
+    outside = checked & value.is_finite() & ((value < low) | (value > high))
+    key = (pl.when(high.is_infinite()).then(pl.lit("expected.value_at_least"))
+           .when(low.is_infinite()).then(pl.lit("expected.value_at_most"))
+           .otherwise(pl.lit("expected.value_in_range")))
+    checks.add(outside, "value", Keyed(key, low=_bound_text(low), high=_bound_text(high), unit=pl.col("ind_unit"),
+                                       indicator=pl.col("indicator")), "out_of_range")
 
 
 def _derive(batch: pl.DataFrame, known: Known, time_column: str) -> pl.DataFrame:

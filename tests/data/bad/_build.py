@@ -93,6 +93,9 @@ def build() -> None:
     obs("territory_not_valid", "TEST2020.INTERNET,511000000,2020,75,,,,", "territory", "territory_not_valid", "2018-06-19")
     obs("unknown_source", "TEST2020.INTERNET,000000000,2018,77,,wb,,", "source", "unknown_source", "a source declared")
     obs("bad_as_of", "TEST2020.INTERNET,000000000,2018,77,,,,31.12.2018", "as_of", "date", "ISO date")
+    obs("share_above_100", "TEST2020.INTERNET,000000000,2018,104.5,,,,", "value", "out_of_range", "from 0 to 100 %")
+    obs("negative_count", "TEST2020.VILLAGES,000000000,2019-Q3,-3,,,,", "value", "out_of_range", "at least 0 count")
+    obs("as_of_in_future", "TEST2020.INTERNET,000000000,2018,77,,,,2999-01-01", "as_of", "future", "not after")
     obs("malformed_row", "TEST2020.INTERNET,000000000,2018", None, "malformed_row", "8 comma-separated fields")  # type: ignore[arg-type]
     cp1251 = good_obs.encode("utf-8").replace("после реформы".encode(), "после реформы".encode("cp1251"))
     case("encoding_not_utf8", {"row": 5, "column": None, "code": "encoding", "expected": "Windows-1251"},
