@@ -147,6 +147,8 @@ def read_csv(
     raw_names = list(names)
 
     def on_invalid(row: pcsv.InvalidRow) -> str:
+        if guard.tripped:  # the cut end of a line past the limit, reported as that
+            return "skip"
         number = row.number if row.number is not None else -1
         skipped.append(number)
         key = "expected.fields_semicolon" if delimiter == ";" else "expected.fields_comma"
@@ -172,9 +174,12 @@ def read_csv(
     kept = 0
     any_rows = False
     with package.open(member) as fh, _undecodable_rows(on_invalid) as undecodable:
+        guard = BoundedLines(fh, limit.line_bytes)
         try:
-            reader = pcsv.open_csv(BoundedLines(fh, limit.line_bytes), read_options=read_opts, parse_options=parse_opts, convert_options=convert)
+            reader = pcsv.open_csv(guard, read_options=read_opts, parse_options=parse_opts, convert_options=convert)
             for record_batch in reader:
+                if guard.tripped:  # rows from here on end in a cut line: the file is refused for it
+                    break
                 n = record_batch.num_rows
                 if kept + n + len(skipped) > limit.rows:
                     log.add(label, limit.rows + 2, None, None, Expected("expected.rows_at_most", limit=limit.rows),
@@ -196,10 +201,10 @@ def read_csv(
                     if batch.height:
                         any_rows = True
                         yield batch
-        except LineTooLong:
-            _report_long_line(package, member, log)
-            return
         except pa.ArrowInvalid as exc:
+            if guard.tripped:
+                _report_long_line(package, member, log)
+                return
             if undecodable or "UTF8" in str(exc) or "utf8" in str(exc).lower():
                 report_encoding(package, member, log)
                 return
@@ -208,33 +213,37 @@ def read_csv(
                 return
             log.add(label, None, None, str(exc)[:120], Expected("expected.csv"), "malformed")
             return
-    if undecodable:
+    if guard.tripped:
+        _report_long_line(package, member, log)
+    elif undecodable:
         report_encoding(package, member, log)
     elif not any_rows and not skipped:
         log.add(label, None, None, "", Expected("expected.data_rows"), "empty")
 
 
-class LineTooLong(Exception):
-    """A line longer than :attr:`Limits.line_bytes` went by."""
-
-
 class BoundedLines(io.RawIOBase):
-    """A binary stream that raises :class:`LineTooLong` as soon as a line grows past ``limit`` bytes.
+    """A binary stream that ends early (``tripped``) as soon as a line grows past ``limit`` bytes.
 
     pyarrow holds a whole row in memory, so a file whose last "line" is gigabytes long would be read whole;
-    checked here as the bytes pass (one vectorised search for newlines per block), it stops at the limit.
+    checked here as the bytes pass (one vectorised search for newlines per block), the stream stops at the
+    limit. It ends rather than raising: pyarrow reads ahead on a thread of its own, and an exception raised
+    there leaves that thread to abort the interpreter at exit.
     """
 
     def __init__(self, raw: IO[bytes], limit: int) -> None:
         super().__init__()
-        self.raw, self.limit, self.run = raw, limit, 0
+        self.raw, self.limit, self.run, self.tripped = raw, limit, 0, False
 
     def readable(self) -> bool:
         return True
 
     def read(self, size: int | None = -1) -> bytes:
+        if self.tripped:
+            return b""
         data = self.raw.read(-1 if size is None else size)
-        self._check(data)
+        if self._too_long(data):
+            self.tripped = True
+            return b""
         return data
 
     def readinto(self, buffer: Any) -> int:
@@ -242,9 +251,9 @@ class BoundedLines(io.RawIOBase):
         buffer[: len(data)] = data
         return len(data)
 
-    def _check(self, data: bytes) -> None:
+    def _too_long(self, data: bytes) -> bool:
         if not data:
-            return
+            return False
         newlines = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
         if newlines.size == 0:
             self.run += len(data)
@@ -252,8 +261,7 @@ class BoundedLines(io.RawIOBase):
         else:
             longest = max(self.run + int(newlines[0]), int(np.diff(newlines).max()) if newlines.size > 1 else 0)
             self.run = len(data) - 1 - int(newlines[-1])
-        if max(longest, self.run) > self.limit:
-            raise LineTooLong
+        return max(longest, self.run) > self.limit
 
 
 @contextmanager
