@@ -128,3 +128,38 @@ def test_other_non_utf8_text_is_not_called_windows_1251(tmp_path: Path) -> None:
     _, log = _read(_package(tmp_path, "observations.csv", content), "observations.csv")
     assert [(p.code, p.row) for p in log.items] == [("encoding", 2)]
     assert "Windows-1251" not in log.items[0].expected
+
+
+def test_territories_csv_with_codes_turned_into_numbers_names_the_likely_code(store: Store, tmp_path: Path) -> None:
+    folder = tmp_path / "pkg"
+    shutil.copytree(GOOD, folder)
+    text = (folder / "territories.csv").read_text(encoding="utf-8")
+    (folder / "territories.csv").write_text(text.replace("\n750000000,", "\n7.5E+08,"), encoding="utf-8")
+    problems = _refused(store, folder)
+    found = [(p.file, p.row, p.column, p.value, p.code) for p in problems if p.code == "kato_as_number"]
+    assert found == [("pkg/territories.csv", 5, "code", "7.5E+08", "kato_as_number")]
+    assert "probably 750000000" in next(p for p in problems if p.code == "kato_as_number").expected
+
+
+@pytest.mark.parametrize("written", ["075000000", "75000000", "7.5e7"])
+def test_unquoted_kato_code_in_program_yaml_is_explained(written: str) -> None:
+    from natije.ingest.program_yaml import parse_program_yaml
+
+    text = (GOOD / "program.yaml").read_text(encoding="utf-8").replace('territory: "000000000"',
+                                                                      f"territory: {written}")
+    log = ProblemLog()
+    parse_program_yaml(text.encode(), "p/program.yaml", log)
+    assert [(p.column, p.code) for p in log.items] == [("commitments[2].territory", "schema")]
+    assert "in quotes" in log.items[0].expected and "leading zeros" in log.items[0].expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(min_value=0, max_value=999_999_999), form=st.sampled_from(["int", "float", "sci"]))
+def test_the_likely_code_is_the_number_with_its_zeros_back(n: int, form: str) -> None:
+    from natije.ingest import kato
+
+    text = {"int": str(n), "float": f"{float(n)!r}", "sci": f"{n:.8E}"}[form]
+    if form == "int" and n >= 100_000_000:
+        assert not kato.looks_like_number(text)  # nine digits: a code as it should be
+        return
+    assert kato.looks_like_number(text) and kato.guess(text) == f"{n:09d}"

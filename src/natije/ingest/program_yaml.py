@@ -86,6 +86,8 @@ def _expected(err: jsonschema.ValidationError) -> tuple[Path, str, Any]:
         return path, Expected("expected.one_of", values=", ".join(str(x) for x in err.validator_value)), err.instance
     if v == "const":
         return path, Expected("expected.exactly", value=repr(err.validator_value)), err.instance
+    if v == "type" and path and path[-1] == "territory" and isinstance(err.instance, (int, float)):
+        return path, Expected("expected.kato_quoted"), err.instance
     if v in ("type", "pattern", "minItems", "maxItems", "items") and described:
         return path, DESCRIBED.get(str(described), str(described)), err.instance
     if v == "type":

@@ -22,6 +22,7 @@ import polars as pl
 from natije.domain.observations import ObservationStatus
 from natije.domain.periods import PERIOD_FORMAT
 from natije.errors import Expected
+from natije.ingest.kato import NUMBER_LIKE_CODE
 from natije.ingest.known import Known, unit_frame
 from natije.ingest.periods_vec import month_to_date, parse_periods
 from natije.ingest.problems import ProblemLog
@@ -30,9 +31,6 @@ NUMBER_EXPECTED = Expected("expected.number")
 TIME_EXPECTED = Expected("expected.datetime")
 _FREQ_CODE = {"A": 1, "Q": 2, "M": 3}
 _MONTHS = 120_000  # above the start month of any year up to 9999
-# a KATO code (nine digits) that a spreadsheet read as a number: fewer digits (leading zeros lost), a decimal
-# part or an exponent (75000000, 75000000.0, 7.5E+07)
-NUMBER_LIKE_CODE = r"^(?:[0-9]{1,8}|[0-9]+[.,][0-9]*|[0-9]+(?:[.,][0-9]*)?[eE][+-]?[0-9]+)$"
 _TIME_FORMATS = ("%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f")
 
 
