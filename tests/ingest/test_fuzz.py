@@ -57,7 +57,7 @@ def damaged(ext: str) -> st.SearchStrategy[bytes]:
         for _ in range(draw(st.integers(1, 8))):
             at = draw(st.integers(0, len(data) - 1))
             data[at] = draw(st.integers(0, 255))
-        cut = draw(st.integers(len(data) // 2, len(data)))
+        cut = draw(st.one_of(st.just(len(data)), st.integers(len(data) // 2, len(data))))
         return bytes(data[:cut]) + draw(st.binary(max_size=16))
 
     return st.one_of(st.binary(max_size=4096), mutate())
@@ -101,6 +101,16 @@ def test_program_yaml_of_any_bytes_gives_problems_not_tracebacks(content: bytes)
     log = ProblemLog()
     parse_program_yaml(content, "p/program.yaml", log)
     assert all(p.expected for p in log.items)
+
+
+def test_a_damaged_zip_entry_is_a_problem_not_a_traceback(tmp_path: Path) -> None:
+    data = bytearray(_valid(".zip"))
+    at = data.find(b"p/observations.csv") + len("p/observations.csv") + 30  # inside the entry's packed bytes
+    data[at] ^= 0xFF
+    (tmp_path / "p.zip").write_bytes(bytes(data))
+    with pytest.raises(ValidationError) as info:
+        prepare([tmp_path / "p.zip"], None)
+    assert [(p.file, p.code) for p in info.value.problems] == [("p.zip/observations.csv", "zip")]
 
 
 def test_a_folder_package_with_damaged_files_is_refused_whole(tmp_path: Path) -> None:

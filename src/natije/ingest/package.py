@@ -18,6 +18,7 @@ import re
 import shutil
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -90,8 +91,13 @@ class Package:
     def open(self, member: str) -> Iterator[IO[bytes]]:
         """A binary stream of ``member`` (streamed from the zip, never extracted whole)."""
         if self._zip is not None:
-            with self._zip.open(self.prefix + member) as fh:
-                yield fh
+            try:
+                with self._zip.open(self.prefix + member) as fh:
+                    yield fh
+            except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+                # a damaged entry fails only when read (checksum, truncated or unknown compression)
+                raise ValidationError(Problem(self.label(member), None, None, type(exc).__name__,
+                                              Expected("expected.zip_member"), code="zip")) from None
         else:
             with open(self.path / member, "rb") as fh:
                 yield fh

@@ -144,8 +144,9 @@ def _parse_package(files: Package, catalog: CatalogLike | None, log: ProblemLog)
     broken = False
     package = ProgramPackage()
     loose: dict[str, set[str]] = {}
+    raw = _read_or_log(files, files.program_file, log) if files.program_file else None
     if files.program_file:
-        parsed = parse_program_yaml(files.read_text(files.program_file), files.label(files.program_file), log)
+        parsed = parse_program_yaml(raw, files.label(files.program_file), log) if raw is not None else None
         if parsed is None:
             broken = True
         else:
@@ -165,7 +166,21 @@ def _parse_package(files: Package, catalog: CatalogLike | None, log: ProblemLog)
     codes |= {t.code for t in territories} | loose.get("territories", set())
     changes = read_changes(files, log, codes) if files.has(CHANGES_FILE) else []
     package = dataclasses.replace(package, territories=tuple(territories), territory_changes=tuple(changes))
-    return PlannedPackage(files, package, files.digest(), parsed, broken=broken, loose=loose)
+    try:
+        digest = files.digest()
+    except ValidationError as exc:  # a damaged zip entry: reported, and the package is not read further
+        log.extend(exc.problems)
+        digest, broken = "", True
+    return PlannedPackage(files, package, digest, parsed, broken=broken, loose=loose)
+
+
+def _read_or_log(files: Package, member: str, log: ProblemLog) -> bytes | None:
+    """A small member's bytes; ``None`` (after logging) for a damaged zip entry."""
+    try:
+        return files.read_text(member)
+    except ValidationError as exc:
+        log.extend(exc.problems)
+        return None
 
 
 def _scan(plan: ImportPlan, kind: str, spec: TableSpec, key: tuple[str, ...], log: ProblemLog,

@@ -19,7 +19,7 @@ from pathlib import PurePosixPath
 
 import polars as pl
 
-from natije.errors import Expected, NatijeError
+from natije.errors import Expected, NatijeError, ValidationError
 from natije.ingest import limits
 from natije.ingest.package import Package
 from natije.ingest.problems import ProblemLog
@@ -96,6 +96,8 @@ def _guarded(batches: Iterator[pl.DataFrame], label: str, ext: str, log: Problem
     """
     try:
         yield from batches
+    except ValidationError as exc:  # e.g. a damaged zip entry: its problems join the rest
+        log.extend(exc.problems)
     except NatijeError:
         raise
     except Exception as exc:  # noqa: BLE001 - the libraries' error classes are many and undocumented
