@@ -122,3 +122,14 @@ def test_a_folder_package_with_damaged_files_is_refused_whole(tmp_path: Path) ->
     with pytest.raises(ValidationError) as info:
         prepare([folder], None)
     assert [(p.file, p.code) for p in info.value.problems] == [("p/observations_x.parquet", "format")]
+
+
+def test_a_file_that_cannot_be_opened_is_a_problem(tmp_path: Path) -> None:
+    folder = tmp_path / "p"
+    folder.mkdir()
+    for f in GOOD.iterdir():
+        (folder / f.name).write_bytes(f.read_bytes())
+    (folder / "observations_x.csv").symlink_to(tmp_path / "missing.csv")  # a link to nothing
+    with pytest.raises(ValidationError) as info:
+        prepare([folder], None)
+    assert [(p.file, p.code) for p in info.value.problems] == [("p/observations_x.csv", "unreadable")]

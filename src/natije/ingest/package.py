@@ -99,7 +99,12 @@ class Package:
                 raise ValidationError(Problem(self.label(member), None, None, type(exc).__name__,
                                               Expected("expected.zip_member"), code="zip")) from None
         else:
-            with open(self.path / member, "rb") as fh:
+            try:
+                fh = open(self.path / member, "rb")  # noqa: SIM115 - closed below; only opening is guarded
+            except OSError as exc:  # no permission, a broken link, a folder named like a file
+                raise ValidationError(Problem(self.label(member), None, None, exc.strerror or type(exc).__name__,
+                                              Expected("expected.openable"), code="unreadable")) from None
+            with fh:
                 yield fh
 
     @contextmanager
@@ -202,10 +207,16 @@ def _yaml_too_big(size: int) -> Expected | None:
 
 
 def _open_folder(path: Path) -> Package:
-    members = tuple(sorted(f.name for f in path.iterdir() if f.is_file() and _relevant(f.name)))
+    # a link to nothing is kept as a member, so that it is reported instead of silently skipped
+    members = tuple(sorted(f.name for f in path.iterdir() if (f.is_file() or f.is_symlink()) and _relevant(f.name)))
     problems = []
     for m in members:
-        size = (path / m).stat().st_size
+        try:
+            size = (path / m).stat().st_size
+        except OSError as exc:
+            problems.append(Problem(f"{path.name}/{m}", None, None, exc.strerror or type(exc).__name__,
+                                    Expected("expected.openable"), code="unreadable"))
+            continue
         expected = _yaml_too_big(size) if m == PROGRAM_FILE else (
             Expected("expected.file_at_most", size=size_text(limits.current().file_bytes), got=size_text(size))
             if size > limits.current().file_bytes else None)
