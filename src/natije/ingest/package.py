@@ -94,9 +94,9 @@ class Package:
             try:
                 with self._zip.open(self.prefix + member) as fh:
                     yield fh
-            except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+            except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError):
                 # a damaged entry fails only when read (checksum, truncated or unknown compression)
-                raise ValidationError(Problem(self.label(member), None, None, type(exc).__name__,
+                raise ValidationError(Problem(self.label(member), None, None, member,
                                               Expected("expected.zip_member"), code="zip")) from None
         else:
             try:

@@ -120,8 +120,9 @@ def parse_program_yaml(raw: bytes, label: str, log: ProblemLog) -> ParsedProgram
         return None
     try:
         doc = load_yaml(text)
-    except YamlTooLarge as exc:
-        log.add(label, exc.line, None, None, exc.expected, "too_large")
+    except YamlTooLarge as exc:  # shown: how the offending line starts
+        start = text.splitlines()[exc.line - 1][:60].strip() if exc.line <= text.count("\n") + 1 else ""
+        log.add(label, exc.line, None, start, exc.expected, "too_large")
         return None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
