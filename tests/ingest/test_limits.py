@@ -233,3 +233,16 @@ def test_aliases_within_the_limit_still_load() -> None:
     text = b"format: natije-program/1\nx: &a [1, 2]\ny: [*a, *a]\n"
     parse_program_yaml(text, "p/program.yaml", log)
     assert "too_large" not in [p.code for p in log.items]
+
+
+def test_xlsx_whose_parts_inflate_past_the_ratio_is_refused_before_openpyxl_reads_it(
+        store: Store, tmp_path: Path, small: Callable[..., None]) -> None:
+    folder = _copy_good(tmp_path)
+    wb = openpyxl.Workbook()
+    wb.active.append(["indicator", "territory", "period", "value"])
+    for i in range(400):
+        wb.active.append(["TEST2020.INTERNET", "000000000", 2010 + i % 12, 50])
+    wb.save(folder / "observations_more.xlsx")
+    problems = _refused(store, folder, lambda: small(inflate_floor_bytes=1000, inflate_ratio=2))
+    assert [(p.file, p.code) for p in problems] == [("pkg/observations_more.xlsx", "too_large")]
+    assert problems[0].value.startswith("xl/") and "zip bomb" in problems[0].expected  # a part of the workbook
