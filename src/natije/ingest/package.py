@@ -91,13 +91,18 @@ class Package:
     def open(self, member: str) -> Iterator[IO[bytes]]:
         """A binary stream of ``member`` (streamed from the zip, never extracted whole)."""
         if self._zip is not None:
-            try:
-                with self._zip.open(self.prefix + member) as fh:
+            damaged = ValidationError(Problem(self.label(member), None, None, member, Expected("expected.zip_member"),
+                                              code="zip"))
+            try:  # its local header: a bad offset, a name that does not decode, encryption
+                entry = self._zip.open(self.prefix + member)
+            except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError,
+                    RuntimeError):
+                raise damaged from None
+            with entry as fh:
+                try:
                     yield fh
-            except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError):
-                # a damaged entry fails only when read (checksum, truncated or unknown compression)
-                raise ValidationError(Problem(self.label(member), None, None, member,
-                                              Expected("expected.zip_member"), code="zip")) from None
+                except (zipfile.BadZipFile, zlib.error, EOFError):  # its packed bytes (checksum, truncated)
+                    raise damaged from None
         else:
             try:
                 fh = open(self.path / member, "rb")  # noqa: SIM115 - closed below; only opening is guarded
