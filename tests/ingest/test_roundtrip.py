@@ -24,6 +24,11 @@ NAMES = {"kk": "Атауы", "ru": "Название", "en": "Name"}
 notes = st.none() | st.text(st.sampled_from(list("abc ,\"'йқ\n;-")), min_size=1, max_size=12).filter(
     lambda s: s.strip() == s and s != "")
 values = st.floats(min_value=-1e12, max_value=1e12, allow_nan=False, allow_infinity=False)
+# what each unit allows (a share in 0-100 %, a count or rate never negative); 3 below 100 leaves room for the
+# "+ k" that makes corrected promises differ
+ALLOWED = {"%": st.floats(min_value=0, max_value=97, allow_nan=False),
+           "count": st.floats(min_value=0, max_value=1e12, allow_nan=False),
+           "per 100": st.floats(min_value=0, max_value=1e12, allow_nan=False)}
 days = st.dates(min_value=date(2015, 1, 1), max_value=date(2024, 12, 31))
 
 
@@ -37,16 +42,18 @@ def indicator_specs(draw: Any, i: int) -> dict[str, Any]:
     periods = [str(p) for p in period_range(first, last)]
     keys = draw(st.lists(st.tuples(st.sampled_from(TERRITORIES), st.sampled_from(periods)), min_size=1,
                          max_size=8, unique=True))
+    unit = draw(st.sampled_from(UNITS))
+    unit_values = ALLOWED.get(unit, values)
     rows = [
-        {"indicator": f"HP.I{i}", "territory": t, "period": p, "value": draw(values),
+        {"indicator": f"HP.I{i}", "territory": t, "period": p, "value": draw(unit_values),
          "source": draw(st.sampled_from([None, "stat", "demo"])), "note": draw(notes),
          "as_of": datetime.combine(draw(days), datetime.min.time()) + timedelta(seconds=draw(st.integers(0, 86399)))}
         for t, p in keys
     ]
     decisions = draw(st.lists(days, max_size=3))  # the same day twice = a promise corrected that day
-    commitments = [{"indicator": f"HP.I{i}", "kind": "target", "period": periods[-1], "value": draw(values) + k,
+    commitments = [{"indicator": f"HP.I{i}", "kind": "target", "period": periods[-1], "value": draw(unit_values) + k,
                     "decided_on": d.isoformat(), "document": f"Decree {k}"} for k, d in enumerate(decisions)]
-    indicator = {"code": f"HP.I{i}", "names": NAMES, "unit": draw(st.sampled_from(UNITS)), "direction": "increase",
+    indicator = {"code": f"HP.I{i}", "names": NAMES, "unit": unit, "direction": "increase",
                  "frequency": freq.value, "span": {"from": str(first), "to": str(last)}, "source": "stat"}
     return {"indicator": indicator, "rows": rows, "commitments": commitments}
 
@@ -88,7 +95,7 @@ def packages(draw: Any) -> dict[str, Any]:
     moved = [dict(b, amount=b["amount"] + 1, decided_on="2025-02-01", document="Law 2025")
              for b in draw(st.lists(st.sampled_from(budgets), max_size=2, unique_by=_line_key))] \
         if budgets else []
-    return {"specs": specs, "rows": rows, "revised": revised, "revision_values": [draw(values) for _ in revised],
+    return {"specs": specs, "rows": rows, "revised": revised, "revision_values": [draw(ALLOWED["%"]) for _ in revised],
             "budgets": budgets, "moved": moved}
 
 

@@ -11,6 +11,7 @@ from rich.markup import escape
 
 from natije.errors import Problem, ValidationError
 from natije.locale import t
+from natije.locale.formats import number
 
 
 def problem_line(p: Problem, lang: str) -> str:
@@ -18,7 +19,25 @@ def problem_line(p: Problem, lang: str) -> str:
     where = ", ".join([p.file] + ([t("problem.row", lang, row=p.row)] if p.row is not None else [])
                       + ([t("problem.column", lang, column=p.column)] if p.column is not None else []))
     value = repr(p.value) if lang == "en" or not isinstance(p.value, str) else f"«{p.value}»"
-    return t("problem.line", lang, where=where, value=value, expected=p.expected_in(lang))
+    return t("problem.line", lang, where=where, value=value, expected=expected_in(p, lang))
+
+
+def expected_in(p: Problem, lang: str) -> str:
+    """The problem's expected-text in ``lang``, its large and fractional numbers written the language's way.
+
+    Whole numbers below 10 000 (years, small limits) stay as they are; ``count`` chooses a plural and stays a number.
+    """
+    key = p.extra.get("key")
+    if not key:
+        return p.expected
+    params = {k: number(v, lang) if _for_people(k, v) else v for k, v in p.extra.get("params", {}).items()}
+    return t(key, lang, **params)
+
+
+def _for_people(name: str, value: object) -> bool:
+    if name == "count" or isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    return not (isinstance(value, int) or float(value).is_integer()) or abs(value) >= 10_000
 
 
 def localised(exc: ValidationError, lang: str, head_key: str = "problem.found", shown: int = 200) -> ValidationError:

@@ -182,7 +182,8 @@ class Builder:
                          Expected("expected.goal") if goals else Expected("expected.no_goal"),
                          "unknown_goal")
             ok = False
-        if not ok or unit is None:
+        value_range = self.value_range(path + ("range",), it.get("range"))
+        if not ok or unit is None or value_range is False:
             return None
         ratio = it.get("ratio")
         return Indicator(
@@ -193,7 +194,20 @@ class Builder:
             ratio=Ratio(ratio["numerator"], ratio["denominator"], float(ratio.get("scale", 100))) if ratio else None,
             tolerance=float(it["tolerance"]) if "tolerance" in it else None,
             definition=Names.from_mapping(it["definition"]) if "definition" in it else None,
+            value_range=value_range if isinstance(value_range, tuple) else None,
         )
+
+    def value_range(self, path: Path, given: list[float | None] | None) -> tuple[float, float] | None | bool:
+        """A declared ``range`` as (low, high) with open sides infinite; ``False`` (after a problem) if low > high."""
+        if given is None:
+            return None
+        inf = float("inf")
+        low = -inf if given[0] is None else float(given[0])
+        high = inf if given[1] is None else float(given[1])
+        if low > high:
+            self.problem(path, list(given), Expected("expected.range_order"), "range")
+            return False
+        return low, high
 
     def commitment(self, path: Path, it: dict[str, Any]) -> Commitment | None:
         period = self.period(path + ("period",), it["period"])

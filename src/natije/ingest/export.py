@@ -7,6 +7,7 @@ timestamps one fixed form, and YAML is emitted with fixed options, so export →
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -72,8 +73,13 @@ def _indicator(i: Indicator) -> dict[str, Any]:
         "continues": i.continues,
         "goal": i.goal, "level": i.level.value, "unit": i.unit, "direction": i.direction.value, "kind": i.kind.value,
         "frequency": i.frequency.value, "span": span, "agency": i.agency, "source": i.source, "ratio": ratio,
-        "tolerance": i.tolerance,
+        "tolerance": i.tolerance, "range": _range(i.value_range),
     })
+
+
+def _range(bounds: tuple[float, float] | None) -> list[float | None] | None:
+    """A declared range as written in program.yaml: an open side (infinite) is null."""
+    return [None if math.isinf(b) else b for b in bounds] if bounds else None
 
 
 def _commitment_key(c: Commitment) -> tuple:

@@ -106,7 +106,7 @@ class Known:
 
     @cached_property
     def indicator_frame(self) -> pl.DataFrame:
-        """code, unit, dimension, scale, freq, span_start, span_end (months), span_text, source."""
+        """code, unit, dimension, scale, freq, span_start, span_end (months), span_text, source, allowed range."""
         rows: list[dict[str, Any]] = [{"code": c, "ind_loose": True}
                                       for c in self._loose("indicators", self.indicators)]
         for ind in self.indicators.values():
@@ -117,10 +117,12 @@ class Known:
                 "span_start": ind.span_from.start_month if ind.span_from else None,
                 "span_end": ind.span_to.end_month if ind.span_to else None,
                 "span_text": _span_text(ind), "ind_source": ind.source, "ind_loose": False,
+                "range_low": ind.allowed_range[0], "range_high": ind.allowed_range[1],
             })
         schema = {"code": pl.String, "ind_unit": pl.String, "ind_dimension": pl.String, "ind_scale": pl.Float64,
                   "ind_freq": pl.String, "span_start": pl.Int64, "span_end": pl.Int64, "span_text": pl.String,
-                  "ind_source": pl.String, "ind_loose": pl.Boolean}
+                  "ind_source": pl.String, "ind_loose": pl.Boolean, "range_low": pl.Float64,
+                  "range_high": pl.Float64}
         return pl.DataFrame(rows, schema=schema)
 
     @cached_property

@@ -14,9 +14,11 @@ Examples
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -24,6 +26,9 @@ from pathlib import Path
 from typing import IO
 
 from natije.errors import Expected, Problem, ValidationError
+from natije.ingest import limits
+from natije.ingest.limits import GiB as GIB
+from natije.ingest.limits import MiB as MIB
 
 PROGRAM_FILE = "program.yaml"
 REVISIONS_FILE = "revisions.csv"
@@ -86,10 +91,25 @@ class Package:
     def open(self, member: str) -> Iterator[IO[bytes]]:
         """A binary stream of ``member`` (streamed from the zip, never extracted whole)."""
         if self._zip is not None:
-            with self._zip.open(self.prefix + member) as fh:
-                yield fh
+            damaged = ValidationError(Problem(self.label(member), None, None, member, Expected("expected.zip_member"),
+                                              code="zip"))
+            try:  # its local header: a bad offset, a name that does not decode, encryption
+                entry = self._zip.open(self.prefix + member)
+            except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError,
+                    RuntimeError):
+                raise damaged from None
+            with entry as fh:
+                try:
+                    yield fh
+                except (zipfile.BadZipFile, zlib.error, EOFError):  # its packed bytes (checksum, truncated)
+                    raise damaged from None
         else:
-            with open(self.path / member, "rb") as fh:
+            try:
+                fh = open(self.path / member, "rb")  # noqa: SIM115 - closed below; only opening is guarded
+            except OSError as exc:  # no permission, a broken link, a folder named like a file
+                raise ValidationError(Problem(self.label(member), None, None, exc.strerror or type(exc).__name__,
+                                              Expected("expected.openable"), code="unreadable")) from None
+            with fh:
                 yield fh
 
     @contextmanager
@@ -131,11 +151,45 @@ def _relevant(name: str) -> bool:
     )
 
 
+def size_text(n: int) -> str:
+    """A byte count for people: ``64 MiB``, ``4 GiB``."""
+    for unit, scale in (("GiB", GIB), ("MiB", MIB), ("KiB", 1024)):
+        if n >= scale:
+            return f"{n / scale:.3g} {unit}"
+    return f"{n} B"
+
+
+def inflation_problem(info: zipfile.ZipInfo) -> Expected | None:
+    """What a zip entry breaks when it would inflate past :class:`~natije.ingest.limits.Limits`, else ``None``.
+
+    The declared size is a true bound: Python's zip reader never returns more bytes than it.
+    """
+    limit = limits.current()
+    if info.file_size > limit.file_bytes:
+        return Expected("expected.file_at_most", size=size_text(limit.file_bytes), got=size_text(info.file_size))
+    if info.file_size > limit.inflate_floor_bytes and info.file_size > limit.inflate_ratio * max(1, info.compress_size):
+        return Expected("expected.inflate_at_most", ratio=limit.inflate_ratio, got=size_text(info.file_size),
+                        packed=size_text(info.compress_size))
+    return None
+
+
+def _unsafe(name: str) -> bool:
+    """An entry that would land outside the package's folder: absolute, drive-lettered or climbing with ``..``."""
+    parts = name.replace("\\", "/").split("/")
+    return name.startswith(("/", "\\")) or bool(re.match(r"^[A-Za-z]:", name)) or ".." in parts
+
+
 def _open_zip(path: Path) -> Package:
     try:
         zf = zipfile.ZipFile(path)
-    except zipfile.BadZipFile:
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, NotImplementedError):
         raise ValidationError(Problem(path.name, None, None, path.name, Expected("expected.zip"), code="zip"))
+    unsafe = [i.filename for i in infos if _unsafe(i.filename)]
+    if unsafe:
+        zf.close()
+        raise ValidationError([Problem(path.name, None, None, name, Expected("expected.zip_inside"), code="zip_unsafe")
+                               for name in unsafe])
     names = [n for n in zf.namelist() if not n.endswith("/") and "__MACOSX" not in n]
     prefix = ""
     if not any(n in PACKAGE_MARKERS for n in names):
@@ -143,7 +197,39 @@ def _open_zip(path: Path) -> Package:
         if len(tops) == 1:
             prefix = tops.pop() + "/"
     members = tuple(sorted(n[len(prefix) :] for n in names if n.startswith(prefix) and _relevant(n[len(prefix) :])))
+    big = [(m, inflation_problem(zf.getinfo(prefix + m))) for m in members]
+    big += [(PROGRAM_FILE, _yaml_too_big(zf.getinfo(prefix + PROGRAM_FILE).file_size))] if PROGRAM_FILE in members else []
+    problems = [Problem(f"{path.name}/{m}", None, None, m, e, code="too_large") for m, e in big if e is not None]
+    if problems:
+        zf.close()
+        raise ValidationError(problems)
     return Package(path, members, prefix=prefix, is_zip=True, _zip=zf)
+
+
+def _yaml_too_big(size: int) -> Expected | None:
+    limit = limits.current().yaml_bytes
+    return Expected("expected.file_at_most", size=size_text(limit), got=size_text(size)) if size > limit else None
+
+
+def _open_folder(path: Path) -> Package:
+    # a link to nothing is kept as a member, so that it is reported instead of silently skipped
+    members = tuple(sorted(f.name for f in path.iterdir() if (f.is_file() or f.is_symlink()) and _relevant(f.name)))
+    problems = []
+    for m in members:
+        try:
+            size = (path / m).stat().st_size
+        except OSError as exc:
+            problems.append(Problem(f"{path.name}/{m}", None, None, exc.strerror or type(exc).__name__,
+                                    Expected("expected.openable"), code="unreadable"))
+            continue
+        expected = _yaml_too_big(size) if m == PROGRAM_FILE else (
+            Expected("expected.file_at_most", size=size_text(limits.current().file_bytes), got=size_text(size))
+            if size > limits.current().file_bytes else None)
+        if expected is not None:
+            problems.append(Problem(f"{path.name}/{m}", None, None, m, expected, code="too_large"))
+    if problems:
+        raise ValidationError(problems)
+    return Package(path, members)
 
 
 def open_package(path: str | Path) -> Package:
@@ -152,7 +238,7 @@ def open_package(path: str | Path) -> Package:
     if not p.exists():
         raise ValidationError(Problem(str(p), None, None, str(p), Expected("expected.path"), code="missing"))
     if p.is_dir():
-        pkg = Package(p, tuple(sorted(f.name for f in p.iterdir() if f.is_file() and _relevant(f.name))))
+        pkg = _open_folder(p)
     elif p.suffix.lower() == ".zip":
         pkg = _open_zip(p)
     else:

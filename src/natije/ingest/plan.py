@@ -41,7 +41,7 @@ from natije.ingest.problems import ProblemLog
 from natije.ingest.program_yaml import ParsedProgram, parse_program_yaml
 from natije.ingest.readers import OBSERVATIONS, REVISIONS, TableSpec, read_table
 from natije.ingest.reference_csv import read_changes, read_territories
-from natije.ingest.references import check_references
+from natije.ingest.references import check_references, check_shared_indicators
 from natije.ingest.validate import check_batch
 
 Progress = Callable[[str, int], None]
@@ -110,20 +110,28 @@ class ImportPlan:
 
 
 def _order(packages: list[PlannedPackage]) -> list[PlannedPackage]:
-    """Reference packages first, then programs with their in-run predecessors before them."""
+    """Reference packages first, then programs with their in-run predecessors before them.
+
+    Every package stays in the plan, even two that declare the same program code (already a problem): each is
+    still validated so that all of its problems are reported in the same run.
+    """
     ref = [p for p in packages if p.code is None]
-    progs = {p.code: p for p in packages if p.code is not None}
+    progs: dict[str, list[PlannedPackage]] = {}
+    for p in packages:
+        if p.code is not None:
+            progs.setdefault(p.code, []).append(p)
     out: list[PlannedPackage] = []
     done: set[str] = set()
 
     def visit(code: str, stack: tuple[str, ...]) -> None:
         if code in done or code in stack or code not in progs:
             return
-        program = progs[code].package.program
-        for pred in program.predecessors if program else ():
-            visit(pred, stack + (code,))
+        for planned in progs[code]:
+            program = planned.package.program
+            for pred in program.predecessors if program else ():
+                visit(pred, stack + (code,))
         done.add(code)
-        out.append(progs[code])
+        out.extend(progs[code])
 
     for p in packages:
         if p.code is not None:
@@ -136,8 +144,9 @@ def _parse_package(files: Package, catalog: CatalogLike | None, log: ProblemLog)
     broken = False
     package = ProgramPackage()
     loose: dict[str, set[str]] = {}
+    raw = _read_or_log(files, files.program_file, log) if files.program_file else None
     if files.program_file:
-        parsed = parse_program_yaml(files.read_text(files.program_file), files.label(files.program_file), log)
+        parsed = parse_program_yaml(raw, files.label(files.program_file), log) if raw is not None else None
         if parsed is None:
             broken = True
         else:
@@ -157,7 +166,21 @@ def _parse_package(files: Package, catalog: CatalogLike | None, log: ProblemLog)
     codes |= {t.code for t in territories} | loose.get("territories", set())
     changes = read_changes(files, log, codes) if files.has(CHANGES_FILE) else []
     package = dataclasses.replace(package, territories=tuple(territories), territory_changes=tuple(changes))
-    return PlannedPackage(files, package, files.digest(), parsed, broken=broken, loose=loose)
+    try:
+        digest = files.digest()
+    except ValidationError as exc:  # a damaged zip entry: reported, and the package is not read further
+        log.extend(exc.problems)
+        digest, broken = "", True
+    return PlannedPackage(files, package, digest, parsed, broken=broken, loose=loose)
+
+
+def _read_or_log(files: Package, member: str, log: ProblemLog) -> bytes | None:
+    """A small member's bytes; ``None`` (after logging) for a damaged zip entry."""
+    try:
+        return files.read_text(member)
+    except ValidationError as exc:
+        log.extend(exc.problems)
+        return None
 
 
 def _scan(plan: ImportPlan, kind: str, spec: TableSpec, key: tuple[str, ...], log: ProblemLog,
@@ -219,6 +242,7 @@ def prepare(paths: Sequence[str | Path], catalog: CatalogLike | None, *, progres
                     Expected("expected.program_once", other=seen[p.code]), "duplicate_program")
         elif p.code is not None:
             seen[p.code] = p.files.name
+    check_shared_indicators([(p.code, p.files.name, p.parsed) for p in planned if p.parsed is not None], log)
     loose: dict[str, set[str]] = {}
     for p in planned:
         for section, codes in p.loose.items():

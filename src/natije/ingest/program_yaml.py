@@ -29,7 +29,7 @@ from natije.domain.package import ProgramPackage
 from natije.errors import Expected
 from natije.ingest.build_objects import Builder
 from natije.ingest.problems import ProblemLog
-from natije.ingest.yaml_source import Path, YamlDocument, dotted, load_yaml
+from natije.ingest.yaml_source import Path, YamlDocument, YamlTooLarge, dotted, load_yaml
 
 FORMAT = "natije-program/1"
 # the schema's own descriptions of a field's form, as message keys (looked up by their English text)
@@ -37,6 +37,7 @@ DESCRIBED = {str(e): e for e in (
     Expected("expected.period"), Expected("expected.kato_code"), Expected("expected.code_pattern"),
     Expected("expected.date_example", example="2017-12-12"), Expected("expected.currency"),
     Expected("expected.names", example="{kk: ..., ru: ..., en: ...}"),
+    Expected("expected.range_pair"),
 )}
 
 
@@ -85,7 +86,9 @@ def _expected(err: jsonschema.ValidationError) -> tuple[Path, str, Any]:
         return path, Expected("expected.one_of", values=", ".join(str(x) for x in err.validator_value)), err.instance
     if v == "const":
         return path, Expected("expected.exactly", value=repr(err.validator_value)), err.instance
-    if v in ("type", "pattern") and described:
+    if v == "type" and path and path[-1] == "territory" and isinstance(err.instance, (int, float)):
+        return path, Expected("expected.kato_quoted"), err.instance
+    if v in ("type", "pattern", "minItems", "maxItems", "items") and described:
         return path, DESCRIBED.get(str(described), str(described)), err.instance
     if v == "type":
         kinds = err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]
@@ -117,6 +120,10 @@ def parse_program_yaml(raw: bytes, label: str, log: ProblemLog) -> ParsedProgram
         return None
     try:
         doc = load_yaml(text)
+    except YamlTooLarge as exc:  # shown: how the offending line starts
+        start = text.splitlines()[exc.line - 1][:60].strip() if exc.line <= text.count("\n") + 1 else ""
+        log.add(label, exc.line, None, start, exc.expected, "too_large")
+        return None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)

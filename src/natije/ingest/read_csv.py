@@ -7,9 +7,13 @@ UTF-8 is reported at the first line where it occurs.
 
 from __future__ import annotations
 
-import codecs
 import csv
-from collections.abc import Iterator
+import io
+import re
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import IO, Any
 
 import numpy as np
 import polars as pl
@@ -17,9 +21,11 @@ import pyarrow as pa
 import pyarrow.csv as pcsv
 
 from natije.errors import Expected
-from natije.ingest.package import Package
+from natije.ingest import limits
+from natije.ingest.limits import MiB
+from natije.ingest.package import Package, size_text
 from natije.ingest.problems import ProblemLog
-from natije.ingest.readers import TableSpec, check_header, register_reader, shape_batch
+from natije.ingest.readers import TableSpec, check_header, register_reader, shape_batch, too_many_columns
 
 ENCODING_EXPECTED = Expected("expected.utf8_csv")
 
@@ -44,16 +50,75 @@ def _header(package: Package, member: str) -> tuple[list[str], str, float] | Non
     return next(csv.reader([text], delimiter=delimiter), []), delimiter, per_line
 
 
-def _first_bad_line(package: Package, member: str) -> tuple[int, str]:
-    """Line number (1-based) and a snippet of the first line that is not valid UTF-8 (error path only)."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
+def lines(fh: IO[bytes], limit: int) -> Iterator[tuple[int, bytes, bool]]:
+    """(number, line, whole) for each line of a binary stream; a line past ``limit`` bytes comes cut
+    (``whole`` false) and ends the iteration, so memory stays bounded."""
+    number = 0
+    while True:
+        line = fh.readline(limit + 1)
+        if not line:
+            return
+        number += 1
+        if len(line) > limit and not line.endswith(b"\n"):
+            yield number, line, False
+            return
+        yield number, line, True
+
+
+def _report_long_line(package: Package, member: str, log: ProblemLog) -> None:
+    """Report the first line longer than :attr:`Limits.line_bytes`, showing how it starts."""
+    limit = limits.current().line_bytes
+    found: tuple[int | None, str] = (None, "")
     with package.open(member) as fh:
-        for number, line in enumerate(fh, start=1):
+        for number, line, whole in lines(fh, limit):
+            if not whole:
+                found = (number, line[:40].decode("utf-8", errors="replace") + "…")
+    log.add(package.label(member), found[0], None, found[1], Expected("expected.line_at_most", size=size_text(limit)),
+            "too_large")
+
+
+def report_encoding(package: Package, member: str, log: ProblemLog) -> None:
+    """Report every line that is not UTF-8; say so when the file is Windows-1251, as Excel saves Cyrillic "CSV".
+
+    The value shown is the line decoded as Windows-1251, so a person recognises it.
+    """
+    label = package.label(member)
+    bad: list[tuple[int, bytes]] = []
+    cyrillic = True
+    with package.open(member) as fh:
+        for number, line, whole in lines(fh, limits.current().line_bytes):
+            if not whole:
+                _report_long_line(package, member, log)
+                break
             try:
-                decoder.decode(line)
+                line.decode("utf-8")
             except UnicodeDecodeError:
-                return number, line[:60].decode("utf-8", errors="replace").strip()
-    return 0, ""
+                bad.append((number, line))
+                cyrillic = cyrillic and _looks_cp1251(line)
+    for number, line in bad:
+        if cyrillic:
+            log.add(label, number, None, line[:60].decode("cp1251", errors="replace").strip(),
+                    Expected("expected.cp1251_csv"), "encoding")
+        else:
+            log.add(label, number, None, line[:60].decode("utf-8", errors="replace").strip(), ENCODING_EXPECTED,
+                    "encoding")
+
+
+def _looks_cp1251(line: bytes) -> bool:
+    """Whether a line reads as Windows-1251 Cyrillic: words of Cyrillic letters, none mixed with Latin ones.
+
+    Any byte above 0xC0 is a Cyrillic letter in Windows-1251, so Latin-1 "café" would pass a byte test; as
+    Windows-1251 it reads "cafй", a word mixing scripts, which no real text has.
+    """
+    try:
+        text = line.decode("cp1251")
+    except UnicodeDecodeError:
+        return False
+    words = [w for w in _WORD.findall(text) if any("\u0400" <= c <= "\u04ff" for c in w)]
+    return bool(words) and not any(re.search(r"[A-Za-z]", w) for w in words)
+
+
+_WORD = re.compile(r"[^\W\d_]+")
 
 
 @register_reader(".csv")
@@ -67,10 +132,14 @@ def read_csv(
         log.add(label, None, None, "", Expected("expected.data_rows"), "empty")
         return
     if header is False:
-        log.add(label, 1, None, "", ENCODING_EXPECTED, "encoding")
+        report_encoding(package, member, log)
         return
     assert isinstance(header, tuple)
     names, delimiter, per_line = header
+    limit = limits.current()
+    if len(names) > limit.columns:
+        too_many_columns(label, len(names), log)
+        return
     rename = check_header(names, spec, label, log)
     if rename is None:
         return
@@ -78,6 +147,8 @@ def read_csv(
     raw_names = list(names)
 
     def on_invalid(row: pcsv.InvalidRow) -> str:
+        if guard.tripped:  # the cut end of a line past the limit, reported as that
+            return "skip"
         number = row.number if row.number is not None else -1
         skipped.append(number)
         key = "expected.fields_semicolon" if delimiter == ";" else "expected.fields_comma"
@@ -86,9 +157,11 @@ def read_csv(
         return "skip"
 
     wanted = list(rename.values())
-    # blocks sized from the first lines so that one block is about one batch
+    # blocks sized from the first lines so that one block is about one batch, and always longer than the longest
+    # line allowed (a row must fit in a block) but bounded: a block is held in memory whole
     block = int(batch_rows * max(per_line, 8.0) * 1.02) + 4096
-    read_opts = pcsv.ReadOptions(block_size=max(1 << 16, block), use_threads=False)
+    block = min(max(block, 2 * limit.line_bytes + 4096), max(64 * MiB, 2 * limit.line_bytes + 4096))
+    read_opts = pcsv.ReadOptions(block_size=block, use_threads=False)
     parse_opts = pcsv.ParseOptions(delimiter=delimiter, invalid_row_handler=on_invalid, ignore_empty_lines=False)
     # with semicolons, a comma in a number is the decimal separator ("12,5")
     decimal_comma = [pl.col(c).str.replace(",", ".", literal=True) for c in spec.numeric] if delimiter == ";" else []
@@ -100,11 +173,18 @@ def read_csv(
     )
     kept = 0
     any_rows = False
-    with package.open(member) as fh:
+    with package.open(member) as fh, _undecodable_rows(on_invalid) as undecodable:
+        guard = BoundedLines(fh, limit.line_bytes)
         try:
-            reader = pcsv.open_csv(fh, read_options=read_opts, parse_options=parse_opts, convert_options=convert)
+            reader = pcsv.open_csv(guard, read_options=read_opts, parse_options=parse_opts, convert_options=convert)
             for record_batch in reader:
+                if guard.tripped:  # rows from here on end in a cut line: the file is refused for it
+                    break
                 n = record_batch.num_rows
+                if kept + n + len(skipped) > limit.rows:
+                    log.add(label, limit.rows + 2, None, None, Expected("expected.rows_at_most", limit=limit.rows),
+                            "too_large")
+                    return
                 k = np.arange(kept, kept + n, dtype=np.int64)
                 if skipped:
                     marks = np.asarray(sorted(skipped), dtype=np.int64) - 2 - np.arange(len(skipped))
@@ -122,11 +202,86 @@ def read_csv(
                         any_rows = True
                         yield batch
         except pa.ArrowInvalid as exc:
-            if "UTF8" in str(exc) or "utf8" in str(exc).lower():
-                line, snippet = _first_bad_line(package, member)
-                log.add(label, line or None, None, snippet, ENCODING_EXPECTED, "encoding")
+            if guard.tripped:
+                _report_long_line(package, member, log)
+                return
+            if undecodable or "UTF8" in str(exc) or "utf8" in str(exc).lower():
+                report_encoding(package, member, log)
+                return
+            if "straddl" in str(exc):  # a row longer than a block, which is longer than the longest line allowed
+                _report_long_line(package, member, log)
                 return
             log.add(label, None, None, str(exc)[:120], Expected("expected.csv"), "malformed")
             return
-    if not any_rows and not skipped:
+    if guard.tripped:
+        _report_long_line(package, member, log)
+    elif undecodable:
+        report_encoding(package, member, log)
+    elif not any_rows and not skipped:
         log.add(label, None, None, "", Expected("expected.data_rows"), "empty")
+
+
+class BoundedLines(io.RawIOBase):
+    """A binary stream that ends early (``tripped``) as soon as a line grows past ``limit`` bytes.
+
+    pyarrow holds a whole row in memory, so a file whose last "line" is gigabytes long would be read whole;
+    checked here as the bytes pass (one vectorised search for newlines per block), the stream stops at the
+    limit. It ends rather than raising: pyarrow reads ahead on a thread of its own, and an exception raised
+    there leaves that thread to abort the interpreter at exit.
+    """
+
+    def __init__(self, raw: IO[bytes], limit: int) -> None:
+        super().__init__()
+        self.raw, self.limit, self.run, self.tripped = raw, limit, 0, False
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int | None = -1) -> bytes:
+        if self.tripped:
+            return b""
+        data = self.raw.read(-1 if size is None else size)
+        if self._too_long(data):
+            self.tripped = True
+            return b""
+        return data
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def _too_long(self, data: bytes) -> bool:
+        if not data:
+            return False
+        newlines = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
+        if newlines.size == 0:
+            self.run += len(data)
+            longest = self.run
+        else:
+            longest = max(self.run + int(newlines[0]), int(np.diff(newlines).max()) if newlines.size > 1 else 0)
+            self.run = len(data) - 1 - int(newlines[-1])
+        return max(longest, self.run) > self.limit
+
+
+@contextmanager
+def _undecodable_rows(handler: Callable[..., str]) -> Iterator[list[BaseException]]:
+    """Catch the errors pyarrow meets decoding a malformed row that is not UTF-8, before calling ``handler``.
+
+    pyarrow cannot raise them from inside its parser, so it prints them ("Exception ignored in ...") through
+    ``sys.unraisablehook``; collected here instead, they become the file's encoding problems.
+    """
+    caught: list[BaseException] = []
+    previous = sys.unraisablehook
+
+    def hook(unraisable: Any) -> None:
+        if unraisable.object is handler and isinstance(unraisable.exc_value, UnicodeDecodeError):
+            caught.append(unraisable.exc_value)
+        else:
+            previous(unraisable)
+
+    sys.unraisablehook = hook
+    try:
+        yield caught
+    finally:
+        sys.unraisablehook = previous

@@ -13,9 +13,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from natije.errors import Expected
+from natije.ingest import limits
 from natije.ingest.package import Package
 from natije.ingest.problems import ProblemLog
-from natije.ingest.readers import TableSpec, check_header, register_reader, shape_batch
+from natije.ingest.readers import TableSpec, check_header, register_reader, shape_batch, too_many_columns
 
 
 def _as_text(frame: pl.DataFrame, spec: TableSpec) -> pl.DataFrame:
@@ -41,6 +42,14 @@ def read_parquet(
             pf = pq.ParquetFile(path)
         except (pa.ArrowInvalid, OSError):
             log.add(label, None, None, member, Expected("expected.parquet"), "format")
+            return
+        limit = limits.current()
+        if len(pf.schema_arrow.names) > limit.columns:
+            too_many_columns(label, len(pf.schema_arrow.names), log)
+            return
+        if pf.metadata.num_rows > limit.rows:  # checked on the footer, before a row is decoded
+            log.add(label, limit.rows + 2, None, pf.metadata.num_rows, Expected("expected.rows_at_most",
+                                                                              limit=limit.rows), "too_large")
             return
         rename = check_header(list(pf.schema_arrow.names), spec, label, log)
         if rename is None:

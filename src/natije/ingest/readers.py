@@ -19,7 +19,8 @@ from pathlib import PurePosixPath
 
 import polars as pl
 
-from natije.errors import Expected
+from natije.errors import Expected, NatijeError, ValidationError
+from natije.ingest import limits
 from natije.ingest.package import Package
 from natije.ingest.problems import ProblemLog
 
@@ -84,7 +85,29 @@ def read_table(
         log.add(package.label(member), None, None, member, Expected("expected.file_kind", suffixes=", ".join(sorted(_READERS))),
                 "format")
         return iter(())
-    return reader(package, member, spec, log, batch_rows)
+    return _guarded(reader(package, member, spec, log, batch_rows), package.label(member), ext, log)
+
+
+def _guarded(batches: Iterator[pl.DataFrame], label: str, ext: str, log: ProblemLog) -> Iterator[pl.DataFrame]:
+    """A reader's batches; whatever a parsing library raises on a damaged file becomes a problem, not a traceback.
+
+    Each reader reports the failures it knows by name (not UTF-8, malformed rows, …); this is the boundary
+    for the rest — a truncated zip stream, an XML error deep inside a workbook, a corrupt Parquet page.
+    """
+    try:
+        yield from batches
+    except ValidationError as exc:  # e.g. a damaged zip entry: its problems join the rest
+        log.extend(exc.problems)
+    except NatijeError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the libraries' error classes are many and undocumented
+        log.add(label, None, None, type(exc).__name__, Expected("expected.readable_file", kind=ext.lstrip(".")),
+                "unreadable")
+
+
+def too_many_columns(label: str, count: int, log: ProblemLog) -> None:
+    """Report a header with more columns than :attr:`Limits.columns`."""
+    log.add(label, 1, None, count, Expected("expected.columns_at_most", limit=limits.current().columns), "too_large")
 
 
 def check_header(
@@ -138,5 +161,5 @@ def shape_batch(frame: pl.DataFrame, rename: dict[str, str], spec: TableSpec, ro
 
 
 def _load_builtin_readers() -> None:
-    if not _READERS:
-        from natije.ingest import read_csv, read_parquet, read_xlsx  # noqa: F401
+    # every time, not "when the registry is empty": one reader imported on its own must not hide the others
+    from natije.ingest import read_csv, read_parquet, read_xlsx  # noqa: F401

@@ -15,6 +15,7 @@ import polars as pl
 from natije.domain.names import Names
 from natije.domain.territories import ChangeKind, Territory, TerritoryChange, TerritoryLevel
 from natije.errors import Expected
+from natije.ingest import kato
 from natije.ingest.package import Package
 from natije.ingest.problems import ProblemLog
 from natije.ingest.readers import TERRITORIES, TERRITORY_CHANGES, TableSpec, read_table
@@ -56,7 +57,10 @@ def read_territories(package: Package, log: ProblemLog, known_codes: Iterable[st
     for rec in frame.iter_rows(named=True):
         row, ok = rec["row"], True
         code = rec["code"]
-        if code is None or not CODE.match(code):
+        if code is not None and kato.looks_like_number(code):
+            log.add(label, row, "code", code, kato.as_number_expected(code), "kato_as_number")
+            ok = False
+        elif code is None or not CODE.match(code):
             log.add(label, row, "code", code, Expected("expected.kato_code"), "code")
             ok = False
         elif code in seen:

@@ -8,12 +8,27 @@ Predecessor programs are not required to exist yet: lineage may be imported in a
 
 from __future__ import annotations
 
+import math
+
+from natije.domain.indicators import Indicator
 from natije.errors import Expected
 from natije.ingest.continues import check_continues
 from natije.ingest.known import Known
 from natije.ingest.problems import ProblemLog
 from natije.ingest.program_yaml import ParsedProgram
 from natije.ingest.yaml_source import Path, dotted
+
+
+def _bound(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+def range_expected(ind: Indicator) -> Expected:
+    """What a value of ``ind`` must be: inside its declared range, else inside what its unit allows."""
+    low, high = ind.allowed_range
+    key = ("expected.value_at_least" if math.isinf(high) else "expected.value_at_most" if math.isinf(low)
+           else "expected.value_in_range")
+    return Expected(key, low=_bound(low), high=_bound(high), unit=ind.unit, indicator=ind.code)
 
 
 def check_references(parsed: ParsedProgram, known: Known, log: ProblemLog) -> None:
@@ -51,8 +66,27 @@ def check_references(parsed: ParsedProgram, known: Known, log: ProblemLog) -> No
                     "indicator_owner")
     for c, path in zip(pkg.commitments, parsed.origins.get("commitments", [])):
         need(path + ("indicator",), c.indicator, indicators, "indicator", "unknown_indicator")
+        promised = known.indicators.get(c.indicator)
+        if promised is not None and not promised.allowed_range[0] <= c.value <= promised.allowed_range[1]:
+            log.add(parsed.label, parsed.line(path + ("value",)), dotted(path + ("value",)), c.value,
+                    range_expected(promised), "out_of_range")
         need(path + ("territory",), c.territory, territories, "territory", "unknown_territory")
     for b, path in zip(pkg.budgets, parsed.origins.get("budgets", [])):
         need(path + ("source",), b.source, sources, "source", "unknown_source")
         for i, code in enumerate(b.indicators):
             need(path + ("indicators", i), code, indicators, "an indicator", "unknown_indicator")
+
+
+def check_shared_indicators(programs: list[tuple[str | None, str, ParsedProgram]], log: ProblemLog) -> None:
+    """Log an indicator code that two packages of one import declare for different programs.
+
+    ``programs`` holds (program code, package name, parsed ``program.yaml``) in import order; the later
+    declaration is the one reported, naming the package of the first.
+    """
+    first: dict[str, tuple[str | None, str]] = {}
+    for code, name, parsed in programs:
+        for ind, path in zip(parsed.package.indicators, parsed.origins.get("indicators", [])):
+            owner = first.setdefault(ind.code, (code, name))
+            if owner[0] != code:
+                log.add(parsed.label, parsed.line(path + ("code",)), dotted(path + ("code",)), ind.code,
+                        Expected("expected.indicator_once", other=owner[1]), "indicator_owner")

@@ -14,6 +14,7 @@ Examples
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import lru_cache
 
 import polars as pl
@@ -21,6 +22,7 @@ import polars as pl
 from natije.domain.observations import ObservationStatus
 from natije.domain.periods import PERIOD_FORMAT
 from natije.errors import Expected
+from natije.ingest.kato import NUMBER_LIKE_CODE
 from natije.ingest.known import Known, unit_frame
 from natije.ingest.periods_vec import month_to_date, parse_periods
 from natije.ingest.problems import ProblemLog
@@ -97,8 +99,13 @@ def check_batch(batch: pl.DataFrame, known: Known, label: str, log: ProblemLog,
     known_terr = pl.col("valid_known")
     checks.add(pl.col("indicator").is_not_null() & ~known_ind, "indicator",
                Expected("expected.known_indicator"), "unknown_indicator")
-    checks.add(pl.col("territory").is_not_null() & ~known_terr, "territory",
+    as_number = pl.col("territory").str.contains(NUMBER_LIKE_CODE)
+    checks.add(pl.col("territory").is_not_null() & ~known_terr & ~as_number, "territory",
                Expected("expected.known_territory"), "unknown_territory")
+    checks.add(pl.col("territory").is_not_null() & ~known_terr & as_number, "territory",
+               Keyed(pl.when(pl.col("_kato_guess").is_null()).then(pl.lit("expected.kato_as_number"))
+                     .otherwise(pl.lit("expected.kato_as_number_guess")), code=pl.col("_kato_guess")),
+               "kato_as_number")
     parsed = pl.col("freq").is_not_null()
     checks.add(pl.col("period").is_not_null() & ~parsed, "period", PERIOD_FORMAT, "period")
     wrong_freq = (known_ind & parsed & (pl.col("freq") != pl.col("ind_freq"))).fill_null(False)
@@ -129,6 +136,7 @@ def check_batch(batch: pl.DataFrame, known: Known, label: str, log: ProblemLog,
         checks.add(clash, "unit", Keyed("expected.unit_compatible", unit=pl.col("ind_unit"),
                                                 indicator=pl.col("indicator")), "unit_mismatch")
         factor = pl.when(given & ~clash).then(pl.col("unit_scale") / pl.col("ind_scale")).otherwise(1.0).fill_null(1.0)
+    _check_range(checks, known_ind & ~pl.col("ind_loose"), pl.col("_value") * factor)
     checks.add(known_ind & ~pl.col("ind_loose") & pl.col("_source").is_null(), "source",
                Expected("expected.source_given"), "missing_source")
     checks.add(pl.col("_source").is_not_null() & ~pl.col("_source").is_in(known.source_frame["code"].implode()),
@@ -139,6 +147,9 @@ def check_batch(batch: pl.DataFrame, known: Known, label: str, log: ProblemLog,
                    Expected("expected.one_of", values=", ".join(statuses)), "status")
     if "_time" in b.columns:
         checks.add(pl.col(time_column).is_not_null() & pl.col("_time").is_null(), time_column, TIME_EXPECTED, "date")
+        latest = latest_known()
+        checks.add(pl.col("_time") > latest, time_column,
+                   Expected("expected.not_in_future", today=latest.date().isoformat()), "future")
     checks.report(b, label, log)
     extra = [c for c in ("reason", "author", "note", "status") if c in b.columns]
     time = pl.col("_time") if "_time" in b.columns else pl.lit(None, dtype=pl.Datetime("us"))
@@ -155,6 +166,32 @@ def check_batch(batch: pl.DataFrame, known: Known, label: str, log: ProblemLog,
     )
 
 
+def latest_known() -> dt.datetime:
+    """The latest moment a value can have been known: now, on the clock of the easternmost time zone (UTC+14).
+
+    A date is "in the future" only when it is after today everywhere, so an agency in Almaty (UTC+5) may date a
+    value today even while it is still yesterday in UTC.
+    """
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(hours=14)
+
+
+def _bound_text(bound: pl.Expr) -> pl.Expr:
+    """A range bound as text: ``100`` rather than ``100.0``."""
+    whole = bound.round(0) == bound
+    return pl.when(whole).then(bound.cast(pl.Int64, strict=False).cast(pl.String)).otherwise(bound.cast(pl.String))
+
+
+def _check_range(checks: _Checks, checked: pl.Expr, value: pl.Expr) -> None:
+    """A value outside its indicator's allowed range: declared ``range``, else what its unit allows (0–100 %)."""
+    low, high = pl.col("range_low"), pl.col("range_high")
+    outside = checked & value.is_finite() & ((value < low) | (value > high))
+    key = (pl.when(high.is_infinite()).then(pl.lit("expected.value_at_least"))
+           .when(low.is_infinite()).then(pl.lit("expected.value_at_most"))
+           .otherwise(pl.lit("expected.value_in_range")))
+    checks.add(outside, "value", Keyed(key, low=_bound_text(low), high=_bound_text(high), unit=pl.col("ind_unit"),
+                                       indicator=pl.col("indicator")), "out_of_range")
+
+
 def _derive(batch: pl.DataFrame, known: Known, time_column: str) -> pl.DataFrame:
     """Join the lookups and compute parsed columns once: ``_value``, ``_source``, ``_time``, unit scale."""
     periods = parse_periods(batch["period"].drop_nulls())
@@ -168,7 +205,10 @@ def _derive(batch: pl.DataFrame, known: Known, time_column: str) -> pl.DataFrame
     )
     value = pl.col("value").cast(pl.Float64, strict=False) if b.schema["value"] == pl.String else (
         pl.col("value").cast(pl.Float64))
-    derived = [value.alias("_value"), pl.col("valid_known").fill_null(False),
+    number = pl.col("territory").str.replace(",", ".", literal=True).cast(pl.Float64, strict=False)
+    guess = (pl.when((number >= 0) & (number < 1e9) & (number.round(0) == number))
+             .then(number.cast(pl.Int64, strict=False).cast(pl.String).str.zfill(9)))
+    derived = [value.alias("_value"), pl.col("valid_known").fill_null(False), guess.alias("_kato_guess"),
                pl.coalesce("source", "ind_source").alias("_source")]
     if time_column in b.columns and b[time_column].null_count() < b.height:
         derived.append(parse_times(time_column).alias("_time"))

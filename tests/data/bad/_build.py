@@ -43,6 +43,34 @@ def case(name: str, expected: dict, *, append: str | None = None, files: dict[st
     (target / "expected.json").write_text(json.dumps(expected, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
+def _xlsx(rows: list[list[object]]) -> bytes:
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    for row in rows:
+        wb.active.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _zip(extra: dict[str, str]) -> bytes:
+    """The good package zipped in a folder ``pkg/``, plus ``extra`` entries named exactly as given."""
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for f in sorted(GOOD.iterdir()):
+            info = zipfile.ZipInfo(f"pkg/{f.name}", date_time=(2024, 1, 1, 0, 0, 0))
+            zf.writestr(info, f.read_bytes())
+        for name, text in extra.items():
+            zf.writestr(zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0)), text)
+    return buf.getvalue()
+
+
 def obs(name: str, line: str, column: str, code: str, fragment: str) -> None:
     case(name, {"row": ROW, "column": column, "code": code, "expected": fragment}, append=line)
 
@@ -65,10 +93,20 @@ def build() -> None:
     obs("territory_not_valid", "TEST2020.INTERNET,511000000,2020,75,,,,", "territory", "territory_not_valid", "2018-06-19")
     obs("unknown_source", "TEST2020.INTERNET,000000000,2018,77,,wb,,", "source", "unknown_source", "a source declared")
     obs("bad_as_of", "TEST2020.INTERNET,000000000,2018,77,,,,31.12.2018", "as_of", "date", "ISO date")
+    obs("share_above_100", "TEST2020.INTERNET,000000000,2018,104.5,,,,", "value", "out_of_range", "from 0 to 100 %")
+    obs("negative_count", "TEST2020.VILLAGES,000000000,2019-Q3,-3,,,,", "value", "out_of_range", "at least 0 count")
+    obs("as_of_in_future", "TEST2020.INTERNET,000000000,2018,77,,,,2999-01-01", "as_of", "future", "not after")
     obs("malformed_row", "TEST2020.INTERNET,000000000,2018", None, "malformed_row", "comma-separated fields: 8")  # type: ignore[arg-type]
     cp1251 = good_obs.encode("utf-8").replace("после реформы".encode(), "после реформы".encode("cp1251"))
-    case("encoding_not_utf8", {"row": 5, "column": None, "code": "encoding", "expected": "UTF-8"},
+    case("encoding_not_utf8", {"row": 5, "column": None, "code": "encoding", "expected": "Windows-1251"},
          files={"observations.csv": cp1251})
+    obs("kato_as_number", "TEST2020.INTERNET,75000000,2019,88.6,,,,", "territory", "kato_as_number",
+        "probably 075000000")
+    case("xlsx_formula", {"file": "xlsx_formula/observations_2021.xlsx", "row": 3, "column": "value", "code": "formula",
+                          "expected": "not a formula"},
+         files={"observations_2021.xlsx": _xlsx([["indicator", "territory", "period", "value"],
+                                                  ["TEST2020.INTERNET", "000000000", 2021, 80],
+                                                  ["TEST2020.INTERNET", "750000000", 2021, "=D2+9"]])})
     case("empty_file", {"row": None, "column": None, "code": "empty", "expected": "header row"},
          files={"observations.csv": b""})
     case("missing_column", {"row": 1, "column": "value", "code": "missing_column", "expected": "required"},
@@ -107,6 +145,10 @@ def build() -> None:
          files={"revisions.csv": "indicator,territory,period,value,reason,author,recorded_at,source\n"
                                  "TEST2020.INTERNET,000000000,2017,77.0,first,bns,2018-03-01,stat\n"
                                  "TEST2020.INTERNET,000000000,2017,78.0,revised,bns,yesterday,stat\n"})
+    case("zip_outside_folder", {"file": "package.zip", "row": None, "column": None, "code": "zip_unsafe",
+                                "expected": "no absolute paths"},
+         files={"program.yaml": None, "territories.csv": None, "territory_changes.csv": None,
+                "observations.csv": None, "package.zip": _zip({"../observations_2024.csv": "indicator\n"})})
     case("not_a_package", {"file": "not_a_package", "row": None, "column": None, "code": "package",
                            "expected": "program.yaml"},
          files={"program.yaml": None, "territories.csv": None, "territory_changes.csv": None,
