@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from natije.cli import render
 from natije.cli.app import app, check_format, lang_of, open_store
 from natije.locale import t
 from natije.services import evaluation as service
@@ -110,13 +111,14 @@ def list_(ctx: typer.Context, program: str = typer.Argument(None, help="Only thi
     if fmt == "json":
         typer.echo(json.dumps([r.to_dict() for r in records], ensure_ascii=False, indent=1))
         return
-    table = Table(title=t(K + "title", lang))
-    for col in ("id", "program", "indicator", "method", "estimate", "data_hash", "created_at", "label"):
-        table.add_column(t(K + "col." + col, lang))
-    for r in records:
-        table.add_row(str(r.id), r.program, r.indicator, r.method, _n(r.estimate), r.data_hash[:12],
-                      r.created_at.strftime("%Y-%m-%d %H:%M"), r.label or "")
-    Console().print(table if records else t(K + "none", lang))
+    if not records:
+        typer.echo(t(K + "none", lang))
+        return
+    heads = [t(K + "col." + col, lang) for col in ("id", "program", "indicator", "method", "estimate", "data_hash",
+                                                    "created_at", "label")]
+    rows = [[str(r.id), r.program, r.indicator, r.method, render.number(r.estimate, lang), r.data_hash[:12],
+             f"{render.day(r.created_at.date(), lang)} {r.created_at:%H:%M}", r.label or ""] for r in records]
+    render.print_table(Console(), heads, rows, t(K + "title", lang), right=(0, 4))
 
 
 @registry.command("show")
