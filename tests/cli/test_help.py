@@ -143,3 +143,38 @@ def test_localise_leaves_every_parameter_with_help_and_no_type_placeholder() -> 
         for param in command.params:
             assert param.help and param.help != help_key(path, param.name), (path, param.name)
             assert param.metavar is not None and "<" not in param.metavar
+
+
+USAGE_MISTAKES = [
+    (["show"], "usage.missing", {"name": "help.metavar.program"}),
+    (["nosuch"], "usage.no_such_command", {"command": "nosuch"}),
+    (["results", "DK2018", "--as-of"], "usage.option_needs_value", {"option": "--as-of"}),
+    (["results", "DK2018", "--sed", "1"], "usage.no_such_option", {"option": "--sed"}),
+    (["evaluation", "rerun", "x"], "usage.bad_value", {"name": "help.metavar.evaluation_id"}),
+    (["init", "extra"], "usage.extra_arguments", {"arguments": "extra"}),
+    ([], "usage.missing_command", {}),
+]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize(("args", "key", "params"), USAGE_MISTAKES, ids=[m[1] for m in USAGE_MISTAKES])
+def test_usage_mistakes_are_told_in_the_language(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    lang: str,
+    args: list[str],
+    key: str,
+    params: dict[str, str],
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.setattr(sys, "argv", ["natije", "--lang", lang, *args])
+    with pytest.raises(SystemExit) as info:
+        main()
+    assert info.value.code == 2
+    err = " ".join(capsys.readouterr().err.split())
+    shown = {k: t(v, lang) if v.startswith("help.") else v for k, v in params.items()}
+    assert t(key, lang, **shown) in err, err
+    if key != "usage.option_needs_value":  # click's parser raises that one without a context: no usage line
+        assert t("help.ui.usage", lang).strip() in err
+    if lang != "en":
+        assert not _foreign_words(err, lang) - {"nosuch", "extra", "sed"}, err

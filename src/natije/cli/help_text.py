@@ -27,6 +27,7 @@ from typer._click.core import Context
 from typer._click.formatting import HelpFormatter
 
 from natije.cli.problems import lang_of
+from natije.cli.usage_errors import wrap
 from natije.locale import t
 
 # Typer's help screen reads these module globals when it prints; each is set from the catalog of the language
@@ -77,6 +78,8 @@ def localise(root: Any, lang: str) -> Any:
     """
     for name, key in _SCREEN_WORDS.items():
         setattr(panels, name, t(key, lang))
+    printer = panels.rich_format_error
+    panels.rich_format_error = wrap(getattr(printer, "natije_original", printer), lang)  # type: ignore[assignment]
     context = type("LocalContext", (Context,), {"formatter_class": _formatter(lang)})
     for path, command in commands(root):
         command.help = t(help_key(path), lang)
