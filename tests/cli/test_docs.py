@@ -49,7 +49,7 @@ def test_command_has_help_and_is_documented(name: str, command: Any) -> None:
 
 def test_global_options_are_documented() -> None:
     docs = DOCS.read_text(encoding="utf-8")
-    for opt in ("--db", "--lang", "NATIJE_DATABASE_URL"):
+    for opt in ("--db", "--lang", "NATIJE_DATABASE_URL", "NATIJE_LANG"):
         assert opt in docs
 
 

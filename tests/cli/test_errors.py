@@ -8,14 +8,17 @@ from pathlib import Path
 
 import pytest
 
+import natije
+
 SCRIPT = [sys.executable, "-c", "from natije.cli import main; main()"]
+SOURCES = str(Path(natije.__file__).resolve().parents[1])  # the sources under test, not an installed copy
 
 
 @pytest.mark.parametrize(
     ("args", "code", "text"),
     [
-        (["nosuch"], 2, "No such command"),
-        (["results"], 2, "Missing argument"),
+        (["nosuch"], 2, "«nosuch» командасы жоқ"),
+        (["results"], 2, "«БАҒДАРЛАМА» берілмеген"),
         (["results", "NOPE"], 5, "natije demo"),  # an empty store says how to fill it
         (["--db", "mysql+nodriver://x/y", "programs"], 5, "Қате:"),
         (["import", "/no/such/package"], 2, "Қате:"),
@@ -25,7 +28,7 @@ def test_errors_exit_non_zero_with_a_message(tmp_path: Path, args: list[str], co
     db = str(tmp_path / "natije.db")
     subprocess.run([*SCRIPT, "--db", db, "init"], check=True, capture_output=True)
     full = args if args[0] == "--db" else ["--db", db, *args]
-    done = subprocess.run([*SCRIPT, *full], capture_output=True, text=True, env={"COLUMNS": "200", "PATH": ""},
+    done = subprocess.run([*SCRIPT, *full], capture_output=True, text=True, env={"COLUMNS": "200", "PATH": "", "PYTHONPATH": SOURCES},
                           check=False)
     assert done.returncode == code, done.stderr
     assert "Traceback" not in done.stderr + done.stdout

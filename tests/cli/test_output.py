@@ -10,6 +10,8 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,13 +22,16 @@ from typer.testing import CliRunner
 
 from natije.cli import app, render
 from natije.locale import LANGUAGES, t
+from natije.services import evaluation as evaluation_service
+from natije.services import ingestion
 from natije.services.demo import load_demo
 from natije.store import Store
+from natije.store.evaluations import StoredEvaluation
 
 WIDTH = 80
 COMMANDS = [["programs"], ["show", "DK2018"], ["results", "DK2018"], ["results", "TB2021", "--basis", "first"],
             ["results", "AI2023", "--territory", "all"], ["flags", "DK2018"], ["lineage", "AI2023"], ["scorecard"]]
-ENGLISH_THOUSANDS = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?![\d,])")
+ENGLISH_THOUSANDS = re.compile(r"(?<![\w.,])[1-9]\d{0,2}(?:,\d{3})+(?![\d,])")  # 0,012 is a decimal
 ENGLISH_DECIMAL = re.compile(r"(?<![\w.])\d+\.\d+(?![\d.]*\w)")
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 
@@ -64,7 +69,10 @@ def _words(text: str) -> list[str]:
 def test_tables_fit_80_columns_and_lose_nothing(demo_db: str, recorded: list, lang: str, args: list[str]) -> None:
     res = CliRunner().invoke(app, ["--db", demo_db, "--lang", lang, *args], env={"COLUMNS": str(WIDTH)})
     assert res.exit_code == 0, res.output
-    out = res.output
+    _assert_fits_and_loses_nothing(res.output, recorded, lang, args)
+
+
+def _assert_fits_and_loses_nothing(out: str, recorded: list, lang: str, args: list[str]) -> None:
     assert recorded, "the command printed no table"
     too_wide = [line for line in out.splitlines() if len(line) > WIDTH]
     assert not too_wide, too_wide[:3]
@@ -84,6 +92,42 @@ def test_tables_fit_80_columns_and_lose_nothing(demo_db: str, recorded: list, la
             assert not ENGLISH_DECIMAL.search(cells), ENGLISH_DECIMAL.findall(cells)
             assert not ISO_DATE.search(cells), ISO_DATE.findall(cells)
     assert "::" not in out.replace("://", "")
+
+
+STORED = [StoredEvaluation(7, "AI2023", "AI2023.RURAL_INTERNET_USERS", "cs", {}, "71a0f8c28a64" * 5,
+                            {"estimate": 12345.678}, datetime(2026, 12, 7, 13, 6), "0.1", None,
+                            "fibre before 2019, regions covered by the program"),
+          StoredEvaluation(8, "DK2018", "DK2018.INTERNET_USERS", "sdid", {}, "0" * 64, {"estimate": 0.0123},
+                           datetime(2026, 11, 30, 9, 0), "0.1")]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_evaluation_list_fits_80_columns_with_numbers_and_dates_of_the_language(
+        demo_db: str, recorded: list, lang: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(evaluation_service, "history", lambda store, program=None: STORED)
+    res = CliRunner().invoke(app, ["--db", demo_db, "--lang", lang, "evaluation", "list"], env={"COLUMNS": "80"})
+    assert res.exit_code == 0, res.output
+    _assert_fits_and_loses_nothing(res.output, recorded, lang, ["evaluation", "list"])
+    expected = {"kk": ("12\xa0346", "07.12.2026"), "ru": ("12\xa0346", "07.12.2026"), "en": ("12,346", "2026-12-07")}
+    assert all(text in res.output for text in expected[lang]), res.output
+
+
+def _report(*rows: int) -> ingestion.ImportReport:
+    return ingestion.ImportReport(tuple(
+        ingestion.PackageReport(f"package-{n}", f"P{n}", "", r, {"commitments_new": 1200},
+                                {"inserted": r - 1, "revised": 1, "unchanged": 0}) for n, r in enumerate(rows)))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_import_table_and_summary_fit_80_columns_with_numbers_of_the_language(
+        demo_db: str, recorded: list, lang: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(ingestion, "import_paths", lambda store, paths, progress=None: _report(5606, 1_250_000))
+    res = CliRunner().invoke(app, ["--db", demo_db, "--lang", lang, "import", str(tmp_path)], env={"COLUMNS": "80"})
+    assert res.exit_code == 0, res.output
+    _assert_fits_and_loses_nothing(res.output, recorded, lang, ["import"])
+    summary = " ".join(res.output.split(" ")[-30:]).replace("\n", " ")  # rich wraps; a no-break space stays
+    total = "1,255,606" if lang == "en" else "1\xa0255\xa0606"
+    assert total in summary and ("2,400" if lang == "en" else "2\xa0400") in summary, summary
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

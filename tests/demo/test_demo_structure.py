@@ -158,3 +158,20 @@ def test_shipped_data_stays_lean_and_is_attributed():
     for path in demo_paths():
         used |= {r["source"] for r in read_csv(Path(path) / "observations.csv")}
     assert all(f"`{code}`" in text for code in used)
+
+
+def test_illustrative_values_are_named_with_the_catalog_term(demo):
+    # one word for an illustrative value everywhere: the demo's names use the catalogs' word.illustrative
+    from natije.locale import t
+
+    marked = 0
+    for package in demo.values():
+        text = (package.path / "program.yaml").read_text(encoding="utf-8")
+        assert "иллюстр" not in text.lower(), package.path
+        for indicator in package.doc.get("indicators", []):
+            names = indicator["names"]
+            if t("word.illustrative", "en") in names["en"].lower():
+                marked += 1
+                for lang in ("kk", "ru"):
+                    assert t("word.illustrative", lang) in names[lang], (indicator["code"], lang)
+    assert marked >= 1

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 import typer
+import typer.main
 from rich.console import Console
 from rich.markup import escape
 
@@ -138,7 +139,7 @@ def _global(
     db: str = typer.Option(
         None, "--db", envvar="NATIJE_DATABASE_URL", help="SQLite file path or database URL (default: ./natije.db)."
     ),
-    lang: str = typer.Option("kk", "--lang", help="Interface language: kk, ru or en."),
+    lang: str = typer.Option("kk", "--lang", envvar="NATIJE_LANG", help="Interface language: kk, ru or en."),
 ) -> None:
     """natije: registry of programs, results against targets, impact evaluation."""
     if lang not in LANGUAGES:
@@ -151,13 +152,15 @@ def main() -> None:
 
     Typer's standalone mode prints usage errors (unknown command, missing argument) itself and exits 2.
     """
+    from natije.cli.help_text import interface_language, localise
+
+    lang = interface_language(sys.argv[1:])
     try:
-        app()
+        # the command tree is built here, not by app(), so that --help is rewritten into the language first
+        localise(typer.main.get_command(app), lang)(prog_name="natije")
     except NatijeError as exc:
-        from natije.cli.problems import lang_of as argv_lang
         from natije.cli.problems import localised
 
-        lang = argv_lang(sys.argv[1:])
         if isinstance(exc, ValidationError):
             message = (exc if "lang" in exc.fields else localised(exc, lang)).message
         else:

@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from natije.cli import render
 from natije.cli.app import app, as_of_option, format_option, lang_of, open_store, territory_option
 from natije.cli.evaluation_output import (
     csv_text,
@@ -121,13 +122,13 @@ def list_(ctx: typer.Context, program: str = typer.Argument(None, help="Only thi
         typer.echo(json.dumps([r.to_dict() for r in records], ensure_ascii=False, indent=1))
         return
     if not records:
-        Console().print(t(K + "none", lang))
+        typer.echo(t(K + "none", lang))
         return
-    heads = [t(K + "col." + c, lang) for c in ("id", "program", "indicator", "method", "estimate", "data_hash",
-                                                "created_at", "label")]
-    rows = [[str(r.id), r.program, r.indicator, r.method, num(r.estimate, lang), r.data_hash[:12],
-             r.created_at.strftime("%Y-%m-%d %H:%M"), r.label or ""] for r in records]
-    print_table(Console(), heads, rows, title=t(K + "title", lang), right=(0, 4))
+    heads = [t(K + "col." + col, lang) for col in ("id", "program", "indicator", "method", "estimate", "data_hash",
+                                                    "created_at", "label")]
+    rows = [[str(r.id), r.program, r.indicator, r.method, render.number(r.estimate, lang), r.data_hash[:12],
+             f"{render.day(r.created_at.date(), lang)} {r.created_at:%H:%M}", r.label or ""] for r in records]
+    render.print_table(Console(), heads, rows, t(K + "title", lang), right=(0, 4))
 
 
 @registry.command("show")

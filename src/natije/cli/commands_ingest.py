@@ -13,12 +13,13 @@ import polars as pl
 import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from rich.text import Text as Plain  # printed without markup
 
+from natije.cli import render
 from natije.cli.app import app, err_console, format_option, lang_of, open_store
 from natije.cli.problems import localised
 from natije.errors import Expected, Problem, ValidationError
-from natije.locale import t
+from natije.locale import formats, t
 from natije.services import ingestion
 
 
@@ -42,9 +43,10 @@ def _summary(report: ingestion.ImportReport, lang: str) -> str:
     tot = report.totals()
     if not report.changed:
         return t("import.nothing_changed", lang)
-    return t("import.summary", lang, packages=tot["packages"], rows=tot["rows"], new=tot.get("observations_inserted", 0),
-             revised=tot.get("observations_revised", 0), unchanged=tot.get("observations_unchanged", 0),
-             commitments=tot.get("commitments_new", 0))
+    counts = {"packages": tot["packages"], "rows": tot["rows"], "new": tot.get("observations_inserted", 0),
+              "revised": tot.get("observations_revised", 0), "unchanged": tot.get("observations_unchanged", 0),
+              "commitments": tot.get("commitments_new", 0)}
+    return t("import.summary", lang, **{k: formats.number(n, lang, digits=0) for k, n in counts.items()})
 
 
 @app.command("import")
@@ -69,15 +71,14 @@ def import_(ctx: typer.Context, paths: list[Path] = typer.Argument(..., help="Pa
                  "commitments_new": p.catalog.get("commitments_new", 0)} for p in report.packages]
         typer.echo(pl.DataFrame(rows).write_csv(), nl=False)
         return
-    table = Table()
-    for key in ("package", "program", "rows", "new", "revised", "unchanged", "commitments"):
-        table.add_column(t(f"word.{key}", lang))
-    for p in report.packages:
-        o = p.observations
-        table.add_row(p.name, p.program or "—", f"{p.rows:,}", str(o.get("inserted", 0)), str(o.get("revised", 0)),
-                      str(o.get("unchanged", 0)), str(p.catalog.get("commitments_new", 0)))
-    Console().print(table)
-    typer.echo(_summary(report, lang))
+    heads = [t(f"word.{key}", lang) for key in ("package", "program", "rows", "new", "revised", "unchanged",
+                                                "commitments")]
+    cells = [[p.name, p.program or "—", *(formats.number(n, lang, digits=0) for n in (
+        p.rows, p.observations.get("inserted", 0), p.observations.get("revised", 0),
+        p.observations.get("unchanged", 0), p.catalog.get("commitments_new", 0)))] for p in report.packages]
+    console = Console()
+    render.print_table(console, heads, cells, right=(2, 3, 4, 5, 6))
+    console.print(Plain(render.cap(_summary(report, lang))))
 
 
 @app.command("export")

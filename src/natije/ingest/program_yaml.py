@@ -29,6 +29,7 @@ from natije.domain.package import ProgramPackage
 from natije.errors import Expected
 from natije.ingest.build_objects import Builder
 from natije.ingest.problems import ProblemLog
+from natije.ingest.yaml_errors import yaml_problem
 from natije.ingest.yaml_source import Path, YamlDocument, YamlTooLarge, dotted, load_yaml
 
 FORMAT = "natije-program/1"
@@ -125,9 +126,8 @@ def parse_program_yaml(raw: bytes, label: str, log: ProblemLog) -> ParsedProgram
         log.add(label, exc.line, None, start, exc.expected, "too_large")
         return None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
-        log.add(label, mark.line + 1 if mark else None, None, problem, Expected("expected.yaml"), "yaml")
+        line, shown, syntax = yaml_problem(exc, text)
+        log.add(label, line, None, shown, syntax, "yaml")
         return None
     if not isinstance(doc.data, dict):
         log.add(label, 1, None, _short(doc.data), Expected("expected.yaml_mapping", format=FORMAT), "yaml")
