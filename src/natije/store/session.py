@@ -17,10 +17,9 @@ from sqlalchemy.exc import OperationalError
 
 from natije.errors import ConfigurationError, Text
 from natije.store import migrations
-from natije.store.engine import BUSY_TIMEOUT_MS, WRITE_FLAG, make_engine
+from natije.store.engine import WRITE_FLAG, make_engine
 
 WRITE_LOCK_KEY = 0x6E6174696A65  # "natije": the PostgreSQL advisory lock every writer of a store takes
-CHECKPOINT_WAIT_MS = 200
 
 
 def empty_store_error(url: str) -> ConfigurationError:
@@ -135,18 +134,6 @@ class Store:
                 if self.dialect == "postgresql":
                     conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
                 yield conn
-            if self.dialect == "sqlite":
-                # (H7) committed pages move from the WAL into the file: connectorx reads (store.fastread) do
-                # not see the WAL, so they are used only while it is empty
-                raw = conn.connection.driver_connection  # outside any transaction (driver autocommit)
-                assert raw is not None
-                # a checkpoint waits for the next writer to finish; it should not queue behind a whole import:
-                # when it cannot finish at once the WAL stays, and fast reads take the cursor path meanwhile
-                raw.execute(f"PRAGMA busy_timeout = {CHECKPOINT_WAIT_MS}")
-                try:
-                    raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-                finally:
-                    raw.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
     @contextmanager
     def connect(self) -> Iterator[Connection]:
