@@ -11,11 +11,12 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
+    from natije.database import Database, open
     from natije.evaluation.api import evaluate
 
-_PUBLIC = {"evaluate": "natije.evaluation.api"}
+_PUBLIC = {"evaluate": "natije.evaluation.api", "open": "natije.database", "Database": "natije.database"}
 
-__all__ = ["__version__", "evaluate"]
+__all__ = ["Database", "__version__", "evaluate", "open"]
 
 
 def __getattr__(name: str) -> Any:

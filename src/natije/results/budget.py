@@ -135,7 +135,7 @@ def spent_vs_achieved(budgets: pl.DataFrame, results: pl.DataFrame) -> Money:
     """
     spent = spent_by_currency(budgets)
     currency = main_currency(budgets)
-    main = spent.filter(pl.col("currency") == currency)
+    main = spent.filter(pl.col("currency") == currency) if currency is not None else spent.clear()
     row = main.row(0, named=True) if main.height else {"approved": None, "executed": None, "spent_share": None}
     judged = results.filter(pl.col("status") != "no_data")
     achieved = judged.filter(pl.col("status") == "achieved").height
