@@ -9,15 +9,18 @@ from dataclasses import replace
 
 import pytest
 from alembic import command
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import Engine, text
 from typer.testing import CliRunner
 
 from natije.cli import app
-from natije.domain.indicators import Indicator
+from natije.domain.indicators import Direction, Indicator
 from natije.domain.names import Names
 from natije.domain.package import ProgramPackage
 from natije.ingest.export import program_yaml_text
 from natije.store import Store
+from natije.store import rows as R
 from natije.store.catalog import write_package
 from natije.store.frames import load_program_frames
 from natije.store.migrations import config, current, head, upgrade
@@ -156,3 +159,23 @@ def test_upgrade_to_0004_keeps_everything_and_starts_the_new_fields_empty(db_url
     finally:
         upgrade(store.engine)  # the database outlives this test on PostgreSQL: leave it at the newest schema
         store.close()
+
+
+bound = st.floats(allow_nan=False, width=64)
+text_or_none = st.none() | st.text(min_size=1, max_size=20)
+
+
+@given(low=bound, high=bound, open_low=st.booleans(), open_high=st.booleans(), declared=st.booleans(),
+       continues=text_or_none)
+def test_any_range_and_continues_map_to_columns_and_back(low: float, high: float, open_low: bool, open_high: bool,
+                                                         declared: bool, continues: str | None) -> None:
+    low, high = min(low, high), max(low, high)
+    value_range = (-INF if open_low else low, INF if open_high else high) if declared else None
+    ind = Indicator("P.A", Names("a", "b", "c"), "%", Direction.INCREASE, value_range=value_range,
+                    continues=continues)
+    assert R.indicator_of(R.indicator_row(ind, 1, 0)) == ind
+
+
+@given(act=text_or_none | st.builds(Names, st.text(max_size=9), st.text(max_size=9), st.text(max_size=9)))
+def test_any_legal_act_maps_to_columns_and_back(act: str | Names | None) -> None:
+    assert R.legal_act_of(R.legal_act_cols(act)) == act
