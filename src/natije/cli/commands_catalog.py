@@ -91,7 +91,7 @@ def render_details(d: catalog.ProgramDetails, lang: str) -> None:
     console.print(f"[bold]{p.code}[/] — {p.names.get(lang)}")
     facts = [(w["kind"], t(f"program_kind.{s.kind}", lang)), (w["status"], t(f"program_status.{s.status}", lang)),
              (w["years"], f"{s.start_year}–{s.end_year}"), (w["repealed_on"], render.day(s.repealed_on, lang)),
-             (w["owner"], f"{owner} ({s.owner})" if owner else s.owner), (w["legal_act"], s.legal_act),
+             (w["owner"], f"{owner} ({s.owner})" if owner else s.owner), (w["legal_act"], p.legal_act_in(lang)),
              (w["lineage"], " → ".join(c if c in d.known else f"{c} ({t('msg.not_in_store', lang)})"
                                        for c in d.lineage))]
     for label, value in facts:

@@ -53,7 +53,7 @@ class Program:
     end_year: int
     status: ProgramStatus
     owner: str | None = None
-    legal_act: str | None = None
+    legal_act: str | Names | None = None  # one text for every language, or a text per language
     repealed_on: date | None = None
     predecessors: tuple[str, ...] = ()
     goals: tuple[Goal, ...] = ()
@@ -68,6 +68,10 @@ class Program:
         for goal in self.goals:
             if goal.parent is not None and goal.parent not in codes:
                 raise ValueError(f"program {self.code}: goal {goal.code} has unknown parent {goal.parent}")
+
+    def legal_act_in(self, lang: str) -> str | None:
+        """The legal act in ``lang`` (a text given once serves every language)."""
+        return self.legal_act.get(lang) if isinstance(self.legal_act, Names) else self.legal_act
 
     def children(self, parent: str | None) -> list[Goal]:
         """Goals directly under ``parent`` (``None`` = top level), in declared order."""

@@ -154,7 +154,7 @@ class Builder:
             return Program(
                 code=it["code"], names=Names.from_mapping(it["names"]), kind=ProgramKind(it["kind"]),
                 start_year=it["start_year"], end_year=it["end_year"], status=ProgramStatus(it["status"]),
-                owner=it.get("owner"), legal_act=it.get("legal_act"), repealed_on=repealed,
+                owner=it.get("owner"), legal_act=_legal_act(it.get("legal_act")), repealed_on=repealed,
                 predecessors=tuple(it.get("predecessors") or ()), goals=tuple(goals),
                 description=Names.from_mapping(it["description"]) if "description" in it else None,
             )
@@ -281,3 +281,8 @@ class Builder:
         keep = sorted(out)
         self.origins["budgets"] = [paths[i] for i in keep]
         return tuple(out[i] for i in keep)
+
+
+def _legal_act(given: str | dict[str, Any] | None) -> str | Names | None:
+    """``legal_act`` as written: one text (kept as given), or a text per language."""
+    return Names.from_mapping(given) if isinstance(given, dict) else given

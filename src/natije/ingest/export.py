@@ -59,7 +59,7 @@ def _goals(goals: tuple[Goal, ...], parent: str | None) -> list[dict[str, Any]]:
 def _program(p: Program) -> dict[str, Any]:
     return _drop_none({
         "code": p.code, "names": _names(p.names), "description": _names(p.description) if p.description else None,
-        "kind": p.kind.value, "legal_act": p.legal_act, "start_year": p.start_year, "end_year": p.end_year,
+        "kind": p.kind.value, "legal_act": _names(p.legal_act) if isinstance(p.legal_act, Names) else p.legal_act, "start_year": p.start_year, "end_year": p.end_year,
         "status": p.status.value, "repealed_on": p.repealed_on, "owner": p.owner,
         "predecessors": list(p.predecessors), "goals": _goals(p.goals, None),
     })

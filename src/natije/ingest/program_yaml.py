@@ -38,7 +38,7 @@ DESCRIBED = {str(e): e for e in (
     Expected("expected.period"), Expected("expected.kato_code"), Expected("expected.code_pattern"),
     Expected("expected.date_example", example="2017-12-12"), Expected("expected.currency"),
     Expected("expected.names", example="{kk: ..., ru: ..., en: ...}"),
-    Expected("expected.range_pair"),
+    Expected("expected.range_pair"), Expected("expected.text_or_names", example="{kk: ..., ru: ..., en: ...}"),
 )}
 
 
@@ -89,7 +89,7 @@ def _expected(err: jsonschema.ValidationError) -> tuple[Path, str, Any]:
         return path, Expected("expected.exactly", value=repr(err.validator_value)), err.instance
     if v == "type" and path and path[-1] == "territory" and isinstance(err.instance, (int, float)):
         return path, Expected("expected.kato_quoted"), err.instance
-    if v in ("type", "pattern", "minItems", "maxItems", "items") and described:
+    if v in ("type", "pattern", "minItems", "maxItems", "items", "oneOf") and described:
         return path, DESCRIBED.get(str(described), str(described)), err.instance
     if v == "type":
         kinds = err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]

@@ -15,6 +15,7 @@ from typing import Any
 from natije.domain.budgets import BudgetLine, listing_order
 from natije.domain.commitments import Commitment
 from natije.domain.indicators import Indicator
+from natije.domain.names import Names
 from natije.domain.programs import Program
 from natije.services.territories import seed_territories
 from natije.store import Store
@@ -34,7 +35,7 @@ class ProgramSummary:
     start_year: int
     end_year: int
     owner: str | None
-    legal_act: str | None
+    legal_act: str | dict[str, str] | None  # one text, or a text per language
     repealed_on: str | None
     predecessors: tuple[str, ...]
     successors: tuple[str, ...]
@@ -42,7 +43,8 @@ class ProgramSummary:
     def to_dict(self) -> dict[str, Any]:
         return {"code": self.code, "names": dict(self.names), "kind": self.kind, "status": self.status,
                 "start_year": self.start_year, "end_year": self.end_year, "owner": self.owner,
-                "legal_act": self.legal_act, "repealed_on": self.repealed_on,
+                "legal_act": dict(self.legal_act) if isinstance(self.legal_act, dict) else self.legal_act,
+                "repealed_on": self.repealed_on,
                 "predecessors": list(self.predecessors), "successors": list(self.successors)}
 
 
@@ -119,7 +121,7 @@ def _summaries(programs: list[Program]) -> list[ProgramSummary]:
         for pred in p.predecessors:
             successors.setdefault(pred, []).append(p.code)
     return [ProgramSummary(p.code, p.names.to_dict(), p.kind.value, p.status.value, p.start_year, p.end_year,
-                           p.owner, p.legal_act, p.repealed_on.isoformat() if p.repealed_on else None,
+                           p.owner, p.legal_act.to_dict() if isinstance(p.legal_act, Names) else p.legal_act, p.repealed_on.isoformat() if p.repealed_on else None,
                            p.predecessors, tuple(sorted(successors.get(p.code, ())))) for p in programs]
 
 

@@ -71,15 +71,29 @@ def changes_of(rows: Sequence[Row]) -> list[TerritoryChange]:
             for (day, source), g in grouped.items()]
 
 
+def legal_act_cols(act: str | Names | None) -> dict[str, str | None]:
+    """``legal_act`` holds the English (or the one given) text; kk and ru are stored only when given apart."""
+    if isinstance(act, Names):
+        return {"legal_act": act.en, "legal_act_kk": act.kk, "legal_act_ru": act.ru}
+    return {"legal_act": act, "legal_act_kk": None, "legal_act_ru": None}
+
+
+def legal_act_of(r: Row) -> str | Names | None:
+    """The legal act as it was given: one text, or a text per language."""
+    if r["legal_act_kk"] is None and r["legal_act_ru"] is None:
+        return r["legal_act"]
+    return Names(r["legal_act_kk"] or "", r["legal_act_ru"] or "", r["legal_act"] or "")
+
+
 def program_row(p: Program) -> dict[str, Any]:
     return {"code": p.code, **names_cols(p.names), "kind": p.kind.value, "start_year": p.start_year,
-            "end_year": p.end_year, "status": p.status.value, "owner": p.owner, "legal_act": p.legal_act,
+            "end_year": p.end_year, "status": p.status.value, "owner": p.owner, **legal_act_cols(p.legal_act),
             "repealed_on": p.repealed_on, **names_cols(p.description, "description")}
 
 
 def program_of(r: Row, predecessors: tuple[str, ...], goals: tuple[Goal, ...]) -> Program:
     return Program(r["code"], names_of(r) or Names("", "", ""), ProgramKind(r["kind"]), r["start_year"],
-                   r["end_year"], ProgramStatus(r["status"]), r["owner"], r["legal_act"], r["repealed_on"],
+                   r["end_year"], ProgramStatus(r["status"]), r["owner"], legal_act_of(r), r["repealed_on"],
                    predecessors, goals, names_of(r, "description"))
 
 
@@ -101,7 +115,9 @@ def indicator_row(i: Indicator, program_id: int | None, position: int) -> dict[s
         "ratio_numerator": i.ratio.numerator if i.ratio else None,
         "ratio_denominator": i.ratio.denominator if i.ratio else None,
         "ratio_scale": i.ratio.scale if i.ratio else None, "tolerance": i.tolerance,
-        **names_cols(i.definition, "definition"),
+        **names_cols(i.definition, "definition"), "continues": i.continues,
+        "range_low": i.value_range[0] if i.value_range else None,
+        "range_high": i.value_range[1] if i.value_range else None,
     }
 
 
@@ -111,8 +127,17 @@ def indicator_of(r: Row) -> Indicator:
         r["code"], names_of(r) or Names("", "", ""), r["unit"], Direction(r["direction"]), IndicatorKind(r["kind"]),
         IndicatorLevel(r["level"]), Frequency(r["frequency"]),
         Period.parse(r["span_from"]) if r["span_from"] else None, Period.parse(r["span_to"]) if r["span_to"] else None,
-        r["goal"], r["agency"], r["source"], ratio, r["tolerance"], names_of(r, "definition"),
+        r["goal"], r["agency"], r["source"], ratio, r["tolerance"], names_of(r, "definition"), r["continues"],
+        _range_of(r),
     )
+
+
+def _range_of(r: Row) -> tuple[float, float] | None:
+    """The declared range (open sides are stored infinite), or ``None`` when none was declared."""
+    if r["range_low"] is None and r["range_high"] is None:
+        return None
+    inf = float("inf")
+    return (-inf if r["range_low"] is None else r["range_low"], inf if r["range_high"] is None else r["range_high"])
 
 
 def commitment_of(r: Row, indicator: str) -> Commitment:

@@ -92,7 +92,8 @@ programs = Table(
     Column("end_year", Integer, nullable=False),
     Column("status", String(16), nullable=False),
     Column("owner", String(64)),
-    Column("legal_act", Text),
+    Column("legal_act", Text),  # English, or the one text given for every language
+    Column("legal_act_kk", Text), Column("legal_act_ru", Text),  # set only when given per language
     Column("repealed_on", Date),
     Column("description_kk", Text), Column("description_ru", Text), Column("description_en", Text),
 )
@@ -132,6 +133,9 @@ indicators = Table(
     Column("ratio_numerator", String(96)), Column("ratio_denominator", String(96)), Column("ratio_scale", Float),
     Column("tolerance", Float),
     Column("definition_kk", Text), Column("definition_ru", Text), Column("definition_en", Text),
+    Column("continues", String(96)),  # an indicator code of a predecessor program (lineage)
+    # declared ``range``: both NULL = none declared (the unit's own applies); an open side is stored infinite
+    Column("range_low", Float), Column("range_high", Float),
 )
 
 commitments = Table(
