@@ -19,7 +19,7 @@ from natije.locale import catalog
 COUNTED = ("count", "n", "units", "years", "months", "packages", "rows", "lines", "periods")
 # Latin words a kk or ru text may hold: codes, file and option names, formats, method and estimator names.
 ALLOWED_LATIN = {
-    "natije", "csv", "utf", "windows", "yaml", "program", "observations", "territories", "zip", "xlsx", "parquet", "excel",
+    "natije", "csv", "utf", "windows", "country", "region", "district", "rural", "settlement", "yaml", "program", "observations", "territories", "zip", "xlsx", "parquet", "excel",
     "url", "sqlite", "postgresql", "path", "host", "port", "dask", "distributed", "serial", "processes",
     "did", "cs", "sc", "sdid", "its", "placebo", "bootstrap", "jackknife", "p", "y", "iso", "kato", "kzt", "usd",
     "id", "init", "mapping", "propensity", "score", "dataframe", "polars", "pandas", "dict", "control", "not",

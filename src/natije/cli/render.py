@@ -160,6 +160,12 @@ def _print_stacked(console: Console, heads: Sequence[str], cells: Sequence[Seque
     for n, row in enumerate(cells):
         if n:
             console.rule(style="dim")
+        if label + 1 + max(_words(c or "") for c in row) > console.width:
+            # a word of a value would not fit beside the headers: each value goes under its header, whole
+            for head, cell in zip(heads, row, strict=True):
+                console.print(Plain(f"{head}:"), style="bold")
+                console.print(Plain(cell or "—"))
+            continue
         grid = Table.grid(padding=(0, 1))
         grid.add_column(width=label, no_wrap=True, style="bold")
         grid.add_column(overflow="fold")
