@@ -21,7 +21,7 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from natije.cli import app, render
-from natije.locale import LANGUAGES, t
+from natije.locale import LANGUAGES, catalog, t
 from natije.services import evaluation as evaluation_service
 from natije.services import ingestion
 from natije.services.demo import load_demo
@@ -70,6 +70,16 @@ def test_tables_fit_80_columns_and_lose_nothing(demo_db: str, recorded: list, la
     res = CliRunner().invoke(app, ["--db", demo_db, "--lang", lang, *args], env={"COLUMNS": str(WIDTH)})
     assert res.exit_code == 0, res.output
     _assert_fits_and_loses_nothing(res.output, recorded, lang, args)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("args", [*COMMANDS, ["territories"], ["evaluation", "list"]], ids=" ".join)
+def test_no_message_key_is_printed_in_place_of_its_text(demo_db: str, lang: str, args: list[str]) -> None:
+    res = CliRunner().invoke(app, ["--db", demo_db, "--lang", lang, *args], env={"COLUMNS": "250"})
+    assert res.exit_code == 0, res.output
+    keys = {k.split(".")[0] for k in catalog("en")}
+    raw = re.findall(r"\b(?:" + "|".join(sorted(keys)) + r")\.[a-z_]+(?:\.[a-z_]+)*\b", res.output)
+    assert not raw, raw
 
 
 def _assert_fits_and_loses_nothing(out: str, recorded: list, lang: str, args: list[str]) -> None:

@@ -197,7 +197,8 @@ def print_scorecards(cards: list[Scorecard], lang: str, console: Console | None 
             render.print_table(console, heads, rows, title, judged(card.as_of, lang), right=range(2, 6))
         else:
             console.print(Plain(f"{render.cap(title)}. {t('msg.no_results', lang)}", style="bold"))
-        counts = "; ".join(t(f"scorecard.status_count.{s}", lang, count=n) for s, n in card.by_status.items() if n)
+        counts = "; ".join(t("scorecard.status_count", lang, status=t(f"status.{s}", lang), count=n)
+                           for s, n in card.by_status.items() if n)
         console.print(Plain(render.cap(t("scorecard.by_status", lang, counts=counts or "—"))))
         spent = render.share(card.spent_share, lang) or "—"
         done = render.share(card.achieved_share, lang) or "—"
