@@ -23,7 +23,7 @@ class Text(str):
     --------
     >>> m = Text("error.program_not_found", code="DK")
     >>> str(m), m.in_lang("ru")
-    ("program 'DK' not found", "программа 'DK' не найдена")
+    ("program 'DK' not found", 'программа «DK» не найдена')
     """
 
     key: str
@@ -64,7 +64,7 @@ class NatijeError(Exception):
         --------
         >>> err = NotFound(Text("error.evaluation_not_found", evaluation=7))
         >>> err.message, err.message_in("kk")
-        ('evaluation 7 not found', '7 бағалауы табылмады')
+        ('evaluation 7 not found', '№7 бағалау табылмады')
         """
         return self.message.in_lang(lang) if isinstance(self.message, Text) else self.message
 
