@@ -8,15 +8,13 @@ PostgreSQL runs when ``NATIJE_TEST_POSTGRES_URL`` points at a server (CI sets
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from postgres_db import new_postgres_database
+from sqlalchemy import text
 
 from natije.store import Store
-from natije.store.engine import resolve_url
 from natije.store.tables import metadata
 
 PG_ENV = "NATIJE_TEST_POSTGRES_URL"
@@ -33,23 +31,12 @@ BACKENDS = [
 
 @pytest.fixture(scope="session")
 def postgres_database() -> Iterator[str]:
-    """A database of its own for this test session on the server named by NATIJE_TEST_POSTGRES_URL."""
-    assert PG_URL
-    admin_url = make_url(resolve_url(PG_URL))
-    name = f"natije_test_{secrets.token_hex(4)}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = admin_url.set(database=name).render_as_string(hide_password=False)
-    store = Store.open(url)
-    store.init()
-    store.close()
-    try:
+    """A migrated database of its own for this test session (see :func:`new_postgres_database`)."""
+    with new_postgres_database() as url:
+        store = Store.open(url)
+        store.init()
+        store.close()
         yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.fixture(params=BACKENDS)

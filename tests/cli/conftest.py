@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import secrets
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from cli_packages import PG_URL, write_program
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from cli_packages import write_program
+from postgres_db import new_postgres_database
 
 from natije.cli import main
-from natije.store.engine import resolve_url
 
 
 @pytest.fixture
@@ -41,15 +38,5 @@ def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> 
 @pytest.fixture
 def fresh_postgres() -> Iterator[str]:
     """The URL of a new, empty PostgreSQL database (no schema), dropped after the test."""
-    assert PG_URL
-    admin_url = make_url(resolve_url(PG_URL))
-    name = f"natije_test_{secrets.token_hex(4)}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with new_postgres_database() as url:
+        yield url

@@ -1,0 +1,32 @@
+"""A PostgreSQL database of a test's own, on the server NATIJE_TEST_POSTGRES_URL names."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from natije.store.engine import resolve_url
+
+PG_URL = os.environ.get("NATIJE_TEST_POSTGRES_URL")
+
+
+@contextmanager
+def new_postgres_database() -> Iterator[str]:
+    """The URL of a new, empty database on the server named by NATIJE_TEST_POSTGRES_URL, dropped at the end."""
+    assert PG_URL
+    admin_url = make_url(resolve_url(PG_URL))
+    name = f"natije_test_{secrets.token_hex(4)}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield admin_url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
