@@ -49,3 +49,19 @@ def empty(store: Store) -> None:
 def files_of(folder: Path) -> dict[str, bytes]:
     """Name → bytes of every file in ``folder``."""
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def refused_after_good(store: Store, *paths: Path) -> list:
+    """Import the good package, then ``paths``: they must be refused and the store left as it was.
+
+    Returns the problems reported.
+    """
+    from natije.errors import ValidationError
+    from natije.services.ingestion import import_paths
+
+    import_paths(store, [GOOD])
+    before = dump(store)
+    with pytest.raises(ValidationError) as info:
+        import_paths(store, list(paths))
+    assert dump(store) == before
+    return info.value.problems

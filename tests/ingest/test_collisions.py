@@ -12,19 +12,9 @@ from hypothesis import strategies as st
 
 from natije.errors import ValidationError
 from natije.ingest.package import open_package
-from natije.services.ingestion import import_paths
 from natije.store import Store
 
-from .conftest import BAD, GOOD, dump
-
-
-def _refused(store: Store, *paths: Path) -> list:
-    import_paths(store, [GOOD])
-    before = dump(store)
-    with pytest.raises(ValidationError) as info:
-        import_paths(store, list(paths))
-    assert dump(store) == before
-    return info.value.problems
+from .conftest import BAD, GOOD, refused_after_good
 
 
 def _zip(path: Path, extra: dict[str, str]) -> Path:
@@ -40,7 +30,7 @@ def _zip(path: Path, extra: dict[str, str]) -> Path:
                                   "C:\\Users\\observations.csv", "pkg\\..\\..\\x.csv", "\\\\server\\share\\x"])
 def test_zip_entry_outside_its_folder_refuses_the_whole_zip(store: Store, tmp_path: Path, name: str) -> None:
     archive = _zip(tmp_path / "p.zip", {name: "indicator,territory,period,value\n"})
-    problems = _refused(store, archive)
+    problems = refused_after_good(store, archive)
     assert [(p.file, p.code, p.value) for p in problems] == [("p.zip", "zip_unsafe", name)]
     assert "no absolute paths" in problems[0].expected
 
@@ -68,21 +58,21 @@ def test_a_zip_opens_exactly_when_no_entry_can_leave_it(tmp_path_factory: pytest
 def test_two_packages_with_one_program_code_report_every_problem_of_both(store: Store, tmp_path: Path) -> None:
     shutil.copytree(BAD / "unknown_indicator", tmp_path / "a")
     shutil.copytree(BAD / "text_in_number", tmp_path / "b")
-    problems = _refused(store, tmp_path)
+    problems = refused_after_good(store, tmp_path)
     found = {(p.file, p.code) for p in problems}
     assert ("a/observations.csv", "unknown_indicator") in found  # the first package is validated too
     assert ("b/observations.csv", "not_a_number") in found
     assert ("b/program.yaml", "duplicate_program") in found
 
 
-def test_two_programs_declaring_one_indicator_code_are_refused(store: Store, tmp_path: Path) -> None:
+def test_two_programs_declaring_one_indicator_code_arerefused_after_good(store: Store, tmp_path: Path) -> None:
     shutil.copytree(GOOD, tmp_path / "a")
     shutil.copytree(GOOD, tmp_path / "b")
     (tmp_path / "a" / "program.yaml").write_text(
         (GOOD / "program.yaml").read_text(encoding="utf-8").replace("  code: TEST2020\n", "  code: TEST2030\n"),
         encoding="utf-8")
     (tmp_path / "a" / "observations.csv").unlink()
-    problems = _refused(store, tmp_path)
+    problems = refused_after_good(store, tmp_path)
     twice = [(p.file, p.column, p.value) for p in problems if p.extra.get("key") == "expected.indicator_once"]
     assert twice == [("b/program.yaml", f"indicators[{i}].code", code)
                      for i, code in enumerate(["TEST2020.INTERNET", "TEST2020.VILLAGES", "TEST2020.SPEND"])]

@@ -11,27 +11,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from natije.errors import ValidationError
 from natije.ingest.known import Known
 from natije.ingest.plan import prepare
 from natije.ingest.problems import ProblemLog
 from natije.ingest.validate import check_batch
-from natije.services.ingestion import import_paths
 from natije.store import Store
 
-from .conftest import GOOD, dump
+from .conftest import GOOD, refused_after_good
 from .test_readers import _package, _read
 
 HEADER = ["indicator", "territory", "period", "value"]
-
-
-def _refused(store: Store, folder: Path) -> list:
-    import_paths(store, [GOOD])
-    before = dump(store)
-    with pytest.raises(ValidationError) as info:
-        import_paths(store, [folder])
-    assert dump(store) == before
-    return info.value.problems
 
 
 def test_xlsx_formula_is_refused_as_a_formula_not_as_empty(store: Store, tmp_path: Path) -> None:
@@ -43,7 +32,7 @@ def test_xlsx_formula_is_refused_as_a_formula_not_as_empty(store: Store, tmp_pat
     ws.append(["TEST2020.INTERNET", "000000000", 2018, 77])
     ws.append(["TEST2020.INTERNET", "000000000", 2020, "=B2*0+80"])  # saved without a computed value
     wb.save(folder / "observations_more.xlsx")
-    problems = _refused(store, folder)
+    problems = refused_after_good(store, folder)
     assert [(p.code, p.file, p.row, p.column, p.value) for p in problems] == [
         ("formula", "pkg/observations_more.xlsx", 3, "value", "=B2*0+80")]
     assert "not a formula" in problems[0].expected
@@ -110,7 +99,7 @@ def test_csv_in_windows_1251_is_reported_by_row_with_the_remedy(store: Store, tm
             "TEST2020.INTERNET,000000000,2020,79,\n"
             "TEST2020.INTERNET,000000000,2021,80,бағалау Қазақстан\n")
     (folder / "observations_1251.csv").write_bytes(text.encode("cp1251", errors="replace"))
-    problems = _refused(store, folder)
+    problems = refused_after_good(store, folder)
     assert [(p.code, p.row, p.column) for p in problems] == [("encoding", 2, None), ("encoding", 4, None)]
     assert problems[0].value == "TEST2020.INTERNET,000000000,2018,77,оценка"
     assert all("Windows-1251" in p.expected and "CSV UTF-8" in p.expected for p in problems)
@@ -135,7 +124,7 @@ def test_territories_csv_with_codes_turned_into_numbers_names_the_likely_code(st
     shutil.copytree(GOOD, folder)
     text = (folder / "territories.csv").read_text(encoding="utf-8")
     (folder / "territories.csv").write_text(text.replace("\n750000000,", "\n7.5E+08,"), encoding="utf-8")
-    problems = _refused(store, folder)
+    problems = refused_after_good(store, folder)
     found = [(p.file, p.row, p.column, p.value, p.code) for p in problems if p.code == "kato_as_number"]
     assert found == [("pkg/territories.csv", 5, "code", "7.5E+08", "kato_as_number")]
     assert "probably 750000000" in next(p for p in problems if p.code == "kato_as_number").expected

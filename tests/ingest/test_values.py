@@ -12,7 +12,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from natije.cli.problems import problem_line
-from natije.errors import ValidationError
 from natije.ingest.known import Known
 from natije.ingest.plan import prepare
 from natije.ingest.problems import ProblemLog
@@ -20,7 +19,7 @@ from natije.ingest.validate import check_batch, latest_known
 from natije.services.ingestion import import_paths
 from natije.store import Store
 
-from .conftest import GOOD, dump
+from .conftest import GOOD, refused_after_good
 
 HEADER = "indicator,territory,period,value,unit,source,note,as_of\n"
 
@@ -36,21 +35,12 @@ def _package(tmp_path: Path, rows: str, yaml_edit: tuple[str, str] | None = None
     return folder
 
 
-def _refused(store: Store, folder: Path) -> list:
-    import_paths(store, [GOOD])
-    before = dump(store)
-    with pytest.raises(ValidationError) as info:
-        import_paths(store, [folder])
-    assert dump(store) == before
-    return info.value.problems
-
-
 def test_share_above_100_and_negative_count_are_refused_naming_file_row_column_value(store: Store,
                                                                                      tmp_path: Path) -> None:
     rows = ("TEST2020.INTERNET,000000000,2018,104.5,,,,\n"
             "TEST2020.VILLAGES,000000000,2019-Q3,-3,,,,\n"
             "TEST2020.INTERNET,750000000,2018,0.25,,,,\n")  # inside the range: accepted
-    problems = _refused(store, _package(tmp_path, rows))
+    problems = refused_after_good(store, _package(tmp_path, rows))
     assert [(p.file, p.row, p.column, p.value, p.code) for p in problems] == [
         ("pkg/observations_more.csv", 2, "value", "104.5", "out_of_range"),
         ("pkg/observations_more.csv", 3, "value", "-3", "out_of_range")]
@@ -61,7 +51,7 @@ def test_share_above_100_and_negative_count_are_refused_naming_file_row_column_v
 
 def test_range_is_checked_in_the_indicators_unit_after_conversion(store: Store, tmp_path: Path) -> None:
     rows = "TEST2020.VILLAGES,000000000,2019-Q3,-0.5,thousand,,,\n"  # -500 villages
-    problems = _refused(store, _package(tmp_path, rows))
+    problems = refused_after_good(store, _package(tmp_path, rows))
     assert [(p.row, p.value, p.code) for p in problems] == [(2, "-0.5", "out_of_range")]
 
 
@@ -69,7 +59,7 @@ def test_a_declared_range_widens_what_the_unit_allows(store: Store, tmp_path: Pa
     edit = ("    span: {from: 2010, to: 2022}\n    agency: MDDIAI",
             "    span: {from: 2010, to: 2022}\n    range: [-50, 200]\n    agency: MDDIAI")
     rows = "TEST2020.INTERNET,000000000,2018,150,,,,\nTEST2020.INTERNET,000000000,2019,250,,,,\n"
-    problems = _refused(store, _package(tmp_path, rows, edit))
+    problems = refused_after_good(store, _package(tmp_path, rows, edit))
     assert [(p.row, p.value, p.code) for p in problems] == [(3, "250", "out_of_range")]
     assert "from -50 to 200 %" in problems[0].expected
 
@@ -82,7 +72,7 @@ def test_a_range_with_an_open_side_and_one_in_order(store: Store, tmp_path: Path
     edit = ("    span: {from: 2010, to: 2022}\n    agency: MDDIAI",
             "    span: {from: 2010, to: 2022}\n    range: [100, 0]\n    agency: MDDIAI")
     shutil.rmtree(folder)
-    problems = _refused(store, _package(tmp_path, "", edit))
+    problems = refused_after_good(store, _package(tmp_path, "", edit))
     assert [(p.file, p.column, p.code) for p in problems if p.code != "empty"] == [
         ("pkg/program.yaml", "indicators[0].range", "range")]
 
@@ -103,25 +93,25 @@ def test_value_known_in_the_future_is_refused_and_today_is_not(store: Store, tmp
     today = dt.date.today().isoformat()
     rows = (f"TEST2020.INTERNET,000000000,2018,77,,,,{today}\n"
             "TEST2020.INTERNET,000000000,2020,79,,,,2999-01-01\n")
-    problems = _refused(store, _package(tmp_path, rows))
+    problems = refused_after_good(store, _package(tmp_path, rows))
     assert [(p.file, p.row, p.column, p.value, p.code) for p in problems] == [
         ("pkg/observations_more.csv", 3, "as_of", "2999-01-01", "future")]
     assert "not after" in problems[0].expected
 
 
-def test_revision_recorded_in_the_future_is_refused(store: Store, tmp_path: Path) -> None:
+def test_revision_recorded_in_the_future_isrefused_after_good(store: Store, tmp_path: Path) -> None:
     folder = _package(tmp_path, "")
     (folder / "observations_more.csv").unlink()
     (folder / "revisions.csv").write_text(
         "indicator,territory,period,value,reason,author,recorded_at,source\n"
         "TEST2020.INTERNET,000000000,2017,77.0,first,bns,2018-03-01,stat\n"
         "TEST2020.INTERNET,000000000,2017,78.0,revised,bns,2999-03-01T10:00:00,stat\n", encoding="utf-8")
-    problems = _refused(store, folder)
+    problems = refused_after_good(store, folder)
     assert [(p.row, p.column, p.code) for p in problems] == [(3, "recorded_at", "future")]
 
 
 def test_messages_name_the_value_and_what_was_expected_in_kk_ru_en(store: Store, tmp_path: Path) -> None:
-    problems = _refused(store, _package(tmp_path, "TEST2020.INTERNET,000000000,2018,104.5,,,,2999-01-01\n"))
+    problems = refused_after_good(store, _package(tmp_path, "TEST2020.INTERNET,000000000,2018,104.5,,,,2999-01-01\n"))
     lines = {lang: [problem_line(p, lang) for p in problems] for lang in ("kk", "ru", "en")}
     assert any("0 мен 100 %" in line and "104.5" in line for line in lines["kk"])
     assert any("от 0 до 100 %" in line and "104.5" in line for line in lines["ru"])
@@ -170,7 +160,7 @@ def test_as_of_is_refused_exactly_when_after_the_latest_possible_today(known: Kn
 def test_a_target_or_baseline_outside_the_range_is_refused_at_its_yaml_line(store: Store, tmp_path: Path) -> None:
     edit = ("{indicator: TEST2020.INTERNET, kind: target, period: 2022, value: 82,",
             "{indicator: TEST2020.INTERNET, kind: target, period: 2022, value: 182,")
-    problems = _refused(store, _package(tmp_path, "", edit))
+    problems = refused_after_good(store, _package(tmp_path, "", edit))
     bad = [(p.file, p.column, p.value, p.code) for p in problems if p.code != "empty"]
     assert bad == [("pkg/program.yaml", "commitments[1].value", 182, "out_of_range")]
     assert problems[-1].row == 55 or any(p.row for p in problems if p.code == "out_of_range")
