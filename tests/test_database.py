@@ -15,7 +15,9 @@ from natije.services import monitoring
 
 def test_a_new_store_is_filled_and_read_through_the_api(tmp_path: Path) -> None:
     with natije.open(str(tmp_path / "api.db")) as db:
-        report = db.import_packages(write_program(tmp_path / "P1", "P1"), write_program(tmp_path / "P2", "P2"))
+        report = db.import_packages(
+            write_program(tmp_path / "P1", "P1"), write_program(tmp_path / "P2", "P2")
+        )
         assert [p.program for p in report.packages] == ["P1", "P2"]
         assert [p.code for p in db.programs()] == ["P1", "P2"]
         assert db.show("P1").program.code == "P1"

@@ -19,19 +19,103 @@ from natije.locale import catalog
 COUNTED = ("count", "n", "units", "years", "months", "packages", "rows", "lines", "periods")
 # Latin words a kk or ru text may hold: codes, file and option names, formats, method and estimator names.
 ALLOWED_LATIN = {
-    "natije", "csv", "utf", "windows", "country", "region", "district", "rural", "settlement", "yaml", "program", "observations", "territories", "zip", "xlsx", "parquet", "excel",
-    "url", "sqlite", "postgresql", "path", "host", "port", "dask", "distributed", "serial", "processes",
-    "did", "cs", "sc", "sdid", "its", "placebo", "bootstrap", "jackknife", "p", "y", "iso", "kato", "kzt", "usd",
-    "id", "init", "mapping", "propensity", "score", "dataframe", "polars", "pandas", "dict", "control", "not",
-    "yet", "unit", "time", "outcome", "treated", "start", "cohort", "span", "from", "valid", "to", "end",
-    "year", "format", "source", "territory", "first", "period", "q", "a", "m", "dk", "g", "value", "it", "mn",
-    "bn", "count", "thousand", "schema", "head", "yyyy", "mm", "dd", "t", "api", "json", "table", "sql",
+    "natije",
+    "csv",
+    "utf",
+    "windows",
+    "country",
+    "region",
+    "district",
+    "rural",
+    "settlement",
+    "yaml",
+    "program",
+    "observations",
+    "territories",
+    "zip",
+    "xlsx",
+    "parquet",
+    "excel",
+    "url",
+    "sqlite",
+    "postgresql",
+    "path",
+    "host",
+    "port",
+    "dask",
+    "distributed",
+    "serial",
+    "processes",
+    "did",
+    "cs",
+    "sc",
+    "sdid",
+    "its",
+    "placebo",
+    "bootstrap",
+    "jackknife",
+    "p",
+    "y",
+    "iso",
+    "kato",
+    "kzt",
+    "usd",
+    "id",
+    "init",
+    "mapping",
+    "propensity",
+    "score",
+    "dataframe",
+    "polars",
+    "pandas",
+    "dict",
+    "control",
+    "not",
+    "yet",
+    "unit",
+    "time",
+    "outcome",
+    "treated",
+    "start",
+    "cohort",
+    "span",
+    "from",
+    "valid",
+    "to",
+    "end",
+    "year",
+    "format",
+    "source",
+    "territory",
+    "first",
+    "period",
+    "q",
+    "a",
+    "m",
+    "dk",
+    "g",
+    "value",
+    "it",
+    "mn",
+    "bn",
+    "count",
+    "thousand",
+    "schema",
+    "head",
+    "yyyy",
+    "mm",
+    "dd",
+    "t",
+    "api",
+    "json",
+    "table",
+    "sql",
 }
 
 
 def _values(lang: str) -> Iterator[tuple[str, str]]:
     for key, entry in catalog(lang).items():
-        for text in (entry.values() if isinstance(entry, dict) else (entry,)):
+        for text in entry.values() if isinstance(entry, dict) else (entry,):
             yield key, text
 
 
@@ -79,6 +163,10 @@ def test_no_english_words(lang: str) -> None:
 @pytest.mark.parametrize(("lang", "goal"), [("kk", r"мақсат"), ("ru", r"\bцел(ь|и|ей|ям|ями|ях|ью)\b")])
 def test_goal_words_are_not_used_for_target_values(lang: str, goal: str) -> None:
     # «цель» / «мақсат» is a program's goal; a target value is «целевое значение» / «нысаналы мән»
-    keys = [k for k, v in _values(lang) if re.search(goal, v.lower())
-            and not k.startswith(("word.goal", "expected.goal", "expected.no_goal", "help.show"))]  # word.goal(s): the goal
+    keys = [
+        k
+        for k, v in _values(lang)
+        if re.search(goal, v.lower())
+        and not k.startswith(("word.goal", "expected.goal", "expected.no_goal", "help.show"))
+    ]  # word.goal(s): the goal
     assert not keys, keys

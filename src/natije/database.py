@@ -96,8 +96,9 @@ class Database:
         return load_demo(self.store)
 
     # results against targets
-    def results(self, program: str, *, as_of: Day = None, basis: str = "current",
-                territory: str | None = "national") -> pl.DataFrame:
+    def results(
+        self, program: str, *, as_of: Day = None, basis: str = "current", territory: str | None = "national"
+    ) -> pl.DataFrame:
         """Target vs actual, achievement, forecast, chance to meet the target and status, as known on ``as_of``.
 
         ``basis``: ``"current"`` (targets in force) or ``"first"`` (as first promised); ``territory``: a KATO
@@ -132,15 +133,18 @@ class Database:
         return monitoring.scorecards(self.store, as_of)
 
     # impact evaluation
-    def evaluate(self, program: str, indicator: str, *, method: str, save: bool = True,
-                 **options: Any) -> StoredEvaluation:
+    def evaluate(
+        self, program: str, indicator: str, *, method: str, save: bool = True, **options: Any
+    ) -> StoredEvaluation:
         """Evaluate ``indicator``'s impact with its territories as units (options as ``natije evaluation run``).
 
         With ``save`` the design, the panel's hash and the result are stored (see :meth:`evaluations`).
         """
         from natije.services import evaluation
 
-        return evaluation.evaluate_indicator(self.store, program, indicator, method=method, save=save, **options)
+        return evaluation.evaluate_indicator(
+            self.store, program, indicator, method=method, save=save, **options
+        )
 
     def evaluations(self, program: str | None = None, indicator: str | None = None) -> list[StoredEvaluation]:
         """Stored evaluations, newest first, optionally of one program or indicator."""

@@ -42,13 +42,17 @@ commitments:
 # one national row and one for a region that exists only since the 2018 reform (built-in territories)
 OBSERVATIONS = "indicator,territory,period,value,as_of\n" + "".join(
     f"{{code}}.USERS,{territory},{year},{50 + 5 * (year - 2018)},{year + 1}-03-01\n"
-    for year in range(2018, 2023) for territory in ("000000000", "790000000"))
+    for year in range(2018, 2023)
+    for territory in ("000000000", "790000000")
+)
 
 
 # a district the built-in territories do not have, declared by every package that passes ``district=True``
 DISTRICT = "791010000"
-TERRITORIES_CSV = ("code,level,parent,valid_from,valid_to,successors,iso_code,name_kk,name_ru,name_en\n"
-                   f"{DISTRICT},district,790000000,2018-06-19,,,,Ортақ аудан,Общий район,Shared district\n")
+TERRITORIES_CSV = (
+    "code,level,parent,valid_from,valid_to,successors,iso_code,name_kk,name_ru,name_en\n"
+    f"{DISTRICT},district,790000000,2018-06-19,,,,Ортақ аудан,Общий район,Shared district\n"
+)
 
 
 def write_program(folder: Path, code: str, *, district: bool = False) -> Path:
@@ -62,10 +66,15 @@ def write_program(folder: Path, code: str, *, district: bool = False) -> Path:
     rows = OBSERVATIONS.replace("{code}", code)
     if district:
         (folder / "territories.csv").write_text(TERRITORIES_CSV, encoding="utf-8")
-        rows += "".join(f"{code}.USERS,{DISTRICT},{year},{40 + year - 2018},{year + 1}-03-01\n"
-                        for year in range(2019, 2023))
+        rows += "".join(
+            f"{code}.USERS,{DISTRICT},{year},{40 + year - 2018},{year + 1}-03-01\n"
+            for year in range(2019, 2023)
+        )
     (folder / "observations.csv").write_text(rows, encoding="utf-8")
     return folder
 
 
-postgres = [pytest.mark.postgres, pytest.mark.skipif(not PG_URL, reason="PostgreSQL tests need NATIJE_TEST_POSTGRES_URL")]
+postgres = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(not PG_URL, reason="PostgreSQL tests need NATIJE_TEST_POSTGRES_URL"),
+]

@@ -26,8 +26,16 @@ SCRIPT = [sys.executable, "-c", "from natije.cli import main; main()"]
 
 def _import_at_once(db: str, packages: list[Path]) -> list[subprocess.CompletedProcess[str]]:
     env = {**os.environ, "COLUMNS": "200", "PYTHONPATH": os.pathsep.join(sys.path)}
-    procs = [subprocess.Popen([*SCRIPT, "--db", db, "--lang", "en", "import", str(p)], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True, env=env) for p in packages]
+    procs = [
+        subprocess.Popen(
+            [*SCRIPT, "--db", db, "--lang", "en", "import", str(p)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for p in packages
+    ]
     done = []
     for proc, pkg in zip(procs, packages, strict=True):
         out, err = proc.communicate(timeout=600)
@@ -52,7 +60,9 @@ def _check(db: str, tmp_path: Path) -> None:
             assert sorted(conn.execute(select(T.programs.c.code)).scalars()) == codes
             assert list(conn.execute(select(T.agencies.c.code)).scalars()) == ["SHARED"]
             assert list(conn.execute(select(T.sources.c.code)).scalars()) == ["shared_stat"]
-            assert conn.execute(select(func.count()).where(T.territories.c.code == DISTRICT)).scalar_one() == 1
+            assert (
+                conn.execute(select(func.count()).where(T.territories.c.code == DISTRICT)).scalar_one() == 1
+            )
         assert _count(store, T.observations) == PROCESSES * 14
         assert _count(store, T.imports) == PROCESSES
     finally:
@@ -64,7 +74,9 @@ def test_six_imports_at_once_on_a_new_sqlite_store(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("backend", [pytest.param("postgresql", marks=postgres)])
-def test_six_imports_at_once_on_a_new_postgres_database(fresh_postgres: str, tmp_path: Path, backend: str) -> None:
+def test_six_imports_at_once_on_a_new_postgres_database(
+    fresh_postgres: str, tmp_path: Path, backend: str
+) -> None:
     _check(fresh_postgres, tmp_path)
 
 

@@ -23,10 +23,40 @@ PATHS = [path for path, _ in commands(TREE)]
 COMMAND_WORDS = {word for path in PATHS for word in path}
 # Latin a kk or ru help screen may hold besides option names: formats, method names, codes shown as values
 ALLOWED_LATIN = {
-    "natije", "sqlite", "url", "csv", "json", "table", "yaml", "zip", "xlsx", "parquet", "did", "cs", "sc", "sdid",
-    "its", "bootstrap", "placebo", "jackknife", "serial", "processes", "dask", "host", "port", "yyyy", "mm", "dd",
-    "db", "natije_database_url", "natije_lang",  # environment variables, named as they are set
-    "country", "region", "district", "rural_district", "settlement",  # territory levels, typed as codes
+    "natije",
+    "sqlite",
+    "url",
+    "csv",
+    "json",
+    "table",
+    "yaml",
+    "zip",
+    "xlsx",
+    "parquet",
+    "did",
+    "cs",
+    "sc",
+    "sdid",
+    "its",
+    "bootstrap",
+    "placebo",
+    "jackknife",
+    "serial",
+    "processes",
+    "dask",
+    "host",
+    "port",
+    "yyyy",
+    "mm",
+    "dd",
+    "db",
+    "natije_database_url",
+    "natije_lang",  # environment variables, named as they are set
+    "country",
+    "region",
+    "district",
+    "rural_district",
+    "settlement",  # territory levels, typed as codes
 }
 INTERNAL = re.compile(
     r"<(str|int|float|bool|path)>|\b(TEXT|INTEGER|FLOAT|BOOLEAN|PATH)\b|Error\b|NotFound|Raises"

@@ -46,8 +46,14 @@ def _takes(param: Any, option: str) -> bool:
 
 TERRITORY = ("--territory", "--treated", "--territories")
 COMMANDS = list(_commands(typer.main.get_command(app)))
-CASES = [(path, option, value) for path, command in COMMANDS for param in command.params
-         for option in BAD if _takes(param, option) for value in BAD[option]]
+CASES = [
+    (path, option, value)
+    for path, command in COMMANDS
+    for param in command.params
+    for option in BAD
+    if _takes(param, option)
+    for value in BAD[option]
+]
 
 
 @pytest.fixture(scope="module")
@@ -61,9 +67,19 @@ def filled(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     store.close()
     panel = root / "panel.csv"
     panel.write_text("u,t,y\na,2019,1\n", encoding="utf-8")
-    return {"db": db, "program": "P1", "indicator": "P1.USERS", "evaluation_id": "1", "paths": str(package),
-            "directory": str(root / "out"), "data": str(panel), "unit": "u", "time": "t", "outcome": "y",
-            "method": "did"}
+    return {
+        "db": db,
+        "program": "P1",
+        "indicator": "P1.USERS",
+        "evaluation_id": "1",
+        "paths": str(package),
+        "directory": str(root / "out"),
+        "data": str(panel),
+        "unit": "u",
+        "time": "t",
+        "outcome": "y",
+        "method": "did",
+    }
 
 
 def _argv(path: tuple[str, ...], values: dict[str, str], option: str, value: str) -> list[str]:
@@ -71,24 +87,42 @@ def _argv(path: tuple[str, ...], values: dict[str, str], option: str, value: str
     args = [*path]
     for param in command.params:
         if param.required and param.name in values:
-            args += [values[param.name]] if param.param_type_name == "argument" else [param.opts[0], values[param.name]]
+            args += (
+                [values[param.name]]
+                if param.param_type_name == "argument"
+                else [param.opts[0], values[param.name]]
+            )
     return [*args, option, value]
 
 
 def test_the_bad_option_cases_cover_every_command_that_takes_them() -> None:
     covered = {(" ".join(path), option) for path, option, _ in CASES}
-    assert {("results", "--as-of"), ("flags", "--as-of"), ("lineage", "--as-of"), ("scorecard", "--as-of"),
-            ("evaluation run", "--as-of"), ("territories", "--as-of"), ("results", "--territory"),
-            ("evaluation run", "--treated"), ("evaluation run", "--territories"), ("import", "--format"),
-            ("programs", "--format"), ("show", "--format"), ("evaluate", "--format"),
-            ("evaluation list", "--format"), ("territories", "--level")} <= covered
+    assert {
+        ("results", "--as-of"),
+        ("flags", "--as-of"),
+        ("lineage", "--as-of"),
+        ("scorecard", "--as-of"),
+        ("evaluation run", "--as-of"),
+        ("territories", "--as-of"),
+        ("results", "--territory"),
+        ("evaluation run", "--treated"),
+        ("evaluation run", "--territories"),
+        ("import", "--format"),
+        ("programs", "--format"),
+        ("show", "--format"),
+        ("evaluate", "--format"),
+        ("evaluation list", "--format"),
+        ("territories", "--level"),
+    } <= covered
 
 
 @pytest.mark.parametrize("lang", ["kk", "ru", "en"])
-@pytest.mark.parametrize(("path", "option", "value"), CASES,
-                         ids=[f"{' '.join(p)} {o} {v}" for p, o, v in CASES])
-def test_a_bad_value_exits_2_naming_the_option(cli: Callable, filled: dict[str, str], path: tuple[str, ...],
-                                               option: str, value: str, lang: str) -> None:
+@pytest.mark.parametrize(
+    ("path", "option", "value"), CASES, ids=[f"{' '.join(p)} {o} {v}" for p, o, v in CASES]
+)
+def test_a_bad_value_exits_2_naming_the_option(
+    cli: Callable, filled: dict[str, str], path: tuple[str, ...], option: str, value: str, lang: str
+) -> None:
     code, out = cli("--db", filled["db"], "--lang", lang, *_argv(path, filled, option, value))
     assert code == 2, out
     assert "Traceback" not in out
@@ -96,8 +130,9 @@ def test_a_bad_value_exits_2_naming_the_option(cli: Callable, filled: dict[str, 
 
 
 @pytest.mark.parametrize(("path", "command"), COMMANDS, ids=[" ".join(p) for p, _ in COMMANDS])
-def test_an_unknown_language_exits_2_on_every_command(cli: Callable, filled: dict[str, str],
-                                                      path: tuple[str, ...], command: Any) -> None:
+def test_an_unknown_language_exits_2_on_every_command(
+    cli: Callable, filled: dict[str, str], path: tuple[str, ...], command: Any
+) -> None:
     args = _argv(path, filled, "--help", "")[:-2]
     code, out = cli("--db", filled["db"], "--lang", "xx", *args)
     assert code == 2 and "--lang" in out and "xx" in out and "kk, ru" in out, out
@@ -105,16 +140,38 @@ def test_an_unknown_language_exits_2_on_every_command(cli: Callable, filled: dic
 
 
 @pytest.mark.parametrize("lang", ["kk", "ru", "en"])
-@pytest.mark.parametrize("args", [["results", "P1"], ["flags", "P1"], ["lineage", "P1"], ["scorecard"],
-                                  ["evaluation", "run", "P1", "P1.USERS", "--method", "did",
-                                   "--treated", "790000000", "--start", "2021"]],
-                         ids=lambda a: " ".join(a[:2]))
-def test_an_as_of_before_anything_was_known_says_so(cli: Callable, filled: dict[str, str], args: list[str],
-                                                    lang: str) -> None:
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["results", "P1"],
+        ["flags", "P1"],
+        ["lineage", "P1"],
+        ["scorecard"],
+        [
+            "evaluation",
+            "run",
+            "P1",
+            "P1.USERS",
+            "--method",
+            "did",
+            "--treated",
+            "790000000",
+            "--start",
+            "2021",
+        ],
+    ],
+    ids=lambda a: " ".join(a[:2]),
+)
+def test_an_as_of_before_anything_was_known_says_so(
+    cli: Callable, filled: dict[str, str], args: list[str], lang: str
+) -> None:
     code, out = cli("--db", filled["db"], "--lang", lang, *args, "--as-of", "2018-12-19")
     assert code == 2 and "2018-12-20" in out and "P1" in out and EXPECTED[lang] in out, out
-    code, out = cli("--db", filled["db"], "--lang", lang, *args[:2], "--as-of", "2018-12-20") if args[0] != "evaluation" \
+    code, out = (
+        cli("--db", filled["db"], "--lang", lang, *args[:2], "--as-of", "2018-12-20")
+        if args[0] != "evaluation"
         else (0, "")
+    )
     assert code == 0, out
 
 

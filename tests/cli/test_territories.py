@@ -30,8 +30,10 @@ def _csv_rows(name: str) -> list[dict[str, str]]:
 
 def _counts(store: Store) -> tuple[int, int]:
     with store.connect() as conn:
-        return (conn.execute(select(func.count()).select_from(T.territories)).scalar_one(),
-                conn.execute(select(func.count()).select_from(T.territory_changes)).scalar_one())
+        return (
+            conn.execute(select(func.count()).select_from(T.territories)).scalar_one(),
+            conn.execute(select(func.count()).select_from(T.territory_changes)).scalar_one(),
+        )
 
 
 def test_the_builtin_package_is_every_row_of_the_shipped_reference_files() -> None:
@@ -72,7 +74,8 @@ def test_the_demo_loads_onto_the_seeded_territories_and_stays_idempotent(tmp_pat
 
 
 def test_a_reimport_of_a_program_on_seeded_territories_changes_nothing(
-        tmp_path: Path, program_dir: Callable[[str], Path]) -> None:
+    tmp_path: Path, program_dir: Callable[[str], Path]
+) -> None:
     store = Store.open(str(tmp_path / "p.db"))
     assert import_paths(store, [program_dir("P1")]).changed
     assert not import_paths(store, [program_dir("P1")]).changed
@@ -89,10 +92,13 @@ def test_list_filters_by_level_and_date(tmp_path: Path) -> None:
     assert [t.code for t in list_territories(store, level="country")] == ["000000000"]
 
 
-@pytest.mark.parametrize(("lang", "name"), [("kk", "Қазақстан Республикасы"), ("ru", "Республика Казахстан"),
-                                            ("en", "Republic of Kazakhstan")])
-def test_the_command_lists_names_in_the_interface_language(cli: Callable, tmp_path: Path, lang: str,
-                                                           name: str) -> None:
+@pytest.mark.parametrize(
+    ("lang", "name"),
+    [("kk", "Қазақстан Республикасы"), ("ru", "Республика Казахстан"), ("en", "Republic of Kazakhstan")],
+)
+def test_the_command_lists_names_in_the_interface_language(
+    cli: Callable, tmp_path: Path, lang: str, name: str
+) -> None:
     db = str(tmp_path / "c.db")
     assert cli("--db", db, "init")[0] == 0
     code, out = cli("--db", db, "--lang", lang, "territories", "--level", "country")

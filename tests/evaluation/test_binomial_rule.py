@@ -18,4 +18,6 @@ def test_tails_are_at_most_half_alpha_and_the_region_is_the_narrowest(n: int, p:
 def test_five_hundred_replications_at_95_percent() -> None:
     low, high = acceptance_region(500, 0.95, alpha=0.01)
     assert (low, high) == (462, 487)  # 92.4 % to 97.4 %
-    assert covers_as_nominal(0.93, 500) and not covers_as_nominal(0.92, 500) and not covers_as_nominal(0.98, 500)
+    assert (
+        covers_as_nominal(0.93, 500) and not covers_as_nominal(0.92, 500) and not covers_as_nominal(0.98, 500)
+    )

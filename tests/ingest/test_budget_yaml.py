@@ -29,7 +29,9 @@ def _parse(text: str) -> tuple[object, ProblemLog]:
 
 
 def test_lines_of_one_year_and_stage_are_told_apart_and_versions_numbered_in_decision_order() -> None:
-    text = HEAD + """  - {year: 2021, stage: approved, amount: 100, goal: P.G1, funding: republican, indicators: [P.I1]}
+    text = (
+        HEAD
+        + """  - {year: 2021, stage: approved, amount: 100, goal: P.G1, funding: republican, indicators: [P.I1]}
   - {year: 2021, stage: approved, amount: 40, goal: P.G1, funding: local, indicators: [P.I1]}
   - {year: 2021, stage: approved, amount: 7, goal: P.G1, funding: republican, indicators: [P.I2]}
   - {year: 2021, stage: approved, amount: 3, currency: USD, goal: P.G1, funding: republican, indicators: [P.I1]}
@@ -39,39 +41,61 @@ def test_lines_of_one_year_and_stage_are_told_apart_and_versions_numbered_in_dec
   - {year: 2021, stage: approved, amount: 120, goal: P.G1, funding: republican, indicators: [P.I1],
      decided_on: 2021-06-01, document: Decree 1}
 """
+    )
     parsed, log = _parse(text)
     assert not log, [p.describe() for p in log.items]
     budgets = parsed.package.budgets  # type: ignore[attr-defined]
-    main = sorted((b.version, b.amount, b.decided_on, b.document) for b in budgets
-                  if b.funding is Funding.REPUBLICAN and b.indicators == ("P.I1",) and b.currency == "KZT"
-                  and b.line is None)
-    assert main == [(1, 100.0, None, None), (2, 120.0, date(2021, 6, 1), "Decree 1"),
-                    (3, 130.0, date(2022, 3, 1), "Decree 2")]
+    main = sorted(
+        (b.version, b.amount, b.decided_on, b.document)
+        for b in budgets
+        if b.funding is Funding.REPUBLICAN
+        and b.indicators == ("P.I1",)
+        and b.currency == "KZT"
+        and b.line is None
+    )
+    assert main == [
+        (1, 100.0, None, None),
+        (2, 120.0, date(2021, 6, 1), "Decree 1"),
+        (3, 130.0, date(2022, 3, 1), "Decree 2"),
+    ]
     assert len({b.key for b in budgets}) == 5
 
 
 def test_the_same_amount_twice_on_one_decision_date_is_a_problem_and_bad_values_are_named() -> None:
-    text = HEAD + """  - {year: 2021, stage: approved, amount: 100, decided_on: 2021-01-05, document: D}
+    text = (
+        HEAD
+        + """  - {year: 2021, stage: approved, amount: 100, decided_on: 2021-01-05, document: D}
   - {year: 2021, stage: approved, amount: 100, decided_on: 2021-01-05, document: E}
   - {year: 2021, stage: approved, amount: 5, funding: budgetary}
   - {year: 2021, stage: approved, amount: 5, decided_on: 2021-02-30}
 """
+    )
     _, log = _parse(text)
     got = sorted((p.row, p.column, p.code) for p in log.items)
-    assert got == [(9, "budgets[1]", "duplicate_budget"), (10, "budgets[2].funding", "schema"),
-                   (11, "budgets[3].decided_on", "date")]
+    assert got == [
+        (9, "budgets[1]", "duplicate_budget"),
+        (10, "budgets[2].funding", "schema"),
+        (11, "budgets[3].decided_on", "date"),
+    ]
 
 
-line = st.fixed_dictionaries({
-    "year": st.integers(2020, 2022), "stage": st.sampled_from(["planned", "approved", "adjusted", "executed"]),
-    "amount": st.floats(0, 1e13, allow_nan=False), "currency": st.sampled_from(["KZT", "USD"]),
-}, optional={
-    "goal": st.just("P.G1"), "line": st.sampled_from(["001", "002-100"]),
-    "funding": st.sampled_from([f.value for f in Funding]),
-    "indicators": st.lists(st.sampled_from(["P.I1", "P.I2"]), min_size=1, max_size=2, unique=True),
-    "decided_on": st.dates(date(2019, 1, 1), date(2024, 12, 31)), "document": st.just("Decree «1»"),
-    "source": st.just("stat"),
-})
+line = st.fixed_dictionaries(
+    {
+        "year": st.integers(2020, 2022),
+        "stage": st.sampled_from(["planned", "approved", "adjusted", "executed"]),
+        "amount": st.floats(0, 1e13, allow_nan=False),
+        "currency": st.sampled_from(["KZT", "USD"]),
+    },
+    optional={
+        "goal": st.just("P.G1"),
+        "line": st.sampled_from(["001", "002-100"]),
+        "funding": st.sampled_from([f.value for f in Funding]),
+        "indicators": st.lists(st.sampled_from(["P.I1", "P.I2"]), min_size=1, max_size=2, unique=True),
+        "decided_on": st.dates(date(2019, 1, 1), date(2024, 12, 31)),
+        "document": st.just("Decree «1»"),
+        "source": st.just("stat"),
+    },
+)
 
 
 @settings(max_examples=60, deadline=None)

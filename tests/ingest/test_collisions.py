@@ -26,8 +26,17 @@ def _zip(path: Path, extra: dict[str, str]) -> Path:
     return path
 
 
-@pytest.mark.parametrize("name", ["../program.yaml", "pkg/../../observations_x.csv", "/etc/observations.csv",
-                                  "C:\\Users\\observations.csv", "pkg\\..\\..\\x.csv", "\\\\server\\share\\x"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../program.yaml",
+        "pkg/../../observations_x.csv",
+        "/etc/observations.csv",
+        "C:\\Users\\observations.csv",
+        "pkg\\..\\..\\x.csv",
+        "\\\\server\\share\\x",
+    ],
+)
 def test_zip_entry_outside_its_folder_refuses_the_whole_zip(store: Store, tmp_path: Path, name: str) -> None:
     archive = _zip(tmp_path / "p.zip", {name: "indicator,territory,period,value\n"})
     problems = refused_after_good(store, archive)
@@ -39,10 +48,14 @@ part = st.text(st.sampled_from("ab._"), min_size=1, max_size=4)
 
 
 @settings(max_examples=150, deadline=None)
-@given(parts=st.lists(st.one_of(part, st.just("..")), min_size=1, max_size=5),
-       lead=st.sampled_from(["", "/", "\\", "C:", "C:\\"]), sep=st.sampled_from(["/", "\\"]))
-def test_a_zip_opens_exactly_when_no_entry_can_leave_it(tmp_path_factory: pytest.TempPathFactory, parts: list[str],
-                                                        lead: str, sep: str) -> None:
+@given(
+    parts=st.lists(st.one_of(part, st.just("..")), min_size=1, max_size=5),
+    lead=st.sampled_from(["", "/", "\\", "C:", "C:\\"]),
+    sep=st.sampled_from(["/", "\\"]),
+)
+def test_a_zip_opens_exactly_when_no_entry_can_leave_it(
+    tmp_path_factory: pytest.TempPathFactory, parts: list[str], lead: str, sep: str
+) -> None:
     name = (lead or "pkg/") + sep.join(parts)
     archive = _zip(tmp_path_factory.mktemp("z") / "p.zip", {name: "x"})
     escapes = bool(lead) or ".." in parts
@@ -55,7 +68,9 @@ def test_a_zip_opens_exactly_when_no_entry_can_leave_it(tmp_path_factory: pytest
     assert opened is not escapes, name
 
 
-def test_two_packages_with_one_program_code_report_every_problem_of_both(store: Store, tmp_path: Path) -> None:
+def test_two_packages_with_one_program_code_report_every_problem_of_both(
+    store: Store, tmp_path: Path
+) -> None:
     shutil.copytree(BAD / "unknown_indicator", tmp_path / "a")
     shutil.copytree(BAD / "text_in_number", tmp_path / "b")
     problems = refused_after_good(store, tmp_path)
@@ -65,16 +80,26 @@ def test_two_packages_with_one_program_code_report_every_problem_of_both(store: 
     assert ("b/program.yaml", "duplicate_program") in found
 
 
-def test_two_programs_declaring_one_indicator_code_arerefused_after_good(store: Store, tmp_path: Path) -> None:
+def test_two_programs_declaring_one_indicator_code_arerefused_after_good(
+    store: Store, tmp_path: Path
+) -> None:
     shutil.copytree(GOOD, tmp_path / "a")
     shutil.copytree(GOOD, tmp_path / "b")
     (tmp_path / "a" / "program.yaml").write_text(
-        (GOOD / "program.yaml").read_text(encoding="utf-8").replace("  code: TEST2020\n", "  code: TEST2030\n"),
-        encoding="utf-8")
+        (GOOD / "program.yaml")
+        .read_text(encoding="utf-8")
+        .replace("  code: TEST2020\n", "  code: TEST2030\n"),
+        encoding="utf-8",
+    )
     (tmp_path / "a" / "observations.csv").unlink()
     problems = refused_after_good(store, tmp_path)
     twice = [(p.file, p.column, p.value) for p in problems if p.extra.get("key") == "expected.indicator_once"]
-    assert twice == [("b/program.yaml", f"indicators[{i}].code", code)
-                     for i, code in enumerate(["TEST2020.INTERNET", "TEST2020.VILLAGES", "TEST2020.SPEND"])]
-    assert all(p.code == "indicator_owner" and "also declared in a" in p.expected for p in problems
-               if p.extra.get("key") == "expected.indicator_once")
+    assert twice == [
+        ("b/program.yaml", f"indicators[{i}].code", code)
+        for i, code in enumerate(["TEST2020.INTERNET", "TEST2020.VILLAGES", "TEST2020.SPEND"])
+    ]
+    assert all(
+        p.code == "indicator_owner" and "also declared in a" in p.expected
+        for p in problems
+        if p.extra.get("key") == "expected.indicator_once"
+    )

@@ -27,8 +27,14 @@ pytestmark = pytest.mark.filterwarnings("error::pytest.PytestUnraisableException
 
 def _valid(ext: str) -> bytes:
     """A small valid file of each kind: mutating it reaches deeper into a parser than random bytes do."""
-    frame = pl.DataFrame({"indicator": ["TEST2020.INTERNET"] * 3, "territory": ["000000000"] * 3,
-                          "period": ["2018", "2019", "2020"], "value": ["1", "2", "3"]})
+    frame = pl.DataFrame(
+        {
+            "indicator": ["TEST2020.INTERNET"] * 3,
+            "territory": ["000000000"] * 3,
+            "period": ["2018", "2019", "2020"],
+            "value": ["1", "2", "3"],
+        }
+    )
     buf = io.BytesIO()
     if ext == ".csv":
         frame.write_csv(buf)
@@ -63,11 +69,15 @@ def damaged(ext: str) -> st.SearchStrategy[bytes]:
     return st.one_of(st.binary(max_size=4096), mutate())
 
 
-EXAMPLES = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+EXAMPLES = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 @pytest.mark.parametrize("ext", supported_extensions())
-def test_every_reader_turns_any_bytes_into_batches_or_problems(ext: str, tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_every_reader_turns_any_bytes_into_batches_or_problems(
+    ext: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     @EXAMPLES
     @given(content=damaged(ext))
     def run(content: bytes) -> None:
@@ -84,8 +94,9 @@ def test_every_reader_turns_any_bytes_into_batches_or_problems(ext: str, tmp_pat
 
 @EXAMPLES
 @given(content=damaged(".zip"))
-def test_the_package_opener_refuses_any_broken_zip_with_problems(tmp_path_factory: pytest.TempPathFactory,
-                                                                 content: bytes) -> None:
+def test_the_package_opener_refuses_any_broken_zip_with_problems(
+    tmp_path_factory: pytest.TempPathFactory, content: bytes
+) -> None:
     path = tmp_path_factory.mktemp("z") / "p.zip"
     path.write_bytes(content)
     try:
@@ -95,8 +106,13 @@ def test_the_package_opener_refuses_any_broken_zip_with_problems(tmp_path_factor
 
 
 @EXAMPLES
-@given(content=st.one_of(st.binary(max_size=2048), st.text(max_size=400).map(str.encode),
-                         damaged(".csv").map(lambda b: (GOOD / "program.yaml").read_bytes()[: len(b)] + b)))
+@given(
+    content=st.one_of(
+        st.binary(max_size=2048),
+        st.text(max_size=400).map(str.encode),
+        damaged(".csv").map(lambda b: (GOOD / "program.yaml").read_bytes()[: len(b)] + b),
+    )
+)
 def test_program_yaml_of_any_bytes_gives_problems_not_tracebacks(content: bytes) -> None:
     log = ProblemLog()
     parse_program_yaml(content, "p/program.yaml", log)

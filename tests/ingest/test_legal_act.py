@@ -17,8 +17,10 @@ from natije.store import Store
 from .conftest import GOOD
 
 PLAIN = "  legal_act: Test decree No. 1, 1 January 2018\n"
-NAMES = ("  legal_act:\n    kk: Сынақ қаулысы № 1\n    ru: Тестовое постановление № 1\n"
-         "    en: Test decree No. 1, 1 January 2018\n")
+NAMES = (
+    "  legal_act:\n    kk: Сынақ қаулысы № 1\n    ru: Тестовое постановление № 1\n"
+    "    en: Test decree No. 1, 1 January 2018\n"
+)
 
 
 def _yaml(legal_act: str) -> str:
@@ -27,11 +29,17 @@ def _yaml(legal_act: str) -> str:
     return text.replace(PLAIN, legal_act, 1)
 
 
-@pytest.mark.parametrize("given, parsed", [
-    (PLAIN, "Test decree No. 1, 1 January 2018"),
-    (NAMES, Names("Сынақ қаулысы № 1", "Тестовое постановление № 1", "Test decree No. 1, 1 January 2018")),
-    ("  legal_act: {kk: Қ, ru: П, en: D}\n", Names("Қ", "П", "D")),
-])
+@pytest.mark.parametrize(
+    "given, parsed",
+    [
+        (PLAIN, "Test decree No. 1, 1 January 2018"),
+        (
+            NAMES,
+            Names("Сынақ қаулысы № 1", "Тестовое постановление № 1", "Test decree No. 1, 1 January 2018"),
+        ),
+        ("  legal_act: {kk: Қ, ru: П, en: D}\n", Names("Қ", "П", "D")),
+    ],
+)
 def test_one_text_or_three_are_read(given: str, parsed: str | Names) -> None:
     log = ProblemLog()
     result = parse_program_yaml(_yaml(given).encode(), "p/program.yaml", log)
@@ -39,8 +47,15 @@ def test_one_text_or_three_are_read(given: str, parsed: str | Names) -> None:
     assert result.package.program.legal_act == parsed
 
 
-@pytest.mark.parametrize("given", ["  legal_act: {kk: Қ, ru: П}\n", "  legal_act: 827\n",
-                                   "  legal_act: {kk: Қ, ru: П, en: D, de: X}\n", "  legal_act: [a, b]\n"])
+@pytest.mark.parametrize(
+    "given",
+    [
+        "  legal_act: {kk: Қ, ru: П}\n",
+        "  legal_act: 827\n",
+        "  legal_act: {kk: Қ, ru: П, en: D, de: X}\n",
+        "  legal_act: [a, b]\n",
+    ],
+)
 def test_anything_else_is_one_schema_problem_in_every_language(given: str) -> None:
     log = ProblemLog()
     parse_program_yaml(_yaml(given).encode(), "p/program.yaml", log)
@@ -51,7 +66,9 @@ def test_anything_else_is_one_schema_problem_in_every_language(given: str) -> No
 
 
 @pytest.mark.parametrize("given", [PLAIN, NAMES])
-def test_export_from_the_store_writes_the_legal_act_back_as_given(store: Store, tmp_path: Path, given: str) -> None:
+def test_export_from_the_store_writes_the_legal_act_back_as_given(
+    store: Store, tmp_path: Path, given: str
+) -> None:
     folder = tmp_path / "pkg"
     shutil.copytree(GOOD, folder)
     (folder / "program.yaml").write_text(_yaml(given), encoding="utf-8")

@@ -59,9 +59,14 @@ SECONDS = 60  # generous for a shared machine; the refusals take well under a se
 
 
 def _child_import(db: str, package: Path, **overrides: int) -> dict:
-    out = subprocess.run([sys.executable, "-c", CHILD, db, str(package), json.dumps(overrides)], check=False,
-                         cwd=ROOT,
-                         capture_output=True, text=True, timeout=SECONDS * 3)
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, db, str(package), json.dumps(overrides)],
+        check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=SECONDS * 3,
+    )
     assert out.returncode == 0, out.stderr[-3000:]
     assert "Traceback" not in out.stderr and "terminate" not in out.stderr
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -78,7 +83,9 @@ def billion_laughs(tmp_path: Path) -> Path:
     lines = ["lol0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
     lines += [f"lol{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 10)}]" for i in range(1, 10)]
     text = (folder / "program.yaml").read_text(encoding="utf-8")
-    (folder / "program.yaml").write_text(text.replace("sources:", "\n".join(lines) + "\nsources:", 1), encoding="utf-8")
+    (folder / "program.yaml").write_text(
+        text.replace("sources:", "\n".join(lines) + "\nsources:", 1), encoding="utf-8"
+    )
     return folder
 
 
@@ -114,7 +121,9 @@ def wide_header(tmp_path: Path) -> Path:
 def deep_yaml(tmp_path: Path) -> Path:
     folder = _copy_good(tmp_path)
     text = (folder / "program.yaml").read_text(encoding="utf-8")
-    (folder / "program.yaml").write_text(text + "extra: " + "[" * 50_000 + "]" * 50_000 + "\n", encoding="utf-8")
+    (folder / "program.yaml").write_text(
+        text + "extra: " + "[" * 50_000 + "]" * 50_000 + "\n", encoding="utf-8"
+    )
     return folder
 
 
@@ -128,7 +137,9 @@ HOSTILE: dict[str, tuple[Callable[[Path], Path], str, str]] = {
 
 
 @pytest.mark.parametrize("case", sorted(HOSTILE))
-def test_hostile_package_is_refused_quickly_with_bounded_memory(db_url: str, tmp_path: Path, case: str) -> None:
+def test_hostile_package_is_refused_quickly_with_bounded_memory(
+    db_url: str, tmp_path: Path, case: str
+) -> None:
     make, code, fragment = HOSTILE[case]
     package = make(tmp_path)
     store = Store.open(db_url)
@@ -158,8 +169,14 @@ def test_a_long_line_ends_the_read_without_leaving_a_reader_thread_behind(tmp_pa
     # pyarrow reads ahead on its own thread: an error raised into it aborted the interpreter at exit, at random
     package = long_line(tmp_path)
     for _ in range(4):
-        out = subprocess.run([sys.executable, "-c", READ_ONLY, str(package)], check=False, cwd=ROOT,
-                             capture_output=True, text=True, timeout=SECONDS)
+        out = subprocess.run(
+            [sys.executable, "-c", READ_ONLY, str(package)],
+            check=False,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=SECONDS,
+        )
         assert (out.returncode, out.stdout.strip(), out.stderr) == (0, "['too_large']", "")
 
 
@@ -176,6 +193,7 @@ def test_more_rows_than_the_limit_stop_the_read_at_the_limit(db_url: str, tmp_pa
 def small(monkeypatch: pytest.MonkeyPatch) -> Callable[..., None]:
     def use(**values: int) -> None:
         monkeypatch.setattr(limits, "LIMITS", Limits(**values))
+
     return use
 
 
@@ -189,7 +207,9 @@ def _refused(store: Store, package: Path, limit: Callable[[], None] = lambda: No
     return info.value.problems
 
 
-def test_xlsx_rows_and_columns_past_the_limits(store: Store, tmp_path: Path, small: Callable[..., None]) -> None:
+def test_xlsx_rows_and_columns_past_the_limits(
+    store: Store, tmp_path: Path, small: Callable[..., None]
+) -> None:
     folder = _copy_good(tmp_path)
     wb = openpyxl.Workbook()
     wb.active.append(["indicator", "territory", "period", "value"] + [f"x{i}" for i in range(10)])
@@ -201,11 +221,14 @@ def test_xlsx_rows_and_columns_past_the_limits(store: Store, tmp_path: Path, sma
     wb.save(folder / "observations_long.xlsx")
     problems = _refused(store, folder, lambda: small(columns=12, rows=20))
     assert [(p.file, p.row, p.code) for p in problems] == [
-        ("pkg/observations_long.xlsx", 22, "too_large"), ("pkg/observations_wide.xlsx", 1, "too_large")]
+        ("pkg/observations_long.xlsx", 22, "too_large"),
+        ("pkg/observations_wide.xlsx", 1, "too_large"),
+    ]
 
 
-def test_zip_member_declared_larger_than_the_file_limit(store: Store, tmp_path: Path,
-                                                         small: Callable[..., None]) -> None:
+def test_zip_member_declared_larger_than_the_file_limit(
+    store: Store, tmp_path: Path, small: Callable[..., None]
+) -> None:
     archive = tmp_path / "p.zip"
     with zipfile.ZipFile(archive, "w") as zf:
         for f in sorted(GOOD.iterdir()):
@@ -236,7 +259,8 @@ def test_aliases_within_the_limit_still_load() -> None:
 
 
 def test_xlsx_whose_parts_inflate_past_the_ratio_is_refused_before_openpyxl_reads_it(
-        store: Store, tmp_path: Path, small: Callable[..., None]) -> None:
+    store: Store, tmp_path: Path, small: Callable[..., None]
+) -> None:
     folder = _copy_good(tmp_path)
     wb = openpyxl.Workbook()
     wb.active.append(["indicator", "territory", "period", "value"])
@@ -245,4 +269,6 @@ def test_xlsx_whose_parts_inflate_past_the_ratio_is_refused_before_openpyxl_read
     wb.save(folder / "observations_more.xlsx")
     problems = _refused(store, folder, lambda: small(inflate_floor_bytes=1000, inflate_ratio=2))
     assert [(p.file, p.code) for p in problems] == [("pkg/observations_more.xlsx", "too_large")]
-    assert problems[0].value.startswith("xl/") and "zip bomb" in problems[0].expected  # a part of the workbook
+    assert (
+        problems[0].value.startswith("xl/") and "zip bomb" in problems[0].expected
+    )  # a part of the workbook

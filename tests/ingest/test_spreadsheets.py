@@ -34,7 +34,8 @@ def test_xlsx_formula_is_refused_as_a_formula_not_as_empty(store: Store, tmp_pat
     wb.save(folder / "observations_more.xlsx")
     problems = refused_after_good(store, folder)
     assert [(p.code, p.file, p.row, p.column, p.value) for p in problems] == [
-        ("formula", "pkg/observations_more.xlsx", 3, "value", "=B2*0+80")]
+        ("formula", "pkg/observations_more.xlsx", 3, "value", "=B2*0+80")
+    ]
     assert "not a formula" in problems[0].expected
 
 
@@ -57,22 +58,43 @@ def known() -> Known:
 
 def _territory_problems(known: Known, codes: list[str]) -> ProblemLog:
     n = len(codes)
-    batch = pl.DataFrame({"indicator": ["TEST2020.INTERNET"] * n, "territory": codes, "period": ["2019"] * n,
-                          "value": ["1"] * n, "unit": [None] * n, "source": [None] * n, "note": [None] * n,
-                          "status": [None] * n, "as_of": [None] * n, "row": list(range(2, n + 2))},
-                         schema_overrides={c: pl.String for c in ("unit", "source", "note", "status", "as_of")})
+    batch = pl.DataFrame(
+        {
+            "indicator": ["TEST2020.INTERNET"] * n,
+            "territory": codes,
+            "period": ["2019"] * n,
+            "value": ["1"] * n,
+            "unit": [None] * n,
+            "source": [None] * n,
+            "note": [None] * n,
+            "status": [None] * n,
+            "as_of": [None] * n,
+            "row": list(range(2, n + 2)),
+        },
+        schema_overrides={c: pl.String for c in ("unit", "source", "note", "status", "as_of")},
+    )
     log = ProblemLog()
     check_batch(batch, known, "o.csv", log)
     return log
 
 
-@pytest.mark.parametrize("text,guess", [
-    ("75000000", "075000000"), ("7.5e7", "075000000"), ("7,5E+07", "075000000"), ("75000000.0", "075000000"),
-    ("1.0E+8", "100000000"), ("10000000", "010000000"), ("1.234567891E+12", None),
-])
+@pytest.mark.parametrize(
+    "text,guess",
+    [
+        ("75000000", "075000000"),
+        ("7.5e7", "075000000"),
+        ("7,5E+07", "075000000"),
+        ("75000000.0", "075000000"),
+        ("1.0E+8", "100000000"),
+        ("10000000", "010000000"),
+        ("1.234567891E+12", None),
+    ],
+)
 def test_kato_code_turned_into_a_number_is_explained(known: Known, text: str, guess: str | None) -> None:
     log = _territory_problems(known, [text])
-    assert [(p.code, p.row, p.column, p.value) for p in log.items] == [("kato_as_number", 2, "territory", text)]
+    assert [(p.code, p.row, p.column, p.value) for p in log.items] == [
+        ("kato_as_number", 2, "territory", text)
+    ]
     assert "leading zeros" in log.items[0].expected
     assert (guess in log.items[0].expected) if guess else ("probably" not in log.items[0].expected)
 
@@ -94,10 +116,12 @@ def test_unknown_nine_digit_code_is_still_an_unknown_territory(known: Known) -> 
 def test_csv_in_windows_1251_is_reported_by_row_with_the_remedy(store: Store, tmp_path: Path) -> None:
     folder = tmp_path / "pkg"
     shutil.copytree(GOOD, folder)
-    text = ("indicator,territory,period,value,note\n"
-            "TEST2020.INTERNET,000000000,2018,77,оценка\n"
-            "TEST2020.INTERNET,000000000,2020,79,\n"
-            "TEST2020.INTERNET,000000000,2021,80,бағалау Қазақстан\n")
+    text = (
+        "indicator,territory,period,value,note\n"
+        "TEST2020.INTERNET,000000000,2018,77,оценка\n"
+        "TEST2020.INTERNET,000000000,2020,79,\n"
+        "TEST2020.INTERNET,000000000,2021,80,бағалау Қазақстан\n"
+    )
     (folder / "observations_1251.csv").write_bytes(text.encode("cp1251", errors="replace"))
     problems = refused_after_good(store, folder)
     assert [(p.code, p.row, p.column) for p in problems] == [("encoding", 2, None), ("encoding", 4, None)]
@@ -119,7 +143,9 @@ def test_other_non_utf8_text_is_not_called_windows_1251(tmp_path: Path) -> None:
     assert "Windows-1251" not in log.items[0].expected
 
 
-def test_territories_csv_with_codes_turned_into_numbers_names_the_likely_code(store: Store, tmp_path: Path) -> None:
+def test_territories_csv_with_codes_turned_into_numbers_names_the_likely_code(
+    store: Store, tmp_path: Path
+) -> None:
     folder = tmp_path / "pkg"
     shutil.copytree(GOOD, folder)
     text = (folder / "territories.csv").read_text(encoding="utf-8")
@@ -134,8 +160,11 @@ def test_territories_csv_with_codes_turned_into_numbers_names_the_likely_code(st
 def test_unquoted_kato_code_in_program_yaml_is_explained(written: str) -> None:
     from natije.ingest.program_yaml import parse_program_yaml
 
-    text = (GOOD / "program.yaml").read_text(encoding="utf-8").replace('territory: "000000000"',
-                                                                      f"territory: {written}")
+    text = (
+        (GOOD / "program.yaml")
+        .read_text(encoding="utf-8")
+        .replace('territory: "000000000"', f"territory: {written}")
+    )
     log = ProblemLog()
     parse_program_yaml(text.encode(), "p/program.yaml", log)
     assert [(p.column, p.code) for p in log.items] == [("commitments[2].territory", "schema")]

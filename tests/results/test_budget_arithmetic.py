@@ -60,7 +60,18 @@ ROWS = [  # line, year, goal, funding, currency, indicators, stage, amount, deci
 
 def budgets() -> pl.DataFrame:
     # the letters name the rows of the table above; the data carries no line code, as most budgets give none
-    cols = ["_name", "year", "goal", "funding", "currency", "indicators", "stage", "amount", "decided_on", "version"]
+    cols = [
+        "_name",
+        "year",
+        "goal",
+        "funding",
+        "currency",
+        "indicators",
+        "stage",
+        "amount",
+        "decided_on",
+        "version",
+    ]
     frame = pl.DataFrame(ROWS, schema=cols, orient="row").drop("_name")
     return frame.with_columns(pl.lit("P").alias("program"), pl.lit(None, pl.String).alias("line"))
 
@@ -68,25 +79,40 @@ def budgets() -> pl.DataFrame:
 def test_in_force_takes_the_latest_decided_version_of_each_line_and_stage():
     current = in_force(budgets())
     assert current.height == len(ROWS) - 1
-    assert current.filter(pl.col("stage") == "adjusted").sort("amount")["amount"].to_list() == [60.0, 120.0, 150.0]
+    assert current.filter(pl.col("stage") == "adjusted").sort("amount")["amount"].to_list() == [
+        60.0,
+        120.0,
+        150.0,
+    ]
 
 
 def test_each_line_takes_its_own_adjusted_amount_else_its_approved_one():
     per_line = lines(budgets()).filter(pl.col("year") == 2024).sort("currency", "goal", "funding", "approved")
     assert per_line.select("goal", "funding", "currency", "approved", "executed").rows() == [
-        ("G1", "local", "KZT", 50.0, 45.0), ("G1", "republican", "KZT", 120.0, 110.0),
-        ("G2", None, "KZT", 25.0, None), ("G2", None, "KZT", 150.0, 140.0),
-        ("G2", "national_fund", "KZT", 60.0, 30.0), ("G1", "republican", "USD", 10.0, 9.0)]
+        ("G1", "local", "KZT", 50.0, 45.0),
+        ("G1", "republican", "KZT", 120.0, 110.0),
+        ("G2", None, "KZT", 25.0, None),
+        ("G2", None, "KZT", 150.0, 140.0),
+        ("G2", "national_fund", "KZT", 60.0, 30.0),
+        ("G1", "republican", "USD", 10.0, 9.0),
+    ]
 
 
 def test_execution_by_year_keeps_currencies_apart():
     ex = execution(budgets())
     assert ex.select("year", "currency", "planned", "approved", "executed").rows() == [
-        (2024, "KZT", 30.0, 405.0, 325.0), (2024, "USD", None, 10.0, 9.0), (2025, "KZT", None, 100.0, None)]
+        (2024, "KZT", 30.0, 405.0, 325.0),
+        (2024, "USD", None, 10.0, 9.0),
+        (2025, "KZT", None, 100.0, None),
+    ]
     assert ex["rate"].to_list() == [pytest.approx(325 / 405), pytest.approx(0.9), None]
     by_goal = execution(budgets(), by=("program", "goal", "year")).filter(
-        (pl.col("year") == 2024) & (pl.col("currency") == "KZT"))
-    assert by_goal.select("goal", "approved", "executed").rows() == [("G1", 170.0, 155.0), ("G2", 235.0, 170.0)]
+        (pl.col("year") == 2024) & (pl.col("currency") == "KZT")
+    )
+    assert by_goal.select("goal", "approved", "executed").rows() == [
+        ("G1", 170.0, 155.0),
+        ("G2", 235.0, 170.0),
+    ]
 
 
 def test_spent_share_counts_reported_lines_per_currency():
@@ -94,7 +120,9 @@ def test_spent_share_counts_reported_lines_per_currency():
     assert (money["currency"], money["approved"], money["executed"]) == ("KZT", 380.0, 325.0)
     assert money["spent_share"] == pytest.approx(325 / 380) and money["achieved_share"] == 0.5
     assert [(m["currency"], m["approved"], m["executed"]) for m in money["by_currency"]] == [
-        ("KZT", 380.0, 325.0), ("USD", 10.0, 9.0)]
+        ("KZT", 380.0, 325.0),
+        ("USD", 10.0, 9.0),
+    ]
 
 
 def test_as_of_a_date_the_version_in_force_then_counts():
@@ -106,18 +134,37 @@ def test_as_of_a_date_the_version_in_force_then_counts():
 
 
 def test_cost_per_unit_per_indicator_and_currency():
-    results = pl.DataFrame({"indicator": ["P.X", "P.Y"], "territory": ["000000000"] * 2, "period": ["2024"] * 2,
-                            "actual": [60.0, 30.0], "baseline": [50.0, 40.0], "unit": ["%", "count"]})
+    results = pl.DataFrame(
+        {
+            "indicator": ["P.X", "P.Y"],
+            "territory": ["000000000"] * 2,
+            "period": ["2024"] * 2,
+            "actual": [60.0, 30.0],
+            "baseline": [50.0, 40.0],
+            "unit": ["%", "count"],
+        }
+    )
     cost = cost_per_result(budgets(), results, ["000000000"])
     assert cost.select("indicator", "currency", "money", "cost_per_unit", "shared").rows() == [
-        ("P.X", "KZT", 255.0, 25.5, 1), ("P.X", "USD", 9.0, 0.9, 1), ("P.Y", "KZT", 140.0, 14.0, 1)]
+        ("P.X", "KZT", 255.0, 25.5, 1),
+        ("P.X", "USD", 9.0, 0.9, 1),
+        ("P.Y", "KZT", 140.0, 14.0, 1),
+    ]
 
 
-entries = st.lists(st.tuples(
-    st.sampled_from(["G1", None]), st.sampled_from(["republican", None]), st.sampled_from(["KZT", "USD"]),
-    st.sampled_from([(), ("P.X",)]), st.integers(2024, 2025), st.sampled_from(["planned", "approved", "adjusted",
-                                                                                "executed"]),
-    st.integers(0, 1000).map(float), st.sampled_from([None, date(2024, 3, 1), date(2024, 9, 1)])), max_size=25)
+entries = st.lists(
+    st.tuples(
+        st.sampled_from(["G1", None]),
+        st.sampled_from(["republican", None]),
+        st.sampled_from(["KZT", "USD"]),
+        st.sampled_from([(), ("P.X",)]),
+        st.integers(2024, 2025),
+        st.sampled_from(["planned", "approved", "adjusted", "executed"]),
+        st.integers(0, 1000).map(float),
+        st.sampled_from([None, date(2024, 3, 1), date(2024, 9, 1)]),
+    ),
+    max_size=25,
+)
 
 
 @settings(max_examples=80, deadline=None)
@@ -126,8 +173,17 @@ def test_execution_equals_a_plain_per_line_definition(rows):
     """Any lines: the engine's sums equal, per year and currency, the line-by-line rule written out in Python."""
     domain, seen = [], {}
     for goal, funding, cur, ind, year, stage, amount, day in rows:
-        line = BudgetLine("P", year, BudgetStage(stage), amount, cur, goal, ind, funding=Funding(funding)
-                          if funding else None, decided_on=day)
+        line = BudgetLine(
+            "P",
+            year,
+            BudgetStage(stage),
+            amount,
+            cur,
+            goal,
+            ind,
+            funding=Funding(funding) if funding else None,
+            decided_on=day,
+        )
         n = seen[(line.key, day)] = seen.get((line.key, day), 0) + 1
         domain.append(replace(line, version=n))  # two amounts of one line on one day: two versions
     current = domain_in_force(domain).values()
@@ -144,13 +200,35 @@ def test_execution_equals_a_plain_per_line_definition(rows):
         if "executed" in stages:
             cell[1] += stages["executed"]
             cell[3] = True
-    frame = pl.DataFrame([{"program": "P", "goal": b.goal, "funding": b.funding.value if b.funding else None,
-                           "currency": b.currency, "indicators": list(b.indicators), "year": b.year,
-                           "stage": b.stage.value, "amount": b.amount, "decided_on": b.decided_on,
-                           "version": b.version} for b in domain],
-                         schema={"program": pl.String, "goal": pl.String, "funding": pl.String, "currency": pl.String,
-                                 "indicators": pl.List(pl.String), "year": pl.Int32, "stage": pl.String,
-                                 "amount": pl.Float64, "decided_on": pl.Date, "version": pl.Int32})
+    frame = pl.DataFrame(
+        [
+            {
+                "program": "P",
+                "goal": b.goal,
+                "funding": b.funding.value if b.funding else None,
+                "currency": b.currency,
+                "indicators": list(b.indicators),
+                "year": b.year,
+                "stage": b.stage.value,
+                "amount": b.amount,
+                "decided_on": b.decided_on,
+                "version": b.version,
+            }
+            for b in domain
+        ],
+        schema={
+            "program": pl.String,
+            "goal": pl.String,
+            "funding": pl.String,
+            "currency": pl.String,
+            "indicators": pl.List(pl.String),
+            "year": pl.Int32,
+            "stage": pl.String,
+            "amount": pl.Float64,
+            "decided_on": pl.Date,
+            "version": pl.Int32,
+        },
+    )
     got = {(r["year"], r["currency"]): (r["approved"], r["executed"]) for r in execution(frame).to_dicts()}
     want = {k: (a if has_a else None, e if has_e else None) for k, (a, e, has_a, has_e) in expected.items()}
     assert got == want
@@ -161,5 +239,7 @@ def test_scorecard_money_uses_the_versions_known_on_its_date():
     later, before = scorecard(frames, as_of="2025-12-31"), scorecard(frames, as_of="2024-07-01")
     assert (later.currency, later.approved, later.executed) == ("KZT", 380.0, 325.0)
     assert [(m["currency"], m["spent_share"]) for m in later.money_by_currency] == [
-        ("KZT", pytest.approx(325 / 380)), ("USD", pytest.approx(0.9))]
+        ("KZT", pytest.approx(325 / 380)),
+        ("USD", pytest.approx(0.9)),
+    ]
     assert (before.approved, before.executed, before.spent_share) == (None, None, None)

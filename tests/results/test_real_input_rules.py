@@ -16,8 +16,13 @@ from natije.results.frames import ProgramFrames
 YEARS = st.lists(st.floats(0, 100, allow_nan=False), min_size=0, max_size=6)
 
 
-def _series(values: list[float], target: float, direction: str = "increase", period: str = "2027",
-            baseline: float | None = None) -> ProgramFrames:
+def _series(
+    values: list[float],
+    target: float,
+    direction: str = "increase",
+    period: str = "2027",
+    baseline: float | None = None,
+) -> ProgramFrames:
     ind = indicators([{"code": "X", "direction": direction, "program": "P"}])
     rows = [("X", None, "target", period, target, date(2019, 1, 1))]
     if baseline is not None:
@@ -54,8 +59,11 @@ def test_no_data_means_no_value_and_too_little_data_says_so(values, baseline, ki
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.floats(1, 100, allow_nan=False), st.floats(1, 100, allow_nan=False),
-       st.sampled_from(["increase", "decrease", "maintain"]))
+@given(
+    st.floats(1, 100, allow_nan=False),
+    st.floats(1, 100, allow_nan=False),
+    st.sampled_from(["increase", "decrease", "maintain"]),
+)
 def test_a_changed_target_is_called_easier_or_harder_by_the_indicator_direction(old, new, direction):
     """Any two versions of a target: easier when the new one asks for less in the indicator's direction, harder
     when for more, in every language; never "lowered" when the number went up."""
@@ -63,8 +71,12 @@ def test_a_changed_target_is_called_easier_or_harder_by_the_indicator_direction(
     from natije.results.flags import flags
 
     ind = indicators([{"code": "X", "direction": direction, "program": "P"}])
-    c = commits([("X", None, "target", "2027", old, date(2020, 1, 1), 1),
-                 ("X", None, "target", "2027", new, date(2022, 1, 1), 2)])
+    c = commits(
+        [
+            ("X", None, "target", "2027", old, date(2020, 1, 1), 1),
+            ("X", None, "target", "2027", new, date(2022, 1, 1), 2),
+        ]
+    )
     got = flags(ProgramFrames.build(program="P", indicators=ind, commitments=c), as_of="2023-01-01")
     got = got.filter(pl.col("flag").str.starts_with("target"))
     if old == new or direction == "maintain":
@@ -85,10 +97,18 @@ def test_a_changed_target_is_called_easier_or_harder_by_the_indicator_direction(
 def _pace(values: dict[str, float], as_of: str) -> dict:
     """One annual indicator: baseline 30 for 2019, target 90 for 2027, the given values (too few to forecast)."""
     ind = indicators([{"code": "X", "program": "P"}])
-    c = commits([("X", None, "target", "2027", 90, date(2019, 1, 1)), ("X", None, "baseline", "2019", 30,
-                                                                       date(2019, 1, 1))])
-    frames = ProgramFrames.build(program="P", indicators=ind, commitments=c,
-                                 observations=obs([("X", KZ, p, v) for p, v in values.items()]))
+    c = commits(
+        [
+            ("X", None, "target", "2027", 90, date(2019, 1, 1)),
+            ("X", None, "baseline", "2019", 30, date(2019, 1, 1)),
+        ]
+    )
+    frames = ProgramFrames.build(
+        program="P",
+        indicators=ind,
+        commitments=c,
+        observations=obs([("X", KZ, p, v) for p, v in values.items()]),
+    )
     return results_table(frames, as_of=as_of).row(0, named=True)
 
 
@@ -113,18 +133,25 @@ def test_pace_of_late_data_is_measured_to_the_period_it_could_have_covered():
     assert abs(early["pace"] - 0.5 / (5 / 8)) < 1e-9
 
 
-REGION_VALUES = st.dictionaries(st.tuples(st.sampled_from(["A", "B", KZ]), st.sampled_from(["2019", "2020", "2022"])),
-                                st.floats(1, 80, allow_nan=False), max_size=9)
+REGION_VALUES = st.dictionaries(
+    st.tuples(st.sampled_from(["A", "B", KZ]), st.sampled_from(["2019", "2020", "2022"])),
+    st.floats(1, 80, allow_nan=False),
+    max_size=9,
+)
 
 
 @settings(max_examples=60, deadline=None)
-@given(REGION_VALUES, st.floats(1, 80, allow_nan=False), st.one_of(st.none(), st.floats(1, 80, allow_nan=False)))
+@given(
+    REGION_VALUES, st.floats(1, 80, allow_nan=False), st.one_of(st.none(), st.floats(1, 80, allow_nan=False))
+)
 def test_a_region_is_measured_from_its_own_baseline_never_the_national_one(values, national, own_a):
     """A national target and baseline (2020) of a share apply to every region; region A may declare its own
     baseline (2021). Each row's baseline is the region's own — declared, else its own 2020 value — or none."""
     ind = indicators([{"code": "S", "program": "P"}])
-    rows = [("S", None, "target", "2027", 90, date(2019, 1, 1)), ("S", None, "baseline", "2020", national,
-                                                                  date(2019, 1, 1))]
+    rows = [
+        ("S", None, "target", "2027", 90, date(2019, 1, 1)),
+        ("S", None, "baseline", "2020", national, date(2019, 1, 1)),
+    ]
     if own_a is not None:
         rows.append(("S", "A", "baseline", "2021", own_a, date(2019, 1, 1)))
     o = obs([("S", t, p, v) for (t, p), v in values.items()]) if values else None
@@ -141,8 +168,12 @@ def test_a_region_is_measured_from_its_own_baseline_never_the_national_one(value
             assert r["baseline"] is None and r["baseline_period"] is None
 
 
-PARTS = st.dictionaries(st.tuples(st.sampled_from(["D1", "D2", "R2"]), st.sampled_from(["2022", "2023"])),
-                        st.tuples(st.integers(0, 50), st.integers(1, 50)), min_size=1, max_size=6)
+PARTS = st.dictionaries(
+    st.tuples(st.sampled_from(["D1", "D2", "R2"]), st.sampled_from(["2022", "2023"])),
+    st.tuples(st.integers(0, 50), st.integers(1, 50)),
+    min_size=1,
+    max_size=6,
+)
 
 
 @settings(max_examples=50, deadline=None)
@@ -152,20 +183,45 @@ def test_a_ratio_is_computed_from_its_parts_at_every_level(parts, supplied):
     the share; the share (= 100 · connected / total) is known at each of them, at R1 and at C (ratio of sums),
     without being supplied. A share D1 does supply for 2023 beside its parts is the published figure and stands
     for D1."""
-    ind = indicators([{"code": "N", "unit": "count", "program": "P"}, {"code": "T", "unit": "count", "program": "P"},
-                      {"code": "S", "program": "P", "ratio_numerator": "N", "ratio_denominator": "T",
-                       "ratio_scale": 100.0}])
-    rows = [r for (terr, year), (n, d) in parts.items() for r in (("N", terr, year, n), ("T", terr, year, n + d))]
-    supplied = supplied if ("D1", "2023") in parts else None  # supplied beside its parts: roll-ups use the parts
+    ind = indicators(
+        [
+            {"code": "N", "unit": "count", "program": "P"},
+            {"code": "T", "unit": "count", "program": "P"},
+            {
+                "code": "S",
+                "program": "P",
+                "ratio_numerator": "N",
+                "ratio_denominator": "T",
+                "ratio_scale": 100.0,
+            },
+        ]
+    )
+    rows = [
+        r for (terr, year), (n, d) in parts.items() for r in (("N", terr, year, n), ("T", terr, year, n + d))
+    ]
+    supplied = (
+        supplied if ("D1", "2023") in parts else None
+    )  # supplied beside its parts: roll-ups use the parts
     if supplied is not None:
         rows.append(("S", "D1", "2023", supplied))
-    terr = pl.DataFrame({"code": ["C", "R1", "R2", "D1", "D2"], "level": ["country", "region", "region", "district",
-                                                                           "district"],
-                         "parent": [None, "C", "C", "R1", "R1"]})
-    frames = ProgramFrames.build(program="P", indicators=ind, observations=obs(rows), territories=terr,
-                                 commitments=commits([("S", None, "target", "2027", 90, date(2020, 1, 1))]))
-    got = {r["territory"]: (r["actual"], r["actual_period"])
-           for r in results_table(frames, as_of="2024-06-01").iter_rows(named=True)}
+    terr = pl.DataFrame(
+        {
+            "code": ["C", "R1", "R2", "D1", "D2"],
+            "level": ["country", "region", "region", "district", "district"],
+            "parent": [None, "C", "C", "R1", "R1"],
+        }
+    )
+    frames = ProgramFrames.build(
+        program="P",
+        indicators=ind,
+        observations=obs(rows),
+        territories=terr,
+        commitments=commits([("S", None, "target", "2027", 90, date(2020, 1, 1))]),
+    )
+    got = {
+        r["territory"]: (r["actual"], r["actual_period"])
+        for r in results_table(frames, as_of="2024-06-01").iter_rows(named=True)
+    }
     members = {"D1": ["D1"], "D2": ["D2"], "R2": ["R2"], "R1": ["D1", "D2"], "C": ["D1", "D2", "R2"]}
     want = {}
     for place, leaves in members.items():
@@ -184,20 +240,44 @@ def test_a_ratio_is_computed_from_its_parts_at_every_level(parts, supplied):
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.dates(date(2021, 9, 1), date(2030, 12, 31)), st.one_of(st.none(), st.dates(date(2019, 1, 1), date(2030, 1, 1))),
-       st.integers(2021, 2030), st.one_of(st.none(), st.dates(date(2020, 1, 1), date(2030, 1, 1))))
+@given(
+    st.dates(date(2021, 9, 1), date(2030, 12, 31)),
+    st.one_of(st.none(), st.dates(date(2019, 1, 1), date(2030, 1, 1))),
+    st.integers(2021, 2030),
+    st.one_of(st.none(), st.dates(date(2020, 1, 1), date(2030, 1, 1))),
+)
 def test_no_stale_flag_for_a_territory_or_program_that_has_ended(as_of, territory_end, end_year, repealed_on):
     """A region's last value is for 2019. It is flagged stale exactly while the region exists and its program is
     in force (up to its repeal, else to the end of its end year)."""
     from natije.results.flags import flags
 
     ind = indicators([{"code": "X", "program": "P"}])
-    terr = pl.DataFrame({"code": [KZ, "OLD"], "level": ["country", "region"], "parent": [None, KZ],
-                         "valid_to": [None, territory_end]}, schema_overrides={"valid_to": pl.Date})
-    prog = pl.DataFrame({"code": ["P"], "predecessors": [[]], "start_year": [2018], "end_year": [end_year],
-                         "repealed_on": [repealed_on]}, schema_overrides={"repealed_on": pl.Date})
-    frames = ProgramFrames.build(program="P", indicators=ind, territories=terr, programs=prog,
-                                 observations=obs([("X", "OLD", "2019", 1.0)]))
+    terr = pl.DataFrame(
+        {
+            "code": [KZ, "OLD"],
+            "level": ["country", "region"],
+            "parent": [None, KZ],
+            "valid_to": [None, territory_end],
+        },
+        schema_overrides={"valid_to": pl.Date},
+    )
+    prog = pl.DataFrame(
+        {
+            "code": ["P"],
+            "predecessors": [[]],
+            "start_year": [2018],
+            "end_year": [end_year],
+            "repealed_on": [repealed_on],
+        },
+        schema_overrides={"repealed_on": pl.Date},
+    )
+    frames = ProgramFrames.build(
+        program="P",
+        indicators=ind,
+        territories=terr,
+        programs=prog,
+        observations=obs([("X", "OLD", "2019", 1.0)]),
+    )
     stale = flags(frames, as_of=as_of).filter(pl.col("flag") == "stale")
     in_force = as_of < (repealed_on or date(end_year + 1, 1, 1))
     exists = territory_end is None or as_of < territory_end
@@ -215,7 +295,10 @@ def test_demo_stale_flags_only_for_what_is_still_watched(tmp_path):
     try:
         stale = monitoring.program_flags(store, "AI2023", "2026-12-07").filter(pl.col("flag") == "stale")
         assert "510000000" not in stale["territory"].to_list()
-        assert monitoring.program_flags(store, "TB2021", "2026-12-07").filter(pl.col("flag") == "stale").height == 0
+        assert (
+            monitoring.program_flags(store, "TB2021", "2026-12-07").filter(pl.col("flag") == "stale").height
+            == 0
+        )
     finally:
         store.close()
 
@@ -224,7 +307,11 @@ HOLDINGS = st.lists(st.sets(st.sampled_from(["A", "B", "C"])), min_size=3, max_s
 
 
 @settings(max_examples=80, deadline=None)
-@given(HOLDINGS, st.lists(st.integers(0, 12), min_size=3, max_size=3), st.dates(date(2012, 1, 1), date(2036, 1, 1)))
+@given(
+    HOLDINGS,
+    st.lists(st.integers(0, 12), min_size=3, max_size=3),
+    st.dates(date(2012, 1, 1), date(2036, 1, 1)),
+)
 def test_a_concept_no_program_in_force_carries_is_dropped_once_for_the_chain(held, lengths, as_of):
     """Programs P1 → P2 → P3 (starting 2010, 2015, 2020) each track some of the concepts A, B, C. Asked about P3,
     a concept is flagged dropped from the portfolio exactly when P3 does not track it and every program that did
@@ -234,12 +321,23 @@ def test_a_concept_no_program_in_force_carries_is_dropped_once_for_the_chain(hel
 
     codes = ["P1", "P2", "P3"]
     ends = {p: 2010 + 5 * i + n for i, (p, n) in enumerate(zip(codes, lengths, strict=True))}
-    ind = indicators([{"code": f"{p}.{c}", "program": p, "name_en": f"concept {c}"}
-                      for p, cs in zip(codes, held, strict=True) for c in sorted(cs)])
+    ind = indicators(
+        [
+            {"code": f"{p}.{c}", "program": p, "name_en": f"concept {c}"}
+            for p, cs in zip(codes, held, strict=True)
+            for c in sorted(cs)
+        ]
+    )
     if ind.height == 0:
         return
-    progs = pl.DataFrame({"code": codes, "predecessors": [[], ["P1"], ["P2"]], "start_year": [2010, 2015, 2020],
-                          "end_year": [ends[p] for p in codes]})
+    progs = pl.DataFrame(
+        {
+            "code": codes,
+            "predecessors": [[], ["P1"], ["P2"]],
+            "start_year": [2010, 2015, 2020],
+            "end_year": [ends[p] for p in codes],
+        }
+    )
     frames = ProgramFrames.build(program="P3", indicators=ind, programs=progs)
     dropped = flags(frames, as_of=as_of).filter(pl.col("flag") == "dropped_from_portfolio")
     want = {}
@@ -284,12 +382,26 @@ def test_a_ratio_only_derived_from_its_parts_is_not_itself_flagged_stale():
     and the share (known only through them) raises no stale flag of its own. Where the share is reported, it does."""
     from natije.results.engine import results_with_flags
 
-    ind = indicators([{"code": "N", "unit": "count", "program": "P"}, {"code": "T", "unit": "count", "program": "P"},
-                      {"code": "S", "program": "P", "ratio_numerator": "N", "ratio_denominator": "T"}])
-    rows = [("N", "A", "2019", 5), ("T", "A", "2019", 10), ("N", "B", "2019", 5), ("T", "B", "2019", 10),
-            ("S", "B", "2019", 50)]
-    frames = ProgramFrames.build(program="P", indicators=ind, observations=obs(rows),
-                                 commitments=commits([("S", None, "target", "2027", 90, date(2018, 1, 1))]))
+    ind = indicators(
+        [
+            {"code": "N", "unit": "count", "program": "P"},
+            {"code": "T", "unit": "count", "program": "P"},
+            {"code": "S", "program": "P", "ratio_numerator": "N", "ratio_denominator": "T"},
+        ]
+    )
+    rows = [
+        ("N", "A", "2019", 5),
+        ("T", "A", "2019", 10),
+        ("N", "B", "2019", 5),
+        ("T", "B", "2019", 10),
+        ("S", "B", "2019", 50),
+    ]
+    frames = ProgramFrames.build(
+        program="P",
+        indicators=ind,
+        observations=obs(rows),
+        commitments=commits([("S", None, "target", "2027", 90, date(2018, 1, 1))]),
+    )
     table, flagged = results_with_flags(frames, as_of="2024-01-01")
     assert table.filter(pl.col("territory") == "A")["actual"].to_list() == [50.0]
     stale = set(flagged.filter(pl.col("flag") == "stale").select("indicator", "territory").iter_rows())

@@ -27,13 +27,19 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "evaluation"
 DECIMAL = {"en": ".", "ru": ",", "kk": ","}
 
 
-def _long(rows: dict[str, list[float]], start: int = 2000, cohort: dict[str, int] | None = None) -> pl.DataFrame:
-    out = [{"u": u, "t": start + k, "y": y, "g": (cohort or {}).get(u, 0)} for u, ys in rows.items()
-           for k, y in enumerate(ys)]
+def _long(
+    rows: dict[str, list[float]], start: int = 2000, cohort: dict[str, int] | None = None
+) -> pl.DataFrame:
+    out = [
+        {"u": u, "t": start + k, "y": y, "g": (cohort or {}).get(u, 0)}
+        for u, ys in rows.items()
+        for k, y in enumerate(ys)
+    ]
     return pl.DataFrame(out)
 
 
 # --- p-values, numbers, periods --------------------------------------------------------------------------------
+
 
 @given(st.floats(0, 1, allow_nan=False), st.sampled_from(LANGUAGES))
 def test_p_value_is_below_a_thousandth_or_three_decimals(p: float, lang: str) -> None:
@@ -63,7 +69,9 @@ def test_periods_print_as_periods(i: int, freq: str) -> None:
 def test_event_times_stay_numbers_and_quarters_are_sdmx() -> None:
     panel = IndicatorPanel(pl.DataFrame(), Frequency("Q"))
     q = panel.index_of("2019-Q3")
-    got = period_labels((Effect(-1, "event_time", 0.0), Effect(q, "period", 1.0), Effect(q, "group", 1.0)), panel)
+    got = period_labels(
+        (Effect(-1, "event_time", 0.0), Effect(q, "period", 1.0), Effect(q, "group", 1.0)), panel
+    )
     assert [e.label for e in got] == [-1, "2019-Q3", "2019-Q3"]
 
 
@@ -72,13 +80,16 @@ def test_numbers_follow_the_language(x: float, lang: str) -> None:
     text = num(x, lang)
     if lang != "en":
         assert "." not in text  # kk and ru write a decimal comma and group with spaces
-    value = float(text.replace("\xa0", "").replace(" ", "").replace(",", "" if lang == "en" else ".")
-                  .replace("−", "-"))
+    value = float(
+        text.replace("\xa0", "").replace(" ", "").replace(",", "" if lang == "en" else ".").replace("−", "-")
+    )
     assert value == pytest.approx(x, rel=1e-3, abs=1e-6)
 
 
 def test_effect_units() -> None:
-    assert [effect_unit("%", lang) for lang in LANGUAGES] == [t("evaluation.effect_unit.pp", x) for x in LANGUAGES]
+    assert [effect_unit("%", lang) for lang in LANGUAGES] == [
+        t("evaluation.effect_unit.pp", x) for x in LANGUAGES
+    ]
     assert effect_unit("count", "en") == "" and effect_unit("bn KZT", "ru") == "млрд тенге"
     assert effect_unit("no such unit", "en") == ""
 
@@ -90,7 +101,11 @@ TOO_SMALL = {
     "no_covered": (_long({"a": [1, 3, 4], "b": [1, 2, 2]}), {"cohort": "g"}, "cs"),
     "few_periods": (_long({"a": [1], "b": [2]}, cohort={"a": 2000}), {"cohort": "g"}, "did"),
     "no_pre_period": (_long({"a": [1, 3], "b": [1, 2]}, cohort={"a": 2000}), {"cohort": "g"}, "cs"),
-    "few_pre_periods": (_long({"a": [1, 3], "b": [1, 2], "c": [2, 2]}), {"treated": ["a"], "start": 2001}, "sdid"),
+    "few_pre_periods": (
+        _long({"a": [1, 3], "b": [1, 2], "c": [2, 2]}),
+        {"treated": ["a"], "start": 2001},
+        "sdid",
+    ),
 }
 
 
@@ -108,9 +123,19 @@ def test_a_design_too_small_is_refused_naming_what_is_missing(reason: str) -> No
 
 def test_all_covered_at_different_times_compare_with_each_other() -> None:
     # no never-covered unit, but b is covered later than a: the not-yet-covered comparison exists
-    data = _long({"a": [1, 2, 5, 6], "b": [1, 2, 3, 7], "c": [2, 3, 4, 8]}, cohort={"a": 2002, "b": 2003, "c": 2003})
-    r = run_evaluation(data, unit="u", time="t", outcome="y", method="cs", cohort="g", control="not-yet",
-                       inference="analytic")
+    data = _long(
+        {"a": [1, 2, 5, 6], "b": [1, 2, 3, 7], "c": [2, 3, 4, 8]}, cohort={"a": 2002, "b": 2003, "c": 2003}
+    )
+    r = run_evaluation(
+        data,
+        unit="u",
+        time="t",
+        outcome="y",
+        method="cs",
+        cohort="g",
+        control="not-yet",
+        inference="analytic",
+    )
     assert math.isfinite(r.estimate)
 
 
@@ -121,8 +146,11 @@ def test_a_unit_column_is_needed_except_for_its() -> None:
 
 # --- warnings, degenerate inference, single series, progress ---------------------------------------------------
 
+
 def test_numerical_warnings_become_notes_not_output() -> None:
-    data = _long({"a": [1, 3], "b": [1, 2]}, cohort={"a": 2001})  # cs on 2x2: the bootstrap has nothing to vary
+    data = _long(
+        {"a": [1, 3], "b": [1, 2]}, cohort={"a": 2001}
+    )  # cs on 2x2: the bootstrap has nothing to vary
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a warning escaping the service boundary would fail the test
         r = run_evaluation(data, unit="u", time="t", outcome="y", method="cs", cohort="g", n_boot=50)
@@ -134,7 +162,9 @@ def test_numerical_warnings_become_notes_not_output() -> None:
 def test_a_zero_standard_error_is_not_estimable() -> None:
     # the textbook 2x2: the model fits the four cells exactly, the 'standard error' is rounding noise
     data = _long({"a": [1, 3], "b": [1, 2]})
-    r = run_evaluation(data, unit="u", time="t", outcome="y", method="did", treated=["a"], start=2001, lang="ru")
+    r = run_evaluation(
+        data, unit="u", time="t", outcome="y", method="did", treated=["a"], start=2001, lang="ru"
+    )
     plain = evaluate(data, unit="u", time="t", outcome="y", method="did", treated=["a"], start=2001)
     assert r.estimate == plain.estimate == pytest.approx(1.0) and plain.se < 1e-9
     assert math.isnan(r.se) and math.isnan(r.p_value) and all(math.isnan(x) for x in r.ci)
@@ -146,8 +176,16 @@ def test_a_zero_standard_error_is_not_estimable() -> None:
 def test_its_on_a_single_series_needs_no_unit_column() -> None:
     nile = pl.read_csv(DATA / "nile.csv")
     r = run_evaluation(nile, unit=None, time="year", outcome="volume", method="its", start=1899, n_boot=200)
-    ref = evaluate(nile.with_columns(river=pl.lit("volume")), unit="river", time="year", outcome="volume",
-                   method="its", treated="volume", start=1899, n_boot=200)
+    ref = evaluate(
+        nile.with_columns(river=pl.lit("volume")),
+        unit="river",
+        time="year",
+        outcome="volume",
+        method="its",
+        treated="volume",
+        start=1899,
+        n_boot=200,
+    )
     assert r.estimate == ref.estimate and r.ci == ref.ci and r.effects[0].label == 1899
     assert r.estimate < 0  # the Aswan dam (1899): less flow
 
@@ -155,7 +193,14 @@ def test_its_on_a_single_series_needs_no_unit_column() -> None:
 def test_progress_reports_every_task_and_keeps_the_numbers() -> None:
     mpdta = pl.read_csv(DATA / "mpdta.csv")
     calls: list[tuple[int, int]] = []
-    kwargs = {"unit": "countyreal", "time": "year", "outcome": "lemp", "method": "cs", "cohort": "first.treat", "n_boot": 600}
+    kwargs = {
+        "unit": "countyreal",
+        "time": "year",
+        "outcome": "lemp",
+        "method": "cs",
+        "cohort": "first.treat",
+        "n_boot": 600,
+    }
     r = run_evaluation(mpdta, progress=lambda d, n: calls.append((d, n)), **kwargs)
     plain = run_evaluation(mpdta, **kwargs)
     assert r.estimate == plain.estimate and r.se == plain.se
@@ -164,14 +209,24 @@ def test_progress_reports_every_task_and_keeps_the_numbers() -> None:
 
 
 def test_territory_lines_name_each_territory_with_the_reason() -> None:
-    panel = {"carried": {"100000000": {"from": ["630000000"], "first": "2015", "last": "2021"},
-                         "630000000": {"from": ["630000000"], "first": "2015", "last": "2021"}},
-             "dropped_units": {"790000000": 3}, "n_periods": 11, "cohort_unmatched": ["999"],
-             "territory_names": {"100000000": {"ru": "область Абай", "en": "Abai Region"},
-                                 "630000000": {"ru": "Восточно-Казахстанская область"},
-                                 "790000000": {"ru": "город Шымкент", "en": "Shymkent"}}}
+    panel = {
+        "carried": {
+            "100000000": {"from": ["630000000"], "first": "2015", "last": "2021"},
+            "630000000": {"from": ["630000000"], "first": "2015", "last": "2021"},
+        },
+        "dropped_units": {"790000000": 3},
+        "n_periods": 11,
+        "cohort_unmatched": ["999"],
+        "territory_names": {
+            "100000000": {"ru": "область Абай", "en": "Abai Region"},
+            "630000000": {"ru": "Восточно-Казахстанская область"},
+            "790000000": {"ru": "город Шымкент", "en": "Shymkent"},
+        },
+    }
     ru = territory_lines(panel, "ru")
-    assert ru[0].startswith("область Абай (100000000)") and "Восточно-Казахстанская область (630000000)" in ru[0]
+    assert (
+        ru[0].startswith("область Абай (100000000)") and "Восточно-Казахстанская область (630000000)" in ru[0]
+    )
     assert "прежним границам" in ru[1]
     assert ru[2].startswith("город Шымкент (790000000)") and "3" in ru[2] and "11" in ru[2]
     assert ru[3].startswith("999")
@@ -181,23 +236,47 @@ def test_territory_lines_name_each_territory_with_the_reason() -> None:
 
 def test_quiet_even_when_numpy_would_raise() -> None:
     with np.errstate(all="raise"):  # the guard sets its own numpy error handling
-        r = run_evaluation(_long({"a": [1, 3], "b": [1, 2]}, cohort={"a": 2001}), unit="u", time="t",
-                           outcome="y", method="cs", cohort="g", n_boot=20)
+        r = run_evaluation(
+            _long({"a": [1, 3], "b": [1, 2]}, cohort={"a": 2001}),
+            unit="u",
+            time="t",
+            outcome="y",
+            method="cs",
+            cohort="g",
+            n_boot=20,
+        )
     assert r.estimate == pytest.approx(1.0)
 
 
 def test_years_read_as_floats_are_years_everywhere() -> None:
-    data = _long({"a": [1, 2, 5, 6], "b": [1, 2, 3, 4], "c": [2, 3, 4, 5]}).with_columns(pl.col("t").cast(pl.Float64))
-    r = run_evaluation(data, unit="u", time="t", outcome="y", method="sdid", treated=["a"], start="2002",
-                       inference="placebo", n_boot=10)
+    data = _long({"a": [1, 2, 5, 6], "b": [1, 2, 3, 4], "c": [2, 3, 4, 5]}).with_columns(
+        pl.col("t").cast(pl.Float64)
+    )
+    r = run_evaluation(
+        data,
+        unit="u",
+        time="t",
+        outcome="y",
+        method="sdid",
+        treated=["a"],
+        start="2002",
+        inference="placebo",
+        n_boot=10,
+    )
     assert [e.label for e in r.effects] == [2002, 2003]
     assert all(isinstance(e["label"], int) for e in r.to_dict()["effects"])  # JSON too: 2002, not 2002.0
 
 
 def test_cs_without_breakdown_says_how_to_get_effects_by_event_time() -> None:
     mpdta = pl.read_csv(DATA / "mpdta.csv")
-    kwargs = {"unit": "countyreal", "time": "year", "outcome": "lemp", "method": "cs", "cohort": "first.treat",
-              "inference": "analytic"}
+    kwargs = {
+        "unit": "countyreal",
+        "time": "year",
+        "outcome": "lemp",
+        "method": "cs",
+        "cohort": "first.treat",
+        "inference": "analytic",
+    }
     hint = {"key": "evaluation.note.event_time_hint", "params": {}}
     assert hint in run_evaluation(mpdta, **kwargs).diagnostics["notes"]
     dynamic = run_evaluation(mpdta, aggregation="dynamic", **kwargs)

@@ -27,17 +27,29 @@ def _lines(code: str) -> tuple[BudgetLine, ...]:
         BudgetLine(code, 2019, A, 100.0, goal=f"{code}.G1", indicators=(lit,), funding=Funding.REPUBLICAN),
         BudgetLine(code, 2019, A, 40.0, goal=f"{code}.G1", indicators=(lit,), funding=Funding.LOCAL),
         BudgetLine(code, 2019, A, 7.0, goal=f"{code}.G1", indicators=(vil,), funding=Funding.REPUBLICAN),
-        BudgetLine(code, 2019, A, 3.0, "USD", goal=f"{code}.G1", indicators=(lit,), funding=Funding.REPUBLICAN),
-        BudgetLine(code, 2019, A, 11.0, goal=f"{code}.G1", indicators=(lit,), funding=Funding.REPUBLICAN,
-                   line="001-100"),
+        BudgetLine(
+            code, 2019, A, 3.0, "USD", goal=f"{code}.G1", indicators=(lit,), funding=Funding.REPUBLICAN
+        ),
+        BudgetLine(
+            code,
+            2019,
+            A,
+            11.0,
+            goal=f"{code}.G1",
+            indicators=(lit,),
+            funding=Funding.REPUBLICAN,
+            line="001-100",
+        ),
         BudgetLine(code, 2019, E, 90.0, goal=f"{code}.G1", indicators=(lit,), funding=Funding.REPUBLICAN),
     )
 
 
 def _count(store: Store) -> tuple[int, int]:
     with store.connect() as conn:
-        return (conn.execute(select(func.count()).select_from(T.budget_lines)).scalar_one(),
-                conn.execute(select(func.count()).select_from(T.budget_indicators)).scalar_one())
+        return (
+            conn.execute(select(func.count()).select_from(T.budget_lines)).scalar_one(),
+            conn.execute(select(func.count()).select_from(T.budget_indicators)).scalar_one(),
+        )
 
 
 def _write(store: Store, *packages: ProgramPackage) -> list[int]:
@@ -63,7 +75,9 @@ def test_changed_amount_is_a_new_version_and_the_old_package_changes_nothing(sto
     with store.connect() as conn:
         versions = [b for b in get_package(conn, "DK2018").budgets if b.key == moved.key]
     assert [(b.version, b.amount, b.decided_on, b.document) for b in versions] == [
-        (1, 100.0, None, None), (2, 120.0, date(2020, 3, 1), "Decree 55")]
+        (1, 100.0, None, None),
+        (2, 120.0, date(2020, 3, 1), "Decree 55"),
+    ]
     assert _count(store) == (7, 7)
 
 
@@ -80,13 +94,19 @@ def test_frames_as_of_a_date_hold_the_versions_decided_by_then(store, reference,
 
 
 def test_an_amount_moved_after_its_year_is_flagged_from_the_store(store, reference, package):
-    base = BudgetLine("DK2018", 2019, A, 100.0, goal="DK2018.G1", decided_on=date(2018, 12, 1), document="Law 1")
+    base = BudgetLine(
+        "DK2018", 2019, A, 100.0, goal="DK2018.G1", decided_on=date(2018, 12, 1), document="Law 1"
+    )
     moved = replace(base, amount=80.0, decided_on=date(2020, 2, 1), document="Law 2")
     _write(store, reference, replace(package, budgets=(base,)))
     _write(store, replace(package, budgets=(moved,)))  # a later edition brings only the new amount
     with store.connect() as conn:
         frames = load_program_frames(conn, "DK2018")
     got = flags(frames, as_of="2021-01-01").filter(pl.col("flag") == "budget_moved_after_year")
-    assert got.select("period", "old_value", "new_value", "day").rows() == [("2019", 100.0, 80.0, date(2020, 2, 1))]
-    assert "Law 2" in got["evidence"][0] and flags(frames, as_of="2020-01-31").filter(
-        pl.col("flag") == "budget_moved_after_year").height == 0
+    assert got.select("period", "old_value", "new_value", "day").rows() == [
+        ("2019", 100.0, 80.0, date(2020, 2, 1))
+    ]
+    assert (
+        "Law 2" in got["evidence"][0]
+        and flags(frames, as_of="2020-01-31").filter(pl.col("flag") == "budget_moved_after_year").height == 0
+    )

@@ -23,8 +23,16 @@ def with_budgets(db_url: str, reference, package) -> str:
     g = "DK2018.G1"
     lines = (  # given out of order on purpose
         BudgetLine("DK2018", 2019, S.EXECUTED, 4.5e9, goal=g, funding=Funding.REPUBLICAN),
-        BudgetLine("DK2018", 2019, S.ADJUSTED, 5.5e9, goal=g, funding=Funding.REPUBLICAN,
-                   decided_on=date(2019, 6, 1), document="Decree 12"),
+        BudgetLine(
+            "DK2018",
+            2019,
+            S.ADJUSTED,
+            5.5e9,
+            goal=g,
+            funding=Funding.REPUBLICAN,
+            decided_on=date(2019, 6, 1),
+            document="Decree 12",
+        ),
         BudgetLine("DK2018", 2019, S.PLANNED, 6e9, goal=g, funding=Funding.REPUBLICAN),
         BudgetLine("DK2018", 2019, S.APPROVED, 5e9, goal=g, funding=Funding.REPUBLICAN),
         BudgetLine("DK2018", 2019, S.APPROVED, 2e9, goal=g, funding=Funding.LOCAL),
@@ -42,21 +50,50 @@ def with_budgets(db_url: str, reference, package) -> str:
 def test_show_json_lists_stages_in_lifecycle_order_with_every_version(with_budgets: str) -> None:
     res = runner.invoke(app, ["--db", with_budgets, "show", "DK2018", "--format", "json"])
     assert res.exit_code == 0, res.output
-    got = [(b["funding"], b["stage"], b["version"], b["amount"], b["decided_on"], b["document"])
-           for b in json.loads(res.output)["budgets"]]
+    got = [
+        (b["funding"], b["stage"], b["version"], b["amount"], b["decided_on"], b["document"])
+        for b in json.loads(res.output)["budgets"]
+    ]
     assert got == [
         ("local", "approved", 1, 2e9, None, None),
-        ("republican", "planned", 1, 6e9, None, None), ("republican", "approved", 1, 5e9, None, None),
+        ("republican", "planned", 1, 6e9, None, None),
+        ("republican", "approved", 1, 5e9, None, None),
         ("republican", "adjusted", 1, 5.5e9, "2019-06-01", "Decree 12"),
         ("republican", "adjusted", 2, 4.6e9, "2020-02-03", "Decree 40"),
-        ("republican", "executed", 1, 4.5e9, None, None)]
+        ("republican", "executed", 1, 4.5e9, None, None),
+    ]
 
 
-@pytest.mark.parametrize("lang,words", [
-    ("kk", ["бюджет", "мақсат", "қаржыландыру", "республикалық бюджет", "нақтыланған", "5,5 млрд теңге", "03.02.2020"]),
-    ("ru", ["бюджет", "цель", "финансирование", "местный бюджет", "уточнено", "5,5 млрд тенге", "03.02.2020"]),
-    ("en", ["budget", "goal", "funding", "republican budget", "adjusted", "KZT 5.5 bn", "2020-02-03"]),
-])
+@pytest.mark.parametrize(
+    "lang,words",
+    [
+        (
+            "kk",
+            [
+                "бюджет",
+                "мақсат",
+                "қаржыландыру",
+                "республикалық бюджет",
+                "нақтыланған",
+                "5,5 млрд теңге",
+                "03.02.2020",
+            ],
+        ),
+        (
+            "ru",
+            [
+                "бюджет",
+                "цель",
+                "финансирование",
+                "местный бюджет",
+                "уточнено",
+                "5,5 млрд тенге",
+                "03.02.2020",
+            ],
+        ),
+        ("en", ["budget", "goal", "funding", "republican budget", "adjusted", "KZT 5.5 bn", "2020-02-03"]),
+    ],
+)
 def test_show_table_words_and_money_in_each_language(with_budgets: str, lang: str, words: list[str]) -> None:
     res = runner.invoke(app, ["--db", with_budgets, "--lang", lang, "show", "DK2018"], env={"COLUMNS": "250"})
     assert res.exit_code == 0, res.output

@@ -38,8 +38,12 @@ def _downgrade(engine: Engine, revision: str) -> None:
         command.downgrade(cfg, revision)
 
 
-def _with_fields(pkg: ProgramPackage, act: str | Names | None, ranges: list[tuple[float, float] | None],
-                 continues: str | None) -> ProgramPackage:
+def _with_fields(
+    pkg: ProgramPackage,
+    act: str | Names | None,
+    ranges: list[tuple[float, float] | None],
+    continues: str | None,
+) -> ProgramPackage:
     assert pkg.program is not None
     inds: list[Indicator] = [replace(i, value_range=r) for i, r in zip(pkg.indicators, ranges)]
     inds[0] = replace(inds[0], continues=continues)
@@ -48,9 +52,12 @@ def _with_fields(pkg: ProgramPackage, act: str | Names | None, ranges: list[tupl
 
 @pytest.mark.parametrize("act", [ACT, "Decree No. 827, as given", None])
 @pytest.mark.parametrize("ranges", [[(-50.0, 200.0), (0.0, INF)], [(-INF, 120.0), None], [(-INF, INF), None]])
-def test_continues_range_and_legal_act_come_back_as_written(store: Store, make_pkg: Callable[..., ProgramPackage],
-                                                            act: str | Names | None,
-                                                            ranges: list[tuple[float, float] | None]) -> None:
+def test_continues_range_and_legal_act_come_back_as_written(
+    store: Store,
+    make_pkg: Callable[..., ProgramPackage],
+    act: str | Names | None,
+    ranges: list[tuple[float, float] | None],
+) -> None:
     old = make_pkg("IK2020", predecessors=())
     new = _with_fields(make_pkg("DK2018"), act, ranges, "IK2020.LIT")
     with store.transaction() as conn:
@@ -66,8 +73,9 @@ def test_continues_range_and_legal_act_come_back_as_written(store: Store, make_p
     assert program_yaml_text(back) == program_yaml_text(same_rest)
 
 
-def test_indicator_frames_carry_continues_and_range(store: Store, reference: ProgramPackage,
-                                                    make_pkg: Callable[..., ProgramPackage]) -> None:
+def test_indicator_frames_carry_continues_and_range(
+    store: Store, reference: ProgramPackage, make_pkg: Callable[..., ProgramPackage]
+) -> None:
     with store.transaction() as conn:
         write_package(conn, reference)
         write_package(conn, make_pkg("IK2020", predecessors=()))
@@ -81,15 +89,22 @@ def test_indicator_frames_carry_continues_and_range(store: Store, reference: Pro
 
 
 @pytest.mark.parametrize("continues", ["IK2020.OLDNAME", None])
-def test_lineage_from_the_store_follows_continues(store: Store, make_pkg: Callable[..., ProgramPackage],
-                                                  continues: str | None) -> None:
+def test_lineage_from_the_store_follows_continues(
+    store: Store, make_pkg: Callable[..., ProgramPackage], continues: str | None
+) -> None:
     from natije.services.monitoring import program_lineage
 
     old = make_pkg("IK2020", predecessors=())
     renamed = replace(old.indicators[0], code="IK2020.OLDNAME", names=Names("a", "b", "Something else"))
-    old = replace(old, indicators=(renamed, *old.indicators[1:]), budgets=(),
-                  commitments=tuple(replace(c, indicator="IK2020.OLDNAME") if c.indicator == "IK2020.LIT" else c
-                                    for c in old.commitments))
+    old = replace(
+        old,
+        indicators=(renamed, *old.indicators[1:]),
+        budgets=(),
+        commitments=tuple(
+            replace(c, indicator="IK2020.OLDNAME") if c.indicator == "IK2020.LIT" else c
+            for c in old.commitments
+        ),
+    )
     new = _with_fields(make_pkg("DK2018"), None, [None, None], continues)
     with store.transaction() as conn:
         write_package(conn, old)
@@ -102,8 +117,9 @@ def test_lineage_from_the_store_follows_continues(store: Store, make_pkg: Callab
 
 
 @pytest.mark.parametrize("lang", ["kk", "ru", "en"])
-def test_show_prints_the_legal_act_in_the_interface_language(db_url: str, make_pkg: Callable[..., ProgramPackage],
-                                                             lang: str) -> None:
+def test_show_prints_the_legal_act_in_the_interface_language(
+    db_url: str, make_pkg: Callable[..., ProgramPackage], lang: str
+) -> None:
     store = Store.open(db_url)
     with store.transaction() as conn:
         write_package(conn, make_pkg("IK2020", predecessors=()))
@@ -112,7 +128,9 @@ def test_show_prints_the_legal_act_in_the_interface_language(db_url: str, make_p
     res = runner.invoke(app, ["--db", db_url, "--lang", lang, "show", "DK2018"])
     assert res.exit_code == 0, res.output
     assert ACT.get(lang) in res.output
-    assert [x for x in ("Қаулы № 827", "Постановление № 827", "Decree No. 827") if x in res.output] == [ACT.get(lang)]
+    assert [x for x in ("Қаулы № 827", "Постановление № 827", "Decree No. 827") if x in res.output] == [
+        ACT.get(lang)
+    ]
     plain = runner.invoke(app, ["--db", db_url, "--lang", lang, "show", "IK2020"])
     assert "Decree No. 827" in plain.output  # one text given: the same in every language
 
@@ -123,28 +141,41 @@ def test_upgrade_to_0004_keeps_everything_and_starts_the_new_fields_empty(db_url
         _downgrade(store.engine, "0003")
         assert current(store.engine) == "0003"
         with store.engine.begin() as conn:
-            conn.execute(text(
-                "INSERT INTO programs (id, code, name_kk, name_ru, name_en, kind, start_year, end_year, status, "
-                "legal_act) VALUES (1, 'P', 'P', 'P', 'P', 'project', 2020, 2022, 'in_force', 'Decree 1')"))
-            conn.execute(text(
-                "INSERT INTO indicators (id, code, program_id, position, name_kk, name_ru, name_en, unit, "
-                "direction, kind, level, frequency) VALUES (1, 'P.A', 1, 0, 'x', 'x', 'x', '%', 'increase', "
-                "'stock', 'outcome', 'A')"))
-            conn.execute(text(
-                "INSERT INTO commitments (indicator_id, kind, period, period_start, territory, version, value, "
-                "decided_on, document, recorded_at) VALUES (1, 'target', '2022', 24264, '', 1, 90, '2020-01-01', 'D', "
-                "'2020-01-02 00:00:00')"))
-            before = {t: conn.execute(text(f"SELECT * FROM {t} ORDER BY id")).all()
-                      for t in ("programs", "indicators", "commitments")}
+            conn.execute(
+                text(
+                    "INSERT INTO programs (id, code, name_kk, name_ru, name_en, kind, start_year, end_year, status, "
+                    "legal_act) VALUES (1, 'P', 'P', 'P', 'P', 'project', 2020, 2022, 'in_force', 'Decree 1')"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO indicators (id, code, program_id, position, name_kk, name_ru, name_en, unit, "
+                    "direction, kind, level, frequency) VALUES (1, 'P.A', 1, 0, 'x', 'x', 'x', '%', 'increase', "
+                    "'stock', 'outcome', 'A')"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO commitments (indicator_id, kind, period, period_start, territory, version, value, "
+                    "decided_on, document, recorded_at) VALUES (1, 'target', '2022', 24264, '', 1, 90, '2020-01-01', 'D', "
+                    "'2020-01-02 00:00:00')"
+                )
+            )
+            before = {
+                t: conn.execute(text(f"SELECT * FROM {t} ORDER BY id")).all()
+                for t in ("programs", "indicators", "commitments")
+            }
         upgrade(store.engine)
         assert current(store.engine) == head()
         with store.connect() as conn:
-            after = {t: conn.execute(text(f"SELECT * FROM {t} ORDER BY id")).all()
-                     for t in ("programs", "indicators", "commitments")}
+            after = {
+                t: conn.execute(text(f"SELECT * FROM {t} ORDER BY id")).all()
+                for t in ("programs", "indicators", "commitments")
+            }
             pkg = get_package(conn, "P")
         assert after["commitments"] == before["commitments"]
-        assert [tuple(r)[:len(before["programs"][0])] for r in after["programs"]] == before["programs"]
-        assert [tuple(r)[:len(before["indicators"][0])] for r in after["indicators"]] == before["indicators"]
+        assert [tuple(r)[: len(before["programs"][0])] for r in after["programs"]] == before["programs"]
+        assert [tuple(r)[: len(before["indicators"][0])] for r in after["indicators"]] == before["indicators"]
         assert pkg.program is not None and pkg.program.legal_act == "Decree 1"
         assert pkg.indicators[0].continues is None and pkg.indicators[0].value_range is None
         assert len(pkg.commitments) == 1
@@ -153,8 +184,10 @@ def test_upgrade_to_0004_keeps_everything_and_starts_the_new_fields_empty(db_url
             conn.execute(text("UPDATE indicators SET continues = 'X.A', range_low = -5, range_high = 5"))
         _downgrade(store.engine, "0003")
         with store.connect() as conn:
-            again = {t: conn.execute(text(f"SELECT * FROM {t} ORDER BY id")).all()
-                     for t in ("programs", "indicators", "commitments")}
+            again = {
+                t: conn.execute(text(f"SELECT * FROM {t} ORDER BY id")).all()
+                for t in ("programs", "indicators", "commitments")
+            }
         assert again == before
     finally:
         upgrade(store.engine)  # the database outlives this test on PostgreSQL: leave it at the newest schema
@@ -165,14 +198,22 @@ bound = st.floats(allow_nan=False, width=64)
 text_or_none = st.none() | st.text(min_size=1, max_size=20)
 
 
-@given(low=bound, high=bound, open_low=st.booleans(), open_high=st.booleans(), declared=st.booleans(),
-       continues=text_or_none)
-def test_any_range_and_continues_map_to_columns_and_back(low: float, high: float, open_low: bool, open_high: bool,
-                                                         declared: bool, continues: str | None) -> None:
+@given(
+    low=bound,
+    high=bound,
+    open_low=st.booleans(),
+    open_high=st.booleans(),
+    declared=st.booleans(),
+    continues=text_or_none,
+)
+def test_any_range_and_continues_map_to_columns_and_back(
+    low: float, high: float, open_low: bool, open_high: bool, declared: bool, continues: str | None
+) -> None:
     low, high = min(low, high), max(low, high)
     value_range = (-INF if open_low else low, INF if open_high else high) if declared else None
-    ind = Indicator("P.A", Names("a", "b", "c"), "%", Direction.INCREASE, value_range=value_range,
-                    continues=continues)
+    ind = Indicator(
+        "P.A", Names("a", "b", "c"), "%", Direction.INCREASE, value_range=value_range, continues=continues
+    )
     assert R.indicator_of(R.indicator_row(ind, 1, 0)) == ind
 
 

@@ -17,8 +17,9 @@ COLUMNS = ("code", "level", "parent", "name", "valid_from", "valid_to", "success
 @app.command("territories")
 def territories(
     ctx: typer.Context,
-    level: str = choice_option("--level", LEVELS, None, "Only this level: country, region, district, "
-                                                        "rural_district or settlement."),
+    level: str = choice_option(
+        "--level", LEVELS, None, "Only this level: country, region, district, rural_district or settlement."
+    ),
     as_of: str = as_of_option("Only territories that existed on this date (YYYY-MM-DD)."),
     fmt: str = format_option("table", "json", "csv"),
 ) -> None:
@@ -36,8 +37,18 @@ def territories(
     # "successors" of a territory are the territories a reform made of it, not later documents as for programs
     words = {"successors": "word.territory_successors"}
     headers = [t(words.get(c, f"word.{c}"), lang) if people else c for c in COLUMNS]
-    table = [(r.code, t(f"territory_level.{r.level}", lang) if people else r.level, r.parent or "",
-              r.names.get(lang) or r.names["ru"],
-              *(formats.date(d, lang) if people else (d.isoformat() if d else "") for d in (r.valid_from, r.valid_to)),
-              ", ".join(r.successors)) for r in rows]
+    table = [
+        (
+            r.code,
+            t(f"territory_level.{r.level}", lang) if people else r.level,
+            r.parent or "",
+            r.names.get(lang) or r.names["ru"],
+            *(
+                formats.date(d, lang) if people else (d.isoformat() if d else "")
+                for d in (r.valid_from, r.valid_to)
+            ),
+            ", ".join(r.successors),
+        )
+        for r in rows
+    ]
     _emit(fmt, [r.to_dict() for r in rows], headers, table, t("word.territories", lang))

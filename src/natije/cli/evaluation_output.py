@@ -78,8 +78,12 @@ def headline_row(r: Mapping[str, Any], lang: str) -> list[str]:
     """Estimate, standard error, interval and p-value of a result, formatted for ``lang``."""
     ci = r.get("ci") or [None, None]
     digits = decimals_for(r.get("estimate"), r.get("se"))
-    return [num(r.get("estimate"), lang, digits), num(r.get("se"), lang, max(digits, decimals_for(r.get("se")))),
-            interval(ci[0], ci[1], lang, digits), p_text(r.get("p_value"), lang)]
+    return [
+        num(r.get("estimate"), lang, digits),
+        num(r.get("se"), lang, max(digits, decimals_for(r.get("se")))),
+        interval(ci[0], ci[1], lang, digits),
+        p_text(r.get("p_value"), lang),
+    ]
 
 
 def print_headline(console: Console, r: Mapping[str, Any], lang: str, title: str) -> None:
@@ -93,11 +97,22 @@ def effects_rows(r: Mapping[str, Any], lang: str) -> tuple[list[str], list[list[
     effects = list(r.get("effects") or [])
     kind = effects[0].get("kind", "period") if effects else "period"
     level = round(100 * (1 - float((r.get("design") or {}).get("alpha", 0.05))))
-    heads = [t(K + "col." + kind, lang), t("evaluation.registry.col.estimate", lang),
-             t("evaluation.registry.col.se", lang), t(K + "col.interval", lang, level=level)]
+    heads = [
+        t(K + "col." + kind, lang),
+        t("evaluation.registry.col.estimate", lang),
+        t("evaluation.registry.col.se", lang),
+        t(K + "col.interval", lang, level=level),
+    ]
     digits = decimals_for(*(e.get("estimate") for e in effects), *(e.get("se") for e in effects))
-    rows = [[period_text(e.get("label")), num(e.get("estimate"), lang, digits), num(e.get("se"), lang, digits),
-             interval(e.get("ci_low"), e.get("ci_high"), lang, digits)] for e in effects]
+    rows = [
+        [
+            period_text(e.get("label")),
+            num(e.get("estimate"), lang, digits),
+            num(e.get("se"), lang, digits),
+            interval(e.get("ci_low"), e.get("ci_high"), lang, digits),
+        ]
+        for e in effects
+    ]
     return heads, rows, t(K + "effects." + kind, lang)
 
 
@@ -126,9 +141,21 @@ def csv_text(r: Mapping[str, Any]) -> str:
     Plain machine numbers (full precision, ``.`` decimals); missing values are empty cells.
     """
     ci = r.get("ci") or [None, None]
-    rows: list[Iterable[Any]] = [("overall", "", r.get("estimate"), r.get("se"), ci[0], ci[1], r.get("p_value"))]
-    rows += [(e.get("kind"), period_text(e.get("label")), e.get("estimate"), e.get("se"), e.get("ci_low"),
-              e.get("ci_high"), None) for e in r.get("effects") or ()]
+    rows: list[Iterable[Any]] = [
+        ("overall", "", r.get("estimate"), r.get("se"), ci[0], ci[1], r.get("p_value"))
+    ]
+    rows += [
+        (
+            e.get("kind"),
+            period_text(e.get("label")),
+            e.get("estimate"),
+            e.get("se"),
+            e.get("ci_low"),
+            e.get("ci_high"),
+            None,
+        )
+        for e in r.get("effects") or ()
+    ]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
@@ -148,8 +175,14 @@ def draws_progress(lang: str, fmt: str) -> Iterator[Callable[[int, int], None] |
         yield None
         return
     console = Console(stderr=True)
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console, transient=True) as bar:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
         task = bar.add_task(t(K + "progress", lang), total=None)
 
         def update(done: int, total: int) -> None:
@@ -169,16 +202,32 @@ def territory_lines(panel: Mapping[str, Any], lang: str) -> list[str]:
     for code, c in sorted((panel.get("carried") or {}).items()):
         # a unit that kept its code through a split or merger had other boundaries before the reform
         key = "carried_self" if c["from"] == [code] else "carried"
-        lines.append(t("evaluation.territory." + key, lang, territory=territory(code, names, lang),
-                       first=c["first"], last=c["last"],
-                       sources=", ".join(territory(s, names, lang) for s in c["from"])))
+        lines.append(
+            t(
+                "evaluation.territory." + key,
+                lang,
+                territory=territory(code, names, lang),
+                first=c["first"],
+                last=c["last"],
+                sources=", ".join(territory(s, names, lang) for s in c["from"]),
+            )
+        )
     for code, observed in sorted((panel.get("dropped_units") or {}).items()):
-        lines.append(t("evaluation.territory.left_out", lang, territory=territory(code, names, lang),
-                       observed=observed, periods=panel.get("n_periods", "")))
+        lines.append(
+            t(
+                "evaluation.territory.left_out",
+                lang,
+                territory=territory(code, names, lang),
+                observed=observed,
+                periods=panel.get("n_periods", ""),
+            )
+        )
     for code in panel.get("cohort_unmatched") or ():
         lines.append(t("evaluation.territory.cohort_unmatched", lang, territory=territory(code, names, lang)))
     if panel.get("dropped_periods"):
-        lines.append(t("evaluation.territory.dropped_periods", lang, periods=", ".join(panel["dropped_periods"])))
+        lines.append(
+            t("evaluation.territory.dropped_periods", lang, periods=", ".join(panel["dropped_periods"]))
+        )
     return lines
 
 
@@ -188,8 +237,18 @@ def print_panel(console: Console, panel: Mapping[str, Any], lang: str) -> None:
         return
     key = "evaluation.unit_level." + str(panel["level"])
     level = t(key, lang) if t(key, lang) != key else panel["level"]
-    console.print(escape(t("evaluation.registry.panel", lang, units=panel["units"], level=level,
-                           first=panel["periods"][0], last=panel["periods"][1])))
+    console.print(
+        escape(
+            t(
+                "evaluation.registry.panel",
+                lang,
+                units=panel["units"],
+                level=level,
+                first=panel["periods"][0],
+                last=panel["periods"][1],
+            )
+        )
+    )
     lines = territory_lines(panel, lang)
     if lines:
         console.print(escape(t("evaluation.territory.heading", lang)))

@@ -127,8 +127,14 @@ def column_widths(headers: Sequence[str], rows: Sequence[Sequence[str]], width: 
     return given
 
 
-def print_table(console: Console, headers: Sequence[str], rows: Sequence[Sequence[object]], title: str = "",
-                caption: str = "", right: Sequence[int] = ()) -> None:
+def print_table(
+    console: Console,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    title: str = "",
+    caption: str = "",
+    right: Sequence[int] = (),
+) -> None:
     """Print ``rows`` under ``headers``: a bordered table when it fits the console, otherwise stacked rows.
 
     Headers start with a capital; ``right`` are the indexes of columns aligned right (numbers).

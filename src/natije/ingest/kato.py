@@ -37,4 +37,6 @@ def guess(text: str) -> str | None:
 def as_number_expected(text: str) -> Expected:
     """What was expected of a KATO code that became a number, naming the likely code when there is one."""
     code = guess(text)
-    return Expected("expected.kato_as_number_guess", code=code) if code else Expected("expected.kato_as_number")
+    return (
+        Expected("expected.kato_as_number_guess", code=code) if code else Expected("expected.kato_as_number")
+    )

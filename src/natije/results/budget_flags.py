@@ -18,9 +18,18 @@ from natije.results.budget import LINE
 from natije.results.frames import conform
 
 FLAG = "budget_moved_after_year"
-SCHEMA = {"flag": pl.String, "severity": pl.Int32, "indicator": pl.String, "territory": pl.String,
-          "period": pl.String, "old_value": pl.Float64, "new_value": pl.Float64, "day": pl.Date,
-          "evidence": pl.String, "args": pl.String}  # the columns of natije.results.flags.SCHEMA
+SCHEMA = {
+    "flag": pl.String,
+    "severity": pl.Int32,
+    "indicator": pl.String,
+    "territory": pl.String,
+    "period": pl.String,
+    "old_value": pl.Float64,
+    "new_value": pl.Float64,
+    "day": pl.Date,
+    "evidence": pl.String,
+    "args": pl.String,
+}  # the columns of natije.results.flags.SCHEMA
 SEVERITY = 2
 
 
@@ -36,23 +45,46 @@ def budget_flags(budgets: pl.DataFrame) -> pl.DataFrame:
         return pl.DataFrame(schema=SCHEMA)
     b = conform("budgets", budgets).with_columns(
         pl.col("version").fill_null(1),
-        pl.col("indicators").fill_null([]).list.sort().list.join(";").alias("_indicators"))
+        pl.col("indicators").fill_null([]).list.sort().list.join(";").alias("_indicators"),
+    )
     b = b.sort(pl.col("decided_on"), pl.col("version"), nulls_last=False).with_columns(
-        pl.col("amount").shift(1).over([*LINE, "stage"]).alias("old"))
-    moved = b.filter(pl.col("old").is_not_null() & (pl.col("amount") != pl.col("old"))
-                     & pl.col("decided_on").is_not_null() & (pl.col("decided_on") > pl.date(pl.col("year"), 12, 31)))
+        pl.col("amount").shift(1).over([*LINE, "stage"]).alias("old")
+    )
+    moved = b.filter(
+        pl.col("old").is_not_null()
+        & (pl.col("amount") != pl.col("old"))
+        & pl.col("decided_on").is_not_null()
+        & (pl.col("decided_on") > pl.date(pl.col("year"), 12, 31))
+    )
     rows = []
     for r in moved.sort("year", "stage", "decided_on").to_dicts():
-        args: dict[str, str] = {"year": str(r["year"]), "line": _line_label(r), "document": r["document"] or "?",
-                                "day": r["decided_on"].isoformat()}
-        for lang in LANGUAGES:  # words and money in every language: the interface picks its own (old_kk → old)
-            worded = {"stage": t(f"budget_stage.{r['stage']}", lang), "old": money(r["old"], r["currency"], lang),
-                      "new": money(r["amount"], r["currency"], lang)}
+        args: dict[str, str] = {
+            "year": str(r["year"]),
+            "line": _line_label(r),
+            "document": r["document"] or "?",
+            "day": r["decided_on"].isoformat(),
+        }
+        for (
+            lang
+        ) in LANGUAGES:  # words and money in every language: the interface picks its own (old_kk → old)
+            worded = {
+                "stage": t(f"budget_stage.{r['stage']}", lang),
+                "old": money(r["old"], r["currency"], lang),
+                "new": money(r["amount"], r["currency"], lang),
+            }
             args |= {f"{k}_{lang}": v for k, v in worded.items()} | (worded if lang == "en" else {})
-        rows.append({
-            "flag": FLAG, "severity": SEVERITY, "indicator": r["_indicators"] or None, "territory": None,
-            "period": str(r["year"]), "old_value": r["old"], "new_value": r["amount"], "day": r["decided_on"],
-            "evidence": t(f"evidence.{FLAG}", "en", **args), "args": json.dumps(args, ensure_ascii=False),
-        })
+        rows.append(
+            {
+                "flag": FLAG,
+                "severity": SEVERITY,
+                "indicator": r["_indicators"] or None,
+                "territory": None,
+                "period": str(r["year"]),
+                "old_value": r["old"],
+                "new_value": r["amount"],
+                "day": r["decided_on"],
+                "evidence": t(f"evidence.{FLAG}", "en", **args),
+                "args": json.dumps(args, ensure_ascii=False),
+            }
+        )
     return pl.DataFrame(rows, schema=SCHEMA)
-

@@ -18,8 +18,9 @@ def ratio_parts(rules: pl.DataFrame) -> pl.DataFrame:
     """Per ratio indicator of ``rules`` (:func:`natije.results.achievement.indicator_rules`): indicator,
     ratio_numerator, ratio_denominator, ratio_scale (100 when not declared)."""
     declared = pl.col("ratio_numerator").is_not_null() & pl.col("ratio_denominator").is_not_null()
-    return rules.filter(declared).select("indicator", "ratio_numerator", "ratio_denominator",
-                                         pl.col("ratio_scale").fill_null(100.0))
+    return rules.filter(declared).select(
+        "indicator", "ratio_numerator", "ratio_denominator", pl.col("ratio_scale").fill_null(100.0)
+    )
 
 
 def with_derived_ratios(observations: pl.DataFrame, rules: pl.DataFrame) -> pl.DataFrame:
@@ -38,21 +39,36 @@ def with_derived_ratios(observations: pl.DataFrame, rules: pl.DataFrame) -> pl.D
     if rows.height == 0:
         return observations
     ill = pl.col("illustrative").fill_null(False) if "illustrative" in rows.columns else pl.lit(False)
-    num = rows.select(pl.col("indicator").alias("ratio_numerator"), *key, "period_start", "period_end",
-                      pl.col("value").alias("_n"), ill.alias("_ni"))
-    den = rows.select(pl.col("indicator").alias("ratio_denominator"), *key, pl.col("value").alias("_d"),
-                      ill.alias("_di"))
-    both = parts.join(num, on="ratio_numerator").join(den, on=["ratio_denominator", *key]) \
+    num = rows.select(
+        pl.col("indicator").alias("ratio_numerator"),
+        *key,
+        "period_start",
+        "period_end",
+        pl.col("value").alias("_n"),
+        ill.alias("_ni"),
+    )
+    den = rows.select(
+        pl.col("indicator").alias("ratio_denominator"), *key, pl.col("value").alias("_d"), ill.alias("_di")
+    )
+    both = (
+        parts.join(num, on="ratio_numerator")
+        .join(den, on=["ratio_denominator", *key])
         .filter(pl.col("_d") != 0)
-    reported = observations.filter(pl.col("indicator").is_in(parts["indicator"].implode())
-                                   & pl.col("value").is_not_null()).select("indicator", *key)
+    )
+    reported = observations.filter(
+        pl.col("indicator").is_in(parts["indicator"].implode()) & pl.col("value").is_not_null()
+    ).select("indicator", *key)
     new = both.join(reported, on=["indicator", *key], how="anti")
     if new.height == 0:
         return observations
     derived = new.select(
-        "indicator", *key, "period_start", "period_end",
+        "indicator",
+        *key,
+        "period_start",
+        "period_end",
         (pl.col("ratio_scale") * pl.col("_n") / pl.col("_d")).alias("value"),
-        (pl.col("_ni") | pl.col("_di")).alias("illustrative"))
+        (pl.col("_ni") | pl.col("_di")).alias("illustrative"),
+    )
     return pl.concat([observations, derived], how="diagonal_relaxed")
 
 
@@ -62,18 +78,35 @@ def ratio_of_sums(agg: pl.DataFrame, o: pl.DataFrame, rules: pl.DataFrame) -> pl
     parts = ratio_parts(rules)
     if parts.height == 0:
         return agg
-    num = o.select(pl.col("indicator").alias("ratio_numerator"), "territory", "into", "period",
-                   pl.col("value").alias("_n"))
-    den = o.select(pl.col("indicator").alias("ratio_denominator"), "territory", "into", "period",
-                   pl.col("value").alias("_d"))
-    both = (
-        parts.join(num, on="ratio_numerator").join(den, on=["ratio_denominator", "territory", "into", "period"])
-        .filter(pl.col("_n").is_not_null() & pl.col("_d").is_not_null())
-        .group_by(GROUP).agg((pl.col("ratio_scale").first() * pl.col("_n").sum() / pl.col("_d").sum())
-                             .alias("_ratio"))
+    num = o.select(
+        pl.col("indicator").alias("ratio_numerator"),
+        "territory",
+        "into",
+        "period",
+        pl.col("value").alias("_n"),
     )
-    return agg.join(both, on=GROUP, how="left").with_columns(
-        pl.coalesce("_ratio", "value").alias("value"),
-        pl.when(pl.col("_ratio").is_not_null()).then(pl.lit("ratio_of_sums")).otherwise(pl.col("method"))
-        .alias("method"),
-    ).drop("_ratio")
+    den = o.select(
+        pl.col("indicator").alias("ratio_denominator"),
+        "territory",
+        "into",
+        "period",
+        pl.col("value").alias("_d"),
+    )
+    both = (
+        parts.join(num, on="ratio_numerator")
+        .join(den, on=["ratio_denominator", "territory", "into", "period"])
+        .filter(pl.col("_n").is_not_null() & pl.col("_d").is_not_null())
+        .group_by(GROUP)
+        .agg((pl.col("ratio_scale").first() * pl.col("_n").sum() / pl.col("_d").sum()).alias("_ratio"))
+    )
+    return (
+        agg.join(both, on=GROUP, how="left")
+        .with_columns(
+            pl.coalesce("_ratio", "value").alias("value"),
+            pl.when(pl.col("_ratio").is_not_null())
+            .then(pl.lit("ratio_of_sums"))
+            .otherwise(pl.col("method"))
+            .alias("method"),
+        )
+        .drop("_ratio")
+    )

@@ -93,11 +93,15 @@ def check_design(panel: Panel, design: EvaluationDesign) -> None:
         raise InsufficientData(Text("error.design_no_covered", units=n), reason="no_covered")
     starts = panel.first[covered]
     if not (starts > 0).any():
-        raise InsufficientData(Text("error.design_no_pre_period", first=_label(panel.times[0])), reason="no_pre_period")
+        raise InsufficientData(
+            Text("error.design_no_pre_period", first=_label(panel.times[0])), reason="no_pre_period"
+        )
     needed, pre = MIN_PRE_PERIODS.get(design.method, 1), int(starts.max())
     if pre < needed:
-        raise InsufficientData(Text("error.design_few_pre_periods", method=design.method, needed=needed, pre=pre),
-                               reason="few_pre_periods")
+        raise InsufficientData(
+            Text("error.design_few_pre_periods", method=design.method, needed=needed, pre=pre),
+            reason="few_pre_periods",
+        )
     if design.method in SINGLE_SERIES:
         return
     never = int((~covered).sum())
@@ -118,8 +122,9 @@ def degenerate_se(result: EvaluationResult) -> bool:
     return math.isfinite(se) and math.isfinite(est) and se <= 1e-9 * max(1.0, abs(est))
 
 
-def finish(result: EvaluationResult, notes: list[Note], interpret: Callable[[EvaluationResult], str] | None = None
-           ) -> EvaluationResult:
+def finish(
+    result: EvaluationResult, notes: list[Note], interpret: Callable[[EvaluationResult], str] | None = None
+) -> EvaluationResult:
     """Attach ``notes`` to the result's diagnostics; a zero standard error becomes 'not estimable'.
 
     A design with one unit on each side, say, fits its data exactly: the standard error is 0 and any estimate
@@ -131,4 +136,6 @@ def finish(result: EvaluationResult, notes: list[Note], interpret: Callable[[Eva
         if interpret is not None:
             result = replace(result, interpretation=interpret(result))
     old = list(result.diagnostics.get("notes", []))
-    return replace(result, diagnostics={**result.diagnostics, "notes": old + [n for n in notes if n not in old]})
+    return replace(
+        result, diagnostics={**result.diagnostics, "notes": old + [n for n in notes if n not in old]}
+    )

@@ -40,14 +40,33 @@ SERIES = "series"
 """Unit column added to a single series (its value: the outcome's name)."""
 Progress = Callable[[int, int], None]
 """``progress(done, total)``: called as tasks of random work are added (``total`` grows) and finished."""
-_COMMON = frozenset(EvaluationDesign.__dataclass_fields__) - {"unit", "time", "outcome", "method", "treated",
-                                                               "start", "cohort", "executor", "options"}
+_COMMON = frozenset(EvaluationDesign.__dataclass_fields__) - {
+    "unit",
+    "time",
+    "outcome",
+    "method",
+    "treated",
+    "start",
+    "cohort",
+    "executor",
+    "options",
+}
 
 
 # the unit an effect is measured in, by the indicator's unit: a change of a percentage is in percentage points
-_EFFECT_UNITS = {"%": "pp", "per 100": "per_100", "thousand": "thousand", "rank": "rank", "index": "points",
-                 "KZT": "KZT", "mn KZT": "mn_KZT", "bn KZT": "bn_KZT", "USD": "USD", "mn USD": "mn_USD",
-                 "bn USD": "bn_USD"}
+_EFFECT_UNITS = {
+    "%": "pp",
+    "per 100": "per_100",
+    "thousand": "thousand",
+    "rank": "rank",
+    "index": "points",
+    "KZT": "KZT",
+    "mn KZT": "mn_KZT",
+    "bn KZT": "bn_KZT",
+    "USD": "USD",
+    "mn USD": "mn_USD",
+    "bn USD": "bn_USD",
+}
 PERIOD_KINDS = frozenset({"period", "calendar", "group"})
 
 
@@ -67,8 +86,10 @@ def period_labels(effects: Sequence[Effect], panel: Any) -> tuple[Effect, ...]:
 
     ``panel.label(index)`` gives the text of a time-axis index; event times stay numbers.
     """
-    return tuple(replace(e, label=panel.label(int(e.label))) if e.kind in PERIOD_KINDS and e.label is not None
-                 else e for e in effects)
+    return tuple(
+        replace(e, label=panel.label(int(e.label))) if e.kind in PERIOD_KINDS and e.label is not None else e
+        for e in effects
+    )
 
 
 class ProgressExecutor:
@@ -107,8 +128,10 @@ class ProgressExecutor:
 
 def _single_series(data: pl.DataFrame, outcome: str, method: str) -> pl.DataFrame:
     if method not in SINGLE_SERIES:
-        raise ValidationError(Problem("design", None, "unit", None, Expected("expected.unit_column", method=method)),
-                              "a unit column is needed")
+        raise ValidationError(
+            Problem("design", None, "unit", None, Expected("expected.unit_column", method=method)),
+            "a unit column is needed",
+        )
     return data.with_columns(pl.lit(outcome).alias(SERIES))
 
 
@@ -117,14 +140,29 @@ def _whole_periods(data: pl.DataFrame, time: str) -> pl.DataFrame:
     if time not in data.columns or not data.schema[time].is_float():
         return data
     col = data[time]
-    if col.null_count() or not bool((col.drop_nans() == col.drop_nans().round(0)).all()) or col.is_nan().any():
+    if (
+        col.null_count()
+        or not bool((col.drop_nans() == col.drop_nans().round(0)).all())
+        or col.is_nan().any()
+    ):
         return data  # not whole numbers: the panel check reports what is wrong
     return data.with_columns(pl.col(time).cast(pl.Int64))
 
 
-def run_evaluation(data: Any, *, unit: str | None, time: str, outcome: str, method: str, treated: Any = None,
-                   start: Any = None, cohort: str | None = None, executor: str = "serial",
-                   progress: Progress | None = None, **options: Any) -> EvaluationResult:
+def run_evaluation(
+    data: Any,
+    *,
+    unit: str | None,
+    time: str,
+    outcome: str,
+    method: str,
+    treated: Any = None,
+    start: Any = None,
+    cohort: str | None = None,
+    executor: str = "serial",
+    progress: Progress | None = None,
+    **options: Any,
+) -> EvaluationResult:
     """Evaluate like :func:`natije.evaluate`, refusing designs too small and keeping warnings off the terminal.
 
     ``unit=None`` is a single series (method ``its`` only): the whole table is one covered unit.
@@ -140,23 +178,46 @@ def run_evaluation(data: Any, *, unit: str | None, time: str, outcome: str, meth
         data = _single_series(data, outcome, method)
         unit, treated = SERIES, (outcome,)
     common = {k: options.pop(k) for k in list(options) if k in _COMMON}
-    design = EvaluationDesign(unit=unit, time=time, outcome=outcome, method=method, treated=treated, start=start,
-                              cohort=cohort, executor=executor, options=options, **common)
+    design = EvaluationDesign(
+        unit=unit,
+        time=time,
+        outcome=outcome,
+        method=method,
+        treated=treated,
+        start=start,
+        cohort=cohort,
+        executor=executor,
+        options=options,
+        **common,
+    )
     inner = make_executor(executor)
     ex: Executor = ProgressExecutor(inner, progress) if progress is not None else inner
     try:
         with guarded() as notes:
             check_design(build_panel(data, design), design)
-            result = evaluate(data, unit=unit, time=time, outcome=outcome, method=method, treated=treated,
-                              start=start, cohort=cohort, executor=ex, **common, **options)
+            result = evaluate(
+                data,
+                unit=unit,
+                time=time,
+                outcome=outcome,
+                method=method,
+                treated=treated,
+                start=start,
+                cohort=cohort,
+                executor=ex,
+                **common,
+                **options,
+            )
     finally:
         if hasattr(inner, "close"):
             inner.close()
     result = replace(result, design=replace(result.design, executor=executor))
     interpret = None
     if method in ("did", "event-study", "cs"):
+
         def interpret(r: EvaluationResult) -> str:
             return texts.interpret_att(r.design, r.estimate, r.ci, r.p_value)
+
     if method == "cs" and not result.effects:  # the simple average has no breakdown; say how to get one
         notes.append(note("event_time_hint"))
     return finish(result, notes, interpret)

@@ -81,17 +81,26 @@ class TerritoryRow:
     successors: tuple[str, ...]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "level": self.level, "parent": self.parent, "names": dict(self.names),
-                "valid_from": self.valid_from.isoformat() if self.valid_from else None,
-                "valid_to": self.valid_to.isoformat() if self.valid_to else None,
-                "successors": list(self.successors)}
+        return {
+            "code": self.code,
+            "level": self.level,
+            "parent": self.parent,
+            "names": dict(self.names),
+            "valid_from": self.valid_from.isoformat() if self.valid_from else None,
+            "valid_to": self.valid_to.isoformat() if self.valid_to else None,
+            "successors": list(self.successors),
+        }
 
 
 def _row(t: Territory) -> TerritoryRow:
-    return TerritoryRow(t.code, t.level.value, t.parent, t.names.to_dict(), t.valid_from, t.valid_to, t.successors)
+    return TerritoryRow(
+        t.code, t.level.value, t.parent, t.names.to_dict(), t.valid_from, t.valid_to, t.successors
+    )
 
 
-def list_territories(store: Store, *, level: str | None = None, as_of: date | None = None) -> list[TerritoryRow]:
+def list_territories(
+    store: Store, *, level: str | None = None, as_of: date | None = None
+) -> list[TerritoryRow]:
     """The store's territories ordered by level then code; only ``level`` and those valid on ``as_of``.
 
     Raises ``ConfigurationError`` for a store that does not exist or has no schema yet.
@@ -99,8 +108,11 @@ def list_territories(store: Store, *, level: str | None = None, as_of: date | No
     with store.connect() as conn:
         territories = [R.territory_of(r) for r in conn.execute(select(T.territories)).mappings()]
     order = {name: i for i, name in enumerate(LEVELS)}
-    picked = [t for t in territories if (level is None or t.level.value == level)
-              and (as_of is None or t.valid_on(as_of))]
+    picked = [
+        t
+        for t in territories
+        if (level is None or t.level.value == level) and (as_of is None or t.valid_on(as_of))
+    ]
     return [_row(t) for t in sorted(picked, key=lambda t: (order[t.level.value], t.code))]
 
 

@@ -30,8 +30,15 @@ def indicators_key(codes: Iterable[str]) -> str:
 
 def stored_key(b: BudgetLine) -> tuple[Any, ...]:
     """A line's key as its columns hold it ('' for none)."""
-    return (b.goal or "", b.line or "", b.funding.value if b.funding else "", b.currency,
-            indicators_key(b.indicators), b.year, b.stage.value)
+    return (
+        b.goal or "",
+        b.line or "",
+        b.funding.value if b.funding else "",
+        b.currency,
+        indicators_key(b.indicators),
+        b.year,
+        b.stage.value,
+    )
 
 
 def write_budgets(conn: Connection, program_id: int, lines: Iterable[BudgetLine], now: datetime) -> int:
@@ -48,8 +55,9 @@ def write_budgets(conn: Connection, program_id: int, lines: Iterable[BudgetLine]
     t = T.budget_lines
     versions: dict[tuple[Any, ...], list[tuple[float, date | None, int]]] = {}
     for r in conn.execute(select(t).where(t.c.program_id == program_id)).mappings():
-        versions.setdefault(tuple(r[c] for c in KEY_COLUMNS), []).append((r["amount"], r["decided_on"],
-                                                                          r["version"]))
+        versions.setdefault(tuple(r[c] for c in KEY_COLUMNS), []).append(
+            (r["amount"], r["decided_on"], r["version"])
+        )
     new: list[dict[str, Any]] = []
     links: dict[tuple[Any, ...], list[int]] = {}
     for b in items:
@@ -59,31 +67,65 @@ def write_budgets(conn: Connection, program_id: int, lines: Iterable[BudgetLine]
             continue
         version = max((n for *_, n in stored), default=0) + 1
         stored.append((b.amount, b.decided_on, version))
-        new.append(dict(zip(KEY_COLUMNS, key), program_id=program_id, version=version, amount=b.amount,
-                        source=b.source, decided_on=b.decided_on, document=b.document, recorded_at=now))
+        new.append(
+            dict(
+                zip(KEY_COLUMNS, key),
+                program_id=program_id,
+                version=version,
+                amount=b.amount,
+                source=b.source,
+                decided_on=b.decided_on,
+                document=b.document,
+                recorded_at=now,
+            )
+        )
         if b.indicators:
             links[(*key, version)] = sorted({ids[code] for code in b.indicators})
     if new:
         conn.execute(insert(t), new)  # one statement for all lines; their ids are read back for the links
     if links:
-        line_ids = {tuple(r[c] for c in (*KEY_COLUMNS, "version")): r["id"] for r in conn.execute(
-            select(t.c.id, *(t.c[c] for c in KEY_COLUMNS), t.c.version).where(t.c.program_id == program_id)
-        ).mappings()}
-        conn.execute(insert(T.budget_indicators), [{"budget_line_id": line_ids[k], "indicator_id": i}
-                                                   for k, found in links.items() for i in found])
+        line_ids = {
+            tuple(r[c] for c in (*KEY_COLUMNS, "version")): r["id"]
+            for r in conn.execute(
+                select(t.c.id, *(t.c[c] for c in KEY_COLUMNS), t.c.version).where(
+                    t.c.program_id == program_id
+                )
+            ).mappings()
+        }
+        conn.execute(
+            insert(T.budget_indicators),
+            [{"budget_line_id": line_ids[k], "indicator_id": i} for k, found in links.items() for i in found],
+        )
     return len(new)
 
 
 def budget_of(r: Any, program: str) -> BudgetLine:
     """The :class:`BudgetLine` version a ``budget_lines`` row holds."""
-    return BudgetLine(program, r["year"], BudgetStage(r["stage"]), r["amount"], r["currency"], r["goal"] or None,
-                      tuple(r["indicators"].split(";")) if r["indicators"] else (), r["source"], r["line"] or None,
-                      Funding(r["funding"]) if r["funding"] else None, r["decided_on"], r["document"], r["version"])
+    return BudgetLine(
+        program,
+        r["year"],
+        BudgetStage(r["stage"]),
+        r["amount"],
+        r["currency"],
+        r["goal"] or None,
+        tuple(r["indicators"].split(";")) if r["indicators"] else (),
+        r["source"],
+        r["line"] or None,
+        Funding(r["funding"]) if r["funding"] else None,
+        r["decided_on"],
+        r["document"],
+        r["version"],
+    )
 
 
 def read_budgets(conn: Connection, program_id: int, program: str) -> tuple[BudgetLine, ...]:
     """Every version of every budget line of a program, by year, goal, line, funding, currency, stage, version."""
     t = T.budget_lines
-    rows = conn.execute(select(t).where(t.c.program_id == program_id).order_by(
-        t.c.year, t.c.goal, t.c.line, t.c.funding, t.c.currency, t.c.indicators, t.c.stage, t.c.version)).mappings()
+    rows = conn.execute(
+        select(t)
+        .where(t.c.program_id == program_id)
+        .order_by(
+            t.c.year, t.c.goal, t.c.line, t.c.funding, t.c.currency, t.c.indicators, t.c.stage, t.c.version
+        )
+    ).mappings()
     return tuple(budget_of(r, program) for r in rows)

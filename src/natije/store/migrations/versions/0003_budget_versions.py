@@ -25,16 +25,24 @@ _NEW = ("line", "funding", "indicators", "version", "decided_on", "document", "r
 
 
 def _links(conn: sa.Connection) -> list[tuple[int, int]]:
-    return [(r[0], r[1]) for r in conn.execute(sa.text(
-        "SELECT budget_line_id, indicator_id FROM budget_indicators ORDER BY budget_line_id, indicator_id"))]
+    return [
+        (r[0], r[1])
+        for r in conn.execute(
+            sa.text(
+                "SELECT budget_line_id, indicator_id FROM budget_indicators ORDER BY budget_line_id, indicator_id"
+            )
+        )
+    ]
 
 
 def _restore_links(conn: sa.Connection, links: list[tuple[int, int]]) -> None:
     """Write back links a table rebuild removed (a no-op where they survived)."""
     if links and conn.execute(sa.text("SELECT COUNT(*) FROM budget_indicators")).scalar_one() != len(links):
         conn.execute(sa.text("DELETE FROM budget_indicators"))
-        conn.execute(sa.text("INSERT INTO budget_indicators (budget_line_id, indicator_id) VALUES (:b, :i)"),
-                     [{"b": b, "i": i} for b, i in links])
+        conn.execute(
+            sa.text("INSERT INTO budget_indicators (budget_line_id, indicator_id) VALUES (:b, :i)"),
+            [{"b": b, "i": i} for b, i in links],
+        )
 
 
 def upgrade() -> None:
@@ -55,8 +63,10 @@ def upgrade() -> None:
     for line_id, indicator_id in links:
         per_line.setdefault(line_id, []).append(codes[indicator_id])
     for line_id, found in per_line.items():
-        conn.execute(sa.text("UPDATE budget_lines SET indicators = :k WHERE id = :i"),
-                     {"k": ";".join(sorted(found)), "i": line_id})
+        conn.execute(
+            sa.text("UPDATE budget_lines SET indicators = :k WHERE id = :i"),
+            {"k": ";".join(sorted(found)), "i": line_id},
+        )
     now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     conn.execute(sa.text("UPDATE budget_lines SET recorded_at = :now"), {"now": now})
     with op.batch_alter_table("budget_lines") as batch:
@@ -65,17 +75,21 @@ def upgrade() -> None:
         batch.alter_column("recorded_at", existing_type=sa.DateTime(), nullable=False)
         batch.create_unique_constraint(
             "uq_budget_lines_key",
-            ["program_id", "goal", "line", "funding", "currency", "indicators", "year", "stage", "version"])
+            ["program_id", "goal", "line", "funding", "currency", "indicators", "year", "stage", "version"],
+        )
     _restore_links(conn, links)
 
 
 def downgrade() -> None:
     conn = op.get_bind()
     # the old key holds one amount per goal, year and stage: keep the newest version of the first line
-    conn.execute(sa.text(
-        "DELETE FROM budget_lines WHERE id NOT IN (SELECT MAX(id) FROM budget_lines b WHERE b.version = "
-        "(SELECT MAX(version) FROM budget_lines c WHERE c.program_id = b.program_id AND c.goal = b.goal "
-        "AND c.year = b.year AND c.stage = b.stage) GROUP BY program_id, goal, year, stage)"))
+    conn.execute(
+        sa.text(
+            "DELETE FROM budget_lines WHERE id NOT IN (SELECT MAX(id) FROM budget_lines b WHERE b.version = "
+            "(SELECT MAX(version) FROM budget_lines c WHERE c.program_id = b.program_id AND c.goal = b.goal "
+            "AND c.year = b.year AND c.stage = b.stage) GROUP BY program_id, goal, year, stage)"
+        )
+    )
     links = _links(conn)
     with op.batch_alter_table("budget_lines") as batch:
         batch.drop_constraint("uq_budget_lines_key", type_="unique")

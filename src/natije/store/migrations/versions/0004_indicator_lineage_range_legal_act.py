@@ -20,11 +20,15 @@ branch_labels = None
 depends_on = None
 
 _COLUMNS = {
-    "indicators": (sa.Column("continues", sa.String(length=96), nullable=True),
-                   sa.Column("range_low", sa.Float(), nullable=True),
-                   sa.Column("range_high", sa.Float(), nullable=True)),
-    "programs": (sa.Column("legal_act_kk", sa.Text(), nullable=True),
-                 sa.Column("legal_act_ru", sa.Text(), nullable=True)),
+    "indicators": (
+        sa.Column("continues", sa.String(length=96), nullable=True),
+        sa.Column("range_low", sa.Float(), nullable=True),
+        sa.Column("range_high", sa.Float(), nullable=True),
+    ),
+    "programs": (
+        sa.Column("legal_act_kk", sa.Text(), nullable=True),
+        sa.Column("legal_act_ru", sa.Text(), nullable=True),
+    ),
 }
 
 
