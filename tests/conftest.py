@@ -1,6 +1,6 @@
 """Shared fixtures: a fresh, migrated store per test, on SQLite and (when configured) PostgreSQL.
 
-PostgreSQL runs when ``NATIJE_TEST_POSTGRES_URL`` points at a server (CI sets
+PostgreSQL runs against the server ``NATIJE_TEST_POSTGRES_URL`` names (by default the local one at
 ``postgresql://postgres@127.0.0.1:5432/test``); the test session then creates its own database
 ``natije_test_<random>``, migrates it once, empties it before each test and drops it at the end.
 """
@@ -11,20 +11,17 @@ import os
 from collections.abc import Iterator
 
 import pytest
-from postgres_db import new_postgres_database
+from postgres_db import PG_ENV, PG_URL, new_postgres_database
 from sqlalchemy import text
 
 from natije.store import Store
 from natije.store.tables import metadata
 
-PG_ENV = "NATIJE_TEST_POSTGRES_URL"
-PG_URL = os.environ.get(PG_ENV)
-
 BACKENDS = [
     pytest.param("sqlite", id="sqlite"),
     pytest.param("postgresql", id="postgresql", marks=[
         pytest.mark.postgres,
-        pytest.mark.skipif(not PG_URL, reason=f"PostgreSQL tests need {PG_ENV} (CI sets it)"),
+        pytest.mark.skipif(not PG_URL, reason=f"PostgreSQL tests switched off: {PG_ENV} is empty"),
     ]),
 ]
 
@@ -70,7 +67,7 @@ def store(db_url: str) -> Iterator[Store]:
 def pytest_configure(config: pytest.Config) -> None:
     """In CI (NATIJE_REQUIRE_POSTGRES=1) a missing PostgreSQL URL is an error, not a quiet skip."""
     if os.environ.get("NATIJE_REQUIRE_POSTGRES") == "1" and not PG_URL:
-        raise pytest.UsageError(f"NATIJE_REQUIRE_POSTGRES=1 but {PG_ENV} is not set")
+        raise pytest.UsageError(f"NATIJE_REQUIRE_POSTGRES=1 but {PG_ENV} is empty")
 
 
 

@@ -1,4 +1,8 @@
-"""A PostgreSQL database of a test's own, on the server NATIJE_TEST_POSTGRES_URL names."""
+"""A PostgreSQL database of a test's own, on the server NATIJE_TEST_POSTGRES_URL names.
+
+The tests talk to the real server: by default the one this machine and CI run at 127.0.0.1:5432 (trust auth).
+Point them elsewhere with ``NATIJE_TEST_POSTGRES_URL=...``; only an explicitly empty value switches them off.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,8 @@ from sqlalchemy.engine import make_url
 
 from natije.store.engine import resolve_url
 
-PG_URL = os.environ.get("NATIJE_TEST_POSTGRES_URL")
+PG_ENV = "NATIJE_TEST_POSTGRES_URL"
+PG_URL = os.environ.get(PG_ENV, "postgresql://postgres@127.0.0.1:5432/test")
 
 
 @contextmanager

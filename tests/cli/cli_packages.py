@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
-
-PG_URL = os.environ.get("NATIJE_TEST_POSTGRES_URL")
+from postgres_db import PG_ENV, PG_URL
 
 PROGRAM_YAML = """format: natije-program/1
 agencies:
@@ -76,5 +74,5 @@ def write_program(folder: Path, code: str, *, district: bool = False) -> Path:
 
 postgres = [
     pytest.mark.postgres,
-    pytest.mark.skipif(not PG_URL, reason="PostgreSQL tests need NATIJE_TEST_POSTGRES_URL"),
+    pytest.mark.skipif(not PG_URL, reason=f"PostgreSQL tests switched off: {PG_ENV} is empty"),
 ]
