@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import polars as pl
@@ -45,3 +46,14 @@ def small_block() -> dict[str, list[object]]:
             rows["t"].append(t)
             rows["y"].append(float(i + t + (2.0 if u == "a" and t >= 3 else 0.0) + 0.1 * ((i * t) % 3)))
     return rows
+
+
+@pytest.fixture(scope="session")
+def dask_address() -> Iterator[str]:
+    """The ``dask://`` address of a local two-process Dask cluster, started once for the session's Dask tests."""
+    from dask import distributed
+
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        yield cluster.scheduler_address.replace("tcp://", "dask://")

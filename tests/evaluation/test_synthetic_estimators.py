@@ -82,18 +82,15 @@ def test_unsupported_inference_is_rejected() -> None:
 
 
 @pytest.mark.dask
-def test_dask_local_cluster_gives_identical_numbers() -> None:
-    from dask import distributed
-
+def test_dask_local_cluster_gives_identical_numbers(dask_address: str) -> None:
     df, treated, start = _long(5, treated=2)
     kw = {"unit": "unit", "time": "year", "outcome": "y", "treated": treated, "start": start, "seed": 3}
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cl:
-        address = cl.scheduler_address.replace("tcp://", "dask://")
-        for method, extra in (("sdid", {"n_boot": 300}), ("sdid", {"n_boot": 300, "inference": "bootstrap"}),
-                              ("sc", {})):
-            a = evaluate(df, method=method, executor=address, **kw, **extra)
-            b = evaluate(df, method=method, executor="serial", **kw, **extra)
-            assert (a.estimate, a.se, a.ci) == (b.estimate, b.se, b.ci)
+    # 300 draws are two seeded chunks (250 + 50), so both workers take part
+    for method, extra in (("sdid", {"n_boot": 300}), ("sdid", {"n_boot": 300, "inference": "bootstrap"}),
+                          ("sc", {})):
+        a = evaluate(df, method=method, executor=dask_address, **kw, **extra)
+        b = evaluate(df, method=method, executor="serial", **kw, **extra)
+        assert (a.estimate, a.se, a.ci) == (b.estimate, b.se, b.ci)
 
 
 @pytest.mark.parametrize("method", ["sc", "sdid"])
