@@ -17,10 +17,10 @@ from natije.evaluation.panel import Panel
 from natije.evaluation.result import EvaluationResult
 
 BUILTIN_MODULES = (
-    "natije.evaluation.did",
-    "natije.evaluation.staggered",
-    "natije.evaluation.its",
-    "natije.evaluation.synthetic_estimators",
+    "natije.evaluation.did.estimators",
+    "natije.evaluation.staggered.estimators",
+    "natije.evaluation.timeseries.its",
+    "natije.evaluation.synthetic.estimators",
 )
 
 

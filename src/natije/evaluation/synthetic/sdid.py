@@ -3,12 +3,12 @@
 The panel is a matrix ``Y`` (units × periods) whose first ``N0`` rows are control units and first
 ``T0`` columns are pre-treatment periods (Arkhangelsky et al. 2021, Algorithm 1). Unit weights
 ``omega`` and time weights ``lambda`` come from simplex-constrained ridge fits solved by
-Frank–Wolfe (see :mod:`natije.evaluation.frank_wolfe`); the estimate is the weighted double
+Frank–Wolfe (see :mod:`natije.evaluation.synthetic.frank_wolfe`); the estimate is the weighted double
 difference. :func:`sc_estimate` and :func:`did_estimate` are the same computation with the
 weights R uses for synthetic control and for plain difference-in-differences.
 
 Every fitting function here works on a *batch* of panels of one shape, so the placebo and
-bootstrap replicates in :mod:`natije.evaluation.sdid_inference` solve hundreds of problems at once.
+bootstrap replicates in :mod:`natije.evaluation.synthetic.sdid_inference` solve hundreds of problems at once.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from natije.errors import EstimationError, Text
-from natije.evaluation.frank_wolfe import Array, simplex_weights, sparsify
+from natije.evaluation.synthetic.frank_wolfe import Array, simplex_weights, sparsify
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,8 @@ import numpy as np
 
 from natije.errors import EstimationError, Text
 from natije.evaluation.executors import seeded_chunks
-from natije.evaluation.frank_wolfe import Array
-from natije.evaluation.sdid import SdidFit, effect_curves, fit_weights
+from natije.evaluation.synthetic.frank_wolfe import Array
+from natije.evaluation.synthetic.sdid import SdidFit, effect_curves, fit_weights
 
 Mapper = Callable[[Callable[[Any], Any], Sequence[Any]], Iterable[Any]]
 METHODS = ("placebo", "bootstrap", "jackknife")

@@ -5,7 +5,7 @@ A :class:`SynthProblem` holds the matrices R's ``dataprep`` builds: predictors o
 values skipped, as ``mean(na.rm = TRUE)``); pre-period outcomes used to choose the predictor
 weights (``Z1``, ``Z0``); and the whole outcome paths (``Y1``, ``Y0``). :func:`fit_synth`
 scales every predictor by its standard deviation across units, as R does, and solves the nested
-problem (:mod:`natije.evaluation.synthetic_solver`).
+problem (:mod:`natije.evaluation.synthetic.synth_solver`).
 
 Examples
 --------
@@ -26,8 +26,8 @@ import numpy as np
 import polars as pl
 
 from natije.errors import EstimationError, InsufficientData, Text
-from natije.evaluation.frank_wolfe import Array
-from natije.evaluation.synthetic_solver import inner_weights, mspe, normalise_v, solve_outer
+from natije.evaluation.synthetic.frank_wolfe import Array
+from natije.evaluation.synthetic.synth_solver import inner_weights, mspe, normalise_v, solve_outer
 
 
 @dataclass(frozen=True)

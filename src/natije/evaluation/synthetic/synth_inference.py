@@ -18,8 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from natije.evaluation.frank_wolfe import Array
-from natije.evaluation.synthetic import SynthFit, SynthProblem, fit_synth
+from natije.evaluation.synthetic.frank_wolfe import Array
+from natije.evaluation.synthetic.synth import SynthFit, SynthProblem, fit_synth
 
 Mapper = Callable[[Callable[[Any], Any], Sequence[Any]], Iterable[Any]]
 
