@@ -43,9 +43,11 @@ def register(name: str) -> Callable[[E], E]:
 
     Examples
     --------
-    >>> @register("my-method")          # doctest: +SKIP
+    >>> @register("my-method")
     ... class MyMethod:
     ...     def fit(self, panel, design, executor): ...
+    >>> isinstance(get_estimator("my-method"), MyMethod)
+    True
     """
 
     def deco(cls: E) -> E:

@@ -6,9 +6,11 @@ member without extracting it; a zip whose files sit in one top-level folder is a
 
 Examples
 --------
->>> pkg = open_package("demo/DK2018")          # doctest: +SKIP
->>> pkg.observation_files                        # doctest: +SKIP
-('observations.csv',)
+>>> from natije.demo import demo_paths
+>>> pkg = open_package(next(p for p in demo_paths() if p.name == "DK2018"))
+>>> pkg.observation_files, pkg.label("observations.csv")
+(('observations.csv',), 'DK2018/observations.csv')
+>>> pkg.close()
 """
 
 from __future__ import annotations

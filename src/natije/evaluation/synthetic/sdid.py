@@ -185,9 +185,15 @@ def synthdid_estimate(
 
     Examples
     --------
-    >>> fit = synthdid_estimate(Y, N0=38, T0=19)  # doctest: +SKIP
-    >>> round(fit.estimate, 5)  # doctest: +SKIP
-    -15.60383
+    Three controls and one treated unit, outcomes of unit plus period effects; the treated unit gains 5 from
+    the third period on, so under these parallel trends the estimate is exactly 5:
+
+    >>> import numpy as np
+    >>> Y = np.add.outer([0.0, 1.0, 3.0, 2.0], [0.0, 0.5, 1.0, 2.0])
+    >>> Y[3, 2:] += 5.0
+    >>> fit = synthdid_estimate(Y, N0=3, T0=2)
+    >>> round(fit.estimate, 6), fit.omega.round(3).tolist(), fit.lambda_.round(3).tolist()
+    (5.0, [0.333, 0.333, 0.333], [0.5, 0.5])
     """
     Y = _validate(Y, N0, T0)
     noise = noise_level(Y, N0, T0)
