@@ -52,7 +52,6 @@ class Package:
     path: Path
     members: tuple[str, ...]
     prefix: str = ""
-    is_zip: bool = False
     _zip: zipfile.ZipFile | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -205,7 +204,7 @@ def _open_zip(path: Path) -> Package:
     if problems:
         zf.close()
         raise ValidationError(problems)
-    return Package(path, members, prefix=prefix, is_zip=True, _zip=zf)
+    return Package(path, members, prefix=prefix, _zip=zf)
 
 
 def _yaml_too_big(size: int) -> Expected | None:
