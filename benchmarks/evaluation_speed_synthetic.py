@@ -39,8 +39,8 @@ def _prop99():  # type: ignore[no-untyped-def]
 
 def sdid_prop99(args: argparse.Namespace) -> list[Row]:
     """SDID estimate plus placebo SE with the peer's replication count (50), Prop 99."""
-    from natije.evaluation.sdid import synthdid_estimate
-    from natije.evaluation.sdid_inference import standard_error
+    from natije.evaluation.synthetic.sdid import synthdid_estimate
+    from natije.evaluation.synthetic.sdid_inference import standard_error
 
     Y, N0, T0 = _prop99()
     reps = 50
@@ -66,8 +66,8 @@ def sc_basque(args: argparse.Namespace) -> list[Row]:
     """Basque SC fit plus all in-space placebos; natije serial, pysyncon with its default process pool."""
     from test_synthetic_reference import basque_problem
 
-    from natije.evaluation.synthetic import fit_synth
-    from natije.evaluation.synthetic_inference import in_space_placebos
+    from natije.evaluation.synthetic.synth import fit_synth
+    from natije.evaluation.synthetic.synth_inference import in_space_placebos
 
     problem = basque_problem()
 

@@ -3,15 +3,19 @@
     .venv/bin/python benchmarks/simulation_study.py [--reps 500] [--methods did,event-study,cs,its]
 
 Prints a markdown table (goal: 95 % interval coverage within 93-97 %, bias below 5 % of the effect).
-The data-generating processes are in ``natije.evaluation.simulation``; other methods add theirs to
-``SETUPS`` there.
+The data-generating processes are in ``tests/evaluation/simulate.py`` (shared with the ``slow`` tests);
+other methods add theirs to ``SETUPS`` there.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 
-from natije.evaluation.simulation import SETUPS, coverage_study
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "evaluation"))
+
+from simulate import SETUPS, coverage_study
 
 
 def main() -> None:

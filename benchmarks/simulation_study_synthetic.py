@@ -2,8 +2,8 @@
 
     .venv/bin/python benchmarks/simulation_study_synthetic.py [--reps 500] [--seed 2024] [--methods sc,sdid]
 
-Runs :func:`natije.evaluation.simulation.coverage_study` (the same study as ``benchmarks/simulation_study.py``
-and the ``slow`` tests) on :func:`natije.evaluation.simulation_synthetic.dgp_factor`: 30 units × 30 periods,
+Runs ``coverage_study`` of ``tests/evaluation/simulate.py`` (the same study as ``benchmarks/simulation_study.py``
+and the ``slow`` tests) on ``dgp_factor`` of ``tests/evaluation/simulate_synthetic.py``: 30 units × 30 periods,
 20 before the intervention, two AR(1) factors, one random treated unit with effect exactly 5. Inference is
 each method's default (sdid: 200 placebo replications, interval ± 1.96 se; sc: in-space placebos,
 permutation interval). Prints a markdown table.
@@ -12,8 +12,12 @@ permutation interval). Prints a markdown table.
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 
-from natije.evaluation.simulation import coverage_study
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "evaluation"))
+
+from simulate import coverage_study
 
 
 def main() -> None:

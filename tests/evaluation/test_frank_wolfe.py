@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import minimize
 
-from natije.evaluation.frank_wolfe import frank_wolfe, simplex_weights, sparsify
+from natije.evaluation.synthetic.frank_wolfe import frank_wolfe, simplex_weights, sparsify
 
 
 def _problem(seed: int, m: int = 12, n: int = 6) -> tuple[np.ndarray, np.ndarray]:
@@ -64,7 +64,7 @@ def test_sparsify_drops_small_weights_and_renormalises() -> None:
 
 
 def test_slicing_a_large_batch_gives_the_same_weights(monkeypatch) -> None:
-    import natije.evaluation.frank_wolfe as fw
+    import natije.evaluation.synthetic.frank_wolfe as fw
 
     rng = np.random.default_rng(11)
     Y = rng.normal(size=(7, 10, 9))

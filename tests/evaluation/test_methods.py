@@ -10,8 +10,8 @@ import pytest
 
 import natije
 from natije.errors import EstimationError, InsufficientData
-from natije.evaluation.drdid import att_panel
-from natije.evaluation.twfe import fit, within
+from natije.evaluation.did.twfe import fit, within
+from natije.evaluation.staggered.drdid import att_panel
 
 
 def test_2x2_did_equals_difference_of_changes() -> None:

@@ -7,8 +7,8 @@ import pytest
 
 from natije.errors import EstimationError
 from natije.evaluation.executors import ProcessExecutor, SerialExecutor
-from natije.evaluation.sdid import did_estimate, sc_estimate, synthdid_estimate
-from natije.evaluation.sdid_inference import standard_error
+from natije.evaluation.synthetic.sdid import did_estimate, sc_estimate, synthdid_estimate
+from natije.evaluation.synthetic.sdid_inference import standard_error
 
 
 def _panel(seed: int = 0, N0: int = 20, N1: int = 3, T0: int = 10, T1: int = 4, effect: float = 2.0):

@@ -8,8 +8,8 @@ import numpy as np
 import polars as pl
 import pytest
 
-from natije.evaluation.sdid import did_estimate, sc_estimate, synthdid_estimate
-from natije.evaluation.sdid_inference import standard_error
+from natije.evaluation.synthetic.sdid import did_estimate, sc_estimate, synthdid_estimate
+from natije.evaluation.synthetic.sdid_inference import standard_error
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "evaluation" / "california_prop99.csv"
 pytestmark = pytest.mark.reference

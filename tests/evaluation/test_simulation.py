@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 from binomial_rule import covers_as_nominal
-
-from natije.evaluation.simulation import coverage_study
+from simulate import coverage_study
 
 
 @pytest.mark.slow

@@ -10,9 +10,9 @@ from scipy.optimize import minimize
 
 from natije.errors import EstimationError, InsufficientData
 from natije.evaluation.executors import ProcessExecutor
-from natije.evaluation.synthetic import Predictor, build_problem, fit_synth
-from natije.evaluation.synthetic_inference import in_space_placebos, leave_one_out
-from natije.evaluation.synthetic_solver import achieving_v, inner_weights
+from natije.evaluation.synthetic.synth import Predictor, build_problem, fit_synth
+from natije.evaluation.synthetic.synth_inference import in_space_placebos, leave_one_out
+from natije.evaluation.synthetic.synth_solver import achieving_v, inner_weights
 
 
 @settings(max_examples=40, deadline=None)
@@ -105,8 +105,8 @@ def test_predictor_windows_and_missing_values() -> None:
 
 
 def test_outcome_only_design_reaches_the_lower_bound() -> None:
-    from natije.evaluation.synthetic import scaled_predictors
-    from natije.evaluation.synthetic_solver import solve_outer
+    from natije.evaluation.synthetic.synth import scaled_predictors
+    from natije.evaluation.synthetic.synth_solver import solve_outer
 
     p = _problem(5)
     fit = fit_synth(p)
@@ -117,7 +117,7 @@ def test_outcome_only_design_reaches_the_lower_bound() -> None:
 
 
 def test_permutation_interval_width_and_level() -> None:
-    from natije.evaluation.synthetic_inference import PlaceboResult
+    from natije.evaluation.synthetic.synth_inference import PlaceboResult
 
     def result(effects: np.ndarray) -> PlaceboResult:
         gaps = np.column_stack([np.zeros(effects.size), effects])

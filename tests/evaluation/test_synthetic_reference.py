@@ -8,8 +8,8 @@ import numpy as np
 import polars as pl
 import pytest
 
-from natije.evaluation.synthetic import Predictor, SynthProblem, fit_synth, prepare_synth
-from natije.evaluation.synthetic_solver import mspe
+from natije.evaluation.synthetic.synth import Predictor, SynthProblem, fit_synth, prepare_synth
+from natije.evaluation.synthetic.synth_solver import mspe
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "evaluation" / "basque.csv"
 pytestmark = pytest.mark.reference

@@ -14,7 +14,7 @@ from natije.errors import NotFound, ValidationError
 from natije.store import Store
 from natije.store import tables as T
 from natije.store.catalog import lookup_catalog, write_package
-from natije.store.reads import get_package, get_program, get_reference_package, list_programs
+from natije.store.reads import get_package, get_reference_package, list_programs
 
 
 def _count(store: Store, table) -> int:
@@ -106,9 +106,7 @@ def test_programs_listing_and_not_found(store: Store, reference, package, make_p
         write_package(conn, package)
     with store.connect() as conn:
         assert [p.code for p in list_programs(conn)] == ["DK2018", "IK2020"]
-        assert get_program(conn, "DK2018").predecessors == ("IK2020",)
-        with pytest.raises(NotFound):
-            get_program(conn, "NOPE")
+        assert get_package(conn, "DK2018").program.predecessors == ("IK2020",)
         with pytest.raises(NotFound):
             get_package(conn, "NOPE")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,13 @@ def test_postgres_urls_normalised(url: str) -> None:
 def test_bad_urls_raise_configuration_error(url: str) -> None:
     with pytest.raises(ConfigurationError):
         resolve_url(url)
+
+
+def test_postgres_without_its_driver_says_which_extra_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if natije[postgres] were not installed
+    with pytest.raises(ConfigurationError) as err:
+        Store.open("postgresql://u@h/db")
+    assert all("natije[postgres]" in err.value.message_in(lang) for lang in ("kk", "ru", "en"))
 
 
 def test_missing_directory_is_a_configuration_error(tmp_path: Path) -> None:

@@ -7,10 +7,10 @@ from datetime import datetime, timedelta
 import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from store_invariants import check_observations
 
 from natije.store import Store
 from natije.store.catalog import write_package
-from natije.store.integrity import check_observations
 from natije.store.observations import merge_observations
 from natije.store.reads import iter_observations, iter_revisions
 

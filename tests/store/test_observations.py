@@ -7,12 +7,12 @@ from datetime import datetime
 import polars as pl
 import pytest
 from sqlalchemy import func, select
+from store_invariants import check_observations
 
 from natije.errors import ValidationError
 from natije.store import Store
 from natije.store import tables as T
 from natije.store.catalog import write_package
-from natije.store.integrity import check_observations
 from natije.store.observations import merge_observations
 from natije.store.reads import iter_observations, iter_revisions
 

@@ -50,8 +50,3 @@ def fibre_cohorts_path() -> Path:
     Pass it to ``natije evaluation run AI2023 AI2023.RURAL_INTERNET_USERS --method cs --cohort-file …``.
     """
     return data_root() / "evaluations" / "fibre_cohorts.csv"
-
-
-def attribution_text() -> str:
-    """The attribution of the shipped data (``ATTRIBUTION.md``): upstream, licence, what was generated."""
-    return files("natije.demo").joinpath("ATTRIBUTION.md").read_text(encoding="utf-8")

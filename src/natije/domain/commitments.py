@@ -49,13 +49,3 @@ def as_of(commitments: Iterable[Commitment], day: date | None = None) -> dict[tu
         if best is None or (c.decided_on, c.version) > (best.decided_on, best.version):
             current[c.key] = c
     return current
-
-
-def first_promised(commitments: Iterable[Commitment]) -> dict[tuple, Commitment]:
-    """The earliest version of each promise."""
-    first: dict[tuple, Commitment] = {}
-    for c in commitments:
-        best = first.get(c.key)
-        if best is None or (c.decided_on, c.version) < (best.decided_on, best.version):
-            first[c.key] = c
-    return first

@@ -79,9 +79,3 @@ class Indicator:
         """Lowest and highest value allowed: the declared ``value_range``, else what the unit allows, else any."""
         inf = float("inf")
         return self.value_range or units.natural_range(self.unit) or (-inf, inf)
-
-    def covers(self, period: Period) -> bool:
-        """Whether ``period`` lies inside the indicator's declared span."""
-        after_start = self.span_from is None or period.end_month > self.span_from.start_month
-        before_end = self.span_to is None or period.start_month < self.span_to.end_month
-        return after_start and before_end

@@ -1,13 +1,11 @@
-"""Observed (actual) values, their revisions, sources and approval status."""
+"""Where observed (actual) values come from, and their approval status."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from enum import Enum
 
 from natije.domain.names import Names
-from natije.domain.periods import Period
 
 
 class ObservationStatus(str, Enum):
@@ -36,31 +34,3 @@ class Source:
     licence: str | None = None
     names: Names | None = None
 
-
-@dataclass(frozen=True, slots=True)
-class Revision:
-    """A later value for an observation: appended, never replacing the history."""
-
-    value: float
-    reason: str
-    author: str
-    recorded_at: datetime
-    source: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Observation:
-    """The actual value of an indicator for a territory and period, as currently known."""
-
-    indicator: str
-    territory: str
-    period: Period
-    value: float
-    source: str | None = None
-    note: str | None = None
-    status: ObservationStatus = ObservationStatus.SUBMITTED
-    revisions: tuple[Revision, ...] = ()
-
-    @property
-    def key(self) -> tuple[str, str, Period]:
-        return (self.indicator, self.territory, self.period)

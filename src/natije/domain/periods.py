@@ -69,11 +69,6 @@ class Period:
                 return cls(freq, year * (12 // freq.months) + sub)
         raise ValidationError(Problem("<period>", None, None, text, PERIOD_FORMAT, code="period"))
 
-    @classmethod
-    def year_of(cls, year: int) -> Period:
-        """The annual period of ``year``."""
-        return cls(Frequency.ANNUAL, year)
-
     @property
     def per_year(self) -> int:
         return 12 // self.freq.months
@@ -128,10 +123,6 @@ class Period:
             return NotImplemented
         return (self.start_month, -self.freq.months) < (other.start_month, -other.freq.months)
 
-    def to_annual(self) -> Period:
-        """The year this period falls in."""
-        return Period.year_of(self.year)
-
     def __str__(self) -> str:
         if self.freq is Frequency.ANNUAL:
             return f"{self.year:04d}"
@@ -141,10 +132,3 @@ class Period:
 
     def __repr__(self) -> str:
         return f"Period('{self}')"
-
-
-def period_range(first: Period, last: Period) -> list[Period]:
-    """Every period from ``first`` to ``last`` inclusive, in ``first``'s frequency."""
-    if first.freq is not last.freq:
-        raise ValueError("period_range needs two periods of one frequency")
-    return [Period(first.freq, i) for i in range(first.index, last.index + 1)]

@@ -41,10 +41,6 @@ class Territory:
         """Whether the unit existed on ``day``."""
         return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day < self.valid_to)
 
-    def valid_during(self, start: date, end: date) -> bool:
-        """Whether the unit existed at some time within ``[start, end]``."""
-        return (self.valid_from is None or self.valid_from <= end) and (self.valid_to is None or start < self.valid_to)
-
 
 class ChangeKind(str, Enum):
     SPLIT = "split"

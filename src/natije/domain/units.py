@@ -5,8 +5,10 @@ percentage can never land in a count indicator.
 
 >>> convert(1.5, "bn KZT", "KZT")
 1500000000.0
->>> compatible("%", "count")
-False
+>>> convert(50, "%", "count")
+Traceback (most recent call last):
+...
+ValueError: cannot convert '%' to 'count'
 """
 
 from __future__ import annotations
@@ -76,12 +78,6 @@ def resolve(code: str) -> Unit | None:
     """The unit named ``code`` (case-insensitive, aliases allowed), or ``None``."""
     canonical = _ALIASES.get(code.strip().lower())
     return _UNITS[canonical] if canonical else None
-
-
-def compatible(a: str, b: str) -> bool:
-    """Whether values in unit ``a`` may be stored in an indicator measured in ``b``."""
-    ua, ub = resolve(a), resolve(b)
-    return ua is not None and ub is not None and ua.dimension == ub.dimension
 
 
 def conversion_factor(source: str, target: str) -> float:

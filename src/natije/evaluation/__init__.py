@@ -1,4 +1,8 @@
-"""Impact evaluation engine: a frozen design, a balanced panel, registered estimators, executors."""
+"""Impact evaluation engine: a frozen design, a balanced panel, registered estimators, executors.
+
+The methods live by family: ``did/`` (``did``, ``event-study``), ``staggered/`` (``cs``), ``synthetic/``
+(``sc``, ``sdid``) and ``timeseries/`` (``its``); the registry imports them on first use.
+"""
 
 from __future__ import annotations
 

@@ -61,10 +61,18 @@ def evaluate(
 
     Examples
     --------
-    >>> r = natije.evaluate(mpdta, unit="countyreal", time="year", outcome="lemp",  # doctest: +SKIP
-    ...                     method="cs", cohort="first.treat")
-    >>> round(r.estimate, 4)  # doctest: +SKIP
-    -0.04
+    Four regions over four years; C and D start the program in 2022 and gain about 2:
+
+    >>> import natije
+    >>> data = {
+    ...     "region": [r for r in "ABCD" for _ in range(4)],
+    ...     "year": [2020, 2021, 2022, 2023] * 4,
+    ...     "y": [1.0, 2.1, 2.9, 4.0, 3.0, 3.9, 5.1, 6.0, 2.0, 3.0, 6.0, 7.1, 4.1, 5.0, 7.9, 9.0],
+    ... }
+    >>> r = natije.evaluate(data, unit="region", time="year", outcome="y", method="did",
+    ...                     treated=["C", "D"], start=2022)
+    >>> round(r.estimate, 3), round(r.se, 3), [round(x, 2) for x in r.ci]
+    (1.975, 0.114, [1.61, 2.34])
     """
     common = {k: options.pop(k) for k in _DESIGN_FIELDS if k in options}
     spec = executor if isinstance(executor, str) else "serial"

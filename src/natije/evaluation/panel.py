@@ -84,8 +84,13 @@ class Panel:
 
         Examples
         --------
-        >>> Y, tr, T0, units = panel.block()   # doctest: +SKIP
-        >>> Y[~tr, :T0]                         # controls, pre-period  # doctest: +SKIP
+        >>> d = EvaluationDesign("u", "t", "y", "sdid", treated=("a",), start=3)
+        >>> panel = build_panel({"u": ["a"] * 3 + ["b"] * 3, "t": [1, 2, 3] * 2, "y": [1.0, 2, 9, 1, 3, 4]}, d)
+        >>> Y, tr, T0, units = panel.block()
+        >>> units.tolist(), tr.tolist(), T0
+        (['b', 'a'], [False, True], 2)
+        >>> Y[~tr, :T0].tolist()                # controls, pre-period
+        [[1.0, 3.0]]
         """
         T0 = self.T0
         order = np.argsort(self.treated, kind="stable")

@@ -17,10 +17,10 @@ from natije.evaluation.panel import Panel
 from natije.evaluation.result import EvaluationResult
 
 BUILTIN_MODULES = (
-    "natije.evaluation.did",
-    "natije.evaluation.staggered",
-    "natije.evaluation.its",
-    "natije.evaluation.synthetic_estimators",
+    "natije.evaluation.did.estimators",
+    "natije.evaluation.staggered.estimators",
+    "natije.evaluation.timeseries.its",
+    "natije.evaluation.synthetic.estimators",
 )
 
 
@@ -43,9 +43,11 @@ def register(name: str) -> Callable[[E], E]:
 
     Examples
     --------
-    >>> @register("my-method")          # doctest: +SKIP
+    >>> @register("my-method")
     ... class MyMethod:
     ...     def fit(self, panel, design, executor): ...
+    >>> isinstance(get_estimator("my-method"), MyMethod)
+    True
     """
 
     def deco(cls: E) -> E:

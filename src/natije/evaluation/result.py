@@ -13,8 +13,6 @@ import polars as pl
 
 from natije.evaluation.design import EvaluationDesign, _jsonable
 
-EFFECT_KINDS = ("period", "event_time", "group", "calendar")
-
 
 def _num(x: Any) -> float | None:
     """JSON-safe float: NaN and infinities become None."""

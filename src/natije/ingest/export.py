@@ -28,7 +28,6 @@ OBSERVATION_COLUMNS = ("indicator", "territory", "period", "value", "source", "n
 REVISION_COLUMNS = ("indicator", "territory", "period", "value", "reason", "author", "recorded_at", "source")
 TERRITORY_COLUMNS = ("code", "level", "parent", "valid_from", "valid_to", "successors", "iso_code",
                      "name_kk", "name_ru", "name_en")
-CHANGE_COLUMNS = ("day", "kind", "source", "target", "share", "basis")
 
 
 class _Dumper(yaml.SafeDumper):

@@ -6,9 +6,11 @@ member without extracting it; a zip whose files sit in one top-level folder is a
 
 Examples
 --------
->>> pkg = open_package("demo/DK2018")          # doctest: +SKIP
->>> pkg.observation_files                        # doctest: +SKIP
-('observations.csv',)
+>>> from natije.demo import demo_paths
+>>> pkg = open_package(next(p for p in demo_paths() if p.name == "DK2018"))
+>>> pkg.observation_files, pkg.label("observations.csv")
+(('observations.csv',), 'DK2018/observations.csv')
+>>> pkg.close()
 """
 
 from __future__ import annotations
@@ -50,7 +52,6 @@ class Package:
     path: Path
     members: tuple[str, ...]
     prefix: str = ""
-    is_zip: bool = False
     _zip: zipfile.ZipFile | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -203,7 +204,7 @@ def _open_zip(path: Path) -> Package:
     if problems:
         zf.close()
         raise ValidationError(problems)
-    return Package(path, members, prefix=prefix, is_zip=True, _zip=zf)
+    return Package(path, members, prefix=prefix, _zip=zf)
 
 
 def _yaml_too_big(size: int) -> Expected | None:

@@ -11,7 +11,6 @@ import polars as pl
 _ANNUAL = r"^\d{4}$"
 _QUARTER = r"^\d{4}-Q[1-4]$"
 _MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
-FREQUENCY_WORD = {"A": "a year such as 2024", "Q": "a quarter such as 2024-Q1", "M": "a month such as 2024-03"}
 
 
 def parse_periods(texts: pl.Series) -> pl.DataFrame:

@@ -7,9 +7,12 @@ them all. Otherwise the returned :class:`ImportPlan` replays the files, normalis
 
 Examples
 --------
->>> plan = prepare(["demo/DK2018"], catalog=None)          # doctest: +SKIP
->>> [p.code for p in plan.packages]                          # doctest: +SKIP
-['DK2018']
+>>> from natije.demo import demo_paths
+>>> reference, dk2018 = [p for p in demo_paths() if p.name in ("reference", "DK2018")]
+>>> plan = prepare([dk2018, reference], catalog=None)      # no store: the reference package declares all
+>>> [(p.code, p.rows) for p in plan.packages]               # reference packages first
+[(None, 548), ('DK2018', 65)]
+>>> plan.close()
 """
 
 from __future__ import annotations

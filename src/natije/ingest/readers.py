@@ -7,8 +7,14 @@ New formats register with :func:`register_reader`.
 
 Examples
 --------
->>> for batch in read_table(pkg, "observations.csv", OBSERVATIONS, log):   # doctest: +SKIP
-...     print(batch.height)
+>>> from natije.demo import demo_paths
+>>> from natije.ingest.package import open_package
+>>> from natije.ingest.problems import ProblemLog
+>>> pkg, log = open_package(next(p for p in demo_paths() if p.name == "DK2018")), ProblemLog()
+>>> for batch in read_table(pkg, "observations.csv", OBSERVATIONS, log):
+...     print(batch.height, batch.columns[:4], log.total)
+65 ['indicator', 'territory', 'period', 'value'] 0
+>>> pkg.close()
 """
 
 from __future__ import annotations

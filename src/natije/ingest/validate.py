@@ -7,9 +7,22 @@ file, row, column, value and what was expected.
 
 Examples
 --------
->>> clean = check_batch(batch, known, "pkg/observations.csv", log)     # doctest: +SKIP
->>> clean.columns[:5]                                                     # doctest: +SKIP
-['indicator', 'territory', 'period', 'period_start', 'value']
+The demo's DK2018 observations, checked against what its reference package and program.yaml declare:
+
+>>> from natije.demo import demo_paths
+>>> from natije.ingest.plan import prepare
+>>> from natije.ingest.problems import ProblemLog
+>>> from natije.ingest.readers import OBSERVATIONS, read_table
+>>> plan = prepare([p for p in demo_paths() if p.name in ("reference", "DK2018")], catalog=None)
+>>> log = ProblemLog()
+>>> batch = next(read_table(plan.packages[1].files, "observations.csv", OBSERVATIONS, log))
+>>> clean = check_batch(batch, plan.known, "DK2018/observations.csv", log)
+>>> clean.columns[:5], log.total
+(['indicator', 'territory', 'period', 'period_start', 'value'], 0)
+>>> _ = check_batch(batch.head(1).with_columns(territory=pl.lit("nowhere")), plan.known, "x.csv", log)
+>>> [(p.row, p.column, p.code) for p in log.items]
+[(2, 'territory', 'unknown_territory')]
+>>> plan.close()
 """
 
 from __future__ import annotations

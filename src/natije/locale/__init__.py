@@ -22,7 +22,6 @@ from typing import Any
 
 LANGUAGES = ("kk", "ru", "en")
 DEFAULT_LANGUAGE = "kk"
-PLURAL_CATEGORIES = ("zero", "one", "two", "few", "many", "other")
 
 Entry = str | dict[str, str]
 

@@ -17,7 +17,9 @@ def load_demo(store: Any, *, progress: Progress | None = None) -> ImportReport:
     Examples
     --------
     >>> from natije.store import Store
-    >>> report = load_demo(Store.open("sqlite://"))  # doctest: +SKIP
+    >>> report = load_demo(Store.open("sqlite://"))
+    >>> [p.name for p in report.packages], report.totals()["observations_inserted"]
+    (['reference', 'IK2020', 'DK2018', 'TB2021', 'AI2023'], 1294)
     """
     initialise(store)  # a fresh store gets its schema and territories; an existing one is migrated
     return import_paths(store, [str(p) for p in demo_paths()], progress=progress)

@@ -59,8 +59,17 @@ def impact_per_budget(store: Any, evaluation_id: int, *, stage: str = "executed"
 
     Examples
     --------
-    >>> impact_per_budget(store, 3).per_bn      # doctest: +SKIP
-    0.019
+    >>> from natije.demo import fibre_cohorts_path
+    >>> from natije.services.demo import load_demo
+    >>> from natije.services.evaluation import evaluate_indicator, read_cohort_file
+    >>> from natije.store import Store
+    >>> store = Store.open("sqlite://")
+    >>> _ = load_demo(store)
+    >>> share = evaluate_indicator(store, "AI2023", "AI2023.VILLAGES_FIBRE_SHARE", method="cs",
+    ...                            cohort=read_cohort_file(fibre_cohorts_path()), control="not-yet")
+    >>> impact = impact_per_budget(store, share.id)
+    >>> impact.lines, impact.executed_kzt / 1e9, round(impact.per_bn, 3)
+    (2, 165.9, 0.155)
     """
     record = get(store, evaluation_id)
     with store.connect() as conn:

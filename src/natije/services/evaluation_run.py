@@ -7,9 +7,13 @@ to a callback. A single series (``its`` without a unit column) is a panel of one
 
 Examples
 --------
->>> nile = pl.read_csv("tests/data/evaluation/nile.csv")                      # doctest: +SKIP
->>> run_evaluation(nile, unit=None, time="year", outcome="volume", method="its", start=1899).estimate  # doctest: +SKIP
--242.9…
+A single series whose level rises by about 12 from 2020:
+
+>>> series = pl.DataFrame({"year": list(range(2010, 2024)),
+...                        "visits": [50.0, 52, 51, 53, 54, 53, 55, 56, 55, 57, 67, 68, 69, 68]})
+>>> r = run_evaluation(series, unit=None, time="year", outcome="visits", method="its", start=2020)
+>>> round(r.estimate, 1), [e.label for e in r.effects]
+(11.4, [2020, 2021, 2022, 2023])
 """
 
 from __future__ import annotations

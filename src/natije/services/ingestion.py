@@ -7,9 +7,17 @@ commitments — live in the store's repositories; this module orchestrates.
 
 Examples
 --------
->>> report = import_paths(store, ["demo/territories", "demo/DK2018"])     # doctest: +SKIP
->>> report.totals()["observations_new"]                                    # doctest: +SKIP
-412
+>>> from natije.demo import demo_paths
+>>> from natije.services.catalog import initialise
+>>> from natije.store import Store
+>>> store = Store.open("sqlite://")
+>>> _ = initialise(store)
+>>> reference, dk2018 = [p for p in demo_paths() if p.name in ("reference", "DK2018")]
+>>> report = import_paths(store, [dk2018, reference])      # the reference package is written first
+>>> [p.name for p in report.packages], report.totals()["observations_inserted"]
+(['reference', 'DK2018'], 613)
+>>> import_paths(store, [dk2018, reference]).totals()["observations_unchanged"]   # imports are idempotent
+613
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """Turn ``--db PATH|URL`` (or ``NATIJE_DATABASE_URL``) into a configured SQLAlchemy engine.
 
-A bare path is an SQLite file (the embedded store); ``postgresql://`` URLs run on psycopg 3.
+A bare path is an SQLite file (the embedded store); ``postgresql://`` URLs run on psycopg 3, installed by the
+optional extra ``natije[postgres]``.
 
 >>> resolve_url("postgresql://u@h/db")
 'postgresql+psycopg://u@h/db'
@@ -85,6 +86,12 @@ def make_engine(text: str | None = None, **kwargs: Any) -> Engine:
     """A configured engine for ``text`` (see :func:`resolve_url`).
 
     SQLite connections get ``foreign_keys=ON``, WAL journaling and ``synchronous=NORMAL``.
+
+    Raises
+    ------
+    ConfigurationError
+        A bad URL, a missing folder for an SQLite file, or a PostgreSQL URL without the driver installed
+        (``pip install 'natije[postgres]'``).
     """
     url = resolve_url(text)
     if url.startswith("sqlite"):
@@ -95,4 +102,8 @@ def make_engine(text: str | None = None, **kwargs: Any) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
+    try:
+        import psycopg  # noqa: F401  (the optional natije[postgres] extra)
+    except ImportError as exc:
+        raise ConfigurationError(Text("error.postgres_driver_missing"), url=url) from exc
     return create_engine(url, pool_pre_ping=True, **kwargs)

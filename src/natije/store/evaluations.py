@@ -5,9 +5,17 @@ evaluation reads back exactly as it was written on SQLite and PostgreSQL alike.
 
 Examples
 --------
->>> with store.transaction() as conn:                                    # doctest: +SKIP
-...     key = save_evaluation(conn, record)          # a StoredEvaluation built by services.evaluation
-...     get_evaluation(conn, key).estimate
+>>> from natije.store import Store
+>>> store = Store.open("sqlite://")
+>>> store.init()
+>>> record = StoredEvaluation(id=None, program="P2024", indicator="P2024.USERS", method="did",
+...                           design={"method": "did", "start": "2020"}, data_hash="0" * 64,
+...                           result={"estimate": 1.5}, created_at=datetime(2026, 1, 1), engine_version="0.1.0")
+>>> with store.transaction() as conn:
+...     key = save_evaluation(conn, record)
+...     stored = get_evaluation(conn, key)
+>>> key, stored.estimate, stored.design == record.design
+(1, 1.5, True)
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, insert
 
 from natije.store import tables as T
 from natije.store.staging import utcnow
@@ -20,20 +20,3 @@ def record_import(conn: Connection, *, package_hash: str, program: str | None, s
     key = conn.execute(insert(T.imports).values(**row)).inserted_primary_key
     assert key is not None
     return int(key[0])
-
-
-def find_import(conn: Connection, package_hash: str) -> dict[str, Any] | None:
-    """The latest log entry for ``package_hash`` (``summary`` decoded), or ``None``."""
-    t = T.imports
-    row = conn.execute(select(t).where(t.c.package_hash == package_hash).order_by(t.c.id.desc()).limit(1)
-                       ).mappings().first()
-    if row is None:
-        return None
-    return {**row, "summary": json.loads(row["summary"])}
-
-
-def list_imports(conn: Connection, limit: int = 100) -> list[dict[str, Any]]:
-    """The newest ``limit`` log entries, newest first."""
-    t = T.imports
-    rows = conn.execute(select(t).order_by(t.c.id.desc()).limit(limit)).mappings()
-    return [{**r, "summary": json.loads(r["summary"])} for r in rows]

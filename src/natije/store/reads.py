@@ -82,14 +82,6 @@ def list_programs(conn: Connection) -> list[Program]:
     return [p for _, p in _programs(conn)]
 
 
-def get_program(conn: Connection, code: str) -> Program:
-    """The program ``code``; raises :class:`NotFound`."""
-    found = _programs(conn, code)
-    if not found:
-        raise program_missing(conn, code)
-    return found[0][1]
-
-
 def get_package(conn: Connection, code: str) -> ProgramPackage:
     """Program ``code`` with its indicators, every commitment version, budgets, and the agencies and sources
     they mention (including the sources of its observations). Raises :class:`NotFound`."""

@@ -16,12 +16,12 @@ from scipy import stats
 from natije.errors import EstimationError, Text
 from natije.evaluation import texts
 from natije.evaluation.design import EvaluationDesign
+from natije.evaluation.did.twfe import fit
 from natije.evaluation.executors import Executor
 from natije.evaluation.inference import check_inference, wald
 from natije.evaluation.panel import NEVER, Panel
 from natije.evaluation.registry import register
 from natije.evaluation.result import Effect, EvaluationResult
-from natije.evaluation.twfe import fit
 
 
 def _t_ci(est: Any, se: Any, df: int, alpha: float) -> tuple[Any, Any, Any]:

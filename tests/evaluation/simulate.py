@@ -1,7 +1,7 @@
 """Simulated panels with known effects, and the coverage/bias study of each owned method.
 
-Used by ``benchmarks/simulation_study.py`` (the full 500-panel table in BENCHMARKS.md) and by the
-``slow`` tests. Each data-generating process returns a long table and the true value of the
+Used by the ``slow`` tests and by ``benchmarks/simulation_study.py`` (the full 500-panel table in BENCHMARKS.md),
+which puts this folder on ``sys.path``. Each data-generating process returns a long table and the true value of the
 estimand the method reports as its headline.
 """
 
@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from simulate_synthetic import dgp_factor
 
 from natije.evaluation.api import evaluate
-from natije.evaluation.simulation_synthetic import dgp_factor
 
 Draw = tuple[dict[str, np.ndarray], float, dict[str, Any]]
 Dgp = Callable[..., Draw]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from natije.evaluation.panel import NEVER
-from natije.evaluation.staggered_cells import Cells
+from natije.evaluation.staggered.cells import Cells
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from natije.errors import EstimationError, Text
-from natije.evaluation.drdid import att_panel
 from natije.evaluation.panel import NEVER, Panel
+from natije.evaluation.staggered.drdid import att_panel
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,8 @@ import numpy as np
 
 from natije.errors import EstimationError, Text
 from natije.evaluation.executors import seeded_chunks
-from natije.evaluation.frank_wolfe import Array
-from natije.evaluation.sdid import SdidFit, effect_curves, fit_weights
+from natije.evaluation.synthetic.frank_wolfe import Array
+from natije.evaluation.synthetic.sdid import SdidFit, effect_curves, fit_weights
 
 Mapper = Callable[[Callable[[Any], Any], Sequence[Any]], Iterable[Any]]
 METHODS = ("placebo", "bootstrap", "jackknife")
@@ -123,7 +123,15 @@ def standard_error(
 
     Examples
     --------
-    >>> inf = standard_error(fit, "placebo", replications=200, seed=1)  # doctest: +SKIP
+    >>> import numpy as np
+    >>> from natije.evaluation.synthetic.sdid import synthdid_estimate
+    >>> rng = np.random.default_rng(1)
+    >>> Y = np.add.outer(rng.normal(size=8), np.arange(6.0)) + rng.normal(0, 0.2, (8, 6))
+    >>> Y[7, 4:] += 5.0                      # the last unit is treated from the fifth period
+    >>> fit = synthdid_estimate(Y, N0=7, T0=4)
+    >>> inf = standard_error(fit, "placebo", replications=50, seed=1)
+    >>> round(fit.estimate, 3), inf.method, round(inf.se, 3)
+    (5.021, 'placebo', 0.302)
     """
     if method == "jackknife":
         return jackknife_se(fit)

@@ -3,12 +3,12 @@
 The panel is a matrix ``Y`` (units × periods) whose first ``N0`` rows are control units and first
 ``T0`` columns are pre-treatment periods (Arkhangelsky et al. 2021, Algorithm 1). Unit weights
 ``omega`` and time weights ``lambda`` come from simplex-constrained ridge fits solved by
-Frank–Wolfe (see :mod:`natije.evaluation.frank_wolfe`); the estimate is the weighted double
+Frank–Wolfe (see :mod:`natije.evaluation.synthetic.frank_wolfe`); the estimate is the weighted double
 difference. :func:`sc_estimate` and :func:`did_estimate` are the same computation with the
 weights R uses for synthetic control and for plain difference-in-differences.
 
 Every fitting function here works on a *batch* of panels of one shape, so the placebo and
-bootstrap replicates in :mod:`natije.evaluation.sdid_inference` solve hundreds of problems at once.
+bootstrap replicates in :mod:`natije.evaluation.synthetic.sdid_inference` solve hundreds of problems at once.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from natije.errors import EstimationError, Text
-from natije.evaluation.frank_wolfe import Array, simplex_weights, sparsify
+from natije.evaluation.synthetic.frank_wolfe import Array, simplex_weights, sparsify
 
 
 @dataclass(frozen=True)
@@ -185,9 +185,15 @@ def synthdid_estimate(
 
     Examples
     --------
-    >>> fit = synthdid_estimate(Y, N0=38, T0=19)  # doctest: +SKIP
-    >>> round(fit.estimate, 5)  # doctest: +SKIP
-    -15.60383
+    Three controls and one treated unit, outcomes of unit plus period effects; the treated unit gains 5 from
+    the third period on, so under these parallel trends the estimate is exactly 5:
+
+    >>> import numpy as np
+    >>> Y = np.add.outer([0.0, 1.0, 3.0, 2.0], [0.0, 0.5, 1.0, 2.0])
+    >>> Y[3, 2:] += 5.0
+    >>> fit = synthdid_estimate(Y, N0=3, T0=2)
+    >>> round(fit.estimate, 6), fit.omega.round(3).tolist(), fit.lambda_.round(3).tolist()
+    (5.0, [0.333, 0.333, 0.333], [0.5, 0.5])
     """
     Y = _validate(Y, N0, T0)
     noise = noise_level(Y, N0, T0)

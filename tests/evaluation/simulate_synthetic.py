@@ -1,4 +1,4 @@
-"""Simulated panels for the coverage/bias study of ``sc`` and ``sdid`` (see :mod:`natije.evaluation.simulation`).
+"""Simulated panels for the coverage/bias study of ``sc`` and ``sdid`` (see ``simulate.py``).
 
 An interactive fixed-effects outcome ``y_it = a_i + g_t + l_i' f_t + e_it`` with two AR(1) factors (the
 model under which Arkhangelsky et al. 2021 study SDID), one treated unit drawn at random (so units are

@@ -1,4 +1,8 @@
-"""Invariants of the observation tables that are kept by construction rather than by per-row constraints."""
+"""Invariants of the observation tables that are kept by construction rather than by per-row constraints.
+
+The store tests check them after merges (full scans): every observation has its revisions, every revision its
+observation, and the references they hold exist.
+"""
 
 from __future__ import annotations
 

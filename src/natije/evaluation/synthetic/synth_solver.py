@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import linprog, minimize, nnls
 
-from natije.evaluation.frank_wolfe import Array
+from natije.evaluation.synthetic.frank_wolfe import Array
 
 
 def _nnls(E: Array, f: Array) -> Array:

@@ -17,8 +17,8 @@ from natije.evaluation.inference import check_inference, multiplier_bootstrap, n
 from natije.evaluation.panel import Panel
 from natije.evaluation.registry import register
 from natije.evaluation.result import Effect, EvaluationResult
-from natije.evaluation.staggered_aggregate import AGGREGATORS, dynamic, pre_period_average
-from natije.evaluation.staggered_cells import Cells, group_time_effects
+from natije.evaluation.staggered.aggregate import AGGREGATORS, dynamic, pre_period_average
+from natije.evaluation.staggered.cells import Cells, group_time_effects
 
 
 def _se(inf: np.ndarray) -> np.ndarray:

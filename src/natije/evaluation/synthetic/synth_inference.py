@@ -18,8 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from natije.evaluation.frank_wolfe import Array
-from natije.evaluation.synthetic import SynthFit, SynthProblem, fit_synth
+from natije.evaluation.synthetic.frank_wolfe import Array
+from natije.evaluation.synthetic.synth import SynthFit, SynthProblem, fit_synth
 
 Mapper = Callable[[Callable[[Any], Any], Sequence[Any]], Iterable[Any]]
 
@@ -92,8 +92,16 @@ def in_space_placebos(fit: SynthFit, *, mapper: Mapper = map, extra_starts: int 
 
     Examples
     --------
-    >>> res = in_space_placebos(fit, mapper=executor.map)  # doctest: +SKIP
-    >>> res.p_value  # doctest: +SKIP
+    Three donors; the treated unit T is the average of A and B plus 4 after the fifth period:
+
+    >>> from natije.evaluation.synthetic.synth import build_problem, fit_synth
+    >>> donors = np.array([[1.0, 2, 3, 2, 4, 3, 5, 4], [3.0, 2, 4, 5, 3, 5, 4, 6], [6.0, 7, 5, 8, 7, 9, 8, 9]])
+    >>> treated = donors[:2].mean(axis=0) + np.r_[np.zeros(5), np.full(3, 4.0)]
+    >>> problem = build_problem(np.vstack([donors, treated]), {}, ["A", "B", "C", "T"], range(2000, 2008),
+    ...                         outcome="gdp", treated="T", donors=["A", "B", "C"], T0=5)
+    >>> res = in_space_placebos(fit_synth(problem))
+    >>> res.donors, res.p_value             # T's post/pre ratio ranks first of 4
+    (('A', 'B', 'C'), 0.25)
     """
     p = fit.problem
     tasks = [(p.placebo(j), extra_starts) for j in range(len(p.donors))]

@@ -5,15 +5,20 @@ A :class:`SynthProblem` holds the matrices R's ``dataprep`` builds: predictors o
 values skipped, as ``mean(na.rm = TRUE)``); pre-period outcomes used to choose the predictor
 weights (``Z1``, ``Z0``); and the whole outcome paths (``Y1``, ``Y0``). :func:`fit_synth`
 scales every predictor by its standard deviation across units, as R does, and solves the nested
-problem (:mod:`natije.evaluation.synthetic_solver`).
+problem (:mod:`natije.evaluation.synthetic.synth_solver`).
 
 Examples
 --------
->>> problem = prepare_synth(basque, unit="regionno", time="year", outcome="gdpcap",  # doctest: +SKIP
-...     treated=17, start=1970, donors=[*range(2, 17), 18], predictors=[...],
-...     optimize_times=range(1960, 1970))
->>> fit_synth(problem).weights_by_donor()  # doctest: +SKIP
-{16.0: 0.0, ..., 10.0: 0.8508, 14.0: 0.1492, ...}
+Region T follows the average of A and B until 2005, then gains 4 a year:
+
+>>> years = list(range(2000, 2008))
+>>> a, b, c = [1.0, 2, 3, 2, 4, 3, 5, 4], [3.0, 2, 4, 5, 3, 5, 4, 6], [6.0, 7, 5, 8, 7, 9, 8, 9]
+>>> t = [(x + y) / 2 + 4.0 * (year >= 2005) for x, y, year in zip(a, b, years)]
+>>> frame = pl.DataFrame({"region": [r for r in "ABCT" for _ in years], "year": years * 4, "gdp": a + b + c + t})
+>>> problem = prepare_synth(frame, unit="region", time="year", outcome="gdp", treated="T", start=2005)
+>>> fit = fit_synth(problem)
+>>> {donor: round(w, 3) for donor, w in fit.weights_by_donor().items()}, round(fit.estimate, 3)
+({'A': 0.5, 'B': 0.5, 'C': 0.0}, 4.0)
 """
 
 from __future__ import annotations
@@ -26,8 +31,8 @@ import numpy as np
 import polars as pl
 
 from natije.errors import EstimationError, InsufficientData, Text
-from natije.evaluation.frank_wolfe import Array
-from natije.evaluation.synthetic_solver import inner_weights, mspe, normalise_v, solve_outer
+from natije.evaluation.synthetic.frank_wolfe import Array
+from natije.evaluation.synthetic.synth_solver import inner_weights, mspe, normalise_v, solve_outer
 
 
 @dataclass(frozen=True)

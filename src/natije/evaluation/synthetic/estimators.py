@@ -34,10 +34,10 @@ from natije.evaluation.inference import normal_ci, p_value
 from natije.evaluation.panel import Panel
 from natije.evaluation.registry import register
 from natije.evaluation.result import Effect, EvaluationResult
-from natije.evaluation.sdid import ESTIMATORS as SDID_VARIANTS
-from natije.evaluation.sdid_inference import standard_error
-from natije.evaluation.synthetic import Predictor, SynthProblem, build_problem, fit_synth
-from natije.evaluation.synthetic_inference import in_space_placebos, leave_one_out
+from natije.evaluation.synthetic.sdid import ESTIMATORS as SDID_VARIANTS
+from natije.evaluation.synthetic.sdid_inference import standard_error
+from natije.evaluation.synthetic.synth import Predictor, SynthProblem, build_problem, fit_synth
+from natije.evaluation.synthetic.synth_inference import in_space_placebos, leave_one_out
 from natije.locale import t
 
 TREATED_MEAN = "treated (mean)"

@@ -1,0 +1,1 @@
+"""Difference-in-differences: ``did`` and ``event-study`` (estimators.py) on the two-way fixed-effects fit."""

@@ -1,0 +1,1 @@
+"""Time-series methods: ``its``, the interrupted time series with a structural counterfactual."""
