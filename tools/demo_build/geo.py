@@ -120,9 +120,19 @@ def simplify_file(source: Path, target: Path, valid: str) -> None:
     features = []
     for props, parts in sorted(zip(records, lean), key=lambda pair: pair[0]["KATO"]):
         kk, ru, en = region_names(props)
-        features.append({"type": "Feature", "properties": {"code": props["KATO"], "iso_code": props["ISO_3166_2"],
-                                                           "name_kk": kk, "name_ru": ru, "name_en": en},
-                         "geometry": _geometry(parts)})
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {
+                    "code": props["KATO"],
+                    "iso_code": props["ISO_3166_2"],
+                    "name_kk": kk,
+                    "name_ru": ru,
+                    "name_en": en,
+                },
+                "geometry": _geometry(parts),
+            }
+        )
     for feature in features:
         if not shapely.geometry.shape(feature["geometry"]).is_valid:
             raise ValueError(f"region {feature['properties']['code']} is not valid after rounding")
