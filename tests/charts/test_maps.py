@@ -10,7 +10,7 @@ from itertools import pairwise
 import numpy as np
 import polars as pl
 import pytest
-from tests.charts.conftest import read_png, region_codes
+from chart_pictures import read_png, region_codes
 
 from natije.charts import boundaries, region_map, svg
 from natije.charts.render import png
@@ -109,8 +109,7 @@ def _bare(spec: dict, projection: str | None = None, reverse: bool = False) -> d
     out["config"]["legend"] = {"disable": True}
     if projection:
         out["projection"] = {"type": projection}
-    sources = [out.get("data"), *(layer.get("data") for layer in out["layer"])] if reverse else []
-    for values in (source["values"] for source in sources if source):
+    for values in out["datasets"].values() if reverse else []:
         for feature in values:
             geometry = feature["geometry"]
             polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]

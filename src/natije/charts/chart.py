@@ -69,8 +69,18 @@ class Chart:
         return out.getvalue()
 
 
-def finish(chart: alt.TopLevelMixin, lang: str, alt_text: str, rows: Iterable[Mapping[str, Any]]) -> Chart:
-    """The spec of ``chart`` with the shared configuration, described by ``alt_text``, and its rows."""
+def finish(
+    chart: alt.TopLevelMixin,
+    lang: str,
+    alt_text: str,
+    rows: Iterable[Mapping[str, Any]],
+    datasets: Mapping[str, list[dict[str, Any]]] | None = None,
+) -> Chart:
+    """The spec of ``chart`` with the shared configuration, described by ``alt_text``, and its rows.
+
+    Large data (map geometries) goes in ``datasets``, named by the chart's ``alt.Data(name=...)``: it is added to
+    the spec after Altair has validated it, which would otherwise walk every coordinate.
+    """
     configured = chart.properties(description=alt_text).configure(
         font=FONT,
         background="white",
@@ -92,7 +102,10 @@ def finish(chart: alt.TopLevelMixin, lang: str, alt_text: str, rows: Iterable[Ma
         title={"anchor": "start", "fontSize": 14, "color": INK, "subtitleColor": INK, "limit": WIDTH + 40},
         view={"stroke": None},
     )
-    return Chart(configured.to_dict(validate=True), alt_text, tuple(dict(r) for r in rows))
+    spec = configured.to_dict(validate=True)
+    if datasets:
+        spec["datasets"] = {**spec.get("datasets", {}), **datasets}
+    return Chart(spec, alt_text, tuple(dict(r) for r in rows))
 
 
 def plain(value: Any) -> Any:

@@ -120,7 +120,7 @@ def region_map(values: pl.DataFrame, *, period: str, lang: str, name: str, unit:
     if missing:
         label = t("chart.map.no_data", lang)
         layers.append(
-            alt.Chart(alt.Data(values=missing))
+            alt.Chart(alt.Data(name="regions_without_data"))
             .mark_geoshape(stroke="#777777", strokeWidth=0.7, strokeDash=[2, 2])
             .encode(
                 fill=alt.Fill(
@@ -135,7 +135,7 @@ def region_map(values: pl.DataFrame, *, period: str, lang: str, name: str, unit:
     if present:
         fmt = number_format([f["properties"]["value"] for f in present])
         layers.append(
-            alt.Chart(alt.Data(values=present))
+            alt.Chart(alt.Data(name="regions"))
             .mark_geoshape(stroke="white", strokeWidth=0.7)
             .encode(
                 color=alt.Color(
@@ -157,4 +157,5 @@ def region_map(values: pl.DataFrame, *, period: str, lang: str, name: str, unit:
         }
         for f in features
     ]
-    return finish(chart, lang, text, rows)
+    named = {"regions": present, "regions_without_data": missing}
+    return finish(chart, lang, text, rows, datasets={k: v for k, v in named.items() if v})

@@ -1,8 +1,8 @@
 """Actual values against the targets, every version of them: what was first promised, what is in force now.
 
 Each target period gets a step line of its value over time: it starts on the day its first version was decided
-and steps on each later decision, up to the end of the target's period, where the value in force (filled) and
-the value first promised (open) are marked. Decisions are dashed vertical rules. Illustrative actual values are
+and steps on each later decision, up to the target's period, where the value in force (filled) and the
+value first promised (open) are marked. Decisions are dashed vertical rules. Illustrative actual values are
 drawn open and named in the legend; a forecast, when given, is a point with its interval at the target period.
 """
 
@@ -163,19 +163,47 @@ def _alt_text(
     if actual:
         low, high = min(r["value"] for r in actual), max(r["value"] for r in actual)
         last = actual[-1]
-        parts.append(t("chart.alt.series", lang, name=name, first=actual[0]["period"], last=last["period"],
-                       low=shown(low), high=shown(high), latest=shown(last["value"]), period=last["period"]))
+        parts.append(
+            t(
+                "chart.alt.series",
+                lang,
+                name=name,
+                first=actual[0]["period"],
+                last=last["period"],
+                low=shown(low),
+                high=shown(high),
+                latest=shown(last["value"]),
+                period=last["period"],
+            )
+        )
     else:
         parts.append(t("chart.alt.series_empty", lang, name=name))
     for mark in (m for m in marks if m["kind"] == "target"):
         first = next(m for m in marks if m["kind"] == "first_promised" and m["period"] == mark["period"])
         count = sum(1 for m in marks if m["kind"] == "decision" and m["period"] == mark["period"]) or 1
         versions = t("chart.plural.versions", lang, count=count)
-        parts.append(t("chart.alt.target", lang, period=mark["period"], target=shown(mark["value"]),
-                       first=shown(first["value"]), versions=versions))
+        parts.append(
+            t(
+                "chart.alt.target",
+                lang,
+                period=mark["period"],
+                target=shown(mark["value"]),
+                first=shown(first["value"]),
+                versions=versions,
+            )
+        )
     for row in forecast:
-        parts.append(t("chart.alt.forecast", lang, period=row["period"], value=shown(row["value"]),
-                       low=shown(row["low"]), high=shown(row["high"]), p=share(row["p_meet"], lang)))
+        parts.append(
+            t(
+                "chart.alt.forecast",
+                lang,
+                period=row["period"],
+                value=shown(row["value"]),
+                low=shown(row["low"]),
+                high=shown(row["high"]),
+                p=share(row["p_meet"], lang),
+            )
+        )
     return " ".join(parts)
 
 
