@@ -182,28 +182,11 @@ def _alt_text(
         first = next(m for m in marks if m["kind"] == "first_promised" and m["period"] == mark["period"])
         count = sum(1 for m in marks if m["kind"] == "decision" and m["period"] == mark["period"]) or 1
         versions = t("chart.plural.versions", lang, count=count)
-        parts.append(
-            t(
-                "chart.alt.target",
-                lang,
-                period=mark["period"],
-                target=shown(mark["value"]),
-                first=shown(first["value"]),
-                versions=versions,
-            )
-        )
+        target = {"target": shown(mark["value"]), "first": shown(first["value"]), "versions": versions}
+        parts.append(t("chart.alt.target", lang, period=mark["period"], **target))
     for row in forecast:
-        parts.append(
-            t(
-                "chart.alt.forecast",
-                lang,
-                period=row["period"],
-                value=shown(row["value"]),
-                low=shown(row["low"]),
-                high=shown(row["high"]),
-                p=share(row["p_meet"], lang),
-            )
-        )
+        spread = {"low": shown(row["low"]), "high": shown(row["high"]), "p": share(row["p_meet"], lang)}
+        parts.append(t("chart.alt.forecast", lang, period=row["period"], value=shown(row["value"]), **spread))
     return " ".join(parts)
 
 
