@@ -24,17 +24,25 @@ def test_largest_remainder_splits_exactly_and_proportionally(amount, w):
     assert all(0 <= parts[k] and abs(parts[k] - amount * w[k] / total) < 1 + 1e-9 for k in w)
 
 
-coords = st.lists(st.tuples(st.floats(min_value=46.0, max_value=88.0), st.floats(min_value=40.0, max_value=56.0)),
-                  min_size=3, max_size=60)
+boxes = st.lists(st.tuples(st.floats(min_value=46.0, max_value=80.0), st.floats(min_value=40.0, max_value=50.0),
+                           st.floats(min_value=0.5, max_value=5.0), st.booleans()), min_size=1, max_size=6)
 
 
-@given(coords)
-def test_simplified_rings_are_closed_or_dropped(points):
-    ring = [list(p) for p in points] + [list(points[0])]
-    out = geo._ring(ring)
-    assert out is None or (len(out) >= 4 and out[0] == out[-1])
+def _box(x: float, y: float, size: float, clockwise: bool) -> list[tuple[float, float]]:
+    ring = [(x, y), (x + size, y), (x + size, y + size), (x, y + size), (x, y)]
+    return ring[::-1] if clockwise else ring
 
 
+@given(boxes)
+def test_rings_nested_in_any_orientation_alternate_between_shell_and_hole(specs):
+    # concentric squares, each wound either way, plus a degenerate ring: area follows nesting only
+    x, y = specs[0][0], specs[0][1]
+    sizes = sorted({round(s[2], 3) for s in specs}, reverse=True)
+    rings = [_box(x - size / 2, y - size / 2, size, s[3]) for size, s in zip(sizes, specs)]
+    rings.append([(x, y), (x + 1, y + 1), (x, y), (x, y)])
+    expected = sum((-1) ** depth * size * size for depth, size in enumerate(sizes))
+    built = geo.rebuild(rings)
+    assert built.is_valid and abs(built.area - expected) < 1e-6
 @given(st.sampled_from(["wdi", "owid_itu", "un_egdi", "bns_population", "sozmedia_literacy"]),
        st.integers(min_value=2000, max_value=2026))
 def test_conventional_dates_are_bounded_by_the_year_after_and_the_latest_snapshot(source, year):

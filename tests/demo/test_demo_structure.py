@@ -142,7 +142,7 @@ def test_territory_change_shares_sum_to_one():
 @pytest.mark.parametrize("year,expected", [(2018, 17), (2024, 20)])
 def test_boundaries_have_one_feature_per_region(year, expected, territories):
     data = json.loads((data_root() / "reference" / "geo" / f"regions_{year}.geojson").read_text(encoding="utf-8"))
-    codes = {f["properties"]["KATO"] for f in data["features"]}
+    codes = {f["properties"]["code"] for f in data["features"]}
     assert len(codes) == expected and codes <= set(territories)
     assert all(f["geometry"]["type"] in ("Polygon", "MultiPolygon") for f in data["features"])
 

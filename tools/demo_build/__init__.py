@@ -63,8 +63,8 @@ def build_reference(shared: Path, out: Path) -> dict[str, dict[str, float]]:
     write_yaml(target / "program.yaml", {"format": FORMAT, "agencies": _agencies(spec["agencies"]),
                                          "sources": _sources(catalogue, used), "indicators": declared})
     for year, valid in ((2018, "2018-06-19 to 2022-06-08"), (2024, "from 2022-06-08")):
-        geo.simplify_file(shared / "geo" / f"kaz_adm1_{year}.geojson", target / "geo" / f"regions_{year}.geojson",
-                          valid)
+        geo.simplify_file(shared / "geo" / "geokz_shapes" / f"kaz_admbnda_adm1_{year}",
+                          target / "geo" / f"regions_{year}.geojson", valid)
     return territories.split_shares(changes)
 
 

@@ -30,7 +30,6 @@ NAME_FIXES = {  # official forms where geokz differs: (kk, ru, en)
     "620000000": ("Ұлытау облысы", "область Ұлытау", "Ulytau Region"),
     "350000000": ("Қарағанды облысы", "Карагандинская область", "Karaganda Region"),
 }
-CITIES = {"710000000", "750000000", "790000000"}
 CITY_NAMES = {
     "710000000": ("Астана қаласы", "город Астана", "Astana"),
     "750000000": ("Алматы қаласы", "город Алматы", "Almaty"),
@@ -51,6 +50,16 @@ HEADER = ["code", "level", "parent", "valid_from", "valid_to", "successors", "is
 def _kazakh(text: str) -> str:
     # geokz writes the Kazakh letter і with a Latin i in a few names
     return text.replace("i", "і").replace("I", "І")
+
+
+def region_names(props: dict[str, str]) -> tuple[str, str, str]:
+    """A geokz region's names (kk, ru, en) in their official forms, as ``territories.csv`` writes them."""
+    code = props["KATO"]
+    if code in CITY_NAMES:
+        return CITY_NAMES[code]
+    if code in NAME_FIXES:
+        return NAME_FIXES[code]
+    return _kazakh(props["ADM1_KK"]) + " облысы", props["ADM1_RU"] + " область", props["ADM1_EN"] + " Region"
 
 
 def _features(shared: Path, year: int) -> dict[str, dict[str, str]]:
@@ -74,12 +83,7 @@ def territory_rows(shared: Path) -> list[dict[str, str]]:
     ]
     for code in sorted(new):
         props = new[code]
-        if code in CITIES or code in NAME_FIXES:
-            kk, ru, en = CITY_NAMES.get(code) or NAME_FIXES[code]
-        else:
-            kk = _kazakh(props["ADM1_KK"]) + " облысы"
-            ru = props["ADM1_RU"] + " область"
-            en = props["ADM1_EN"] + " Region"
+        kk, ru, en = region_names(props)
         rows.append({"code": code, "level": "region", "parent": COUNTRY, "valid_from": born.get(code, ""),
                      "iso_code": props["ISO_3166_2"], "name_kk": kk, "name_ru": ru, "name_en": en})
     return [{key: row.get(key, "") for key in HEADER} for row in rows]

@@ -17,6 +17,8 @@ from __future__ import annotations
 import datetime
 import math
 
+from babel import Locale
+from babel.dates import get_day_names, get_month_names
 from babel.numbers import format_decimal
 
 _LOCALES = {"kk": "kk_KZ", "ru": "ru_RU", "en": "en_GB"}
@@ -62,17 +64,29 @@ def money(amount: float | None, currency: str, lang: str, digits: int = 1) -> st
     """
     if amount is None or (isinstance(amount, float) and math.isnan(amount)):
         return ""
-    scale_word = ""
-    scaled = float(amount)
-    for size, words in _SCALES:
-        if abs(amount) >= size:
-            scaled, scale_word = amount / size, words.get(lang, words["en"])
-            break
-    figure = number(scaled, lang, digits=digits if scale_word else 0)
+    size, scale_word = scale(amount, lang)
+    figure = number(amount / size, lang, digits=digits if scale_word else 0)
     if lang == "en":
         return f"{currency} {figure}" + (f" {scale_word}" if scale_word else "")
-    name = _CURRENCIES.get(currency, {}).get(lang, currency)
+    name = currency_name(currency, lang)
     return f"{figure}\N{NO-BREAK SPACE}{scale_word} {name}" if scale_word else f"{figure} {name}"
+
+
+def scale(amount: float, lang: str) -> tuple[float, str]:
+    """The scale an amount is written in and its word: ``(1e9, "млрд")``; ``(1.0, "")`` below a million.
+
+    >>> scale(36.4e9, "kk"), scale(2500, "en")
+    ((1000000000.0, 'млрд'), (1.0, ''))
+    """
+    for size, words in _SCALES:
+        if abs(amount) >= size:
+            return size, words.get(lang, words["en"])
+    return 1.0, ""
+
+
+def currency_name(currency: str, lang: str) -> str:
+    """A currency as the language names it after an amount (``теңге``, ``долларов США``); its ISO code in English."""
+    return _CURRENCIES.get(currency, {}).get(lang, currency)
 
 
 def date(value: datetime.date | None, lang: str) -> str:
@@ -80,3 +94,29 @@ def date(value: datetime.date | None, lang: str) -> str:
     if value is None:
         return ""
     return value.strftime("%d.%m.%Y") if lang in ("kk", "ru") else value.isoformat()
+
+
+def d3_locale(lang: str) -> dict:
+    """The number and time locale of ``lang`` in the form Vega's ``config.locale`` takes (d3-format, d3-time-format).
+
+    Charts write their axis numbers and month names with it, as the tables do: ``5 606`` and ``42,2`` in kk and ru.
+
+    >>> d3_locale("ru")["number"]["decimal"], d3_locale("kk")["time"]["months"][0]
+    (',', 'Қаңтар')
+    """
+    code = _LOCALES.get(lang, "en_GB")
+    symbols = Locale.parse(code).number_symbols["latn"]
+    days = get_day_names("wide", locale=code)
+    short_days = get_day_names("abbreviated", locale=code)
+    sunday_first = [6, 0, 1, 2, 3, 4, 5]  # Babel counts from Monday, d3 from Sunday
+    return {
+        "number": {"decimal": symbols["decimal"], "thousands": symbols["group"], "grouping": [3],
+                   "currency": ["", ""]},
+        "time": {
+            "dateTime": "%x %X", "date": "%d.%m.%Y" if lang in ("kk", "ru") else "%Y-%m-%d", "time": "%H:%M:%S",
+            "periods": ["AM", "PM"],
+            "days": [days[i] for i in sunday_first], "shortDays": [short_days[i] for i in sunday_first],
+            "months": list(get_month_names("wide", context="stand-alone", locale=code).values()),
+            "shortMonths": list(get_month_names("abbreviated", context="stand-alone", locale=code).values()),
+        },
+    }
