@@ -14,7 +14,7 @@ from natije.store import Store
 from natije.store.catalog import write_package
 from natije.store.frames import load_program_frames
 from natije.store.observations import merge_observations, merge_revisions
-from natije.store.reads import iter_observations, iter_revisions
+from natije.store.streams import iter_observations, iter_revisions
 
 T0, T1 = datetime(2020, 3, 1), datetime(2021, 5, 1, 12)
 

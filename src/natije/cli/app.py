@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 import typer.main
@@ -14,7 +14,9 @@ from rich.markup import escape
 
 from natije.errors import Expected, NatijeError, Problem, ValidationError, choice
 from natije.locale import LANGUAGES, t
-from natije.store import Store
+
+if TYPE_CHECKING:
+    from natije.services.stores import Store
 
 app = typer.Typer(
     name="natije",
@@ -37,8 +39,12 @@ class GlobalOptions:
 
 def open_store(ctx: typer.Context) -> Store:
     """The store named by the global ``--db`` option (or ``NATIJE_DATABASE_URL``)."""
+    # services (and through them the store, SQLAlchemy, the engines) are imported when a command runs, never
+    # for --help or a usage error: each command module imports what it calls inside its functions
+    from natije.services.stores import open_store as open_url
+
     obj = ctx.find_root().obj
-    return Store.open(obj.db if obj else None)
+    return open_url(obj.db if obj else None)
 
 
 def lang_of(ctx: typer.Context) -> str:

@@ -3,25 +3,34 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import polars as pl
 import typer
 from rich.console import Console
 
 from natije.cli.app import app, format_option, lang_of
-from natije.cli.evaluation_output import csv_text, draws_progress, print_headline, print_result
+from natije.cli.evaluation_output import csv_records, draws_progress, print_headline, print_result
+from natije.cli.output import emit
 from natije.errors import Expected, Problem, ValidationError
 from natije.locale import t
-from natije.services.evaluation_run import run_evaluation
+
+if TYPE_CHECKING:
+    import polars as pl
+
+
+
+def _polars() -> Any:
+    import polars  # imported when a file is read, not when the command line is
+
+    return polars
+
 
 READERS: dict[str, Callable[[Path], pl.DataFrame]] = {
-    ".csv": lambda p: pl.read_csv(p, infer_schema_length=10000),
-    ".parquet": pl.read_parquet,
-    ".xlsx": lambda p: pl.read_excel(p, engine="openpyxl"),
+    ".csv": lambda p: _polars().read_csv(p, infer_schema_length=10000),
+    ".parquet": lambda p: _polars().read_parquet(p),
+    ".xlsx": lambda p: _polars().read_excel(p, engine="openpyxl"),
 }
 
 
@@ -82,6 +91,8 @@ def evaluate_command(
     \f
     Raises ValidationError, InsufficientData (a design too small) or EstimationError.
     """
+    from natije.services.evaluation_run import run_evaluation
+
     lang = lang_of(ctx)
     with draws_progress(lang, fmt) as progress:
         result = run_evaluation(
@@ -105,9 +116,4 @@ def evaluate_command(
             progress=progress,
             lang=lang,
         ).to_dict()
-    if fmt == "json":
-        typer.echo(json.dumps(result, ensure_ascii=False, indent=1))
-    elif fmt == "csv":
-        typer.echo(csv_text(result), nl=False)
-    else:
-        _print_table(result, lang)
+    emit(fmt, table=lambda: _print_table(result, lang), json=lambda: result, csv=lambda: csv_records(result))

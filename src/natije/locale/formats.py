@@ -17,8 +17,6 @@ from __future__ import annotations
 import datetime
 import math
 
-from babel.numbers import format_decimal
-
 _LOCALES = {"kk": "kk_KZ", "ru": "ru_RU", "en": "en_GB"}
 
 # Scale words after a money amount; CLDR's short forms are not what official texts write in kk and ru.
@@ -51,6 +49,8 @@ def number(value: float | None, lang: str, digits: int | None = None) -> str:
         pattern = "#,##0.######"
     else:
         pattern = "#,##0." + "#" * digits if digits else "#,##0"
+    from babel.numbers import format_decimal  # Babel's CLDR data loads on the first number, not at start-up
+
     return format_decimal(value, format=pattern, locale=_LOCALES.get(lang, "en_GB"))
 
 
@@ -73,6 +73,29 @@ def money(amount: float | None, currency: str, lang: str, digits: int = 1) -> st
         return f"{currency} {figure}" + (f" {scale_word}" if scale_word else "")
     name = _CURRENCIES.get(currency, {}).get(lang, currency)
     return f"{figure}\N{NO-BREAK SPACE}{scale_word} {name}" if scale_word else f"{figure} {name}"
+
+
+def fixed(x: float, lang: str, digits: int) -> str:
+    """``x`` with exactly ``digits`` decimals in the style of ``lang`` (``0.050``, ``0,050``)."""
+    text = number(round(x, digits), lang, digits=digits)
+    if digits <= 0:
+        return text
+    sep = number(0.5, lang, digits=1)[1]  # the language's decimal separator
+    whole, _, frac = text.partition(sep)
+    return whole + sep + frac.ljust(digits, "0")
+
+
+def p_text(p: float | None, lang: str) -> str:
+    """A p-value for people: ``< 0.001`` below one in a thousand, otherwise three decimals; '' if missing.
+
+    >>> p_text(5.9e-15, "en"), p_text(0.05, "en"), p_text(0.6875, "ru"), p_text(None, "kk")
+    ('< 0.001', '0.050', '0,688', '')
+    """
+    if p is None or not math.isfinite(float(p)):
+        return ""
+    if float(p) < 0.001:
+        return "< " + fixed(0.001, lang, 3)
+    return fixed(min(float(p), 1.0), lang, 3)
 
 
 def date(value: datetime.date | None, lang: str) -> str:
