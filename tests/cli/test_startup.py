@@ -56,11 +56,17 @@ def test_help_imports_no_store_engine_or_data_library(tmp_path: Path, args: list
     assert not loaded & {*LIBRARIES, *LAYERS}
 
 
-def test_programs_reads_the_store_without_alembic_polars_or_engines(tmp_path: Path, program_dir) -> None:
+@pytest.fixture
+def small_store(tmp_path: Path, program_dir) -> str:
+    """A store file holding one small program."""
     db = str(tmp_path / "natije.db")
     imported(tmp_path, "--db", db, "import", str(program_dir("DK2018")))
+    return db
+
+
+def test_programs_reads_the_store_without_alembic_polars_or_engines(tmp_path: Path, small_store: str) -> None:
     for fmt in ("table", "json"):
-        loaded = imported(tmp_path, "--db", db, "programs", "--format", fmt)
+        loaded = imported(tmp_path, "--db", small_store, "programs", "--format", fmt)
         assert "sqlalchemy" in loaded and "natije.store" in loaded
         assert not loaded & {
             "alembic",
@@ -73,3 +79,18 @@ def test_programs_reads_the_store_without_alembic_polars_or_engines(tmp_path: Pa
             "natije.evaluation",
             "natije.ingest",
         }
+
+
+def test_results_of_a_small_store_load_no_alembic_arrow_driver_or_pandas(
+    tmp_path: Path, small_store: str
+) -> None:
+    loaded = imported(tmp_path, "--db", small_store, "results", "DK2018", "--format", "json")
+    assert "natije.results" in loaded
+    assert not loaded & {
+        "alembic",
+        "pyarrow",
+        "pandas",
+        "adbc_driver_manager",
+        "natije.evaluation",
+        "natije.ingest",
+    }
