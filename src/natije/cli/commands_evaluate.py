@@ -3,9 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -13,36 +12,7 @@ from rich.console import Console
 from natije.cli.app import app, format_option, lang_of
 from natije.cli.evaluation_output import csv_records, draws_progress, print_headline, print_result
 from natije.cli.output import emit
-from natije.errors import Expected, Problem, ValidationError
 from natije.locale import t
-
-if TYPE_CHECKING:
-    import polars as pl
-
-
-
-def _polars() -> Any:
-    import polars  # imported when a file is read, not when the command line is
-
-    return polars
-
-
-READERS: dict[str, Callable[[Path], pl.DataFrame]] = {
-    ".csv": lambda p: _polars().read_csv(p, infer_schema_length=10000),
-    ".parquet": lambda p: _polars().read_parquet(p),
-    ".xlsx": lambda p: _polars().read_excel(p, engine="openpyxl"),
-}
-
-
-def read_table(path: Path) -> pl.DataFrame:
-    """Read a csv, parquet or xlsx file by its extension; ValidationError for anything else."""
-    reader = READERS.get(path.suffix.lower())
-    if reader is None or not path.exists():
-        expected = Expected("expected.file_exists") if reader else Expected("expected.file_kind", suffixes=", ".join(READERS))
-        raise ValidationError(
-            Problem(str(path), None, None, path.name, expected), "cannot read the data file"
-        )
-    return reader(path)
 
 
 def _split(text: str | None) -> tuple[str, ...] | None:
@@ -91,12 +61,12 @@ def evaluate_command(
     \f
     Raises ValidationError, InsufficientData (a design too small) or EstimationError.
     """
-    from natije.services.evaluation_run import run_evaluation
+    from natije.services.evaluation_run import read_panel_file, run_evaluation
 
     lang = lang_of(ctx)
     with draws_progress(lang, fmt) as progress:
         result = run_evaluation(
-            read_table(data),
+            read_panel_file(data),
             unit=unit,
             time=time,
             outcome=outcome,
