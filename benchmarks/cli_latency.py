@@ -1,8 +1,9 @@
 """CLI latency: whole-process time of ``natije`` commands vs ``sqlite-utils`` on the same demo store.
 
 Each command runs as its own process, as a person runs it; the two tools alternate run by run, and the median of
-each is compared, which keeps background load on a shared machine from deciding the ratio. The peak RSS of every
-run is the child's own (``os.wait4`` returns the rusage of that one process).
+each is compared, which keeps background load on a shared machine from deciding the ratio. The peak RSS and CPU
+time of every run are the child's own (``os.wait4`` returns the rusage of that one process); the median CPU time
+is printed beside the wall time, as a check on a loaded machine.
 
 Goals (natije median / sqlite-utils median):
 
@@ -75,8 +76,17 @@ def pairs(db: str, peer: str) -> list[Pair]:
     ]
 
 
-def run(argv: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of one run of ``argv``; raises if it fails."""
+@dataclass(frozen=True)
+class Run:
+    """One run of a command: wall and CPU (user + system) seconds, peak RSS in MB."""
+
+    seconds: float
+    cpu: float
+    rss_mb: float
+
+
+def run(argv: list[str]) -> Run:
+    """One run of ``argv``, measured; raises if it fails."""
     start = time.perf_counter()
     child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(child.pid, 0)
@@ -85,8 +95,7 @@ def run(argv: list[str]) -> tuple[float, float]:
     errors = child.stderr.read().decode() if child.stderr else ""
     if child.returncode:
         raise SystemExit(f"{' '.join(argv)} failed ({child.returncode}):\n{errors}")
-    kib = usage.ru_maxrss  # kilobytes on Linux
-    return seconds, kib / 1024
+    return Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)  # ru_maxrss: KiB on Linux
 
 
 def build_demo(db: Path) -> None:
@@ -116,8 +125,8 @@ def main() -> None:
             build_demo(db)
         failed = False
         print(
-            f"{'command':32} {'natije ms':>10} {'peer ms':>9} {'ratio':>6} {'goal':>5} {'RSS MB':>7} "
-            f"{'peer RSS':>8}"
+            f"{'command':30} {'natije ms':>9} {'peer ms':>8} {'ratio':>6} {'goal':>5} {'RSS MB':>7} "
+            f"{'peer RSS':>8} {'CPU ms':>7} {'peer CPU':>8}"
         )
         for pair in pairs(str(db), args.peer):
             for _ in range(args.warmup):
@@ -126,15 +135,15 @@ def main() -> None:
             for _ in range(args.repeats):  # alternate, so both sides see the same background load
                 ours.append(run(pair.natije))
                 theirs.append(run(pair.peer))
-            t_ours = statistics.median(s for s, _ in ours)
-            t_peer = statistics.median(s for s, _ in theirs)
-            rss, peer_rss = max(r for _, r in ours), max(r for _, r in theirs)
+            t_ours, t_peer = (statistics.median(r.seconds for r in side) for side in (ours, theirs))
+            cpu, peer_cpu = (statistics.median(r.cpu for r in side) for side in (ours, theirs))
+            rss, peer_rss = (max(r.rss_mb for r in side) for side in (ours, theirs))
             ratio = t_ours / t_peer
             ok = ratio <= pair.max_ratio and (pair.max_rss_mb is None or rss < pair.max_rss_mb)
             failed |= not ok
             print(
-                f"{pair.name:32} {t_ours * 1000:10.0f} {t_peer * 1000:9.0f} {ratio:6.2f} "
-                f"{pair.max_ratio:4.0f}× {rss:7.0f} {peer_rss:8.0f}  {'ok' if ok else 'MISSED'}"
+                f"{pair.name:30} {t_ours * 1000:9.0f} {t_peer * 1000:8.0f} {ratio:6.2f} {pair.max_ratio:4.0f}× "
+                f"{rss:7.0f} {peer_rss:8.0f} {cpu * 1000:7.0f} {peer_cpu * 1000:8.0f}  {'ok' if ok else 'MISSED'}"
             )
     sys.exit(1 if failed else 0)
 
