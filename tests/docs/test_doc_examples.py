@@ -20,7 +20,8 @@ from natije.ingest.program_yaml import program_schema
 from natije.ingest.readers import OBSERVATIONS, REVISIONS, TERRITORIES, TERRITORY_CHANGES
 from natije.services.ingestion import import_paths
 from natije.store import Store
-from natije.store.reads import get_package, iter_observations
+from natije.store.reads import get_package
+from natije.store.streams import iter_observations
 
 DOCS = ["package-format.md", "results-rules.md", "cli.md", "evaluation.md", "evaluation-registry.md"]
 ALL = [(name, read(name)) for name in DOCS] + [

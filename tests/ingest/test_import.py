@@ -13,7 +13,8 @@ import pytest
 from natije.errors import ValidationError
 from natije.services.ingestion import import_paths
 from natije.store import Store
-from natije.store.reads import get_package, iter_observations, iter_revisions
+from natije.store.reads import get_package
+from natije.store.streams import iter_observations, iter_revisions
 
 from .conftest import dump
 

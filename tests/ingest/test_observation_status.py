@@ -8,7 +8,7 @@ import polars as pl
 
 from natije.services.ingestion import export_program, import_paths
 from natije.store import Store
-from natije.store.reads import iter_observations
+from natije.store.streams import iter_observations
 
 from .conftest import dump
 

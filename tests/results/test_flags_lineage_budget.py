@@ -8,8 +8,9 @@ import polars as pl
 import pytest
 from frames_builders import chain_frames
 
+from natije.cli.json_output import results_rows
 from natije.results.budget import cost_per_result, execution, spent_vs_achieved
-from natije.results.engine import results_table, rows_for_json
+from natije.results.engine import results_table
 from natije.results.flags import flags
 from natije.results.lineage import concepts, lineage
 from natije.results.scorecard import scorecard
@@ -91,7 +92,7 @@ def test_scorecard_and_json_rows():
     d = card.to_dict()
     assert d["by_status"]["achieved"] == 2 and d["by_status"]["missed"] == 1 and d["spent_share"] == 0.7
     assert d["worst_flags"][0]["severity"] == 3
-    rows = rows_for_json(results_table(chain_frames(), as_of="2024-01-01"), _flags())
+    rows = results_rows(results_table(chain_frames(), as_of="2024-01-01"), _flags())
     keys = {"indicator", "territory", "period", "baseline", "target", "actual", "achievement", "status", "forecast",
             "flags"}
     assert keys <= set(rows[0]) and set(rows[0]["forecast"]) >= {"period", "value", "low", "high", "p_meet"}

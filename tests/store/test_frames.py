@@ -14,7 +14,7 @@ from natije.store import Store
 from natije.store.catalog import write_package
 from natije.store.frames import load_program_frames
 from natije.store.observations import merge_observations, merge_revisions
-from natije.store.reads import iter_observations, iter_revisions
+from natije.store.streams import iter_observations, iter_revisions
 
 T0, T1 = datetime(2020, 3, 1), datetime(2021, 5, 1, 12)
 
@@ -112,6 +112,7 @@ def test_history_round_trip_through_merge_revisions(history: Store, db_url: str,
 def test_reading_paths_agree_and_see_own_writes(history: Store, obs, monkeypatch) -> None:
     from natije.store import fastread
 
+    monkeypatch.setattr(fastread, "ARROW_MIN_BYTES", 0)  # this small store is read through the driver too
     fast = _frames(history)
     with history.connect() as conn:
         conn.exec_driver_sql("SELECT 1")  # the transaction has begun and written nothing
@@ -124,6 +125,7 @@ def test_reading_paths_agree_and_see_own_writes(history: Store, obs, monkeypatch
     for name in ("observations", "revisions", "commitments", "weights", "indicators"):
         assert getattr(fast, name).equals(getattr(slow, name)), name
     monkeypatch.undo()
+    monkeypatch.setattr(fastread, "ARROW_MIN_BYTES", 0)
     with history.transaction() as conn:  # uncommitted rows of this transaction must be visible to it
         merge_observations(conn, [obs([("DK2018.LIT", "000000000", "2021", 90.0)])], reason="c")
         assert fastread.arrow_source(conn) is None

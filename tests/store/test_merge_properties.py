@@ -12,7 +12,7 @@ from store_invariants import check_observations
 from natije.store import Store
 from natije.store.catalog import write_package
 from natije.store.observations import merge_observations
-from natije.store.reads import iter_observations, iter_revisions
+from natije.store.streams import iter_observations, iter_revisions
 
 KEYS = [(ind, terr, str(year)) for ind in ("DK2018.LIT", "DK2018.VIL") for terr in ("000000000", "610000000")
         for year in (2019, 2020)]

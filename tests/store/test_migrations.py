@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 
 from natije.store import Store
-from natije.store.migrations import current, head
+from natije.store.migrations import config, current, head
 from natije.store.tables import metadata
 
 
@@ -15,6 +16,10 @@ def test_migrated_schema_matches_metadata(store: Store) -> None:
         ctx = MigrationContext.configure(conn, opts={"compare_type": True})
         diff = compare_metadata(ctx, metadata)
     assert diff == []
+
+
+def test_head_read_without_alembic_is_alembics_head() -> None:
+    assert head() == ScriptDirectory.from_config(config()).get_current_head()
 
 
 def test_init_is_idempotent_and_at_head(store: Store) -> None:

@@ -14,7 +14,7 @@ from natije.store import Store
 from natije.store import tables as T
 from natije.store.catalog import write_package
 from natije.store.observations import merge_observations
-from natije.store.reads import iter_observations, iter_revisions
+from natije.store.streams import iter_observations, iter_revisions
 
 ROWS = [
     ("DK2018.LIT", "000000000", "2018", 76.5),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 import typer.main
@@ -14,7 +14,9 @@ from rich.markup import escape
 
 from natije.errors import Expected, NatijeError, Problem, ValidationError, choice
 from natije.locale import LANGUAGES, t
-from natije.store import Store
+
+if TYPE_CHECKING:
+    from natije.services.stores import Store
 
 app = typer.Typer(
     name="natije",
@@ -37,8 +39,12 @@ class GlobalOptions:
 
 def open_store(ctx: typer.Context) -> Store:
     """The store named by the global ``--db`` option (or ``NATIJE_DATABASE_URL``)."""
+    # services (and through them the store, SQLAlchemy, the engines) are imported when a command runs, never
+    # for --help or a usage error: each command module imports what it calls inside its functions
+    from natije.services.stores import open_store as open_url
+
     obj = ctx.find_root().obj
-    return Store.open(obj.db if obj else None)
+    return open_url(obj.db if obj else None)
 
 
 def lang_of(ctx: typer.Context) -> str:
@@ -150,14 +156,25 @@ def _global(
 def main() -> None:
     """Console-script entry point: natije errors become a message and an exit code, never a traceback.
 
-    Typer's standalone mode prints usage errors (unknown command, missing argument) itself and exits 2.
+    Usage errors (unknown command, missing argument) are printed on Typer's error screen in the interface
+    language, exit code 2.
     """
-    from natije.cli.help_text import interface_language, localise
+    from typer._click.exceptions import ClickException
+    from typer.exceptions import Abort
+
+    from natije.cli.help_text import interface_language, localise, screen
 
     lang = interface_language(sys.argv[1:])
     try:
-        # the command tree is built here, not by app(), so that --help is rewritten into the language first
-        localise(typer.main.get_command(app), lang)(prog_name="natije")
+        # the command tree is built here, not by app(), so that --help is rewritten into the language first;
+        # not in standalone mode, so that Typer's error screen is imported only when there is an error to show
+        done = localise(typer.main.get_command(app), lang).main(prog_name="natije", standalone_mode=False)
+    except ClickException as exc:
+        screen(lang).rich_format_error(exc)
+        sys.exit(exc.exit_code)
+    except Abort:
+        screen(lang).rich_abort_error()
+        sys.exit(1)
     except NatijeError as exc:
         from natije.cli.problems import localised
 
@@ -167,3 +184,4 @@ def main() -> None:
             message = escape(exc.message_in(lang))  # printed as rich markup: 'dask[distributed]' must stay literal
         err_console.print(f"[bold red]{t('msg.error', lang)}[/] {message}", highlight=False, markup=True)
         sys.exit(exc.exit_code)
+    sys.exit(done if isinstance(done, int) else 0)  # a command's own exit code (--help: 0), else success

@@ -3,38 +3,28 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
 
 from natije.cli import render
 from natije.cli.app import app, format_option, lang_of, open_store
-from natije.domain.budgets import BudgetLine
+from natije.cli.output import emit
 from natije.locale import t
 from natije.locale.formats import money
-from natije.services import catalog
+
+if TYPE_CHECKING:
+    from natije.domain.budgets import BudgetLine
+    from natije.services.catalog import ProgramDetails
 
 FORMAT = format_option("table", "json", "csv")
 console = Console(highlight=False)
 
 
-def _emit(fmt: str, data: Any, headers: Sequence[str], rows: Sequence[Sequence[Any]], title: str = "") -> None:
-    """Print ``data`` as JSON, or ``rows`` under ``headers`` as CSV or a table that fits the terminal."""
-    if fmt == "json":
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=1))
-    elif fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(headers)
-        writer.writerows(rows)
-        typer.echo(buf.getvalue(), nl=False)
-    else:
-        render.print_table(console, headers, rows, title)
+def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]], title: str = "") -> None:
+    render.print_table(console, headers, rows, title)
 
 
 @app.command("init")
@@ -44,6 +34,8 @@ def init(ctx: typer.Context) -> None:
     \f
     Raises ConfigurationError for a bad --db.
     """
+    from natije.services import catalog
+
     url = catalog.initialise(open_store(ctx))
     typer.echo(t("msg.initialised", lang_of(ctx), url=url))
 
@@ -51,13 +43,16 @@ def init(ctx: typer.Context) -> None:
 @app.command("programs")
 def programs(ctx: typer.Context, fmt: str = FORMAT) -> None:
     """List the programs in the registry with their status and predecessors."""
+    from natije.services import catalog
+
     lang = lang_of(ctx)
     items = catalog.list_programs(open_store(ctx), allow_empty=False)
     headers = [t(f"word.{w}", lang) for w in ("code", "name", "kind", "status", "years", "predecessors")]
     rows = [(p.code, p.names.get(lang) or p.names["ru"], t(f"program_kind.{p.kind}", lang),
              t(f"program_status.{p.status}", lang), f"{p.start_year}–{p.end_year}", ", ".join(p.predecessors))
             for p in items]  # years print without grouping: 2018, not 2 018
-    _emit(fmt, [p.to_dict() for p in items], headers, rows, t("word.programs", lang))
+    emit(fmt, table=lambda: _table(headers, rows, t("word.programs", lang)),
+         json=lambda: [p.to_dict() for p in items], csv=lambda: (headers, rows))
 
 
 @app.command("show")
@@ -70,17 +65,16 @@ def show(ctx: typer.Context, program: str = typer.Argument(..., help="Program co
     \f
     Raises NotFound when no program has that code.
     """
+    from natije.services import catalog
+
     lang = lang_of(ctx)
     details = catalog.show_program(open_store(ctx), program)
-    if fmt == "table":
-        render_details(details, lang)
-        return
     headers = ["indicator", "kind", "period", "territory", "version", "value", "decided_on", "document"]
-    data = details.to_dict()
-    _emit(fmt, data, headers, [[c[h] for h in headers] for c in data["commitments"]])
+    emit(fmt, table=lambda: render_details(details, lang), json=details.to_dict,
+         csv=lambda: (headers, [[c[h] for h in headers] for c in details.to_dict()["commitments"]]))
 
 
-def render_details(d: catalog.ProgramDetails, lang: str) -> None:
+def render_details(d: ProgramDetails, lang: str) -> None:
     """Print a program's details as headed tables in ``lang``."""
     p, s = d.program, d.summary
     w = {k: t(f"word.{k}", lang) for k in ("code", "name", "kind", "status", "years", "owner", "legal_act",
@@ -98,18 +92,18 @@ def render_details(d: catalog.ProgramDetails, lang: str) -> None:
         if value:
             console.print(f"  {render.cap(label)}: {value}", markup=False)
     if p.goals:
-        _emit("table", None, [w["code"], w["name"]],
-              [(("  " if g.parent else "") + g.code, g.names.get(lang)) for g in p.goals], w["goals"])
-    _emit("table", None, [w["code"], w["name"], w["unit"], w["direction"], w["level"]],
-          [(i.code, i.names.get(lang), render.unit_name(i.unit, lang), t(f"direction.{i.direction.value}", lang),
-            t(f"level.{i.level.value}", lang)) for i in d.indicators], w["indicators"])
+        _table([w["code"], w["name"]],
+               [(("  " if g.parent else "") + g.code, g.names.get(lang)) for g in p.goals], w["goals"])
+    _table([w["code"], w["name"], w["unit"], w["direction"], w["level"]],
+           [(i.code, i.names.get(lang), render.unit_name(i.unit, lang), t(f"direction.{i.direction.value}", lang),
+             t(f"level.{i.level.value}", lang)) for i in d.indicators], w["indicators"])
     unit_of = {i.code: i.unit for i in d.indicators}
     if d.commitments:
-        _emit("table", None, [t("word.indicator", lang), w["kind"], w["period"], w["territory"], w["version"],
-                              w["value"], w["decided_on"], w["document"]],
-              [(c.indicator, t(f"word.{c.kind.value}", lang), str(c.period), render.territory(c.territory, d.territories, lang),
-                c.version, render.value(c.value, unit_of.get(c.indicator), lang), render.day(c.decided_on, lang),
-                c.document) for c in d.commitments], w["commitments"])
+        _table([t("word.indicator", lang), w["kind"], w["period"], w["territory"], w["version"],
+                w["value"], w["decided_on"], w["document"]],
+               [(c.indicator, t(f"word.{c.kind.value}", lang), str(c.period), render.territory(c.territory, d.territories, lang),
+                 c.version, render.value(c.value, unit_of.get(c.indicator), lang), render.day(c.decided_on, lang),
+                 c.document) for c in d.commitments], w["commitments"])
     if d.budgets:
         render_budgets(d.budgets, lang)
 
@@ -129,4 +123,4 @@ def render_budgets(budgets: Sequence[BudgetLine], lang: str) -> None:
         "document": [b.document or "" for b in budgets], "indicators": [", ".join(b.indicators) for b in budgets],
     }
     shown = {w: v for w, v in columns.items() if w in ("year", "stage", "amount", "version") or any(v)}
-    _emit("table", None, [t(f"word.{w}", lang) for w in shown], list(zip(*shown.values())), t("word.budget", lang))
+    _table([t(f"word.{w}", lang) for w in shown], list(zip(*shown.values())), t("word.budget", lang))

@@ -10,7 +10,6 @@ from natije.cli.app import app, lang_of, open_store
 from natije.cli.commands_ingest import _progress, _summary
 from natije.cli.commands_results import render_scorecards
 from natije.locale import t
-from natije.services.demo import load_demo
 
 
 @app.command()
@@ -23,6 +22,8 @@ def demo(
     \f
     Raises ValidationError if the shipped data fail validation (a packaging bug).
     """
+    from natije.services.demo import load_demo
+
     lang = lang_of(ctx)
     store = open_store(ctx)
     with _progress(lang) as progress:

@@ -3,37 +3,16 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import polars as pl
 import typer
 from rich.console import Console
 
 from natije.cli.app import app, format_option, lang_of
-from natije.cli.evaluation_output import csv_text, draws_progress, print_headline, print_result
-from natije.errors import Expected, Problem, ValidationError
+from natije.cli.evaluation_output import csv_records, draws_progress, print_headline, print_result
+from natije.cli.output import emit
 from natije.locale import t
-from natije.services.evaluation_run import run_evaluation
-
-READERS: dict[str, Callable[[Path], pl.DataFrame]] = {
-    ".csv": lambda p: pl.read_csv(p, infer_schema_length=10000),
-    ".parquet": pl.read_parquet,
-    ".xlsx": lambda p: pl.read_excel(p, engine="openpyxl"),
-}
-
-
-def read_table(path: Path) -> pl.DataFrame:
-    """Read a csv, parquet or xlsx file by its extension; ValidationError for anything else."""
-    reader = READERS.get(path.suffix.lower())
-    if reader is None or not path.exists():
-        expected = Expected("expected.file_exists") if reader else Expected("expected.file_kind", suffixes=", ".join(READERS))
-        raise ValidationError(
-            Problem(str(path), None, None, path.name, expected), "cannot read the data file"
-        )
-    return reader(path)
 
 
 def _split(text: str | None) -> tuple[str, ...] | None:
@@ -82,10 +61,12 @@ def evaluate_command(
     \f
     Raises ValidationError, InsufficientData (a design too small) or EstimationError.
     """
+    from natije.services.evaluation_run import read_panel_file, run_evaluation
+
     lang = lang_of(ctx)
     with draws_progress(lang, fmt) as progress:
         result = run_evaluation(
-            read_table(data),
+            read_panel_file(data),
             unit=unit,
             time=time,
             outcome=outcome,
@@ -105,9 +86,4 @@ def evaluate_command(
             progress=progress,
             lang=lang,
         ).to_dict()
-    if fmt == "json":
-        typer.echo(json.dumps(result, ensure_ascii=False, indent=1))
-    elif fmt == "csv":
-        typer.echo(csv_text(result), nl=False)
-    else:
-        _print_table(result, lang)
+    emit(fmt, table=lambda: _print_table(result, lang), json=lambda: result, csv=lambda: csv_records(result))

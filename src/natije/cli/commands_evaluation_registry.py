@@ -3,10 +3,9 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
@@ -15,19 +14,21 @@ from rich.markup import escape
 from natije.cli import render
 from natije.cli.app import app, as_of_option, format_option, lang_of, open_store, territory_option
 from natije.cli.evaluation_output import (
-    csv_text,
+    csv_records,
     draws_progress,
     headline_row,
     num,
     print_panel,
     print_result,
 )
+from natije.cli.output import emit
 from natije.cli.render import print_table
 from natije.locale import t
-from natije.services import evaluation as service
-from natije.services.catalog import require_programs
-from natije.services.evaluation_budget import BudgetImpact, impact_per_budget
-from natije.store.evaluations import StoredEvaluation
+
+if TYPE_CHECKING:
+    from natije.services.evaluation import StoredEvaluation
+    from natije.services.evaluation_budget import BudgetImpact
+    from natije.services.stores import Store
 
 registry = typer.Typer(help="Stored impact evaluations of program indicators: run, list, show, rerun.",
                        no_args_is_help=True)
@@ -38,7 +39,9 @@ RESULT_FORMAT = format_option("table", "json", "csv")
 K = "evaluation.registry."
 
 
-def _ctx(ctx: typer.Context) -> tuple[Any, str]:
+def _ctx(ctx: typer.Context) -> tuple[Store, str]:
+    from natije.services.catalog import require_programs
+
     store = open_store(ctx)
     # a store from before the evaluations table: "run natije init"; one without programs: how to fill it
     require_programs(store)
@@ -70,17 +73,21 @@ def _indicator(r: Mapping[str, Any], code: str, lang: str) -> str:
     return f"{names[lang]} ({code})" if names.get(lang) else code
 
 
-def _emit(rec: StoredEvaluation, fmt: str, lang: str, store: Any) -> None:
-    if fmt == "csv":
-        typer.echo(csv_text(rec.result), nl=False)
-        return
-    budget = impact_per_budget(store, rec.id) if rec.id is not None else None
-    if fmt == "json":
-        typer.echo(json.dumps({**rec.to_dict(), "budget": budget.to_dict() if budget else None},
-                              ensure_ascii=False, indent=1))
-        return
-    _print(rec, lang, budget)
-    typer.echo(t(K + "saved", lang, id=rec.id) if rec.id is not None else t(K + "not_saved", lang))
+def _emit(rec: StoredEvaluation, fmt: str, lang: str, store: Store) -> None:
+    from natije.services.evaluation_budget import impact_per_budget
+
+    def budget() -> BudgetImpact | None:
+        return impact_per_budget(store, rec.id) if rec.id is not None else None
+
+    def as_json() -> dict[str, Any]:
+        impact = budget()
+        return {**rec.to_dict(), "budget": impact.to_dict() if impact else None}
+
+    def as_table() -> None:
+        _print(rec, lang, budget())
+        typer.echo(t(K + "saved", lang, id=rec.id) if rec.id is not None else t(K + "not_saved", lang))
+
+    emit(fmt, table=as_table, json=as_json, csv=lambda: csv_records(rec.result))
 
 
 @registry.command("run")
@@ -101,6 +108,8 @@ def run(ctx: typer.Context, program: str, indicator: str,
         save: bool = typer.Option(True, "--save/--no-save", help="Store the evaluation (default) or not."),
         fmt: str = RESULT_FORMAT) -> None:
     """Evaluate a program's impact on an indicator with territories as units, and store it."""
+    from natije.services import evaluation as service
+
     store, lang = _ctx(ctx)
     cohort = service.read_cohort_file(cohort_file) if cohort_file else None
     with draws_progress(lang, fmt) as progress:
@@ -116,11 +125,15 @@ def run(ctx: typer.Context, program: str, indicator: str,
 def list_(ctx: typer.Context, program: str = typer.Argument(None, help="Only this program."),
           fmt: str = FORMAT) -> None:
     """List stored evaluations, newest first."""
+    from natije.services import evaluation as service
+
     store, lang = _ctx(ctx)
     records = service.history(store, program)
-    if fmt == "json":
-        typer.echo(json.dumps([r.to_dict() for r in records], ensure_ascii=False, indent=1))
-        return
+    emit(fmt, table=lambda: print_history(records, lang), json=lambda: [r.to_dict() for r in records])
+
+
+def print_history(records: list[StoredEvaluation], lang: str) -> None:
+    """Stored evaluations as a table for people, or the line saying there are none."""
     if not records:
         typer.echo(t(K + "none", lang))
         return
@@ -138,6 +151,8 @@ def show(ctx: typer.Context, evaluation_id: int, fmt: str = RESULT_FORMAT) -> No
     \f
     Raises NotFound.
     """
+    from natije.services import evaluation as service
+
     store, lang = _ctx(ctx)
     _emit(service.get(store, evaluation_id), fmt, lang, store)
 
@@ -151,11 +166,12 @@ def rerun(ctx: typer.Context, evaluation_id: int,
     \f
     Raises NotFound.
     """
+    from natije.services import evaluation as service
+
     store, lang = _ctx(ctx)
     with draws_progress(lang, fmt) as progress:
         cmp = service.rerun(store, evaluation_id, save=save, progress=progress)
-    if fmt == "json":
-        typer.echo(json.dumps(cmp.to_dict(), ensure_ascii=False, indent=1))
-        return
     key = "data_changed" if cmp.data_changed else "data_same"
-    typer.echo(t(K + key, lang, id=evaluation_id, old=num(cmp.old_estimate, lang), new=num(cmp.new_estimate, lang)))
+    emit(fmt, json=cmp.to_dict, table=lambda: typer.echo(t(K + key, lang, id=evaluation_id,
+                                                            old=num(cmp.old_estimate, lang),
+                                                            new=num(cmp.new_estimate, lang))))

@@ -3,13 +3,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import polars as pl
 import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -17,10 +15,15 @@ from rich.text import Text as Plain  # printed without markup
 
 from natije.cli import render
 from natije.cli.app import app, err_console, format_option, lang_of, open_store
+from natije.cli.output import emit
 from natije.cli.problems import localised
 from natije.errors import Expected, Problem, ValidationError
 from natije.locale import formats, t
-from natije.services import ingestion
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from natije.services.ingestion import ImportReport
 
 
 @contextmanager
@@ -39,7 +42,7 @@ def _progress(lang: str) -> Iterator[Callable[[str, int], None]]:
         yield advance
 
 
-def _summary(report: ingestion.ImportReport, lang: str) -> str:
+def _summary(report: ImportReport, lang: str) -> str:
     tot = report.totals()
     if not report.changed:
         return t("import.nothing_changed", lang)
@@ -57,20 +60,27 @@ def import_(ctx: typer.Context, paths: list[Path] = typer.Argument(..., help="Pa
     \f
     Raises ValidationError (every problem listed; the store is unchanged).
     """
+    from natije.services import ingestion
+
     lang = lang_of(ctx)
     try:
         with _progress(lang) as progress:
             report = ingestion.import_paths(open_store(ctx), [str(p) for p in paths], progress=progress)
     except ValidationError as exc:
         raise localised(exc, lang, "import.failed") from None
-    if fmt == "json":
-        typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
-        return
-    if fmt == "csv":
-        rows = [{"package": p.name, "program": p.program, "rows": p.rows, **p.observations,
-                 "commitments_new": p.catalog.get("commitments_new", 0)} for p in report.packages]
-        typer.echo(pl.DataFrame(rows).write_csv(), nl=False)
-        return
+    emit(fmt, table=lambda: print_report(report, lang), json=report.to_dict, csv=lambda: report_frame(report))
+
+
+def report_frame(report: ImportReport) -> pl.DataFrame:
+    """One row per package: its rows, observations inserted / revised / unchanged, new commitment versions."""
+    import polars as pl
+
+    return pl.DataFrame([{"package": p.name, "program": p.program, "rows": p.rows, **p.observations,
+                          "commitments_new": p.catalog.get("commitments_new", 0)} for p in report.packages])
+
+
+def print_report(report: ImportReport, lang: str) -> None:
+    """What an import did, per package, as a table for people, with the summary line under it."""
     heads = [t(f"word.{key}", lang) for key in ("package", "program", "rows", "new", "revised", "unchanged",
                                                 "commitments")]
     cells = [[p.name, p.program or "—", *(formats.number(n, lang, digits=0) for n in (
@@ -91,6 +101,8 @@ def export(ctx: typer.Context, program: str = typer.Argument(..., help="Program 
     """
     if directory.exists() and not directory.is_dir():
         raise ValidationError(Problem(str(directory), None, None, str(directory), Expected("expected.folder")), "bad argument")
+    from natije.services import ingestion
+
     report = ingestion.export_program(open_store(ctx), program, directory)
     files = ", ".join(f"{name} ({n})" for name, n in report.files.items())
     typer.echo(t("export.done", lang_of(ctx), program=program, path=report.directory, files=files))

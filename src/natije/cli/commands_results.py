@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import datetime
 import json
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
-import polars as pl
 import typer
 from rich.console import Console
 from rich.text import Text as Plain  # rich text, printed without markup
@@ -22,12 +22,15 @@ from natije.cli.app import (
     open_store,
     territory_option,
 )
+from natije.cli.output import emit
 from natije.locale import formats, t
-from natije.results.asof import as_date
-from natije.results.scorecard import Scorecard
-from natije.services import catalog, monitoring
 
-FORMATS = ("table", "json", "csv")
+if TYPE_CHECKING:
+    import polars as pl
+
+    from natije.services.monitoring import Scorecard
+    from natije.services.stores import Store
+
 AS_OF = as_of_option()
 FORMAT = format_option("table", "json", "csv")
 _NUMBERS = ("old", "new")  # evidence pieces that are values, written as numbers of the language
@@ -77,22 +80,18 @@ def header(column: str, lang: str) -> str:
     return t(f"word.{column}", lang)
 
 
-def print_frame(frame: pl.DataFrame, fmt: str, lang: str, title: str = "", caption: str = "",
+def print_frame(frame: pl.DataFrame, lang: str, title: str = "", caption: str = "",
                 right: tuple[str, ...] = ()) -> None:
-    """Print a frame as a table that fits the terminal (headers from ``word.*``), as JSON or as CSV."""
-    if fmt == "json":
-        typer.echo(json.dumps(frame.to_dicts(), ensure_ascii=False, default=str, indent=1))
-    elif fmt == "csv":
-        typer.echo(frame.with_columns(pl.col(pl.Enum).cast(pl.String)).write_csv(), nl=False)
-    else:
-        render.print_table(Console(highlight=False), [header(c, lang) for c in frame.columns],
-                           [[_cell(v, lang) for v in row] for row in frame.iter_rows()], title, caption,
-                           [i for i, c in enumerate(frame.columns) if c in right])
+    """Print a frame as a table that fits the terminal (headers from ``word.*``, values in ``lang``)."""
+    render.print_table(Console(highlight=False), [header(c, lang) for c in frame.columns],
+                       [[_cell(v, lang) for v in row] for row in frame.iter_rows()], title, caption,
+                       [i for i, c in enumerate(frame.columns) if c in right])
 
 
-def judged(as_of: Any, lang: str, basis: str = "current") -> str:
-    """The line under every results table: the date the results were judged on and the targets' basis."""
-    day = render.day(as_date(as_of) or datetime.date.today(), lang)
+def judged(as_of: str | None, lang: str, basis: str = "current") -> str:
+    """The line under every results table: the date the results were judged on (``as_of``, ISO) and the
+    targets' basis."""
+    day = render.day(as_of or datetime.date.today(), lang)
     return t("results.judged", lang, date=day, basis=t(f"basis.{basis}", lang))
 
 
@@ -108,16 +107,21 @@ def results(ctx: typer.Context, program: str, as_of: str = AS_OF,
     \f
     Raises NotFound.
     """
-    store = open_store(ctx)
-    if fmt == "json":
-        found = monitoring.program_results_json(store, program, as_of, territory, basis)
-        typer.echo(json.dumps(found, ensure_ascii=False, default=str, indent=1))
-        return
-    table = monitoring.program_results(store, program, as_of, territory, basis)
-    lang = lang_of(ctx)
-    if fmt == "csv":
-        print_frame(table, fmt, lang)
-        return
+    from natije.cli.json_output import results_rows
+    from natije.services import monitoring
+
+    store, lang = open_store(ctx), lang_of(ctx)
+    table = partial(monitoring.program_results, store, program, as_of, territory, basis)
+    emit(fmt, table=lambda: print_results(store, program, table(), lang=lang, as_of=as_of, basis=basis),
+         json=lambda: results_rows(*monitoring.program_results_with_flags(store, program, as_of, territory, basis)),
+         csv=table)
+
+
+def print_results(store: Store, program: str, table: pl.DataFrame, *, lang: str, as_of: str | None,
+                  basis: str) -> None:
+    """The results table for people: values in their units, territories by name, status in words."""
+    from natije.services import catalog
+
     places = catalog.territory_names(store)
     rows = [[r["indicator"].removeprefix(f"{program}."), render.territory(r["territory"], places, lang), r["period"],
              render.value(r["baseline"], r["unit"], lang), render.value(r["target"], r["unit"], lang),
@@ -139,20 +143,31 @@ def flags(ctx: typer.Context, program: str, as_of: str = AS_OF, fmt: str = FORMA
     \f
     Raises NotFound.
     """
-    frame = monitoring.program_flags(open_store(ctx), program, as_of)
-    lang = lang_of(ctx)
-    if fmt == "table":
-        worded = [evidence(f, a, lang, e) for f, a, e in frame.select("flag", "args", "evidence").iter_rows()]
-        places = catalog.territory_names(open_store(ctx))
-        frame = frame.with_columns(pl.col("flag").map_elements(lambda f: t(f"flag.{f}", lang), pl.String),
-                                   pl.col("territory").map_elements(lambda c: render.territory(c, places, lang),
-                                                                    pl.String),
-                                   pl.Series("evidence", worded, dtype=pl.String)) \
-            .select("flag", "indicator", "territory", "period", "evidence")
-        if frame.height == 0:
-            typer.echo(t("msg.no_flags", lang))
-            return
-    print_frame(frame, fmt, lang, t("flags.title", lang, program=program), judged(as_of, lang))
+    from natije.services import monitoring
+
+    store, lang = open_store(ctx), lang_of(ctx)
+    frame = monitoring.program_flags(store, program, as_of)
+    emit(fmt, table=lambda: print_flags(store, program, frame, lang=lang, as_of=as_of), json=frame.to_dicts,
+         csv=lambda: frame)
+
+
+def print_flags(store: Store, program: str, frame: pl.DataFrame, *, lang: str, as_of: str | None) -> None:
+    """A program's flags for people: each flag and territory named in ``lang``, its evidence worded."""
+    import polars as pl
+
+    from natije.services import catalog
+
+    worded = [evidence(f, a, lang, e) for f, a, e in frame.select("flag", "args", "evidence").iter_rows()]
+    places = catalog.territory_names(store)
+    frame = frame.with_columns(pl.col("flag").map_elements(lambda f: t(f"flag.{f}", lang), pl.String),
+                               pl.col("territory").map_elements(lambda c: render.territory(c, places, lang),
+                                                                pl.String),
+                               pl.Series("evidence", worded, dtype=pl.String)) \
+        .select("flag", "indicator", "territory", "period", "evidence")
+    if frame.height == 0:
+        typer.echo(t("msg.no_flags", lang))
+        return
+    print_frame(frame, lang, t("flags.title", lang, program=program), judged(as_of, lang))
 
 
 @app.command("lineage")
@@ -162,22 +177,35 @@ def lineage(ctx: typer.Context, program: str, as_of: str = AS_OF, fmt: str = FOR
     \f
     Raises NotFound.
     """
+    from natije.services import monitoring
+
     lang = lang_of(ctx)
     frame = monitoring.program_lineage(open_store(ctx), program, as_of, lang)
-    if fmt == "table":
-        frame = frame.with_columns(pl.col("status").map_elements(lambda s: t(f"lineage_status.{s}", lang),
-                                                                 pl.String)).drop("name_en")
-    print_frame(frame, fmt, lang, t("lineage.title", lang, program=program), judged(as_of, lang), ("target",))
+    emit(fmt, table=lambda: print_lineage(program, frame, lang=lang, as_of=as_of), json=frame.to_dicts,
+         csv=lambda: frame)
+
+
+def print_lineage(program: str, frame: pl.DataFrame, *, lang: str, as_of: str | None) -> None:
+    """A program's promises across its lineage for people: each status in ``lang``."""
+    import polars as pl
+
+    frame = frame.with_columns(pl.col("status").map_elements(lambda s: t(f"lineage_status.{s}", lang),
+                                                             pl.String)).drop("name_en")
+    print_frame(frame, lang, t("lineage.title", lang, program=program), judged(as_of, lang), ("target",))
 
 
 @app.command("scorecard")
 def scorecard(ctx: typer.Context, as_of: str = AS_OF) -> None:
     """Print a scorecard per program: targets by status, budget spent vs results, worst flags."""
+    from natije.services import monitoring
+
     print_scorecards(monitoring.scorecards(open_store(ctx), as_of), lang_of(ctx))
 
 
-def render_scorecards(store: Any, lang: str = "kk", as_of: str | None = None) -> None:
+def render_scorecards(store: Store, lang: str = "kk", as_of: str | None = None) -> None:
     """Print every program's scorecard (the end of ``natije demo``)."""
+    from natije.services import monitoring
+
     print_scorecards(monitoring.scorecards(store, as_of), lang)
 
 

@@ -7,9 +7,11 @@ from datetime import date
 import typer
 
 from natije.cli.app import app, as_of_option, choice_option, format_option, lang_of, open_store
-from natije.cli.commands_catalog import _emit
+from natije.cli.commands_catalog import console
+from natije.cli.output import emit
+from natije.cli.render import print_table
+from natije.domain.territories import LEVELS
 from natije.locale import formats, t
-from natije.services.territories import LEVELS, list_territories
 
 COLUMNS = ("code", "level", "parent", "name", "valid_from", "valid_to", "successors")
 
@@ -28,11 +30,10 @@ def territories(
     \f
     Raises ConfigurationError for a store that does not exist yet.
     """
+    from natije.services.territories import list_territories
+
     lang = lang_of(ctx)
     rows = list_territories(open_store(ctx), level=level, as_of=date.fromisoformat(as_of) if as_of else None)
-    if not rows and fmt == "table":
-        typer.echo(t("msg.no_territories", lang))
-        return
     people = fmt == "table"  # a table is read by people: words and dates in their language; CSV stays ISO
     # "successors" of a territory are the territories a reform made of it, not later documents as for programs
     words = {"successors": "word.territory_successors"}
@@ -51,4 +52,13 @@ def territories(
         )
         for r in rows
     ]
-    _emit(fmt, [r.to_dict() for r in rows], headers, table, t("word.territories", lang))
+    emit(fmt, table=lambda: print_listing(headers, table, lang), json=lambda: [r.to_dict() for r in rows],
+         csv=lambda: (headers, table))
+
+
+def print_listing(headers: list[str], table: list[tuple[str, ...]], lang: str) -> None:
+    """The territories as a table for people, or the line saying there are none."""
+    if not table:
+        typer.echo(t("msg.no_territories", lang))
+        return
+    print_table(console, headers, table, t("word.territories", lang))

@@ -8,8 +8,6 @@ decimals, periods as periods (``1970``, ``2019-Q3``), never as ``1970.0``.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -21,9 +19,8 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from natije.cli.render import print_table, territory
-from natije.evaluation.texts import fixed, p_text
 from natije.locale import t
-from natije.locale.formats import number
+from natije.locale.formats import fixed, number, p_text
 
 K = "evaluation.output."
 CSV_COLUMNS = ("kind", "label", "estimate", "se", "ci_low", "ci_high", "p_value")
@@ -135,7 +132,7 @@ def print_result(console: Console, r: Mapping[str, Any], lang: str, *, assumptio
             console.print(escape(f"- {a}"))
 
 
-def csv_text(r: Mapping[str, Any]) -> str:
+def csv_records(r: Mapping[str, Any]) -> tuple[tuple[str, ...], list[list[Any]]]:
     """The headline (kind ``overall``) and every effect as CSV rows: kind,label,estimate,se,ci_low,ci_high,p_value.
 
     Plain machine numbers (full precision, ``.`` decimals); missing values are empty cells.
@@ -156,12 +153,7 @@ def csv_text(r: Mapping[str, Any]) -> str:
         )
         for e in r.get("effects") or ()
     ]
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for row in rows:
-        writer.writerow(["" if _missing(x) else x for x in row])
-    return out.getvalue()
+    return CSV_COLUMNS, [["" if _missing(x) else x for x in row] for row in rows]
 
 
 @contextmanager

@@ -22,7 +22,6 @@ import os
 from collections.abc import Iterator
 from typing import Any
 
-import typer.rich_utils as panels
 from typer._click.core import Context
 from typer._click.formatting import HelpFormatter
 
@@ -71,16 +70,34 @@ def _formatter(lang: str) -> type[HelpFormatter]:
     return Formatter
 
 
-def localise(root: Any, lang: str) -> Any:
-    """Rewrite the help of ``root`` (a click command tree from ``typer.main.get_command``) into ``lang``.
+def screen(lang: str) -> Any:
+    """Typer's help and error screen (``typer.rich_utils``) with its words and its usage errors in ``lang``.
 
-    Returns ``root``. Typer's screen words are module-wide, so the last language set is the one printed.
+    Imported when a help screen or an error is printed, not before: it brings rich's Markdown and traceback
+    modules, a tenth of a second that a command printing neither does not spend. Typer's screen words are
+    module-wide, so the last language set is the one printed.
     """
+    import typer.rich_utils as panels
+
     for name, key in _SCREEN_WORDS.items():
         setattr(panels, name, t(key, lang))
     printer = panels.rich_format_error
     panels.rich_format_error = wrap(getattr(printer, "natije_original", printer), lang)  # type: ignore[assignment]
-    context = type("LocalContext", (Context,), {"formatter_class": _formatter(lang)})
+    return panels
+
+
+def localise(root: Any, lang: str) -> Any:
+    """Rewrite the help of ``root`` (a click command tree from ``typer.main.get_command``) into ``lang``.
+
+    Returns ``root``; every help screen of the tree (``--help``, a group given no command) is printed with the
+    screen words of ``lang`` (:func:`screen`).
+    """
+
+    def get_help(ctx: Context) -> str:
+        screen(lang)
+        return Context.get_help(ctx)
+
+    context = type("LocalContext", (Context,), {"formatter_class": _formatter(lang), "get_help": get_help})
     for path, command in commands(root):
         command.help = t(help_key(path), lang)
         command.short_help = None

@@ -24,6 +24,9 @@ class TerritoryLevel(str, Enum):
     SETTLEMENT = "settlement"
 
 
+LEVELS = tuple(level.value for level in TerritoryLevel)  # from the country down
+
+
 @dataclass(frozen=True, slots=True)
 class Territory:
     """An administrative-territorial unit, by its KATO code, valid on ``[valid_from, valid_to)``."""

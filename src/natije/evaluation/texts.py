@@ -12,7 +12,7 @@ import math
 
 from natije.evaluation.design import EvaluationDesign
 from natije.locale import t
-from natije.locale.formats import number
+from natije.locale.formats import number, p_text
 
 SIGNIFICANT = 4
 
@@ -38,29 +38,6 @@ def unit_text(design: EvaluationDesign, unit: object) -> str:
     """A unit as people know it: its label in ``design.options['unit_labels']`` ((id, label) pairs), else its id."""
     labels = dict(design.options.get("unit_labels") or ())
     return str(labels.get(str(unit), unit))
-
-
-def fixed(x: float, lang: str, digits: int) -> str:
-    """``x`` with exactly ``digits`` decimals in the style of ``lang`` (``0.050``, ``0,050``)."""
-    text = number(round(x, digits), lang, digits=digits)
-    if digits <= 0:
-        return text
-    sep = number(0.5, lang, digits=1)[1]  # the language's decimal separator
-    whole, _, frac = text.partition(sep)
-    return whole + sep + frac.ljust(digits, "0")
-
-
-def p_text(p: float | None, lang: str) -> str:
-    """A p-value for people: ``< 0.001`` below one in a thousand, otherwise three decimals; '' if missing.
-
-    >>> p_text(5.9e-15, "en"), p_text(0.05, "en"), p_text(0.6875, "ru"), p_text(None, "kk")
-    ('< 0.001', '0.050', '0,688', '')
-    """
-    if p is None or not math.isfinite(float(p)):
-        return ""
-    if float(p) < 0.001:
-        return "< " + fixed(0.001, lang, 3)
-    return fixed(min(float(p), 1.0), lang, 3)
 
 
 def _p_relation(p: float, lang: str) -> str:

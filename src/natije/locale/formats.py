@@ -17,10 +17,6 @@ from __future__ import annotations
 import datetime
 import math
 
-from babel import Locale
-from babel.dates import get_day_names, get_month_names
-from babel.numbers import format_decimal
-
 _LOCALES = {"kk": "kk_KZ", "ru": "ru_RU", "en": "en_GB"}
 
 # Scale words after a money amount; CLDR's short forms are not what official texts write in kk and ru.
@@ -53,6 +49,8 @@ def number(value: float | None, lang: str, digits: int | None = None) -> str:
         pattern = "#,##0.######"
     else:
         pattern = "#,##0." + "#" * digits if digits else "#,##0"
+    from babel.numbers import format_decimal  # Babel's CLDR data loads on the first number, not at start-up
+
     return format_decimal(value, format=pattern, locale=_LOCALES.get(lang, "en_GB"))
 
 
@@ -89,6 +87,29 @@ def currency_name(currency: str, lang: str) -> str:
     return _CURRENCIES.get(currency, {}).get(lang, currency)
 
 
+def fixed(x: float, lang: str, digits: int) -> str:
+    """``x`` with exactly ``digits`` decimals in the style of ``lang`` (``0.050``, ``0,050``)."""
+    text = number(round(x, digits), lang, digits=digits)
+    if digits <= 0:
+        return text
+    sep = number(0.5, lang, digits=1)[1]  # the language's decimal separator
+    whole, _, frac = text.partition(sep)
+    return whole + sep + frac.ljust(digits, "0")
+
+
+def p_text(p: float | None, lang: str) -> str:
+    """A p-value for people: ``< 0.001`` below one in a thousand, otherwise three decimals; '' if missing.
+
+    >>> p_text(5.9e-15, "en"), p_text(0.05, "en"), p_text(0.6875, "ru"), p_text(None, "kk")
+    ('< 0.001', '0.050', '0,688', '')
+    """
+    if p is None or not math.isfinite(float(p)):
+        return ""
+    if float(p) < 0.001:
+        return "< " + fixed(0.001, lang, 3)
+    return fixed(min(float(p), 1.0), lang, 3)
+
+
 def date(value: datetime.date | None, lang: str) -> str:
     """A date in the official form of ``lang``: ``07.12.2026`` in kk and ru, ISO 8601 in English."""
     if value is None:
@@ -104,6 +125,9 @@ def d3_locale(lang: str) -> dict:
     >>> d3_locale("ru")["number"]["decimal"], d3_locale("kk")["time"]["months"][0]
     (',', 'Қаңтар')
     """
+    from babel import Locale
+    from babel.dates import get_day_names, get_month_names
+
     code = _LOCALES.get(lang, "en_GB")
     symbols = Locale.parse(code).number_symbols["latn"]
     days = get_day_names("wide", locale=code)

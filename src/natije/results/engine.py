@@ -147,25 +147,3 @@ def _compute(frames: ProgramFrames, req: ResultsRequest, ordered: bool, with_fla
             .with_columns(pl.col("illustrative").fill_null(False))
         out = out.select(COLUMNS)
         return (out.sort(*KEY, "period") if ordered else out), (flagged.result() if flagged else None)
-
-
-def rows_for_json(table: pl.DataFrame, flags: pl.DataFrame | None = None) -> list[dict]:
-    """The table as the list of objects ``natije results --format json`` prints (forecast nested, flags listed)."""
-    per = {}
-    if flags is not None and flags.height:
-        for ind, names in flags.group_by("indicator").agg(pl.col("flag").unique().sort()).iter_rows():
-            per[ind] = names
-    out = []
-    for row in table.iter_rows(named=True):
-        item = {k: _plain(row[k]) for k in COLUMNS if not k.startswith("forecast") and k != "p_meet"}
-        item["forecast"] = {
-            "period": row["period"], "value": row["forecast_value"], "low": row["forecast_low"],
-            "high": row["forecast_high"], "p_meet": row["p_meet"], "reason": row["forecast_reason"],
-        }
-        item["flags"] = per.get(row["indicator"], [])
-        out.append(item)
-    return out
-
-
-def _plain(value: object) -> object:
-    return value.isoformat() if isinstance(value, (date, datetime)) else value

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from natije.demo import demo_paths
 from natije.services.catalog import initialise
 from natije.services.ingestion import ImportReport, Progress, import_paths
+from natije.store import Store
 
 
-def load_demo(store: Any, *, progress: Progress | None = None) -> ImportReport:
+def load_demo(store: Store, *, progress: Progress | None = None) -> ImportReport:
     """Import the demo's reference package and its four programs, in lineage order, in one transaction.
 
     Loading into a store that already holds the demo changes nothing (imports are idempotent).

@@ -39,6 +39,7 @@ from natije.evaluation.design import _jsonable
 from natije.results.asof import as_date
 from natije.services.evaluation_panel import IndicatorPanel, build_indicator_panel
 from natije.services.evaluation_run import Progress, effect_unit, period_labels, run_evaluation
+from natije.store import Store
 from natije.store.evaluations import StoredEvaluation, get_evaluation, list_evaluations, save_evaluation
 from natije.store.frames import load_program_frames
 from natije.store.reads import get_reference_package
@@ -114,7 +115,7 @@ def _spec(method: str, treated: Sequence[str] | str | None, start: Any, cohort: 
             "seed": seed, "options": {k: _jsonable(v) for k, v in sorted(options.items())}}
 
 
-def load_panel(store: Any, program: str, indicator: str, spec: Mapping[str, Any]) -> IndicatorPanel:
+def load_panel(store: Store, program: str, indicator: str, spec: Mapping[str, Any]) -> IndicatorPanel:
     """The harmonised, balanced panel of ``indicator`` that ``spec`` (a stored design) runs on."""
     with store.connect() as conn:
         frames = load_program_frames(conn, program, as_of=as_date(spec.get("as_of")))
@@ -160,7 +161,7 @@ def _run(panel: IndicatorPanel, spec: Mapping[str, Any], outcome: str, progress:
                    diagnostics={**result.diagnostics, "panel": notes}).to_dict()
 
 
-def _record(store: Any, program: str, indicator: str, spec: dict[str, Any], *, save: bool, author: str | None,
+def _record(store: Store, program: str, indicator: str, spec: dict[str, Any], *, save: bool, author: str | None,
             label: str | None, progress: Progress | None = None) -> StoredEvaluation:
     panel = load_panel(store, program, indicator, spec)
     record = StoredEvaluation(id=None, program=program, indicator=indicator, method=spec["method"], design=spec,
@@ -172,7 +173,7 @@ def _record(store: Any, program: str, indicator: str, spec: dict[str, Any], *, s
     return record
 
 
-def evaluate_indicator(store: Any, program: str, indicator: str, *, method: str,
+def evaluate_indicator(store: Store, program: str, indicator: str, *, method: str,
                        treated: Sequence[str] | str | None = None, start: Any = None,
                        cohort: Mapping[str, Any] | None = None, territories: Sequence[str] | None = None,
                        as_of: date | str | None = None, save: bool = True, level: str = "region",
@@ -223,7 +224,7 @@ def evaluate_indicator(store: Any, program: str, indicator: str, *, method: str,
     return _record(store, program, indicator, spec, save=save, author=author, label=label, progress=progress)
 
 
-def rerun(store: Any, evaluation_id: int, *, save: bool = False, author: str | None = None,
+def rerun(store: Store, evaluation_id: int, *, save: bool = False, author: str | None = None,
           progress: Progress | None = None) -> RerunComparison:
     """Run stored evaluation ``evaluation_id`` again on the current data (its ``as_of`` is dropped).
 
@@ -253,13 +254,13 @@ def read_cohort_file(path: str | Path) -> dict[str, str | None]:
     return {str(k): _period_text(v) for k, v in frame.select("territory", period).iter_rows()}
 
 
-def get(store: Any, evaluation_id: int) -> StoredEvaluation:
+def get(store: Store, evaluation_id: int) -> StoredEvaluation:
     """Stored evaluation ``evaluation_id``; raises :class:`NotFound`."""
     with store.connect() as conn:
         return get_evaluation(conn, evaluation_id)
 
 
-def history(store: Any, program: str | None = None, indicator: str | None = None) -> list[StoredEvaluation]:
+def history(store: Store, program: str | None = None, indicator: str | None = None) -> list[StoredEvaluation]:
     """Stored evaluations, newest first, optionally of one program / indicator."""
     with store.connect() as conn:
         return list_evaluations(conn, program, indicator)

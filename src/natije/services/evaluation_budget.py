@@ -16,6 +16,7 @@ import polars as pl
 from natije.domain.periods import Period
 from natije.results.budget import in_force
 from natije.services.evaluation import get
+from natije.store import Store
 from natije.store.frames import load_program_frames
 
 BN = 1e9
@@ -51,7 +52,7 @@ def post_years(design: dict[str, Any], last_period: str) -> tuple[int, int]:
     return first, Period.parse(last_period).year
 
 
-def impact_per_budget(store: Any, evaluation_id: int, *, stage: str = "executed") -> BudgetImpact | None:
+def impact_per_budget(store: Store, evaluation_id: int, *, stage: str = "executed") -> BudgetImpact | None:
     """The estimate of stored evaluation ``evaluation_id`` per bn KZT of linked ``stage`` budget lines.
 
     Returns ``None`` when no budget line of the program (or a predecessor) names the indicator. Raises

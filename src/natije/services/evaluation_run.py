@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -151,6 +152,22 @@ def _whole_periods(data: pl.DataFrame, time: str) -> pl.DataFrame:
     ):
         return data  # not whole numbers: the panel check reports what is wrong
     return data.with_columns(pl.col(time).cast(pl.Int64))
+
+
+READERS: dict[str, Callable[[Path], pl.DataFrame]] = {
+    ".csv": lambda p: pl.read_csv(p, infer_schema_length=10000),
+    ".parquet": pl.read_parquet,
+    ".xlsx": lambda p: pl.read_excel(p, engine="openpyxl"),
+}
+
+
+def read_panel_file(path: Path) -> pl.DataFrame:
+    """Read a panel from a csv, parquet or xlsx file by its extension; ValidationError for anything else."""
+    reader = READERS.get(path.suffix.lower())
+    if reader is None or not path.exists():
+        expected = Expected("expected.file_exists") if reader else Expected("expected.file_kind", suffixes=", ".join(READERS))
+        raise ValidationError(Problem(str(path), None, None, path.name, expected), "cannot read the data file")
+    return reader(path)
 
 
 def run_evaluation(

@@ -42,10 +42,12 @@ from natije.ingest.export import (
 )
 from natije.ingest.plan import ImportPlan, PlannedPackage, Progress, prepare
 from natije.services.catalog import ensure_store
+from natije.store import Store
 from natije.store import observations as store_observations
 from natije.store.catalog import lookup_catalog, write_package
 from natije.store.imports import record_import
-from natije.store.reads import get_package, get_reference_package, iter_observations, iter_revisions
+from natije.store.reads import get_package, get_reference_package
+from natije.store.streams import iter_observations, iter_revisions
 
 
 @dataclass(frozen=True)
@@ -139,7 +141,7 @@ class ImportJob:
         return {"paths": list(self.paths), "now": self.now.isoformat()}
 
 
-def import_paths(store: Any, paths: Sequence[str | Path], *, progress: Progress | None = None,
+def import_paths(store: Store, paths: Sequence[str | Path], *, progress: Progress | None = None,
                  now: datetime | None = None) -> ImportReport:
     """Validate, then import every package under ``paths`` in one transaction.
 
@@ -203,7 +205,7 @@ def _closure(codes: set[str], territories: dict[str, Any]) -> set[str]:
     return out
 
 
-def export_program(store: Any, code: str, directory: str | Path) -> ExportReport:
+def export_program(store: Store, code: str, directory: str | Path) -> ExportReport:
     """Write program ``code`` as a package into ``directory`` (created if needed).
 
     The package holds ``program.yaml`` (every commitment version), ``observations.csv`` (current values,

@@ -8,20 +8,23 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from typing import Any
 
 import polars as pl
 
 from natije.errors import ValidationError
 from natije.results.asof import as_date
-from natije.results.engine import national_codes, results_table, results_with_flags, rows_for_json
+from natije.results.engine import national_codes, results_table, results_with_flags
 from natije.results.flags import flags as compute_flags
 from natije.results.frames import ProgramFrames
 from natije.results.lineage import lineage
 from natije.results.scorecard import Scorecard, scorecard
+from natije.store import Store
+
+__all__ = ["Scorecard", "program_flags", "program_lineage", "program_results", "program_results_with_flags",
+           "program_scorecard", "scorecards"]
 
 
-def load_frames(store: Any, code: str, as_of: date | str | None = None) -> ProgramFrames:
+def load_frames(store: Store, code: str, as_of: date | str | None = None) -> ProgramFrames:
     """The frames of program ``code`` as known on ``as_of``; raises ``NotFound`` for an unknown program."""
     from natije.store.frames import load_program_frames
 
@@ -44,7 +47,7 @@ def _code(territory: str | None) -> str | None:
 
 
 def program_results(
-    store: Any, code: str, as_of: date | str | None = None, territory: str | None = None, basis: str = "current"
+    store: Store, code: str, as_of: date | str | None = None, territory: str | None = None, basis: str = "current"
 ) -> pl.DataFrame:
     """Results table of ``code`` (see :func:`natije.results.engine.results_table`).
 
@@ -55,34 +58,34 @@ def program_results(
     return _territory(frames, table, territory)
 
 
-def program_results_json(
-    store: Any, code: str, as_of: date | str | None = None, territory: str | None = None, basis: str = "current"
-) -> list[dict]:
-    """Results as the list of objects of ``natije results --format json`` (forecast nested, flags listed)."""
+def program_results_with_flags(
+    store: Store, code: str, as_of: date | str | None = None, territory: str | None = None, basis: str = "current"
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The results table of ``code`` (as :func:`program_results`) and the program's flags, worst first."""
     frames = load_frames(store, code, as_of)
     if _code(territory) is None:
         table, flag_frame = results_with_flags(frames, as_of=as_of, basis=basis)
     else:
         table, flag_frame = results_table(frames, as_of, _code(territory), basis), compute_flags(frames, as_of=as_of)
-    return rows_for_json(_territory(frames, table, territory), flag_frame)
+    return _territory(frames, table, territory), flag_frame
 
 
-def program_flags(store: Any, code: str, as_of: date | str | None = None) -> pl.DataFrame:
+def program_flags(store: Store, code: str, as_of: date | str | None = None) -> pl.DataFrame:
     """Moved-goalpost flags of ``code``, worst first."""
     return compute_flags(load_frames(store, code, as_of), as_of=as_of)
 
 
-def program_lineage(store: Any, code: str, as_of: date | str | None = None, lang: str = "en") -> pl.DataFrame:
+def program_lineage(store: Store, code: str, as_of: date | str | None = None, lang: str = "en") -> pl.DataFrame:
     """Promises of ``code`` and its predecessors: carried over, repeated later, dropped, new."""
     return lineage(load_frames(store, code, as_of), lang=lang)
 
 
-def program_scorecard(store: Any, code: str, as_of: date | str | None = None) -> Scorecard:
+def program_scorecard(store: Store, code: str, as_of: date | str | None = None) -> Scorecard:
     """Scorecard of one program."""
     return scorecard(load_frames(store, code, as_of), as_of=as_of)
 
 
-def scorecards(store: Any, as_of: date | str | None = None) -> list[Scorecard]:
+def scorecards(store: Store, as_of: date | str | None = None) -> list[Scorecard]:
     """Scorecards of every program in the store, oldest program first; raises for a store without programs.
     Concepts a lineage chain dropped from the portfolio appear on the card of the chain's latest program only."""
     from natije.store.reads import list_programs

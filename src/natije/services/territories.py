@@ -18,23 +18,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, select
 
-from natije.demo import data_root
 from natije.domain.package import ProgramPackage
-from natije.domain.territories import Territory, TerritoryLevel
+from natije.domain.territories import LEVELS, Territory
 from natije.errors import ValidationError
-from natije.ingest.package import open_package
-from natije.ingest.problems import ProblemLog
-from natije.ingest.reference_csv import read_changes, read_territories
 from natije.store import Store
 from natije.store import rows as R
 from natije.store import tables as T
-from natije.store.catalog import PackageStats, write_package
 
-LEVELS = tuple(level.value for level in TerritoryLevel)
+if TYPE_CHECKING:
+    from natije.store.catalog import PackageStats
+
+__all__ = ["LEVELS", "TerritoryRow", "builtin_package", "list_territories", "seed_territories", "territory_codes"]
 
 
 @cache
@@ -46,6 +44,12 @@ def builtin_package() -> ProgramPackage:
     ValidationError
         When the shipped files fail validation (a packaging bug).
     """
+    # the readers are imported here: only a new store is seeded, and listing territories must start fast
+    from natije.demo import data_root
+    from natije.ingest.package import open_package
+    from natije.ingest.problems import ProblemLog
+    from natije.ingest.reference_csv import read_changes, read_territories
+
     files = open_package(data_root() / "reference")
     log = ProblemLog()
     try:
@@ -63,6 +67,8 @@ def seed_territories(conn: Connection) -> PackageStats | None:
 
     A store that already holds territories is left as it is: its own names or validity are never overwritten.
     """
+    from natije.store.catalog import write_package
+
     if conn.execute(select(T.territories.c.id).limit(1)).first() is not None:
         return None
     return write_package(conn, builtin_package())

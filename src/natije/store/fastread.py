@@ -1,14 +1,15 @@
 """Fast reads of large result sets into polars, without per-row Python objects where the driver allows.
 
 PostgreSQL: ``COPY (query) TO STDOUT`` as CSV parsed by polars in chunks. SQLite file stores: the Apache Arrow
-ADBC SQLite driver (SQLite's own library, straight to Arrow, bound parameters) when the reading transaction has
-written nothing — it reads through its own connection, so it could not see uncommitted rows — otherwise the raw
-cursor ``fetchmany``. SQL is written with ``:name`` parameters for every path.
+ADBC SQLite driver (SQLite's own library, straight to Arrow, bound parameters) when the store is large and the
+reading transaction has written nothing — it reads through its own connection, so it could not see uncommitted
+rows — otherwise the raw cursor ``fetchmany``. SQL is written with ``:name`` parameters for every path.
 """
 
 from __future__ import annotations
 
 import itertools
+import os
 import re
 from collections.abc import Iterator, Mapping
 from datetime import date, datetime
@@ -28,6 +29,9 @@ _CHUNK_BYTES = 64 << 20
 # The ADBC SQLite driver infers each column's type from the first batch and refuses a later batch whose values
 # disagree (a column that starts with NULLs, say): one batch of the whole result lets it see every value.
 _ONE_BATCH = {"adbc.sqlite.query.batch_rows": str(1 << 30)}
+# Loading the ADBC driver loads pyarrow and pandas with it (about a second of CPU and 130 MB): a store file (with
+# its write-ahead log) smaller than this is read sooner through the cursor, as a command on the demo store is.
+ARROW_MIN_BYTES = 32 << 20
 
 
 def _pg_sql(sql: str) -> str:
@@ -43,12 +47,15 @@ def arrow_source(conn: Connection) -> str | None:
 
     Only for an SQLite file whose current transaction changed nothing (see :func:`natije.store.engine`'s
     BEGIN hook, which notes the driver's change counter): the driver's own connection sees every committed
-    row, including those still in the write-ahead log, but not this transaction's own writes.
+    row, including those still in the write-ahead log, but not this transaction's own writes. A store smaller
+    than ``ARROW_MIN_BYTES`` is read through the cursor.
     """
     if conn.dialect.name != "sqlite":
         return None
     path = conn.engine.url.database
     if not path or path == ":memory:":
+        return None
+    if sum(os.path.getsize(f) for f in (path, f"{path}-wal") if os.path.exists(f)) < ARROW_MIN_BYTES:
         return None
     raw = conn.connection.driver_connection
     if getattr(raw, "total_changes", None) != conn.info.get("natije_changes_at_begin"):

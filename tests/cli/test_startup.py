@@ -1,0 +1,97 @@
+"""Commands import what they need when they run, so the CLI answers at once.
+
+``natije --help`` loads no store, engine or data library; ``natije programs`` reads the store through SQLAlchemy
+without Alembic (no migration runs), Polars, NumPy, the engines or Typer's help screen. Each command runs in a
+fresh interpreter through the console-script entry point, which then lists the modules it imported.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import natije
+
+LIBRARIES = ("sqlalchemy", "alembic", "polars", "numpy", "numba", "pyarrow", "scipy", "statsmodels", "babel")
+LAYERS = ("natije.store", "natije.services", "natije.results", "natije.evaluation", "natije.ingest")
+RUN = """
+import json, sys
+modules_file, args = sys.argv[1], json.loads(sys.argv[2])
+sys.argv = ["natije", *args]
+from natije.cli import main
+try:
+    main()
+finally:
+    with open(modules_file, "w") as out:
+        json.dump(sorted(sys.modules), out)
+"""
+
+
+def imported(tmp_path: Path, *args: str) -> set[str]:
+    """The top-level packages and natije layers imported by ``natije ARGS`` (which must succeed)."""
+    listing = tmp_path / "modules.json"
+    env = {**os.environ, "PYTHONPATH": str(Path(natije.__file__).parents[1]), "COLUMNS": "120"}
+    done = subprocess.run(
+        [sys.executable, "-c", RUN, str(listing), json.dumps(args)],
+        env=env,
+        check=False,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    modules = json.loads(listing.read_text())
+    return {m.split(".")[0] for m in modules} | {".".join(m.split(".")[:2]) for m in modules}
+
+
+@pytest.mark.parametrize(
+    "args", [["--help"], ["programs", "--help"], ["--lang", "ru", "results", "--help"]], ids=" ".join
+)
+def test_help_imports_no_store_engine_or_data_library(tmp_path: Path, args: list[str]) -> None:
+    loaded = imported(tmp_path, *args)
+    assert not loaded & {*LIBRARIES, *LAYERS}
+
+
+@pytest.fixture
+def small_store(tmp_path: Path, program_dir) -> str:
+    """A store file holding one small program."""
+    db = str(tmp_path / "natije.db")
+    imported(tmp_path, "--db", db, "import", str(program_dir("DK2018")))
+    return db
+
+
+def test_programs_reads_the_store_without_alembic_polars_or_engines(tmp_path: Path, small_store: str) -> None:
+    for fmt in ("table", "json"):
+        loaded = imported(tmp_path, "--db", small_store, "programs", "--format", fmt)
+        assert "sqlalchemy" in loaded and "natije.store" in loaded
+        assert not loaded & {
+            "alembic",
+            "polars",
+            "numpy",
+            "numba",
+            "pyarrow",
+            "scipy",
+            "natije.results",
+            "natije.evaluation",
+            "natije.ingest",
+            "typer.rich_utils",  # Typer's help and error screen: only for help or an error
+        }
+
+
+def test_results_of_a_small_store_load_no_alembic_arrow_driver_or_pandas(
+    tmp_path: Path, small_store: str
+) -> None:
+    loaded = imported(tmp_path, "--db", small_store, "results", "DK2018", "--format", "json")
+    assert "natije.results" in loaded
+    assert not loaded & {
+        "alembic",
+        "pyarrow",
+        "pandas",
+        "adbc_driver_manager",
+        "natije.evaluation",
+        "natije.ingest",
+    }
