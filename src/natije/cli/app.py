@@ -26,7 +26,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-err_console = Console(stderr=True)
+def err_console() -> Console:
+    """A console on stderr, made when it prints: it takes the terminal's width of that moment."""
+    return Console(stderr=True)
 
 
 @dataclass
@@ -182,6 +184,6 @@ def main() -> None:
             message = (exc if "lang" in exc.fields else localised(exc, lang)).message
         else:
             message = escape(exc.message_in(lang))  # printed as rich markup: 'dask[distributed]' must stay literal
-        err_console.print(f"[bold red]{t('msg.error', lang)}[/] {message}", highlight=False, markup=True)
+        err_console().print(f"[bold red]{t('msg.error', lang)}[/] {message}", highlight=False, markup=True)
         sys.exit(exc.exit_code)
     sys.exit(done if isinstance(done, int) else 0)  # a command's own exit code (--help: 0), else success

@@ -20,11 +20,15 @@ if TYPE_CHECKING:
     from natije.services.catalog import ProgramDetails
 
 FORMAT = format_option("table", "json", "csv")
-console = Console(highlight=False)
+
+
+def console() -> Console:
+    """stdout as rich writes it, made when a command prints (so it takes the terminal's width of that moment)."""
+    return Console(highlight=False)
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]], title: str = "") -> None:
-    render.print_table(console, headers, rows, title)
+    render.print_table(console(), headers, rows, title)
 
 
 @app.command("init")
@@ -82,7 +86,7 @@ def render_details(d: ProgramDetails, lang: str) -> None:
                                             "period", "territory", "version", "value", "decided_on", "document",
                                             "commitments", "budget", "year", "stage", "amount", "repealed_on")}
     owner = d.agencies.get(s.owner or "", {}).get(lang)
-    console.print(f"[bold]{p.code}[/] — {p.names.get(lang)}")
+    console().print(f"[bold]{p.code}[/] — {p.names.get(lang)}")
     facts = [(w["kind"], t(f"program_kind.{s.kind}", lang)), (w["status"], t(f"program_status.{s.status}", lang)),
              (w["years"], f"{s.start_year}–{s.end_year}"), (w["repealed_on"], render.day(s.repealed_on, lang)),
              (w["owner"], f"{owner} ({s.owner})" if owner else s.owner), (w["legal_act"], p.legal_act_in(lang)),
@@ -90,7 +94,7 @@ def render_details(d: ProgramDetails, lang: str) -> None:
                                        for c in d.lineage))]
     for label, value in facts:
         if value:
-            console.print(f"  {render.cap(label)}: {value}", markup=False)
+            console().print(f"  {render.cap(label)}: {value}", markup=False)
     if p.goals:
         _table([w["code"], w["name"]],
                [(("  " if g.parent else "") + g.code, g.names.get(lang)) for g in p.goals], w["goals"])

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 def _progress(lang: str) -> Iterator[Callable[[str, int], None]]:
     """A rich progress display on stderr counting rows per phase (validate, then write)."""
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed:,.0f}"),
-                  TimeElapsedColumn(), console=err_console, transient=True) as bar:
+                  TimeElapsedColumn(), console=err_console(), transient=True) as bar:
         tasks: dict[str, Any] = {}
 
         def advance(phase: str, rows: int) -> None:

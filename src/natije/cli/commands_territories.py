@@ -61,4 +61,4 @@ def print_listing(headers: list[str], table: list[tuple[str, ...]], lang: str) -
     if not table:
         typer.echo(t("msg.no_territories", lang))
         return
-    print_table(console, headers, table, t("word.territories", lang))
+    print_table(console(), headers, table, t("word.territories", lang))
