@@ -22,7 +22,7 @@ from natije.domain import units
 from natije.domain.periods import Period
 from natije.results.achievement import indicator_rules
 from natije.results.frames import conform
-from natije.results.kernels import sum_cells
+from natije.results.loops import Cells, SeriesRows, sum_cells
 from natije.results.ratios import ratio_of_sums, ratio_parts
 from natije.results.series import Runs
 
@@ -272,7 +272,7 @@ def _with_parent(rows: pl.DataFrame, groups: pl.DataFrame, runs: Runs | None,
 def _cells(rows: pl.DataFrame, groups: pl.DataFrame, runs: Runs, weights: pl.DataFrame,
            indicators: pl.DataFrame) -> pl.DataFrame | None:
     """:func:`roll_up` of rows in series order into their one parent, by summing a dense table of cells
-    (indicator run × parent × period code) in one compiled pass (:func:`natije.results.kernels.sum_cells`).
+    (indicator run × parent × period code) in one pass (:func:`natije.results.loops.sum_cells`).
 
     ``None`` when this does not apply — ratio indicators (their sums need the members' rows), null period
     bounds, weights too sparse to lay out, or a cell table far larger than the rows — and the grouped path
@@ -312,17 +312,18 @@ def _cells(rows: pl.DataFrame, groups: pl.DataFrame, runs: Runs, weights: pl.Dat
     missing = value.is_null().to_numpy() if value.null_count() else np.zeros(rows.height, np.bool_)
     ill = rows["illustrative"].fill_null(False).to_numpy() if "illustrative" in rows.columns \
         else np.zeros(rows.height, np.bool_)
-    total, weighted, weight, n_weighted, n, members, illustrative, first = sum_cells(
-        np.ascontiguousarray(starts, dtype=np.int64), series_cell, ps_np, pe_np, lo, width,
-        (value.fill_null(0.0) if value.null_count() else value).to_numpy(), missing, ill, table, wbase, wslot,
-        n_cells)
-    used = np.flatnonzero(members)
-    agg = rows.select("indicator", "period", "period_start", "period_end").gather(pl.Series(first[used]))
+    sums = sum_cells(
+        SeriesRows(np.ascontiguousarray(starts, dtype=np.int64), ps_np, pe_np,
+                   (value.fill_null(0.0) if value.null_count() else value).to_numpy(), missing),
+        ill, Cells(series_cell, lo, width, n_cells, table, wbase, wslot))
+    used = np.flatnonzero(sums.members)
+    agg = rows.select("indicator", "period", "period_start", "period_end").gather(pl.Series(sums.first[used]))
     agg = agg.with_columns(
         parents.gather(pl.Series((used // n_periods) % len(parents))).alias("into"),
-        pl.Series("_sum", total[used]), pl.Series("_wv", weighted[used]), pl.Series("_w", weight[used]),
-        pl.Series("_nw", n_weighted[used], dtype=pl.UInt32), pl.Series("_n", n[used], dtype=pl.UInt32),
-        pl.Series("members", members[used], dtype=pl.UInt32), pl.Series("illustrative", illustrative[used]),
+        pl.Series("_sum", sums.total[used]), pl.Series("_wv", sums.weighted[used]), pl.Series("_w", sums.weight[used]),
+        pl.Series("_nw", sums.n_weighted[used], dtype=pl.UInt32), pl.Series("_n", sums.n[used], dtype=pl.UInt32),
+        pl.Series("members", sums.members[used], dtype=pl.UInt32),
+        pl.Series("illustrative", sums.illustrative[used]),
     )
     return _finish(agg, None, rules)
 

@@ -1,0 +1,96 @@
+"""Loops compiled with numba only when their input is large enough to pay for it.
+
+A function decorated with :func:`compiled` is written once, in the subset of Python that numba compiles (numpy
+arrays, scalars, ``typing.NamedTuple`` of them). Called on fewer than :data:`SMALL_INPUT` rows it runs as the plain
+Python function it is; on more, numba is imported, the function is compiled (``cache=True``: once per machine,
+then loaded from ``__pycache__``; ``nogil``: two threads can each run a loop) and the compiled version runs. So a
+small program never imports numba, and the same source gives both versions' numbers (tests/results/test_loops.py
+checks that they are identical).
+
+A compiled function calls the other compiled functions it names (a row loop calls the rules of one row): each
+version sees the same version of its callees — Python calls Python, machine code calls machine code.
+"""
+
+from __future__ import annotations
+
+import types
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+SMALL_INPUT = 20_000
+"""Inputs with fewer rows than this run in plain Python. Importing numba costs about 160 MB and 0.7 s and
+loading the cached machine code a few tenths of a second more: more than the Python loops take over this many
+rows (tens of microseconds a row), and more memory than a small program's whole answer (`natije results` on
+the demo must stay under 150 MB)."""
+
+
+class Compiled:
+    """A function with its plain Python and its compiled version, chosen per call by the size of the input."""
+
+    def __init__(self, fn: Callable[..., Any], options: dict[str, Any]) -> None:
+        self.fn = fn
+        self.options = options
+        self._versions: dict[str, Callable[..., Any]] = {}
+        self.__doc__, self.__name__, self.__wrapped__ = fn.__doc__, fn.__name__, fn
+
+    def __call__(self, *args: Any) -> Any:
+        return self.python(*args) if rows(args) < SMALL_INPUT else self.native(*args)
+
+    def python(self, *args: Any) -> Any:
+        """Run the plain Python version, whatever the input's size (numpy's warnings on division by zero and
+        invalid operations off, as in the compiled version)."""
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            return self.version("python")(*args)
+
+    def native(self, *args: Any) -> Any:
+        """Run the compiled version, whatever the input's size (compiling it on first use)."""
+        return self.version("native")(*args)
+
+    def version(self, kind: str) -> Callable[..., Any]:
+        """The ``"python"`` or ``"native"`` version, built on first use with its callees of the same kind."""
+        if kind not in self._versions:
+            # the function again, over a copy of its module's names where every compiled callee is its
+            # version of this kind (numba resolves the names when it compiles, Python when it runs)
+            names = dict(self.fn.__globals__)
+            for name in self.fn.__code__.co_names:
+                if isinstance(names.get(name), Compiled):
+                    names[name] = names[name].version(kind)
+            fn = types.FunctionType(self.fn.__code__, names, self.fn.__name__, self.fn.__defaults__,
+                                    self.fn.__closure__)
+            if kind == "native":
+                from numba import njit  # here, not at the top: only large inputs pay for it
+
+                # dividing by zero as numpy does (inf or NaN, no exception), as the Python version does on numpy
+                # scalars
+                self._versions[kind] = njit(cache=True, nogil=True, error_model="numpy", **self.options)(fn)
+            else:
+                self._versions[kind] = fn
+        return self._versions[kind]
+
+
+def compiled(**options: Any) -> Callable[[Callable[..., Any]], Compiled]:
+    """Decorate a loop or a rule: plain Python on small inputs, compiled by numba (with ``options``) on large.
+
+    >>> @compiled()
+    ... def total(values):
+    ...     s = 0.0
+    ...     for v in values:
+    ...         s += v
+    ...     return s
+    >>> float(total(np.ones(3)))
+    3.0
+    """
+    return lambda fn: Compiled(fn, options)
+
+
+def rows(args: tuple[Any, ...]) -> int:
+    """The size of an input: the longest array among the arguments and the fields of tuple arguments."""
+    longest = 0
+    for arg in args:
+        for item in arg if isinstance(arg, tuple) else (arg,):
+            if isinstance(item, np.ndarray) and item.ndim:
+                longest = max(longest, item.shape[0])
+    return longest
+
