@@ -141,20 +141,24 @@ def fit_runs(rows, cumulative, window):
 
 
 class Cells(NamedTuple):
-    """Where each row of a roll-up falls: cells (indicator × parent × period) and weights, laid out by series.
+    """Where the rows of a roll-up fall: one entry per member series × parent, cells and weights.
 
-    A row of series ``s`` has the period code ``c = (start − lo) · width + (end − start)``, falls in cell
-    ``series_cell[s] + c`` (``series_cell < 0``: not rolled up) and has the weight
-    ``weights[series_weight[s] + period_weight[c]]`` (NaN: none known).
+    Entry ``e`` takes the rows of series ``series[e]`` whose period overlaps ``[valid_from[e], valid_to[e])``
+    (months; the member's validity). A row with the period code ``c = (start − lo) · width + (end − start)`` falls
+    in cell ``cell[e] + period_slot[c]`` and has the weight ``weights[weight[e] + period_slot[c]]`` (NaN: none
+    known).
     """
 
-    series_cell: np.ndarray  # int64[n_series]
+    series: np.ndarray  # int64[n_entries]
+    valid_from: np.ndarray  # int64[n_entries]
+    valid_to: np.ndarray  # int64[n_entries]
+    cell: np.ndarray  # int64[n_entries]
+    weight: np.ndarray  # int64[n_entries]
     lo: int
     width: int
+    period_slot: np.ndarray  # int64[n_period_codes]
     n_cells: int
     weights: np.ndarray  # float64
-    series_weight: np.ndarray  # int64[n_series]
-    period_weight: np.ndarray  # int64[n_period_codes]
 
 
 class CellSums(NamedTuple):
@@ -175,7 +179,7 @@ class CellSums(NamedTuple):
 @compiled()
 def sum_cells(rows, illustrative, cells):
     """Sums per roll-up cell (:class:`CellSums`) of ``rows`` (:class:`SeriesRows`, ``illustrative`` per row)
-    laid out in ``cells`` (:class:`Cells`), member series in series order."""
+    laid out in ``cells`` (:class:`Cells`), entry by entry."""
     starts, ps, pe, values, missing = rows
     n_series = starts.shape[0]
     n_rows = values.shape[0]
@@ -188,16 +192,15 @@ def sum_cells(rows, illustrative, cells):
     members = np.zeros(n_cells, np.int64)
     any_illustrative = np.zeros(n_cells, np.bool_)
     first = np.full(n_cells, -1, np.int64)
-    for s in range(n_series):
-        base = cells.series_cell[s]
-        if base < 0:
-            continue
-        wb = cells.series_weight[s]
+    for e in range(cells.series.shape[0]):
+        s = cells.series[e]
         a = starts[s]
         b = starts[s + 1] if s + 1 < n_series else n_rows
         for i in range(a, b):
-            pc = (ps[i] - cells.lo) * cells.width + (pe[i] - ps[i])
-            g = base + pc
+            if pe[i] <= cells.valid_from[e] or ps[i] >= cells.valid_to[e]:
+                continue  # the member did not exist then
+            slot = cells.period_slot[(ps[i] - cells.lo) * cells.width + (pe[i] - ps[i])]
+            g = cells.cell[e] + slot
             if first[g] < 0:
                 first[g] = i
             members[g] += 1
@@ -208,7 +211,7 @@ def sum_cells(rows, illustrative, cells):
             v = values[i]
             total[g] += v
             n[g] += 1
-            w = cells.weights[wb + cells.period_weight[pc]]
+            w = cells.weights[cells.weight[e] + slot]
             if not math.isnan(w):
                 weighted[g] += v * w
                 weight[g] += w
