@@ -13,7 +13,7 @@ import polars as pl
 
 from natije.domain.periods import Period
 from natije.results.frames import ProgramFrames
-from natije.results.loops import TargetRows
+from natije.results.loops import Target, TargetRows
 from natije.results.rules import INCREASE
 
 
@@ -124,18 +124,27 @@ def chain_frames() -> ProgramFrames:
                                programs=progs, budgets=bud, territories=terr)
 
 
+TARGET_DEFAULTS = {"actual": np.nan, "baseline": np.nan, "target": np.nan, "direction": INCREASE,
+                   "tolerance": np.nan, "period_start": 2025 * 12, "period_end": 2026 * 12, "baseline_start": np.nan,
+                   "baseline_end": np.nan, "reported": False, "percent": False, "series": -1, "past": False,
+                   "actual_end": 0.0, "freq_months": 12.0}
+"""A target row's columns when a test does not give them: unknown (NaN), no series, increase, periods of 2025."""
+TARGET_TYPES = {"direction": np.int8, "period_start": np.int32, "period_end": np.int32, "reported": np.bool_,
+                "percent": np.bool_, "series": np.int64, "past": np.bool_}
+
+
 def target_arrays(rows: int = 1, **columns) -> TargetRows:
-    """Target rows as the rules read them: ``columns`` given (scalars or sequences), the rest unknown (NaN), no
-    series, increase, periods of 2025."""
-    defaults = {"actual": np.nan, "baseline": np.nan, "target": np.nan, "direction": INCREASE,
-                "tolerance": np.nan, "period_start": 2025 * 12, "period_end": 2026 * 12, "baseline_start": np.nan,
-                "baseline_end": np.nan, "reported": False, "percent": False, "series": -1, "past": False,
-                "actual_end": 0.0, "freq_months": 12.0}
-    dtypes = {"direction": np.int8, "period_start": np.int32, "period_end": np.int32, "reported": np.bool_,
-              "percent": np.bool_, "series": np.int64, "past": np.bool_}
-    values = {**defaults, **columns}
+    """Target rows as the judging loop reads them: ``columns`` given (scalars or sequences), the rest as
+    :data:`TARGET_DEFAULTS`."""
+    dtypes, values = TARGET_TYPES, {**TARGET_DEFAULTS, **columns}
     return TargetRows(**{k: np.ascontiguousarray(np.broadcast_to(np.asarray(v, dtype=dtypes.get(k, np.float64)),
                                                                  rows)) for k, v in values.items()})
+
+
+def target_row(**values) -> Target:
+    """One target row as the rules read it: ``values`` given, the rest as :data:`TARGET_DEFAULTS`."""
+    given = {**TARGET_DEFAULTS, **values}
+    return Target(**{f: TARGET_TYPES.get(f, np.float64)(given[f]) for f in Target._fields})
 
 
 def rolled_up_frames() -> ProgramFrames:

@@ -6,7 +6,7 @@ import math
 from datetime import date
 
 import polars as pl
-from frames_builders import KZ, commits, indicators, obs, target_arrays
+from frames_builders import KZ, commits, indicators, obs, target_row
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -18,10 +18,10 @@ from natije.results.thresholds import DEFAULT
 
 def _one(direction: str, actual: float, baseline: float | None, target: float, tol: float | None = None):
     """The achievement rule on one row (the tolerance defaulting as the engine defaults it)."""
-    rows = target_arrays(actual=actual, baseline=math.nan if baseline is None else baseline, target=target,
+    row = target_row(actual=actual, baseline=math.nan if baseline is None else baseline, target=target,
                          direction={"increase": INCREASE, "decrease": DECREASE, "maintain": MAINTAIN}[direction],
                          tolerance=abs(target) * DEFAULT.maintain_tolerance if tol is None else tol)
-    met, gap, ratio, achievement = score_one(rows, 0)
+    met, gap, ratio, achievement = score_one(row)
     return {"met": None if met < 0 else met == 1, "gap_closed": None if math.isnan(gap) else gap,
             "ratio": None if math.isnan(ratio) else ratio, "achievement": None if math.isnan(achievement) else achievement}
 

@@ -15,14 +15,13 @@ from natije.results import compiled
 from natije.results.forecast import measure_and_fit
 from natije.results.thresholds import Thresholds
 
-SIZES = {"python": 10**12, "native": 0}
-"""compiled.SMALL_INPUT that makes every loop run in plain Python, or compiled."""
+MODES = ("native", "python")
 
 
-@pytest.fixture(params=sorted(SIZES))
+@pytest.fixture(params=MODES)
 def mode(request, monkeypatch):
     """Run the test once with every loop in plain Python, once with every loop compiled."""
-    monkeypatch.setattr(compiled, "SMALL_INPUT", SIZES[request.param])
+    monkeypatch.setattr(compiled, "FORCE", request.param)
     return request.param
 
 VALUES = st.one_of(st.none(), st.just(float("nan")), st.floats(-1e6, 1e6, allow_nan=False))
@@ -65,15 +64,15 @@ def _expected(rows: list[tuple], cumulative: set[str], window: int) -> tuple[dic
     return measures, fits
 
 
-@pytest.mark.parametrize("small", sorted(SIZES))
+@pytest.mark.parametrize("small", MODES)
 @settings(max_examples=150, deadline=None)
 @given(ROWS, st.sets(st.sampled_from(["A", "B", "C.1"])), st.integers(2, 6), st.randoms())
 def test_measures_and_fits_match_the_definition(small, rows, cumulative, window, rnd):
-    compiled.SMALL_INPUT, before = SIZES[small], compiled.SMALL_INPUT  # hypothesis runs no function fixture
+    compiled.FORCE, before = small, compiled.FORCE  # hypothesis runs no function fixture
     try:
         _check_measures_and_fits(rows, cumulative, window, rnd)
     finally:
-        compiled.SMALL_INPUT = before
+        compiled.FORCE = before
 
 
 def _check_measures_and_fits(rows, cumulative, window, rnd):
@@ -165,8 +164,8 @@ def test_python_and_compiled_loops_give_the_same_results(as_of, monkeypatch):
     no_ratio = rolled.replace(indicators=rolled.indicators.filter(pl.col("ratio_numerator").is_null()))
     for frames in (demo_like_frames(), chain_frames(), rolled, no_ratio):  # no ratio: roll-ups by cells
         got = {}
-        for small, size in SIZES.items():
-            monkeypatch.setattr(compiled, "SMALL_INPUT", size)
+        for small in MODES:
+            monkeypatch.setattr(compiled, "FORCE", small)
             got[small] = _results(frames, as_of)
         assert got["python"][0].height > 0
         for python, native in zip(got["python"], got["native"], strict=True):
@@ -209,9 +208,9 @@ def test_status_one_places_the_pace_where_the_data_could_reach(now, freq, lag, a
     """status_one against the written rule: time runs from the baseline's midpoint to the midpoint of the latest
     period ending ``lag`` months before ``now`` (or of the actual's own, if later; never past ``now``); without a
     pace or chance, a series with values too few to judge is insufficient_data (5), one without any no_data (6)."""
-    from frames_builders import target_arrays
+    from frames_builders import target_row
 
-    from natije.results.loops import Judgement, Judging, SeriesFits
+    from natije.results.loops import Fit, Judging
     from natije.results.rules import status_one
 
     bs, be, ps, pe = 2010 * 12, 2011 * 12, 2040 * 12, 2041 * 12  # baseline 2010, target 2040: never ended
@@ -219,14 +218,13 @@ def test_status_one_places_the_pace_where_the_data_could_reach(now, freq, lag, a
                   actual_end - freq / 2 if actual_end else -math.inf), now + 0.5)
     want = gap / max((ref - (bs + be) / 2) / ((ps + pe) / 2 - (bs + be) / 2), 1e-9)
     judging = Judging(now, 3, np.zeros(1), float(lag), 0.6, 0.25, 0.9, 0.6)
-    fits = SeriesFits(*(np.zeros(0) for _ in SeriesFits._fields))
+    no_fit = Fit(0, *[math.nan] * 7)
 
     def one(a, g, version):
-        rows = target_arrays(actual=a, baseline=10.0, target=90.0, period_start=ps, period_end=pe,
-                             baseline_start=bs, baseline_end=be, actual_end=actual_end, freq_months=freq)
-        judged = Judgement.empty(1)._replace(met=np.zeros(1, np.int8), gap_closed=np.array([g]),
-                                             p_meet=np.array([np.nan]), forecast_reason=np.array([reason], np.int8))
-        status, pace = getattr(status_one, version)(rows, 0, fits, judged, judging)
+        row = target_row(actual=a, baseline=10.0, target=90.0, period_start=ps, period_end=pe, baseline_start=bs,
+                         baseline_end=be, actual_end=actual_end, freq_months=freq)
+        score, forecast = (0, g, math.nan, g), (math.nan, math.nan, math.nan, math.nan, reason)
+        status, pace = getattr(status_one, version)(row, no_fit, score, forecast, judging)
         return int(status), float(pace)
 
     assert one(10 + 80 * gap, gap, "python") == one(10 + 80 * gap, gap, "native")

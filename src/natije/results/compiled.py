@@ -3,9 +3,9 @@
 A function decorated with :func:`compiled` is written once, in the subset of Python that numba compiles (numpy
 arrays, scalars, ``typing.NamedTuple`` of them). Called on fewer than :data:`SMALL_INPUT` rows it runs as the plain
 Python function it is; on more, numba is imported, the function is compiled (``cache=True``: once per machine,
-then loaded from ``__pycache__``; ``nogil``: two threads can each run a loop) and the compiled version runs. So a
-small program never imports numba, and the same source gives both versions' numbers (tests/results/test_loops.py
-checks that they are identical).
+then loaded from ``__pycache__``; ``nogil``: two threads can each run a loop) and the compiled version runs, from
+then on for every call of the function, large or small. So a small program never imports numba, and the same
+source gives both versions' numbers (tests/results/test_loops.py checks that they are identical).
 
 A compiled function calls the other compiled functions it names (a row loop calls the rules of one row): each
 version sees the same version of its callees — Python calls Python, machine code calls machine code.
@@ -13,6 +13,7 @@ version sees the same version of its callees — Python calls Python, machine co
 
 from __future__ import annotations
 
+import threading
 import types
 from collections.abc import Callable
 from typing import Any
@@ -20,10 +21,14 @@ from typing import Any
 import numpy as np
 
 SMALL_INPUT = 20_000
-"""Inputs with fewer rows than this run in plain Python. Importing numba costs about 160 MB and 0.7 s and
-loading the cached machine code a few tenths of a second more: more than the Python loops take over this many
-rows (tens of microseconds a row), and more memory than a small program's whole answer (`natije results` on
-the demo must stay under 150 MB)."""
+"""Inputs with fewer rows than this run in plain Python. Importing numba costs about 160 MB and 0.7–1.2 s, and
+loading the cached machine code some tenths of a second more, in every new process; the Python loops cost tens
+of microseconds a row (every result and flag of a program of 20,000 observations: about 0.5 s). Below this size
+Python is the faster of the two for a command run once, and it keeps a small program's answer well under the
+memory numba alone takes."""
+FORCE: str | None = None
+"""``"python"`` or ``"native"``: every call runs that version, whatever its size (the tests compare the two)."""
+_BUILDING = threading.RLock()  # two threads may ask for the same version at once (judge_rows runs on two)
 
 
 class Compiled:
@@ -36,7 +41,10 @@ class Compiled:
         self.__doc__, self.__name__, self.__wrapped__ = fn.__doc__, fn.__name__, fn
 
     def __call__(self, *args: Any) -> Any:
-        return self.python(*args) if rows(args) < SMALL_INPUT else self.native(*args)
+        # once compiled (numba imported, the code loaded), the compiled version is the faster at every size
+        if FORCE == "native" or (FORCE is None and (rows(args) >= SMALL_INPUT or "native" in self._versions)):
+            return self.native(*args)
+        return self.python(*args)
 
     def python(self, *args: Any) -> Any:
         """Run the plain Python version, whatever the input's size (numpy's warnings on division by zero and
@@ -50,24 +58,25 @@ class Compiled:
 
     def version(self, kind: str) -> Callable[..., Any]:
         """The ``"python"`` or ``"native"`` version, built on first use with its callees of the same kind."""
-        if kind not in self._versions:
-            # the function again, over a copy of its module's names where every compiled callee is its
-            # version of this kind (numba resolves the names when it compiles, Python when it runs)
-            names = dict(self.fn.__globals__)
-            for name in self.fn.__code__.co_names:
-                if isinstance(names.get(name), Compiled):
-                    names[name] = names[name].version(kind)
-            fn = types.FunctionType(self.fn.__code__, names, self.fn.__name__, self.fn.__defaults__,
-                                    self.fn.__closure__)
-            if kind == "native":
-                from numba import njit  # here, not at the top: only large inputs pay for it
-
-                # dividing by zero as numpy does (inf or NaN, no exception), as the Python version does on numpy
-                # scalars
-                self._versions[kind] = njit(cache=True, nogil=True, error_model="numpy", **self.options)(fn)
-            else:
-                self._versions[kind] = fn
+        with _BUILDING:
+            if kind not in self._versions:
+                self._versions[kind] = self._build(kind)
         return self._versions[kind]
+
+    def _build(self, kind: str) -> Callable[..., Any]:
+        # the function again, over a copy of its module's names where every compiled callee is its version of
+        # this kind (numba resolves the names when it compiles, Python when it runs)
+        names = dict(self.fn.__globals__)
+        for name in self.fn.__code__.co_names:
+            if isinstance(names.get(name), Compiled):
+                names[name] = names[name].version(kind)
+        fn = types.FunctionType(self.fn.__code__, names, self.fn.__name__, self.fn.__defaults__, self.fn.__closure__)
+        if kind == "python":
+            return fn
+        from numba import njit  # here, not at the top: only large inputs pay for it
+
+        # dividing by zero as numpy does (inf or NaN, no exception), as the Python version does on numpy scalars
+        return njit(cache=True, nogil=True, error_model="numpy", **self.options)(fn)
 
 
 def compiled(**options: Any) -> Callable[[Callable[..., Any]], Compiled]:

@@ -180,10 +180,11 @@ class CellSums(NamedTuple):
 def sum_cells(rows, illustrative, cells):
     """Sums per roll-up cell (:class:`CellSums`) of ``rows`` (:class:`SeriesRows`, ``illustrative`` per row)
     laid out in ``cells`` (:class:`Cells`), entry by entry."""
+    # the columns taken out of their tuples once, not once a row (each take costs a reference count)
     starts, ps, pe, values, missing = rows
+    entry_series, valid_from, valid_to, entry_cell, entry_weight, lo, width, period_slot, n_cells, weights = cells
     n_series = starts.shape[0]
     n_rows = values.shape[0]
-    n_cells = cells.n_cells
     total = np.zeros(n_cells)
     weighted = np.zeros(n_cells)
     weight = np.zeros(n_cells)
@@ -192,15 +193,15 @@ def sum_cells(rows, illustrative, cells):
     members = np.zeros(n_cells, np.int64)
     any_illustrative = np.zeros(n_cells, np.bool_)
     first = np.full(n_cells, -1, np.int64)
-    for e in range(cells.series.shape[0]):
-        s = cells.series[e]
+    for e in range(entry_series.shape[0]):
+        s = entry_series[e]
         a = starts[s]
         b = starts[s + 1] if s + 1 < n_series else n_rows
         for i in range(a, b):
-            if pe[i] <= cells.valid_from[e] or ps[i] >= cells.valid_to[e]:
+            if pe[i] <= valid_from[e] or ps[i] >= valid_to[e]:
                 continue  # the member did not exist then
-            slot = cells.period_slot[(ps[i] - cells.lo) * cells.width + (pe[i] - ps[i])]
-            g = cells.cell[e] + slot
+            slot = period_slot[(ps[i] - lo) * width + (pe[i] - ps[i])]
+            g = entry_cell[e] + slot
             if first[g] < 0:
                 first[g] = i
             members[g] += 1
@@ -211,7 +212,7 @@ def sum_cells(rows, illustrative, cells):
             v = values[i]
             total[g] += v
             n[g] += 1
-            w = cells.weights[cells.weight[e] + slot]
+            w = weights[entry_weight[e] + slot]
             if not math.isnan(w):
                 weighted[g] += v * w
                 weight[g] += w
@@ -287,13 +288,59 @@ class Judgement(NamedTuple):
         return cls(**{f: np.empty(rows, np.int8 if f in codes else np.float64) for f in cls._fields})
 
 
+class Target(NamedTuple):
+    """One target row, as the rules read it: the scalars of a row of :class:`TargetRows`."""
+
+    actual: float
+    baseline: float
+    target: float
+    direction: int
+    tolerance: float
+    period_start: int
+    period_end: int
+    baseline_start: float
+    baseline_end: float
+    reported: bool
+    percent: bool
+    past: bool
+    actual_end: float
+    freq_months: float
+
+
+class Fit(NamedTuple):
+    """One series' fit, as the rules read it: the scalars of a row of :class:`SeriesFits` (``n`` 0: no series)."""
+
+    n: int
+    xbar: float
+    ybar: float
+    sxx: float
+    slope: float
+    s2: float
+    first_x: float
+    first_y: float
+
+
 @compiled()
 def judge_rows(rows, fits, judging, out):
     """Score, forecast and status of every row of ``rows`` (:class:`TargetRows`) in one pass — :func:`score_one`,
-    :func:`forecast_one` and :func:`status_one` in turn — written into ``out`` (:class:`Judgement`, as long as
-    ``rows``: two threads can each take half of the rows and of ``out``)."""
-    for r in range(rows.actual.shape[0]):
-        out.met[r], out.gap_closed[r], out.ratio[r], out.achievement[r] = score_one(rows, r)
-        (out.forecast_value[r], out.forecast_low[r], out.forecast_high[r], out.p_meet[r],
-         out.forecast_reason[r]) = forecast_one(rows, r, fits, out.met[r], judging)
-        out.status[r], out.pace[r] = status_one(rows, r, fits, out, judging)
+    :func:`forecast_one` and :func:`status_one` in turn, on the row and its series' fit — written into ``out``
+    (:class:`Judgement`, as long as ``rows``: two threads can each take half of the rows and of ``out``)."""
+    # the columns taken out of their tuples once, not once a row (each take costs a reference count)
+    (actual, baseline, target, direction, tolerance, period_start, period_end, baseline_start, baseline_end,
+     reported, percent, series, past, actual_end, freq_months) = rows
+    n, xbar, ybar, sxx, slope, s2, first_x, first_y = fits
+    met, gap_closed, ratio, achievement, value, low, high, p_meet, reason, status, pace = out
+    for r in range(actual.shape[0]):
+        row = Target(actual[r], baseline[r], target[r], direction[r], tolerance[r], period_start[r], period_end[r],
+                     baseline_start[r], baseline_end[r], reported[r], percent[r], past[r], actual_end[r],
+                     freq_months[r])
+        s = series[r]
+        if s >= 0:
+            fit = Fit(n[s], xbar[s], ybar[s], sxx[s], slope[s], s2[s], first_x[s], first_y[s])
+        else:
+            fit = Fit(0, np.nan, np.nan, np.nan, np.nan, np.nan, np.nan, np.nan)
+        score = score_one(row)
+        forecast = forecast_one(row, fit, score[0], judging)
+        met[r], gap_closed[r], ratio[r], achievement[r] = score
+        value[r], low[r], high[r], p_meet[r], reason[r] = forecast
+        status[r], pace[r] = status_one(row, fit, score, forecast, judging)

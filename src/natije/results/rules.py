@@ -1,9 +1,10 @@
 """The rules of one target row — achievement, forecast, status and pace — each written once (docs/results-rules.md).
 
-Each rule reads row ``r`` of the target rows (:class:`natije.results.loops.TargetRows`) and, for the forecast and
-the status, the fit of the row's series (:class:`natije.results.loops.SeriesFits`, row ``rows.series[r]``; -1: no
-series). :func:`natije.results.loops.judge_rows` applies them to every row, in plain Python on a small program
-and compiled on a large one (:mod:`natije.results.compiled`).
+Each rule reads one target row (:class:`natije.results.loops.Target`) and, for the forecast and the status, the
+fit of the row's series (:class:`natije.results.loops.Fit`; ``n`` 0: no series). :func:`natije.results.loops.judge_rows`
+applies them to every row, in plain Python on a small program and compiled on a large one
+(:mod:`natije.results.compiled`). The rules take scalars (named tuples of them), not the columns: a column read
+from a named tuple inside the compiled row loop costs a reference count each time.
 """
 
 from __future__ import annotations
@@ -24,14 +25,14 @@ REASON_CODES = (None, "no_data", "insufficient_data")
 
 
 @compiled(inline="always")
-def score_one(rows, r):
-    """``met`` (-1 unknown, 0, 1), ``gap_closed``, ``ratio``, ``achievement`` of row ``r``'s actual (NaN: none).
+def score_one(row):
+    """``met`` (-1 unknown, 0, 1), ``gap_closed``, ``ratio``, ``achievement`` of ``row``'s actual (NaN: none).
 
     ``met``: reached in the direction (inside the band for maintain). ``gap_closed = (a − b)/(t − b)`` when the
     target lies on the better side of the baseline; ``ratio = a/t`` (``t/a`` for decrease); maintain: 1 inside
     the band, shrinking with the distance outside it. ``achievement``: the gap closed, else the ratio.
     """
-    a, b, t, d, tol = rows.actual[r], rows.baseline[r], rows.target[r], rows.direction[r], rows.tolerance[r]
+    a, b, t, d, tol = row.actual, row.baseline, row.target, row.direction, row.tolerance
     if math.isnan(a) or math.isnan(t):
         met = -1
     elif d == DECREASE:
@@ -58,8 +59,8 @@ def score_one(rows, r):
 
 
 @compiled(inline="always")
-def forecast_one(rows, r, fits, met, judging):
-    """Trend forecast at row ``r``'s target period midpoint: ``value``, ``low``, ``high``, ``p_meet``, ``reason``.
+def forecast_one(row, fit, met, judging):
+    """Trend forecast at ``row``'s target period midpoint: ``value``, ``low``, ``high``, ``p_meet``, ``reason``.
 
     ``k`` points fitted (none, or no series: reason 1, no data; below ``judging.min_points``: reason 2,
     insufficient data). Centre ``ybar + b·(x* − xbar)``, scale ``√(s2·(1 + 1/k + (x* − xbar)²/sxx))``, Student t
@@ -69,19 +70,18 @@ def forecast_one(rows, r, fits, met, judging):
     [0, 100]. A target already met (``met`` 1, from :func:`score_one`) has no chance to give: its ``p_meet`` is
     NaN (the trend is kept).
     """
-    s = rows.series[r]
-    k = fits.n[s] if s >= 0 else 0
+    k = fit.n
     if k == 0:
         return np.nan, np.nan, np.nan, np.nan, 1
-    b = fits.slope[s]
+    b = fit.slope
     if k < judging.min_points or math.isnan(b):
         return np.nan, np.nan, np.nan, np.nan, 2
-    t, d, tol = rows.target[r], rows.direction[r], rows.tolerance[r]
-    xbar = fits.xbar[s]
-    xs = (rows.period_start[r] + rows.period_end[r]) / 24.0 - 2000.0
-    mu = fits.ybar[s] + b * (xs - xbar)
+    t, d, tol = row.target, row.direction, row.tolerance
+    xbar = fit.xbar
+    xs = (row.period_start + row.period_end) / 24.0 - 2000.0
+    mu = fit.ybar + b * (xs - xbar)
     dx = xs - xbar
-    se = math.sqrt(fits.s2[s] * (1.0 + 1.0 / k + dx * dx / fits.sxx[s]))
+    se = math.sqrt(fit.s2 * (1.0 + 1.0 / k + dx * dx / fit.sxx))
     nu = k - 2
     q = judging.quantiles[nu] * se
     lo, hi = mu - q, mu + q
@@ -95,7 +95,7 @@ def forecast_one(rows, r, fits, met, judging):
         p = 1.0 - up if d == DECREASE else up
     else:
         p = 1.0 if (mu <= t if d == DECREASE else mu >= t) else 0.0
-    if rows.percent[r]:
+    if row.percent:
         mu, lo, hi = min(max(mu, 0.0), 100.0), min(max(lo, 0.0), 100.0), min(max(hi, 0.0), 100.0)
     if met == 1:
         p = np.nan
@@ -103,10 +103,10 @@ def forecast_one(rows, r, fits, met, judging):
 
 
 @compiled(inline="always")
-def status_one(rows, r, fits, judged, judging):
-    """``status`` code (:data:`STATUS_CODES` order) and ``pace`` of row ``r``, judged in month ``judging.now``.
+def status_one(row, fit, score, forecast, judging):
+    """``status`` code (:data:`STATUS_CODES` order) and ``pace`` of ``row``, judged in month ``judging.now``.
 
-    ``judged`` holds the row's score and forecast (:func:`score_one`, :func:`forecast_one`). In order: achieved
+    ``score`` and ``forecast`` are what :func:`score_one` and :func:`forecast_one` gave for the row. In order: achieved
     (met); missed (ended, not met, and the target period reported or the reporting lag passed); by ``p_meet``;
     by pace — the share of the gap closed over the share of the time elapsed from the baseline (else the first
     of two observed points, unless the actual was taken before the series' last point: then the first point may
@@ -117,9 +117,9 @@ def status_one(rows, r, fits, judged, judging):
     indicator's frequency that ended at least the reporting lag before ``now`` — or the actual's own period, when
     it is more recent — at its midpoint, and never past ``now``.
     """
-    a, b, t, d = rows.actual[r], rows.baseline[r], rows.target[r], rows.direction[r]
-    ps, pe, freq, ae = rows.period_start[r], rows.period_end[r], rows.freq_months[r], rows.actual_end[r]
-    met, p, now, lag = judged.met[r], judged.p_meet[r], judging.now, judging.reporting_lag
+    a, b, t, d = row.actual, row.baseline, row.target, row.direction
+    ps, pe, freq, ae = row.period_start, row.period_end, row.freq_months, row.actual_end
+    met, p, now, lag = score[0], forecast[3], judging.now, judging.reporting_lag
     months = freq if freq > 0 else 12.0
     covered = math.floor((now - lag) / months) * months  # end of the latest period that could be reported
     ref = covered - months / 2.0
@@ -127,21 +127,20 @@ def status_one(rows, r, fits, judged, judging):
         ref = max(ref, ae - months / 2.0)
     ref = min(ref, now + 0.5)
     if math.isnan(b):  # no baseline: progress from the first observed point (two-point series)
-        s = rows.series[r]
-        first_x, first_y = (np.nan, np.nan) if s < 0 or rows.past[r] else (fits.first_x[s], fits.first_y[s])
+        first_x, first_y = (np.nan, np.nan) if row.past else (fit.first_x, fit.first_y)
         base, mid = first_y, (first_x + 2000.0) * 12.0
         g = np.nan
         if (d == DECREASE and t < base) or (d == INCREASE and t > base):
             g = (a - base) / (t - base)
     else:
-        mid, g = (rows.baseline_start[r] + rows.baseline_end[r]) / 2.0, judged.gap_closed[r]
+        mid, g = (row.baseline_start + row.baseline_end) / 2.0, score[1]
     elapsed = (ref - mid) / ((ps + pe) / 2.0 - mid)
     pace = g / max(elapsed, 1e-9) if not math.isnan(elapsed) else np.nan
     ended = pe <= now
     overdue = pe + lag <= now
     if met == 1:
         return 0, pace
-    if ended and not math.isnan(a) and (rows.reported[r] or overdue):
+    if ended and not math.isnan(a) and (row.reported or overdue):
         return 4, pace
     if ended and overdue and math.isnan(a):
         return 4, pace
@@ -149,4 +148,4 @@ def status_one(rows, r, fits, judged, judging):
         return (1 if p >= judging.p_on_track else 2 if p >= judging.p_at_risk else 3), pace
     if not math.isnan(pace):
         return (1 if pace >= judging.pace_on_track else 2 if pace >= judging.pace_at_risk else 3), pace
-    return (5 if judged.forecast_reason[r] == 2 else 6), pace
+    return (5 if forecast[4] == 2 else 6), pace
