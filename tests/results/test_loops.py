@@ -232,3 +232,12 @@ def test_status_one_places_the_pace_where_the_data_could_reach(now, freq, lag, a
     assert math.isclose(pace, want, rel_tol=1e-9)
     assert status == (1 if want >= 0.9 else 2 if want >= 0.6 else 3)
     assert one(np.nan, np.nan, "python")[0] == (5 if reason == 2 else 6)
+
+
+def test_a_loop_depends_on_the_files_of_the_rules_it_calls():
+    """numba's cache checks only a function's own file; compiled.py drops it when one of these is newer."""
+    from pathlib import Path
+
+    from natije.results.loops import judge_rows
+
+    assert {Path(f).name for f in judge_rows.sources()} == {"loops.py", "rules.py", "tdist.py"}

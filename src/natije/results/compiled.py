@@ -13,6 +13,7 @@ version sees the same version of its callees — Python calls Python, machine co
 
 from __future__ import annotations
 
+import os
 import threading
 import types
 from collections.abc import Callable
@@ -67,16 +68,28 @@ class Compiled:
         # the function again, over a copy of its module's names where every compiled callee is its version of
         # this kind (numba resolves the names when it compiles, Python when it runs)
         names = dict(self.fn.__globals__)
-        for name in self.fn.__code__.co_names:
-            if isinstance(names.get(name), Compiled):
-                names[name] = names[name].version(kind)
+        for name in self.callees():
+            names[name] = names[name].version(kind)
         fn = types.FunctionType(self.fn.__code__, names, self.fn.__name__, self.fn.__defaults__, self.fn.__closure__)
         if kind == "python":
             return fn
         from numba import njit  # here, not at the top: only large inputs pay for it
 
         # dividing by zero as numpy does (inf or NaN, no exception), as the Python version does on numpy scalars
-        return njit(cache=True, nogil=True, error_model="numpy", **self.options)(fn)
+        native = njit(cache=True, nogil=True, error_model="numpy", **self.options)(fn)
+        _drop_if_stale(native, self.sources())
+        return native
+
+    def callees(self) -> list[str]:
+        """The names of the compiled functions this one calls."""
+        return [n for n in self.fn.__code__.co_names if isinstance(self.fn.__globals__.get(n), Compiled)]
+
+    def sources(self) -> set[str]:
+        """The files of this function and of every compiled function it calls, directly or not."""
+        found = {self.fn.__code__.co_filename}
+        for name in self.callees():
+            found |= self.fn.__globals__[name].sources()
+        return found
 
 
 def compiled(**options: Any) -> Callable[[Callable[..., Any]], Compiled]:
@@ -103,3 +116,10 @@ def rows(args: tuple[Any, ...]) -> int:
                 longest = max(longest, item.shape[0])
     return longest
 
+
+def _drop_if_stale(native: Any, sources: set[str]) -> None:
+    """Forget ``native``'s machine code cached on disk when a file it depends on is newer: numba checks only the
+    file of the function itself, so a rule edited in another module would keep running as it was compiled."""
+    index = getattr(getattr(getattr(native, "_cache", None), "_cache_file", None), "_index_path", None)
+    if index and os.path.exists(index) and max(os.path.getmtime(f) for f in sources) > os.path.getmtime(index):
+        native._cache.flush()
