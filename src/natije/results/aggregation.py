@@ -67,10 +67,11 @@ def _roll_up(runs: Runs, rules: pl.DataFrame, weights: pl.DataFrame, groups: pl.
         return _roll_up(series_runs(rows.filter(pl.col("period_start").is_not_null()
                                                 & pl.col("period_end").is_not_null())), rules, weights, groups)
     dated = "_vf" in groups.columns
-    ps, pe = rows["period_start"].cast(pl.Int64).to_numpy(), rows["period_end"].cast(pl.Int64).to_numpy()
-    lo, width = (int(ps.min()), int((pe - ps).max()) + 1) if rows.height else (0, 1)
-    code = (ps - lo) * width + (pe - ps)  # a small code of each row's (start, length)
-    present = np.bincount(code, minlength=(int(ps.max()) - lo + 1) * width if rows.height else 0) > 0
+    ps, pe = rows["period_start"].cast(pl.Int32).to_numpy(), rows["period_end"].cast(pl.Int32).to_numpy()
+    length = pe - ps
+    lo, width = (int(ps.min()), int(length.max()) + 1) if rows.height else (0, 1)
+    length += (ps - np.int32(lo)) * np.int32(width)  # now a small code of each row's (start, length)
+    present = np.bincount(length, minlength=(int(ps.max()) - lo + 1) * width if rows.height else 0) > 0
     period_slot = np.cumsum(present) - 1  # each period present, numbered in order
     n_periods = int(present.sum())
     table, weight_codes = _weight_table(weights, lo, width, present, period_slot)
@@ -82,9 +83,11 @@ def _roll_up(runs: Runs, rules: pl.DataFrame, weights: pl.DataFrame, groups: pl.
         pl.col("into").cast(pl.Enum(parents.to_list())).to_physical().cast(pl.Int64).alias("_p"),
         pl.Series("_w", territory_index(weight_codes, groups, missing=len(weight_codes))))
     inds, ind_code = _indicator_codes(runs.keys)
-    ranks = rules.filter(pl.col("rank"))["indicator"].implode()
+    ranks = rules.filter(pl.col("rank"))["indicator"]
     entries = runs.keys.with_row_index("_s").with_columns(pl.Series("_i", ind_code)).join(
-        members, on="territory", maintain_order="left").filter(~pl.col("indicator").is_in(ranks))
+        members, on="territory", maintain_order="left")
+    if len(ranks):
+        entries = entries.filter(~pl.col("indicator").is_in(ranks.implode()))
     if entries.height == 0 or rows.height == 0:
         return _finish(_cells(rows, None, pl.Series("into", [], pl.String), 1), None, rules)
     # each indicator × aggregate with members, numbered in order
@@ -96,9 +99,11 @@ def _roll_up(runs: Runs, rules: pl.DataFrame, weights: pl.DataFrame, groups: pl.
                             else np.full(entries.height, bound, np.int64)
                             for c, bound in (("_vf", -NO_DATE), ("_vt", NO_DATE)))
     value = rows["value"].cast(pl.Float64)
+    gaps = value.null_count() > 0
     sums = sum_cells(
-        SeriesRows(np.ascontiguousarray(runs.starts, dtype=np.int64), ps, pe, value.fill_null(0.0).to_numpy(),
-                   value.is_null().to_numpy()),
+        SeriesRows(np.ascontiguousarray(runs.starts, dtype=np.int64), ps, pe,
+                   (value.fill_null(0.0) if gaps else value).to_numpy(),
+                   value.is_null().to_numpy() if gaps else np.zeros(rows.height, np.bool_)),
         rows["illustrative"].fill_null(False).to_numpy(),
         Cells(entries["_s"].cast(pl.Int64).to_numpy(), valid_from, valid_to, pair_slot[pair].astype(np.int64) * n_periods,
               entries["_w"].to_numpy() * n_periods, lo, width, period_slot.astype(np.int64),
