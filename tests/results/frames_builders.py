@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import numpy as np
 import polars as pl
 
 from natije.domain.periods import Period
 from natije.results.frames import ProgramFrames
+from natije.results.loops import Target, TargetRows
+from natije.results.rules import INCREASE
 
 
 def periods(texts: list[str]) -> dict[str, list]:
@@ -119,3 +122,71 @@ def chain_frames() -> ProgramFrames:
     terr = pl.DataFrame({"code": [KZ], "level": ["country"], "parent": [None]}, schema_overrides={"parent": pl.String})
     return ProgramFrames.build(program="DK", indicators=ind, observations=o, commitments=c, revisions=rev,
                                programs=progs, budgets=bud, territories=terr)
+
+
+TARGET_DEFAULTS = {"actual": np.nan, "baseline": np.nan, "target": np.nan, "direction": INCREASE,
+                   "tolerance": np.nan, "period_start": 2025 * 12, "period_end": 2026 * 12, "baseline_start": np.nan,
+                   "baseline_end": np.nan, "reported": False, "percent": False, "series": -1, "past": False,
+                   "actual_end": 0.0, "freq_months": 12.0}
+"""A target row's columns when a test does not give them: unknown (NaN), no series, increase, periods of 2025."""
+TARGET_TYPES = {"direction": np.int8, "period_start": np.int32, "period_end": np.int32, "reported": np.bool_,
+                "percent": np.bool_, "series": np.int64, "past": np.bool_}
+
+
+def target_arrays(rows: int = 1, **columns) -> TargetRows:
+    """Target rows as the judging loop reads them: ``columns`` given (scalars or sequences), the rest as
+    :data:`TARGET_DEFAULTS`."""
+    dtypes, values = TARGET_TYPES, {**TARGET_DEFAULTS, **columns}
+    return TargetRows(**{k: np.ascontiguousarray(np.broadcast_to(np.asarray(v, dtype=dtypes.get(k, np.float64)),
+                                                                 rows)) for k, v in values.items()})
+
+
+def target_row(**values) -> Target:
+    """One target row as the rules read it: ``values`` given, the rest as :data:`TARGET_DEFAULTS`."""
+    given = {**TARGET_DEFAULTS, **values}
+    return Target(**{f: TARGET_TYPES.get(f, np.float64)(given[f]) for f in Target._fields})
+
+
+def rolled_up_frames() -> ProgramFrames:
+    """Districts → regions → country, with every roll-up rule: counts (one cumulative) summed, shares weighted by
+    population, a ratio of sums, a quarterly indicator; national and territorial targets, a maintain and a
+    decrease target, a null value and a district that reports only some years."""
+    ind = indicators([
+        {"code": "R.SCHOOLS", "unit": "count", "kind": "cumulative"},
+        {"code": "R.JOBS", "unit": "count"},
+        {"code": "R.NET", "unit": "%"},
+        {"code": "R.POOR", "unit": "%", "direction": "decrease"},
+        {"code": "R.PRICE", "unit": "%", "direction": "maintain", "frequency": "Q", "tolerance": 0.5},
+        {"code": "R.DOC", "unit": "count"}, {"code": "R.POP", "unit": "count"},
+        {"code": "R.RATE", "unit": "per 1000", "ratio_numerator": "R.DOC", "ratio_denominator": "R.POP",
+         "ratio_scale": 1000.0},
+    ])
+    districts = {"D1": "R1", "D2": "R1", "D3": "R2", "D4": "R2"}
+    rows = []
+    for k, (d, year) in enumerate((d, y) for d in districts for y in range(2018, 2025)):
+        if d == "D4" and year % 2:
+            continue
+        rows += [("R.SCHOOLS", d, str(year), 2 + k % 3), ("R.JOBS", d, str(year), 100 + 7 * k),
+                 ("R.NET", d, str(year), 40 + 3 * (year - 2018) + k % 5), ("R.POOR", d, str(year), 20 - k % 7),
+                 ("R.DOC", d, str(year), 10 + k % 4), ("R.POP", d, str(year), 5000 + 100 * k)]
+        rows += [("R.PRICE", d, f"{year}-Q{q}", 4 + (k + q) % 3 / 2) for q in (1, 2, 3, 4)]
+    o = obs(rows).with_columns(pl.when((pl.col("territory") == "D2") & (pl.col("period") == "2020"))
+                               .then(None).otherwise(pl.col("value")).alias("value"))
+    c = commits([
+        ("R.SCHOOLS", None, "target", "2025", 120, date(2018, 1, 1)),
+        ("R.JOBS", "R1", "target", "2025", 2000, date(2018, 1, 1)),
+        ("R.JOBS", None, "target", "2025", 5000, date(2018, 1, 1)),
+        ("R.NET", None, "target", "2026", 80, date(2018, 1, 1)),
+        ("R.NET", None, "baseline", "2017", 35, date(2018, 1, 1)),
+        ("R.POOR", None, "target", "2024", 10, date(2018, 1, 1)),
+        ("R.POOR", None, "baseline", "2017", 22, date(2018, 1, 1)),
+        ("R.PRICE", None, "target", "2025-Q4", 5, date(2018, 1, 1)),
+        ("R.RATE", None, "target", "2025", 3, date(2018, 1, 1)),
+    ])
+    terr = pl.DataFrame({"code": [KZ, "R1", "R2", *districts], "level": ["country", "region", "region",
+                                                                       *(["district"] * len(districts))],
+                         "parent": [None, KZ, KZ, *districts.values()]}, schema_overrides={"parent": pl.String})
+    weights = pl.DataFrame([{"territory": d, "period": str(y), "weight": 1000.0 + 10 * i + y % 7}
+                            for i, d in enumerate([*districts, "R1", "R2"]) for y in range(2018, 2025)])
+    return ProgramFrames.build(program="P", indicators=ind, observations=o, commitments=c, territories=terr,
+                               weights=weights)

@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
 import polars as pl
-import pytest
-from frames_builders import KZ, commits, indicators, obs
+from frames_builders import KZ, commits, indicators, obs, target_row
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from natije.results.achievement import score
 from natije.results.engine import results_table
 from natije.results.frames import ProgramFrames
+from natije.results.rules import DECREASE, INCREASE, MAINTAIN, score_one
+from natije.results.thresholds import DEFAULT
 
 
 def _one(direction: str, actual: float, baseline: float | None, target: float, tol: float | None = None):
-    frame = pl.DataFrame({"actual": [actual], "baseline": [baseline], "target": [target],
-                          "direction": [direction], "tolerance": [tol]},
-                         schema_overrides={"baseline": pl.Float64, "tolerance": pl.Float64})
-    return score(frame).row(0, named=True)
+    """The achievement rule on one row (the tolerance defaulting as the engine defaults it)."""
+    row = target_row(actual=actual, baseline=math.nan if baseline is None else baseline, target=target,
+                         direction={"increase": INCREASE, "decrease": DECREASE, "maintain": MAINTAIN}[direction],
+                         tolerance=abs(target) * DEFAULT.maintain_tolerance if tol is None else tol)
+    met, gap, ratio, achievement = score_one(row)
+    return {"met": None if met < 0 else met == 1, "gap_closed": None if math.isnan(gap) else gap,
+            "ratio": None if math.isnan(ratio) else ratio, "achievement": None if math.isnan(achievement) else achievement}
 
 
 def test_increase_gap_and_ratio():
@@ -127,17 +131,6 @@ def test_latest_baseline_before_each_target():
     t = results_table(f, as_of="2023-01-01")
     assert dict(zip(t["period"], t["baseline"])) == {"2018": 10, "2022": 30}
     assert dict(zip(t["period"], t["baseline_period"])) == {"2018": "2015", "2022": "2019"}
-
-
-def test_achievement_path_scores_each_period_against_the_next_target():
-    from natije.results.achievement import achievement_path
-
-    targets = [("target", "2020", 50, date(2018, 1, 1)), ("target", "2022", 80, date(2018, 1, 1)),
-               ("baseline", "2018", 20, date(2018, 1, 1))]
-    f = _frames("stock", [("2019", 35), ("2021", 50), ("2023", 90)], targets)
-    path = achievement_path(f)
-    assert path["target_period"].to_list() == ["2020", "2022", "2022"]
-    assert path["achievement"].to_list() == [0.5, 0.5, pytest.approx(70 / 60)]
 
 
 def test_cumulative_running_sum_whatever_the_row_order():

@@ -92,9 +92,8 @@ def test_members_count_only_while_valid():
                           st.floats(0, 1000, allow_nan=False)), min_size=1, max_size=40,
                 unique_by=lambda r: r[:3]),
        st.booleans())
-def test_rollups_of_rows_in_series_order_match_the_general_path(rows, weighted):
-    """Rows in series order take the compiled path (dense cells summed per series run); the result is the same
-    as the grouped path's."""
+def test_rollups_do_not_depend_on_the_row_order(rows, weighted):
+    """Rows in series order (the engine's: runs given) and the same rows shuffled roll up alike."""
     from natije.results.aggregation import rollup_rows
     from natije.results.series import series_runs
 
@@ -109,7 +108,16 @@ def test_rollups_of_rows_in_series_order_match_the_general_path(rows, weighted):
     cols = ["indicator", "territory", "period", "period_start", "period_end", "value", "illustrative"]
     runs = series_runs(obs(rows).select(cols).sort("territory"))
     fast = rollup_rows(runs.frame, _ind(), w, territories, runs=runs)
-    slow = rollup_rows(runs.frame, _ind(), w, territories)
+    slow = rollup_rows(runs.frame.sample(fraction=1.0, shuffle=True, seed=len(rows)), _ind(), w, territories)
     key = ["indicator", "territory", "period"]
     cols = [*key, "value", "method", "illustrative"]
     assert fast.sort(key).select(cols).rows() == slow.sort(key).select(cols).rows()
+
+
+def test_a_member_of_several_aggregates_counts_in_each():
+    groups = pl.DataFrame({"territory": ["A", "B", "A"], "into": ["K", "K", "L"]})
+    out = roll_up(_obs(), _ind(), pl.DataFrame(schema={"territory": pl.String, "period": pl.String,
+                                                       "weight": pl.Float64}), groups)
+    users = out.filter(pl.col("indicator") == "USERS").sort("territory")
+    assert users.select("territory", "value", "members").rows() == [("K", 100, 2), ("L", 90, 1)]
+    assert out.filter((pl.col("indicator") == "SHARE") & (pl.col("territory") == "L"))["value"][0] == 90

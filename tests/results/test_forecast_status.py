@@ -6,11 +6,13 @@ from datetime import date
 
 import numpy as np
 import polars as pl
-from frames_builders import KZ, commits, demo_like_frames, indicators, obs
+from frames_builders import KZ, commits, demo_like_frames, indicators, obs, target_arrays
 
 from natije.results.engine import results_table
-from natije.results.forecast import fit_trends, forecast
+from natije.results.forecast import measure_and_fit
 from natije.results.frames import ProgramFrames
+from natije.results.loops import Judgement, judge_rows
+from natije.results.status import fits, judging
 from natije.results.thresholds import DEFAULT, Thresholds
 
 
@@ -60,15 +62,17 @@ def test_calibration_of_80_percent_interval():
     y = a[:, None] + b[:, None] * (years - 2016) + rng.normal(0, 1, (n_series, len(years))) * sigma[:, None]
     h = 2027
     truth = a + b * (h - 2016) + rng.normal(0, 1, n_series) * sigma
-    ids = np.repeat(np.arange(n_series).astype(str), len(years))
-    meas = pl.DataFrame({"indicator": ids, "territory": "T", "period": np.tile(years.astype(str), n_series),
-                         "period_start": np.tile(years * 12, n_series),
-                         "period_end": np.tile(years * 12 + 12, n_series), "measure": y.ravel()})
-    targets = pl.DataFrame({"indicator": np.arange(n_series).astype(str), "territory": "T",
-                            "period_start": h * 12, "period_end": h * 12 + 12, "target": truth,
-                            "direction": "increase", "tolerance": None, "unit": "count"},
-                           schema_overrides={"tolerance": pl.Float64})
-    out = forecast(targets, fit_trends(meas, DEFAULT), DEFAULT).sort(pl.col("indicator").cast(pl.Int64))
+    ids = np.repeat([f"{i:04d}" for i in range(n_series)], len(years))
+    observed = pl.DataFrame({"indicator": ids, "territory": "T", "period_start": np.tile(years * 12, n_series),
+                             "period_end": np.tile(years * 12 + 12, n_series), "value": y.ravel()})
+    series = measure_and_fit(observed)[1]
+    # the forecast of each series at 2027 (no actual: the forecast's p_meet is not dropped for a target met)
+    rows = target_arrays(n_series, target=truth, period_start=h * 12, period_end=h * 12 + 12,
+                         series=np.arange(n_series))
+    judged = Judgement.empty(n_series)
+    judge_rows(rows, fits(series), judging(series, date(2024, 6, 30), DEFAULT), judged)
+    out = pl.DataFrame({"target": truth, "forecast_low": judged.forecast_low, "forecast_high": judged.forecast_high,
+                        "p_meet": judged.p_meet})
     covered = ((out["forecast_low"] <= out["target"]) & (out["target"] <= out["forecast_high"])).mean()
     assert 0.75 <= covered <= 0.85
     # p_meet against the truth itself is uniform: about half of the truths lie above the centre

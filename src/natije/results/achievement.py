@@ -12,6 +12,10 @@ Rules (docs/results-rules.md):
   ``decrease``); ``ratio = actual / target`` for increase, ``target / actual`` for decrease; ``maintain``:
   1 inside the tolerance band, shrinking with the distance outside it. ``achievement`` is ``gap_closed`` when a
   baseline is known and the target lies on the better side of it, else ``ratio``.
+
+This module builds the target rows and their actuals; the achievement of each row is
+:func:`natije.results.rules.score_one`, applied with the forecast and the status in one pass
+(:func:`natije.results.status.judge`).
 """
 
 from __future__ import annotations
@@ -23,20 +27,11 @@ import polars as pl
 
 from natije.domain import units
 from natije.results.baselines import BASE_COLS, baseline_position, territory_baselines
+from natije.results.columns import direction_code
 from natije.results.forecast import measure_and_fit
 from natije.results.frames import ProgramFrames, conform
-from natije.results.kernels import (
-    arrays,
-    direction_code,
-    float_column,
-    floats,
-    met_column,
-    score_rows,
-    tolerance,
-)
-from natije.results.ratios import with_derived_ratios
 from natije.results.series import Runs, maybe_duplicated
-from natije.results.thresholds import DEFAULT, Thresholds
+from natije.results.thresholds import DEFAULT
 
 KEY = ["indicator", "territory"]
 ADDITIVE = {"count", "money_KZT", "money_USD"}
@@ -190,16 +185,6 @@ def _labels(frame: pl.DataFrame, end: str, months: str) -> pl.Expr:
     return code.replace_strict(pairs["c"], names, default=None, return_dtype=pl.String)
 
 
-def score(frame: pl.DataFrame, thresholds: Thresholds = DEFAULT) -> pl.DataFrame:
-    """Add ``met``, ``gap_closed``, ``ratio`` and ``achievement`` from actual, baseline, target, direction
-    (the rules of :func:`natije.results.kernels.score_one`, applied row by row)."""
-    inputs = frame.select(floats("actual"), floats("baseline"), floats("target"), direction_code(),
-                          tolerance(thresholds.maintain_tolerance))
-    met, gap, ratio, ach = score_rows(*arrays(inputs))
-    return frame.with_columns(met_column(met), float_column("gap_closed", gap), float_column("ratio", ratio),
-                              float_column("achievement", ach))
-
-
 def target_rows(frames: ProgramFrames, as_of: date | None, basis: str, national: list[str],
                 observed: pl.DataFrame | None = None, carry: list[str] | None = None,
                 meas: pl.DataFrame | None = None) -> pl.DataFrame:
@@ -298,28 +283,3 @@ def attach_actuals(targets: pl.DataFrame, meas: pl.DataFrame, series: pl.DataFra
         (pl.col("illustrative").fill_null(False) & ~none).alias("illustrative"),
     ).drop("last_end", "last_measure", "last_illustrative", "last_x", strict=False)
 
-
-def achievement_path(frames: ProgramFrames, basis: str = "current", thresholds: Thresholds = DEFAULT,
-                     national: list[str] | None = None) -> pl.DataFrame:
-    """Every observed indicator × territory × period scored against the next target in force.
-
-    Each observation meets the first target whose period ends at or after it (the last target if none).
-    """
-    as_of = frames.as_of
-    national = national if national is not None else national_codes(frames.territories)
-    rules = indicator_rules(frames.indicators)
-    m = measures(with_derived_ratios(frames.observations, rules), rules)
-    t = target_rows(frames, as_of, basis, national, meas=m).sort("period_end")
-    m = m.sort("period_end")
-    cols = [*KEY, "target", "baseline", "direction", "tolerance", pl.col("period").alias("target_period"),
-            pl.col("period_end").alias("_te")]
-    nxt = m.join_asof(t.select(cols), left_on="period_end", right_on="_te", by=KEY, strategy="forward",
-                      check_sortedness=False)
-    last = nxt.filter(pl.col("target").is_null()).drop("target", "baseline", "direction", "tolerance",
-                                                      "target_period", "_te")
-    last = last.join_asof(t.select(cols), left_on="period_end", right_on="_te", by=KEY, strategy="backward",
-                          check_sortedness=False)
-    both = pl.concat([nxt.filter(pl.col("target").is_not_null()), last.select(nxt.columns)])
-    out = score(both.rename({"measure": "actual"}), thresholds)
-    return out.select(*KEY, "period", "actual", "target_period", "target", "baseline", "direction", "met",
-                      "gap_closed", "ratio", "achievement").sort(*KEY, "period")

@@ -2,7 +2,7 @@
 
 Observations come from the store sorted by indicator, territory and period; then each series
 (indicator × territory) is one run of rows, found by comparing each row with the one before it
-(:func:`series_runs`). The compiled loops of :mod:`natije.results.kernels` then walk the runs. Input in another
+(:func:`series_runs`). The loops of :mod:`natije.results.loops` then walk the runs. Input in another
 order is sorted once (stable).
 """
 

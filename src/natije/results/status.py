@@ -18,23 +18,20 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
-import numpy as np
 import polars as pl
 
 from natije.results.asof import month_index
-from natije.results.forecast import forecast_columns, quantiles
-from natije.results.kernels import (
-    arrays,
+from natije.results.columns import (
+    arrays_of,
     coded_column,
-    direction_code,
     float_column,
     floats,
-    judge_rows,
     met_column,
     optional,
-    status_rows,
     tolerance,
 )
+from natije.results.forecast import forecast_columns, quantiles
+from natije.results.loops import Judgement, Judging, SeriesFits, TargetRows, judge_rows
 from natije.results.thresholds import DEFAULT, STATUSES, Thresholds
 
 PARALLEL_ROWS = 200_000
@@ -42,75 +39,62 @@ PARALLEL_ROWS = 200_000
 LABELS = pl.Series("status", list(STATUSES), dtype=pl.Enum(list(STATUSES)))
 
 
-def assign_status(frame: pl.DataFrame, today: date, thresholds: Thresholds = DEFAULT) -> pl.DataFrame:
-    """Add ``status`` (and ``pace``) to a scored, forecast target frame, judged on ``today``
-    (the rules of :func:`natije.results.kernels.status_one`, row by row)."""
-    inputs = frame.select(pl.col("met").cast(pl.Int8).fill_null(-1), *_status_inputs(frame))
-    status, pace = status_rows(*arrays(inputs), month_index(today), _rules(thresholds))
-    return frame.with_columns(float_column("pace", pace), coded_column("status", status, LABELS))
-
-
 def judge(frame: pl.DataFrame, series: pl.DataFrame, today: date, thresholds: Thresholds = DEFAULT) -> pl.DataFrame:
-    """Score, forecast and status of target rows in one pass: the same as
-    :func:`natije.results.achievement.score`, :func:`natije.results.forecast.forecast` and :func:`assign_status`
-    in turn. ``frame`` holds the rows with their actual (:func:`natije.results.achievement.attach_actuals`),
-    ``_s`` (the position of their series in ``series``, null: none), ``_past``, ``_d`` and ``_pct`` (as
-    :func:`natije.results.achievement.target_rows` and ``attach_actuals`` give them); the series' fit is read from
-    ``series`` by position, not copied onto the rows."""
-    # `_d` and `_pct` (direction code, unit in %) come from target_rows, coded once per indicator
-    inputs = frame.select(
-        floats("actual"), floats("baseline"), floats("target"), "_d", tolerance(thresholds.maintain_tolerance),
-        pl.col("period_start").cast(pl.Int32), pl.col("period_end").cast(pl.Int32), floats("baseline_start"),
-        floats("baseline_end"), (pl.col("actual_period") == pl.col("period")).fill_null(False), "_pct",
-        pl.col("_s").cast(pl.Int64).fill_null(-1), pl.col("_past").fill_null(False), *_lag_inputs(frame))
-    fit = series.select(pl.col("n").cast(pl.Int64), *(floats(c) for c in ("xbar", "ybar", "sxx", "b", "s2")),
-                        optional(series, "first_x"), optional(series, "first_measure"))
-    rows = frame.height
-    # met; gap, ratio, achievement, value, low, high, p_meet; reason; status; pace
-    out: list[np.ndarray] = [np.empty(rows, np.int8), *(np.empty(rows) for _ in range(7)),
-                             np.empty(rows, np.int8), np.empty(rows, np.int8), np.empty(rows)]
-    args = (*arrays(inputs), *arrays(fit), max(thresholds.min_points, 3), quantiles(series, thresholds),
-            month_index(today), _rules(thresholds), *out)
-    # the loop releases the GIL: on large frames two threads take half the rows each
-    if rows >= PARALLEL_ROWS:
+    """Score, forecast and status of target rows in one pass (:func:`natije.results.loops.judge_rows`: the rules
+    of :mod:`natije.results.rules` on every row). ``frame`` holds the rows with their actual
+    (:func:`natije.results.achievement.attach_actuals`), ``_s`` (the position of their series in ``series``,
+    null: none), ``_past``, ``_d`` and ``_pct`` (as :func:`natije.results.achievement.target_rows` and
+    ``attach_actuals`` give them); the series' fit is read from ``series`` by position, not copied onto the rows.
+    """
+    rows, fit, how = target_arrays(frame, thresholds), fits(series), judging(series, today, thresholds)
+    out = Judgement.empty(frame.height)
+    # the compiled loop releases the GIL: on large frames two threads take half the rows each
+    if frame.height >= PARALLEL_ROWS:
+        half = frame.height // 2
+        parts = [(_rows(rows, part), fit, how, _rows(out, part)) for part in (slice(0, half), slice(half, None))]
         with ThreadPoolExecutor(max_workers=2) as pool:
-            list(pool.map(lambda r: judge_rows(*r, *args), [(0, rows // 2), (rows // 2, rows)]))
+            list(pool.map(lambda args: judge_rows(*args), parts))
     else:
-        judge_rows(0, rows, *args)
-    met, gap, ratio, ach, value, low, high, p_meet, reason, status, pace = out
+        judge_rows(rows, fit, how, out)
     return frame.drop("_s", "_past", "_d", "_pct", "actual_end", strict=False).with_columns(
-        met_column(met), float_column("gap_closed", gap), float_column("ratio", ratio),
-        float_column("achievement", ach), *forecast_columns(value, low, high, p_meet, reason),
-        float_column("pace", pace), coded_column("status", status, LABELS))
+        met_column(out.met), float_column("gap_closed", out.gap_closed), float_column("ratio", out.ratio),
+        float_column("achievement", out.achievement), *forecast_columns(out), float_column("pace", out.pace),
+        coded_column("status", out.status, LABELS))
 
 
-def _status_inputs(frame: pl.DataFrame) -> list[pl.Expr]:
-    """What :func:`natije.results.kernels.status_one` reads after ``met``, in its argument order."""
-    return [floats("actual"), floats("baseline"), floats("target"), direction_code(), optional(frame, "gap_closed"),
-            pl.col("period_start").cast(pl.Int32), pl.col("period_end").cast(pl.Int32),
-            optional(frame, "baseline_start"), optional(frame, "baseline_end"), optional(frame, "first_x"),
-            optional(frame, "first_measure"), (pl.col("actual_period") == pl.col("period")).fill_null(False),
-            optional(frame, "p_meet"), _reason_code(frame), *_lag_inputs(frame)]
+def target_arrays(frame: pl.DataFrame, thresholds: Thresholds = DEFAULT) -> TargetRows:
+    """The columns of target rows that the rules read (see :func:`judge` for what ``frame`` holds)."""
+    # `_d` and `_pct` (direction code, unit in %) come from target_rows, coded once per indicator
+    return arrays_of(TargetRows, frame, {
+        "actual": floats("actual"), "baseline": floats("baseline"), "target": floats("target"), "direction": "_d",
+        "tolerance": tolerance(thresholds.maintain_tolerance), "period_start": pl.col("period_start").cast(pl.Int32),
+        "period_end": pl.col("period_end").cast(pl.Int32), "baseline_start": floats("baseline_start"),
+        "baseline_end": floats("baseline_end"),
+        "reported": (pl.col("actual_period") == pl.col("period")).fill_null(False), "percent": "_pct",
+        "series": pl.col("_s").cast(pl.Int64).fill_null(-1), "past": pl.col("_past").fill_null(False),
+        # the actual's period end and the indicator's frequency (months; 0: not known) place the pace in time
+        "actual_end": optional(frame, "actual_end").fill_nan(0.0), "freq_months": optional(frame, "freq_months")
+        .fill_nan(0.0)})
 
 
-def _lag_inputs(frame: pl.DataFrame) -> list[pl.Expr]:
-    """The actual's period end and the indicator's frequency (months; 0: not known), which place the pace in
-    time (:func:`natije.results.kernels.status_one`)."""
-    return [optional(frame, "actual_end").fill_nan(0.0).alias("actual_end"),
-            optional(frame, "freq_months").fill_nan(0.0).alias("freq_months")]
+def fits(series: pl.DataFrame) -> SeriesFits:
+    """The series' fits (:func:`natije.results.forecast.measure_and_fit`) that the rules read."""
+    return arrays_of(SeriesFits, series, {
+        "n": pl.col("n").cast(pl.Int64), **{c: floats(c) for c in ("xbar", "ybar", "sxx")}, "slope": floats("b"),
+        "s2": floats("s2"), "first_x": optional(series, "first_x"), "first_y": optional(series, "first_measure")})
 
 
-def _reason_code(frame: pl.DataFrame) -> pl.Expr:
-    """:func:`natije.results.kernels.forecast_one`'s reason code of ``forecast_reason`` (0 when not forecast)."""
-    if "forecast_reason" not in frame.columns:
-        return pl.lit(0, pl.Int8).alias("forecast_reason")
-    return pl.col("forecast_reason").cast(pl.String).replace_strict(
-        {"no_data": 1, "insufficient_data": 2}, default=0, return_dtype=pl.Int8)
+def judging(series: pl.DataFrame, today: date, thresholds: Thresholds = DEFAULT) -> Judging:
+    """The day (its month) and the cut-offs the rules judge by; the interval's quantiles as far as ``series``
+    need them."""
+    th = thresholds
+    return Judging(month_index(today), max(th.min_points, 3), quantiles(series, th), float(th.reporting_lag_months),
+                   float(th.p_on_track), float(th.p_at_risk), float(th.pace_on_track), float(th.pace_at_risk))
 
 
-def _rules(th: Thresholds) -> np.ndarray:
-    return np.array([th.reporting_lag_months, th.p_on_track, th.p_at_risk, th.pace_on_track, th.pace_at_risk],
-                    dtype=np.float64)
+def _rows(columns: tuple, part: slice) -> tuple:
+    """The same named tuple of arrays, cut to the rows ``part`` (views: writes go to the whole arrays)."""
+    return type(columns)(*(c[part] for c in columns))
 
 
 def count_by_status(frame: pl.DataFrame) -> dict[str, int]:

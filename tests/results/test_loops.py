@@ -1,4 +1,5 @@
-"""The compiled pass over series runs against a plain per-series computation in Python."""
+"""The loops and rules against plain definitions written out in Python, and their two versions (plain Python on
+small inputs, compiled on large ones) against each other."""
 
 from __future__ import annotations
 
@@ -10,8 +11,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from natije.results import compiled
 from natije.results.forecast import measure_and_fit
 from natije.results.thresholds import Thresholds
+
+MODES = ("native", "python")
+
+
+@pytest.fixture(params=MODES)
+def mode(request, monkeypatch):
+    """Run the test once with every loop in plain Python, once with every loop compiled."""
+    monkeypatch.setattr(compiled, "FORCE", request.param)
+    return request.param
 
 VALUES = st.one_of(st.none(), st.just(float("nan")), st.floats(-1e6, 1e6, allow_nan=False))
 ROWS = st.lists(st.tuples(st.sampled_from(["A", "B", "C.1"]), st.sampled_from(["01", "02", None]),
@@ -53,9 +64,18 @@ def _expected(rows: list[tuple], cumulative: set[str], window: int) -> tuple[dic
     return measures, fits
 
 
+@pytest.mark.parametrize("small", MODES)
 @settings(max_examples=150, deadline=None)
 @given(ROWS, st.sets(st.sampled_from(["A", "B", "C.1"])), st.integers(2, 6), st.randoms())
-def test_measures_and_fits_match_the_definition(rows, cumulative, window, rnd):
+def test_measures_and_fits_match_the_definition(small, rows, cumulative, window, rnd):
+    compiled.FORCE, before = small, compiled.FORCE  # hypothesis runs no function fixture
+    try:
+        _check_measures_and_fits(rows, cumulative, window, rnd)
+    finally:
+        compiled.FORCE = before
+
+
+def _check_measures_and_fits(rows, cumulative, window, rnd):
     rnd.shuffle(rows)
     meas, series = measure_and_fit(_frame(rows), pl.Series(sorted(cumulative), dtype=pl.String),
                                    Thresholds(forecast_window=window))
@@ -74,7 +94,7 @@ def test_measures_and_fits_match_the_definition(rows, cumulative, window, rnd):
                 assert s[col] == value, col
 
 
-def test_many_series_in_order_are_not_copied_and_match_a_grouped_fit():
+def test_many_series_in_order_are_not_copied_and_match_a_grouped_fit(mode):
     rng = np.random.default_rng(4)
     n_series, years = 3000, np.arange(2015, 2024)
     frame = pl.DataFrame({
@@ -92,16 +112,19 @@ def test_many_series_in_order_are_not_copied_and_match_a_grouped_fit():
     np.testing.assert_allclose(series["b"].to_numpy(), grouped["b"].to_numpy(), rtol=1e-9)
 
 
-def test_t_cdf_closed_forms_match_scipy():
+@pytest.mark.parametrize("version", ["python", "native"])
+def test_t_cdf_closed_forms_match_scipy(version):
     from scipy import stats
 
-    from natije.results.kernels import t_cdf
+    from natije.results.tdist import t_cdf
 
+    cdf = getattr(t_cdf, version)
     z = np.concatenate([np.linspace(-40, 40, 801), [-1e6, 1e6, 0.0, np.inf, -np.inf]])
     for nu in range(1, 13):
-        got = np.array([t_cdf(v, nu) for v in z])
+        got = np.array([cdf(v, nu) for v in z])
         np.testing.assert_allclose(got, stats.t.cdf(z, nu), rtol=1e-10, atol=1e-14)
-    assert math.isnan(t_cdf(float("nan"), 3))
+        assert got.tolist() == [t_cdf.python(v, nu) for v in z]  # both versions give the same numbers
+    assert math.isnan(cdf(float("nan"), 3))
 
 
 KEYS = st.tuples(st.sampled_from(["A", "B", "C.1", "Z"]), st.sampled_from(["01", "02", "10", "99"]))
@@ -124,49 +147,58 @@ def test_series_positions_match_a_left_join(head, tail, wanted, sort_head):
     assert got.select("_c", "indicator", "territory", "_s").rows() == want.select(got.columns).rows()
 
 
-def _staged_vs_fused(frames, as_of):
-    """The engine's target rows judged twice: by score → forecast → assign_status, and by the fused pass."""
-    from natije.results.achievement import attach_actuals, indicator_rules, national_codes, score, target_rows
-    from natije.results.asof import as_date, filter_as_of
-    from natije.results.forecast import forecast
-    from natije.results.status import assign_status, judge
-    from natije.results.thresholds import DEFAULT
+def _results(frames, as_of):
+    from natije.results.engine import results_table, results_with_flags
 
-    day = as_date(as_of)
-    f = filter_as_of(frames, day)
-    rules = indicator_rules(f.indicators)
-    meas, series = measure_and_fit(f.observations, rules.filter(pl.col("kind") == "cumulative")["indicator"])
-    rows = target_rows(f, day, "current", national_codes(f.territories), series)
-    actual = attach_actuals(rows, meas, series)
-    staged = assign_status(forecast(score(actual.drop("_s", "_past"), DEFAULT), series, DEFAULT), day, DEFAULT)
-    slim = target_rows(f, day, "current", national_codes(f.territories), series,
-                       carry=["last_end", "last_measure", "last_illustrative"])
-    fused = judge(attach_actuals(slim, meas, series), series, day, DEFAULT)
-    key = ["indicator", "territory", "period"]
-    cols = ["met", "gap_closed", "ratio", "achievement", "forecast_value", "forecast_low", "forecast_high", "p_meet",
-            "forecast_reason", "pace", "status", "actual"]
-    return staged.sort(key).select(key, *cols), fused.sort(key).select(key, *cols)
+    table, flags = results_with_flags(frames, as_of=as_of)
+    return table, flags, results_table(frames, as_of=as_of, territory="000000000")
 
 
 @pytest.mark.parametrize("as_of", ["2019-06-30", "2021-01-01", "2022-07-01", "2024-03-01", "2025-11-01", "2031-01-01"])
-def test_fused_judging_equals_the_staged_rules(as_of):
-    from frames_builders import chain_frames, demo_like_frames
+def test_python_and_compiled_loops_give_the_same_results(as_of, monkeypatch):
+    """Every result, flag and roll-up of the engine, with every loop in plain Python and then compiled."""
+    from frames_builders import chain_frames, demo_like_frames, rolled_up_frames
     from polars.testing import assert_frame_equal
 
-    for frames in (demo_like_frames(), chain_frames()):
-        staged, fused = _staged_vs_fused(frames, as_of)
-        assert staged.height > 0
-        assert_frame_equal(staged, fused, check_dtypes=False)
+    rolled = rolled_up_frames()
+    no_ratio = rolled.replace(indicators=rolled.indicators.filter(pl.col("ratio_numerator").is_null()))
+    for frames in (demo_like_frames(), chain_frames(), rolled, no_ratio):  # no ratio: roll-ups by cells
+        got = {}
+        for small in MODES:
+            monkeypatch.setattr(compiled, "FORCE", small)
+            got[small] = _results(frames, as_of)
+        assert got["python"][0].height > 0
+        for python, native in zip(got["python"], got["native"], strict=True):
+            assert_frame_equal(python, native, check_exact=True)
+
+
+def test_a_small_program_imports_no_numba():
+    """Below compiled.SMALL_INPUT rows nothing is compiled: numba (160 MB, 0.7 s to import) is not even loaded."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    here = Path(__file__).parent
+    code = (f"import sys; sys.path.insert(0, {str(here)!r})\n"
+            "from frames_builders import demo_like_frames, rolled_up_frames\n"
+            "from natije.results.engine import results_table, results_with_flags\n"
+            "results_with_flags(demo_like_frames(), as_of='2025-11-01')\n"
+            "results_table(rolled_up_frames(), as_of='2024-06-30', territory='000000000')\n"
+            "print('numba' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
 
 
 def test_t_quantile_inverts_the_cdf_as_scipy():
     from scipy import stats
 
-    from natije.results.kernels import t_quantile
+    from natije.results.tdist import t_quantile
 
     for nu in range(1, 31):
         for p in (0.001, 0.1, 0.5, 0.8, 0.9, 0.975, 0.9999):
-            assert math.isclose(t_quantile(p, nu), stats.t.ppf(p, nu), rel_tol=1e-9, abs_tol=1e-12), (p, nu)
+            got = t_quantile(p, nu)
+            assert math.isclose(got, stats.t.ppf(p, nu), rel_tol=1e-9, abs_tol=1e-12), (p, nu)
+            assert t_quantile.native(p, nu) == got
 
 
 @settings(max_examples=200, deadline=None)
@@ -176,23 +208,36 @@ def test_status_one_places_the_pace_where_the_data_could_reach(now, freq, lag, a
     """status_one against the written rule: time runs from the baseline's midpoint to the midpoint of the latest
     period ending ``lag`` months before ``now`` (or of the actual's own, if later; never past ``now``); without a
     pace or chance, a series with values too few to judge is insufficient_data (5), one without any no_data (6)."""
-    from natije.results.kernels import status_rows
+    from frames_builders import target_row
+
+    from natije.results.loops import Fit, Judging
+    from natije.results.rules import status_one
 
     bs, be, ps, pe = 2010 * 12, 2011 * 12, 2040 * 12, 2041 * 12  # baseline 2010, target 2040: never ended
     ref = min(max(math.floor((now - lag) / freq) * freq - freq / 2,
                   actual_end - freq / 2 if actual_end else -math.inf), now + 0.5)
     want = gap / max((ref - (bs + be) / 2) / ((ps + pe) / 2 - (bs + be) / 2), 1e-9)
+    judging = Judging(now, 3, np.zeros(1), float(lag), 0.6, 0.25, 0.9, 0.6)
+    no_fit = Fit(0, *[math.nan] * 7)
 
-    def one(a, g):
-        arr = np.array
-        status, pace = status_rows(
-            arr([0], np.int8), arr([a]), arr([10.0]), arr([90.0]), arr([0], np.int8), arr([g]), arr([ps], np.int32),
-            arr([pe], np.int32), arr([float(bs)]), arr([float(be)]), arr([np.nan]), arr([np.nan]), arr([False]),
-            arr([np.nan]), arr([reason], np.int8), arr([float(actual_end)]), arr([float(freq)]), now,
-            np.array([lag, 0.6, 0.25, 0.9, 0.6], dtype=np.float64))
-        return int(status[0]), float(pace[0])
+    def one(a, g, version):
+        row = target_row(actual=a, baseline=10.0, target=90.0, period_start=ps, period_end=pe, baseline_start=bs,
+                         baseline_end=be, actual_end=actual_end, freq_months=freq)
+        score, forecast = (0, g, math.nan, g), (math.nan, math.nan, math.nan, math.nan, reason)
+        status, pace = getattr(status_one, version)(row, no_fit, score, forecast, judging)
+        return int(status), float(pace)
 
-    status, pace = one(10 + 80 * gap, gap)
+    assert one(10 + 80 * gap, gap, "python") == one(10 + 80 * gap, gap, "native")
+    status, pace = one(10 + 80 * gap, gap, "python")
     assert math.isclose(pace, want, rel_tol=1e-9)
     assert status == (1 if want >= 0.9 else 2 if want >= 0.6 else 3)
-    assert one(np.nan, np.nan)[0] == (5 if reason == 2 else 6)
+    assert one(np.nan, np.nan, "python")[0] == (5 if reason == 2 else 6)
+
+
+def test_a_loop_depends_on_the_files_of_the_rules_it_calls():
+    """numba's cache checks only a function's own file; compiled.py drops it when one of these is newer."""
+    from pathlib import Path
+
+    from natije.results.loops import judge_rows
+
+    assert {Path(f).name for f in judge_rows.sources()} == {"loops.py", "rules.py", "tdist.py"}
