@@ -21,12 +21,15 @@ from natije.results.lineage import lineage
 from natije.results.scorecard import Scorecard, scorecard
 
 
-def load_frames(store: Any, code: str, as_of: date | str | None = None) -> ProgramFrames:
-    """The frames of program ``code`` as known on ``as_of``; raises ``NotFound`` for an unknown program."""
+def load_frames(store: Any, code: str, as_of: date | str | None = None, observations: str = "all") -> ProgramFrames:
+    """The frames of program ``code`` as known on ``as_of``; raises ``NotFound`` for an unknown program.
+
+    ``observations``: ``"all"``, ``"results"`` (only those the results, flags and scorecard read) or ``"none"``
+    (see ``natije.store.frames.load_program_frames``)."""
     from natije.store.frames import load_program_frames
 
     with store.connect() as conn:
-        return load_program_frames(conn, code, as_of=as_date(as_of))
+        return load_program_frames(conn, code, as_of=as_date(as_of), observations=observations)
 
 
 NATIONAL = "national"
@@ -50,7 +53,7 @@ def program_results(
 
     ``territory``: a KATO code, ``"national"`` (country level only), or ``None``/``"all"`` (every territory).
     """
-    frames = load_frames(store, code, as_of)
+    frames = load_frames(store, code, as_of, observations="results")
     table = results_table(frames, as_of=as_of, territory=_code(territory), basis=basis)
     return _territory(frames, table, territory)
 
@@ -59,7 +62,7 @@ def program_results_json(
     store: Any, code: str, as_of: date | str | None = None, territory: str | None = None, basis: str = "current"
 ) -> list[dict]:
     """Results as the list of objects of ``natije results --format json`` (forecast nested, flags listed)."""
-    frames = load_frames(store, code, as_of)
+    frames = load_frames(store, code, as_of, observations="results")
     if _code(territory) is None:
         table, flag_frame = results_with_flags(frames, as_of=as_of, basis=basis)
     else:
@@ -69,17 +72,17 @@ def program_results_json(
 
 def program_flags(store: Any, code: str, as_of: date | str | None = None) -> pl.DataFrame:
     """Moved-goalpost flags of ``code``, worst first."""
-    return compute_flags(load_frames(store, code, as_of), as_of=as_of)
+    return compute_flags(load_frames(store, code, as_of, observations="results"), as_of=as_of)
 
 
 def program_lineage(store: Any, code: str, as_of: date | str | None = None, lang: str = "en") -> pl.DataFrame:
     """Promises of ``code`` and its predecessors: carried over, repeated later, dropped, new."""
-    return lineage(load_frames(store, code, as_of), lang=lang)
+    return lineage(load_frames(store, code, as_of, observations="none"), lang=lang)
 
 
 def program_scorecard(store: Any, code: str, as_of: date | str | None = None) -> Scorecard:
     """Scorecard of one program."""
-    return scorecard(load_frames(store, code, as_of), as_of=as_of)
+    return scorecard(load_frames(store, code, as_of, observations="results"), as_of=as_of)
 
 
 def scorecards(store: Any, as_of: date | str | None = None) -> list[Scorecard]:
