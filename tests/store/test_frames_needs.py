@@ -74,7 +74,8 @@ def loaded(store: Store, reference, obs) -> Store:
         merge_observations(conn, [obs(rows)], reason="first", now=T0)
         merge_observations(conn, [obs(late, as_of=T1)], reason="later")
         merge_observations(conn, [obs([("NP.FREE", "000000000", "2024", 21.0), ("NP.HIT", "000000000", "2023", 47.0),
-                                       ("NP.FREE", REGIONS[0], "2023", 15.5)], as_of=T2)], reason="revised")
+                                       ("NP.FREE", REGIONS[0], "2023", 15.5), ("NP.FREE", REGIONS[1], "2021", 12.5)],
+                                      as_of=T2)], reason="revised")
     return store
 
 
@@ -100,20 +101,23 @@ def test_results_flags_and_scorecard_equal_those_of_every_observation(loaded: St
     assert none.observations.height == 0
 
 
-def test_untargeted_series_come_as_their_last_value_only(loaded: Store) -> None:
-    full, part, _ = _both(loaded, date(2024, 6, 1))
-    assert full.observations.height > part.observations.height
-    per = part.observations.group_by("indicator").len()
-    counts = dict(per.iter_rows())
-    # whole: the targeted indicator and the ratio with its parts; one row per series of the others
-    for code in ("NP.HIT", "NP.NUM", "NP.DEN"):
+@pytest.mark.parametrize(("day", "value"), [(date(2023, 6, 1), 12.0), (date(2024, 6, 1), 12.5)])
+def test_untargeted_series_come_as_their_last_value_only_where_it_may_be_stale(loaded: Store, day: date,
+                                                                                value: float) -> None:
+    full, part, _ = _both(loaded, day)
+    counts = dict(part.observations.group_by("indicator").len().iter_rows())
+    # whole: the targeted indicator and the ratio with its parts
+    for code in ("NP.HIT", "NP.NUM", "NP.DEN", "NP.SHARE"):
         assert counts[code] == full.observations.filter(pl.col("indicator") == code).height
-    assert counts["NP.FREE"] == counts["NP.CUM"] == 3
-    last = part.observations.filter(pl.col("indicator") == "NP.FREE").sort("territory")
-    assert last.select("territory", "period", "value").rows() == [
-        ("000000000", "2024", 21.0), (REGIONS[0], "2023", 15.5), (REGIONS[1], "2021", 12.0)]
-    assert set(part.revisions["indicator"]) <= {"NP.HIT", "NP.FREE"}
-    assert "stale" in flags(part, as_of=date(2024, 6, 1))["flag"].to_list()
+    # of the others, the last value of the series that may be overdue (ended 2021 with a quarterly indicator in
+    # the program: due by 2022-Q2 + 6 months), as known that day
+    free = part.observations.filter(pl.col("indicator") == "NP.FREE")
+    assert free.select("territory", "period", "value").rows() == [(REGIONS[1], "2021", value)]
+    # quarterly CUM ends 2023-Q2 (2024-Q1 in one region, recorded in 2023): overdue-able in 2024 only
+    assert counts.get("NP.CUM", 0) == (2 if day.year == 2024 else 0)
+    assert part.revisions.filter(pl.col("indicator") == "NP.FREE").height == (1 if day.year == 2023 else 2)
+    stale = ("stale", "NP.FREE", REGIONS[1]) in flags(part, as_of=day).select("flag", "indicator", "territory").rows()
+    assert stale == (day.year == 2024)  # due by 2022 + 12 + 6 months
 
 
 def test_an_ended_program_without_targets_reads_no_observation(store: Store, reference, obs) -> None:

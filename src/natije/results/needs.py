@@ -5,8 +5,10 @@
   program's own indicators count when it has any (the engine drops its predecessors' targets then). Ratio
   indicators of the program come whole too, and the parts of every ratio taken whole, transitively: a ratio is
   derived and rolled up from its parts.
-* **The last observation** of each series of the program's other indicators: the ``stale`` flag reads only
-  where each series ends. Nothing of them once the program has ended on ``as_of`` (nothing is stale then).
+* **The last observation** of each series of the program's other indicators that ends before ``stale_before``
+  (a month index): the ``stale`` flag reads only where each series ends, and no series ending later can be
+  stale under the thresholds given (the flag's own first cut, :func:`natije.results.flags.stale_flags`).
+  Nothing of them once the program has ended on ``as_of`` (nothing is stale then).
 * Nothing else: lineage and the other flags read indicators and commitments only, and the weights of roll-ups
   are read apart.
 
@@ -17,8 +19,8 @@ last usable point, the one :func:`natije.results.forecast.measure_and_fit` repor
 >>> from natije.results.frames import ProgramFrames
 >>> f = ProgramFrames.build(program="P", indicators=pl.DataFrame({"code": ["P.A", "P.B"], "program": "P"}),
 ...                         commitments=pl.DataFrame({"indicator": ["P.A"], "kind": ["target"]}))
->>> series_needs(f)
-SeriesNeeds(whole=('P.A',), last=('P.B',))
+>>> series_needs(f, date(2025, 1, 1))
+SeriesNeeds(whole=('P.A',), last=('P.B',), stale_before=24282)
 """
 
 from __future__ import annotations
@@ -28,21 +30,28 @@ from datetime import date
 
 import polars as pl
 
+from natije.results.achievement import indicator_rules
+from natije.results.asof import month_index
 from natije.results.flags import program_end
 from natije.results.frames import ProgramFrames
+from natije.results.thresholds import DEFAULT, Thresholds
 
 
 @dataclass(frozen=True)
 class SeriesNeeds:
-    """Indicator codes whose series are read whole, and those of which only each series' last point is read."""
+    """Indicator codes whose series are read whole, and those of which only the last point of each series that
+    ends before month ``stale_before`` is read."""
 
     whole: tuple[str, ...]
     last: tuple[str, ...]
+    stale_before: int
 
 
-def series_needs(frames: ProgramFrames, today: date | None = None) -> SeriesNeeds:
-    """What :func:`natije.results.engine.results_with_flags` reads of the observations of ``frames``
-    (indicators, commitments and programs as known on ``today``, default: the frames' ``as_of``, else today)."""
+def series_needs(frames: ProgramFrames, today: date | None = None, thresholds: Thresholds = DEFAULT
+                 ) -> SeriesNeeds:
+    """What :func:`natije.results.engine.results_with_flags` (with ``thresholds``) reads of the observations of
+    ``frames`` (indicators, commitments and programs as known on ``today``, default: the frames' ``as_of``, else
+    today)."""
     day = today or frames.as_of or date.today()
     own = set(frames.indicators.filter(pl.col("program") == frames.program)["code"].to_list())
     targeted = set(frames.commitments.filter(pl.col("kind") == "target")["indicator"].drop_nulls().to_list())
@@ -57,4 +66,7 @@ def series_needs(frames: ProgramFrames, today: date | None = None) -> SeriesNeed
         todo.extend(p for p in parts.get(code, ()) if p not in whole)
     ended = program_end(frames.programs, frames.program)
     last = set() if ended is not None and ended <= day else own - whole
-    return SeriesNeeds(tuple(sorted(whole)), tuple(sorted(last)))
+    rules = indicator_rules(frames.indicators.filter(pl.col("program") == frames.program))
+    shortest = int(rules["freq_months"].min()) if rules.height else 0  # type: ignore[arg-type]
+    stale_before = month_index(day) - shortest - thresholds.stale_grace_months
+    return SeriesNeeds(tuple(sorted(whole)), tuple(sorted(last)), stale_before)

@@ -83,8 +83,8 @@ def load_program_frames(conn: Connection, program_code: str, as_of: date | datet
     """Frames of ``program_code`` and its predecessors (transitively), as known at ``as_of``.
 
     ``observations`` (one of :data:`READS`) says which observations and revisions to read: frames read for
-    ``"results"`` give the results, flags and scorecard of ``as_of`` that all of them would, from a part of the
-    rows (none for a program without targets that has ended).
+    ``"results"`` give the results, flags and scorecard of ``as_of`` (with the default thresholds) that all of
+    them would, from a part of the rows (:func:`natije.results.needs.series_needs`).
 
     Raises
     ------
@@ -127,12 +127,13 @@ def load_program_frames(conn: Connection, program_code: str, as_of: date | datet
         raise ValueError(f"observations={observations!r}: expected one of {READS}")
     if observations == "none":
         return frames
-    whole, last = ind_codes, ind_codes.clear()
+    whole, last, before = ind_codes, ind_codes.clear(), 0
     if observations == "results":
         needs = series_needs(frames)
         whole = ind_codes.filter(pl.col("indicator").is_in(needs.whole))
         last = ind_codes.filter(pl.col("indicator").is_in(needs.last))
-    obs, revisions = _observations(conn, _Rows(whole, last, terr_ids, sources, cutoff, territory_id))
+        before = needs.stale_before
+    obs, revisions = _observations(conn, _Rows(whole, last, before, terr_ids, sources, cutoff, territory_id))
     return frames.replace(observations=obs, revisions=revisions)
 
 
@@ -169,11 +170,12 @@ def _select(conn: Connection, prefix: str, columns: dict[str, Any], datetimes: d
 @dataclass(frozen=True)
 class _Rows:
     """Which observations to read: every row of the indicators ``whole``, the last row (latest period end) of each
-    series of the indicators ``last`` (both: id, indicator), of one territory when ``territory_id`` is given,
-    recorded before ``cutoff``; ``terr_ids`` and ``sources`` decode the ids."""
+    series of the indicators ``last`` (both: id, indicator) that ends before month ``before``, of one territory
+    when ``territory_id`` is given, recorded before ``cutoff``; ``terr_ids`` and ``sources`` decode the ids."""
 
     whole: pl.DataFrame
     last: pl.DataFrame
+    before: int
     terr_ids: pl.DataFrame
     sources: pl.DataFrame
     cutoff: datetime | None
@@ -215,9 +217,13 @@ def _observations(conn: Connection, rows: _Rows) -> tuple[pl.DataFrame, pl.DataF
                       f"JOIN observations o ON o.id = r.observation_id WHERE o.n_values > 1 AND {whole}{rev_cut}",
                       params, rev_kinds)
     if rows.last.height:
-        ranked = (f"SELECT o.*, {_END} AS _end, max({_END}) OVER (PARTITION BY o.indicator_id, o.territory_id) "
-                  f"AS _last FROM observations o WHERE {_indicator_filter(conn, rows.last)}{where}")
-        ends = read_frame(conn, f"SELECT {select} FROM ({ranked}) o WHERE o._end = o._last", params, kinds)
+        # one pass finds where each series ends (few columns, nothing kept); only the series that end early
+        # enough are read back, by the key's index
+        ends_of = (f"SELECT o.indicator_id AS i, o.territory_id AS t, max({_END}) AS e FROM observations o "
+                   f"WHERE {_indicator_filter(conn, rows.last)}{where} GROUP BY o.indicator_id, o.territory_id "
+                   f"HAVING max({_END}) < {int(rows.before)}")
+        ends = read_frame(conn, f"SELECT {select} FROM ({ends_of}) g JOIN observations o ON o.indicator_id = g.i "
+                          f"AND o.territory_id = g.t WHERE {_END} = g.e{where}", params, kinds)
         revised = ", ".join(str(i) for i in ends.filter(pl.col("n_values") > 1)["id"])
         if revised:
             revs = pl.concat([revs, read_frame(conn, f"SELECT {rev_select} FROM observation_revisions r "
