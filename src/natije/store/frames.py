@@ -137,15 +137,25 @@ def load_program_frames(conn: Connection, program_code: str, as_of: date | datet
     return frames.replace(observations=obs, revisions=revisions)
 
 
+COMMITMENT_COLUMNS = {"id": pl.Int64, "indicator_id": pl.Int64, "kind": pl.String, "period": pl.String,
+                      "period_start": pl.Int64, "territory": pl.String, "version": pl.Int64, "value": pl.Float64,
+                      "decided_on": "date", "document": pl.String, "note": pl.String}
+
+
 def _commitments(conn: Connection, ind_codes: pl.DataFrame, day: date | None, territory: str | None
                  ) -> pl.DataFrame:
-    c = T.commitments
-    where: list[Any] = [c.c.indicator_id.in_(ind_codes["id"].to_list())]
+    # read as a frame: a program may set a target for every territory of every indicator (millions of rows)
+    ids = ", ".join(str(int(i)) for i in ind_codes["id"]) or "NULL"
+    where, params = f"c.indicator_id IN ({ids})", dict[str, Any]()
     if day is not None:
-        where.append(c.c.decided_on <= day)
+        where += " AND c.decided_on <= :day"
+        params["day"] = day
     if territory is not None:
-        where.append(c.c.territory.in_(["", territory]))
-    frame = _small(conn, c, *where).join(ind_codes, left_on="indicator_id", right_on="id")
+        where += " AND c.territory IN ('', :territory)"
+        params["territory"] = territory
+    select, kinds = _select(conn, "c", COMMITMENT_COLUMNS, {"recorded_at": "c.recorded_at"})
+    frame = read_frame(conn, f"SELECT {select} FROM commitments c WHERE {where}", params, kinds) \
+        .join(ind_codes, left_on="indicator_id", right_on="id")
     return frame.with_columns(period_end(), pl.col("territory").replace("", None)).drop("id", "indicator_id") \
         .sort("indicator", "kind", "period_start", "period", "version")
 
