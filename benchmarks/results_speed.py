@@ -8,6 +8,12 @@ Usage::
     .venv/bin/python benchmarks/results_speed.py --pandas-series 20000 # pandas on a subset of series
     .venv/bin/python benchmarks/results_speed.py --store /tmp/r.db      # also: load the frames from SQLite
 
+``--store PATH`` also writes the generated program into a SQLite store (``--postgres URL``: a PostgreSQL one,
+empty) through the store API, once per ``--targeted`` share of indicators with targets (``0``: a program with
+no targets at all), and measures ``natije results P --format json`` and ``natije scorecard`` in a new process
+each: wall time and peak RSS of the whole process. A store file already there is reused
+(``--only-store`` skips the in-memory comparison).
+
 Goal (issue 4): engine ≤ 2× the limit and ≥ 10× faster than pandas. The pandas version runs per series in
 Python; on all 2 M series it takes many minutes, so by default it runs on ``--pandas-series`` series and the
 per-series time is scaled to the full set — the printout says which numbers are measured and which scaled.
@@ -30,8 +36,9 @@ TARGET_YEAR = 2025
 AS_OF = date(2024, 6, 30)
 
 
-def generate(n_ind: int, n_terr: int, seed: int = 1) -> ProgramFrames:
-    """A program with ``n_ind`` indicators × ``n_terr`` regions × 5 years; 1/3 counts, 2/3 shares."""
+def generate(n_ind: int, n_terr: int, seed: int = 1, targeted: float = 1.0) -> ProgramFrames:
+    """A program with ``n_ind`` indicators × ``n_terr`` regions × 5 years; 1/3 counts, 2/3 shares; the first
+    ``targeted`` share of the indicators has targets and baselines."""
     rng = np.random.default_rng(seed)
     codes = [f"P.I{i:04d}" for i in range(n_ind)]
     units = np.where(np.arange(n_ind) % 3 == 0, "count", "%")
@@ -72,7 +79,8 @@ def generate(n_ind: int, n_terr: int, seed: int = 1) -> ProgramFrames:
     c_terr = c_terr.with_columns(pl.Series("value", rng.uniform(100, 400, c_terr.height)))
     base_c = c_nat.with_columns(kind=pl.lit("baseline"), period=pl.lit("2018"), period_start=pl.lit(2018 * 12),
                                 period_end=pl.lit(2019 * 12), value=pl.lit(10.0))
-    commitments = pl.concat([c_nat, c_terr.select(c_nat.columns), base_c], how="vertical_relaxed")
+    commitments = pl.concat([c_nat, c_terr.select(c_nat.columns), base_c], how="vertical_relaxed") \
+        .filter(pl.col("indicator").is_in(codes[:round(targeted * n_ind)]))
     weights = pl.DataFrame({"territory": terr_codes, "w": rng.uniform(1e4, 2e6, n_terr)}).join(
         pl.DataFrame({"period": [str(y) for y in YEARS]}), how="cross").rename({"w": "weight"})
     progs = pl.DataFrame({"code": ["P"], "predecessors": [[]], "start_year": [2019], "end_year": [2025]})
@@ -150,7 +158,8 @@ def pandas_apply(frames: ProgramFrames, n_series: int) -> float:
 
 
 def write_store(frames: ProgramFrames, path: str) -> float:
-    """Write the generated program into a fresh SQLite store through the store API; returns seconds."""
+    """Write the generated program into a fresh store (SQLite file, or an empty PostgreSQL database) through the
+    store API; returns seconds."""
     import os
 
     from natije.domain.commitments import Commitment, CommitmentKind
@@ -164,7 +173,7 @@ def write_store(frames: ProgramFrames, path: str) -> float:
     from natije.store.catalog import write_package
     from natije.store.observations import merge_observations
 
-    if os.path.exists(path):
+    if "://" not in path and os.path.exists(path):
         os.remove(path)
     t0 = time.perf_counter()
     store = Store.open(path)
@@ -198,6 +207,49 @@ def load_store(path: str) -> ProgramFrames:
     return frames
 
 
+CHILD = "import sys; from natije.cli.app import main; sys.argv[0] = 'natije'; main()"
+
+
+def measure_child(db: str, *command: str) -> tuple[float, float]:
+    """Run ``natije --db DB COMMAND`` in a new process, output discarded: (wall seconds, peak RSS in MB)."""
+    import os
+    import subprocess
+    import sys
+
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-c", CHILD, "--db", db, *command], stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    if status != 0:
+        raise SystemExit(f"natije {' '.join(command)} failed with status {status}")
+    return wall, usage.ru_maxrss / 1024  # kilobytes on Linux
+
+
+def store_runs(args: argparse.Namespace) -> None:
+    """Per ``--targeted`` share: write (or reuse) the store, then time ``results`` and ``scorecard`` in new
+    processes."""
+    import os
+
+    rows = args.indicators * args.territories * len(YEARS)
+    for share in args.targeted:
+        if args.postgres:
+            db = args.postgres
+            print(f"writing {rows:,} observations to {db} ...")
+            write_store(generate(args.indicators, args.territories, targeted=share), db)
+        else:
+            db = f"{args.store}.{rows}.{share:g}.db"
+            if not os.path.exists(db):
+                t_write = write_store(generate(args.indicators, args.territories, targeted=share), db)
+                print(f"wrote {db} in {t_write:.0f} s")
+        for command in (["results", "P", "--as-of", AS_OF.isoformat(), "--format", "json"],
+                        ["scorecard", "--as-of", AS_OF.isoformat()]):
+            wall, peak = measure_child(db, *command)
+            print(f"{rows:>12,} observations, {share:>5.0%} of indicators targeted: natije {command[0]:<9} "
+                  f"{wall:6.2f} s  peak RSS {peak:7.0f} MB")
+        if args.postgres:
+            break  # one empty database given: one program written
+
+
 def timed(fn, *args, repeat: int = 1) -> float:
     best = float("inf")
     for _ in range(repeat):
@@ -214,7 +266,14 @@ def main() -> None:
     ap.add_argument("--pandas-series", type=int, default=20000)
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--store", help="also write a SQLite store at this path and time loading the frames from it")
+    ap.add_argument("--targeted", type=float, nargs="+", default=[0.0, 0.1],
+                    help="--store: shares of the indicators with targets, one store each (default 0 and 0.1)")
+    ap.add_argument("--postgres", help="--store: write into this empty PostgreSQL database instead (first share)")
+    ap.add_argument("--only-store", action="store_true", help="--store: skip the in-memory comparison")
     args = ap.parse_args()
+    if args.store and args.only_store:
+        store_runs(args)
+        return
     t0 = time.perf_counter()
     frames = generate(args.indicators, args.territories)
     n_series = args.indicators * args.territories
@@ -251,6 +310,7 @@ def main() -> None:
         print(f"store (SQLite): written in {t_write:.1f} s (not part of the comparison); "
               f"load_program_frames {t_load:.2f} s for {loaded.observations.height:,} observations; "
               f"engine on the loaded frames gives {same:,} result rows")
+        store_runs(args)
 
 
 if __name__ == "__main__":

@@ -24,12 +24,15 @@ __all__ = ["Scorecard", "program_flags", "program_lineage", "program_results", "
            "program_scorecard", "scorecards"]
 
 
-def load_frames(store: Store, code: str, as_of: date | str | None = None) -> ProgramFrames:
-    """The frames of program ``code`` as known on ``as_of``; raises ``NotFound`` for an unknown program."""
+def load_frames(store: Store, code: str, as_of: date | str | None = None, observations: str = "all") -> ProgramFrames:
+    """The frames of program ``code`` as known on ``as_of``; raises ``NotFound`` for an unknown program.
+
+    ``observations``: ``"all"``, ``"results"`` (only those the results, flags and scorecard read) or ``"none"``
+    (see ``natije.store.frames.load_program_frames``)."""
     from natije.store.frames import load_program_frames
 
     with store.connect() as conn:
-        return load_program_frames(conn, code, as_of=as_date(as_of))
+        return load_program_frames(conn, code, as_of=as_date(as_of), observations=observations)
 
 
 NATIONAL = "national"
@@ -53,7 +56,7 @@ def program_results(
 
     ``territory``: a KATO code, ``"national"`` (country level only), or ``None``/``"all"`` (every territory).
     """
-    frames = load_frames(store, code, as_of)
+    frames = load_frames(store, code, as_of, observations="results")
     table = results_table(frames, as_of=as_of, territory=_code(territory), basis=basis)
     return _territory(frames, table, territory)
 
@@ -62,7 +65,7 @@ def program_results_with_flags(
     store: Store, code: str, as_of: date | str | None = None, territory: str | None = None, basis: str = "current"
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The results table of ``code`` (as :func:`program_results`) and the program's flags, worst first."""
-    frames = load_frames(store, code, as_of)
+    frames = load_frames(store, code, as_of, observations="results")
     if _code(territory) is None:
         table, flag_frame = results_with_flags(frames, as_of=as_of, basis=basis)
     else:
@@ -72,17 +75,17 @@ def program_results_with_flags(
 
 def program_flags(store: Store, code: str, as_of: date | str | None = None) -> pl.DataFrame:
     """Moved-goalpost flags of ``code``, worst first."""
-    return compute_flags(load_frames(store, code, as_of), as_of=as_of)
+    return compute_flags(load_frames(store, code, as_of, observations="results"), as_of=as_of)
 
 
 def program_lineage(store: Store, code: str, as_of: date | str | None = None, lang: str = "en") -> pl.DataFrame:
     """Promises of ``code`` and its predecessors: carried over, repeated later, dropped, new."""
-    return lineage(load_frames(store, code, as_of), lang=lang)
+    return lineage(load_frames(store, code, as_of, observations="none"), lang=lang)
 
 
 def program_scorecard(store: Store, code: str, as_of: date | str | None = None) -> Scorecard:
     """Scorecard of one program."""
-    return scorecard(load_frames(store, code, as_of), as_of=as_of)
+    return scorecard(load_frames(store, code, as_of, observations="results"), as_of=as_of)
 
 
 def scorecards(store: Store, as_of: date | str | None = None) -> list[Scorecard]:

@@ -101,10 +101,11 @@ def datetime_column(conn: Connection, column: str) -> tuple[str, str]:
     """SQL and column kind for reading a DateTime column fast.
 
     On SQLite the value is computed in C as integer microseconds since 1970: Python ints cost far less to
-    fetch than 26-character strings and need no parsing (a 1 M-row read drops by about a quarter). SQLite's
-    date functions keep milliseconds only, so the microseconds are taken from the text.
+    fetch than 26-character strings and need no parsing (a 1 M-row read drops by about a quarter), and in Arrow
+    they take 8 bytes a value where the text took 30, with no parsed copy beside it. SQLite's date functions
+    keep milliseconds only, so the microseconds are taken from the text.
     """
-    if conn.dialect.name != "sqlite" or arrow_source(conn):
+    if conn.dialect.name != "sqlite":
         return column, "datetime"
     return (f"(CAST(round((julianday(substr({column}, 1, 19)) - 2440587.5) * 86400.0) AS INTEGER) * 1000000 "
             f"+ CAST(substr({column} || '.000000', 21, 6) AS INTEGER))"), "epoch_us"

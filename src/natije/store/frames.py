@@ -7,6 +7,7 @@ observation's value as known at the end of that day.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -15,6 +16,7 @@ from sqlalchemy import Connection, select
 
 from natije.errors import NotFound, Text
 from natije.results.frames import ProgramFrames
+from natije.results.needs import series_needs
 from natije.store import tables as T
 from natije.store.fastread import arrow_source, datetime_column, read_frame
 from natije.store.reads import STATUS_NAMES, check_known, program_missing
@@ -70,9 +72,19 @@ def period_end(col: str = "period") -> pl.Expr:
     return (pl.col("period_start") + months).cast(pl.Int32).alias("period_end")
 
 
+#: What :func:`load_program_frames` reads of the observations: ``"all"``; ``"results"``, only what the results
+#: table, the flags and the scorecard use (:func:`natije.results.needs.series_needs`); ``"none"``.
+READS = ("all", "results", "none")
+
+
 def load_program_frames(conn: Connection, program_code: str, as_of: date | datetime | None = None,
-                        territory: str | None = None, weights_indicator: str = "POPULATION") -> ProgramFrames:
+                        territory: str | None = None, weights_indicator: str = "POPULATION",
+                        observations: str = "all") -> ProgramFrames:
     """Frames of ``program_code`` and its predecessors (transitively), as known at ``as_of``.
+
+    ``observations`` (one of :data:`READS`) says which observations and revisions to read: frames read for
+    ``"results"`` give the results, flags and scorecard of ``as_of`` (with the default thresholds) that all of
+    them would, from a part of the rows (:func:`natije.results.needs.series_needs`).
 
     Raises
     ------
@@ -101,29 +113,49 @@ def load_program_frames(conn: Connection, program_code: str, as_of: date | datet
             raise NotFound(Text("error.territory_not_found", territory=territory), territory=territory)
         territory_id = int(hit["id"][0])
     sources = _small(conn, T.sources).select(source_id="id", source="code", source_kind="kind")
-
     commitments = _commitments(conn, ind_codes, day, territory)
-    observations, revisions = _observations(conn, ind_codes, terr_ids, sources, cutoff, territory_id)
     weights = _weights(conn, weights_indicator, terr_ids, territory_id)
     budgets = _budgets(conn, prog_ids, day)
     order = {c: i for i, c in enumerate(lineage)}
     progs = programs.filter(pl.col("code").is_in(lineage)).drop("id").sort(
         pl.col("code").replace_strict(order, return_dtype=pl.Int32))
-    return ProgramFrames.build(
+    frames = ProgramFrames.build(
         program=program_code, as_of=day, indicators=ind.drop("id", "program_id").sort("program", "position"),
-        commitments=commitments, observations=observations, revisions=revisions, budgets=budgets,
-        territories=terr.drop("id", "successors"), weights=weights, programs=progs)
+        commitments=commitments, budgets=budgets, territories=terr.drop("id", "successors"), weights=weights,
+        programs=progs)
+    if observations not in READS:
+        raise ValueError(f"observations={observations!r}: expected one of {READS}")
+    if observations == "none":
+        return frames
+    whole, last, before = ind_codes, ind_codes.clear(), 0
+    if observations == "results":
+        needs = series_needs(frames)
+        whole = ind_codes.filter(pl.col("indicator").is_in(needs.whole))
+        last = ind_codes.filter(pl.col("indicator").is_in(needs.last))
+        before = needs.stale_before
+    obs, revisions = _observations(conn, _Rows(whole, last, before, terr_ids, sources, cutoff, territory_id))
+    return frames.replace(observations=obs, revisions=revisions)
+
+
+COMMITMENT_COLUMNS = {"id": pl.Int64, "indicator_id": pl.Int64, "kind": pl.String, "period": pl.String,
+                      "period_start": pl.Int64, "territory": pl.String, "version": pl.Int64, "value": pl.Float64,
+                      "decided_on": "date", "document": pl.String, "note": pl.String}
 
 
 def _commitments(conn: Connection, ind_codes: pl.DataFrame, day: date | None, territory: str | None
                  ) -> pl.DataFrame:
-    c = T.commitments
-    where: list[Any] = [c.c.indicator_id.in_(ind_codes["id"].to_list())]
+    # read as a frame: a program may set a target for every territory of every indicator (millions of rows)
+    ids = ", ".join(str(int(i)) for i in ind_codes["id"]) or "NULL"
+    where, params = f"c.indicator_id IN ({ids})", dict[str, Any]()
     if day is not None:
-        where.append(c.c.decided_on <= day)
+        where += " AND c.decided_on <= :day"
+        params["day"] = day
     if territory is not None:
-        where.append(c.c.territory.in_(["", territory]))
-    frame = _small(conn, c, *where).join(ind_codes, left_on="indicator_id", right_on="id")
+        where += " AND c.territory IN ('', :territory)"
+        params["territory"] = territory
+    select, kinds = _select(conn, "c", COMMITMENT_COLUMNS, {"recorded_at": "c.recorded_at"})
+    frame = read_frame(conn, f"SELECT {select} FROM commitments c WHERE {where}", params, kinds) \
+        .join(ind_codes, left_on="indicator_id", right_on="id")
     return frame.with_columns(period_end(), pl.col("territory").replace("", None)).drop("id", "indicator_id") \
         .sort("indicator", "kind", "period_start", "period", "version")
 
@@ -145,32 +177,70 @@ def _select(conn: Connection, prefix: str, columns: dict[str, Any], datetimes: d
     return ", ".join(parts), kinds
 
 
-def _observations(conn: Connection, ind_codes: pl.DataFrame, terr_ids: pl.DataFrame, sources: pl.DataFrame,
-                  cutoff: datetime | None, territory_id: int | None) -> tuple[pl.DataFrame, pl.DataFrame]:
+@dataclass(frozen=True)
+class _Rows:
+    """Which observations to read: every row of the indicators ``whole``, the last row (latest period end) of each
+    series of the indicators ``last`` (both: id, indicator) that ends before month ``before``, of one territory
+    when ``territory_id`` is given, recorded before ``cutoff``; ``terr_ids`` and ``sources`` decode the ids."""
+
+    whole: pl.DataFrame
+    last: pl.DataFrame
+    before: int
+    terr_ids: pl.DataFrame
+    sources: pl.DataFrame
+    cutoff: datetime | None
+    territory_id: int | None
+
+
+def _indicator_filter(conn: Connection, ind_codes: pl.DataFrame) -> str:
     ids = ", ".join(str(int(i)) for i in ind_codes["id"]) or "NULL"
     where = f"o.indicator_id IN ({ids})"
-    if conn.dialect.name == "sqlite":
+    if conn.dialect.name == "sqlite" and ind_codes.height:
         total = conn.exec_driver_sql("SELECT count(*) FROM indicators").scalar_one()
         if 2 * ind_codes.height >= total:  # most of the table: one sequential scan beats index look-ups
             where = "+" + where
-    params: dict[str, Any] = {}
-    if territory_id is not None:
+    return where
+
+
+# period_end of the loader's frames (see period_end), in SQL
+_END = "o.period_start + CASE WHEN length(o.period) = 4 THEN 12 WHEN o.period LIKE '%Q%' THEN 3 ELSE 1 END"
+
+
+def _observations(conn: Connection, rows: _Rows) -> tuple[pl.DataFrame, pl.DataFrame]:
+    cutoff = rows.cutoff
+    where, params = "", dict[str, Any]()
+    if rows.territory_id is not None:
         where += " AND o.territory_id = :territory_id"
-        params["territory_id"] = territory_id
+        params["territory_id"] = rows.territory_id
     if cutoff is not None:
         where += " AND o.first_recorded < :cutoff"
         params["cutoff"] = cutoff.strftime("%Y-%m-%d %H:%M:%S.%f") if conn.dialect.name == "sqlite" else cutoff
+    rev_cut = " AND r.recorded_at < :cutoff" if cutoff is not None else ""
     # recorded_at is read only where it differs from first_recorded: half the timestamps to fetch
     later = "o.recorded_at" if arrow_source(conn) else \
         "CASE WHEN o.recorded_at = o.first_recorded THEN NULL ELSE o.recorded_at END"
     select, kinds = _select(conn, "o", OBS_COLUMNS, {"first_recorded": "o.first_recorded", "_later": later})
-    obs = read_frame(conn, f"SELECT {select} FROM observations o WHERE {where}", params, kinds)
+    rev_select, rev_kinds = _select(conn, "r", REV_COLUMNS, {"recorded_at": "r.recorded_at"})
+    whole = _indicator_filter(conn, rows.whole) + where
+    obs = read_frame(conn, f"SELECT {select} FROM observations o WHERE {whole}", params, kinds)
+    revs = read_frame(conn, f"SELECT {rev_select} FROM observation_revisions r "
+                      f"JOIN observations o ON o.id = r.observation_id WHERE o.n_values > 1 AND {whole}{rev_cut}",
+                      params, rev_kinds)
+    if rows.last.height:
+        # one pass finds where each series ends (few columns, nothing kept); only the series that end early
+        # enough are read back, by the key's index
+        ends_of = (f"SELECT o.indicator_id AS i, o.territory_id AS t, max({_END}) AS e FROM observations o "
+                   f"WHERE {_indicator_filter(conn, rows.last)}{where} GROUP BY o.indicator_id, o.territory_id "
+                   f"HAVING max({_END}) < {int(rows.before)}")
+        ends = read_frame(conn, f"SELECT {select} FROM ({ends_of}) g JOIN observations o ON o.indicator_id = g.i "
+                          f"AND o.territory_id = g.t WHERE {_END} = g.e{where}", params, kinds)
+        revised = ", ".join(str(i) for i in ends.filter(pl.col("n_values") > 1)["id"])
+        if revised:
+            revs = pl.concat([revs, read_frame(conn, f"SELECT {rev_select} FROM observation_revisions r "
+                                               f"WHERE r.observation_id IN ({revised}){rev_cut}",
+                                               {k: v for k, v in params.items() if k == "cutoff"}, rev_kinds)])
+        obs = pl.concat([obs, ends])
     obs = obs.with_columns(pl.coalesce("_later", "first_recorded").alias("recorded_at")).drop("_later")
-    rev_where = where + (" AND r.recorded_at < :cutoff" if cutoff is not None else "")
-    select, kinds = _select(conn, "r", REV_COLUMNS, {"recorded_at": "r.recorded_at"})
-    revs = read_frame(conn, f"SELECT {select} FROM observation_revisions r "
-                      f"JOIN observations o ON o.id = r.observation_id WHERE o.n_values > 1 AND {rev_where}",
-                      params, kinds)
     if cutoff is not None:
         # values revised after the cutoff: take the latest revision known by then
         known = revs.sort("recorded_at", "observation_id").group_by("observation_id").agg(
@@ -183,10 +253,13 @@ def _observations(conn: Connection, ind_codes: pl.DataFrame, terr_ids: pl.DataFr
             pl.when(late).then(pl.col("_r")).otherwise(pl.col("recorded_at")).alias("recorded_at"),
             pl.coalesce(pl.col("_n"), pl.col("n_values")).alias("n_values"),
         ).drop("_v", "_r", "_s", "_n")
+    ind_codes, terr_ids, sources = pl.concat([rows.whole, rows.last]), rows.terr_ids, rows.sources
     keys = obs.select("id", "indicator_id", "territory_id", "period")
-    obs = (obs.join(ind_codes, left_on="indicator_id", right_on="id", how="left")
-           .join(terr_ids, left_on="territory_id", right_on="id", how="left")
-           .join(sources, on="source_id", how="left")
+    # codes looked up column by column: a join would copy every column of the millions of rows, once per join
+    obs = (obs.with_columns(_decode("indicator_id", ind_codes["id"], ind_codes["indicator"]).alias("indicator"),
+                            _decode("territory_id", terr_ids["id"], terr_ids["territory"]).alias("territory"),
+                            _decode("source_id", sources["source_id"], sources["source"]).alias("source"),
+                            _decode("source_id", sources["source_id"], sources["source_kind"]).alias("source_kind"))
            .with_columns(period_end(), (pl.col("source_kind") == "illustrative").fill_null(False).alias("illustrative"),
                          pl.col("status").replace_strict(STATUS_NAMES, return_dtype=pl.String),
                          (pl.col("n_values") - 1).alias("revised_after"))
@@ -201,6 +274,11 @@ def _observations(conn: Connection, ind_codes: pl.DataFrame, terr_ids: pl.DataFr
                  .sort("indicator", "territory", "period", "recorded_at")
                  .drop("observation_id", "indicator_id", "territory_id", "source_id", "reason_id"))
     return obs.drop("id"), revisions
+
+
+def _decode(column: str, ids: pl.Series, codes: pl.Series) -> pl.Expr:
+    """``column``'s ids replaced by their codes (null where unknown)."""
+    return pl.col(column).replace_strict(ids, codes, default=None, return_dtype=pl.String)
 
 
 def _weights(conn: Connection, code: str, terr_ids: pl.DataFrame, territory_id: int | None) -> pl.DataFrame:
