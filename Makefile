@@ -26,18 +26,19 @@ demo: install
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(BIN)/natije --db $(DEMO_DB) --lang $(LANG_UI) demo --no-serve
 
-## Install the test extras and run the layering contract, lint, type check, doctests and every test but the
-## long simulation studies (PostgreSQL tests included).
+## Install the test extras and run the layering contract, lint, format check, type check, and every test and
+## docstring example but the long simulation studies (PostgreSQL tests included), spread over every core.
 test: install-test
 	$(BIN)/lint-imports
 	$(BIN)/ruff check src tests benchmarks tools
+	$(BIN)/ruff format --check src tests benchmarks tools
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
-	$(BIN)/python -m pytest --doctest-modules src/natije --ignore=src/natije/store/migrations -q
+	$(BIN)/python -m pytest -n auto -m "not slow" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q --doctest-modules src/natije --ignore=src/natije/store/migrations
 
 ## The simulation studies (long): coverage and bias of every estimator, the demo rebuilt from ../shared.
 test-slow: install-test
-	$(BIN)/python -m pytest -m slow $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto -m slow $(PYTEST_ARGS)
 
 lint: install-test
 	$(BIN)/ruff check src tests benchmarks tools
