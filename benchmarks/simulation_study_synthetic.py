@@ -27,12 +27,17 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--methods", default="sc,sdid")
     args = parser.parse_args()
-    print("| method | panels | true effect | mean estimate | bias | 95% coverage | mean se | sd of estimates | seconds |")
+    print(
+        "| method | panels | true effect | mean estimate | bias | 95% coverage | mean se | sd of estimates | seconds |"
+    )
     print("|---|---|---|---|---|---|---|---|---|")
     for m in args.methods.split(","):
         s = coverage_study(m, reps=args.reps, seed=args.seed)
-        print(f"| {m} | {s.reps} | {s.truth:g} | {s.mean_estimate:.3f} | {s.bias_pct:+.2f}% | "
-              f"{100 * s.coverage:.1f}% | {s.mean_se:.3f} | {s.sd_estimate:.3f} | {s.seconds:.0f} |", flush=True)
+        print(
+            f"| {m} | {s.reps} | {s.truth:g} | {s.mean_estimate:.3f} | {s.bias_pct:+.2f}% | "
+            f"{100 * s.coverage:.1f}% | {s.mean_se:.3f} | {s.sd_estimate:.3f} | {s.seconds:.0f} |",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

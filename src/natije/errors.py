@@ -113,7 +113,9 @@ class Problem:
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
-        if isinstance(self.expected, Expected):  # keep the key for translation, the plain English as ``expected``
+        if isinstance(
+            self.expected, Expected
+        ):  # keep the key for translation, the plain English as ``expected``
             extra = {**self.extra, "key": self.expected.key, "params": dict(self.expected.params)}
             object.__setattr__(self, "extra", extra)
             object.__setattr__(self, "expected", str(self.expected))
@@ -138,7 +140,9 @@ class Problem:
             "file": self.file,
             "row": self.row,
             "column": self.column,
-            "value": self.value if self.value is None or isinstance(self.value, (int, float, str)) else str(self.value),
+            "value": self.value
+            if self.value is None or isinstance(self.value, (int, float, str))
+            else str(self.value),
             "expected": self.expected,
             "code": self.code,
             **({"key": self.extra["key"], "params": self.extra["params"]} if "key" in self.extra else {}),

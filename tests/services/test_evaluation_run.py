@@ -171,7 +171,9 @@ def test_a_zero_standard_error_is_not_estimable() -> None:
     assert math.isnan(r.se) and math.isnan(r.p_value) and all(math.isnan(x) for x in r.ci)
     assert {"key": "evaluation.note.se_not_estimable", "params": {}} in r.diagnostics["notes"]
     assert "статистически" not in r.interpretation and "+1" in r.interpretation
-    assert records_csv(*csv_records(r.to_dict())).splitlines()[1] == "overall,,1.0,,,,"  # missing numbers are empty cells
+    assert (
+        records_csv(*csv_records(r.to_dict())).splitlines()[1] == "overall,,1.0,,,,"
+    )  # missing numbers are empty cells
 
 
 def test_its_on_a_single_series_needs_no_unit_column() -> None:

@@ -19,19 +19,44 @@ COUNTRY = "000000000"
 
 def _fact_rows(code: str, unit: str, facts: list[list[Any]]) -> list[dict[str, str]]:
     return [
-        {"indicator": code, "territory": COUNTRY, "period": str(period), "value": readers.number_text(str(value)),
-         "unit": unit, "source": source, "note": note or "", "as_of": str(as_of) if as_of else ""}
+        {
+            "indicator": code,
+            "territory": COUNTRY,
+            "period": str(period),
+            "value": readers.number_text(str(value)),
+            "unit": unit,
+            "source": source,
+            "note": note or "",
+            "as_of": str(as_of) if as_of else "",
+        }
         for period, value, source, note, as_of in facts
     ]
 
 
 def _series_rows(code: str, unit: str, source: str, series: dict[int, str]) -> list[dict[str, str]]:
-    return [{"indicator": code, "territory": COUNTRY, "period": str(year), "value": value, "unit": unit,
-             "source": source, "note": "", "as_of": ""} for year, value in sorted(series.items())]
+    return [
+        {
+            "indicator": code,
+            "territory": COUNTRY,
+            "period": str(year),
+            "value": value,
+            "unit": unit,
+            "source": source,
+            "note": "",
+            "as_of": "",
+        }
+        for year, value in sorted(series.items())
+    ]
 
 
-def data_rows(shared: Path, program: str, code: str, unit: str, entry: dict[str, Any],
-              shares: dict[str, dict[str, float]]) -> list[dict[str, str]]:
+def data_rows(
+    shared: Path,
+    program: str,
+    code: str,
+    unit: str,
+    entry: dict[str, Any],
+    shares: dict[str, dict[str, float]],
+) -> list[dict[str, str]]:
     """Observation rows for one ``data`` entry of an indicator."""
     if "facts" in entry:
         return _fact_rows(code, unit, entry["facts"])
@@ -67,9 +92,18 @@ def indicator_entries(spec: dict[str, Any], catalogue: dict[str, dict[str, Any]]
         entry: dict[str, Any] = {"code": f"{program['code']}.{item['suffix']}", "names": base["names"]}
         if item.get("goal"):
             entry["goal"] = item["goal"]
-        entry.update({"level": base["level"], "unit": base["unit"], "direction": base["direction"],
-                      "kind": base["kind"], "frequency": "A", "span": dict(item.get("span", spec["span"])),
-                      "agency": program["owner"], "source": base["source"]})
+        entry.update(
+            {
+                "level": base["level"],
+                "unit": base["unit"],
+                "direction": base["direction"],
+                "kind": base["kind"],
+                "frequency": "A",
+                "span": dict(item.get("span", spec["span"])),
+                "agency": program["owner"],
+                "source": base["source"],
+            }
+        )
         if item.get("ratio"):
             entry["ratio"] = item["ratio"]
         out.append(entry)
@@ -86,8 +120,15 @@ def budget_lines(program: str, spec: dict[str, Any]) -> list[dict[str, Any]]:
             approved = round(cfg["approved_bn"] * rng.uniform(0.7, 1.3) * 10) * 10**8
             executed = round(approved * rng.uniform(0.82, 0.99) / 1e8) * 10**8
             for stage, amount in (("approved", approved), ("executed", executed)):
-                lines.append({"year": year, "stage": stage, "amount": amount, "currency": "KZT",
-                              "source": "demo_illustrative"})
+                lines.append(
+                    {
+                        "year": year,
+                        "stage": stage,
+                        "amount": amount,
+                        "currency": "KZT",
+                        "source": "demo_illustrative",
+                    }
+                )
     if "sourced_total" in spec:
         cfg = spec["sourced_total"]
         rng = random.Random(cfg["seed"])
@@ -97,10 +138,15 @@ def budget_lines(program: str, spec: dict[str, Any]) -> list[dict[str, Any]]:
         planned = [int(total * w / sum(weights) / 1e8) * 10**8 for w in weights]
         planned[-1] = total - sum(planned[:-1])
         for year, amount in zip(years, planned):
-            common = {"goal": cfg["goal"], "indicators": list(cfg["indicators"]), "source": "demo_illustrative"}
+            common = {
+                "goal": cfg["goal"],
+                "indicators": list(cfg["indicators"]),
+                "source": "demo_illustrative",
+            }
             lines.append({"year": year, "stage": "planned", "amount": amount, "currency": "KZT", **common})
             if year in cfg["executed_years"]:
                 executed = round(amount * rng.uniform(0.8, 0.98) / 1e8) * 10**8
-                lines.append({"year": year, "stage": "executed", "amount": executed, "currency": "KZT",
-                              **common})
+                lines.append(
+                    {"year": year, "stage": "executed", "amount": executed, "currency": "KZT", **common}
+                )
     return lines

@@ -15,7 +15,13 @@ EGDI_FILES = {
     2014: ("egdi/unu_egdi-2014.csv", "country-code", "KAZ", "e-gov-rank", "e-gov-index"),
     2016: ("egdi/unu_egdi-2016.csv", "country-code", "KAZ", "e-gov-rank", "e-gov-index"),
     2018: ("egdi/unu_egdi-2018.csv", "country-code", "KAZ", "e-gov-rank", "e-gov-index"),
-    2022: ("egdi/EGOV_DATA_2022.csv", "Country Name", "Kazakhstan", "E-Government Rank", "E-Government Index"),
+    2022: (
+        "egdi/EGOV_DATA_2022.csv",
+        "Country Name",
+        "Kazakhstan",
+        "E-Government Rank",
+        "E-Government Index",
+    ),
     2024: ("egdi/EGOV_DATA_2024.csv", "Country", "Kazakhstan", "Rank", "E_Index"),
 }
 

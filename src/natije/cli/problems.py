@@ -16,8 +16,11 @@ from natije.locale.formats import number
 
 def problem_line(p: Problem, lang: str) -> str:
     """One problem as a line in ``lang``: where (file, row, column), the value found, what was expected."""
-    where = ", ".join([p.file] + ([t("problem.row", lang, row=p.row)] if p.row is not None else [])
-                      + ([t("problem.column", lang, column=p.column)] if p.column is not None else []))
+    where = ", ".join(
+        [p.file]
+        + ([t("problem.row", lang, row=p.row)] if p.row is not None else [])
+        + ([t("problem.column", lang, column=p.column)] if p.column is not None else [])
+    )
     value = repr(p.value) if lang == "en" or not isinstance(p.value, str) else f"«{p.value}»"
     return t("problem.line", lang, where=where, value=value, expected=expected_in(p, lang))
 
@@ -40,7 +43,9 @@ def _for_people(name: str, value: object) -> bool:
     return not (isinstance(value, int) or float(value).is_integer()) or abs(value) >= 10_000
 
 
-def localised(exc: ValidationError, lang: str, head_key: str = "problem.found", shown: int = 200) -> ValidationError:
+def localised(
+    exc: ValidationError, lang: str, head_key: str = "problem.found", shown: int = 200
+) -> ValidationError:
     """The same error with its message in ``lang``: a head line (``head_key``) and one line per problem.
 
     Examples
@@ -55,7 +60,9 @@ def localised(exc: ValidationError, lang: str, head_key: str = "problem.found", 
     if total > shown:
         lines.append("  " + t("problem.more", lang, count=total - shown))
     err = ValidationError(exc.problems, lines[0])
-    err.message = escape("\n".join(lines))  # the app prints messages as rich markup: file text must stay literal
+    err.message = escape(
+        "\n".join(lines)
+    )  # the app prints messages as rich markup: file text must stay literal
     err.fields.update(total=total, lang=lang)
     return err
 

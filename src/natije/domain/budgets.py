@@ -73,14 +73,31 @@ class BudgetLine:
     @property
     def key(self) -> BudgetKey:
         """What the versions of one line share: program, goal, line, funding, currency, indicators, year, stage."""
-        return (self.program, self.goal, self.line, self.funding.value if self.funding else None, self.currency,
-                tuple(sorted(self.indicators)), self.year, self.stage.value)
+        return (
+            self.program,
+            self.goal,
+            self.line,
+            self.funding.value if self.funding else None,
+            self.currency,
+            tuple(sorted(self.indicators)),
+            self.year,
+            self.stage.value,
+        )
 
 
 def listing_order(b: BudgetLine) -> tuple:
     """Lines by year and key, stages in lifecycle order, versions in decision order (how lists show them)."""
-    return (b.year, b.goal or "", b.line or "", b.funding.value if b.funding else "", b.currency,
-            sorted(b.indicators), STAGE_ORDER.index(b.stage.value), b.decided_on or date.min, b.version)
+    return (
+        b.year,
+        b.goal or "",
+        b.line or "",
+        b.funding.value if b.funding else "",
+        b.currency,
+        sorted(b.indicators),
+        STAGE_ORDER.index(b.stage.value),
+        b.decided_on or date.min,
+        b.version,
+    )
 
 
 def _order(b: BudgetLine) -> tuple[date, int]:

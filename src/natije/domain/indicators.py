@@ -66,7 +66,9 @@ class Indicator:
     tolerance: float | None = None
     definition: Names | None = None
     continues: str | None = None
-    value_range: tuple[float, float] | None = None  # declared in program.yaml as ``range``; else the unit's own
+    value_range: tuple[float, float] | None = (
+        None  # declared in program.yaml as ``range``; else the unit's own
+    )
 
     def __post_init__(self) -> None:
         if units.resolve(self.unit) is None:

@@ -50,7 +50,9 @@ _add("ratio", "ratio")
 
 # what a value in a dimension can be at all: a share lies in [0, 100] %, a count or a rate per 100 is never negative
 _NATURAL: dict[str, tuple[float, float]] = {
-    "share": (0.0, 100.0), "count": (0.0, float("inf")), "rate_100": (0.0, float("inf")),
+    "share": (0.0, 100.0),
+    "count": (0.0, float("inf")),
+    "rate_100": (0.0, float("inf")),
 }
 
 

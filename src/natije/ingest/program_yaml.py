@@ -34,12 +34,19 @@ from natije.ingest.yaml_source import Path, YamlDocument, YamlTooLarge, dotted, 
 
 FORMAT = "natije-program/1"
 # the schema's own descriptions of a field's form, as message keys (looked up by their English text)
-DESCRIBED = {str(e): e for e in (
-    Expected("expected.period"), Expected("expected.kato_code"), Expected("expected.code_pattern"),
-    Expected("expected.date_example", example="2017-12-12"), Expected("expected.currency"),
-    Expected("expected.names", example="{kk: ..., ru: ..., en: ...}"),
-    Expected("expected.range_pair"), Expected("expected.text_or_names", example="{kk: ..., ru: ..., en: ...}"),
-)}
+DESCRIBED = {
+    str(e): e
+    for e in (
+        Expected("expected.period"),
+        Expected("expected.kato_code"),
+        Expected("expected.code_pattern"),
+        Expected("expected.date_example", example="2017-12-12"),
+        Expected("expected.currency"),
+        Expected("expected.names", example="{kk: ..., ru: ..., en: ...}"),
+        Expected("expected.range_pair"),
+        Expected("expected.text_or_names", example="{kk: ..., ru: ..., en: ...}"),
+    )
+}
 
 
 @lru_cache(maxsize=1)
@@ -81,10 +88,17 @@ def _expected(err: jsonschema.ValidationError) -> tuple[Path, str, Any]:
     if v == "additionalProperties":
         allowed = sorted(schema.get("properties", {}))
         extra = [k for k in err.instance if k not in allowed] if isinstance(err.instance, dict) else []
-        return path + (extra[0] if extra else "?",), Expected("expected.only_fields", fields=", ".join(allowed)), (
-            extra[0] if extra else None)
+        return (
+            path + (extra[0] if extra else "?",),
+            Expected("expected.only_fields", fields=", ".join(allowed)),
+            (extra[0] if extra else None),
+        )
     if v == "enum":
-        return path, Expected("expected.one_of", values=", ".join(str(x) for x in err.validator_value)), err.instance
+        return (
+            path,
+            Expected("expected.one_of", values=", ".join(str(x) for x in err.validator_value)),
+            err.instance,
+        )
     if v == "const":
         return path, Expected("expected.exactly", value=repr(err.validator_value)), err.instance
     if v == "type" and path and path[-1] == "territory" and isinstance(err.instance, (int, float)):

@@ -134,12 +134,19 @@ def d3_locale(lang: str) -> dict:
     short_days = get_day_names("abbreviated", locale=code)
     sunday_first = [6, 0, 1, 2, 3, 4, 5]  # Babel counts from Monday, d3 from Sunday
     return {
-        "number": {"decimal": symbols["decimal"], "thousands": symbols["group"], "grouping": [3],
-                   "currency": ["", ""]},
+        "number": {
+            "decimal": symbols["decimal"],
+            "thousands": symbols["group"],
+            "grouping": [3],
+            "currency": ["", ""],
+        },
         "time": {
-            "dateTime": "%x %X", "date": "%d.%m.%Y" if lang in ("kk", "ru") else "%Y-%m-%d", "time": "%H:%M:%S",
+            "dateTime": "%x %X",
+            "date": "%d.%m.%Y" if lang in ("kk", "ru") else "%Y-%m-%d",
+            "time": "%H:%M:%S",
             "periods": ["AM", "PM"],
-            "days": [days[i] for i in sunday_first], "shortDays": [short_days[i] for i in sunday_first],
+            "days": [days[i] for i in sunday_first],
+            "shortDays": [short_days[i] for i in sunday_first],
             "months": list(get_month_names("wide", context="stand-alone", locale=code).values()),
             "shortMonths": list(get_month_names("abbreviated", context="stand-alone", locale=code).values()),
         },

@@ -56,7 +56,11 @@ def filter_as_of(frames: ProgramFrames, as_of: date | datetime | str | None) -> 
         known = (
             revisions.sort("recorded_at")
             .group_by(key)
-            .agg(pl.col("value").last().alias("_v"), pl.col("recorded_at").last().alias("_r"), pl.len().alias("_n"))
+            .agg(
+                pl.col("value").last().alias("_v"),
+                pl.col("recorded_at").last().alias("_r"),
+                pl.len().alias("_n"),
+            )
         )
         obs = (
             obs.join(known, on=key, how="left")
@@ -65,7 +69,9 @@ def filter_as_of(frames: ProgramFrames, as_of: date | datetime | str | None) -> 
                 pl.when(late).then(pl.col("_v")).otherwise(pl.col("value")).alias("value"),
                 pl.when(late).then(pl.col("_r")).otherwise(pl.col("recorded_at")).alias("recorded_at"),
                 # the first recording is itself a revision row: revisions after it are one fewer (as the store)
-                pl.when(late).then(pl.col("_n").cast(pl.Int32) - 1).otherwise(pl.col("revised_after"))
+                pl.when(late)
+                .then(pl.col("_n").cast(pl.Int32) - 1)
+                .otherwise(pl.col("revised_after"))
                 .alias("revised_after"),
             )
             .drop("_v", "_r", "_n")

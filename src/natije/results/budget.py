@@ -26,7 +26,9 @@ LINE = ["program", "goal", "line", "funding", "currency", "_indicators", "year"]
 
 def _keyed(budgets: pl.DataFrame) -> pl.DataFrame:
     """The frame with its linked indicators as one sortable text column (a list does not group reliably)."""
-    return budgets.with_columns(pl.col("indicators").fill_null([]).list.sort().list.join(";").alias("_indicators"))
+    return budgets.with_columns(
+        pl.col("indicators").fill_null([]).list.sort().list.join(";").alias("_indicators")
+    )
 
 
 def in_force(budgets: pl.DataFrame) -> pl.DataFrame:
@@ -34,10 +36,15 @@ def in_force(budgets: pl.DataFrame) -> pl.DataFrame:
     budgets = conform("budgets", budgets)  # frames built by hand may lack the version columns
     if budgets.height == 0:
         return budgets
-    return (_keyed(budgets).with_columns(pl.col("version").fill_null(1))
-            .sort(pl.col("decided_on"), pl.col("version"), nulls_last=False)
-            .group_by([*LINE, "stage"], maintain_order=True).last()
-            .drop("_indicators").select(budgets.columns))
+    return (
+        _keyed(budgets)
+        .with_columns(pl.col("version").fill_null(1))
+        .sort(pl.col("decided_on"), pl.col("version"), nulls_last=False)
+        .group_by([*LINE, "stage"], maintain_order=True)
+        .last()
+        .drop("_indicators")
+        .select(budgets.columns)
+    )
 
 
 def lines(budgets: pl.DataFrame) -> pl.DataFrame:
@@ -52,8 +59,9 @@ def lines(budgets: pl.DataFrame) -> pl.DataFrame:
         has = (pl.col("stage") == name).any()
         return pl.when(has).then(pl.col("amount").filter(pl.col("stage") == name).sum()).alias(name)
 
-    out = current.group_by(LINE, maintain_order=True).agg(*(stage(s) for s in STAGES),
-                                                           pl.col("indicators").first())
+    out = current.group_by(LINE, maintain_order=True).agg(
+        *(stage(s) for s in STAGES), pl.col("indicators").first()
+    )
     return out.with_columns(pl.coalesce("adjusted", "approved").alias("approved"))
 
 
@@ -70,8 +78,14 @@ def execution(budgets: pl.DataFrame, by: tuple[str, ...] = ("program", "year")) 
     amount replacing its approved one.
     """
     keys = [*by, "currency"]
-    out = lines(budgets).group_by(keys).agg(*(_sum(s) for s in ("planned", "approved", "executed"))).with_columns(
-        pl.when(pl.col("approved") > 0).then(pl.col("executed") / pl.col("approved")).alias("rate"))
+    out = (
+        lines(budgets)
+        .group_by(keys)
+        .agg(*(_sum(s) for s in ("planned", "approved", "executed")))
+        .with_columns(
+            pl.when(pl.col("approved") > 0).then(pl.col("executed") / pl.col("approved")).alias("rate")
+        )
+    )
     return out.sort(keys, nulls_last=True)
 
 
@@ -80,13 +94,25 @@ def cost_per_result(budgets: pl.DataFrame, results: pl.DataFrame, national: list
 
     A line's money is its executed amount, else its approved (adjusted) amount.
     """
-    per_line = lines(budgets).with_columns(pl.col("indicators").list.len().alias("shared"),
-                                           pl.coalesce("executed", "approved").alias("money"))
-    money = per_line.explode("indicators").rename({"indicators": "indicator"}).filter(
-        pl.col("indicator").is_not_null()).group_by("indicator", "currency").agg(
-        _sum("executed"), _sum("approved"), _sum("money"), pl.col("shared").max())
-    res = results.filter(pl.col("territory").is_in(national)).sort("period").group_by("indicator").agg(
-        pl.col("actual").drop_nulls().last(), pl.col("baseline").drop_nulls().last(), pl.col("unit").first(),
+    per_line = lines(budgets).with_columns(
+        pl.col("indicators").list.len().alias("shared"), pl.coalesce("executed", "approved").alias("money")
+    )
+    money = (
+        per_line.explode("indicators")
+        .rename({"indicators": "indicator"})
+        .filter(pl.col("indicator").is_not_null())
+        .group_by("indicator", "currency")
+        .agg(_sum("executed"), _sum("approved"), _sum("money"), pl.col("shared").max())
+    )
+    res = (
+        results.filter(pl.col("territory").is_in(national))
+        .sort("period")
+        .group_by("indicator")
+        .agg(
+            pl.col("actual").drop_nulls().last(),
+            pl.col("baseline").drop_nulls().last(),
+            pl.col("unit").first(),
+        )
     )
     out = money.join(res, on="indicator", how="left").with_columns(
         (pl.col("actual") - pl.col("baseline")).alias("change")
@@ -103,12 +129,17 @@ def spent_by_currency(budgets: pl.DataFrame) -> pl.DataFrame:
     A line in progress is not "behind" on money it has not yet reported; a line's base is its approved
     (adjusted) amount, else its planned amount when no approval was recorded.
     """
-    reported = lines(budgets).filter(pl.col("executed").is_not_null()).with_columns(
-        pl.coalesce("approved", "planned").alias("base"))
-    out = reported.group_by("currency").agg(_sum("base").alias("approved"), pl.col("executed").sum(), pl.len()
-                                            .alias("lines"))
-    return out.with_columns(pl.when(pl.col("approved") > 0).then(pl.col("executed") / pl.col("approved"))
-                            .alias("spent_share")).sort("currency")
+    reported = (
+        lines(budgets)
+        .filter(pl.col("executed").is_not_null())
+        .with_columns(pl.coalesce("approved", "planned").alias("base"))
+    )
+    out = reported.group_by("currency").agg(
+        _sum("base").alias("approved"), pl.col("executed").sum(), pl.len().alias("lines")
+    )
+    return out.with_columns(
+        pl.when(pl.col("approved") > 0).then(pl.col("executed") / pl.col("approved")).alias("spent_share")
+    ).sort("currency")
 
 
 def main_currency(budgets: pl.DataFrame) -> str | None:
@@ -136,11 +167,16 @@ def spent_vs_achieved(budgets: pl.DataFrame, results: pl.DataFrame) -> Money:
     spent = spent_by_currency(budgets)
     currency = main_currency(budgets)
     main = spent.filter(pl.col("currency") == currency) if currency is not None else spent.clear()
-    row = main.row(0, named=True) if main.height else {"approved": None, "executed": None, "spent_share": None}
+    row = (
+        main.row(0, named=True) if main.height else {"approved": None, "executed": None, "spent_share": None}
+    )
     judged = results.filter(pl.col("status") != "no_data")
     achieved = judged.filter(pl.col("status") == "achieved").height
     return {
-        "currency": currency, "approved": row["approved"] or None, "executed": row["executed"],
-        "spent_share": row["spent_share"], "by_currency": spent.drop("lines").to_dicts(),
+        "currency": currency,
+        "approved": row["approved"] or None,
+        "executed": row["executed"],
+        "spent_share": row["spent_share"],
+        "by_currency": spent.drop("lines").to_dicts(),
         "achieved_share": achieved / judged.height if judged.height else None,
     }

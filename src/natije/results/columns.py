@@ -16,8 +16,9 @@ T = TypeVar("T")
 def direction_code(column: str = "direction") -> pl.Expr:
     """:data:`~natije.results.rules.INCREASE` / ``DECREASE`` / ``MAINTAIN`` of a direction column (null:
     increase)."""
-    return pl.col(column).replace_strict({"decrease": DECREASE, "maintain": MAINTAIN}, default=INCREASE,
-                                         return_dtype=pl.Int8)
+    return pl.col(column).replace_strict(
+        {"decrease": DECREASE, "maintain": MAINTAIN}, default=INCREASE, return_dtype=pl.Int8
+    )
 
 
 def floats(expr: pl.Expr | str) -> pl.Expr:
@@ -42,8 +43,13 @@ def arrays_of(kind: Callable[..., T], frame: pl.DataFrame, columns: dict[str, pl
     fields: dict[str, Any] = {}
     for col in selected.get_columns():
         if col.null_count():
-            col = col.fill_null(np.nan) if col.dtype == pl.Float64 else col.fill_null(False) \
-                if col.dtype == pl.Boolean else col.fill_null(0)
+            col = (
+                col.fill_null(np.nan)
+                if col.dtype == pl.Float64
+                else col.fill_null(False)
+                if col.dtype == pl.Boolean
+                else col.fill_null(0)
+            )
         fields[col.name] = np.ascontiguousarray(col.to_numpy())
     return kind(**fields)
 

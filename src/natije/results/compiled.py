@@ -70,7 +70,9 @@ class Compiled:
         names = dict(self.fn.__globals__)
         for name in self.callees():
             names[name] = names[name].version(kind)
-        fn = types.FunctionType(self.fn.__code__, names, self.fn.__name__, self.fn.__defaults__, self.fn.__closure__)
+        fn = types.FunctionType(
+            self.fn.__code__, names, self.fn.__name__, self.fn.__defaults__, self.fn.__closure__
+        )
         if kind == "python":
             return fn
         from numba import njit  # here, not at the top: only large inputs pay for it
@@ -121,5 +123,9 @@ def _drop_if_stale(native: Any, sources: set[str]) -> None:
     """Forget ``native``'s machine code cached on disk when a file it depends on is newer: numba checks only the
     file of the function itself, so a rule edited in another module would keep running as it was compiled."""
     index = getattr(getattr(getattr(native, "_cache", None), "_cache_file", None), "_index_path", None)
-    if index and os.path.exists(index) and max(os.path.getmtime(f) for f in sources) > os.path.getmtime(index):
+    if (
+        index
+        and os.path.exists(index)
+        and max(os.path.getmtime(f) for f in sources) > os.path.getmtime(index)
+    ):
         native._cache.flush()

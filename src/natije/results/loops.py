@@ -136,8 +136,9 @@ def fit_runs(rows, cumulative, window):
         cyy[s] = qyy
         first_x[s] = (ps[lo] + pe[lo]) / 24.0 - 2000.0
         first_y[s] = measure[lo]
-    return RunFits(rising, measure, n, xbar, ybar, cxx, cxy, cyy, last_row, last_end, last_x, last_y, first_x,
-                   first_y)
+    return RunFits(
+        rising, measure, n, xbar, ybar, cxx, cxy, cyy, last_row, last_end, last_x, last_y, first_x, first_y
+    )
 
 
 class Cells(NamedTuple):
@@ -182,7 +183,9 @@ def sum_cells(rows, illustrative, cells):
     laid out in ``cells`` (:class:`Cells`), entry by entry."""
     # the columns taken out of their tuples once, not once a row (each take costs a reference count)
     starts, ps, pe, values, missing = rows
-    entry_series, valid_from, valid_to, entry_cell, entry_weight, lo, width, period_slot, n_cells, weights = cells
+    entry_series, valid_from, valid_to, entry_cell, entry_weight, lo, width, period_slot, n_cells, weights = (
+        cells
+    )
     n_series = starts.shape[0]
     n_rows = values.shape[0]
     total = np.zeros(n_cells)
@@ -326,14 +329,42 @@ def judge_rows(rows, fits, judging, out):
     :func:`forecast_one` and :func:`status_one` in turn, on the row and its series' fit — written into ``out``
     (:class:`Judgement`, as long as ``rows``: two threads can each take half of the rows and of ``out``)."""
     # the columns taken out of their tuples once, not once a row (each take costs a reference count)
-    (actual, baseline, target, direction, tolerance, period_start, period_end, baseline_start, baseline_end,
-     reported, percent, series, past, actual_end, freq_months) = rows
+    (
+        actual,
+        baseline,
+        target,
+        direction,
+        tolerance,
+        period_start,
+        period_end,
+        baseline_start,
+        baseline_end,
+        reported,
+        percent,
+        series,
+        past,
+        actual_end,
+        freq_months,
+    ) = rows
     n, xbar, ybar, sxx, slope, s2, first_x, first_y = fits
     met, gap_closed, ratio, achievement, value, low, high, p_meet, reason, status, pace = out
     for r in range(actual.shape[0]):
-        row = Target(actual[r], baseline[r], target[r], direction[r], tolerance[r], period_start[r], period_end[r],
-                     baseline_start[r], baseline_end[r], reported[r], percent[r], past[r], actual_end[r],
-                     freq_months[r])
+        row = Target(
+            actual[r],
+            baseline[r],
+            target[r],
+            direction[r],
+            tolerance[r],
+            period_start[r],
+            period_end[r],
+            baseline_start[r],
+            baseline_end[r],
+            reported[r],
+            percent[r],
+            past[r],
+            actual_end[r],
+            freq_months[r],
+        )
         s = series[r]
         if s >= 0:
             fit = Fit(n[s], xbar[s], ybar[s], sxx[s], slope[s], s2[s], first_x[s], first_y[s])

@@ -37,8 +37,11 @@ def _runs(frame: pl.DataFrame) -> tuple[bool, Runs]:
     pi, pt = i.shift(), t.shift()
     first = pl.int_range(pl.len()) == 0
     new = i.ne_missing(pi) | t.ne_missing(pt)  # null-aware: rows with a null territory form one series too
-    out = frame.lazy().select(new.alias("new"), (new | (e > e.shift())).fill_null(True).all().alias("rising")) \
+    out = (
+        frame.lazy()
+        .select(new.alias("new"), (new | (e > e.shift())).fill_null(True).all().alias("rising"))
         .collect()
+    )
     starts = np.flatnonzero(out["new"].to_numpy())
     if not len(starts) or starts[0] != 0:  # the first row starts a series whatever its key
         starts = np.concatenate([[0], starts]).astype(np.int64)

@@ -20,11 +20,20 @@ from natije.results.lineage import lineage
 from natije.results.scorecard import Scorecard, scorecard
 from natije.store import Store
 
-__all__ = ["Scorecard", "program_flags", "program_lineage", "program_results", "program_results_with_flags",
-           "program_scorecard", "scorecards"]
+__all__ = [
+    "Scorecard",
+    "program_flags",
+    "program_lineage",
+    "program_results",
+    "program_results_with_flags",
+    "program_scorecard",
+    "scorecards",
+]
 
 
-def load_frames(store: Store, code: str, as_of: date | str | None = None, observations: str = "all") -> ProgramFrames:
+def load_frames(
+    store: Store, code: str, as_of: date | str | None = None, observations: str = "all"
+) -> ProgramFrames:
     """The frames of program ``code`` as known on ``as_of``; raises ``NotFound`` for an unknown program.
 
     ``observations``: ``"all"``, ``"results"`` (only those the results, flags and scorecard read) or ``"none"``
@@ -50,7 +59,11 @@ def _code(territory: str | None) -> str | None:
 
 
 def program_results(
-    store: Store, code: str, as_of: date | str | None = None, territory: str | None = None, basis: str = "current"
+    store: Store,
+    code: str,
+    as_of: date | str | None = None,
+    territory: str | None = None,
+    basis: str = "current",
 ) -> pl.DataFrame:
     """Results table of ``code`` (see :func:`natije.results.engine.results_table`).
 
@@ -62,14 +75,21 @@ def program_results(
 
 
 def program_results_with_flags(
-    store: Store, code: str, as_of: date | str | None = None, territory: str | None = None, basis: str = "current"
+    store: Store,
+    code: str,
+    as_of: date | str | None = None,
+    territory: str | None = None,
+    basis: str = "current",
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The results table of ``code`` (as :func:`program_results`) and the program's flags, worst first."""
     frames = load_frames(store, code, as_of, observations="results")
     if _code(territory) is None:
         table, flag_frame = results_with_flags(frames, as_of=as_of, basis=basis)
     else:
-        table, flag_frame = results_table(frames, as_of, _code(territory), basis), compute_flags(frames, as_of=as_of)
+        table, flag_frame = (
+            results_table(frames, as_of, _code(territory), basis),
+            compute_flags(frames, as_of=as_of),
+        )
     return _territory(frames, table, territory), flag_frame
 
 
@@ -78,7 +98,9 @@ def program_flags(store: Store, code: str, as_of: date | str | None = None) -> p
     return compute_flags(load_frames(store, code, as_of, observations="results"), as_of=as_of)
 
 
-def program_lineage(store: Store, code: str, as_of: date | str | None = None, lang: str = "en") -> pl.DataFrame:
+def program_lineage(
+    store: Store, code: str, as_of: date | str | None = None, lang: str = "en"
+) -> pl.DataFrame:
     """Promises of ``code`` and its predecessors: carried over, repeated later, dropped, new."""
     return lineage(load_frames(store, code, as_of, observations="none"), lang=lang)
 

@@ -107,8 +107,10 @@ def datetime_column(conn: Connection, column: str) -> tuple[str, str]:
     """
     if conn.dialect.name != "sqlite":
         return column, "datetime"
-    return (f"(CAST(round((julianday(substr({column}, 1, 19)) - 2440587.5) * 86400.0) AS INTEGER) * 1000000 "
-            f"+ CAST(substr({column} || '.000000', 21, 6) AS INTEGER))"), "epoch_us"
+    return (
+        f"(CAST(round((julianday(substr({column}, 1, 19)) - 2440587.5) * 86400.0) AS INTEGER) * 1000000 "
+        f"+ CAST(substr({column} || '.000000', 21, 6) AS INTEGER))"
+    ), "epoch_us"
 
 
 def _finish(frame: pl.DataFrame, columns: ColumnTypes) -> pl.DataFrame:
@@ -166,13 +168,18 @@ def read_frame(conn: Connection, sql: str, params: Mapping[str, Any], columns: C
 
 
 def _parse_csv(data: bytes, columns: ColumnTypes) -> pl.DataFrame:
-    raw = pl.read_csv(data, has_header=False, new_columns=list(columns),
-                      schema_overrides={c: _raw_dtype(k) for c, k in columns.items()})
+    raw = pl.read_csv(
+        data,
+        has_header=False,
+        new_columns=list(columns),
+        schema_overrides={c: _raw_dtype(k) for c, k in columns.items()},
+    )
     return _finish(raw, columns)
 
 
-def iter_frames(conn: Connection, sql: str, params: Mapping[str, Any], columns: ColumnTypes,
-                batch_size: int = 100_000) -> Iterator[pl.DataFrame]:
+def iter_frames(
+    conn: Connection, sql: str, params: Mapping[str, Any], columns: ColumnTypes, batch_size: int = 100_000
+) -> Iterator[pl.DataFrame]:
     """Stream ``sql`` as frames of at most ``batch_size`` rows (server-side cursor on PostgreSQL)."""
     raw = conn.connection.driver_connection
     if conn.dialect.name == "postgresql":

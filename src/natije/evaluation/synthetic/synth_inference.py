@@ -45,7 +45,7 @@ class PlaceboResult:
     @property
     def effects(self) -> Array:
         """Average post-period gap of each placebo."""
-        return self.gaps[:, self.T0:].mean(axis=1)
+        return self.gaps[:, self.T0 :].mean(axis=1)
 
     def interval(self, estimate: float, alpha: float) -> tuple[float, float, float]:
         """Permutation interval for a constant effect, and the coverage it attains.
@@ -70,7 +70,9 @@ class PlaceboResult:
         """Summary fit for a report."""
         eff = self.effects
         return {
-            "p_value": self.p_value, "treated_ratio": self.treated_ratio, "n_placebos": int(eff.size),
+            "p_value": self.p_value,
+            "treated_ratio": self.treated_ratio,
+            "n_placebos": int(eff.size),
             "ratios": dict(zip(map(_key, self.donors), self.ratios.tolist())),
             "placebo_effects": dict(zip(map(_key, self.donors), eff.tolist())),
             "placebo_effect_sd": float(eff.std(ddof=1)) if eff.size > 1 else None,
@@ -141,4 +143,4 @@ def leave_one_out(
     tasks = [(p.restrict(np.delete(np.arange(J), j)), extra_starts) for j in drop]
     out = list(mapper(refit_task, tasks))
     gaps = np.stack([g for g, _, _ in out]) if out else np.empty((0, p.Y1.size))
-    return LeaveOneOut(tuple(p.donors[j] for j in drop), gaps[:, p.T0:].mean(axis=1), gaps)
+    return LeaveOneOut(tuple(p.donors[j] for j in drop), gaps[:, p.T0 :].mean(axis=1), gaps)
