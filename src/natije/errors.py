@@ -69,7 +69,8 @@ class NatijeError(Exception):
         return self.message.in_lang(lang) if isinstance(self.message, Text) else self.message
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the error as a JSON-friendly mapping, with ``key`` and ``params`` when the message has them."""
+        """Return the error as a JSON-friendly mapping,
+        with ``key`` and ``params`` when the message has them."""
         text = self.message
         keyed = {"key": text.key, "params": dict(text.params)} if isinstance(text, Text) else {}
         return {"error": type(self).__name__, "message": str(text), **keyed, **self.fields}

@@ -84,7 +84,8 @@ def parse_day(option: str, text: str | None) -> date | None:
 
 
 def format_option(*allowed: str) -> Any:
-    """The ``--format`` option taking one of ``allowed`` (first = default), checked before the command runs."""
+    """The ``--format`` option taking one of ``allowed`` (first = default),
+    checked before the command runs."""
     names = ", ".join(allowed[:-1]) + " or " + allowed[-1]
 
     def check(value: str) -> str:

@@ -22,7 +22,8 @@ FORMAT = format_option("table", "json", "csv")
 
 
 def console() -> Console:
-    """stdout as rich writes it, made when a command prints (so it takes the terminal's width of that moment)."""
+    """stdout as rich writes it, made when a command prints
+    (so it takes the terminal's width of that moment)."""
     return Console(highlight=False)
 
 
@@ -199,7 +200,8 @@ def render_details(d: ProgramDetails, lang: str) -> None:
 
 
 def render_budgets(budgets: Sequence[BudgetLine], lang: str) -> None:
-    """Print every budget version: year, goal, stage in lifecycle order, amount in ``lang``, version, decision.
+    """Print every budget version: year, goal, stage in lifecycle order,
+    amount in ``lang``, version, decision.
 
     Columns no version fills (line code, funding, decision, document, indicators) are left out.
     """

@@ -1,4 +1,5 @@
-"""``natije evaluation run|list|show|rerun``: impact evaluations of a program's indicator, stored and re-run."""
+"""``natije evaluation run|list|show|rerun``: impact evaluations of a program's indicator,
+stored and re-run."""
 # ruff: noqa: B008  (typer declares options as call defaults)
 
 from __future__ import annotations

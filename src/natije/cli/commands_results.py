@@ -1,4 +1,5 @@
-"""``natije results``, ``natije flags``, ``natije lineage``, ``natije scorecard`` and the demo's scorecards."""
+"""``natije results``, ``natije flags``, ``natije lineage``,
+``natije scorecard`` and the demo's scorecards."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """Validation problems rendered for the terminal in the interface language.
 
-Each :class:`~natije.errors.Problem` keeps its English ``expected`` for the Python API and JSON; when it carries
-a message key (``extra["key"]`` and ``extra["params"]``, see :class:`~natije.errors.Expected`) the terminal shows
-``t(key, lang, **params)`` instead, so one mechanism translates every check.
+Each :class:`~natije.errors.Problem` keeps its English ``expected`` for the Python API and JSON; when it
+carries a message key (``extra["key"]`` and ``extra["params"]``, see :class:`~natije.errors.Expected`) the
+terminal shows ``t(key, lang, **params)`` instead, so one mechanism translates every check.
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ def problem_line(p: Problem, lang: str) -> str:
 def expected_in(p: Problem, lang: str) -> str:
     """The problem's expected-text in ``lang``, its large and fractional numbers written the language's way.
 
-    Whole numbers below 10 000 (years, small limits) stay as they are; ``count`` chooses a plural and stays a number.
+    Whole numbers below 10 000 (years, small limits) stay as they are;
+    ``count`` chooses a plural and stays a number.
     """
     key = p.extra.get("key")
     if not key:

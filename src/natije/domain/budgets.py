@@ -72,7 +72,8 @@ class BudgetLine:
 
     @property
     def key(self) -> BudgetKey:
-        """What the versions of one line share: program, goal, line, funding, currency, indicators, year, stage."""
+        """What the versions of one line share: program, goal, line, funding, currency,
+        indicators, year, stage."""
         return (
             self.program,
             self.goal,
@@ -106,7 +107,8 @@ def _order(b: BudgetLine) -> tuple[date, int]:
 
 
 def in_force(lines: Iterable[BudgetLine], day: date | None = None) -> dict[BudgetKey, BudgetLine]:
-    """The version of each line in force on ``day`` (latest decided on or before it; undated ones always count)."""
+    """The version of each line in force on ``day``
+    (latest decided on or before it; undated ones always count)."""
     current: dict[BudgetKey, BudgetLine] = {}
     for b in lines:
         if day is not None and b.decided_on is not None and b.decided_on > day:

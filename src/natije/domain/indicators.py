@@ -73,11 +73,13 @@ class Indicator:
     def __post_init__(self) -> None:
         if units.resolve(self.unit) is None:
             raise ValueError(
-                f"indicator {self.code}: unknown unit {self.unit!r}; expected one of {', '.join(units.known_units())}"
+                f"indicator {self.code}: unknown unit {self.unit!r}; "
+                f"expected one of {', '.join(units.known_units())}"
             )
 
     @property
     def allowed_range(self) -> tuple[float, float]:
-        """Lowest and highest value allowed: the declared ``value_range``, else what the unit allows, else any."""
+        """Lowest and highest value allowed: the declared ``value_range``,
+        else what the unit allows, else any."""
         inf = float("inf")
         return self.value_range or units.natural_range(self.unit) or (-inf, inf)

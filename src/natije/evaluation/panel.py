@@ -85,7 +85,8 @@ class Panel:
         Examples
         --------
         >>> d = EvaluationDesign("u", "t", "y", "sdid", treated=("a",), start=3)
-        >>> panel = build_panel({"u": ["a"] * 3 + ["b"] * 3, "t": [1, 2, 3] * 2, "y": [1.0, 2, 9, 1, 3, 4]}, d)
+        >>> data = {"u": ["a"] * 3 + ["b"] * 3, "t": [1, 2, 3] * 2, "y": [1.0, 2, 9, 1, 3, 4]}
+        >>> panel = build_panel(data, d)
         >>> Y, tr, T0, units = panel.block()
         >>> units.tolist(), tr.tolist(), T0
         (['b', 'a'], [False, True], 2)

@@ -2,8 +2,9 @@
 
 The outcome is named by ``design.options['outcome_label']`` when given (an indicator's name in the interface
 language) and effects carry ``design.options['effect_unit']`` (``pp``, ``bn KZT``…); otherwise the outcome's
-column name and bare numbers. Units (donors of a synthetic control) are named by ``design.options['unit_labels']``. Numbers are written as the language writes them; p-values as ``< 0.001`` or with
-three decimals.
+column name and bare numbers. Units (donors of a synthetic control) are named by
+``design.options['unit_labels']``. Numbers are written as the language writes them; p-values as ``< 0.001`` or
+with three decimals.
 """
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ def outcome_text(design: EvaluationDesign) -> str:
 
 
 def unit_text(design: EvaluationDesign, unit: object) -> str:
-    """A unit as people know it: its label in ``design.options['unit_labels']`` ((id, label) pairs), else its id."""
+    """A unit as people know it: its label in ``design.options['unit_labels']`` ((id, label)
+    pairs), else its id."""
     labels = dict(design.options.get("unit_labels") or ())
     return str(labels.get(str(unit), unit))
 

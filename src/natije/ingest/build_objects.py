@@ -268,7 +268,8 @@ class Builder:
         )
 
     def value_range(self, path: Path, given: list[float | None] | None) -> tuple[float, float] | None | bool:
-        """A declared ``range`` as (low, high) with open sides infinite; ``False`` (after a problem) if low > high."""
+        """A declared ``range`` as (low, high) with open sides infinite;
+        ``False`` (after a problem) if low > high."""
         if given is None:
             return None
         inf = float("inf")
@@ -362,7 +363,8 @@ class Builder:
         )
 
     def number_budget_versions(self, lines: list[BudgetLine]) -> tuple[BudgetLine, ...]:
-        """Entries of one line are its versions, numbered in decision order (undated first, ties in file order).
+        """Entries of one line are its versions, numbered in decision order
+        (undated first, ties in file order).
 
         The same amount twice on the same decision date is a mistake and is reported.
         """

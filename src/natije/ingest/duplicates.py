@@ -67,7 +67,8 @@ class DuplicateKeys:
 
 
 def report_duplicates(candidates: list[pl.DataFrame], columns: tuple[str, ...], log: ProblemLog) -> None:
-    """Log every repeat of a key among ``candidates`` (rows from :meth:`DuplicateKeys.rows_of`), naming the first."""
+    """Log every repeat of a key among ``candidates`` (rows from :meth:`DuplicateKeys.rows_of`),
+    naming the first."""
     frames = [c for c in candidates if c.height]
     if not frames:
         return

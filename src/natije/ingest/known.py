@@ -110,7 +110,8 @@ class Known:
 
     @cached_property
     def indicator_frame(self) -> pl.DataFrame:
-        """code, unit, dimension, scale, freq, span_start, span_end (months), span_text, source, allowed range."""
+        """code, unit, dimension, scale, freq, span_start, span_end (months), span_text,
+        source, allowed range."""
         rows: list[dict[str, Any]] = [
             {"code": c, "ind_loose": True} for c in self._loose("indicators", self.indicators)
         ]

@@ -131,7 +131,8 @@ class Package:
 
     @contextmanager
     def local_path(self, member: str) -> Iterator[Path]:
-        """A real file path for readers that need random access (xlsx, parquet); zip members spill to a temp file."""
+        """A real file path for readers that need random access (xlsx, parquet);
+        zip members spill to a temp file."""
         if self._zip is None:
             yield self.path / member
             return
@@ -177,7 +178,8 @@ def size_text(n: int) -> str:
 
 
 def inflation_problem(info: zipfile.ZipInfo) -> Expected | None:
-    """What a zip entry breaks when it would inflate past :class:`~natije.ingest.limits.Limits`, else ``None``.
+    """What a zip entry breaks when it would inflate past
+    :class:`~natije.ingest.limits.Limits`, else ``None``.
 
     The declared size is a true bound: Python's zip reader never returns more bytes than it.
     """
@@ -199,7 +201,8 @@ def inflation_problem(info: zipfile.ZipInfo) -> Expected | None:
 
 
 def _unsafe(name: str) -> bool:
-    """An entry that would land outside the package's folder: absolute, drive-lettered or climbing with ``..``."""
+    """An entry that would land outside the package's folder: absolute,
+    drive-lettered or climbing with ``..``."""
     parts = name.replace("\\", "/").split("/")
     return name.startswith(("/", "\\")) or bool(re.match(r"^[A-Za-z]:", name)) or ".." in parts
 

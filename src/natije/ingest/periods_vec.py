@@ -14,7 +14,8 @@ _MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
 
 
 def parse_periods(texts: pl.Series) -> pl.DataFrame:
-    """For each distinct text: ``period``, ``freq`` (A|Q|M or null if unparseable), ``start_month``, ``end_month``.
+    """For each distinct text: ``period``, ``freq`` (A|Q|M or null if unparseable),
+    ``start_month``, ``end_month``.
 
     Examples
     --------

@@ -237,7 +237,8 @@ def prepare(
     progress: Progress | None = None,
     cap: int = 1000,
 ) -> ImportPlan:
-    """Open and validate every package under ``paths``; raise :class:`ValidationError` listing all problems."""
+    """Open and validate every package under ``paths``;
+    raise :class:`ValidationError` listing all problems."""
     progress = progress or _quiet
     log = ProblemLog(cap)
     opened: list[Package] = []

@@ -67,7 +67,8 @@ class ParsedProgram:
     origins: dict[str, list[Path]] = field(default_factory=dict)
 
     def declared(self, section: str) -> set[str]:
-        """Codes the YAML declares in ``section`` (``indicators``, ``sources``, ``agencies``), valid or not."""
+        """Codes the YAML declares in ``section`` (``indicators``, ``sources``,
+        ``agencies``), valid or not."""
         items = self.doc.data.get(section) if isinstance(self.doc.data, dict) else None
         return {it["code"] for it in items or [] if isinstance(it, dict) and isinstance(it.get("code"), str)}
 

@@ -31,7 +31,8 @@ ENCODING_EXPECTED = Expected("expected.utf8_csv")
 
 
 def _header(package: Package, member: str) -> tuple[list[str], str, float] | None | bool:
-    """Header fields, delimiter and mean bytes per line; ``None`` if empty, ``False`` if the header is not UTF-8.
+    """Header fields, delimiter and mean bytes per line; ``None`` if empty,
+    ``False`` if the header is not UTF-8.
 
     Spreadsheets in Kazakh and Russian locales save "CSV" with semicolons (and decimal commas), so a header
     with semicolons and no commas is read as semicolon-separated.
@@ -84,7 +85,8 @@ def _report_long_line(package: Package, member: str, log: ProblemLog) -> None:
 
 
 def report_encoding(package: Package, member: str, log: ProblemLog) -> None:
-    """Report every line that is not UTF-8; say so when the file is Windows-1251, as Excel saves Cyrillic "CSV".
+    """Report every line that is not UTF-8; say so when the file is Windows-1251,
+    as Excel saves Cyrillic "CSV".
 
     The value shown is the line decoded as Windows-1251, so a person recognises it.
     """
@@ -181,8 +183,8 @@ def read_csv(
         return "skip"
 
     wanted = list(rename.values())
-    # blocks sized from the first lines so that one block is about one batch, and always longer than the longest
-    # line allowed (a row must fit in a block) but bounded: a block is held in memory whole
+    # blocks sized from the first lines so that one block is about one batch, and always longer than the
+    # longest line allowed (a row must fit in a block) but bounded: a block is held in memory whole
     block = int(batch_rows * max(per_line, 8.0) * 1.02) + 4096
     block = min(max(block, 2 * limit.line_bytes + 4096), max(64 * MiB, 2 * limit.line_bytes + 4096))
     read_opts = pcsv.ReadOptions(block_size=block, use_threads=False)

@@ -108,7 +108,8 @@ def read_table(
 def _guarded(
     batches: Iterator[pl.DataFrame], label: str, ext: str, log: ProblemLog
 ) -> Iterator[pl.DataFrame]:
-    """A reader's batches; whatever a parsing library raises on a damaged file becomes a problem, not a traceback.
+    """A reader's batches; whatever a parsing library raises on a damaged file becomes a
+    problem, not a traceback.
 
     Each reader reports the failures it knows by name (not UTF-8, malformed rows, …); this is the boundary
     for the rest — a truncated zip stream, an XML error deep inside a workbook, a corrupt Parquet page.

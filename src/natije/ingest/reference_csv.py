@@ -130,7 +130,8 @@ def read_territories(
 
 
 def read_changes(package: Package, log: ProblemLog, known_codes: Iterable[str]) -> list[TerritoryChange]:
-    """Parse ``territory_changes.csv``: one row per (reform, target), grouped into :class:`TerritoryChange`."""
+    """Parse ``territory_changes.csv``: one row per (reform, target),
+    grouped into :class:`TerritoryChange`."""
     label = package.label("territory_changes.csv")
     frame = _read_all(package, "territory_changes.csv", TERRITORY_CHANGES, log)
     if frame is None:

@@ -65,7 +65,8 @@ def parse_times(column: str) -> pl.Expr:
 
 
 class Keyed:
-    """An expected-text that depends on the row: a message key (fixed or per row) and one expression a parameter."""
+    """An expected-text that depends on the row: a message key (fixed or per row) and one
+    expression a parameter."""
 
     def __init__(self, key: str | pl.Expr, **params: pl.Expr) -> None:
         self.key = pl.lit(key) if isinstance(key, str) else key
@@ -96,7 +97,8 @@ class _Checks:
             if isinstance(expected, Expected):
                 log.add_rows(label, failing, column, expected, code, value_column=value)
                 continue
-            # expected text that depends on the row (e.g. the indicator's span): each distinct key and parameters once
+            # expected text that depends on the row (e.g. the indicator's span):
+            # each distinct key and parameters once
             names = list(expected.params)
             failing = failing.with_columns(
                 expected.key.alias("_key"),
@@ -266,7 +268,8 @@ def check_batch(
     checks.report(b, label, log)
     extra = [c for c in ("reason", "author", "note", "status") if c in b.columns]
     time = pl.col("_time") if "_time" in b.columns else pl.lit(None, dtype=pl.Datetime("us"))
-    # an exact integer key of (indicator, territory, period) for the duplicate check: cheaper than hashing text
+    # an exact integer key of (indicator, territory, period) for the duplicate check:
+    # cheaper than hashing text
     terr_n = known.territory_frame.height + 1
     key = (
         (pl.col("_ind_idx").cast(pl.UInt64) * terr_n + pl.col("_terr_idx").cast(pl.UInt64)) * 4
@@ -290,8 +293,8 @@ def check_batch(
 def latest_known() -> dt.datetime:
     """The latest moment a value can have been known: now, on the clock of the easternmost time zone (UTC+14).
 
-    A date is "in the future" only when it is after today everywhere, so an agency in Almaty (UTC+5) may date a
-    value today even while it is still yesterday in UTC.
+    A date is "in the future" only when it is after today everywhere, so an agency in Almaty (UTC+5) may date
+    a value today even while it is still yesterday in UTC.
     """
     return dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(hours=14)
 
@@ -307,7 +310,8 @@ def _bound_text(bound: pl.Expr) -> pl.Expr:
 
 
 def _check_range(checks: _Checks, checked: pl.Expr, value: pl.Expr) -> None:
-    """A value outside its indicator's allowed range: declared ``range``, else what its unit allows (0–100 %)."""
+    """A value outside its indicator's allowed range: declared ``range``,
+    else what its unit allows (0–100 %)."""
     low, high = pl.col("range_low"), pl.col("range_high")
     outside = checked & value.is_finite() & ((value < low) | (value > high))
     key = (

@@ -83,7 +83,8 @@ def scale(amount: float, lang: str) -> tuple[float, str]:
 
 
 def currency_name(currency: str, lang: str) -> str:
-    """A currency as the language names it after an amount (``теңге``, ``долларов США``); its ISO code in English."""
+    """A currency as the language names it after an amount (``теңге``, ``долларов США``);
+    its ISO code in English."""
     return _CURRENCIES.get(currency, {}).get(lang, currency)
 
 
@@ -118,9 +119,11 @@ def date(value: datetime.date | None, lang: str) -> str:
 
 
 def d3_locale(lang: str) -> dict:
-    """The number and time locale of ``lang`` in the form Vega's ``config.locale`` takes (d3-format, d3-time-format).
+    """The number and time locale of ``lang`` in the form Vega's ``config.locale`` takes
+    (d3-format, d3-time-format).
 
-    Charts write their axis numbers and month names with it, as the tables do: ``5 606`` and ``42,2`` in kk and ru.
+    Charts write their axis numbers and month names with it, as the tables do:
+    ``5 606`` and ``42,2`` in kk and ru.
 
     >>> d3_locale("ru")["number"]["decimal"], d3_locale("kk")["time"]["months"][0]
     (',', 'Қаңтар')

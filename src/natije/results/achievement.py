@@ -2,16 +2,17 @@
 
 Rules (docs/results-rules.md):
 
-* **Which promise.** ``basis="current"``: the version of each target and baseline in force on ``as_of`` (latest
-  ``decided_on``, then highest version); ``basis="first"``: the first version ever decided ("as first promised").
+* **Which promise.** ``basis="current"``: the version of each target and baseline in force on ``as_of``
+  (latest ``decided_on``, then highest version); ``basis="first"``: the first version ever decided ("as first
+  promised").
 * **Territory.** A commitment without territory is national; it also applies to every territory observed for a
   non-additive indicator (shares, rates, indices) that has no commitment of its own.
 * **Kind.** ``periodic``: the value of the target period itself; ``cumulative``: the running sum of period
   values up to the target period; ``stock``: the last value at or before the target period.
-* **Achievement.** ``gap_closed = (actual − baseline) / (target − baseline)`` (the same formula mirrors itself for
-  ``decrease``); ``ratio = actual / target`` for increase, ``target / actual`` for decrease; ``maintain``:
-  1 inside the tolerance band, shrinking with the distance outside it. ``achievement`` is ``gap_closed`` when a
-  baseline is known and the target lies on the better side of it, else ``ratio``.
+* **Achievement.** ``gap_closed = (actual − baseline) / (target − baseline)`` (the same formula mirrors itself
+  for ``decrease``); ``ratio = actual / target`` for increase, ``target / actual`` for decrease; ``maintain``:
+  1 inside the tolerance band, shrinking with the distance outside it. ``achievement`` is ``gap_closed`` when
+  a baseline is known and the target lies on the better side of it, else ``ratio``.
 
 This module builds the target rows and their actuals; the achievement of each row is
 :func:`natije.results.rules.score_one`, applied with the forecast and the status in one pass
@@ -93,7 +94,8 @@ def commitments_in_force(
 
 
 def series_of(rows: pl.DataFrame, series: pl.DataFrame) -> pl.DataFrame:
-    """``rows`` (indicator, territory, …) with ``_s``, the position of their series in ``series`` (null: none).
+    """``rows`` (indicator, territory, …) with ``_s``,
+    the position of their series in ``series`` (null: none).
 
     Both keys are coded as integers over the rows' own indicators and territories (sorted, so codes keep the
     text order); series in key order — as the engine's own series are, up to a short tail — are then found by
@@ -141,12 +143,12 @@ def target_pairs(
 ) -> pl.DataFrame:
     """Which territory each target commitment applies to, as positions: one row per target row to build.
 
-    ``targets`` has ``_c`` (its row number), indicator, territory, kind, period; ``observed`` has ``_s`` (its row
-    number) and the series' indicator and territory. A commitment with a territory applies there; a national
-    (territory-less) one applies to the country and, for a non-additive indicator (shares, rates, indices), to
-    every territory observed; an explicit commitment wins over an implied one for the same indicator, territory,
-    kind and period. Returns ``_c``, ``_s`` (null: no series there) and ``territory``; the rows themselves are
-    then gathered by position from both sides, with no join on the wide frames.
+    ``targets`` has ``_c`` (its row number), indicator, territory, kind, period; ``observed`` has ``_s`` (its
+    row number) and the series' indicator and territory. A commitment with a territory applies there; a
+    national (territory-less) one applies to the country and, for a non-additive indicator (shares, rates,
+    indices), to every territory observed; an explicit commitment wins over an implied one for the same
+    indicator, territory, kind and period. Returns ``_c``, ``_s`` (null: no series there) and ``territory``;
+    the rows themselves are then gathered by position from both sides, with no join on the wide frames.
     """
     keys = ["indicator", "territory", "kind", "period"]
     series = observed.select("_s", *KEY)
@@ -184,8 +186,8 @@ def target_pairs(
 
 
 def measures(observations: pl.DataFrame, rules: pl.DataFrame, runs: Runs | None = None) -> pl.DataFrame:
-    """Observations with ``measure``: the running sum for cumulative indicators (a null adds nothing), the value
-    otherwise. Rows come back in series order (sorted only when they are not; ``runs`` from
+    """Observations with ``measure``: the running sum for cumulative indicators (a null adds nothing), the
+    value otherwise. Rows come back in series order (sorted only when they are not; ``runs`` from
     :func:`natije.results.series.series_runs` says they are). See :func:`measure_and_fit`, which also fits
     the series in the same pass."""
     return measure_and_fit(observations, cumulative_codes(rules), DEFAULT, runs)[0]
@@ -211,7 +213,8 @@ def period_label(end: pl.Expr, months: pl.Expr) -> pl.Expr:
 
 
 def _labels(frame: pl.DataFrame, end: str, months: str) -> pl.Expr:
-    """:func:`period_label` of each row, formatted once per distinct (end, months) pair (few) and looked up."""
+    """:func:`period_label` of each row, formatted once per distinct (end, months) pair
+    (few) and looked up."""
     code = pl.col(end).cast(pl.Int64) * 64 + pl.col(months).cast(pl.Int64)
     pairs = frame.select(code.unique().alias("c")).drop_nulls()
     names = pairs.select(period_label(pl.col("c") // 64, pl.col("c") % 64)).to_series()
@@ -230,10 +233,10 @@ def target_rows(
     """Targets in force with their baseline: one row per indicator × territory × target period.
 
     ``observed`` lists the series that exist, one row per (indicator, territory), computed from the
-    observations if omitted; ``_s`` is each row's position in it (null: no series there), and its columns named
-    in ``carry`` (default: all but the key) are copied onto the rows. ``meas`` (observations with ``measure``,
-    :func:`measures`) gives a territory without a baseline of its own its value in the national baseline's
-    period; computed from the observations if omitted.
+    observations if omitted; ``_s`` is each row's position in it (null: no series there), and its columns
+    named in ``carry`` (default: all but the key) are copied onto the rows. ``meas`` (observations with
+    ``measure``, :func:`measures`) gives a territory without a baseline of its own its value in the national
+    baseline's period; computed from the observations if omitted.
     """
     rules = indicator_rules(frames.indicators)
     observed = frames.observations.select(KEY).unique() if observed is None else observed
@@ -281,8 +284,8 @@ def target_rows(
         .rechunk()
         .with_row_index("_c")
     )  # one chunk: gathers by position stay cheap
-    # a national baseline applies where national targets do: the country, and every territory of a non-additive
-    # indicator (explicit territorial targets of counts take only a territory's own baseline)
+    # a national baseline applies where national targets do: the country, and every territory of a
+    # non-additive indicator (explicit territorial targets of counts take only a territory's own baseline)
     additive = info["additive"].fill_null(False).gather(tc["_i"]).fill_null(False)
     inherits = (
         tc.select(
@@ -337,10 +340,10 @@ def attach_actuals(targets: pl.DataFrame, meas: pl.DataFrame, series: pl.DataFra
     """The actual for each target: last measure at or before the target period (exact period if periodic).
 
     ``series`` is the fit of ``meas`` (:func:`natije.results.forecast.measure_and_fit`); its last point is
-    already on ``targets`` when :func:`target_rows` carried it. Targets whose period ends at or after a series'
-    last value take that last value from it (the common, forward-looking case; its label is derived from the
-    indicator's frequency); only the others need an as-of join against every observation, and are marked
-    ``_past`` (their series' first point is no baseline for the pace: it may be the actual itself).
+    already on ``targets`` when :func:`target_rows` carried it. Targets whose period ends at or after a
+    series' last value take that last value from it (the common, forward-looking case; its label is derived
+    from the indicator's frequency); only the others need an as-of join against every observation, and are
+    marked ``_past`` (their series' first point is no baseline for the pace: it may be the actual itself).
     """
     t = targets if "last_end" in targets.columns else targets.join(series, on=KEY, how="left")
     fast = pl.col("last_end").is_null() | (pl.col("last_end") <= pl.col("period_end"))

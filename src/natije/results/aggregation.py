@@ -3,15 +3,16 @@
 * **Ratio indicators** (declared numerator and denominator): ``scale · Σ numerator / Σ denominator`` over the
   members that report both — never an average of percentages.
 * **Counts and money** (additive units): the sum.
-* **Other rates, shares and indices**: the mean weighted by ``weights`` (population) of the same period; members
-  without a weight are left out, and when no member has one, equal weights are used.
+* **Other rates, shares and indices**: the mean weighted by ``weights`` (population) of the same period;
+  members without a weight are left out, and when no member has one, equal weights are used.
 * **Ranks**: not aggregated.
 * Rolling up one territory returns its own value (identity) under every rule.
 * A territory counts only for periods in which it was valid (``valid_from``/``valid_to``), so a region and its
   successor are never added twice.
 
 One way for every shape of territories: each member series is joined to the aggregates it belongs to, and one
-pass over those entries (:func:`natije.results.loops.sum_cells`) sums every indicator × aggregate × period cell.
+pass over those entries (:func:`natije.results.loops.sum_cells`) sums every indicator × aggregate ×
+period cell.
 """
 
 from __future__ import annotations
@@ -60,9 +61,9 @@ def roll_up(
 
 
 def _roll_up(runs: Runs, rules: pl.DataFrame, weights: pl.DataFrame, groups: pl.DataFrame) -> pl.DataFrame:
-    """:func:`roll_up` of rows in series order (``runs``): the sums of every indicator × aggregate × period cell
-    in one pass over the member series (:func:`natije.results.loops.sum_cells`), then each cell's value by its
-    indicator's rule (:func:`_finish`)."""
+    """:func:`roll_up` of rows in series order (``runs``): the sums of every indicator × aggregate × period
+    cell in one pass over the member series (:func:`natije.results.loops.sum_cells`), then each cell's value
+    by its indicator's rule (:func:`_finish`)."""
     rows = runs.frame
     if (
         rows["period_start"].null_count() or rows["period_end"].null_count()
@@ -203,8 +204,8 @@ def _with_illustrative(rows: pl.DataFrame) -> pl.DataFrame:
 
 
 def _cells(rows: pl.DataFrame, sums: CellSums | None, into: pl.Series, n_periods: int) -> pl.DataFrame:
-    """The cells that have members, with their sums (``_sum``, ``_wv``, ``_w``, ``_nw``, ``_n``): indicator and
-    period from each cell's first row, ``into`` from ``into`` (per indicator × aggregate)."""
+    """The cells that have members, with their sums (``_sum``, ``_wv``, ``_w``, ``_nw``, ``_n``): indicator
+    and period from each cell's first row, ``into`` from ``into`` (per indicator × aggregate)."""
     if sums is None:
         used = np.zeros(0, np.int64)
         sums = CellSums(
@@ -241,9 +242,9 @@ def _weight_table(
     weights: pl.DataFrame, lo: int, width: int, present: np.ndarray, period_slot: np.ndarray
 ) -> tuple[np.ndarray, list[str]]:
     """The weights laid out for lookups by territory and period, and the territories' codes:
-    ``table[t · n + slot]`` is the weight of territory ``t`` in the period numbered ``slot`` (of ``n`` present),
-    NaN when none is known; row ``len(codes)`` is for territories without a weight. Weights are few: a dense
-    table, and a position per member instead of a join on two text keys."""
+    ``table[t · n + slot]`` is the weight of territory ``t`` in the period numbered ``slot`` (of ``n``
+    present), NaN when none is known; row ``len(codes)`` is for territories without a weight. Weights are few:
+    a dense table, and a position per member instead of a join on two text keys."""
     n_periods = int(present.sum())
     w = weights.filter(pl.col("weight").is_not_null()).unique(["territory", "period"], keep="last")
     codes = w["territory"].unique().sort().to_list()
@@ -288,8 +289,8 @@ def _indicator_codes(keys: pl.DataFrame) -> tuple[pl.Series, np.ndarray]:
 
 
 def territory_index(codes: list[str], frame: pl.DataFrame, missing: int = -1) -> np.ndarray:
-    """Each row's position of ``territory`` in ``codes`` (``missing`` when absent), via an enum cast: no string
-    hashing."""
+    """Each row's position of ``territory`` in ``codes`` (``missing`` when absent), via an enum cast: no
+    string hashing."""
     index = pl.col("territory").cast(pl.Enum(codes), strict=False).to_physical().cast(pl.Int64)
     return frame.select(index.fill_null(missing)).to_series().to_numpy()
 
@@ -308,7 +309,8 @@ def _ratio_members(rows: pl.DataFrame, rules: pl.DataFrame, groups: pl.DataFrame
 
 
 def _rules(indicators: pl.DataFrame) -> pl.DataFrame:
-    """:func:`~natije.results.achievement.indicator_rules` plus ``rank`` (rank indicators are not rolled up)."""
+    """:func:`~natije.results.achievement.indicator_rules` plus ``rank``
+    (rank indicators are not rolled up)."""
     return indicator_rules(indicators).with_columns(
         pl.col("unit")
         .map_elements(
@@ -321,7 +323,8 @@ def _rules(indicators: pl.DataFrame) -> pl.DataFrame:
 
 
 def _finish(agg: pl.DataFrame, o: pl.DataFrame | None, rules: pl.DataFrame) -> pl.DataFrame:
-    """Each cell's value from its sums (``_sum``, ``_wv``, ``_w``, ``_nw``, ``_n``) by the indicator's rule."""
+    """Each cell's value from its sums (``_sum``, ``_wv``, ``_w``, ``_nw``, ``_n``) by the
+    indicator's rule."""
     additive = rules.filter(pl.col("additive"))["indicator"].implode()
     agg = agg.with_columns(
         pl.col("indicator").is_in(additive).alias("additive"), (pl.col("_sum") / pl.col("_n")).alias("_mean")

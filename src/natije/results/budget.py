@@ -1,13 +1,13 @@
 """Money against results: execution rates, cost per unit of result, budget spent vs targets achieved.
 
-Rules (docs/results-rules.md). A budget line is one goal × line code × funding × currency × linked indicators ×
-year; its stages are versioned, and the version in force is the latest decided (undated versions count as the
-earliest). Per line, the approved amount is the ``adjusted`` one where the line has one, else the ``approved``
-one: the choice is made line by line, never for a whole year. Amounts are only ever added up within one
-currency. Lines are taken as disjoint (goal lines are not repeated in a program-level line). A line linked to
-indicators counts in full for each of them (costs are not apportioned; ``shared`` says how many indicators a
-line pays for). Cost per unit = money (executed, else approved) over the change actual − baseline at the
-national level.
+Rules (docs/results-rules.md). A budget line is one goal × line code × funding × currency × linked indicators
+× year; its stages are versioned, and the version in force is the latest decided (undated versions count as
+the earliest). Per line, the approved amount is the ``adjusted`` one where the line has one, else the
+``approved`` one: the choice is made line by line, never for a whole year. Amounts are only ever added up
+within one currency. Lines are taken as disjoint (goal lines are not repeated in a program-level line). A line
+linked to indicators counts in full for each of them (costs are not apportioned; ``shared`` says how many
+indicators a line pays for). Cost per unit = money (executed, else approved) over the change actual − baseline
+at the national level.
 """
 
 from __future__ import annotations
@@ -32,7 +32,8 @@ def _keyed(budgets: pl.DataFrame) -> pl.DataFrame:
 
 
 def in_force(budgets: pl.DataFrame) -> pl.DataFrame:
-    """The version in force of each line and stage: the latest decided (undated first), then the highest number."""
+    """The version in force of each line and stage: the latest decided (undated first),
+    then the highest number."""
     budgets = conform("budgets", budgets)  # frames built by hand may lack the version columns
     if budgets.height == 0:
         return budgets
@@ -48,7 +49,8 @@ def in_force(budgets: pl.DataFrame) -> pl.DataFrame:
 
 
 def lines(budgets: pl.DataFrame) -> pl.DataFrame:
-    """One row per budget line: its planned, approved (adjusted where one exists), adjusted and executed amounts.
+    """One row per budget line: its planned, approved (adjusted where one exists),
+    adjusted and executed amounts.
 
     ``approved`` is the line's adjusted amount when it has one, else its approved amount, else null; the
     other stages are null where the line has none. Versions are settled first (:func:`in_force`).
@@ -90,7 +92,8 @@ def execution(budgets: pl.DataFrame, by: tuple[str, ...] = ("program", "year")) 
 
 
 def cost_per_result(budgets: pl.DataFrame, results: pl.DataFrame, national: list[str]) -> pl.DataFrame:
-    """Per linked indicator and currency: money, change achieved (actual − baseline), money per unit of change.
+    """Per linked indicator and currency: money, change achieved (actual − baseline),
+    money per unit of change.
 
     A line's money is its executed amount, else its approved (adjusted) amount.
     """
@@ -160,7 +163,8 @@ class Money(TypedDict):
 
 
 def spent_vs_achieved(budgets: pl.DataFrame, results: pl.DataFrame) -> Money:
-    """Share of the budget spent (main currency; every currency under ``by_currency``), share of targets achieved.
+    """Share of the budget spent (main currency; every currency under ``by_currency``),
+    share of targets achieved.
 
     ``approved`` and ``executed`` sum the lines with an executed amount in :func:`main_currency`.
     """

@@ -27,7 +27,8 @@ def floats(expr: pl.Expr | str) -> pl.Expr:
 
 
 def tolerance(maintain_tolerance: float) -> pl.Expr:
-    """Half-width of a maintain target's band: the declared tolerance, else ``maintain_tolerance`` × |target|."""
+    """Half-width of a maintain target's band: the declared tolerance,
+    else ``maintain_tolerance`` × |target|."""
     return pl.coalesce(pl.col("tolerance"), pl.col("target").abs() * maintain_tolerance).cast(pl.Float64)
 
 
@@ -37,8 +38,8 @@ def optional(frame: pl.DataFrame, column: str) -> pl.Expr:
 
 
 def arrays_of(kind: Callable[..., T], frame: pl.DataFrame, columns: dict[str, pl.Expr | str]) -> T:
-    """The named tuple ``kind`` of the ``columns`` of ``frame`` (one expression per field, by field name), each a
-    contiguous numpy array: float nulls as NaN, boolean nulls as False, other nulls as 0."""
+    """The named tuple ``kind`` of the ``columns`` of ``frame`` (one expression per field, by field name),
+    each a contiguous numpy array: float nulls as NaN, boolean nulls as False, other nulls as 0."""
     selected = frame.select(**columns)
     fields: dict[str, Any] = {}
     for col in selected.get_columns():

@@ -139,7 +139,8 @@ def _compute(
         *KEY, "period", "period_start", "period_end", "value", pl.col("illustrative").fill_null(False)
     )
     rules = indicator_rules(f.indicators)
-    # a ratio is known wherever its numerator and denominator are (appended rows: the series pass sorts them in)
+    # a ratio is known wherever its numerator and denominator are
+    # (appended rows: the series pass sorts them in)
     obs = with_derived_ratios(obs, rules)
     cumulative = cumulative_codes(rules)
     # independent steps run side by side (polars and numpy release the GIL), as a hand-written collect_all

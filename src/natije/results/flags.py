@@ -3,13 +3,15 @@
 ``target_eased``     a later version of a target is easier to reach (lower for increase, higher for decrease).
 ``target_tightened`` a later version of a target is harder to reach (higher for increase, lower for decrease).
 ``baseline_changed`` a later version of a baseline differs from the one before.
-``dropped_from_portfolio``  a concept of the chain that no program in force carries any more (once per concept).
+``dropped_from_portfolio``  a concept of the chain that no program in force carries any more
+                            (once per concept).
 ``indicator_renamed``  a predecessor's concept continues here under a new code or name.
 ``no_milestones``    only one target period for a program spanning three or more years.
 ``stale``            the period after the last value ended more than ``stale_grace_months`` before ``as_of``
                      (while the program is in force and the territory exists).
 ``revised_after_deadline``  a value of the target period or before was revised after the target period ended.
-``budget_moved_after_year``  a budget amount changed by a decision taken after its year ended (budget_flags.py).
+``budget_moved_after_year``  a budget amount changed by a decision taken after its year ended
+                             (budget_flags.py).
 """
 
 from __future__ import annotations
@@ -170,8 +172,8 @@ def milestone_flags(frames: ProgramFrames) -> pl.DataFrame:
 
 
 def program_end(programs: pl.DataFrame, code: str) -> date | None:
-    """The first day program ``code`` is no longer in force: its repeal date, else 1 January after its end year
-    (``None`` when unknown)."""
+    """The first day program ``code`` is no longer in force: its repeal date, else 1 January after its end
+    year (``None`` when unknown)."""
     row = programs.filter(pl.col("code") == code)
     if row.height == 0:
         return None
@@ -256,8 +258,8 @@ def stale_flags(
 
 
 def _period_end_month(text: pl.Expr) -> pl.Expr:
-    """End month (exclusive, as ``month_index``) of SDMX period text: ``2022`` → 2023-01, ``2022-Q2`` → 2022-07,
-    ``2022-03`` → 2022-04; null for null text."""
+    """End month (exclusive, as ``month_index``) of SDMX period text: ``2022`` → 2023-01, ``2022-Q2`` →
+    2022-07, ``2022-03`` → 2022-04; null for null text."""
     year = text.str.slice(0, 4).cast(pl.Int32, strict=False) * 12
     rest = text.str.slice(5)
     quarter = rest.str.strip_prefix("Q").cast(pl.Int32, strict=False)
@@ -317,8 +319,8 @@ def revision_flags(frames: ProgramFrames) -> pl.DataFrame:
 
 
 def lineage_flags(frames: ProgramFrames) -> pl.DataFrame:
-    """``dropped_from_portfolio`` (once per concept of the chain that no program in force carries any more) and
-    ``indicator_renamed`` (the program's indicator continues a concept under another code or name)."""
+    """``dropped_from_portfolio`` (once per concept of the chain that no program in force carries any more)
+    and ``indicator_renamed`` (the program's indicator continues a concept under another code or name)."""
     if frames.programs.height == 0 or len(chain(frames.programs, frames.program)) < 2:
         return pl.DataFrame(schema=SCHEMA)  # no predecessor: nothing can be dropped or renamed
     lin = lineage(frames, stories=False)

@@ -2,13 +2,13 @@
 
 Model (docs/results-rules.md): on the last ``k`` observed points of each series, ``y = a + b·x + ε``,
 ``ε ~ N(0, σ²)`` independent, ``x`` = period midpoint in years since 2000. :func:`measure_and_fit` walks each
-series once (:func:`natije.results.loops.fit_runs`) for its centred sums and fits it in closed form; the forecast
-of each target row is :func:`natije.results.rules.forecast_one`, applied with the score and the status in one
-pass (:func:`natije.results.status.judge`). The predictive distribution at ``x*`` is Student t
+series once (:func:`natije.results.loops.fit_runs`) for its centred sums and fits it in closed form; the
+forecast of each target row is :func:`natije.results.rules.forecast_one`, applied with the score and the
+status in one pass (:func:`natije.results.status.judge`). The predictive distribution at ``x*`` is Student t
 (:mod:`natije.results.tdist`) with ``n − 2`` degrees of freedom, centre ``ŷ = a + b·x*`` and scale
-``s·√(1 + 1/n + (x* − x̄)²/Sxx)``. ``p_meet`` is the probability that the value at ``x*`` lies on the right side of
-the target (inside the band for ``maintain``). Shares in % are clipped to [0, 100] (value and interval;
-``p_meet`` is unaffected). Fewer than ``min_points`` points: no forecast, ``forecast_reason =
+``s·√(1 + 1/n + (x* − x̄)²/Sxx)``. ``p_meet`` is the probability that the value at ``x*`` lies on the right
+side of the target (inside the band for ``maintain``). Shares in % are clipped to [0, 100] (value and
+interval; ``p_meet`` is unaffected). Fewer than ``min_points`` points: no forecast, ``forecast_reason =
 "insufficient_data"``. A target already met gets no ``p_meet``.
 """
 
@@ -33,10 +33,10 @@ def measure_and_fit(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The observations with their ``measure`` and, per series, the trend sums and last point — one pass.
 
-    ``measure`` is the running sum of the values for indicators listed in ``cumulative`` (a null adds nothing),
-    the value otherwise. The series frame has per (indicator, territory): ``n`` (usable points in the window of
-    the last ``forecast_window``), ``xbar``, ``ybar``, centred sums ``sxx``, ``sxy``, ``syy``, slope ``b``,
-    residual variance ``s2``, the last usable point (``last_end``, ``last_x``, ``last_measure``,
+    ``measure`` is the running sum of the values for indicators listed in ``cumulative`` (a null adds
+    nothing), the value otherwise. The series frame has per (indicator, territory): ``n`` (usable points in
+    the window of the last ``forecast_window``), ``xbar``, ``ybar``, centred sums ``sxx``, ``sxy``, ``syy``,
+    slope ``b``, residual variance ``s2``, the last usable point (``last_end``, ``last_x``, ``last_measure``,
     ``last_illustrative``) and, for two-point series, the first (``first_x``, ``first_measure``); ``x`` is the
     period midpoint in years since 2000. A series without a usable point (null or non-finite measures only) is
     left out. Rows are taken in series order — sorted first unless ``runs`` (from

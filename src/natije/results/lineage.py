@@ -1,14 +1,14 @@
 """Lineage of promises across a program and its predecessors: new, carried over, repeated later, dropped.
 
 Matching rule (docs/results-rules.md): two indicators of programs in one chain express the same *concept* when
-(1) one declares ``continues`` = the other's code, or (2) their codes share the suffix after the program prefix
-(``DK2018.DIGITAL_LITERACY`` ~ ``TB2021.DIGITAL_LITERACY``), or (3) their English names are equal once
+(1) one declares ``continues`` = the other's code, or (2) their codes share the suffix after the program
+prefix (``DK2018.DIGITAL_LITERACY`` ~ ``TB2021.DIGITAL_LITERACY``), or (3) their English names are equal once
 lower-cased with digits, punctuation and extra spaces removed. Matches are transitive.
 
 For each program in the chain (ordered by start year) and each concept it holds, the promise is its latest
-target period in force (national or territory-less target). Status against the concept's latest earlier holder:
-``new`` (none), ``repeated_later`` (it had an earlier target period), ``carried_over`` (same or no later
-deadline). A concept whose last holder has ended and that no program of the chain in force carries is
+target period in force (national or territory-less target). Status against the concept's latest earlier
+holder: ``new`` (none), ``repeated_later`` (it had an earlier target period), ``carried_over`` (same or no
+later deadline). A concept whose last holder has ended and that no program of the chain in force carries is
 ``dropped_from_portfolio`` — once, for the chain, not charged to a narrower successor.
 """
 
@@ -101,10 +101,10 @@ def in_force_until(programs: pl.DataFrame) -> dict[str, tuple[date | None, date 
 def lineage(frames: ProgramFrames, lang: str = "en", stories: bool = True) -> pl.DataFrame:
     """One row per concept × program of the chain, with status and the story of its deadlines.
 
-    Returns columns concept, program, indicator, name (in ``lang``), name_en, target_period, target, status, dropped_from,
-    dropped_indicator, story (null when ``stories`` is false: the flags need only the statuses). A concept
-    dropped from the portfolio has one row of its own (program null, status ``dropped_from_portfolio``,
-    ``dropped_from`` and ``dropped_indicator`` its last holder).
+    Returns columns concept, program, indicator, name (in ``lang``), name_en, target_period, target, status,
+    dropped_from, dropped_indicator, story (null when ``stories`` is false: the flags need only the statuses).
+    A concept dropped from the portfolio has one row of its own (program null, status
+    ``dropped_from_portfolio``, ``dropped_from`` and ``dropped_indicator`` its last holder).
     """
     progs = chain(frames.programs, frames.program) if frames.programs.height else [frames.program]
     ind = frames.indicators.filter(pl.col("program").is_in(progs))
@@ -178,8 +178,8 @@ def lineage(frames: ProgramFrames, lang: str = "en", stories: bool = True) -> pl
 
 def _dropped(last: dict[str, dict], holders: dict[str, set[str]], frames: ProgramFrames) -> list[dict]:
     """Concepts dropped from the portfolio: every program of the chain that held them has ended by
-    ``frames.as_of`` (today when none), so none in force carries them. A concept the program asked for holds is
-    never judged so: its own successors are not in the frames."""
+    ``frames.as_of`` (today when none), so none in force carries them. A concept the program asked for holds
+    is never judged so: its own successors are not in the frames."""
     day = frames.as_of or date.today()
     spans = in_force_until(frames.programs) if frames.programs.height else {}
 

@@ -50,9 +50,9 @@ class SeriesNeeds:
 def series_needs(
     frames: ProgramFrames, today: date | None = None, thresholds: Thresholds = DEFAULT
 ) -> SeriesNeeds:
-    """What :func:`natije.results.engine.results_with_flags` (with ``thresholds``) reads of the observations of
-    ``frames`` (indicators, commitments and programs as known on ``today``, default: the frames' ``as_of``, else
-    today)."""
+    """What :func:`natije.results.engine.results_with_flags` (with ``thresholds``) reads of the observations
+    of ``frames`` (indicators, commitments and programs as known on ``today``, default: the frames' ``as_of``,
+    else today)."""
     day = today or frames.as_of or date.today()
     own = set(frames.indicators.filter(pl.col("program") == frames.program)["code"].to_list())
     targeted = set(frames.commitments.filter(pl.col("kind") == "target")["indicator"].drop_nulls().to_list())

@@ -30,8 +30,8 @@ def _runs(frame: pl.DataFrame) -> tuple[bool, Runs]:
     """Whether rows are in series order (indicator, territory, period_end), and the runs they form.
 
     One pass over the rows finds where a series starts (its key differs from the row before, nulls compared as
-    values; the first row starts one) and checks that periods rise within each series; whether the series themselves
-    are in key order is then checked on their first rows only.
+    values; the first row starts one) and checks that periods rise within each series; whether the series
+    themselves are in key order is then checked on their first rows only.
     """
     i, t, e = pl.col("indicator"), pl.col("territory"), pl.col("period_end")
     pi, pt = i.shift(), t.shift()

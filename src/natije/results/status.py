@@ -7,9 +7,10 @@ Rules, in order (thresholds in :class:`natije.results.thresholds.Thresholds`):
    period is known or ``reporting_lag_months`` have passed since the period ended.
 3. With a forecast: ``p_meet ≥ p_on_track`` → ``on_track``; ``≥ p_at_risk`` → ``at_risk``; else ``off_track``.
 4. Without a forecast (too few points) but with an actual and a baseline (else the first observed value, if it
-   is not the actual itself): pace = share of the gap closed ÷ share of the time elapsed from the baseline period
-   to the target period — elapsed up to the period the data could cover (frequency and reporting lag) or the
-   actual's own period when more recent, not up to the as-of date; cut at ``pace_on_track`` / ``pace_at_risk``.
+   is not the actual itself): pace = share of the gap closed ÷ share of the time elapsed from the baseline
+   period to the target period — elapsed up to the period the data could cover (frequency and reporting lag)
+   or the actual's own period when more recent, not up to the as-of date; cut at ``pace_on_track`` /
+   ``pace_at_risk``.
 5. Otherwise ``insufficient_data`` when the series has values but too few to judge, else ``no_data``.
 """
 
@@ -42,11 +43,12 @@ LABELS = pl.Series("status", list(STATUSES), dtype=pl.Enum(list(STATUSES)))
 def judge(
     frame: pl.DataFrame, series: pl.DataFrame, today: date, thresholds: Thresholds = DEFAULT
 ) -> pl.DataFrame:
-    """Score, forecast and status of target rows in one pass (:func:`natije.results.loops.judge_rows`: the rules
-    of :mod:`natije.results.rules` on every row). ``frame`` holds the rows with their actual
+    """Score, forecast and status of target rows in one pass (:func:`natije.results.loops.judge_rows`: the
+    rules of :mod:`natije.results.rules` on every row). ``frame`` holds the rows with their actual
     (:func:`natije.results.achievement.attach_actuals`), ``_s`` (the position of their series in ``series``,
     null: none), ``_past``, ``_d`` and ``_pct`` (as :func:`natije.results.achievement.target_rows` and
-    ``attach_actuals`` give them); the series' fit is read from ``series`` by position, not copied onto the rows.
+    ``attach_actuals`` give them); the series' fit is read from ``series`` by position, not copied onto
+    the rows.
     """
     rows, fit, how = target_arrays(frame, thresholds), fits(series), judging(series, today, thresholds)
     out = Judgement.empty(frame.height)
@@ -91,7 +93,8 @@ def target_arrays(frame: pl.DataFrame, thresholds: Thresholds = DEFAULT) -> Targ
             "percent": "_pct",
             "series": pl.col("_s").cast(pl.Int64).fill_null(-1),
             "past": pl.col("_past").fill_null(False),
-            # the actual's period end and the indicator's frequency (months; 0: not known) place the pace in time
+            # the actual's period end and the indicator's frequency (months; 0: not known)
+            # place the pace in time
             "actual_end": optional(frame, "actual_end").fill_nan(0.0),
             "freq_months": optional(frame, "freq_months").fill_nan(0.0),
         },

@@ -3,7 +3,8 @@
 :func:`evaluate_indicator` builds the long panel (territory × period, harmonised across territory reforms;
 see :mod:`natije.services.evaluation_panel`) from the store's observations, runs :func:`natije.evaluate`,
 and stores the design, the hash of the panel and the result. :func:`rerun` runs a stored design again on
-the current data and says whether the data changed. Budget per effect: :mod:`natije.services.evaluation_budget`.
+the current data and says whether the data changed. Budget per effect:
+:mod:`natije.services.evaluation_budget`.
 
 Examples
 --------
@@ -277,7 +278,8 @@ def evaluate_indicator(
     treated, start
         Treated territory codes and the first treated period (SDMX text, e.g. ``"2019"``).
     cohort : mapping, optional
-        Territory code -> first treated period; territories not listed (or mapped to 0/None) are never treated.
+        Territory code -> first treated period; territories not listed (or mapped to 0/None) are
+        never treated.
     territories : sequence of str, optional
         Use only these territories as units.
     as_of : date or ISO text, optional

@@ -1,9 +1,10 @@
-"""Impact per money spent: a stored evaluation's estimate per bn KZT executed on the budget lines linked to it.
+"""Impact per money spent: a stored evaluation's estimate per bn KZT executed on the
+budget lines linked to it.
 
 The money is the sum of the program's (and its predecessors') ``executed`` budget lines in KZT that name the
 evaluated indicator, over the post period: from the year of the first treated period to the year of the last
-period of the panel, each line at its version in force. Lines in other currencies are counted and reported, never
-converted.
+period of the panel, each line at its version in force. Lines in other currencies are counted and reported,
+never converted.
 """
 
 from __future__ import annotations

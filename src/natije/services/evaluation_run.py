@@ -190,7 +190,8 @@ def run_evaluation(
     progress: Progress | None = None,
     **options: Any,
 ) -> EvaluationResult:
-    """Evaluate like :func:`natije.evaluate`, refusing designs too small and keeping warnings off the terminal.
+    """Evaluate like :func:`natije.evaluate`, refusing designs too small and keeping
+    warnings off the terminal.
 
     ``unit=None`` is a single series (method ``its`` only): the whole table is one covered unit.
     ``progress`` is called with (done, total) tasks of random work. Numerical warnings become

@@ -36,8 +36,8 @@ def load_frames(
 ) -> ProgramFrames:
     """The frames of program ``code`` as known on ``as_of``; raises ``NotFound`` for an unknown program.
 
-    ``observations``: ``"all"``, ``"results"`` (only those the results, flags and scorecard read) or ``"none"``
-    (see ``natije.store.frames.load_program_frames``)."""
+    ``observations``: ``"all"``, ``"results"`` (only those the results, flags and scorecard read) or
+    ``"none"`` (see ``natije.store.frames.load_program_frames``)."""
     from natije.store.frames import load_program_frames
 
     with store.connect() as conn:
@@ -112,7 +112,8 @@ def program_scorecard(store: Store, code: str, as_of: date | str | None = None) 
 
 def scorecards(store: Store, as_of: date | str | None = None) -> list[Scorecard]:
     """Scorecards of every program in the store, oldest program first; raises for a store without programs.
-    Concepts a lineage chain dropped from the portfolio appear on the card of the chain's latest program only."""
+    Concepts a lineage chain dropped from the portfolio appear on the card of the chain's latest
+    program only."""
     from natije.store.reads import list_programs
     from natije.store.session import empty_store_error
 

@@ -152,7 +152,8 @@ def _sync_predecessors(conn: Connection, program_id: int, predecessors: tuple[st
 
 
 def lookup_catalog(conn: Connection) -> Catalog:
-    """Every indicator, territory, source, agency and program code in the store (with programs' predecessors)."""
+    """Every indicator, territory, source, agency and program code in the store
+    (with programs' predecessors)."""
     programs = {r.id: r.code for r in conn.execute(select(T.programs.c.id, T.programs.c.code))}
     ind_rows = list(conn.execute(select(T.indicators).order_by(T.indicators.c.code)).mappings())
     pp = T.program_predecessors

@@ -10,7 +10,8 @@ Examples
 >>> store.init()
 >>> record = StoredEvaluation(id=None, program="P2024", indicator="P2024.USERS", method="did",
 ...                           design={"method": "did", "start": "2020"}, data_hash="0" * 64,
-...                           result={"estimate": 1.5}, created_at=datetime(2026, 1, 1), engine_version="0.1.0")
+...                           result={"estimate": 1.5}, created_at=datetime(2026, 1, 1),
+...                           engine_version="0.1.0")
 >>> with store.transaction() as conn:
 ...     key = save_evaluation(conn, record)
 ...     stored = get_evaluation(conn, key)

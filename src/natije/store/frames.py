@@ -242,9 +242,10 @@ def _select(
 
 @dataclass(frozen=True)
 class _Rows:
-    """Which observations to read: every row of the indicators ``whole``, the last row (latest period end) of each
-    series of the indicators ``last`` (both: id, indicator) that ends before month ``before``, of one territory
-    when ``territory_id`` is given, recorded before ``cutoff``; ``terr_ids`` and ``sources`` decode the ids."""
+    """Which observations to read: every row of the indicators ``whole``, the last row (latest period end) of
+    each series of the indicators ``last`` (both: id, indicator) that ends before month ``before``, of one
+    territory when ``territory_id`` is given, recorded before ``cutoff``; ``terr_ids`` and ``sources`` decode
+    the ids."""
 
     whole: pl.DataFrame
     last: pl.DataFrame

@@ -70,7 +70,8 @@ def merge_revisions(
     inserted = conn.exec_driver_sql(
         "INSERT INTO observations (indicator_id, territory_id, period, period_start, value, source_id, note, "
         "status, n_values, first_recorded, recorded_at) "
-        "SELECT s.indicator_id, s.territory_id, s.period, min(s.period_start), min(s.value), NULL, NULL, 0, 0, "
+        "SELECT s.indicator_id, s.territory_id, s.period, min(s.period_start), min(s.value), "
+        "NULL, NULL, 0, 0, "
         f"min(s.recorded_at), min(s.recorded_at) FROM {REV_STAGE} s "
         f"WHERE NOT EXISTS (SELECT 1 FROM observations o WHERE {_KEY}) "
         "GROUP BY s.indicator_id, s.territory_id, s.period"
@@ -93,8 +94,10 @@ def merge_revisions(
     if added:
         conn.exec_driver_sql(
             f"UPDATE observations SET value = {_LATEST.format(col='value')}, "
-            f"source_id = {_LATEST.format(col='source_id')}, recorded_at = {_AGG.format(fn='max(r.recorded_at)')}, "
-            f"first_recorded = {_AGG.format(fn='min(r.recorded_at)')}, n_values = {_AGG.format(fn='count(*)')} "
+            f"source_id = {_LATEST.format(col='source_id')}, "
+            f"recorded_at = {_AGG.format(fn='max(r.recorded_at)')}, "
+            f"first_recorded = {_AGG.format(fn='min(r.recorded_at)')}, "
+            f"n_values = {_AGG.format(fn='count(*)')} "
             f"WHERE id IN (SELECT o.id FROM {REV_STAGE} s JOIN observations o ON {_KEY})"
         )
     drop_stage(conn, REV_STAGE)

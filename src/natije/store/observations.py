@@ -214,7 +214,8 @@ def merge_stage(
         statuses
     ):  # a status (submitted → approved → published) describes the value; a new one needs no revision
         conn.exec_driver_sql(
-            f"UPDATE observations AS o SET status = s.status_code FROM {STAGE} s WHERE {_KEY} AND o.value = s.value "
+            f"UPDATE observations AS o SET status = s.status_code FROM {STAGE} s "
+            f"WHERE {_KEY} AND o.value = s.value "
             "AND s.status_code IS NOT NULL AND o.status <> s.status_code"
         )
     insert_new = (

@@ -1,4 +1,5 @@
-"""Reads: programs and whole packages as domain objects (observations and revisions as frames: ``streams.py``).
+"""Reads: programs and whole packages as domain objects
+(observations and revisions as frames: ``streams.py``).
 
 Nothing here needs Polars, so listing or showing programs does not load it.
 """
@@ -167,7 +168,8 @@ def _package(conn: Connection, program: Program | None, which: Any, program_id: 
         ids = ", ".join(str(int(k)) for k in codes)
         used = conn.exec_driver_sql(
             f"SELECT code FROM sources WHERE id IN (SELECT DISTINCT source_id FROM observations "
-            f"WHERE indicator_id IN ({ids})) OR id IN (SELECT DISTINCT r.source_id FROM observation_revisions r "
+            f"WHERE indicator_id IN ({ids})) "
+            "OR id IN (SELECT DISTINCT r.source_id FROM observation_revisions r "
             f"JOIN observations o ON o.id = r.observation_id WHERE o.indicator_id IN ({ids}))"
         )
         source_codes |= {r[0] for r in used}

@@ -14,7 +14,8 @@ Region T follows the average of A and B until 2005, then gains 4 a year:
 >>> years = list(range(2000, 2008))
 >>> a, b, c = [1.0, 2, 3, 2, 4, 3, 5, 4], [3.0, 2, 4, 5, 3, 5, 4, 6], [6.0, 7, 5, 8, 7, 9, 8, 9]
 >>> t = [(x + y) / 2 + 4.0 * (year >= 2005) for x, y, year in zip(a, b, years)]
->>> frame = pl.DataFrame({"region": [r for r in "ABCT" for _ in years], "year": years * 4, "gdp": a + b + c + t})
+>>> regions = [r for r in "ABCT" for _ in years]
+>>> frame = pl.DataFrame({"region": regions, "year": years * 4, "gdp": a + b + c + t})
 >>> problem = prepare_synth(frame, unit="region", time="year", outcome="gdp", treated="T", start=2005)
 >>> fit = fit_synth(problem)
 >>> {donor: round(w, 3) for donor, w in fit.weights_by_donor().items()}, round(fit.estimate, 3)

@@ -97,7 +97,9 @@ def in_space_placebos(fit: SynthFit, *, mapper: Mapper = map, extra_starts: int 
     Three donors; the treated unit T is the average of A and B plus 4 after the fifth period:
 
     >>> from natije.evaluation.synthetic.synth import build_problem, fit_synth
-    >>> donors = np.array([[1.0, 2, 3, 2, 4, 3, 5, 4], [3.0, 2, 4, 5, 3, 5, 4, 6], [6.0, 7, 5, 8, 7, 9, 8, 9]])
+    >>> donors = np.array([[1.0, 2, 3, 2, 4, 3, 5, 4],
+    ...                    [3.0, 2, 4, 5, 3, 5, 4, 6],
+    ...                    [6.0, 7, 5, 8, 7, 9, 8, 9]])
     >>> treated = donors[:2].mean(axis=0) + np.r_[np.zeros(5), np.full(3, 4.0)]
     >>> problem = build_problem(np.vstack([donors, treated]), {}, ["A", "B", "C", "T"], range(2000, 2008),
     ...                         outcome="gdp", treated="T", donors=["A", "B", "C"], T0=5)
