@@ -1,4 +1,5 @@
-"""The message of every natije error exists in Kazakh, Russian and English, on the Python API and in the CLI."""
+"""The message of every natije error exists in Kazakh, Russian and English,
+on the Python API and in the CLI."""
 
 from __future__ import annotations
 
@@ -46,7 +47,8 @@ def _called(node: ast.AST, names: set[str]) -> bool:
 
 
 def _keys(arg: ast.expr) -> list[str]:
-    """The message keys a ``Text`` call's first argument can take (a literal, or either side of ``a if c else b``)."""
+    """The message keys a ``Text`` call's first argument can take
+    (a literal, or either side of ``a if c else b``)."""
     if isinstance(arg, ast.IfExp):
         return _keys(arg.body) + _keys(arg.orelse)
     assert isinstance(arg, ast.Constant) and isinstance(arg.value, str), ast.unparse(arg)

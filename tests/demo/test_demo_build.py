@@ -1,7 +1,7 @@
 """``tools/build_demo.py`` reproduces the committed files byte for byte, and the wheel ships them.
 
-The rebuild needs the research folder ``../shared/data/kz``; where it is absent (a clone without it) the test is
-not generated at all rather than skipped. Both tests are ``slow``.
+The rebuild needs the research folder ``../shared/data/kz``; where it is absent (a clone without it) the test
+is not generated at all rather than skipped. Both tests are ``slow``.
 """
 
 from __future__ import annotations

@@ -115,7 +115,8 @@ def test_population_by_region_sums_to_the_country(demo):
 
 
 def test_illustrative_outcome_carries_the_documented_planted_effect(demo):
-    """A plain 2x2 difference in differences on the generated rows recovers the +3 pp stated in ATTRIBUTION.md."""
+    """A plain 2x2 difference in differences on the generated rows recovers the +3 pp stated
+    in ATTRIBUTION.md."""
     rows = [r for r in demo["AI2023"].rows if r["indicator"] == "AI2023.RURAL_INTERNET_USERS"]
     assert rows and all(r["source"] == "demo_illustrative" for r in rows)
     cohort = {r["territory"]: int(r["note"].rsplit(" ", 1)[1]) for r in rows}

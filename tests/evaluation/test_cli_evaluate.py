@@ -119,7 +119,7 @@ def test_errors_exit_non_zero_without_traceback() -> None:
     assert "cannot read" in res.exception.message
 
 
-# --- what the user sees ------------------------------------------------------------------------------------------
+# --- what the user sees -------------------------------------------------------------------------------------
 
 TINY = "u,t,y,g\na,2000,1,2001\na,2001,3,2001\nb,2000,1,0\nb,2001,2,0\n"
 

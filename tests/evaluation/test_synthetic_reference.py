@@ -1,4 +1,5 @@
-"""Basque against the R ``Synth`` example (Abadie & Gardeazabal 2003); data: tests/data/evaluation/README.md."""
+"""Basque against the R ``Synth`` example (Abadie & Gardeazabal 2003); data:
+tests/data/evaluation/README.md."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""``natije import`` / ``natije export`` through the real entry point: summaries, exit codes, no tracebacks."""
+"""``natije import`` / ``natije export`` through the real entry point: summaries,
+exit codes, no tracebacks."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Importing packages through the service: idempotent, revisions, commitment versions, formats, zips, atomicity."""
+"""Importing packages through the service: idempotent, revisions, commitment versions,
+formats, zips, atomicity."""
 
 from __future__ import annotations
 

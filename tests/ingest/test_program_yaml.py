@@ -89,9 +89,11 @@ commitments:
 
 def test_domain_rules_on_an_otherwise_valid_file() -> None:
     text = """format: natije-program/1
-program: {code: X, names: {kk: a, ru: b, en: c}, kind: project, start_year: 2020, end_year: 2019, status: draft}
+program: {code: X, names: {kk: a, ru: b, en: c}, kind: project, start_year: 2020, end_year: 2019, \
+status: draft}
 indicators:
-  - {code: I1, names: {kk: a, ru: b, en: c}, unit: "%", direction: increase, span: {from: 2010, to: 2005}, goal: G}
+  - {code: I1, names: {kk: a, ru: b, en: c}, unit: "%", direction: increase, span: {from: 2010, to: 2005}, \
+goal: G}
   - {code: I1, names: {kk: a, ru: b, en: c}, unit: "%", direction: increase}
 commitments:
   - {indicator: I1, kind: target, period: 2022, value: 1, decided_on: 2017-02-01, document: D}
@@ -129,7 +131,8 @@ def test_program_yaml_export_parse_round_trip(
     unit: str, frequency: str, value: float, code: str, years: list[int]
 ) -> None:
     commitments = "".join(
-        f"  - {{indicator: {code}, kind: target, period: {y}, value: {value!r}, decided_on: {y - 1}-01-01, document: D}}\n"
+        f"  - {{indicator: {code}, kind: target, period: {y}, value: {value!r}, "
+        f"decided_on: {y - 1}-01-01, document: D}}\n"
         for y in years
     )
     text = (

@@ -38,7 +38,10 @@ def test_registry_knows_csv_xlsx_parquet() -> None:
 
 
 def test_csv_rows_keep_spreadsheet_numbers_across_blank_and_malformed_lines(tmp_path: Path) -> None:
-    text = "\ufeffIndicator, territory ,period,value\nA,1,2020,1.5\n\nB,2,2021, x \nC,3\nD,4,2022,5,6\nE,5,2023,7\n"
+    text = (
+        "\ufeffIndicator, territory ,period,value\nA,1,2020,1.5\n\nB,2,2021, x \nC,3\nD,4,2022,5,6\n"
+        "E,5,2023,7\n"
+    )
     frame, log = _read(_package(tmp_path, "observations.csv", text.encode()), "observations.csv")
     assert frame.select("indicator", "value", "row").rows() == [("A", "1.5", 2), ("B", "x", 4), ("E", "7", 7)]
     assert [(p.row, p.code) for p in log.items] == [(5, "malformed_row"), (6, "malformed_row")]

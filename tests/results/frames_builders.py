@@ -215,7 +215,8 @@ TARGET_DEFAULTS = {
     "actual_end": 0.0,
     "freq_months": 12.0,
 }
-"""A target row's columns when a test does not give them: unknown (NaN), no series, increase, periods of 2025."""
+"""A target row's columns when a test does not give them: unknown (NaN), no series,
+increase, periods of 2025."""
 TARGET_TYPES = {
     "direction": np.int8,
     "period_start": np.int32,
@@ -246,8 +247,8 @@ def target_row(**values) -> Target:
 
 
 def rolled_up_frames() -> ProgramFrames:
-    """Districts → regions → country, with every roll-up rule: counts (one cumulative) summed, shares weighted by
-    population, a ratio of sums, a quarterly indicator; national and territorial targets, a maintain and a
+    """Districts → regions → country, with every roll-up rule: counts (one cumulative) summed, shares weighted
+    by population, a ratio of sums, a quarterly indicator; national and territorial targets, a maintain and a
     decrease target, a null value and a district that reports only some years."""
     ind = indicators(
         [

@@ -13,8 +13,8 @@ T0, T1, T2 = datetime(2020, 3, 1), datetime(2021, 5, 1, 12), datetime(2022, 2, 1
 
 
 def _frames() -> ProgramFrames:
-    """One value recorded on T0 (79), revised on T1 (80) and T2 (81); as the store gives it: the current value,
-    ``revised_after`` = 2, and every revision row including the first recording."""
+    """One value recorded on T0 (79), revised on T1 (80) and T2 (81); as the store gives it: the current
+    value, ``revised_after`` = 2, and every revision row including the first recording."""
     obs = pl.DataFrame(
         {
             "indicator": ["X", "X"],

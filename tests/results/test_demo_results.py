@@ -122,8 +122,8 @@ def test_cli_territory_national_by_default(demo_db):
 
 
 def test_too_little_data_has_its_own_status_and_the_actual_its_period_in_every_format(demo_db):
-    """AI2023's population coverage has one value (92 % for 2025): insufficient data, not no data; its period is
-    printed beside it as a table, in JSON and in CSV."""
+    """AI2023's population coverage has one value (92 % for 2025): insufficient data, not no data; its period
+    is printed beside it as a table, in JSON and in CSV."""
     runner = CliRunner()
     base = ["--db", demo_db, "--lang", "en", "results", "AI2023", "--as-of", "2025-12-31"]
     rows = json.loads(runner.invoke(app, [*base, "--format", "json"]).output)
@@ -142,8 +142,8 @@ def test_too_little_data_has_its_own_status_and_the_actual_its_period_in_every_f
 
 
 def test_illustrative_footnote_only_under_an_illustrative_value(demo_db, demo_store, capsys):
-    """The national results and scorecards of the demo show no illustrative value, so no footnote; the regions'
-    generated values are starred and footnoted."""
+    """The national results and scorecards of the demo show no illustrative value, so no footnote; the
+    regions' generated values are starred and footnoted."""
     from natije.cli.commands_results import render_scorecards
     from natije.locale import t
 

@@ -53,7 +53,8 @@ def test_baseline_milestones_stale_revision():
 
 def test_dropped_and_renamed_between_programs():
     f = _flags()
-    # IK.TV was last tracked by IK (ended 2020): dropped from the portfolio, not charged to DK (was indicator_dropped)
+    # IK.TV was last tracked by IK (ended 2020): dropped from the portfolio, not charged to DK
+    # (was indicator_dropped)
     assert _has(f, "dropped_from_portfolio", "IK.TV")
     assert _has(f, "indicator_renamed", "DK.ESERV") and not _has(f, "indicator_renamed", "DK.LIT")
 

@@ -1,5 +1,5 @@
-"""The loops and rules against plain definitions written out in Python, and their two versions (plain Python on
-small inputs, compiled on large ones) against each other."""
+"""The loops and rules against plain definitions written out in Python, and their two versions (plain Python
+on small inputs, compiled on large ones) against each other."""
 
 from __future__ import annotations
 
@@ -221,7 +221,8 @@ def test_python_and_compiled_loops_give_the_same_results(as_of, monkeypatch):
 
 
 def test_a_small_program_imports_no_numba():
-    """Below compiled.SMALL_INPUT rows nothing is compiled: numba (160 MB, 0.7 s to import) is not even loaded."""
+    """Below compiled.SMALL_INPUT rows nothing is compiled:
+    numba (160 MB, 0.7 s to import) is not even loaded."""
     import subprocess
     import sys
     from pathlib import Path
@@ -261,9 +262,10 @@ def test_t_quantile_inverts_the_cdf_as_scipy():
     st.sampled_from([0, 1, 2]),
 )
 def test_status_one_places_the_pace_where_the_data_could_reach(now, freq, lag, actual_end, gap, reason):
-    """status_one against the written rule: time runs from the baseline's midpoint to the midpoint of the latest
-    period ending ``lag`` months before ``now`` (or of the actual's own, if later; never past ``now``); without a
-    pace or chance, a series with values too few to judge is insufficient_data (5), one without any no_data (6)."""
+    """status_one against the written rule: time runs from the baseline's midpoint to the midpoint of the
+    latest period ending ``lag`` months before ``now`` (or of the actual's own, if later; never past ``now``);
+    without a pace or chance, a series with values too few to judge is insufficient_data (5), one without any
+    no_data (6)."""
     from frames_builders import target_row
 
     from natije.results.loops import Fit, Judging

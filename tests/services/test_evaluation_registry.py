@@ -69,10 +69,12 @@ program:
     - {code: EV2020.G2, names: {kk: Мақсат 2, ru: Цель 2, en: Goal 2}}
 indicators:
   - {code: EV2020.USERS, names: {kk: Пайдаланушылар, ru: Пользователи, en: Users}, goal: EV2020.G1,
-     level: outcome, unit: "%", direction: increase, kind: stock, frequency: A, span: {from: "2010", to: "2025"},
+     level: outcome, unit: "%", direction: increase, kind: stock, \
+frequency: A, span: {from: "2010", to: "2025"},
      agency: MIN, source: syn}
   - {code: EV2020.OTHER, names: {kk: Басқа, ru: Другое, en: Other}, goal: EV2020.G2,
-     level: output, unit: count, direction: increase, kind: stock, frequency: A, span: {from: "2010", to: "2025"},
+     level: output, unit: count, direction: increase, kind: stock, \
+frequency: A, span: {from: "2010", to: "2025"},
      agency: MIN, source: syn}
 budgets:
 """
@@ -119,7 +121,8 @@ def write_package(folder: Path, panel: pl.DataFrame, as_of: str = AS_OF_FIRST) -
     """The EV2020 package (territories + program + observations) in ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     budget_yaml = "".join(
-        f"  - {{year: {y}, stage: {s}, amount: {a:.0f}, currency: {cur}, goal: {g}, indicators: [{', '.join(i)}]}}\n"
+        f"  - {{year: {y}, stage: {s}, amount: {a:.0f}, currency: {cur}, goal: {g}, "
+        f"indicators: [{', '.join(i)}]}}\n"
         for y, s, a, g, i, cur in BUDGETS
     )
     (folder / "program.yaml").write_text(PROGRAM_YAML + budget_yaml, encoding="utf-8")
@@ -508,7 +511,8 @@ def test_quarterly_effects_and_start_are_sdmx_periods(store: Store, tmp_path: Pa
     )
     yaml = (folder / "program.yaml").read_text(encoding="utf-8")
     yaml = yaml.replace(
-        'frequency: A, span: {from: "2010", to: "2025"},\n     agency: MIN, source: syn}\n  - {code: EV2020.OTHER',
+        'frequency: A, span: {from: "2010", to: "2025"},\n     agency: MIN, source: syn}\n'
+        "  - {code: EV2020.OTHER",
         'frequency: Q, span: {from: "2010-Q1", to: "2025-Q4"},\n     agency: MIN, source: syn}\n'
         "  - {code: EV2020.OTHER",
         1,

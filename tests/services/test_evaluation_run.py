@@ -39,7 +39,7 @@ def _long(
     return pl.DataFrame(out)
 
 
-# --- p-values, numbers, periods --------------------------------------------------------------------------------
+# --- p-values, numbers, periods -----------------------------------------------------------------------------
 
 
 @given(st.floats(0, 1, allow_nan=False), st.sampled_from(LANGUAGES))
@@ -95,7 +95,7 @@ def test_effect_units() -> None:
     assert effect_unit("no such unit", "en") == ""
 
 
-# --- designs too small ---------------------------------------------------------------------------------------
+# --- designs too small --------------------------------------------------------------------------------------
 
 TOO_SMALL = {
     "no_comparison": (_long({"a": [1, 3], "b": [1, 2]}), {"treated": ["a", "b"], "start": 2001}, "did"),
@@ -145,7 +145,7 @@ def test_a_unit_column_is_needed_except_for_its() -> None:
         run_evaluation(_long({"a": [1, 3]}), unit=None, time="t", outcome="y", method="did", cohort="g")
 
 
-# --- warnings, degenerate inference, single series, progress ---------------------------------------------------
+# --- warnings, degenerate inference, single series, progress ------------------------------------------------
 
 
 def test_numerical_warnings_become_notes_not_output() -> None:

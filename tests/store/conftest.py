@@ -180,5 +180,6 @@ def obs() -> Callable[..., pl.DataFrame]:
 
 @pytest.fixture
 def make_pkg() -> Callable[..., ProgramPackage]:
-    """:func:`make_package` as a fixture (test modules must not import conftest: names clash across folders)."""
+    """:func:`make_package` as a fixture (test modules must not import conftest: names
+    clash across folders)."""
     return make_package

@@ -153,8 +153,8 @@ def test_untargeted_series_come_as_their_last_value_only_where_it_may_be_stale(
     # whole: the targeted indicator and the ratio with its parts
     for code in ("NP.HIT", "NP.NUM", "NP.DEN", "NP.SHARE"):
         assert counts[code] == full.observations.filter(pl.col("indicator") == code).height
-    # of the others, the last value of the series that may be overdue (ended 2021 with a quarterly indicator in
-    # the program: due by 2022-Q2 + 6 months), as known that day
+    # of the others, the last value of the series that may be overdue (ended 2021 with a quarterly indicator
+    # in the program: due by 2022-Q2 + 6 months), as known that day
     free = part.observations.filter(pl.col("indicator") == "NP.FREE")
     assert free.select("territory", "period", "value").rows() == [(REGIONS[1], "2021", value)]
     # quarterly CUM ends 2023-Q2 (2024-Q1 in one region, recorded in 2023): overdue-able in 2024 only

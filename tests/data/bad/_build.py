@@ -1,4 +1,5 @@
-"""Rebuild the bad-input corpus: one package folder per error type, each the good test package with ONE defect.
+"""Rebuild the bad-input corpus: one package folder per error type,
+each the good test package with ONE defect.
 
 Run from the repository root: ``.venv/bin/python tests/data/bad/_build.py``. Every case folder holds an
 ``expected.json`` naming the single problem the import must report (file, row, column, problem code and a
@@ -231,7 +232,8 @@ def build() -> None:
         "unknown_column",
         {"row": 1, "column": "comment", "code": "unknown_column", "expected": "only the columns"},
         files={
-            "observations.csv": "indicator,territory,period,value,comment\nTEST2020.INTERNET,000000000,2018,77,x\n"
+            "observations.csv": "indicator,territory,period,value,comment\n"
+            "TEST2020.INTERNET,000000000,2018,77,x\n"
         },
     )
     y = "program.yaml"
@@ -319,7 +321,8 @@ def build() -> None:
             "expected": "first at duplicate_across_files/observations.csv row 6",
         },
         files={
-            "observations_2024.csv": "indicator,territory,period,value\nTEST2020.INTERNET,750000000,2019,88.6\n"
+            "observations_2024.csv": "indicator,territory,period,value\n"
+            "TEST2020.INTERNET,750000000,2019,88.6\n"
         },
     )
     case(
