@@ -36,7 +36,8 @@ MONTHS = 240
 
 
 def make_package(folder: Path, rows: int) -> None:
-    """A program package with ``rows`` unique monthly observations across 20 indicators and enough territories."""
+    """A program package with ``rows`` unique monthly observations across 20 indicators and
+    enough territories."""
     folder.mkdir(parents=True, exist_ok=True)
     n_terr = -(-rows // (INDICATORS * MONTHS))
     codes = [f"{100000000 + k * 1000:09d}" for k in range(n_terr)]
@@ -54,8 +55,8 @@ def make_package(folder: Path, rows: int) -> None:
     )
     (folder / "program.yaml").write_text(
         "format: natije-program/1\nsources:\n  - {code: bench, title: Benchmark data, kind: illustrative}\n"
-        "program: {code: BENCH, names: {kk: B, ru: B, en: B}, kind: project, start_year: 2000, end_year: 2019, "
-        "status: in_force}\nindicators:\n" + indicators + "\n",
+        "program: {code: BENCH, names: {kk: B, ru: B, en: B}, kind: project, "
+        "start_year: 2000, end_year: 2019, status: in_force}\nindicators:\n" + indicators + "\n",
         encoding="utf-8",
     )
     m = np.arange(MONTHS)
@@ -225,7 +226,8 @@ def main() -> None:
                 f"{a['seconds']:.2f}/{b['seconds']:.2f}" for a, b in zip(runs["raw"], runs["import"])
             )
             print(
-                f"{name:10s} raw bulk load {raw['seconds']:6.2f} s ({raw['rows'] / raw['seconds']:10,.0f} rows/s)  "
+                f"{name:10s} raw bulk load {raw['seconds']:6.2f} s "
+                f"({raw['rows'] / raw['seconds']:10,.0f} rows/s)  "
                 f"validated import {imp['seconds']:6.2f} s ({imp['rows'] / imp['seconds']:10,.0f} rows/s)  "
                 f"ratio {raw['seconds'] / imp['seconds']:.2f} (goal >= 0.50)  "
                 f"import peak RSS {rss:.0f} MB (goal < 500)  [raw/import s per run: {every}]"

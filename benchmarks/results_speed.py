@@ -138,12 +138,14 @@ def generate(n_ind: int, n_terr: int, seed: int = 1, targeted: float = 1.0) -> P
 
 
 def engine(frames: ProgramFrames) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """natije: every result (achievement, forecast, status, national roll-ups) and every flag, rows unsorted."""
+    """natije: every result (achievement, forecast, status, national roll-ups) and every
+    flag, rows unsorted."""
     return results_with_flags(frames, as_of=AS_OF, ordered=False)
 
 
 def limit_polars(frames: ProgramFrames) -> pl.DataFrame:
-    """The core aggregation only, hand-written: per series last value + OLS sums; per indicator × year roll-up."""
+    """The core aggregation only, hand-written: per series last value + OLS sums;
+    per indicator × year roll-up."""
     o = frames.observations.lazy()
     x = pl.col("period_start") / 12.0
     series = o.group_by("indicator", "territory").agg(
@@ -179,8 +181,9 @@ def limit_duckdb(frames: ProgramFrames) -> object:
     con.register("obs", obs.to_arrow())
     con.register("weights", weights.to_arrow())
     con.sql("""
-        SELECT indicator, territory, arg_max(value, period_start) AS last, count(*) n, sum(period_start/12.0) sx,
-               sum(value) sy, sum((period_start/12.0)^2) sxx, sum(period_start/12.0*value) sxy, sum(value*value) syy
+        SELECT indicator, territory, arg_max(value, period_start) AS last, count(*) n,
+               sum(period_start/12.0) sx, sum(value) sy, sum((period_start/12.0)^2) sxx,
+               sum(period_start/12.0*value) sxy, sum(value*value) syy
         FROM obs GROUP BY 1, 2""").to_arrow_table()
     con.sql("""
         SELECT o.indicator, o.period, sum(value), sum(value*weight)/sum(weight)
@@ -226,8 +229,8 @@ def pandas_apply(frames: ProgramFrames, n_series: int) -> float:
 
 
 def write_store(frames: ProgramFrames, path: str) -> float:
-    """Write the generated program into a fresh store (SQLite file, or an empty PostgreSQL database) through the
-    store API; returns seconds."""
+    """Write the generated program into a fresh store (SQLite file, or an empty PostgreSQL database) through
+    the store API; returns seconds."""
     import os
 
     from natije.domain.commitments import Commitment, CommitmentKind
@@ -402,7 +405,8 @@ def main() -> None:
     t_pd_full = t_pd * n_series / k
     scaled = " (scaled from measured subset)" if k < n_series else ""
     print(
-        f"natije engine (results + flags): {t_engine:8.2f} s   (results table alone, rows sorted: {t_results:.2f} s)"
+        f"natije engine (results + flags): {t_engine:8.2f} s   "
+        f"(results table alone, rows sorted: {t_results:.2f} s)"
     )
     print(f"limit, polars core aggregation : {t_polars:8.2f} s")
     print(f"limit, duckdb core aggregation : {t_duck:8.2f} s")

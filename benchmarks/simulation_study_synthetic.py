@@ -2,11 +2,11 @@
 
     .venv/bin/python benchmarks/simulation_study_synthetic.py [--reps 500] [--seed 2024] [--methods sc,sdid]
 
-Runs ``coverage_study`` of ``tests/evaluation/simulate.py`` (the same study as ``benchmarks/simulation_study.py``
-and the ``slow`` tests) on ``dgp_factor`` of ``tests/evaluation/simulate_synthetic.py``: 30 units × 30 periods,
-20 before the intervention, two AR(1) factors, one random treated unit with effect exactly 5. Inference is
-each method's default (sdid: 200 placebo replications, interval ± 1.96 se; sc: in-space placebos,
-permutation interval). Prints a markdown table.
+Runs ``coverage_study`` of ``tests/evaluation/simulate.py`` (the same study as
+``benchmarks/simulation_study.py`` and the ``slow`` tests) on ``dgp_factor`` of
+``tests/evaluation/simulate_synthetic.py``: 30 units × 30 periods, 20 before the intervention, two AR(1)
+factors, one random treated unit with effect exactly 5. Inference is each method's default (sdid: 200 placebo
+replications, interval ± 1.96 se; sc: in-space placebos, permutation interval). Prints a markdown table.
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ def main() -> None:
     parser.add_argument("--methods", default="sc,sdid")
     args = parser.parse_args()
     print(
-        "| method | panels | true effect | mean estimate | bias | 95% coverage | mean se | sd of estimates | seconds |"
+        "| method | panels | true effect | mean estimate | bias | 95% coverage "
+        "| mean se | sd of estimates | seconds |"
     )
     print("|---|---|---|---|---|---|---|---|---|")
     for m in args.methods.split(","):

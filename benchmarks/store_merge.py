@@ -96,7 +96,10 @@ def raw_load(store: Store, df: pl.DataFrame) -> float:
             pl.lit(now).alias("f"),
             pl.lit(now).alias("r"),
         )
-        cols = "indicator_id, territory_id, period, period_start, value, source_id, status, n_values, first_recorded, recorded_at"
+        cols = (
+            "indicator_id, territory_id, period, period_start, value, source_id, status, n_values, "
+            "first_recorded, recorded_at"
+        )
         if store.dialect == "sqlite":
             rows = tuples_df.with_columns(pl.col("f", "r").dt.strftime(SQLITE_DATETIME)).rows()
             t0 = time.perf_counter()
@@ -156,7 +159,8 @@ def main() -> None:
     print(f"dialect={s2.dialect} rows={args.rows}")
     print(f"raw bulk load        {raw:7.2f} s  {args.rows / raw:12,.0f} rows/s")
     print(
-        f"merge (empty store)  {first:7.2f} s  {args.rows / first:12,.0f} rows/s  ratio {raw / first:.2f}  {stats1}"
+        f"merge (empty store)  {first:7.2f} s  {args.rows / first:12,.0f} rows/s  "
+        f"ratio {raw / first:.2f}  {stats1}"
     )
     print(f"merge (same again)   {again:7.2f} s  ratio {raw / again:.2f}  {stats2}")
     print(f"merge (10% changed)  {rev:7.2f} s  ratio {raw / rev:.2f}  {stats3}")

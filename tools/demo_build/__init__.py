@@ -1,7 +1,7 @@
 """Build the Kazakhstan demo packages shipped in ``src/natije/demo/data`` from ``../shared/data/kz``.
 
-Entry point: :func:`build`. The curated facts (names, legal acts, targets and the documents that set them) live
-in ``specs/``; the numbers come from the shared files, read by :mod:`demo_build.readers`.
+Entry point: :func:`build`. The curated facts (names, legal acts, targets and the documents that set them)
+live in ``specs/``; the numbers come from the shared files, read by :mod:`demo_build.readers`.
 """
 
 from __future__ import annotations

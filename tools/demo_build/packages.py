@@ -1,8 +1,9 @@
-"""Assemble one package (``program.yaml`` content and observation rows) from a curated spec and the shared data.
+"""Assemble one package (``program.yaml`` content and observation rows) from a curated spec
+and the shared data.
 
-A spec (``specs/<CODE>.yaml``) holds what the sources say about a program — names, legal act, goals, targets with
-the document that set them — and, per indicator, where its values come from (``data``). This module turns the
-``data`` entries into observation rows, keeps only years inside the indicator's span, declares exactly the
+A spec (``specs/<CODE>.yaml``) holds what the sources say about a program — names, legal act, goals, targets
+with the document that set them — and, per indicator, where its values come from (``data``). This module turns
+the ``data`` entries into observation rows, keeps only years inside the indicator's span, declares exactly the
 sources the package uses, and generates the budget lines the spec asks for.
 """
 
@@ -111,7 +112,8 @@ def indicator_entries(spec: dict[str, Any], catalogue: dict[str, dict[str, Any]]
 
 
 def budget_lines(program: str, spec: dict[str, Any]) -> list[dict[str, Any]]:
-    """Budget lines: an illustrative yearly series, or a sourced multi-year total split into illustrative years."""
+    """Budget lines: an illustrative yearly series,
+    or a sourced multi-year total split into illustrative years."""
     lines: list[dict[str, Any]] = []
     if "illustrative" in spec:
         cfg = spec["illustrative"]

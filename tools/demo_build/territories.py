@@ -1,8 +1,8 @@
 """Territories (KATO) valid over time, the 2018 and 2022 reforms, and population by region.
 
-Regions come from the geokz GeoJSON files (17 regions of 2018, 20 of 2024). A region whose KATO code survives a
-reform keeps one row valid throughout; the reform is recorded in ``territory_changes.csv`` with the shares of the
-old region's population that went to each unit (BNS population at the start of the reform year).
+Regions come from the geokz GeoJSON files (17 regions of 2018, 20 of 2024). A region whose KATO code survives
+a reform keeps one row valid throughout; the reform is recorded in ``territory_changes.csv`` with the shares
+of the old region's population that went to each unit (BNS population at the start of the reform year).
 """
 
 from __future__ import annotations
@@ -143,7 +143,8 @@ def territory_rows(shared: Path) -> list[dict[str, str]]:
 
 
 def population_rows(shared: Path) -> list[dict[str, str]]:
-    """``POPULATION`` observations by KATO code; South Kazakhstan before 2018 = Turkestan region + Shymkent."""
+    """``POPULATION`` observations by KATO code; South Kazakhstan before 2018 = Turkestan
+    region + Shymkent."""
     cells: dict[tuple[str, int], int] = {}
     notes: dict[tuple[str, int], str] = {}
     for name, year, value in population_by_region(shared):

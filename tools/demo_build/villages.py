@@ -12,7 +12,8 @@ Construction
 - Village totals per atom: an illustrative base (rough order of magnitude of rural settlements per region)
   scaled to the national total. Connections grow by yearly increments allocated in proportion to the
   unconnected villages, weighted so that a seeded "early" cohort (five regions whose borders did not change in
-  2022) gets most of the 2019-2020 wave and the other regions most of the 2024-2025 wave. Integer allocation by largest remainder, so regions sum exactly.
+  2022) gets most of the 2019-2020 wave and the other regions most of the 2024-2025 wave. Integer allocation
+  by largest remainder, so regions sum exactly.
 """
 
 from __future__ import annotations
@@ -111,7 +112,8 @@ def generate(shares: dict[str, dict[str, float]]) -> tuple[list[tuple[str, int, 
 
 
 def observation_rows(program: str, part: str, shares: dict[str, dict[str, float]]) -> list[dict[str, str]]:
-    """Observation rows of one part (``numerator``, ``denominator`` or ``share``) for ``program``'s indicators."""
+    """Observation rows of one part (``numerator``, ``denominator`` or ``share``) for
+    ``program``'s indicators."""
     suffix = {
         "numerator": "VILLAGES_FIBRE",
         "denominator": "VILLAGES_TOTAL",
