@@ -1,9 +1,9 @@
 """CLI latency: whole-process time of ``natije`` commands vs ``sqlite-utils`` on the same demo store.
 
-Each command runs as its own process, as a person runs it; the two tools alternate run by run, and the median of
-each is compared, which keeps background load on a shared machine from deciding the ratio. The peak RSS and CPU
-time of every run are the child's own (``os.wait4`` returns the rusage of that one process); the median CPU time
-is printed beside the wall time, as a check on a loaded machine.
+Each command runs as its own process, as a person runs it; the two tools alternate run by run, and the median
+of each is compared, which keeps background load on a shared machine from deciding the ratio. The peak RSS and
+CPU time of every run are the child's own (``os.wait4`` returns the rusage of that one process); the median
+CPU time is printed beside the wall time, as a check on a loaded machine.
 
 Goals (natije median / sqlite-utils median):
 
@@ -14,9 +14,9 @@ Goals (natije median / sqlite-utils median):
 
 The demo store is built with ``natije --db FILE demo --no-serve`` unless ``--db`` names one.
 
-``sqlite-utils`` imports pandas and NumPy whenever they are installed (they are, in natije's environment), which
-costs it half a second a run; ``--peer lean`` (the default) runs it with both unavailable, as it runs when
-installed on its own, ``--peer installed`` runs its script as it is.
+``sqlite-utils`` imports pandas and NumPy whenever they are installed (they are, in natije's environment),
+which costs it half a second a run; ``--peer lean`` (the default) runs it with both unavailable, as it runs
+when installed on its own, ``--peer installed`` runs its script as it is.
 
 Run: .venv/bin/python benchmarks/cli_latency.py [--db demo.db] [--repeats 15] [--peer lean|installed]
 (``sqlite-utils`` is in the ``bench`` extra; ``natije`` is the script beside this Python.)
@@ -142,8 +142,10 @@ def main() -> None:
             ok = ratio <= pair.max_ratio and (pair.max_rss_mb is None or rss < pair.max_rss_mb)
             failed |= not ok
             print(
-                f"{pair.name:30} {t_ours * 1000:9.0f} {t_peer * 1000:8.0f} {ratio:6.2f} {pair.max_ratio:4.0f}× "
-                f"{rss:7.0f} {peer_rss:8.0f} {cpu * 1000:7.0f} {peer_cpu * 1000:8.0f}  {'ok' if ok else 'MISSED'}"
+                f"{pair.name:30} {t_ours * 1000:9.0f} {t_peer * 1000:8.0f} "
+                f"{ratio:6.2f} {pair.max_ratio:4.0f}× "
+                f"{rss:7.0f} {peer_rss:8.0f} {cpu * 1000:7.0f} {peer_cpu * 1000:8.0f}  "
+                f"{'ok' if ok else 'MISSED'}"
             )
     sys.exit(1 if failed else 0)
 

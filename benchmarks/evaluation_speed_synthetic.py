@@ -51,14 +51,30 @@ def sdid_prop99(args: argparse.Namespace) -> list[Row]:
         return fit.estimate, standard_error(fit, "placebo", replications=reps, seed=seed).se
 
     est, se = ours()
-    rows = [Row("sdid", "Prop 99, placebo SE (50 reps)", "natije", best_of(ours, args.repeats),
-                f"att={est:.5f} se={se:.3f}")]
+    rows = [
+        Row(
+            "sdid",
+            "Prop 99, placebo SE (50 reps)",
+            "natije",
+            best_of(ours, args.repeats),
+            f"att={est:.5f} se={se:.3f}",
+        )
+    ]
     res = run_peer("synthdid", "sdid_synthdid.py", str(DATA / "california_prop99.csv"), str(seed))
     if "error" in res:
-        rows.append(Row("sdid", "Prop 99, placebo SE (50 reps)", "synthdid", float("nan"), f"failed: {res['error']}"))
+        rows.append(
+            Row("sdid", "Prop 99, placebo SE (50 reps)", "synthdid", float("nan"), f"failed: {res['error']}")
+        )
     else:
-        rows.append(Row("sdid", "Prop 99, placebo SE (50 reps)", "synthdid", float(res["seconds"]),  # type: ignore[arg-type]
-                        f"att={float(res['att']):.5f} se={float(res['se']):.3f}"))  # type: ignore[arg-type]
+        rows.append(
+            Row(
+                "sdid",
+                "Prop 99, placebo SE (50 reps)",
+                "synthdid",
+                float(res["seconds"]),  # type: ignore[arg-type]
+                f"att={float(res['att']):.5f} se={float(res['se']):.3f}",
+            )
+        )  # type: ignore[arg-type]
     return rows
 
 
@@ -78,16 +94,30 @@ def sc_basque(args: argparse.Namespace) -> list[Row]:
     fit, placebos = ours()
     w = {int(k): round(v, 4) for k, v in fit.weights_by_donor().items() if v > 1e-4}
     case = "Basque fit + 16 placebos"
-    rows = [Row("sc", case, "natije", best_of(ours, args.repeats),
-                f"weights={w} loss_v={fit.loss_v:.6f} p={placebos.p_value:.3f}")]
+    rows = [
+        Row(
+            "sc",
+            case,
+            "natije",
+            best_of(ours, args.repeats),
+            f"weights={w} loss_v={fit.loss_v:.6f} p={placebos.p_value:.3f}",
+        )
+    ]
     res = run_peer("pysyncon", "sc_pysyncon.py", str(DATA / "basque.csv"))
     if "error" in res:
         rows.append(Row("sc", case, "pysyncon", float("nan"), f"failed: {res['error']}"))
     else:
         pw = {k: round(v, 4) for k, v in res["weights"].items() if v > 1e-4}  # type: ignore[union-attr]
-        rows.append(Row("sc", case, "pysyncon", float(res["seconds"]),  # type: ignore[arg-type]
-                        f"weights={pw} loss_v={float(res['loss_V']):.6f} "  # type: ignore[arg-type]
-                        f"(fit {float(res['fit_seconds']):.2f}s + placebos {float(res['placebo_seconds']):.2f}s)"))  # type: ignore[arg-type]
+        rows.append(
+            Row(
+                "sc",
+                case,
+                "pysyncon",
+                float(res["seconds"]),  # type: ignore[arg-type]
+                f"weights={pw} loss_v={float(res['loss_V']):.6f} "  # type: ignore[arg-type]
+                f"(fit {float(res['fit_seconds']):.2f}s + placebos {float(res['placebo_seconds']):.2f}s)",
+            )
+        )  # type: ignore[arg-type]
     return rows
 
 

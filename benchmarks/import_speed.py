@@ -36,21 +36,29 @@ MONTHS = 240
 
 
 def make_package(folder: Path, rows: int) -> None:
-    """A program package with ``rows`` unique monthly observations across 20 indicators and enough territories."""
+    """A program package with ``rows`` unique monthly observations across 20 indicators and
+    enough territories."""
     folder.mkdir(parents=True, exist_ok=True)
     n_terr = -(-rows // (INDICATORS * MONTHS))
     codes = [f"{100000000 + k * 1000:09d}" for k in range(n_terr)]
     names = "name_kk,name_ru,name_en"
-    lines = [f"code,level,parent,valid_from,valid_to,successors,iso_code,{names}", "000000000,country,,,,,KZ,KZ,KZ,KZ"]
+    lines = [
+        f"code,level,parent,valid_from,valid_to,successors,iso_code,{names}",
+        "000000000,country,,,,,KZ,KZ,KZ,KZ",
+    ]
     lines += [f"{c},region,000000000,,,,,R{c},R{c},R{c}" for c in codes]
     (folder / "territories.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     indicators = "\n".join(
         f"  - {{code: B.I{i}, names: {{kk: I{i}, ru: I{i}, en: I{i}}}, unit: '%', direction: increase, "
-        f"frequency: M, span: {{from: 2000-01, to: 2019-12}}, source: bench}}" for i in range(INDICATORS))
+        f"frequency: M, span: {{from: 2000-01, to: 2019-12}}, source: bench}}"
+        for i in range(INDICATORS)
+    )
     (folder / "program.yaml").write_text(
         "format: natije-program/1\nsources:\n  - {code: bench, title: Benchmark data, kind: illustrative}\n"
-        "program: {code: BENCH, names: {kk: B, ru: B, en: B}, kind: project, start_year: 2000, end_year: 2019, "
-        "status: in_force}\nindicators:\n" + indicators + "\n", encoding="utf-8")
+        "program: {code: BENCH, names: {kk: B, ru: B, en: B}, kind: project, "
+        "start_year: 2000, end_year: 2019, status: in_force}\nindicators:\n" + indicators + "\n",
+        encoding="utf-8",
+    )
     m = np.arange(MONTHS)
     months = pl.DataFrame({"period": [f"{2000 + k // 12}-{k % 12 + 1:02d}" for k in m]})
     frame = (
@@ -96,23 +104,39 @@ def child_raw(url: str, package: str) -> dict[str, float]:
         write_package(conn, dataclasses.replace(planned.package))
     # pre-parse: read the CSV and map codes to ids (not timed: the raw load is given ready-made tuples)
     with store.connect() as conn:
-        ids = {t: dict(conn.execute(text(f"SELECT code, id FROM {t}")).all()) for t in ("indicators", "territories")}
+        ids = {
+            t: dict(conn.execute(text(f"SELECT code, id FROM {t}")).all())
+            for t in ("indicators", "territories")
+        }
         src = conn.execute(text("SELECT id FROM sources WHERE code = 'bench'")).scalar_one()
     now = datetime(2026, 1, 1)
     df = pl.read_csv(Path(package) / "observations.csv", schema_overrides={"territory": pl.String}).select(
-        pl.col("indicator").replace_strict(ids["indicators"]), pl.col("territory").replace_strict(ids["territories"]),
-        "period", ((pl.col("period").str.slice(0, 4).cast(pl.Int32) * 12)
-                   + pl.col("period").str.slice(5, 2).cast(pl.Int32) - 1).alias("period_start"),
-        "value", pl.lit(src).alias("source_id"), pl.lit(0).alias("status"), pl.lit(1).alias("n_values"),
-        pl.lit(now).alias("f"), pl.lit(now).alias("r"))
-    cols = ("indicator_id, territory_id, period, period_start, value, source_id, status, n_values, "
-            "first_recorded, recorded_at")
+        pl.col("indicator").replace_strict(ids["indicators"]),
+        pl.col("territory").replace_strict(ids["territories"]),
+        "period",
+        (
+            (pl.col("period").str.slice(0, 4).cast(pl.Int32) * 12)
+            + pl.col("period").str.slice(5, 2).cast(pl.Int32)
+            - 1
+        ).alias("period_start"),
+        "value",
+        pl.lit(src).alias("source_id"),
+        pl.lit(0).alias("status"),
+        pl.lit(1).alias("n_values"),
+        pl.lit(now).alias("f"),
+        pl.lit(now).alias("r"),
+    )
+    cols = (
+        "indicator_id, territory_id, period, period_start, value, source_id, status, n_values, "
+        "first_recorded, recorded_at"
+    )
     with store.transaction() as conn:
         if store.dialect == "sqlite":
             rows = df.with_columns(pl.col("f", "r").dt.strftime(SQLITE_DATETIME)).rows()
             t0 = time.perf_counter()
             conn.connection.driver_connection.executemany(
-                f"INSERT INTO observations ({cols}) VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
+                f"INSERT INTO observations ({cols}) VALUES (?,?,?,?,?,?,?,?,?,?)", rows
+            )
         else:
             data = df.write_csv(include_header=False)
             t0 = time.perf_counter()
@@ -124,8 +148,12 @@ def child_raw(url: str, package: str) -> dict[str, float]:
 
 
 def run_child(mode: str, url: str, package: Path) -> dict[str, float]:
-    out = subprocess.run([sys.executable, __file__, "--child", mode, "--url", url, "--package", str(package)],
-                         check=True, capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", mode, "--url", url, "--package", str(package)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -139,7 +167,10 @@ def pg_database(admin_url: str) -> tuple[str, object]:
     name = f"natije_bench_{secrets.token_hex(4)}"
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    return make_url(resolve_url(admin_url)).set(database=name).render_as_string(hide_password=False), (admin, name)
+    return make_url(resolve_url(admin_url)).set(database=name).render_as_string(hide_password=False), (
+        admin,
+        name,
+    )
 
 
 def drop_pg(handle: object) -> None:
@@ -155,7 +186,9 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432/test")
-    ap.add_argument("--repeats", type=int, default=3, help="runs per side; the best time of each side is compared")
+    ap.add_argument(
+        "--repeats", type=int, default=3, help="runs per side; the best time of each side is compared"
+    )
     ap.add_argument("--child")
     ap.add_argument("--url")
     ap.add_argument("--package")
@@ -189,11 +222,16 @@ def main() -> None:
             raw = min(runs["raw"], key=lambda r: r["seconds"])
             imp = min(runs["import"], key=lambda r: r["seconds"])
             rss = max(r["peak_rss_mb"] for r in runs["import"])
-            every = " ".join(f"{a['seconds']:.2f}/{b['seconds']:.2f}" for a, b in zip(runs["raw"], runs["import"]))
-            print(f"{name:10s} raw bulk load {raw['seconds']:6.2f} s ({raw['rows'] / raw['seconds']:10,.0f} rows/s)  "
-                  f"validated import {imp['seconds']:6.2f} s ({imp['rows'] / imp['seconds']:10,.0f} rows/s)  "
-                  f"ratio {raw['seconds'] / imp['seconds']:.2f} (goal >= 0.50)  "
-                  f"import peak RSS {rss:.0f} MB (goal < 500)  [raw/import s per run: {every}]")
+            every = " ".join(
+                f"{a['seconds']:.2f}/{b['seconds']:.2f}" for a, b in zip(runs["raw"], runs["import"])
+            )
+            print(
+                f"{name:10s} raw bulk load {raw['seconds']:6.2f} s "
+                f"({raw['rows'] / raw['seconds']:10,.0f} rows/s)  "
+                f"validated import {imp['seconds']:6.2f} s ({imp['rows'] / imp['seconds']:10,.0f} rows/s)  "
+                f"ratio {raw['seconds'] / imp['seconds']:.2f} (goal >= 0.50)  "
+                f"import peak RSS {rss:.0f} MB (goal < 500)  [raw/import s per run: {every}]"
+            )
 
 
 if __name__ == "__main__":

@@ -26,13 +26,15 @@ def main() -> None:
     parser.add_argument("--methods", default=",".join(SETUPS))
     args = parser.parse_args()
     print(
-        "| method | panels | true effect | mean estimate | bias % | 95% CI coverage | mean se | sd of estimates | seconds |"
+        "| method | panels | true effect | mean estimate | bias % | 95% CI coverage "
+        "| mean se | sd of estimates | seconds |"
     )
     print("|---|---|---|---|---|---|---|---|---|")
     for m in args.methods.split(","):
         s = coverage_study(m, args.reps, args.seed)
         print(
-            f"| {m} | {s.reps} | {s.truth:.4f} | {s.mean_estimate:.4f} | {s.bias_pct:+.2f} | {100 * s.coverage:.1f} % "
+            f"| {m} | {s.reps} | {s.truth:.4f} | {s.mean_estimate:.4f} | {s.bias_pct:+.2f} "
+            f"| {100 * s.coverage:.1f} % "
             f"| {s.mean_se:.4f} | {s.sd_estimate:.4f} | {s.seconds:.1f} |",
             flush=True,
         )

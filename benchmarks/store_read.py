@@ -36,25 +36,39 @@ def build(store: Store, rows: int) -> float:
     pkg = ProgramPackage(
         Program("P", n, ProgramKind.STATE_PROGRAM, 2000, 2020, ProgramStatus.IN_FORCE),
         sources=(Source("s", "S"),),
-        indicators=tuple(Indicator(f"I{i}", n, "%", Direction.INCREASE, frequency=Frequency.MONTHLY)
-                         for i in range(INDICATORS)),
+        indicators=tuple(
+            Indicator(f"I{i}", n, "%", Direction.INCREASE, frequency=Frequency.MONTHLY)
+            for i in range(INDICATORS)
+        ),
         territories=tuple(Territory(f"T{t:06d}", n, TerritoryLevel.SETTLEMENT) for t in range(per)),
     )
     base = Period.parse("2000-01").start_month
-    frame = (pl.DataFrame({"indicator": [f"I{i}" for i in range(INDICATORS)]})
-             .join(pl.DataFrame({"territory": [f"T{t:06d}" for t in range(per)]}), how="cross")
-             .join(pl.DataFrame({"m": list(range(MONTHS))}), how="cross")
-             .with_columns(period_start=(pl.col("m") + base).cast(pl.Int32), value=pl.col("m").cast(pl.Float64),
-                           source=pl.lit("s"), as_of=pl.lit(datetime(2020, 1, 1)))
-             .with_columns(period=pl.format("{}-{}", pl.col("period_start") // 12,
-                                            (pl.col("period_start") % 12 + 1).cast(pl.String).str.zfill(2))))
+    frame = (
+        pl.DataFrame({"indicator": [f"I{i}" for i in range(INDICATORS)]})
+        .join(pl.DataFrame({"territory": [f"T{t:06d}" for t in range(per)]}), how="cross")
+        .join(pl.DataFrame({"m": list(range(MONTHS))}), how="cross")
+        .with_columns(
+            period_start=(pl.col("m") + base).cast(pl.Int32),
+            value=pl.col("m").cast(pl.Float64),
+            source=pl.lit("s"),
+            as_of=pl.lit(datetime(2020, 1, 1)),
+        )
+        .with_columns(
+            period=pl.format(
+                "{}-{}",
+                pl.col("period_start") // 12,
+                (pl.col("period_start") % 12 + 1).cast(pl.String).str.zfill(2),
+            )
+        )
+    )
     t0 = time.perf_counter()
     with store.transaction() as conn:
         write_package(conn, pkg)
         merge_observations(conn, frame.iter_slices(500_000), reason="bench")
     # revise 1 % of the values later, so as_of has work to do
-    later = frame.filter(pl.col("m") % 100 == 0).with_columns(value=pl.col("value") + 1,
-                                                               as_of=pl.lit(datetime(2022, 1, 1)))
+    later = frame.filter(pl.col("m") % 100 == 0).with_columns(
+        value=pl.col("value") + 1, as_of=pl.lit(datetime(2022, 1, 1))
+    )
     with store.transaction() as conn:
         merge_observations(conn, later.iter_slices(500_000), reason="bench revision")
     return time.perf_counter() - t0
@@ -76,13 +90,17 @@ def main() -> None:
         t0 = time.perf_counter()
         if store.dialect == "sqlite":
             cur = conn.connection.driver_connection.cursor()
-            cur.execute("SELECT indicator_id, territory_id, period, period_start, value, source_id, status, "
-                        "first_recorded, recorded_at FROM observations")
+            cur.execute(
+                "SELECT indicator_id, territory_id, period, period_start, value, source_id, status, "
+                "first_recorded, recorded_at FROM observations"
+            )
             n = len(cur.fetchall())
         else:
             cur = conn.connection.driver_connection.cursor()
-            with cur.copy("COPY (SELECT indicator_id, territory_id, period, period_start, value, source_id, "
-                          "status, first_recorded, recorded_at FROM observations) TO STDOUT") as cp:
+            with cur.copy(
+                "COPY (SELECT indicator_id, territory_id, period, period_start, value, source_id, "
+                "status, first_recorded, recorded_at FROM observations) TO STDOUT"
+            ) as cp:
                 n = sum(len(bytes(b)) for b in cp)
         raw = time.perf_counter() - t0
         t0 = time.perf_counter()

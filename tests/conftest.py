@@ -19,10 +19,14 @@ from natije.store.tables import metadata
 
 BACKENDS = [
     pytest.param("sqlite", id="sqlite"),
-    pytest.param("postgresql", id="postgresql", marks=[
-        pytest.mark.postgres,
-        pytest.mark.skipif(not PG_URL, reason=f"PostgreSQL tests switched off: {PG_ENV} is empty"),
-    ]),
+    pytest.param(
+        "postgresql",
+        id="postgresql",
+        marks=[
+            pytest.mark.postgres,
+            pytest.mark.skipif(not PG_URL, reason=f"PostgreSQL tests switched off: {PG_ENV} is empty"),
+        ],
+    ),
 ]
 
 
@@ -70,7 +74,6 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(f"NATIJE_REQUIRE_POSTGRES=1 but {PG_ENV} is empty")
 
 
-
 _POSTGRES_PASSED: list[str] = []
 
 
@@ -89,6 +92,11 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         and not config.option.markexpr
         and not config.option.keyword
     )
-    if os.environ.get("NATIJE_REQUIRE_POSTGRES") == "1" and exitstatus == 0 and full_run and not _POSTGRES_PASSED:
+    if (
+        os.environ.get("NATIJE_REQUIRE_POSTGRES") == "1"
+        and exitstatus == 0
+        and full_run
+        and not _POSTGRES_PASSED
+    ):
         print("\nERROR: no PostgreSQL test passed although NATIJE_REQUIRE_POSTGRES=1")
         session.exitstatus = 1

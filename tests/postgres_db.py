@@ -22,7 +22,8 @@ PG_URL = os.environ.get(PG_ENV, "postgresql://postgres@127.0.0.1:5432/test")
 
 @contextmanager
 def new_postgres_database() -> Iterator[str]:
-    """The URL of a new, empty database on the server named by NATIJE_TEST_POSTGRES_URL, dropped at the end."""
+    """The URL of a new, empty database on the server named by NATIJE_TEST_POSTGRES_URL,
+    dropped at the end."""
     assert PG_URL
     admin_url = make_url(resolve_url(PG_URL))
     name = f"natije_test_{secrets.token_hex(4)}"

@@ -1,4 +1,5 @@
-"""The message of every natije error exists in Kazakh, Russian and English, on the Python API and in the CLI."""
+"""The message of every natije error exists in Kazakh, Russian and English,
+on the Python API and in the CLI."""
 
 from __future__ import annotations
 
@@ -25,7 +26,14 @@ from natije.locale import LANGUAGES, catalog
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "natije"
 SCRIPT = [sys.executable, "-c", "from natije.cli import main; main()"]
-ERRORS = {"NatijeError", "NotFound", "PermissionDenied", "ConfigurationError", "EstimationError", "InsufficientData"}
+ERRORS = {
+    "NatijeError",
+    "NotFound",
+    "PermissionDenied",
+    "ConfigurationError",
+    "EstimationError",
+    "InsufficientData",
+}
 PLACEHOLDER = re.compile(r"\{\w*\}")
 
 
@@ -39,7 +47,8 @@ def _called(node: ast.AST, names: set[str]) -> bool:
 
 
 def _keys(arg: ast.expr) -> list[str]:
-    """The message keys a ``Text`` call's first argument can take (a literal, or either side of ``a if c else b``)."""
+    """The message keys a ``Text`` call's first argument can take
+    (a literal, or either side of ``a if c else b``)."""
     if isinstance(arg, ast.IfExp):
         return _keys(arg.body) + _keys(arg.orelse)
     assert isinstance(arg, ast.Constant) and isinstance(arg.value, str), ast.unparse(arg)
@@ -72,7 +81,9 @@ def test_every_error_message_renders_in_each_language(key: str, params: tuple[st
     assert len(set(rendered.values())) == len(LANGUAGES), rendered
     for lang, message in rendered.items():
         assert not PLACEHOLDER.search(message), f"{lang}: {message}"
-        assert sorted(re.findall(r"X\d", message)) == sorted(re.findall(r"X\d", rendered["en"])), f"{lang}: {message}"
+        assert sorted(re.findall(r"X\d", message)) == sorted(re.findall(r"X\d", rendered["en"])), (
+            f"{lang}: {message}"
+        )
 
 
 def test_message_in_and_to_dict_keep_the_key_and_parameters() -> None:
@@ -80,8 +91,13 @@ def test_message_in_and_to_dict_keep_the_key_and_parameters() -> None:
     assert err.message == "program 'DK' not found" and str(err) == err.message
     assert err.message_in("ru") == "программа «DK» не найдена"
     assert err.message_in("kk") == "«DK» бағдарламасы табылмады"
-    assert err.to_dict() == {"error": "NotFound", "message": "program 'DK' not found",
-                             "key": "error.program_not_found", "params": {"code": "DK"}, "program": "DK"}
+    assert err.to_dict() == {
+        "error": "NotFound",
+        "message": "program 'DK' not found",
+        "key": "error.program_not_found",
+        "params": {"code": "DK"},
+        "program": "DK",
+    }
     copy = pickle.loads(pickle.dumps(err))
     assert copy.message_in("ru") == err.message_in("ru") and copy.to_dict() == err.to_dict()
     plain = EstimationError("plain English", method="x")
@@ -98,8 +114,9 @@ def test_expected_is_a_text_and_validation_errors_are_unchanged() -> None:
 
 def _natije(*args: str) -> subprocess.CompletedProcess[str]:
     """Run the console script as a user would, on a terminal wide enough not to wrap the message."""
-    return subprocess.run([*SCRIPT, *args], check=False, capture_output=True, text=True,
-                          env={"COLUMNS": "500", "PATH": ""})
+    return subprocess.run(
+        [*SCRIPT, *args], check=False, capture_output=True, text=True, env={"COLUMNS": "500", "PATH": ""}
+    )
 
 
 @pytest.fixture(scope="module")
@@ -141,13 +158,22 @@ def _is_text(arg: ast.expr | None, texts: set[str]) -> bool:
 
 def _offenders(tree: ast.Module) -> list[int]:
     """Lines of ``tree`` that build a natije error whose message is not a ``Text``."""
-    texts = {t.id for node in ast.walk(tree) if isinstance(node, ast.Assign) and _called(node.value, {"Text"})
-             for t in node.targets if isinstance(t, ast.Name)}
+    texts = {
+        t.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign) and _called(node.value, {"Text"})
+        for t in node.targets
+        if isinstance(t, ast.Name)
+    }
     lines = []
     for node in ast.walk(tree):
         if _called(node, ERRORS):
             assert isinstance(node, ast.Call)
-            message = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "message"), None)
+            message = (
+                node.args[0]
+                if node.args
+                else next((k.value for k in node.keywords if k.arg == "message"), None)
+            )
             if not _is_text(message, texts):
                 lines.append(node.lineno)
     return lines

@@ -44,7 +44,13 @@ def test_plural_entries_have_the_language_forms(lang: str) -> None:
 
 @pytest.mark.parametrize(
     ("count", "expected"),
-    [(1, "1 территория"), (3, "3 территории"), (5, "5 территорий"), (11, "11 территорий"), (21, "21 территория")],
+    [
+        (1, "1 территория"),
+        (3, "3 территории"),
+        (5, "5 территорий"),
+        (11, "11 территорий"),
+        (21, "21 территория"),
+    ],
 )
 def test_russian_plural_forms(count: int, expected: str) -> None:
     assert t("plural.territories", "ru", count=count) == expected

@@ -25,7 +25,9 @@ def _used_keys() -> set[str]:
             if "{" not in literal:
                 keys.add(literal)
                 continue
-            assert literal in EXPANSIONS, f"{path}: dynamic key {literal!r} needs its values listed in EXPANSIONS"
+            assert literal in EXPANSIONS, (
+                f"{path}: dynamic key {literal!r} needs its values listed in EXPANSIONS"
+            )
             head = literal[: literal.index("{")]
             keys.update(head + value for value in EXPANSIONS[literal])
     return keys

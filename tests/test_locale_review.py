@@ -1,4 +1,5 @@
-"""The classes of mistakes a native reviewer found in the kk and ru catalogs, checked so they cannot come back.
+"""The classes of mistakes a native reviewer found in the kk and ru catalogs,
+checked so they cannot come back.
 
 - names the user sees are quoted «…», never with ASCII '…' (code such as control='not-yet' is exempt);
 - no Kazakh case ending glued to a placeholder ({n}-ге, {file}-дағы): the number or word decides the ending;

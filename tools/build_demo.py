@@ -24,10 +24,19 @@ from demo_build import build
 def main(argv: list[str] | None = None) -> int:
     """Parse arguments, build, print a one-line summary."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("shared", nargs="?", type=Path, default=REPO.parent / "shared" / "data" / "kz",
-                        help="folder with the Kazakhstan research data (default: ../shared/data/kz)")
-    parser.add_argument("--out", type=Path, default=REPO / "src" / "natije" / "demo" / "data",
-                        help="output folder (default: src/natije/demo/data)")
+    parser.add_argument(
+        "shared",
+        nargs="?",
+        type=Path,
+        default=REPO.parent / "shared" / "data" / "kz",
+        help="folder with the Kazakhstan research data (default: ../shared/data/kz)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=REPO / "src" / "natije" / "demo" / "data",
+        help="output folder (default: src/natije/demo/data)",
+    )
     args = parser.parse_args(argv)
     if not (args.shared / "SOURCES.txt").is_file():
         parser.error(f"{args.shared} does not look like shared/data/kz (no SOURCES.txt)")

@@ -42,9 +42,20 @@ synth.fit(dataprep=dataprep, optim_method="Nelder-Mead", optim_initial="equal")
 t_fit = time.perf_counter() - t0
 t1 = time.perf_counter()
 with contextlib.redirect_stdout(io.StringIO()):
-    PlaceboTest().fit(dataprep=dataprep, scm=Synth(), scm_options={"optim_method": "Nelder-Mead",
-                                                                   "optim_initial": "equal"})
+    PlaceboTest().fit(
+        dataprep=dataprep, scm=Synth(), scm_options={"optim_method": "Nelder-Mead", "optim_initial": "equal"}
+    )
 t_placebo = time.perf_counter() - t1
 weights = {str(k): float(v) for k, v in zip(synth.W_names, synth.W)}
-print(json.dumps({"seconds": t_fit + t_placebo, "fit_seconds": t_fit, "placebo_seconds": t_placebo,
-                  "weights": weights, "loss_V": float(synth.loss_V), "n_placebos": len(controls)}))
+print(
+    json.dumps(
+        {
+            "seconds": t_fit + t_placebo,
+            "fit_seconds": t_fit,
+            "placebo_seconds": t_placebo,
+            "weights": weights,
+            "loss_V": float(synth.loss_V),
+            "n_placebos": len(controls),
+        }
+    )
+)

@@ -69,7 +69,8 @@ class Database:
         return catalog.show_program(self.store, program)
 
     def territories(self, *, level: str | None = None, as_of: date | None = None) -> list[TerritoryRow]:
-        """The territories the store knows (KATO code, level, names, validity), optionally of one level or day."""
+        """The territories the store knows (KATO code, level, names, validity),
+        optionally of one level or day."""
         from natije.services import territories
 
         return territories.list_territories(self.store, level=level, as_of=as_of)
@@ -99,7 +100,8 @@ class Database:
     def results(
         self, program: str, *, as_of: Day = None, basis: str = "current", territory: str | None = "national"
     ) -> pl.DataFrame:
-        """Target vs actual, achievement, forecast, chance to meet the target and status, as known on ``as_of``.
+        """Target vs actual, achievement, forecast, chance to meet the target and status,
+        as known on ``as_of``.
 
         ``basis``: ``"current"`` (targets in force) or ``"first"`` (as first promised); ``territory``: a KATO
         code, ``"national"`` (the default) or ``"all"``.
@@ -136,7 +138,8 @@ class Database:
     def evaluate(
         self, program: str, indicator: str, *, method: str, save: bool = True, **options: Any
     ) -> StoredEvaluation:
-        """Evaluate ``indicator``'s impact with its territories as units (options as ``natije evaluation run``).
+        """Evaluate ``indicator``'s impact with its territories as units
+        (options as ``natije evaluation run``).
 
         With ``save`` the design, the panel's hash and the result are stored (see :meth:`evaluations`).
         """

@@ -69,7 +69,8 @@ class NatijeError(Exception):
         return self.message.in_lang(lang) if isinstance(self.message, Text) else self.message
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the error as a JSON-friendly mapping, with ``key`` and ``params`` when the message has them."""
+        """Return the error as a JSON-friendly mapping,
+        with ``key`` and ``params`` when the message has them."""
         text = self.message
         keyed = {"key": text.key, "params": dict(text.params)} if isinstance(text, Text) else {}
         return {"error": type(self).__name__, "message": str(text), **keyed, **self.fields}
@@ -113,7 +114,9 @@ class Problem:
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
-        if isinstance(self.expected, Expected):  # keep the key for translation, the plain English as ``expected``
+        if isinstance(
+            self.expected, Expected
+        ):  # keep the key for translation, the plain English as ``expected``
             extra = {**self.extra, "key": self.expected.key, "params": dict(self.expected.params)}
             object.__setattr__(self, "extra", extra)
             object.__setattr__(self, "expected", str(self.expected))
@@ -138,7 +141,9 @@ class Problem:
             "file": self.file,
             "row": self.row,
             "column": self.column,
-            "value": self.value if self.value is None or isinstance(self.value, (int, float, str)) else str(self.value),
+            "value": self.value
+            if self.value is None or isinstance(self.value, (int, float, str))
+            else str(self.value),
             "expected": self.expected,
             "code": self.code,
             **({"key": self.extra["key"], "params": self.extra["params"]} if "key" in self.extra else {}),

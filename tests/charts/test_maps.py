@@ -94,7 +94,8 @@ def test_kazakh_names_have_no_latin_letters(on):
 
 
 def _picture(spec: dict) -> tuple[float, float, float, np.ndarray]:
-    """Share of the frame that is coloured, the coloured area's width/height and its width share of the frame."""
+    """Share of the frame that is coloured, the coloured area's width/height and its width
+    share of the frame."""
     pixels = read_png(png(spec))[:, :, :3].astype(int)
     coloured = ~(pixels >= 250).all(axis=2)
     rows, columns = np.nonzero(coloured)

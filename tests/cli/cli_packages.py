@@ -33,8 +33,10 @@ indicators:
     agency: SHARED
     source: shared_stat
 commitments:
-  - {{indicator: {code}.USERS, kind: baseline, period: 2018, value: 50, decided_on: 2018-12-20, document: Decree}}
-  - {{indicator: {code}.USERS, kind: target, period: 2023, value: 80, decided_on: 2018-12-20, document: Decree}}
+  - {{indicator: {code}.USERS, kind: baseline, period: 2018, value: 50, decided_on: 2018-12-20, \
+document: Decree}}
+  - {{indicator: {code}.USERS, kind: target, period: 2023, value: 80, decided_on: 2018-12-20, \
+document: Decree}}
 """
 
 # one national row and one for a region that exists only since the 2018 reform (built-in territories)

@@ -23,7 +23,8 @@ def program_dir(tmp_path: Path) -> Callable[[str], Path]:
 def cli(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> Callable[..., tuple[int, str]]:
-    """``cli(*args)`` runs ``natije ARGS`` through the console-script entry point: (exit code, stdout+stderr)."""
+    """``cli(*args)`` runs ``natije ARGS`` through the console-script entry point:
+    (exit code, stdout+stderr)."""
 
     def run(*args: str) -> tuple[int, str]:
         monkeypatch.setattr(sys, "argv", ["natije", *args])

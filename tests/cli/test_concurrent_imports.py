@@ -1,8 +1,9 @@
 """Imports that run at the same time, in separate processes, all succeed: none fails on a uniqueness race.
 
-Six ``natije import`` processes start together on one store that does not exist yet; each brings its own program
-and all of them name the same agency, source and district. The first creates the store; the others wait for the
-store's write lock (SQLite BEGIN IMMEDIATE with a busy timeout, PostgreSQL advisory lock) and find the shared rows.
+Six ``natije import`` processes start together on one store that does not exist yet; each brings its own
+program and all of them name the same agency, source and district. The first creates the store; the others
+wait for the store's write lock (SQLite BEGIN IMMEDIATE with a busy timeout, PostgreSQL advisory lock) and
+find the shared rows.
 """
 
 from __future__ import annotations

@@ -33,7 +33,13 @@ def _options(command: Any) -> list[Any]:
 
 def test_there_are_commands_and_options() -> None:
     names = {n for n, _ in COMMANDS}
-    assert {"natije import", "natije export", "natije programs", "natije demo", "natije evaluation run"} <= names
+    assert {
+        "natije import",
+        "natije export",
+        "natije programs",
+        "natije demo",
+        "natije evaluation run",
+    } <= names
     assert sum(len(_options(c)) for _, c in COMMANDS) > 20
 
 

@@ -28,8 +28,13 @@ def test_errors_exit_non_zero_with_a_message(tmp_path: Path, args: list[str], co
     db = str(tmp_path / "natije.db")
     subprocess.run([*SCRIPT, "--db", db, "init"], check=True, capture_output=True)
     full = args if args[0] == "--db" else ["--db", db, *args]
-    done = subprocess.run([*SCRIPT, *full], capture_output=True, text=True, env={"COLUMNS": "200", "PATH": "", "PYTHONPATH": SOURCES},
-                          check=False)
+    done = subprocess.run(
+        [*SCRIPT, *full],
+        capture_output=True,
+        text=True,
+        env={"COLUMNS": "200", "PATH": "", "PYTHONPATH": SOURCES},
+        check=False,
+    )
     assert done.returncode == code, done.stderr
     assert "Traceback" not in done.stderr + done.stdout
     assert text in done.stderr + done.stdout

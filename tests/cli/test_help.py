@@ -1,8 +1,9 @@
 """``natije --help`` and ``natije <command> --help`` in the interface language, for every command.
 
 Run through the console entry point (``main``), as a person runs it: ``--lang`` before the command or
-``NATIJE_LANG`` picks the language. A Kazakh or Russian screen holds no English word (only option names, command
-names, codes and the formats' own names), an English one no Cyrillic; no internal type or error name shows.
+``NATIJE_LANG`` picks the language. A Kazakh or Russian screen holds no English word (only option names,
+command names, codes and the formats' own names), an English one no Cyrillic; no internal type or error
+name shows.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""One renderer per format, shared by every command: a format without a renderer, or one a command does not offer,
-is a usage error (exit code 2), never a table."""
+"""One renderer per format, shared by every command: a format without a renderer, or one a command does not
+offer, is a usage error (exit code 2), never a table."""
 
 from __future__ import annotations
 

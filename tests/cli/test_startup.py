@@ -1,8 +1,9 @@
 """Commands import what they need when they run, so the CLI answers at once.
 
-``natije --help`` loads no store, engine or data library; ``natije programs`` reads the store through SQLAlchemy
-without Alembic (no migration runs), Polars, NumPy, the engines or Typer's help screen. Each command runs in a
-fresh interpreter through the console-script entry point, which then lists the modules it imported.
+``natije --help`` loads no store, engine or data library; ``natije programs`` reads the store through
+SQLAlchemy without Alembic (no migration runs), Polars, NumPy, the engines or Typer's help screen. Each
+command runs in a fresh interpreter through the console-script entry point, which then lists the modules
+it imported.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Built-in territories: seeded into a new store, listed by ``natije territories``, idempotent with the demo."""
+"""Built-in territories: seeded into a new store, listed by ``natije territories``,
+idempotent with the demo."""
 
 from __future__ import annotations
 

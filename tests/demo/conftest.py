@@ -33,8 +33,11 @@ class DemoPackage:
 
     def national(self, indicator: str) -> dict[str, float]:
         """``{period: value}`` of an indicator for the whole country."""
-        return {r["period"]: float(r["value"]) for r in self.rows
-                if r["indicator"] == indicator and r["territory"] == "000000000"}
+        return {
+            r["period"]: float(r["value"])
+            for r in self.rows
+            if r["indicator"] == indicator and r["territory"] == "000000000"
+        }
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:

@@ -16,8 +16,15 @@ def _commitments(package, indicator, kind):
 def test_lineage_information_kazakhstan_to_affordable_internet(demo):
     chain = {code: demo[code].doc["program"]["predecessors"] for code in PROGRAMS}
     assert chain == {"IK2020": [], "DK2018": ["IK2020"], "TB2021": ["DK2018"], "AI2023": ["TB2021"]}
-    years = {code: (demo[code].doc["program"]["start_year"], demo[code].doc["program"]["end_year"]) for code in PROGRAMS}
-    assert years["IK2020"] == (2013, 2020) and years["DK2018"] == (2018, 2022) and years["TB2021"] == (2021, 2025)
+    years = {
+        code: (demo[code].doc["program"]["start_year"], demo[code].doc["program"]["end_year"])
+        for code in PROGRAMS
+    }
+    assert (
+        years["IK2020"] == (2013, 2020)
+        and years["DK2018"] == (2018, 2022)
+        and years["TB2021"] == (2021, 2025)
+    )
     assert years["AI2023"][1] == 2027
     assert demo["TB2021"].doc["program"]["kind"] == "national_project"
 
@@ -36,7 +43,11 @@ def test_villages_on_fibre_supports_off_track_with_a_forecastable_series(demo):
     ai = demo["AI2023"]
     ind = ai.indicators()["AI2023.VILLAGES_FIBRE_SHARE"]
     assert ind["direction"] == "increase" and ind["unit"] == "%"
-    assert ind["ratio"] == {"numerator": "AI2023.VILLAGES_FIBRE", "denominator": "AI2023.VILLAGES_TOTAL", "scale": 100}
+    assert ind["ratio"] == {
+        "numerator": "AI2023.VILLAGES_FIBRE",
+        "denominator": "AI2023.VILLAGES_TOTAL",
+        "scale": 100,
+    }
     share = ai.national("AI2023.VILLAGES_FIBRE_SHARE")
     assert share["2025"] == 42.2 and share["2024"] == 41 and len(share) >= 3
     assert ai.national("AI2023.VILLAGES_FIBRE")["2025"] == 2606
@@ -50,29 +61,46 @@ def test_villages_on_fibre_supports_off_track_with_a_forecastable_series(demo):
 
 def test_regional_breakdown_adds_up_to_published_national_counts(demo):
     ai = demo["AI2023"]
-    for indicator, published in (("AI2023.VILLAGES_FIBRE", {"2020": 1257, "2025": 2606}),
-                                 ("AI2023.VILLAGES_TOTAL", {"2020": 6500, "2025": 6179})):
+    for indicator, published in (
+        ("AI2023.VILLAGES_FIBRE", {"2020": 1257, "2025": 2606}),
+        ("AI2023.VILLAGES_TOTAL", {"2020": 6500, "2025": 6179}),
+    ):
         for period, value in published.items():
-            regional = [float(r["value"]) for r in ai.rows if r["indicator"] == indicator and r["period"] == period
-                        and r["territory"] != "000000000"]
+            regional = [
+                float(r["value"])
+                for r in ai.rows
+                if r["indicator"] == indicator and r["period"] == period and r["territory"] != "000000000"
+            ]
             assert len(regional) in (14, 17) and sum(regional) == value, (indicator, period)
 
 
 def test_other_published_facts(demo):
     dk, tb, ai = demo["DK2018"], demo["TB2021"], demo["AI2023"]
-    assert dk.national("DK2018.EGDI_RANK") == {"2010": 46, "2012": 38, "2014": 28, "2016": 33, "2018": 39, "2020": 29,
-                                               "2022": 28, "2024": 24}
+    assert dk.national("DK2018.EGDI_RANK") == {
+        "2010": 46,
+        "2012": 38,
+        "2014": 28,
+        "2016": 33,
+        "2018": 39,
+        "2020": 29,
+        "2022": 28,
+        "2024": 24,
+    }
     rank_2020 = next(r for r in dk.rows if r["indicator"] == "DK2018.EGDI_RANK" and r["period"] == "2020")
     assert dk.sources()[rank_2020["source"]]["kind"] == "secondary"
     assert dk.indicators()["DK2018.EGDI_RANK"]["direction"] == "decrease"
     assert round(dk.national("DK2018.INTERNET_USERS")["2013"], 1) == 63.3
     assert round(dk.national("DK2018.FIXED_BROADBAND")["2024"], 1) == 15.3
-    targets = {(c["indicator"], c["period"]): c["value"] for c in dk.doc["commitments"] if c["kind"] == "target"}
+    targets = {
+        (c["indicator"], c["period"]): c["value"] for c in dk.doc["commitments"] if c["kind"] == "target"
+    }
     assert targets[("DK2018.PUBLIC_SERVICES_ONLINE", "2022")] == 80
     assert targets[("DK2018.ECOMMERCE_SHARE", "2022")] == 2.6 and targets[("DK2018.JOBS", "2022")] == 300000
     it = tb.national("TB2021.IT_EXPORTS")
     assert it["2023"] == 500 and it["2025"] == 1000
-    assert any(c["period"] == "2026" and c["value"] == 1000 for c in _commitments(tb, "TB2021.IT_EXPORTS", "target"))
+    assert any(
+        c["period"] == "2026" and c["value"] == 1000 for c in _commitments(tb, "TB2021.IT_EXPORTS", "target")
+    )
     assert len(tb.national("TB2021.ICT_SERVICE_EXPORTS")) == 8
     planned = sum(b["amount"] for b in ai.doc["budgets"] if b["stage"] == "planned")
     assert planned == 323 * 10**9
@@ -87,7 +115,8 @@ def test_population_by_region_sums_to_the_country(demo):
 
 
 def test_illustrative_outcome_carries_the_documented_planted_effect(demo):
-    """A plain 2x2 difference in differences on the generated rows recovers the +3 pp stated in ATTRIBUTION.md."""
+    """A plain 2x2 difference in differences on the generated rows recovers the +3 pp stated
+    in ATTRIBUTION.md."""
     rows = [r for r in demo["AI2023"].rows if r["indicator"] == "AI2023.RURAL_INTERNET_USERS"]
     assert rows and all(r["source"] == "demo_illustrative" for r in rows)
     cohort = {r["territory"]: int(r["note"].rsplit(" ", 1)[1]) for r in rows}
@@ -102,4 +131,6 @@ def test_illustrative_outcome_carries_the_documented_planted_effect(demo):
     mean = {k: sum(v) / len(v) for k, v in cells.items()}
     effect = (mean[(True, True)] - mean[(True, False)]) - (mean[(False, True)] - mean[(False, False)])
     assert abs(effect - 3.0) < 1.0
-    assert "+3.0 percentage" in (demo["reference"].path.parent.parent / "ATTRIBUTION.md").read_text(encoding="utf-8")
+    assert "+3.0 percentage" in (demo["reference"].path.parent.parent / "ATTRIBUTION.md").read_text(
+        encoding="utf-8"
+    )

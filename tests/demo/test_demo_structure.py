@@ -39,8 +39,25 @@ def test_every_file_is_utf8_with_the_documented_columns(demo):
         assert header.split(",") == OBSERVATION_COLUMNS
     ref = demo["reference"].path
     assert read_csv(ref / "territories.csv")[0].keys() == {
-        "code", "level", "parent", "valid_from", "valid_to", "successors", "iso_code", "name_kk", "name_ru", "name_en"}
-    assert list(read_csv(ref / "territory_changes.csv")[0]) == ["day", "kind", "source", "target", "share", "basis"]
+        "code",
+        "level",
+        "parent",
+        "valid_from",
+        "valid_to",
+        "successors",
+        "iso_code",
+        "name_kk",
+        "name_ru",
+        "name_en",
+    }
+    assert list(read_csv(ref / "territory_changes.csv")[0]) == [
+        "day",
+        "kind",
+        "source",
+        "target",
+        "share",
+        "basis",
+    ]
 
 
 def test_kato_codes_and_names_in_three_languages(territories):
@@ -82,7 +99,9 @@ def test_programs_goals_indicators_agencies_are_named_in_kk_ru_en(demo):
 def test_every_row_names_a_declared_source_of_a_known_kind(demo):
     for package in demo.values():
         sources = package.sources()
-        assert all(s["kind"] in ("official", "secondary", "illustrative") and s["licence"] for s in sources.values())
+        assert all(
+            s["kind"] in ("official", "secondary", "illustrative") and s["licence"] for s in sources.values()
+        )
         missing = {r["source"] for r in package.rows} - set(sources)
         assert not missing, (package.code, missing)
         for ind in package.doc.get("indicators", []):
@@ -134,14 +153,20 @@ def test_territory_change_shares_sum_to_one():
     totals: dict[tuple[str, str], float] = {}
     for r in rows:
         totals[(r["day"], r["source"])] = totals.get((r["day"], r["source"]), 0.0) + float(r["share"])
-    assert set(totals) == {("2018-06-19", "510000000"), ("2022-06-08", "630000000"), ("2022-06-08", "190000000"),
-                           ("2022-06-08", "350000000")}
+    assert set(totals) == {
+        ("2018-06-19", "510000000"),
+        ("2022-06-08", "630000000"),
+        ("2022-06-08", "190000000"),
+        ("2022-06-08", "350000000"),
+    }
     assert all(abs(t - 1) < 1e-9 for t in totals.values())
 
 
 @pytest.mark.parametrize("year,expected", [(2018, 17), (2024, 20)])
 def test_boundaries_have_one_feature_per_region(year, expected, territories):
-    data = json.loads((data_root() / "reference" / "geo" / f"regions_{year}.geojson").read_text(encoding="utf-8"))
+    data = json.loads(
+        (data_root() / "reference" / "geo" / f"regions_{year}.geojson").read_text(encoding="utf-8")
+    )
     codes = {f["properties"]["code"] for f in data["features"]}
     assert len(codes) == expected and codes <= set(territories)
     assert all(f["geometry"]["type"] in ("Polygon", "MultiPolygon") for f in data["features"])
@@ -151,8 +176,15 @@ def test_shipped_data_stays_lean_and_is_attributed():
     files = [p for p in data_root().rglob("*") if p.is_file()]
     assert sum(p.stat().st_size for p in files) < 3_000_000
     text = (data_root().parent / "ATTRIBUTION.md").read_text(encoding="utf-8")
-    for name in ("territories.csv", "territory_changes.csv", "observations.csv", "program.yaml", "regions_2018",
-                 "regions_2024", "demo_illustrative"):
+    for name in (
+        "territories.csv",
+        "territory_changes.csv",
+        "observations.csv",
+        "program.yaml",
+        "regions_2018",
+        "regions_2024",
+        "demo_illustrative",
+    ):
         assert name in text
     used = set()
     for path in demo_paths():

@@ -26,7 +26,8 @@ def read(name: str) -> str:
 
 
 def section(text: str, title: str) -> str:
-    """The body of the heading whose text is ``title`` (any level), up to the next heading of that level or higher."""
+    """The body of the heading whose text is ``title`` (any level),
+    up to the next heading of that level or higher."""
     lines = text.splitlines()
     for i, line in enumerate(lines):
         m = _HEADING.match(line)

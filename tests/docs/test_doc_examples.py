@@ -1,9 +1,9 @@
 """The examples in the docs are real: every YAML/CSV block is imported into a fresh store (or, marked as a
 fragment, uses only fields the format has), so the codes they show exist and they validate.
 
-A block stands for a file when the line before it is ``<!-- file: NAME -->`` (``NAME`` may be ``pkg/NAME`` to put
-it in a package folder ``pkg``); ``<!-- fragment -->`` marks a piece of a file. A block with neither fails, so a
-new example cannot slip in untested.
+A block stands for a file when the line before it is ``<!-- file: NAME -->`` (``NAME`` may be ``pkg/NAME`` to
+put it in a package folder ``pkg``); ``<!-- fragment -->`` marks a piece of a file. A block with neither
+fails, so a new example cannot slip in untested.
 """
 
 from __future__ import annotations
@@ -50,7 +50,8 @@ def _keys(data: Any) -> set[str]:
 
 
 def _write(root: Path, examples: list[Block]) -> list[Path]:
-    """Write the file blocks under ``root``; the package folders to import (reference packages need no order)."""
+    """Write the file blocks under ``root``; the package folders to import
+    (reference packages need no order)."""
     folders: set[Path] = set()
     for b in examples:
         assert b.file is not None

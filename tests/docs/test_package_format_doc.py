@@ -1,9 +1,10 @@
 """docs/package-format.md and the code agree: every field of the JSON Schema, every CSV column, every choice.
 
-The field reference ("Fields of `program.yaml`") has one table per object of ``program.schema.json``. The schema is
-walked at every nesting level (following ``$ref``; ``names`` is one shared table; a recursive object such as a task
-is described once), and each object's properties must be exactly the fields of its table, with the same required
-ones, every allowed value and every default. The CSV sections are checked against the readers' column specs.
+The field reference ("Fields of `program.yaml`") has one table per object of ``program.schema.json``. The
+schema is walked at every nesting level (following ``$ref``; ``names`` is one shared table; a recursive object
+such as a task is described once), and each object's properties must be exactly the fields of its table, with
+the same required ones, every allowed value and every default. The CSV sections are checked against the
+readers' column specs.
 """
 
 from __future__ import annotations
@@ -64,7 +65,8 @@ def schema_objects(schema: dict[str, Any]) -> dict[str, dict[str, Any]]:
         for prop, sub in node.get("properties", {}).items():
             child = f"{path}.{prop}" if path else prop
             name, target = _resolve(sub, defs)
-            # a list of objects is walked into; a tuple (prefixItems, items: false) or a list of scalars is a leaf
+            # a list of objects is walked into; a tuple (prefixItems, items: false) or a list
+            # of scalars is a leaf
             if target.get("type") == "array" and isinstance(target.get("items"), dict):
                 name, target = _resolve(target["items"], defs)
                 child += "[]"

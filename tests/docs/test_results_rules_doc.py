@@ -1,5 +1,5 @@
-"""docs/results-rules.md and the results engine agree: thresholds and their defaults, statuses, flags and their
-severities, lineage statuses, forecast reasons, and the ``continues`` rule of lineage.
+"""docs/results-rules.md and the results engine agree: thresholds and their defaults, statuses, flags and
+their severities, lineage statuses, forecast reasons, and the ``continues`` rule of lineage.
 """
 
 from __future__ import annotations
@@ -46,7 +46,8 @@ def test_every_threshold_is_documented_with_its_default() -> None:
 
 def test_every_documented_threshold_exists() -> None:
     names = {f.name for f in fields(Thresholds)}
-    # a threshold is quoted as `name` (default) or `name` = 2 %; a flag's "`stale` (2):" is followed by a colon
+    # a threshold is quoted as `name` (default) or `name` = 2 %;
+    # a flag's "`stale` (2):" is followed by a colon
     quoted = {
         m.group(1)
         for m in re.finditer(r"`(?:[^`]*\s)?([a-z]+_[a-z_]+)` (?:\(\d+(?:\.\d+)?\)(?!:)|= \d)", DOC)
@@ -135,7 +136,7 @@ def test_continues_joins_two_indicators_into_one_concept() -> None:
     assert alone["status"] == "new"
 
 
-# -- stale: "a series whose last value reaches the end of its indicator's declared span is complete" ----------
+# -- stale: "a series whose last value reaches the end of its indicator's declared span is complete" ---------
 
 
 @settings(max_examples=60, deadline=None)

@@ -54,7 +54,13 @@ def test_dates_and_containment() -> None:
 
 def test_sorting_mixed_frequencies() -> None:
     texts = ["2024-02", "2024-Q1", "2023", "2024", "2024-01"]
-    assert [str(p) for p in sorted(map(Period.parse, texts))] == ["2023", "2024", "2024-Q1", "2024-01", "2024-02"]
+    assert [str(p) for p in sorted(map(Period.parse, texts))] == [
+        "2023",
+        "2024",
+        "2024-Q1",
+        "2024-01",
+        "2024-02",
+    ]
 
 
 def test_difference_needs_one_frequency() -> None:

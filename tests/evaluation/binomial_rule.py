@@ -1,9 +1,9 @@
 """The exact binomial acceptance rule of the coverage studies.
 
 A study of ``n`` replications whose nominal interval level is ``p`` accepts the method when the number of
-intervals that cover the truth lies in the central region of Binomial(n, p) that holds at least 1 - alpha of the
-probability. A well-calibrated method is then rejected in at most ``alpha`` of the studies, whatever the seed,
-and the bounds follow the number of replications instead of being fixed shares.
+intervals that cover the truth lies in the central region of Binomial(n, p) that holds at least 1 - alpha of
+the probability. A well-calibrated method is then rejected in at most ``alpha`` of the studies, whatever the
+seed, and the bounds follow the number of replications instead of being fixed shares.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ def acceptance_region(n: int, p: float, alpha: float = ALPHA) -> tuple[int, int]
 
 
 def covers_as_nominal(coverage: float, n: int, p: float = 0.95, alpha: float = ALPHA) -> bool:
-    """Whether the observed coverage share of ``n`` replications is consistent with the nominal level ``p``."""
+    """Whether the observed coverage share of ``n`` replications is consistent with the
+    nominal level ``p``."""
     low, high = acceptance_region(n, p, alpha)
     return low <= round(coverage * n) <= high

@@ -50,7 +50,8 @@ def small_block() -> dict[str, list[object]]:
 
 @pytest.fixture(scope="session")
 def dask_address() -> Iterator[str]:
-    """The ``dask://`` address of a local two-process Dask cluster, started once for the session's Dask tests."""
+    """The ``dask://`` address of a local two-process Dask cluster,
+    started once for the session's Dask tests."""
     from dask import distributed
 
     with distributed.LocalCluster(

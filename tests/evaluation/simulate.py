@@ -1,8 +1,8 @@
 """Simulated panels with known effects, and the coverage/bias study of each owned method.
 
-Used by the ``slow`` tests and by ``benchmarks/simulation_study.py`` (the full 500-panel table in BENCHMARKS.md),
-which puts this folder on ``sys.path``. Each data-generating process returns a long table and the true value of the
-estimand the method reports as its headline.
+Used by the ``slow`` tests and by ``benchmarks/simulation_study.py`` (the full 500-panel table in
+BENCHMARKS.md), which puts this folder on ``sys.path``. Each data-generating process returns a long table and
+the true value of the estimand the method reports as its headline.
 """
 
 from __future__ import annotations
@@ -48,7 +48,8 @@ def dgp_block(rng: np.random.Generator, N: int = 60, T: int = 8, T0: int = 5, ta
 
 
 def dgp_event(rng: np.random.Generator, N: int = 90, T: int = 10) -> Draw:
-    """Two adoption cohorts (periods 5 and 7) and never-treated units; effect ``1 + 0.25 e`` at event time e."""
+    """Two adoption cohorts (periods 5 and 7) and never-treated units;
+    effect ``1 + 0.25 e`` at event time e."""
     first = np.repeat([5, 7, 0], N // 3)
     Y = rng.normal(size=(N, 1)) + np.linspace(0, 2, T)[None, :] + _errors(rng, N, T)
     e = np.arange(1, T + 1)[None, :] - first[:, None]

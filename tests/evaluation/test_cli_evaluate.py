@@ -119,15 +119,33 @@ def test_errors_exit_non_zero_without_traceback() -> None:
     assert "cannot read" in res.exception.message
 
 
-# --- what the user sees ------------------------------------------------------------------------------------------
+# --- what the user sees -------------------------------------------------------------------------------------
 
 TINY = "u,t,y,g\na,2000,1,2001\na,2001,3,2001\nb,2000,1,0\nb,2001,2,0\n"
 
 
 def _mpdta_dynamic(fmt: str, lang: str = "en") -> str:
-    res = runner.invoke(app, ["--lang", lang, *BASE, "--data", str(DATA / "mpdta.csv"), "--method", "cs",
-                              "--cohort", "first.treat", "--aggregation", "dynamic", "--inference", "analytic",
-                              "--format", fmt], terminal_width=200)
+    res = runner.invoke(
+        app,
+        [
+            "--lang",
+            lang,
+            *BASE,
+            "--data",
+            str(DATA / "mpdta.csv"),
+            "--method",
+            "cs",
+            "--cohort",
+            "first.treat",
+            "--aggregation",
+            "dynamic",
+            "--inference",
+            "analytic",
+            "--format",
+            fmt,
+        ],
+        terminal_width=200,
+    )
     assert res.exit_code == 0, res.output
     return res.stdout
 
@@ -139,7 +157,9 @@ def test_effects_by_event_time_in_table_json_and_csv() -> None:
     csv = pl.read_csv(_mpdta_dynamic("csv").encode())
     assert csv.columns == ["kind", "label", "estimate", "se", "ci_low", "ci_high", "p_value"]
     assert csv["kind"].to_list() == ["overall"] + ["event_time"] * 7
-    assert csv["estimate"].to_list() == pytest.approx([data["estimate"]] + [e["estimate"] for e in data["effects"]])
+    assert csv["estimate"].to_list() == pytest.approx(
+        [data["estimate"]] + [e["estimate"] for e in data["effects"]]
+    )
     assert csv["ci_high"][1:].to_list() == pytest.approx([e["ci_high"] for e in data["effects"]])
     table = _mpdta_dynamic("table")
     assert "Effects by event time" in table and "95% confidence interval" in table
@@ -160,8 +180,23 @@ def test_table_numbers_follow_the_interface_language() -> None:
 def test_single_series_its_without_unit_column_and_periods_as_periods(tmp_path: Path) -> None:
     nile = tmp_path / "nile.csv"
     pl.read_csv(DATA / "nile.csv").with_columns(pl.col("year").cast(pl.Float64)).write_csv(nile)  # 1871.0 …
-    args = ["--lang", "en", "evaluate", "--data", str(nile), "--time", "year", "--outcome", "volume", "--method",
-            "its", "--start", "1899", "--n-boot", "200"]
+    args = [
+        "--lang",
+        "en",
+        "evaluate",
+        "--data",
+        str(nile),
+        "--time",
+        "year",
+        "--outcome",
+        "volume",
+        "--method",
+        "its",
+        "--start",
+        "1899",
+        "--n-boot",
+        "200",
+    ]
     res = runner.invoke(app, [*args, "--format", "csv"])
     assert res.exit_code == 0, res.output
     labels = pl.read_csv(res.stdout.encode(), schema_overrides={"label": pl.String})["label"].to_list()
@@ -173,8 +208,26 @@ def test_single_series_its_without_unit_column_and_periods_as_periods(tmp_path: 
 def test_too_small_design_is_refused_in_the_users_language(tmp_path: Path) -> None:
     f = tmp_path / "all.csv"
     f.write_text("u,t,y\na,2000,1\na,2001,3\nb,2000,1\nb,2001,2\n", encoding="utf-8")
-    cmd = [str(Path(sys.executable).with_name("natije")), "--lang", "ru", "evaluate", "--data", str(f), "--unit", "u",
-           "--time", "t", "--outcome", "y", "--method", "did", "--treated", "a,b", "--start", "2001"]
+    cmd = [
+        str(Path(sys.executable).with_name("natije")),
+        "--lang",
+        "ru",
+        "evaluate",
+        "--data",
+        str(f),
+        "--unit",
+        "u",
+        "--time",
+        "t",
+        "--outcome",
+        "y",
+        "--method",
+        "did",
+        "--treated",
+        "a,b",
+        "--start",
+        "2001",
+    ]
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
     assert proc.returncode == 7 and "Traceback" not in proc.stderr
     assert "не охваченных программой" in proc.stderr.replace("\n", " ") and proc.stdout == ""
@@ -185,12 +238,35 @@ def test_no_library_warning_reaches_the_terminal(tmp_path: Path, case: str) -> N
     tiny = tmp_path / "tiny.csv"
     tiny.write_text(TINY, encoding="utf-8")
     t_args = ["--data", str(tiny), "--unit", "u", "--time", "t", "--outcome", "y"]
-    args = {"tiny-cs": [*t_args, "--method", "cs", "--cohort", "g", "--n-boot", "50"],
-            "tiny-did": [*t_args, "--method", "did", "--treated", "a", "--start", "2001"],
-            "mpdta-bootstrap": [*BASE[1:], "--data", str(DATA / "mpdta.csv"), "--method", "cs", "--cohort",
-                                "first.treat", "--n-boot", "300"],
-            "nile-its": ["--data", str(DATA / "nile.csv"), "--time", "year", "--outcome", "volume", "--method", "its",
-                         "--start", "1899", "--n-boot", "200"]}[case]
+    args = {
+        "tiny-cs": [*t_args, "--method", "cs", "--cohort", "g", "--n-boot", "50"],
+        "tiny-did": [*t_args, "--method", "did", "--treated", "a", "--start", "2001"],
+        "mpdta-bootstrap": [
+            *BASE[1:],
+            "--data",
+            str(DATA / "mpdta.csv"),
+            "--method",
+            "cs",
+            "--cohort",
+            "first.treat",
+            "--n-boot",
+            "300",
+        ],
+        "nile-its": [
+            "--data",
+            str(DATA / "nile.csv"),
+            "--time",
+            "year",
+            "--outcome",
+            "volume",
+            "--method",
+            "its",
+            "--start",
+            "1899",
+            "--n-boot",
+            "200",
+        ],
+    }[case]
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # anything not caught at the service boundary fails the run
         res = runner.invoke(app, ["--lang", "kk", "evaluate", *args], terminal_width=200)
@@ -202,8 +278,28 @@ def test_a_real_run_prints_no_warning_on_stderr(tmp_path: Path) -> None:
     tiny = tmp_path / "tiny.csv"
     tiny.write_text(TINY, encoding="utf-8")
     code = "import sys; from natije.cli import main; sys.argv[0] = 'natije'; main()"
-    cmd = [sys.executable, "-c", code, "--lang", "en", "evaluate", "--data", str(tiny), "--unit", "u", "--time",
-           "t", "--outcome", "y", "--method", "cs", "--cohort", "g", "--n-boot", "50"]
+    cmd = [
+        sys.executable,
+        "-c",
+        code,
+        "--lang",
+        "en",
+        "evaluate",
+        "--data",
+        str(tiny),
+        "--unit",
+        "u",
+        "--time",
+        "t",
+        "--outcome",
+        "y",
+        "--method",
+        "cs",
+        "--cohort",
+        "g",
+        "--n-boot",
+        "50",
+    ]
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == ""  # no RuntimeWarning text, no progress bar (stderr is not a terminal)

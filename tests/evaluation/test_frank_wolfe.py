@@ -34,8 +34,14 @@ def test_converges_to_the_ridge_simplex_optimum() -> None:
     # Frank-Wolfe converges sublinearly when the optimum lies on a face: check the gap shrinks
     coarse = frank_wolfe(A[None], b[None], np.full((1, 6), 1 / 6), zeta, 0.0, 1_000)[0]
     x = frank_wolfe(A[None], b[None], np.full((1, 6), 1 / 6), zeta, 0.0, 100_000)[0]
-    ref = minimize(obj, np.full(6, 1 / 6), method="SLSQP", bounds=[(0, 1)] * 6,
-                   constraints={"type": "eq", "fun": lambda x: x.sum() - 1}, options={"ftol": 1e-14})
+    ref = minimize(
+        obj,
+        np.full(6, 1 / 6),
+        method="SLSQP",
+        bounds=[(0, 1)] * 6,
+        constraints={"type": "eq", "fun": lambda x: x.sum() - 1},
+        options={"ftol": 1e-14},
+    )
     assert obj(x) - ref.fun < 0.1 * (obj(coarse) - ref.fun)
     assert obj(x) <= ref.fun + 2e-5
 
@@ -46,7 +52,9 @@ def test_batch_equals_one_problem_at_a_time() -> None:
     b = np.stack([p[1] for p in probs])
     x0 = np.full((5, 6), 1 / 6)
     batch = frank_wolfe(A, b, x0, 0.1, 1e-4, 10_000)
-    single = np.vstack([frank_wolfe(A[i : i + 1], b[i : i + 1], x0[i : i + 1], 0.1, 1e-4, 10_000) for i in range(5)])
+    single = np.vstack(
+        [frank_wolfe(A[i : i + 1], b[i : i + 1], x0[i : i + 1], 0.1, 1e-4, 10_000) for i in range(5)]
+    )
     assert np.allclose(batch, single, atol=1e-12)
 
 

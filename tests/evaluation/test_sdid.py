@@ -63,7 +63,9 @@ def test_jackknife_matches_the_leave_one_out_formula() -> None:
     fit = synthdid_estimate(Y, N0, T0)
     inf = standard_error(fit, "jackknife")
     n = Y.shape[0]
-    assert inf.se == pytest.approx(np.sqrt((n - 1) / n * np.sum((inf.replicates - inf.replicates.mean()) ** 2)))
+    assert inf.se == pytest.approx(
+        np.sqrt((n - 1) / n * np.sum((inf.replicates - inf.replicates.mean()) ** 2))
+    )
 
 
 def test_single_treated_unit_bootstrap_and_jackknife_are_undefined_as_in_r() -> None:

@@ -1,4 +1,5 @@
-"""Prop 99 against R ``synthdid`` 0.0.9 (Arkhangelsky et al. 2021, Table 1); data: tests/data/evaluation/README.md."""
+"""Prop 99 against R ``synthdid`` 0.0.9 (Arkhangelsky et al. 2021, Table 1); data:
+tests/data/evaluation/README.md."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Simulation study (slow): 500 panels per method; 95 % intervals pass the exact binomial rule, bias below 5 %."""
+"""Simulation study (slow): 500 panels per method;
+95 % intervals pass the exact binomial rule, bias below 5 %."""
 
 from __future__ import annotations
 

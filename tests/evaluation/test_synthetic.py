@@ -28,8 +28,14 @@ def test_inner_weights_are_on_the_simplex_and_optimal(seed: int, J: int, K: int)
         r = X1 - X0 @ x
         return float(r @ (v * r))
 
-    ref = minimize(loss, np.full(J, 1 / J), method="SLSQP", bounds=[(0, 1)] * J,
-                   constraints={"type": "eq", "fun": lambda x: x.sum() - 1}, options={"ftol": 1e-15, "maxiter": 500})
+    ref = minimize(
+        loss,
+        np.full(J, 1 / J),
+        method="SLSQP",
+        bounds=[(0, 1)] * J,
+        constraints={"type": "eq", "fun": lambda x: x.sum() - 1},
+        options={"ftol": 1e-15, "maxiter": 500},
+    )
     assert loss(w) <= ref.fun + 1e-9
 
 
@@ -94,12 +100,30 @@ def test_predictor_windows_and_missing_values() -> None:
     Y, units, times, T0 = _panel(4)
     x = np.tile(np.arange(len(times), dtype=float), (len(units), 1))
     x[:, 0] = np.nan  # skipped, as mean(na.rm = TRUE)
-    p = build_problem(Y, {"x": x}, units, times, outcome="y", treated="T", donors=units[:-1], T0=T0,
-                      predictors=[Predictor("x", (0, 1, 2)), Predictor("y", (5,))])
+    p = build_problem(
+        Y,
+        {"x": x},
+        units,
+        times,
+        outcome="y",
+        treated="T",
+        donors=units[:-1],
+        T0=T0,
+        predictors=[Predictor("x", (0, 1, 2)), Predictor("y", (5,))],
+    )
     assert p.X1.tolist() == [1.5, Y[-1, 5]]
     with pytest.raises(EstimationError):
-        build_problem(Y, {}, units, times, outcome="y", treated="T", donors=units[:-1], T0=T0,
-                      predictors=[Predictor("nope")])
+        build_problem(
+            Y,
+            {},
+            units,
+            times,
+            outcome="y",
+            treated="T",
+            donors=units[:-1],
+            T0=T0,
+            predictors=[Predictor("nope")],
+        )
     with pytest.raises(InsufficientData):
         build_problem(Y, {}, units, times, outcome="y", treated="T", donors=units[:1], T0=T0)
 

@@ -1,4 +1,5 @@
-"""Basque against the R ``Synth`` example (Abadie & Gardeazabal 2003); data: tests/data/evaluation/README.md."""
+"""Basque against the R ``Synth`` example (Abadie & Gardeazabal 2003); data:
+tests/data/evaluation/README.md."""
 
 from __future__ import annotations
 
@@ -25,8 +26,15 @@ def basque_problem() -> SynthProblem:
     preds += [Predictor(f"sec.{s}", tuple(range(1961, 1970, 2))) for s in SECTORS]
     preds.append(Predictor("popdens", (1969,)))
     return prepare_synth(
-        df, unit="regionno", time="year", outcome="gdpcap", treated=17, start=1970,
-        donors=[*range(2, 17), 18], predictors=preds, optimize_times=range(1960, 1970),
+        df,
+        unit="regionno",
+        time="year",
+        outcome="gdpcap",
+        treated=17,
+        start=1970,
+        donors=[*range(2, 17), 18],
+        predictors=preds,
+        optimize_times=range(1960, 1970),
     )
 
 
@@ -43,7 +51,11 @@ def test_basque_avoids_the_pysyncon_local_optimum() -> None:
     fit = fit_synth(problem)
     donors = list(problem.donors)
     local = np.zeros(len(donors))
-    local[[donors.index(10), donors.index(7), donors.index(14)]] = [0.917, 0.053, 0.029]  # Cataluna, Cantabria, Madrid
+    local[[donors.index(10), donors.index(7), donors.index(14)]] = [
+        0.917,
+        0.053,
+        0.029,
+    ]  # Cataluna, Cantabria, Madrid
     assert fit.loss_v < mspe(local, problem.Z1, problem.Z0)
     assert fit.pre_rmspe < 0.1
 
@@ -56,9 +68,19 @@ def test_basque_through_evaluate_matches_r() -> None:
     sectors = [f"sec.{s}" for s in SECTORS]
     preds = [(p, range(1964, 1970)) for p in school] + [("gdpcap", range(1960, 1970))]
     preds += [(s, range(1961, 1970, 2)) for s in sectors] + [("popdens", [1969])]
-    r = evaluate(df.filter(pl.col("regionno") != 1), unit="regionno", time="year", outcome="gdpcap", method="sc",
-                 treated=(17,), start=1970, covariates=(*school, *sectors, "popdens"), predictors=preds,
-                 optimize_times=range(1960, 1970), leave_one_out=False)
+    r = evaluate(
+        df.filter(pl.col("regionno") != 1),
+        unit="regionno",
+        time="year",
+        outcome="gdpcap",
+        method="sc",
+        treated=(17,),
+        start=1970,
+        covariates=(*school, *sectors, "popdens"),
+        predictors=preds,
+        optimize_times=range(1960, 1970),
+        leave_one_out=False,
+    )
     assert r.unit_weights[10] == pytest.approx(0.8508, abs=0.005)
     assert r.unit_weights[14] == pytest.approx(0.1492, abs=0.005)
     assert r.diagnostics["placebo"]["n_placebos"] == 16

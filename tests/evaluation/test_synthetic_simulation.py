@@ -1,4 +1,5 @@
-"""Simulation study for sc and sdid (slow): 500 panels; 95 % intervals pass the exact binomial rule, bias below 5 %."""
+"""Simulation study for sc and sdid (slow): 500 panels;
+95 % intervals pass the exact binomial rule, bias below 5 %."""
 
 from __future__ import annotations
 

@@ -18,14 +18,31 @@ CASES = sorted(p.name for p in BAD.iterdir() if p.is_dir())
 def test_corpus_has_one_case_per_error_type() -> None:
     codes = [json.loads((BAD / c / "expected.json").read_text(encoding="utf-8"))["code"] for c in CASES]
     assert len(CASES) >= 20
-    for needed in ("unknown_indicator", "unknown_territory", "unit_mismatch", "not_a_number", "duplicate_key",
-                   "outside_span", "frequency", "territory_not_valid", "encoding", "empty", "unknown_source",
-                   "missing_column", "unknown_column", "period", "schema", "yaml"):
+    for needed in (
+        "unknown_indicator",
+        "unknown_territory",
+        "unit_mismatch",
+        "not_a_number",
+        "duplicate_key",
+        "outside_span",
+        "frequency",
+        "territory_not_valid",
+        "encoding",
+        "empty",
+        "unknown_source",
+        "missing_column",
+        "unknown_column",
+        "period",
+        "schema",
+        "yaml",
+    ):
         assert needed in codes
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_bad_package_is_refused_naming_file_row_column_and_store_is_unchanged(store: Store, case: str) -> None:
+def test_bad_package_is_refused_naming_file_row_column_and_store_is_unchanged(
+    store: Store, case: str
+) -> None:
     import_paths(store, [GOOD])
     before = dump(store)
     expected = json.loads((BAD / case / "expected.json").read_text(encoding="utf-8"))

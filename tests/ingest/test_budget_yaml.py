@@ -1,4 +1,5 @@
-"""program.yaml budgets: many lines per year and stage, versions numbered per line, problems with their line."""
+"""program.yaml budgets: many lines per year and stage, versions numbered per line,
+problems with their line."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ from natije.ingest.problems import ProblemLog
 from natije.ingest.program_yaml import parse_program_yaml
 
 HEAD = """format: natije-program/1
-program: {code: P, names: {kk: a, ru: b, en: c}, kind: project, start_year: 2020, end_year: 2022, status: in_force,
-          goals: [{code: P.G1, names: {kk: a, ru: b, en: c}}]}
+program: {code: P, names: {kk: a, ru: b, en: c}, kind: project, start_year: 2020, end_year: 2022,
+          status: in_force, goals: [{code: P.G1, names: {kk: a, ru: b, en: c}}]}
 indicators:
   - {code: P.I1, names: {kk: a, ru: b, en: c}, unit: "%", direction: increase}
   - {code: P.I2, names: {kk: a, ru: b, en: c}, unit: "%", direction: increase}
@@ -31,11 +32,14 @@ def _parse(text: str) -> tuple[object, ProblemLog]:
 def test_lines_of_one_year_and_stage_are_told_apart_and_versions_numbered_in_decision_order() -> None:
     text = (
         HEAD
-        + """  - {year: 2021, stage: approved, amount: 100, goal: P.G1, funding: republican, indicators: [P.I1]}
+        + """  - {year: 2021, stage: approved, amount: 100, goal: P.G1, funding: republican,
+     indicators: [P.I1]}
   - {year: 2021, stage: approved, amount: 40, goal: P.G1, funding: local, indicators: [P.I1]}
   - {year: 2021, stage: approved, amount: 7, goal: P.G1, funding: republican, indicators: [P.I2]}
-  - {year: 2021, stage: approved, amount: 3, currency: USD, goal: P.G1, funding: republican, indicators: [P.I1]}
-  - {year: 2021, stage: approved, amount: 9, line: "001-101", goal: P.G1, funding: republican, indicators: [P.I1]}
+  - {year: 2021, stage: approved, amount: 3, currency: USD, goal: P.G1, funding: republican,
+     indicators: [P.I1]}
+  - {year: 2021, stage: approved, amount: 9, line: "001-101", goal: P.G1, funding: republican,
+     indicators: [P.I1]}
   - {year: 2021, stage: approved, amount: 130, goal: P.G1, funding: republican, indicators: [P.I1],
      decided_on: 2022-03-01, document: Decree 2}
   - {year: 2021, stage: approved, amount: 120, goal: P.G1, funding: republican, indicators: [P.I1],

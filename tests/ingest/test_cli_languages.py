@@ -28,7 +28,8 @@ def _stderr(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
 
 @pytest.mark.parametrize("case", CASES)
 def test_refused_import_prints_expected_text_in_kazakh_and_russian(
-        tmp_path: Path, case: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, case: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     url = str(tmp_path / "natije.db")
     store = Store.open(url)
     try:

@@ -1,4 +1,5 @@
-"""Zips whose entries leave their folder, and packages that collide: refused with every problem of the import."""
+"""Zips whose entries leave their folder, and packages that collide:
+refused with every problem of the import."""
 
 from __future__ import annotations
 

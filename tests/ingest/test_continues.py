@@ -1,4 +1,5 @@
-"""``continues``: an indicator carrying on a predecessor's indicator is parsed, checked against the chain and exported."""
+"""``continues``: an indicator carrying on a predecessor's indicator is parsed,
+checked against the chain and exported."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Arbitrary bytes into every reader and the package opener: only natije problems come out, never a traceback."""
+"""Arbitrary bytes into every reader and the package opener: only natije problems come out,
+never a traceback."""
 
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ from natije.ingest.readers import OBSERVATIONS, read_table, supported_extensions
 
 from .conftest import GOOD
 
-# an error a library prints instead of raising ("Exception ignored in ...") reaches the user as a traceback too
+# an error a library prints instead of raising ("Exception ignored in ...") reaches the
+# user as a traceback too
 pytestmark = pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")
 
 

@@ -1,4 +1,5 @@
-"""Importing packages through the service: idempotent, revisions, commitment versions, formats, zips, atomicity."""
+"""Importing packages through the service: idempotent, revisions, commitment versions,
+formats, zips, atomicity."""
 
 from __future__ import annotations
 
@@ -54,14 +55,20 @@ def test_same_package_twice_changes_nothing(store: Store, good: Path) -> None:
 
 def test_changed_value_becomes_a_revision_not_an_overwrite(store: Store, good: Path) -> None:
     import_paths(store, [good])
-    _edit(good / "observations.csv", "TEST2020.INTERNET,000000000,2017,78.0,,,,2018-03-01",
-          "TEST2020.INTERNET,000000000,2017,78.4,,,revised by BNS,2019-03-01")
+    _edit(
+        good / "observations.csv",
+        "TEST2020.INTERNET,000000000,2017,78.0,,,,2018-03-01",
+        "TEST2020.INTERNET,000000000,2017,78.4,,,revised by BNS,2019-03-01",
+    )
     report = import_paths(store, [good])
     assert report.totals()["observations_revised"] == 1
     with store.connect() as conn:
         revs = pl.concat(list(iter_revisions(conn, program="TEST2020")))
-    history = revs.filter((pl.col("indicator") == "TEST2020.INTERNET") & (pl.col("period") == "2017")
-                          & (pl.col("territory") == "000000000"))
+    history = revs.filter(
+        (pl.col("indicator") == "TEST2020.INTERNET")
+        & (pl.col("period") == "2017")
+        & (pl.col("territory") == "000000000")
+    )
     assert history["value"].to_list() == [78.0, 78.4]
     assert history["reason"][1].startswith("import ")
     current = _observations(store).filter(pl.col("period") == "2017", pl.col("territory") == "000000000")
@@ -70,19 +77,28 @@ def test_changed_value_becomes_a_revision_not_an_overwrite(store: Store, good: P
 
 def test_changed_target_becomes_a_new_commitment_version(store: Store, good: Path) -> None:
     import_paths(store, [good])
-    _edit(good / "program.yaml", "commitments:\n", "commitments:\n  - {indicator: TEST2020.INTERNET, kind: target, "
-          "period: 2022, value: 85, decided_on: 2020-05-01, document: Amendment No. 2}\n")
+    _edit(
+        good / "program.yaml",
+        "commitments:\n",
+        "commitments:\n  - {indicator: TEST2020.INTERNET, kind: target, "
+        "period: 2022, value: 85, decided_on: 2020-05-01, document: Amendment No. 2}\n",
+    )
     report = import_paths(store, [good])
     assert report.totals()["commitments_new"] == 1
     with store.connect() as conn:
         package = get_package(conn, "TEST2020")
-    targets = sorted((c.version, c.value, c.document) for c in package.commitments
-                     if c.indicator == "TEST2020.INTERNET" and c.kind.value == "target")
+    targets = sorted(
+        (c.version, c.value, c.document)
+        for c in package.commitments
+        if c.indicator == "TEST2020.INTERNET" and c.kind.value == "target"
+    )
     assert targets == [(1, 82.0, "Test decree No. 1"), (2, 85.0, "Amendment No. 2")]
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "parquet"])
-def test_xlsx_and_parquet_observations_import_like_csv(store: Store, good: Path, tmp_path: Path, fmt: str) -> None:
+def test_xlsx_and_parquet_observations_import_like_csv(
+    store: Store, good: Path, tmp_path: Path, fmt: str
+) -> None:
     import openpyxl
 
     import_paths(store, [good])
@@ -109,7 +125,9 @@ def test_xlsx_and_parquet_observations_import_like_csv(store: Store, good: Path,
 
 
 @pytest.mark.parametrize("nested", [False, True])
-def test_zip_package_imports_without_extracting(store: Store, good: Path, tmp_path: Path, nested: bool) -> None:
+def test_zip_package_imports_without_extracting(
+    store: Store, good: Path, tmp_path: Path, nested: bool
+) -> None:
     archive = tmp_path / "good.zip"
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
         for f in sorted(good.iterdir()):
@@ -119,7 +137,9 @@ def test_zip_package_imports_without_extracting(store: Store, good: Path, tmp_pa
     assert report.packages[0].name == "good.zip"
 
 
-def test_reference_package_is_written_first_in_one_transaction(store: Store, good: Path, tmp_path: Path) -> None:
+def test_reference_package_is_written_first_in_one_transaction(
+    store: Store, good: Path, tmp_path: Path
+) -> None:
     ref = tmp_path / "reference"
     ref.mkdir()
     for name in ("territories.csv", "territory_changes.csv"):
@@ -166,12 +186,17 @@ def test_a_folder_of_packages_is_searched_for_them(store: Store, good: Path, tmp
     assert [p.name for p in report.packages] == ["TEST2020"]
 
 
-def test_reimporting_an_export_into_its_own_store_changes_nothing(store: Store, good: Path, tmp_path: Path) -> None:
+def test_reimporting_an_export_into_its_own_store_changes_nothing(
+    store: Store, good: Path, tmp_path: Path
+) -> None:
     from natije.services.ingestion import export_program
 
     import_paths(store, [good])
-    _edit(good / "observations.csv", "TEST2020.INTERNET,000000000,2017,78.0,,,,2018-03-01",
-          "TEST2020.INTERNET,000000000,2017,78.4,,,,2019-03-01")
+    _edit(
+        good / "observations.csv",
+        "TEST2020.INTERNET,000000000,2017,78.0,,,,2018-03-01",
+        "TEST2020.INTERNET,000000000,2017,78.4,,,,2019-03-01",
+    )
     import_paths(store, [good])  # one revision, so the export carries revisions.csv
     export_program(store, "TEST2020", tmp_path / "out")
     assert (tmp_path / "out" / "revisions.csv").exists()
@@ -181,8 +206,9 @@ def test_reimporting_an_export_into_its_own_store_changes_nothing(store: Store, 
     assert dump(store) == before
 
 
-def test_target_corrected_in_place_is_a_new_version_that_survives_export(store: Store, good: Path,
-                                                                          tmp_path: Path) -> None:
+def test_target_corrected_in_place_is_a_new_version_that_survives_export(
+    store: Store, good: Path, tmp_path: Path
+) -> None:
     from natije.services.ingestion import export_program
 
     from .conftest import empty, files_of

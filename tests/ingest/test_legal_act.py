@@ -1,4 +1,5 @@
-"""``program.legal_act`` is one text or a text per language; either form comes back out of the store as written."""
+"""``program.legal_act`` is one text or a text per language;
+either form comes back out of the store as written."""
 
 from __future__ import annotations
 

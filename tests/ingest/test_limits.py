@@ -1,4 +1,5 @@
-"""Hostile or broken packages are refused quickly, with memory bounded, a clear reason and the store unchanged.
+"""Hostile or broken packages are refused quickly, with memory bounded,
+a clear reason and the store unchanged.
 
 Each hostile package is imported in a child process that reports its peak memory (``VmHWM``) and time;
 without the limits these imports hang, grow past gigabytes, or end in a traceback.
@@ -166,7 +167,8 @@ print([p.code for p in log.items])
 
 
 def test_a_long_line_ends_the_read_without_leaving_a_reader_thread_behind(tmp_path: Path) -> None:
-    # pyarrow reads ahead on its own thread: an error raised into it aborted the interpreter at exit, at random
+    # pyarrow reads ahead on its own thread: an error raised into it aborted the
+    # interpreter at exit, at random
     package = long_line(tmp_path)
     for _ in range(4):
         out = subprocess.run(

@@ -1,4 +1,5 @@
-"""The ``status`` column of observations (docs/package-format.md) is stored, exported and updated, not dropped."""
+"""The ``status`` column of observations (docs/package-format.md) is stored,
+exported and updated, not dropped."""
 
 from __future__ import annotations
 

@@ -22,19 +22,31 @@ def _parse(text: str) -> tuple[object, ProblemLog]:
 def test_schema_is_shipped_and_names_the_format() -> None:
     schema = program_schema()
     assert schema["properties"]["format"]["const"] == "natije-program/1"
-    assert set(schema["$defs"]["indicator"]["properties"]) >= {"code", "unit", "span", "frequency", "direction"}
+    assert set(schema["$defs"]["indicator"]["properties"]) >= {
+        "code",
+        "unit",
+        "span",
+        "frequency",
+        "direction",
+    }
 
 
 def test_good_package_parses_with_versions_numbered_by_decision_date() -> None:
     text = (GOOD / "program.yaml").read_text(encoding="utf-8")
-    text = text.replace("commitments:\n", "commitments:\n  - {indicator: TEST2020.INTERNET, kind: target, period: 2022, "
-                                          "value: 85, decided_on: 2020-05-01, document: Amendment}\n")
+    text = text.replace(
+        "commitments:\n",
+        "commitments:\n  - {indicator: TEST2020.INTERNET, kind: target, period: 2022, "
+        "value: 85, decided_on: 2020-05-01, document: Amendment}\n",
+    )
     parsed, log = _parse(text)
     assert not log, [p.describe() for p in log.items]
     pkg = parsed.package  # type: ignore[attr-defined]
     assert pkg.program.code == "TEST2020" and [g.kind for g in pkg.program.goals] == ["goal", "task"]
-    targets = sorted((c.decided_on.isoformat(), c.version, c.value) for c in pkg.commitments
-                     if c.indicator == "TEST2020.INTERNET" and c.kind.value == "target")
+    targets = sorted(
+        (c.decided_on.isoformat(), c.version, c.value)
+        for c in pkg.commitments
+        if c.indicator == "TEST2020.INTERNET" and c.kind.value == "target"
+    )
     assert targets == [("2017-12-12", 1, 82.0), ("2020-05-01", 2, 85.0)]
 
 
@@ -77,9 +89,11 @@ commitments:
 
 def test_domain_rules_on_an_otherwise_valid_file() -> None:
     text = """format: natije-program/1
-program: {code: X, names: {kk: a, ru: b, en: c}, kind: project, start_year: 2020, end_year: 2019, status: draft}
+program: {code: X, names: {kk: a, ru: b, en: c}, kind: project, start_year: 2020, end_year: 2019, \
+status: draft}
 indicators:
-  - {code: I1, names: {kk: a, ru: b, en: c}, unit: "%", direction: increase, span: {from: 2010, to: 2005}, goal: G}
+  - {code: I1, names: {kk: a, ru: b, en: c}, unit: "%", direction: increase, span: {from: 2010, to: 2005}, \
+goal: G}
   - {code: I1, names: {kk: a, ru: b, en: c}, unit: "%", direction: increase}
 commitments:
   - {indicator: I1, kind: target, period: 2022, value: 1, decided_on: 2017-02-01, document: D}
@@ -106,16 +120,25 @@ codes = st.from_regex(r"[A-Z][A-Z0-9]{0,6}", fullmatch=True)
 
 
 @settings(max_examples=40, deadline=None)
-@given(unit=st.sampled_from(["%", "count", "KZT", "bn USD"]), frequency=st.sampled_from(["A", "Q", "M"]),
-       value=st.floats(allow_nan=False, allow_infinity=False, width=64), code=codes,
-       years=st.lists(st.integers(2000, 2030), min_size=1, max_size=4, unique=True))
-def test_program_yaml_export_parse_round_trip(unit: str, frequency: str, value: float, code: str,
-                                              years: list[int]) -> None:
+@given(
+    unit=st.sampled_from(["%", "count", "KZT", "bn USD"]),
+    frequency=st.sampled_from(["A", "Q", "M"]),
+    value=st.floats(allow_nan=False, allow_infinity=False, width=64),
+    code=codes,
+    years=st.lists(st.integers(2000, 2030), min_size=1, max_size=4, unique=True),
+)
+def test_program_yaml_export_parse_round_trip(
+    unit: str, frequency: str, value: float, code: str, years: list[int]
+) -> None:
     commitments = "".join(
-        f"  - {{indicator: {code}, kind: target, period: {y}, value: {value!r}, decided_on: {y - 1}-01-01, document: D}}\n"
-        for y in years)
-    text = (f"format: natije-program/1\nindicators:\n  - {{code: {code}, names: {{kk: a, ru: b, en: c}}, "
-            f"unit: '{unit}', direction: increase, frequency: {frequency}}}\ncommitments:\n{commitments}")
+        f"  - {{indicator: {code}, kind: target, period: {y}, value: {value!r}, "
+        f"decided_on: {y - 1}-01-01, document: D}}\n"
+        for y in years
+    )
+    text = (
+        f"format: natije-program/1\nindicators:\n  - {{code: {code}, names: {{kk: a, ru: b, en: c}}, "
+        f"unit: '{unit}', direction: increase, frequency: {frequency}}}\ncommitments:\n{commitments}"
+    )
     parsed, log = _parse(text)
     assert not log, [p.describe() for p in log.items]
     once = program_yaml_text(parsed.package)  # type: ignore[attr-defined]

@@ -38,7 +38,10 @@ def test_registry_knows_csv_xlsx_parquet() -> None:
 
 
 def test_csv_rows_keep_spreadsheet_numbers_across_blank_and_malformed_lines(tmp_path: Path) -> None:
-    text = "\ufeffIndicator, territory ,period,value\nA,1,2020,1.5\n\nB,2,2021, x \nC,3\nD,4,2022,5,6\nE,5,2023,7\n"
+    text = (
+        "\ufeffIndicator, territory ,period,value\nA,1,2020,1.5\n\nB,2,2021, x \nC,3\nD,4,2022,5,6\n"
+        "E,5,2023,7\n"
+    )
     frame, log = _read(_package(tmp_path, "observations.csv", text.encode()), "observations.csv")
     assert frame.select("indicator", "value", "row").rows() == [("A", "1.5", 2), ("B", "x", 4), ("E", "7", 7)]
     assert [(p.row, p.code) for p in log.items] == [(5, "malformed_row"), (6, "malformed_row")]
@@ -53,15 +56,18 @@ def test_csv_batches_are_bounded_and_numbered_consecutively(tmp_path: Path) -> N
     assert pl.concat(batches)["row"].to_list() == list(range(2, 5002))
 
 
-@pytest.mark.parametrize("content,code,row", [
-    (b"", "empty", None),
-    (b"indicator,territory,period,value\n", "empty", None),
-    ("indicator,territory,period,value\nA,1,2020,1\nB,1,2020,\xe9\n".encode("latin-1"), "encoding", 3),
-    ("индикатор,territory,period,value\n".encode("cp1251"), "encoding", 1),
-    (b"indicator,territory,period\nA,1,2020\n", "missing_column", 1),
-    (b"indicator,territory,period,value,colour\nA,1,2020,1,red\n", "unknown_column", 1),
-    (b"indicator,territory,period,value,value\nA,1,2020,1,1\n", "duplicate_column", 1),
-])
+@pytest.mark.parametrize(
+    "content,code,row",
+    [
+        (b"", "empty", None),
+        (b"indicator,territory,period,value\n", "empty", None),
+        ("indicator,territory,period,value\nA,1,2020,1\nB,1,2020,\xe9\n".encode("latin-1"), "encoding", 3),
+        ("индикатор,territory,period,value\n".encode("cp1251"), "encoding", 1),
+        (b"indicator,territory,period\nA,1,2020\n", "missing_column", 1),
+        (b"indicator,territory,period,value,colour\nA,1,2020,1,red\n", "unknown_column", 1),
+        (b"indicator,territory,period,value,value\nA,1,2020,1,1\n", "duplicate_column", 1),
+    ],
+)
 def test_csv_file_level_problems(tmp_path: Path, content: bytes, code: str, row: int | None) -> None:
     _, log = _read(_package(tmp_path, "observations.csv", content), "observations.csv")
     assert [(p.code, p.row) for p in log.items] == [(code, row)]
@@ -79,17 +85,29 @@ def test_xlsx_first_sheet_with_excel_cell_types(tmp_path: Path) -> None:
     frame, log = _read(folder, "observations.xlsx")
     assert not log
     assert frame.select("period", "value", "as_of", "row").rows() == [
-        ("2020", "1.5", "2021-03-01", 2), ("2020-03", "83", "2021-03-01T12:30:00", 4)]
+        ("2020", "1.5", "2021-03-01", 2),
+        ("2020-03", "83", "2021-03-01T12:30:00", 4),
+    ]
 
 
 def test_parquet_keeps_numbers_numeric_and_counts_rows(tmp_path: Path) -> None:
     folder = _package(tmp_path, "program.yaml", HEADER.encode())
-    pl.DataFrame({"indicator": ["A", "B", "C"], "territory": ["1", "2", "3"], "period": [2020, 2021, 2022],
-                  "value": [1.0, 2.5, None]}).write_parquet(folder / "observations.parquet", row_group_size=2)
+    pl.DataFrame(
+        {
+            "indicator": ["A", "B", "C"],
+            "territory": ["1", "2", "3"],
+            "period": [2020, 2021, 2022],
+            "value": [1.0, 2.5, None],
+        }
+    ).write_parquet(folder / "observations.parquet", row_group_size=2)
     frame, log = _read(folder, "observations.parquet", batch_rows=2)
     assert not log
     assert frame.schema["value"] == pl.Float64
-    assert frame.select("period", "value", "row").rows() == [("2020", 1.0, 2), ("2021", 2.5, 3), ("2022", None, 4)]
+    assert frame.select("period", "value", "row").rows() == [
+        ("2020", 1.0, 2),
+        ("2021", 2.5, 3),
+        ("2022", None, 4),
+    ]
 
 
 def test_zip_members_stream_without_extraction(tmp_path: Path) -> None:
@@ -110,8 +128,9 @@ cells = st.text(st.characters(blacklist_categories=["Cs", "Cc"]), max_size=8).ma
 
 @settings(max_examples=40, deadline=None)
 @given(rows=st.lists(st.tuples(cells, cells, cells, cells), min_size=1, max_size=30))
-def test_csv_reader_round_trips_any_text(tmp_path_factory: pytest.TempPathFactory,
-                                         rows: list[tuple[str, str, str, str]]) -> None:
+def test_csv_reader_round_trips_any_text(
+    tmp_path_factory: pytest.TempPathFactory, rows: list[tuple[str, str, str, str]]
+) -> None:
     folder = tmp_path_factory.mktemp("p")
     (folder / "program.yaml").write_text(HEADER)
     frame = pl.DataFrame(rows, schema=["indicator", "territory", "period", "value"], orient="row")
@@ -125,7 +144,8 @@ def test_csv_reader_round_trips_any_text(tmp_path_factory: pytest.TempPathFactor
     out = pl.concat(got)
     assert out["row"].to_list() == [k for k, _ in kept]
     assert out.select("indicator", "territory", "period", "value").rows() == [
-        tuple(v or None for v in r) for _, r in kept]
+        tuple(v or None for v in r) for _, r in kept
+    ]
 
 
 def test_semicolon_csv_from_a_russian_locale_spreadsheet_reads_decimal_commas(tmp_path: Path) -> None:

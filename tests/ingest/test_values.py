@@ -1,4 +1,5 @@
-"""Values a unit cannot hold (a share above 100 %, a negative count) and values known in the future are refused."""
+"""Values a unit cannot hold (a share above 100 %, a negative count) and values known in the
+future are refused."""
 
 from __future__ import annotations
 

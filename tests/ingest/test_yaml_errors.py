@@ -1,7 +1,8 @@
-"""A malformed program.yaml is reported with its line, the position in the line and what was expected, in kk/ru/en.
+"""A malformed program.yaml is reported with its line,
+the position in the line and what was expected, in kk/ru/en.
 
-The table covers PyYAML's kinds of syntax error; a property test feeds arbitrary YAML-like text and checks that
-every syntax problem still names a line and a position and has its text in all three catalogs.
+The table covers PyYAML's kinds of syntax error; a property test feeds arbitrary YAML-like text and checks
+that every syntax problem still names a line and a position and has its text in all three catalogs.
 """
 
 from __future__ import annotations

@@ -13,19 +13,38 @@ GROUPS = pl.DataFrame({"territory": ["A", "B"], "into": ["K", "K"]})
 
 
 def _ind():
-    return indicators([
-        {"code": "USERS", "unit": "count"}, {"code": "POP", "unit": "count"},
-        {"code": "SHARE", "unit": "%", "ratio_numerator": "USERS", "ratio_denominator": "POP", "ratio_scale": 100.0},
-        {"code": "RATE", "unit": "per 100"}, {"code": "RANK", "unit": "rank"},
-    ])
+    return indicators(
+        [
+            {"code": "USERS", "unit": "count"},
+            {"code": "POP", "unit": "count"},
+            {
+                "code": "SHARE",
+                "unit": "%",
+                "ratio_numerator": "USERS",
+                "ratio_denominator": "POP",
+                "ratio_scale": 100.0,
+            },
+            {"code": "RATE", "unit": "per 100"},
+            {"code": "RANK", "unit": "rank"},
+        ]
+    )
 
 
 def _obs():
-    return obs([
-        ("USERS", "A", "2024", 90), ("USERS", "B", "2024", 10), ("POP", "A", "2024", 100), ("POP", "B", "2024", 100),
-        ("SHARE", "A", "2024", 90), ("SHARE", "B", "2024", 10), ("RATE", "A", "2024", 10), ("RATE", "B", "2024", 40),
-        ("RANK", "A", "2024", 1), ("RANK", "B", "2024", 2),
-    ])
+    return obs(
+        [
+            ("USERS", "A", "2024", 90),
+            ("USERS", "B", "2024", 10),
+            ("POP", "A", "2024", 100),
+            ("POP", "B", "2024", 100),
+            ("SHARE", "A", "2024", 90),
+            ("SHARE", "B", "2024", 10),
+            ("RATE", "A", "2024", 10),
+            ("RATE", "B", "2024", 40),
+            ("RANK", "A", "2024", 1),
+            ("RANK", "B", "2024", 2),
+        ]
+    )
 
 
 def _value(frame: pl.DataFrame, code: str) -> float:
@@ -43,65 +62,129 @@ def test_rules():
 
 
 def test_rates_without_weights_use_equal_weights():
-    out = roll_up(_obs(), _ind(), pl.DataFrame(schema={"territory": pl.String, "period": pl.String,
-                                                       "weight": pl.Float64}), GROUPS)
+    out = roll_up(
+        _obs(),
+        _ind(),
+        pl.DataFrame(schema={"territory": pl.String, "period": pl.String, "weight": pl.Float64}),
+        GROUPS,
+    )
     assert _value(out, "RATE") == 25
 
 
 def test_add_rollups_fills_parent_only_for_indicators_it_does_not_report():
-    terr = pl.DataFrame({"code": ["A", "B", "K"], "parent": ["K", "K", None], "level": ["region", "region", "country"]})
-    own = obs([("USERS", "A", "2024", 1), ("USERS", "B", "2024", 2), ("USERS", "K", "2023", 7),
-               ("USERS", "A", "2023", 1), ("USERS", "B", "2023", 1), ("POP", "A", "2024", 10), ("POP", "B", "2024", 5)])
-    out = add_rollups(own, _ind(), pl.DataFrame(schema={"territory": pl.String, "period": pl.String,
-                                                        "weight": pl.Float64}), terr)
+    terr = pl.DataFrame(
+        {"code": ["A", "B", "K"], "parent": ["K", "K", None], "level": ["region", "region", "country"]}
+    )
+    own = obs(
+        [
+            ("USERS", "A", "2024", 1),
+            ("USERS", "B", "2024", 2),
+            ("USERS", "K", "2023", 7),
+            ("USERS", "A", "2023", 1),
+            ("USERS", "B", "2023", 1),
+            ("POP", "A", "2024", 10),
+            ("POP", "B", "2024", 5),
+        ]
+    )
+    out = add_rollups(
+        own,
+        _ind(),
+        pl.DataFrame(schema={"territory": pl.String, "period": pl.String, "weight": pl.Float64}),
+        terr,
+    )
     k = out.filter(pl.col("territory") == "K").sort("indicator", "period")
     assert k.select("indicator", "period", "value", "method").rows() == [
-        ("POP", "2024", 15, "sum"), ("USERS", "2023", 7, None)]
+        ("POP", "2024", 15, "sum"),
+        ("USERS", "2023", 7, None),
+    ]
 
 
 @settings(max_examples=50, deadline=None)
-@given(value=st.floats(-1e9, 1e9, allow_nan=False), weight=st.one_of(st.none(), st.floats(0.1, 1e7)),
-       unit=st.sampled_from(["count", "%", "per 100", "index", "KZT"]))
+@given(
+    value=st.floats(-1e9, 1e9, allow_nan=False),
+    weight=st.one_of(st.none(), st.floats(0.1, 1e7)),
+    unit=st.sampled_from(["count", "%", "per 100", "index", "KZT"]),
+)
 def test_one_territory_roll_up_is_identity(value, weight, unit):
     ind = indicators([{"code": "X", "unit": unit}])
-    weights = pl.DataFrame({"territory": ["A"], "period": ["2024"], "weight": [weight]},
-                           schema_overrides={"weight": pl.Float64})
-    out = roll_up(obs([("X", "A", "2024", value)]), ind, weights, pl.DataFrame({"territory": ["A"], "into": ["A"]}))
+    weights = pl.DataFrame(
+        {"territory": ["A"], "period": ["2024"], "weight": [weight]}, schema_overrides={"weight": pl.Float64}
+    )
+    out = roll_up(
+        obs([("X", "A", "2024", value)]), ind, weights, pl.DataFrame({"territory": ["A"], "into": ["A"]})
+    )
     assert out["value"][0] == value or abs(out["value"][0] - value) <= 1e-9 * abs(value)
 
 
 def test_members_count_only_while_valid():
     from datetime import date
 
-    terr = pl.DataFrame({"code": ["OLD", "NEW", "B", "K"], "parent": ["K", "K", "K", None],
-                         "level": ["region", "region", "region", "country"],
-                         "valid_from": [None, date(2022, 6, 8), None, None],
-                         "valid_to": [date(2022, 6, 8), None, None, None]})
-    own = obs([("USERS", "OLD", "2021", 10), ("USERS", "B", "2021", 1), ("USERS", "OLD", "2023", 99),
-               ("USERS", "NEW", "2023", 20), ("USERS", "B", "2023", 2)])
-    out = add_rollups(own, _ind(), pl.DataFrame(schema={"territory": pl.String, "period": pl.String,
-                                                        "weight": pl.Float64}), terr)
+    terr = pl.DataFrame(
+        {
+            "code": ["OLD", "NEW", "B", "K"],
+            "parent": ["K", "K", "K", None],
+            "level": ["region", "region", "region", "country"],
+            "valid_from": [None, date(2022, 6, 8), None, None],
+            "valid_to": [date(2022, 6, 8), None, None, None],
+        }
+    )
+    own = obs(
+        [
+            ("USERS", "OLD", "2021", 10),
+            ("USERS", "B", "2021", 1),
+            ("USERS", "OLD", "2023", 99),
+            ("USERS", "NEW", "2023", 20),
+            ("USERS", "B", "2023", 2),
+        ]
+    )
+    out = add_rollups(
+        own,
+        _ind(),
+        pl.DataFrame(schema={"territory": pl.String, "period": pl.String, "weight": pl.Float64}),
+        terr,
+    )
     k = out.filter(pl.col("territory") == "K").sort("period")
     assert k["value"].to_list() == [11, 22]  # OLD's stray 2023 value is not added to NEW's
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(["USERS", "POP", "SHARE", "RATE", "RANK"]),
-                          st.sampled_from(["D1", "D2", "D3", "R1", "R2", "X"]),
-                          st.sampled_from(["2023", "2024", "2024-Q1", "2024-03"]),
-                          st.floats(0, 1000, allow_nan=False)), min_size=1, max_size=40,
-                unique_by=lambda r: r[:3]),
-       st.booleans())
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["USERS", "POP", "SHARE", "RATE", "RANK"]),
+            st.sampled_from(["D1", "D2", "D3", "R1", "R2", "X"]),
+            st.sampled_from(["2023", "2024", "2024-Q1", "2024-03"]),
+            st.floats(0, 1000, allow_nan=False),
+        ),
+        min_size=1,
+        max_size=40,
+        unique_by=lambda r: r[:3],
+    ),
+    st.booleans(),
+)
 def test_rollups_do_not_depend_on_the_row_order(rows, weighted):
     """Rows in series order (the engine's: runs given) and the same rows shuffled roll up alike."""
     from natije.results.aggregation import rollup_rows
     from natije.results.series import series_runs
 
-    territories = pl.DataFrame({"code": ["C", "R1", "R2", "D1", "D2", "D3", "X"],
-                                "level": ["country", "region", "region", "district", "district", "district", "x"],
-                                "parent": [None, "C", "C", "R1", "R1", "R2", None]})
-    weights = pl.DataFrame({"territory": ["D1", "D2", "R1", "D3"], "period": ["2024", "2024", "2023", "2024-Q1"],
-                            "weight": [1.0, 3.0, 2.0, 5.0]}) if weighted else None
+    territories = pl.DataFrame(
+        {
+            "code": ["C", "R1", "R2", "D1", "D2", "D3", "X"],
+            "level": ["country", "region", "region", "district", "district", "district", "x"],
+            "parent": [None, "C", "C", "R1", "R1", "R2", None],
+        }
+    )
+    weights = (
+        pl.DataFrame(
+            {
+                "territory": ["D1", "D2", "R1", "D3"],
+                "period": ["2024", "2024", "2023", "2024-Q1"],
+                "weight": [1.0, 3.0, 2.0, 5.0],
+            }
+        )
+        if weighted
+        else None
+    )
     from natije.results.frames import conform
 
     w = conform("weights", weights)
@@ -116,8 +199,12 @@ def test_rollups_do_not_depend_on_the_row_order(rows, weighted):
 
 def test_a_member_of_several_aggregates_counts_in_each():
     groups = pl.DataFrame({"territory": ["A", "B", "A"], "into": ["K", "K", "L"]})
-    out = roll_up(_obs(), _ind(), pl.DataFrame(schema={"territory": pl.String, "period": pl.String,
-                                                       "weight": pl.Float64}), groups)
+    out = roll_up(
+        _obs(),
+        _ind(),
+        pl.DataFrame(schema={"territory": pl.String, "period": pl.String, "weight": pl.Float64}),
+        groups,
+    )
     users = out.filter(pl.col("indicator") == "USERS").sort("territory")
     assert users.select("territory", "value", "members").rows() == [("K", 100, 2), ("L", 90, 1)]
     assert out.filter((pl.col("indicator") == "SHARE") & (pl.col("territory") == "L"))["value"][0] == 90

@@ -13,14 +13,30 @@ T0, T1, T2 = datetime(2020, 3, 1), datetime(2021, 5, 1, 12), datetime(2022, 2, 1
 
 
 def _frames() -> ProgramFrames:
-    """One value recorded on T0 (79), revised on T1 (80) and T2 (81); as the store gives it: the current value,
-    ``revised_after`` = 2, and every revision row including the first recording."""
-    obs = pl.DataFrame({"indicator": ["X", "X"], "territory": ["T", "T"], "period": ["2019", "2020"],
-                        "period_start": [2019 * 12, 2020 * 12], "period_end": [2020 * 12, 2021 * 12],
-                        "value": [81.0, 50.0], "first_recorded": [T0, T0], "recorded_at": [T2, T0],
-                        "revised_after": [2, 0]})
-    revs = pl.DataFrame({"indicator": "X", "territory": "T", "period": "2019", "value": [79.0, 80.0, 81.0],
-                         "recorded_at": [T0, T1, T2]})
+    """One value recorded on T0 (79), revised on T1 (80) and T2 (81); as the store gives it: the current
+    value, ``revised_after`` = 2, and every revision row including the first recording."""
+    obs = pl.DataFrame(
+        {
+            "indicator": ["X", "X"],
+            "territory": ["T", "T"],
+            "period": ["2019", "2020"],
+            "period_start": [2019 * 12, 2020 * 12],
+            "period_end": [2020 * 12, 2021 * 12],
+            "value": [81.0, 50.0],
+            "first_recorded": [T0, T0],
+            "recorded_at": [T2, T0],
+            "revised_after": [2, 0],
+        }
+    )
+    revs = pl.DataFrame(
+        {
+            "indicator": "X",
+            "territory": "T",
+            "period": "2019",
+            "value": [79.0, 80.0, 81.0],
+            "recorded_at": [T0, T1, T2],
+        }
+    )
     return ProgramFrames.build(program="P", observations=obs, revisions=revs)
 
 

@@ -1,18 +1,30 @@
-"""Budget arithmetic against a table computed by hand: per line adjusted-else-approved, versions, currencies apart.
+"""Budget arithmetic against a table computed by hand: per line adjusted-else-approved,
+versions, currencies apart.
 
 The lines (program P; amounts in the line's currency; d = decision date, none = undated):
 
-| line | year | goal | funding       | cur | indicators | planned | approved | adjusted                    | executed        |
-|------|------|------|---------------|-----|------------|---------|----------|-----------------------------|-----------------|
-| A    | 2024 | G1   | republican    | KZT | P.X        |         | 100      | 120 (d 2024-05-01)          | 110 (d 2025-02) |
-| B    | 2024 | G1   | local         | KZT | P.X        |         | 50       |                             | 45 (d 2025-02)  |
-| C    | 2024 | G2   |               | KZT | P.Y        |         | 200      | 180 (d 2024-06), 150 (d 10) | 140 (d 2025-02) |
-| D    | 2024 | G1   | republican    | USD | P.X        |         | 10       |                             | 9 (d 2025-02)   |
-| E    | 2024 | G2   |               | KZT |            | 30      | 25       |                             |                 |
-| F    | 2024 | G2   | national_fund | KZT |            |         |          | 60                          | 30 (d 2025-02)  |
-| A'   | 2025 | G1   | republican    | KZT | P.X        |         | 100      |                             |                 |
+| line | year | goal | funding       | cur | indicators |
+|------|------|------|---------------|-----|------------|
+| A    | 2024 | G1   | republican    | KZT | P.X        |
+| B    | 2024 | G1   | local         | KZT | P.X        |
+| C    | 2024 | G2   |               | KZT | P.Y        |
+| D    | 2024 | G1   | republican    | USD | P.X        |
+| E    | 2024 | G2   |               | KZT |            |
+| F    | 2024 | G2   | national_fund | KZT |            |
+| A'   | 2025 | G1   | republican    | KZT | P.X        |
 
-Approved per line (adjusted where one exists): A 120, B 50, C 150 (the later adjustment), D 10 USD, E 25, F 60, A' 100.
+| line | planned | approved | adjusted                    | executed        |
+|------|---------|----------|-----------------------------|-----------------|
+| A    |         | 100      | 120 (d 2024-05-01)          | 110 (d 2025-02) |
+| B    |         | 50       |                             | 45 (d 2025-02)  |
+| C    |         | 200      | 180 (d 2024-06), 150 (d 10) | 140 (d 2025-02) |
+| D    |         | 10       |                             | 9 (d 2025-02)   |
+| E    | 30      | 25       |                             |                 |
+| F    |         |          | 60                          | 30 (d 2025-02)  |
+| A'   |         | 100      |                             |                 |
+
+Approved per line (adjusted where one exists): A 120, B 50, C 150 (the later adjustment), D 10 USD, E 25,
+F 60, A' 100.
 2024 in KZT: planned 30; approved 120 + 50 + 150 + 25 + 60 = 405; executed 110 + 45 + 140 + 30 = 325.
 Spent share (lines reporting an executed amount): KZT 325 / (120 + 50 + 150 + 60 = 380); USD 9 / 10.
 As of 2024-07-01: C's approved is 180 (the October decision is not yet made) and nothing is executed yet.
@@ -170,7 +182,8 @@ entries = st.lists(
 @settings(max_examples=80, deadline=None)
 @given(rows=entries)
 def test_execution_equals_a_plain_per_line_definition(rows):
-    """Any lines: the engine's sums equal, per year and currency, the line-by-line rule written out in Python."""
+    """Any lines: the engine's sums equal, per year and currency,
+    the line-by-line rule written out in Python."""
     domain, seen = [], {}
     for goal, funding, cur, ind, year, stage, amount, day in rows:
         line = BudgetLine(

@@ -31,8 +31,11 @@ def demo_store(demo_db):
 
 
 def _row(table: pl.DataFrame, indicator: str, period: str) -> dict:
-    return table.filter((pl.col("indicator") == indicator) & (pl.col("period") == period)
-                        & (pl.col("territory") == "000000000")).row(0, named=True)
+    return table.filter(
+        (pl.col("indicator") == indicator)
+        & (pl.col("period") == period)
+        & (pl.col("territory") == "000000000")
+    ).row(0, named=True)
 
 
 def test_villages_on_fibre_off_track_with_small_p_meet(demo_store):
@@ -58,11 +61,23 @@ def test_as_of_before_the_values_were_known(demo_store):
 
 def test_cli_results_json_flags_lineage(demo_db):
     runner = CliRunner()
-    out = runner.invoke(app, ["--db", demo_db, "results", "AI2023", "--format", "json", "--as-of", "2025-12-31"])
+    out = runner.invoke(
+        app, ["--db", demo_db, "results", "AI2023", "--format", "json", "--as-of", "2025-12-31"]
+    )
     assert out.exit_code == 0, out.output
     rows = json.loads(out.output)
-    assert {"indicator", "territory", "period", "baseline", "target", "actual", "achievement", "status",
-            "forecast", "flags"} <= set(rows[0])
+    assert {
+        "indicator",
+        "territory",
+        "period",
+        "baseline",
+        "target",
+        "actual",
+        "achievement",
+        "status",
+        "forecast",
+        "flags",
+    } <= set(rows[0])
     assert {"period", "value", "low", "high", "p_meet"} <= set(rows[0]["forecast"])
     for command in (["flags", "TB2021"], ["lineage", "AI2023"], ["results", "DK2018", "--format", "csv"]):
         res = runner.invoke(app, ["--db", demo_db, "--lang", "en", *command])
@@ -95,15 +110,20 @@ def test_one_row_per_indicator_territory_period(demo_store):
 
 def test_cli_territory_national_by_default(demo_db):
     runner = CliRunner()
-    national = json.loads(runner.invoke(app, ["--db", demo_db, "results", "AI2023", "--format", "json"]).output)
-    every = json.loads(runner.invoke(app, ["--db", demo_db, "results", "AI2023", "--format", "json",
-                                           "--territory", "all"]).output)
+    national = json.loads(
+        runner.invoke(app, ["--db", demo_db, "results", "AI2023", "--format", "json"]).output
+    )
+    every = json.loads(
+        runner.invoke(
+            app, ["--db", demo_db, "results", "AI2023", "--format", "json", "--territory", "all"]
+        ).output
+    )
     assert {r["territory"] for r in national} == {"000000000"} and len(every) > len(national)
 
 
 def test_too_little_data_has_its_own_status_and_the_actual_its_period_in_every_format(demo_db):
-    """AI2023's population coverage has one value (92 % for 2025): insufficient data, not no data; its period is
-    printed beside it as a table, in JSON and in CSV."""
+    """AI2023's population coverage has one value (92 % for 2025): insufficient data, not no data; its period
+    is printed beside it as a table, in JSON and in CSV."""
     runner = CliRunner()
     base = ["--db", demo_db, "--lang", "en", "results", "AI2023", "--as-of", "2025-12-31"]
     rows = json.loads(runner.invoke(app, [*base, "--format", "json"]).output)
@@ -112,15 +132,18 @@ def test_too_little_data_has_its_own_status_and_the_actual_its_period_in_every_f
     assert list(cov).index("actual_period") == list(cov).index("actual") + 1
     csv = pl.read_csv(runner.invoke(app, [*base, "--format", "csv"]).output.encode())
     assert csv.columns.index("actual_period") == csv.columns.index("actual") + 1
-    assert csv.filter(pl.col("indicator") == "AI2023.POPULATION_COVERAGE")["actual_period"].cast(pl.String)[0] == "2025"
+    assert (
+        csv.filter(pl.col("indicator") == "AI2023.POPULATION_COVERAGE")["actual_period"].cast(pl.String)[0]
+        == "2025"
+    )
     table = runner.invoke(app, [*base], env={"COLUMNS": "250"}).output
     line = next(x for x in table.splitlines() if "POPULATION_COVERAGE" in x)
     assert "92" in line and "2025" in line and "insufficient data" in line
 
 
 def test_illustrative_footnote_only_under_an_illustrative_value(demo_db, demo_store, capsys):
-    """The national results and scorecards of the demo show no illustrative value, so no footnote; the regions'
-    generated values are starred and footnoted."""
+    """The national results and scorecards of the demo show no illustrative value, so no footnote; the
+    regions' generated values are starred and footnoted."""
     from natije.cli.commands_results import render_scorecards
     from natije.locale import t
 
@@ -136,7 +159,9 @@ def test_illustrative_footnote_only_under_an_illustrative_value(demo_db, demo_st
     assert (note in cards) == starred
 
 
-def test_scorecards_list_a_chain_s_dropped_concepts_once_and_apart_from_a_program_s_own_flags(demo_store, capsys):
+def test_scorecards_list_a_chain_s_dropped_concepts_once_and_apart_from_a_program_s_own_flags(
+    demo_store, capsys
+):
     from natije.cli.commands_results import print_scorecards
 
     cards = monitoring.scorecards(demo_store, "2026-12-07")

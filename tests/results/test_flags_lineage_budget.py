@@ -27,9 +27,11 @@ def _has(frame, flag, indicator):
 def test_target_eased_is_direction_aware():
     # target_lowered became target_eased: a raised target of a decrease indicator is easier, not "lowered"
     f = _flags()
-    assert _has(f, "target_eased", "DK.ESERV")        # increase: 80 → 70
-    assert _has(f, "target_eased", "DK.UNEMP")        # decrease: 4.8 → 5.2
-    row = f.filter((pl.col("flag") == "target_eased") & (pl.col("indicator") == "DK.ESERV")).row(0, named=True)
+    assert _has(f, "target_eased", "DK.ESERV")  # increase: 80 → 70
+    assert _has(f, "target_eased", "DK.UNEMP")  # decrease: 4.8 → 5.2
+    row = f.filter((pl.col("flag") == "target_eased") & (pl.col("indicator") == "DK.ESERV")).row(
+        0, named=True
+    )
     assert (row["old_value"], row["new_value"]) == (80, 70) and "2019-10-01" in row["evidence"]
 
 
@@ -51,7 +53,8 @@ def test_baseline_milestones_stale_revision():
 
 def test_dropped_and_renamed_between_programs():
     f = _flags()
-    # IK.TV was last tracked by IK (ended 2020): dropped from the portfolio, not charged to DK (was indicator_dropped)
+    # IK.TV was last tracked by IK (ended 2020): dropped from the portfolio, not charged to DK
+    # (was indicator_dropped)
     assert _has(f, "dropped_from_portfolio", "IK.TV")
     assert _has(f, "indicator_renamed", "DK.ESERV") and not _has(f, "indicator_renamed", "DK.LIT")
 
@@ -76,11 +79,18 @@ def test_budget_execution_and_cost():
 
 
 def test_spent_share_counts_reported_years_and_falls_back_to_planned():
-    lines = pl.DataFrame({
-        "program": ["P"] * 5, "goal": [None] * 5, "year": [2024, 2024, 2025, 2025, 2026],
-        "stage": ["planned", "executed", "approved", "executed", "planned"],
-        "amount": [100.0, 80.0, 200.0, 100.0, 500.0], "currency": ["KZT"] * 5, "indicators": [[]] * 5,
-    }, schema_overrides={"goal": pl.String, "indicators": pl.List(pl.String)})
+    lines = pl.DataFrame(
+        {
+            "program": ["P"] * 5,
+            "goal": [None] * 5,
+            "year": [2024, 2024, 2025, 2025, 2026],
+            "stage": ["planned", "executed", "approved", "executed", "planned"],
+            "amount": [100.0, 80.0, 200.0, 100.0, 500.0],
+            "currency": ["KZT"] * 5,
+            "indicators": [[]] * 5,
+        },
+        schema_overrides={"goal": pl.String, "indicators": pl.List(pl.String)},
+    )
     res = pl.DataFrame({"status": ["achieved", "off_track", "no_data"]})
     money = spent_vs_achieved(lines, res)
     # 2026 has no executed amount yet; 2024 has only a plan: (80 + 100) / (100 + 200)
@@ -93,8 +103,18 @@ def test_scorecard_and_json_rows():
     assert d["by_status"]["achieved"] == 2 and d["by_status"]["missed"] == 1 and d["spent_share"] == 0.7
     assert d["worst_flags"][0]["severity"] == 3
     rows = results_rows(results_table(chain_frames(), as_of="2024-01-01"), _flags())
-    keys = {"indicator", "territory", "period", "baseline", "target", "actual", "achievement", "status", "forecast",
-            "flags"}
+    keys = {
+        "indicator",
+        "territory",
+        "period",
+        "baseline",
+        "target",
+        "actual",
+        "achievement",
+        "status",
+        "forecast",
+        "flags",
+    }
     assert keys <= set(rows[0]) and set(rows[0]["forecast"]) >= {"period", "value", "low", "high", "p_meet"}
     eserv = next(r for r in rows if r["indicator"] == "DK.ESERV")
     assert "target_eased" in eserv["flags"]
@@ -104,8 +124,15 @@ def test_every_flag_is_worded_in_three_languages():
     from natije.cli.commands_results import evidence
 
     f = pl.concat([_flags(), _flags("2022-06-01")])  # stale flags only while DK is in force
-    assert set(f["flag"]) >= {"target_eased", "baseline_changed", "dropped_from_portfolio", "indicator_renamed",
-                              "no_milestones", "stale", "revised_after_deadline"}
+    assert set(f["flag"]) >= {
+        "target_eased",
+        "baseline_changed",
+        "dropped_from_portfolio",
+        "indicator_renamed",
+        "no_milestones",
+        "stale",
+        "revised_after_deadline",
+    }
     for flag, args, english in f.select("flag", "args", "evidence").iter_rows():
         for lang in ("kk", "ru", "en"):
             text = evidence(flag, args, lang, fallback="")

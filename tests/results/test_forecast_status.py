@@ -19,8 +19,9 @@ from natije.results.thresholds import DEFAULT, Thresholds
 def _frames(values, target=("target", "2027", 90, date(2020, 1, 1)), direction="increase"):
     ind = indicators([{"code": "X", "direction": direction, "program": "P"}])
     c = commits([("X", None, *target), ("X", None, "baseline", "2019", 30, date(2020, 1, 1))])
-    return ProgramFrames.build(program="P", indicators=ind, observations=obs([("X", KZ, p, v) for p, v in values]),
-                               commitments=c)
+    return ProgramFrames.build(
+        program="P", indicators=ind, observations=obs([("X", KZ, p, v) for p, v in values]), commitments=c
+    )
 
 
 def test_too_little_data_says_so():
@@ -63,16 +64,30 @@ def test_calibration_of_80_percent_interval():
     h = 2027
     truth = a + b * (h - 2016) + rng.normal(0, 1, n_series) * sigma
     ids = np.repeat([f"{i:04d}" for i in range(n_series)], len(years))
-    observed = pl.DataFrame({"indicator": ids, "territory": "T", "period_start": np.tile(years * 12, n_series),
-                             "period_end": np.tile(years * 12 + 12, n_series), "value": y.ravel()})
+    observed = pl.DataFrame(
+        {
+            "indicator": ids,
+            "territory": "T",
+            "period_start": np.tile(years * 12, n_series),
+            "period_end": np.tile(years * 12 + 12, n_series),
+            "value": y.ravel(),
+        }
+    )
     series = measure_and_fit(observed)[1]
     # the forecast of each series at 2027 (no actual: the forecast's p_meet is not dropped for a target met)
-    rows = target_arrays(n_series, target=truth, period_start=h * 12, period_end=h * 12 + 12,
-                         series=np.arange(n_series))
+    rows = target_arrays(
+        n_series, target=truth, period_start=h * 12, period_end=h * 12 + 12, series=np.arange(n_series)
+    )
     judged = Judgement.empty(n_series)
     judge_rows(rows, fits(series), judging(series, date(2024, 6, 30), DEFAULT), judged)
-    out = pl.DataFrame({"target": truth, "forecast_low": judged.forecast_low, "forecast_high": judged.forecast_high,
-                        "p_meet": judged.p_meet})
+    out = pl.DataFrame(
+        {
+            "target": truth,
+            "forecast_low": judged.forecast_low,
+            "forecast_high": judged.forecast_high,
+            "p_meet": judged.p_meet,
+        }
+    )
     covered = ((out["forecast_low"] <= out["target"]) & (out["target"] <= out["forecast_high"])).mean()
     assert 0.75 <= covered <= 0.85
     # p_meet against the truth itself is uniform: about half of the truths lie above the centre
@@ -89,8 +104,12 @@ def test_row_order_does_not_matter():
 def test_pace_from_first_value_without_baseline():
     ind = indicators([{"code": "X", "program": "P"}])
     c = commits([("X", None, "target", "2027", 90, date(2020, 1, 1))])
-    slow = ProgramFrames.build(program="P", indicators=ind, commitments=c,
-                               observations=obs([("X", KZ, "2023", 40), ("X", KZ, "2024", 41)]))
+    slow = ProgramFrames.build(
+        program="P",
+        indicators=ind,
+        commitments=c,
+        observations=obs([("X", KZ, "2023", 40), ("X", KZ, "2024", 41)]),
+    )
     fast = slow.replace(observations=obs([("X", KZ, "2021", 40), ("X", KZ, "2024", 85)]))
     one = slow.replace(observations=obs([("X", KZ, "2024", 41)]))
     assert results_table(slow, as_of="2025-01-01")["status"][0] == "off_track"

@@ -34,7 +34,8 @@ def _series(
 @settings(max_examples=80, deadline=None)
 @given(YEARS, st.floats(0, 100, allow_nan=False), st.sampled_from(["increase", "decrease", "maintain"]))
 def test_no_chance_to_meet_is_given_for_a_target_already_met(values, target, direction):
-    """Whatever the series, a target already met shows no p_meet; one not yet met with a forecast shows one."""
+    """Whatever the series, a target already met shows no p_meet;
+    one not yet met with a forecast shows one."""
     row = results_table(_series(values, target, direction), as_of="2026-03-01").row(0, named=True)
     if row["met"]:
         assert row["status"] == "achieved" and row["p_meet"] is None
@@ -65,8 +66,8 @@ def test_no_data_means_no_value_and_too_little_data_says_so(values, baseline, ki
     st.sampled_from(["increase", "decrease", "maintain"]),
 )
 def test_a_changed_target_is_called_easier_or_harder_by_the_indicator_direction(old, new, direction):
-    """Any two versions of a target: easier when the new one asks for less in the indicator's direction, harder
-    when for more, in every language; never "lowered" when the number went up."""
+    """Any two versions of a target: easier when the new one asks for less in the indicator's direction,
+    harder when for more, in every language; never "lowered" when the number went up."""
     from natije.cli.commands_results import evidence
     from natije.results.flags import flags
 
@@ -95,7 +96,8 @@ def test_a_changed_target_is_called_easier_or_harder_by_the_indicator_direction(
 
 
 def _pace(values: dict[str, float], as_of: str) -> dict:
-    """One annual indicator: baseline 30 for 2019, target 90 for 2027, the given values (too few to forecast)."""
+    """One annual indicator: baseline 30 for 2019, target 90 for 2027, the given values
+    (too few to forecast)."""
     ind = indicators([{"code": "X", "program": "P"}])
     c = commits(
         [
@@ -179,10 +181,10 @@ PARTS = st.dictionaries(
 @settings(max_examples=50, deadline=None)
 @given(PARTS, st.one_of(st.none(), st.floats(1, 99, allow_nan=False)))
 def test_a_ratio_is_computed_from_its_parts_at_every_level(parts, supplied):
-    """Districts D1, D2 (in region R1) and region R2 (in the country C) report connected and total villages, never
-    the share; the share (= 100 · connected / total) is known at each of them, at R1 and at C (ratio of sums),
-    without being supplied. A share D1 does supply for 2023 beside its parts is the published figure and stands
-    for D1."""
+    """Districts D1, D2 (in region R1) and region R2 (in the country C) report connected and total villages,
+    never the share; the share (= 100 · connected / total) is known at each of them, at R1 and at C (ratio of
+    sums), without being supplied. A share D1 does supply for 2023 beside its parts is the published figure
+    and stands for D1."""
     ind = indicators(
         [
             {"code": "N", "unit": "count", "program": "P"},
@@ -247,8 +249,8 @@ def test_a_ratio_is_computed_from_its_parts_at_every_level(parts, supplied):
     st.one_of(st.none(), st.dates(date(2020, 1, 1), date(2030, 1, 1))),
 )
 def test_no_stale_flag_for_a_territory_or_program_that_has_ended(as_of, territory_end, end_year, repealed_on):
-    """A region's last value is for 2019. It is flagged stale exactly while the region exists and its program is
-    in force (up to its repeal, else to the end of its end year)."""
+    """A region's last value is for 2019. It is flagged stale exactly while the region exists and its program
+    is in force (up to its repeal, else to the end of its end year)."""
     from natije.results.flags import flags
 
     ind = indicators([{"code": "X", "program": "P"}])
@@ -313,9 +315,10 @@ HOLDINGS = st.lists(st.sets(st.sampled_from(["A", "B", "C"])), min_size=3, max_s
     st.dates(date(2012, 1, 1), date(2036, 1, 1)),
 )
 def test_a_concept_no_program_in_force_carries_is_dropped_once_for_the_chain(held, lengths, as_of):
-    """Programs P1 → P2 → P3 (starting 2010, 2015, 2020) each track some of the concepts A, B, C. Asked about P3,
-    a concept is flagged dropped from the portfolio exactly when P3 does not track it and every program that did
-    has ended by the as-of date — once, naming its last holder, and never as a fault of a later program."""
+    """Programs P1 → P2 → P3 (starting 2010, 2015, 2020) each track some of the concepts A, B, C. Asked about
+    P3, a concept is flagged dropped from the portfolio exactly when P3 does not track it and every program
+    that did has ended by the as-of date — once, naming its last holder, and never as a fault of a
+    later program."""
     from natije.results.flags import flags
     from natije.results.lineage import lineage
 
@@ -379,7 +382,8 @@ def test_demo_affordable_internet_is_not_blamed_for_the_chain_s_dropped_concepts
 
 def test_a_ratio_only_derived_from_its_parts_is_not_itself_flagged_stale():
     """Region A reports connected and total villages up to 2019, never the share; in 2024 the parts are stale,
-    and the share (known only through them) raises no stale flag of its own. Where the share is reported, it does."""
+    and the share (known only through them) raises no stale flag of its own. Where the share is reported,
+    it does."""
     from natije.results.engine import results_with_flags
 
     ind = indicators(

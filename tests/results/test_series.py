@@ -8,16 +8,29 @@ from hypothesis import strategies as st
 
 from natije.results.series import in_series_order
 
-ROWS = st.lists(st.tuples(st.sampled_from(["A", "B", "C.1"]), st.sampled_from(["01", "02", "10"]),
-                          st.integers(2015, 2024), st.floats(-100, 100, allow_nan=False)),
-                min_size=0, max_size=30, unique_by=lambda r: r[:3])
+ROWS = st.lists(
+    st.tuples(
+        st.sampled_from(["A", "B", "C.1"]),
+        st.sampled_from(["01", "02", "10"]),
+        st.integers(2015, 2024),
+        st.floats(-100, 100, allow_nan=False),
+    ),
+    min_size=0,
+    max_size=30,
+    unique_by=lambda r: r[:3],
+)
 
 
 def _frame(rows: list[tuple]) -> pl.DataFrame:
-    return pl.DataFrame({"indicator": [r[0] for r in rows], "territory": [r[1] for r in rows],
-                         "period_end": [r[2] * 12 + 12 for r in rows], "value": [r[3] for r in rows]},
-                        schema={"indicator": pl.String, "territory": pl.String, "period_end": pl.Int32,
-                                "value": pl.Float64})
+    return pl.DataFrame(
+        {
+            "indicator": [r[0] for r in rows],
+            "territory": [r[1] for r in rows],
+            "period_end": [r[2] * 12 + 12 for r in rows],
+            "value": [r[3] for r in rows],
+        },
+        schema={"indicator": pl.String, "territory": pl.String, "period_end": pl.Int32, "value": pl.Float64},
+    )
 
 
 @settings(max_examples=80, deadline=None)

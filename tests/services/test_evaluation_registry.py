@@ -40,13 +40,13 @@ NEVER = ["110000000", "150000000", "190000000", "470000000", "550000000", "63000
 COHORT = {**{c: "2016" for c in EARLY}, **{c: "2019" for c in LATE}}
 # year, stage, amount (KZT), goal, linked indicators, currency
 BUDGETS = [
-    (2014, "executed", 10e9, "EV2020.G1", [USERS], "KZT"),   # before the post period: not counted
+    (2014, "executed", 10e9, "EV2020.G1", [USERS], "KZT"),  # before the post period: not counted
     (2016, "executed", 20e9, "EV2020.G1", [USERS], "KZT"),
-    (2016, "planned", 25e9, "EV2020.G1", [USERS], "KZT"),    # planned, not executed
+    (2016, "planned", 25e9, "EV2020.G1", [USERS], "KZT"),  # planned, not executed
     (2018, "executed", 30e9, "EV2020.G1", [USERS], "KZT"),
     (2020, "executed", 15e9, "EV2020.G1", [USERS], "KZT"),
-    (2020, "executed", 99e9, "EV2020.G2", [OTHER], "KZT"),   # another indicator
-    (2021, "executed", 5e6, "EV2020.G2", [USERS], "USD"),    # another currency: reported, not converted
+    (2020, "executed", 99e9, "EV2020.G2", [OTHER], "KZT"),  # another indicator
+    (2021, "executed", 5e6, "EV2020.G2", [USERS], "USD"),  # another currency: reported, not converted
 ]
 AS_OF_FIRST, AS_OF_CHANGE = "2024-03-01", "2025-03-01"
 
@@ -69,18 +69,22 @@ program:
     - {code: EV2020.G2, names: {kk: Мақсат 2, ru: Цель 2, en: Goal 2}}
 indicators:
   - {code: EV2020.USERS, names: {kk: Пайдаланушылар, ru: Пользователи, en: Users}, goal: EV2020.G1,
-     level: outcome, unit: "%", direction: increase, kind: stock, frequency: A, span: {from: "2010", to: "2025"},
+     level: outcome, unit: "%", direction: increase, kind: stock, \
+frequency: A, span: {from: "2010", to: "2025"},
      agency: MIN, source: syn}
   - {code: EV2020.OTHER, names: {kk: Басқа, ru: Другое, en: Other}, goal: EV2020.G2,
-     level: output, unit: count, direction: increase, kind: stock, frequency: A, span: {from: "2010", to: "2025"},
+     level: output, unit: count, direction: increase, kind: stock, \
+frequency: A, span: {from: "2010", to: "2025"},
      agency: MIN, source: syn}
 budgets:
 """
 
 
 def _territories() -> str:
-    lines = ["code,level,parent,valid_from,valid_to,successors,iso_code,name_kk,name_ru,name_en",
-             "000000000,country,,,,,KZ,Қазақстан,Казахстан,Kazakhstan"]
+    lines = [
+        "code,level,parent,valid_from,valid_to,successors,iso_code,name_kk,name_ru,name_en",
+        "000000000,country,,,,,KZ,Қазақстан,Казахстан,Kazakhstan",
+    ]
     for code in [*EARLY, *LATE, *NEVER]:
         start = SPLIT_DAY.isoformat() if code == "100000000" else ""
         lines.append(f"{code},region,000000000,{start},,,,R{code},R{code},Region {code}")
@@ -89,8 +93,10 @@ def _territories() -> str:
 
 def _changes() -> str:
     day = SPLIT_DAY.isoformat()
-    return (f"day,kind,source,target,share,basis\n{day},split,630000000,630000000,0.6,population\n"
-            f"{day},split,630000000,100000000,0.4,population\n")
+    return (
+        f"day,kind,source,target,share,basis\n{day},split,630000000,630000000,0.6,population\n"
+        f"{day},split,630000000,100000000,0.4,population\n"
+    )
 
 
 def synthetic_panel(seed: int = 7) -> pl.DataFrame:
@@ -115,13 +121,18 @@ def write_package(folder: Path, panel: pl.DataFrame, as_of: str = AS_OF_FIRST) -
     """The EV2020 package (territories + program + observations) in ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     budget_yaml = "".join(
-        f"  - {{year: {y}, stage: {s}, amount: {a:.0f}, currency: {cur}, goal: {g}, indicators: [{', '.join(i)}]}}\n"
-        for y, s, a, g, i, cur in BUDGETS)
+        f"  - {{year: {y}, stage: {s}, amount: {a:.0f}, currency: {cur}, goal: {g}, "
+        f"indicators: [{', '.join(i)}]}}\n"
+        for y, s, a, g, i, cur in BUDGETS
+    )
     (folder / "program.yaml").write_text(PROGRAM_YAML + budget_yaml, encoding="utf-8")
     (folder / "territories.csv").write_text(_territories(), encoding="utf-8")
     (folder / "territory_changes.csv").write_text(_changes(), encoding="utf-8")
-    obs = panel.with_columns(indicator=pl.lit(USERS), as_of=pl.lit(as_of)) if "as_of" not in panel.columns \
+    obs = (
+        panel.with_columns(indicator=pl.lit(USERS), as_of=pl.lit(as_of))
+        if "as_of" not in panel.columns
         else panel.with_columns(indicator=pl.lit(USERS))
+    )
     obs.select("indicator", "territory", "period", "value", "as_of").write_csv(folder / "observations.csv")
     return folder
 
@@ -137,12 +148,16 @@ def program(store: Store, tmp_path: Path) -> pl.DataFrame:
 def _changed(panel: pl.DataFrame) -> pl.DataFrame:
     """The panel with one treated post-period value raised by 10 (published later)."""
     hit = (pl.col("territory") == EARLY[0]) & (pl.col("period") == "2020")
-    return panel.with_columns(value=pl.when(hit).then(pl.col("value") + 10).otherwise(pl.col("value")),
-                              as_of=pl.when(hit).then(pl.lit(AS_OF_CHANGE)).otherwise(pl.lit(AS_OF_FIRST)))
+    return panel.with_columns(
+        value=pl.when(hit).then(pl.col("value") + 10).otherwise(pl.col("value")),
+        as_of=pl.when(hit).then(pl.lit(AS_OF_CHANGE)).otherwise(pl.lit(AS_OF_FIRST)),
+    )
 
 
 def test_cs_is_stored_with_design_hash_and_result(store: Store, program: pl.DataFrame) -> None:
-    rec = ev.evaluate_indicator(store, PROGRAM, USERS, method="cs", cohort=COHORT, label="first", author="tester")
+    rec = ev.evaluate_indicator(
+        store, PROGRAM, USERS, method="cs", cohort=COHORT, label="first", author="tester"
+    )
     assert rec.id is not None
     stored = ev.get(store, rec.id)
     assert stored.to_dict() | {"created_at": None} == rec.to_dict() | {"created_at": None}
@@ -160,16 +175,25 @@ def test_cs_is_stored_with_design_hash_and_result(store: Store, program: pl.Data
 @pytest.mark.parametrize("method", ["did", "sc", "sdid"])
 def test_block_methods_recover_the_effect(store: Store, program: pl.DataFrame, method: str) -> None:
     # the early cohort against the never-treated regions (the later cohort would contaminate the comparison)
-    rec = ev.evaluate_indicator(store, PROGRAM, USERS, method=method, treated=EARLY, start="2016",
-                                territories=EARLY + NEVER, save=False)
+    rec = ev.evaluate_indicator(
+        store,
+        PROGRAM,
+        USERS,
+        method=method,
+        treated=EARLY,
+        start="2016",
+        territories=EARLY + NEVER,
+        save=False,
+    )
     assert rec.id is None and ev.history(store) == []
     assert abs(rec.estimate - EFFECT) < 0.5
     assert rec.result["diagnostics"]["panel"]["units"] == len(EARLY + NEVER)
     assert rec.design["treated"] == sorted(EARLY) and rec.design["start"] == "2016"
 
 
-def test_hash_is_stable_and_rerun_on_same_data_is_equal(store: Store, program: pl.DataFrame,
-                                                        tmp_path: Path) -> None:
+def test_hash_is_stable_and_rerun_on_same_data_is_equal(
+    store: Store, program: pl.DataFrame, tmp_path: Path
+) -> None:
     a = ev.evaluate_indicator(store, PROGRAM, USERS, method="cs", cohort=COHORT)
     b = ev.evaluate_indicator(store, PROGRAM, USERS, method="cs", cohort=COHORT)
     assert a.data_hash == b.data_hash and a.id != b.id
@@ -181,8 +205,9 @@ def test_hash_is_stable_and_rerun_on_same_data_is_equal(store: Store, program: p
     assert cmp.new["effects"] == cmp.old["effects"] and cmp.new_id is None
 
 
-def test_changed_observation_changes_hash_and_estimate(store: Store, program: pl.DataFrame,
-                                                       tmp_path: Path) -> None:
+def test_changed_observation_changes_hash_and_estimate(
+    store: Store, program: pl.DataFrame, tmp_path: Path
+) -> None:
     before = ev.evaluate_indicator(store, PROGRAM, USERS, method="cs", cohort=COHORT)
     report = import_paths(store, [write_package(tmp_path / "revised", _changed(program))])
     assert report.totals()["observations_revised"] == 1
@@ -200,8 +225,11 @@ def test_impact_per_bn_kzt_from_linked_executed_lines(store: Store, program: pl.
     rec = ev.evaluate_indicator(store, PROGRAM, USERS, method="cs", cohort=COHORT)
     impact = impact_per_budget(store, rec.id)
     assert impact is not None
-    counted = [a for y, s, a, _, i, cur in BUDGETS if s == "executed" and USERS in i and cur == "KZT"
-               and 2016 <= y <= 2023]
+    counted = [
+        a
+        for y, s, a, _, i, cur in BUDGETS
+        if s == "executed" and USERS in i and cur == "KZT" and 2016 <= y <= 2023
+    ]
     assert (impact.first_year, impact.last_year) == (2016, 2023) and impact.lines == len(counted)
     assert impact.executed_kzt == pytest.approx(sum(counted))
     assert impact.per_bn == pytest.approx(rec.estimate / (sum(counted) / 1e9))
@@ -232,7 +260,9 @@ def test_errors(store: Store, program: pl.DataFrame) -> None:
 
 
 def test_harmonise_none_restricts_to_balanced_units(store: Store, program: pl.DataFrame) -> None:
-    rec = ev.evaluate_indicator(store, PROGRAM, USERS, method="cs", cohort=COHORT, harmonise="none", save=False)
+    rec = ev.evaluate_indicator(
+        store, PROGRAM, USERS, method="cs", cohort=COHORT, harmonise="none", save=False
+    )
     panel = rec.result["diagnostics"]["panel"]
     assert panel["dropped_units"] == {"100000000": 2023 - 2019 + 1}
     assert panel["units"] == 12 and panel["restricted_to_balanced"]
@@ -247,8 +277,15 @@ def _obs(rows: list[tuple[str, str, float]]) -> pl.DataFrame:
 @pytest.mark.parametrize(("unit", "expected_b"), [("count", 30.0), ("%", 100.0)])
 def test_backcast_splits_counts_and_inherits_rates(unit: str, expected_b: float) -> None:
     change = TerritoryChange(date(2020, 6, 1), ChangeKind.SPLIT, "A", {"A": 0.7, "B": 0.3})
-    obs = _obs([("A", "2019", 100.0), ("A", "2020", 80.0), ("B", "2020", 40.0), ("C", "2019", 5.0),
-                ("C", "2020", 6.0)])
+    obs = _obs(
+        [
+            ("A", "2019", 100.0),
+            ("A", "2020", 80.0),
+            ("B", "2020", 40.0),
+            ("C", "2019", 5.0),
+            ("C", "2020", 6.0),
+        ]
+    )
     terr = pl.DataFrame({"code": ["A", "B", "C"], "level": ["region"] * 3})
     panel = build_indicator_panel(obs, terr, [change], indicator="X", frequency="A", unit=unit)
     got = {(t, p): v for t, p, v in panel.frame.iter_rows()}
@@ -270,18 +307,25 @@ def test_cli_run_list_show_rerun(db_url: str, tmp_path: Path) -> None:
     import_paths(store, [write_package(tmp_path / "ev2020", synthetic_panel())])
     store.close()
     cohorts = tmp_path / "cohorts.csv"
-    cohorts.write_text("territory,first_period\n" + "".join(f"{k},{v}\n" for k, v in COHORT.items())
-                       + "110000000,0\n", encoding="utf-8")
+    cohorts.write_text(
+        "territory,first_period\n" + "".join(f"{k},{v}\n" for k, v in COHORT.items()) + "110000000,0\n",
+        encoding="utf-8",
+    )
     runner = CliRunner()
     base = ["--db", db_url, "--lang", "en", "evaluation"]
-    res = runner.invoke(app, [*base, "run", PROGRAM, USERS, "--method", "cs", "--cohort-file", str(cohorts),
-                              "--format", "json"])
+    res = runner.invoke(
+        app,
+        [*base, "run", PROGRAM, USERS, "--method", "cs", "--cohort-file", str(cohorts), "--format", "json"],
+    )
     assert res.exit_code == 0, res.output
     out = json.loads(res.output)
     assert out["design"]["cohort"] == {**COHORT, "110000000": None} and out["budget"]["lines"] == 3
-    expected = {("list",): PROGRAM, ("list", "NOPE"): "No stored evaluations",
-                ("show", str(out["id"])): f"Stored as evaluation {out['id']}",
-                ("rerun", str(out["id"])): f"unchanged since evaluation {out['id']}"}
+    expected = {
+        ("list",): PROGRAM,
+        ("list", "NOPE"): "No stored evaluations",
+        ("show", str(out["id"])): f"Stored as evaluation {out['id']}",
+        ("rerun", str(out["id"])): f"unchanged since evaluation {out['id']}",
+    }
     for args, text in expected.items():
         res = runner.invoke(app, [*base, *args], terminal_width=200)
         assert res.exit_code == 0 and text in res.output, res.output
@@ -301,8 +345,9 @@ def test_cli_run_list_show_rerun(db_url: str, tmp_path: Path) -> None:
 def test_demo_fibre_evaluation(store: Store) -> None:
     load_demo(store)
     cohort = ev.read_cohort_file(fibre_cohorts_path())  # shipped with the demo
-    rec = ev.evaluate_indicator(store, "AI2023", "AI2023.RURAL_INTERNET_USERS", method="cs", cohort=cohort,
-                                control="not-yet")
+    rec = ev.evaluate_indicator(
+        store, "AI2023", "AI2023.RURAL_INTERNET_USERS", method="cs", cohort=cohort, control="not-yet"
+    )
     lo, hi = rec.result["ci"]
     assert lo < 3.0 < hi  # the demo's planted effect of fibre arrival (tools/demo_build/outcomes.py)
     panel = rec.result["diagnostics"]["panel"]
@@ -310,8 +355,9 @@ def test_demo_fibre_evaluation(store: Store) -> None:
     assert panel["illustrative_rows"] > 0  # the regional panel is generated: the result must say so
     assert not ev.rerun(store, rec.id).data_changed
     # the villages-on-fibre share has linked budget lines: effect per bn KZT executed
-    share = ev.evaluate_indicator(store, "AI2023", "AI2023.VILLAGES_FIBRE_SHARE", method="cs", cohort=cohort,
-                                  control="not-yet")
+    share = ev.evaluate_indicator(
+        store, "AI2023", "AI2023.VILLAGES_FIBRE_SHARE", method="cs", cohort=cohort, control="not-yet"
+    )
     impact = impact_per_budget(store, share.id)
     assert impact is not None and impact.executed_kzt > 0
     assert impact.per_bn == pytest.approx(share.estimate / (impact.executed_kzt / 1e9))
@@ -329,19 +375,29 @@ def test_a_store_at_0001_is_upgraded_with_the_evaluations_table(tmp_path: Path) 
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.dictionaries(st.from_regex(r"[0-9]{9}", fullmatch=True),
-                       st.one_of(st.none(), st.integers(2000, 2030).map(str),
-                                 st.tuples(st.integers(2000, 2030), st.integers(1, 4)).map(lambda x: f"{x[0]}-Q{x[1]}")),
-                       max_size=20))
+@given(
+    st.dictionaries(
+        st.from_regex(r"[0-9]{9}", fullmatch=True),
+        st.one_of(
+            st.none(),
+            st.integers(2000, 2030).map(str),
+            st.tuples(st.integers(2000, 2030), st.integers(1, 4)).map(lambda x: f"{x[0]}-Q{x[1]}"),
+        ),
+        max_size=20,
+    )
+)
 def test_cohort_file_round_trip(tmp_path: Path, cohort: dict[str, str | None]) -> None:
     path = tmp_path / "cohorts.csv"
-    path.write_text("territory,first_period\n" + "".join(f"{k},{v or 0}\n" for k, v in cohort.items()),
-                    encoding="utf-8")
+    path.write_text(
+        "territory,first_period\n" + "".join(f"{k},{v or 0}\n" for k, v in cohort.items()), encoding="utf-8"
+    )
     assert ev.read_cohort_file(path) == cohort
 
 
 def test_balancing_drops_sparse_periods_then_incomplete_units() -> None:
-    obs = _obs([("A", "2009", 1.0), *[(u, y, 2.0) for u in "ABC" for y in ("2010", "2011")], ("D", "2011", 3.0)])
+    obs = _obs(
+        [("A", "2009", 1.0), *[(u, y, 2.0) for u in "ABC" for y in ("2010", "2011")], ("D", "2011", 3.0)]
+    )
     terr = pl.DataFrame({"code": list("ABCD"), "level": ["region"] * 4})
     panel = build_indicator_panel(obs, terr, [], indicator="X", frequency="A", unit="%")
     assert panel.notes["dropped_periods"] == ["2009"] and panel.notes["dropped_units"] == {"D": 1}
@@ -357,11 +413,29 @@ def test_cli_shows_effects_territories_and_the_indicator_by_name(db_url: str, tm
     import_paths(store, [write_package(tmp_path / "ev2020", synthetic_panel())])
     store.close()
     cohorts = tmp_path / "cohorts.csv"
-    cohorts.write_text("territory,first_period\n" + "".join(f"{k},{v}\n" for k, v in COHORT.items())
-                       + "990000000,2016\n", encoding="utf-8")
+    cohorts.write_text(
+        "territory,first_period\n" + "".join(f"{k},{v}\n" for k, v in COHORT.items()) + "990000000,2016\n",
+        encoding="utf-8",
+    )
     runner = CliRunner()
-    run = ["--db", db_url, "--lang", "ru", "evaluation", "run", PROGRAM, USERS, "--method", "cs", "--cohort-file",
-           str(cohorts), "--aggregation", "dynamic", "--inference", "analytic"]
+    run = [
+        "--db",
+        db_url,
+        "--lang",
+        "ru",
+        "evaluation",
+        "run",
+        PROGRAM,
+        USERS,
+        "--method",
+        "cs",
+        "--cohort-file",
+        str(cohorts),
+        "--aggregation",
+        "dynamic",
+        "--inference",
+        "analytic",
+    ]
     res = runner.invoke(app, run)
     assert res.exit_code == 0, res.output
     out = " ".join(res.stdout.split())  # rich wraps long lines
@@ -376,25 +450,48 @@ def test_cli_shows_effects_territories_and_the_indicator_by_name(db_url: str, tm
     show = runner.invoke(app, ["--db", db_url, "--lang", "en", "evaluation", "show", "1", "--format", "csv"])
     assert show.stdout == csv.stdout  # the stored result, same design and data
     res = runner.invoke(app, ["--db", db_url, "--lang", "en", "evaluation", "show", "1"])
-    assert ("Region 100000000 (100000000): values for 2012–2018 carried from Region 630000000 (630000000)"
-            in " ".join(res.stdout.split()))
+    assert (
+        "Region 100000000 (100000000): values for 2012–2018 carried from Region 630000000 (630000000)"
+        in " ".join(res.stdout.split())
+    )
 
 
 def test_a_design_too_small_on_the_store_is_refused(store: Store, program: pl.DataFrame) -> None:
     with pytest.raises(InsufficientData) as info:  # every unit covered at once: nothing to compare with
-        ev.evaluate_indicator(store, PROGRAM, USERS, method="did", treated=EARLY, start="2016", territories=EARLY)
+        ev.evaluate_indicator(
+            store, PROGRAM, USERS, method="did", treated=EARLY, start="2016", territories=EARLY
+        )
     assert info.value.fields["reason"] == "no_comparison" and ev.history(store) == []
 
 
 def test_periods_of_the_effects_are_periods(store: Store, program: pl.DataFrame) -> None:
-    rec = ev.evaluate_indicator(store, PROGRAM, USERS, method="sdid", treated=EARLY, start="2016",
-                                territories=EARLY + NEVER, inference="placebo", n_boot=20, save=False)
+    rec = ev.evaluate_indicator(
+        store,
+        PROGRAM,
+        USERS,
+        method="sdid",
+        treated=EARLY,
+        start="2016",
+        territories=EARLY + NEVER,
+        inference="placebo",
+        n_boot=20,
+        save=False,
+    )
     assert [e["label"] for e in rec.result["effects"]][:2] == ["2016", "2017"]
 
 
 def test_synthetic_control_names_its_donor_territories(store: Store, program: pl.DataFrame) -> None:
-    rec = ev.evaluate_indicator(store, PROGRAM, USERS, method="sc", treated=EARLY[:1], start="2016",
-                                territories=EARLY[:1] + NEVER, save=False, lang="en")
+    rec = ev.evaluate_indicator(
+        store,
+        PROGRAM,
+        USERS,
+        method="sc",
+        treated=EARLY[:1],
+        start="2016",
+        territories=EARLY[:1] + NEVER,
+        save=False,
+        lang="en",
+    )
     donors = rec.result["interpretation"].split("built from:")[1]
     assert re.search(r"Region (\d{9}) \(\1\) \d+%", donors), donors  # name (KATO code), not the code alone
     assert "Users" in rec.result["interpretation"] and "EV2020.USERS" not in rec.result["interpretation"]
@@ -404,18 +501,37 @@ def test_quarterly_effects_and_start_are_sdmx_periods(store: Store, tmp_path: Pa
     quarters = [f"{y}-Q{q}" for y in (2012, 2013, 2014) for q in (1, 2, 3, 4)]
     rng = np.random.default_rng(3)
     units = [*EARLY, *NEVER[:4]]
-    rows = [(c, p, round(10 + i + rng.normal(0, 0.1) + (EFFECT if c in EARLY and i >= 5 else 0), 3))
-            for c in units for i, p in enumerate(quarters)]
-    folder = write_package(tmp_path / "q", pl.DataFrame(rows, schema=["territory", "period", "value"], orient="row"))
+    rows = [
+        (c, p, round(10 + i + rng.normal(0, 0.1) + (EFFECT if c in EARLY and i >= 5 else 0), 3))
+        for c in units
+        for i, p in enumerate(quarters)
+    ]
+    folder = write_package(
+        tmp_path / "q", pl.DataFrame(rows, schema=["territory", "period", "value"], orient="row")
+    )
     yaml = (folder / "program.yaml").read_text(encoding="utf-8")
-    yaml = yaml.replace('frequency: A, span: {from: "2010", to: "2025"},\n     agency: MIN, source: syn}\n  - {code: EV2020.OTHER',
-                        'frequency: Q, span: {from: "2010-Q1", to: "2025-Q4"},\n     agency: MIN, source: syn}\n'
-                        '  - {code: EV2020.OTHER', 1)
+    yaml = yaml.replace(
+        'frequency: A, span: {from: "2010", to: "2025"},\n     agency: MIN, source: syn}\n'
+        "  - {code: EV2020.OTHER",
+        'frequency: Q, span: {from: "2010-Q1", to: "2025-Q4"},\n     agency: MIN, source: syn}\n'
+        "  - {code: EV2020.OTHER",
+        1,
+    )
     assert "frequency: Q" in yaml
     (folder / "program.yaml").write_text(yaml, encoding="utf-8")
     import_paths(store, [folder])
-    rec = ev.evaluate_indicator(store, PROGRAM, USERS, method="sdid", treated=EARLY, start="2013-Q2",
-                                territories=units, inference="placebo", n_boot=20, save=False)
+    rec = ev.evaluate_indicator(
+        store,
+        PROGRAM,
+        USERS,
+        method="sdid",
+        treated=EARLY,
+        start="2013-Q2",
+        territories=units,
+        inference="placebo",
+        n_boot=20,
+        save=False,
+    )
     assert [e["label"] for e in rec.result["effects"]] == quarters[5:]
     assert rec.result["diagnostics"]["panel"]["periods"] == ["2012-Q1", "2014-Q4"]
     assert abs(rec.estimate - EFFECT) < 0.3

@@ -39,7 +39,7 @@ def _long(
     return pl.DataFrame(out)
 
 
-# --- p-values, numbers, periods --------------------------------------------------------------------------------
+# --- p-values, numbers, periods -----------------------------------------------------------------------------
 
 
 @given(st.floats(0, 1, allow_nan=False), st.sampled_from(LANGUAGES))
@@ -95,7 +95,7 @@ def test_effect_units() -> None:
     assert effect_unit("no such unit", "en") == ""
 
 
-# --- designs too small ---------------------------------------------------------------------------------------
+# --- designs too small --------------------------------------------------------------------------------------
 
 TOO_SMALL = {
     "no_comparison": (_long({"a": [1, 3], "b": [1, 2]}), {"treated": ["a", "b"], "start": 2001}, "did"),
@@ -145,7 +145,7 @@ def test_a_unit_column_is_needed_except_for_its() -> None:
         run_evaluation(_long({"a": [1, 3]}), unit=None, time="t", outcome="y", method="did", cohort="g")
 
 
-# --- warnings, degenerate inference, single series, progress ---------------------------------------------------
+# --- warnings, degenerate inference, single series, progress ------------------------------------------------
 
 
 def test_numerical_warnings_become_notes_not_output() -> None:
@@ -171,7 +171,9 @@ def test_a_zero_standard_error_is_not_estimable() -> None:
     assert math.isnan(r.se) and math.isnan(r.p_value) and all(math.isnan(x) for x in r.ci)
     assert {"key": "evaluation.note.se_not_estimable", "params": {}} in r.diagnostics["notes"]
     assert "статистически" not in r.interpretation and "+1" in r.interpretation
-    assert records_csv(*csv_records(r.to_dict())).splitlines()[1] == "overall,,1.0,,,,"  # missing numbers are empty cells
+    assert (
+        records_csv(*csv_records(r.to_dict())).splitlines()[1] == "overall,,1.0,,,,"
+    )  # missing numbers are empty cells
 
 
 def test_its_on_a_single_series_needs_no_unit_column() -> None:

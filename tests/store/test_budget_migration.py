@@ -1,4 +1,5 @@
-"""Migration 0003 upgrades a store with budgets in it without loss (SQLite rebuilds the table; links survive)."""
+"""Migration 0003 upgrades a store with budgets in it without loss
+(SQLite rebuilds the table; links survive)."""
 
 from __future__ import annotations
 
@@ -41,7 +42,8 @@ def test_upgrade_keeps_every_line_its_links_and_makes_them_version_one(db_url: s
             )
             conn.execute(
                 text(
-                    "INSERT INTO programs (id, code, name_kk, name_ru, name_en, kind, start_year, end_year, status) "
+                    "INSERT INTO programs "
+                    "(id, code, name_kk, name_ru, name_en, kind, start_year, end_year, status) "
                     "VALUES (1, 'P', 'P', 'P', 'P', 'project', 2020, 2022, 'in_force')"
                 )
             )
@@ -54,9 +56,9 @@ def test_upgrade_keeps_every_line_its_links_and_makes_them_version_one(db_url: s
             for i, code in ((1, "P.B"), (2, "P.A")):
                 conn.execute(
                     text(
-                        "INSERT INTO indicators (id, code, program_id, position, name_kk, name_ru, name_en, unit, "
-                        "direction, kind, level, frequency) VALUES (:i, :c, 1, :i, 'x', 'x', 'x', '%', 'increase', "
-                        "'stock', 'outcome', 'A')"
+                        "INSERT INTO indicators (id, code, program_id, position, name_kk, name_ru, name_en, "
+                        "unit, direction, kind, level, frequency) "
+                        "VALUES (:i, :c, 1, :i, 'x', 'x', 'x', '%', 'increase', 'stock', 'outcome', 'A')"
                     ),
                     {"i": i, "c": code},
                 )
@@ -72,7 +74,8 @@ def test_upgrade_keeps_every_line_its_links_and_makes_them_version_one(db_url: s
             )
             conn.execute(
                 text(
-                    "INSERT INTO budget_indicators (budget_line_id, indicator_id) VALUES (1, 1), (1, 2), (2, 2)"
+                    "INSERT INTO budget_indicators (budget_line_id, indicator_id) "
+                    "VALUES (1, 1), (1, 2), (2, 2)"
                 )
             )
         upgrade(store.engine)

@@ -22,11 +22,18 @@ def _count(store: Store, table) -> int:
         return conn.execute(select(func.count()).select_from(table)).scalar_one()
 
 
-def test_write_package_then_read_back(store: Store, reference: ProgramPackage, package: ProgramPackage) -> None:
+def test_write_package_then_read_back(
+    store: Store, reference: ProgramPackage, package: ProgramPackage
+) -> None:
     with store.transaction() as conn:
         write_package(conn, reference)
         stats = write_package(conn, package)
-    assert stats.programs == 1 and stats.indicators == 2 and stats.commitments_new == 3 and stats.budgets_new == 2
+    assert (
+        stats.programs == 1
+        and stats.indicators == 2
+        and stats.commitments_new == 3
+        and stats.budgets_new == 2
+    )
     with store.connect() as conn:
         back = get_package(conn, "DK2018")
         ref = get_reference_package(conn)
@@ -34,9 +41,12 @@ def test_write_package_then_read_back(store: Store, reference: ProgramPackage, p
     assert back.indicators == package.indicators
     assert back.agencies == package.agencies
     assert {s.code for s in back.sources} == {"stat"}  # only sources the program uses
-    assert sorted(back.budgets, key=lambda b: b.stage.value) == sorted(package.budgets, key=lambda b: b.stage.value)
+    assert sorted(back.budgets, key=lambda b: b.stage.value) == sorted(
+        package.budgets, key=lambda b: b.stage.value
+    )
     assert sorted(back.commitments, key=lambda c: c.indicator + c.kind.value) == sorted(
-        package.commitments, key=lambda c: c.indicator + c.kind.value)
+        package.commitments, key=lambda c: c.indicator + c.kind.value
+    )
     assert ref.territories == tuple(sorted(reference.territories, key=lambda t: t.code))
     assert ref.territory_changes == reference.territory_changes
     assert [i.code for i in ref.indicators] == ["POPULATION"]
@@ -59,9 +69,13 @@ def test_changed_target_becomes_new_version(store: Store, reference, package, ma
         write_package(conn, package)
     lowered = make_pkg(target_2022=70.0)
     # the lowered target was decided later, by another document
-    lowered = replace(lowered, commitments=tuple(
-        replace(c, decided_on=date(2020, 1, 5), document="Decree 2020") if c.value == 70.0 else c
-        for c in lowered.commitments))
+    lowered = replace(
+        lowered,
+        commitments=tuple(
+            replace(c, decided_on=date(2020, 1, 5), document="Decree 2020") if c.value == 70.0 else c
+            for c in lowered.commitments
+        ),
+    )
     with store.transaction() as conn:
         stats = write_package(conn, lowered)
     assert stats.commitments_new == 1
@@ -69,10 +83,15 @@ def test_changed_target_becomes_new_version(store: Store, reference, package, ma
         assert write_package(conn, lowered).commitments_new == 0
         assert write_package(conn, package).commitments_new == 0
     with store.connect() as conn:
-        targets = [c for c in get_package(conn, "DK2018").commitments
-                   if c.kind is CommitmentKind.TARGET and c.indicator == "DK2018.LIT"]
+        targets = [
+            c
+            for c in get_package(conn, "DK2018").commitments
+            if c.kind is CommitmentKind.TARGET and c.indicator == "DK2018.LIT"
+        ]
     assert [(c.version, c.value, c.decided_on) for c in targets] == [
-        (1, 83.0, date(2017, 12, 12)), (2, 70.0, date(2020, 1, 5))]
+        (1, 83.0, date(2017, 12, 12)),
+        (2, 70.0, date(2020, 1, 5)),
+    ]
     assert _count(store, T.commitments) == 4
 
 
@@ -84,7 +103,9 @@ def test_package_versions_numbered_in_decision_order(store: Store, reference, pa
         write_package(conn, reference)
         write_package(conn, pkg)
     with store.connect() as conn:
-        got = {(c.value, c.version) for c in get_package(conn, "DK2018").commitments if c.period == first.period}
+        got = {
+            (c.value, c.version) for c in get_package(conn, "DK2018").commitments if c.period == first.period
+        }
     assert got == {(83.0, 1), (85.0, 2)}
 
 

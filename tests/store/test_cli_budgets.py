@@ -1,4 +1,5 @@
-"""``natije show`` lists budget lines: goal, funding, stages in lifecycle order, money per language, versions."""
+"""``natije show`` lists budget lines: goal, funding, stages in lifecycle order,
+money per language, versions."""
 
 from __future__ import annotations
 

@@ -77,7 +77,10 @@ def test_show_table_and_csv(filled: str) -> None:
     out = runner.invoke(app, ["--db", filled, "show", "DK2018", "--format", "csv"]).output
     rows = list(csv.DictReader(io.StringIO(out)))
     assert {(r["indicator"], r["kind"], r["version"]) for r in rows} == {
-        ("DK2018.LIT", "baseline", "1"), ("DK2018.LIT", "target", "1"), ("DK2018.VIL", "target", "1")}
+        ("DK2018.LIT", "baseline", "1"),
+        ("DK2018.LIT", "target", "1"),
+        ("DK2018.VIL", "target", "1"),
+    }
 
 
 def test_errors_exit_non_zero_without_traceback(filled: str, tmp_path) -> None:

@@ -98,7 +98,9 @@ def test_a_commit_does_not_wait_for_a_long_reader(tmp_path: Path) -> None:
         conn.execute(text("SELECT count(*) FROM agencies")).scalar()  # holds a read snapshot until the end
         start = time.monotonic()
         with store.transaction() as w:
-            w.execute(text("INSERT INTO agencies (code, name_kk, name_ru, name_en) VALUES ('A', 'a', 'a', 'a')"))
+            w.execute(
+                text("INSERT INTO agencies (code, name_kk, name_ru, name_en) VALUES ('A', 'a', 'a', 'a')")
+            )
         assert time.monotonic() - start < 5  # a commit never waits for readers (no forced WAL checkpoint)
     with reader.connect() as conn:
         assert conn.execute(text("SELECT code FROM agencies")).scalar() == "A"

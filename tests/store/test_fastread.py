@@ -15,7 +15,9 @@ WHEN = datetime(2021, 5, 1, 12, 30, 15, 123456)
 
 
 def test_chunked_read_equals_whole_read(store: Store, reference, package, obs, monkeypatch) -> None:
-    rows = [("DK2018.LIT", t, str(y), float(y)) for t in ("000000000", "610000000") for y in range(2010, 2022)]
+    rows = [
+        ("DK2018.LIT", t, str(y), float(y)) for t in ("000000000", "610000000") for y in range(2010, 2022)
+    ]
     with store.transaction() as conn:
         write_package(conn, reference)
         write_package(conn, package)
@@ -34,7 +36,9 @@ def test_chunked_read_equals_whole_read(store: Store, reference, package, obs, m
     assert empty.height == 0 and empty.schema == whole.schema
 
 
-@pytest.mark.parametrize("text", ["2021-05-01 12:30:15.123456", "1999-12-31 23:59:59.000001", "2024-02-29 00:00:00"])
+@pytest.mark.parametrize(
+    "text", ["2021-05-01 12:30:15.123456", "1999-12-31 23:59:59.000001", "2024-02-29 00:00:00"]
+)
 def test_sqlite_timestamp_expression_is_exact(text: str) -> None:
     store = Store.open(":memory:")
     with store.engine.connect() as conn:  # no schema needed

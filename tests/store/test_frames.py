@@ -27,11 +27,30 @@ def history(store: Store, reference, package, obs, make_pkg) -> Store:
         write_package(conn, reference)
         write_package(conn, make_pkg("IK2020", predecessors=()))
         write_package(conn, replace(package, commitments=(*package.commitments, lowered)))
-        merge_observations(conn, [obs([("DK2018.LIT", "000000000", "2019", 79.0),
-                                       ("DK2018.LIT", "610000000", "2019", 70.0, "demo"),
-                                       ("POPULATION", "610000000", "2019", 2.0e6)])], reason="a", now=T0)
-        merge_observations(conn, [obs([("DK2018.LIT", "000000000", "2019", 80.0),
-                                       ("DK2018.LIT", "000000000", "2020", 82.0)], as_of=T1)], reason="b")
+        merge_observations(
+            conn,
+            [
+                obs(
+                    [
+                        ("DK2018.LIT", "000000000", "2019", 79.0),
+                        ("DK2018.LIT", "610000000", "2019", 70.0, "demo"),
+                        ("POPULATION", "610000000", "2019", 2.0e6),
+                    ]
+                )
+            ],
+            reason="a",
+            now=T0,
+        )
+        merge_observations(
+            conn,
+            [
+                obs(
+                    [("DK2018.LIT", "000000000", "2019", 80.0), ("DK2018.LIT", "000000000", "2020", 82.0)],
+                    as_of=T1,
+                )
+            ],
+            reason="b",
+        )
     return store
 
 
@@ -50,11 +69,16 @@ def test_current_frames(history: Store) -> None:
     assert set(f.indicators["program"]) == {"DK2018", "IK2020"}
     o = f.observations.filter(pl.col("indicator") == "DK2018.LIT").sort("territory", "period")
     assert o.select("territory", "period", "value", "revised_after", "illustrative").rows() == [
-        ("000000000", "2019", 80.0, 1, False), ("000000000", "2020", 82.0, 0, False),
-        ("610000000", "2019", 70.0, 0, True)]
+        ("000000000", "2019", 80.0, 1, False),
+        ("000000000", "2020", 82.0, 0, False),
+        ("610000000", "2019", 70.0, 0, True),
+    ]
     assert o["period_start"].to_list() == [2019 * 12, 2020 * 12, 2019 * 12]
     assert o["period_end"].to_list() == [2020 * 12, 2021 * 12, 2020 * 12]
-    assert f.revisions.select("period", "value", "reason").rows() == [("2019", 79.0, "a"), ("2019", 80.0, "b")]
+    assert f.revisions.select("period", "value", "reason").rows() == [
+        ("2019", 79.0, "a"),
+        ("2019", 80.0, "b"),
+    ]
     targets = f.commitments.filter(pl.col("indicator") == "DK2018.LIT", pl.col("kind") == "target")
     assert targets.select("value", "version").rows() == [(83.0, 1), (70.0, 2)]
     vil = f.commitments.filter(pl.col("indicator") == "DK2018.VIL")
@@ -68,7 +92,9 @@ def test_as_of_before_revision_and_before_lowered_target(history: Store) -> None
     f = _frames(history, as_of=date(2021, 1, 1))
     o = f.observations.filter(pl.col("indicator") == "DK2018.LIT").sort("territory", "period")
     assert o.select("territory", "period", "value", "recorded_at", "revised_after").rows() == [
-        ("000000000", "2019", 79.0, T0, 0), ("610000000", "2019", 70.0, T0, 0)]
+        ("000000000", "2019", 79.0, T0, 0),
+        ("610000000", "2019", 70.0, T0, 0),
+    ]
     assert f.revisions["value"].to_list() == [79.0]
     targets = f.commitments.filter(pl.col("indicator") == "DK2018.LIT", pl.col("kind") == "target")
     assert targets["value"].to_list() == [83.0]

@@ -23,8 +23,12 @@ def revised(store: Store, reference, package, obs, make_pkg) -> Store:
         write_package(conn, reference)
         write_package(conn, make_pkg("IK2020", predecessors=()))
         write_package(conn, package)
-        merge_observations(conn, [obs([("DK2018.LIT", "000000000", "2019", 79.0),
-                                       ("DK2018.LIT", "610000000", "2019", 70.0)])], reason="a", now=T0)
+        merge_observations(
+            conn,
+            [obs([("DK2018.LIT", "000000000", "2019", 79.0), ("DK2018.LIT", "610000000", "2019", 70.0)])],
+            reason="a",
+            now=T0,
+        )
         merge_observations(conn, [obs([("DK2018.LIT", "000000000", "2019", 80.0)], as_of=T1)], reason="b")
         merge_observations(conn, [obs([("DK2018.LIT", "000000000", "2019", 81.0)], as_of=T2)], reason="c")
     return store
@@ -39,6 +43,10 @@ def test_store_and_engine_as_of_agree(revised: Store, day: date) -> None:
     theirs = loaded.observations.select(COLS).sort(COLS[:3])
     assert ours.rows() == theirs.rows()
     national = {(r[1], r[2]): r for r in theirs.rows()}[("000000000", "2019")]
-    expected = {date(2020, 6, 1): (79.0, 0), date(2021, 5, 1): (80.0, 1), date(2021, 6, 1): (80.0, 1),
-                date(2023, 1, 1): (81.0, 2)}[day]
+    expected = {
+        date(2020, 6, 1): (79.0, 0),
+        date(2021, 5, 1): (80.0, 1),
+        date(2021, 6, 1): (80.0, 1),
+        date(2023, 1, 1): (81.0, 2),
+    }[day]
     assert (national[3], national[4]) == expected

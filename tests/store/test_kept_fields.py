@@ -1,5 +1,6 @@
-"""An indicator's ``continues`` and declared ``range`` and a program's legal act in kk/ru/en are stored, read back,
-survive migration 0004 of an older store, and reach ``natije show``, ``natije lineage`` and the export."""
+"""An indicator's ``continues`` and declared ``range`` and a program's legal act in kk/ru/en are stored, read
+back, survive migration 0004 of an older store, and reach ``natije show``, ``natije lineage`` and
+the export."""
 
 from __future__ import annotations
 
@@ -143,22 +144,23 @@ def test_upgrade_to_0004_keeps_everything_and_starts_the_new_fields_empty(db_url
         with store.engine.begin() as conn:
             conn.execute(
                 text(
-                    "INSERT INTO programs (id, code, name_kk, name_ru, name_en, kind, start_year, end_year, status, "
-                    "legal_act) VALUES (1, 'P', 'P', 'P', 'P', 'project', 2020, 2022, 'in_force', 'Decree 1')"
+                    "INSERT INTO programs "
+                    "(id, code, name_kk, name_ru, name_en, kind, start_year, end_year, status, legal_act) "
+                    "VALUES (1, 'P', 'P', 'P', 'P', 'project', 2020, 2022, 'in_force', 'Decree 1')"
                 )
             )
             conn.execute(
                 text(
-                    "INSERT INTO indicators (id, code, program_id, position, name_kk, name_ru, name_en, unit, "
-                    "direction, kind, level, frequency) VALUES (1, 'P.A', 1, 0, 'x', 'x', 'x', '%', 'increase', "
-                    "'stock', 'outcome', 'A')"
+                    "INSERT INTO indicators (id, code, program_id, position, name_kk, name_ru, name_en, "
+                    "unit, direction, kind, level, frequency) "
+                    "VALUES (1, 'P.A', 1, 0, 'x', 'x', 'x', '%', 'increase', 'stock', 'outcome', 'A')"
                 )
             )
             conn.execute(
                 text(
-                    "INSERT INTO commitments (indicator_id, kind, period, period_start, territory, version, value, "
-                    "decided_on, document, recorded_at) VALUES (1, 'target', '2022', 24264, '', 1, 90, '2020-01-01', 'D', "
-                    "'2020-01-02 00:00:00')"
+                    "INSERT INTO commitments (indicator_id, kind, period, period_start, territory, version, "
+                    "value, decided_on, document, recorded_at) "
+                    "VALUES (1, 'target', '2022', 24264, '', 1, 90, '2020-01-01', 'D', '2020-01-02 00:00:00')"
                 )
             )
             before = {

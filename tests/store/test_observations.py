@@ -37,8 +37,10 @@ def loaded(store: Store, reference, package, obs) -> Store:
 
 def _counts(store: Store) -> tuple[int, int]:
     with store.connect() as conn:
-        return (conn.execute(select(func.count()).select_from(T.observations)).scalar_one(),
-                conn.execute(select(func.count()).select_from(T.observation_revisions)).scalar_one())
+        return (
+            conn.execute(select(func.count()).select_from(T.observations)).scalar_one(),
+            conn.execute(select(func.count()).select_from(T.observation_revisions)).scalar_one(),
+        )
 
 
 def _current(store: Store, **kw) -> pl.DataFrame:
@@ -54,12 +56,16 @@ def _revisions(store: Store) -> pl.DataFrame:
 def test_first_values_are_stored_with_their_first_revision(loaded: Store) -> None:
     assert _counts(loaded) == (4, 4)
     cur = _current(loaded, program="DK2018")
-    assert cur.select("indicator", "territory", "period", "value").rows() == [(r[0], r[1], r[2], r[3]) for r in ROWS]
+    assert cur.select("indicator", "territory", "period", "value").rows() == [
+        (r[0], r[1], r[2], r[3]) for r in ROWS
+    ]
     assert cur["source"].to_list() == ["stat", "stat", "demo", "stat"]
     assert cur["status"].unique().to_list() == ["submitted"]
     assert cur["first_recorded"].to_list() == [T0] * 4
     revs = _revisions(loaded)
-    assert revs["reason"].unique().to_list() == ["import a"] and revs["author"].unique().to_list() == ["import"]
+    assert revs["reason"].unique().to_list() == ["import a"] and revs["author"].unique().to_list() == [
+        "import"
+    ]
 
 
 def test_same_rows_again_change_nothing(loaded: Store, obs) -> None:
@@ -71,17 +77,26 @@ def test_same_rows_again_change_nothing(loaded: Store, obs) -> None:
 
 
 def test_changed_value_appends_a_revision(loaded: Store, obs) -> None:
-    changed = [ROWS[0], ("DK2018.LIT", "000000000", "2019", 80.0), *ROWS[2:], ("DK2018.LIT", "000000000", "2020", 81.0)]
+    changed = [
+        ROWS[0],
+        ("DK2018.LIT", "000000000", "2019", 80.0),
+        *ROWS[2:],
+        ("DK2018.LIT", "000000000", "2020", 81.0),
+    ]
     t1 = datetime(2021, 5, 1)
     with loaded.transaction() as conn:
         stats = merge_observations(conn, [obs(changed, as_of=t1)], reason="import b", author="akimat")
     assert stats.to_dict() == {"inserted": 1, "revised": 1, "unchanged": 3}
     assert _counts(loaded) == (5, 6)
     cur = _current(loaded).filter(pl.col("period") == "2019", pl.col("territory") == "000000000")
-    assert cur["value"].item() == 80.0 and cur["recorded_at"].item() == t1 and cur["first_recorded"].item() == T0
+    assert (
+        cur["value"].item() == 80.0 and cur["recorded_at"].item() == t1 and cur["first_recorded"].item() == T0
+    )
     history = _revisions(loaded).filter(pl.col("period") == "2019", pl.col("territory") == "000000000")
     assert history.select("value", "reason", "author", "recorded_at").rows() == [
-        (79.0, "import a", "import", T0), (80.0, "import b", "akimat", t1)]
+        (79.0, "import a", "import", T0),
+        (80.0, "import b", "akimat", t1),
+    ]
     with loaded.connect() as conn:
         assert set(check_observations(conn).values()) == {0}
 
@@ -123,7 +138,8 @@ def test_stream_filters(loaded: Store) -> None:
 
 def test_empty_batches_and_all_null_optional_columns(loaded: Store, obs) -> None:
     frame = obs([("DK2018.LIT", "000000000", "2021", 85.0)]).with_columns(
-        source=pl.lit(None), note=pl.lit(None), as_of=pl.lit(None))
+        source=pl.lit(None), note=pl.lit(None), as_of=pl.lit(None)
+    )
     with loaded.transaction() as conn:
         stats = merge_observations(conn, [frame.clear(), frame, frame.head(0)], reason="x")
     assert stats.to_dict() == {"inserted": 1, "revised": 0, "unchanged": 0}

@@ -1,7 +1,7 @@
 """Build the Kazakhstan demo packages shipped in ``src/natije/demo/data`` from ``../shared/data/kz``.
 
-Entry point: :func:`build`. The curated facts (names, legal acts, targets and the documents that set them) live
-in ``specs/``; the numbers come from the shared files, read by :mod:`demo_build.readers`.
+Entry point: :func:`build`. The curated facts (names, legal acts, targets and the documents that set them)
+live in ``specs/``; the numbers come from the shared files, read by :mod:`demo_build.readers`.
 """
 
 from __future__ import annotations
@@ -34,8 +34,13 @@ def _agencies(codes: list[str]) -> list[dict[str, Any]]:
     return [a for a in _load("agencies.yaml") if a["code"] in codes]
 
 
-def _observations(shared: Path, program: str, declared: list[dict[str, Any]], spec_items: list[dict[str, Any]],
-                  shares: dict[str, dict[str, float]]) -> list[dict[str, str]]:
+def _observations(
+    shared: Path,
+    program: str,
+    declared: list[dict[str, Any]],
+    spec_items: list[dict[str, Any]],
+    shares: dict[str, dict[str, float]],
+) -> list[dict[str, str]]:
     rows: list[dict[str, str]] = []
     for decl, item in zip(declared, spec_items):
         for entry in item.get("data", []):
@@ -55,16 +60,28 @@ def build_reference(shared: Path, out: Path) -> dict[str, dict[str, float]]:
     population = territories.population_rows(shared)
     changes = territories.change_rows(population)
     write_csv(target / "territories.csv", territories.HEADER, territories.territory_rows(shared))
-    write_csv(target / "territory_changes.csv", ["day", "kind", "source", "target", "share", "basis"], changes)
+    write_csv(
+        target / "territory_changes.csv", ["day", "kind", "source", "target", "share", "basis"], changes
+    )
     declared = [{k: v for k, v in ind.items() if k != "data"} for ind in spec["indicators"]]
     rows = _observations(shared, "", declared, spec["indicators"], {})
     write_csv(target / "observations.csv", OBSERVATION_HEADER, rows)
     used = {r["source"] for r in rows} | {d["source"] for d in declared} | {"geokz"}
-    write_yaml(target / "program.yaml", {"format": FORMAT, "agencies": _agencies(spec["agencies"]),
-                                         "sources": _sources(catalogue, used), "indicators": declared})
+    write_yaml(
+        target / "program.yaml",
+        {
+            "format": FORMAT,
+            "agencies": _agencies(spec["agencies"]),
+            "sources": _sources(catalogue, used),
+            "indicators": declared,
+        },
+    )
     for year, valid in ((2018, "2018-06-19 to 2022-06-08"), (2024, "from 2022-06-08")):
-        geo.simplify_file(shared / "geo" / "geokz_shapes" / f"kaz_admbnda_adm1_{year}",
-                          target / "geo" / f"regions_{year}.geojson", valid)
+        geo.simplify_file(
+            shared / "geo" / "geokz_shapes" / f"kaz_admbnda_adm1_{year}",
+            target / "geo" / f"regions_{year}.geojson",
+            valid,
+        )
     return territories.split_shares(changes)
 
 
@@ -80,9 +97,15 @@ def build_program(shared: Path, out: Path, code: str, shares: dict[str, dict[str
             raise ValueError(f"{code}: commitment on undeclared indicator {c['indicator']}")
     used = {r["source"] for r in rows} | {d["source"] for d in declared} | {b["source"] for b in budgets}
     used |= set(spec.get("also_cites", []))  # sources named only in commitment documents
-    document = {"format": FORMAT, "agencies": _agencies(spec["agencies"]), "sources": _sources(catalogue, used),
-                "program": spec["program"], "indicators": declared, "commitments": spec["commitments"],
-                "budgets": budgets}
+    document = {
+        "format": FORMAT,
+        "agencies": _agencies(spec["agencies"]),
+        "sources": _sources(catalogue, used),
+        "program": spec["program"],
+        "indicators": declared,
+        "commitments": spec["commitments"],
+        "budgets": budgets,
+    }
     write_yaml(out / "programs" / code / "program.yaml", document)
     write_csv(out / "programs" / code / "observations.csv", OBSERVATION_HEADER, rows)
 
@@ -93,7 +116,9 @@ def build(shared: Path, out: Path) -> list[Path]:
     for code in LINEAGE:
         build_program(shared, out, code, shares)
     # not a package: the cohort file `natije evaluation run --cohort-file` takes for the planted fibre effect
-    write_csv(out / "evaluations" / "fibre_cohorts.csv", ["territory", "first_period"], outcomes.cohort_rows(shares))
+    write_csv(
+        out / "evaluations" / "fibre_cohorts.csv", ["territory", "first_period"], outcomes.cohort_rows(shares)
+    )
     attribution.check_facts(shared, out)
     attribution.write(out.parent / "ATTRIBUTION.md", out)
     return sorted(p for p in out.rglob("*") if p.is_file())

@@ -18,8 +18,16 @@ FACT_CHECKS = {
     ("reported", "digital literacy (pop. 6-74)", "2023"): ("DK2018", "DK2018.DIGITAL_LITERACY", 90.2),
     ("reported", "EGDI rank", "2020"): ("DK2018", "DK2018.EGDI_RANK", 29),
     ("target", "digital literacy of population", "2022"): ("DK2018", "DK2018.DIGITAL_LITERACY", 83),
-    ("target", "share of public services in electronic form", "2022"): ("DK2018", "DK2018.PUBLIC_SERVICES_ONLINE", 80),
-    ("target", "share of e-commerce in total retail trade", "2022"): ("DK2018", "DK2018.ECOMMERCE_SHARE", 2.6),
+    ("target", "share of public services in electronic form", "2022"): (
+        "DK2018",
+        "DK2018.PUBLIC_SERVICES_ONLINE",
+        80,
+    ),
+    ("target", "share of e-commerce in total retail trade", "2022"): (
+        "DK2018",
+        "DK2018.ECOMMERCE_SHARE",
+        2.6,
+    ),
     ("target", "jobs created through digitalization", "2022"): ("DK2018", "DK2018.JOBS", 300000),
     ("target", "rural settlements with fiber", "2027"): ("AI2023", "AI2023.VILLAGES_FIBRE_SHARE", 90),
 }
@@ -44,13 +52,23 @@ def check_facts(shared: Path, out: Path) -> None:
             raise ValueError(f"facts file changed: {key} is {fact['value']}, the demo ships {expected}")
         doc, rows = _package(out, code)
         if fact["fact_type"] == "target":
-            found = [c["value"] for c in doc["commitments"] if c["indicator"] == indicator and c["kind"] == "target"
-                     and c["period"] == fact["year"]]
+            found = [
+                c["value"]
+                for c in doc["commitments"]
+                if c["indicator"] == indicator and c["kind"] == "target" and c["period"] == fact["year"]
+            ]
         else:
-            found = [float(r["value"]) for r in rows if r["indicator"] == indicator and r["period"] == fact["year"]
-                     and r["territory"] == "000000000"]
+            found = [
+                float(r["value"])
+                for r in rows
+                if r["indicator"] == indicator
+                and r["period"] == fact["year"]
+                and r["territory"] == "000000000"
+            ]
         if expected not in found:
-            raise ValueError(f"{indicator} {fact['year']}: expected {expected} from the facts file, found {found}")
+            raise ValueError(
+                f"{indicator} {fact['year']}: expected {expected} from the facts file, found {found}"
+            )
         seen.add(key)
     if seen != set(FACT_CHECKS):
         raise ValueError(f"facts not found in the facts file: {sorted(set(FACT_CHECKS) - seen)}")
@@ -79,12 +97,15 @@ def write(target: Path, out: Path) -> None:
     used = _source_kinds(out)
     source_lines = [
         f"| `{s['code']}` | {s['kind']} | {s['title']} | {s.get('url', '—')} | {s['licence']} |"
-        for s in catalogue if s["code"] in used
+        for s in catalogue
+        if s["code"] in used
     ]
     count_lines = []
     for path, counter in _rows_by_source(out).items():
         parts = ", ".join(f"`{code}` {n}" for code, n in sorted(counter.items()))
         illustrative = sum(n for code, n in counter.items() if used.get(code) == "illustrative")
         count_lines.append(f"| `data/{path}` | {sum(counter.values())} | {illustrative} | {parts} |")
-    text = template.replace("{{SOURCES}}", "\n".join(source_lines)).replace("{{COUNTS}}", "\n".join(count_lines))
+    text = template.replace("{{SOURCES}}", "\n".join(source_lines)).replace(
+        "{{COUNTS}}", "\n".join(count_lines)
+    )
     target.write_text(text, encoding="utf-8", newline="\n")

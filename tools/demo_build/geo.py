@@ -9,10 +9,12 @@ Turkestan in the 2024 file), so a renderer that trusts the ring order paints the
 2. nodes all regions' outlines together and gives every face to the region that holds it (a sliver between
    two regions goes to the neighbour sharing the longest edge), so neighbours share their vertices exactly;
 3. simplifies the whole coverage at once (``shapely.coverage_simplify``): a shared border is simplified once,
-   so no gaps or overlaps open between neighbours; islands smaller than ``ISLAND`` that touch no other region go;
+   so no gaps or overlaps open between neighbours; islands smaller than ``ISLAND`` that touch no other
+   region go;
 4. rounds coordinates to ``PRECISION`` decimals and winds every exterior ring clockwise and every hole
    anticlockwise, the order d3-geo (Vega) expects, the reverse of RFC 7946's advice;
-5. keeps as properties the 9-digit KATO code and the names in kk, ru and en as ``territories.csv`` writes them.
+5. keeps as properties the 9-digit KATO code and the names in kk, ru and en as ``territories.csv``
+   writes them.
 
 shapely and pyshp are needed by this build only (the ``build`` extra), never at run time.
 """

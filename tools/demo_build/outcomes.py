@@ -41,28 +41,43 @@ def observation_rows(program: str, shares: dict[str, dict[str, float]]) -> list[
     for year in YEARS:
         for c in codes:
             start = EARLY_START if c in early else LATE_START
-            values[(c, year)] = _trend(year) - gap[c] + rng.gauss(0.0, 0.6) + (EFFECT if year >= start else 0.0)
+            values[(c, year)] = (
+                _trend(year) - gap[c] + rng.gauss(0.0, 0.6) + (EFFECT if year >= start else 0.0)
+            )
     out = []
     for year in YEARS:
         merged: dict[str, tuple[float, float]] = {}
         for c in codes:
             key = villages.MERGE_BEFORE_2022.get(c, c) if year < 2022 else c
             if year < 2018 and key == TURKESTAN:
-                key = SOUTH_KAZAKHSTAN  # Turkestan region's rural areas were South Kazakhstan's before June 2018
+                # Turkestan region's rural areas were South Kazakhstan's before June 2018
+                key = SOUTH_KAZAKHSTAN
             total, weight = merged.get(key, (0.0, 0.0))
             merged[key] = (total + values[(c, year)] * base[c], weight + base[c])
         for code, (total, weight) in sorted(merged.items()):
             cohort = EARLY_START if code in early else LATE_START  # South Kazakhstan / Turkestan: late
-            out.append({"indicator": f"{program}.RURAL_INTERNET_USERS", "territory": code, "period": str(year),
-                        "value": f"{total / weight:.1f}", "unit": "%", "source": "demo_illustrative",
-                        "note": f"ILLUSTRATIVE outcome with a planted fibre effect of {EFFECT} pp; cohort {cohort}",
-                        "as_of": ""})
+            out.append(
+                {
+                    "indicator": f"{program}.RURAL_INTERNET_USERS",
+                    "territory": code,
+                    "period": str(year),
+                    "value": f"{total / weight:.1f}",
+                    "unit": "%",
+                    "source": "demo_illustrative",
+                    "note": (
+                        f"ILLUSTRATIVE outcome with a planted fibre effect of {EFFECT} pp; cohort {cohort}"
+                    ),
+                    "as_of": "",
+                }
+            )
     return out
 
 
 def cohort_rows(shares: dict[str, dict[str, float]]) -> list[dict[str, str]]:
-    """``territory,first_period`` of every region in the outcome: the fibre cohort an evaluation should use."""
+    """``territory,first_period`` of every region in the outcome:
+    the fibre cohort an evaluation should use."""
     _, early = villages.generate(shares)
-    return [{"territory": c, "first_period": str(EARLY_START if c in early else LATE_START)}
-            for c in sorted(villages.atoms(shares))]
-
+    return [
+        {"territory": c, "first_period": str(EARLY_START if c in early else LATE_START)}
+        for c in sorted(villages.atoms(shares))
+    ]

@@ -1,8 +1,9 @@
-"""Assemble one package (``program.yaml`` content and observation rows) from a curated spec and the shared data.
+"""Assemble one package (``program.yaml`` content and observation rows) from a curated spec
+and the shared data.
 
-A spec (``specs/<CODE>.yaml``) holds what the sources say about a program — names, legal act, goals, targets with
-the document that set them — and, per indicator, where its values come from (``data``). This module turns the
-``data`` entries into observation rows, keeps only years inside the indicator's span, declares exactly the
+A spec (``specs/<CODE>.yaml``) holds what the sources say about a program — names, legal act, goals, targets
+with the document that set them — and, per indicator, where its values come from (``data``). This module turns
+the ``data`` entries into observation rows, keeps only years inside the indicator's span, declares exactly the
 sources the package uses, and generates the budget lines the spec asks for.
 """
 
@@ -19,19 +20,44 @@ COUNTRY = "000000000"
 
 def _fact_rows(code: str, unit: str, facts: list[list[Any]]) -> list[dict[str, str]]:
     return [
-        {"indicator": code, "territory": COUNTRY, "period": str(period), "value": readers.number_text(str(value)),
-         "unit": unit, "source": source, "note": note or "", "as_of": str(as_of) if as_of else ""}
+        {
+            "indicator": code,
+            "territory": COUNTRY,
+            "period": str(period),
+            "value": readers.number_text(str(value)),
+            "unit": unit,
+            "source": source,
+            "note": note or "",
+            "as_of": str(as_of) if as_of else "",
+        }
         for period, value, source, note, as_of in facts
     ]
 
 
 def _series_rows(code: str, unit: str, source: str, series: dict[int, str]) -> list[dict[str, str]]:
-    return [{"indicator": code, "territory": COUNTRY, "period": str(year), "value": value, "unit": unit,
-             "source": source, "note": "", "as_of": ""} for year, value in sorted(series.items())]
+    return [
+        {
+            "indicator": code,
+            "territory": COUNTRY,
+            "period": str(year),
+            "value": value,
+            "unit": unit,
+            "source": source,
+            "note": "",
+            "as_of": "",
+        }
+        for year, value in sorted(series.items())
+    ]
 
 
-def data_rows(shared: Path, program: str, code: str, unit: str, entry: dict[str, Any],
-              shares: dict[str, dict[str, float]]) -> list[dict[str, str]]:
+def data_rows(
+    shared: Path,
+    program: str,
+    code: str,
+    unit: str,
+    entry: dict[str, Any],
+    shares: dict[str, dict[str, float]],
+) -> list[dict[str, str]]:
     """Observation rows for one ``data`` entry of an indicator."""
     if "facts" in entry:
         return _fact_rows(code, unit, entry["facts"])
@@ -67,9 +93,18 @@ def indicator_entries(spec: dict[str, Any], catalogue: dict[str, dict[str, Any]]
         entry: dict[str, Any] = {"code": f"{program['code']}.{item['suffix']}", "names": base["names"]}
         if item.get("goal"):
             entry["goal"] = item["goal"]
-        entry.update({"level": base["level"], "unit": base["unit"], "direction": base["direction"],
-                      "kind": base["kind"], "frequency": "A", "span": dict(item.get("span", spec["span"])),
-                      "agency": program["owner"], "source": base["source"]})
+        entry.update(
+            {
+                "level": base["level"],
+                "unit": base["unit"],
+                "direction": base["direction"],
+                "kind": base["kind"],
+                "frequency": "A",
+                "span": dict(item.get("span", spec["span"])),
+                "agency": program["owner"],
+                "source": base["source"],
+            }
+        )
         if item.get("ratio"):
             entry["ratio"] = item["ratio"]
         out.append(entry)
@@ -77,7 +112,8 @@ def indicator_entries(spec: dict[str, Any], catalogue: dict[str, dict[str, Any]]
 
 
 def budget_lines(program: str, spec: dict[str, Any]) -> list[dict[str, Any]]:
-    """Budget lines: an illustrative yearly series, or a sourced multi-year total split into illustrative years."""
+    """Budget lines: an illustrative yearly series,
+    or a sourced multi-year total split into illustrative years."""
     lines: list[dict[str, Any]] = []
     if "illustrative" in spec:
         cfg = spec["illustrative"]
@@ -86,8 +122,15 @@ def budget_lines(program: str, spec: dict[str, Any]) -> list[dict[str, Any]]:
             approved = round(cfg["approved_bn"] * rng.uniform(0.7, 1.3) * 10) * 10**8
             executed = round(approved * rng.uniform(0.82, 0.99) / 1e8) * 10**8
             for stage, amount in (("approved", approved), ("executed", executed)):
-                lines.append({"year": year, "stage": stage, "amount": amount, "currency": "KZT",
-                              "source": "demo_illustrative"})
+                lines.append(
+                    {
+                        "year": year,
+                        "stage": stage,
+                        "amount": amount,
+                        "currency": "KZT",
+                        "source": "demo_illustrative",
+                    }
+                )
     if "sourced_total" in spec:
         cfg = spec["sourced_total"]
         rng = random.Random(cfg["seed"])
@@ -97,10 +140,15 @@ def budget_lines(program: str, spec: dict[str, Any]) -> list[dict[str, Any]]:
         planned = [int(total * w / sum(weights) / 1e8) * 10**8 for w in weights]
         planned[-1] = total - sum(planned[:-1])
         for year, amount in zip(years, planned):
-            common = {"goal": cfg["goal"], "indicators": list(cfg["indicators"]), "source": "demo_illustrative"}
+            common = {
+                "goal": cfg["goal"],
+                "indicators": list(cfg["indicators"]),
+                "source": "demo_illustrative",
+            }
             lines.append({"year": year, "stage": "planned", "amount": amount, "currency": "KZT", **common})
             if year in cfg["executed_years"]:
                 executed = round(amount * rng.uniform(0.8, 0.98) / 1e8) * 10**8
-                lines.append({"year": year, "stage": "executed", "amount": executed, "currency": "KZT",
-                              **common})
+                lines.append(
+                    {"year": year, "stage": "executed", "amount": executed, "currency": "KZT", **common}
+                )
     return lines

@@ -15,7 +15,13 @@ EGDI_FILES = {
     2014: ("egdi/unu_egdi-2014.csv", "country-code", "KAZ", "e-gov-rank", "e-gov-index"),
     2016: ("egdi/unu_egdi-2016.csv", "country-code", "KAZ", "e-gov-rank", "e-gov-index"),
     2018: ("egdi/unu_egdi-2018.csv", "country-code", "KAZ", "e-gov-rank", "e-gov-index"),
-    2022: ("egdi/EGOV_DATA_2022.csv", "Country Name", "Kazakhstan", "E-Government Rank", "E-Government Index"),
+    2022: (
+        "egdi/EGOV_DATA_2022.csv",
+        "Country Name",
+        "Kazakhstan",
+        "E-Government Rank",
+        "E-Government Index",
+    ),
     2024: ("egdi/EGOV_DATA_2024.csv", "Country", "Kazakhstan", "Rank", "E_Index"),
 }
 
@@ -30,8 +36,8 @@ LATEST_SNAPSHOT = date(2026, 7, 1)  # newest upstream snapshot: no conventional 
 def known_by(source: str, year: int) -> str:
     """Conventional ``as_of`` of an annual value without a dated statement.
 
-    The release dates are not in the sources, so a value for year Y counts as known on 31 December of Y+1, or on
-    the date of the snapshot that holds it if earlier (documented in ATTRIBUTION.md).
+    The release dates are not in the sources, so a value for year Y counts as known on 31 December of Y+1, or
+    on the date of the snapshot that holds it if earlier (documented in ATTRIBUTION.md).
     """
     cap = SNAPSHOTS.get(source, LATEST_SNAPSHOT)
     if source == "un_egdi":
@@ -40,7 +46,8 @@ def known_by(source: str, year: int) -> str:
 
 
 def number_text(text: str) -> str:
-    """Normalise a numeric string: strip spaces, drop a trailing ``.0``; raise ``ValueError`` if not a number."""
+    """Normalise a numeric string: strip spaces, drop a trailing ``.0``;
+    raise ``ValueError`` if not a number."""
     text = text.strip()
     value = float(text)
     if value.is_integer() and ("." in text or "e" in text.lower()):

@@ -1,8 +1,8 @@
 """Territories (KATO) valid over time, the 2018 and 2022 reforms, and population by region.
 
-Regions come from the geokz GeoJSON files (17 regions of 2018, 20 of 2024). A region whose KATO code survives a
-reform keeps one row valid throughout; the reform is recorded in ``territory_changes.csv`` with the shares of the
-old region's population that went to each unit (BNS population at the start of the reform year).
+Regions come from the geokz GeoJSON files (17 regions of 2018, 20 of 2024). A region whose KATO code survives
+a reform keeps one row valid throughout; the reform is recorded in ``territory_changes.csv`` with the shares
+of the old region's population that went to each unit (BNS population at the start of the reform year).
 """
 
 from __future__ import annotations
@@ -36,15 +36,40 @@ CITY_NAMES = {
     "790000000": ("Шымкент қаласы", "город Шымкент", "Shymkent"),
 }
 BNS_NAMES = {
-    "Акмолинская": "110000000", "Актюбинская": "150000000", "Алматинская": "190000000",
-    "Атырауская": "230000000", "Западно-Казахстанская": "270000000", "Жамбылская": "310000000",
-    "Карагандинская": "350000000", "Костанайская": "390000000", "Кызылординская": "430000000",
-    "Мангистауская": "470000000", "Павлодарская": "550000000", "Северо-Казахстанская": "590000000",
-    "Туркестанская 1": "610000000", "Восточно-Казахстанская": "630000000", "г. Астана": "710000000",
-    "г. Алматы": "750000000", "г. Шымкент": "790000000", "Абай": "100000000", "Жетісу": "330000000",
-    "Ұлытау": "620000000", "Республика Казахстан": COUNTRY,
+    "Акмолинская": "110000000",
+    "Актюбинская": "150000000",
+    "Алматинская": "190000000",
+    "Атырауская": "230000000",
+    "Западно-Казахстанская": "270000000",
+    "Жамбылская": "310000000",
+    "Карагандинская": "350000000",
+    "Костанайская": "390000000",
+    "Кызылординская": "430000000",
+    "Мангистауская": "470000000",
+    "Павлодарская": "550000000",
+    "Северо-Казахстанская": "590000000",
+    "Туркестанская 1": "610000000",
+    "Восточно-Казахстанская": "630000000",
+    "г. Астана": "710000000",
+    "г. Алматы": "750000000",
+    "г. Шымкент": "790000000",
+    "Абай": "100000000",
+    "Жетісу": "330000000",
+    "Ұлытау": "620000000",
+    "Республика Казахстан": COUNTRY,
 }
-HEADER = ["code", "level", "parent", "valid_from", "valid_to", "successors", "iso_code", "name_kk", "name_ru", "name_en"]
+HEADER = [
+    "code",
+    "level",
+    "parent",
+    "valid_from",
+    "valid_to",
+    "successors",
+    "iso_code",
+    "name_kk",
+    "name_ru",
+    "name_en",
+]
 
 
 def _kazakh(text: str) -> str:
@@ -72,25 +97,54 @@ def territory_rows(shared: Path) -> list[dict[str, str]]:
     old, new = _features(shared, 2018), _features(shared, 2024)
     if len(old) != 17 or len(new) != 20 or not set(old) <= set(new):
         raise ValueError("expected 17 regions (2018) contained in 20 regions (2024)")
-    born = {code: day for day, splits in SPLITS.items() for src, targets in splits.items() for code in targets
-            if code != src}
+    born = {
+        code: day
+        for day, splits in SPLITS.items()
+        for src, targets in splits.items()
+        for code in targets
+        if code != src
+    }
     rows = [
-        {"code": COUNTRY, "level": "country", "iso_code": "KZ", "name_kk": "Қазақстан Республикасы",
-         "name_ru": "Республика Казахстан", "name_en": "Republic of Kazakhstan"},
-        {"code": SOUTH_KAZAKHSTAN, "level": "region", "parent": COUNTRY, "valid_to": REFORM_2018,
-         "successors": ";".join(SPLITS[REFORM_2018][SOUTH_KAZAKHSTAN]), "name_kk": "Оңтүстік Қазақстан облысы",
-         "name_ru": "Южно-Казахстанская область", "name_en": "South Kazakhstan Region"},
+        {
+            "code": COUNTRY,
+            "level": "country",
+            "iso_code": "KZ",
+            "name_kk": "Қазақстан Республикасы",
+            "name_ru": "Республика Казахстан",
+            "name_en": "Republic of Kazakhstan",
+        },
+        {
+            "code": SOUTH_KAZAKHSTAN,
+            "level": "region",
+            "parent": COUNTRY,
+            "valid_to": REFORM_2018,
+            "successors": ";".join(SPLITS[REFORM_2018][SOUTH_KAZAKHSTAN]),
+            "name_kk": "Оңтүстік Қазақстан облысы",
+            "name_ru": "Южно-Казахстанская область",
+            "name_en": "South Kazakhstan Region",
+        },
     ]
     for code in sorted(new):
         props = new[code]
         kk, ru, en = region_names(props)
-        rows.append({"code": code, "level": "region", "parent": COUNTRY, "valid_from": born.get(code, ""),
-                     "iso_code": props["ISO_3166_2"], "name_kk": kk, "name_ru": ru, "name_en": en})
+        rows.append(
+            {
+                "code": code,
+                "level": "region",
+                "parent": COUNTRY,
+                "valid_from": born.get(code, ""),
+                "iso_code": props["ISO_3166_2"],
+                "name_kk": kk,
+                "name_ru": ru,
+                "name_en": en,
+            }
+        )
     return [{key: row.get(key, "") for key in HEADER} for row in rows]
 
 
 def population_rows(shared: Path) -> list[dict[str, str]]:
-    """``POPULATION`` observations by KATO code; South Kazakhstan before 2018 = Turkestan region + Shymkent."""
+    """``POPULATION`` observations by KATO code; South Kazakhstan before 2018 = Turkestan
+    region + Shymkent."""
     cells: dict[tuple[str, int], int] = {}
     notes: dict[tuple[str, int], str] = {}
     for name, year, value in population_by_region(shared):
@@ -101,8 +155,16 @@ def population_rows(shared: Path) -> list[dict[str, str]]:
                 notes[(code, year)] = "sum of Turkestan region and Shymkent as published by BNS for 2017"
         cells[(code, year)] = cells.get((code, year), 0) + value
     return [
-        {"indicator": "POPULATION", "territory": code, "period": str(year), "value": str(value),
-         "unit": "count", "source": "bns_population", "note": notes.get((code, year), ""), "as_of": ""}
+        {
+            "indicator": "POPULATION",
+            "territory": code,
+            "period": str(year),
+            "value": str(value),
+            "unit": "count",
+            "source": "bns_population",
+            "note": notes.get((code, year), ""),
+            "as_of": "",
+        }
         for (code, year), value in sorted(cells.items(), key=lambda kv: (kv[0][1], kv[0][0]))
     ]
 
@@ -118,9 +180,16 @@ def change_rows(population: list[dict[str, str]]) -> list[dict[str, str]]:
             shares = [round(v / sum(values), 4) for v in values]
             shares[-1] = round(1 - sum(shares[:-1]), 4)
             for target, share in zip(targets, shares):
-                rows.append({"day": day, "kind": "split", "source": source, "target": target,
-                             "share": f"{share:.4f}",
-                             "basis": "population"})  # at the start of the reform year, BNS, new borders
+                rows.append(
+                    {
+                        "day": day,
+                        "kind": "split",
+                        "source": source,
+                        "target": target,
+                        "share": f"{share:.4f}",
+                        "basis": "population",
+                    }
+                )  # at the start of the reform year, BNS, new borders
     return rows
 
 

@@ -12,7 +12,8 @@ Construction
 - Village totals per atom: an illustrative base (rough order of magnitude of rural settlements per region)
   scaled to the national total. Connections grow by yearly increments allocated in proportion to the
   unconnected villages, weighted so that a seeded "early" cohort (five regions whose borders did not change in
-  2022) gets most of the 2019-2020 wave and the other regions most of the 2024-2025 wave. Integer allocation by largest remainder, so regions sum exactly.
+  2022) gets most of the 2019-2020 wave and the other regions most of the 2024-2025 wave. Integer allocation
+  by largest remainder, so regions sum exactly.
 """
 
 from __future__ import annotations
@@ -22,9 +23,20 @@ import random
 SEED = 2024
 YEARS = list(range(2018, 2026))
 BASE = {  # illustrative rural-settlement counts per pre-2022 region (order of magnitude only)
-    "110000000": 616, "150000000": 370, "190000000": 760, "230000000": 180, "270000000": 430,
-    "310000000": 370, "350000000": 450, "390000000": 540, "430000000": 260, "470000000": 60,
-    "550000000": 400, "590000000": 600, "610000000": 830, "630000000": 780,
+    "110000000": 616,
+    "150000000": 370,
+    "190000000": 760,
+    "230000000": 180,
+    "270000000": 430,
+    "310000000": 370,
+    "350000000": 450,
+    "390000000": 540,
+    "430000000": 260,
+    "470000000": 60,
+    "550000000": 400,
+    "590000000": 600,
+    "610000000": 830,
+    "630000000": 780,
 }
 MERGE_BEFORE_2022 = {"100000000": "630000000", "330000000": "190000000", "620000000": "350000000"}
 
@@ -100,14 +112,28 @@ def generate(shares: dict[str, dict[str, float]]) -> tuple[list[tuple[str, int, 
 
 
 def observation_rows(program: str, part: str, shares: dict[str, dict[str, float]]) -> list[dict[str, str]]:
-    """Observation rows of one part (``numerator``, ``denominator`` or ``share``) for ``program``'s indicators."""
-    suffix = {"numerator": "VILLAGES_FIBRE", "denominator": "VILLAGES_TOTAL", "share": "VILLAGES_FIBRE_SHARE"}[part]
+    """Observation rows of one part (``numerator``, ``denominator`` or ``share``) for
+    ``program``'s indicators."""
+    suffix = {
+        "numerator": "VILLAGES_FIBRE",
+        "denominator": "VILLAGES_TOTAL",
+        "share": "VILLAGES_FIBRE_SHARE",
+    }[part]
     rows, early = generate(shares)
     out = []
     for code, year, n, d in rows:
         value = {"numerator": str(n), "denominator": str(d), "share": f"{100 * n / d:.1f}"}[part]
         cohort = "early (2019-2020 wave)" if code in early else "late"
-        out.append({"indicator": f"{program}.{suffix}", "territory": code, "period": str(year), "value": value,
-                    "unit": {"share": "%"}.get(part, "count"), "source": "demo_illustrative",
-                    "note": f"ILLUSTRATIVE regional breakdown, generated; cohort {cohort}", "as_of": ""})
+        out.append(
+            {
+                "indicator": f"{program}.{suffix}",
+                "territory": code,
+                "period": str(year),
+                "value": value,
+                "unit": {"share": "%"}.get(part, "count"),
+                "source": "demo_illustrative",
+                "note": f"ILLUSTRATIVE regional breakdown, generated; cohort {cohort}",
+                "as_of": "",
+            }
+        )
     return out

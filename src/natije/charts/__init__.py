@@ -7,7 +7,8 @@ cached by the SHA-256 of the spec with its data; the same spec always gives the 
 
 - :func:`series_chart`: actual values against every version of the targets (first promised and in force);
 - :func:`region_map`: a choropleth of the regions whose boundaries were valid at the end of the period;
-- :func:`budget_chart`: budget by year and stage; :func:`effects_chart`: effects over time with their intervals.
+- :func:`budget_chart`: budget by year and stage; :func:`effects_chart`: effects over time with their
+  intervals.
 
 This package imports Polars, Altair, vl-convert, :mod:`natije.locale` and :mod:`natije.domain` only: no store,
 service, ingest or edge (an import-linter contract checks it).

@@ -1,8 +1,9 @@
-"""Budget by year and stage: planned, approved (adjusted where a line was adjusted) and executed, in one currency.
+"""Budget by year and stage: planned, approved (adjusted where a line was adjusted) and
+executed, in one currency.
 
-Takes what :func:`natije.results.budget.execution` returns grouped by year (``year``, ``currency``, ``planned``,
-``approved``, ``executed``); amounts of other currencies are never added in. Bars are in the scale of the largest
-amount (``млрд теңге``).
+Takes what :func:`natije.results.budget.execution` returns grouped by year (``year``, ``currency``,
+``planned``, ``approved``, ``executed``); amounts of other currencies are never added in. Bars are in the
+scale of the largest amount (``млрд теңге``).
 """
 
 from __future__ import annotations
@@ -80,7 +81,8 @@ def budget_chart(execution: pl.DataFrame, *, lang: str, currency: str | None = N
     )
     if rows:
         totals = ", ".join(
-            f"{names[s]} {formats.money(sum(r['amount'] for r in rows if r['stage'] == s), currency or '', lang)}"
+            f"{names[s]} "
+            f"{formats.money(sum(r['amount'] for r in rows if r['stage'] == s), currency or '', lang)}"
             for s in shown
         )
         text = t(

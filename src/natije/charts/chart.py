@@ -78,8 +78,8 @@ def finish(
 ) -> Chart:
     """The spec of ``chart`` with the shared configuration, described by ``alt_text``, and its rows.
 
-    Large data (map geometries) goes in ``datasets``, named by the chart's ``alt.Data(name=...)``: it is added to
-    the spec after Altair has validated it, which would otherwise walk every coordinate.
+    Large data (map geometries) goes in ``datasets``, named by the chart's ``alt.Data(name=...)``: it is added
+    to the spec after Altair has validated it, which would otherwise walk every coordinate.
     """
     configured = chart.properties(description=alt_text).configure(
         font=FONT,
@@ -123,7 +123,8 @@ def records(frame: pl.DataFrame) -> list[dict[str, Any]]:
 
 
 def period_day(period: str) -> str:
-    """The first day of an SDMX period (``2024`` → ``2024-01-01``): where a period's value is drawn, over its label."""
+    """The first day of an SDMX period (``2024`` → ``2024-01-01``):
+    where a period's value is drawn, over its label."""
     return Period.parse(period).start.isoformat()
 
 

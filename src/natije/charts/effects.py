@@ -1,9 +1,10 @@
-"""Effects over time with their confidence intervals: event-time (or calendar-period) estimates of an evaluation.
+"""Effects over time with their confidence intervals:
+event-time (or calendar-period) estimates of an evaluation.
 
-Takes :meth:`natije.evaluation.result.EvaluationResult.effects_frame` (``label``, ``kind``, ``estimate``, ``se``,
-``ci_low``, ``ci_high``). Event-time labels are numbers of periods since the program started (0 = first treated
-period): a dashed rule marks the start and a line marks zero effect. Calendar periods (synthetic control, ITS)
-are drawn on their own axis.
+Takes :meth:`natije.evaluation.result.EvaluationResult.effects_frame` (``label``, ``kind``, ``estimate``,
+``se``, ``ci_low``, ``ci_high``). Event-time labels are numbers of periods since the program started (0 =
+first treated period): a dashed rule marks the start and a line marks zero effect. Calendar periods (synthetic
+control, ITS) are drawn on their own axis.
 """
 
 from __future__ import annotations

@@ -2,8 +2,9 @@
 
 The boundaries are the lean files of ``natije/demo/data/reference/geo`` (built by ``tools/build_demo.py`` from
 geokz: rings rebuilt, exteriors clockwise as d3-geo expects): 17 regions from the 2018 reform to 8 June 2022,
-20 regions after. Values join by the 9-digit KATO code. Regions without a value are grey with a dashed outline,
-in the legend as "no data" and named in the text alternative; every region's path carries its name and code.
+20 regions after. Values join by the 9-digit KATO code. Regions without a value are grey with a dashed
+outline, in the legend as "no data" and named in the text alternative; every region's path carries its name
+and code.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ REFORM_2022 = datetime.date(2022, 6, 8)  # Abai, Zhetysu and Ulytau regions form
 MAP_WIDTH = 560
 MAP_HEIGHT = 300
 NO_DATA = "#e6e6e6"
-# Conic conformal centred on Kazakhstan (67° E): standard parallels a sixth of the latitude span in from each edge.
+# Conic conformal centred on Kazakhstan (67° E):
+# standard parallels a sixth of the latitude span in from each edge.
 ROTATE = [-67.0, 0.0]
 PARALLELS = [43.5, 52.5]
 
@@ -38,10 +40,11 @@ def _load(name: str) -> str:
 
 
 def boundaries(on: datetime.date) -> dict[str, Any]:
-    """The region boundaries (GeoJSON FeatureCollection) valid on day ``on``: 17 regions before 8 June 2022, 20 after.
+    """The region boundaries (GeoJSON FeatureCollection) valid on day ``on``:
+    17 regions before 8 June 2022, 20 after.
 
-    The 2018 file serves earlier days too (no older boundaries are shipped: before 19 June 2018 South Kazakhstan
-    region, 510000000, has no shape of its own).
+    The 2018 file serves earlier days too (no older boundaries are shipped: before 19 June 2018 South
+    Kazakhstan region, 510000000, has no shape of its own).
     """
     name = "regions_2024.geojson" if on >= REFORM_2022 else "regions_2018.geojson"
     data: dict[str, Any] = json.loads(_load(name))

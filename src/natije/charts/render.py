@@ -1,10 +1,10 @@
 """Vega-Lite specs to SVG through vl-convert, cached by the SHA-256 of the spec with its data.
 
-A spec carries its data inline, so its canonical JSON (keys sorted, no spaces) is the whole input; the key also
-names the vl-convert and Vega-Lite versions, so an upgrade never serves an old drawing. Renders are kept in an
-in-process LRU and, when a ``cache_dir`` is given, in ``<key>.svg`` files there (written atomically), so a web
-worker that starts warm (:func:`warm`) and the report draw each chart once. vl-convert is deterministic: the same
-spec gives byte-identical SVG, which the byte-identical report relies on.
+A spec carries its data inline, so its canonical JSON (keys sorted, no spaces) is the whole input; the key
+also names the vl-convert and Vega-Lite versions, so an upgrade never serves an old drawing. Renders are kept
+in an in-process LRU and, when a ``cache_dir`` is given, in ``<key>.svg`` files there (written atomically), so
+a web worker that starts warm (:func:`warm`) and the report draw each chart once. vl-convert is deterministic:
+the same spec gives byte-identical SVG, which the byte-identical report relies on.
 """
 
 from __future__ import annotations
@@ -57,7 +57,8 @@ def _write(path: Path, text: str) -> None:
 
 
 def svg(spec: Mapping[str, Any], *, cache_dir: Path | None = None) -> str:
-    """The SVG of a Vega-Lite ``spec``: from memory, else from ``cache_dir``, else rendered (and kept in both)."""
+    """The SVG of a Vega-Lite ``spec``: from memory, else from ``cache_dir``, else rendered
+    (and kept in both)."""
     key = spec_key(spec)
     with _lock:
         found = _memory.get(key)

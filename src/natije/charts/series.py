@@ -206,7 +206,8 @@ def series_chart(
     observations : polars.DataFrame
         ``period``, ``value`` and optionally ``illustrative`` (the observation frame of one series).
     commitments : polars.DataFrame
-        ``kind`` (``target`` or ``baseline``), ``period``, ``value``, ``version``, ``decided_on``: every version.
+        ``kind`` (``target`` or ``baseline``), ``period``, ``value``, ``version``, ``decided_on``:
+        every version.
     lang : str
         Language of titles, legend and text alternative (kk, ru, en).
     name : str
@@ -214,7 +215,8 @@ def series_chart(
     unit : str, optional
         The indicator's unit (axis title, values in the text alternative).
     forecast : mapping, optional
-        ``period``, ``value``, ``low``, ``high``, ``p_meet`` of a results row: drawn as a point with its interval.
+        ``period``, ``value``, ``low``, ``high``, ``p_meet`` of a results row: drawn as a point with
+        its interval.
     """
     actual = _actual_rows(observations)
     start = actual[0]["date"] if actual else None

@@ -26,6 +26,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+
 def err_console() -> Console:
     """A console on stderr, made when it prints: it takes the terminal's width of that moment."""
     return Console(stderr=True)
@@ -58,6 +59,7 @@ def lang_of(ctx: typer.Context) -> str:
 # Options every command spells the same way are declared here, once, with the rule that checks them: a bad
 # value is a ValidationError (exit code 2, the message in the interface language) before the command runs.
 
+
 def bad_option(option: str, value: Any, expected: str) -> ValidationError:
     """The error of an option given a value it cannot take (exit code 2)."""
     return ValidationError(Problem(option, None, None, value, expected, code="option"), "bad option")
@@ -82,7 +84,8 @@ def parse_day(option: str, text: str | None) -> date | None:
 
 
 def format_option(*allowed: str) -> Any:
-    """The ``--format`` option taking one of ``allowed`` (first = default), checked before the command runs."""
+    """The ``--format`` option taking one of ``allowed`` (first = default),
+    checked before the command runs."""
     names = ", ".join(allowed[:-1]) + " or " + allowed[-1]
 
     def check(value: str) -> str:
@@ -113,8 +116,9 @@ def choice_option(name: str, allowed: tuple[str, ...], default: str | None, help
     return typer.Option(default, name, help=help, callback=check)
 
 
-def territory_option(name: str, help: str, default: str | None = None, *, many: bool = False,
-                     words: tuple[str, ...] = ()) -> Any:
+def territory_option(
+    name: str, help: str, default: str | None = None, *, many: bool = False, words: tuple[str, ...] = ()
+) -> Any:
     """An option naming territory codes (comma separated with ``many``) that must exist in the store.
 
     ``words`` are values that are not codes (``national``, ``all``). The store's codes are read only when a
@@ -131,11 +135,15 @@ def territory_option(name: str, help: str, default: str | None = None, *, many: 
 
             known = territory_codes(open_store(ctx))
             unknown = [c for c in asked if c not in known]
-            expected = (Expected("expected.territory_code_or", words=", ".join(words)) if words
-                        else Expected("expected.territory_code"))
+            expected = (
+                Expected("expected.territory_code_or", words=", ".join(words))
+                if words
+                else Expected("expected.territory_code")
+            )
             if unknown:
-                raise ValidationError([Problem(name, None, None, c, expected, code="option") for c in unknown],
-                                      "bad option")
+                raise ValidationError(
+                    [Problem(name, None, None, c, expected, code="option") for c in unknown], "bad option"
+                )
         return value
 
     return typer.Option(default, name, help=help, callback=check)
@@ -145,7 +153,10 @@ def territory_option(name: str, help: str, default: str | None = None, *, many: 
 def _global(
     ctx: typer.Context,
     db: str = typer.Option(
-        None, "--db", envvar="NATIJE_DATABASE_URL", help="SQLite file path or database URL (default: ./natije.db)."
+        None,
+        "--db",
+        envvar="NATIJE_DATABASE_URL",
+        help="SQLite file path or database URL (default: ./natije.db).",
     ),
     lang: str = typer.Option("kk", "--lang", envvar="NATIJE_LANG", help="Interface language: kk, ru or en."),
 ) -> None:
@@ -183,7 +194,9 @@ def main() -> None:
         if isinstance(exc, ValidationError):
             message = (exc if "lang" in exc.fields else localised(exc, lang)).message
         else:
-            message = escape(exc.message_in(lang))  # printed as rich markup: 'dask[distributed]' must stay literal
+            message = escape(
+                exc.message_in(lang)
+            )  # printed as rich markup: 'dask[distributed]' must stay literal
         err_console().print(f"[bold red]{t('msg.error', lang)}[/] {message}", highlight=False, markup=True)
         sys.exit(exc.exit_code)
     sys.exit(done if isinstance(done, int) else 0)  # a command's own exit code (--help: 0), else success

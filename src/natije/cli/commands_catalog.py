@@ -1,6 +1,5 @@
 """Catalog commands: ``natije init``, ``natije programs``, ``natije show PROGRAM``."""
 
-
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -23,7 +22,8 @@ FORMAT = format_option("table", "json", "csv")
 
 
 def console() -> Console:
-    """stdout as rich writes it, made when a command prints (so it takes the terminal's width of that moment)."""
+    """stdout as rich writes it, made when a command prints
+    (so it takes the terminal's width of that moment)."""
     return Console(highlight=False)
 
 
@@ -52,16 +52,31 @@ def programs(ctx: typer.Context, fmt: str = FORMAT) -> None:
     lang = lang_of(ctx)
     items = catalog.list_programs(open_store(ctx), allow_empty=False)
     headers = [t(f"word.{w}", lang) for w in ("code", "name", "kind", "status", "years", "predecessors")]
-    rows = [(p.code, p.names.get(lang) or p.names["ru"], t(f"program_kind.{p.kind}", lang),
-             t(f"program_status.{p.status}", lang), f"{p.start_year}–{p.end_year}", ", ".join(p.predecessors))
-            for p in items]  # years print without grouping: 2018, not 2 018
-    emit(fmt, table=lambda: _table(headers, rows, t("word.programs", lang)),
-         json=lambda: [p.to_dict() for p in items], csv=lambda: (headers, rows))
+    rows = [
+        (
+            p.code,
+            p.names.get(lang) or p.names["ru"],
+            t(f"program_kind.{p.kind}", lang),
+            t(f"program_status.{p.status}", lang),
+            f"{p.start_year}–{p.end_year}",
+            ", ".join(p.predecessors),
+        )
+        for p in items
+    ]  # years print without grouping: 2018, not 2 018
+    emit(
+        fmt,
+        table=lambda: _table(headers, rows, t("word.programs", lang)),
+        json=lambda: [p.to_dict() for p in items],
+        csv=lambda: (headers, rows),
+    )
 
 
 @app.command("show")
-def show(ctx: typer.Context, program: str = typer.Argument(..., help="Program code, e.g. DK2018."),
-         fmt: str = FORMAT) -> None:
+def show(
+    ctx: typer.Context,
+    program: str = typer.Argument(..., help="Program code, e.g. DK2018."),
+    fmt: str = FORMAT,
+) -> None:
     """Show one program: goals, indicators, every version of its commitments, budgets and lineage.
 
     CSV output lists the commitments.
@@ -74,57 +89,133 @@ def show(ctx: typer.Context, program: str = typer.Argument(..., help="Program co
     lang = lang_of(ctx)
     details = catalog.show_program(open_store(ctx), program)
     headers = ["indicator", "kind", "period", "territory", "version", "value", "decided_on", "document"]
-    emit(fmt, table=lambda: render_details(details, lang), json=details.to_dict,
-         csv=lambda: (headers, [[c[h] for h in headers] for c in details.to_dict()["commitments"]]))
+    emit(
+        fmt,
+        table=lambda: render_details(details, lang),
+        json=details.to_dict,
+        csv=lambda: (headers, [[c[h] for h in headers] for c in details.to_dict()["commitments"]]),
+    )
 
 
 def render_details(d: ProgramDetails, lang: str) -> None:
     """Print a program's details as headed tables in ``lang``."""
     p, s = d.program, d.summary
-    w = {k: t(f"word.{k}", lang) for k in ("code", "name", "kind", "status", "years", "owner", "legal_act",
-                                            "lineage", "goals", "indicators", "unit", "direction", "level",
-                                            "period", "territory", "version", "value", "decided_on", "document",
-                                            "commitments", "budget", "year", "stage", "amount", "repealed_on")}
+    w = {
+        k: t(f"word.{k}", lang)
+        for k in (
+            "code",
+            "name",
+            "kind",
+            "status",
+            "years",
+            "owner",
+            "legal_act",
+            "lineage",
+            "goals",
+            "indicators",
+            "unit",
+            "direction",
+            "level",
+            "period",
+            "territory",
+            "version",
+            "value",
+            "decided_on",
+            "document",
+            "commitments",
+            "budget",
+            "year",
+            "stage",
+            "amount",
+            "repealed_on",
+        )
+    }
     owner = d.agencies.get(s.owner or "", {}).get(lang)
     console().print(f"[bold]{p.code}[/] — {p.names.get(lang)}")
-    facts = [(w["kind"], t(f"program_kind.{s.kind}", lang)), (w["status"], t(f"program_status.{s.status}", lang)),
-             (w["years"], f"{s.start_year}–{s.end_year}"), (w["repealed_on"], render.day(s.repealed_on, lang)),
-             (w["owner"], f"{owner} ({s.owner})" if owner else s.owner), (w["legal_act"], p.legal_act_in(lang)),
-             (w["lineage"], " → ".join(c if c in d.known else f"{c} ({t('msg.not_in_store', lang)})"
-                                       for c in d.lineage))]
+    facts = [
+        (w["kind"], t(f"program_kind.{s.kind}", lang)),
+        (w["status"], t(f"program_status.{s.status}", lang)),
+        (w["years"], f"{s.start_year}–{s.end_year}"),
+        (w["repealed_on"], render.day(s.repealed_on, lang)),
+        (w["owner"], f"{owner} ({s.owner})" if owner else s.owner),
+        (w["legal_act"], p.legal_act_in(lang)),
+        (
+            w["lineage"],
+            " → ".join(c if c in d.known else f"{c} ({t('msg.not_in_store', lang)})" for c in d.lineage),
+        ),
+    ]
     for label, value in facts:
         if value:
             console().print(f"  {render.cap(label)}: {value}", markup=False)
     if p.goals:
-        _table([w["code"], w["name"]],
-               [(("  " if g.parent else "") + g.code, g.names.get(lang)) for g in p.goals], w["goals"])
-    _table([w["code"], w["name"], w["unit"], w["direction"], w["level"]],
-           [(i.code, i.names.get(lang), render.unit_name(i.unit, lang), t(f"direction.{i.direction.value}", lang),
-             t(f"level.{i.level.value}", lang)) for i in d.indicators], w["indicators"])
+        _table(
+            [w["code"], w["name"]],
+            [(("  " if g.parent else "") + g.code, g.names.get(lang)) for g in p.goals],
+            w["goals"],
+        )
+    _table(
+        [w["code"], w["name"], w["unit"], w["direction"], w["level"]],
+        [
+            (
+                i.code,
+                i.names.get(lang),
+                render.unit_name(i.unit, lang),
+                t(f"direction.{i.direction.value}", lang),
+                t(f"level.{i.level.value}", lang),
+            )
+            for i in d.indicators
+        ],
+        w["indicators"],
+    )
     unit_of = {i.code: i.unit for i in d.indicators}
     if d.commitments:
-        _table([t("word.indicator", lang), w["kind"], w["period"], w["territory"], w["version"],
-                w["value"], w["decided_on"], w["document"]],
-               [(c.indicator, t(f"word.{c.kind.value}", lang), str(c.period), render.territory(c.territory, d.territories, lang),
-                 c.version, render.value(c.value, unit_of.get(c.indicator), lang), render.day(c.decided_on, lang),
-                 c.document) for c in d.commitments], w["commitments"])
+        _table(
+            [
+                t("word.indicator", lang),
+                w["kind"],
+                w["period"],
+                w["territory"],
+                w["version"],
+                w["value"],
+                w["decided_on"],
+                w["document"],
+            ],
+            [
+                (
+                    c.indicator,
+                    t(f"word.{c.kind.value}", lang),
+                    str(c.period),
+                    render.territory(c.territory, d.territories, lang),
+                    c.version,
+                    render.value(c.value, unit_of.get(c.indicator), lang),
+                    render.day(c.decided_on, lang),
+                    c.document,
+                )
+                for c in d.commitments
+            ],
+            w["commitments"],
+        )
     if d.budgets:
         render_budgets(d.budgets, lang)
 
 
 def render_budgets(budgets: Sequence[BudgetLine], lang: str) -> None:
-    """Print every budget version: year, goal, stage in lifecycle order, amount in ``lang``, version, decision.
+    """Print every budget version: year, goal, stage in lifecycle order,
+    amount in ``lang``, version, decision.
 
     Columns no version fills (line code, funding, decision, document, indicators) are left out.
     """
     columns: dict[str, list[Any]] = {
-        "year": [b.year for b in budgets], "goal": [b.goal or "" for b in budgets],
+        "year": [b.year for b in budgets],
+        "goal": [b.goal or "" for b in budgets],
         "budget_line": [b.line or "" for b in budgets],
         "funding": [t(f"funding.{b.funding.value}", lang) if b.funding else "" for b in budgets],
         "stage": [t(f"budget_stage.{b.stage.value}", lang) for b in budgets],
-        "amount": [money(b.amount, b.currency, lang) for b in budgets], "version": [b.version for b in budgets],
+        "amount": [money(b.amount, b.currency, lang) for b in budgets],
+        "version": [b.version for b in budgets],
         "decided_on": [render.day(b.decided_on, lang) for b in budgets],
-        "document": [b.document or "" for b in budgets], "indicators": [", ".join(b.indicators) for b in budgets],
+        "document": [b.document or "" for b in budgets],
+        "indicators": [", ".join(b.indicators) for b in budgets],
     }
     shown = {w: v for w, v in columns.items() if w in ("year", "stage", "amount", "version") or any(v)}
     _table([t(f"word.{w}", lang) for w in shown], list(zip(*shown.values())), t("word.budget", lang))

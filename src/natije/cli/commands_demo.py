@@ -1,6 +1,5 @@
 """``natije demo``: load the Kazakhstan demo into the store and show what it answers."""
 
-
 from __future__ import annotations
 
 import typer
@@ -15,7 +14,9 @@ from natije.locale import t
 @app.command()
 def demo(
     ctx: typer.Context,
-    no_serve: bool = typer.Option(False, "--no-serve", help="Load the demo and print the scorecards, then exit."),
+    no_serve: bool = typer.Option(
+        False, "--no-serve", help="Load the demo and print the scorecards, then exit."
+    ),
 ) -> None:
     """Load the Kazakhstan digitalization demo into the store and print a scorecard per program.
 

@@ -21,8 +21,12 @@ def _split(text: str | None) -> tuple[str, ...] | None:
 
 def _print_table(r: dict[str, Any], lang: str) -> None:
     console = Console()
-    print_headline(console, r, lang, t("evaluation.output.title", lang, method=r["method"],
-                                       outcome=r["design"]["outcome"]))
+    print_headline(
+        console,
+        r,
+        lang,
+        t("evaluation.output.title", lang, method=r["method"], outcome=r["design"]["outcome"]),
+    )
     print_result(console, r, lang)
 
 
@@ -33,7 +37,9 @@ def evaluate_command(
         ..., "--data", help="Panel file: .csv, .parquet or .xlsx, one row per unit and period."
     ),
     unit: str = typer.Option(
-        None, "--unit", help="Column naming the unit (e.g. territory); none for a single series (--method its)."
+        None,
+        "--unit",
+        help="Column naming the unit (e.g. territory); none for a single series (--method its).",
     ),
     time: str = typer.Option(..., "--time", help="Column naming the period."),
     outcome: str = typer.Option(..., "--outcome", help="Column holding the outcome."),

@@ -29,8 +29,14 @@ if TYPE_CHECKING:
 @contextmanager
 def _progress(lang: str) -> Iterator[Callable[[str, int], None]]:
     """A rich progress display on stderr counting rows per phase (validate, then write)."""
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed:,.0f}"),
-                  TimeElapsedColumn(), console=err_console(), transient=True) as bar:
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TextColumn("{task.completed:,.0f}"),
+        TimeElapsedColumn(),
+        console=err_console(),
+        transient=True,
+    ) as bar:
         tasks: dict[str, Any] = {}
 
         def advance(phase: str, rows: int) -> None:
@@ -46,15 +52,23 @@ def _summary(report: ImportReport, lang: str) -> str:
     tot = report.totals()
     if not report.changed:
         return t("import.nothing_changed", lang)
-    counts = {"packages": tot["packages"], "rows": tot["rows"], "new": tot.get("observations_inserted", 0),
-              "revised": tot.get("observations_revised", 0), "unchanged": tot.get("observations_unchanged", 0),
-              "commitments": tot.get("commitments_new", 0)}
+    counts = {
+        "packages": tot["packages"],
+        "rows": tot["rows"],
+        "new": tot.get("observations_inserted", 0),
+        "revised": tot.get("observations_revised", 0),
+        "unchanged": tot.get("observations_unchanged", 0),
+        "commitments": tot.get("commitments_new", 0),
+    }
     return t("import.summary", lang, **{k: formats.number(n, lang, digits=0) for k, n in counts.items()})
 
 
 @app.command("import")
-def import_(ctx: typer.Context, paths: list[Path] = typer.Argument(..., help="Package folders or .zip files."),
-            fmt: str = format_option("table", "json", "csv")) -> None:
+def import_(
+    ctx: typer.Context,
+    paths: list[Path] = typer.Argument(..., help="Package folders or .zip files."),
+    fmt: str = format_option("table", "json", "csv"),
+) -> None:
     """Import program packages: everything is validated first, then written in one transaction.
 
     \f
@@ -75,32 +89,63 @@ def report_frame(report: ImportReport) -> pl.DataFrame:
     """One row per package: its rows, observations inserted / revised / unchanged, new commitment versions."""
     import polars as pl
 
-    return pl.DataFrame([{"package": p.name, "program": p.program, "rows": p.rows, **p.observations,
-                          "commitments_new": p.catalog.get("commitments_new", 0)} for p in report.packages])
+    return pl.DataFrame(
+        [
+            {
+                "package": p.name,
+                "program": p.program,
+                "rows": p.rows,
+                **p.observations,
+                "commitments_new": p.catalog.get("commitments_new", 0),
+            }
+            for p in report.packages
+        ]
+    )
 
 
 def print_report(report: ImportReport, lang: str) -> None:
     """What an import did, per package, as a table for people, with the summary line under it."""
-    heads = [t(f"word.{key}", lang) for key in ("package", "program", "rows", "new", "revised", "unchanged",
-                                                "commitments")]
-    cells = [[p.name, p.program or "—", *(formats.number(n, lang, digits=0) for n in (
-        p.rows, p.observations.get("inserted", 0), p.observations.get("revised", 0),
-        p.observations.get("unchanged", 0), p.catalog.get("commitments_new", 0)))] for p in report.packages]
+    heads = [
+        t(f"word.{key}", lang)
+        for key in ("package", "program", "rows", "new", "revised", "unchanged", "commitments")
+    ]
+    cells = [
+        [
+            p.name,
+            p.program or "—",
+            *(
+                formats.number(n, lang, digits=0)
+                for n in (
+                    p.rows,
+                    p.observations.get("inserted", 0),
+                    p.observations.get("revised", 0),
+                    p.observations.get("unchanged", 0),
+                    p.catalog.get("commitments_new", 0),
+                )
+            ),
+        ]
+        for p in report.packages
+    ]
     console = Console()
     render.print_table(console, heads, cells, right=(2, 3, 4, 5, 6))
     console.print(Plain(render.cap(_summary(report, lang))))
 
 
 @app.command("export")
-def export(ctx: typer.Context, program: str = typer.Argument(..., help="Program code, e.g. DK2018."),
-           directory: Path = typer.Argument(..., help="Folder to write the package into.")) -> None:
+def export(
+    ctx: typer.Context,
+    program: str = typer.Argument(..., help="Program code, e.g. DK2018."),
+    directory: Path = typer.Argument(..., help="Folder to write the package into."),
+) -> None:
     """Write a program as a package (program.yaml, observations.csv, revisions.csv, territories).
 
     \f
     Raises NotFound.
     """
     if directory.exists() and not directory.is_dir():
-        raise ValidationError(Problem(str(directory), None, None, str(directory), Expected("expected.folder")), "bad argument")
+        raise ValidationError(
+            Problem(str(directory), None, None, str(directory), Expected("expected.folder")), "bad argument"
+        )
     from natije.services import ingestion
 
     report = ingestion.export_program(open_store(ctx), program, directory)

@@ -52,8 +52,12 @@ def territories(
         )
         for r in rows
     ]
-    emit(fmt, table=lambda: print_listing(headers, table, lang), json=lambda: [r.to_dict() for r in rows],
-         csv=lambda: (headers, table))
+    emit(
+        fmt,
+        table=lambda: print_listing(headers, table, lang),
+        json=lambda: [r.to_dict() for r in rows],
+        csv=lambda: (headers, table),
+    )
 
 
 def print_listing(headers: list[str], table: list[tuple[str, ...]], lang: str) -> None:

@@ -1,9 +1,10 @@
-"""How an impact evaluation is shown: headline, effects by event time (or period, cohort), notes; table or CSV.
+"""How an impact evaluation is shown: headline, effects by event time (or period, cohort),
+notes; table or CSV.
 
 Both ``natije evaluate`` and ``natije evaluation run|show`` print a result through these functions, from its
-JSON-safe form (``EvaluationResult.to_dict()``, which is also what the store keeps). Numbers are written the way
-the interface language writes them (:func:`natije.locale.formats.number`), p-values as ``< 0.001`` or with three
-decimals, periods as periods (``1970``, ``2019-Q3``), never as ``1970.0``.
+JSON-safe form (``EvaluationResult.to_dict()``, which is also what the store keeps). Numbers are written the
+way the interface language writes them (:func:`natije.locale.formats.number`), p-values as ``< 0.001`` or with
+three decimals, periods as periods (``1970``, ``2019-Q3``), never as ``1970.0``.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ def _missing(x: Any) -> bool:
 
 
 def num(x: Any, lang: str, digits: int | None = None) -> str:
-    """``x`` with about four significant digits (or ``digits`` decimals) in the style of ``lang``; '' if missing.
+    """``x`` with about four significant digits (or ``digits`` decimals) in the style of ``lang``;
+    '' if missing.
 
     >>> num(3.20139, "en"), num(0.0412345, "ru"), num(12345.6, "en"), num(None, "en")
     ('3.201', '0,04123', '12,346', '')
@@ -133,7 +135,8 @@ def print_result(console: Console, r: Mapping[str, Any], lang: str, *, assumptio
 
 
 def csv_records(r: Mapping[str, Any]) -> tuple[tuple[str, ...], list[list[Any]]]:
-    """The headline (kind ``overall``) and every effect as CSV rows: kind,label,estimate,se,ci_low,ci_high,p_value.
+    """The headline (kind ``overall``) and every effect as CSV rows:
+    kind,label,estimate,se,ci_low,ci_high,p_value.
 
     Plain machine numbers (full precision, ``.`` decimals); missing values are empty cells.
     """

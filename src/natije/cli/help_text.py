@@ -1,11 +1,11 @@
 """``--help`` in the interface language: one pass over the click command tree before Typer parses argv.
 
 Every help text lives in the catalogs: a command's under ``help.<command path>`` (``help.evaluation.run``; the
-top level is ``help.natije``), an option's or argument's under ``help.<command path>.<parameter name>``, and the
-placeholder shown for a parameter's value under ``help.metavar.<parameter name>`` (``DATE``, ``КҮН``, ``ДАТА``),
-so no internal type (``<str>``, ``TEXT``) reaches the screen. The words of the help screen itself (usage line,
-panel titles, default, required) are the ``help.ui.*`` keys. The help strings written in the command modules
-stay as the developers' description; what a person reads comes from here.
+top level is ``help.natije``), an option's or argument's under ``help.<command path>.<parameter name>``, and
+the placeholder shown for a parameter's value under ``help.metavar.<parameter name>`` (``DATE``, ``КҮН``,
+``ДАТА``), so no internal type (``<str>``, ``TEXT``) reaches the screen. The words of the help screen itself
+(usage line, panel titles, default, required) are the ``help.ui.*`` keys. The help strings written in the
+command modules stay as the developers' description; what a person reads comes from here.
 
 Examples
 --------

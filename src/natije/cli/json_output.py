@@ -1,4 +1,5 @@
-"""The shape of ``natije results --format json``: the results table's rows as objects, forecast nested, flags listed.
+"""The shape of ``natije results --format json``: the results table's rows as objects,
+forecast nested, flags listed.
 
 The engine and the service return frames; how a row reads as JSON is decided here, at the edge.
 """

@@ -1,9 +1,10 @@
-"""One renderer per output format, registered by name and shared by every command: ``table``, ``json``, ``csv``.
+"""One renderer per output format, registered by name and shared by every command:
+``table``, ``json``, ``csv``.
 
 A command hands :func:`emit` its output in the forms it offers, each a function called only when its format is
-asked for: ``table`` prints for people, ``json`` returns JSON-able data, ``csv`` returns ``(headers, rows)`` or a
-Polars frame. The renderer of ``--format`` writes it. A format without a renderer, or one the command does not
-offer, is a ValidationError (exit code 2, the message in the interface language), never a table.
+asked for: ``table`` prints for people, ``json`` returns JSON-able data, ``csv`` returns ``(headers, rows)``
+or a Polars frame. The renderer of ``--format`` writes it. A format without a renderer, or one the command
+does not offer, is a ValidationError (exit code 2, the message in the interface language), never a table.
 
 >>> emit("json", json=lambda: {"code": "DK2018"}, table=lambda: None)
 {

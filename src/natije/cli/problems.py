@@ -1,8 +1,8 @@
 """Validation problems rendered for the terminal in the interface language.
 
-Each :class:`~natije.errors.Problem` keeps its English ``expected`` for the Python API and JSON; when it carries
-a message key (``extra["key"]`` and ``extra["params"]``, see :class:`~natije.errors.Expected`) the terminal shows
-``t(key, lang, **params)`` instead, so one mechanism translates every check.
+Each :class:`~natije.errors.Problem` keeps its English ``expected`` for the Python API and JSON; when it
+carries a message key (``extra["key"]`` and ``extra["params"]``, see :class:`~natije.errors.Expected`) the
+terminal shows ``t(key, lang, **params)`` instead, so one mechanism translates every check.
 """
 
 from __future__ import annotations
@@ -16,8 +16,11 @@ from natije.locale.formats import number
 
 def problem_line(p: Problem, lang: str) -> str:
     """One problem as a line in ``lang``: where (file, row, column), the value found, what was expected."""
-    where = ", ".join([p.file] + ([t("problem.row", lang, row=p.row)] if p.row is not None else [])
-                      + ([t("problem.column", lang, column=p.column)] if p.column is not None else []))
+    where = ", ".join(
+        [p.file]
+        + ([t("problem.row", lang, row=p.row)] if p.row is not None else [])
+        + ([t("problem.column", lang, column=p.column)] if p.column is not None else [])
+    )
     value = repr(p.value) if lang == "en" or not isinstance(p.value, str) else f"«{p.value}»"
     return t("problem.line", lang, where=where, value=value, expected=expected_in(p, lang))
 
@@ -25,7 +28,8 @@ def problem_line(p: Problem, lang: str) -> str:
 def expected_in(p: Problem, lang: str) -> str:
     """The problem's expected-text in ``lang``, its large and fractional numbers written the language's way.
 
-    Whole numbers below 10 000 (years, small limits) stay as they are; ``count`` chooses a plural and stays a number.
+    Whole numbers below 10 000 (years, small limits) stay as they are;
+    ``count`` chooses a plural and stays a number.
     """
     key = p.extra.get("key")
     if not key:
@@ -40,7 +44,9 @@ def _for_people(name: str, value: object) -> bool:
     return not (isinstance(value, int) or float(value).is_integer()) or abs(value) >= 10_000
 
 
-def localised(exc: ValidationError, lang: str, head_key: str = "problem.found", shown: int = 200) -> ValidationError:
+def localised(
+    exc: ValidationError, lang: str, head_key: str = "problem.found", shown: int = 200
+) -> ValidationError:
     """The same error with its message in ``lang``: a head line (``head_key``) and one line per problem.
 
     Examples
@@ -55,7 +61,9 @@ def localised(exc: ValidationError, lang: str, head_key: str = "problem.found", 
     if total > shown:
         lines.append("  " + t("problem.more", lang, count=total - shown))
     err = ValidationError(exc.problems, lines[0])
-    err.message = escape("\n".join(lines))  # the app prints messages as rich markup: file text must stay literal
+    err.message = escape(
+        "\n".join(lines)
+    )  # the app prints messages as rich markup: file text must stay literal
     err.fields.update(total=total, lang=lang)
     return err
 

@@ -1,11 +1,13 @@
-"""Terminal output that a person reads: tables that fit the terminal, values written the way the language writes them.
+"""Terminal output that a person reads: tables that fit the terminal,
+values written the way the language writes them.
 
-Every command prints its tables through :func:`print_table`. A table whose columns fit the terminal (each at least
-as wide as its longest word) is drawn with borders; one that does not is *stacked*: each row becomes a block of
-``Header: value`` lines, so no column is cropped and no value is cut on a narrow (80-column) terminal.
+Every command prints its tables through :func:`print_table`. A table whose columns fit the terminal (each at
+least as wide as its longest word) is drawn with borders; one that does not is *stacked*: each row becomes a
+block of ``Header: value`` lines, so no column is cropped and no value is cut on a narrow
+(80-column) terminal.
 
-Values go through :mod:`natije.locale.formats` (numbers, money, dates), so ``5 606``, ``42,2 %`` and ``07.12.2026``
-read the same in every table.
+Values go through :mod:`natije.locale.formats` (numbers, money, dates), so ``5 606``, ``42,2 %`` and
+``07.12.2026`` read the same in every table.
 
 >>> value(5606.0, "count", "ru"), value(42.25, "%", "kk"), value(1000.0, "mn USD", "ru")
 ('5\\xa0606', '42,2\\xa0%', '1\\xa0млрд долларов США')
@@ -111,7 +113,8 @@ def print_table(
 
 
 def _print_stacked(console: Console, heads: Sequence[str], cells: Sequence[Sequence[str]]) -> None:
-    """Each row as a block of ``Header: value`` lines, blocks apart by a rule (no rows: the headers in a line)."""
+    """Each row as a block of ``Header: value`` lines, blocks apart by a rule
+    (no rows: the headers in a line)."""
     if not cells:
         console.print(Plain(" · ".join(heads)))
         return

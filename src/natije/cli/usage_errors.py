@@ -1,8 +1,9 @@
 """Command-line mistakes (a missing argument, an unknown option or command) told in the interface language.
 
-Click raises a ``UsageError`` subclass with an English message; Typer prints it in an error panel. Before it is
-printed, :func:`localised_usage_error` turns it into the same error with a ``usage.*`` catalog text, chosen by the
-class of the mistake (and, for the few plain ``UsageError`` messages click builds itself, by their wording).
+Click raises a ``UsageError`` subclass with an English message; Typer prints it in an error panel. Before it
+is printed, :func:`localised_usage_error` turns it into the same error with a ``usage.*`` catalog text, chosen
+by the class of the mistake (and, for the few plain ``UsageError`` messages click builds itself, by
+their wording).
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """The Kazakhstan demo dataset shipped inside the package, with its sources.
 
-The packages live in ``natije/demo/data`` (built by ``tools/build_demo.py``; provenance in ``ATTRIBUTION.md``):
-a reference package (territories with their reforms, population and shared indicators) and the four
-digitalization programs, oldest first, so that importing them in this order satisfies every reference.
+The packages live in ``natije/demo/data`` (built by ``tools/build_demo.py``; provenance in
+``ATTRIBUTION.md``): a reference package (territories with their reforms, population and shared indicators)
+and the four digitalization programs, oldest first, so that importing them in this order satisfies
+every reference.
 
 Examples
 --------

@@ -72,15 +72,33 @@ class BudgetLine:
 
     @property
     def key(self) -> BudgetKey:
-        """What the versions of one line share: program, goal, line, funding, currency, indicators, year, stage."""
-        return (self.program, self.goal, self.line, self.funding.value if self.funding else None, self.currency,
-                tuple(sorted(self.indicators)), self.year, self.stage.value)
+        """What the versions of one line share: program, goal, line, funding, currency,
+        indicators, year, stage."""
+        return (
+            self.program,
+            self.goal,
+            self.line,
+            self.funding.value if self.funding else None,
+            self.currency,
+            tuple(sorted(self.indicators)),
+            self.year,
+            self.stage.value,
+        )
 
 
 def listing_order(b: BudgetLine) -> tuple:
     """Lines by year and key, stages in lifecycle order, versions in decision order (how lists show them)."""
-    return (b.year, b.goal or "", b.line or "", b.funding.value if b.funding else "", b.currency,
-            sorted(b.indicators), STAGE_ORDER.index(b.stage.value), b.decided_on or date.min, b.version)
+    return (
+        b.year,
+        b.goal or "",
+        b.line or "",
+        b.funding.value if b.funding else "",
+        b.currency,
+        sorted(b.indicators),
+        STAGE_ORDER.index(b.stage.value),
+        b.decided_on or date.min,
+        b.version,
+    )
 
 
 def _order(b: BudgetLine) -> tuple[date, int]:
@@ -89,7 +107,8 @@ def _order(b: BudgetLine) -> tuple[date, int]:
 
 
 def in_force(lines: Iterable[BudgetLine], day: date | None = None) -> dict[BudgetKey, BudgetLine]:
-    """The version of each line in force on ``day`` (latest decided on or before it; undated ones always count)."""
+    """The version of each line in force on ``day``
+    (latest decided on or before it; undated ones always count)."""
     current: dict[BudgetKey, BudgetLine] = {}
     for b in lines:
         if day is not None and b.decided_on is not None and b.decided_on > day:

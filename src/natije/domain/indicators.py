@@ -66,16 +66,20 @@ class Indicator:
     tolerance: float | None = None
     definition: Names | None = None
     continues: str | None = None
-    value_range: tuple[float, float] | None = None  # declared in program.yaml as ``range``; else the unit's own
+    value_range: tuple[float, float] | None = (
+        None  # declared in program.yaml as ``range``; else the unit's own
+    )
 
     def __post_init__(self) -> None:
         if units.resolve(self.unit) is None:
             raise ValueError(
-                f"indicator {self.code}: unknown unit {self.unit!r}; expected one of {', '.join(units.known_units())}"
+                f"indicator {self.code}: unknown unit {self.unit!r}; "
+                f"expected one of {', '.join(units.known_units())}"
             )
 
     @property
     def allowed_range(self) -> tuple[float, float]:
-        """Lowest and highest value allowed: the declared ``value_range``, else what the unit allows, else any."""
+        """Lowest and highest value allowed: the declared ``value_range``,
+        else what the unit allows, else any."""
         inf = float("inf")
         return self.value_range or units.natural_range(self.unit) or (-inf, inf)

@@ -34,4 +34,6 @@ class Names:
         """Build from ``{"kk":…, "ru":…, "en":…}``; a bare string is used for all three."""
         if isinstance(data, str):
             return cls(data, data, data)
-        return cls(str(data.get("kk", "") or ""), str(data.get("ru", "") or ""), str(data.get("en", "") or ""))
+        return cls(
+            str(data.get("kk", "") or ""), str(data.get("ru", "") or ""), str(data.get("en", "") or "")
+        )

@@ -33,4 +33,3 @@ class Source:
     publisher: str | None = None
     licence: str | None = None
     names: Names | None = None
-

@@ -61,7 +61,9 @@ class Program:
 
     def __post_init__(self) -> None:
         if self.end_year < self.start_year:
-            raise ValueError(f"program {self.code}: end year {self.end_year} before start year {self.start_year}")
+            raise ValueError(
+                f"program {self.code}: end year {self.end_year} before start year {self.start_year}"
+            )
         if self.status is ProgramStatus.REPEALED and self.repealed_on is None:
             raise ValueError(f"program {self.code}: status 'repealed' needs a repeal date")
         codes = {g.code for g in self.goals}

@@ -42,7 +42,9 @@ class Territory:
 
     def valid_on(self, day: date) -> bool:
         """Whether the unit existed on ``day``."""
-        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day < self.valid_to)
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day < self.valid_to
+        )
 
 
 class ChangeKind(str, Enum):
@@ -68,7 +70,9 @@ class TerritoryChange:
     basis: str = "population"
 
 
-def backcast_weights(changes: Iterable[TerritoryChange], codes_then: Iterable[str]) -> dict[str, dict[str, float]]:
+def backcast_weights(
+    changes: Iterable[TerritoryChange], codes_then: Iterable[str]
+) -> dict[str, dict[str, float]]:
     """How to express values of the old units ``codes_then`` in today's units.
 
     Follows chains of reforms forward (a unit split in 2018 whose part split again in 2022). Returns

@@ -39,7 +39,8 @@ def percent(v: float, lang: str, digits: int = 1) -> str:
 
 
 def value(v: float | None, unit: str | None, lang: str) -> str:
-    """A value in its indicator's unit: per cent, money with its scale and currency, per 100, or a bare number."""
+    """A value in its indicator's unit: per cent, money with its scale and currency, per 100,
+    or a bare number."""
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return ""
     known = units.resolve(unit or "")
@@ -53,7 +54,8 @@ def value(v: float | None, unit: str | None, lang: str) -> str:
 
 
 def unit_name(unit: str | None, lang: str) -> str:
-    """The name of a unit in ``lang`` (``на 100 человек``); codes without a catalog entry print as they are."""
+    """The name of a unit in ``lang`` (``на 100 человек``);
+    codes without a catalog entry print as they are."""
     known = units.resolve(unit or "")
     if known is None:
         return unit or ""

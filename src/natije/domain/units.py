@@ -48,14 +48,18 @@ _add("bn USD", "money_USD", 1e9, aliases=("billion USD",))
 _add("ratio", "ratio")
 
 
-# what a value in a dimension can be at all: a share lies in [0, 100] %, a count or a rate per 100 is never negative
+# what a value in a dimension can be at all: a share lies in [0, 100] %,
+# a count or a rate per 100 is never negative
 _NATURAL: dict[str, tuple[float, float]] = {
-    "share": (0.0, 100.0), "count": (0.0, float("inf")), "rate_100": (0.0, float("inf")),
+    "share": (0.0, 100.0),
+    "count": (0.0, float("inf")),
+    "rate_100": (0.0, float("inf")),
 }
 
 
 def natural_range(code: str) -> tuple[float, float] | None:
-    """Lowest and highest value a quantity in unit ``code`` can take (in that unit), or ``None`` when unbounded.
+    """Lowest and highest value a quantity in unit ``code`` can take (in that unit),
+    or ``None`` when unbounded.
 
     >>> natural_range("%"), natural_range("thousand"), natural_range("KZT")
     ((0.0, 100.0), (0.0, inf), None)

@@ -105,9 +105,7 @@ class EvaluationDesign:
             if not isinstance(value, str) or not value:
                 out.append(_problem(name, value, Expected("expected.design_name")))
         if len({self.unit, self.time, self.outcome}) < 3:
-            out.append(
-                _problem("outcome", self.outcome, Expected("expected.design_distinct"))
-            )
+            out.append(_problem("outcome", self.outcome, Expected("expected.design_distinct")))
         if self.treated is not None and self.cohort is not None:
             out.append(_problem("cohort", self.cohort, Expected("expected.design_cohort_xor")))
         if self.treated is not None and self.start is None:
@@ -119,9 +117,17 @@ class EvaluationDesign:
         choices = {"control": CONTROLS, "estimation": ESTIMATIONS, "aggregation": AGGREGATIONS}
         for name, allowed in choices.items():
             if getattr(self, name) not in allowed:
-                out.append(_problem(name, getattr(self, name), Expected("expected.one_of", values=", ".join(allowed))))
+                out.append(
+                    _problem(
+                        name, getattr(self, name), Expected("expected.one_of", values=", ".join(allowed))
+                    )
+                )
         if self.inference is not None and self.inference not in INFERENCES:
-            out.append(_problem("inference", self.inference, Expected("expected.one_of", values=", ".join(INFERENCES))))
+            out.append(
+                _problem(
+                    "inference", self.inference, Expected("expected.one_of", values=", ".join(INFERENCES))
+                )
+            )
         if not isinstance(self.alpha, (int, float)) or not 0 < float(self.alpha) < 1:
             out.append(_problem("alpha", self.alpha, Expected("expected.design_alpha")))
         if isinstance(self.n_boot, bool) or not isinstance(self.n_boot, int) or self.n_boot < 1:
@@ -133,9 +139,7 @@ class EvaluationDesign:
             out.append(_problem("executor", ex, Expected("expected.executor")))
         overlap = {self.unit, self.time, self.outcome} & set(self.covariates)
         if overlap:
-            out.append(
-                _problem("covariates", sorted(overlap), Expected("expected.design_covariates"))
-            )
+            out.append(_problem("covariates", sorted(overlap), Expected("expected.design_covariates")))
         return out
 
     @property

@@ -80,7 +80,9 @@ class DaskExecutor:
             try:
                 self._client = Client(self.address, timeout=10, set_as_default=False)
             except OSError as exc:
-                raise ConfigurationError(Text("error.dask_unreachable", address=self.address, reason=str(exc))) from exc
+                raise ConfigurationError(
+                    Text("error.dask_unreachable", address=self.address, reason=str(exc))
+                ) from exc
         return self._client
 
     def map(self, fn: Callable[[Any], Any], tasks: Sequence[Any]) -> list[Any]:

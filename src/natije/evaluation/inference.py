@@ -94,8 +94,12 @@ def check_inference(design: Any, allowed: tuple[str, ...]) -> str:
         return allowed[0]
     if design.inference not in allowed:
         raise EstimationError(
-            Text("error.inference_unsupported", method=design.method, allowed=", ".join(allowed),
-                 inference=design.inference),
+            Text(
+                "error.inference_unsupported",
+                method=design.method,
+                allowed=", ".join(allowed),
+                inference=design.inference,
+            ),
             method=design.method,
         )
     return str(design.inference)

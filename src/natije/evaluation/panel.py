@@ -85,7 +85,8 @@ class Panel:
         Examples
         --------
         >>> d = EvaluationDesign("u", "t", "y", "sdid", treated=("a",), start=3)
-        >>> panel = build_panel({"u": ["a"] * 3 + ["b"] * 3, "t": [1, 2, 3] * 2, "y": [1.0, 2, 9, 1, 3, 4]}, d)
+        >>> data = {"u": ["a"] * 3 + ["b"] * 3, "t": [1, 2, 3] * 2, "y": [1.0, 2, 9, 1, 3, 4]}
+        >>> panel = build_panel(data, d)
         >>> Y, tr, T0, units = panel.block()
         >>> units.tolist(), tr.tolist(), T0
         (['b', 'a'], [False, True], 2)
@@ -109,9 +110,7 @@ def to_polars(data: Any) -> pl.DataFrame:
         return pl.DataFrame(dict(data))
     if type(data).__module__.startswith("pandas"):
         return pl.from_pandas(data)
-    raise ValidationError(
-        Problem("data", None, None, type(data).__name__, Expected("expected.table"))
-    )
+    raise ValidationError(Problem("data", None, None, type(data).__name__, Expected("expected.table")))
 
 
 COVARIATE_GAPS_OK = frozenset({"sc"})
@@ -125,7 +124,10 @@ def _check_columns(df: pl.DataFrame, design: EvaluationDesign) -> None:
     missing = [c for c in wanted if c not in df.columns]
     if missing:
         raise ValidationError(
-            [Problem("data", None, c, None, Expected("expected.table_column"), code="missing_column") for c in missing],
+            [
+                Problem("data", None, c, None, Expected("expected.table_column"), code="missing_column")
+                for c in missing
+            ],
             f"missing column(s); the table has {', '.join(df.columns)}",
         )
     problems = []
@@ -146,7 +148,9 @@ def _is_nan(df: pl.DataFrame, col: str) -> pl.Expr:
 
 def _matrix(df: pl.DataFrame, col: str, n: int, t: int, design: EvaluationDesign) -> np.ndarray:
     if not df.schema[col].is_numeric():
-        raise ValidationError(Problem("data", None, col, str(df.schema[col]), Expected("expected.numeric_column")))
+        raise ValidationError(
+            Problem("data", None, col, str(df.schema[col]), Expected("expected.numeric_column"))
+        )
     return df[col].to_numpy().astype(float).reshape(n, t)
 
 
@@ -162,7 +166,9 @@ def _coerce(values: Any, like: np.ndarray) -> np.ndarray:
             return arr.astype(like.dtype)
     except (TypeError, ValueError) as exc:
         raise ValidationError(
-            Problem("design", None, None, list(values), Expected("expected.values_of_type", type=str(like.dtype)))
+            Problem(
+                "design", None, None, list(values), Expected("expected.values_of_type", type=str(like.dtype))
+            )
         ) from exc
     return arr.astype(like.dtype) if like.dtype.kind in "US" else arr
 
@@ -226,7 +232,14 @@ def _reject_shape(df: pl.DataFrame, design: EvaluationDesign, t: int) -> None:
     counts = df.group_by(design.unit).len().filter(pl.col("len") < t).head(5)
     raise ValidationError(
         [
-            Problem("data", None, design.unit, _py(u), Expected("expected.periods_count", count=t, got=c), code="unbalanced")
+            Problem(
+                "data",
+                None,
+                design.unit,
+                _py(u),
+                Expected("expected.periods_count", count=t, got=c),
+                code="unbalanced",
+            )
             for u, c in counts.iter_rows()
         ],
         "unbalanced panel: every unit needs every period",

@@ -2,8 +2,9 @@
 
 The outcome is named by ``design.options['outcome_label']`` when given (an indicator's name in the interface
 language) and effects carry ``design.options['effect_unit']`` (``pp``, ``bn KZT``…); otherwise the outcome's
-column name and bare numbers. Units (donors of a synthetic control) are named by ``design.options['unit_labels']``. Numbers are written as the language writes them; p-values as ``< 0.001`` or with
-three decimals.
+column name and bare numbers. Units (donors of a synthetic control) are named by
+``design.options['unit_labels']``. Numbers are written as the language writes them; p-values as ``< 0.001`` or
+with three decimals.
 """
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ def outcome_text(design: EvaluationDesign) -> str:
 
 
 def unit_text(design: EvaluationDesign, unit: object) -> str:
-    """A unit as people know it: its label in ``design.options['unit_labels']`` ((id, label) pairs), else its id."""
+    """A unit as people know it: its label in ``design.options['unit_labels']`` ((id, label)
+    pairs), else its id."""
     labels = dict(design.options.get("unit_labels") or ())
     return str(labels.get(str(unit), unit))
 
@@ -70,8 +72,9 @@ def interpret_att(
     return text
 
 
-def _effect_sentence(key: str, design: EvaluationDesign, estimate: float, ci: tuple[float, float],
-                     **extra: str) -> str:
+def _effect_sentence(
+    key: str, design: EvaluationDesign, estimate: float, ci: tuple[float, float], **extra: str
+) -> str:
     """The effect with its interval in words (``key``), then whether the interval excludes zero.
 
     Without an interval (a standard error that cannot be estimated) the sentence is ``key + '_no_ci'``.
@@ -81,8 +84,14 @@ def _effect_sentence(key: str, design: EvaluationDesign, estimate: float, ci: tu
     params = {"outcome": outcome_text(design), "estimate": signed(estimate, lang, unit), **extra}
     if not (math.isfinite(ci[0]) and math.isfinite(ci[1])):
         return t(key + "_no_ci", lang, **params)
-    text = t(key, lang, low=signed(ci[0], lang), high=signed(ci[1], lang, unit),
-             level=round(100 * (1 - design.alpha)), **params)
+    text = t(
+        key,
+        lang,
+        low=signed(ci[0], lang),
+        high=signed(ci[1], lang, unit),
+        level=round(100 * (1 - design.alpha)),
+        **params,
+    )
     sig = ci[0] > 0 or ci[1] < 0
     return text + " " + t("evaluation.verdict." + ("significant" if sig else "not_significant"), lang)
 
@@ -92,5 +101,6 @@ def interpret_its(
 ) -> str:
     """Average and cumulative departure from the no-intervention forecast, in words."""
     unit = str(design.options.get("effect_unit") or "")
-    return _effect_sentence("evaluation.interpret.its", design, estimate, ci,
-                            cumulative=signed(cumulative, lang_of(design), unit))
+    return _effect_sentence(
+        "evaluation.interpret.its", design, estimate, ci, cumulative=signed(cumulative, lang_of(design), unit)
+    )

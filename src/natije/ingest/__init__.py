@@ -2,8 +2,10 @@
 
 Modules, in the order an import uses them:
 
-- ``package``       open a folder or zip, find ``program.yaml``, ``observations*``, ``revisions.csv``, reference CSVs
-- ``program_yaml``  parse + validate ``program.yaml`` (JSON Schema in ``schema/``, domain rules in ``build_objects``)
+- ``package``       open a folder or zip, find ``program.yaml``, ``observations*``, ``revisions.csv``,
+                    reference CSVs
+- ``program_yaml``  parse + validate ``program.yaml`` (JSON Schema in ``schema/``, domain rules in
+                    ``build_objects``)
 - ``reference_csv`` ``territories.csv`` and ``territory_changes.csv``
 - ``readers``       registry of tabular readers by extension (``read_csv``, ``read_xlsx``, ``read_parquet``)
 - ``known``         the store's catalog merged with the packages' declarations, as lookup frames

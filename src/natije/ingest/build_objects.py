@@ -31,8 +31,14 @@ DATE_EXPECTED = Expected("expected.date_example", example="2017-12-12")
 class Builder:
     """Builds one package; problems go to ``log`` with the YAML line of the field."""
 
-    def __init__(self, doc: YamlDocument, label: str, log: ProblemLog, bad: set[Path],
-                 bad_fields: set[Path] | None = None) -> None:
+    def __init__(
+        self,
+        doc: YamlDocument,
+        label: str,
+        log: ProblemLog,
+        bad: set[Path],
+        bad_fields: set[Path] | None = None,
+    ) -> None:
         self.doc, self.label, self.log, self.bad = doc, label, log, bad
         self.bad_fields = bad_fields or set()
         self.origins: dict[str, list[Path]] = {}
@@ -73,8 +79,12 @@ class Builder:
             if value is None or path + (name,) in self.bad_fields or not isinstance(value, (str, int)):
                 continue
             if kind == "unit" and units.resolve(str(value)) is None:
-                self.problem(path + (name,), value, Expected("expected.unit_such_as", units=", ".join(units.known_units())),
-                             "unit")
+                self.problem(
+                    path + (name,),
+                    value,
+                    Expected("expected.unit_such_as", units=", ".join(units.known_units())),
+                    "unit",
+                )
             elif kind == "date":
                 self.day(path + (name,), value)
             elif kind == "period" and path[0] == "commitments":
@@ -93,26 +103,43 @@ class Builder:
 
     # -- sections ------------------------------------------------------------------------------------
     def build(self, data: dict[str, Any]) -> tuple[ProgramPackage, dict[str, list[Path]]]:
-        agencies = [Agency(it["code"], Names.from_mapping(it["names"])) for _, it in self.items(data, "agencies")]
+        agencies = [
+            Agency(it["code"], Names.from_mapping(it["names"])) for _, it in self.items(data, "agencies")
+        ]
         sources = [self.source(it) for _, it in self.items(data, "sources")]
         program = self.program(data["program"]) if isinstance(data.get("program"), dict) else None
         # a program with problems of its own: its goals are unknown, so goal references are not judged
         goals = {g.code for g in program.goals} if program else (None if "program" in data else set())
-        indicators, self.origins["indicators"] = self.collect(data, "indicators", lambda p, it: self.indicator(p, it, goals))
+        indicators, self.origins["indicators"] = self.collect(
+            data, "indicators", lambda p, it: self.indicator(p, it, goals)
+        )
         commitments, self.origins["commitments"] = self.collect(data, "commitments", self.commitment)
         budgets, self.origins["budgets"] = self.collect(
-            data, "budgets", lambda p, it: self.budget(p, it, program, goals), codes=False)
+            data, "budgets", lambda p, it: self.budget(p, it, program, goals), codes=False
+        )
         package = ProgramPackage(
-            program=program, agencies=tuple(agencies), sources=tuple(sources), indicators=tuple(indicators),
-            commitments=self.number_versions(commitments), budgets=self.number_budget_versions(budgets),
+            program=program,
+            agencies=tuple(agencies),
+            sources=tuple(sources),
+            indicators=tuple(indicators),
+            commitments=self.number_versions(commitments),
+            budgets=self.number_budget_versions(budgets),
         )
         return package, self.origins
 
-    def collect(self, data: dict[str, Any], section: str, make: Any, codes: bool = True) -> tuple[list, list[Path]]:
+    def collect(
+        self, data: dict[str, Any], section: str, make: Any, codes: bool = True
+    ) -> tuple[list, list[Path]]:
         objects, paths = [], []
-        entries = self.items(data, section) if codes else [
-            ((section, i), it) for i, it in enumerate(data.get(section) or [])
-            if not self.skip((section, i)) and isinstance(it, dict)]
+        entries = (
+            self.items(data, section)
+            if codes
+            else [
+                ((section, i), it)
+                for i, it in enumerate(data.get(section) or [])
+                if not self.skip((section, i)) and isinstance(it, dict)
+            ]
+        )
         if not codes:
             for i, it in enumerate(data.get(section) or []):
                 if self.skip((section, i)) and isinstance(it, dict):
@@ -126,8 +153,15 @@ class Builder:
 
     def source(self, it: dict[str, Any]) -> Source:
         names = Names.from_mapping(it["names"]) if "names" in it else None
-        return Source(it["code"], it["title"], SourceKind(it.get("kind", "official")), it.get("url"),
-                      it.get("publisher"), it.get("licence"), names)
+        return Source(
+            it["code"],
+            it["title"],
+            SourceKind(it.get("kind", "official")),
+            it.get("url"),
+            it.get("publisher"),
+            it.get("licence"),
+            names,
+        )
 
     def program(self, it: dict[str, Any]) -> Program | None:
         if self.skip(("program",)):
@@ -138,7 +172,14 @@ class Builder:
 
         def walk(entries: list[dict[str, Any]], parent: str | None, path: Path) -> None:
             for i, g in enumerate(entries):
-                goals.append(Goal(g["code"], Names.from_mapping(g["names"]), parent, "goal" if parent is None else "task"))
+                goals.append(
+                    Goal(
+                        g["code"],
+                        Names.from_mapping(g["names"]),
+                        parent,
+                        "goal" if parent is None else "task",
+                    )
+                )
                 where.append((path + (i, "code"), g["code"]))
                 walk(g.get("tasks") or [], g["code"], path + (i, "tasks"))
 
@@ -148,14 +189,23 @@ class Builder:
             return None
         repealed = self.day(("program", "repealed_on"), it["repealed_on"]) if "repealed_on" in it else None
         if it["end_year"] < it["start_year"]:
-            self.problem(("program", "end_year"), it["end_year"], Expected("expected.end_year", start=it["start_year"]))
+            self.problem(
+                ("program", "end_year"), it["end_year"], Expected("expected.end_year", start=it["start_year"])
+            )
             return None
         try:
             return Program(
-                code=it["code"], names=Names.from_mapping(it["names"]), kind=ProgramKind(it["kind"]),
-                start_year=it["start_year"], end_year=it["end_year"], status=ProgramStatus(it["status"]),
-                owner=it.get("owner"), legal_act=_legal_act(it.get("legal_act")), repealed_on=repealed,
-                predecessors=tuple(it.get("predecessors") or ()), goals=tuple(goals),
+                code=it["code"],
+                names=Names.from_mapping(it["names"]),
+                kind=ProgramKind(it["kind"]),
+                start_year=it["start_year"],
+                end_year=it["end_year"],
+                status=ProgramStatus(it["status"]),
+                owner=it.get("owner"),
+                legal_act=_legal_act(it.get("legal_act")),
+                repealed_on=repealed,
+                predecessors=tuple(it.get("predecessors") or ()),
+                goals=tuple(goals),
                 description=Names.from_mapping(it["description"]) if "description" in it else None,
             )
         except ValueError as exc:
@@ -166,8 +216,12 @@ class Builder:
         ok = True
         unit = units.resolve(it["unit"])
         if unit is None:
-            self.problem(path + ("unit",), it["unit"],
-                         Expected("expected.unit_such_as", units=", ".join(units.known_units())), "unit")
+            self.problem(
+                path + ("unit",),
+                it["unit"],
+                Expected("expected.unit_such_as", units=", ".join(units.known_units())),
+                "unit",
+            )
             ok = False
         span = it.get("span") or {}
         start = self.period(path + ("span", "from"), span["from"]) if "from" in span else None
@@ -175,30 +229,47 @@ class Builder:
         if ("from" in span and start is None) or ("to" in span and end is None):
             ok = False
         elif start is not None and end is not None and end.end_month <= start.start_month:
-            self.problem(path + ("span", "to"), span["to"], Expected("expected.span_order", start=start), "span")
+            self.problem(
+                path + ("span", "to"), span["to"], Expected("expected.span_order", start=start), "span"
+            )
             ok = False
         if "goal" in it and goals is not None and it["goal"] not in goals:
-            self.problem(path + ("goal",), it["goal"],
-                         Expected("expected.goal") if goals else Expected("expected.no_goal"),
-                         "unknown_goal")
+            self.problem(
+                path + ("goal",),
+                it["goal"],
+                Expected("expected.goal") if goals else Expected("expected.no_goal"),
+                "unknown_goal",
+            )
             ok = False
         value_range = self.value_range(path + ("range",), it.get("range"))
         if not ok or unit is None or value_range is False:
             return None
         ratio = it.get("ratio")
         return Indicator(
-            code=it["code"], names=Names.from_mapping(it["names"]), unit=unit.code, continues=it.get("continues"),
-            direction=Direction(it["direction"]), kind=IndicatorKind(it.get("kind", "stock")),
-            level=IndicatorLevel(it.get("level", "outcome")), frequency=Frequency(it.get("frequency", "A")),
-            span_from=start, span_to=end, goal=it.get("goal"), agency=it.get("agency"), source=it.get("source"),
-            ratio=Ratio(ratio["numerator"], ratio["denominator"], float(ratio.get("scale", 100))) if ratio else None,
+            code=it["code"],
+            names=Names.from_mapping(it["names"]),
+            unit=unit.code,
+            continues=it.get("continues"),
+            direction=Direction(it["direction"]),
+            kind=IndicatorKind(it.get("kind", "stock")),
+            level=IndicatorLevel(it.get("level", "outcome")),
+            frequency=Frequency(it.get("frequency", "A")),
+            span_from=start,
+            span_to=end,
+            goal=it.get("goal"),
+            agency=it.get("agency"),
+            source=it.get("source"),
+            ratio=Ratio(ratio["numerator"], ratio["denominator"], float(ratio.get("scale", 100)))
+            if ratio
+            else None,
             tolerance=float(it["tolerance"]) if "tolerance" in it else None,
             definition=Names.from_mapping(it["definition"]) if "definition" in it else None,
             value_range=value_range if isinstance(value_range, tuple) else None,
         )
 
     def value_range(self, path: Path, given: list[float | None] | None) -> tuple[float, float] | None | bool:
-        """A declared ``range`` as (low, high) with open sides infinite; ``False`` (after a problem) if low > high."""
+        """A declared ``range`` as (low, high) with open sides infinite;
+        ``False`` (after a problem) if low > high."""
         if given is None:
             return None
         inf = float("inf")
@@ -214,8 +285,17 @@ class Builder:
         decided = self.day(path + ("decided_on",), it["decided_on"])
         if period is None or decided is None:
             return None
-        return Commitment(it["indicator"], CommitmentKind(it["kind"]), period, float(it["value"]), decided,
-                          it["document"], it.get("territory"), 1, it.get("note"))
+        return Commitment(
+            it["indicator"],
+            CommitmentKind(it["kind"]),
+            period,
+            float(it["value"]),
+            decided,
+            it["document"],
+            it.get("territory"),
+            1,
+            it.get("note"),
+        )
 
     def number_versions(self, commitments: list[Commitment]) -> tuple[Commitment, ...]:
         """Number versions per key in decision order, ties in file order; a repeated entry is a problem.
@@ -224,26 +304,37 @@ class Builder:
         day it was made: ``natije export`` writes them in version order); the same value twice is a mistake.
         """
         paths = self.origins["commitments"]
-        order = sorted(range(len(commitments)), key=lambda i: (str(commitments[i].key), commitments[i].decided_on, i))
+        order = sorted(
+            range(len(commitments)), key=lambda i: (str(commitments[i].key), commitments[i].decided_on, i)
+        )
         out: dict[int, Commitment] = {}
         last: dict[tuple, int] = {}
         for i in order:
             c = commitments[i]
             prev = last.get(c.key)
-            if prev is not None and (commitments[prev].decided_on, commitments[prev].value) == (c.decided_on, c.value):
-                self.problem(paths[i], c.value,
-                             Expected("expected.commitment_once", line=self.doc.line(paths[prev])), "duplicate_commitment")
+            if prev is not None and (commitments[prev].decided_on, commitments[prev].value) == (
+                c.decided_on,
+                c.value,
+            ):
+                self.problem(
+                    paths[i],
+                    c.value,
+                    Expected("expected.commitment_once", line=self.doc.line(paths[prev])),
+                    "duplicate_commitment",
+                )
                 continue
             version = 1 if prev is None else out[prev].version + 1
-            out[i] = Commitment(c.indicator, c.kind, c.period, c.value, c.decided_on, c.document, c.territory,
-                                version, c.note)
+            out[i] = Commitment(
+                c.indicator, c.kind, c.period, c.value, c.decided_on, c.document, c.territory, version, c.note
+            )
             last[c.key] = i
         keep = sorted(out)
         self.origins["commitments"] = [paths[i] for i in keep]
         return tuple(out[i] for i in keep)
 
-    def budget(self, path: Path, it: dict[str, Any], program: Program | None,
-               goals: set[str] | None) -> BudgetLine | None:
+    def budget(
+        self, path: Path, it: dict[str, Any], program: Program | None, goals: set[str] | None
+    ) -> BudgetLine | None:
         if program is None:
             if not self.skip(("program",)):
                 self.problem(path, it.get("year"), Expected("expected.budget_program"), "budget")
@@ -256,25 +347,43 @@ class Builder:
             decided = self.day(path + ("decided_on",), it["decided_on"])
             if decided is None:
                 return None
-        return BudgetLine(program.code, it["year"], BudgetStage(it["stage"]), float(it["amount"]),
-                          it.get("currency", "KZT"), it.get("goal"), tuple(sorted(it.get("indicators") or ())), it.get("source"),
-                          it.get("line"), Funding(it["funding"]) if "funding" in it else None, decided, it.get("document"))
+        return BudgetLine(
+            program.code,
+            it["year"],
+            BudgetStage(it["stage"]),
+            float(it["amount"]),
+            it.get("currency", "KZT"),
+            it.get("goal"),
+            tuple(sorted(it.get("indicators") or ())),
+            it.get("source"),
+            it.get("line"),
+            Funding(it["funding"]) if "funding" in it else None,
+            decided,
+            it.get("document"),
+        )
 
     def number_budget_versions(self, lines: list[BudgetLine]) -> tuple[BudgetLine, ...]:
-        """Entries of one line are its versions, numbered in decision order (undated first, ties in file order).
+        """Entries of one line are its versions, numbered in decision order
+        (undated first, ties in file order).
 
         The same amount twice on the same decision date is a mistake and is reported.
         """
         paths = self.origins["budgets"]
-        order = sorted(range(len(lines)), key=lambda i: (str(lines[i].key), lines[i].decided_on or date.min, i))
+        order = sorted(
+            range(len(lines)), key=lambda i: (str(lines[i].key), lines[i].decided_on or date.min, i)
+        )
         out: dict[int, BudgetLine] = {}
         last: dict[tuple, int] = {}
         for i in order:
             b = lines[i]
             prev = last.get(b.key)
             if prev is not None and (lines[prev].decided_on, lines[prev].amount) == (b.decided_on, b.amount):
-                self.problem(paths[i], b.amount, Expected("expected.budget_once", line=self.doc.line(paths[prev])),
-                             "duplicate_budget")
+                self.problem(
+                    paths[i],
+                    b.amount,
+                    Expected("expected.budget_once", line=self.doc.line(paths[prev])),
+                    "duplicate_budget",
+                )
                 continue
             out[i] = replace(b, version=1 if prev is None else out[prev].version + 1)
             last[b.key] = i

@@ -1,8 +1,8 @@
 """``continues``: an indicator carrying on an indicator of one of its program's predecessors (lineage).
 
 Unlike a predecessor program, which may be imported later, the continued indicator must be known when the
-successor is imported (declared in the same import or already in the store), and it must belong to a program of
-the chain — else lineage could not use it, and a mistyped code would pass unnoticed.
+successor is imported (declared in the same import or already in the store), and it must belong to a program
+of the chain — else lineage could not use it, and a mistyped code would pass unnoticed.
 """
 
 from __future__ import annotations

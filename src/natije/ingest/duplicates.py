@@ -59,23 +59,41 @@ class DuplicateKeys:
         mask = np.isin(self.hashes(batch), suspects)
         if not mask.any():
             return pl.DataFrame()
-        return batch.filter(pl.Series(mask)).select(*self.columns, "row").with_columns(pl.lit(file).alias("file"))
+        return (
+            batch.filter(pl.Series(mask))
+            .select(*self.columns, "row")
+            .with_columns(pl.lit(file).alias("file"))
+        )
 
 
 def report_duplicates(candidates: list[pl.DataFrame], columns: tuple[str, ...], log: ProblemLog) -> None:
-    """Log every repeat of a key among ``candidates`` (rows from :meth:`DuplicateKeys.rows_of`), naming the first."""
+    """Log every repeat of a key among ``candidates`` (rows from :meth:`DuplicateKeys.rows_of`),
+    naming the first."""
     frames = [c for c in candidates if c.height]
     if not frames:
         return
     rows = pl.concat(frames, how="vertical_relaxed").with_row_index("order")
-    ranked = rows.with_columns(
-        pl.col("order").rank("ordinal").over(list(columns)).alias("nth"),
-        pl.col("file").first().over(list(columns), order_by="order").alias("first_file"),
-        pl.col("row").first().over(list(columns), order_by="order").alias("first_row"),
-    ).filter(pl.col("nth") > 1).sort("order")
+    ranked = (
+        rows.with_columns(
+            pl.col("order").rank("ordinal").over(list(columns)).alias("nth"),
+            pl.col("file").first().over(list(columns), order_by="order").alias("first_file"),
+            pl.col("row").first().over(list(columns), order_by="order").alias("first_row"),
+        )
+        .filter(pl.col("nth") > 1)
+        .sort("order")
+    )
     for rec in ranked.iter_rows(named=True):  # only the duplicated rows, capped by the log
         key = ", ".join(str(rec[c]) for c in columns)
-        log.add(rec["file"], rec["row"], columns[0], key,
-                Expected("expected.key_once", columns=", ".join(columns), first_file=rec["first_file"],
-                         first_row=rec["first_row"]),
-                "duplicate_key")
+        log.add(
+            rec["file"],
+            rec["row"],
+            columns[0],
+            key,
+            Expected(
+                "expected.key_once",
+                columns=", ".join(columns),
+                first_file=rec["first_file"],
+                first_row=rec["first_row"],
+            ),
+            "duplicate_key",
+        )

@@ -59,8 +59,12 @@ class Known:
     predecessors: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
-    def merge(cls, catalog: CatalogLike | None, packages: Iterable[ProgramPackage],
-              loose: Mapping[str, Iterable[str]] | None = None) -> Known:
+    def merge(
+        cls,
+        catalog: CatalogLike | None,
+        packages: Iterable[ProgramPackage],
+        loose: Mapping[str, Iterable[str]] | None = None,
+    ) -> Known:
         """The store's ``catalog`` (may be ``None``) with every package's declarations over it.
 
         ``loose`` holds codes per section (``indicators``, ``territories``, ``sources``, ``agencies``) that a
@@ -106,23 +110,43 @@ class Known:
 
     @cached_property
     def indicator_frame(self) -> pl.DataFrame:
-        """code, unit, dimension, scale, freq, span_start, span_end (months), span_text, source, allowed range."""
-        rows: list[dict[str, Any]] = [{"code": c, "ind_loose": True}
-                                      for c in self._loose("indicators", self.indicators)]
+        """code, unit, dimension, scale, freq, span_start, span_end (months), span_text,
+        source, allowed range."""
+        rows: list[dict[str, Any]] = [
+            {"code": c, "ind_loose": True} for c in self._loose("indicators", self.indicators)
+        ]
         for ind in self.indicators.values():
             unit = units.resolve(ind.unit)
-            rows.append({
-                "code": ind.code, "ind_unit": ind.unit, "ind_dimension": unit.dimension if unit else None,
-                "ind_scale": unit.scale if unit else None, "ind_freq": ind.frequency.value,
-                "span_start": ind.span_from.start_month if ind.span_from else None,
-                "span_end": ind.span_to.end_month if ind.span_to else None,
-                "span_text": _span_text(ind), "ind_source": ind.source, "ind_loose": False,
-                "range_low": ind.allowed_range[0], "range_high": ind.allowed_range[1],
-            })
-        schema = {"code": pl.String, "ind_unit": pl.String, "ind_dimension": pl.String, "ind_scale": pl.Float64,
-                  "ind_freq": pl.String, "span_start": pl.Int64, "span_end": pl.Int64, "span_text": pl.String,
-                  "ind_source": pl.String, "ind_loose": pl.Boolean, "range_low": pl.Float64,
-                  "range_high": pl.Float64}
+            rows.append(
+                {
+                    "code": ind.code,
+                    "ind_unit": ind.unit,
+                    "ind_dimension": unit.dimension if unit else None,
+                    "ind_scale": unit.scale if unit else None,
+                    "ind_freq": ind.frequency.value,
+                    "span_start": ind.span_from.start_month if ind.span_from else None,
+                    "span_end": ind.span_to.end_month if ind.span_to else None,
+                    "span_text": _span_text(ind),
+                    "ind_source": ind.source,
+                    "ind_loose": False,
+                    "range_low": ind.allowed_range[0],
+                    "range_high": ind.allowed_range[1],
+                }
+            )
+        schema = {
+            "code": pl.String,
+            "ind_unit": pl.String,
+            "ind_dimension": pl.String,
+            "ind_scale": pl.Float64,
+            "ind_freq": pl.String,
+            "span_start": pl.Int64,
+            "span_end": pl.Int64,
+            "span_text": pl.String,
+            "ind_source": pl.String,
+            "ind_loose": pl.Boolean,
+            "range_low": pl.Float64,
+            "range_high": pl.Float64,
+        }
         return pl.DataFrame(rows, schema=schema)
 
     @cached_property
@@ -130,9 +154,11 @@ class Known:
         """code, valid_from, valid_to (dates; null = open)."""
         loose = self._loose("territories", self.territories)
         return pl.DataFrame(
-            {"code": [t.code for t in self.territories.values()] + loose,
-             "valid_from": [t.valid_from for t in self.territories.values()] + [None] * len(loose),
-             "valid_to": [t.valid_to for t in self.territories.values()] + [None] * len(loose)},
+            {
+                "code": [t.code for t in self.territories.values()] + loose,
+                "valid_from": [t.valid_from for t in self.territories.values()] + [None] * len(loose),
+                "valid_to": [t.valid_to for t in self.territories.values()] + [None] * len(loose),
+            },
             schema={"code": pl.String, "valid_from": pl.Date, "valid_to": pl.Date},
         )
 
@@ -146,7 +172,10 @@ def unit_frame() -> pl.DataFrame:
     """Every unit spelling natije accepts (lower-case) with its canonical dimension and scale."""
     rows = [(alias, units.resolve(alias)) for alias in units.spellings()]
     return pl.DataFrame(
-        {"unit_key": [a for a, _ in rows], "unit_dimension": [u.dimension for _, u in rows if u],
-         "unit_scale": [u.scale for _, u in rows if u]},
+        {
+            "unit_key": [a for a, _ in rows],
+            "unit_dimension": [u.dimension for _, u in rows if u],
+            "unit_scale": [u.scale for _, u in rows if u],
+        },
         schema={"unit_key": pl.String, "unit_dimension": pl.String, "unit_scale": pl.Float64},
     )

@@ -1,4 +1,5 @@
-"""The size limits of a package, in one place: what no real program needs, so a hostile or broken file stops early.
+"""The size limits of a package, in one place: what no real program needs,
+so a hostile or broken file stops early.
 
 Every reader and the package opener read :data:`LIMITS` when they run (so a test may swap it for smaller
 values). Each limit is checked before the work it bounds — a zip member's declared size before it is

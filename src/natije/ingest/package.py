@@ -92,12 +92,20 @@ class Package:
     def open(self, member: str) -> Iterator[IO[bytes]]:
         """A binary stream of ``member`` (streamed from the zip, never extracted whole)."""
         if self._zip is not None:
-            damaged = ValidationError(Problem(self.label(member), None, None, member, Expected("expected.zip_member"),
-                                              code="zip"))
+            damaged = ValidationError(
+                Problem(self.label(member), None, None, member, Expected("expected.zip_member"), code="zip")
+            )
             try:  # its local header: a bad offset, a name that does not decode, encryption
                 entry = self._zip.open(self.prefix + member)
-            except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError,
-                    RuntimeError):
+            except (
+                zipfile.BadZipFile,
+                zlib.error,
+                EOFError,
+                OSError,
+                ValueError,
+                NotImplementedError,
+                RuntimeError,
+            ):
                 raise damaged from None
             with entry as fh:
                 try:
@@ -108,14 +116,23 @@ class Package:
             try:
                 fh = open(self.path / member, "rb")  # noqa: SIM115 - closed below; only opening is guarded
             except OSError as exc:  # no permission, a broken link, a folder named like a file
-                raise ValidationError(Problem(self.label(member), None, None, exc.strerror or type(exc).__name__,
-                                              Expected("expected.openable"), code="unreadable")) from None
+                raise ValidationError(
+                    Problem(
+                        self.label(member),
+                        None,
+                        None,
+                        exc.strerror or type(exc).__name__,
+                        Expected("expected.openable"),
+                        code="unreadable",
+                    )
+                ) from None
             with fh:
                 yield fh
 
     @contextmanager
     def local_path(self, member: str) -> Iterator[Path]:
-        """A real file path for readers that need random access (xlsx, parquet); zip members spill to a temp file."""
+        """A real file path for readers that need random access (xlsx, parquet);
+        zip members spill to a temp file."""
         if self._zip is None:
             yield self.path / member
             return
@@ -161,21 +178,31 @@ def size_text(n: int) -> str:
 
 
 def inflation_problem(info: zipfile.ZipInfo) -> Expected | None:
-    """What a zip entry breaks when it would inflate past :class:`~natije.ingest.limits.Limits`, else ``None``.
+    """What a zip entry breaks when it would inflate past
+    :class:`~natije.ingest.limits.Limits`, else ``None``.
 
     The declared size is a true bound: Python's zip reader never returns more bytes than it.
     """
     limit = limits.current()
     if info.file_size > limit.file_bytes:
-        return Expected("expected.file_at_most", size=size_text(limit.file_bytes), got=size_text(info.file_size))
-    if info.file_size > limit.inflate_floor_bytes and info.file_size > limit.inflate_ratio * max(1, info.compress_size):
-        return Expected("expected.inflate_at_most", ratio=limit.inflate_ratio, got=size_text(info.file_size),
-                        packed=size_text(info.compress_size))
+        return Expected(
+            "expected.file_at_most", size=size_text(limit.file_bytes), got=size_text(info.file_size)
+        )
+    if info.file_size > limit.inflate_floor_bytes and info.file_size > limit.inflate_ratio * max(
+        1, info.compress_size
+    ):
+        return Expected(
+            "expected.inflate_at_most",
+            ratio=limit.inflate_ratio,
+            got=size_text(info.file_size),
+            packed=size_text(info.compress_size),
+        )
     return None
 
 
 def _unsafe(name: str) -> bool:
-    """An entry that would land outside the package's folder: absolute, drive-lettered or climbing with ``..``."""
+    """An entry that would land outside the package's folder: absolute,
+    drive-lettered or climbing with ``..``."""
     parts = name.replace("\\", "/").split("/")
     return name.startswith(("/", "\\")) or bool(re.match(r"^[A-Za-z]:", name)) or ".." in parts
 
@@ -189,18 +216,30 @@ def _open_zip(path: Path) -> Package:
     unsafe = [i.filename for i in infos if _unsafe(i.filename)]
     if unsafe:
         zf.close()
-        raise ValidationError([Problem(path.name, None, None, name, Expected("expected.zip_inside"), code="zip_unsafe")
-                               for name in unsafe])
+        raise ValidationError(
+            [
+                Problem(path.name, None, None, name, Expected("expected.zip_inside"), code="zip_unsafe")
+                for name in unsafe
+            ]
+        )
     names = [n for n in zf.namelist() if not n.endswith("/") and "__MACOSX" not in n]
     prefix = ""
     if not any(n in PACKAGE_MARKERS for n in names):
         tops = {n.split("/", 1)[0] for n in names if "/" in n}
         if len(tops) == 1:
             prefix = tops.pop() + "/"
-    members = tuple(sorted(n[len(prefix) :] for n in names if n.startswith(prefix) and _relevant(n[len(prefix) :])))
+    members = tuple(
+        sorted(n[len(prefix) :] for n in names if n.startswith(prefix) and _relevant(n[len(prefix) :]))
+    )
     big = [(m, inflation_problem(zf.getinfo(prefix + m))) for m in members]
-    big += [(PROGRAM_FILE, _yaml_too_big(zf.getinfo(prefix + PROGRAM_FILE).file_size))] if PROGRAM_FILE in members else []
-    problems = [Problem(f"{path.name}/{m}", None, None, m, e, code="too_large") for m, e in big if e is not None]
+    big += (
+        [(PROGRAM_FILE, _yaml_too_big(zf.getinfo(prefix + PROGRAM_FILE).file_size))]
+        if PROGRAM_FILE in members
+        else []
+    )
+    problems = [
+        Problem(f"{path.name}/{m}", None, None, m, e, code="too_large") for m, e in big if e is not None
+    ]
     if problems:
         zf.close()
         raise ValidationError(problems)
@@ -209,23 +248,45 @@ def _open_zip(path: Path) -> Package:
 
 def _yaml_too_big(size: int) -> Expected | None:
     limit = limits.current().yaml_bytes
-    return Expected("expected.file_at_most", size=size_text(limit), got=size_text(size)) if size > limit else None
+    return (
+        Expected("expected.file_at_most", size=size_text(limit), got=size_text(size))
+        if size > limit
+        else None
+    )
 
 
 def _open_folder(path: Path) -> Package:
     # a link to nothing is kept as a member, so that it is reported instead of silently skipped
-    members = tuple(sorted(f.name for f in path.iterdir() if (f.is_file() or f.is_symlink()) and _relevant(f.name)))
+    members = tuple(
+        sorted(f.name for f in path.iterdir() if (f.is_file() or f.is_symlink()) and _relevant(f.name))
+    )
     problems = []
     for m in members:
         try:
             size = (path / m).stat().st_size
         except OSError as exc:
-            problems.append(Problem(f"{path.name}/{m}", None, None, exc.strerror or type(exc).__name__,
-                                    Expected("expected.openable"), code="unreadable"))
+            problems.append(
+                Problem(
+                    f"{path.name}/{m}",
+                    None,
+                    None,
+                    exc.strerror or type(exc).__name__,
+                    Expected("expected.openable"),
+                    code="unreadable",
+                )
+            )
             continue
-        expected = _yaml_too_big(size) if m == PROGRAM_FILE else (
-            Expected("expected.file_at_most", size=size_text(limits.current().file_bytes), got=size_text(size))
-            if size > limits.current().file_bytes else None)
+        expected = (
+            _yaml_too_big(size)
+            if m == PROGRAM_FILE
+            else (
+                Expected(
+                    "expected.file_at_most", size=size_text(limits.current().file_bytes), got=size_text(size)
+                )
+                if size > limits.current().file_bytes
+                else None
+            )
+        )
         if expected is not None:
             problems.append(Problem(f"{path.name}/{m}", None, None, m, expected, code="too_large"))
     if problems:
@@ -243,12 +304,20 @@ def open_package(path: str | Path) -> Package:
     elif p.suffix.lower() == ".zip":
         pkg = _open_zip(p)
     else:
-        raise ValidationError(Problem(p.name, None, None, p.name, Expected("expected.package_kind"), code="package"))
+        raise ValidationError(
+            Problem(p.name, None, None, p.name, Expected("expected.package_kind"), code="package")
+        )
     if not any(pkg.has(m) for m in PACKAGE_MARKERS):
         pkg.close()
         raise ValidationError(
-            Problem(pkg.name, None, None, ", ".join(pkg.members) or "(no package files)",
-                    Expected("expected.package_files", program=PROGRAM_FILE, territories=TERRITORIES_FILE), code="package")
+            Problem(
+                pkg.name,
+                None,
+                None,
+                ", ".join(pkg.members) or "(no package files)",
+                Expected("expected.package_files", program=PROGRAM_FILE, territories=TERRITORIES_FILE),
+                code="package",
+            )
         )
     return pkg
 
@@ -269,5 +338,7 @@ def discover(path: str | Path, depth: int = 3) -> list[Path]:
                 found.append(child)
             elif child.is_dir():
                 below = discover(child, depth - 1)
-                found.extend(b for b in below if b != child or any((b / m).is_file() for m in PACKAGE_MARKERS))
+                found.extend(
+                    b for b in below if b != child or any((b / m).is_file() for m in PACKAGE_MARKERS)
+                )
     return found or [p]

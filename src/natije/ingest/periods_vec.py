@@ -14,7 +14,8 @@ _MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
 
 
 def parse_periods(texts: pl.Series) -> pl.DataFrame:
-    """For each distinct text: ``period``, ``freq`` (A|Q|M or null if unparseable), ``start_month``, ``end_month``.
+    """For each distinct text: ``period``, ``freq`` (A|Q|M or null if unparseable),
+    ``start_month``, ``end_month``.
 
     Examples
     --------
@@ -24,18 +25,24 @@ def parse_periods(texts: pl.Series) -> pl.DataFrame:
     p = pl.col("period")
     year = p.str.slice(0, 4).cast(pl.Int64, strict=False)
     freq = (
-        pl.when(p.str.contains(_ANNUAL)).then(pl.lit("A"))
-        .when(p.str.contains(_QUARTER)).then(pl.lit("Q"))
-        .when(p.str.contains(_MONTH)).then(pl.lit("M"))
+        pl.when(p.str.contains(_ANNUAL))
+        .then(pl.lit("A"))
+        .when(p.str.contains(_QUARTER))
+        .then(pl.lit("Q"))
+        .when(p.str.contains(_MONTH))
+        .then(pl.lit("M"))
         .otherwise(pl.lit(None, dtype=pl.String))
     )
     frame = pl.DataFrame({"period": texts.unique()}).with_columns(freq.alias("freq"))
     sub = pl.col("period").str.slice(5).str.replace("Q", "").cast(pl.Int64, strict=False)
     f = pl.col("freq")
     start = (
-        pl.when(f == "A").then(year * 12)
-        .when(f == "Q").then(year * 12 + (sub - 1) * 3)
-        .when(f == "M").then(year * 12 + sub - 1)
+        pl.when(f == "A")
+        .then(year * 12)
+        .when(f == "Q")
+        .then(year * 12 + (sub - 1) * 3)
+        .when(f == "M")
+        .then(year * 12 + sub - 1)
     )
     length = pl.when(f == "A").then(12).when(f == "Q").then(3).when(f == "M").then(1)
     return frame.with_columns(start.alias("start_month")).with_columns(

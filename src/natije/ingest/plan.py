@@ -154,8 +154,11 @@ def _parse_package(files: Package, catalog: CatalogLike | None, log: ProblemLog)
             broken = True
         else:
             package = parsed.package
-            built = {"indicators": {i.code for i in package.indicators}, "sources": {s.code for s in package.sources},
-                     "agencies": {a.code for a in package.agencies}}
+            built = {
+                "indicators": {i.code for i in package.indicators},
+                "sources": {s.code for s in package.sources},
+                "agencies": {a.code for a in package.agencies},
+            }
             for section, made in built.items():
                 loose[section] = parsed.declared(section) - made
     codes = set(catalog.territories) if catalog else set()
@@ -186,16 +189,20 @@ def _read_or_log(files: Package, member: str, log: ProblemLog) -> bytes | None:
         return None
 
 
-def _scan(plan: ImportPlan, kind: str, spec: TableSpec, key: tuple[str, ...], log: ProblemLog,
-          progress: Progress) -> None:
+def _scan(
+    plan: ImportPlan, kind: str, spec: TableSpec, key: tuple[str, ...], log: ProblemLog, progress: Progress
+) -> None:
     """Validation pass over every file of ``kind``; then the duplicate-key check across all of them."""
     dups = DuplicateKeys(key)
     time_col = "as_of" if kind == "observations" else "recorded_at"
     for planned in plan.packages:
         if planned.broken:
             continue
-        members = planned.files.observation_files if kind == "observations" else (
-            (REVISIONS_FILE,) if planned.has_revisions else ())
+        members = (
+            planned.files.observation_files
+            if kind == "observations"
+            else ((REVISIONS_FILE,) if planned.has_revisions else ())
+        )
         for member in members:
             label = planned.files.label(member)
             for batch in prefetch(read_table(planned.files, member, spec, log)):
@@ -211,8 +218,11 @@ def _scan(plan: ImportPlan, kind: str, spec: TableSpec, key: tuple[str, ...], lo
         found = []
         quiet = ProblemLog(cap=0)
         for planned in plan.packages:
-            members = planned.files.observation_files if kind == "observations" else (
-                (REVISIONS_FILE,) if planned.has_revisions else ())
+            members = (
+                planned.files.observation_files
+                if kind == "observations"
+                else ((REVISIONS_FILE,) if planned.has_revisions else ())
+            )
             for member in members if not planned.broken else ():
                 for batch in read_table(planned.files, member, spec, quiet):
                     clean = check_batch(batch, plan.known, "", quiet, time_col)
@@ -220,9 +230,15 @@ def _scan(plan: ImportPlan, kind: str, spec: TableSpec, key: tuple[str, ...], lo
         report_duplicates(found, key, log)
 
 
-def prepare(paths: Sequence[str | Path], catalog: CatalogLike | None, *, progress: Progress | None = None,
-            cap: int = 1000) -> ImportPlan:
-    """Open and validate every package under ``paths``; raise :class:`ValidationError` listing all problems."""
+def prepare(
+    paths: Sequence[str | Path],
+    catalog: CatalogLike | None,
+    *,
+    progress: Progress | None = None,
+    cap: int = 1000,
+) -> ImportPlan:
+    """Open and validate every package under ``paths``;
+    raise :class:`ValidationError` listing all problems."""
     progress = progress or _quiet
     log = ProblemLog(cap)
     opened: list[Package] = []
@@ -241,8 +257,14 @@ def prepare(paths: Sequence[str | Path], catalog: CatalogLike | None, *, progres
     seen: dict[str, str] = {}
     for p in planned:
         if p.code is not None and p.code in seen:
-            log.add(p.files.label("program.yaml"), None, "program.code", p.code,
-                    Expected("expected.program_once", other=seen[p.code]), "duplicate_program")
+            log.add(
+                p.files.label("program.yaml"),
+                None,
+                "program.code",
+                p.code,
+                Expected("expected.program_once", other=seen[p.code]),
+                "duplicate_program",
+            )
         elif p.code is not None:
             seen[p.code] = p.files.name
     check_shared_indicators([(p.code, p.files.name, p.parsed) for p in planned if p.parsed is not None], log)

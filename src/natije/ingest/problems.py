@@ -23,7 +23,9 @@ class ProblemLog:
         self.cap = cap
         self.items: list[Problem] = []
         self.total = 0
-        self._lock = threading.Lock()  # a read-ahead thread logs file-level problems while batches are checked
+        self._lock = (
+            threading.Lock()
+        )  # a read-ahead thread logs file-level problems while batches are checked
 
     def __len__(self) -> int:
         return self.total
@@ -40,8 +42,15 @@ class ProblemLog:
             if len(self.items) < self.cap:
                 self.items.append(Problem(file, row, column, value, expected, code=code))
 
-    def add_rows(self, file: str, failing: pl.DataFrame, column: str, expected: str, code: str,
-                 value_column: str | None = None) -> None:
+    def add_rows(
+        self,
+        file: str,
+        failing: pl.DataFrame,
+        column: str,
+        expected: str,
+        code: str,
+        value_column: str | None = None,
+    ) -> None:
         """Record one problem per row of ``failing`` (a batch slice with ``row`` and the offending column)."""
         n = failing.height
         if n == 0:

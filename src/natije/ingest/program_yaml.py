@@ -34,12 +34,19 @@ from natije.ingest.yaml_source import Path, YamlDocument, YamlTooLarge, dotted, 
 
 FORMAT = "natije-program/1"
 # the schema's own descriptions of a field's form, as message keys (looked up by their English text)
-DESCRIBED = {str(e): e for e in (
-    Expected("expected.period"), Expected("expected.kato_code"), Expected("expected.code_pattern"),
-    Expected("expected.date_example", example="2017-12-12"), Expected("expected.currency"),
-    Expected("expected.names", example="{kk: ..., ru: ..., en: ...}"),
-    Expected("expected.range_pair"), Expected("expected.text_or_names", example="{kk: ..., ru: ..., en: ...}"),
-)}
+DESCRIBED = {
+    str(e): e
+    for e in (
+        Expected("expected.period"),
+        Expected("expected.kato_code"),
+        Expected("expected.code_pattern"),
+        Expected("expected.date_example", example="2017-12-12"),
+        Expected("expected.currency"),
+        Expected("expected.names", example="{kk: ..., ru: ..., en: ...}"),
+        Expected("expected.range_pair"),
+        Expected("expected.text_or_names", example="{kk: ..., ru: ..., en: ...}"),
+    )
+}
 
 
 @lru_cache(maxsize=1)
@@ -60,7 +67,8 @@ class ParsedProgram:
     origins: dict[str, list[Path]] = field(default_factory=dict)
 
     def declared(self, section: str) -> set[str]:
-        """Codes the YAML declares in ``section`` (``indicators``, ``sources``, ``agencies``), valid or not."""
+        """Codes the YAML declares in ``section`` (``indicators``, ``sources``,
+        ``agencies``), valid or not."""
         items = self.doc.data.get(section) if isinstance(self.doc.data, dict) else None
         return {it["code"] for it in items or [] if isinstance(it, dict) and isinstance(it.get("code"), str)}
 
@@ -81,10 +89,17 @@ def _expected(err: jsonschema.ValidationError) -> tuple[Path, str, Any]:
     if v == "additionalProperties":
         allowed = sorted(schema.get("properties", {}))
         extra = [k for k in err.instance if k not in allowed] if isinstance(err.instance, dict) else []
-        return path + (extra[0] if extra else "?",), Expected("expected.only_fields", fields=", ".join(allowed)), (
-            extra[0] if extra else None)
+        return (
+            path + (extra[0] if extra else "?",),
+            Expected("expected.only_fields", fields=", ".join(allowed)),
+            (extra[0] if extra else None),
+        )
     if v == "enum":
-        return path, Expected("expected.one_of", values=", ".join(str(x) for x in err.validator_value)), err.instance
+        return (
+            path,
+            Expected("expected.one_of", values=", ".join(str(x) for x in err.validator_value)),
+            err.instance,
+        )
     if v == "const":
         return path, Expected("expected.exactly", value=repr(err.validator_value)), err.instance
     if v == "type" and path and path[-1] == "territory" and isinstance(err.instance, (int, float)):

@@ -31,7 +31,8 @@ ENCODING_EXPECTED = Expected("expected.utf8_csv")
 
 
 def _header(package: Package, member: str) -> tuple[list[str], str, float] | None | bool:
-    """Header fields, delimiter and mean bytes per line; ``None`` if empty, ``False`` if the header is not UTF-8.
+    """Header fields, delimiter and mean bytes per line; ``None`` if empty,
+    ``False`` if the header is not UTF-8.
 
     Spreadsheets in Kazakh and Russian locales save "CSV" with semicolons (and decimal commas), so a header
     with semicolons and no commas is read as semicolon-separated.
@@ -73,12 +74,19 @@ def _report_long_line(package: Package, member: str, log: ProblemLog) -> None:
         for number, line, whole in lines(fh, limit):
             if not whole:
                 found = (number, line[:40].decode("utf-8", errors="replace") + "…")
-    log.add(package.label(member), found[0], None, found[1], Expected("expected.line_at_most", size=size_text(limit)),
-            "too_large")
+    log.add(
+        package.label(member),
+        found[0],
+        None,
+        found[1],
+        Expected("expected.line_at_most", size=size_text(limit)),
+        "too_large",
+    )
 
 
 def report_encoding(package: Package, member: str, log: ProblemLog) -> None:
-    """Report every line that is not UTF-8; say so when the file is Windows-1251, as Excel saves Cyrillic "CSV".
+    """Report every line that is not UTF-8; say so when the file is Windows-1251,
+    as Excel saves Cyrillic "CSV".
 
     The value shown is the line decoded as Windows-1251, so a person recognises it.
     """
@@ -97,11 +105,23 @@ def report_encoding(package: Package, member: str, log: ProblemLog) -> None:
                 cyrillic = cyrillic and _looks_cp1251(line)
     for number, line in bad:
         if cyrillic:
-            log.add(label, number, None, line[:60].decode("cp1251", errors="replace").strip(),
-                    Expected("expected.cp1251_csv"), "encoding")
+            log.add(
+                label,
+                number,
+                None,
+                line[:60].decode("cp1251", errors="replace").strip(),
+                Expected("expected.cp1251_csv"),
+                "encoding",
+            )
         else:
-            log.add(label, number, None, line[:60].decode("utf-8", errors="replace").strip(), ENCODING_EXPECTED,
-                    "encoding")
+            log.add(
+                label,
+                number,
+                None,
+                line[:60].decode("utf-8", errors="replace").strip(),
+                ENCODING_EXPECTED,
+                "encoding",
+            )
 
 
 def _looks_cp1251(line: bytes) -> bool:
@@ -152,19 +172,29 @@ def read_csv(
         number = row.number if row.number is not None else -1
         skipped.append(number)
         key = "expected.fields_semicolon" if delimiter == ";" else "expected.fields_comma"
-        log.add(label, number, None, (row.text or "")[:80],
-                Expected(key, count=row.expected_columns, got=row.actual_columns), "malformed_row")
+        log.add(
+            label,
+            number,
+            None,
+            (row.text or "")[:80],
+            Expected(key, count=row.expected_columns, got=row.actual_columns),
+            "malformed_row",
+        )
         return "skip"
 
     wanted = list(rename.values())
-    # blocks sized from the first lines so that one block is about one batch, and always longer than the longest
-    # line allowed (a row must fit in a block) but bounded: a block is held in memory whole
+    # blocks sized from the first lines so that one block is about one batch, and always longer than the
+    # longest line allowed (a row must fit in a block) but bounded: a block is held in memory whole
     block = int(batch_rows * max(per_line, 8.0) * 1.02) + 4096
     block = min(max(block, 2 * limit.line_bytes + 4096), max(64 * MiB, 2 * limit.line_bytes + 4096))
     read_opts = pcsv.ReadOptions(block_size=block, use_threads=False)
-    parse_opts = pcsv.ParseOptions(delimiter=delimiter, invalid_row_handler=on_invalid, ignore_empty_lines=False)
+    parse_opts = pcsv.ParseOptions(
+        delimiter=delimiter, invalid_row_handler=on_invalid, ignore_empty_lines=False
+    )
     # with semicolons, a comma in a number is the decimal separator ("12,5")
-    decimal_comma = [pl.col(c).str.replace(",", ".", literal=True) for c in spec.numeric] if delimiter == ";" else []
+    decimal_comma = (
+        [pl.col(c).str.replace(",", ".", literal=True) for c in spec.numeric] if delimiter == ";" else []
+    )
     convert = pcsv.ConvertOptions(
         include_columns=wanted,
         column_types={c: pa.string() for c in raw_names},
@@ -176,14 +206,22 @@ def read_csv(
     with package.open(member) as fh, _undecodable_rows(on_invalid) as undecodable:
         guard = BoundedLines(fh, limit.line_bytes)
         try:
-            reader = pcsv.open_csv(guard, read_options=read_opts, parse_options=parse_opts, convert_options=convert)
+            reader = pcsv.open_csv(
+                guard, read_options=read_opts, parse_options=parse_opts, convert_options=convert
+            )
             for record_batch in reader:
                 if guard.tripped:  # rows from here on end in a cut line: the file is refused for it
                     break
                 n = record_batch.num_rows
                 if kept + n + len(skipped) > limit.rows:
-                    log.add(label, limit.rows + 2, None, None, Expected("expected.rows_at_most", limit=limit.rows),
-                            "too_large")
+                    log.add(
+                        label,
+                        limit.rows + 2,
+                        None,
+                        None,
+                        Expected("expected.rows_at_most", limit=limit.rows),
+                        "too_large",
+                    )
                     return
                 k = np.arange(kept, kept + n, dtype=np.int64)
                 if skipped:
@@ -194,8 +232,9 @@ def read_csv(
                 assert isinstance(frame, pl.DataFrame)
                 step = n if n <= batch_rows * 3 // 2 else batch_rows  # no tiny remainder batches
                 for start in range(0, n, step):
-                    batch = shape_batch(frame.slice(start, step), rename, spec,
-                                        pl.Series("row", k[start : start + step] + 2))
+                    batch = shape_batch(
+                        frame.slice(start, step), rename, spec, pl.Series("row", k[start : start + step] + 2)
+                    )
                     if decimal_comma:
                         batch = batch.with_columns(decimal_comma)
                     if batch.height:
@@ -208,7 +247,9 @@ def read_csv(
             if undecodable or "UTF8" in str(exc) or "utf8" in str(exc).lower():
                 report_encoding(package, member, log)
                 return
-            if "straddl" in str(exc):  # a row longer than a block, which is longer than the longest line allowed
+            if "straddl" in str(
+                exc
+            ):  # a row longer than a block, which is longer than the longest line allowed
                 _report_long_line(package, member, log)
                 return
             log.add(label, None, None, str(exc)[:120], Expected("expected.csv"), "malformed")
@@ -259,7 +300,9 @@ class BoundedLines(io.RawIOBase):
             self.run += len(data)
             longest = self.run
         else:
-            longest = max(self.run + int(newlines[0]), int(np.diff(newlines).max()) if newlines.size > 1 else 0)
+            longest = max(
+                self.run + int(newlines[0]), int(np.diff(newlines).max()) if newlines.size > 1 else 0
+            )
             self.run = len(data) - 1 - int(newlines[-1])
         return max(longest, self.run) > self.limit
 

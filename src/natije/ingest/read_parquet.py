@@ -48,8 +48,14 @@ def read_parquet(
             too_many_columns(label, len(pf.schema_arrow.names), log)
             return
         if pf.metadata.num_rows > limit.rows:  # checked on the footer, before a row is decoded
-            log.add(label, limit.rows + 2, None, pf.metadata.num_rows, Expected("expected.rows_at_most",
-                                                                              limit=limit.rows), "too_large")
+            log.add(
+                label,
+                limit.rows + 2,
+                None,
+                pf.metadata.num_rows,
+                Expected("expected.rows_at_most", limit=limit.rows),
+                "too_large",
+            )
             return
         rename = check_header(list(pf.schema_arrow.names), spec, label, log)
         if rename is None:

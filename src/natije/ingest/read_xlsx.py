@@ -33,7 +33,9 @@ def cell_text(value: Any, column: str) -> str | None:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 and column != "value" else repr(value)
+        return (
+            str(int(value)) if value.is_integer() and abs(value) < 1e15 and column != "value" else repr(value)
+        )
     if isinstance(value, dt.datetime):
         if column == "period" and value.day == 1 and value.time() == dt.time():
             return f"{value.year:04d}-{value.month:02d}"
@@ -75,7 +77,9 @@ def read_xlsx(
             log.add(label, None, None, member, Expected("expected.xlsx"), "format")
             return
         try:
-            header = next(wb.worksheets[0].iter_rows(max_row=1, max_col=limit.columns + 1, values_only=True), None)
+            header = next(
+                wb.worksheets[0].iter_rows(max_row=1, max_col=limit.columns + 1, values_only=True), None
+            )
             if header is None or all(v is None for v in header):
                 log.add(label, None, None, "", Expected("expected.data_rows"), "empty")
                 return
@@ -90,14 +94,28 @@ def read_xlsx(
             if rename is None:
                 return
             index = {name: names.index(raw) for name, raw in rename.items()}
-            yield from _batches(wb.worksheets[0].iter_rows(min_row=2, max_col=width), index, rename, spec, label,
-                                log, batch_rows)
+            yield from _batches(
+                wb.worksheets[0].iter_rows(min_row=2, max_col=width),
+                index,
+                rename,
+                spec,
+                label,
+                log,
+                batch_rows,
+            )
         finally:
             wb.close()
 
 
-def _batches(rows: Iterator[tuple[Any, ...]], index: dict[str, int], rename: dict[str, str], spec: TableSpec,
-             label: str, log: ProblemLog, batch_rows: int) -> Iterator[pl.DataFrame]:
+def _batches(
+    rows: Iterator[tuple[Any, ...]],
+    index: dict[str, int],
+    rename: dict[str, str],
+    spec: TableSpec,
+    label: str,
+    log: ProblemLog,
+    batch_rows: int,
+) -> Iterator[pl.DataFrame]:
     """Data rows as batches; rows holding a formula are reported and left out."""
     row_limit = limits.current().rows
     any_rows = skipped = False
@@ -108,13 +126,23 @@ def _batches(rows: Iterator[tuple[Any, ...]], index: dict[str, int], rename: dic
         for cells in rows:
             number += 1
             if number - 1 > row_limit:
-                log.add(label, number, None, None, Expected("expected.rows_at_most", limit=row_limit), "too_large")
+                log.add(
+                    label, number, None, None, Expected("expected.rows_at_most", limit=row_limit), "too_large"
+                )
                 return
             picked = {name: cells[i] if i < len(cells) else None for name, i in index.items()}
-            formulas = [name for name, cell in picked.items() if cell is not None and cell.data_type == FORMULA]
+            formulas = [
+                name for name, cell in picked.items() if cell is not None and cell.data_type == FORMULA
+            ]
             for name in formulas:
-                log.add(label, number, name, str(getattr(picked[name], "value", "")), Expected("expected.no_formula"),
-                        "formula")
+                log.add(
+                    label,
+                    number,
+                    name,
+                    str(getattr(picked[name], "value", "")),
+                    Expected("expected.no_formula"),
+                    "formula",
+                )
             if formulas:
                 skipped = True
                 continue
@@ -126,7 +154,9 @@ def _batches(rows: Iterator[tuple[Any, ...]], index: dict[str, int], rename: dic
         else:
             if not row_numbers:
                 break
-        frame = pl.DataFrame({rename[n]: v for n, v in cols.items()}, schema={rename[n]: pl.String for n in cols})
+        frame = pl.DataFrame(
+            {rename[n]: v for n, v in cols.items()}, schema={rename[n]: pl.String for n in cols}
+        )
         batch = shape_batch(frame, rename, spec, pl.Series("row", row_numbers, dtype=pl.Int64))
         if batch.height:
             any_rows = True

@@ -48,15 +48,20 @@ class TableSpec:
 
 
 OBSERVATIONS = TableSpec(
-    "observations", ("indicator", "territory", "period", "value"), ("unit", "source", "note", "status", "as_of"),
+    "observations",
+    ("indicator", "territory", "period", "value"),
+    ("unit", "source", "note", "status", "as_of"),
     ("value",),
 )
 REVISIONS = TableSpec(
-    "revisions", ("indicator", "territory", "period", "value", "recorded_at"), ("reason", "author", "source"),
+    "revisions",
+    ("indicator", "territory", "period", "value", "recorded_at"),
+    ("reason", "author", "source"),
     ("value",),
 )
 TERRITORIES = TableSpec(
-    "territories", ("code", "level", "name_kk", "name_ru", "name_en"),
+    "territories",
+    ("code", "level", "name_kk", "name_ru", "name_en"),
     ("parent", "valid_from", "valid_to", "successors", "iso_code"),
 )
 TERRITORY_CHANGES = TableSpec("territory_changes", ("day", "kind", "source", "target"), ("share", "basis"))
@@ -88,14 +93,23 @@ def read_table(
     ext = PurePosixPath(member).suffix.lower()
     reader = _READERS.get(ext)
     if reader is None:
-        log.add(package.label(member), None, None, member, Expected("expected.file_kind", suffixes=", ".join(sorted(_READERS))),
-                "format")
+        log.add(
+            package.label(member),
+            None,
+            None,
+            member,
+            Expected("expected.file_kind", suffixes=", ".join(sorted(_READERS))),
+            "format",
+        )
         return iter(())
     return _guarded(reader(package, member, spec, log, batch_rows), package.label(member), ext, log)
 
 
-def _guarded(batches: Iterator[pl.DataFrame], label: str, ext: str, log: ProblemLog) -> Iterator[pl.DataFrame]:
-    """A reader's batches; whatever a parsing library raises on a damaged file becomes a problem, not a traceback.
+def _guarded(
+    batches: Iterator[pl.DataFrame], label: str, ext: str, log: ProblemLog
+) -> Iterator[pl.DataFrame]:
+    """A reader's batches; whatever a parsing library raises on a damaged file becomes a
+    problem, not a traceback.
 
     Each reader reports the failures it knows by name (not UTF-8, malformed rows, …); this is the boundary
     for the rest — a truncated zip stream, an XML error deep inside a workbook, a corrupt Parquet page.
@@ -107,18 +121,29 @@ def _guarded(batches: Iterator[pl.DataFrame], label: str, ext: str, log: Problem
     except NatijeError:
         raise
     except Exception as exc:  # noqa: BLE001 - the libraries' error classes are many and undocumented
-        log.add(label, None, None, type(exc).__name__, Expected("expected.readable_file", kind=ext.lstrip(".")),
-                "unreadable")
+        log.add(
+            label,
+            None,
+            None,
+            type(exc).__name__,
+            Expected("expected.readable_file", kind=ext.lstrip(".")),
+            "unreadable",
+        )
 
 
 def too_many_columns(label: str, count: int, log: ProblemLog) -> None:
     """Report a header with more columns than :attr:`Limits.columns`."""
-    log.add(label, 1, None, count, Expected("expected.columns_at_most", limit=limits.current().columns), "too_large")
+    log.add(
+        label,
+        1,
+        None,
+        count,
+        Expected("expected.columns_at_most", limit=limits.current().columns),
+        "too_large",
+    )
 
 
-def check_header(
-    header: list[str], spec: TableSpec, label: str, log: ProblemLog
-) -> dict[str, str] | None:
+def check_header(header: list[str], spec: TableSpec, label: str, log: ProblemLog) -> dict[str, str] | None:
     """Map normalised names to the file's own header names; ``None`` (after logging) if unusable.
 
     Names match case-insensitively and ignoring surrounding spaces. Unknown columns and duplicates are
@@ -135,20 +160,34 @@ def check_header(
             log.add(label, 1, name, raw, Expected("expected.column_once"), "duplicate_column")
             ok = False
         elif name not in spec.columns:
-            log.add(label, 1, name or "(blank)", raw, Expected("expected.only_columns", columns=", ".join(spec.columns)),
-                    "unknown_column")
+            log.add(
+                label,
+                1,
+                name or "(blank)",
+                raw,
+                Expected("expected.only_columns", columns=", ".join(spec.columns)),
+                "unknown_column",
+            )
             ok = False
         else:
             found[name] = str(raw)
     for col in spec.required:
         if col not in found:
-            log.add(label, 1, col, None, Expected("expected.column_required", column=col, required=", ".join(spec.required)),
-                    "missing_column")
+            log.add(
+                label,
+                1,
+                col,
+                None,
+                Expected("expected.column_required", column=col, required=", ".join(spec.required)),
+                "missing_column",
+            )
             ok = False
     return found if ok else None
 
 
-def shape_batch(frame: pl.DataFrame, rename: dict[str, str], spec: TableSpec, rows: pl.Series) -> pl.DataFrame:
+def shape_batch(
+    frame: pl.DataFrame, rename: dict[str, str], spec: TableSpec, rows: pl.Series
+) -> pl.DataFrame:
     """Rename to spec names, add missing optional columns as nulls, attach ``row``, drop blank rows."""
     frame = frame.rename({raw: name for name, raw in rename.items() if raw != name})
     present = [c for c in spec.columns if c in frame.columns]
@@ -158,8 +197,9 @@ def shape_batch(frame: pl.DataFrame, rename: dict[str, str], spec: TableSpec, ro
     strip = [c for c in strings if padded[c].item()]
     cleaned = [pl.col(c).str.strip_chars() if c in strip else pl.col(c) for c in strings]
     missing = [pl.lit(None, dtype=pl.String).alias(c) for c in spec.columns if c not in frame.columns]
-    frame = frame.with_columns(*(pl.when(e != "").then(e).alias(c) for e, c in zip(cleaned, strings)),
-                               rows.alias("row"))
+    frame = frame.with_columns(
+        *(pl.when(e != "").then(e).alias(c) for e, c in zip(cleaned, strings)), rows.alias("row")
+    )
     blank = pl.all_horizontal(pl.col(present).is_null())
     if frame.select(blank.any()).item():
         frame = frame.filter(~blank)

@@ -39,8 +39,9 @@ def _day(text: str | None, label: str, row: int, column: str, log: ProblemLog) -
         return None
 
 
-def read_territories(package: Package, log: ProblemLog, known_codes: Iterable[str] = (),
-                     declared: set[str] | None = None) -> list[Territory] | None:
+def read_territories(
+    package: Package, log: ProblemLog, known_codes: Iterable[str] = (), declared: set[str] | None = None
+) -> list[Territory] | None:
     """Parse ``territories.csv``; parents and successors may be in the file or in ``known_codes``.
 
     Every code the file names, valid or not, is added to ``declared``. ``None`` when the file is unreadable.
@@ -64,12 +65,21 @@ def read_territories(package: Package, log: ProblemLog, known_codes: Iterable[st
             log.add(label, row, "code", code, Expected("expected.kato_code"), "code")
             ok = False
         elif code in seen:
-            log.add(label, row, "code", code, Expected("expected.code_first_at", row=seen[code]), "duplicate_code")
+            log.add(
+                label, row, "code", code, Expected("expected.code_first_at", row=seen[code]), "duplicate_code"
+            )
             ok = False
         else:
             seen[code] = row
         if rec["level"] not in levels:
-            log.add(label, row, "level", rec["level"], Expected("expected.one_of", values=", ".join(levels)), "level")
+            log.add(
+                label,
+                row,
+                "level",
+                rec["level"],
+                Expected("expected.one_of", values=", ".join(levels)),
+                "level",
+            )
             ok = False
         for lang in ("kk", "ru", "en"):
             if rec[f"name_{lang}"] is None:
@@ -80,26 +90,48 @@ def read_territories(package: Package, log: ProblemLog, known_codes: Iterable[st
         if (rec["valid_from"] and start is None) or (rec["valid_to"] and end is None):
             ok = False
         elif start and end and end <= start:
-            log.add(label, row, "valid_to", rec["valid_to"], Expected("expected.date_after", start=start), "date_order")
+            log.add(
+                label,
+                row,
+                "valid_to",
+                rec["valid_to"],
+                Expected("expected.date_after", start=start),
+                "date_order",
+            )
             ok = False
         if ok:
             successors = tuple(s.strip() for s in (rec["successors"] or "").split(";") if s.strip())
             names = Names(rec["name_kk"], rec["name_ru"], rec["name_en"])
-            out.append((row, Territory(code, names, TerritoryLevel(rec["level"]), rec["parent"], start, end,
-                                       successors, rec["iso_code"])))
+            out.append(
+                (
+                    row,
+                    Territory(
+                        code,
+                        names,
+                        TerritoryLevel(rec["level"]),
+                        rec["parent"],
+                        start,
+                        end,
+                        successors,
+                        rec["iso_code"],
+                    ),
+                )
+            )
     codes = set(seen) | set(known_codes)
     for row, t in out:
         if t.parent is not None and t.parent not in codes:
             log.add(label, row, "parent", t.parent, Expected("expected.parent_known"), "unknown_parent")
         for s in t.successors:
             if s not in codes:
-                log.add(label, row, "successors", s, Expected("expected.successors_known"),
-                        "unknown_territory")
+                log.add(
+                    label, row, "successors", s, Expected("expected.successors_known"), "unknown_territory"
+                )
     return [t for _, t in out]
 
 
 def read_changes(package: Package, log: ProblemLog, known_codes: Iterable[str]) -> list[TerritoryChange]:
-    """Parse ``territory_changes.csv``: one row per (reform, target), grouped into :class:`TerritoryChange`."""
+    """Parse ``territory_changes.csv``: one row per (reform, target),
+    grouped into :class:`TerritoryChange`."""
     label = package.label("territory_changes.csv")
     frame = _read_all(package, "territory_changes.csv", TERRITORY_CHANGES, log)
     if frame is None:
@@ -113,11 +145,15 @@ def read_changes(package: Package, log: ProblemLog, known_codes: Iterable[str]) 
         if rec["day"] is None:
             log.add(label, row, "day", None, DATE_EXPECTED, "missing")
         if rec["kind"] not in kinds:
-            log.add(label, row, "kind", rec["kind"], Expected("expected.one_of", values=", ".join(kinds)), "kind")
+            log.add(
+                label, row, "kind", rec["kind"], Expected("expected.one_of", values=", ".join(kinds)), "kind"
+            )
             ok = False
         for col in ("source", "target"):
             if rec[col] not in codes:
-                log.add(label, row, col, rec[col], Expected("expected.territory_in_file"), "unknown_territory")
+                log.add(
+                    label, row, col, rec[col], Expected("expected.territory_in_file"), "unknown_territory"
+                )
                 ok = False
         share = 1.0
         if rec["share"] is not None:
@@ -131,4 +167,6 @@ def read_changes(package: Package, log: ProblemLog, known_codes: Iterable[str]) 
         if ok and day is not None:
             key = (day, rec["kind"], rec["source"], rec["basis"] or "population")
             groups.setdefault(key, {})[rec["target"]] = share
-    return [TerritoryChange(d, ChangeKind(k), s, shares, basis) for (d, k, s, basis), shares in groups.items()]
+    return [
+        TerritoryChange(d, ChangeKind(k), s, shares, basis) for (d, k, s, basis), shares in groups.items()
+    ]

@@ -26,8 +26,13 @@ def _bound(x: float) -> str:
 def range_expected(ind: Indicator) -> Expected:
     """What a value of ``ind`` must be: inside its declared range, else inside what its unit allows."""
     low, high = ind.allowed_range
-    key = ("expected.value_at_least" if math.isinf(high) else "expected.value_at_most" if math.isinf(low)
-           else "expected.value_in_range")
+    key = (
+        "expected.value_at_least"
+        if math.isinf(high)
+        else "expected.value_at_most"
+        if math.isinf(low)
+        else "expected.value_in_range"
+    )
     return Expected(key, low=_bound(low), high=_bound(high), unit=ind.unit, indicator=ind.code)
 
 
@@ -41,8 +46,14 @@ def check_references(parsed: ParsedProgram, known: Known, log: ProblemLog) -> No
 
     def need(path: Path, code: str | None, pool: object, what: str, kind: str) -> None:
         if code is not None and code not in pool:  # type: ignore[operator]
-            log.add(parsed.label, parsed.line(path), dotted(path), code,
-                    Expected(f"expected.declared_{what}"), kind)
+            log.add(
+                parsed.label,
+                parsed.line(path),
+                dotted(path),
+                code,
+                Expected(f"expected.declared_{what}"),
+                kind,
+            )
 
     raw = parsed.doc.data.get("program") if isinstance(parsed.doc.data, dict) else None
     # a program with problems of its own still names its code: judge indicator ownership by that
@@ -53,23 +64,48 @@ def check_references(parsed: ParsedProgram, known: Known, log: ProblemLog) -> No
         need(path + ("agency",), ind.agency, known.agencies, "agency", "unknown_agency")
         need(path + ("source",), ind.source, sources, "source", "unknown_source")
         if ind.ratio is not None:
-            need(path + ("ratio", "numerator"), ind.ratio.numerator, indicators, "indicator", "unknown_indicator")
-            need(path + ("ratio", "denominator"), ind.ratio.denominator, indicators, "indicator",
-                 "unknown_indicator")
+            need(
+                path + ("ratio", "numerator"),
+                ind.ratio.numerator,
+                indicators,
+                "indicator",
+                "unknown_indicator",
+            )
+            need(
+                path + ("ratio", "denominator"),
+                ind.ratio.denominator,
+                indicators,
+                "indicator",
+                "unknown_indicator",
+            )
         if ind.continues is not None and (pkg.program is not None or raw is None):
-            check_continues(parsed, path + ("continues",), ind.continues, program_code, known, indicators, log)
+            check_continues(
+                parsed, path + ("continues",), ind.continues, program_code, known, indicators, log
+            )
         owner = known.stored_owner.get(ind.code, program_code)
         if owner != program_code:
-            log.add(parsed.label, parsed.line(path + ("code",)), dotted(path + ("code",)), ind.code,
-                    Expected("expected.indicator_owner", owner=owner) if owner
-                    else Expected("expected.indicator_owner_reference"),
-                    "indicator_owner")
+            log.add(
+                parsed.label,
+                parsed.line(path + ("code",)),
+                dotted(path + ("code",)),
+                ind.code,
+                Expected("expected.indicator_owner", owner=owner)
+                if owner
+                else Expected("expected.indicator_owner_reference"),
+                "indicator_owner",
+            )
     for c, path in zip(pkg.commitments, parsed.origins.get("commitments", [])):
         need(path + ("indicator",), c.indicator, indicators, "indicator", "unknown_indicator")
         promised = known.indicators.get(c.indicator)
         if promised is not None and not promised.allowed_range[0] <= c.value <= promised.allowed_range[1]:
-            log.add(parsed.label, parsed.line(path + ("value",)), dotted(path + ("value",)), c.value,
-                    range_expected(promised), "out_of_range")
+            log.add(
+                parsed.label,
+                parsed.line(path + ("value",)),
+                dotted(path + ("value",)),
+                c.value,
+                range_expected(promised),
+                "out_of_range",
+            )
         need(path + ("territory",), c.territory, territories, "territory", "unknown_territory")
     for b, path in zip(pkg.budgets, parsed.origins.get("budgets", [])):
         need(path + ("source",), b.source, sources, "source", "unknown_source")
@@ -88,5 +124,11 @@ def check_shared_indicators(programs: list[tuple[str | None, str, ParsedProgram]
         for ind, path in zip(parsed.package.indicators, parsed.origins.get("indicators", [])):
             owner = first.setdefault(ind.code, (code, name))
             if owner[0] != code:
-                log.add(parsed.label, parsed.line(path + ("code",)), dotted(path + ("code",)), ind.code,
-                        Expected("expected.indicator_once", other=owner[1]), "indicator_owner")
+                log.add(
+                    parsed.label,
+                    parsed.line(path + ("code",)),
+                    dotted(path + ("code",)),
+                    ind.code,
+                    Expected("expected.indicator_once", other=owner[1]),
+                    "indicator_owner",
+                )

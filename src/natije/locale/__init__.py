@@ -3,7 +3,8 @@
 Catalogs are JSON files beside this module, one per language, with identical keys (a test checks). An entry is
 either one text or, where a number decides the words, a mapping of CLDR plural categories to texts
 (``{"one": "{count} аумақ", "other": …}`` — Russian uses ``one``, ``few``, ``many`` and ``other``); such an
-entry is chosen by the ``count`` parameter. Numbers, money and dates are written by :mod:`natije.locale.formats`.
+entry is chosen by the ``count`` parameter. Numbers, money and dates are written by
+:mod:`natije.locale.formats`.
 
 >>> t("status.achieved", "en")
 'achieved'

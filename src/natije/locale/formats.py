@@ -83,7 +83,8 @@ def scale(amount: float, lang: str) -> tuple[float, str]:
 
 
 def currency_name(currency: str, lang: str) -> str:
-    """A currency as the language names it after an amount (``теңге``, ``долларов США``); its ISO code in English."""
+    """A currency as the language names it after an amount (``теңге``, ``долларов США``);
+    its ISO code in English."""
     return _CURRENCIES.get(currency, {}).get(lang, currency)
 
 
@@ -118,9 +119,11 @@ def date(value: datetime.date | None, lang: str) -> str:
 
 
 def d3_locale(lang: str) -> dict:
-    """The number and time locale of ``lang`` in the form Vega's ``config.locale`` takes (d3-format, d3-time-format).
+    """The number and time locale of ``lang`` in the form Vega's ``config.locale`` takes
+    (d3-format, d3-time-format).
 
-    Charts write their axis numbers and month names with it, as the tables do: ``5 606`` and ``42,2`` in kk and ru.
+    Charts write their axis numbers and month names with it, as the tables do:
+    ``5 606`` and ``42,2`` in kk and ru.
 
     >>> d3_locale("ru")["number"]["decimal"], d3_locale("kk")["time"]["months"][0]
     (',', 'Қаңтар')
@@ -134,12 +137,19 @@ def d3_locale(lang: str) -> dict:
     short_days = get_day_names("abbreviated", locale=code)
     sunday_first = [6, 0, 1, 2, 3, 4, 5]  # Babel counts from Monday, d3 from Sunday
     return {
-        "number": {"decimal": symbols["decimal"], "thousands": symbols["group"], "grouping": [3],
-                   "currency": ["", ""]},
+        "number": {
+            "decimal": symbols["decimal"],
+            "thousands": symbols["group"],
+            "grouping": [3],
+            "currency": ["", ""],
+        },
         "time": {
-            "dateTime": "%x %X", "date": "%d.%m.%Y" if lang in ("kk", "ru") else "%Y-%m-%d", "time": "%H:%M:%S",
+            "dateTime": "%x %X",
+            "date": "%d.%m.%Y" if lang in ("kk", "ru") else "%Y-%m-%d",
+            "time": "%H:%M:%S",
             "periods": ["AM", "PM"],
-            "days": [days[i] for i in sunday_first], "shortDays": [short_days[i] for i in sunday_first],
+            "days": [days[i] for i in sunday_first],
+            "shortDays": [short_days[i] for i in sunday_first],
             "months": list(get_month_names("wide", context="stand-alone", locale=code).values()),
             "shortMonths": list(get_month_names("abbreviated", context="stand-alone", locale=code).values()),
         },

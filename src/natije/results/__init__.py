@@ -2,5 +2,6 @@
 
 Reads :class:`natije.results.frames.ProgramFrames` (polars frames) and returns polars frames or frozen result
 objects. Imports only :mod:`natije.domain`, :mod:`natije.errors`, :mod:`natije.locale`, polars, numpy and, for
-large inputs only, numba (the loops of :mod:`natije.results.loops`, compiled by :mod:`natije.results.compiled`).
+large inputs only, numba (the loops of :mod:`natije.results.loops`, compiled by
+:mod:`natije.results.compiled`).
 """

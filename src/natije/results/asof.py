@@ -32,9 +32,9 @@ def filter_as_of(frames: ProgramFrames, as_of: date | datetime | str | None) -> 
 
     Commitments: decided on or before ``as_of``. Observations: the value
     as known then — a row recorded later is replaced by its latest revision recorded by then; a row first
-    recorded later is dropped. Revisions recorded later are dropped, and ``revised_after`` counts the revisions
-    known then after the first recording (``revisions`` holds the first value too, as the store gives it).
-    Budget versions: decided on or before ``as_of`` (undated ones are kept).
+    recorded later is dropped. Revisions recorded later are dropped, and ``revised_after`` counts the
+    revisions known then after the first recording (``revisions`` holds the first value too, as the store
+    gives it). Budget versions: decided on or before ``as_of`` (undated ones are kept).
     """
     day = as_date(as_of)
     if day is None:
@@ -56,7 +56,11 @@ def filter_as_of(frames: ProgramFrames, as_of: date | datetime | str | None) -> 
         known = (
             revisions.sort("recorded_at")
             .group_by(key)
-            .agg(pl.col("value").last().alias("_v"), pl.col("recorded_at").last().alias("_r"), pl.len().alias("_n"))
+            .agg(
+                pl.col("value").last().alias("_v"),
+                pl.col("recorded_at").last().alias("_r"),
+                pl.len().alias("_n"),
+            )
         )
         obs = (
             obs.join(known, on=key, how="left")
@@ -64,8 +68,11 @@ def filter_as_of(frames: ProgramFrames, as_of: date | datetime | str | None) -> 
             .with_columns(
                 pl.when(late).then(pl.col("_v")).otherwise(pl.col("value")).alias("value"),
                 pl.when(late).then(pl.col("_r")).otherwise(pl.col("recorded_at")).alias("recorded_at"),
-                # the first recording is itself a revision row: revisions after it are one fewer (as the store)
-                pl.when(late).then(pl.col("_n").cast(pl.Int32) - 1).otherwise(pl.col("revised_after"))
+                # the first recording is itself a revision row:
+                # revisions after it are one fewer (as the store)
+                pl.when(late)
+                .then(pl.col("_n").cast(pl.Int32) - 1)
+                .otherwise(pl.col("revised_after"))
                 .alias("revised_after"),
             )
             .drop("_v", "_r", "_n")

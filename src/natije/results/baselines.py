@@ -71,13 +71,13 @@ def baseline_asof(targets: pl.LazyFrame, baselines: pl.DataFrame, by: list[str])
 def territory_baselines(
     rows: pl.DataFrame, own: pl.DataFrame, national: list[str], meas: pl.DataFrame | None
 ) -> pl.DataFrame:
-    """Target ``rows`` (indicator, territory, period_start, ``BASE_COLS`` of the national baseline that applies,
-    null where none does) with each territory's own baseline in ``BASE_COLS``.
+    """Target ``rows`` (indicator, territory, period_start, ``BASE_COLS`` of the national baseline that
+    applies, null where none does) with each territory's own baseline in ``BASE_COLS``.
 
     ``own`` holds the territories' baseline commitments (indicator, territory, ``BASE_COLS``); ``meas`` the
-    observations with their ``measure``. Rows of a country-level territory keep the national baseline when they
-    have none of their own; other rows take their own value in the national baseline's period, else none. Row
-    order may change (an as-of join); carry a position column to realign.
+    observations with their ``measure``. Rows of a country-level territory keep the national baseline when
+    they have none of their own; other rows take their own value in the national baseline's period, else none.
+    Row order may change (an as-of join); carry a position column to realign.
     """
     nat = [f"_n_{c}" for c in BASE_COLS]
     lazy = rows.lazy().rename(dict(zip(BASE_COLS, nat, strict=True)))

@@ -16,8 +16,9 @@ T = TypeVar("T")
 def direction_code(column: str = "direction") -> pl.Expr:
     """:data:`~natije.results.rules.INCREASE` / ``DECREASE`` / ``MAINTAIN`` of a direction column (null:
     increase)."""
-    return pl.col(column).replace_strict({"decrease": DECREASE, "maintain": MAINTAIN}, default=INCREASE,
-                                         return_dtype=pl.Int8)
+    return pl.col(column).replace_strict(
+        {"decrease": DECREASE, "maintain": MAINTAIN}, default=INCREASE, return_dtype=pl.Int8
+    )
 
 
 def floats(expr: pl.Expr | str) -> pl.Expr:
@@ -26,7 +27,8 @@ def floats(expr: pl.Expr | str) -> pl.Expr:
 
 
 def tolerance(maintain_tolerance: float) -> pl.Expr:
-    """Half-width of a maintain target's band: the declared tolerance, else ``maintain_tolerance`` × |target|."""
+    """Half-width of a maintain target's band: the declared tolerance,
+    else ``maintain_tolerance`` × |target|."""
     return pl.coalesce(pl.col("tolerance"), pl.col("target").abs() * maintain_tolerance).cast(pl.Float64)
 
 
@@ -36,14 +38,19 @@ def optional(frame: pl.DataFrame, column: str) -> pl.Expr:
 
 
 def arrays_of(kind: Callable[..., T], frame: pl.DataFrame, columns: dict[str, pl.Expr | str]) -> T:
-    """The named tuple ``kind`` of the ``columns`` of ``frame`` (one expression per field, by field name), each a
-    contiguous numpy array: float nulls as NaN, boolean nulls as False, other nulls as 0."""
+    """The named tuple ``kind`` of the ``columns`` of ``frame`` (one expression per field, by field name),
+    each a contiguous numpy array: float nulls as NaN, boolean nulls as False, other nulls as 0."""
     selected = frame.select(**columns)
     fields: dict[str, Any] = {}
     for col in selected.get_columns():
         if col.null_count():
-            col = col.fill_null(np.nan) if col.dtype == pl.Float64 else col.fill_null(False) \
-                if col.dtype == pl.Boolean else col.fill_null(0)
+            col = (
+                col.fill_null(np.nan)
+                if col.dtype == pl.Float64
+                else col.fill_null(False)
+                if col.dtype == pl.Boolean
+                else col.fill_null(0)
+            )
         fields[col.name] = np.ascontiguousarray(col.to_numpy())
     return kind(**fields)
 

@@ -1,11 +1,12 @@
 """Loops compiled with numba only when their input is large enough to pay for it.
 
 A function decorated with :func:`compiled` is written once, in the subset of Python that numba compiles (numpy
-arrays, scalars, ``typing.NamedTuple`` of them). Called on fewer than :data:`SMALL_INPUT` rows it runs as the plain
-Python function it is; on more, numba is imported, the function is compiled (``cache=True``: once per machine,
-then loaded from ``__pycache__``; ``nogil``: two threads can each run a loop) and the compiled version runs, from
-then on for every call of the function, large or small. So a small program never imports numba, and the same
-source gives both versions' numbers (tests/results/test_loops.py checks that they are identical).
+arrays, scalars, ``typing.NamedTuple`` of them). Called on fewer than :data:`SMALL_INPUT` rows it runs as the
+plain Python function it is; on more, numba is imported, the function is compiled (``cache=True``: once per
+machine, then loaded from ``__pycache__``; ``nogil``: two threads can each run a loop) and the compiled
+version runs, from then on for every call of the function, large or small. So a small program never imports
+numba, and the same source gives both versions' numbers (tests/results/test_loops.py checks that they
+are identical).
 
 A compiled function calls the other compiled functions it names (a row loop calls the rules of one row): each
 version sees the same version of its callees — Python calls Python, machine code calls machine code.
@@ -24,11 +25,12 @@ import numpy as np
 SMALL_INPUT = 20_000
 """Inputs with fewer rows than this run in plain Python. Importing numba costs about 160 MB and 0.7–1.2 s, and
 loading the cached machine code some tenths of a second more, in every new process; the Python loops cost tens
-of microseconds a row (every result and flag of a program of 20,000 observations: about 0.5 s). Below this size
-Python is the faster of the two for a command run once, and it keeps a small program's answer well under the
-memory numba alone takes."""
+of microseconds a row (every result and flag of a program of 20,000 observations: about 0.5 s). Below this
+size Python is the faster of the two for a command run once, and it keeps a small program's answer well under
+the memory numba alone takes."""
 FORCE: str | None = None
-"""``"python"`` or ``"native"``: every call runs that version, whatever its size (the tests compare the two)."""
+"""``"python"`` or ``"native"``: every call runs that version, whatever its size (the tests compare
+the two)."""
 _BUILDING = threading.RLock()  # two threads may ask for the same version at once (judge_rows runs on two)
 
 
@@ -70,12 +72,15 @@ class Compiled:
         names = dict(self.fn.__globals__)
         for name in self.callees():
             names[name] = names[name].version(kind)
-        fn = types.FunctionType(self.fn.__code__, names, self.fn.__name__, self.fn.__defaults__, self.fn.__closure__)
+        fn = types.FunctionType(
+            self.fn.__code__, names, self.fn.__name__, self.fn.__defaults__, self.fn.__closure__
+        )
         if kind == "python":
             return fn
         from numba import njit  # here, not at the top: only large inputs pay for it
 
-        # dividing by zero as numpy does (inf or NaN, no exception), as the Python version does on numpy scalars
+        # dividing by zero as numpy does (inf or NaN, no exception),
+        # as the Python version does on numpy scalars
         native = njit(cache=True, nogil=True, error_model="numpy", **self.options)(fn)
         _drop_if_stale(native, self.sources())
         return native
@@ -118,8 +123,13 @@ def rows(args: tuple[Any, ...]) -> int:
 
 
 def _drop_if_stale(native: Any, sources: set[str]) -> None:
-    """Forget ``native``'s machine code cached on disk when a file it depends on is newer: numba checks only the
-    file of the function itself, so a rule edited in another module would keep running as it was compiled."""
+    """Forget ``native``'s machine code cached on disk when a file it depends on is newer: numba checks only
+    the file of the function itself, so a rule edited in another module would keep running as it
+    was compiled."""
     index = getattr(getattr(getattr(native, "_cache", None), "_cache_file", None), "_index_path", None)
-    if index and os.path.exists(index) and max(os.path.getmtime(f) for f in sources) > os.path.getmtime(index):
+    if (
+        index
+        and os.path.exists(index)
+        and max(os.path.getmtime(f) for f in sources) > os.path.getmtime(index)
+    ):
         native._cache.flush()

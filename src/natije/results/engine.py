@@ -33,10 +33,32 @@ from natije.results.status import judge
 from natije.results.thresholds import DEFAULT, Thresholds
 
 COLUMNS = [
-    "indicator", "territory", "period", "baseline", "baseline_period", "target", "target_version",
-    "target_decided_on", "target_document", "actual", "actual_period", "direction", "kind", "unit", "met",
-    "gap_closed", "ratio", "achievement", "pace", "forecast_value", "forecast_low", "forecast_high", "p_meet",
-    "forecast_reason", "status", "illustrative",
+    "indicator",
+    "territory",
+    "period",
+    "baseline",
+    "baseline_period",
+    "target",
+    "target_version",
+    "target_decided_on",
+    "target_document",
+    "actual",
+    "actual_period",
+    "direction",
+    "kind",
+    "unit",
+    "met",
+    "gap_closed",
+    "ratio",
+    "achievement",
+    "pace",
+    "forecast_value",
+    "forecast_low",
+    "forecast_high",
+    "p_meet",
+    "forecast_reason",
+    "status",
+    "illustrative",
 ]
 
 
@@ -54,8 +76,12 @@ class ResultsRequest:
             raise ValidationError(Problem("basis", None, None, self.basis, "'current' or 'first'"))
 
     def to_dict(self) -> dict:
-        return {"as_of": self.as_of.isoformat() if self.as_of else None, "territory": self.territory,
-                "basis": self.basis, "thresholds": self.thresholds.to_dict()}
+        return {
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "territory": self.territory,
+            "basis": self.basis,
+            "thresholds": self.thresholds.to_dict(),
+        }
 
 
 def results_table(
@@ -90,8 +116,11 @@ def results_table(
 
 
 def results_with_flags(
-    frames: ProgramFrames, as_of: date | datetime | str | None = None, basis: str = "current",
-    thresholds: Thresholds = DEFAULT, ordered: bool = True,
+    frames: ProgramFrames,
+    as_of: date | datetime | str | None = None,
+    basis: str = "current",
+    thresholds: Thresholds = DEFAULT,
+    ordered: bool = True,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """:func:`results_table` and :func:`natije.results.flags.flags` together, sharing one pass over the series
     (the flags are computed alongside the targets, once the series are fitted)."""
@@ -100,15 +129,18 @@ def results_with_flags(
     return table, flagged
 
 
-def _compute(frames: ProgramFrames, req: ResultsRequest, ordered: bool, with_flags: bool = False
-             ) -> tuple[pl.DataFrame, pl.DataFrame | None]:
+def _compute(
+    frames: ProgramFrames, req: ResultsRequest, ordered: bool, with_flags: bool = False
+) -> tuple[pl.DataFrame, pl.DataFrame | None]:
     f = filter_as_of(frames, req.as_of)
     today = req.as_of or date.today()
     # only the columns the engine reads travel through the roll-ups and joins
-    obs = f.observations.select(*KEY, "period", "period_start", "period_end", "value",
-                                pl.col("illustrative").fill_null(False))
+    obs = f.observations.select(
+        *KEY, "period", "period_start", "period_end", "value", pl.col("illustrative").fill_null(False)
+    )
     rules = indicator_rules(f.indicators)
-    # a ratio is known wherever its numerator and denominator are (appended rows: the series pass sorts them in)
+    # a ratio is known wherever its numerator and denominator are
+    # (appended rows: the series pass sorts them in)
     obs = with_derived_ratios(obs, rules)
     cumulative = cumulative_codes(rules)
     # independent steps run side by side (polars and numpy release the GIL), as a hand-written collect_all
@@ -125,8 +157,11 @@ def _compute(frames: ProgramFrames, req: ResultsRequest, ordered: bool, with_fla
             # measures, trend sums and each series' last point: one compiled pass over the runs of rows
             meas_own, own_series = measure_and_fit(own, cumulative, req.thresholds, runs)
         # the flags need only the own series: they start at once, while the roll-ups may still run
-        flagged = pool.submit(compute_flags, frames, as_of=req.as_of, thresholds=req.thresholds,
-                              series=own_series) if with_flags else None
+        flagged = (
+            pool.submit(compute_flags, frames, as_of=req.as_of, thresholds=req.thresholds, series=own_series)
+            if with_flags
+            else None
+        )
         if req.territory is None:
             extra = rolled.result().select(obs.columns)
         # own rows usually arrive sorted by series (the store reads them so): measured apart, they stay cheap
@@ -134,8 +169,15 @@ def _compute(frames: ProgramFrames, req: ResultsRequest, ordered: bool, with_fla
         series = pl.concat([own_series, extra_series], rechunk=False)
         meas = pl.concat([meas_own, meas_extra], rechunk=False)
         # the rows carry what the actuals need; the forecast reads the fit from `series` by position
-        targets = target_rows(f, req.as_of, req.basis, national_codes(f.territories), series,
-                              carry=["last_end", "last_measure", "last_illustrative"], meas=meas)
+        targets = target_rows(
+            f,
+            req.as_of,
+            req.basis,
+            national_codes(f.territories),
+            series,
+            carry=["last_end", "last_measure", "last_illustrative"],
+            meas=meas,
+        )
         if req.territory is not None:
             targets = targets.filter(pl.col("territory") == req.territory)
         own_codes = f.indicators.filter(pl.col("program") == f.program)["code"]
@@ -143,7 +185,8 @@ def _compute(frames: ProgramFrames, req: ResultsRequest, ordered: bool, with_fla
         if len(own_codes) and not targets.select(mine.all()).item():
             targets = targets.filter(mine)  # predecessors' indicators are there for lineage
         # score, forecast and status in one compiled pass over the target rows
-        out = judge(attach_actuals(targets, meas, series), series, today, req.thresholds) \
-            .with_columns(pl.col("illustrative").fill_null(False))
+        out = judge(attach_actuals(targets, meas, series), series, today, req.thresholds).with_columns(
+            pl.col("illustrative").fill_null(False)
+        )
         out = out.select(COLUMNS)
         return (out.sort(*KEY, "period") if ordered else out), (flagged.result() if flagged else None)

@@ -1,14 +1,14 @@
 """Lineage of promises across a program and its predecessors: new, carried over, repeated later, dropped.
 
 Matching rule (docs/results-rules.md): two indicators of programs in one chain express the same *concept* when
-(1) one declares ``continues`` = the other's code, or (2) their codes share the suffix after the program prefix
-(``DK2018.DIGITAL_LITERACY`` ~ ``TB2021.DIGITAL_LITERACY``), or (3) their English names are equal once
+(1) one declares ``continues`` = the other's code, or (2) their codes share the suffix after the program
+prefix (``DK2018.DIGITAL_LITERACY`` ~ ``TB2021.DIGITAL_LITERACY``), or (3) their English names are equal once
 lower-cased with digits, punctuation and extra spaces removed. Matches are transitive.
 
 For each program in the chain (ordered by start year) and each concept it holds, the promise is its latest
-target period in force (national or territory-less target). Status against the concept's latest earlier holder:
-``new`` (none), ``repeated_later`` (it had an earlier target period), ``carried_over`` (same or no later
-deadline). A concept whose last holder has ended and that no program of the chain in force carries is
+target period in force (national or territory-less target). Status against the concept's latest earlier
+holder: ``new`` (none), ``repeated_later`` (it had an earlier target period), ``carried_over`` (same or no
+later deadline). A concept whose last holder has ended and that no program of the chain in force carries is
 ``dropped_from_portfolio`` — once, for the chain, not charged to a narrower successor.
 """
 
@@ -45,9 +45,14 @@ def normalise(name: str | None) -> str:
 
 def concepts(indicators: pl.DataFrame) -> pl.DataFrame:
     """indicator → concept (the smallest code of its matched group), by the rule above."""
-    rows = indicators.select(
-        "code", "program", "name_en", *(["continues"] if "continues" in indicators.columns else [])
-    ).unique("code").sort("code").to_dicts()
+    rows = (
+        indicators.select(
+            "code", "program", "name_en", *(["continues"] if "continues" in indicators.columns else [])
+        )
+        .unique("code")
+        .sort("code")
+        .to_dicts()
+    )
     parent = {r["code"]: r["code"] for r in rows}
 
     def find(x: str) -> str:
@@ -66,13 +71,15 @@ def concepts(indicators: pl.DataFrame) -> pl.DataFrame:
         code, prog = r["code"], r.get("program") or ""
         if r.get("continues") in parent:
             union(code, r["continues"])
-        suffix = code[len(prog) + 1:] if prog and code.startswith(prog + ".") else code.split(".", 1)[-1]
+        suffix = code[len(prog) + 1 :] if prog and code.startswith(prog + ".") else code.split(".", 1)[-1]
         for key in (("s", suffix), ("n", normalise(r.get("name_en")))):
             if key[1]:
                 other = by_key.setdefault(key, code)
                 union(code, other)
-    return pl.DataFrame({"indicator": list(parent), "concept": [find(c) for c in parent]},
-                        schema={"indicator": pl.String, "concept": pl.String})
+    return pl.DataFrame(
+        {"indicator": list(parent), "concept": [find(c) for c in parent]},
+        schema={"indicator": pl.String, "concept": pl.String},
+    )
 
 
 def in_force_until(programs: pl.DataFrame) -> dict[str, tuple[date | None, date | None]]:
@@ -82,8 +89,11 @@ def in_force_until(programs: pl.DataFrame) -> dict[str, tuple[date | None, date 
     for r in programs.iter_rows(named=True):
         start = date(int(r["start_year"]), 1, 1) if r.get("start_year") is not None else None
         repealed = r.get("repealed_on")
-        end = repealed if repealed is not None else (
-            date(int(r["end_year"]) + 1, 1, 1) if r.get("end_year") is not None else None)
+        end = (
+            repealed
+            if repealed is not None
+            else (date(int(r["end_year"]) + 1, 1, 1) if r.get("end_year") is not None else None)
+        )
         out[r["code"]] = (start, end)
     return out
 
@@ -91,24 +101,36 @@ def in_force_until(programs: pl.DataFrame) -> dict[str, tuple[date | None, date 
 def lineage(frames: ProgramFrames, lang: str = "en", stories: bool = True) -> pl.DataFrame:
     """One row per concept × program of the chain, with status and the story of its deadlines.
 
-    Returns columns concept, program, indicator, name (in ``lang``), name_en, target_period, target, status, dropped_from,
-    dropped_indicator, story (null when ``stories`` is false: the flags need only the statuses). A concept
-    dropped from the portfolio has one row of its own (program null, status ``dropped_from_portfolio``,
-    ``dropped_from`` and ``dropped_indicator`` its last holder).
+    Returns columns concept, program, indicator, name (in ``lang``), name_en, target_period, target, status,
+    dropped_from, dropped_indicator, story (null when ``stories`` is false: the flags need only the statuses).
+    A concept dropped from the portfolio has one row of its own (program null, status
+    ``dropped_from_portfolio``, ``dropped_from`` and ``dropped_indicator`` its last holder).
     """
     progs = chain(frames.programs, frames.program) if frames.programs.height else [frames.program]
     ind = frames.indicators.filter(pl.col("program").is_in(progs))
     conc = concepts(ind)
     # national targets only (filtered on key columns first: the version chosen per key is the same)
-    national = (pl.col("kind") == "target") & (pl.col("territory").is_null()
-                                               | pl.col("territory").str.contains("^0+$"))
-    tg = commitments_in_force(frames.commitments.filter(national), frames.as_of).sort("period_end") \
-        .group_by("indicator").agg(pl.col("period").last(), pl.col("value").last().alias("target"))
+    national = (pl.col("kind") == "target") & (
+        pl.col("territory").is_null() | pl.col("territory").str.contains("^0+$")
+    )
+    tg = (
+        commitments_in_force(frames.commitments.filter(national), frames.as_of)
+        .sort("period_end")
+        .group_by("indicator")
+        .agg(pl.col("period").last(), pl.col("value").last().alias("target"))
+    )
     held = (
-        ind.select(pl.col("code").alias("indicator"), "program", "name_en",
-                   pl.coalesce(f"name_{lang}" if f"name_{lang}" in ind.columns else "name_en", "name_en").alias("name"))
+        ind.select(
+            pl.col("code").alias("indicator"),
+            "program",
+            "name_en",
+            pl.coalesce(f"name_{lang}" if f"name_{lang}" in ind.columns else "name_en", "name_en").alias(
+                "name"
+            ),
+        )
         .join(conc, on="indicator")
-        .join(tg, on="indicator", how="left").rename({"period": "target_period"})
+        .join(tg, on="indicator", how="left")
+        .rename({"period": "target_period"})
     )
     order = {p: i for i, p in enumerate(progs)}
     rows: list[dict] = []
@@ -120,7 +142,11 @@ def lineage(frames: ProgramFrames, lang: str = "en", stories: bool = True) -> pl
             before = last.get(concept)
             if before is None:
                 status = "new"
-            elif r["target_period"] and before["target_period"] and r["target_period"] > before["target_period"]:
+            elif (
+                r["target_period"]
+                and before["target_period"]
+                and r["target_period"] > before["target_period"]
+            ):
                 status = "repeated_later"
             else:
                 status = "carried_over"
@@ -128,21 +154,32 @@ def lineage(frames: ProgramFrames, lang: str = "en", stories: bool = True) -> pl
             last[concept] = r
             holders.setdefault(concept, set()).add(prog)
     rows.extend(_dropped(last, holders, frames))
-    schema = {"concept": pl.String, "program": pl.String, "indicator": pl.String, "name": pl.String, "name_en": pl.String,
-              "target_period": pl.String, "target": pl.Float64, "status": pl.String, "dropped_from": pl.String,
-              "dropped_indicator": pl.String}
+    schema = {
+        "concept": pl.String,
+        "program": pl.String,
+        "indicator": pl.String,
+        "name": pl.String,
+        "name_en": pl.String,
+        "target_period": pl.String,
+        "target": pl.Float64,
+        "status": pl.String,
+        "dropped_from": pl.String,
+        "dropped_indicator": pl.String,
+    }
     out = pl.DataFrame([{k: r.get(k) for k in schema} for r in rows], schema=schema)
-    out = out.with_columns(pl.col("program").replace_strict(order, default=len(progs)).alias("_o")) \
-        .sort("concept", "_o")
+    out = out.with_columns(pl.col("program").replace_strict(order, default=len(progs)).alias("_o")).sort(
+        "concept", "_o"
+    )
     told = {c: _story(g, lang) for (c,), g in out.group_by("concept")} if out.height and stories else {}
-    return out.with_columns(pl.col("concept").replace_strict(told, default=None, return_dtype=pl.String)
-                            .alias("story")).drop("_o")
+    return out.with_columns(
+        pl.col("concept").replace_strict(told, default=None, return_dtype=pl.String).alias("story")
+    ).drop("_o")
 
 
 def _dropped(last: dict[str, dict], holders: dict[str, set[str]], frames: ProgramFrames) -> list[dict]:
     """Concepts dropped from the portfolio: every program of the chain that held them has ended by
-    ``frames.as_of`` (today when none), so none in force carries them. A concept the program asked for holds is
-    never judged so: its own successors are not in the frames."""
+    ``frames.as_of`` (today when none), so none in force carries them. A concept the program asked for holds
+    is never judged so: its own successors are not in the frames."""
     day = frames.as_of or date.today()
     spans = in_force_until(frames.programs) if frames.programs.height else {}
 
@@ -156,13 +193,23 @@ def _dropped(last: dict[str, dict], holders: dict[str, set[str]], frames: Progra
         if frames.program in held_by or not all(ended(p) for p in held_by):
             continue
         holder = r["program"]
-        out.append({**r, "program": None, "indicator": None, "target_period": None, "target": None,
-                    "status": "dropped_from_portfolio", "dropped_from": holder, "dropped_indicator": r["indicator"]})
+        out.append(
+            {
+                **r,
+                "program": None,
+                "indicator": None,
+                "target_period": None,
+                "target": None,
+                "status": "dropped_from_portfolio",
+                "dropped_from": holder,
+                "dropped_indicator": r["indicator"],
+            }
+        )
     return out
 
 
 def _story(group: pl.DataFrame, lang: str) -> str:
-    """"promised for 2020 (IK2020), promised again for 2022 (DK2018), not tracked after DK2018"."""
+    """ "promised for 2020 (IK2020), promised again for 2022 (DK2018), not tracked after DK2018"."""
     parts, first = [], True
     for r in group.sort("_o").iter_rows(named=True):
         if r["status"] == "dropped_from_portfolio":

@@ -1,13 +1,13 @@
 """The loops over rows: one pass per series run, one over the roll-up cells, one over the target rows.
 
-Observations in series order (indicator, territory, period; see :mod:`natije.results.series`) make each series a
-run of rows starting at ``starts[s]``. :func:`fit_runs` walks those runs once and gives everything the engine
-needs from them — the measure of every row (running sum for cumulative indicators), each series' trend sums over
-its last ``window`` usable points and its last and first points; :func:`sum_cells` sums every indicator × parent
-× period cell of a roll-up; :func:`judge_rows` applies the rules of :mod:`natije.results.rules` to every target
-row. Inputs and outputs are named tuples of numpy arrays, one array per column. The loops run in plain Python on
-a small input and compiled on a large one (:mod:`natije.results.compiled`); compiled, they release the GIL, so
-two run side by side on two threads.
+Observations in series order (indicator, territory, period; see :mod:`natije.results.series`) make each series
+a run of rows starting at ``starts[s]``. :func:`fit_runs` walks those runs once and gives everything the
+engine needs from them — the measure of every row (running sum for cumulative indicators), each series' trend
+sums over its last ``window`` usable points and its last and first points; :func:`sum_cells` sums every
+indicator × parent × period cell of a roll-up; :func:`judge_rows` applies the rules of
+:mod:`natije.results.rules` to every target row. Inputs and outputs are named tuples of numpy arrays, one
+array per column. The loops run in plain Python on a small input and compiled on a large one
+(:mod:`natije.results.compiled`); compiled, they release the GIL, so two run side by side on two threads.
 
 Nulls arrive as a separate ``missing`` mask (a null is not a NaN: a NaN value poisons its sums, a null is
 skipped).
@@ -60,8 +60,8 @@ class RunFits(NamedTuple):
 def fit_runs(rows, cumulative, window):
     """Measures and trend sums per series of ``rows`` (:class:`SeriesRows`), as :class:`RunFits`.
 
-    ``cumulative`` (bool per series): the series' measure is the running sum of its values (a null adds nothing);
-    ``window``: how many of the last usable points the trend is fitted on.
+    ``cumulative`` (bool per series): the series' measure is the running sum of its values (a null adds
+    nothing); ``window``: how many of the last usable points the trend is fitted on.
     """
     starts, ps, pe, values, missing = rows
     n_series = starts.shape[0]
@@ -136,17 +136,18 @@ def fit_runs(rows, cumulative, window):
         cyy[s] = qyy
         first_x[s] = (ps[lo] + pe[lo]) / 24.0 - 2000.0
         first_y[s] = measure[lo]
-    return RunFits(rising, measure, n, xbar, ybar, cxx, cxy, cyy, last_row, last_end, last_x, last_y, first_x,
-                   first_y)
+    return RunFits(
+        rising, measure, n, xbar, ybar, cxx, cxy, cyy, last_row, last_end, last_x, last_y, first_x, first_y
+    )
 
 
 class Cells(NamedTuple):
     """Where the rows of a roll-up fall: one entry per member series × parent, cells and weights.
 
     Entry ``e`` takes the rows of series ``series[e]`` whose period overlaps ``[valid_from[e], valid_to[e])``
-    (months; the member's validity). A row with the period code ``c = (start − lo) · width + (end − start)`` falls
-    in cell ``cell[e] + period_slot[c]`` and has the weight ``weights[weight[e] + period_slot[c]]`` (NaN: none
-    known).
+    (months; the member's validity). A row with the period code ``c = (start − lo) · width + (end − start)``
+    falls in cell ``cell[e] + period_slot[c]`` and has the weight ``weights[weight[e] + period_slot[c]]``
+    (NaN: none known).
     """
 
     series: np.ndarray  # int64[n_entries]
@@ -162,9 +163,9 @@ class Cells(NamedTuple):
 
 
 class CellSums(NamedTuple):
-    """What :func:`sum_cells` gives per cell: sums of the non-null values, of value × weight and of the weights
-    (over the rows with both, ``n_weighted`` of them), ``n`` non-null values, ``members`` rows, ``illustrative``
-    (any) and the ``first`` row (-1: an empty cell)."""
+    """What :func:`sum_cells` gives per cell: sums of the non-null values, of value × weight and of the
+    weights (over the rows with both, ``n_weighted`` of them), ``n`` non-null values, ``members`` rows,
+    ``illustrative`` (any) and the ``first`` row (-1: an empty cell)."""
 
     total: np.ndarray
     weighted: np.ndarray
@@ -182,7 +183,9 @@ def sum_cells(rows, illustrative, cells):
     laid out in ``cells`` (:class:`Cells`), entry by entry."""
     # the columns taken out of their tuples once, not once a row (each take costs a reference count)
     starts, ps, pe, values, missing = rows
-    entry_series, valid_from, valid_to, entry_cell, entry_weight, lo, width, period_slot, n_cells, weights = cells
+    entry_series, valid_from, valid_to, entry_cell, entry_weight, lo, width, period_slot, n_cells, weights = (
+        cells
+    )
     n_series = starts.shape[0]
     n_rows = values.shape[0]
     total = np.zeros(n_cells)
@@ -241,7 +244,8 @@ class TargetRows(NamedTuple):
 
 
 class SeriesFits(NamedTuple):
-    """Per series, the trend fit the forecast and the pace read (:func:`natije.results.forecast.measure_and_fit`)."""
+    """Per series, the trend fit the forecast and the pace read
+    (:func:`natije.results.forecast.measure_and_fit`)."""
 
     n: np.ndarray  # int64: points fitted
     xbar: np.ndarray
@@ -308,7 +312,8 @@ class Target(NamedTuple):
 
 
 class Fit(NamedTuple):
-    """One series' fit, as the rules read it: the scalars of a row of :class:`SeriesFits` (``n`` 0: no series)."""
+    """One series' fit, as the rules read it: the scalars of a row of :class:`SeriesFits`
+    (``n`` 0: no series)."""
 
     n: int
     xbar: float
@@ -322,18 +327,47 @@ class Fit(NamedTuple):
 
 @compiled()
 def judge_rows(rows, fits, judging, out):
-    """Score, forecast and status of every row of ``rows`` (:class:`TargetRows`) in one pass — :func:`score_one`,
-    :func:`forecast_one` and :func:`status_one` in turn, on the row and its series' fit — written into ``out``
-    (:class:`Judgement`, as long as ``rows``: two threads can each take half of the rows and of ``out``)."""
+    """Score, forecast and status of every row of ``rows`` (:class:`TargetRows`) in one pass —
+    :func:`score_one`, :func:`forecast_one` and :func:`status_one` in turn, on the row and its series' fit —
+    written into ``out`` (:class:`Judgement`, as long as ``rows``: two threads can each take half of the rows
+    and of ``out``)."""
     # the columns taken out of their tuples once, not once a row (each take costs a reference count)
-    (actual, baseline, target, direction, tolerance, period_start, period_end, baseline_start, baseline_end,
-     reported, percent, series, past, actual_end, freq_months) = rows
+    (
+        actual,
+        baseline,
+        target,
+        direction,
+        tolerance,
+        period_start,
+        period_end,
+        baseline_start,
+        baseline_end,
+        reported,
+        percent,
+        series,
+        past,
+        actual_end,
+        freq_months,
+    ) = rows
     n, xbar, ybar, sxx, slope, s2, first_x, first_y = fits
     met, gap_closed, ratio, achievement, value, low, high, p_meet, reason, status, pace = out
     for r in range(actual.shape[0]):
-        row = Target(actual[r], baseline[r], target[r], direction[r], tolerance[r], period_start[r], period_end[r],
-                     baseline_start[r], baseline_end[r], reported[r], percent[r], past[r], actual_end[r],
-                     freq_months[r])
+        row = Target(
+            actual[r],
+            baseline[r],
+            target[r],
+            direction[r],
+            tolerance[r],
+            period_start[r],
+            period_end[r],
+            baseline_start[r],
+            baseline_end[r],
+            reported[r],
+            percent[r],
+            past[r],
+            actual_end[r],
+            freq_months[r],
+        )
         s = series[r]
         if s >= 0:
             fit = Fit(n[s], xbar[s], ybar[s], sxx[s], slope[s], s2[s], first_x[s], first_y[s])

@@ -47,18 +47,22 @@ class SeriesNeeds:
     stale_before: int
 
 
-def series_needs(frames: ProgramFrames, today: date | None = None, thresholds: Thresholds = DEFAULT
-                 ) -> SeriesNeeds:
-    """What :func:`natije.results.engine.results_with_flags` (with ``thresholds``) reads of the observations of
-    ``frames`` (indicators, commitments and programs as known on ``today``, default: the frames' ``as_of``, else
-    today)."""
+def series_needs(
+    frames: ProgramFrames, today: date | None = None, thresholds: Thresholds = DEFAULT
+) -> SeriesNeeds:
+    """What :func:`natije.results.engine.results_with_flags` (with ``thresholds``) reads of the observations
+    of ``frames`` (indicators, commitments and programs as known on ``today``, default: the frames' ``as_of``,
+    else today)."""
     day = today or frames.as_of or date.today()
     own = set(frames.indicators.filter(pl.col("program") == frames.program)["code"].to_list())
     targeted = set(frames.commitments.filter(pl.col("kind") == "target")["indicator"].drop_nulls().to_list())
     whole = targeted & own if own else targeted
-    ratios = frames.indicators.filter(pl.col("ratio_numerator").is_not_null()
-                                      & pl.col("ratio_denominator").is_not_null())
-    parts = {r[0]: (r[1], r[2]) for r in ratios.select("code", "ratio_numerator", "ratio_denominator").iter_rows()}
+    ratios = frames.indicators.filter(
+        pl.col("ratio_numerator").is_not_null() & pl.col("ratio_denominator").is_not_null()
+    )
+    parts = {
+        r[0]: (r[1], r[2]) for r in ratios.select("code", "ratio_numerator", "ratio_denominator").iter_rows()
+    }
     todo = list(whole | (own & set(parts)))
     while todo:
         code = todo.pop()

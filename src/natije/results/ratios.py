@@ -74,7 +74,8 @@ def with_derived_ratios(observations: pl.DataFrame, rules: pl.DataFrame) -> pl.D
 
 def ratio_of_sums(agg: pl.DataFrame, o: pl.DataFrame, rules: pl.DataFrame) -> pl.DataFrame:
     """Roll-up cells (``agg``: indicator, into, period, value, method) of ratio indicators recomputed as
-    ``scale · Σ numerator / Σ denominator`` over the members (``o``: their rows with ``into``) reporting both."""
+    ``scale · Σ numerator / Σ denominator`` over the members (``o``: their rows with ``into``)
+    reporting both."""
     parts = ratio_parts(rules)
     if parts.height == 0:
         return agg

@@ -1,10 +1,11 @@
-"""The rules of one target row — achievement, forecast, status and pace — each written once (docs/results-rules.md).
+"""The rules of one target row — achievement, forecast, status and pace — each written once
+(docs/results-rules.md).
 
-Each rule reads one target row (:class:`natije.results.loops.Target`) and, for the forecast and the status, the
-fit of the row's series (:class:`natije.results.loops.Fit`; ``n`` 0: no series). :func:`natije.results.loops.judge_rows`
-applies them to every row, in plain Python on a small program and compiled on a large one
-(:mod:`natije.results.compiled`). The rules take scalars (named tuples of them), not the columns: a column read
-from a named tuple inside the compiled row loop costs a reference count each time.
+Each rule reads one target row (:class:`natije.results.loops.Target`) and, for the forecast and the status,
+the fit of the row's series (:class:`natije.results.loops.Fit`; ``n`` 0: no series).
+:func:`natije.results.loops.judge_rows` applies them to every row, in plain Python on a small program and
+compiled on a large one (:mod:`natije.results.compiled`). The rules take scalars (named tuples of them), not
+the columns: a column read from a named tuple inside the compiled row loop costs a reference count each time.
 """
 
 from __future__ import annotations
@@ -28,9 +29,9 @@ REASON_CODES = (None, "no_data", "insufficient_data")
 def score_one(row):
     """``met`` (-1 unknown, 0, 1), ``gap_closed``, ``ratio``, ``achievement`` of ``row``'s actual (NaN: none).
 
-    ``met``: reached in the direction (inside the band for maintain). ``gap_closed = (a − b)/(t − b)`` when the
-    target lies on the better side of the baseline; ``ratio = a/t`` (``t/a`` for decrease); maintain: 1 inside
-    the band, shrinking with the distance outside it. ``achievement``: the gap closed, else the ratio.
+    ``met``: reached in the direction (inside the band for maintain). ``gap_closed = (a − b)/(t − b)`` when
+    the target lies on the better side of the baseline; ``ratio = a/t`` (``t/a`` for decrease); maintain: 1
+    inside the band, shrinking with the distance outside it. ``achievement``: the gap closed, else the ratio.
     """
     a, b, t, d, tol = row.actual, row.baseline, row.target, row.direction, row.tolerance
     if math.isnan(a) or math.isnan(t):
@@ -60,15 +61,16 @@ def score_one(row):
 
 @compiled(inline="always")
 def forecast_one(row, fit, met, judging):
-    """Trend forecast at ``row``'s target period midpoint: ``value``, ``low``, ``high``, ``p_meet``, ``reason``.
+    """Trend forecast at ``row``'s target period midpoint: ``value``, ``low``, ``high``,
+    ``p_meet``, ``reason``.
 
     ``k`` points fitted (none, or no series: reason 1, no data; below ``judging.min_points``: reason 2,
-    insufficient data). Centre ``ybar + b·(x* − xbar)``, scale ``√(s2·(1 + 1/k + (x* − xbar)²/sxx))``, Student t
-    with ``k − 2`` degrees of freedom (``judging.quantiles[k − 2]`` is the interval's quantile). ``p_meet`` is
-    the probability that the value lies on the right side of the target (in the band for maintain); a zero scale
-    (a perfect fit) makes it 1 or 0 by whether the centre itself meets the target. Shares in % are clipped to
-    [0, 100]. A target already met (``met`` 1, from :func:`score_one`) has no chance to give: its ``p_meet`` is
-    NaN (the trend is kept).
+    insufficient data). Centre ``ybar + b·(x* − xbar)``, scale ``√(s2·(1 + 1/k + (x* − xbar)²/sxx))``, Student
+    t with ``k − 2`` degrees of freedom (``judging.quantiles[k − 2]`` is the interval's quantile). ``p_meet``
+    is the probability that the value lies on the right side of the target (in the band for maintain); a zero
+    scale (a perfect fit) makes it 1 or 0 by whether the centre itself meets the target. Shares in % are
+    clipped to [0, 100]. A target already met (``met`` 1, from :func:`score_one`) has no chance to give: its
+    ``p_meet`` is NaN (the trend is kept).
     """
     k = fit.n
     if k == 0:
@@ -106,16 +108,16 @@ def forecast_one(row, fit, met, judging):
 def status_one(row, fit, score, forecast, judging):
     """``status`` code (:data:`STATUS_CODES` order) and ``pace`` of ``row``, judged in month ``judging.now``.
 
-    ``score`` and ``forecast`` are what :func:`score_one` and :func:`forecast_one` gave for the row. In order: achieved
-    (met); missed (ended, not met, and the target period reported or the reporting lag passed); by ``p_meet``;
-    by pace — the share of the gap closed over the share of the time elapsed from the baseline (else the first
-    of two observed points, unless the actual was taken before the series' last point: then the first point may
-    be the actual itself) to the target period; else insufficient data when the series has values but too few to
-    judge (reason 2), no data when it has none.
+    ``score`` and ``forecast`` are what :func:`score_one` and :func:`forecast_one` gave for the row. In order:
+    achieved (met); missed (ended, not met, and the target period reported or the reporting lag passed); by
+    ``p_meet``; by pace — the share of the gap closed over the share of the time elapsed from the baseline
+    (else the first of two observed points, unless the actual was taken before the series' last point: then
+    the first point may be the actual itself) to the target period; else insufficient data when the series has
+    values but too few to judge (reason 2), no data when it has none.
 
     Time for the pace is measured to the period the data could cover, not to ``now``: the latest period of the
-    indicator's frequency that ended at least the reporting lag before ``now`` — or the actual's own period, when
-    it is more recent — at its midpoint, and never past ``now``.
+    indicator's frequency that ended at least the reporting lag before ``now`` — or the actual's own period,
+    when it is more recent — at its midpoint, and never past ``now``.
     """
     a, b, t, d = row.actual, row.baseline, row.target, row.direction
     ps, pe, freq, ae = row.period_start, row.period_end, row.freq_months, row.actual_end

@@ -46,8 +46,11 @@ class Scorecard:
 
 
 def scorecard(
-    frames: ProgramFrames, as_of: date | str | None = None, top: int = 5,
-    results: pl.DataFrame | None = None, flag_frame: pl.DataFrame | None = None,
+    frames: ProgramFrames,
+    as_of: date | str | None = None,
+    top: int = 5,
+    results: pl.DataFrame | None = None,
+    flag_frame: pl.DataFrame | None = None,
 ) -> Scorecard:
     """Build the scorecard of ``frames.program`` from its results (national rows) and flags.
 
@@ -63,26 +66,55 @@ def scorecard(
     chain_wide = pl.col("flag") == "dropped_from_portfolio"
     own_flags, chain_flags = fl.filter(~chain_wide), fl.filter(chain_wide)
     national = national_codes(frames.territories)
-    nat = res.filter(pl.col("territory").is_in(national) & pl.col("indicator").is_in(
-        frames.indicators.filter(pl.col("program") == frames.program)["code"].implode()))
-    day = as_date(as_of)  # budget versions decided later are not known yet (the store may have loaded them all)
+    nat = res.filter(
+        pl.col("territory").is_in(national)
+        & pl.col("indicator").is_in(
+            frames.indicators.filter(pl.col("program") == frames.program)["code"].implode()
+        )
+    )
+    day = as_date(
+        as_of
+    )  # budget versions decided later are not known yet (the store may have loaded them all)
     budgets = frames.budgets.filter(pl.col("program") == frames.program)
     if day is not None:
         budgets = budgets.filter(pl.col("decided_on").is_null() | (pl.col("decided_on") <= day))
     money = spent_vs_achieved(budgets, nat)
     prog = frames.programs.filter(pl.col("code") == frames.program)
-    names = {lang: (prog[f"name_{lang}"][0] if prog.height else None) or frames.program for lang in ("kk", "ru", "en")}
+    names = {
+        lang: (prog[f"name_{lang}"][0] if prog.height else None) or frames.program
+        for lang in ("kk", "ru", "en")
+    }
     labels = frames.indicators.select(pl.col("code").alias("indicator"), "name_kk", "name_ru", "name_en")
-    rows = nat.select("indicator", "period", "actual", "actual_period", "target", "unit", "achievement", "p_meet",
-                      "status",
-                      "illustrative").with_columns(pl.col("status").cast(pl.String)) \
+    rows = (
+        nat.select(
+            "indicator",
+            "period",
+            "actual",
+            "actual_period",
+            "target",
+            "unit",
+            "achievement",
+            "p_meet",
+            "status",
+            "illustrative",
+        )
+        .with_columns(pl.col("status").cast(pl.String))
         .join(labels, on="indicator", how="left", maintain_order="left")
+    )
     return Scorecard(
-        program=frames.program, names=names, as_of=str(as_of or frames.as_of or date.today()),
-        by_status=count_by_status(nat), targets=nat.height, currency=money["currency"],
-        approved=money["approved"], executed=money["executed"], spent_share=money["spent_share"],
-        achieved_share=money["achieved_share"], money_by_currency=tuple(money["by_currency"]),
+        program=frames.program,
+        names=names,
+        as_of=str(as_of or frames.as_of or date.today()),
+        by_status=count_by_status(nat),
+        targets=nat.height,
+        currency=money["currency"],
+        approved=money["approved"],
+        executed=money["executed"],
+        spent_share=money["spent_share"],
+        achieved_share=money["achieved_share"],
+        money_by_currency=tuple(money["by_currency"]),
         worst_flags=tuple(own_flags.head(top).with_columns(pl.col("day").cast(pl.String)).to_dicts()),
         dropped=tuple(chain_flags["indicator"].to_list()),
-        illustrative=bool(nat["illustrative"].any()) if nat.height else False, rows=tuple(rows.to_dicts()),
+        illustrative=bool(nat["illustrative"].any()) if nat.height else False,
+        rows=tuple(rows.to_dicts()),
     )

@@ -30,15 +30,18 @@ def _runs(frame: pl.DataFrame) -> tuple[bool, Runs]:
     """Whether rows are in series order (indicator, territory, period_end), and the runs they form.
 
     One pass over the rows finds where a series starts (its key differs from the row before, nulls compared as
-    values; the first row starts one) and checks that periods rise within each series; whether the series themselves
-    are in key order is then checked on their first rows only.
+    values; the first row starts one) and checks that periods rise within each series; whether the series
+    themselves are in key order is then checked on their first rows only.
     """
     i, t, e = pl.col("indicator"), pl.col("territory"), pl.col("period_end")
     pi, pt = i.shift(), t.shift()
     first = pl.int_range(pl.len()) == 0
     new = i.ne_missing(pi) | t.ne_missing(pt)  # null-aware: rows with a null territory form one series too
-    out = frame.lazy().select(new.alias("new"), (new | (e > e.shift())).fill_null(True).all().alias("rising")) \
+    out = (
+        frame.lazy()
+        .select(new.alias("new"), (new | (e > e.shift())).fill_null(True).all().alias("rising"))
         .collect()
+    )
     starts = np.flatnonzero(out["new"].to_numpy())
     if not len(starts) or starts[0] != 0:  # the first row starts a series whatever its key
         starts = np.concatenate([[0], starts]).astype(np.int64)

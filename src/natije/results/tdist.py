@@ -1,4 +1,5 @@
-"""Student's t distribution for integer degrees of freedom: its CDF in closed form and its quantile (no scipy).
+"""Student's t distribution for integer degrees of freedom:
+its CDF in closed form and its quantile (no scipy).
 
 >>> round(t_quantile(0.975, 10), 4)
 2.2281
@@ -17,8 +18,8 @@ from natije.results.compiled import compiled
 def t_cdf(z, nu):
     """Student t CDF at ``z`` for an integer number of degrees of freedom ``nu`` ≥ 1, in closed form.
 
-    With ``θ = atan(z/√ν)``: for odd ν, ``½ + (θ + sinθ·cosθ·Σ)/π``; for even ν, ``½ + ½·sinθ·Σ``, where Σ is the
-    finite series in cos²θ of Abramowitz & Stegun 26.7.3–4 (ν/2 terms at most). ±∞ gives 1 and 0.
+    With ``θ = atan(z/√ν)``: for odd ν, ``½ + (θ + sinθ·cosθ·Σ)/π``; for even ν, ``½ + ½·sinθ·Σ``, where Σ is
+    the finite series in cos²θ of Abramowitz & Stegun 26.7.3–4 (ν/2 terms at most). ±∞ gives 1 and 0.
     """
     if math.isnan(z):
         return np.nan

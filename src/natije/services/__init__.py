@@ -1,1 +1,2 @@
-"""Use cases the edges call: catalog, ingestion, monitoring, evaluation, demo (each opens its own transaction)."""
+"""Use cases the edges call: catalog, ingestion, monitoring, evaluation, demo
+(each opens its own transaction)."""

@@ -41,11 +41,19 @@ class ProgramSummary:
     successors: tuple[str, ...]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "names": dict(self.names), "kind": self.kind, "status": self.status,
-                "start_year": self.start_year, "end_year": self.end_year, "owner": self.owner,
-                "legal_act": dict(self.legal_act) if isinstance(self.legal_act, dict) else self.legal_act,
-                "repealed_on": self.repealed_on,
-                "predecessors": list(self.predecessors), "successors": list(self.successors)}
+        return {
+            "code": self.code,
+            "names": dict(self.names),
+            "kind": self.kind,
+            "status": self.status,
+            "start_year": self.start_year,
+            "end_year": self.end_year,
+            "owner": self.owner,
+            "legal_act": dict(self.legal_act) if isinstance(self.legal_act, dict) else self.legal_act,
+            "repealed_on": self.repealed_on,
+            "predecessors": list(self.predecessors),
+            "successors": list(self.successors),
+        }
 
 
 @dataclass(frozen=True)
@@ -73,8 +81,10 @@ class ProgramDetails:
         return {
             **self.summary.to_dict(),
             "lineage": [{"code": c, "in_store": c in self.known} for c in self.lineage],
-            "goals": [{"code": g.code, "names": g.names.to_dict(), "parent": g.parent, "kind": g.kind}
-                      for g in self.program.goals],
+            "goals": [
+                {"code": g.code, "names": g.names.to_dict(), "parent": g.parent, "kind": g.kind}
+                for g in self.program.goals
+            ],
             "indicators": [_indicator(i) for i in self.indicators],
             "commitments": [_commitment(c) for c in self.commitments],
             "budgets": [_budget(b) for b in self.budgets],
@@ -82,22 +92,49 @@ class ProgramDetails:
 
 
 def _indicator(i: Indicator) -> dict[str, Any]:
-    return {"code": i.code, "names": i.names.to_dict(), "unit": i.unit, "direction": i.direction.value,
-            "kind": i.kind.value, "level": i.level.value, "frequency": i.frequency.value, "goal": i.goal,
-            "span": [str(i.span_from) if i.span_from else None, str(i.span_to) if i.span_to else None],
-            "agency": i.agency, "source": i.source}
+    return {
+        "code": i.code,
+        "names": i.names.to_dict(),
+        "unit": i.unit,
+        "direction": i.direction.value,
+        "kind": i.kind.value,
+        "level": i.level.value,
+        "frequency": i.frequency.value,
+        "goal": i.goal,
+        "span": [str(i.span_from) if i.span_from else None, str(i.span_to) if i.span_to else None],
+        "agency": i.agency,
+        "source": i.source,
+    }
 
 
 def _commitment(c: Commitment) -> dict[str, Any]:
-    return {"indicator": c.indicator, "kind": c.kind.value, "period": str(c.period), "territory": c.territory,
-            "version": c.version, "value": c.value, "decided_on": c.decided_on.isoformat(), "document": c.document}
+    return {
+        "indicator": c.indicator,
+        "kind": c.kind.value,
+        "period": str(c.period),
+        "territory": c.territory,
+        "version": c.version,
+        "value": c.value,
+        "decided_on": c.decided_on.isoformat(),
+        "document": c.document,
+    }
 
 
 def _budget(b: BudgetLine) -> dict[str, Any]:
-    return {"year": b.year, "goal": b.goal, "line": b.line, "funding": b.funding.value if b.funding else None,
-            "currency": b.currency, "indicators": list(b.indicators), "stage": b.stage.value, "version": b.version,
-            "amount": b.amount, "decided_on": b.decided_on.isoformat() if b.decided_on else None,
-            "document": b.document, "source": b.source}
+    return {
+        "year": b.year,
+        "goal": b.goal,
+        "line": b.line,
+        "funding": b.funding.value if b.funding else None,
+        "currency": b.currency,
+        "indicators": list(b.indicators),
+        "stage": b.stage.value,
+        "version": b.version,
+        "amount": b.amount,
+        "decided_on": b.decided_on.isoformat() if b.decided_on else None,
+        "document": b.document,
+        "source": b.source,
+    }
 
 
 def initialise(store: Store) -> str:
@@ -120,9 +157,22 @@ def _summaries(programs: list[Program]) -> list[ProgramSummary]:
     for p in programs:
         for pred in p.predecessors:
             successors.setdefault(pred, []).append(p.code)
-    return [ProgramSummary(p.code, p.names.to_dict(), p.kind.value, p.status.value, p.start_year, p.end_year,
-                           p.owner, p.legal_act.to_dict() if isinstance(p.legal_act, Names) else p.legal_act, p.repealed_on.isoformat() if p.repealed_on else None,
-                           p.predecessors, tuple(sorted(successors.get(p.code, ())))) for p in programs]
+    return [
+        ProgramSummary(
+            p.code,
+            p.names.to_dict(),
+            p.kind.value,
+            p.status.value,
+            p.start_year,
+            p.end_year,
+            p.owner,
+            p.legal_act.to_dict() if isinstance(p.legal_act, Names) else p.legal_act,
+            p.repealed_on.isoformat() if p.repealed_on else None,
+            p.predecessors,
+            tuple(sorted(successors.get(p.code, ()))),
+        )
+        for p in programs
+    ]
 
 
 def require_programs(store: Store) -> None:
@@ -172,9 +222,17 @@ def show_program(store: Store, code: str) -> ProgramDetails:
     assert package.program is not None
     summary = next(s for s in summaries if s.code == code)
     budgets = tuple(sorted(package.budgets, key=listing_order))  # stages in lifecycle order, versions in time
-    return ProgramDetails(summary, package.program, package.indicators, package.commitments, budgets,
-                          lineage(summaries, code), frozenset(s.code for s in summaries),
-                          {a.code: a.names.to_dict() for a in package.agencies}, places)
+    return ProgramDetails(
+        summary,
+        package.program,
+        package.indicators,
+        package.commitments,
+        budgets,
+        lineage(summaries, code),
+        frozenset(s.code for s in summaries),
+        {a.code: a.names.to_dict() for a in package.agencies},
+        places,
+    )
 
 
 def territory_names(store: Store) -> dict[str, dict[str, str]]:

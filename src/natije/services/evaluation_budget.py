@@ -1,9 +1,10 @@
-"""Impact per money spent: a stored evaluation's estimate per bn KZT executed on the budget lines linked to it.
+"""Impact per money spent: a stored evaluation's estimate per bn KZT executed on the
+budget lines linked to it.
 
 The money is the sum of the program's (and its predecessors') ``executed`` budget lines in KZT that name the
 evaluated indicator, over the post period: from the year of the first treated period to the year of the last
-period of the panel, each line at its version in force. Lines in other currencies are counted and reported, never
-converted.
+period of the panel, each line at its version in force. Lines in other currencies are counted and reported,
+never converted.
 """
 
 from __future__ import annotations
@@ -39,15 +40,26 @@ class BudgetImpact:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-friendly mapping."""
-        return {"evaluation_id": self.evaluation_id, "indicator": self.indicator, "first_year": self.first_year,
-                "last_year": self.last_year, "executed_kzt": self.executed_kzt, "executed_bn_kzt": self.executed_kzt / BN,
-                "lines": self.lines, "estimate": self.estimate, "per_bn_kzt": self.per_bn,
-                "ci_per_bn_kzt": list(self.ci_per_bn), "other_currency_lines": self.other_currency_lines}
+        return {
+            "evaluation_id": self.evaluation_id,
+            "indicator": self.indicator,
+            "first_year": self.first_year,
+            "last_year": self.last_year,
+            "executed_kzt": self.executed_kzt,
+            "executed_bn_kzt": self.executed_kzt / BN,
+            "lines": self.lines,
+            "estimate": self.estimate,
+            "per_bn_kzt": self.per_bn,
+            "ci_per_bn_kzt": list(self.ci_per_bn),
+            "other_currency_lines": self.other_currency_lines,
+        }
 
 
 def post_years(design: dict[str, Any], last_period: str) -> tuple[int, int]:
     """First and last calendar year of the post period of a stored design."""
-    starts = [design["start"]] if design.get("start") else [v for v in (design.get("cohort") or {}).values() if v]
+    starts = (
+        [design["start"]] if design.get("start") else [v for v in (design.get("cohort") or {}).values() if v]
+    )
     first = min(Period.parse(s).year for s in starts) if starts else Period.parse(last_period).year
     return first, Period.parse(last_period).year
 
@@ -89,5 +101,15 @@ def impact_per_budget(store: Store, evaluation_id: int, *, stage: str = "execute
     def per(x: float | None) -> float | None:
         return None if x is None or money <= 0 else float(x) / (money / BN)
 
-    return BudgetImpact(evaluation_id, record.indicator, first, last, money, kzt.height, est, per(est),
-                        (per(ci[0]), per(ci[1])), window.height - kzt.height)
+    return BudgetImpact(
+        evaluation_id,
+        record.indicator,
+        first,
+        last,
+        money,
+        kzt.height,
+        est,
+        per(est),
+        (per(ci[0]), per(ci[1])),
+        window.height - kzt.height,
+    )

@@ -117,7 +117,8 @@ def _label(value: Any) -> str:
 
 
 def degenerate_se(result: EvaluationResult) -> bool:
-    """Whether the standard error is zero up to rounding while there is an estimate (no residual variation)."""
+    """Whether the standard error is zero up to rounding while there is an estimate
+    (no residual variation)."""
     se, est = result.se, result.estimate
     return math.isfinite(se) and math.isfinite(est) and se <= 1e-9 * max(1.0, abs(est))
 

@@ -44,8 +44,16 @@ class IndicatorPanel:
         """Index on the time axis of an SDMX period (``"2019"``, ``"2019-Q3"``); ValidationError otherwise."""
         p = Period.parse(period)
         if p.freq is not self.frequency:
-            raise ValidationError(Problem("design", None, "period", str(period),
-                                          Expected("expected.frequency_of", freq=self.frequency.value)), "wrong period")
+            raise ValidationError(
+                Problem(
+                    "design",
+                    None,
+                    "period",
+                    str(period),
+                    Expected("expected.frequency_of", freq=self.frequency.value),
+                ),
+                "wrong period",
+            )
         return p.index
 
     def label(self, index: int) -> str:
@@ -86,10 +94,17 @@ def _crosswalk(obs: pl.DataFrame, changes: Sequence[TerritoryChange]) -> pl.Data
         applicable = [c for c in changes if _month(c.day) >= end]
         for old, targets in backcast_weights(applicable, codes).items():
             moved = len(targets) > 1 or old not in targets
-            rows += [{"period_end": end, "territory": old, "target": new, "share": float(share), "moved": moved}
-                     for new, share in targets.items()]
-    schema = {"period_end": pl.Int32, "territory": pl.String, "target": pl.String, "share": pl.Float64,
-              "moved": pl.Boolean}
+            rows += [
+                {"period_end": end, "territory": old, "target": new, "share": float(share), "moved": moved}
+                for new, share in targets.items()
+            ]
+    schema = {
+        "period_end": pl.Int32,
+        "territory": pl.String,
+        "target": pl.String,
+        "share": pl.Float64,
+        "moved": pl.Boolean,
+    }
     return pl.DataFrame(rows, schema=schema)
 
 
@@ -101,21 +116,36 @@ def _harmonise(obs: pl.DataFrame, changes: Sequence[TerritoryChange], additive: 
     joined = joined.filter(~pl.col("_direct") | ~pl.col("moved"))
     weighted = (pl.col("value") * pl.col("share")).sum()
     value = weighted if additive else weighted / pl.col("share").sum()
-    return (joined.group_by("target", "period")
-            .agg(value.alias("value"), pl.col("moved").any().alias("moved"),
-                 pl.col("territory").filter(pl.col("moved")).unique().alias("sources"))
-            .rename({"target": "territory"}))
+    return (
+        joined.group_by("target", "period")
+        .agg(
+            value.alias("value"),
+            pl.col("moved").any().alias("moved"),
+            pl.col("territory").filter(pl.col("moved")).unique().alias("sources"),
+        )
+        .rename({"target": "territory"})
+    )
 
 
 def _carried(frame: pl.DataFrame, freq: Frequency) -> dict[str, dict[str, Any]]:
     """For each unit given values of abolished units: those units and the first and last period carried."""
     moved = frame.filter(pl.col("moved")).explode("sources")
     out: dict[str, dict[str, Any]] = {}
-    for code, sources, first, last in (moved.group_by("territory")
-                                       .agg(pl.col("sources").unique().sort(), pl.col("period").min().alias("a"),
-                                            pl.col("period").max().alias("b")).sort("territory").iter_rows()):
-        out[code] = {"from": [s for s in sources if s is not None], "first": str(Period(freq, int(first))),
-                     "last": str(Period(freq, int(last)))}
+    for code, sources, first, last in (
+        moved.group_by("territory")
+        .agg(
+            pl.col("sources").unique().sort(),
+            pl.col("period").min().alias("a"),
+            pl.col("period").max().alias("b"),
+        )
+        .sort("territory")
+        .iter_rows()
+    ):
+        out[code] = {
+            "from": [s for s in sources if s is not None],
+            "first": str(Period(freq, int(first))),
+            "last": str(Period(freq, int(last))),
+        }
     return out
 
 
@@ -126,7 +156,9 @@ def _names(territories: pl.DataFrame, codes: Iterable[str]) -> dict[str, dict[st
     if not wanted or not set(cols) <= set(territories.columns):
         return {c: {} for c in wanted}
     rows = territories.filter(pl.col("code").is_in(wanted)).select("code", *cols).iter_rows()
-    found = {code: {lang: name for lang, name in zip(("kk", "ru", "en"), names) if name} for code, *names in rows}
+    found = {
+        code: {lang: name for lang, name in zip(("kk", "ru", "en"), names) if name} for code, *names in rows
+    }
     return {c: found.get(c, {}) for c in wanted}
 
 
@@ -134,20 +166,33 @@ def _balance(frame: pl.DataFrame, notes: dict[str, Any]) -> pl.DataFrame:
     units = frame["territory"].n_unique()
     per_period = frame.group_by("period").len()
     keep = per_period.filter(pl.col("len") * 2 >= units)["period"].to_list()
-    notes["dropped_periods"] = sorted(int(p) for p in per_period.filter(~pl.col("period").is_in(keep))["period"])
+    notes["dropped_periods"] = sorted(
+        int(p) for p in per_period.filter(~pl.col("period").is_in(keep))["period"]
+    )
     frame = frame.filter(pl.col("period").is_in(keep))
     counts = frame.group_by("territory").len()
     full = counts.filter(pl.col("len") == len(keep))["territory"].to_list()
-    notes["dropped_units"] = {t: int(n) for t, n in counts.filter(pl.col("len") < len(keep)).sort("territory")
-                              .iter_rows()}
+    notes["dropped_units"] = {
+        t: int(n) for t, n in counts.filter(pl.col("len") < len(keep)).sort("territory").iter_rows()
+    }
     notes["restricted_to_balanced"] = bool(notes["dropped_units"] or notes["dropped_periods"])
     return frame.filter(pl.col("territory").is_in(full))
 
 
-def build_indicator_panel(observations: pl.DataFrame, territories: pl.DataFrame,
-                          changes: Iterable[TerritoryChange], *, indicator: str, frequency: str, unit: str,
-                          ratio: bool = False, level: str = "region", harmonise: str = "backcast",
-                          only: Sequence[str] | None = None, name_also: Iterable[str] = ()) -> IndicatorPanel:
+def build_indicator_panel(
+    observations: pl.DataFrame,
+    territories: pl.DataFrame,
+    changes: Iterable[TerritoryChange],
+    *,
+    indicator: str,
+    frequency: str,
+    unit: str,
+    ratio: bool = False,
+    level: str = "region",
+    harmonise: str = "backcast",
+    only: Sequence[str] | None = None,
+    name_also: Iterable[str] = (),
+) -> IndicatorPanel:
     """Build the balanced panel of ``indicator`` over the territories of ``level``.
 
     Parameters
@@ -177,21 +222,33 @@ def build_indicator_panel(observations: pl.DataFrame, territories: pl.DataFrame,
         Fewer than two units or two periods remain.
     """
     if harmonise not in HARMONISE:
-        raise ValidationError(Problem("design", None, "harmonise", harmonise, choice(*HARMONISE)),
-                              "bad option")
+        raise ValidationError(
+            Problem("design", None, "harmonise", harmonise, choice(*HARMONISE)), "bad option"
+        )
     freq = Frequency(frequency)
     changes = list(changes)
     at_level = territories.filter(pl.col("level") == level)["code"].to_list()
-    obs = observations.filter((pl.col("indicator") == indicator)
-                              & (pl.col("period_end") - pl.col("period_start") == freq.months)
-                              & pl.col("territory").is_in(at_level))
+    obs = observations.filter(
+        (pl.col("indicator") == indicator)
+        & (pl.col("period_end") - pl.col("period_start") == freq.months)
+        & pl.col("territory").is_in(at_level)
+    )
     # an estimate from generated (demo) rows must say so wherever it is shown
     illustrative = int(obs["illustrative"].sum()) if "illustrative" in obs.columns else 0
-    obs = obs.select("territory", "period_end", "value",
-                     (pl.col("period_start") // freq.months).cast(pl.Int64).alias("period"))
+    obs = obs.select(
+        "territory",
+        "period_end",
+        "value",
+        (pl.col("period_start") // freq.months).cast(pl.Int64).alias("period"),
+    )
     additive = is_additive(unit, ratio)
-    notes: dict[str, Any] = {"level": level, "harmonise": harmonise, "additive": additive,
-                             "frequency": freq.value, "illustrative_rows": illustrative}
+    notes: dict[str, Any] = {
+        "level": level,
+        "harmonise": harmonise,
+        "additive": additive,
+        "frequency": freq.value,
+        "illustrative_rows": illustrative,
+    }
     carried: dict[str, dict[str, Any]] = {}
     if harmonise == "backcast":
         frame = _harmonise(obs, changes, additive)
@@ -207,15 +264,27 @@ def build_indicator_panel(observations: pl.DataFrame, territories: pl.DataFrame,
     frame = frame.sort("territory", "period")
     n_units, times = frame["territory"].n_unique(), frame["period"].unique().sort()
     if n_units < 2 or times.len() < 2:
-        raise InsufficientData(Text("error.panel_too_small", indicator=indicator, units=n_units, level=level,
-                                    periods=times.len()), indicator=indicator, level=level)
+        raise InsufficientData(
+            Text(
+                "error.panel_too_small", indicator=indicator, units=n_units, level=level, periods=times.len()
+            ),
+            indicator=indicator,
+            level=level,
+        )
     notes["dropped_periods"] = [str(Period(freq, i)) for i in notes["dropped_periods"]]
-    notes.update(units=n_units, periods=[str(Period(freq, int(times[0]))), str(Period(freq, int(times[-1])))],
-                 n_periods=times.len())
+    notes.update(
+        units=n_units,
+        periods=[str(Period(freq, int(times[0]))), str(Period(freq, int(times[-1])))],
+        n_periods=times.len(),
+    )
     kept = set(frame["territory"].unique().to_list())
     notes["carried"] = {code: c for code, c in carried.items() if code in kept}
-    mentioned = [*kept, *name_also, *notes["dropped_units"], *notes["carried"], *(s for c in notes["carried"].values() for s in c["from"])]
+    mentioned = [
+        *kept,
+        *name_also,
+        *notes["dropped_units"],
+        *notes["carried"],
+        *(s for c in notes["carried"].values() for s in c["from"]),
+    ]
     notes["territory_names"] = _names(territories, mentioned)
     return IndicatorPanel(frame, freq, notes)
-
-

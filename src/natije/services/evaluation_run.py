@@ -165,8 +165,14 @@ def read_panel_file(path: Path) -> pl.DataFrame:
     """Read a panel from a csv, parquet or xlsx file by its extension; ValidationError for anything else."""
     reader = READERS.get(path.suffix.lower())
     if reader is None or not path.exists():
-        expected = Expected("expected.file_exists") if reader else Expected("expected.file_kind", suffixes=", ".join(READERS))
-        raise ValidationError(Problem(str(path), None, None, path.name, expected), "cannot read the data file")
+        expected = (
+            Expected("expected.file_exists")
+            if reader
+            else Expected("expected.file_kind", suffixes=", ".join(READERS))
+        )
+        raise ValidationError(
+            Problem(str(path), None, None, path.name, expected), "cannot read the data file"
+        )
     return reader(path)
 
 
@@ -184,7 +190,8 @@ def run_evaluation(
     progress: Progress | None = None,
     **options: Any,
 ) -> EvaluationResult:
-    """Evaluate like :func:`natije.evaluate`, refusing designs too small and keeping warnings off the terminal.
+    """Evaluate like :func:`natije.evaluate`, refusing designs too small and keeping
+    warnings off the terminal.
 
     ``unit=None`` is a single series (method ``its`` only): the whole table is one covered unit.
     ``progress`` is called with (done, total) tasks of random work. Numerical warnings become

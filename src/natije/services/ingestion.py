@@ -90,7 +90,11 @@ class ImportReport:
         return any(v for k, v in t.items() if k not in ("packages", "rows") and not k.endswith("_unchanged"))
 
     def to_dict(self) -> dict[str, Any]:
-        return {"packages": [p.to_dict() for p in self.packages], "totals": self.totals(), "changed": self.changed}
+        return {
+            "packages": [p.to_dict() for p in self.packages],
+            "totals": self.totals(),
+            "changed": self.changed,
+        }
 
 
 def _stats(obj: Any) -> dict[str, int]:
@@ -114,12 +118,23 @@ def _write(conn: Any, plan: ImportPlan, now: datetime, progress: Progress) -> li
         if planned.has_revisions:
             history = store_observations.merge_revisions(conn, plan.batches(planned, "revisions"), now=now)
 
-        merged = store_observations.merge_observations(conn, _counted(plan, planned, progress), reason=f"import {planned.digest}", now=now)
-        report = PackageReport(planned.files.name, planned.code, planned.digest, planned.rows,
-                               _stats(catalog), _stats(merged), _stats(history))
+        merged = store_observations.merge_observations(
+            conn, _counted(plan, planned, progress), reason=f"import {planned.digest}", now=now
+        )
+        report = PackageReport(
+            planned.files.name,
+            planned.code,
+            planned.digest,
+            planned.rows,
+            _stats(catalog),
+            _stats(merged),
+            _stats(history),
+        )
         reports.append(report)
         if ImportReport((report,)).changed:
-            record_import(conn, package_hash=planned.digest, program=planned.code, summary=report.to_dict(), now=now)
+            record_import(
+                conn, package_hash=planned.digest, program=planned.code, summary=report.to_dict(), now=now
+            )
     return reports
 
 
@@ -141,8 +156,13 @@ class ImportJob:
         return {"paths": list(self.paths), "now": self.now.isoformat()}
 
 
-def import_paths(store: Store, paths: Sequence[str | Path], *, progress: Progress | None = None,
-                 now: datetime | None = None) -> ImportReport:
+def import_paths(
+    store: Store,
+    paths: Sequence[str | Path],
+    *,
+    progress: Progress | None = None,
+    now: datetime | None = None,
+) -> ImportReport:
     """Validate, then import every package under ``paths`` in one transaction.
 
     Parameters
@@ -234,10 +254,12 @@ def export_program(store: Store, code: str, directory: str | Path) -> ExportRepo
                 sources.update(s for s in batch["source"].unique().to_list() if s)
                 yield batch.rename({"recorded_at": "as_of"}) if "as_of" not in batch.columns else batch
 
-        files["observations.csv"] = write_csv_stream(out / "observations.csv", observations(), OBSERVATION_COLUMNS,
-                                                     ("as_of",))
-        files["revisions.csv"] = write_csv_stream(out / "revisions.csv", iter_revisions(conn, program=code),
-                                                  REVISION_COLUMNS, ("recorded_at",))
+        files["observations.csv"] = write_csv_stream(
+            out / "observations.csv", observations(), OBSERVATION_COLUMNS, ("as_of",)
+        )
+        files["revisions.csv"] = write_csv_stream(
+            out / "revisions.csv", iter_revisions(conn, program=code), REVISION_COLUMNS, ("recorded_at",)
+        )
     if files["revisions.csv"] <= files["observations.csv"]:
         (out / "revisions.csv").unlink()  # no value was ever revised: the observations say everything
         del files["revisions.csv"]
@@ -254,7 +276,8 @@ def export_program(store: Store, code: str, directory: str | Path) -> ExportRepo
             changes_frame(changes).write_csv(out / "territory_changes.csv", line_terminator="\n")
             files["territory_changes.csv"] = len(changes)
     all_sources = {s.code: s for s in package.sources} | {
-        c: catalog.sources[c] for c in sources if c in catalog.sources}
+        c: catalog.sources[c] for c in sources if c in catalog.sources
+    }
     package = dataclasses.replace(package, sources=tuple(all_sources.values()))
     (out / "program.yaml").write_text(program_yaml_text(package), encoding="utf-8", newline="\n")
     files["program.yaml"] = 1

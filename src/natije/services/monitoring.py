@@ -20,15 +20,24 @@ from natije.results.lineage import lineage
 from natije.results.scorecard import Scorecard, scorecard
 from natije.store import Store
 
-__all__ = ["Scorecard", "program_flags", "program_lineage", "program_results", "program_results_with_flags",
-           "program_scorecard", "scorecards"]
+__all__ = [
+    "Scorecard",
+    "program_flags",
+    "program_lineage",
+    "program_results",
+    "program_results_with_flags",
+    "program_scorecard",
+    "scorecards",
+]
 
 
-def load_frames(store: Store, code: str, as_of: date | str | None = None, observations: str = "all") -> ProgramFrames:
+def load_frames(
+    store: Store, code: str, as_of: date | str | None = None, observations: str = "all"
+) -> ProgramFrames:
     """The frames of program ``code`` as known on ``as_of``; raises ``NotFound`` for an unknown program.
 
-    ``observations``: ``"all"``, ``"results"`` (only those the results, flags and scorecard read) or ``"none"``
-    (see ``natije.store.frames.load_program_frames``)."""
+    ``observations``: ``"all"``, ``"results"`` (only those the results, flags and scorecard read) or
+    ``"none"`` (see ``natije.store.frames.load_program_frames``)."""
     from natije.store.frames import load_program_frames
 
     with store.connect() as conn:
@@ -50,7 +59,11 @@ def _code(territory: str | None) -> str | None:
 
 
 def program_results(
-    store: Store, code: str, as_of: date | str | None = None, territory: str | None = None, basis: str = "current"
+    store: Store,
+    code: str,
+    as_of: date | str | None = None,
+    territory: str | None = None,
+    basis: str = "current",
 ) -> pl.DataFrame:
     """Results table of ``code`` (see :func:`natije.results.engine.results_table`).
 
@@ -62,14 +75,21 @@ def program_results(
 
 
 def program_results_with_flags(
-    store: Store, code: str, as_of: date | str | None = None, territory: str | None = None, basis: str = "current"
+    store: Store,
+    code: str,
+    as_of: date | str | None = None,
+    territory: str | None = None,
+    basis: str = "current",
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The results table of ``code`` (as :func:`program_results`) and the program's flags, worst first."""
     frames = load_frames(store, code, as_of, observations="results")
     if _code(territory) is None:
         table, flag_frame = results_with_flags(frames, as_of=as_of, basis=basis)
     else:
-        table, flag_frame = results_table(frames, as_of, _code(territory), basis), compute_flags(frames, as_of=as_of)
+        table, flag_frame = (
+            results_table(frames, as_of, _code(territory), basis),
+            compute_flags(frames, as_of=as_of),
+        )
     return _territory(frames, table, territory), flag_frame
 
 
@@ -78,7 +98,9 @@ def program_flags(store: Store, code: str, as_of: date | str | None = None) -> p
     return compute_flags(load_frames(store, code, as_of, observations="results"), as_of=as_of)
 
 
-def program_lineage(store: Store, code: str, as_of: date | str | None = None, lang: str = "en") -> pl.DataFrame:
+def program_lineage(
+    store: Store, code: str, as_of: date | str | None = None, lang: str = "en"
+) -> pl.DataFrame:
     """Promises of ``code`` and its predecessors: carried over, repeated later, dropped, new."""
     return lineage(load_frames(store, code, as_of, observations="none"), lang=lang)
 
@@ -90,7 +112,8 @@ def program_scorecard(store: Store, code: str, as_of: date | str | None = None) 
 
 def scorecards(store: Store, as_of: date | str | None = None) -> list[Scorecard]:
     """Scorecards of every program in the store, oldest program first; raises for a store without programs.
-    Concepts a lineage chain dropped from the portfolio appear on the card of the chain's latest program only."""
+    Concepts a lineage chain dropped from the portfolio appear on the card of the chain's latest
+    program only."""
     from natije.store.reads import list_programs
     from natije.store.session import empty_store_error
 

@@ -1,4 +1,5 @@
-"""The store an edge works on, opened by its URL: the edges (CLI, web) name a store without importing ``natije.store``.
+"""The store an edge works on, opened by its URL:
+the edges (CLI, web) name a store without importing ``natije.store``.
 
 >>> store = open_store(":memory:")
 >>> store.dialect

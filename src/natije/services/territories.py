@@ -32,7 +32,14 @@ from natije.store import tables as T
 if TYPE_CHECKING:
     from natije.store.catalog import PackageStats
 
-__all__ = ["LEVELS", "TerritoryRow", "builtin_package", "list_territories", "seed_territories", "territory_codes"]
+__all__ = [
+    "LEVELS",
+    "TerritoryRow",
+    "builtin_package",
+    "list_territories",
+    "seed_territories",
+    "territory_codes",
+]
 
 
 @cache

@@ -119,7 +119,8 @@ def budget_of(r: Any, program: str) -> BudgetLine:
 
 
 def read_budgets(conn: Connection, program_id: int, program: str) -> tuple[BudgetLine, ...]:
-    """Every version of every budget line of a program, by year, goal, line, funding, currency, stage, version."""
+    """Every version of every budget line of a program, by year, goal, line, funding,
+    currency, stage, version."""
     t = T.budget_lines
     rows = conn.execute(
         select(t)

@@ -55,8 +55,14 @@ class Catalog:
     predecessors: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
-def sync_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]], key: Sequence[str],
-              *, keep: Sequence[str] = ()) -> int:
+def sync_rows(
+    conn: Connection,
+    table: Table,
+    rows: Sequence[dict[str, Any]],
+    key: Sequence[str],
+    *,
+    keep: Sequence[str] = (),
+) -> int:
     """Insert rows whose ``key`` is new, update rows that differ; return how many were written.
 
     Columns named in ``keep`` are not overwritten on existing rows.
@@ -90,10 +96,15 @@ def write_package(conn: Connection, package: ProgramPackage, *, now: datetime | 
     counts: dict[str, int] = {
         "agencies": sync_rows(conn, T.agencies, [R.agency_row(a) for a in package.agencies], ["code"]),
         "sources": sync_rows(conn, T.sources, [R.source_row(s) for s in package.sources], ["code"]),
-        "territories": sync_rows(conn, T.territories, [R.territory_row(t) for t in package.territories], ["code"]),
+        "territories": sync_rows(
+            conn, T.territories, [R.territory_row(t) for t in package.territories], ["code"]
+        ),
         "territory_changes": sync_rows(
-            conn, T.territory_changes, [r for c in package.territory_changes for r in R.change_rows(c)],
-            ["day", "source", "target"]),
+            conn,
+            T.territory_changes,
+            [r for c in package.territory_changes for r in R.change_rows(c)],
+            ["day", "source", "target"],
+        ),
     }
     program_id = None
     if package.program is not None:
@@ -101,12 +112,17 @@ def write_package(conn: Connection, package: ProgramPackage, *, now: datetime | 
         counts["programs"] = sync_rows(conn, T.programs, [R.program_row(p)], ["code"])
         program_id = conn.execute(select(T.programs.c.id).where(T.programs.c.code == p.code)).scalar_one()
         counts["programs"] = max(counts["programs"], _sync_predecessors(conn, program_id, p.predecessors))
-        counts["goals"] = sync_rows(conn, T.goals, [R.goal_row(g, program_id, i) for i, g in enumerate(p.goals)],
-                                    ["code"])
+        counts["goals"] = sync_rows(
+            conn, T.goals, [R.goal_row(g, program_id, i) for i, g in enumerate(p.goals)], ["code"]
+        )
     keep = ["program_id"] if program_id is None else []
     counts["indicators"] = sync_rows(
-        conn, T.indicators, [R.indicator_row(ind, program_id, i) for i, ind in enumerate(package.indicators)],
-        ["code"], keep=keep)
+        conn,
+        T.indicators,
+        [R.indicator_row(ind, program_id, i) for i, ind in enumerate(package.indicators)],
+        ["code"],
+        keep=keep,
+    )
     counts["commitments_new"] = write_commitments(conn, package.commitments, now)
     if program_id is not None:
         counts["budgets_new"] = write_budgets(conn, program_id, package.budgets, now)
@@ -115,19 +131,29 @@ def write_package(conn: Connection, package: ProgramPackage, *, now: datetime | 
 
 def _sync_predecessors(conn: Connection, program_id: int, predecessors: tuple[str, ...]) -> int:
     t = T.program_predecessors
-    stored = [r.predecessor for r in conn.execute(
-        select(t.c.predecessor).where(t.c.program_id == program_id).order_by(t.c.position))]
+    stored = [
+        r.predecessor
+        for r in conn.execute(
+            select(t.c.predecessor).where(t.c.program_id == program_id).order_by(t.c.position)
+        )
+    ]
     if stored == list(predecessors):
         return 0
     conn.execute(delete(t).where(t.c.program_id == program_id))
     if predecessors:
-        conn.execute(insert(t), [{"program_id": program_id, "predecessor": code, "position": i}
-                                 for i, code in enumerate(predecessors)])
+        conn.execute(
+            insert(t),
+            [
+                {"program_id": program_id, "predecessor": code, "position": i}
+                for i, code in enumerate(predecessors)
+            ],
+        )
     return 1
 
 
 def lookup_catalog(conn: Connection) -> Catalog:
-    """Every indicator, territory, source, agency and program code in the store (with programs' predecessors)."""
+    """Every indicator, territory, source, agency and program code in the store
+    (with programs' predecessors)."""
     programs = {r.id: r.code for r in conn.execute(select(T.programs.c.id, T.programs.c.code))}
     ind_rows = list(conn.execute(select(T.indicators).order_by(T.indicators.c.code)).mappings())
     pp = T.program_predecessors
@@ -140,5 +166,6 @@ def lookup_catalog(conn: Connection) -> Catalog:
         territories={r["code"]: R.territory_of(r) for r in conn.execute(select(T.territories)).mappings()},
         sources={r["code"]: R.source_of(r) for r in conn.execute(select(T.sources)).mappings()},
         agencies={r.code for r in conn.execute(select(T.agencies.c.code))},
-        programs=set(programs.values()), predecessors=predecessors,
+        programs=set(programs.values()),
+        predecessors=predecessors,
     )

@@ -17,9 +17,19 @@ def known_indicators(ids: dict[str, int], codes: Iterable[str], section: str) ->
     """Raise ValidationError for indicator codes neither the package nor the store declares."""
     unknown = sorted({c for c in codes if c not in ids})
     if unknown:
-        raise ValidationError([Problem("program.yaml", None, f"{section}.indicator", code,
-                                       Expected("expected.declared_indicator"),
-                                       code="unknown_indicator") for code in unknown])
+        raise ValidationError(
+            [
+                Problem(
+                    "program.yaml",
+                    None,
+                    f"{section}.indicator",
+                    code,
+                    Expected("expected.declared_indicator"),
+                    code="unknown_indicator",
+                )
+                for code in unknown
+            ]
+        )
 
 
 def write_commitments(conn: Connection, commitments: Iterable[Commitment], now: datetime) -> int:
@@ -36,10 +46,14 @@ def write_commitments(conn: Connection, commitments: Iterable[Commitment], now: 
     t = T.commitments
     wanted = {ids[c.indicator] for c in items}
     versions: dict[tuple, list[tuple[float, object, int]]] = {}
-    for r in conn.execute(select(t.c.indicator_id, t.c.kind, t.c.period, t.c.territory, t.c.value,
-                                 t.c.decided_on, t.c.version).where(t.c.indicator_id.in_(wanted))):
+    for r in conn.execute(
+        select(
+            t.c.indicator_id, t.c.kind, t.c.period, t.c.territory, t.c.value, t.c.decided_on, t.c.version
+        ).where(t.c.indicator_id.in_(wanted))
+    ):
         versions.setdefault((r.indicator_id, r.kind, r.period, r.territory), []).append(
-            (r.value, r.decided_on, r.version))
+            (r.value, r.decided_on, r.version)
+        )
     new = []
     for c in items:
         key = (ids[c.indicator], c.kind.value, str(c.period), c.territory or "")
@@ -48,9 +62,21 @@ def write_commitments(conn: Connection, commitments: Iterable[Commitment], now: 
             continue
         version = max((n for *_, n in stored), default=0) + 1
         stored.append((c.value, c.decided_on, version))
-        new.append({"indicator_id": key[0], "kind": key[1], "period": key[2], "period_start": c.period.start_month,
-                    "territory": key[3], "version": version, "value": c.value, "decided_on": c.decided_on,
-                    "document": c.document, "note": c.note, "recorded_at": now})
+        new.append(
+            {
+                "indicator_id": key[0],
+                "kind": key[1],
+                "period": key[2],
+                "period_start": c.period.start_month,
+                "territory": key[3],
+                "version": version,
+                "value": c.value,
+                "decided_on": c.decided_on,
+                "document": c.document,
+                "note": c.note,
+                "recorded_at": now,
+            }
+        )
     if new:
         conn.execute(insert(t), new)
     return len(new)

@@ -10,7 +10,8 @@ Examples
 >>> store.init()
 >>> record = StoredEvaluation(id=None, program="P2024", indicator="P2024.USERS", method="did",
 ...                           design={"method": "did", "start": "2020"}, data_hash="0" * 64,
-...                           result={"estimate": 1.5}, created_at=datetime(2026, 1, 1), engine_version="0.1.0")
+...                           result={"estimate": 1.5}, created_at=datetime(2026, 1, 1),
+...                           engine_version="0.1.0")
 >>> with store.transaction() as conn:
 ...     key = save_evaluation(conn, record)
 ...     stored = get_evaluation(conn, key)
@@ -57,10 +58,19 @@ class StoredEvaluation:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-friendly mapping (``created_at`` as ISO text)."""
-        return {"id": self.id, "program": self.program, "indicator": self.indicator, "method": self.method,
-                "design": dict(self.design), "data_hash": self.data_hash, "result": dict(self.result),
-                "created_at": self.created_at.isoformat(), "engine_version": self.engine_version,
-                "author": self.author, "label": self.label}
+        return {
+            "id": self.id,
+            "program": self.program,
+            "indicator": self.indicator,
+            "method": self.method,
+            "design": dict(self.design),
+            "data_hash": self.data_hash,
+            "result": dict(self.result),
+            "created_at": self.created_at.isoformat(),
+            "engine_version": self.engine_version,
+            "author": self.author,
+            "label": self.label,
+        }
 
 
 def _dumps(value: Mapping[str, Any]) -> str:
@@ -72,20 +82,37 @@ def save_evaluation(conn: Connection, record: StoredEvaluation, *, now: datetime
 
     ``created_at`` is ``now`` when given, else the record's own time.
     """
-    row = {"program": record.program, "indicator": record.indicator, "method": record.method,
-           "design": _dumps(record.design), "data_hash": record.data_hash, "result": _dumps(record.result),
-           "created_at": now or record.created_at or utcnow(), "author": record.author,
-           "engine_version": record.engine_version, "label": record.label}
+    row = {
+        "program": record.program,
+        "indicator": record.indicator,
+        "method": record.method,
+        "design": _dumps(record.design),
+        "data_hash": record.data_hash,
+        "result": _dumps(record.result),
+        "created_at": now or record.created_at or utcnow(),
+        "author": record.author,
+        "engine_version": record.engine_version,
+        "label": record.label,
+    }
     key = conn.execute(insert(T.evaluations).values(**row)).inserted_primary_key
     assert key is not None
     return int(key[0])
 
 
 def _record(row: Any) -> StoredEvaluation:
-    return StoredEvaluation(id=int(row["id"]), program=row["program"], indicator=row["indicator"],
-                            method=row["method"], design=json.loads(row["design"]), data_hash=row["data_hash"],
-                            result=json.loads(row["result"]), created_at=row["created_at"],
-                            engine_version=row["engine_version"], author=row["author"], label=row["label"])
+    return StoredEvaluation(
+        id=int(row["id"]),
+        program=row["program"],
+        indicator=row["indicator"],
+        method=row["method"],
+        design=json.loads(row["design"]),
+        data_hash=row["data_hash"],
+        result=json.loads(row["result"]),
+        created_at=row["created_at"],
+        engine_version=row["engine_version"],
+        author=row["author"],
+        label=row["label"],
+    )
 
 
 def get_evaluation(conn: Connection, evaluation_id: int) -> StoredEvaluation:
@@ -97,8 +124,9 @@ def get_evaluation(conn: Connection, evaluation_id: int) -> StoredEvaluation:
     return _record(row)
 
 
-def list_evaluations(conn: Connection, program: str | None = None, indicator: str | None = None,
-                     limit: int = 1000) -> list[StoredEvaluation]:
+def list_evaluations(
+    conn: Connection, program: str | None = None, indicator: str | None = None, limit: int = 1000
+) -> list[StoredEvaluation]:
     """Stored evaluations, newest first, optionally of one program and/or one indicator."""
     t = T.evaluations
     query = select(t).order_by(t.c.id.desc()).limit(limit)

@@ -29,8 +29,9 @@ _CHUNK_BYTES = 64 << 20
 # The ADBC SQLite driver infers each column's type from the first batch and refuses a later batch whose values
 # disagree (a column that starts with NULLs, say): one batch of the whole result lets it see every value.
 _ONE_BATCH = {"adbc.sqlite.query.batch_rows": str(1 << 30)}
-# Loading the ADBC driver loads pyarrow and pandas with it (about a second of CPU and 130 MB): a store file (with
-# its write-ahead log) smaller than this is read sooner through the cursor, as a command on the demo store is.
+# Loading the ADBC driver loads pyarrow and pandas with it (about a second of CPU and 130 MB): a store file
+# (with its write-ahead log) smaller than this is read sooner through the cursor, as a command on the demo
+# store is.
 ARROW_MIN_BYTES = 32 << 20
 
 
@@ -101,14 +102,16 @@ def datetime_column(conn: Connection, column: str) -> tuple[str, str]:
     """SQL and column kind for reading a DateTime column fast.
 
     On SQLite the value is computed in C as integer microseconds since 1970: Python ints cost far less to
-    fetch than 26-character strings and need no parsing (a 1 M-row read drops by about a quarter), and in Arrow
-    they take 8 bytes a value where the text took 30, with no parsed copy beside it. SQLite's date functions
-    keep milliseconds only, so the microseconds are taken from the text.
+    fetch than 26-character strings and need no parsing (a 1 M-row read drops by about a quarter), and in
+    Arrow they take 8 bytes a value where the text took 30, with no parsed copy beside it. SQLite's date
+    functions keep milliseconds only, so the microseconds are taken from the text.
     """
     if conn.dialect.name != "sqlite":
         return column, "datetime"
-    return (f"(CAST(round((julianday(substr({column}, 1, 19)) - 2440587.5) * 86400.0) AS INTEGER) * 1000000 "
-            f"+ CAST(substr({column} || '.000000', 21, 6) AS INTEGER))"), "epoch_us"
+    return (
+        f"(CAST(round((julianday(substr({column}, 1, 19)) - 2440587.5) * 86400.0) AS INTEGER) * 1000000 "
+        f"+ CAST(substr({column} || '.000000', 21, 6) AS INTEGER))"
+    ), "epoch_us"
 
 
 def _finish(frame: pl.DataFrame, columns: ColumnTypes) -> pl.DataFrame:
@@ -166,13 +169,18 @@ def read_frame(conn: Connection, sql: str, params: Mapping[str, Any], columns: C
 
 
 def _parse_csv(data: bytes, columns: ColumnTypes) -> pl.DataFrame:
-    raw = pl.read_csv(data, has_header=False, new_columns=list(columns),
-                      schema_overrides={c: _raw_dtype(k) for c, k in columns.items()})
+    raw = pl.read_csv(
+        data,
+        has_header=False,
+        new_columns=list(columns),
+        schema_overrides={c: _raw_dtype(k) for c, k in columns.items()},
+    )
     return _finish(raw, columns)
 
 
-def iter_frames(conn: Connection, sql: str, params: Mapping[str, Any], columns: ColumnTypes,
-                batch_size: int = 100_000) -> Iterator[pl.DataFrame]:
+def iter_frames(
+    conn: Connection, sql: str, params: Mapping[str, Any], columns: ColumnTypes, batch_size: int = 100_000
+) -> Iterator[pl.DataFrame]:
     """Stream ``sql`` as frames of at most ``batch_size`` rows (server-side cursor on PostgreSQL)."""
     raw = conn.connection.driver_connection
     if conn.dialect.name == "postgresql":

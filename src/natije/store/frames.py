@@ -46,29 +46,54 @@ def _programs(conn: Connection) -> pl.DataFrame:
     rows: list[dict[str, Any]] = [dict(r) for r in conn.execute(select(p)).mappings()]
     for row in rows:
         row["predecessors"] = preds.get(row["id"], [])
-    schema: dict[str, Any] = {"id": pl.Int64, "code": pl.String, "predecessors": pl.List(pl.String), "start_year": pl.Int32,
-              "end_year": pl.Int32, "status": pl.String, "kind": pl.String, "owner": pl.String,
-              "legal_act": pl.String, "repealed_on": pl.Date, "name_kk": pl.String, "name_ru": pl.String,
-              "name_en": pl.String}
+    schema: dict[str, Any] = {
+        "id": pl.Int64,
+        "code": pl.String,
+        "predecessors": pl.List(pl.String),
+        "start_year": pl.Int32,
+        "end_year": pl.Int32,
+        "status": pl.String,
+        "kind": pl.String,
+        "owner": pl.String,
+        "legal_act": pl.String,
+        "repealed_on": pl.Date,
+        "name_kk": pl.String,
+        "name_ru": pl.String,
+        "name_en": pl.String,
+    }
     return pl.DataFrame([{k: r[k] for k in schema} for r in rows], schema=schema)
 
 
 def _small(conn: Connection, table: Any, *where: Any) -> pl.DataFrame:
     rows = [dict(r) for r in conn.execute(select(table).where(*where)).mappings()]
-    return pl.DataFrame(rows, schema={c.name: _dtype(c) for c in table.columns}, orient="row") if rows else \
-        pl.DataFrame(schema={c.name: _dtype(c) for c in table.columns})
+    return (
+        pl.DataFrame(rows, schema={c.name: _dtype(c) for c in table.columns}, orient="row")
+        if rows
+        else pl.DataFrame(schema={c.name: _dtype(c) for c in table.columns})
+    )
 
 
 def _dtype(column: Any) -> Any:
     name = type(column.type).__name__
-    return {"Integer": pl.Int64, "BigInteger": pl.Int64, "SmallInteger": pl.Int64, "Float": pl.Float64,
-            "Date": pl.Date, "DateTime": DT}.get(name, pl.String)
+    return {
+        "Integer": pl.Int64,
+        "BigInteger": pl.Int64,
+        "SmallInteger": pl.Int64,
+        "Float": pl.Float64,
+        "Date": pl.Date,
+        "DateTime": DT,
+    }.get(name, pl.String)
 
 
 def period_end(col: str = "period") -> pl.Expr:
     """End month (exclusive) of SDMX period text, from ``period_start`` and the text's form."""
-    months = (pl.when(pl.col(col).str.len_chars() == 4).then(12)
-              .when(pl.col(col).str.contains("Q")).then(3).otherwise(1))
+    months = (
+        pl.when(pl.col(col).str.len_chars() == 4)
+        .then(12)
+        .when(pl.col(col).str.contains("Q"))
+        .then(3)
+        .otherwise(1)
+    )
     return (pl.col("period_start") + months).cast(pl.Int32).alias("period_end")
 
 
@@ -77,9 +102,14 @@ def period_end(col: str = "period") -> pl.Expr:
 READS = ("all", "results", "none")
 
 
-def load_program_frames(conn: Connection, program_code: str, as_of: date | datetime | None = None,
-                        territory: str | None = None, weights_indicator: str = "POPULATION",
-                        observations: str = "all") -> ProgramFrames:
+def load_program_frames(
+    conn: Connection,
+    program_code: str,
+    as_of: date | datetime | None = None,
+    territory: str | None = None,
+    weights_indicator: str = "POPULATION",
+    observations: str = "all",
+) -> ProgramFrames:
     """Frames of ``program_code`` and its predecessors (transitively), as known at ``as_of``.
 
     ``observations`` (one of :data:`READS`) says which observations and revisions to read: frames read for
@@ -117,12 +147,21 @@ def load_program_frames(conn: Connection, program_code: str, as_of: date | datet
     weights = _weights(conn, weights_indicator, terr_ids, territory_id)
     budgets = _budgets(conn, prog_ids, day)
     order = {c: i for i, c in enumerate(lineage)}
-    progs = programs.filter(pl.col("code").is_in(lineage)).drop("id").sort(
-        pl.col("code").replace_strict(order, return_dtype=pl.Int32))
+    progs = (
+        programs.filter(pl.col("code").is_in(lineage))
+        .drop("id")
+        .sort(pl.col("code").replace_strict(order, return_dtype=pl.Int32))
+    )
     frames = ProgramFrames.build(
-        program=program_code, as_of=day, indicators=ind.drop("id", "program_id").sort("program", "position"),
-        commitments=commitments, budgets=budgets, territories=terr.drop("id", "successors"), weights=weights,
-        programs=progs)
+        program=program_code,
+        as_of=day,
+        indicators=ind.drop("id", "program_id").sort("program", "position"),
+        commitments=commitments,
+        budgets=budgets,
+        territories=terr.drop("id", "successors"),
+        weights=weights,
+        programs=progs,
+    )
     if observations not in READS:
         raise ValueError(f"observations={observations!r}: expected one of {READS}")
     if observations == "none":
@@ -137,13 +176,24 @@ def load_program_frames(conn: Connection, program_code: str, as_of: date | datet
     return frames.replace(observations=obs, revisions=revisions)
 
 
-COMMITMENT_COLUMNS = {"id": pl.Int64, "indicator_id": pl.Int64, "kind": pl.String, "period": pl.String,
-                      "period_start": pl.Int64, "territory": pl.String, "version": pl.Int64, "value": pl.Float64,
-                      "decided_on": "date", "document": pl.String, "note": pl.String}
+COMMITMENT_COLUMNS = {
+    "id": pl.Int64,
+    "indicator_id": pl.Int64,
+    "kind": pl.String,
+    "period": pl.String,
+    "period_start": pl.Int64,
+    "territory": pl.String,
+    "version": pl.Int64,
+    "value": pl.Float64,
+    "decided_on": "date",
+    "document": pl.String,
+    "note": pl.String,
+}
 
 
-def _commitments(conn: Connection, ind_codes: pl.DataFrame, day: date | None, territory: str | None
-                 ) -> pl.DataFrame:
+def _commitments(
+    conn: Connection, ind_codes: pl.DataFrame, day: date | None, territory: str | None
+) -> pl.DataFrame:
     # read as a frame: a program may set a target for every territory of every indicator (millions of rows)
     ids = ", ".join(str(int(i)) for i in ind_codes["id"]) or "NULL"
     where, params = f"c.indicator_id IN ({ids})", dict[str, Any]()
@@ -154,20 +204,33 @@ def _commitments(conn: Connection, ind_codes: pl.DataFrame, day: date | None, te
         where += " AND c.territory IN ('', :territory)"
         params["territory"] = territory
     select, kinds = _select(conn, "c", COMMITMENT_COLUMNS, {"recorded_at": "c.recorded_at"})
-    frame = read_frame(conn, f"SELECT {select} FROM commitments c WHERE {where}", params, kinds) \
-        .join(ind_codes, left_on="indicator_id", right_on="id")
-    return frame.with_columns(period_end(), pl.col("territory").replace("", None)).drop("id", "indicator_id") \
+    frame = read_frame(conn, f"SELECT {select} FROM commitments c WHERE {where}", params, kinds).join(
+        ind_codes, left_on="indicator_id", right_on="id"
+    )
+    return (
+        frame.with_columns(period_end(), pl.col("territory").replace("", None))
+        .drop("id", "indicator_id")
         .sort("indicator", "kind", "period_start", "period", "version")
+    )
 
 
-OBS_COLUMNS = {"id": pl.Int64, "indicator_id": pl.Int64, "territory_id": pl.Int64, "period": pl.String,
-               "period_start": pl.Int32, "value": pl.Float64, "source_id": pl.Int64, "status": pl.Int16,
-               "n_values": pl.Int32}
+OBS_COLUMNS = {
+    "id": pl.Int64,
+    "indicator_id": pl.Int64,
+    "territory_id": pl.Int64,
+    "period": pl.String,
+    "period_start": pl.Int32,
+    "value": pl.Float64,
+    "source_id": pl.Int64,
+    "status": pl.Int16,
+    "n_values": pl.Int32,
+}
 REV_COLUMNS = {"observation_id": pl.Int64, "value": pl.Float64, "reason_id": pl.Int64, "source_id": pl.Int64}
 
 
-def _select(conn: Connection, prefix: str, columns: dict[str, Any], datetimes: dict[str, str]
-            ) -> tuple[str, dict[str, Any]]:
+def _select(
+    conn: Connection, prefix: str, columns: dict[str, Any], datetimes: dict[str, str]
+) -> tuple[str, dict[str, Any]]:
     """Select list and column kinds: plain columns, then DateTime columns read the fast way."""
     parts, kinds = [f"{prefix}.{c}" for c in columns], dict(columns)
     for name, sql in datetimes.items():
@@ -179,9 +242,10 @@ def _select(conn: Connection, prefix: str, columns: dict[str, Any], datetimes: d
 
 @dataclass(frozen=True)
 class _Rows:
-    """Which observations to read: every row of the indicators ``whole``, the last row (latest period end) of each
-    series of the indicators ``last`` (both: id, indicator) that ends before month ``before``, of one territory
-    when ``territory_id`` is given, recorded before ``cutoff``; ``terr_ids`` and ``sources`` decode the ids."""
+    """Which observations to read: every row of the indicators ``whole``, the last row (latest period end) of
+    each series of the indicators ``last`` (both: id, indicator) that ends before month ``before``, of one
+    territory when ``territory_id`` is given, recorded before ``cutoff``; ``terr_ids`` and ``sources`` decode
+    the ids."""
 
     whole: pl.DataFrame
     last: pl.DataFrame
@@ -214,65 +278,111 @@ def _observations(conn: Connection, rows: _Rows) -> tuple[pl.DataFrame, pl.DataF
         params["territory_id"] = rows.territory_id
     if cutoff is not None:
         where += " AND o.first_recorded < :cutoff"
-        params["cutoff"] = cutoff.strftime("%Y-%m-%d %H:%M:%S.%f") if conn.dialect.name == "sqlite" else cutoff
+        params["cutoff"] = (
+            cutoff.strftime("%Y-%m-%d %H:%M:%S.%f") if conn.dialect.name == "sqlite" else cutoff
+        )
     rev_cut = " AND r.recorded_at < :cutoff" if cutoff is not None else ""
     # recorded_at is read only where it differs from first_recorded: half the timestamps to fetch
-    later = "o.recorded_at" if arrow_source(conn) else \
-        "CASE WHEN o.recorded_at = o.first_recorded THEN NULL ELSE o.recorded_at END"
+    later = (
+        "o.recorded_at"
+        if arrow_source(conn)
+        else "CASE WHEN o.recorded_at = o.first_recorded THEN NULL ELSE o.recorded_at END"
+    )
     select, kinds = _select(conn, "o", OBS_COLUMNS, {"first_recorded": "o.first_recorded", "_later": later})
     rev_select, rev_kinds = _select(conn, "r", REV_COLUMNS, {"recorded_at": "r.recorded_at"})
     whole = _indicator_filter(conn, rows.whole) + where
     obs = read_frame(conn, f"SELECT {select} FROM observations o WHERE {whole}", params, kinds)
-    revs = read_frame(conn, f"SELECT {rev_select} FROM observation_revisions r "
-                      f"JOIN observations o ON o.id = r.observation_id WHERE o.n_values > 1 AND {whole}{rev_cut}",
-                      params, rev_kinds)
+    revs = read_frame(
+        conn,
+        f"SELECT {rev_select} FROM observation_revisions r "
+        f"JOIN observations o ON o.id = r.observation_id WHERE o.n_values > 1 AND {whole}{rev_cut}",
+        params,
+        rev_kinds,
+    )
     if rows.last.height:
         # one pass finds where each series ends (few columns, nothing kept); only the series that end early
         # enough are read back, by the key's index
-        ends_of = (f"SELECT o.indicator_id AS i, o.territory_id AS t, max({_END}) AS e FROM observations o "
-                   f"WHERE {_indicator_filter(conn, rows.last)}{where} GROUP BY o.indicator_id, o.territory_id "
-                   f"HAVING max({_END}) < {int(rows.before)}")
-        ends = read_frame(conn, f"SELECT {select} FROM ({ends_of}) g JOIN observations o ON o.indicator_id = g.i "
-                          f"AND o.territory_id = g.t WHERE {_END} = g.e{where}", params, kinds)
+        ends_of = (
+            f"SELECT o.indicator_id AS i, o.territory_id AS t, max({_END}) AS e FROM observations o "
+            f"WHERE {_indicator_filter(conn, rows.last)}{where} GROUP BY o.indicator_id, o.territory_id "
+            f"HAVING max({_END}) < {int(rows.before)}"
+        )
+        ends = read_frame(
+            conn,
+            f"SELECT {select} FROM ({ends_of}) g JOIN observations o ON o.indicator_id = g.i "
+            f"AND o.territory_id = g.t WHERE {_END} = g.e{where}",
+            params,
+            kinds,
+        )
         revised = ", ".join(str(i) for i in ends.filter(pl.col("n_values") > 1)["id"])
         if revised:
-            revs = pl.concat([revs, read_frame(conn, f"SELECT {rev_select} FROM observation_revisions r "
-                                               f"WHERE r.observation_id IN ({revised}){rev_cut}",
-                                               {k: v for k, v in params.items() if k == "cutoff"}, rev_kinds)])
+            revs = pl.concat(
+                [
+                    revs,
+                    read_frame(
+                        conn,
+                        f"SELECT {rev_select} FROM observation_revisions r "
+                        f"WHERE r.observation_id IN ({revised}){rev_cut}",
+                        {k: v for k, v in params.items() if k == "cutoff"},
+                        rev_kinds,
+                    ),
+                ]
+            )
         obs = pl.concat([obs, ends])
     obs = obs.with_columns(pl.coalesce("_later", "first_recorded").alias("recorded_at")).drop("_later")
     if cutoff is not None:
         # values revised after the cutoff: take the latest revision known by then
-        known = revs.sort("recorded_at", "observation_id").group_by("observation_id").agg(
-            pl.col("value").last().alias("_v"), pl.col("recorded_at").last().alias("_r"),
-            pl.col("source_id").last().alias("_s"), pl.len().cast(pl.Int32).alias("_n"))
+        known = (
+            revs.sort("recorded_at", "observation_id")
+            .group_by("observation_id")
+            .agg(
+                pl.col("value").last().alias("_v"),
+                pl.col("recorded_at").last().alias("_r"),
+                pl.col("source_id").last().alias("_s"),
+                pl.len().cast(pl.Int32).alias("_n"),
+            )
+        )
         late = pl.col("recorded_at") >= cutoff
-        obs = obs.join(known, left_on="id", right_on="observation_id", how="left").with_columns(
-            pl.when(late).then(pl.col("_v")).otherwise(pl.col("value")).alias("value"),
-            pl.when(late).then(pl.col("_s")).otherwise(pl.col("source_id")).alias("source_id"),
-            pl.when(late).then(pl.col("_r")).otherwise(pl.col("recorded_at")).alias("recorded_at"),
-            pl.coalesce(pl.col("_n"), pl.col("n_values")).alias("n_values"),
-        ).drop("_v", "_r", "_s", "_n")
+        obs = (
+            obs.join(known, left_on="id", right_on="observation_id", how="left")
+            .with_columns(
+                pl.when(late).then(pl.col("_v")).otherwise(pl.col("value")).alias("value"),
+                pl.when(late).then(pl.col("_s")).otherwise(pl.col("source_id")).alias("source_id"),
+                pl.when(late).then(pl.col("_r")).otherwise(pl.col("recorded_at")).alias("recorded_at"),
+                pl.coalesce(pl.col("_n"), pl.col("n_values")).alias("n_values"),
+            )
+            .drop("_v", "_r", "_s", "_n")
+        )
     ind_codes, terr_ids, sources = pl.concat([rows.whole, rows.last]), rows.terr_ids, rows.sources
     keys = obs.select("id", "indicator_id", "territory_id", "period")
     # codes looked up column by column: a join would copy every column of the millions of rows, once per join
-    obs = (obs.with_columns(_decode("indicator_id", ind_codes["id"], ind_codes["indicator"]).alias("indicator"),
-                            _decode("territory_id", terr_ids["id"], terr_ids["territory"]).alias("territory"),
-                            _decode("source_id", sources["source_id"], sources["source"]).alias("source"),
-                            _decode("source_id", sources["source_id"], sources["source_kind"]).alias("source_kind"))
-           .with_columns(period_end(), (pl.col("source_kind") == "illustrative").fill_null(False).alias("illustrative"),
-                         pl.col("status").replace_strict(STATUS_NAMES, return_dtype=pl.String),
-                         (pl.col("n_values") - 1).alias("revised_after"))
-           .drop("indicator_id", "territory_id", "source_id", "n_values"))
+    obs = (
+        obs.with_columns(
+            _decode("indicator_id", ind_codes["id"], ind_codes["indicator"]).alias("indicator"),
+            _decode("territory_id", terr_ids["id"], terr_ids["territory"]).alias("territory"),
+            _decode("source_id", sources["source_id"], sources["source"]).alias("source"),
+            _decode("source_id", sources["source_id"], sources["source_kind"]).alias("source_kind"),
+        )
+        .with_columns(
+            period_end(),
+            (pl.col("source_kind") == "illustrative").fill_null(False).alias("illustrative"),
+            pl.col("status").replace_strict(STATUS_NAMES, return_dtype=pl.String),
+            (pl.col("n_values") - 1).alias("revised_after"),
+        )
+        .drop("indicator_id", "territory_id", "source_id", "n_values")
+    )
     reasons = _small(conn, T.revision_reasons).select(
-        reason_id="id", reason=pl.col("reason").replace("", None), author=pl.col("author").replace("", None))
-    revisions = (revs.join(keys, left_on="observation_id", right_on="id")
-                 .join(reasons, on="reason_id", how="left")
-                 .join(ind_codes, left_on="indicator_id", right_on="id", how="left")
-                 .join(terr_ids, left_on="territory_id", right_on="id", how="left")
-                 .join(sources.select("source_id", "source"), on="source_id", how="left")
-                 .sort("indicator", "territory", "period", "recorded_at")
-                 .drop("observation_id", "indicator_id", "territory_id", "source_id", "reason_id"))
+        reason_id="id", reason=pl.col("reason").replace("", None), author=pl.col("author").replace("", None)
+    )
+    revisions = (
+        revs.join(keys, left_on="observation_id", right_on="id")
+        .join(reasons, on="reason_id", how="left")
+        .join(ind_codes, left_on="indicator_id", right_on="id", how="left")
+        .join(terr_ids, left_on="territory_id", right_on="id", how="left")
+        .join(sources.select("source_id", "source"), on="source_id", how="left")
+        .sort("indicator", "territory", "period", "recorded_at")
+        .drop("observation_id", "indicator_id", "territory_id", "source_id", "reason_id")
+    )
     return obs.drop("id"), revisions
 
 
@@ -301,10 +411,15 @@ def _budgets(conn: Connection, prog_ids: pl.DataFrame, day: date | None) -> pl.D
     if day is not None:
         where.append(b.c.decided_on.is_(None) | (b.c.decided_on <= day))
     lines = _small(conn, b, *where)
-    split = pl.when(pl.col("indicators") == "").then(pl.lit([], pl.List(pl.String))) \
+    split = (
+        pl.when(pl.col("indicators") == "")
+        .then(pl.lit([], pl.List(pl.String)))
         .otherwise(pl.col("indicators").str.split(";"))
+    )
     empty = [pl.col(c).replace("", None) for c in ("goal", "line", "funding")]
-    return (lines.join(prog_ids.rename({"id": "program_id"}), on="program_id", how="left")
-            .with_columns(*empty, split.alias("indicators"))
-            .drop("id", "program_id").sort("program", "year", "goal", "line", "funding", "currency", "stage",
-                                           "version", nulls_last=False))
+    return (
+        lines.join(prog_ids.rename({"id": "program_id"}), on="program_id", how="left")
+        .with_columns(*empty, split.alias("indicators"))
+        .drop("id", "program_id")
+        .sort("program", "year", "goal", "line", "funding", "currency", "stage", "version", nulls_last=False)
+    )

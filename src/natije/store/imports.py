@@ -12,11 +12,21 @@ from natije.store import tables as T
 from natije.store.staging import utcnow
 
 
-def record_import(conn: Connection, *, package_hash: str, program: str | None, summary: dict[str, Any],
-                  now: datetime | None = None) -> int:
+def record_import(
+    conn: Connection,
+    *,
+    package_hash: str,
+    program: str | None,
+    summary: dict[str, Any],
+    now: datetime | None = None,
+) -> int:
     """Append a log entry for an import; return its id."""
-    row = {"package_hash": package_hash, "program": program, "recorded_at": now or utcnow(),
-           "summary": json.dumps(summary, ensure_ascii=False, sort_keys=True, default=str)}
+    row = {
+        "package_hash": package_hash,
+        "program": program,
+        "recorded_at": now or utcnow(),
+        "summary": json.dumps(summary, ensure_ascii=False, sort_keys=True, default=str),
+    }
     key = conn.execute(insert(T.imports).values(**row)).inserted_primary_key
     assert key is not None
     return int(key[0])

@@ -38,12 +38,30 @@ __all__ = ["MergeStats", "merge_observations", "merge_revisions"]
 
 STAGE = "natije_obs_stage"
 STAGE_COLUMNS = {
-    "indicator_id": "int", "territory_id": "int", "period": "text", "period_start": "int",
-    "value": "float", "source_id": "int", "note": "text", "as_of": "datetime", "status_code": "int",
+    "indicator_id": "int",
+    "territory_id": "int",
+    "period": "text",
+    "period_start": "int",
+    "value": "float",
+    "source_id": "int",
+    "note": "text",
+    "as_of": "datetime",
+    "status_code": "int",
 }
 _KEY = "o.indicator_id = s.indicator_id AND o.territory_id = s.territory_id AND o.period = s.period"
-_DIRECT = ("indicator_id", "territory_id", "period", "period_start", "value", "source_id", "note", "status",
-           "n_values", "first_recorded", "recorded_at")
+_DIRECT = (
+    "indicator_id",
+    "territory_id",
+    "period",
+    "period_start",
+    "value",
+    "source_id",
+    "note",
+    "status",
+    "n_values",
+    "first_recorded",
+    "recorded_at",
+)
 _FIRST_REVISIONS = (
     "INSERT INTO observation_revisions (observation_id, value, recorded_at, reason_id, source_id) "
     "SELECT n.id, n.value, n.first_recorded, :reason_id, n.source_id FROM observations n "
@@ -93,8 +111,12 @@ def merge_observations(
         rows = resolve(batch, now)
         for ind in rows["indicator_id"].unique().to_list():
             if ind not in fresh:
-                fresh[ind] = conn.exec_driver_sql(
-                    f"SELECT 1 FROM observations WHERE indicator_id = {int(ind)} LIMIT 1").first() is None
+                fresh[ind] = (
+                    conn.exec_driver_sql(
+                        f"SELECT 1 FROM observations WHERE indicator_id = {int(ind)} LIMIT 1"
+                    ).first()
+                    is None
+                )
         is_new = pl.col("indicator_id").is_in([i for i, f in fresh.items() if f])
         new, old = rows.filter(is_new), rows.filter(~is_new)
         if new.height:
@@ -109,10 +131,15 @@ def merge_observations(
     params = {"reason_id": rid}
     if direct:
         ids = ", ".join(str(int(i)) for i, f in fresh.items() if f)
-        conn.execute(text(_FIRST_REVISIONS + f"WHERE n.id > :top AND n.indicator_id IN ({ids})"),
-                     {**params, "top": top})
-    stats = merge_stage(conn, params, staged_rows, notes=bool(staged_notes), statuses=bool(staged_status)) \
-        if staged_rows else MergeStats()
+        conn.execute(
+            text(_FIRST_REVISIONS + f"WHERE n.id > :top AND n.indicator_id IN ({ids})"),
+            {**params, "top": top},
+        )
+    stats = (
+        merge_stage(conn, params, staged_rows, notes=bool(staged_notes), statuses=bool(staged_status))
+        if staged_rows
+        else MergeStats()
+    )
     drop_stage(conn, STAGE)
     if created and not (direct or stats.inserted or stats.revised):  # nothing refers to it: a no-op stays one
         conn.exec_driver_sql(f"DELETE FROM revision_reasons WHERE id = {rid}")
@@ -121,46 +148,76 @@ def merge_observations(
 
 def _insert_direct(conn: Connection, rows: pl.DataFrame) -> None:
     """Bulk-insert rows of indicators that had no observations: the raw-load path."""
-    frame = rows.select(*_DIRECT[:7], pl.col("status_code").fill_null(0).cast(pl.Int16).alias("status"), "as_of")
+    frame = rows.select(
+        *_DIRECT[:7], pl.col("status_code").fill_null(0).cast(pl.Int16).alias("status"), "as_of"
+    )
     try:
         if conn.dialect.name == "postgresql":
-            copy_frame(conn, "observations", frame.select(
-                *_DIRECT[:8], n_values=pl.lit(1, pl.Int32), first_recorded=pl.col("as_of"),
-                recorded_at=pl.col("as_of")))
+            copy_frame(
+                conn,
+                "observations",
+                frame.select(
+                    *_DIRECT[:8],
+                    n_values=pl.lit(1, pl.Int32),
+                    first_recorded=pl.col("as_of"),
+                    recorded_at=pl.col("as_of"),
+                ),
+            )
             return
         # constants as SQL literals: fewer parameters to bind per row; rows() beats iter_rows() by ~2x
         tuples = frame.select(*_DIRECT[:8], pl.col("as_of").dt.strftime(SQLITE_DATETIME)).rows()
         raw = conn.connection.driver_connection
         raw.executemany(  # type: ignore[union-attr]
-            f"INSERT INTO observations ({', '.join(_DIRECT)}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?9, ?9)", tuples)
+            f"INSERT INTO observations ({', '.join(_DIRECT)}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?9, ?9)",
+            tuples,
+        )
     except Exception as exc:
         if "unique" not in str(exc).lower() and not isinstance(exc, IntegrityError):
             raise
-        raise ValidationError(Problem("<observations>", None, "indicator,territory,period", None,
-                                      Expected("expected.key_once_import"), code="duplicate")) from exc
+        raise ValidationError(
+            Problem(
+                "<observations>",
+                None,
+                "indicator,territory,period",
+                None,
+                Expected("expected.key_once_import"),
+                code="duplicate",
+            )
+        ) from exc
 
 
-def merge_stage(conn: Connection, params: dict[str, int], total: int, *, notes: bool = True,
-                statuses: bool = True) -> MergeStats:
+def merge_stage(
+    conn: Connection, params: dict[str, int], total: int, *, notes: bool = True, statuses: bool = True
+) -> MergeStats:
     """Apply the staged rows: revise changed values, refresh notes and statuses, insert new keys with a first
     revision."""
-    revised = conn.execute(text(
-        "INSERT INTO observation_revisions (observation_id, value, recorded_at, reason_id, source_id) "
-        f"SELECT o.id, s.value, s.as_of, :reason_id, s.source_id FROM {STAGE} s "
-        f"JOIN observations o ON {_KEY} WHERE o.value <> s.value"), params).rowcount
+    revised = conn.execute(
+        text(
+            "INSERT INTO observation_revisions (observation_id, value, recorded_at, reason_id, source_id) "
+            f"SELECT o.id, s.value, s.as_of, :reason_id, s.source_id FROM {STAGE} s "
+            f"JOIN observations o ON {_KEY} WHERE o.value <> s.value"
+        ),
+        params,
+    ).rowcount
     if revised:
         conn.exec_driver_sql(
             "UPDATE observations AS o SET value = s.value, recorded_at = s.as_of, source_id = s.source_id, "
             "note = s.note, status = coalesce(s.status_code, o.status), n_values = o.n_values + 1 "
-            f"FROM {STAGE} s WHERE {_KEY} AND o.value <> s.value")
+            f"FROM {STAGE} s WHERE {_KEY} AND o.value <> s.value"
+        )
     if notes:  # a note is an annotation, not a value: taking a new one over needs no revision
         conn.exec_driver_sql(
             f"UPDATE observations AS o SET note = s.note FROM {STAGE} s WHERE {_KEY} AND o.value = s.value "
-            "AND s.note IS NOT NULL AND (o.note IS NULL OR o.note <> s.note)")
-    if statuses:  # a status (submitted → approved → published) describes the value; a new one needs no revision
+            "AND s.note IS NOT NULL AND (o.note IS NULL OR o.note <> s.note)"
+        )
+    if (
+        statuses
+    ):  # a status (submitted → approved → published) describes the value; a new one needs no revision
         conn.exec_driver_sql(
-            f"UPDATE observations AS o SET status = s.status_code FROM {STAGE} s WHERE {_KEY} AND o.value = s.value "
-            "AND s.status_code IS NOT NULL AND o.status <> s.status_code")
+            f"UPDATE observations AS o SET status = s.status_code FROM {STAGE} s "
+            f"WHERE {_KEY} AND o.value = s.value "
+            "AND s.status_code IS NOT NULL AND o.status <> s.status_code"
+        )
     insert_new = (
         "INSERT INTO observations (indicator_id, territory_id, period, period_start, value, source_id, note, "
         "status, n_values, first_recorded, recorded_at) "
@@ -169,9 +226,13 @@ def merge_stage(conn: Connection, params: dict[str, int], total: int, *, notes: 
         f"s.as_of, s.as_of FROM {STAGE} s WHERE NOT EXISTS (SELECT 1 FROM observations o WHERE {_KEY})"
     )
     if conn.dialect.name == "postgresql":
-        inserted = conn.execute(text(
-            f"WITH n AS ({insert_new} RETURNING id, value, first_recorded, source_id) "
-            + _FIRST_REVISIONS.replace("FROM observations n", "FROM n")), params).rowcount
+        inserted = conn.execute(
+            text(
+                f"WITH n AS ({insert_new} RETURNING id, value, first_recorded, source_id) "
+                + _FIRST_REVISIONS.replace("FROM observations n", "FROM n")
+            ),
+            params,
+        ).rowcount
     else:
         # SQLite hands out rowids above the current maximum, so the new rows are exactly those above it.
         top = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM observations").scalar_one()

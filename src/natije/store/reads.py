@@ -1,4 +1,5 @@
-"""Reads: programs and whole packages as domain objects (observations and revisions as frames: ``streams.py``).
+"""Reads: programs and whole packages as domain objects
+(observations and revisions as frames: ``streams.py``).
 
 Nothing here needs Polars, so listing or showing programs does not load it.
 """
@@ -43,13 +44,18 @@ def _programs(conn: Connection, code: str | None = None) -> list[tuple[int, Prog
     rows = list(conn.execute(query).mappings())
     ids = [r["id"] for r in rows]
     goals: dict[int, list] = {}
-    for r in conn.execute(select(g).where(g.c.program_id.in_(ids)).order_by(g.c.program_id, g.c.position)
-                          ).mappings():
+    for r in conn.execute(
+        select(g).where(g.c.program_id.in_(ids)).order_by(g.c.program_id, g.c.position)
+    ).mappings():
         goals.setdefault(r["program_id"], []).append(R.goal_of(r))
     preds: dict[int, list[str]] = {}
-    for link in conn.execute(select(pp).where(pp.c.program_id.in_(ids)).order_by(pp.c.program_id, pp.c.position)):
+    for link in conn.execute(
+        select(pp).where(pp.c.program_id.in_(ids)).order_by(pp.c.program_id, pp.c.position)
+    ):
         preds.setdefault(link.program_id, []).append(link.predecessor)
-    return [(r["id"], R.program_of(r, tuple(preds.get(r["id"], ())), tuple(goals.get(r["id"], ())))) for r in rows]
+    return [
+        (r["id"], R.program_of(r, tuple(preds.get(r["id"], ())), tuple(goals.get(r["id"], ())))) for r in rows
+    ]
 
 
 def first_known(conn: Connection, code: str) -> date | None:
@@ -79,9 +85,17 @@ def check_known(conn: Connection, code: str, day: date | None) -> None:
         return
     first = first_known(conn, code)
     if first is not None and day < first:
-        raise ValidationError(Problem("--as-of", None, None, day.isoformat(),
-                                      Expected("expected.as_of_known", first=first.isoformat(), program=code),
-                                      code="as_of"), "nothing known yet")
+        raise ValidationError(
+            Problem(
+                "--as-of",
+                None,
+                None,
+                day.isoformat(),
+                Expected("expected.as_of_known", first=first.isoformat(), program=code),
+                code="as_of",
+            ),
+            "nothing known yet",
+        )
 
 
 def list_programs(conn: Connection) -> list[Program]:
@@ -102,12 +116,28 @@ def get_package(conn: Connection, code: str) -> ProgramPackage:
 def get_reference_package(conn: Connection) -> ProgramPackage:
     """Territories, territory changes, program-less indicators with their commitments and sources."""
     pkg = _package(conn, None, T.indicators.c.program_id.is_(None), None)
-    changes = [dict(r) for r in conn.execute(select(T.territory_changes).order_by(
-        T.territory_changes.c.day, T.territory_changes.c.source, T.territory_changes.c.id)).mappings()]
-    territories = tuple(R.territory_of(r) for r in conn.execute(
-        select(T.territories).order_by(T.territories.c.code)).mappings())
-    return ProgramPackage(None, pkg.agencies, pkg.sources, pkg.indicators, pkg.commitments, (), territories,
-                          tuple(R.changes_of(changes)))
+    changes = [
+        dict(r)
+        for r in conn.execute(
+            select(T.territory_changes).order_by(
+                T.territory_changes.c.day, T.territory_changes.c.source, T.territory_changes.c.id
+            )
+        ).mappings()
+    ]
+    territories = tuple(
+        R.territory_of(r)
+        for r in conn.execute(select(T.territories).order_by(T.territories.c.code)).mappings()
+    )
+    return ProgramPackage(
+        None,
+        pkg.agencies,
+        pkg.sources,
+        pkg.indicators,
+        pkg.commitments,
+        (),
+        territories,
+        tuple(R.changes_of(changes)),
+    )
 
 
 def _package(conn: Connection, program: Program | None, which: Any, program_id: int | None) -> ProgramPackage:
@@ -115,25 +145,44 @@ def _package(conn: Connection, program: Program | None, which: Any, program_id: 
     ind_rows = list(conn.execute(select(i).where(which).order_by(i.c.position, i.c.code)).mappings())
     codes = {r["id"]: r["code"] for r in ind_rows}
     indicators = tuple(R.indicator_of(r) for r in ind_rows)
-    commitments = tuple(R.commitment_of(r, codes[r["indicator_id"]]) for r in conn.execute(
-        select(c).where(c.c.indicator_id.in_(codes)).order_by(
-            c.c.indicator_id, c.c.kind, c.c.period_start, c.c.period, c.c.territory, c.c.version)).mappings())
+    commitments = tuple(
+        R.commitment_of(r, codes[r["indicator_id"]])
+        for r in conn.execute(
+            select(c)
+            .where(c.c.indicator_id.in_(codes))
+            .order_by(c.c.indicator_id, c.c.kind, c.c.period_start, c.c.period, c.c.territory, c.c.version)
+        ).mappings()
+    )
     budgets: tuple[BudgetLine, ...] = ()
     if program is not None and program_id is not None:
         from natije.store.budgets import read_budgets  # imports the staging helpers, and so Polars
 
         budgets = read_budgets(conn, program_id, program.code)
-    agency_codes: set[str] = {x.agency for x in indicators if x.agency} | ({program.owner} if program and program.owner else set())
-    source_codes: set[str] = {x.source for x in indicators if x.source} | {x.source for x in budgets if x.source}
+    agency_codes: set[str] = {x.agency for x in indicators if x.agency} | (
+        {program.owner} if program and program.owner else set()
+    )
+    source_codes: set[str] = {x.source for x in indicators if x.source} | {
+        x.source for x in budgets if x.source
+    }
     if codes:
         ids = ", ".join(str(int(k)) for k in codes)
         used = conn.exec_driver_sql(
             f"SELECT code FROM sources WHERE id IN (SELECT DISTINCT source_id FROM observations "
-            f"WHERE indicator_id IN ({ids})) OR id IN (SELECT DISTINCT r.source_id FROM observation_revisions r "
-            f"JOIN observations o ON o.id = r.observation_id WHERE o.indicator_id IN ({ids}))")
+            f"WHERE indicator_id IN ({ids})) "
+            "OR id IN (SELECT DISTINCT r.source_id FROM observation_revisions r "
+            f"JOIN observations o ON o.id = r.observation_id WHERE o.indicator_id IN ({ids}))"
+        )
         source_codes |= {r[0] for r in used}
-    agencies = tuple(R.agency_of(r) for r in conn.execute(
-        select(T.agencies).where(T.agencies.c.code.in_(agency_codes)).order_by(T.agencies.c.code)).mappings())
-    sources = tuple(R.source_of(r) for r in conn.execute(
-        select(T.sources).where(T.sources.c.code.in_(source_codes)).order_by(T.sources.c.code)).mappings())
+    agencies = tuple(
+        R.agency_of(r)
+        for r in conn.execute(
+            select(T.agencies).where(T.agencies.c.code.in_(agency_codes)).order_by(T.agencies.c.code)
+        ).mappings()
+    )
+    sources = tuple(
+        R.source_of(r)
+        for r in conn.execute(
+            select(T.sources).where(T.sources.c.code.in_(source_codes)).order_by(T.sources.c.code)
+        ).mappings()
+    )
     return ProgramPackage(program, agencies, sources, indicators, commitments, budgets)

@@ -36,39 +36,76 @@ def agency_of(r: Row) -> Agency:
 
 
 def source_row(s: Source) -> dict[str, Any]:
-    return {"code": s.code, "title": s.title, "kind": s.kind.value, "url": s.url, "publisher": s.publisher,
-            "licence": s.licence, **names_cols(s.names)}
+    return {
+        "code": s.code,
+        "title": s.title,
+        "kind": s.kind.value,
+        "url": s.url,
+        "publisher": s.publisher,
+        "licence": s.licence,
+        **names_cols(s.names),
+    }
 
 
 def source_of(r: Row) -> Source:
-    return Source(r["code"], r["title"], SourceKind(r["kind"]), r["url"], r["publisher"], r["licence"], names_of(r))
+    return Source(
+        r["code"], r["title"], SourceKind(r["kind"]), r["url"], r["publisher"], r["licence"], names_of(r)
+    )
 
 
 def territory_row(t: Territory) -> dict[str, Any]:
-    return {"code": t.code, "level": t.level.value, "parent": t.parent, "valid_from": t.valid_from,
-            "valid_to": t.valid_to, "successors": ";".join(t.successors) or None, "iso_code": t.iso_code,
-            **names_cols(t.names)}
+    return {
+        "code": t.code,
+        "level": t.level.value,
+        "parent": t.parent,
+        "valid_from": t.valid_from,
+        "valid_to": t.valid_to,
+        "successors": ";".join(t.successors) or None,
+        "iso_code": t.iso_code,
+        **names_cols(t.names),
+    }
 
 
 def territory_of(r: Row) -> Territory:
     succ = tuple(s for s in (r["successors"] or "").split(";") if s)
-    return Territory(r["code"], names_of(r) or Names("", "", ""), TerritoryLevel(r["level"]), r["parent"],
-                     r["valid_from"], r["valid_to"], succ, r["iso_code"])
+    return Territory(
+        r["code"],
+        names_of(r) or Names("", "", ""),
+        TerritoryLevel(r["level"]),
+        r["parent"],
+        r["valid_from"],
+        r["valid_to"],
+        succ,
+        r["iso_code"],
+    )
 
 
 def change_rows(c: TerritoryChange) -> list[dict[str, Any]]:
-    return [{"day": c.day, "kind": c.kind.value, "source": c.source, "target": target, "share": float(share),
-             "basis": c.basis} for target, share in c.shares.items()]
+    return [
+        {
+            "day": c.day,
+            "kind": c.kind.value,
+            "source": c.source,
+            "target": target,
+            "share": float(share),
+            "basis": c.basis,
+        }
+        for target, share in c.shares.items()
+    ]
 
 
 def changes_of(rows: Sequence[Row]) -> list[TerritoryChange]:
     """Group per-target rows back into one change per (day, source)."""
     grouped: dict[tuple, dict[str, Any]] = {}
     for r in rows:
-        g = grouped.setdefault((r["day"], r["source"]), {"kind": r["kind"], "basis": r["basis"], "shares": {}})
+        g = grouped.setdefault(
+            (r["day"], r["source"]), {"kind": r["kind"], "basis": r["basis"], "shares": {}}
+        )
         g["shares"][r["target"]] = r["share"]
-    return [TerritoryChange(day, ChangeKind(g["kind"]), source, g["shares"], g["basis"])
-            for (day, source), g in grouped.items()]
+    return [
+        TerritoryChange(day, ChangeKind(g["kind"]), source, g["shares"], g["basis"])
+        for (day, source), g in grouped.items()
+    ]
 
 
 def legal_act_cols(act: str | Names | None) -> dict[str, str | None]:
@@ -86,20 +123,46 @@ def legal_act_of(r: Row) -> str | Names | None:
 
 
 def program_row(p: Program) -> dict[str, Any]:
-    return {"code": p.code, **names_cols(p.names), "kind": p.kind.value, "start_year": p.start_year,
-            "end_year": p.end_year, "status": p.status.value, "owner": p.owner, **legal_act_cols(p.legal_act),
-            "repealed_on": p.repealed_on, **names_cols(p.description, "description")}
+    return {
+        "code": p.code,
+        **names_cols(p.names),
+        "kind": p.kind.value,
+        "start_year": p.start_year,
+        "end_year": p.end_year,
+        "status": p.status.value,
+        "owner": p.owner,
+        **legal_act_cols(p.legal_act),
+        "repealed_on": p.repealed_on,
+        **names_cols(p.description, "description"),
+    }
 
 
 def program_of(r: Row, predecessors: tuple[str, ...], goals: tuple[Goal, ...]) -> Program:
-    return Program(r["code"], names_of(r) or Names("", "", ""), ProgramKind(r["kind"]), r["start_year"],
-                   r["end_year"], ProgramStatus(r["status"]), r["owner"], legal_act_of(r), r["repealed_on"],
-                   predecessors, goals, names_of(r, "description"))
+    return Program(
+        r["code"],
+        names_of(r) or Names("", "", ""),
+        ProgramKind(r["kind"]),
+        r["start_year"],
+        r["end_year"],
+        ProgramStatus(r["status"]),
+        r["owner"],
+        legal_act_of(r),
+        r["repealed_on"],
+        predecessors,
+        goals,
+        names_of(r, "description"),
+    )
 
 
 def goal_row(g: Goal, program_id: int, position: int) -> dict[str, Any]:
-    return {"program_id": program_id, "code": g.code, "parent": g.parent, "kind": g.kind, "position": position,
-            **names_cols(g.names)}
+    return {
+        "program_id": program_id,
+        "code": g.code,
+        "parent": g.parent,
+        "kind": g.kind,
+        "position": position,
+        **names_cols(g.names),
+    }
 
 
 def goal_of(r: Row) -> Goal:
@@ -108,26 +171,54 @@ def goal_of(r: Row) -> Goal:
 
 def indicator_row(i: Indicator, program_id: int | None, position: int) -> dict[str, Any]:
     return {
-        "code": i.code, "program_id": program_id, "position": position, **names_cols(i.names), "unit": i.unit,
-        "direction": i.direction.value, "kind": i.kind.value, "level": i.level.value,
-        "frequency": i.frequency.value, "span_from": str(i.span_from) if i.span_from else None,
-        "span_to": str(i.span_to) if i.span_to else None, "goal": i.goal, "agency": i.agency, "source": i.source,
+        "code": i.code,
+        "program_id": program_id,
+        "position": position,
+        **names_cols(i.names),
+        "unit": i.unit,
+        "direction": i.direction.value,
+        "kind": i.kind.value,
+        "level": i.level.value,
+        "frequency": i.frequency.value,
+        "span_from": str(i.span_from) if i.span_from else None,
+        "span_to": str(i.span_to) if i.span_to else None,
+        "goal": i.goal,
+        "agency": i.agency,
+        "source": i.source,
         "ratio_numerator": i.ratio.numerator if i.ratio else None,
         "ratio_denominator": i.ratio.denominator if i.ratio else None,
-        "ratio_scale": i.ratio.scale if i.ratio else None, "tolerance": i.tolerance,
-        **names_cols(i.definition, "definition"), "continues": i.continues,
+        "ratio_scale": i.ratio.scale if i.ratio else None,
+        "tolerance": i.tolerance,
+        **names_cols(i.definition, "definition"),
+        "continues": i.continues,
         "range_low": i.value_range[0] if i.value_range else None,
         "range_high": i.value_range[1] if i.value_range else None,
     }
 
 
 def indicator_of(r: Row) -> Indicator:
-    ratio = Ratio(r["ratio_numerator"], r["ratio_denominator"], r["ratio_scale"]) if r["ratio_numerator"] else None
+    ratio = (
+        Ratio(r["ratio_numerator"], r["ratio_denominator"], r["ratio_scale"])
+        if r["ratio_numerator"]
+        else None
+    )
     return Indicator(
-        r["code"], names_of(r) or Names("", "", ""), r["unit"], Direction(r["direction"]), IndicatorKind(r["kind"]),
-        IndicatorLevel(r["level"]), Frequency(r["frequency"]),
-        Period.parse(r["span_from"]) if r["span_from"] else None, Period.parse(r["span_to"]) if r["span_to"] else None,
-        r["goal"], r["agency"], r["source"], ratio, r["tolerance"], names_of(r, "definition"), r["continues"],
+        r["code"],
+        names_of(r) or Names("", "", ""),
+        r["unit"],
+        Direction(r["direction"]),
+        IndicatorKind(r["kind"]),
+        IndicatorLevel(r["level"]),
+        Frequency(r["frequency"]),
+        Period.parse(r["span_from"]) if r["span_from"] else None,
+        Period.parse(r["span_to"]) if r["span_to"] else None,
+        r["goal"],
+        r["agency"],
+        r["source"],
+        ratio,
+        r["tolerance"],
+        names_of(r, "definition"),
+        r["continues"],
         _range_of(r),
     )
 
@@ -137,9 +228,21 @@ def _range_of(r: Row) -> tuple[float, float] | None:
     if r["range_low"] is None and r["range_high"] is None:
         return None
     inf = float("inf")
-    return (-inf if r["range_low"] is None else r["range_low"], inf if r["range_high"] is None else r["range_high"])
+    return (
+        -inf if r["range_low"] is None else r["range_low"],
+        inf if r["range_high"] is None else r["range_high"],
+    )
 
 
 def commitment_of(r: Row, indicator: str) -> Commitment:
-    return Commitment(indicator, CommitmentKind(r["kind"]), Period.parse(r["period"]), r["value"], r["decided_on"],
-                      r["document"], r["territory"] or None, r["version"], r["note"])
+    return Commitment(
+        indicator,
+        CommitmentKind(r["kind"]),
+        Period.parse(r["period"]),
+        r["value"],
+        r["decided_on"],
+        r["document"],
+        r["territory"] or None,
+        r["version"],
+        r["note"],
+    )

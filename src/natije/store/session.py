@@ -63,7 +63,9 @@ class Store:
         return self.engine.url.render_as_string(hide_password=True)
 
     def _cannot_open(self, exc: OperationalError) -> ConfigurationError:
-        return ConfigurationError(Text("error.db_cannot_open", url=self.url, reason=str(exc.orig)), url=self.url)
+        return ConfigurationError(
+            Text("error.db_cannot_open", url=self.url, reason=str(exc.orig)), url=self.url
+        )
 
     def init(self, seed: Callable[[Connection], object] | None = None) -> None:
         """Create or migrate the schema to the newest version, then run ``seed`` (safe to repeat).
@@ -111,7 +113,9 @@ class Store:
             raise empty_store_error(self.url)
         if rev != migrations.head():
             raise ConfigurationError(
-                Text("error.db_not_initialised", url=self.url, schema=rev, head=migrations.head()), url=self.url)
+                Text("error.db_not_initialised", url=self.url, schema=rev, head=migrations.head()),
+                url=self.url,
+            )
         self._ready = True
 
     def table_names(self) -> list[str]:
@@ -149,4 +153,3 @@ class Store:
     def close(self) -> None:
         """Release every pooled connection."""
         self.engine.dispose()
-

@@ -67,7 +67,11 @@ def copy_frame(conn: Connection, name: str, frame: pl.DataFrame) -> None:
     with cur.copy(f"COPY {name} ({cols}) FROM STDIN (FORMAT csv)") as copy:
         step = 200_000
         for start in range(0, frame.height, step):
-            copy.write(frame.slice(start, step).write_csv(include_header=False, datetime_format="%Y-%m-%dT%H:%M:%S%.6f"))
+            copy.write(
+                frame.slice(start, step).write_csv(
+                    include_header=False, datetime_format="%Y-%m-%dT%H:%M:%S%.6f"
+                )
+            )
     cur.close()
 
 
@@ -76,24 +80,48 @@ def code_ids(conn: Connection, table: str) -> dict[str, int]:
     return {code: id_ for id_, code in conn.exec_driver_sql(f"SELECT id, code FROM {table}")}
 
 
-def resolve_codes(frame: pl.DataFrame, column: str, mapping: dict[str, int], target: str, *,
-                  file: str = "<observations>", nullable: bool = False) -> pl.DataFrame:
+def resolve_codes(
+    frame: pl.DataFrame,
+    column: str,
+    mapping: dict[str, int],
+    target: str,
+    *,
+    file: str = "<observations>",
+    nullable: bool = False,
+) -> pl.DataFrame:
     """Replace the codes in ``column`` by ids (new column ``target``); unknown codes raise ValidationError."""
     if column not in frame.columns:
         if not nullable:
-            raise ValidationError(Problem(file, None, column, None, Expected("expected.column", column=column), code="missing_column"))
+            raise ValidationError(
+                Problem(
+                    file,
+                    None,
+                    column,
+                    None,
+                    Expected("expected.column", column=column),
+                    code="missing_column",
+                )
+            )
         return frame.with_columns(pl.lit(None, dtype=pl.Int64).alias(target))
     # cast first: an all-null column arrives with dtype Null, which replace_strict cannot map from
-    ids = pl.col(column).cast(pl.String).replace_strict(mapping, default=None, return_dtype=pl.Int64).alias(target)
+    ids = (
+        pl.col(column)
+        .cast(pl.String)
+        .replace_strict(mapping, default=None, return_dtype=pl.Int64)
+        .alias(target)
+    )
     out = frame.with_columns(ids)
     bad = out.filter(pl.col(target).is_null() & pl.col(column).is_not_null())
     if not nullable:
         bad = out.filter(pl.col(target).is_null())
     if bad.height:
         rows = bad["row"].to_list() if "row" in bad.columns else [None] * bad.height
-        problems = [Problem(file, r, column, v, Expected("expected.code_known", column=column),
-                            code=f"unknown_{column}")
-                    for r, v in zip(rows[:1000], bad[column].to_list()[:1000])]
+        problems = [
+            Problem(
+                file, r, column, v, Expected("expected.code_known", column=column), code=f"unknown_{column}"
+            )
+            for r, v in zip(rows[:1000], bad[column].to_list()[:1000])
+        ]
         raise ValidationError(problems)
     return out
 
@@ -124,9 +152,13 @@ def period_start_of(column: str = "period") -> pl.Expr:
     """``Period.start_month`` computed on SDMX text, vectorised (``2024``, ``2024-Q2``, ``2024-03``)."""
     year = pl.col(column).str.slice(0, 4).cast(pl.Int32)
     tail = pl.col(column).str.slice(5)
-    sub = (pl.when(pl.col(column).str.len_chars() == 4).then(0)
-           .when(tail.str.starts_with("Q")).then((tail.str.slice(1).cast(pl.Int32, strict=False) - 1) * 3)
-           .otherwise(tail.cast(pl.Int32, strict=False) - 1))
+    sub = (
+        pl.when(pl.col(column).str.len_chars() == 4)
+        .then(0)
+        .when(tail.str.starts_with("Q"))
+        .then((tail.str.slice(1).cast(pl.Int32, strict=False) - 1) * 3)
+        .otherwise(tail.cast(pl.Int32, strict=False) - 1)
+    )
     return (year * 12 + sub).cast(pl.Int32).alias("period_start")
 
 
@@ -161,10 +193,16 @@ class CodeResolver:
         out = fill_times(out, time_column, now)
         # the stored status code; null where the batch states none (a new row is then submitted, a stored one
         # keeps its status)
-        status = (pl.col("status").cast(pl.String).replace_strict(STATUS_CODES, default=None, return_dtype=pl.Int64)
-                  if "status" in out.columns else pl.lit(None, dtype=pl.Int64))
-        return out.with_columns(pl.col("value").cast(pl.Float64), pl.col("period_start").cast(pl.Int64),
-                                status.alias("status_code"))
+        status = (
+            pl.col("status").cast(pl.String).replace_strict(STATUS_CODES, default=None, return_dtype=pl.Int64)
+            if "status" in out.columns
+            else pl.lit(None, dtype=pl.Int64)
+        )
+        return out.with_columns(
+            pl.col("value").cast(pl.Float64),
+            pl.col("period_start").cast(pl.Int64),
+            status.alias("status_code"),
+        )
 
 
 def reason_id(conn: Connection, reason: str | None, author: str | None) -> tuple[int, bool]:

@@ -86,9 +86,11 @@ def iter_revisions(
     where, params = _filter(program, indicators, reference)
     rec, rec_kind = datetime_column(conn, "r.recorded_at")
     sql = (
-        f"SELECT i.code, t.code, o.period, r.value, NULLIF(x.reason, ''), NULLIF(x.author, ''), {rec}, s.code "
+        "SELECT i.code, t.code, o.period, r.value, NULLIF(x.reason, ''), NULLIF(x.author, ''), "
+        f"{rec}, s.code "
         f"FROM observation_revisions r JOIN observations o ON o.id = r.observation_id {_JOINS}"
-        f"LEFT JOIN sources s ON s.id = r.source_id LEFT JOIN revision_reasons x ON x.id = r.reason_id{where} "
+        "LEFT JOIN sources s ON s.id = r.source_id "
+        f"LEFT JOIN revision_reasons x ON x.id = r.reason_id{where} "
         "ORDER BY i.code, t.code, o.period_start, o.period, r.recorded_at, r.id"
     )
     yield from iter_frames(conn, sql, params, {**REVISION_COLUMNS, "recorded_at": rec_kind}, batch_size)

@@ -41,37 +41,53 @@ Id = BigInteger().with_variant(Integer(), "sqlite")
 
 
 def _names() -> list[Column]:
-    return [Column("name_kk", Text, nullable=False), Column("name_ru", Text, nullable=False),
-            Column("name_en", Text, nullable=False)]
+    return [
+        Column("name_kk", Text, nullable=False),
+        Column("name_ru", Text, nullable=False),
+        Column("name_en", Text, nullable=False),
+    ]
 
 
-agencies = Table("agencies", metadata, Column("id", Integer, primary_key=True),
-                 Column("code", String(64), nullable=False, unique=True), *_names())
+agencies = Table(
+    "agencies",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(64), nullable=False, unique=True),
+    *_names(),
+)
 
 sources = Table(
-    "sources", metadata,
+    "sources",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("code", String(64), nullable=False, unique=True),
     Column("title", Text, nullable=False),
     Column("kind", String(16), nullable=False),
-    Column("url", Text), Column("publisher", Text), Column("licence", Text),
-    Column("name_kk", Text), Column("name_ru", Text), Column("name_en", Text),
+    Column("url", Text),
+    Column("publisher", Text),
+    Column("licence", Text),
+    Column("name_kk", Text),
+    Column("name_ru", Text),
+    Column("name_en", Text),
 )
 
 territories = Table(
-    "territories", metadata,
+    "territories",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("code", String(32), nullable=False, unique=True),
     Column("level", String(16), nullable=False),
     Column("parent", String(32)),
-    Column("valid_from", Date), Column("valid_to", Date),
+    Column("valid_from", Date),
+    Column("valid_to", Date),
     Column("successors", Text),  # ';'-separated codes
     Column("iso_code", String(16)),
     *_names(),
 )
 
 territory_changes = Table(
-    "territory_changes", metadata,
+    "territory_changes",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("day", Date, nullable=False),
     Column("kind", String(16), nullable=False),
@@ -83,7 +99,8 @@ territory_changes = Table(
 )
 
 programs = Table(
-    "programs", metadata,
+    "programs",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("code", String(64), nullable=False, unique=True),
     *_names(),
@@ -93,20 +110,25 @@ programs = Table(
     Column("status", String(16), nullable=False),
     Column("owner", String(64)),
     Column("legal_act", Text),  # English, or the one text given for every language
-    Column("legal_act_kk", Text), Column("legal_act_ru", Text),  # set only when given per language
+    Column("legal_act_kk", Text),
+    Column("legal_act_ru", Text),  # set only when given per language
     Column("repealed_on", Date),
-    Column("description_kk", Text), Column("description_ru", Text), Column("description_en", Text),
+    Column("description_kk", Text),
+    Column("description_ru", Text),
+    Column("description_en", Text),
 )
 
 program_predecessors = Table(
-    "program_predecessors", metadata,
+    "program_predecessors",
+    metadata,
     Column("program_id", Integer, ForeignKey("programs.id", ondelete="CASCADE"), primary_key=True),
     Column("predecessor", String(64), primary_key=True),
     Column("position", Integer, nullable=False),
 )
 
 goals = Table(
-    "goals", metadata,
+    "goals",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("program_id", Integer, ForeignKey("programs.id", ondelete="CASCADE"), nullable=False, index=True),
     Column("code", String(64), nullable=False, unique=True),
@@ -117,7 +139,8 @@ goals = Table(
 )
 
 indicators = Table(
-    "indicators", metadata,
+    "indicators",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("code", String(96), nullable=False, unique=True),
     Column("program_id", Integer, ForeignKey("programs.id"), index=True),  # NULL = reference indicator
@@ -128,18 +151,27 @@ indicators = Table(
     Column("kind", String(12), nullable=False),
     Column("level", String(8), nullable=False),
     Column("frequency", String(1), nullable=False),
-    Column("span_from", String(7)), Column("span_to", String(7)),
-    Column("goal", String(64)), Column("agency", String(64)), Column("source", String(64)),
-    Column("ratio_numerator", String(96)), Column("ratio_denominator", String(96)), Column("ratio_scale", Float),
+    Column("span_from", String(7)),
+    Column("span_to", String(7)),
+    Column("goal", String(64)),
+    Column("agency", String(64)),
+    Column("source", String(64)),
+    Column("ratio_numerator", String(96)),
+    Column("ratio_denominator", String(96)),
+    Column("ratio_scale", Float),
     Column("tolerance", Float),
-    Column("definition_kk", Text), Column("definition_ru", Text), Column("definition_en", Text),
+    Column("definition_kk", Text),
+    Column("definition_ru", Text),
+    Column("definition_en", Text),
     Column("continues", String(96)),  # an indicator code of a predecessor program (lineage)
     # declared ``range``: both NULL = none declared (the unit's own applies); an open side is stored infinite
-    Column("range_low", Float), Column("range_high", Float),
+    Column("range_low", Float),
+    Column("range_high", Float),
 )
 
 commitments = Table(
-    "commitments", metadata,
+    "commitments",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("indicator_id", Integer, ForeignKey("indicators.id"), nullable=False),
     Column("kind", String(8), nullable=False),
@@ -156,7 +188,8 @@ commitments = Table(
 )
 
 observations = Table(
-    "observations", metadata,
+    "observations",
+    metadata,
     Column("id", Id, primary_key=True),
     Column("indicator_id", Integer, ForeignKey("indicators.id"), nullable=False),
     Column("territory_id", Integer, ForeignKey("territories.id"), nullable=False),
@@ -173,7 +206,8 @@ observations = Table(
 )
 
 observation_revisions = Table(
-    "observation_revisions", metadata,
+    "observation_revisions",
+    metadata,
     Column("id", Id, primary_key=True),
     # observations.id. No FK (nor on source_id): rows are only ever written set-based from observations by
     # the merge code, and a per-row FK check costs a third of this table's bulk insert (tests check the
@@ -187,7 +221,8 @@ observation_revisions = Table(
 )
 
 revision_reasons = Table(
-    "revision_reasons", metadata,
+    "revision_reasons",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("reason", Text, nullable=False),  # '' when none was given
     Column("author", Text, nullable=False),
@@ -199,7 +234,8 @@ revision_reasons = Table(
 # ';'-joined codes); '' stands for "none" so the unique key holds on every backend. A changed amount is a new
 # version with its decision date and document, as commitments are.
 budget_lines = Table(
-    "budget_lines", metadata,
+    "budget_lines",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("program_id", Integer, ForeignKey("programs.id"), nullable=False),
     Column("goal", String(64), nullable=False),  # '' = the whole program
@@ -215,18 +251,30 @@ budget_lines = Table(
     Column("decided_on", Date),
     Column("document", Text),
     Column("recorded_at", DateTime, nullable=False),
-    UniqueConstraint("program_id", "goal", "line", "funding", "currency", "indicators", "year", "stage", "version",
-                     name="uq_budget_lines_key"),
+    UniqueConstraint(
+        "program_id",
+        "goal",
+        "line",
+        "funding",
+        "currency",
+        "indicators",
+        "year",
+        "stage",
+        "version",
+        name="uq_budget_lines_key",
+    ),
 )
 
 budget_indicators = Table(
-    "budget_indicators", metadata,
+    "budget_indicators",
+    metadata,
     Column("budget_line_id", Integer, ForeignKey("budget_lines.id", ondelete="CASCADE"), primary_key=True),
     Column("indicator_id", Integer, ForeignKey("indicators.id"), primary_key=True),
 )
 
 imports = Table(
-    "imports", metadata,
+    "imports",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("package_hash", String(64), nullable=False, index=True),
     Column("program", String(64)),
@@ -237,7 +285,8 @@ imports = Table(
 # Stored impact evaluations (H7, migration 0002): the frozen design, the hash of the panel it ran on and the
 # result, so an evaluation can be re-run on newer data and compared. JSON columns are Text, as in ``imports``.
 evaluations = Table(
-    "evaluations", metadata,
+    "evaluations",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("program", String(64), nullable=False, index=True),
     Column("indicator", String(96), nullable=False),

@@ -59,11 +59,15 @@ def parse_predictors(spec: Any) -> list[Predictor] | None:
             out.append(Predictor(p))
         elif isinstance(p, Mapping):
             times = p.get("times")
-            out.append(Predictor(p["variable"], tuple(times) if times is not None else None, p.get("op", "mean")))
+            out.append(
+                Predictor(p["variable"], tuple(times) if times is not None else None, p.get("op", "mean"))
+            )
         elif isinstance(p, Sequence) and len(p) in (2, 3):
             out.append(Predictor(p[0], tuple(p[1]) if p[1] is not None else None, *(p[2:] or ())))
         else:
-            raise EstimationError(Text("error.bad_predictor"), got=repr(p), expected="(variable, times) or dict")
+            raise EstimationError(
+                Text("error.bad_predictor"), got=repr(p), expected="(variable, times) or dict"
+            )
     return out
 
 
@@ -96,8 +100,16 @@ def synth_problem(panel: Panel, design: EvaluationDesign, backdate: int = 0) -> 
         T0 -= backdate
         optimize = [tt for tt in optimize if tt in times[:T0]] if optimize is not None else None
     return build_problem(
-        Y, X, units, times, outcome=design.outcome, treated=treated, donors=list(controls), T0=T0,
-        predictors=parse_predictors(opts.get("predictors")), optimize_times=optimize or None,
+        Y,
+        X,
+        units,
+        times,
+        outcome=design.outcome,
+        treated=treated,
+        donors=list(controls),
+        T0=T0,
+        predictors=parse_predictors(opts.get("predictors")),
+        optimize_times=optimize or None,
     )
 
 
@@ -120,8 +132,16 @@ def _effects(
     for k, (tt, v) in enumerate(zip(times, values)):
         se = float(ses[k]) if ses is not None and k < ses.size and np.isfinite(ses[k]) else None
         lo, hi = normal_ci(float(v), se, alpha) if se is not None else (None, None)
-        out.append(Effect(label=_py(tt), kind="period", estimate=float(v), se=se,
-                          ci_low=None if lo is None else float(lo), ci_high=None if hi is None else float(hi)))
+        out.append(
+            Effect(
+                label=_py(tt),
+                kind="period",
+                estimate=float(v),
+                se=se,
+                ci_low=None if lo is None else float(lo),
+                ci_high=None if hi is None else float(hi),
+            )
+        )
     return tuple(out)
 
 
@@ -158,31 +178,60 @@ class SyntheticControl:
         lo, hi, level = placebo.interval(est, design.alpha)
         ci = (lo, hi)
         diagnostics: dict[str, Any] = {
-            "pre_rmspe": fit.pre_rmspe, "post_rmspe": fit.post_rmspe, "loss_v": fit.loss_v, "loss_w": fit.loss_w,
-            "predictor_weights": dict(zip(problem.predictors, fit.v.tolist())), "balance": fit.balance(),
-            "placebo": placebo.to_dict(), "se_method": "sd of in-space placebo estimates",
-            "ci_method": "permutation interval from |placebo estimates|", "ci_level_attained": level,
+            "pre_rmspe": fit.pre_rmspe,
+            "post_rmspe": fit.post_rmspe,
+            "loss_v": fit.loss_v,
+            "loss_w": fit.loss_w,
+            "predictor_weights": dict(zip(problem.predictors, fit.v.tolist())),
+            "balance": fit.balance(),
+            "placebo": placebo.to_dict(),
+            "se_method": "sd of in-space placebo estimates",
+            "ci_method": "permutation interval from |placebo estimates|",
+            "ci_level_attained": level,
             "search_start": fit.start,
         }
         T1 = problem.Y1.size - problem.T0
         h = backdate_periods(problem.T0, T1)
         diagnostics["placebo_in_time"] = _in_time(
             lambda: fit_synth(synth_problem(panel, design, h), extra_starts=extra, seed=design.seed).estimate,
-            problem.times, problem.T0, h)
+            problem.times,
+            problem.T0,
+            h,
+        )
         if design.options.get("leave_one_out", True):
-            diagnostics["leave_one_out"] = leave_one_out(fit, mapper=executor.map, extra_starts=extra).to_dict()
+            diagnostics["leave_one_out"] = leave_one_out(
+                fit, mapper=executor.map, extra_starts=extra
+            ).to_dict()
         weights = {_py(k): float(v) for k, v in fit.weights_by_donor().items()}
         lang = texts.lang_of(design)
-        extra_text = [_donor_text(design, weights),
-                      t("evaluation.interpret.sc_permutation", lang, p=texts.p_text(placebo.p_value, lang),
-                        n=placebo.ratios.size + 1)]
+        extra_text = [
+            _donor_text(design, weights),
+            t(
+                "evaluation.interpret.sc_permutation",
+                lang,
+                p=texts.p_text(placebo.p_value, lang),
+                n=placebo.ratios.size + 1,
+            ),
+        ]
         return EvaluationResult(
-            estimate=est, se=se, ci=ci, p_value=placebo.p_value, method="sc", design=design,
-            effects=_effects(problem.times[problem.T0:], fit.gap[problem.T0:],
-                             placebo.gaps[:, problem.T0:].std(axis=0, ddof=1), design.alpha), unit_weights=weights,
-            time_weights=None, diagnostics=diagnostics,
-            assumptions=texts.assumptions(design, "sc_convex_hull", "sc_stable_weights", "no_anticipation",
-                                          "no_spillovers"),
+            estimate=est,
+            se=se,
+            ci=ci,
+            p_value=placebo.p_value,
+            method="sc",
+            design=design,
+            effects=_effects(
+                problem.times[problem.T0 :],
+                fit.gap[problem.T0 :],
+                placebo.gaps[:, problem.T0 :].std(axis=0, ddof=1),
+                design.alpha,
+            ),
+            unit_weights=weights,
+            time_weights=None,
+            diagnostics=diagnostics,
+            assumptions=texts.assumptions(
+                design, "sc_convex_hull", "sc_stable_weights", "no_anticipation", "no_spillovers"
+            ),
             interpretation=_text(design, est, ci, placebo.p_value, extra_text),
         )
 
@@ -201,7 +250,9 @@ class SyntheticDiD:
         """
         variant = design.options.get("variant", "sdid")
         if variant not in SDID_VARIANTS:
-            raise EstimationError(Text("error.unknown_sdid_variant", variant=variant), expected=sorted(SDID_VARIANTS))
+            raise EstimationError(
+                Text("error.unknown_sdid_variant", variant=variant), expected=sorted(SDID_VARIANTS)
+            )
         method = design.inference or "placebo"
         if method not in ("placebo", "bootstrap", "jackknife"):
             raise EstimationError(Text("error.sdid_inference"), inference=method)
@@ -216,23 +267,39 @@ class SyntheticDiD:
         gap = Y[N0:].mean(axis=0) - fit.omega @ Y[:N0]
         pre = gap[:T0] - gap[:T0] @ fit.lambda_
         diagnostics: dict[str, Any] = {
-            "variant": variant, "pre_rmspe": float(np.sqrt(np.mean(pre**2))), "noise_level": fit.noise_level,
-            "zeta_omega": fit.options.zeta_omega, "zeta_lambda": fit.options.zeta_lambda,
+            "variant": variant,
+            "pre_rmspe": float(np.sqrt(np.mean(pre**2))),
+            "noise_level": fit.noise_level,
+            "zeta_omega": fit.options.zeta_omega,
+            "zeta_lambda": fit.options.zeta_lambda,
             "effective_controls": float(1.0 / np.sum(fit.omega**2)),
             "effective_pre_periods": float(1.0 / np.sum(fit.lambda_**2)) if fit.lambda_.any() else 0.0,
             "inference": inf.to_dict(),
         }
         h = backdate_periods(T0, Y.shape[1] - T0)
         diagnostics["placebo_in_time"] = _in_time(
-            lambda: SDID_VARIANTS[variant](Y[:, :T0], N0, T0 - h).estimate, panel.times, T0, h)
+            lambda: SDID_VARIANTS[variant](Y[:, :T0], N0, T0 - h).estimate, panel.times, T0, h
+        )
         weights = {_py(u): float(w) for u, w in zip(units[:N0], fit.omega)}
-        time_w = {_py(tt): float(w) for tt, w in zip(panel.times[:T0], fit.lambda_)} if variant != "sc" else None
-        keys = ("sdid_weights", "no_anticipation", "no_spillovers") if variant != "sc" else (
-            "sc_convex_hull", "sc_stable_weights", "no_anticipation", "no_spillovers")
+        time_w = (
+            {_py(tt): float(w) for tt, w in zip(panel.times[:T0], fit.lambda_)} if variant != "sc" else None
+        )
+        keys = (
+            ("sdid_weights", "no_anticipation", "no_spillovers")
+            if variant != "sc"
+            else ("sc_convex_hull", "sc_stable_weights", "no_anticipation", "no_spillovers")
+        )
         return EvaluationResult(
-            estimate=est, se=se, ci=ci, p_value=p, method="sdid", design=design,
-            effects=_effects(panel.times[T0:], fit.effects, inf.effect_se, design.alpha), unit_weights=weights,
+            estimate=est,
+            se=se,
+            ci=ci,
+            p_value=p,
+            method="sdid",
+            design=design,
+            effects=_effects(panel.times[T0:], fit.effects, inf.effect_se, design.alpha),
+            unit_weights=weights,
             time_weights=time_w,
-            diagnostics=diagnostics, assumptions=texts.assumptions(design, *keys),
+            diagnostics=diagnostics,
+            assumptions=texts.assumptions(design, *keys),
             interpretation=_text(design, est, ci, p, [_donor_text(design, weights)]),
         )

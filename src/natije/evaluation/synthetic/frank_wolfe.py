@@ -130,8 +130,14 @@ def simplex_weights(
         return frank_wolfe(Y[:, :, :n], Y[:, :, n], x0, zeta, min_decrease, max_iter)
     z = np.broadcast_to(np.asarray(zeta, dtype=float), (nb,))
     parts = [
-        frank_wolfe(Y[i : i + step, :, :n], Y[i : i + step, :, n], x0[i : i + step], z[i : i + step],
-                    min_decrease, max_iter)
+        frank_wolfe(
+            Y[i : i + step, :, :n],
+            Y[i : i + step, :, n],
+            x0[i : i + step],
+            z[i : i + step],
+            min_decrease,
+            max_iter,
+        )
         for i in range(0, nb, step)
     ]
     return np.concatenate(parts)

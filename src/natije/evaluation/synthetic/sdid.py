@@ -89,9 +89,7 @@ def collapsed_form(Y: Array, N0: int, T0: int) -> Array:
     return np.concatenate([top, bottom], axis=1)
 
 
-def _fit_stage(
-    Yc: Array, zeta: float, intercept: bool, x0: Array | None, opts: SdidOptions
-) -> Array:
+def _fit_stage(Yc: Array, zeta: float, intercept: bool, x0: Array | None, opts: SdidOptions) -> Array:
     x = simplex_weights(Yc, zeta, intercept, x0, opts.min_decrease, opts.max_iter_pre_sparsify)
     if opts.sparsify:
         x = simplex_weights(Yc, zeta, intercept, sparsify(x), opts.min_decrease, opts.max_iter)
@@ -150,15 +148,25 @@ def _validate(Y: Array, N0: int, T0: int) -> Array:
     if Y.ndim != 2 or not (0 < N0 < Y.shape[0]) or not (1 < T0 < Y.shape[1]):
         raise EstimationError(
             Text("error.sdid_bad_matrix"),
-            shape=list(np.shape(Y)), N0=N0, T0=T0,
+            shape=list(np.shape(Y)),
+            N0=N0,
+            T0=T0,
         )
     if not np.isfinite(Y).all():
         raise EstimationError(Text("error.outcome_not_finite"))
     return Y
 
 
-def _estimate(method: str, Y: Array, N0: int, T0: int, opts: SdidOptions, noise: float,
-              omega0: Array | None = None, lambda0: Array | None = None) -> SdidFit:
+def _estimate(
+    method: str,
+    Y: Array,
+    N0: int,
+    T0: int,
+    opts: SdidOptions,
+    noise: float,
+    omega0: Array | None = None,
+    lambda0: Array | None = None,
+) -> SdidFit:
     om0 = None if omega0 is None else np.asarray(omega0, dtype=float)[None]
     la0 = None if lambda0 is None else np.asarray(lambda0, dtype=float)[None]
     omega, lam = fit_weights(Y[None], N0, T0, opts, om0, la0)
@@ -167,8 +175,15 @@ def _estimate(method: str, Y: Array, N0: int, T0: int, opts: SdidOptions, noise:
 
 
 def synthdid_estimate(
-    Y: Array, N0: int, T0: int, *, eta_omega: float | None = None, eta_lambda: float = 1e-6,
-    omega_intercept: bool = True, lambda_intercept: bool = True, max_iter: int = 10_000,
+    Y: Array,
+    N0: int,
+    T0: int,
+    *,
+    eta_omega: float | None = None,
+    eta_lambda: float = 1e-6,
+    omega_intercept: bool = True,
+    lambda_intercept: bool = True,
+    max_iter: int = 10_000,
 ) -> SdidFit:
     """Synthetic difference-in-differences (R ``synthdid_estimate``).
 
@@ -200,8 +215,12 @@ def synthdid_estimate(
     if eta_omega is None:
         eta_omega = ((Y.shape[0] - N0) * (Y.shape[1] - T0)) ** 0.25
     opts = SdidOptions(
-        zeta_omega=eta_omega * noise, zeta_lambda=eta_lambda * noise, omega_intercept=omega_intercept,
-        lambda_intercept=lambda_intercept, min_decrease=1e-5 * noise, max_iter=max_iter,
+        zeta_omega=eta_omega * noise,
+        zeta_lambda=eta_lambda * noise,
+        omega_intercept=omega_intercept,
+        lambda_intercept=lambda_intercept,
+        min_decrease=1e-5 * noise,
+        max_iter=max_iter,
     )
     return _estimate("sdid", Y, N0, T0, opts, noise)
 
@@ -211,8 +230,12 @@ def sc_estimate(Y: Array, N0: int, T0: int, *, eta_omega: float = 1e-6, max_iter
     Y = _validate(Y, N0, T0)
     noise = noise_level(Y, N0, T0)
     opts = SdidOptions(
-        zeta_omega=eta_omega * noise, zeta_lambda=1e-6 * noise, omega_intercept=False,
-        update_lambda=False, min_decrease=1e-5 * noise, max_iter=max_iter,
+        zeta_omega=eta_omega * noise,
+        zeta_lambda=1e-6 * noise,
+        omega_intercept=False,
+        update_lambda=False,
+        min_decrease=1e-5 * noise,
+        max_iter=max_iter,
     )
     return _estimate("sc", Y, N0, T0, opts, noise, lambda0=np.zeros(T0))
 
@@ -222,11 +245,13 @@ def did_estimate(Y: Array, N0: int, T0: int) -> SdidFit:
     Y = _validate(Y, N0, T0)
     noise = noise_level(Y, N0, T0)
     opts = SdidOptions(
-        zeta_omega=((Y.shape[0] - N0) * (Y.shape[1] - T0)) ** 0.25 * noise, zeta_lambda=1e-6 * noise,
-        update_omega=False, update_lambda=False, min_decrease=1e-5 * noise,
+        zeta_omega=((Y.shape[0] - N0) * (Y.shape[1] - T0)) ** 0.25 * noise,
+        zeta_lambda=1e-6 * noise,
+        update_omega=False,
+        update_lambda=False,
+        min_decrease=1e-5 * noise,
     )
     return _estimate("did", Y, N0, T0, opts, noise, np.full(N0, 1.0 / N0), np.full(T0, 1.0 / T0))
 
 
 ESTIMATORS = {"sdid": synthdid_estimate, "sc": sc_estimate, "did": did_estimate}
-

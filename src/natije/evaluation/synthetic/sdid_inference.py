@@ -46,7 +46,9 @@ class SdidInference:
             "method": self.method,
             "se": self.se,
             "replications": int(r.size),
-            "replicate_quantiles": dict(zip(("p05", "p50", "p95"), np.quantile(r, [0.05, 0.5, 0.95]).tolist()))
+            "replicate_quantiles": dict(
+                zip(("p05", "p50", "p95"), np.quantile(r, [0.05, 0.5, 0.95]).tolist())
+            )
             if r.size
             else {},
         }
@@ -107,8 +109,9 @@ def jackknife_se(fit: SdidFit) -> SdidInference:
         u[i] = effect_curves(fit.Y[keep][None], n0, fit.T0, omega[None], fit.lambda_[None])[0]
     scale = (N - 1) ** 2 / N
     est = u.mean(axis=1)
-    return SdidInference("jackknife", float(np.sqrt(scale * est.var(ddof=1))), est,
-                         np.sqrt(scale * u.var(axis=0, ddof=1)))
+    return SdidInference(
+        "jackknife", float(np.sqrt(scale * est.var(ddof=1))), est, np.sqrt(scale * u.var(axis=0, ddof=1))
+    )
 
 
 def standard_error(

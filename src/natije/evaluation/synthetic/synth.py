@@ -14,7 +14,8 @@ Region T follows the average of A and B until 2005, then gains 4 a year:
 >>> years = list(range(2000, 2008))
 >>> a, b, c = [1.0, 2, 3, 2, 4, 3, 5, 4], [3.0, 2, 4, 5, 3, 5, 4, 6], [6.0, 7, 5, 8, 7, 9, 8, 9]
 >>> t = [(x + y) / 2 + 4.0 * (year >= 2005) for x, y, year in zip(a, b, years)]
->>> frame = pl.DataFrame({"region": [r for r in "ABCT" for _ in years], "year": years * 4, "gdp": a + b + c + t})
+>>> regions = [r for r in "ABCT" for _ in years]
+>>> frame = pl.DataFrame({"region": regions, "year": years * 4, "gdp": a + b + c + t})
 >>> problem = prepare_synth(frame, unit="region", time="year", outcome="gdp", treated="T", start=2005)
 >>> fit = fit_synth(problem)
 >>> {donor: round(w, 3) for donor, w in fit.weights_by_donor().items()}, round(fit.estimate, 3)
@@ -82,15 +83,30 @@ class SynthProblem:
             c = treated_column
             X1, Z1, Y1, tr = self.X0[:, c], self.Z0[:, c], self.Y0[:, c], self.donors[c]
         return replace(
-            self, treated=tr, donors=tuple(self.donors[k] for k in keep), X1=X1, X0=self.X0[:, keep],
-            Z1=Z1, Z0=self.Z0[:, keep], Y1=Y1, Y0=self.Y0[:, keep],
+            self,
+            treated=tr,
+            donors=tuple(self.donors[k] for k in keep),
+            X1=X1,
+            X0=self.X0[:, keep],
+            Z1=Z1,
+            Z0=self.Z0[:, keep],
+            Y1=Y1,
+            Y0=self.Y0[:, keep],
         )
 
 
 def build_problem(
-    Y: Array, covariates: Mapping[str, Array], units: Sequence[Any], times: Sequence[Any], *,
-    outcome: str, treated: Any, donors: Sequence[Any], T0: int,
-    predictors: Sequence[Predictor] | None = None, optimize_times: Sequence[Any] | None = None,
+    Y: Array,
+    covariates: Mapping[str, Array],
+    units: Sequence[Any],
+    times: Sequence[Any],
+    *,
+    outcome: str,
+    treated: Any,
+    donors: Sequence[Any],
+    T0: int,
+    predictors: Sequence[Predictor] | None = None,
+    optimize_times: Sequence[Any] | None = None,
 ) -> SynthProblem:
     """Build a :class:`SynthProblem` from unit × period matrices.
 
@@ -119,7 +135,9 @@ def build_problem(
     X = np.empty((len(preds), len(rows)))
     for k, p in enumerate(preds):
         if p.variable not in variables:
-            raise EstimationError(Text("error.unknown_predictor", variable=p.variable), known=sorted(variables))
+            raise EstimationError(
+                Text("error.unknown_predictor", variable=p.variable), known=sorted(variables)
+            )
         block = variables[p.variable][np.ix_(np.asarray(rows), cols(p.times))]
         with np.errstate(all="ignore"):
             X[k] = np.nanmean(block, axis=1) if p.op == "mean" else np.nanmedian(block, axis=1)
@@ -131,14 +149,30 @@ def build_problem(
     if not np.isfinite(Yr).all():
         raise InsufficientData(Text("error.outcome_missing"))
     return SynthProblem(
-        treated=treated, donors=tuple(units[r] for r in rows[1:]), predictors=tuple(p.label for p in preds),
-        X1=X[:, 0], X0=X[:, 1:], Z1=Yr[0, zc], Z0=Yr[1:, zc].T, Y1=Yr[0], Y0=Yr[1:].T, times=times_arr, T0=T0,
+        treated=treated,
+        donors=tuple(units[r] for r in rows[1:]),
+        predictors=tuple(p.label for p in preds),
+        X1=X[:, 0],
+        X0=X[:, 1:],
+        Z1=Yr[0, zc],
+        Z0=Yr[1:, zc].T,
+        Y1=Yr[0],
+        Y0=Yr[1:].T,
+        times=times_arr,
+        T0=T0,
     )
 
 
 def prepare_synth(
-    frame: pl.DataFrame, *, unit: str, time: str, outcome: str, treated: Any, start: Any,
-    donors: Sequence[Any] | None = None, predictors: Sequence[Predictor] | None = None,
+    frame: pl.DataFrame,
+    *,
+    unit: str,
+    time: str,
+    outcome: str,
+    treated: Any,
+    start: Any,
+    donors: Sequence[Any] | None = None,
+    predictors: Sequence[Predictor] | None = None,
     optimize_times: Sequence[Any] | None = None,
 ) -> SynthProblem:
     """Build a :class:`SynthProblem` from a long table (one row per unit and period; gaps allowed)."""
@@ -147,13 +181,23 @@ def prepare_synth(
     times = frame[time].unique().sort().to_list()
     grid = pl.DataFrame({unit: units}).join(pl.DataFrame({time: times}), how="cross")
     full = grid.join(frame.select([unit, time, *variables]), on=[unit, time], how="left").sort([unit, time])
-    mats = {v: full[v].cast(pl.Float64).fill_null(np.nan).to_numpy().reshape(len(units), len(times))
-            for v in variables}
+    mats = {
+        v: full[v].cast(pl.Float64).fill_null(np.nan).to_numpy().reshape(len(units), len(times))
+        for v in variables
+    }
     T0 = int(np.searchsorted(np.asarray(times), start))
     pool = [u for u in units if u != treated] if donors is None else list(donors)
     return build_problem(
-        mats[outcome], {v: m for v, m in mats.items() if v != outcome}, units, times, outcome=outcome,
-        treated=treated, donors=pool, T0=T0, predictors=predictors, optimize_times=optimize_times,
+        mats[outcome],
+        {v: m for v, m in mats.items() if v != outcome},
+        units,
+        times,
+        outcome=outcome,
+        treated=treated,
+        donors=pool,
+        T0=T0,
+        predictors=predictors,
+        optimize_times=optimize_times,
     )
 
 
@@ -181,7 +225,7 @@ class SynthFit:
     @property
     def estimate(self) -> float:
         """Average post-period gap."""
-        return float(self.gap[self.problem.T0:].mean())
+        return float(self.gap[self.problem.T0 :].mean())
 
     @property
     def pre_rmspe(self) -> float:
@@ -191,7 +235,7 @@ class SynthFit:
     @property
     def post_rmspe(self) -> float:
         """Root mean squared gap after the intervention."""
-        return float(np.sqrt(np.mean(self.gap[self.problem.T0:] ** 2)))
+        return float(np.sqrt(np.mean(self.gap[self.problem.T0 :] ** 2)))
 
     def weights_by_donor(self) -> dict[Any, float]:
         """Donor id → weight."""
@@ -202,16 +246,28 @@ class SynthFit:
         p = self.problem
         synth, avg = p.X0 @ self.w, p.X0.mean(axis=1)
         return [
-            {"predictor": n, "treated": float(a), "synthetic": float(b), "donor_mean": float(c), "v": float(d)}
+            {
+                "predictor": n,
+                "treated": float(a),
+                "synthetic": float(b),
+                "donor_mean": float(c),
+                "v": float(d),
+            }
             for n, a, b, c, d in zip(p.predictors, p.X1, synth, avg, self.v)
         ]
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-friendly summary."""
         return {
-            "treated": self.problem.treated, "estimate": self.estimate, "weights": self.weights_by_donor(),
-            "v": dict(zip(self.problem.predictors, self.v.tolist())), "loss_v": self.loss_v,
-            "loss_w": self.loss_w, "pre_rmspe": self.pre_rmspe, "post_rmspe": self.post_rmspe, "start": self.start,
+            "treated": self.problem.treated,
+            "estimate": self.estimate,
+            "weights": self.weights_by_donor(),
+            "v": dict(zip(self.problem.predictors, self.v.tolist())),
+            "loss_v": self.loss_v,
+            "loss_w": self.loss_w,
+            "pre_rmspe": self.pre_rmspe,
+            "post_rmspe": self.post_rmspe,
+            "start": self.start,
         }
 
 

@@ -45,7 +45,7 @@ class PlaceboResult:
     @property
     def effects(self) -> Array:
         """Average post-period gap of each placebo."""
-        return self.gaps[:, self.T0:].mean(axis=1)
+        return self.gaps[:, self.T0 :].mean(axis=1)
 
     def interval(self, estimate: float, alpha: float) -> tuple[float, float, float]:
         """Permutation interval for a constant effect, and the coverage it attains.
@@ -70,7 +70,9 @@ class PlaceboResult:
         """Summary fit for a report."""
         eff = self.effects
         return {
-            "p_value": self.p_value, "treated_ratio": self.treated_ratio, "n_placebos": int(eff.size),
+            "p_value": self.p_value,
+            "treated_ratio": self.treated_ratio,
+            "n_placebos": int(eff.size),
             "ratios": dict(zip(map(_key, self.donors), self.ratios.tolist())),
             "placebo_effects": dict(zip(map(_key, self.donors), eff.tolist())),
             "placebo_effect_sd": float(eff.std(ddof=1)) if eff.size > 1 else None,
@@ -95,7 +97,9 @@ def in_space_placebos(fit: SynthFit, *, mapper: Mapper = map, extra_starts: int 
     Three donors; the treated unit T is the average of A and B plus 4 after the fifth period:
 
     >>> from natije.evaluation.synthetic.synth import build_problem, fit_synth
-    >>> donors = np.array([[1.0, 2, 3, 2, 4, 3, 5, 4], [3.0, 2, 4, 5, 3, 5, 4, 6], [6.0, 7, 5, 8, 7, 9, 8, 9]])
+    >>> donors = np.array([[1.0, 2, 3, 2, 4, 3, 5, 4],
+    ...                    [3.0, 2, 4, 5, 3, 5, 4, 6],
+    ...                    [6.0, 7, 5, 8, 7, 9, 8, 9]])
     >>> treated = donors[:2].mean(axis=0) + np.r_[np.zeros(5), np.full(3, 4.0)]
     >>> problem = build_problem(np.vstack([donors, treated]), {}, ["A", "B", "C", "T"], range(2000, 2008),
     ...                         outcome="gdp", treated="T", donors=["A", "B", "C"], T0=5)
@@ -141,4 +145,4 @@ def leave_one_out(
     tasks = [(p.restrict(np.delete(np.arange(J), j)), extra_starts) for j in drop]
     out = list(mapper(refit_task, tasks))
     gaps = np.stack([g for g, _, _ in out]) if out else np.empty((0, p.Y1.size))
-    return LeaveOneOut(tuple(p.donors[j] for j in drop), gaps[:, p.T0:].mean(axis=1), gaps)
+    return LeaveOneOut(tuple(p.donors[j] for j in drop), gaps[:, p.T0 :].mean(axis=1), gaps)

@@ -98,8 +98,15 @@ def achieving_v(w: Array, X1: Array, X0: Array, tol: float = 1e-9) -> Array | No
     cost = np.zeros(K + 2)
     cost[K + 1] = -1.0
     bounds = [(0, None)] * K + [(None, None), (None, 1.0)]
-    res = linprog(cost, A_ub=A_ub if n_off else None, b_ub=np.zeros(n_off) if n_off else None,
-                  A_eq=A_eq, b_eq=b_eq, bounds=bounds, method="highs")
+    res = linprog(
+        cost,
+        A_ub=A_ub if n_off else None,
+        b_ub=np.zeros(n_off) if n_off else None,
+        A_eq=A_eq,
+        b_eq=b_eq,
+        bounds=bounds,
+        method="highs",
+    )
     if res.status != 0 or (n_off and res.x[K + 1] < -tol):
         return None
     v = np.clip(res.x[:K], 0.0, None)
@@ -117,7 +124,9 @@ class OuterSolution:
     evaluations: int
 
 
-def _polish(v: Array, w: Array, X1: Array, X0: Array, Z1: Array, Z0: Array, tol: float) -> tuple[Array, Array]:
+def _polish(
+    v: Array, w: Array, X1: Array, X0: Array, Z1: Array, Z0: Array, tol: float
+) -> tuple[Array, Array]:
     support = np.flatnonzero(w > tol)
     if support.size < 2:
         return v, w

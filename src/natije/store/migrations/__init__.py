@@ -20,7 +20,8 @@ VERSION_TABLE = "alembic_version"
 _REVISION = re.compile(r'^(revision|down_revision) = (?:"([^"]*)"|None)$', re.MULTILINE)
 
 # Reading a store only asks which revision it is at (and which is the newest): both are answered here without
-# importing Alembic, which costs a command a large share of its start-up; Alembic runs when a store is migrated.
+# importing Alembic, which costs a command a large share of its start-up; Alembic runs when a store
+# is migrated.
 
 
 def config(engine: Engine | None = None) -> Config:
@@ -50,7 +51,8 @@ def upgrade_on(conn: Connection, revision: str = "head") -> None:
 
 @cache
 def head() -> str:
-    """The newest revision id shipped with this package: the one no other revision in ``versions/`` revises."""
+    """The newest revision id shipped with this package:
+    the one no other revision in ``versions/`` revises."""
     revised: set[str] = set()
     revisions: set[str] = set()
     for script in (HERE / "versions").glob("*.py"):

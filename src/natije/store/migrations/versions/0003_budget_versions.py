@@ -29,7 +29,8 @@ def _links(conn: sa.Connection) -> list[tuple[int, int]]:
         (r[0], r[1])
         for r in conn.execute(
             sa.text(
-                "SELECT budget_line_id, indicator_id FROM budget_indicators ORDER BY budget_line_id, indicator_id"
+                "SELECT budget_line_id, indicator_id FROM budget_indicators "
+                "ORDER BY budget_line_id, indicator_id"
             )
         )
     ]
