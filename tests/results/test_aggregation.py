@@ -7,7 +7,7 @@ from frames_builders import indicators, obs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from natije.results.aggregation import add_rollups, roll_up
+from natije.results.aggregation import roll_up, rollup_rows
 
 GROUPS = pl.DataFrame({"territory": ["A", "B"], "into": ["K", "K"]})
 
@@ -71,7 +71,16 @@ def test_rates_without_weights_use_equal_weights():
     assert _value(out, "RATE") == 25
 
 
-def test_add_rollups_fills_parent_only_for_indicators_it_does_not_report():
+def _with_rollups(
+    own: pl.DataFrame, indicators: pl.DataFrame, weights: pl.DataFrame, territories: pl.DataFrame
+) -> pl.DataFrame:
+    """The rows a program reports plus the engine's roll-ups of them (own rows have ``method = null``)."""
+    rolled = rollup_rows(own, indicators, weights, territories)
+    own = own.with_columns(pl.lit(None, dtype=pl.String).alias("method"))
+    return pl.concat([own, rolled], how="diagonal_relaxed")
+
+
+def test_rollups_fill_a_parent_only_for_indicators_it_does_not_report():
     terr = pl.DataFrame(
         {"code": ["A", "B", "K"], "parent": ["K", "K", None], "level": ["region", "region", "country"]}
     )
@@ -86,7 +95,7 @@ def test_add_rollups_fills_parent_only_for_indicators_it_does_not_report():
             ("POP", "B", "2024", 5),
         ]
     )
-    out = add_rollups(
+    out = _with_rollups(
         own,
         _ind(),
         pl.DataFrame(schema={"territory": pl.String, "period": pl.String, "weight": pl.Float64}),
@@ -137,7 +146,7 @@ def test_members_count_only_while_valid():
             ("USERS", "B", "2023", 2),
         ]
     )
-    out = add_rollups(
+    out = _with_rollups(
         own,
         _ind(),
         pl.DataFrame(schema={"territory": pl.String, "period": pl.String, "weight": pl.Float64}),

@@ -6,7 +6,7 @@ import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from natije.results.series import in_series_order
+from natije.results.series import series_runs
 
 ROWS = st.lists(
     st.tuples(
@@ -37,10 +37,11 @@ def _frame(rows: list[tuple]) -> pl.DataFrame:
 @given(ROWS, st.randoms())
 def test_any_row_order_gives_series_order_and_starts(rows, rnd):
     rnd.shuffle(rows)
-    frame, starts = in_series_order(_frame(rows))
+    runs = series_runs(_frame(rows))
+    frame, starts = runs.frame, runs.starts
     assert frame.rows() == _frame(sorted(rows)).rows()
     keys = list(zip(frame["indicator"], frame["territory"]))
     assert starts.tolist() == [i for i, k in enumerate(keys) if i == 0 or k != keys[i - 1]]
     # rows already in order are returned as they are
-    again, again_starts = in_series_order(frame)
-    assert again is frame and again_starts.tolist() == starts.tolist()
+    again = series_runs(frame)
+    assert again.frame is frame and again.starts.tolist() == starts.tolist()

@@ -363,16 +363,3 @@ def parent_groups(territories: pl.DataFrame) -> pl.DataFrame:
         (pl.col("valid_from").dt.year() * 12 + pl.col("valid_from").dt.month() - 1).alias("_vf"),
         (pl.col("valid_to").dt.year() * 12 + pl.col("valid_to").dt.month() - 1).alias("_vt"),
     )
-
-
-def add_rollups(
-    observations: pl.DataFrame,
-    indicators: pl.DataFrame,
-    weights: pl.DataFrame,
-    territories: pl.DataFrame,
-    depth: int = 4,
-) -> pl.DataFrame:
-    """Observations plus :func:`rollup_rows` (own rows have ``method = null``)."""
-    new = rollup_rows(observations, indicators, weights, territories, depth)
-    own = observations.with_columns(pl.lit(None, dtype=pl.String).alias("method"))
-    return pl.concat([own, new], how="diagonal_relaxed", rechunk=False)

@@ -65,12 +65,6 @@ def series_runs(frame: pl.DataFrame) -> Runs:
     return runs
 
 
-def in_series_order(frame: pl.DataFrame) -> tuple[pl.DataFrame, np.ndarray]:
-    """``frame`` in series order (sorted only when it is not) and the index of each series' first row."""
-    runs = series_runs(frame)
-    return runs.frame, runs.starts
-
-
 def key_hash(keys: list[str]) -> pl.Expr:
     """One 64-bit hash of several key columns, per row: a cheap test for duplicated keys.
 

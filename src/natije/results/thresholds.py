@@ -1,7 +1,10 @@
 """Every threshold the results engine uses, in one frozen object (documented in docs/results-rules.md).
 
->>> Thresholds().status_for_p(0.9), Thresholds().status_for_p(0.1)
-('on_track', 'off_track')
+>>> th = Thresholds()
+>>> th.p_on_track, th.stale_grace_months
+(0.6, 6)
+>>> Thresholds(p_on_track=0.7).to_dict()["p_on_track"]
+0.7
 """
 
 from __future__ import annotations
@@ -47,12 +50,6 @@ class Thresholds:
     min_points: int = 3
     interval: float = 0.8
     maintain_tolerance: float = 0.02
-
-    def status_for_p(self, p: float) -> str:
-        """Status from a probability of meeting the target (scalar helper; the engine vectorises the same)."""
-        if p >= self.p_on_track:
-            return "on_track"
-        return "at_risk" if p >= self.p_at_risk else "off_track"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
