@@ -7,8 +7,11 @@ import io
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import openpyxl
 import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -151,3 +154,15 @@ def test_a_file_that_cannot_be_opened_is_a_problem(tmp_path: Path) -> None:
     with pytest.raises(ValidationError) as info:
         prepare([folder], None)
     assert [(p.file, p.code) for p in info.value.problems] == [("p/observations_x.csv", "unreadable")]
+
+
+def test_parquet_text_that_is_not_utf8_is_an_encoding_problem(tmp_path: Path) -> None:
+    """Invalid UTF-8 in a Parquet string column (found by the fuzz test above) is reported, not passed on."""
+    offsets = pa.py_buffer(np.array([0, 2], dtype=np.int32).tobytes())
+    text = pa.Array.from_buffers(pa.string(), 1, [None, offsets, pa.py_buffer(b"\xff\xfe")])
+    table = pa.table({"indicator": text, "territory": ["000000000"], "period": ["2020"], "value": [1.0]})
+    (tmp_path / "program.yaml").write_text("format: natije-program/1\n")
+    pq.write_table(table, tmp_path / "observations.parquet")
+    log = ProblemLog()
+    assert list(read_table(open_package(tmp_path), "observations.parquet", OBSERVATIONS, log)) == []
+    assert [(p.code, p.expected) for p in log.items] == [("encoding", "UTF-8 text")]

@@ -65,6 +65,11 @@ def read_parquet(
             return
         start = 2
         for record_batch in pf.iter_batches(batch_size=batch_rows, columns=list(rename.values())):
+            try:  # Polars takes text bytes as they are and fails later on invalid UTF-8: check them first
+                record_batch.validate(full=True)
+            except pa.ArrowInvalid:
+                log.add(label, None, None, member, Expected("expected.utf8"), "encoding")
+                return
             frame = pl.from_arrow(record_batch)
             assert isinstance(frame, pl.DataFrame)
             frame = _as_text(frame, spec)
