@@ -100,6 +100,12 @@ def _budget(b: BudgetLine) -> dict[str, Any]:
             "document": b.document, "source": b.source}
 
 
+def open_store(url: str | None = None) -> Store:
+    """The store at ``url`` (a path or URL; ``None`` = ``$NATIJE_DATABASE_URL`` or ./natije.db), for edges that
+    import no store module (the web app)."""
+    return Store.open(url)
+
+
 def initialise(store: Store) -> str:
     """Create or migrate the schema and seed the built-in territories; return the store URL (password hidden).
 
