@@ -7,7 +7,8 @@ import os
 import typer
 from rich.console import Console
 
-from natije.cli.app import app, lang_of
+from natije.cli.app import app, bad_option, lang_of
+from natije.errors import Expected
 
 FACTORY = "natije.web.app:factory"
 
@@ -40,8 +41,10 @@ def serve(
     ctx: typer.Context,
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
-    workers: int = typer.Option(1, "--workers", min=1, help="Number of worker processes."),
+    workers: int = typer.Option(1, "--workers", help="Number of worker processes."),
 ) -> None:
     """Serve the web app (pages in kk, ru, en) and the JSON API on the store."""
+    if workers < 1:
+        raise bad_option("--workers", workers, Expected("expected.positive_int"))
     obj = ctx.find_root().obj
     run_server(obj.db if obj else None, lang_of(ctx), host=host, port=port, workers=workers)
