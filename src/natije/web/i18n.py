@@ -18,6 +18,8 @@ from natije.locale import LANGUAGES, formats, t
 from natije.locale.evidence import evidence
 
 COOKIE = "natije_lang"
+# Each language is offered under its own name, whatever the page's language (the same in every catalog)
+ENDONYMS = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
 COOKIE_AGE = 365 * 24 * 3600
 
 
@@ -71,7 +73,7 @@ def helpers(lang: str) -> dict[str, Any]:
 
     return {
         "lang": lang,
-        "languages": LANGUAGES,
+        "languages": ENDONYMS,
         "_": lambda key, **params: t(key, lang, **params),
         "name": name,
         "num": lambda v, digits=None: formats.number(v, lang, digits),

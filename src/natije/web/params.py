@@ -13,7 +13,7 @@ BASES = ("current", "first")
 def language(lang: str) -> str:
     """``lang`` when it is kk, ru or en; ``NotFound`` otherwise (a page in the default language says so)."""
     if lang not in LANGUAGES:
-        raise NotFound(Text("web.error.unknown_language", code=lang), lang=lang)
+        raise NotFound(Text("error.unknown_language", code=lang), lang=lang)
     return lang
 
 
