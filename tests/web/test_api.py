@@ -62,3 +62,10 @@ def test_problem_details_in_the_requested_language(client: TestClient) -> None:
     wrong_type = client.get("/api/v1/evaluations/abc?lang=kk")
     assert wrong_type.status_code == 422 and wrong_type.json()["title"] == "Параметр мәні жарамсыз"
     assert client.get("/api/v1/nothing").json()["status"] == 404
+
+
+def test_etag_answers_304_until_the_store_changes(client: TestClient) -> None:
+    first = client.get("/api/v1/programs")
+    tag = first.headers["etag"]
+    assert client.get("/api/v1/programs", headers={"If-None-Match": tag}).status_code == 304
+    assert client.get("/api/v1/programs?lang=ru", headers={"If-None-Match": tag}).status_code == 200

@@ -142,3 +142,25 @@ def test_unknown_language_and_objects_are_404_pages(client: TestClient) -> None:
 def test_static_files_are_served_offline(client: TestClient) -> None:
     assert "htmx" in client.get("/static/vendor/htmx-2.0.11.min.js").text[:200]
     assert client.get("/static/style.css").status_code == 200
+
+
+def test_views_are_computed_once_per_store_version(client: TestClient) -> None:
+    memo = client.app.state.natije.memo  # type: ignore[attr-defined]
+    client.get("/en/programs/TB2021")
+    computed = memo.computed
+    client.get("/en/programs/TB2021")
+    client.get("/ru/programs/TB2021")
+    assert memo.computed == computed + 1  # only the lineage worded in Russian was new
+
+
+def test_language_links_lead_to_the_same_page(client: TestClient) -> None:
+    html = client.get("/en/programs/DK2018?as_of=2020-01-01").text
+    assert 'href="/kk/programs/DK2018?as_of=2020-01-01"' in html and 'href="/ru/programs/DK2018?as_of=2020-01-01"' in html
+
+
+def test_warm_start_computes_the_present_view(demo_db: object) -> None:
+    from natije.web import Settings, create_app
+
+    app = create_app(Settings(database_url=str(demo_db)))
+    assert app.state.natije.reader().warm(("en",)) == 4
+    assert app.state.natije.memo.computed >= 4 + 4 + 1

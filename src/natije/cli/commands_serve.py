@@ -32,7 +32,7 @@ def run_server(db: str | None, lang: str, *, host: str = "127.0.0.1", port: int 
         os.environ["NATIJE_LANG"] = lang
         uvicorn.run(FACTORY, factory=True, host=host, port=port, workers=workers, log_level="warning")
     else:
-        uvicorn.run(create_app(Settings(database_url=db, default_language=lang)), host=host, port=port,
+        uvicorn.run(create_app(Settings(database_url=db, default_language=lang, warm=True)), host=host, port=port,
                     log_level="warning")
 
 

@@ -9,6 +9,9 @@ templates (no module-level state), so tests build an app per store and workers b
 
 from __future__ import annotations
 
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -22,6 +25,7 @@ from starlette.exceptions import HTTPException
 
 from natije import __version__
 from natije.errors import NatijeError
+from natije.locale import LANGUAGES
 from natije.services.catalog import open_store
 from natije.web import api, pages
 from natije.web.cache import Memo
@@ -49,8 +53,15 @@ class AppState:
 
 def create_app(settings: Settings) -> FastAPI:
     """A FastAPI app serving the pages under ``/{lang}/`` and the JSON API under ``/api/v1/``."""
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.warm:
+            state = app.state.natije
+            threading.Thread(target=_warm, args=(state,), name="natije-warm", daemon=True).start()
+        yield
+
     app = FastAPI(title="natije", version=__version__, openapi_url="/api/v1/openapi.json",
-                  docs_url="/api/v1/docs", redoc_url=None,
+                  docs_url="/api/v1/docs", redoc_url=None, lifespan=lifespan,
                   description="Programs, results against targets, moved goalposts, lineage and impact evaluations.")
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals["static"] = lambda path: f"/static/{path}"
@@ -72,6 +83,13 @@ def create_app(settings: Settings) -> FastAPI:
     for kind in (NatijeError, HTTPException, RequestValidationError):
         app.add_exception_handler(kind, on_error)
     return app
+
+
+def _warm(state: AppState) -> None:
+    try:
+        state.reader().warm(LANGUAGES)
+    except NatijeError:  # an empty or unready store: the pages say so when asked
+        pass
 
 
 def factory() -> FastAPI:
