@@ -158,9 +158,20 @@ def test_language_links_lead_to_the_same_page(client: TestClient) -> None:
     assert 'href="/kk/programs/DK2018?as_of=2020-01-01"' in html and 'href="/ru/programs/DK2018?as_of=2020-01-01"' in html
 
 
-def test_warm_start_computes_the_present_view(demo_db: object) -> None:
-    from natije.web import Settings, create_app
+def test_warm_start_builds_the_overview_and_every_program_page(client: TestClient) -> None:
+    from natije.web.views import warm
 
-    app = create_app(Settings(database_url=str(demo_db)))
-    assert app.state.natije.reader().warm(("en",)) == 4
-    assert app.state.natije.memo.computed >= 4 + 4 + 1
+    state = client.app.state.natije  # type: ignore[attr-defined]
+    assert warm(state.reader(), ("en",), None) == 5
+    computed = state.memo.computed
+    client.get("/en/programs/IK2020")
+    client.get("/en/")
+    assert state.memo.computed == computed
+
+
+def test_downloads_neutralise_formulas(client: TestClient) -> None:
+    from natije.web.downloads import safe_csv
+
+    assert safe_csv("a,b\n=1+1,-2\n") == "a,b\n'=1+1,-2\n"
+    budget = client.get("/en/programs/DK2018/budget.csv")
+    assert budget.text.startswith("year,stage,currency,amount\n2018,approved,KZT,")

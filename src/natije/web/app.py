@@ -27,7 +27,7 @@ from natije import __version__
 from natije.errors import NatijeError
 from natije.locale import LANGUAGES
 from natije.services.catalog import open_store
-from natije.web import api, pages
+from natije.web import api, pages, views
 from natije.web.cache import Memo
 from natije.web.data import Reader
 from natije.web.i18n import remembered
@@ -87,7 +87,7 @@ def create_app(settings: Settings) -> FastAPI:
 
 def _warm(state: AppState) -> None:
     try:
-        state.reader().warm(LANGUAGES)
+        views.warm(state.reader(), LANGUAGES, state.settings.cache_dir)
     except NatijeError:  # an empty or unready store: the pages say so when asked
         pass
 

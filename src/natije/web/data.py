@@ -77,15 +77,3 @@ class Reader:
     def search(self, query: str) -> list[finder.Hit]:
         """Programs, indicators and territories matching ``query``."""
         return self._get(("search", finder.fold(query)), lambda: finder.search(self.store, query))
-
-    def warm(self, languages: tuple[str, ...]) -> int:
-        """Compute the present view of every program (results, flags, scorecards, lineage in ``languages``) so
-        the first visitor does not wait for it; return how many programs were computed."""
-        programs = self.programs()
-        for summary in programs:
-            self.snapshot(summary.code)
-            for lang in languages:
-                self.lineage(summary.code, lang)
-        if programs:
-            self.scorecards()
-        return len(programs)
