@@ -18,7 +18,8 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import RedirectResponse, Response
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
@@ -35,6 +36,7 @@ from natije.web.problems import page_language, problem_response
 from natije.web.settings import Settings
 
 HERE = resources.files(__package__)
+SWAGGER = "/static/vendor/swagger-ui-5.36.0"
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,7 @@ def create_app(settings: Settings) -> FastAPI:
         yield
 
     app = FastAPI(title="natije", version=__version__, openapi_url="/api/v1/openapi.json",
-                  docs_url="/api/v1/docs", redoc_url=None, lifespan=lifespan,
+                  docs_url=None, redoc_url=None, lifespan=lifespan,
                   description="Programs, results against targets, moved goalposts, lineage and impact evaluations.")
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals["static"] = lambda path: f"/static/{path}"
@@ -69,6 +71,13 @@ def create_app(settings: Settings) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
+
+    @app.get("/api/v1/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        """Swagger UI on the OpenAPI document, from the vendored files (no CDN)."""
+        return get_swagger_ui_html(openapi_url="/api/v1/openapi.json", title="natije API",
+                                   swagger_js_url=f"{SWAGGER}/swagger-ui-bundle.js",
+                                   swagger_css_url=f"{SWAGGER}/swagger-ui.css", swagger_favicon_url="")
 
     @app.get("/", include_in_schema=False)
     def root(request: Request) -> RedirectResponse:
