@@ -71,3 +71,15 @@ def test_etag_answers_304_until_the_store_changes(client: TestClient) -> None:
     tag = first.headers["etag"]
     assert client.get("/api/v1/programs", headers={"If-None-Match": tag}).status_code == 304
     assert client.get("/api/v1/programs?lang=ru", headers={"If-None-Match": tag}).status_code == 200
+
+
+def test_answers_hold_to_their_published_schemas(client: TestClient) -> None:
+    from natije.web import schemas
+
+    schemas.Programs.model_validate(client.get("/api/v1/programs").json())
+    for code in ("IK2020", "DK2018", "TB2021", "AI2023"):
+        schemas.Results.model_validate(client.get(f"/api/v1/programs/{code}/results").json())
+        schemas.Flags.model_validate(client.get(f"/api/v1/programs/{code}/flags").json())
+    schemas.Territories.model_validate(client.get("/api/v1/territories").json())
+    spec = client.get("/api/v1/openapi.json").json()
+    assert "ResultRow" in spec["components"]["schemas"] and "Problem" in spec["components"]["schemas"]

@@ -11,11 +11,11 @@ import polars as pl
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
-from natije.web import params
+from natije.web import params, schemas
 from natije.web.i18n import api_language
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
-PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
+PROBLEM: dict[str, Any] = {"model": schemas.Problem, "content": {"application/problem+json": {}}}
 ERRORS: dict[int | str, dict[str, Any]] = {404: {"description": "Not found (problem details)", **PROBLEM},
                                            422: {"description": "Invalid parameter (problem details)", **PROBLEM}}
 
@@ -56,7 +56,7 @@ def answer(request: Request, reader: Any, body: dict[str, Any]) -> Response:
     return JSONResponse(body, headers=headers)
 
 
-@router.get("/programs")
+@router.get("/programs", response_model=schemas.Programs)
 def programs(request: Request) -> Response:
     """Every program, oldest first, with its predecessors and successors."""
     reader = _reader(request)
@@ -70,7 +70,7 @@ def program(request: Request, code: str) -> Response:
     return answer(request, reader, reader.program(code).to_dict())
 
 
-@router.get("/programs/{code}/results", responses=ERRORS)
+@router.get("/programs/{code}/results", responses=ERRORS, response_model=schemas.Results)
 def results(request: Request, code: str, as_of: str | None = None, basis: str | None = None,
             territory: str | None = None) -> Response:
     """Results against targets: every territory, or one KATO code, or ``national``."""
@@ -86,7 +86,7 @@ def results(request: Request, code: str, as_of: str | None = None, basis: str | 
                                     "items": rows(frame)})
 
 
-@router.get("/programs/{code}/flags", responses=ERRORS)
+@router.get("/programs/{code}/flags", responses=ERRORS, response_model=schemas.Flags)
 def flags(request: Request, code: str, as_of: str | None = None) -> Response:
     """Moved goalposts and other warnings, worst first, with their evidence."""
     day = params.as_of(as_of)
@@ -106,7 +106,7 @@ def lineage(request: Request, code: str, as_of: str | None = None) -> Response:
                                     "items": rows(frame)})
 
 
-@router.get("/territories")
+@router.get("/territories", response_model=schemas.Territories)
 def territories(request: Request, level: str | None = None) -> Response:
     """Every territory (KATO), optionally of one level."""
     reader = _reader(request)

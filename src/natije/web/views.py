@@ -14,7 +14,7 @@ import polars as pl
 
 from natije.errors import NotFound, Text
 from natije.services.catalog import lineage as chain_of
-from natije.services.indicators import territory_results
+from natije.services.indicators import region_values, territory_results
 from natije.web import figures
 from natije.web.data import Reader
 
@@ -83,7 +83,9 @@ def indicator_view(reader: Reader, code: str, lang: str, day: datetime.date | No
     if shown is not None:
         map_chart = figures.map_of(series, shown, lang)
         map_figure = figures.figure(map_chart, f"/{lang}/indicators/{code}/regions.csv?period={shown}", cache_dir)
-        regions = sorted(map_chart.data_rows, key=lambda r: (r["value"] is None, -(r["value"] or 0)))
+        marked = set(region_values(series, shown).filter(pl.col("illustrative"))["territory"].to_list())
+        regions = sorted(({**r, "illustrative": r["territory"] in marked} for r in map_chart.data_rows),
+                         key=lambda r: (r["value"] is None, -(r["value"] or 0)))
     return {"series": series, "rows": rows, "figure": chart, "map": map_figure, "regions": regions,
             "periods": periods, "period": shown, "as_of": day, "basis": basis,
             "versions": series.national_commitments().sort("kind", "period", "version").to_dicts(),
