@@ -35,6 +35,16 @@ def test_overview_lists_every_program_with_its_scorecard_and_the_lineage_chain(c
     assert t("lineage_status.dropped_from_portfolio", lang) in html
 
 
+def test_overview_as_of_judges_on_that_day(client: TestClient) -> None:
+    def dk2018(html: str) -> str:
+        return html[html.index('id="card-DK2018"'):html.index('id="card-TB2021"')]
+
+    then, now = client.get("/en/?as_of=2019-06-30").text, client.get("/en/").text
+    assert 'value="2019-06-30"' in then
+    assert "status-on_track" in dk2018(then) and "status-no_data" in dk2018(then)
+    assert "status-missed" in dk2018(now) and "status-on_track" not in dk2018(now)
+
+
 def test_money_in_kazakh_is_written_in_tenge(client: TestClient) -> None:
     card = client.get("/kk/").text.split('id="card-DK2018"')[1]
     assert "млрд теңге" in card.split("</article>")[0]
