@@ -29,38 +29,39 @@ class Reader:
         self.memo = memo
         self.version = monitoring.store_version(store)
 
-    def _get(self, key: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
+    def cached(self, key: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
+        """``compute()`` kept under ``key`` and this store version (views cache their charts with it too)."""
         return self.memo.get((*key, self.version), compute)
 
     def programs(self) -> list[catalog.ProgramSummary]:
         """Every program, oldest first."""
-        return self._get(("programs",), lambda: catalog.list_programs(self.store))
+        return self.cached(("programs",), lambda: catalog.list_programs(self.store))
 
     def program(self, code: str) -> catalog.ProgramDetails:
         """One program in full; raises ``NotFound``."""
-        return self._get(("program", code), lambda: catalog.show_program(self.store, code))
+        return self.cached(("program", code), lambda: catalog.show_program(self.store, code))
 
     def snapshot(self, code: str, as_of: date | None = None, basis: str = "current") -> monitoring.ProgramSnapshot:
         """Results (every territory), flags and scorecard of a program on a day."""
-        return self._get(("snapshot", code, as_of, basis),
+        return self.cached(("snapshot", code, as_of, basis),
                          lambda: monitoring.program_snapshot(self.store, code, as_of, basis))
 
     def scorecards(self, as_of: date | None = None) -> list[Any]:
         """Every program's scorecard (concepts a chain dropped listed on its latest program's card)."""
-        return self._get(("scorecards", as_of), lambda: monitoring.scorecards(self.store, as_of))
+        return self.cached(("scorecards", as_of), lambda: monitoring.scorecards(self.store, as_of))
 
     def lineage(self, code: str, lang: str, as_of: date | None = None) -> pl.DataFrame:
         """Promises of a program and its predecessors, worded in ``lang``."""
-        return self._get(("lineage", code, lang, as_of),
+        return self.cached(("lineage", code, lang, as_of),
                          lambda: monitoring.program_lineage(self.store, code, as_of, lang=lang))
 
     def series(self, code: str, as_of: date | None = None) -> indicators.IndicatorSeries:
         """An indicator's observations and commitment versions; raises ``NotFound``."""
-        return self._get(("series", code, as_of), lambda: indicators.indicator_series(self.store, code, as_of))
+        return self.cached(("series", code, as_of), lambda: indicators.indicator_series(self.store, code, as_of))
 
     def territories(self) -> list[TerritoryRow]:
         """Every territory of the store."""
-        return self._get(("territories",), lambda: list_territories(self.store))
+        return self.cached(("territories",), lambda: list_territories(self.store))
 
     def territory(self, code: str) -> TerritoryRow | None:
         """One territory by KATO code, or ``None``."""
@@ -68,12 +69,12 @@ class Reader:
 
     def evaluations(self, program: str | None = None) -> list[Any]:
         """Stored evaluations, newest first."""
-        return self._get(("evaluations", program), lambda: evaluation.history(self.store, program))
+        return self.cached(("evaluations", program), lambda: evaluation.history(self.store, program))
 
     def evaluation(self, evaluation_id: int) -> Any:
         """One stored evaluation; raises ``NotFound``."""
-        return self._get(("evaluation", evaluation_id), lambda: evaluation.get(self.store, evaluation_id))
+        return self.cached(("evaluation", evaluation_id), lambda: evaluation.get(self.store, evaluation_id))
 
     def search(self, query: str) -> list[finder.Hit]:
         """Programs, indicators and territories matching ``query``."""
-        return self._get(("search", finder.fold(query)), lambda: finder.search(self.store, query))
+        return self.cached(("search", finder.fold(query)), lambda: finder.search(self.store, query))

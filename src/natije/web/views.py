@@ -14,7 +14,7 @@ import polars as pl
 
 from natije.errors import NotFound, Text
 from natije.services.catalog import lineage as chain_of
-from natije.services.indicators import region_values, territory_results
+from natije.services.indicators import IndicatorSeries, region_values, territory_results
 from natije.web import figures
 from natije.web.data import Reader
 
@@ -39,6 +39,14 @@ def lineage_rows(frame: pl.DataFrame, chain: tuple[str, ...]) -> list[dict[str, 
     return list(rows.values())
 
 
+def _series_figure(reader: Reader, series: IndicatorSeries, rows: list[dict[str, Any]], *, lang: str,
+                   day: datetime.date | None, basis: str, cache_dir: Path | None) -> figures.Figure:
+    """The national series chart of an indicator (kept per language, day and basis)."""
+    url = f"/{lang}/indicators/{series.code}/series.csv{query(day, basis)}"
+    return reader.cached(("series-figure", series.code, lang, day, basis),
+                         lambda: figures.figure(figures.series_of(series, lang, rows), url, cache_dir))
+
+
 def overview_view(reader: Reader, lang: str, day: datetime.date | None) -> dict[str, Any]:
     """Every program with its scorecard, and each lineage chain (ending in a program nobody succeeds)."""
     programs = reader.programs()
@@ -60,11 +68,11 @@ def program_view(reader: Reader, code: str, lang: str, day: datetime.date | None
     for indicator in details.indicators:
         rows = figures.national_rows(snap, indicator.code)
         series = reader.series(indicator.code, day)
-        chart = figures.figure(figures.series_of(series, lang, rows),
-                               f"/{lang}/indicators/{indicator.code}/series.csv{tail}", cache_dir)
+        chart = _series_figure(reader, series, rows, lang=lang, day=day, basis=basis, cache_dir=cache_dir)
         flags = snap.flags.filter(pl.col("indicator") == indicator.code).to_dicts()
         cards.append({"indicator": indicator, "rows": rows, "figure": chart, "flags": flags})
-    budget = figures.figure(figures.budget_of(snap, lang), f"/{lang}/programs/{code}/budget.csv{tail}", cache_dir)
+    budget = reader.cached(("budget-figure", code, lang, day, basis), lambda: figures.figure(
+        figures.budget_of(snap, lang), f"/{lang}/programs/{code}/budget.csv{tail}", cache_dir))
     return {"program": details, "snapshot": snap, "cards": cards, "budget": budget,
             "lineage": lineage_rows(reader.lineage(code, lang, day), details.lineage),
             "evaluations": reader.evaluations(code), "as_of": day, "basis": basis}
@@ -75,22 +83,29 @@ def indicator_view(reader: Reader, code: str, lang: str, day: datetime.date | No
     """The series against every target version, the versions' table, the regions' table and map."""
     series = reader.series(code, day)
     rows = figures.national_rows(reader.snapshot(series.program, day, basis), code)
-    chart = figures.figure(figures.series_of(series, lang, rows),
-                           f"/{lang}/indicators/{code}/series.csv{query(day, basis)}", cache_dir)
+    chart = _series_figure(reader, series, rows, lang=lang, day=day, basis=basis, cache_dir=cache_dir)
     periods = sorted(set(series.regional()["period"].to_list()))
     shown = period if period in periods else series.latest_regional_period()
     map_figure = regions = None
     if shown is not None:
-        map_chart = figures.map_of(series, shown, lang)
-        map_figure = figures.figure(map_chart, f"/{lang}/indicators/{code}/regions.csv?period={shown}", cache_dir)
-        marked = set(region_values(series, shown).filter(pl.col("illustrative"))["territory"].to_list())
-        regions = sorted(({**r, "illustrative": r["territory"] in marked} for r in map_chart.data_rows),
-                         key=lambda r: (r["value"] is None, -(r["value"] or 0)))
+        map_figure, regions = reader.cached(("map", code, lang, day, shown),
+                                            lambda: _map(series, shown, lang, cache_dir))
     return {"series": series, "rows": rows, "figure": chart, "map": map_figure, "regions": regions,
             "periods": periods, "period": shown, "as_of": day, "basis": basis,
             "versions": series.national_commitments().sort("kind", "period", "version").to_dicts(),
             "program": reader.program(series.program),
             "illustrative": bool(series.observations["illustrative"].any())}
+
+
+def _map(series: IndicatorSeries, period: str, lang: str, cache_dir: Path | None
+         ) -> tuple[figures.Figure, list[dict[str, Any]]]:
+    """The regions' map of ``period`` and its rows, largest value first, illustrative values marked."""
+    chart = figures.map_of(series, period, lang)
+    figure = figures.figure(chart, f"/{lang}/indicators/{series.code}/regions.csv?period={period}", cache_dir)
+    marked = set(region_values(series, period).filter(pl.col("illustrative"))["territory"].to_list())
+    rows = sorted(({**r, "illustrative": r["territory"] in marked} for r in chart.data_rows),
+                  key=lambda r: (r["value"] is None, -(r["value"] or 0)))
+    return figure, rows
 
 
 def territory_view(reader: Reader, kato: str) -> dict[str, Any]:
