@@ -119,6 +119,9 @@ def test_evaluation_page_has_effects_and_interpretation(client: TestClient) -> N
     assert "Impact evaluation 1" in html and "cs" in html
     assert "<svg" in html and "/en/evaluations/1/effects.csv" in html
     assert client.get("/en/evaluations/1/effects.csv").text.startswith("label,kind,estimate")
+    russian = client.get("/ru/evaluations/1").text
+    assert "Допущения" in russian and "3,2" in russian and "&lt; 0,001" in russian
+    assert '<p lang="en">' in russian  # the interpretation keeps the language it was written in
 
 
 @pytest.mark.parametrize(("query", "code"), [("кызылорда", "430000000"), ("ҚОЛЖЕТІМДІ", "AI2023"),
