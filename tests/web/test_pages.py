@@ -74,6 +74,7 @@ def test_program_page_has_goal_tree_charts_budget_lineage_and_evaluations(client
     assert 'role="img" aria-label="Villages connected to backbone fibre' in html
     assert '/en/indicators/AI2023.VILLAGES_FIBRE_SHARE/series.csv' in html
     assert "/en/programs/AI2023/budget.csv" in html
+    assert all("hx-boost=\"false\"" in link for link in re.findall(r"<a [^>]*download[^>]*>", html))  # a file, not a page
     assert re.search(r'href="/en/evaluations/\d+"', html)
     assert len(html.encode()) < 300_000
 
