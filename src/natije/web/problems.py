@@ -58,7 +58,8 @@ def details(exc: Exception, lang: str) -> tuple[int, str, dict[str, Any]]:
         extra = {}
         if isinstance(exc, ValidationError):
             extra["errors"] = [{**p.to_dict(), "expected": p.expected_in(lang)} for p in exc.problems]
-            detail = "; ".join(f"{p.file}: {p.value!r} — {p.expected_in(lang)}" for p in exc.problems)
+            detail = "; ".join(f"{p.file.lstrip('-').replace('-', '_')}: {p.value!r} — {p.expected_in(lang)}"
+                               for p in exc.problems)
             return status_of(exc), detail, extra
         return status_of(exc), exc.message_in(lang), extra
     if isinstance(exc, RequestValidationError):
