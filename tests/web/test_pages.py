@@ -113,6 +113,9 @@ def test_territory_page_ranks_the_region(client: TestClient) -> None:
     assert "Кызылординская область" in html
     assert "11-е место из 17 регионов" in html
     assert "AI2023.VILLAGES_FIBRE_SHARE" in html
+    values = html[html.index("Последние значения показателей"):]
+    assert "85,6\xa0%*" in values.replace("&nbsp;", "\xa0") and "7-е место из 17 регионов" in values
+    assert "<title>Кызылординская область · natije</title>" in html
 
 
 def test_evaluation_page_has_effects_and_interpretation(client: TestClient) -> None:

@@ -136,3 +136,30 @@ def territory_results(snapshots: Sequence[ProgramSnapshot], territory: str, regi
         frames.append(own.join(ranked, on=["indicator", "territory", "period"], how="left"))
     frames = [f for f in frames if f.height]
     return pl.concat(frames, how="diagonal_relaxed") if frames else pl.DataFrame()
+
+
+def territory_values(store: Any, programs: Sequence[str], territory: str, regions: Sequence[str]) -> pl.DataFrame:
+    """The latest value of every indicator of ``programs`` that ``territory`` reports, ranked among ``regions``.
+
+    ``rank`` is 1 for the best value of that period on the indicator's direction (highest for ``increase``,
+    lowest for ``decrease``); ``ranked`` is how many regions reported that period. Columns: ``program``,
+    ``indicator``, ``period``, ``value``, ``illustrative``, ``unit``, ``direction``, ``rank``, ``ranked``.
+    """
+    found = []
+    for code in programs:
+        frames = load_frames(store, code)
+        own = frames.indicators.filter(pl.col("program") == code).select(
+            pl.col("code").alias("indicator"), "unit", "direction")
+        values = (frames.observations
+                  .filter(pl.col("territory").is_in(list(regions)) & pl.col("value").is_not_null())
+                  .join(own, on="indicator")
+                  .with_columns(pl.when(pl.col("direction") == "decrease").then(-pl.col("value"))
+                                .otherwise(pl.col("value")).alias("_better")))
+        ranked = values.with_columns(
+            pl.col("_better").rank("min", descending=True).over("indicator", "period").cast(pl.Int32).alias("rank"),
+            pl.len().over("indicator", "period").cast(pl.Int32).alias("ranked"))
+        latest = (ranked.filter(pl.col("territory") == territory).sort("period_end")
+                  .group_by("indicator", maintain_order=True).last())
+        found.append(latest.select(pl.lit(code).alias("program"), "indicator", "period", "value",
+                                   pl.col("illustrative").fill_null(False), "unit", "direction", "rank", "ranked"))
+    return pl.concat(found) if found else pl.DataFrame()

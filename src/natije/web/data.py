@@ -67,6 +67,12 @@ class Reader:
         """One territory by KATO code, or ``None``."""
         return next((row for row in self.territories() if row.code == code), None)
 
+    def territory_values(self, kato: str, regions: tuple[str, ...]) -> pl.DataFrame:
+        """The latest value of every indicator one region reports, ranked among ``regions``."""
+        codes = tuple(p.code for p in self.programs())
+        return self.cached(("territory-values", kato, regions),
+                           lambda: indicators.territory_values(self.store, codes, kato, regions))
+
     def evaluations(self, program: str | None = None) -> list[Any]:
         """Stored evaluations, newest first."""
         return self.cached(("evaluations", program), lambda: evaluation.history(self.store, program))

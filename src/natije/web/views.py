@@ -113,11 +113,13 @@ def territory_view(reader: Reader, kato: str) -> dict[str, Any]:
     place = reader.territory(kato)
     if place is None:
         raise NotFound(Text("error.territory_not_found", territory=kato), territory=kato)
-    regions = [t.code for t in reader.territories() if t.level == "region"]
+    regions = tuple(t.code for t in reader.territories() if t.level == "region")
     frame = territory_results([reader.snapshot(p.code) for p in reader.programs()], kato, regions)
     names = {i.code: i.names.to_dict() for p in reader.programs() for i in reader.program(p.code).indicators}
+    values = reader.territory_values(kato, regions)
     return {"place": place, "names": names,
             "rows": frame.sort("program", "indicator", "period").to_dicts() if frame.height else [],
+            "values": values.to_dicts() if values.height else [],
             "parent": reader.territory(place.parent) if place.parent else None}
 
 
