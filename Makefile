@@ -21,10 +21,11 @@ install: $(BIN)/python
 install-test: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 
-## Install into .venv, load the Kazakhstan demo into a fresh embedded store, print the scorecards.
+## Install into .venv, load the Kazakhstan demo into a fresh embedded store, print the scorecards, then serve the
+## web app at http://127.0.0.1:8000/ (Ctrl-C stops it).
 demo: install
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
-	$(BIN)/natije --db $(DEMO_DB) --lang $(LANG_UI) demo --no-serve
+	$(BIN)/natije --db $(DEMO_DB) --lang $(LANG_UI) demo
 
 ## Install the test extras and run the layering contract, lint, format check, type check, and every test and
 ## docstring example but the long simulation studies (PostgreSQL tests included), spread over every core.

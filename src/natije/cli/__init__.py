@@ -13,6 +13,7 @@ from natije.cli import (
     commands_evaluation_registry,  # noqa: F401
     commands_ingest,  # noqa: F401
     commands_results,  # noqa: F401
+    commands_serve,  # noqa: F401
     commands_territories,  # noqa: F401
 )
 from natije.cli.app import app, main

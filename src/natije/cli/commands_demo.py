@@ -8,7 +8,6 @@ from rich.console import Console
 from natije.cli.app import app, lang_of, open_store
 from natije.cli.commands_ingest import _progress, _summary
 from natije.cli.commands_results import render_scorecards
-from natije.locale import t
 
 
 @app.command()
@@ -18,7 +17,7 @@ def demo(
         False, "--no-serve", help="Load the demo and print the scorecards, then exit."
     ),
 ) -> None:
-    """Load the Kazakhstan digitalization demo into the store and print a scorecard per program.
+    """Load the Kazakhstan digitalization demo, print a scorecard per program and serve the web app.
 
     \f
     Raises ValidationError if the shipped data fail validation (a packaging bug).
@@ -33,4 +32,7 @@ def demo(
     console.print(_summary(report, lang))
     render_scorecards(store, lang)  # each scorecard with an illustrative value shown adds the footnote itself
     if not no_serve:
-        console.print(t("demo.no_web_yet", lang))
+        from natije.cli.commands_serve import run_server
+
+        obj = ctx.find_root().obj
+        run_server(obj.db if obj else None, lang)

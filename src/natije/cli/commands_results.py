@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import datetime
-import json
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +22,8 @@ from natije.cli.app import (
     territory_option,
 )
 from natije.cli.output import emit
-from natije.locale import formats, t
+from natije.locale import t
+from natije.locale.evidence import evidence
 
 if TYPE_CHECKING:
     import polars as pl
@@ -33,36 +33,6 @@ if TYPE_CHECKING:
 
 AS_OF = as_of_option()
 FORMAT = format_option("table", "json", "csv")
-_NUMBERS = ("old", "new")  # evidence pieces that are values, written as numbers of the language
-_DAYS = ("day", "old_day")  # evidence pieces that are dates
-
-
-def evidence(flag: str, args: str | None, lang: str, fallback: str = "") -> str:
-    """A flag's evidence worded in ``lang`` from its JSON ``args`` (the English text when they do not fit)."""
-    try:
-        params = json.loads(args or "{}")
-        for key in _NUMBERS:
-            params[key] = _number(params.get(key), lang)
-        for key in _DAYS:
-            if params.get(key):
-                params[key] = render.day(params[key], lang)
-        # words and figures in the reader's language, where the flag has them (name_kk → name, old_ru → old)
-        params |= {k[: -len(lang) - 1]: v for k, v in params.items() if k.endswith(f"_{lang}") and v}
-        for key in ("years", "months"):  # counted nouns take the plural entry of the catalog
-            if params.get(key) not in (None, ""):
-                params[key] = params["count"] = int(params[key])
-        return t(f"evidence.{flag}", lang, **params)
-    except (KeyError, ValueError):
-        return fallback
-
-
-def _number(text: Any, lang: str) -> Any:
-    """A value's text written as a number of ``lang``, every decimal kept: evidence shows what changed, and a
-    rounded figure could hide it (codes such as ``IK.EGOV`` stay as they are)."""
-    try:
-        return formats.number(float(text), lang)
-    except (TypeError, ValueError):
-        return text
 
 
 def _cell(v: Any, lang: str) -> str:

@@ -17,7 +17,6 @@ Values go through :mod:`natije.locale.formats` (numbers, money, dates), so ``5 6
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Sequence
 
 from rich.cells import cell_len
@@ -37,13 +36,7 @@ def cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def day(d: datetime.date | str | None, lang: str) -> str:
-    """A date in the official form of ``lang`` (``07.12.2026`` in kk and ru)."""
-    if d is None or d == "":
-        return ""
-    if isinstance(d, str):
-        d = datetime.date.fromisoformat(d[:10])
-    return formats.date(d, lang)
+day = formats.date  # a date (or ISO text) in the official form of the language: 07.12.2026 in kk and ru
 
 
 def territory(code: str | None, names: dict[str, dict[str, str]], lang: str) -> str:

@@ -111,10 +111,17 @@ def p_text(p: float | None, lang: str) -> str:
     return fixed(min(float(p), 1.0), lang, 3)
 
 
-def date(value: datetime.date | None, lang: str) -> str:
-    """A date in the official form of ``lang``: ``07.12.2026`` in kk and ru, ISO 8601 in English."""
-    if value is None:
+def date(value: datetime.date | str | None, lang: str) -> str:
+    """A date (or ISO 8601 text) in the official form of ``lang``: ``07.12.2026`` in kk and ru, ISO 8601 in
+    English; '' when there is none.
+
+    >>> date("2026-12-07T10:00", "kk"), date(datetime.date(2026, 12, 7), "en"), date("", "ru")
+    ('07.12.2026', '2026-12-07', '')
+    """
+    if value is None or value == "":
         return ""
+    if isinstance(value, str):
+        value = datetime.date.fromisoformat(value[:10])
     return value.strftime("%d.%m.%Y") if lang in ("kk", "ru") else value.isoformat()
 
 

@@ -6,13 +6,14 @@ pure results engine (:mod:`natije.results`).
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 import polars as pl
 
 from natije.errors import ValidationError
 from natije.results.asof import as_date
+from natije.results.budget import execution
 from natije.results.engine import national_codes, results_table, results_with_flags
 from natije.results.flags import flags as compute_flags
 from natije.results.frames import ProgramFrames
@@ -134,3 +135,59 @@ def scorecards(store: Store, as_of: date | str | None = None) -> list[Scorecard]
     # a chain's dropped concepts are listed once: on the cards of programs no other program succeeds
     succeeded = {pred for p in programs for pred in p.predecessors}
     return [replace(c, dropped=()) if c.program in succeeded else c for c in cards]
+
+
+@dataclass(frozen=True)
+class ProgramSnapshot:
+    """Everything the pages show about one program on one day, from one load of its frames.
+
+    ``results`` holds every territory's rows (national rows are those whose territory is in ``national``);
+    ``scorecard`` is judged on the same ``basis`` as ``results``.
+    """
+
+    code: str
+    as_of: date | None
+    basis: str
+    results: pl.DataFrame
+    flags: pl.DataFrame
+    scorecard: Scorecard
+    national: tuple[str, ...]
+    budget: pl.DataFrame  # by year and currency: planned, approved, executed, rate (versions known on as_of)
+
+
+def program_snapshot(
+    store: Store, code: str, as_of: date | str | None = None, basis: str = "current"
+) -> ProgramSnapshot:
+    """Results of every territory, flags and scorecard of ``code``; raises NotFound, ValidationError."""
+    frames = load_frames(store, code, as_of, observations="results")
+    table, flag_frame = results_with_flags(frames, as_of=as_of, basis=basis)
+    card = scorecard(frames, as_of=as_of, results=table, flag_frame=flag_frame)
+    day = as_date(as_of)
+    budgets = frames.budgets.filter(pl.col("program") == code)
+    if day is not None:  # amounts decided later were not known yet
+        budgets = budgets.filter(pl.col("decided_on").is_null() | (pl.col("decided_on") <= day))
+    return ProgramSnapshot(
+        code,
+        day,
+        basis,
+        table,
+        flag_frame,
+        card,
+        tuple(national_codes(frames.territories)),
+        execution(budgets, by=("year",)),
+    )
+
+
+def store_version(store: Store) -> str:
+    """A cheap token that changes whenever the store's content does: the last import and the last evaluation.
+
+    Caches of computed results key on it, so a new import or a stored evaluation is seen on the next request.
+    """
+    from sqlalchemy import func, select
+
+    from natije.store import tables as T
+
+    with store.connect() as conn:
+        imports = conn.execute(select(func.max(T.imports.c.id))).scalar()
+        evaluations = conn.execute(select(func.max(T.evaluations.c.id))).scalar()
+    return f"{imports or 0}.{evaluations or 0}"

@@ -1,0 +1,119 @@
+"""The application factory: ``create_app(settings)`` builds one FastAPI app with its own store, memo and
+templates (no module-level state), so tests build an app per store and workers build their own.
+
+>>> from natije.web import Settings, create_app
+>>> app = create_app(Settings(database_url="sqlite://"))
+>>> app.openapi_url
+'/api/v1/openapi.json'
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException
+
+from natije import __version__
+from natije.errors import NatijeError
+from natije.locale import LANGUAGES
+from natije.services.stores import open_store
+from natije.web import api, pages, views
+from natije.web.cache import Memo
+from natije.web.data import Reader
+from natije.web.i18n import remembered
+from natije.web.problems import page_language, problem_response
+from natije.web.settings import Settings
+
+HERE = resources.files(__package__)
+SWAGGER = "/static/vendor/swagger-ui-5.36.0"
+
+
+@dataclass(frozen=True)
+class AppState:
+    """What one app instance owns: its settings, store, memo of computed views and templates."""
+
+    settings: Settings
+    store: Any
+    memo: Memo
+    templates: Jinja2Templates
+
+    def reader(self) -> Reader:
+        """Reads of the store at its current version (one per request)."""
+        return Reader(self.store, self.memo)
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """A FastAPI app serving the pages under ``/{lang}/`` and the JSON API under ``/api/v1/``."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.warm:
+            state = app.state.natije
+            threading.Thread(target=_warm, args=(state,), name="natije-warm", daemon=True).start()
+        yield
+
+    app = FastAPI(
+        title="natije",
+        version=__version__,
+        openapi_url="/api/v1/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+        description="Programs, results against targets, moved goalposts, lineage and impact evaluations.",
+    )
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    templates.env.globals["static"] = lambda path: f"/static/{path}"
+    app.state.natije = AppState(
+        settings, open_store(settings.database_url), Memo(settings.cache_size), templates
+    )
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    app.include_router(api.router)
+    app.include_router(pages.router)
+
+    @app.get("/api/v1/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        """Swagger UI on the OpenAPI document, from the vendored files (no CDN)."""
+        return get_swagger_ui_html(
+            openapi_url="/api/v1/openapi.json",
+            title="natije API",
+            swagger_js_url=f"{SWAGGER}/swagger-ui-bundle.js",
+            swagger_css_url=f"{SWAGGER}/swagger-ui.css",
+            swagger_favicon_url="",
+        )
+
+    @app.get("/", include_in_schema=False)
+    def root(request: Request) -> RedirectResponse:
+        """The overview in the remembered language (cookie), else the browser's, else the default."""
+        return RedirectResponse(f"/{remembered(request, settings.default_language)}/", status_code=307)
+
+    async def on_error(request: Request, exc: Exception) -> Response:
+        if request.url.path.startswith("/api/"):
+            return problem_response(request, exc, api.language(request))
+        return pages.error_page(request, exc, page_language(request, settings.default_language))
+
+    for kind in (NatijeError, HTTPException, RequestValidationError):
+        app.add_exception_handler(kind, on_error)
+    return app
+
+
+def _warm(state: AppState) -> None:
+    try:
+        views.warm(state.reader(), LANGUAGES, state.settings.cache_dir)
+    except NatijeError:  # an empty or unready store: the pages say so when asked
+        pass
+
+
+def factory() -> FastAPI:
+    """The app of the environment's settings (``uvicorn --factory natije.web.app:factory``; each worker)."""
+    return create_app(Settings.from_env())

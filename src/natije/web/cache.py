@@ -1,0 +1,38 @@
+"""Computed views kept per app instance, keyed by what they depend on and the store's version.
+
+A key always ends with the store version (:func:`natije.services.monitoring.store_version`), so an import or a
+stored evaluation makes every older entry unreachable; least recently used entries are dropped past ``size``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+class Memo:
+    """A thread-safe LRU of computed values (FastAPI runs sync routes in a thread pool)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+        self.computed = 0
+
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """The value under ``key``, computing and keeping it on a miss (errors are not kept)."""
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        value = compute()
+        with self._lock:
+            self._items[key] = value
+            self.computed += 1
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return value

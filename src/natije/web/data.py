@@ -1,0 +1,97 @@
+"""What the pages and the API read: service calls, each kept in the app's memo under the store's version.
+
+A :class:`Reader` is made per request: it reads the store version once, so every view of one request sees the
+same data, and a view computed for an earlier request at that version is served from memory. The present view
+of a program is computed on its first request after an import, then served from the memo until the next
+import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from datetime import date
+from typing import Any, TypeVar
+
+import polars as pl
+
+from natije.services import catalog, evaluation, indicators, monitoring
+from natije.services import search as finder
+from natije.services.territories import TerritoryRow, list_territories
+from natije.web.cache import Memo
+
+T = TypeVar("T")
+
+
+class Reader:
+    """Cached reads of one store at one version."""
+
+    def __init__(self, store: Any, memo: Memo) -> None:
+        self.store = store
+        self.memo = memo
+        self.version = monitoring.store_version(store)
+
+    def cached(self, key: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
+        """``compute()`` kept under ``key`` and this store version (views cache their charts with it too)."""
+        return self.memo.get((*key, self.version), compute)
+
+    def programs(self) -> list[catalog.ProgramSummary]:
+        """Every program, oldest first."""
+        return self.cached(("programs",), lambda: catalog.list_programs(self.store))
+
+    def program(self, code: str) -> catalog.ProgramDetails:
+        """One program in full; raises ``NotFound``."""
+        return self.cached(("program", code), lambda: catalog.show_program(self.store, code))
+
+    def snapshot(
+        self, code: str, as_of: date | None = None, basis: str = "current"
+    ) -> monitoring.ProgramSnapshot:
+        """Results (every territory), flags and scorecard of a program on a day."""
+        return self.cached(
+            ("snapshot", code, as_of, basis),
+            lambda: monitoring.program_snapshot(self.store, code, as_of, basis),
+        )
+
+    def scorecards(self, as_of: date | None = None) -> list[Any]:
+        """Every program's scorecard (concepts a chain dropped listed on its latest program's card)."""
+        return self.cached(("scorecards", as_of), lambda: monitoring.scorecards(self.store, as_of))
+
+    def lineage(self, code: str, lang: str, as_of: date | None = None) -> pl.DataFrame:
+        """Promises of a program and its predecessors, worded in ``lang``."""
+        return self.cached(
+            ("lineage", code, lang, as_of),
+            lambda: monitoring.program_lineage(self.store, code, as_of, lang=lang),
+        )
+
+    def series(self, code: str, as_of: date | None = None) -> indicators.IndicatorSeries:
+        """An indicator's observations and commitment versions; raises ``NotFound``."""
+        return self.cached(
+            ("series", code, as_of), lambda: indicators.indicator_series(self.store, code, as_of)
+        )
+
+    def territories(self) -> list[TerritoryRow]:
+        """Every territory of the store."""
+        return self.cached(("territories",), lambda: list_territories(self.store))
+
+    def territory(self, code: str) -> TerritoryRow | None:
+        """One territory by KATO code, or ``None``."""
+        return next((row for row in self.territories() if row.code == code), None)
+
+    def territory_values(self, kato: str, regions: tuple[str, ...]) -> pl.DataFrame:
+        """The latest value of every indicator one region reports, ranked among ``regions``."""
+        codes = tuple(p.code for p in self.programs())
+        return self.cached(
+            ("territory-values", kato, regions),
+            lambda: indicators.territory_values(self.store, codes, kato, regions),
+        )
+
+    def evaluations(self, program: str | None = None) -> list[Any]:
+        """Stored evaluations, newest first."""
+        return self.cached(("evaluations", program), lambda: evaluation.history(self.store, program))
+
+    def evaluation(self, evaluation_id: int) -> Any:
+        """One stored evaluation; raises ``NotFound``."""
+        return self.cached(("evaluation", evaluation_id), lambda: evaluation.get(self.store, evaluation_id))
+
+    def search(self, query: str) -> list[finder.Hit]:
+        """Programs, indicators and territories matching ``query``."""
+        return self.cached(("search", finder.fold(query)), lambda: finder.search(self.store, query))

@@ -1,0 +1,40 @@
+"""Query parameters every page and API route spells the same way: the language, ``as_of`` and ``basis``."""
+
+from __future__ import annotations
+
+import datetime
+
+from natije.errors import Expected, NotFound, Problem, Text, ValidationError, choice
+from natije.locale import LANGUAGES
+
+BASES = ("current", "first")
+
+
+def language(lang: str) -> str:
+    """``lang`` when it is kk, ru or en; ``NotFound`` otherwise (a page in the default language says so)."""
+    if lang not in LANGUAGES:
+        raise NotFound(Text("error.unknown_language", code=lang), lang=lang)
+    return lang
+
+
+def as_of(text: str | None) -> datetime.date | None:
+    """``YYYY-MM-DD`` as a date; empty is today's view (``None``); anything else a ``ValidationError``."""
+    if not text:
+        return None
+    try:
+        if len(text) != 10:
+            raise ValueError(text)
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(
+            Problem("as_of", None, None, text, Expected("expected.date_ymd"), code="query"), "bad query"
+        ) from None
+
+
+def basis(text: str | None) -> str:
+    """``current`` (default) or ``first``; anything else is a ``ValidationError``."""
+    if not text:
+        return "current"
+    if text not in BASES:
+        raise ValidationError(Problem("basis", None, None, text, choice(*BASES), code="query"), "bad query")
+    return text

@@ -1,0 +1,103 @@
+"""Errors as HTTP responses: RFC 9457 problem details for the API, an error page for the pages.
+
+Only this module maps natije's error hierarchy to HTTP statuses; the message is the error's :class:`Text` in
+the language of the request.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from natije.errors import (
+    ConfigurationError,
+    EstimationError,
+    InsufficientData,
+    NatijeError,
+    NotFound,
+    PermissionDenied,
+    ValidationError,
+)
+from natije.locale import LANGUAGES, t
+
+STATUS: dict[type[NatijeError], int] = {
+    NotFound: 404,
+    ValidationError: 422,
+    PermissionDenied: 403,
+    ConfigurationError: 503,
+    InsufficientData: 422,
+    EstimationError: 422,
+}
+SLUGS = {
+    400: "bad-request",
+    403: "forbidden",
+    404: "not-found",
+    405: "method-not-allowed",
+    422: "invalid",
+    500: "internal",
+    503: "unavailable",
+}
+MEDIA_TYPE = "application/problem+json"
+
+
+def status_of(exc: Exception) -> int:
+    """The HTTP status of a natije error (its nearest class in :data:`STATUS`), else 500."""
+    for cls in type(exc).__mro__:
+        if cls in STATUS:
+            return STATUS[cls]
+    return 500
+
+
+def problem(status: int, detail: str, lang: str, instance: str, **extra: Any) -> dict[str, Any]:
+    """A problem-details object: ``type``, ``title`` (in ``lang``), ``status``, ``detail``, ``instance``."""
+    slug = SLUGS.get(status, "error")
+    return {
+        "type": f"https://natije.kz/problems/{slug}",
+        "title": t(f"web.problem.{slug.replace('-', '_')}", lang),
+        "status": status,
+        "detail": detail,
+        "instance": instance,
+        **extra,
+    }
+
+
+def details(exc: Exception, lang: str) -> tuple[int, str, dict[str, Any]]:
+    """Status, message in ``lang`` and extra members (a validation error's problems) of any exception."""
+    if isinstance(exc, NatijeError):
+        extra = {}
+        if isinstance(exc, ValidationError):
+            extra["errors"] = [{**p.to_dict(), "expected": p.expected_in(lang)} for p in exc.problems]
+            detail = "; ".join(
+                f"{p.file.lstrip('-').replace('-', '_')}: {p.value!r} — {p.expected_in(lang)}"
+                for p in exc.problems
+            )
+            return status_of(exc), detail, extra
+        return status_of(exc), exc.message_in(lang), extra
+    if isinstance(exc, RequestValidationError):
+        errors = [{"location": list(e.get("loc", ())), "expected": e.get("msg", "")} for e in exc.errors()]
+        return 422, t("web.problem.request_invalid", lang), {"errors": errors}
+    if isinstance(exc, HTTPException):
+        key = (
+            "web.problem.page_not_found"
+            if exc.status_code == 404
+            else f"web.problem.{SLUGS.get(exc.status_code, 'error').replace('-', '_')}"
+        )
+        return exc.status_code, t(key, lang), {}
+    return 500, t("web.problem.internal_detail", lang), {}
+
+
+def problem_response(request: Request, exc: Exception, lang: str) -> Response:
+    """The problem-details JSON of ``exc`` (``application/problem+json``)."""
+    status, detail, extra = details(exc, lang)
+    body = problem(status, detail, lang, request.url.path, **extra)
+    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers={"Content-Language": lang})
+
+
+def page_language(request: Request, default: str) -> str:
+    """The language an error page is written in: the path's, when it names one, else ``default``."""
+    first = request.url.path.strip("/").split("/")[0]
+    return first if first in LANGUAGES else default
