@@ -9,9 +9,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from natije.demo import fibre_cohorts_path
-from natije.services.stores import open_store
 from natije.services.demo import load_demo
 from natije.services.evaluation import evaluate_indicator, read_cohort_file
+from natije.services.stores import open_store
 from natije.web import Settings, create_app
 
 
