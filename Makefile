@@ -33,9 +33,14 @@ test: install-test
 	$(BIN)/lint-imports
 	$(BIN)/ruff check src tests benchmarks tools
 	$(BIN)/ruff format --check src tests benchmarks tools
-	$(BIN)/mypy
-	$(BIN)/python -m pytest -n auto -m "not slow" $(PYTEST_ARGS)
-	$(BIN)/python -m pytest -q --doctest-modules src/natije --ignore=src/natije/store/migrations
+	@# the type check and the docstring examples run beside the tests, in the moments the cores wait on I/O
+	$(BIN)/mypy > $(VENV)/mypy.log 2>&1 & mypy=$$!; \
+	$(BIN)/python -m pytest -q -p no:cacheprovider --doctest-modules src/natije \
+	    --ignore=src/natije/store/migrations > $(VENV)/doctest.log 2>&1 & doctests=$$!; \
+	$(BIN)/python -m pytest -n auto -m "not slow" $(PYTEST_ARGS); tests=$$?; \
+	wait $$mypy; typed=$$?; echo "mypy:"; cat $(VENV)/mypy.log; \
+	wait $$doctests; examples=$$?; echo "doctests:"; cat $(VENV)/doctest.log; \
+	test $$tests -eq 0 && test $$typed -eq 0 && test $$examples -eq 0
 
 ## The simulation studies (long): coverage and bias of every estimator, the demo rebuilt from ../shared.
 test-slow: install-test

@@ -50,10 +50,11 @@ def test_sc_has_no_time_weights_and_recovers_the_effect() -> None:
 
 @pytest.mark.parametrize("method", ["placebo", "bootstrap"])
 def test_same_seed_same_numbers_on_every_executor(method: str) -> None:
-    Y, N0, T0 = _panel(4)
+    Y, N0, T0 = _panel(4, N0=8, T0=6)  # small: the draws, not the panel, are what is compared
     fit = synthdid_estimate(Y, N0, T0)
-    serial = standard_error(fit, method, replications=300, seed=9, mapper=SerialExecutor().map)
-    procs = standard_error(fit, method, replications=300, seed=9, mapper=ProcessExecutor(2).map)
+    # 260 draws are two seeded chunks (250 + 10), so the two processes each take one
+    serial = standard_error(fit, method, replications=260, seed=9, mapper=SerialExecutor().map)
+    procs = standard_error(fit, method, replications=260, seed=9, mapper=ProcessExecutor(2).map)
     assert np.array_equal(serial.replicates, procs.replicates)
     assert serial.se > 0
 

@@ -144,12 +144,12 @@ def test_unsupported_inference_is_rejected() -> None:
 
 @pytest.mark.dask
 def test_dask_local_cluster_gives_identical_numbers(dask_address: str) -> None:
-    df, treated, start = _long(5, treated=2)
+    df, treated, start = _long(5, J=6, T0=6, treated=2)  # small: the draws are what is compared
     kw = {"unit": "unit", "time": "year", "outcome": "y", "treated": treated, "start": start, "seed": 3}
-    # 300 draws are two seeded chunks (250 + 50), so both workers take part
+    # 260 draws are two seeded chunks (250 + 10), so both workers take part
     for method, extra in (
-        ("sdid", {"n_boot": 300}),
-        ("sdid", {"n_boot": 300, "inference": "bootstrap"}),
+        ("sdid", {"n_boot": 260}),
+        ("sdid", {"n_boot": 260, "inference": "bootstrap"}),
         ("sc", {}),
     ):
         a = evaluate(df, method=method, executor=dask_address, **kw, **extra)
