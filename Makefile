@@ -16,10 +16,10 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 install: $(BIN)/python
-	$(BIN)/python -m pip install --quiet --no-compile -e .
+	$(BIN)/python -m pip install --quiet -e .
 
 install-test: $(BIN)/python
-	$(BIN)/python -m pip install --quiet --no-compile -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test]'
 
 ## Install into .venv, load the Kazakhstan demo into a fresh embedded store, print the scorecards, then serve the
 ## web app at http://127.0.0.1:8000/ (Ctrl-C stops it).
