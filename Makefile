@@ -37,7 +37,7 @@ test: install-test
 	$(BIN)/mypy > $(VENV)/mypy.log 2>&1 & mypy=$$!; \
 	$(BIN)/python -m pytest -q -p no:cacheprovider --doctest-modules src/natije \
 	    --ignore=src/natije/store/migrations > $(VENV)/doctest.log 2>&1 & doctests=$$!; \
-	$(BIN)/python -m pytest -n auto -m "not slow" $(PYTEST_ARGS); tests=$$?; \
+	$(BIN)/python -m pytest -n auto --dist worksteal -m "not slow" $(PYTEST_ARGS); tests=$$?; \
 	wait $$mypy; typed=$$?; echo "mypy:"; cat $(VENV)/mypy.log; \
 	wait $$doctests; examples=$$?; echo "doctests:"; cat $(VENV)/doctest.log; \
 	test $$tests -eq 0 && test $$typed -eq 0 && test $$examples -eq 0
