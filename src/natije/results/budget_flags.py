@@ -15,21 +15,10 @@ import polars as pl
 from natije.locale import LANGUAGES, t
 from natije.locale.formats import money
 from natije.results.budget import LINE
+from natije.results.frames import FLAG_SCHEMA as SCHEMA
 from natije.results.frames import conform
 
 FLAG = "budget_moved_after_year"
-SCHEMA = {
-    "flag": pl.String,
-    "severity": pl.Int32,
-    "indicator": pl.String,
-    "territory": pl.String,
-    "period": pl.String,
-    "old_value": pl.Float64,
-    "new_value": pl.Float64,
-    "day": pl.Date,
-    "evidence": pl.String,
-    "args": pl.String,
-}  # the columns of natije.results.flags.SCHEMA
 SEVERITY = 2
 
 

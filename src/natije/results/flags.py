@@ -25,6 +25,7 @@ from natije.results.asof import as_date, filter_as_of, month_index
 from natije.results.budget_flags import FLAG as BUDGET_FLAG
 from natije.results.budget_flags import SEVERITY as BUDGET_SEVERITY
 from natije.results.budget_flags import budget_flags
+from natije.results.frames import FLAG_SCHEMA as SCHEMA
 from natije.results.frames import ProgramFrames
 from natije.results.lineage import chain, in_force_until, lineage
 from natije.results.ratios import ratio_parts
@@ -41,18 +42,6 @@ SEVERITY = {
     "no_milestones": 1,
     "indicator_renamed": 1,
     BUDGET_FLAG: BUDGET_SEVERITY,
-}
-SCHEMA = {
-    "flag": pl.String,
-    "severity": pl.Int32,
-    "indicator": pl.String,
-    "territory": pl.String,
-    "period": pl.String,
-    "old_value": pl.Float64,
-    "new_value": pl.Float64,
-    "day": pl.Date,
-    "evidence": pl.String,
-    "args": pl.String,
 }
 KEY = ["indicator", "territory", "kind", "period"]
 

@@ -20,6 +20,20 @@ from typing import Any
 
 import polars as pl
 
+# every flag the engine raises, whatever its rule: one row per flag, worst first
+FLAG_SCHEMA = {
+    "flag": pl.String,
+    "severity": pl.Int32,
+    "indicator": pl.String,
+    "territory": pl.String,
+    "period": pl.String,
+    "old_value": pl.Float64,
+    "new_value": pl.Float64,
+    "day": pl.Date,
+    "evidence": pl.String,
+    "args": pl.String,
+}
+
 DT = pl.Datetime("us")
 
 SCHEMAS: dict[str, dict[str, Any]] = {
