@@ -164,6 +164,10 @@ class ValidationError(NatijeError):
         super().__init__(f"{head}\n{body}{more}", problems=[p.to_dict() for p in items])
 
 
+class BadRequest(ValidationError):
+    """A request an edge cannot read at all, such as a paging cursor it never handed out."""
+
+
 class NotFound(NatijeError):
     """A program, indicator, territory or other object does not exist."""
 

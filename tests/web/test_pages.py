@@ -133,7 +133,7 @@ def test_evaluation_page_has_effects_and_interpretation(client: TestClient) -> N
     html = client.get("/en/evaluations/1").text
     assert "Impact evaluation 1" in html and "cs" in html
     assert "<svg" in html and "/en/evaluations/1/effects.csv" in html
-    assert client.get("/en/evaluations/1/effects.csv").text.startswith("label,kind,estimate")
+    assert client.get("/en/evaluations/1/effects.csv").text.startswith("\ufeffLabel,Kind,Estimate")
     russian = client.get("/ru/evaluations/1").text
     assert "Допущения" in russian and "3,2" in russian and "&lt; 0,001" in russian
     assert '<p lang="en">' in russian  # the interpretation keeps the language it was written in
@@ -211,8 +211,15 @@ def test_warm_start_builds_the_overview_and_every_program_page(client: TestClien
 
 
 def test_downloads_neutralise_formulas(client: TestClient) -> None:
-    from natije.web.downloads import safe_csv
+    from natije.web.downloads import neutral
 
-    assert safe_csv("a,b\n=1+1,-2\n") == "a,b\n'=1+1,-2\n"
+    assert [neutral(c) for c in ("=1+1", "-2", "+7 701", "@A1", "\tx", "plain")] == [
+        "'=1+1",
+        "-2",
+        "'+7 701",
+        "'@A1",
+        "'\tx",
+        "plain",
+    ]
     budget = client.get("/en/programs/DK2018/budget.csv")
-    assert budget.text.startswith("year,stage,currency,amount\n2018,approved,KZT,")
+    assert budget.text.startswith("\ufeffYear,Currency,Planned,Approved,Executed,Execution rate\r\n2018,KZT,")

@@ -1,86 +1,75 @@
-"""The JSON API under ``/api/v1/``: the service reads of the pages, as JSON; errors as problem details."""
+"""The JSON API under ``/api/v1/``: the service reads of the pages, as JSON; errors as problem details.
+
+Every list is paged by cursor (:mod:`natije.web.pagination`), every answer carries an ETag, every answer's
+shape is a model of :mod:`natije.web.schemas` (the OpenAPI document publishes them).
+"""
 
 from __future__ import annotations
 
-import datetime
-import hashlib
-import math
-from typing import Any
+from typing import Annotated, Any
 
 import polars as pl
-from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
 
+from natije.errors import NotFound
 from natije.web import params, schemas
-from natije.web.i18n import api_language
+from natije.web.answers import Paging, answer, lang_parameter, language, listing, paging, rows
 
-router = APIRouter(prefix="/api/v1", tags=["api"])
 PROBLEM: dict[str, Any] = {"model": schemas.Problem, "content": {"application/problem+json": {}}}
-ERRORS: dict[int | str, dict[str, Any]] = {
-    404: {"description": "Not found (problem details)", **PROBLEM},
+NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
+    304: {"description": "Not modified: `If-None-Match` named the current ETag"},
     422: {"description": "Invalid parameter (problem details)", **PROBLEM},
 }
-
-
-def language(request: Request) -> str:
-    """The language of an API answer: ``?lang=``, else ``Accept-Language``, else the app's default."""
-    return api_language(request, request.app.state.natije.settings.default_language)
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, (datetime.date, datetime.datetime)):
-        return value.isoformat()
-    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
-        return None
-    return value
-
-
-def rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
-    """A frame's rows as JSON objects (dates as ISO text, NaN as null, enums as text)."""
-    frame = frame.with_columns(pl.col(pl.Enum, pl.Categorical).cast(pl.String))
-    return [{k: _plain(v) for k, v in row.items()} for row in frame.iter_rows(named=True)]
+ERRORS: dict[int | str, dict[str, Any]] = {
+    **NOT_MODIFIED,
+    404: {"description": "Not found (problem details)", **PROBLEM},
+}
+LIST_ERRORS: dict[int | str, dict[str, Any]] = {
+    **ERRORS,
+    400: {"description": "A cursor the API did not hand out (problem details)", **PROBLEM},
+}
+router = APIRouter(prefix="/api/v1", tags=["api"], dependencies=[Depends(lang_parameter)])
+Page = Annotated[Paging, Depends(paging)]
+Filter = Annotated[str | None, Query()]
 
 
 def _reader(request: Request) -> Any:
     return request.app.state.natije.reader()
 
 
-def answer(request: Request, reader: Any, body: dict[str, Any]) -> Response:
-    """``body`` as JSON with an ETag of the store version and the URL; ``If-None-Match`` on it gives 304.
-
-    The store version changes with every import and stored evaluation: an unchanged tag means unchanged data.
-    """
-    key = f"{reader.version} {request.url.path}?{request.url.query} {language(request)}"
-    tag = f'W/"{hashlib.sha256(key.encode()).hexdigest()[:20]}"'
-    headers = {"ETag": tag, "Cache-Control": "no-cache", "Vary": "Accept-Language"}
-    if tag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
-        return Response(status_code=304, headers=headers)
-    return JSONResponse(body, headers=headers)
+def _day(as_of: str | None) -> str | None:
+    day = params.as_of(as_of)
+    return day.isoformat() if day else None
 
 
-@router.get("/programs", response_model=schemas.Programs)
-def programs(request: Request) -> Response:
-    """Every program, oldest first, with its predecessors and successors."""
+@router.get("/programs", response_model=schemas.Programs, responses=LIST_ERRORS)
+def programs(request: Request, page: Page, status: Filter = None) -> Response:
+    """Every program, oldest first, with its predecessors and successors; ``status`` keeps one status."""
     reader = _reader(request)
-    return answer(request, reader, {"items": [p.to_dict() for p in reader.programs()]})
+    items = [p.to_dict() for p in reader.programs() if status is None or p.status == status]
+    return listing(request, reader.version, items, lambda p: (p["start_year"], p["code"]), page)
 
 
-@router.get("/programs/{code}", responses=ERRORS)
+@router.get("/programs/{code}", response_model=schemas.ProgramDetail, responses=ERRORS)
 def program(request: Request, code: str) -> Response:
     """One program in full: goals, indicators, every commitment and budget version, lineage."""
     reader = _reader(request)
-    return answer(request, reader, reader.program(code).to_dict())
+    return answer(request, reader.version, reader.program(code).to_dict())
 
 
-@router.get("/programs/{code}/results", responses=ERRORS, response_model=schemas.Results)
+@router.get("/programs/{code}/results", response_model=schemas.Results, responses=LIST_ERRORS)
 def results(
     request: Request,
     code: str,
-    as_of: str | None = None,
-    basis: str | None = None,
-    territory: str | None = None,
+    page: Page,
+    as_of: Filter = None,
+    basis: Filter = None,
+    territory: Annotated[str | None, Query(description="A KATO code, or `national`")] = None,
+    indicator: Filter = None,
+    status: Annotated[schemas.Status | None, Query()] = None,
 ) -> Response:
-    """Results against targets: every territory, or one KATO code, or ``national``."""
+    """Results against targets, by indicator, territory and target period; filters keep matching rows."""
     day, base = params.as_of(as_of), params.basis(basis)
     reader = _reader(request)
     snap = reader.snapshot(code, day, base)
@@ -89,58 +78,154 @@ def results(
         frame = frame.filter(pl.col("territory").is_in(list(snap.national)))
     elif territory:
         frame = frame.filter(pl.col("territory") == territory)
-    return answer(
-        request,
-        reader,
-        {"program": code, "as_of": day.isoformat() if day else None, "basis": base, "items": rows(frame)},
-    )
+    if indicator:
+        frame = frame.filter(pl.col("indicator") == indicator)
+    if status:
+        frame = frame.filter(pl.col("status").cast(pl.String) == status)
+    meta = {"program": code, "as_of": _day(as_of), "basis": base}
+    key = _keys("indicator", "territory", "period")
+    return listing(request, reader.version, rows(frame), key, page, **meta)
 
 
-@router.get("/programs/{code}/flags", responses=ERRORS, response_model=schemas.Flags)
-def flags(request: Request, code: str, as_of: str | None = None) -> Response:
-    """Moved goalposts and other warnings, worst first, with their evidence."""
-    day = params.as_of(as_of)
+@router.get("/programs/{code}/flags", response_model=schemas.Flags, responses=LIST_ERRORS)
+def flags(
+    request: Request,
+    code: str,
+    page: Page,
+    as_of: Filter = None,
+    indicator: Filter = None,
+    territory: Filter = None,
+    flag: Filter = None,
+) -> Response:
+    """Moved goalposts and other warnings, worst first, with their evidence; filters keep matching rows."""
     reader = _reader(request)
-    snap = reader.snapshot(code, day)
-    return answer(
-        request,
-        reader,
-        {"program": code, "as_of": day.isoformat() if day else None, "items": rows(snap.flags)},
-    )
+    frame = reader.snapshot(code, params.as_of(as_of)).flags
+    for column, wanted in (("indicator", indicator), ("territory", territory), ("flag", flag)):
+        if wanted:
+            frame = frame.filter(pl.col(column) == wanted)
+    return listing(request, reader.version, rows(frame), _worst_first, page, program=code, as_of=_day(as_of))
 
 
-@router.get("/programs/{code}/lineage", responses=ERRORS)
-def lineage(request: Request, code: str, as_of: str | None = None) -> Response:
+@router.get("/programs/{code}/lineage", response_model=schemas.Lineage, responses=LIST_ERRORS)
+def lineage(request: Request, code: str, page: Page, as_of: Filter = None, status: Filter = None) -> Response:
     """Promises of the program and its predecessors: carried over, repeated later, dropped, new."""
-    day = params.as_of(as_of)
     reader = _reader(request)
-    frame = reader.lineage(code, language(request), day)
-    return answer(
-        request, reader, {"program": code, "as_of": day.isoformat() if day else None, "items": rows(frame)}
-    )
+    frame = reader.lineage(code, language(request), params.as_of(as_of))
+    if status:
+        frame = frame.filter(pl.col("status") == status)
+    key = _keys("concept", "program", "indicator")
+    return listing(request, reader.version, rows(frame), key, page, program=code, as_of=_day(as_of))
 
 
-@router.get("/territories", response_model=schemas.Territories)
-def territories(request: Request, level: str | None = None) -> Response:
-    """Every territory (KATO), optionally of one level."""
+def _indicators(reader: Any, program: str | None) -> list[dict[str, Any]]:
+    codes = [program] if program else [p.code for p in reader.programs()]
+    return [{**i, "program": c} for c in codes for i in reader.program(c).to_dict()["indicators"]]
+
+
+@router.get("/indicators", response_model=schemas.Indicators, responses=LIST_ERRORS)
+def indicators(request: Request, page: Page, program: Filter = None) -> Response:
+    """Every indicator of every program (or of ``program``), by code."""
     reader = _reader(request)
-    found = [t for t in reader.territories() if level is None or t.level == level]
-    return answer(request, reader, {"items": [t.to_dict() for t in found]})
+    return listing(request, reader.version, _indicators(reader, program), _keys("code"), page)
 
 
-@router.get("/evaluations")
-def evaluations(request: Request, program: str | None = None) -> Response:
-    """Stored impact evaluations, newest first (without their full results)."""
+@router.get("/indicators/{code}", response_model=schemas.IndicatorDetail, responses=ERRORS)
+def indicator(request: Request, code: str) -> Response:
+    """One indicator's definition with every version of its baselines and targets."""
+    reader = _reader(request)
+    details = reader.program(reader.series(code).program).to_dict()
+    found = next(i for i in details["indicators"] if i["code"] == code)
+    versions = [c for c in details["commitments"] if c["indicator"] == code]
+    return answer(request, reader.version, {**found, "program": details["code"], "commitments": versions})
+
+
+@router.get("/observations", response_model=schemas.Observations, responses=LIST_ERRORS)
+def observations(
+    request: Request,
+    page: Page,
+    program: Filter = None,
+    indicator: Filter = None,
+    territory: Annotated[str | None, Query(description="A KATO code, or `national`")] = None,
+    period_from: Annotated[str | None, Query(description="First period (2024, 2024-Q1, 2024-03)")] = None,
+    period_to: Annotated[str | None, Query(description="Last period")] = None,
+    as_of: Annotated[str | None, Query(description="Values as known on this day (YYYY-MM-DD)")] = None,
+) -> Response:
+    """Observed values by indicator, territory and period, as known on ``as_of`` (revisions undone)."""
+    day, first = params.as_of(as_of), params.period("period_from", period_from)
+    last = params.period("period_to", period_to)
+    reader = _reader(request)
+    codes = [indicator] if indicator else [i["code"] for i in _indicators(reader, program)]
+    frames = []
+    for code in codes:
+        try:
+            series = reader.series(code, day)
+        except NotFound:
+            if indicator:
+                raise
+            continue  # nothing of it was known yet on that day
+        if program and series.program != program:
+            continue
+        frame = series.observations.with_columns(pl.lit(code).alias("indicator"))
+        if territory == "national":
+            frame = frame.filter(pl.col("territory").is_in(list(series.national)))
+        elif territory:
+            frame = frame.filter(pl.col("territory") == territory)
+        frames.append(frame)
+    frame = pl.concat(frames) if frames else pl.DataFrame(schema={"period_end": pl.Int32})
+    if first is not None:  # periods that end after the first one starts …
+        frame = frame.filter(pl.col("period_end") > first.start_month)
+    if last is not None:  # … and end by the end of the last one
+        frame = frame.filter(pl.col("period_end") <= last.end_month)
+    key = _keys("indicator", "territory", "period_end", "period")
+    shown = list(schemas.Observation.model_fields)
+    return listing(request, reader.version, rows(frame), key, page, shown, as_of=_day(as_of))
+
+
+@router.get("/territories", response_model=schemas.Territories, responses=LIST_ERRORS)
+def territories(request: Request, page: Page, level: Filter = None) -> Response:
+    """Every territory (KATO), optionally of one level, by code."""
+    reader = _reader(request)
+    found = [t.to_dict() for t in reader.territories() if level is None or t.level == level]
+    return listing(request, reader.version, found, _keys("code", "valid_from"), page)
+
+
+@router.get("/evaluations", response_model=schemas.Evaluations, responses=LIST_ERRORS)
+def evaluations(
+    request: Request, page: Page, program: Filter = None, indicator: Filter = None, method: Filter = None
+) -> Response:
+    """Stored impact evaluations, newest first (without their full results); filters keep matching ones."""
     reader, items = _reader(request), []
     for record in reader.evaluations(program):
+        if (indicator and record.indicator != indicator) or (method and record.method != method):
+            continue
         data = record.to_dict()
         data.pop("result", None)
         items.append({**data, "estimate": record.estimate})
-    return answer(request, reader, {"items": items})
+    return listing(request, reader.version, items, lambda e: (-e["id"],), page)
 
 
-@router.get("/evaluations/{evaluation_id}", responses=ERRORS)
+@router.get("/evaluations/{evaluation_id}", response_model=schemas.Evaluation, responses=ERRORS)
 def evaluation(request: Request, evaluation_id: int) -> Response:
     """One stored evaluation: design, panel hash and result."""
     reader = _reader(request)
-    return answer(request, reader, reader.evaluation(evaluation_id).to_dict())
+    return answer(request, reader.version, reader.evaluation(evaluation_id).to_dict())
+
+
+def _worst_first(flag: dict[str, Any]) -> tuple[str | int | None, ...]:
+    return (-flag["severity"], flag["flag"], flag["indicator"], flag["territory"], flag["period"])
+
+
+def _keys(*columns: str) -> Any:
+    """The sort key of rows by ``columns`` (null first)."""
+    return lambda row: tuple(row[c] for c in columns)
+
+
+def problem_media_type(document: dict[str, Any]) -> dict[str, Any]:
+    """The OpenAPI ``document`` with every error answer described as ``application/problem+json`` only."""
+    for path in document.get("paths", {}).values():
+        for operation in path.values():
+            for status, response in operation.get("responses", {}).items():
+                content = response.get("content", {})
+                if status.startswith(("4", "5")) and "application/json" in content:
+                    content["application/problem+json"] = content.pop("application/json")
+    return document

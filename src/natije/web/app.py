@@ -28,7 +28,8 @@ from natije import __version__
 from natije.errors import NatijeError
 from natije.locale import LANGUAGES
 from natije.services.stores import open_store
-from natije.web import api, pages, views
+from natije.web import api, downloads, pages, tables, views
+from natije.web.answers import language
 from natije.web.cache import Memo
 from natije.web.data import Reader
 from natije.web.i18n import remembered
@@ -74,12 +75,19 @@ def create_app(settings: Settings) -> FastAPI:
     )
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals["static"] = lambda path: f"/static/{path}"
+    templates.env.globals["tables"] = tables.names_of
+    templates.env.globals["formats"] = tuple(downloads.WRITERS)
     app.state.natije = AppState(
         settings, open_store(settings.database_url), Memo(settings.cache_size), templates
     )
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
+
+    def openapi() -> dict[str, Any]:
+        return api.problem_media_type(FastAPI.openapi(app))
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
     @app.get("/api/v1/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
@@ -99,7 +107,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     async def on_error(request: Request, exc: Exception) -> Response:
         if request.url.path.startswith("/api/"):
-            return problem_response(request, exc, api.language(request))
+            return problem_response(request, exc, language(request))
         return pages.error_page(request, exc, page_language(request, settings.default_language))
 
     for kind in (NatijeError, HTTPException, RequestValidationError):

@@ -1,17 +1,29 @@
-"""Tables as downloads. A cell a spreadsheet would run as a formula is neutralised; numbers stay numbers.
+"""Tables as downloads: one writer per format, registered by name (``csv``, ``xlsx``, ``json``).
 
->>> print(safe_csv("name,value\\n=HYPERLINK(1),-5\\n@SUM,+3.5e2\\n"), end="")
-name,value
-'=HYPERLINK(1),-5
-'@SUM,+3.5e2
+A text cell a spreadsheet would run as a formula (it begins with ``=``, ``+``, ``-`` or ``@``, or a tab or
+carriage return) is neutralised: in CSV it gets a leading apostrophe, in XLSX it is written as a string with
+Excel's quote prefix (never as a formula). Numbers stay numbers; headers are in the page's language.
+
+>>> neutral("=HYPERLINK(1)"), neutral("-5"), neutral("@SUM"), neutral("river")
+("'=HYPERLINK(1)", '-5', "'@SUM", 'river')
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
+from starlette.requests import Request
 from starlette.responses import Response
+
+from natije.errors import NotFound, Text
+from natije.web import etags
+from natije.web.data import Reader
+from natije.web.tables import Table, TableQuery, plain, produce
 
 RISKY = ("=", "+", "-", "@", "\t", "\r")
 
@@ -24,21 +36,106 @@ def _number(text: str) -> bool:
     return True
 
 
-def safe_csv(text: str) -> str:
-    """``text`` (CSV) with every cell that starts like a formula prefixed by an apostrophe (not numbers)."""
+def risky(text: str) -> bool:
+    """Whether a spreadsheet could take ``text`` for a formula (a number written as text is safe)."""
+    return text.startswith(RISKY) and not _number(text)
+
+
+def neutral(text: str) -> str:
+    """``text`` with a leading apostrophe when a spreadsheet could take it for a formula."""
+    return "'" + text if risky(text) else text
+
+
+@dataclass(frozen=True)
+class Writer:
+    """A format: its media type and how a table and its headers become the file's bytes."""
+
+    media_type: str
+    write: Callable[[Table, list[str]], bytes]
+
+
+WRITERS: dict[str, Writer] = {}
+
+
+Write = Callable[[Table, list[str]], bytes]
+
+
+def writer(name: str, media_type: str) -> Callable[[Write], Write]:
+    """Register the decorated function as the writer of format ``name`` (the URL's suffix)."""
+
+    def register(write: Write) -> Write:
+        WRITERS[name] = Writer(media_type, write)
+        return write
+
+    return register
+
+
+def _csv_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return neutral(value) if isinstance(value, str) else value
+
+
+@writer("csv", "text/csv; charset=utf-8")
+def write_csv(table: Table, headers: list[str]) -> bytes:
+    """UTF-8 with a byte-order mark (spreadsheets then read Kazakh and Russian right); null as empty."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    for row in csv.reader(io.StringIO(text)):
-        writer.writerow(
-            ["'" + cell if cell.startswith(RISKY) and not _number(cell) else cell for cell in row]
-        )
+    sheet = csv.writer(out, lineterminator="\r\n")
+    sheet.writerow([neutral(h) for h in headers])
+    for row in table.rows:
+        sheet.writerow([_csv_cell(plain(row.get(c))) for c in table.columns])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+@writer("json", "application/json")
+def write_json(table: Table, headers: list[str]) -> bytes:
+    """``{"columns": [{"name", "title"}], "rows": [{name: value}]}``: values as they are (no neutralising)."""
+    body = {
+        "columns": [{"name": c, "title": h} for c, h in zip(table.columns, headers, strict=True)],
+        "rows": [{c: plain(row.get(c)) for c in table.columns} for row in table.rows],
+    }
+    return json.dumps(body, ensure_ascii=False, allow_nan=False).encode("utf-8")
+
+
+@writer("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+def write_xlsx(table: Table, headers: list[str]) -> bytes:
+    """One sheet: bold, frozen headers; text as strings (formula-like ones quote-prefixed), numbers as
+    numbers, true/false as booleans."""
+    import xlsxwriter  # only when a workbook is asked for
+
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(
+        out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    )
+    sheet = book.add_worksheet(table.stem[:31].translate(str.maketrans("[]:*?/\\", "_______")))
+    bold, quoted = book.add_format({"bold": True}), book.add_format({"quote_prefix": True})
+    for col, header in enumerate(headers):
+        sheet.write_string(0, col, header, quoted if risky(header) else bold)
+    for number, row in enumerate(table.rows, start=1):
+        for col, value in enumerate(plain(row.get(c)) for c in table.columns):
+            if isinstance(value, bool):
+                sheet.write_boolean(number, col, value)
+            elif isinstance(value, (int, float)):
+                sheet.write_number(number, col, value)
+            elif value is not None:
+                sheet.write_string(number, col, str(value), quoted if risky(str(value)) else None)
+    sheet.freeze_panes(1, 0)
+    book.close()
     return out.getvalue()
 
 
-def csv_response(text: str, filename: str) -> Response:
-    """A CSV attachment named ``filename``, neutralised with :func:`safe_csv`."""
-    return Response(
-        safe_csv(text),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+def download(request: Request, reader: Reader, page: str, name: str, fmt: str, query: TableQuery) -> Response:
+    """The table ``name`` of ``page`` in format ``fmt`` as an attachment with an ETag (``If-None-Match``
+    → 304). Raises ``NotFound`` for an unknown table or format."""
+    chosen = WRITERS.get(fmt)
+    if chosen is None:
+        raise NotFound(Text("error.unknown_format", format=fmt, formats=", ".join(WRITERS)), format=fmt)
+    table = produce(reader, page, name, query)
+    tag = etags.tag_of(request, reader.version, query.lang)
+    return etags.not_modified(request, tag) or Response(
+        chosen.write(table, table.headers(query.lang)),
+        media_type=chosen.media_type,
+        headers={**etags.headers(tag), "Content-Disposition": f'attachment; filename="{table.stem}.{fmt}"'},
     )

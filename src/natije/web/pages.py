@@ -1,17 +1,21 @@
 """The HTML pages: each route parses its parameters, reads through the request's :class:`Reader`, builds its
-charts and renders one template. Every page is whole without JavaScript; htmx only swaps parts of it."""
+charts and renders one template. Every page is whole without JavaScript; htmx only swaps parts of it.
+
+Every table of a page downloads at ``<page>/<table>.<format>`` (``/ru/programs/AI2023/results.xlsx``; the
+overview's at ``/ru/scorecards.csv``): one route per page, the tables and formats registered by name."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, PlainTextResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
-from natije.web import figures, params, views
-from natije.web.downloads import csv_response
+from natije.web import params, views
+from natije.web.downloads import download
 from natije.web.i18n import COOKIE, COOKIE_AGE, helpers
 from natije.web.problems import details
+from natije.web.tables import TableQuery
 
 router = APIRouter(include_in_schema=False)
 
@@ -56,14 +60,6 @@ def program(
     return render(request, "program.html", lang, **context)
 
 
-@router.get("/{lang}/programs/{code}/budget.csv", response_class=PlainTextResponse)
-def program_budgetcsv_response(request: Request, lang: str, code: str, as_of: str | None = None) -> Response:
-    """The rows of the program's budget chart as CSV. Raises NotFound."""
-    lang, day = params.language(lang), params.as_of(as_of)
-    snap = _state(request).reader().snapshot(code, day)
-    return csv_response(figures.budget_of(snap, lang).csv(), f"{code}-budget.csv")
-
-
 @router.get("/{lang}/indicators/{code}", response_class=HTMLResponse)
 def indicator(
     request: Request,
@@ -78,28 +74,6 @@ def indicator(
     state = _state(request)
     context = views.indicator_view(state.reader(), code, lang, day, base, period, state.settings.cache_dir)
     return render(request, "indicator.html", lang, **context)
-
-
-@router.get("/{lang}/indicators/{code}/series.csv", response_class=PlainTextResponse)
-def indicator_seriescsv_response(
-    request: Request, lang: str, code: str, as_of: str | None = None, basis: str | None = None
-) -> Response:
-    """The rows of the indicator's series chart as CSV. Raises NotFound, ValidationError."""
-    lang, day, base = params.language(lang), params.as_of(as_of), params.basis(basis)
-    reader = _state(request).reader()
-    series = reader.series(code, day)
-    rows = figures.national_rows(reader.snapshot(series.program, day, base), code)
-    return csv_response(figures.series_of(series, lang, rows).csv(), f"{code}-series.csv")
-
-
-@router.get("/{lang}/indicators/{code}/regions.csv", response_class=PlainTextResponse)
-def indicator_regionscsv_response(
-    request: Request, lang: str, code: str, period: str, as_of: str | None = None
-) -> Response:
-    """The regions' values of one period (the map's rows) as CSV. Raises NotFound, ValidationError."""
-    lang, day = params.language(lang), params.as_of(as_of)
-    series = _state(request).reader().series(code, day)
-    return csv_response(figures.map_of(series, period, lang).csv(), f"{code}-{period}-regions.csv")
 
 
 @router.get("/{lang}/territories/{kato}", response_class=HTMLResponse)
@@ -118,19 +92,72 @@ def evaluation(request: Request, lang: str, evaluation_id: int) -> HTMLResponse:
     return render(request, "evaluation.html", lang, **context)
 
 
-@router.get("/{lang}/evaluations/{evaluation_id}/effects.csv", response_class=PlainTextResponse)
-def evaluation_effectscsv_response(request: Request, lang: str, evaluation_id: int) -> Response:
-    """The effects of a stored evaluation as CSV. Raises NotFound."""
-    lang = params.language(lang)
-    record = _state(request).reader().evaluation(evaluation_id)
-    return csv_response(
-        figures.effects_of(dict(record.result), lang).csv(), f"evaluation-{evaluation_id}-effects.csv"
-    )
-
-
 @router.get("/{lang}/search", response_class=HTMLResponse)
 def search(request: Request, lang: str, q: str = "") -> HTMLResponse:
     """Programs, indicators and territories whose code or name matches ``q``. Raises NotFound (language)."""
     lang = params.language(lang)
     hits = _state(request).reader().search(q)
     return render(request, "search.html", lang, q=q, hits=hits)
+
+
+def _table(
+    request: Request,
+    page: str,
+    name: str,
+    fmt: str,
+    lang: str,
+    key: str = "",
+    as_of: str | None = None,
+    basis: str | None = None,
+    period: str | None = None,
+) -> Response:
+    lang, day, base = params.language(lang), params.as_of(as_of), params.basis(basis)
+    query = TableQuery(key, lang, day, base, period or None)
+    return download(request, _state(request).reader(), page, name, fmt, query)
+
+
+@router.get("/{lang}/{table}.{fmt}")
+def overview_table(request: Request, lang: str, table: str, fmt: str, as_of: str | None = None) -> Response:
+    """A table of the overview (``scorecards``) as csv, xlsx or json. Raises NotFound, ValidationError."""
+    return _table(request, "overview", table, fmt, lang, as_of=as_of)
+
+
+@router.get("/{lang}/programs/{code}/{table}.{fmt}")
+def program_table(
+    request: Request,
+    lang: str,
+    code: str,
+    table: str,
+    fmt: str,
+    as_of: str | None = None,
+    basis: str | None = None,
+) -> Response:
+    """A table of a program's page (results, budget, lineage, flags). Raises NotFound, ValidationError."""
+    return _table(request, "program", table, fmt, lang, code, as_of, basis)
+
+
+@router.get("/{lang}/indicators/{code}/{table}.{fmt}")
+def indicator_table(
+    request: Request,
+    lang: str,
+    code: str,
+    table: str,
+    fmt: str,
+    as_of: str | None = None,
+    period: str | None = None,
+) -> Response:
+    """A table of an indicator's page (series, targets, regions of ``period``). Raises NotFound,
+    ValidationError."""
+    return _table(request, "indicator", table, fmt, lang, code, as_of, period=period)
+
+
+@router.get("/{lang}/territories/{kato}/{table}.{fmt}")
+def territory_table(request: Request, lang: str, kato: str, table: str, fmt: str) -> Response:
+    """A table of a territory's page (results, values). Raises NotFound."""
+    return _table(request, "territory", table, fmt, lang, kato)
+
+
+@router.get("/{lang}/evaluations/{evaluation_id}/{table}.{fmt}")
+def evaluation_table(request: Request, lang: str, evaluation_id: int, table: str, fmt: str) -> Response:
+    """A table of an evaluation's page (effects, weights, diagnostics). Raises NotFound."""
+    return _table(request, "evaluation", table, fmt, lang, str(evaluation_id))

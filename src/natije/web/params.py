@@ -1,9 +1,11 @@
-"""Query parameters every page and API route spells the same way: the language, ``as_of`` and ``basis``."""
+"""Query parameters every page and API route spells the same way: the language, ``as_of``, ``basis`` and
+periods."""
 
 from __future__ import annotations
 
 import datetime
 
+from natije.domain.periods import Period
 from natije.errors import Expected, NotFound, Problem, Text, ValidationError, choice
 from natije.locale import LANGUAGES
 
@@ -38,3 +40,16 @@ def basis(text: str | None) -> str:
     if text not in BASES:
         raise ValidationError(Problem("basis", None, None, text, choice(*BASES), code="query"), "bad query")
     return text
+
+
+def period(name: str, text: str | None) -> Period | None:
+    """A period in SDMX notation (``2024``, ``2024-Q1``, ``2024-03``) named by query parameter ``name``;
+    empty is ``None``; anything else a ``ValidationError`` naming the parameter."""
+    if not text:
+        return None
+    try:
+        return Period.parse(text)
+    except ValidationError:
+        raise ValidationError(
+            Problem(name, None, None, text, Expected("expected.period"), code="query"), "bad query"
+        ) from None

@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from natije.errors import (
+    BadRequest,
     ConfigurationError,
     EstimationError,
     InsufficientData,
@@ -26,6 +27,7 @@ from natije.locale import LANGUAGES, t
 
 STATUS: dict[type[NatijeError], int] = {
     NotFound: 404,
+    BadRequest: 400,
     ValidationError: 422,
     PermissionDenied: 403,
     ConfigurationError: 503,

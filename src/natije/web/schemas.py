@@ -6,13 +6,22 @@ models describe them (the tests validate real answers against them).
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
 from pydantic import BaseModel, ConfigDict
 
 Names = dict[str, str]
+Status = Literal["achieved", "on_track", "at_risk", "off_track", "missed", "insufficient_data", "no_data"]
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid")
+
+
+class Page(Strict):
+    """A list: ``items`` in a stable order, ``next`` the URL of the following page (``null`` on the last)."""
+
+    next: str | None
 
 
 class Program(Strict):
@@ -29,8 +38,94 @@ class Program(Strict):
     successors: list[str]
 
 
-class Programs(Strict):
+class Programs(Page):
     items: list[Program]
+
+
+class LineageLink(Strict):
+    code: str
+    in_store: bool
+
+
+class Goal(Strict):
+    code: str
+    names: Names
+    parent: str | None
+    kind: str
+
+
+class IndicatorDefinition(Strict):
+    code: str
+    names: Names
+    unit: str | None
+    direction: str
+    kind: str
+    level: str
+    frequency: str
+    goal: str | None
+    span: list[str | None]
+    agency: str | None
+    source: str | None
+
+
+class Commitment(Strict):
+    indicator: str
+    kind: str
+    period: str
+    territory: str | None
+    version: int
+    value: float | None
+    decided_on: str
+    document: str | None
+
+
+class BudgetVersion(Strict):
+    year: int
+    goal: str | None
+    line: str | None
+    funding: str | None
+    currency: str
+    indicators: list[str]
+    stage: str
+    version: int
+    amount: float | None
+    decided_on: str | None
+    document: str | None
+    source: str | None
+
+
+class ProgramDetail(Program):
+    lineage: list[LineageLink]
+    goals: list[Goal]
+    indicators: list[IndicatorDefinition]
+    commitments: list[Commitment]
+    budgets: list[BudgetVersion]
+
+
+class Indicator(IndicatorDefinition):
+    program: str
+
+
+class Indicators(Page):
+    items: list[Indicator]
+
+
+class IndicatorDetail(Indicator):
+    commitments: list[Commitment]
+
+
+class Observation(Strict):
+    indicator: str
+    territory: str
+    period: str
+    value: float | None
+    illustrative: bool
+    source: str | None
+
+
+class Observations(Page):
+    as_of: str | None
+    items: list[Observation]
 
 
 class ResultRow(Strict):
@@ -58,11 +153,11 @@ class ResultRow(Strict):
     forecast_high: float | None
     p_meet: float | None
     forecast_reason: str | None
-    status: str
+    status: Status
     illustrative: bool
 
 
-class Results(Strict):
+class Results(Page):
     program: str
     as_of: str | None
     basis: str
@@ -82,7 +177,7 @@ class Flag(Strict):
     args: str | None
 
 
-class Flags(Strict):
+class Flags(Page):
     program: str
     as_of: str | None
     items: list[Flag]
@@ -98,8 +193,82 @@ class Territory(Strict):
     successors: list[str]
 
 
-class Territories(Strict):
+class Territories(Page):
     items: list[Territory]
+
+
+class LineageRow(Strict):
+    concept: str
+    program: str | None
+    indicator: str | None
+    name: str | None
+    name_en: str | None
+    target_period: str | None
+    target: float | None
+    status: str
+    dropped_from: str | None
+    dropped_indicator: str | None
+    story: str | None
+
+
+class Lineage(Page):
+    program: str
+    as_of: str | None
+    items: list[LineageRow]
+
+
+class EvaluationRecord(Strict):
+    id: int
+    program: str
+    indicator: str
+    method: str
+    design: dict[str, Any]
+    data_hash: str
+    created_at: str
+    engine_version: str | None
+    author: str | None
+    label: str | None
+
+
+class EvaluationSummary(EvaluationRecord):
+    estimate: float | None
+
+
+class Evaluations(Page):
+    items: list[EvaluationSummary]
+
+
+class Effect(Strict):
+    label: int | str
+    kind: str
+    estimate: float | None
+    se: float | None
+    ci_low: float | None
+    ci_high: float | None
+
+
+class Weight(Strict):
+    label: int | str
+    weight: float | None
+
+
+class EvaluationResult(Strict):
+    method: str
+    estimate: float | None
+    se: float | None
+    ci: list[float | None]
+    p_value: float | None
+    unit_weights: list[Weight] | None
+    time_weights: list[Weight] | None
+    effects: list[Effect]
+    diagnostics: dict[str, Any]
+    assumptions: list[str]
+    interpretation: str
+    design: dict[str, Any]
+
+
+class Evaluation(EvaluationRecord):
+    result: EvaluationResult
 
 
 class Problem(BaseModel):
@@ -110,3 +279,4 @@ class Problem(BaseModel):
     status: int
     detail: str
     instance: str
+    errors: list[dict[str, Any]] | None = None
