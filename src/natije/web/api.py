@@ -205,7 +205,7 @@ def evaluations(
 
 
 @router.get("/evaluations/{evaluation_id}", response_model=schemas.Evaluation, responses=ERRORS)
-def evaluation(request: Request, evaluation_id: int) -> Response:
+def evaluation(request: Request, evaluation_id: params.EvaluationId) -> Response:
     """One stored evaluation: design, panel hash and result."""
     reader = _reader(request)
     return answer(request, reader.version, reader.evaluation(evaluation_id).to_dict())

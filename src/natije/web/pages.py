@@ -84,7 +84,7 @@ def territory(request: Request, lang: str, kato: str) -> HTMLResponse:
 
 
 @router.get("/{lang}/evaluations/{evaluation_id}", response_class=HTMLResponse)
-def evaluation(request: Request, lang: str, evaluation_id: int) -> HTMLResponse:
+def evaluation(request: Request, lang: str, evaluation_id: params.EvaluationId) -> HTMLResponse:
     """Effects over time with their band, diagnostics, assumptions and the interpretation. Raises NotFound."""
     lang = params.language(lang)
     state = _state(request)
@@ -158,6 +158,6 @@ def territory_table(request: Request, lang: str, kato: str, table: str, fmt: str
 
 
 @router.get("/{lang}/evaluations/{evaluation_id}/{table}.{fmt}")
-def evaluation_table(request: Request, lang: str, evaluation_id: int, table: str, fmt: str) -> Response:
+def evaluation_table(request: Request, lang: str, evaluation_id: params.EvaluationId, table: str, fmt: str) -> Response:
     """A table of an evaluation's page (effects, weights, diagnostics). Raises NotFound."""
     return _table(request, "evaluation", table, fmt, lang, str(evaluation_id))

@@ -4,12 +4,17 @@ periods."""
 from __future__ import annotations
 
 import datetime
+from typing import Annotated
+
+from fastapi import Path
 
 from natije.domain.periods import Period
 from natije.errors import Expected, NotFound, Problem, Text, ValidationError, choice
 from natije.locale import LANGUAGES
 
 BASES = ("current", "first")
+# a stored evaluation's id: larger numbers than a store's integer column holds are refused as invalid (422)
+EvaluationId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 
 def language(lang: str) -> str:
