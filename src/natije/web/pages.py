@@ -158,6 +158,8 @@ def territory_table(request: Request, lang: str, kato: str, table: str, fmt: str
 
 
 @router.get("/{lang}/evaluations/{evaluation_id}/{table}.{fmt}")
-def evaluation_table(request: Request, lang: str, evaluation_id: params.EvaluationId, table: str, fmt: str) -> Response:
+def evaluation_table(
+    request: Request, lang: str, evaluation_id: params.EvaluationId, table: str, fmt: str
+) -> Response:
     """A table of an evaluation's page (effects, weights, diagnostics). Raises NotFound."""
     return _table(request, "evaluation", table, fmt, lang, str(evaluation_id))

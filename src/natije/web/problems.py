@@ -80,7 +80,7 @@ def details(exc: Exception, lang: str) -> tuple[int, str, dict[str, Any]]:
             return status_of(exc), detail, extra
         return status_of(exc), exc.message_in(lang), extra
     if isinstance(exc, RequestValidationError):
-        errors = [{"location": list(e.get("loc", ())), "expected": e.get("msg", "")} for e in exc.errors()]
+        errors = [{"location": list(e.get("loc", ())), "expected": expected(e, lang)} for e in exc.errors()]
         return 422, t("web.problem.request_invalid", lang), {"errors": errors}
     if isinstance(exc, HTTPException):
         key = (
@@ -90,6 +90,28 @@ def details(exc: Exception, lang: str) -> tuple[int, str, dict[str, Any]]:
         )
         return exc.status_code, t(key, lang), {}
     return 500, t("web.problem.internal_detail", lang), {}
+
+
+# FastAPI's parameter errors by pydantic type: the catalog text and its parameters from the error's context
+EXPECTED: dict[str, tuple[str, dict[str, str]]] = {
+    "int_parsing": ("expected.positive_int", {}),
+    "int_type": ("expected.positive_int", {}),
+    "greater_than_equal": ("expected.int_at_least", {"bound": "ge"}),
+    "less_than_equal": ("expected.int_at_most", {"bound": "le"}),
+    "literal_error": ("expected.one_of", {"values": "expected"}),
+}
+
+
+def expected(error: dict[str, Any], lang: str) -> str:
+    """What a parameter FastAPI refused should have been, in ``lang`` (pydantic's English for other kinds)."""
+    known = EXPECTED.get(str(error.get("type")))
+    if known is None:
+        return str(error.get("msg", ""))
+    key, names = known
+    context = error.get("ctx") or {}
+    # pydantic joins a literal's choices with an English "or"; a comma reads in every language
+    params = {name: str(context.get(field, "")).replace(" or ", ", ") for name, field in names.items()}
+    return t(key, lang, **params)
 
 
 def problem_response(request: Request, exc: Exception, lang: str) -> Response:
