@@ -73,15 +73,10 @@ def results(
     day, base = params.as_of(as_of), params.basis(basis)
     reader = _reader(request)
     snap = reader.snapshot(code, day, base)
-    frame = snap.results
-    if territory == "national":
-        frame = frame.filter(pl.col("territory").is_in(list(snap.national)))
-    elif territory:
-        frame = frame.filter(pl.col("territory") == territory)
-    if indicator:
-        frame = frame.filter(pl.col("indicator") == indicator)
-    if status:
-        frame = frame.filter(pl.col("status").cast(pl.String) == status)
+    frame = _in(snap.results, territory, snap.national)
+    frame = _matching(
+        frame.with_columns(pl.col("status").cast(pl.String)), indicator=indicator, status=status
+    )
     meta = {"program": code, "as_of": _day(as_of), "basis": base}
     key = _keys("indicator", "territory", "period")
     return listing(request, reader.version, rows(frame), key, page, **meta)
@@ -100,9 +95,7 @@ def flags(
     """Moved goalposts and other warnings, worst first, with their evidence; filters keep matching rows."""
     reader = _reader(request)
     frame = reader.snapshot(code, params.as_of(as_of)).flags
-    for column, wanted in (("indicator", indicator), ("territory", territory), ("flag", flag)):
-        if wanted:
-            frame = frame.filter(pl.col(column) == wanted)
+    frame = _matching(frame, indicator=indicator, territory=territory, flag=flag)
     return listing(request, reader.version, rows(frame), _worst_first, page, program=code, as_of=_day(as_of))
 
 
@@ -110,9 +103,7 @@ def flags(
 def lineage(request: Request, code: str, page: Page, as_of: Filter = None, status: Filter = None) -> Response:
     """Promises of the program and its predecessors: carried over, repeated later, dropped, new."""
     reader = _reader(request)
-    frame = reader.lineage(code, language(request), params.as_of(as_of))
-    if status:
-        frame = frame.filter(pl.col("status") == status)
+    frame = _matching(reader.lineage(code, language(request), params.as_of(as_of)), status=status)
     key = _keys("concept", "program", "indicator")
     return listing(request, reader.version, rows(frame), key, page, program=code, as_of=_day(as_of))
 
@@ -165,12 +156,9 @@ def observations(
             continue  # nothing of it was known yet on that day
         if program and series.program != program:
             continue
-        frame = series.observations.with_columns(pl.lit(code).alias("indicator"))
-        if territory == "national":
-            frame = frame.filter(pl.col("territory").is_in(list(series.national)))
-        elif territory:
-            frame = frame.filter(pl.col("territory") == territory)
-        frames.append(frame)
+        frames.append(
+            _in(series.observations.with_columns(pl.lit(code).alias("indicator")), territory, series.national)
+        )
     frame = pl.concat(frames) if frames else pl.DataFrame(schema={"period_end": pl.Int32})
     if first is not None:  # periods that end after the first one starts …
         frame = frame.filter(pl.col("period_end") > first.start_month)
@@ -209,6 +197,21 @@ def evaluation(request: Request, evaluation_id: params.EvaluationId) -> Response
     """One stored evaluation: design, panel hash and result."""
     reader = _reader(request)
     return answer(request, reader.version, reader.evaluation(evaluation_id).to_dict())
+
+
+def _matching(frame: pl.DataFrame, **wanted: str | None) -> pl.DataFrame:
+    """The rows of ``frame`` whose columns equal the ``wanted`` values given (``None``: any value)."""
+    for column, value in wanted.items():
+        if value:
+            frame = frame.filter(pl.col(column) == value)
+    return frame
+
+
+def _in(frame: pl.DataFrame, territory: str | None, national: tuple[str, ...]) -> pl.DataFrame:
+    """The rows of one territory (a KATO code, or ``national``: the country's codes); all for ``None``."""
+    if territory == "national":
+        return frame.filter(pl.col("territory").is_in(list(national)))
+    return _matching(frame, territory=territory)
 
 
 def _worst_first(flag: dict[str, Any]) -> tuple[str | int | None, ...]:

@@ -6,9 +6,10 @@ overview's at ``/ru/scorecards.csv``): one route per page, the tables and format
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from natije.web import params, views
@@ -100,66 +101,58 @@ def search(request: Request, lang: str, q: str = "") -> HTMLResponse:
     return render(request, "search.html", lang, q=q, hits=hits)
 
 
+@dataclass(frozen=True)
+class TableArgs:
+    """The query of a table download: the day, the basis of targets, the period (each page reads its own)."""
+
+    as_of: str | None
+    basis: str | None
+    period: str | None
+
+
+def table_args(as_of: str | None = None, basis: str | None = None, period: str | None = None) -> TableArgs:
+    """The ``as_of``, ``basis`` and ``period`` query parameters of a download."""
+    return TableArgs(as_of, basis, period)
+
+
+Args = Annotated[TableArgs, Depends(table_args)]
+
+
 def _table(
-    request: Request,
-    page: str,
-    name: str,
-    fmt: str,
-    lang: str,
-    key: str = "",
-    as_of: str | None = None,
-    basis: str | None = None,
-    period: str | None = None,
+    request: Request, page: str, name: str, fmt: str, lang: str, key: str, args: TableArgs
 ) -> Response:
-    lang, day, base = params.language(lang), params.as_of(as_of), params.basis(basis)
-    query = TableQuery(key, lang, day, base, period or None)
+    lang, day, base = params.language(lang), params.as_of(args.as_of), params.basis(args.basis)
+    query = TableQuery(key, lang, day, base, args.period or None)
     return download(request, _state(request).reader(), page, name, fmt, query)
 
 
 @router.get("/{lang}/{table}.{fmt}")
-def overview_table(request: Request, lang: str, table: str, fmt: str, as_of: str | None = None) -> Response:
+def overview_table(request: Request, lang: str, table: str, fmt: str, args: Args) -> Response:
     """A table of the overview (``scorecards``) as csv, xlsx or json. Raises NotFound, ValidationError."""
-    return _table(request, "overview", table, fmt, lang, as_of=as_of)
+    return _table(request, "overview", table, fmt, lang, "", args)
 
 
 @router.get("/{lang}/programs/{code}/{table}.{fmt}")
-def program_table(
-    request: Request,
-    lang: str,
-    code: str,
-    table: str,
-    fmt: str,
-    as_of: str | None = None,
-    basis: str | None = None,
-) -> Response:
+def program_table(request: Request, lang: str, code: str, table: str, fmt: str, args: Args) -> Response:
     """A table of a program's page (results, budget, lineage, flags). Raises NotFound, ValidationError."""
-    return _table(request, "program", table, fmt, lang, code, as_of, basis)
+    return _table(request, "program", table, fmt, lang, code, args)
 
 
 @router.get("/{lang}/indicators/{code}/{table}.{fmt}")
-def indicator_table(
-    request: Request,
-    lang: str,
-    code: str,
-    table: str,
-    fmt: str,
-    as_of: str | None = None,
-    period: str | None = None,
-) -> Response:
-    """A table of an indicator's page (series, targets, regions of ``period``). Raises NotFound,
-    ValidationError."""
-    return _table(request, "indicator", table, fmt, lang, code, as_of, period=period)
+def indicator_table(request: Request, lang: str, code: str, table: str, fmt: str, args: Args) -> Response:
+    """A table of an indicator's page (series, targets, regions of ``period``). Raises NotFound."""
+    return _table(request, "indicator", table, fmt, lang, code, args)
 
 
 @router.get("/{lang}/territories/{kato}/{table}.{fmt}")
-def territory_table(request: Request, lang: str, kato: str, table: str, fmt: str) -> Response:
+def territory_table(request: Request, lang: str, kato: str, table: str, fmt: str, args: Args) -> Response:
     """A table of a territory's page (results, values). Raises NotFound."""
-    return _table(request, "territory", table, fmt, lang, kato)
+    return _table(request, "territory", table, fmt, lang, kato, args)
 
 
 @router.get("/{lang}/evaluations/{evaluation_id}/{table}.{fmt}")
 def evaluation_table(
-    request: Request, lang: str, evaluation_id: params.EvaluationId, table: str, fmt: str
+    request: Request, lang: str, evaluation_id: params.EvaluationId, table: str, fmt: str, args: Args
 ) -> Response:
     """A table of an evaluation's page (effects, weights, diagnostics). Raises NotFound."""
-    return _table(request, "evaluation", table, fmt, lang, str(evaluation_id))
+    return _table(request, "evaluation", table, fmt, lang, str(evaluation_id), args)
