@@ -279,3 +279,11 @@ def test_every_answer_holds_to_its_model_and_every_route_publishes_one(client: T
             {"indicator": "X", "territory": "1", "period": "2024", "value": True, "illustrative": False,
              "source": None}
         )  # fmt: skip
+
+
+def test_flags_evidence_is_worded_in_the_requested_language(client: TestClient) -> None:
+    url = "/api/v1/programs/AI2023/flags?flag=target_tightened"
+    russian = client.get(url, headers={"Accept-Language": "ru"}).json()["items"][0]["evidence"]
+    english = client.get(f"{url}&lang=en").json()["items"][0]["evidence"]
+    assert russian.startswith("целевое значение на 2027 ужесточено: 88")
+    assert english.startswith("target made harder for 2027") and "88" in english

@@ -15,6 +15,7 @@ from fastapi.responses import Response
 from natije.errors import NotFound
 from natije.web import params, schemas
 from natije.web.answers import Paging, answer, lang_parameter, language, listing, paging, rows
+from natije.web.tables import worded
 
 PROBLEM: dict[str, Any] = {"model": schemas.Problem, "content": {"application/problem+json": {}}}
 NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
@@ -92,9 +93,9 @@ def flags(
     territory: Filter = None,
     flag: Filter = None,
 ) -> Response:
-    """Moved goalposts and other warnings, worst first, with their evidence; filters keep matching rows."""
+    """Moved goalposts and other warnings, worst first, their evidence worded in the answer's language."""
     reader = _reader(request)
-    frame = reader.snapshot(code, params.as_of(as_of)).flags
+    frame = worded(reader.snapshot(code, params.as_of(as_of)).flags, language(request))
     frame = _matching(frame, indicator=indicator, territory=territory, flag=flag)
     return listing(request, reader.version, rows(frame), _worst_first, page, program=code, as_of=_day(as_of))
 

@@ -138,11 +138,15 @@ def program_lineage(reader: Reader, q: TableQuery) -> Table:
 @table("program", "flags")
 def program_flags(reader: Reader, q: TableQuery) -> Table:
     """Moved goalposts and other warnings, worst first, their evidence worded in the language."""
-    frame = reader.snapshot(q.key, q.as_of, q.basis).flags
-    worded = [evidence(r["flag"], r["args"], q.lang, r["evidence"]) for r in frame.iter_rows(named=True)]
-    frame = frame.with_columns(pl.Series("evidence", worded, dtype=pl.String))
+    frame = worded(reader.snapshot(q.key, q.as_of, q.basis).flags, q.lang)
     columns = ("flag", "severity", "indicator", "territory", "period", "old_value", "new_value", "day")
     return _frame(f"{q.key}-flags", frame, (*columns, "evidence"))
+
+
+def worded(flags: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """``flags`` with each flag's ``evidence`` worded in ``lang`` from its arguments, as the pages do."""
+    texts = [evidence(r["flag"], r["args"], lang, r["evidence"]) for r in flags.iter_rows(named=True)]
+    return flags.with_columns(pl.Series("evidence", texts, dtype=pl.String))
 
 
 @table("indicator", "series")
