@@ -12,8 +12,7 @@ import polars as pl
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from natije.errors import NotFound
-from natije.web import params, schemas
+from natije.web import params, rows_of, schemas
 from natije.web.answers import Paging, answer, lang_parameter, language, listing, paging, rows
 from natije.web.tables import worded
 
@@ -74,8 +73,8 @@ def results(
     day, base = params.as_of(as_of), params.basis(basis)
     reader = _reader(request)
     snap = reader.snapshot(code, day, base)
-    frame = _in(snap.results, territory, snap.national)
-    frame = _matching(
+    frame = rows_of.within(snap.results, territory, snap.national)
+    frame = rows_of.matching(
         frame.with_columns(pl.col("status").cast(pl.String)), indicator=indicator, status=status
     )
     meta = {"program": code, "as_of": _day(as_of), "basis": base}
@@ -96,7 +95,7 @@ def flags(
     """Moved goalposts and other warnings, worst first, their evidence worded in the answer's language."""
     reader = _reader(request)
     frame = worded(reader.snapshot(code, params.as_of(as_of)).flags, language(request))
-    frame = _matching(frame, indicator=indicator, territory=territory, flag=flag)
+    frame = rows_of.matching(frame, indicator=indicator, territory=territory, flag=flag)
     return listing(request, reader.version, rows(frame), _worst_first, page, program=code, as_of=_day(as_of))
 
 
@@ -104,21 +103,16 @@ def flags(
 def lineage(request: Request, code: str, page: Page, as_of: Filter = None, status: Filter = None) -> Response:
     """Promises of the program and its predecessors: carried over, repeated later, dropped, new."""
     reader = _reader(request)
-    frame = _matching(reader.lineage(code, language(request), params.as_of(as_of)), status=status)
+    frame = rows_of.matching(reader.lineage(code, language(request), params.as_of(as_of)), status=status)
     key = _keys("concept", "program", "indicator")
     return listing(request, reader.version, rows(frame), key, page, program=code, as_of=_day(as_of))
-
-
-def _indicators(reader: Any, program: str | None) -> list[dict[str, Any]]:
-    codes = [program] if program else [p.code for p in reader.programs()]
-    return [{**i, "program": c} for c in codes for i in reader.program(c).to_dict()["indicators"]]
 
 
 @router.get("/indicators", response_model=schemas.Indicators, responses=LIST_ERRORS)
 def indicators(request: Request, page: Page, program: Filter = None) -> Response:
     """Every indicator of every program (or of ``program``), by code."""
     reader = _reader(request)
-    return listing(request, reader.version, _indicators(reader, program), _keys("code"), page)
+    return listing(request, reader.version, rows_of.indicators(reader, program), _keys("code"), page)
 
 
 @router.get("/indicators/{code}", response_model=schemas.IndicatorDetail, responses=ERRORS)
@@ -144,27 +138,8 @@ def observations(
 ) -> Response:
     """Observed values by indicator, territory and period, as known on ``as_of`` (revisions undone)."""
     day, first = params.as_of(as_of), params.period("period_from", period_from)
-    last = params.period("period_to", period_to)
-    reader = _reader(request)
-    codes = [indicator] if indicator else [i["code"] for i in _indicators(reader, program)]
-    frames = []
-    for code in codes:
-        try:
-            series = reader.series(code, day)
-        except NotFound:
-            if indicator:
-                raise
-            continue  # nothing of it was known yet on that day
-        if program and series.program != program:
-            continue
-        frames.append(
-            _in(series.observations.with_columns(pl.lit(code).alias("indicator")), territory, series.national)
-        )
-    frame = pl.concat(frames) if frames else pl.DataFrame(schema={"period_end": pl.Int32})
-    if first is not None:  # periods that end after the first one starts …
-        frame = frame.filter(pl.col("period_end") > first.start_month)
-    if last is not None:  # … and end by the end of the last one
-        frame = frame.filter(pl.col("period_end") <= last.end_month)
+    reader, last = _reader(request), params.period("period_to", period_to)
+    frame = rows_of.observations(reader, program, indicator, territory, (first, last), day)
     key = _keys("indicator", "territory", "period_end", "period")
     shown = list(schemas.Observation.model_fields)
     return listing(request, reader.version, rows(frame), key, page, shown, as_of=_day(as_of))
@@ -198,21 +173,6 @@ def evaluation(request: Request, evaluation_id: params.EvaluationId) -> Response
     """One stored evaluation: design, panel hash and result."""
     reader = _reader(request)
     return answer(request, reader.version, reader.evaluation(evaluation_id).to_dict())
-
-
-def _matching(frame: pl.DataFrame, **wanted: str | None) -> pl.DataFrame:
-    """The rows of ``frame`` whose columns equal the ``wanted`` values given (``None``: any value)."""
-    for column, value in wanted.items():
-        if value:
-            frame = frame.filter(pl.col(column) == value)
-    return frame
-
-
-def _in(frame: pl.DataFrame, territory: str | None, national: tuple[str, ...]) -> pl.DataFrame:
-    """The rows of one territory (a KATO code, or ``national``: the country's codes); all for ``None``."""
-    if territory == "national":
-        return frame.filter(pl.col("territory").is_in(list(national)))
-    return _matching(frame, territory=territory)
 
 
 def _worst_first(flag: dict[str, Any]) -> tuple[str | int | None, ...]:
