@@ -23,7 +23,7 @@ from starlette.responses import Response
 from natije.errors import NotFound, Text
 from natije.web import etags
 from natije.web.data import Reader
-from natije.web.tables import Table, TableQuery, plain, produce
+from natije.web.tables import Table, TableQuery, plain, producer
 
 RISKY = ("=", "+", "-", "@", "\t", "\r")
 
@@ -132,9 +132,13 @@ def download(request: Request, reader: Reader, page: str, name: str, fmt: str, q
     chosen = WRITERS.get(fmt)
     if chosen is None:
         raise NotFound(Text("error.unknown_format", format=fmt, formats=", ".join(WRITERS)), format=fmt)
-    table = produce(reader, page, name, query)
+    make = producer(page, name)
     tag = etags.tag_of(request, reader.version, query.lang)
-    return etags.not_modified(request, tag) or Response(
+    unchanged = etags.not_modified(request, tag)  # before the table is built: a tag served once is valid
+    if unchanged is not None:
+        return unchanged
+    table = make(reader, query)
+    return Response(
         chosen.write(table, table.headers(query.lang)),
         media_type=chosen.media_type,
         headers={**etags.headers(tag), "Content-Disposition": f'attachment; filename="{table.stem}.{fmt}"'},

@@ -70,12 +70,12 @@ def names_of(page: str) -> list[str]:
     return [name for (p, name) in TABLES if p == page]
 
 
-def produce(reader: Reader, page: str, name: str, query: TableQuery) -> Table:
-    """The table ``name`` of ``page``; ``NotFound`` for a table the page does not have."""
-    producer = TABLES.get((page, name))
-    if producer is None:
+def producer(page: str, name: str) -> Producer:
+    """The function of table ``name`` of ``page``; ``NotFound`` for a table the page does not have."""
+    found = TABLES.get((page, name))
+    if found is None:
         raise NotFound(Text("error.unknown_table", table=name, tables=", ".join(names_of(page))), table=name)
-    return producer(reader, query)
+    return found
 
 
 def _frame(stem: str, frame: pl.DataFrame, columns: tuple[str, ...]) -> Table:
