@@ -170,9 +170,10 @@ def indicator_regions(reader: Reader, q: TableQuery) -> Table:
     series = reader.series(q.key, q.as_of)
     period = q.period or series.latest_regional_period()
     frame = region_values(series, period) if period else pl.DataFrame()
-    if frame.height:
+    if frame.height:  # a code valid in several spans keeps its first name
         names = series.territories.select(pl.col("code").alias("territory"), pl.col(f"name_{q.lang}"))
-        frame = frame.join(names.unique("territory"), on="territory", how="left").select(
+        names = names.unique("territory", keep="first", maintain_order=True)
+        frame = frame.join(names, on="territory", how="left").select(
             "territory", pl.col(f"name_{q.lang}").alias("name"), pl.lit(period).alias("period"), "value",
             "illustrative",
         )  # fmt: skip
