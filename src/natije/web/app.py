@@ -71,7 +71,12 @@ def create_app(settings: Settings) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         lifespan=lifespan,
-        description="Programs, results against targets, moved goalposts, lineage and impact evaluations.",
+        description=(
+            "Programs, indicators, observations, results against targets, moved goalposts, lineage and"
+            " impact evaluations. Lists are paged: `limit` rows a page, then follow `next` (also in the"
+            " `Link` header). Every answer has an ETag (send it in `If-None-Match` for a 304); errors are"
+            " RFC 9457 problem details in the language of `?lang=` or `Accept-Language`."
+        ),
     )
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals["static"] = lambda path: f"/static/{path}"
