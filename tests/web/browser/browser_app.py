@@ -65,10 +65,11 @@ def launch(playwright: Playwright) -> Browser:
     return playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
 
 
-def picture_program_page(page: Page, base_url: str, path: Path) -> Path:
-    """A PNG of the English AI2023 page from the top to the end of its first indicator card (the README's)."""
+def picture_program_page(page: Page, base_url: str, path: Path, as_of: str | None = None) -> Path:
+    """A PNG of the English AI2023 page (judged on ``as_of``, else today) from the top to the end of its first
+    indicator card: the README's picture."""
     page.set_viewport_size({"width": README_WIDTH, "height": 900})
-    page.goto(f"{base_url}/en/programs/AI2023")
+    page.goto(f"{base_url}/en/programs/AI2023" + (f"?as_of={as_of}" if as_of else ""))
     bottom = page.locator(".indicator-card").first.bounding_box()
     assert bottom is not None, "the program page has no indicator card"
     height = bottom["y"] + bottom["height"] + 16
