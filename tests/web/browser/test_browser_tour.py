@@ -82,7 +82,7 @@ def test_a_visit_from_the_overview_to_a_region(page: Page, base_url: str, shoot:
     shoot(page, "indicator-en")
 
     with page.expect_download() as download:
-        regions.locator("figcaption a[download]").click()
+        regions.locator("figcaption a[download][href*='/regions.csv']").click()
     csv = download.value
     assert csv.suggested_filename == f"{FIBRE}-2025-regions.csv"
     csv.save_as(ARTIFACTS / csv.suggested_filename)
