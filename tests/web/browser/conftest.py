@@ -21,6 +21,7 @@ def base_url(demo_db: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
+    """One headless Chromium for these tests (Debian's; an error, not a skip, when it is missing)."""
     with sync_playwright() as playwright:
         chromium = launch(playwright)
         yield chromium
