@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 # Each test session creates and drops its own database. Point it elsewhere with NATIJE_TEST_POSTGRES_URL=...
 export NATIJE_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: demo test install install-test lint typecheck test-slow bench clean
+.PHONY: demo test install install-test chromium lint typecheck test-slow bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,9 +27,16 @@ demo: install
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(BIN)/natije --db $(DEMO_DB) --lang $(LANG_UI) demo
 
+## The browser tests (tests/web/browser) drive Debian's Chromium, never a downloaded one: install it when missing.
+chromium:
+	@test -x /usr/bin/chromium || { \
+	    if [ "$$(id -u)" -eq 0 ]; then sudo=; else sudo=sudo; fi; \
+	    $$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
 ## Install the test extras and run the layering contract, lint, format check, type check, and every test and
-## docstring example but the long simulation studies (PostgreSQL tests included), spread over every core.
-test: install-test
+## docstring example but the long simulation studies (PostgreSQL and browser tests included), spread over
+## every core.
+test: install-test chromium
 	$(BIN)/lint-imports
 	$(BIN)/ruff check src tests benchmarks tools
 	$(BIN)/ruff format --check src tests benchmarks tools

@@ -73,7 +73,10 @@ def test_series_without_values_or_targets_still_renders():
     )
     chart = series_chart(empty, targets, lang="ru", name="Показатель")
     assert chart.alt_text == "Показатель: фактических значений пока нет."
-    assert svg(chart.spec).startswith("<svg")
+    drawn = svg(chart.spec)
+    assert drawn.startswith("<svg")
+    named = re.findall(r'<[^>]* role="graphics-symbol"[^>]*>', drawn)
+    assert named and all("aria-label=" in tag for tag in named)  # no unnamed mark for a screen reader
 
 
 def test_budget_keeps_to_one_currency_and_the_stages_it_has(execution):

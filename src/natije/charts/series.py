@@ -291,8 +291,8 @@ def series_chart(
             .mark_point(filled=False, size=70, strokeWidth=2)
             .encode(x=x, y=y, color=color, shape=shape)
         )
-    if not layers:
-        layers.append(layer(()).mark_point().encode(x=x, y=y))
+    if not layers:  # axes alone; the empty mark is hidden from assistive technology (it has nothing to name)
+        layers.append(layer(()).mark_point(aria=False).encode(x=x, y=y))
     text = _alt_text(name, unit, lang, actual, marks, predicted)
     chart = alt.layer(*layers).properties(title=wrap(name), width=WIDTH, height=HEIGHT)
     data_rows = [
