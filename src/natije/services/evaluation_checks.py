@@ -84,11 +84,11 @@ def check(key: str) -> Callable[[Worder], Worder]:
 
 
 def checks(diagnostics: Mapping[str, Any], facts: Facts) -> tuple[Check, ...]:
-    """Every worded diagnostic of a result, in the order the estimator recorded them."""
+    """Every worded diagnostic of a result, in the order they are registered (tests first, context last)."""
     out = []
-    for key, value in diagnostics.items():
-        worder = CHECKS.get(key)
-        worded = worder(value, facts) if worder is not None and value is not None else None
+    for key, worder in CHECKS.items():
+        value = diagnostics.get(key)
+        worded = worder(value, facts) if value is not None else None
         if worded is None:
             continue
         text, verdict = worded
