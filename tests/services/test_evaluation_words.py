@@ -158,6 +158,12 @@ def test_a_result_stored_before_assumption_keys_finds_them_by_its_words() -> Non
     assert (words.assumptions[1].text, words.assumptions[1].lang) == ("Своё допущение автора.", "ru")
 
 
+def test_a_result_without_assumptions_has_none() -> None:
+    r = _did(0.4)
+    del r["assumption_keys"]
+    assert describe(r, "kk").assumptions == ()
+
+
 def test_method_names() -> None:
     assert method_name({"method": "sdid", "diagnostics": {"variant": "sc"}}, "en").startswith(
         "Synthetic control"

@@ -233,10 +233,11 @@ def _estimate(w: _Reading) -> str:
 
 
 def _assumptions(w: _Reading) -> tuple[Sentence, ...]:
-    keys = w.r.get("assumption_keys")
-    if keys is not None:
+    keys = w.r.get("assumption_keys") or ()
+    if keys or not w.r.get("assumptions"):
         return tuple(Sentence(t(f"evaluation.assumption.{k}", w.lang), w.lang) for k in keys)
-    # stored before the keys were kept: find each text's key in the catalog of the language it was written in
+    # stored before the keys were kept (or made without them): find each text's key in the catalog of the
+    # language it was written in
     written = str(w.options.get("lang") or "en")
     written = written if written in LANGUAGES else "en"
     by_text = {v: k for k, v in catalog(written).items() if k.startswith("evaluation.assumption.")}
