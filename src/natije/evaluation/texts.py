@@ -13,6 +13,7 @@ import math
 from collections.abc import Iterable
 from typing import NamedTuple
 
+from natije.domain.unit_text import share
 from natije.evaluation.design import EvaluationDesign
 from natije.locale import t
 from natije.locale.formats import number, p_text
@@ -134,7 +135,7 @@ def its_sentence(w: Wording, estimate: float, ci: tuple[float, float], cumulativ
 def donors_sentence(weights: Iterable[tuple[str, float]], lang: str) -> str:
     """The comparison units with the five largest weights (named as given), each with its share."""
     top = sorted(weights, key=lambda kv: -kv[1])[:5]
-    donors = ", ".join(f"{name} {100 * w:.0f}%" for name, w in top if w >= 0.005)
+    donors = ", ".join(f"{name} {share(w, lang)}" for name, w in top if w >= 0.005)
     return t("evaluation.interpret.sc_donors", lang, donors=donors)
 
 

@@ -23,6 +23,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from natije.domain.unit_text import percent
 from natije.evaluation.texts import p_relation, signed
 from natije.locale import formats, t
 
@@ -144,7 +145,7 @@ def _placebo_in_time(v: Mapping[str, Any], f: Facts) -> tuple[str, str] | None:
             K + "placebo_in_time.value_forecast",
             f.lang,
             estimate=f.effect(v.get("average_effect")),
-            share=formats.number(100 * share, f.lang, 0),
+            share=percent(100 * share, f.lang, 0),
             level=round(100 * (1 - f.alpha)),
         )
         return text, SUPPORTS if share >= 1 - f.alpha else WEAKENS
@@ -236,7 +237,7 @@ for _key in ("uniform_critical_value", "analytic_se", "effective_controls", "eff
 
 @check("ci_level_attained")
 def _ci_level(v: Any, f: Facts) -> tuple[str, str]:
-    return t(K + "ci_level_attained.value", f.lang, level=formats.number(100 * _float(v), f.lang, 1)), CONTEXT
+    return percent(100 * _float(v), f.lang, 1), CONTEXT
 
 
 @check("inference")

@@ -28,6 +28,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from natije.domain.unit_text import percent
 from natije.evaluation import texts
 from natije.locale import LANGUAGES, catalog, formats, t
 from natije.locale.formats import p_text
@@ -217,7 +218,7 @@ def _design(w: _Reading) -> tuple[tuple[str, str], ...]:
             rows.append((t(K + field, w.lang), t(f"{K}{field}.{w.design.get(field)}", w.lang)))
     inference = w.design.get("inference") or DEFAULT_INFERENCE.get(method, "analytic")
     rows.append((t(K + "inference", w.lang), t(f"evaluation.inference.{inference}", w.lang)))
-    rows.append((t(K + "level", w.lang), t(K + "level_value", w.lang, level=round(100 * (1 - w.alpha)))))
+    rows.append((t(K + "level", w.lang), percent(round(100 * (1 - w.alpha)), w.lang, 0)))
     return tuple(rows)
 
 
