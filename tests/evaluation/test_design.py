@@ -55,3 +55,16 @@ def test_to_dict_is_json_safe() -> None:
     d = EvaluationDesign("u", "t", "y", "did", treated=["a", "b"], start=3, options={"lang": "kk"})
     out = json.loads(json.dumps(d.to_dict()))
     assert out["treated"] == ["a", "b"] and out["options"] == {"lang": "kk"}
+
+
+def test_from_mapping_splits_design_fields_from_method_options() -> None:
+    values = {"unit": "u", "time": "t", "outcome": "y", "method": "cs", "cohort": "g", "control": "not-yet"}
+    design, options = EvaluationDesign.from_mapping({**values, "seed": 4, "weights": "mammen", "lang": "ru"})
+    assert (design.control, design.seed, design.cohort) == ("not-yet", 4, "g")
+    assert options == {"weights": "mammen", "lang": "ru"} == dict(design.options)
+
+
+def test_from_mapping_reports_the_design_problems() -> None:
+    with pytest.raises(ValidationError) as exc:
+        EvaluationDesign.from_mapping({"unit": "u", "time": "t", "outcome": "y", "method": "cs", "alpha": 2})
+    assert [p.column for p in exc.value.problems] == ["alpha"]

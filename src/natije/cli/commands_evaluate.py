@@ -20,12 +20,14 @@ def _split(text: str | None) -> tuple[str, ...] | None:
 
 
 def _print_table(r: dict[str, Any], lang: str) -> None:
+    from natije.services.evaluation_words import method_name
+
     console = Console()
     print_headline(
         console,
         r,
         lang,
-        t("evaluation.output.title", lang, method=r["method"], outcome=r["design"]["outcome"]),
+        t("evaluation.output.title", lang, method=method_name(r, lang), outcome=r["design"]["outcome"]),
     )
     print_result(console, r, lang)
 

@@ -51,6 +51,8 @@ def _ctx(ctx: typer.Context) -> tuple[Store, str]:
 
 
 def _print(rec: StoredEvaluation, lang: str, budget: BudgetImpact | None = None) -> None:
+    from natije.services.evaluation_words import method_name
+
     console, r = Console(), rec.result
     heads = [
         t(K + "col." + c, lang)
@@ -67,7 +69,7 @@ def _print(rec: StoredEvaluation, lang: str, budget: BudgetImpact | None = None)
         console,
         heads,
         [row],
-        title=f"{rec.program} · {_indicator(r, rec.indicator, lang)} · {rec.method}",
+        title=f"{rec.program} · {_indicator(r, rec.indicator, lang)} · {method_name(r, lang)}",
         right=range(1, 5),
     )
     print_panel(console, (r.get("diagnostics") or {}).get("panel") or {}, lang)

@@ -2,7 +2,8 @@
 notes; table or CSV.
 
 Both ``natije evaluate`` and ``natije evaluation run|show`` print a result through these functions, from its
-JSON-safe form (``EvaluationResult.to_dict()``, which is also what the store keeps). Numbers are written the
+JSON-safe form (``EvaluationResult.to_dict()``, which is also what the store keeps); its words are written in
+the interface language from the numbers, whatever language it was run in. Numbers are written the
 way the interface language writes them (:func:`natije.locale.formats.number`), p-values as ``< 0.001`` or with
 three decimals, periods as periods (``1970``, ``2019-Q3``), never as ``1970.0``.
 """
@@ -115,23 +116,25 @@ def effects_rows(r: Mapping[str, Any], lang: str) -> tuple[list[str], list[list[
     return heads, rows, t(K + "effects." + kind, lang)
 
 
-def note_lines(r: Mapping[str, Any], lang: str) -> list[str]:
-    """The notes the evaluation left (numerical warnings turned into words, panel changes), in ``lang``."""
-    notes = (r.get("diagnostics") or {}).get("notes") or []
-    return [t(n["key"], lang, **(n.get("params") or {})) for n in notes]
-
-
 def print_result(console: Console, r: Mapping[str, Any], lang: str, *, assumptions: bool = True) -> None:
-    """Effects table, notes, interpretation and (optionally) the assumptions of a result."""
+    """Effects table, notes, interpretation, diagnostics and (optionally) the assumptions of a result, every
+    word in ``lang`` (:func:`natije.services.evaluation_words.describe`, as the web page)."""
+    from natije.services.evaluation_words import describe
+
+    words = describe(r, lang)
     heads, rows, title = effects_rows(r, lang)
     if rows:
         print_table(console, heads, rows, title=title, right=range(4))
-    for line in note_lines(r, lang):
+    for line in words.notes:
         console.print(escape(line))
-    console.print(escape(r.get("interpretation") or ""))
+    console.print(escape(words.interpretation))
+    if words.checks:
+        console.print(escape(t(K + "checks", lang)))
+        for c in words.checks:
+            console.print(escape(f"  - {c.label}: {c.value} — {c.verdict_text}"))
     if assumptions:
-        for a in r.get("assumptions") or ():
-            console.print(escape(f"- {a}"))
+        for a in words.assumptions:
+            console.print(escape(f"- {a.text}"))
 
 
 def csv_records(r: Mapping[str, Any]) -> tuple[tuple[str, ...], list[list[Any]]]:

@@ -6,7 +6,7 @@ The methods live by family: ``did/`` (``did``, ``event-study``), ``staggered/`` 
 
 from __future__ import annotations
 
-from natije.evaluation.api import evaluate
+from natije.evaluation.api import estimate, evaluate
 from natije.evaluation.design import EvaluationDesign
 from natije.evaluation.executors import DaskExecutor, Executor, ProcessExecutor, SerialExecutor, make_executor
 from natije.evaluation.panel import NEVER, Panel, build_panel
@@ -24,6 +24,7 @@ __all__ = [
     "ProcessExecutor",
     "SerialExecutor",
     "build_panel",
+    "estimate",
     "evaluate",
     "get_estimator",
     "known_methods",

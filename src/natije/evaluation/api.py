@@ -1,4 +1,4 @@
-"""``natije.evaluate``: freeze the request, build the panel, run the registered estimator."""
+"""``natije.evaluate``: freeze the request, build the panel, run the registered estimator (``estimate``)."""
 
 from __future__ import annotations
 
@@ -6,20 +6,9 @@ from typing import Any
 
 from natije.evaluation.design import EvaluationDesign
 from natije.evaluation.executors import Executor, make_executor
-from natije.evaluation.panel import build_panel
+from natije.evaluation.panel import Panel, build_panel
 from natije.evaluation.registry import get_estimator
 from natije.evaluation.result import EvaluationResult
-
-_DESIGN_FIELDS = (
-    "control",
-    "estimation",
-    "covariates",
-    "aggregation",
-    "inference",
-    "alpha",
-    "n_boot",
-    "seed",
-)
 
 
 def evaluate(
@@ -74,25 +63,33 @@ def evaluate(
     >>> round(r.estimate, 3), round(r.se, 3), [round(x, 2) for x in r.ci]
     (1.975, 0.114, [1.61, 2.34])
     """
-    common = {k: options.pop(k) for k in _DESIGN_FIELDS if k in options}
     spec = executor if isinstance(executor, str) else "serial"
-    design = EvaluationDesign(
-        unit=unit,
-        time=time,
-        outcome=outcome,
-        method=method,
-        treated=treated,
-        start=start,
-        cohort=cohort,
-        executor=spec,
-        options=options,
-        **common,
+    design, _ = EvaluationDesign.from_mapping(
+        {
+            **options,
+            "unit": unit,
+            "time": time,
+            "outcome": outcome,
+            "method": method,
+            "treated": treated,
+            "start": start,
+            "cohort": cohort,
+            "executor": spec,
+        }
     )
-    estimator = get_estimator(method)
-    panel = build_panel(data, design)
+    get_estimator(method)  # an unknown method is named before the data are read
+    return estimate(build_panel(data, design), design, executor)
+
+
+def estimate(panel: Panel, design: EvaluationDesign, executor: str | Executor = "serial") -> EvaluationResult:
+    """Run the estimator registered as ``design.method`` on a built ``panel`` through ``executor``.
+
+    An executor made here from its spec is closed here; one passed in stays open.
+    """
+    estimator = get_estimator(design.method)
     ex = make_executor(executor)
     try:
         return estimator.fit(panel, design, ex)
     finally:
         if ex is not executor and hasattr(ex, "close"):
-            ex.close()  # a connection opened here is closed here
+            ex.close()

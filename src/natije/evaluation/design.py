@@ -142,6 +142,29 @@ class EvaluationDesign:
             out.append(_problem("covariates", sorted(overlap), Expected("expected.design_covariates")))
         return out
 
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, Any]) -> tuple[EvaluationDesign, dict[str, Any]]:
+        """Split ``values`` into the design's fields and the method's options; build and validate the design.
+
+        Every key that names a field of the design (``unit``, ``control``, ``seed``…) sets that field; the
+        other keys are the method's options, kept as ``design.options`` and returned too.
+
+        Raises
+        ------
+        ValidationError
+            The design's problems, as the constructor reports them.
+
+        Examples
+        --------
+        >>> values = {"unit": "region", "time": "year", "outcome": "y", "method": "sdid", "seed": 3}
+        >>> design, options = EvaluationDesign.from_mapping({**values, "variant": "sc"})
+        >>> design.seed, options
+        (3, {'variant': 'sc'})
+        """
+        fields = {k: v for k, v in values.items() if k in cls.__dataclass_fields__ and k != "options"}
+        options = {k: v for k, v in values.items() if k not in fields}
+        return cls(**fields, options=options), options
+
     @property
     def staggered(self) -> bool:
         """True when treatment timing comes from a cohort column."""

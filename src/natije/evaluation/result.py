@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from natije.evaluation import texts
 from natije.evaluation.design import EvaluationDesign, _jsonable
 
 
@@ -67,8 +68,11 @@ class EvaluationResult:
         Disaggregated effects.
     diagnostics : mapping
         Results of the checks that go with the method's assumptions (pre-trend test, placebo, pre-fit...).
+    assumption_keys : tuple of str
+        The identifying assumptions, as keys of ``evaluation.assumption.*`` (words in any language).
     assumptions : tuple of str
-        The identifying assumptions, in words.
+        The identifying assumptions in words, in the language of the call (from ``assumption_keys`` when not
+        given).
     interpretation : str
         What the estimate means, in words (language of the call).
     method : str
@@ -87,6 +91,7 @@ class EvaluationResult:
     unit_weights: Mapping[Any, float] | None = None
     time_weights: Mapping[Any, float] | None = None
     diagnostics: Mapping[str, Any] = field(default_factory=dict)
+    assumption_keys: tuple[str, ...] = ()
     assumptions: tuple[str, ...] = ()
     interpretation: str = ""
 
@@ -99,7 +104,9 @@ class EvaluationResult:
         object.__setattr__(self, "unit_weights", _freeze(self.unit_weights))
         object.__setattr__(self, "time_weights", _freeze(self.time_weights))
         object.__setattr__(self, "diagnostics", MappingProxyType(dict(self.diagnostics)))
-        object.__setattr__(self, "assumptions", tuple(self.assumptions))
+        object.__setattr__(self, "assumption_keys", tuple(self.assumption_keys))
+        words = self.assumptions or texts.assumptions(self.design, *self.assumption_keys)
+        object.__setattr__(self, "assumptions", tuple(words))
 
     def to_dict(self) -> dict[str, Any]:
         """Return the result as a JSON-safe mapping (NaN -> None, numpy -> Python)."""
@@ -119,6 +126,7 @@ class EvaluationResult:
             "time_weights": weights(self.time_weights),
             "effects": [e.to_dict() for e in self.effects],
             "diagnostics": _json_tree(self.diagnostics),
+            "assumption_keys": list(self.assumption_keys),
             "assumptions": list(self.assumptions),
             "interpretation": self.interpretation,
             "design": self.design.to_dict(),

@@ -10,7 +10,10 @@ with three decimals.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
+from typing import NamedTuple
 
+from natije.domain.unit_text import share
 from natije.evaluation.design import EvaluationDesign
 from natije.locale import t
 from natije.locale.formats import number, p_text
@@ -42,7 +45,8 @@ def unit_text(design: EvaluationDesign, unit: object) -> str:
     return str(labels.get(str(unit), unit))
 
 
-def _p_relation(p: float, lang: str) -> str:
+def p_relation(p: float, lang: str) -> str:
+    """A p-value after "p": ``< 0.001`` or ``= 0.042`` (in the style of ``lang``)."""
     text = p_text(p, lang)
     return text if text.startswith("<") else "= " + text
 
@@ -57,6 +61,22 @@ def signed(x: float, lang: str, unit: str = "") -> str:
     return f"{sign}{text}" + (f"\N{NO-BREAK SPACE}{unit}" if unit else "")
 
 
+class Wording(NamedTuple):
+    """How the sentences of an evaluation are written: language, the outcome's name, the unit of effects
+    (``''`` for bare numbers) and ``alpha`` (1 - confidence level)."""
+
+    lang: str
+    outcome: str
+    unit: str
+    alpha: float
+
+
+def wording_of(design: EvaluationDesign) -> Wording:
+    """The wording a design asks for (``lang``, ``outcome_label`` and ``effect_unit`` options)."""
+    unit = str(design.options.get("effect_unit") or "")
+    return Wording(lang_of(design), outcome_text(design), unit, design.alpha)
+
+
 def interpret_att(
     design: EvaluationDesign,
     estimate: float,
@@ -65,42 +85,60 @@ def interpret_att(
     pretrend_p: float | None = None,
 ) -> str:
     """One or two sentences: the average effect, its interval, whether it differs from zero."""
-    lang = lang_of(design)
-    text = _effect_sentence("evaluation.interpret.att", design, estimate, ci, p=_p_relation(p, lang))
-    if pretrend_p is not None and not math.isnan(pretrend_p) and pretrend_p < design.alpha:
-        text += " " + t("evaluation.verdict.pretrend_fail", lang, p=_p_relation(pretrend_p, lang))
+    return att_sentences(wording_of(design), estimate, ci, p, pretrend_p)
+
+
+def att_sentences(
+    w: Wording, estimate: float, ci: tuple[float, float], p: float, pretrend_p: float | None = None
+) -> str:
+    """The average effect with its interval, whether it differs from zero and, when the pre-treatment test
+    rejects at ``w.alpha``, a warning about parallel trends."""
+    text = effect_sentence("evaluation.interpret.att", w, estimate, ci, p=p_relation(p, w.lang))
+    if pretrend_p is not None and math.isfinite(pretrend_p) and pretrend_p < w.alpha:
+        text += " " + t("evaluation.verdict.pretrend_fail", w.lang, p=p_relation(pretrend_p, w.lang))
     return text
 
 
-def _effect_sentence(
-    key: str, design: EvaluationDesign, estimate: float, ci: tuple[float, float], **extra: str
-) -> str:
+def effect_sentence(key: str, w: Wording, estimate: float, ci: tuple[float, float], **extra: str) -> str:
     """The effect with its interval in words (``key``), then whether the interval excludes zero.
 
     Without an interval (a standard error that cannot be estimated) the sentence is ``key + '_no_ci'``.
     """
-    lang = lang_of(design)
-    unit = str(design.options.get("effect_unit") or "")
-    params = {"outcome": outcome_text(design), "estimate": signed(estimate, lang, unit), **extra}
+    params = {"outcome": w.outcome, "estimate": signed(estimate, w.lang, w.unit), **extra}
     if not (math.isfinite(ci[0]) and math.isfinite(ci[1])):
-        return t(key + "_no_ci", lang, **params)
+        return t(key + "_no_ci", w.lang, **params)
     text = t(
         key,
-        lang,
-        low=signed(ci[0], lang),
-        high=signed(ci[1], lang, unit),
-        level=round(100 * (1 - design.alpha)),
+        w.lang,
+        low=signed(ci[0], w.lang),
+        high=signed(ci[1], w.lang, w.unit),
+        level=round(100 * (1 - w.alpha)),
         **params,
     )
     sig = ci[0] > 0 or ci[1] < 0
-    return text + " " + t("evaluation.verdict." + ("significant" if sig else "not_significant"), lang)
+    return text + " " + t("evaluation.verdict." + ("significant" if sig else "not_significant"), w.lang)
 
 
 def interpret_its(
     design: EvaluationDesign, estimate: float, ci: tuple[float, float], cumulative: float
 ) -> str:
     """Average and cumulative departure from the no-intervention forecast, in words."""
-    unit = str(design.options.get("effect_unit") or "")
-    return _effect_sentence(
-        "evaluation.interpret.its", design, estimate, ci, cumulative=signed(cumulative, lang_of(design), unit)
-    )
+    return its_sentence(wording_of(design), estimate, ci, cumulative)
+
+
+def its_sentence(w: Wording, estimate: float, ci: tuple[float, float], cumulative: float) -> str:
+    """The average and cumulative departure of the outcome from the forecast without the intervention."""
+    total = signed(cumulative, w.lang, w.unit)
+    return effect_sentence("evaluation.interpret.its", w, estimate, ci, cumulative=total)
+
+
+def donors_sentence(weights: Iterable[tuple[str, float]], lang: str) -> str:
+    """The comparison units with the five largest weights (named as given), each with its share."""
+    top = sorted(weights, key=lambda kv: -kv[1])[:5]
+    donors = ", ".join(f"{name} {share(w, lang)}" for name, w in top if w >= 0.005)
+    return t("evaluation.interpret.sc_donors", lang, donors=donors)
+
+
+def permutation_sentence(p: float, units: int, lang: str) -> str:
+    """The permutation p-value of in-space placebos over ``units`` units (the covered one included)."""
+    return t("evaluation.interpret.sc_permutation", lang, p=p_text(p, lang), n=units)

@@ -32,7 +32,7 @@ from natije.evaluation import (
     EvaluationDesign,
     EvaluationResult,
     build_panel,
-    evaluate,
+    estimate,
     make_executor,
     texts,
 )
@@ -45,17 +45,6 @@ SERIES = "series"
 """Unit column added to a single series (its value: the outcome's name)."""
 Progress = Callable[[int, int], None]
 """``progress(done, total)``: called as tasks of random work are added (``total`` grows) and finished."""
-_COMMON = frozenset(EvaluationDesign.__dataclass_fields__) - {
-    "unit",
-    "time",
-    "outcome",
-    "method",
-    "treated",
-    "start",
-    "cohort",
-    "executor",
-    "options",
-}
 
 
 # the unit an effect is measured in, by the indicator's unit: a change of a percentage is in percentage points
@@ -190,7 +179,7 @@ def run_evaluation(
     progress: Progress | None = None,
     **options: Any,
 ) -> EvaluationResult:
-    """Evaluate like :func:`natije.evaluate`, refusing designs too small and keeping
+    """Evaluate like :func:`natije.evaluate` (the panel built once), refusing designs too small and keeping
     warnings off the terminal.
 
     ``unit=None`` is a single series (method ``its`` only): the whole table is one covered unit.
@@ -205,41 +194,29 @@ def run_evaluation(
     if unit is None:
         data = _single_series(data, outcome, method)
         unit, treated = SERIES, (outcome,)
-    common = {k: options.pop(k) for k in list(options) if k in _COMMON}
-    design = EvaluationDesign(
-        unit=unit,
-        time=time,
-        outcome=outcome,
-        method=method,
-        treated=treated,
-        start=start,
-        cohort=cohort,
-        executor=executor,
-        options=options,
-        **common,
+    design, _ = EvaluationDesign.from_mapping(
+        {
+            **options,
+            "unit": unit,
+            "time": time,
+            "outcome": outcome,
+            "method": method,
+            "treated": treated,
+            "start": start,
+            "cohort": cohort,
+            "executor": executor,
+        }
     )
     inner = make_executor(executor)
     ex: Executor = ProgressExecutor(inner, progress) if progress is not None else inner
     try:
         with guarded() as notes:
-            check_design(build_panel(data, design), design)
-            result = evaluate(
-                data,
-                unit=unit,
-                time=time,
-                outcome=outcome,
-                method=method,
-                treated=treated,
-                start=start,
-                cohort=cohort,
-                executor=ex,
-                **common,
-                **options,
-            )
+            panel = build_panel(data, design)
+            check_design(panel, design)
+            result = estimate(panel, design, ex)
     finally:
         if hasattr(inner, "close"):
             inner.close()
-    result = replace(result, design=replace(result.design, executor=executor))
     interpret = None
     if method in ("did", "event-study", "cs"):
 

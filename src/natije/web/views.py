@@ -14,6 +14,7 @@ import polars as pl
 
 from natije.errors import NotFound, Text
 from natije.services.catalog import lineage as chain_of
+from natije.services.evaluation_words import describe
 from natije.services.indicators import IndicatorSeries, region_values, territory_results
 from natije.web import figures
 from natije.web.data import Reader
@@ -170,14 +171,16 @@ def territory_view(reader: Reader, kato: str) -> dict[str, Any]:
 
 
 def evaluation_view(reader: Reader, evaluation_id: int, lang: str, cache_dir: Path | None) -> dict[str, Any]:
-    """A stored evaluation with its effects chart. Raises ``NotFound``."""
+    """A stored evaluation in words of ``lang`` (method, design, estimate, checks, assumptions,
+    interpretation) with its effects chart. Raises ``NotFound``."""
     record = reader.evaluation(evaluation_id)
     chart = figures.figure(
         figures.effects_of(dict(record.result), lang),
         f"/{lang}/evaluations/{evaluation_id}/effects.csv",
         cache_dir,
     )
-    return {"record": record, "result": record.result, "figure": chart}
+    words = reader.cached(("evaluation-words", evaluation_id, lang), lambda: describe(record.result, lang))
+    return {"record": record, "result": record.result, "words": words, "figure": chart}
 
 
 def warm(reader: Reader, languages: tuple[str, ...], cache_dir: Path | None) -> int:

@@ -112,7 +112,7 @@ def _result(
         design=design,
         effects=effects,
         diagnostics=diagnostics,
-        assumptions=texts.assumptions(design, *keys),
+        assumption_keys=tuple(keys),
         interpretation=texts.interpret_att(design, est, ci, float(p), pre["p_value"] if pre else None),
     )
 

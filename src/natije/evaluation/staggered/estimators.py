@@ -109,7 +109,7 @@ class CallawaySantAnna:
             design=design,
             effects=effects,
             diagnostics=diagnostics,
-            assumptions=texts.assumptions(design, *keys),
+            assumption_keys=tuple(keys),
             interpretation=texts.interpret_att(design, float(est[0]), ci, p, pretrend["p_value"]),
         )
 

@@ -38,7 +38,6 @@ from natije.evaluation.synthetic.sdid import ESTIMATORS as SDID_VARIANTS
 from natije.evaluation.synthetic.sdid_inference import standard_error
 from natije.evaluation.synthetic.synth import Predictor, SynthProblem, build_problem, fit_synth
 from natije.evaluation.synthetic.synth_inference import in_space_placebos, leave_one_out
-from natije.locale import t
 
 TREATED_MEAN = "treated (mean)"
 
@@ -150,9 +149,8 @@ def _text(design: EvaluationDesign, est: float, ci: tuple[float, float], p: floa
 
 
 def _donor_text(design: EvaluationDesign, weights: Mapping[Any, float]) -> str:
-    top = sorted(weights.items(), key=lambda kv: -kv[1])[:5]
-    donors = ", ".join(f"{texts.unit_text(design, k)} {100 * v:.0f}%" for k, v in top if v >= 0.005)
-    return t("evaluation.interpret.sc_donors", texts.lang_of(design), donors=donors)
+    named = ((texts.unit_text(design, k), v) for k, v in weights.items())
+    return texts.donors_sentence(named, texts.lang_of(design))
 
 
 @register("sc")
@@ -206,12 +204,7 @@ class SyntheticControl:
         lang = texts.lang_of(design)
         extra_text = [
             _donor_text(design, weights),
-            t(
-                "evaluation.interpret.sc_permutation",
-                lang,
-                p=texts.p_text(placebo.p_value, lang),
-                n=placebo.ratios.size + 1,
-            ),
+            texts.permutation_sentence(placebo.p_value, placebo.ratios.size + 1, lang),
         ]
         return EvaluationResult(
             estimate=est,
@@ -229,9 +222,7 @@ class SyntheticControl:
             unit_weights=weights,
             time_weights=None,
             diagnostics=diagnostics,
-            assumptions=texts.assumptions(
-                design, "sc_convex_hull", "sc_stable_weights", "no_anticipation", "no_spillovers"
-            ),
+            assumption_keys=("sc_convex_hull", "sc_stable_weights", "no_anticipation", "no_spillovers"),
             interpretation=_text(design, est, ci, placebo.p_value, extra_text),
         )
 
@@ -300,6 +291,6 @@ class SyntheticDiD:
             unit_weights=weights,
             time_weights=time_w,
             diagnostics=diagnostics,
-            assumptions=texts.assumptions(design, *keys),
+            assumption_keys=keys,
             interpretation=_text(design, est, ci, p, [_donor_text(design, weights)]),
         )

@@ -183,7 +183,7 @@ class InterruptedTimeSeries:
             design=design,
             effects=effects,
             diagnostics=diagnostics,
-            assumptions=texts.assumptions(design, *keys),
+            assumption_keys=tuple(keys),
             interpretation=texts.interpret_its(design, est, ci, float(point.sum())),
         )
 
