@@ -1,6 +1,6 @@
 """RFC 9162 §2.1 written as the RFC writes it: recursive, on lists of leaf hashes, with no shortcut.
 
-The tests compare natije.ledger.merkle against these definitions; they are slow on purpose and only for small trees.
+The tests compare natije.ledger.merkle with these definitions: slow on purpose, for small trees only.
 """
 
 from __future__ import annotations

@@ -30,7 +30,9 @@ SCALARS = (
     | TIMES
 )
 VALUES = st.recursive(
-    SCALARS, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4), max_leaves=20
+    SCALARS,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20,
 )
 MAPS = st.dictionaries(st.text(min_size=1, max_size=12), SCALARS, max_size=6)
 
@@ -50,7 +52,7 @@ MAPS = st.dictionaries(st.text(min_size=1, max_size=12), SCALARS, max_size=6)
         (-0.0, "52 00000008 0000000000000000"),
         (math.inf, "52 00000008 7ff0000000000000"),
         (Decimal("1.50"), "45 00000005 3135452d31"),  # "15E-1"
-        (Decimal("-1200"), "45 00000005 2d31324532"),  # "-12E2"
+        (Decimal(-1200), "45 00000005 2d31324532"),  # "-12E2"
         (Decimal("-0.000"), "45 00000003 304530"),  # "0E0"
         ("қ", "53 00000002 d29b"),
         (b"\x00\xff", "42 00000002 00ff"),
@@ -177,7 +179,9 @@ def test_enums_encode_as_their_value() -> None:
 ENTRIES = st.builds(
     Entry,
     kind=st.just("update"),
-    table=st.sampled_from(["programs", "commitments", "observations", "observation_revisions", "budget_lines"]),
+    table=st.sampled_from(
+        ["programs", "commitments", "observations", "observation_revisions", "budget_lines"]
+    ),
     key=MAPS.filter(bool),
     before=MAPS,
     after=MAPS,
@@ -193,7 +197,16 @@ def test_an_entry_round_trips(entry: Entry) -> None:
     data = entry.encode()
     assert data.startswith(b"NJE\x01")
     assert Entry.decode(data) == entry and Entry.decode(data).encode() == data
-    assert list(decode_entry(data)) == ["actor", "after", "before", "key", "kind", "table", "time", "transaction"]
+    assert list(decode_entry(data)) == [
+        "actor",
+        "after",
+        "before",
+        "key",
+        "kind",
+        "table",
+        "time",
+        "transaction",
+    ]
 
 
 def test_an_entry_is_checked_when_made() -> None:

@@ -1,4 +1,4 @@
-"""The Merkle tree against the RFC 6962 test vectors and the RFC's recursive definitions (merkle_reference)."""
+"""The Merkle tree against the RFC 6962 test vectors and the RFC's recursive definitions."""
 
 from __future__ import annotations
 
@@ -130,8 +130,8 @@ def test_a_tampered_inclusion_proof_is_rejected() -> None:
             assert all(_rejected(verify_inclusion, index, size, leaf, proof, f[0]) for f in _flips([root]))
             for wrong_index in {index - 1, index + 1, index ^ 2} - {index}:
                 assert _rejected(verify_inclusion, wrong_index, size, leaf, proof, root)
-            # a tree of another height; a size of the same shape (e.g. 5 and 6 for leaf 0) shares the proof, which
-            # is why a proof is only ever checked against the size of a signed checkpoint
+            # a tree of another height; a size of the same shape (e.g. 5 and 6 for leaf 0) shares the proof,
+            # which is why a proof is only ever checked against the size of a signed checkpoint
             for wrong_size in {size * 2, size // 2} - {size}:
                 assert _rejected(verify_inclusion, index, wrong_size, leaf, proof, root)
             assert _rejected(verify_inclusion, index, size, leaf, [*proof, root], root)
@@ -196,7 +196,7 @@ def test_the_compact_range_reports_every_completed_subtree() -> None:
         for index in range(100 >> level)
     }
     assert seen == expected
-    assert len(tree.hashes) == bin(100).count("1") and tree.size == 100
+    assert len(tree.hashes) == (100).bit_count() and tree.size == 100
 
 
 @pytest.mark.parametrize("stride", [1, 2, 3, 8])

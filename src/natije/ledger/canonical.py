@@ -19,6 +19,7 @@ True
 
 from __future__ import annotations
 
+import math
 import struct
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -51,7 +52,7 @@ from natije.ledger.verify import (
 __all__ = ["KINDS", "Entry", "decode_value", "encode_value"]
 
 KINDS = ("insert", "update", "delete")
-"""What a change did to a row: ``insert`` (no before), ``update`` (before and after), ``delete`` (no after)."""
+"""What a change did to a row: ``insert`` (no before), ``update`` (before, after), ``delete`` (no after)."""
 
 _FLOAT = struct.Struct(">d")
 Out = list[bytes]
@@ -89,7 +90,7 @@ def _int(value: int, out: Out, depth: int) -> None:
 
 @_encodes(float)
 def _float(value: float, out: Out, depth: int) -> None:
-    if value != value:
+    if math.isnan(value):
         raise ValueError("NaN has no canonical form: log a missing value as None")
     _sized(out, FLOAT, _FLOAT.pack(value + 0.0))  # + 0.0 turns -0.0 into 0.0
 
@@ -97,11 +98,11 @@ def _float(value: float, out: Out, depth: int) -> None:
 @_encodes(Decimal)
 def _decimal(value: Decimal, out: Out, depth: int) -> None:
     sign, digits, exponent = value.as_tuple()
-    if not isinstance(exponent, int):
+    if not value.is_finite():
         raise ValueError(f"{value} has no canonical form: decimals are finite numbers")
     coefficient = "".join(map(str, digits)).lstrip("0")
     significant = coefficient.rstrip("0")
-    text = f"{'-' if sign else ''}{significant}E{exponent + len(coefficient) - len(significant)}"
+    text = f"{'-' if sign else ''}{significant}E{int(exponent) + len(coefficient) - len(significant)}"
     _sized(out, DECIMAL, (text if significant else "0E0").encode())
 
 
@@ -191,7 +192,9 @@ class Entry:
             raise ValueError("table is a table's name")
         if not isinstance(self.key, dict) or not self.key:
             raise ValueError("key maps the key columns to their values")
-        if (self.before is None) != (self.kind == "insert") or (self.after is None) != (self.kind == "delete"):
+        if (self.before is None) != (self.kind == "insert") or (self.after is None) != (
+            self.kind == "delete"
+        ):
             raise ValueError(f"{self.kind}: before is None for inserts only, after for deletes only")
         if not all(isinstance(v, dict) for v in (self.before, self.after) if v is not None):
             raise ValueError("before and after map columns to values")

@@ -1,8 +1,8 @@
 """Signed checkpoints (signed tree heads) and the log's Ed25519 key files.
 
-A checkpoint says: log ``origin`` had ``size`` entries with root hash ``root`` at ``time``. Its text and signature
-follow the C2SP checkpoint and signed-note formats (docs/ledger.md), so tools made for those read it too. Reading
-and verifying is :func:`natije.ledger.verify.verify_checkpoint`; this module signs and handles keys.
+A checkpoint says: log ``origin`` had ``size`` entries with root hash ``root`` at ``time``. Its text and
+signature follow the C2SP checkpoint and signed-note formats (docs/ledger.md), so tools made for those read it
+too. Reading and verifying is :func:`natije.ledger.verify.verify_checkpoint`; this module signs, keeps keys.
 
 Examples
 --------
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
@@ -57,7 +58,7 @@ def generate_key() -> Ed25519PrivateKey:
 
 
 def save_private_key(key: Ed25519PrivateKey, path: Path) -> None:
-    """Write ``key`` as unencrypted PKCS#8 PEM, readable by its owner only; an existing file is never replaced."""
+    """Write ``key`` as unencrypted PKCS#8 PEM, readable by its owner only; never replaces a file."""
     pem = key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
@@ -72,31 +73,34 @@ def save_public_key(key: Ed25519PublicKey, path: Path) -> None:
 
 def load_private_key(path: Path) -> Ed25519PrivateKey:
     """The signing key in ``path`` (PEM); raises ``ConfigurationError`` when it is missing or not Ed25519."""
-    try:
-        key = serialization.load_pem_private_key(_read(path), password=None)
-    except (ValueError, TypeError) as exc:  # TypeError: the file is encrypted
-        raise ConfigurationError(Text("error.ledger_key_invalid", path=str(path))) from exc
-    if not isinstance(key, Ed25519PrivateKey):
-        raise ConfigurationError(Text("error.ledger_key_invalid", path=str(path)))
-    return key
+    key = _parse(path, lambda pem: serialization.load_pem_private_key(pem, password=None))
+    if isinstance(key, Ed25519PrivateKey):
+        return key
+    raise ConfigurationError(Text("error.ledger_key_invalid", path=str(path)))
 
 
 def load_public_key(path: Path) -> Ed25519PublicKey:
     """The public key in ``path`` (PEM); raises ``ConfigurationError`` when it is missing or not Ed25519."""
+    key = _parse(path, serialization.load_pem_public_key)
+    if isinstance(key, Ed25519PublicKey):
+        return key
+    raise ConfigurationError(Text("error.ledger_key_invalid", path=str(path)))
+
+
+def _parse(path: Path, parse: Callable[[bytes], object]) -> object:
     try:
-        key = serialization.load_pem_public_key(_read(path))
-    except ValueError as exc:
+        return parse(_read(path))
+    except (ValueError, TypeError) as exc:  # TypeError: an encrypted private key
         raise ConfigurationError(Text("error.ledger_key_invalid", path=str(path))) from exc
-    if not isinstance(key, Ed25519PublicKey):
-        raise ConfigurationError(Text("error.ledger_key_invalid", path=str(path)))
-    return key
 
 
 def _read(path: Path) -> bytes:
     try:
         return Path(path).read_bytes()
     except OSError as exc:
-        raise ConfigurationError(Text("error.ledger_key_unreadable", path=str(path), reason=exc.strerror or str(exc))) from exc
+        raise ConfigurationError(
+            Text("error.ledger_key_unreadable", path=str(path), reason=exc.strerror or str(exc))
+        ) from exc
 
 
 def _write_new(path: Path, data: bytes, mode: int) -> None:
@@ -105,6 +109,8 @@ def _write_new(path: Path, data: bytes, mode: int) -> None:
     except FileExistsError as exc:
         raise ConfigurationError(Text("error.ledger_key_exists", path=str(path))) from exc
     except OSError as exc:
-        raise ConfigurationError(Text("error.ledger_key_unwritable", path=str(path), reason=exc.strerror or str(exc))) from exc
+        raise ConfigurationError(
+            Text("error.ledger_key_unwritable", path=str(path), reason=exc.strerror or str(exc))
+        ) from exc
     with os.fdopen(fd, "wb") as file:
         file.write(data)

@@ -1,9 +1,9 @@
 """The Merkle tree of the log (RFC 9162 §2.1): roots, a streaming builder, and proofs from stored hashes.
 
-A tree is never held in memory. :class:`CompactRange` appends leaf hashes one by one keeping one hash per set bit
-of the size (at most 64), so the root of every size is at hand as the log grows. Proofs are built from *perfect
-subtrees*: node ``(level, index)`` is the hash of the ``2**level`` leaves from ``index * 2**level``; every hash
-in an inclusion or consistency proof is such a node or a fold of a few of them along the tree's right edge.
+A tree is never held in memory. :class:`CompactRange` appends leaf hashes one by one keeping one hash per set
+bit of the size (at most 64), so the root of every size is at hand as the log grows. Proofs are built from
+*perfect subtrees*: node ``(level, index)`` is the hash of the ``2**level`` leaves from ``index * 2**level``;
+every hash in an inclusion or consistency proof is such a node or a fold of a few along the right edge.
 A :data:`Nodes` function supplies them; :func:`stored_nodes` makes one from whatever the store keeps:
 
 - only the leaf hashes (``stride=None``): a node of level L reads and hashes ``2**L`` leaves, so a proof in a
@@ -47,17 +47,18 @@ __all__ = [
 ]
 
 Nodes = Callable[[int, int], bytes]
-"""``nodes(level, index)``: the hash of the perfect subtree of leaves ``[index * 2**level, (index+1) * 2**level)``."""
+"""``nodes(level, index)``: the hash of the perfect subtree of the ``2**level`` leaves from
+``index * 2**level``."""
 
 LevelReader = Callable[[int, int, int], Sequence[bytes]]
-"""``read(level, start, stop)``: the stored node hashes ``start..stop-1`` of ``level`` (level 0: leaf hashes)."""
+"""``read(level, start, stop)``: the stored hashes ``start..stop-1`` of ``level`` (level 0: leaf hashes)."""
 
 
 class CompactRange:
     """The hashes of the perfect subtrees that make up the leaves appended so far, largest first.
 
-    ``on_node(level, index, hash)`` is called for every perfect subtree of level >= 1 as it completes (so a store
-    can keep the levels it wants); leaves are not reported.
+    ``on_node(level, index, hash)`` is called for every perfect subtree of level >= 1 as it completes (so a
+    store can keep the levels it wants); leaves are not reported.
 
     Examples
     --------
@@ -164,8 +165,8 @@ def leaf_nodes(leaves: Sequence[bytes]) -> Nodes:
 
 
 def subtree_hash(start: int, stop: int, nodes: Nodes) -> bytes:
-    """MTH of the leaves ``start..stop-1`` for a subtree of the RFC's split (``start`` a multiple of the largest
-    power of two not above ``stop - start``): its perfect subtrees, largest first, folded."""
+    """MTH of the leaves ``start..stop-1`` for a subtree of the RFC's split (``start`` a multiple of the
+    largest power of two not above ``stop - start``): its perfect subtrees, largest first, folded."""
     hashes = []
     while start < stop:
         level = (stop - start).bit_length() - 1

@@ -5,10 +5,10 @@ This one file needs only the Python standard library and ``cryptography``; copy 
     python verify.py inclusion CHECKPOINT PROOF.json --key LOG_KEY.pem
     python verify.py consistency OLD_CHECKPOINT NEW_CHECKPOINT PROOF.json --key LOG_KEY.pem
 
-It holds the reading side of every public format of the log (RFC 9162 leaf and node hashes, the canonical entry
-decoder, the checkpoint and its signature, the JSON proof files) and the checks. natije imports these same
-functions, so what natije checks and what anyone else checks is one piece of code; that is why the file is longer
-than a module usually is, and why it imports nothing of natije. Its messages are English only.
+It holds the reading side of every public format of the log (RFC 9162 leaf and node hashes, the canonical
+entry decoder, the checkpoint and its signature, the JSON proof files) and the checks. natije imports these
+same functions, so what natije checks and what anyone else checks is one piece of code; that is why the file
+is longer than a module usually is, and why it imports nothing of natije. Its messages are English only.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import base64
 import binascii
 import hashlib
 import json
+import math
 import re
 import struct
 import sys
@@ -32,7 +33,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-# --- errors ----------------------------------------------------------------------------------------------------
+# --- errors -------------------------------------------------------------------------------------------------
 
 REASONS = ("file", "malformed", "out_of_range", "proof_size", "mismatch", "signature")
 
@@ -46,7 +47,7 @@ class VerificationError(Exception):
         self.detail = detail
 
 
-# --- RFC 9162 §2.1: hashes ---------------------------------------------------------------------------------------
+# --- RFC 9162 §2.1: hashes ----------------------------------------------------------------------------------
 
 HASH_SIZE = 32
 EMPTY_ROOT = hashlib.sha256(b"").digest()
@@ -95,7 +96,7 @@ def root_from_inclusion(index: int, size: int, leaf: bytes, proof: Sequence[byte
 
 
 def verify_inclusion(index: int, size: int, leaf: bytes, proof: Sequence[bytes], root: bytes) -> None:
-    """Raise :class:`VerificationError` unless ``leaf`` is leaf ``index`` of the tree of ``size`` with ``root``."""
+    """Raise :class:`VerificationError` unless ``leaf`` is leaf ``index`` of the tree ``(size, root)``."""
     _check_hashes([root])
     if root_from_inclusion(index, size, leaf, proof) != root:
         raise VerificationError("mismatch", "the inclusion proof leads to another root hash")
@@ -140,7 +141,7 @@ def verify_consistency(
         raise VerificationError("mismatch", "the consistency proof leads to other root hashes")
 
 
-# --- canonical entries: the decoder (the encoder is natije.ledger.canonical) -------------------------------------
+# --- canonical entries: the decoder (the encoder is natije.ledger.canonical) --------------------------------
 
 ENTRY_HEADER = b"NJE\x01"
 ENTRY_FIELDS = ("actor", "after", "before", "key", "kind", "table", "time", "transaction")
@@ -211,7 +212,7 @@ def _float(p: bytes) -> float:
     if len(p) != 8 or p == _NEGATIVE_ZERO:
         raise _malformed("a float is not 8 bytes or is -0.0")
     value: float = struct.unpack(">d", p)[0]
-    if value != value:
+    if math.isnan(value):
         raise _malformed("a float is NaN")
     return value
 
@@ -306,7 +307,7 @@ def entry_json(fields: dict[str, Any]) -> str:
     return json.dumps(fields, default=plain, ensure_ascii=False, indent=1)
 
 
-# --- checkpoints: the signed tree head, a C2SP signed note ------------------------------------------------------
+# --- checkpoints: the signed tree head, a C2SP signed note --------------------------------------------------
 
 SIGNATURE_DASH = "\u2014 "
 ED25519 = b"\x01"
@@ -377,6 +378,8 @@ def verify_checkpoint(note: str, public_key: Ed25519PublicKey, name: str | None 
             signature = base64.b64decode(encoded, validate=True)
         except binascii.Error as exc:
             raise VerificationError("malformed", f"signature of {signer!r} is not base64") from exc
+        if base64.b64encode(signature).decode() != encoded:  # unused low bits of the last digit set
+            raise VerificationError("malformed", f"signature of {signer!r} is not canonical base64")
         if signer == name and signature[:4] == wanted:
             try:
                 public_key.verify(signature[4:], body.encode())
@@ -386,7 +389,7 @@ def verify_checkpoint(note: str, public_key: Ed25519PublicKey, name: str | None 
     raise VerificationError("signature", f"the checkpoint carries no signature by the key {name!r}")
 
 
-# --- proof files (JSON) ------------------------------------------------------------------------------------------
+# --- proof files (JSON) -------------------------------------------------------------------------------------
 
 INCLUSION_FORMAT = "natije-inclusion-proof/1"
 CONSISTENCY_FORMAT = "natije-consistency-proof/1"
@@ -407,7 +410,9 @@ def _load_json(text: str, fmt: str, counts: tuple[str, ...], others: tuple[str, 
 
 
 def _hashes(value: Any) -> tuple[bytes, ...]:
-    if not isinstance(value, list) or not all(isinstance(h, str) and re.fullmatch("[0-9a-f]{64}", h) for h in value):
+    if not isinstance(value, list) or not all(
+        isinstance(h, str) and re.fullmatch("[0-9a-f]{64}", h) for h in value
+    ):
         raise VerificationError("malformed", "hashes is a list of 64 lowercase hex digits each")
     return tuple(bytes.fromhex(h) for h in value)
 
@@ -440,7 +445,9 @@ class InclusionProof:
     def verify(self, checkpoint: Checkpoint) -> dict[str, Any]:
         """The entry's fields, once the proof shows it in the tree of ``checkpoint``."""
         if checkpoint.size != self.tree_size:
-            raise VerificationError("mismatch", f"proof for size {self.tree_size}, checkpoint {checkpoint.size}")
+            raise VerificationError(
+                "mismatch", f"proof for size {self.tree_size}, checkpoint {checkpoint.size}"
+            )
         verify_inclusion(self.index, self.tree_size, leaf_hash(self.entry), self.hashes, checkpoint.root)
         return decode_entry(self.entry)
 
@@ -467,13 +474,15 @@ class ConsistencyProof:
     def verify(self, first: Checkpoint, second: Checkpoint) -> None:
         """Raise unless ``second`` extends ``first`` (same origin, sizes as in the proof)."""
         if first.origin != second.origin:
-            raise VerificationError("mismatch", f"checkpoints of two logs: {first.origin!r}, {second.origin!r}")
+            raise VerificationError(
+                "mismatch", f"checkpoints of two logs: {first.origin!r}, {second.origin!r}"
+            )
         if (first.size, second.size) != (self.first_size, self.second_size):
             raise VerificationError("mismatch", "the proof's sizes are not the checkpoints' sizes")
         verify_consistency(first.size, second.size, first.root, second.root, self.hashes)
 
 
-# --- the command line --------------------------------------------------------------------------------------------
+# --- the command line ---------------------------------------------------------------------------------------
 
 
 def _read(path: Path) -> str:
@@ -512,7 +521,9 @@ def _run(args: argparse.Namespace) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Verify a proof file against signed checkpoints; exit 0 when it verifies, 1 when not, 2 on bad usage."""
-    parser = argparse.ArgumentParser(prog="verify.py", description="Verify proofs of a natije log (RFC 9162).")
+    parser = argparse.ArgumentParser(
+        prog="verify.py", description="Verify proofs of a natije log (RFC 9162)."
+    )
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--key", type=Path, required=True, help="the log's Ed25519 public key (PEM)")
     common.add_argument("--name", help="the key's name in the signatures (default: the checkpoint's origin)")
@@ -520,7 +531,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     inclusion = commands.add_parser("inclusion", parents=[common], help="an entry is in a checkpoint's tree")
     inclusion.add_argument("checkpoint", type=Path)
     inclusion.add_argument("proof", type=Path)
-    consistency = commands.add_parser("consistency", parents=[common], help="a checkpoint extends an older one")
+    consistency = commands.add_parser(
+        "consistency", parents=[common], help="a checkpoint extends an older one"
+    )
     consistency.add_argument("old", type=Path)
     consistency.add_argument("new", type=Path)
     consistency.add_argument("proof", type=Path)
