@@ -21,13 +21,14 @@ def _section(title: str) -> str:
 
 
 def test_the_entry_fields_are_the_codes() -> None:
-    table = re.findall(r"^\| `(\w+)` \|", _section("Entries"), flags=re.M)
+    table = re.findall(r"^\| `(\w+)` \|", _section("Entries"), flags=re.MULTILINE)
     assert tuple(sorted(table)) == verify.ENTRY_FIELDS
     assert "`4E 4A 45 01`" in DOC and verify.ENTRY_HEADER == bytes.fromhex("4E4A4501")
 
 
 def test_the_type_tags_are_the_codes() -> None:
-    rows = dict(re.findall(r"^\| (\w[\w /]*?) \| `(\w)` \(`[0-9A-F]{2}`\)", _section("Entries"), flags=re.M))
+    row = re.compile(r"^\| (\w[\w /]*?) \| `(\w)` \(`[0-9A-F]{2}`\)", flags=re.MULTILINE)
+    rows = dict(row.findall(_section("Entries")))
     tags = {
         "null": verify.NULL,
         "integer": verify.INT,
@@ -54,7 +55,7 @@ def test_the_worked_example_is_the_encoding() -> None:
 
 
 def test_the_proof_files_have_the_fields_shown() -> None:
-    shown = [json.loads(b) for b in re.findall(r"```json\n(.*?)```", DOC, flags=re.S)]
+    shown = [json.loads(b) for b in re.findall(r"```json\n(.*?)```", DOC, flags=re.DOTALL)]
     made = [
         verify.InclusionProof(30, 11, b"", ()).to_json(),
         verify.ConsistencyProof(13, 30, ()).to_json(),
