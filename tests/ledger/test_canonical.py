@@ -16,7 +16,9 @@ from natije.ledger.canonical import Entry, decode_value, encode_value
 from natije.ledger.verify import VerificationError, decode_entry
 
 ZONES = st.sampled_from([UTC, timezone(timedelta(hours=5)), timezone(timedelta(hours=-3, minutes=-30))])
-TIMES = st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2200, 1, 1), timezones=ZONES)
+TIMES = st.datetimes(timezones=st.just(UTC)) | st.datetimes(
+    min_value=datetime(1900, 1, 1), max_value=datetime(2200, 1, 1), timezones=ZONES
+)
 SCALARS = (
     st.none()
     | st.booleans()
@@ -57,6 +59,8 @@ MAPS = st.dictionaries(st.text(min_size=1, max_size=12), SCALARS, max_size=6)
         ("қ", "53 00000002 d29b"),
         (b"\x00\xff", "42 00000002 00ff"),
         (date(2024, 3, 1), "44 0000000a" + b"2024-03-01".hex()),
+        (date(5, 1, 2), "44 0000000a" + b"0005-01-02".hex()),
+        (datetime(5, 1, 2, 3, 4, 5, 6, tzinfo=UTC), "5a 0000001b" + b"0005-01-02T03:04:05.000006Z".hex()),
         (
             datetime(2024, 3, 1, 5, tzinfo=timezone(timedelta(hours=5))),
             "5a 0000001b" + b"2024-03-01T00:00:00.000000Z".hex(),

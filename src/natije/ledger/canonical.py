@@ -186,9 +186,9 @@ class Entry:
 
     kind: str
     table: str
-    key: Mapping[str, Any]
-    before: Mapping[str, Any] | None
-    after: Mapping[str, Any] | None
+    key: dict[str, Any]
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
     time: datetime
     actor: str | None
     transaction: int

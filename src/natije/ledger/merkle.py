@@ -166,7 +166,10 @@ def leaf_nodes(leaves: Sequence[bytes]) -> Nodes:
 
 def subtree_hash(start: int, stop: int, nodes: Nodes) -> bytes:
     """MTH of the leaves ``start..stop-1`` for a subtree of the RFC's split (``start`` a multiple of the
-    largest power of two not above ``stop - start``): its perfect subtrees, largest first, folded."""
+    largest power of two not above ``stop - start``): its perfect subtrees, largest first, folded.
+
+    ``subtree_hash(0, m, nodes)`` is the root of the tree's first ``m`` leaves (an older checkpoint's root),
+    from O(log m) nodes."""
     hashes = []
     while start < stop:
         level = (stop - start).bit_length() - 1

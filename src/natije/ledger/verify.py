@@ -150,7 +150,6 @@ NULL, FALSE, TRUE = b"N", b"F", b"T"
 INT, FLOAT, DECIMAL, STRING, BYTES, DATE, DATETIME = b"I", b"R", b"E", b"S", b"B", b"D", b"Z"
 LIST, MAP = b"L", b"M"
 LENGTH = struct.Struct(">I")
-DATETIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 _DECIMAL_TEXT = re.compile(r"0E0|-?[1-9](?:[0-9]*[1-9])?E(?:0|-?[1-9][0-9]*)")
 _DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _DATETIME_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z")
@@ -165,8 +164,8 @@ def format_time(moment: datetime) -> str:
     """An aware datetime as UTC text with microseconds: ``2026-12-07T18:32:38.000000Z``."""
     if moment.utcoffset() is None:
         raise TypeError("a time without a time zone is ambiguous: give it one (UTC)")
-    try:
-        return moment.astimezone(UTC).strftime(DATETIME_FORMAT)
+    try:  # isoformat, not strftime: strftime writes year 5 as "5" on some platforms
+        return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
     except OverflowError as exc:
         raise ValueError(f"{moment!r} is outside the years 1 to 9999 in UTC") from exc
 
@@ -176,7 +175,7 @@ def parse_time(text: str) -> datetime:
     if not _DATETIME_TEXT.fullmatch(text):
         raise _malformed(f"time {text!r}")
     try:
-        return datetime.strptime(text, DATETIME_FORMAT).replace(tzinfo=UTC)
+        return datetime.fromisoformat(text[:-1]).replace(tzinfo=UTC)
     except ValueError as exc:
         raise _malformed(f"time {text!r}") from exc
 
