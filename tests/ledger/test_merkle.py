@@ -62,15 +62,14 @@ def test_the_rfc_6962_consistency_proofs(first: int, second: int, proof: list[st
     verify_consistency(first, second, ROOTS[first], ROOTS[second], hashes)
 
 
-def test_roots_match_the_recursive_definition_on_random_sizes_up_to_300() -> None:
+def test_roots_match_the_recursive_definition_on_every_size_up_to_300() -> None:
     leaves = _leaves(300)
-    sizes = sorted({0, 1, 2, 3, 255, 256, 257, 300, *random.Random(1).sample(range(300), 40)})
-    tree, roots = CompactRange(), {0: EMPTY_ROOT}
-    for n, h in enumerate(leaves, start=1):
+    tree, roots = CompactRange(), [EMPTY_ROOT]
+    for h in leaves:
         tree.append(h)
-        roots[n] = tree.root()
+        roots.append(tree.root())
     nodes = leaf_nodes(leaves)
-    for n in sizes:
+    for n in range(301):
         assert roots[n] == ref.mth(leaves[:n]) == subtree_hash(0, n, nodes), n
 
 
@@ -94,6 +93,17 @@ def test_every_consistency_proof_matches_the_rfc_and_verifies_up_to_size_40() ->
             proof = consistency_proof(first, second, nodes)
             assert proof == ([] if first in (0, second) else ref.proof(first, leaves[:second]))
             verify_consistency(first, second, roots[first], roots[second], proof)
+
+
+def test_every_inclusion_proof_in_random_trees_up_to_size_300() -> None:
+    leaves = _leaves(300, seed=8)
+    nodes = leaf_nodes(leaves)
+    for size in random.Random(9).sample(range(71, 301), 3):
+        root = ref.mth(leaves[:size])
+        for index in range(size):
+            proof = inclusion_proof(index, size, nodes)
+            assert proof == ref.path(index, leaves[:size]), (index, size)
+            verify_inclusion(index, size, leaves[index], proof, root)
 
 
 def test_proofs_at_sampled_positions_of_larger_trees() -> None:
