@@ -61,6 +61,8 @@ ALLOWED_LATIN = {
     "kato",
     "kzt",
     "usd",
+    "ed",  # Ed25519, the signature scheme of the log's keys
+    "pem",
     "id",
     "init",
     "mapping",
