@@ -46,11 +46,13 @@ def _reader(request: Request) -> Any:
 
 
 def answer(request: Request, reader: Any, body: dict[str, Any]) -> Response:
-    """``body`` as JSON with an ETag of the store version and the URL; ``If-None-Match`` on it gives 304.
+    """``body`` as JSON with an ETag of the store version, the day and the URL; ``If-None-Match`` on it gives
+    304.
 
-    The store version changes with every import and stored evaluation: an unchanged tag means unchanged data.
+    The store version changes with every import and stored evaluation, and the present is judged again each
+    day: an unchanged tag means unchanged data.
     """
-    key = f"{reader.version} {request.url.path}?{request.url.query} {language(request)}"
+    key = f"{reader.version} {reader.day} {request.url.path}?{request.url.query} {language(request)}"
     tag = f'W/"{hashlib.sha256(key.encode()).hexdigest()[:20]}"'
     headers = {"ETag": tag, "Cache-Control": "no-cache", "Vary": "Accept-Language"}
     if tag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
