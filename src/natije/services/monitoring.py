@@ -88,11 +88,10 @@ def program_snapshot(
     ``day`` and ``version`` it read, so that every answer names the same ones.
     """
     day = day or today()
-    if as_of is not None or basis != "current":
-        with store.connect() as conn:
-            return snapshots.compute(conn, code, as_of, basis, day)
     with store.connect() as conn:
-        version = version or version_of(conn)
+        if as_of is not None or basis != "current":
+            return snapshots.compute(conn, code, as_of, basis, day)
+        version = version or version_of(conn)  # before the data: what is kept under it is never older
         found = snapshots.read(conn, code, day, version)
         if found is not None:
             return found
