@@ -305,7 +305,7 @@ evaluations = Table(
 # when its data change (inside the import's transaction) or on the first read of a new day (migration 0005). A
 # row answers only for its key: the program, the day it was judged on, the store version (the last ``imports``
 # and ``evaluations`` ids, see ``natije.store.snapshots.store_version``) and the natije version that computed
-# it. Frames are Arrow IPC (zstd); the scorecard and the national territory codes JSON
+# it. Frames are Arrow IPC streams (zstd); the scorecard and the national territory codes JSON
 # (``natije.services.snapshots``).
 result_snapshots = Table(
     "result_snapshots",
