@@ -9,12 +9,14 @@ import threading
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from demo_store import demo_loaded_on
 from polars.testing import assert_frame_equal
 from sqlalchemy import create_engine, event, select
 
+from natije import __version__
 from natije.demo import demo_paths
 from natije.services import monitoring, snapshots
 from natije.services.demo import load_demo
@@ -26,6 +28,7 @@ from natije.store.evaluations import StoredEvaluation, save_evaluation
 
 D0, D1 = date(2026, 3, 2), date(2026, 3, 3)
 PROGRAMS = ("IK2020", "DK2018", "TB2021", "AI2023")
+PARTS = ("results", "flags", "budget", "scorecard", "national")  # a stored row after its key
 
 
 class Clock:
@@ -49,7 +52,7 @@ class Counter:
         self.fail = False
         real = snapshots.compute
 
-        def counted(conn, code, *args):  # type: ignore[no-untyped-def]
+        def counted(conn: Any, code: str, *args: Any) -> snapshots.ProgramSnapshot:
             self.calls.append(code)
             if self.fail:
                 raise RuntimeError(f"engine failed on {code}")
@@ -128,7 +131,7 @@ def test_an_import_stores_the_present_view_of_every_program_it_changes(
     assert keys == sorted((code, D0, version) for code in PROGRAMS)
     for code in PROGRAMS:  # read back, not computed: and the same as the engine's
         assert_same(monitoring.program_snapshot(demo, code), computed(demo, code, D0))
-    assert engine_runs.calls == [c for c in PROGRAMS]  # only the comparisons ran the engine
+    assert engine_runs.calls == list(PROGRAMS)  # only the comparisons ran the engine
 
 
 def test_a_failed_import_leaves_the_snapshots_as_they_were(
@@ -171,17 +174,30 @@ def test_a_new_day_is_computed_once_then_read(sqlite_demo: Store, clock: Clock, 
 def test_a_snapshot_of_another_version_is_never_served(sqlite_demo: Store, engine_runs: Counter) -> None:
     version = monitoring.store_version(sqlite_demo)
     real = monitoring.program_snapshot(sqlite_demo, "AI2023")
-    fake = snapshots.ProgramSnapshot(
-        "AI2023", None, "current", real.results.head(1), real.flags, real.scorecard, ("x",), real.budget
-    )
-    with sqlite_demo.transaction() as conn:
-        stored.drop_all_snapshots(conn)
-        stored.write_snapshots(conn, [snapshots.encode(fake, D0, version)])
-        # and one a newer natije wrote, under a key of its own
-        newer = snapshots.encode(fake, D0, version)
-        key = stored.SnapshotKey("AI2023", D0, version, "99.0")
-        stored.write_snapshots(conn, [stored.SnapshotRow(key, *(getattr(newer, f) for f in _PARTS))])
-    assert monitoring.program_snapshot(sqlite_demo, "AI2023").national == ("x",)  # read from the store
+
+    def store_fake(national: str, natije: str) -> None:
+        """Only a snapshot of AI2023 that the engine would never give, under today's key but ``natije``."""
+        fake = snapshots.ProgramSnapshot(
+            "AI2023",
+            None,
+            "current",
+            real.results.head(1),
+            real.flags,
+            real.scorecard,
+            (national,),
+            real.budget,
+        )
+        row = snapshots.encode(fake, D0, version)
+        with sqlite_demo.transaction() as conn:
+            stored.drop_all_snapshots(conn)
+            key = stored.SnapshotKey("AI2023", D0, version, natije)
+            stored.write_snapshots(conn, [stored.SnapshotRow(key, *(getattr(row, f) for f in PARTS))])
+
+    store_fake("y", "99.0")  # another natije's: computed again
+    assert_same(monitoring.program_snapshot(sqlite_demo, "AI2023"), real)
+    assert engine_runs.calls == ["AI2023"]
+    store_fake("x", __version__)  # this natije's: read from the store
+    assert monitoring.program_snapshot(sqlite_demo, "AI2023").national == ("x",)
     with sqlite_demo.transaction() as conn:  # a stored evaluation is a new store version
         save_evaluation(
             conn,
@@ -190,10 +206,7 @@ def test_a_snapshot_of_another_version_is_never_served(sqlite_demo: Store, engin
             ),
         )
     assert_same(monitoring.program_snapshot(sqlite_demo, "AI2023"), real)
-    assert engine_runs.calls == ["AI2023"]
-
-
-_PARTS = ("results", "flags", "budget", "scorecard", "national")
+    assert engine_runs.calls == ["AI2023", "AI2023"]
 
 
 @pytest.mark.parametrize("code", PROGRAMS)
@@ -268,6 +281,6 @@ def test_older_rows_only_are_dropped(sqlite_demo: Store) -> None:
     made = [key(D0, "9.0"), key(D0, "10.0"), key(D1, "2.0")]
     with sqlite_demo.transaction() as conn:
         stored.drop_all_snapshots(conn)
-        stored.write_snapshots(conn, [stored.SnapshotRow(k, *(parts[f] for f in _PARTS)) for k in made])
+        stored.write_snapshots(conn, [stored.SnapshotRow(k, *(parts[f] for f in PARTS)) for k in made])
         stored.drop_older_snapshots(conn, key(D0, "10.0"))  # a writer behind: nothing of D1 goes
     assert [(r[1], r[2]) for r in rows(sqlite_demo)] == [(D0, "10.0"), (D1, "2.0")]

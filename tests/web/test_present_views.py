@@ -7,6 +7,7 @@ import sqlite3
 from contextlib import closing
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -28,7 +29,7 @@ def test_workers_share_one_computation_per_day(
     runs: list[str] = []
     real = snapshots.compute
 
-    def counted(conn, code, *args):  # type: ignore[no-untyped-def]
+    def counted(conn: Any, code: str, *args: Any) -> snapshots.ProgramSnapshot:
         runs.append(code)
         return real(conn, code, *args)
 
