@@ -1,9 +1,10 @@
 """Commands import what they need when they run, so the CLI answers at once.
 
 ``natije --help`` loads no store, engine or data library; ``natije programs`` reads the store through
-SQLAlchemy without Alembic (no migration runs), Polars, NumPy, the engines or Typer's help screen. Each
-command runs in a fresh interpreter through the console-script entry point, which then lists the modules
-it imported.
+SQLAlchemy without Alembic (no migration runs), Polars, NumPy, the engines or Typer's help screen;
+``results``, ``flags`` and ``scorecard`` answered from the stored snapshot load neither NumPy nor the results
+engine. Each command runs in a fresh interpreter through the console-script entry point, which then lists the
+modules it imported.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from pathlib import Path
 import pytest
 
 import natije
+from natije.store import Store
+from natije.store.snapshots import drop_all_snapshots
 
 LIBRARIES = ("sqlalchemy", "alembic", "polars", "numpy", "numba", "pyarrow", "scipy", "statsmodels", "babel")
 LAYERS = ("natije.store", "natije.services", "natije.results", "natije.evaluation", "natije.ingest")
@@ -34,7 +37,7 @@ finally:
 
 
 def imported(tmp_path: Path, *args: str) -> set[str]:
-    """The top-level packages and natije layers imported by ``natije ARGS`` (which must succeed)."""
+    """The modules, top-level packages and natije layers imported by ``natije ARGS`` (which must succeed)."""
     listing = tmp_path / "modules.json"
     env = {**os.environ, "PYTHONPATH": str(Path(natije.__file__).parents[1]), "COLUMNS": "120"}
     done = subprocess.run(
@@ -46,7 +49,7 @@ def imported(tmp_path: Path, *args: str) -> set[str]:
     )
     assert done.returncode == 0, done.stderr
     modules = json.loads(listing.read_text())
-    return {m.split(".")[0] for m in modules} | {".".join(m.split(".")[:2]) for m in modules}
+    return set(modules) | {m.split(".")[0] for m in modules} | {".".join(m.split(".")[:2]) for m in modules}
 
 
 @pytest.mark.parametrize(
@@ -86,13 +89,44 @@ def test_programs_reads_the_store_without_alembic_polars_or_engines(tmp_path: Pa
 def test_results_of_a_small_store_load_no_alembic_arrow_driver_or_pandas(
     tmp_path: Path, small_store: str
 ) -> None:
+    store = Store.open(small_store)
+    with store.transaction() as conn:  # computed by the engine, not read from the import's snapshot
+        drop_all_snapshots(conn)
+    store.close()
     loaded = imported(tmp_path, "--db", small_store, "results", "DK2018", "--format", "json")
-    assert "natije.results" in loaded
+    assert "natije.results.engine" in loaded
     assert not loaded & {
         "alembic",
         "pyarrow",
         "pandas",
         "adbc_driver_manager",
+        "natije.evaluation",
+        "natije.ingest",
+    }
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["results", "DK2018", "--format", "json"], ["flags", "DK2018", "--format", "json"], ["scorecard"]],
+    ids=" ".join,
+)
+def test_an_answer_from_the_snapshot_loads_neither_numpy_nor_the_engine(
+    tmp_path: Path, small_store: str, args: list[str]
+) -> None:
+    imported(
+        tmp_path, "--db", small_store, *args
+    )  # keeps today's snapshot, had midnight passed since the import
+    loaded = imported(tmp_path, "--db", small_store, *args)
+    assert "polars" in loaded and "natije.store.snapshots" in loaded
+    assert not loaded & {
+        "numpy",
+        "numba",
+        "pyarrow",
+        "alembic",
+        "natije.results.engine",
+        "natije.results.achievement",
+        "natije.results.flags",
+        "natije.store.frames",
         "natije.evaluation",
         "natije.ingest",
     }

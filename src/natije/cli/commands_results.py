@@ -67,7 +67,9 @@ def print_frame(
 def judged(as_of: str | None, lang: str, basis: str = "current") -> str:
     """The line under every results table: the date the results were judged on (``as_of``, ISO) and the
     targets' basis."""
-    day = render.day(as_of or datetime.date.today(), lang)
+    from natije.services.monitoring import today
+
+    day = render.day(as_of or today(), lang)
     return t("results.judged", lang, date=day, basis=t(f"basis.{basis}", lang))
 
 

@@ -22,6 +22,13 @@ def as_date(value: date | datetime | str | None) -> date | None:
     return date.fromisoformat(str(value)[:10])
 
 
+def present_day(frames: ProgramFrames) -> date:
+    """The day an answer without ``as_of`` is judged on: ``frames.today`` when the caller fixed it (the
+    monitoring service reads its clock once per answer, so every part of one answer and the key it is stored
+    under name the same day), else the clock's today."""
+    return frames.today or date.today()
+
+
 def month_index(day: date) -> int:
     """Months since year 0 at the start of ``day``'s month: the axis of ``period_start``/``period_end``."""
     return day.year * 12 + day.month - 1

@@ -23,7 +23,7 @@ from natije.results.achievement import (
     target_rows,
 )
 from natije.results.aggregation import rollup_rows
-from natije.results.asof import as_date, filter_as_of
+from natije.results.asof import as_date, filter_as_of, present_day
 from natije.results.flags import flags as compute_flags
 from natije.results.forecast import measure_and_fit
 from natije.results.frames import ProgramFrames
@@ -133,7 +133,7 @@ def _compute(
     frames: ProgramFrames, req: ResultsRequest, ordered: bool, with_flags: bool = False
 ) -> tuple[pl.DataFrame, pl.DataFrame | None]:
     f = filter_as_of(frames, req.as_of)
-    today = req.as_of or date.today()
+    today = req.as_of or present_day(f)
     # only the columns the engine reads travel through the roll-ups and joins
     obs = f.observations.select(
         *KEY, "period", "period_start", "period_end", "value", pl.col("illustrative").fill_null(False)

@@ -21,7 +21,7 @@ from datetime import date
 import polars as pl
 
 from natije.results.achievement import indicator_rules, period_label
-from natije.results.asof import as_date, filter_as_of, month_index
+from natije.results.asof import as_date, filter_as_of, month_index, present_day
 from natije.results.budget_flags import FLAG as BUDGET_FLAG
 from natije.results.budget_flags import SEVERITY as BUDGET_SEVERITY
 from natije.results.budget_flags import budget_flags
@@ -393,7 +393,7 @@ def flags(
     parts = [
         version_flags(f.commitments.filter(pl.col("indicator").is_in(own)), f.indicators),
         milestone_flags(f),
-        stale_flags(f, day or date.today(), thresholds, series),
+        stale_flags(f, day or present_day(f), thresholds, series),
         revision_flags(f).filter(pl.col("indicator").is_in(own)),
         lineage_flags(f) if f.programs.height else pl.DataFrame(schema=SCHEMA),
         budget_flags(f.budgets.filter(pl.col("program") == f.program)),

@@ -16,6 +16,7 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from datetime import date
 from typing import Any
 
 import polars as pl
@@ -158,6 +159,9 @@ class ProgramFrames:
         Code of the program asked for; ``programs`` also lists its predecessors.
     as_of : datetime.date | None
         The date the loader filtered at (``None`` = everything recorded).
+    today : datetime.date | None
+        The day an answer without ``as_of`` is judged on, when the caller fixed it (``None``: the clock's
+        today; see :func:`natije.results.asof.present_day`).
     indicators, commitments, observations, revisions, budgets, territories, weights, programs
         Polars frames with at least the columns in :data:`SCHEMAS`. ``commitments`` holds every version
         recorded by ``as_of``; ``observations`` the value as known at ``as_of``.
@@ -173,17 +177,22 @@ class ProgramFrames:
     weights: pl.DataFrame
     programs: pl.DataFrame
     as_of: Any = None
+    today: date | None = None
 
     @classmethod
-    def build(cls, program: str = "", as_of: Any = None, **frames: pl.DataFrame | None) -> ProgramFrames:
+    def build(
+        cls, program: str = "", as_of: Any = None, today: date | None = None, **frames: pl.DataFrame | None
+    ) -> ProgramFrames:
         """Build from any subset of the frames; each is conformed to its schema."""
         unknown = set(frames) - set(SCHEMAS)
         if unknown:
             raise TypeError(f"unknown frames: {sorted(unknown)}; expected {sorted(SCHEMAS)}")
-        return cls(program=program, as_of=as_of, **{n: conform(n, frames.get(n)) for n in SCHEMAS})
+        return cls(
+            program=program, as_of=as_of, today=today, **{n: conform(n, frames.get(n)) for n in SCHEMAS}
+        )
 
     def replace(self, **changes: Any) -> ProgramFrames:
-        """A copy with some frames (or ``program``/``as_of``) replaced; frames are conformed."""
+        """A copy with some frames (or ``program``/``as_of``/``today``) replaced; frames are conformed."""
         data = {f.name: getattr(self, f.name) for f in fields(self)}
         for key, value in changes.items():
             data[key] = conform(key, value) if key in SCHEMAS else value

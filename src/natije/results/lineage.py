@@ -21,6 +21,7 @@ import polars as pl
 
 from natije.locale import t
 from natije.results.achievement import commitments_in_force
+from natije.results.asof import present_day
 from natije.results.frames import ProgramFrames
 
 
@@ -180,7 +181,7 @@ def _dropped(last: dict[str, dict], holders: dict[str, set[str]], frames: Progra
     """Concepts dropped from the portfolio: every program of the chain that held them has ended by
     ``frames.as_of`` (today when none), so none in force carries them. A concept the program asked for holds
     is never judged so: its own successors are not in the frames."""
-    day = frames.as_of or date.today()
+    day = frames.as_of or present_day(frames)
     spans = in_force_until(frames.programs) if frames.programs.height else {}
 
     def ended(code: str) -> bool:

@@ -31,7 +31,7 @@ from datetime import date
 import polars as pl
 
 from natije.results.achievement import indicator_rules
-from natije.results.asof import month_index
+from natije.results.asof import month_index, present_day
 from natije.results.flags import program_end
 from natije.results.frames import ProgramFrames
 from natije.results.thresholds import DEFAULT, Thresholds
@@ -53,7 +53,7 @@ def series_needs(
     """What :func:`natije.results.engine.results_with_flags` (with ``thresholds``) reads of the observations
     of ``frames`` (indicators, commitments and programs as known on ``today``, default: the frames' ``as_of``,
     else today)."""
-    day = today or frames.as_of or date.today()
+    day = today or frames.as_of or present_day(frames)
     own = set(frames.indicators.filter(pl.col("program") == frames.program)["code"].to_list())
     targeted = set(frames.commitments.filter(pl.col("kind") == "target")["indicator"].drop_nulls().to_list())
     whole = targeted & own if own else targeted

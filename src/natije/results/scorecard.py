@@ -1,19 +1,20 @@
-"""Per-program scorecard: targets by status, money spent against results achieved, the worst flags."""
+"""Per-program scorecard: targets by status, money spent against results achieved, the worst flags.
+
+:class:`Scorecard` is a plain record: a scorecard read back from a stored snapshot
+(:mod:`natije.services.snapshots`) needs this module without the engine, so :func:`scorecard` imports the
+engine when it runs.
+"""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from natije.results.asof import as_date
-from natije.results.budget import spent_vs_achieved
-from natije.results.engine import national_codes, results_table, results_with_flags
-from natije.results.flags import flags as compute_flags
-from natije.results.frames import ProgramFrames
-from natije.results.status import count_by_status
+if TYPE_CHECKING:
+    from natije.results.frames import ProgramFrames
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,12 @@ def scorecard(
     ``worst_flags`` are the program's own; ``dropped`` lists the last indicators of concepts its lineage chain
     dropped from the portfolio (see :func:`natije.results.lineage.lineage`).
     """
+    from natije.results.asof import as_date, present_day
+    from natije.results.budget import spent_vs_achieved
+    from natije.results.engine import national_codes, results_table, results_with_flags
+    from natije.results.flags import flags as compute_flags
+    from natije.results.status import count_by_status
+
     if results is None and flag_frame is None:
         res, fl = results_with_flags(frames, as_of=as_of)
     else:
@@ -104,7 +111,7 @@ def scorecard(
     return Scorecard(
         program=frames.program,
         names=names,
-        as_of=str(as_of or frames.as_of or date.today()),
+        as_of=str(as_of or frames.as_of or present_day(frames)),
         by_status=count_by_status(nat),
         targets=nat.height,
         currency=money["currency"],

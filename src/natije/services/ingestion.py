@@ -1,7 +1,9 @@
 """Import and export use cases: packages in, packages out, all or nothing.
 
 :func:`import_paths` validates every package completely first (nothing is written if anything is wrong),
-then writes them all in ONE transaction: reference packages first, predecessors before successors. The
+then writes them all in ONE transaction: reference packages first, predecessors before successors. The same
+transaction replaces the stored result snapshots by the present views of the programs it changed
+(:func:`natije.services.snapshots.refresh`), so readers see new data and their results together. The
 storage semantics — idempotent upserts, revisions for changed values, new versions for changed
 commitments — live in the store's repositories; this module orchestrates.
 
@@ -41,6 +43,7 @@ from natije.ingest.export import (
     write_csv_stream,
 )
 from natije.ingest.plan import ImportPlan, PlannedPackage, Progress, prepare
+from natije.services import monitoring, snapshots
 from natije.services.catalog import ensure_store
 from natije.store import Store
 from natije.store import observations as store_observations
@@ -194,6 +197,9 @@ def import_paths(
     try:
         with store.transaction() as conn:
             reports = _write(conn, plan, job.now, progress)
+            changed = [r.program for r in reports if ImportReport((r,)).changed]
+            if changed:  # the present views it changes, stored with it or not at all
+                snapshots.refresh(conn, changed, monitoring.today())
     finally:
         plan.close()
     return ImportReport(tuple(reports))

@@ -109,12 +109,14 @@ def load_program_frames(
     territory: str | None = None,
     weights_indicator: str = "POPULATION",
     observations: str = "all",
+    today: date | None = None,
 ) -> ProgramFrames:
     """Frames of ``program_code`` and its predecessors (transitively), as known at ``as_of``.
 
     ``observations`` (one of :data:`READS`) says which observations and revisions to read: frames read for
     ``"results"`` give the results, flags and scorecard of ``as_of`` (with the default thresholds) that all of
-    them would, from a part of the rows (:func:`natije.results.needs.series_needs`).
+    them would, from a part of the rows (:func:`natije.results.needs.series_needs`). ``today`` is the day an
+    answer without ``as_of`` is judged on (``ProgramFrames.today``; ``None``: the clock's).
 
     Raises
     ------
@@ -155,6 +157,7 @@ def load_program_frames(
     frames = ProgramFrames.build(
         program=program_code,
         as_of=day,
+        today=today,
         indicators=ind.drop("id", "program_id").sort("program", "position"),
         commitments=commitments,
         budgets=budgets,

@@ -11,13 +11,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.exc import OperationalError
 
 from natije.errors import ConfigurationError, Text
 from natije.store import migrations
-from natije.store.engine import WRITE_FLAG, make_engine
+from natije.store.engine import BUSY_TIMEOUT_MS, WRITE_FLAG, make_engine
 
 WRITE_LOCK_KEY = 0x6E6174696A65  # "natije": the PostgreSQL advisory lock every writer of a store takes
 
@@ -138,6 +139,32 @@ class Store:
                 if self.dialect == "postgresql":
                     conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
                 yield conn
+
+    @contextmanager
+    def skippable_transaction(self, wait_ms: int) -> Iterator[Connection]:
+        """A write transaction for what a reader may leave unwritten (stored snapshots): it waits at most
+        ``wait_ms`` for another writer, then raises ``OperationalError``, where :meth:`transaction` would wait
+        for a whole import. It takes no store-wide lock on PostgreSQL: its writes must tolerate racing writers
+        (upserts; deletes of rows nobody reads any more).
+        """
+        with self.engine.connect() as conn:
+            sqlite = self.dialect == "sqlite"
+            driver: Any = conn.connection.driver_connection
+            if sqlite:  # on the driver's connection: SQLAlchemy would begin a transaction around the pragma
+                driver.execute(f"PRAGMA busy_timeout = {int(wait_ms)}")
+            try:
+                conn.info[WRITE_FLAG] = True
+                try:
+                    trans = conn.begin()
+                finally:
+                    conn.info.pop(WRITE_FLAG, None)
+                with trans:
+                    if not sqlite:
+                        conn.execute(text(f"SET LOCAL lock_timeout = {int(wait_ms)}"))
+                    yield conn
+            finally:
+                if sqlite:  # the pooled connection goes back with the store's usual patience
+                    driver.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
     @contextmanager
     def connect(self) -> Iterator[Connection]:

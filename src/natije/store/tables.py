@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     SmallInteger,
     String,
@@ -298,4 +299,25 @@ evaluations = Table(
     Column("author", Text),
     Column("engine_version", String(32), nullable=False),
     Column("label", Text),
+)
+
+# The present view of each program (results of every territory, flags, scorecard, budget by year), computed
+# when its data change (inside the import's transaction) or on the first read of a new day (migration 0005). A
+# row answers only for its key: the program, the day it was judged on, the store version (the last ``imports``
+# and ``evaluations`` ids, see ``natije.store.snapshots.store_version``) and the natije version that computed
+# it. Frames are Arrow IPC streams (zstd); the scorecard and the national territory codes JSON
+# (``natije.services.snapshots``).
+result_snapshots = Table(
+    "result_snapshots",
+    metadata,
+    Column("program", String(64), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("store_version", String(32), primary_key=True),
+    Column("natije_version", String(32), primary_key=True),
+    Column("computed_at", DateTime, nullable=False),
+    Column("results", LargeBinary, nullable=False),
+    Column("flags", LargeBinary, nullable=False),
+    Column("budget", LargeBinary, nullable=False),
+    Column("scorecard", Text, nullable=False),  # JSON
+    Column("national", Text, nullable=False),  # JSON list of territory codes
 )

@@ -62,15 +62,16 @@ def rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
     return [{k: _plain(v) for k, v in row.items()} for row in frame.iter_rows(named=True)]
 
 
-def answer(request: Request, version: str, body: dict[str, Any]) -> Response:
-    """``body`` as JSON, tagged with the store ``version`` (``If-None-Match`` on the tag gives 304)."""
-    tag = etags.tag_of(request, version, language(request))
+def answer(request: Request, state: str, body: dict[str, Any]) -> Response:
+    """``body`` as JSON, tagged with ``state`` (store version and day); ``If-None-Match`` on the tag gives
+    304."""
+    tag = etags.tag_of(request, state, language(request))
     return etags.not_modified(request, tag) or JSONResponse(body, headers=etags.headers(tag))
 
 
 def listing(
     request: Request,
-    version: str,
+    state: str,
     items: Sequence[dict[str, Any]],
     key: Callable[[dict[str, Any]], tuple[str | int | None, ...]],
     page: Paging,
@@ -84,7 +85,7 @@ def listing(
     if shown is not None:
         chosen = [{k: item[k] for k in shown} for item in chosen]
     following = next_url(request.url, cursor)
-    response = answer(request, version, {**meta, "items": chosen, "next": following})
+    response = answer(request, state, {**meta, "items": chosen, "next": following})
     if following:
         response.headers["Link"] = f'<{following}>; rel="next"'
     return response

@@ -48,14 +48,14 @@ def programs(request: Request, page: Page, status: Filter = None) -> Response:
     """Every program, oldest first, with its predecessors and successors; ``status`` keeps one status."""
     reader = _reader(request)
     items = [p.to_dict() for p in reader.programs() if status is None or p.status == status]
-    return listing(request, reader.version, items, lambda p: (p["start_year"], p["code"]), page)
+    return listing(request, reader.state, items, lambda p: (p["start_year"], p["code"]), page)
 
 
 @router.get("/programs/{code}", response_model=schemas.ProgramDetail, responses=ERRORS)
 def program(request: Request, code: str) -> Response:
     """One program in full: goals, indicators, every commitment and budget version, lineage."""
     reader = _reader(request)
-    return answer(request, reader.version, reader.program(code).to_dict())
+    return answer(request, reader.state, reader.program(code).to_dict())
 
 
 @router.get("/programs/{code}/results", response_model=schemas.Results, responses=LIST_ERRORS)
@@ -79,7 +79,7 @@ def results(
     )
     meta = {"program": code, "as_of": _day(as_of), "basis": base}
     key = _keys("indicator", "territory", "period")
-    return listing(request, reader.version, rows(frame), key, page, **meta)
+    return listing(request, reader.state, rows(frame), key, page, **meta)
 
 
 @router.get("/programs/{code}/flags", response_model=schemas.Flags, responses=LIST_ERRORS)
@@ -96,7 +96,7 @@ def flags(
     reader = _reader(request)
     frame = worded(reader.snapshot(code, params.as_of(as_of)).flags, language(request))
     frame = rows_of.matching(frame, indicator=indicator, territory=territory, flag=flag)
-    return listing(request, reader.version, rows(frame), _worst_first, page, program=code, as_of=_day(as_of))
+    return listing(request, reader.state, rows(frame), _worst_first, page, program=code, as_of=_day(as_of))
 
 
 @router.get("/programs/{code}/lineage", response_model=schemas.Lineage, responses=LIST_ERRORS)
@@ -105,14 +105,14 @@ def lineage(request: Request, code: str, page: Page, as_of: Filter = None, statu
     reader = _reader(request)
     frame = rows_of.matching(reader.lineage(code, language(request), params.as_of(as_of)), status=status)
     key = _keys("concept", "program", "indicator")
-    return listing(request, reader.version, rows(frame), key, page, program=code, as_of=_day(as_of))
+    return listing(request, reader.state, rows(frame), key, page, program=code, as_of=_day(as_of))
 
 
 @router.get("/indicators", response_model=schemas.Indicators, responses=LIST_ERRORS)
 def indicators(request: Request, page: Page, program: Filter = None) -> Response:
     """Every indicator of every program (or of ``program``), by code."""
     reader = _reader(request)
-    return listing(request, reader.version, rows_of.indicators(reader, program), _keys("code"), page)
+    return listing(request, reader.state, rows_of.indicators(reader, program), _keys("code"), page)
 
 
 @router.get("/indicators/{code}", response_model=schemas.IndicatorDetail, responses=ERRORS)
@@ -122,7 +122,7 @@ def indicator(request: Request, code: str) -> Response:
     details = reader.program(reader.series(code).program).to_dict()
     found = next(i for i in details["indicators"] if i["code"] == code)
     versions = [c for c in details["commitments"] if c["indicator"] == code]
-    return answer(request, reader.version, {**found, "program": details["code"], "commitments": versions})
+    return answer(request, reader.state, {**found, "program": details["code"], "commitments": versions})
 
 
 @router.get("/observations", response_model=schemas.Observations, responses=LIST_ERRORS)
@@ -142,7 +142,7 @@ def observations(
     frame = rows_of.observations(reader, program, indicator, territory, (first, last), day)
     key = _keys("indicator", "territory", "period_end", "period")
     shown = list(schemas.Observation.model_fields)
-    return listing(request, reader.version, rows(frame), key, page, shown, as_of=_day(as_of))
+    return listing(request, reader.state, rows(frame), key, page, shown, as_of=_day(as_of))
 
 
 @router.get("/territories", response_model=schemas.Territories, responses=LIST_ERRORS)
@@ -150,7 +150,7 @@ def territories(request: Request, page: Page, level: Filter = None) -> Response:
     """Every territory (KATO), optionally of one level, by code."""
     reader = _reader(request)
     found = [t.to_dict() for t in reader.territories() if level is None or t.level == level]
-    return listing(request, reader.version, found, _keys("code", "valid_from"), page)
+    return listing(request, reader.state, found, _keys("code", "valid_from"), page)
 
 
 @router.get("/evaluations", response_model=schemas.Evaluations, responses=LIST_ERRORS)
@@ -165,14 +165,14 @@ def evaluations(
         data = record.to_dict()
         data.pop("result", None)
         items.append({**data, "estimate": record.estimate})
-    return listing(request, reader.version, items, lambda e: (-e["id"],), page)
+    return listing(request, reader.state, items, lambda e: (-e["id"],), page)
 
 
 @router.get("/evaluations/{evaluation_id}", response_model=schemas.Evaluation, responses=ERRORS)
 def evaluation(request: Request, evaluation_id: params.EvaluationId) -> Response:
     """One stored evaluation: design, panel hash and result."""
     reader = _reader(request)
-    return answer(request, reader.version, reader.evaluation(evaluation_id).to_dict())
+    return answer(request, reader.state, reader.evaluation(evaluation_id).to_dict())
 
 
 def _worst_first(flag: dict[str, Any]) -> tuple[str | int | None, ...]:

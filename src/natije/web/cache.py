@@ -1,7 +1,8 @@
 """Computed views kept per app instance, keyed by what they depend on and the store's version.
 
-A key always ends with the store version (:func:`natije.services.monitoring.store_version`), so an import or a
-stored evaluation makes every older entry unreachable; least recently used entries are dropped past ``size``.
+A key always ends with the store version (:func:`natije.services.monitoring.store_version`) and the day, so an
+import, a stored evaluation or midnight makes every older entry unreachable; least recently used entries are
+dropped past ``size``.
 """
 
 from __future__ import annotations

@@ -1,9 +1,12 @@
-"""What the pages and the API read: service calls, each kept in the app's memo under the store's version.
+"""What the pages and the API read: service calls, each kept in the app's memo under the store's version and
+the day.
 
-A :class:`Reader` is made per request: it reads the store version once, so every view of one request sees the
-same data, and a view computed for an earlier request at that version is served from memory. The present view
-of a program is computed on its first request after an import, then served from the memo until the next
-import.
+A :class:`Reader` is made per request: it reads the store version and today's date once, so every view of one
+request sees the same data judged on the same day, and a view computed for an earlier request at that version
+on that day is served from memory. The present view of a program is read from the snapshot the store keeps
+(written by the import that changed it, or by the first reader of a new day: see
+:func:`natije.services.monitoring.program_snapshot`), never recomputed per request; a view ``as_of`` a day
+or on first promises is computed once per version and kept in the memo.
 """
 
 from __future__ import annotations
@@ -23,16 +26,20 @@ T = TypeVar("T")
 
 
 class Reader:
-    """Cached reads of one store at one version."""
+    """Cached reads of one store at one version, on one day."""
 
     def __init__(self, store: Any, memo: Memo) -> None:
         self.store = store
         self.memo = memo
         self.version = monitoring.store_version(store)
+        self.day = monitoring.today()
+        #: what an answer's entity tag depends on: the data (store version) and the day it is judged on
+        self.state = f"{self.version} {self.day.isoformat()}"
 
     def cached(self, key: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
-        """``compute()`` kept under ``key`` and this store version (views cache their charts with it too)."""
-        return self.memo.get((*key, self.version), compute)
+        """``compute()`` kept under ``key``, this store version and the day (views cache their charts with
+        them too): what is judged on today is judged again tomorrow."""
+        return self.memo.get((*key, self.version, self.day), compute)
 
     def programs(self) -> list[catalog.ProgramSummary]:
         """Every program, oldest first."""
@@ -48,12 +55,17 @@ class Reader:
         """Results (every territory), flags and scorecard of a program on a day."""
         return self.cached(
             ("snapshot", code, as_of, basis),
-            lambda: monitoring.program_snapshot(self.store, code, as_of, basis),
+            lambda: monitoring.program_snapshot(
+                self.store, code, as_of, basis, day=self.day, version=self.version
+            ),
         )
 
     def scorecards(self, as_of: date | None = None) -> list[Any]:
         """Every program's scorecard (concepts a chain dropped listed on its latest program's card)."""
-        return self.cached(("scorecards", as_of), lambda: monitoring.scorecards(self.store, as_of))
+        return self.cached(
+            ("scorecards", as_of),
+            lambda: monitoring.scorecards(self.store, as_of, day=self.day, version=self.version),
+        )
 
     def lineage(self, code: str, lang: str, as_of: date | None = None) -> pl.DataFrame:
         """Promises of a program and its predecessors, worded in ``lang``."""

@@ -133,7 +133,7 @@ def download(request: Request, reader: Reader, page: str, name: str, fmt: str, q
     if chosen is None:
         raise NotFound(Text("error.unknown_format", format=fmt, formats=", ".join(WRITERS)), format=fmt)
     make = producer(page, name)
-    tag = etags.tag_of(request, reader.version, query.lang)
+    tag = etags.tag_of(request, reader.state, query.lang)
     unchanged = etags.not_modified(request, tag)  # before the table is built: a tag served once is valid
     if unchanged is not None:
         return unchanged

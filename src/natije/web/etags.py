@@ -1,7 +1,8 @@
-"""Entity tags of what the app serves: a hash of the store version, the URL and the language.
+"""Entity tags of what the app serves: a hash of the store version, the day, the URL and the language.
 
-The store version changes with every import and stored evaluation, so an unchanged tag means unchanged
-content; a request whose ``If-None-Match`` names the tag gets ``304 Not Modified`` and no body.
+The store version changes with every import and stored evaluation, and the present is judged again each day,
+so an unchanged tag means unchanged content; a request whose ``If-None-Match`` names the tag gets
+``304 Not Modified`` and no body.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 
-def tag_of(request: Request, version: str, lang: str) -> str:
-    """The weak ETag of ``request``'s URL (path and query) in ``lang`` at store ``version``."""
-    key = f"{version} {request.url.path}?{request.url.query} {lang}"
+def tag_of(request: Request, state: str, lang: str) -> str:
+    """The weak ETag of ``request``'s URL (path and query) in ``lang`` at ``state`` (store version and day,
+    :attr:`natije.web.data.Reader.state`)."""
+    key = f"{state} {request.url.path}?{request.url.query} {lang}"
     return f'W/"{hashlib.sha256(key.encode()).hexdigest()[:20]}"'
 
 
