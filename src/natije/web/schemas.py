@@ -263,6 +263,7 @@ class EvaluationResult(Strict):
     effects: list[Effect]
     diagnostics: dict[str, Any]
     assumptions: list[str]
+    assumption_keys: list[str] | None = None  # catalog keys of the assumptions (absent in older results)
     interpretation: str
     design: dict[str, Any]
 
