@@ -5,6 +5,8 @@ Both ``natije evaluate`` and ``natije evaluation run|show`` print a result throu
 JSON-safe form (``EvaluationResult.to_dict()``, which is also what the store keeps). Numbers are written the
 way the interface language writes them (:func:`natije.locale.formats.number`), p-values as ``< 0.001`` or with
 three decimals, periods as periods (``1970``, ``2019-Q3``), never as ``1970.0``.
+
+rich is imported by the functions that print, so a JSON or CSV result never loads it.
 """
 
 from __future__ import annotations
@@ -13,15 +15,15 @@ import math
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
+from natije.cli import render
 from natije.cli.render import print_table, territory
 from natije.locale import t
 from natije.locale.formats import fixed, number, p_text
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 K = "evaluation.output."
 CSV_COLUMNS = ("kind", "label", "estimate", "se", "ci_low", "ci_high", "p_value")
@@ -123,6 +125,8 @@ def note_lines(r: Mapping[str, Any], lang: str) -> list[str]:
 
 def print_result(console: Console, r: Mapping[str, Any], lang: str, *, assumptions: bool = True) -> None:
     """Effects table, notes, interpretation and (optionally) the assumptions of a result."""
+    from rich.markup import escape
+
     heads, rows, title = effects_rows(r, lang)
     if rows:
         print_table(console, heads, rows, title=title, right=range(4))
@@ -169,13 +173,14 @@ def draws_progress(lang: str, fmt: str) -> Iterator[Callable[[int, int], None] |
     if fmt != "table" or not sys.stderr.isatty():
         yield None
         return
-    console = Console(stderr=True)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=console,
+        console=render.console(stderr=True),
         transient=True,
     ) as bar:
         task = bar.add_task(t(K + "progress", lang), total=None)
@@ -228,6 +233,8 @@ def territory_lines(panel: Mapping[str, Any], lang: str) -> list[str]:
 
 def print_panel(console: Console, panel: Mapping[str, Any], lang: str) -> None:
     """The panel an indicator's evaluation ran on: units and periods, then each territory it changed."""
+    from rich.markup import escape
+
     if not panel:
         return
     key = "evaluation.unit_level." + str(panel["level"])
