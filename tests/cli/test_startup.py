@@ -59,6 +59,12 @@ def test_help_imports_no_store_engine_or_data_library(tmp_path: Path, args: list
     assert not loaded & {*LIBRARIES, *LAYERS}
 
 
+def test_top_level_help_loads_no_pydantic(tmp_path: Path) -> None:
+    # Typer (0.29) converts the values of a command's options through pydantic when the command runs; the help
+    # screen runs none, and no natije module the CLI imports defines a pydantic model
+    assert "pydantic" not in imported(tmp_path, "--help")
+
+
 @pytest.fixture
 def small_store(tmp_path: Path, program_dir) -> str:
     """A store file holding one small program."""
