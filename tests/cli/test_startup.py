@@ -1,10 +1,11 @@
 """Commands import what they need when they run, so the CLI answers at once.
 
 ``natije --help`` loads no store, engine or data library; ``natije programs`` reads the store through
-SQLAlchemy without Alembic (no migration runs), Polars, NumPy, the engines or Typer's help screen;
-``results``, ``flags`` and ``scorecard`` answered from the stored snapshot load neither NumPy nor the results
-engine. Each command runs in a fresh interpreter through the console-script entry point, which then lists the
-modules it imported.
+SQLAlchemy without Alembic (no migration runs), Polars, NumPy, the engines, Typer's help screen or the
+built-in territories (a read needs none of them), and writing JSON or CSV loads no rich, which only draws
+for people; ``results``, ``flags`` and ``scorecard`` answered from the stored snapshot load neither NumPy nor
+the results engine. Each command runs in a fresh interpreter through the console-script entry point, which
+then lists the modules it imported.
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ finally:
 
 
 def imported(tmp_path: Path, *args: str) -> set[str]:
-    """The modules, top-level packages and natije layers imported by ``natije ARGS`` (which must succeed)."""
+    """The modules imported by ``natije ARGS`` (which must succeed), with their top-level packages and natije
+    layers."""
     listing = tmp_path / "modules.json"
     env = {**os.environ, "PYTHONPATH": str(Path(natije.__file__).parents[1]), "COLUMNS": "120"}
     done = subprocess.run(
@@ -58,6 +60,12 @@ def imported(tmp_path: Path, *args: str) -> set[str]:
 def test_help_imports_no_store_engine_or_data_library(tmp_path: Path, args: list[str]) -> None:
     loaded = imported(tmp_path, *args)
     assert not loaded & {*LIBRARIES, *LAYERS}
+
+
+def test_top_level_help_loads_no_pydantic(tmp_path: Path) -> None:
+    # Typer (0.29) converts the values of a command's options through pydantic when the command runs; the help
+    # screen runs none, and no natije module the CLI imports defines a pydantic model
+    assert "pydantic" not in imported(tmp_path, "--help")
 
 
 @pytest.fixture
@@ -82,8 +90,19 @@ def test_programs_reads_the_store_without_alembic_polars_or_engines(tmp_path: Pa
             "natije.results",
             "natije.evaluation",
             "natije.ingest",
+            "natije.services.territories",  # seeds a new store; reading one does not need it
             "typer.rich_utils",  # Typer's help and error screen: only for help or an error
         }
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_output_for_machines_loads_no_rich(tmp_path: Path, small_store: str, fmt: str) -> None:
+    assert "rich" not in imported(tmp_path, "--db", small_store, "programs", "--format", fmt)
+
+
+def test_a_table_for_people_is_drawn_by_rich(tmp_path: Path, small_store: str) -> None:
+    loaded = imported(tmp_path, "--db", small_store, "programs", "--format", "table")
+    assert {"rich.console", "rich.table"} <= loaded
 
 
 def test_results_of_a_small_store_load_no_alembic_arrow_driver_or_pandas(

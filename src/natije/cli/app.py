@@ -9,8 +9,6 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 import typer.main
-from rich.console import Console
-from rich.markup import escape
 
 from natije.errors import Expected, NatijeError, Problem, ValidationError, choice
 from natije.locale import LANGUAGES, t
@@ -25,11 +23,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-
-def err_console() -> Console:
-    """A console on stderr, made when it prints: it takes the terminal's width of that moment."""
-    return Console(stderr=True)
 
 
 @dataclass
@@ -189,7 +182,10 @@ def main() -> None:
         screen(lang).rich_abort_error()
         sys.exit(1)
     except NatijeError as exc:
+        from rich.markup import escape
+
         from natije.cli.problems import localised
+        from natije.cli.render import console
 
         if isinstance(exc, ValidationError):
             message = (exc if "lang" in exc.fields else localised(exc, lang)).message
@@ -197,6 +193,8 @@ def main() -> None:
             message = escape(
                 exc.message_in(lang)
             )  # printed as rich markup: 'dask[distributed]' must stay literal
-        err_console().print(f"[bold red]{t('msg.error', lang)}[/] {message}", highlight=False, markup=True)
+        console(stderr=True).print(
+            f"[bold red]{t('msg.error', lang)}[/] {message}", highlight=False, markup=True
+        )
         sys.exit(exc.exit_code)
     sys.exit(done if isinstance(done, int) else 0)  # a command's own exit code (--help: 0), else success

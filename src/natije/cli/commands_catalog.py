@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.console import Console
 
 from natije.cli import render
 from natije.cli.app import app, format_option, lang_of, open_store
@@ -21,14 +20,8 @@ if TYPE_CHECKING:
 FORMAT = format_option("table", "json", "csv")
 
 
-def console() -> Console:
-    """stdout as rich writes it, made when a command prints
-    (so it takes the terminal's width of that moment)."""
-    return Console(highlight=False)
-
-
 def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]], title: str = "") -> None:
-    render.print_table(console(), headers, rows, title)
+    render.print_table(render.console(highlight=False), headers, rows, title)
 
 
 @app.command("init")
@@ -131,7 +124,8 @@ def render_details(d: ProgramDetails, lang: str) -> None:
         )
     }
     owner = d.agencies.get(s.owner or "", {}).get(lang)
-    console().print(f"[bold]{p.code}[/] — {p.names.get(lang)}")
+    console = render.console(highlight=False)
+    console.print(f"[bold]{p.code}[/] — {p.names.get(lang)}")
     facts = [
         (w["kind"], t(f"program_kind.{s.kind}", lang)),
         (w["status"], t(f"program_status.{s.status}", lang)),
@@ -146,7 +140,7 @@ def render_details(d: ProgramDetails, lang: str) -> None:
     ]
     for label, value in facts:
         if value:
-            console().print(f"  {render.cap(label)}: {value}", markup=False)
+            console.print(f"  {render.cap(label)}: {value}", markup=False)
     if p.goals:
         _table(
             [w["code"], w["name"]],

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import typer
-from rich.console import Console
 
 from natije.cli.app import app, lang_of, open_store
 from natije.cli.commands_ingest import _progress, _summary
 from natije.cli.commands_results import render_scorecards
+from natije.cli.render import console
 
 
 @app.command()
@@ -28,8 +28,7 @@ def demo(
     store = open_store(ctx)
     with _progress(lang) as progress:
         report = load_demo(store, progress=progress)
-    console = Console()
-    console.print(_summary(report, lang))
+    console().print(_summary(report, lang))
     render_scorecards(store, lang)  # each scorecard with an illustrative value shown adds the footnote itself
     if not no_serve:
         from natije.cli.commands_serve import run_server

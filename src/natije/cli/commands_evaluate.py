@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.console import Console
 
+from natije.cli import render
 from natije.cli.app import app, format_option, lang_of
 from natije.cli.evaluation_output import csv_records, draws_progress, print_headline, print_result
 from natije.cli.output import emit
@@ -22,7 +22,7 @@ def _split(text: str | None) -> tuple[str, ...] | None:
 def _print_table(r: dict[str, Any], lang: str) -> None:
     from natije.services.evaluation_words import method_name
 
-    console = Console()
+    console = render.console()
     print_headline(
         console,
         r,

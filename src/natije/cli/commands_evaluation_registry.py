@@ -9,8 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
 from natije.cli import render
 from natije.cli.app import app, as_of_option, format_option, lang_of, open_store, territory_option
@@ -51,9 +49,11 @@ def _ctx(ctx: typer.Context) -> tuple[Store, str]:
 
 
 def _print(rec: StoredEvaluation, lang: str, budget: BudgetImpact | None = None) -> None:
+    from rich.markup import escape
+
     from natije.services.evaluation_words import method_name
 
-    console, r = Console(), rec.result
+    console, r = render.console(), rec.result
     heads = [
         t(K + "col." + c, lang)
         for c in ("id", "estimate", "se", "ci", "p_value", "data_hash", "created_at", "label")
@@ -202,7 +202,7 @@ def print_history(records: list[StoredEvaluation], lang: str) -> None:
         ]
         for r in records
     ]
-    render.print_table(Console(), heads, rows, t(K + "title", lang), right=(0, 4))
+    render.print_table(render.console(), heads, rows, t(K + "title", lang), right=(0, 4))
 
 
 @registry.command("show")

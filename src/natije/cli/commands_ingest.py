@@ -9,12 +9,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.text import Text as Plain  # printed without markup
 
 from natije.cli import render
-from natije.cli.app import app, err_console, format_option, lang_of, open_store
+from natije.cli.app import app, format_option, lang_of, open_store
 from natije.cli.output import emit
 from natije.cli.problems import localised
 from natije.errors import Expected, Problem, ValidationError
@@ -29,12 +26,14 @@ if TYPE_CHECKING:
 @contextmanager
 def _progress(lang: str) -> Iterator[Callable[[str, int], None]]:
     """A rich progress display on stderr counting rows per phase (validate, then write)."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
         TextColumn("{task.completed:,.0f}"),
         TimeElapsedColumn(),
-        console=err_console(),
+        console=render.console(stderr=True),
         transient=True,
     ) as bar:
         tasks: dict[str, Any] = {}
@@ -105,6 +104,8 @@ def report_frame(report: ImportReport) -> pl.DataFrame:
 
 def print_report(report: ImportReport, lang: str) -> None:
     """What an import did, per package, as a table for people, with the summary line under it."""
+    from rich.text import Text as Plain  # printed without markup
+
     heads = [
         t(f"word.{key}", lang)
         for key in ("package", "program", "rows", "new", "revised", "unchanged", "commitments")
@@ -126,7 +127,7 @@ def print_report(report: ImportReport, lang: str) -> None:
         ]
         for p in report.packages
     ]
-    console = Console()
+    console = render.console()
     render.print_table(console, heads, cells, right=(2, 3, 4, 5, 6))
     console.print(Plain(render.cap(_summary(report, lang))))
 

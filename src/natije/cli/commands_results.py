@@ -8,8 +8,6 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.console import Console
-from rich.text import Text as Plain  # rich text, printed without markup
 
 from natije.cli import render
 from natije.cli.app import (
@@ -27,6 +25,7 @@ from natije.locale.evidence import evidence
 
 if TYPE_CHECKING:
     import polars as pl
+    from rich.console import Console
 
     from natije.services.monitoring import Scorecard
     from natije.services.stores import Store
@@ -55,7 +54,7 @@ def print_frame(
 ) -> None:
     """Print a frame as a table that fits the terminal (headers from ``word.*``, values in ``lang``)."""
     render.print_table(
-        Console(highlight=False),
+        render.console(highlight=False),
         [header(c, lang) for c in frame.columns],
         [[_cell(v, lang) for v in row] for row in frame.iter_rows()],
         title,
@@ -146,7 +145,7 @@ def print_results(
         "status",
     )
     render.print_table(
-        Console(highlight=False),
+        render.console(highlight=False),
         [header(c, lang) for c in cols],
         rows,
         t("results.title", lang, program=program),
@@ -154,7 +153,7 @@ def print_results(
         right=range(3, 10),
     )
     if table.height and table["illustrative"].any():  # the footnote only under a starred value
-        Console(highlight=False).print(t("msg.illustrative_note", lang))
+        render.console(highlight=False).print(t("msg.illustrative_note", lang))
 
 
 @app.command("flags")
@@ -241,7 +240,9 @@ def render_scorecards(store: Store, lang: str = "kk", as_of: str | None = None) 
 
 def print_scorecards(cards: list[Scorecard], lang: str, console: Console | None = None) -> None:
     """Render scorecards as tables in ``lang``; illustrative values are starred."""
-    console = console or Console(highlight=False)
+    from rich.text import Text as Plain  # rich text, printed without markup
+
+    console = console or render.console(highlight=False)
     heads = [
         t(k, lang)
         for k in (

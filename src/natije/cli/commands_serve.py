@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 
 import typer
-from rich.console import Console
 
 from natije.cli.app import app, bad_option, lang_of
+from natije.cli.render import console
 from natije.errors import Expected
 
 FACTORY = "natije.web.app:factory"
@@ -27,7 +27,7 @@ def run_server(
     from natije.web import Settings, create_app
 
     url = f"http://{host}:{port}/"
-    Console().print(t("serve.listening", lang, url=url, db=db or "natije.db"), highlight=False)
+    console().print(t("serve.listening", lang, url=url, db=db or "natije.db"), highlight=False)
     if workers > 1:
         if db:
             os.environ["NATIJE_DATABASE_URL"] = db

@@ -7,9 +7,8 @@ from datetime import date
 import typer
 
 from natije.cli.app import app, as_of_option, choice_option, format_option, lang_of, open_store
-from natije.cli.commands_catalog import console
 from natije.cli.output import emit
-from natije.cli.render import print_table
+from natije.cli.render import console, print_table
 from natije.domain.territories import LEVELS
 from natije.locale import formats, t
 
@@ -65,4 +64,4 @@ def print_listing(headers: list[str], table: list[tuple[str, ...]], lang: str) -
     if not table:
         typer.echo(t("msg.no_territories", lang))
         return
-    print_table(console(), headers, table, t("word.territories", lang))
+    print_table(console(highlight=False), headers, table, t("word.territories", lang))

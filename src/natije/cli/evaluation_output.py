@@ -6,6 +6,8 @@ JSON-safe form (``EvaluationResult.to_dict()``, which is also what the store kee
 the interface language from the numbers, whatever language it was run in. Numbers are written the
 way the interface language writes them (:func:`natije.locale.formats.number`), p-values as ``< 0.001`` or with
 three decimals, periods as periods (``1970``, ``2019-Q3``), never as ``1970.0``.
+
+rich is imported by the functions that print, so a JSON or CSV result never loads it.
 """
 
 from __future__ import annotations
@@ -14,15 +16,15 @@ import math
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
+from natije.cli import render
 from natije.cli.render import print_table, territory
 from natije.locale import t
 from natije.locale.formats import fixed, number, p_text
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 K = "evaluation.output."
 CSV_COLUMNS = ("kind", "label", "estimate", "se", "ci_low", "ci_high", "p_value")
@@ -119,6 +121,8 @@ def effects_rows(r: Mapping[str, Any], lang: str) -> tuple[list[str], list[list[
 def print_result(console: Console, r: Mapping[str, Any], lang: str, *, assumptions: bool = True) -> None:
     """Effects table, notes, interpretation, diagnostics and (optionally) the assumptions of a result, every
     word in ``lang`` (:func:`natije.services.evaluation_words.describe`, as the web page)."""
+    from rich.markup import escape
+
     from natije.services.evaluation_words import describe
 
     words = describe(r, lang)
@@ -172,13 +176,14 @@ def draws_progress(lang: str, fmt: str) -> Iterator[Callable[[int, int], None] |
     if fmt != "table" or not sys.stderr.isatty():
         yield None
         return
-    console = Console(stderr=True)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=console,
+        console=render.console(stderr=True),
         transient=True,
     ) as bar:
         task = bar.add_task(t(K + "progress", lang), total=None)
@@ -231,6 +236,8 @@ def territory_lines(panel: Mapping[str, Any], lang: str) -> list[str]:
 
 def print_panel(console: Console, panel: Mapping[str, Any], lang: str) -> None:
     """The panel an indicator's evaluation ran on: units and periods, then each territory it changed."""
+    from rich.markup import escape
+
     if not panel:
         return
     key = "evaluation.unit_level." + str(panel["level"])

@@ -7,8 +7,6 @@ terminal shows ``t(key, lang, **params)`` instead, so one mechanism translates e
 
 from __future__ import annotations
 
-from rich.markup import escape
-
 from natije.errors import Problem, ValidationError
 from natije.locale import t
 from natije.locale.formats import number
@@ -56,6 +54,8 @@ def localised(
     >>> err.message.splitlines()[1]
     '  - a.csv, строка 2, столбец «value»: значение «x», ожидалось: текст в кодировке UTF-8'
     """
+    from rich.markup import escape
+
     total = exc.fields.get("total", len(exc.problems))
     lines = [t(head_key, lang, count=total)] + ["  - " + problem_line(p, lang) for p in exc.problems[:shown]]
     if total > shown:

@@ -9,6 +9,9 @@ block of ``Header: value`` lines, so no column is cropped and no value is cut on
 Values go through :mod:`natije.locale.formats` (numbers, money, dates), so ``5 606``, ``42,2 %`` and
 ``07.12.2026`` read the same in every table.
 
+rich is imported by the functions that print (:func:`console`, :func:`print_table`), not with this module: a
+command writing JSON or CSV never loads it.
+
 >>> value(5606.0, "count", "ru"), value(42.25, "%", "kk"), value(1000.0, "mn USD", "ru")
 ('5\\xa0606', '42,2\\xa0%', '1\\xa0млрд долларов США')
 >>> share(0.92, "kk"), share(0.92, "en")
@@ -18,17 +21,24 @@ Values go through :mod:`natije.locale.formats` (numbers, money, dates), so ``5 6
 from __future__ import annotations
 
 from collections.abc import Sequence
-
-from rich.cells import cell_len
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text as Plain  # rich text, printed without markup
+from typing import TYPE_CHECKING
 
 # values in their unit are written by natije.domain.unit_text (charts write them too); commands call them here
 from natije.domain.unit_text import number, percent, share, unit_name, value  # noqa: F401
 from natije.locale import formats
 
+if TYPE_CHECKING:
+    from rich.console import Console
+
 _PADDING = 2  # one space each side of a cell
+
+
+def console(*, stderr: bool = False, highlight: bool = True) -> Console:
+    """A rich console on stdout (or ``stderr``), made when a command prints for people, so it takes the
+    terminal's width of that moment. ``highlight=False`` prints numbers and names without rich's colours."""
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=highlight)
 
 
 def cap(text: str) -> str:
@@ -48,10 +58,14 @@ def territory(code: str | None, names: dict[str, dict[str, str]], lang: str) -> 
 
 
 def _words(text: str) -> int:
+    from rich.cells import cell_len
+
     return max((cell_len(w) for w in text.split()), default=0)
 
 
 def _lines(text: str) -> int:
+    from rich.cells import cell_len
+
     return max((cell_len(line) for line in text.splitlines()), default=0)
 
 
@@ -87,6 +101,9 @@ def print_table(
 
     Headers start with a capital; ``right`` are the indexes of columns aligned right (numbers).
     """
+    from rich.table import Table
+    from rich.text import Text as Plain  # rich text, printed without markup
+
     heads = [cap(h.strip()) for h in headers]
     cells = [["" if v is None else str(v).strip() for v in row] for row in rows]
     widths = column_widths(heads, cells, console.width)
@@ -108,6 +125,10 @@ def print_table(
 def _print_stacked(console: Console, heads: Sequence[str], cells: Sequence[Sequence[str]]) -> None:
     """Each row as a block of ``Header: value`` lines, blocks apart by a rule
     (no rows: the headers in a line)."""
+    from rich.cells import cell_len
+    from rich.table import Table
+    from rich.text import Text as Plain
+
     if not cells:
         console.print(Plain(" · ".join(heads)))
         return

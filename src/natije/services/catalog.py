@@ -17,7 +17,6 @@ from natije.domain.commitments import Commitment
 from natije.domain.indicators import Indicator
 from natije.domain.names import Names
 from natije.domain.programs import Program
-from natije.services.territories import seed_territories
 from natije.store import Store
 from natije.store.reads import get_package, has_programs
 from natije.store.reads import list_programs as read_programs
@@ -142,6 +141,9 @@ def initialise(store: Store) -> str:
 
     Safe to repeat and to run from several processes at once (one write transaction under the store's lock).
     """
+    # the built-in territories are imported by the commands that create a store, not by the ones that read one
+    from natije.services.territories import seed_territories
+
     store.init(seed=seed_territories)
     return store.url
 
