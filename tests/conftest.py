@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from postgres_db import PG_ENV, PG_URL, new_postgres_database
@@ -41,10 +42,21 @@ def postgres_database() -> Iterator[str]:
 
 
 @pytest.fixture(params=BACKENDS)
-def db_url(request: pytest.FixtureRequest, tmp_path) -> str:
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """URL of an empty, migrated store (SQLite temp file or the session's PostgreSQL database, emptied)."""
+    return _empty_store(request, tmp_path)
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def module_db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """As :func:`db_url`, for a module-scoped fixture that fills the store once and is done with it when it
+    returns: on PostgreSQL this is the same database, which :func:`db_url` empties before each test."""
+    return _empty_store(request, tmp_path_factory.mktemp("store"))
+
+
+def _empty_store(request: pytest.FixtureRequest, folder: Path) -> str:
     if request.param == "sqlite":
-        url = str(tmp_path / "natije.db")
+        url = str(folder / "natije.db")
         store = Store.open(url)
         store.init()
         store.close()
