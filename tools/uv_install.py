@@ -26,7 +26,12 @@ INDEX_OPTIONS = {
     "trusted-host": "--allow-insecure-host",
 }
 # pip setting -> environment variable uv reads for the same thing.
-INDEX_ENVIRONMENT = {"cert": "SSL_CERT_FILE", "proxy": "HTTPS_PROXY", "timeout": "UV_HTTP_TIMEOUT"}
+INDEX_ENVIRONMENT = {
+    "cert": "SSL_CERT_FILE",
+    "proxy": "HTTPS_PROXY",
+    "timeout": "UV_HTTP_TIMEOUT",
+    "default-timeout": "UV_HTTP_TIMEOUT",  # PIP_DEFAULT_TIMEOUT's name for the same setting
+}
 # Later sections win, as in pip: environment variables over the install command's section over the global one.
 SECTIONS = ("global", "install", ":env:")
 
