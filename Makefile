@@ -12,7 +12,7 @@ export NATIJE_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 .PHONY: demo test install install-test lint typecheck test-slow bench clean
 
 # pip brings in uv (MIT/Apache-2.0), which installs the rest in seconds rather than a minute, from the indexes pip
-# is set up to use here (tools/uv_install.py hands it pip's settings).
+# is set up to use here; tools/uv_install.py hands it pip's settings, then writes the bytecode as pip would.
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet 'uv>=0.5'
