@@ -2,20 +2,21 @@
 
 PostgreSQL runs against the server ``NATIJE_TEST_POSTGRES_URL`` names (by default the local one at
 ``postgresql://postgres@127.0.0.1:5432/test``); the test session then creates its own database
-``natije_test_<random>``, migrates it once, empties it before each test and drops it at the end.
+``natije_test_<random>``, migrates it once, empties it before each test and drops it at the end. Each SQLite
+store is a copy of one migrated once for the session.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
-from postgres_db import PG_ENV, PG_URL, new_postgres_database
-from sqlalchemy import text
+from postgres_db import PG_ENV, PG_URL, empty_postgres, new_postgres_database
 
 from natije.store import Store
-from natije.store.tables import metadata
 
 BACKENDS = [
     pytest.param("sqlite", id="sqlite"),
@@ -41,19 +42,35 @@ def postgres_database() -> Iterator[str]:
 
 
 @pytest.fixture(params=BACKENDS)
-def db_url(request: pytest.FixtureRequest, tmp_path) -> str:
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """URL of an empty, migrated store (SQLite temp file or the session's PostgreSQL database, emptied)."""
+    return _empty_store(request, tmp_path)
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def module_db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """As :func:`db_url`, for a module-scoped fixture that fills the store once and is done with it when it
+    returns: on PostgreSQL this is the same database, which :func:`db_url` empties before each test."""
+    return _empty_store(request, tmp_path_factory.mktemp("store"))
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty SQLite store, migrated once for the session: each test's SQLite store is a copy of it."""
+    path = tmp_path_factory.mktemp("template") / "natije.db"
+    store = Store.open(str(path))
+    store.init()
+    store.close()
+    return path
+
+
+def _empty_store(request: pytest.FixtureRequest, folder: Path) -> str:
     if request.param == "sqlite":
-        url = str(tmp_path / "natije.db")
-        store = Store.open(url)
-        store.init()
-        store.close()
-        return url
+        return str(shutil.copyfile(request.getfixturevalue("sqlite_template"), folder / "natije.db"))
     url = request.getfixturevalue("postgres_database")
     store = Store.open(url)
-    names = ", ".join(t.name for t in metadata.sorted_tables)
     with store.transaction() as conn:
-        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        empty_postgres(conn)
     store.close()
     return url
 

@@ -11,10 +11,11 @@ import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.engine import make_url
 
 from natije.store.engine import resolve_url
+from natije.store.tables import metadata
 
 PG_ENV = "NATIJE_TEST_POSTGRES_URL"
 PG_URL = os.environ.get(PG_ENV, "postgresql://postgres@127.0.0.1:5432/test")
@@ -36,3 +37,13 @@ def new_postgres_database() -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def empty_postgres(conn: Connection) -> None:
+    """Delete every row of the store's tables and restart every sequence, as ``TRUNCATE … RESTART IDENTITY``
+    does, at a tenth of its cost: TRUNCATE gives every table and index new files (about 0.4 s for a store)."""
+    for table in reversed(metadata.sorted_tables):
+        conn.execute(table.delete())
+    conn.execute(
+        text("SELECT setval(format('%I.%I', schemaname, sequencename), start_value, false) FROM pg_sequences")
+    )

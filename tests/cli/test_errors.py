@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +15,14 @@ SCRIPT = [sys.executable, "-c", "from natije.cli import main; main()"]
 SOURCES = str(Path(natije.__file__).resolve().parents[1])  # the sources under test, not an installed copy
 
 
+@pytest.fixture(scope="module")
+def initialised(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store made by ``natije init``, once for the module (each test works on a copy)."""
+    db = tmp_path_factory.mktemp("init") / "natije.db"
+    subprocess.run([*SCRIPT, "--db", str(db), "init"], check=True, capture_output=True)
+    return db
+
+
 @pytest.mark.parametrize(
     ("args", "code", "text"),
     [
@@ -24,9 +33,10 @@ SOURCES = str(Path(natije.__file__).resolve().parents[1])  # the sources under t
         (["import", "/no/such/package"], 2, "Қате:"),
     ],
 )
-def test_errors_exit_non_zero_with_a_message(tmp_path: Path, args: list[str], code: int, text: str) -> None:
-    db = str(tmp_path / "natije.db")
-    subprocess.run([*SCRIPT, "--db", db, "init"], check=True, capture_output=True)
+def test_errors_exit_non_zero_with_a_message(
+    initialised: Path, tmp_path: Path, args: list[str], code: int, text: str
+) -> None:
+    db = str(shutil.copy(initialised, tmp_path / "natije.db"))
     full = args if args[0] == "--db" else ["--db", db, *args]
     done = subprocess.run(
         [*SCRIPT, *full],

@@ -68,30 +68,24 @@ def test_evaluate_same_numbers_serial_vs_processes(mpdta: pl.DataFrame) -> None:
 
 
 @pytest.mark.dask
-def test_dask_local_cluster_gives_identical_numbers(mpdta: pl.DataFrame) -> None:
-    from dask import distributed
-
-    with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-    ) as cl:
-        address = cl.scheduler_address.replace("tcp://", "dask://")
-        inf = _influence()
-        ex = DaskExecutor(address)
-        try:
-            d = multiplier_bootstrap(inf, ex, seed=11, n_boot=1000, alpha=0.05)
-        finally:
-            ex.close()
-        s = multiplier_bootstrap(inf, SerialExecutor(), seed=11, n_boot=1000, alpha=0.05)
-        assert np.array_equal(d["draws"], s["draws"])
-        kw = {
-            "unit": "countyreal",
-            "time": "year",
-            "outcome": "lemp",
-            "method": "cs",
-            "cohort": "first.treat",
-            "inference": "bootstrap",
-            "seed": 7,
-        }
-        r_dask = natije.evaluate(mpdta, executor=address, **kw)
-        r_serial = natije.evaluate(mpdta, executor="serial", **kw)
-        assert r_dask.se == r_serial.se and r_dask.ci == r_serial.ci
+def test_dask_local_cluster_gives_identical_numbers(mpdta: pl.DataFrame, dask_address: str) -> None:
+    inf = _influence()
+    ex = DaskExecutor(dask_address)
+    try:
+        d = multiplier_bootstrap(inf, ex, seed=11, n_boot=1000, alpha=0.05)
+    finally:
+        ex.close()
+    s = multiplier_bootstrap(inf, SerialExecutor(), seed=11, n_boot=1000, alpha=0.05)
+    assert np.array_equal(d["draws"], s["draws"])
+    kw = {
+        "unit": "countyreal",
+        "time": "year",
+        "outcome": "lemp",
+        "method": "cs",
+        "cohort": "first.treat",
+        "inference": "bootstrap",
+        "seed": 7,
+    }
+    r_dask = natije.evaluate(mpdta, executor=dask_address, **kw)
+    r_serial = natije.evaluate(mpdta, executor="serial", **kw)
+    assert r_dask.se == r_serial.se and r_dask.ci == r_serial.ci
