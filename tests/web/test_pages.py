@@ -228,3 +228,12 @@ def test_downloads_neutralise_formulas(client: TestClient) -> None:
     ]
     budget = client.get("/en/programs/DK2018/budget.csv")
     assert budget.text.startswith("\ufeffYear,Currency,Planned,Approved,Executed,Execution rate\r\n2018,KZT,")
+
+
+def test_the_site_icon_is_served_where_browsers_look_for_it(client):
+    page = client.get("/en/")
+    assert 'rel="icon" href="/static/favicon.svg"' in page.text
+    moved = client.get("/favicon.ico", follow_redirects=False)
+    assert moved.status_code == 301 and moved.headers["location"] == "/static/favicon.svg"
+    icon = client.get("/static/favicon.svg")
+    assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")

@@ -110,6 +110,11 @@ def create_app(settings: Settings) -> FastAPI:
         """The overview in the remembered language (cookie), else the browser's, else the default."""
         return RedirectResponse(f"/{remembered(request, settings.default_language)}/", status_code=307)
 
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> RedirectResponse:
+        """Browsers ask for /favicon.ico whatever the page says; the icon is an SVG among the static files."""
+        return RedirectResponse("/static/favicon.svg", status_code=301)
+
     async def on_error(request: Request, exc: Exception) -> Response:
         if request.url.path.startswith("/api/"):
             return problem_response(request, exc, language(request))
