@@ -214,33 +214,48 @@ def warm(url: str, workers: int) -> float:
                 return first
 
 
-def measure(
-    argv: list[str],
-    port: int,
-    urls: tuple[tuple[str, str], ...],
-    args: argparse.Namespace,
-    env: dict[str, str],
-) -> dict[str, Load]:
-    """Serve with ``argv`` on ``port``, warm every URL, then measure each with ``wrk``."""
-    base = f"http://127.0.0.1:{port}"
-    results: dict[str, Load] = {}
-    with served(argv, base + urls[0][1], env) as pgid, tempfile.TemporaryDirectory() as tmp:
+@dataclass(frozen=True)
+class Pair:
+    """A page's ``wrk`` run and the trivial page's run just before it (same background load)."""
+
+    floor: Load
+    page: Load
+
+
+def show(name: str, load: Load) -> None:
+    print(
+        f"    {name:22} {load.rps:8.1f} req/s  p50 {load.p50:7.1f} ms  p95 {load.p95:7.1f} ms  "
+        f"p99 {load.p99:7.1f} ms  errors {load.errors}  (load average {load.load_average:.1f})",
+        flush=True,
+    )
+
+
+def measure(db: str, args: argparse.Namespace, env: dict[str, str]) -> dict[str, Pair]:
+    """Serve the store ``db`` and the trivial app side by side, warm every URL, then measure each page with
+    ``wrk`` right after the trivial page."""
+    floor_port, port = free_port(), free_port()
+    floor, base = f"http://127.0.0.1:{floor_port}{TRIVIAL[1]}", f"http://127.0.0.1:{port}"
+    results: dict[str, Pair] = {}
+    with (
+        served(trivial_argv(floor_port, args.workers), floor, env),
+        served(natije_argv(db, port, args.workers), base + URLS[0][1], env) as pgid,
+        tempfile.TemporaryDirectory() as tmp,
+    ):
         script = Path(tmp) / "p95.lua"
         script.write_text(LUA)
         idle = wait_idle(pgid)  # the workers' own start-up warm-up first: it competes for the memo
         print(f"    (server idle {idle:.0f} s after answering: its own warm-up)", flush=True)
-        for _, path in urls:
-            slowest = warm(base + path, args.workers)
-            wrk(base + path, args.connections, args.threads, min(3.0, args.duration), script)
-            print(f"    (warmed {path}: slowest first answer {slowest:.2f} s)", flush=True)
-        for name, path in urls:
+        for url in (floor, *(base + path for _, path in URLS)):
+            slowest = warm(url, args.workers)
+            wrk(url, args.connections, args.threads, min(3.0, args.duration), script)
+            print(f"    (warmed {url}: slowest first answer {slowest:.2f} s)", flush=True)
+        for name, path in URLS:
             wait_idle(pgid, limit=60)
-            results[name] = load = wrk(base + path, args.connections, args.threads, args.duration, script)
-            print(
-                f"    {name:22} {load.rps:8.1f} req/s  p50 {load.p50:7.1f} ms  p95 {load.p95:7.1f} ms  "
-                f"p99 {load.p99:7.1f} ms  errors {load.errors}  (load average {load.load_average:.1f})",
-                flush=True,
-            )
+            trivial_load = wrk(floor, args.connections, args.threads, args.duration, script)
+            show(TRIVIAL[0], trivial_load)
+            page = wrk(base + path, args.connections, args.threads, args.duration, script)
+            show(name, page)
+            results[name] = Pair(trivial_load, page)
     return results
 
 
@@ -318,7 +333,8 @@ def stores(backend: str, args: argparse.Namespace) -> Iterator[tuple[str, str]]:
 
     server = make_url(resolve_url(args.postgres))
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    names = [f"natije_web_load_{secrets.token_hex(4)}_{kind}" for kind in ("demo", "big")]
+    token = secrets.token_hex(4)
+    names = [f"natije_web_load_{token}_{kind}" for kind in ("demo", "big")]
     try:
         with admin.connect() as conn:
             for name in names:
@@ -349,28 +365,29 @@ def versions() -> str:
     )
 
 
-def report(backend: str, trivial: dict[str, dict[str, Load]], runs: dict[str, dict[str, Load]]) -> bool:
+def report(backend: str, runs: dict[str, dict[str, Pair]]) -> bool:
     """Print the table of one backend with its ratios; True when every goal is met."""
     demo, big = runs["demo"], runs["big"]
-    floor = {store: trivial[store][TRIVIAL[0]].rps for store in trivial}
-    print(f"\n{backend}: {'page':22} {'demo req/s':>10} {'big req/s':>10} {'demo p95':>9} {'big p95':>9} "
-          f"{'p95 ratio':>9} {'share demo':>10} {'share big':>9} {'errors':>6}")  # fmt: skip
+    head = ("demo req/s", "(trivial)", "big req/s", "(trivial)", "demo p95", "big p95", "p95 ratio")
+    widths = (10, 9, 10, 9, 9, 9, 9)
+    print(
+        f"\n{backend}: {'page':16} " + " ".join(f"{h:>{w}}" for h, w in zip(head, widths, strict=True)),
+        end="",
+    )
+    print(f" {'share demo':>10} {'share big':>9} {'errors':>6}")
     ok = True
     for name, _ in URLS:
-        ratio = big[name].p95 / demo[name].p95
-        shares = demo[name].rps / floor["demo"], big[name].rps / floor["big"]
-        errors = demo[name].errors + big[name].errors
+        d, b = demo[name], big[name]
+        ratio = b.page.p95 / d.page.p95
+        shares = d.page.rps / d.floor.rps, b.page.rps / b.floor.rps
+        errors = d.page.errors + b.page.errors + d.floor.errors + b.floor.errors
         met = errors == 0 and ratio <= MAX_P95_RATIO and min(shares) >= MIN_THROUGHPUT_SHARE
         ok &= met
         print(
-            f"{'':{len(backend) + 2}}{name:22} {demo[name].rps:10.1f} {big[name].rps:10.1f} "
-            f"{demo[name].p95:7.1f}ms {big[name].p95:7.1f}ms {ratio:8.2f}× {shares[0]:9.0%} {shares[1]:9.0%} "
-            f"{errors:6d}  {'ok' if met else 'MISSED'}"
+            f"{'':{len(backend) + 2}}{name:16} {d.page.rps:10.1f} {d.floor.rps:9.1f} {b.page.rps:10.1f} "
+            f"{b.floor.rps:9.1f} {d.page.p95:7.1f}ms {b.page.p95:7.1f}ms {ratio:8.2f}× {shares[0]:9.0%} "
+            f"{shares[1]:9.0%} {errors:6d}  {'ok' if met else 'MISSED'}"
         )
-    print(
-        f"{'':{len(backend) + 2}}{TRIVIAL[0]:22} {floor['demo']:10.1f} {floor['big']:10.1f} "
-        f"{trivial['demo'][TRIVIAL[0]].p95:7.1f}ms {trivial['big'][TRIVIAL[0]].p95:7.1f}ms"
-    )
     return ok
 
 
@@ -396,21 +413,20 @@ def main() -> None:
     print(f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; {versions()}; {args.workers} workers, "
           f"{args.connections} connections, {args.duration:g} s per URL")  # fmt: skip
     backends = ("sqlite", "postgres") if args.backend == "both" else (args.backend,)
-    ok, everything = True, {}
+    ok, everything = True, dict[str, object]()
     for backend in backends:
         print(f"{backend}: building the stores ...", flush=True)
         with stores(backend, args) as (demo, big):
-            runs, floors = {}, {}
+            runs = {}
             for label, db in (("demo", demo), ("big", big)):
                 print(f"  {label}: {count_observations(db):,} observations", flush=True)
-                port = free_port()
-                floors[label] = measure(trivial_argv(port, args.workers), port, (TRIVIAL,), args, env)
-                port = free_port()
-                runs[label] = measure(natije_argv(db, port, args.workers), port, URLS, args, env)
-        ok &= report(backend, floors, runs)
+                runs[label] = measure(db, args, env)
+        ok &= report(backend, runs)
         everything[backend] = {
-            label: {name: vars(load) for name, load in {**floors[label], **runs[label]}.items()}
-            for label in runs
+            label: {
+                name: {"trivial": vars(pair.floor), "page": vars(pair.page)} for name, pair in run.items()
+            }
+            for label, run in runs.items()
         }
     if args.json:
         Path(args.json).write_text(json.dumps(everything, indent=1))
