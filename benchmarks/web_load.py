@@ -44,7 +44,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -152,15 +152,44 @@ def group_cpu_seconds(pgid: int) -> float:
     return total
 
 
-def wait_idle(pgid: int, limit: float = 3600.0, window: float = 3.0, busy: float = 0.05) -> float:
-    """Wait until the server's processes use less than ``busy`` of one CPU over ``window`` seconds; return
-    the seconds waited."""
+def database_busy(db: str) -> Callable[[], bool]:
+    """A check whether PostgreSQL is running a query in ``db`` (work the server's processes wait for, off
+    their own CPU time); a SQLite store is read inside the server's processes, so never."""
+    if "://" not in db or db.startswith("sqlite"):
+        return lambda: False
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+
+    from natije.store.engine import resolve_url
+
+    engine = create_engine(resolve_url(db), poolclass=NullPool)
+    active = (
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' "
+        "AND pid <> pg_backend_pid()"
+    )
+
+    def busy() -> bool:
+        with engine.connect() as conn:
+            return bool(conn.exec_driver_sql(active).scalar_one())
+
+    return busy
+
+
+def wait_idle(
+    pgid: int,
+    busy: Callable[[], bool] = lambda: False,
+    limit: float = 3600.0,
+    window: float = 3.0,
+    cpu: float = 0.05,
+) -> float:
+    """Wait until the server's processes use less than ``cpu`` of one CPU over ``window`` seconds and
+    ``busy()`` is false; return the seconds waited."""
     start = time.perf_counter()
     before = group_cpu_seconds(pgid)
     while time.perf_counter() - start < limit:
         time.sleep(window)
         now = group_cpu_seconds(pgid)
-        if now - before < busy * window:
+        if now - before < cpu * window and not busy():
             break
         before = now
     return time.perf_counter() - start
@@ -243,14 +272,15 @@ def measure(db: str, args: argparse.Namespace, env: dict[str, str]) -> dict[str,
     ):
         script = Path(tmp) / "p95.lua"
         script.write_text(LUA)
-        idle = wait_idle(pgid)  # the workers' own start-up warm-up first: it competes for the memo
+        busy = database_busy(db)
+        idle = wait_idle(pgid, busy)  # the workers' own start-up warm-up first: it competes for the memo
         print(f"    (server idle {idle:.0f} s after answering: its own warm-up)", flush=True)
         for url in (floor, *(base + path for _, path in URLS)):
             slowest = warm(url, args.workers)
             wrk(url, args.connections, args.threads, min(3.0, args.duration), script)
             print(f"    (warmed {url}: slowest first answer {slowest:.2f} s)", flush=True)
         for name, path in URLS:
-            wait_idle(pgid, limit=60)
+            wait_idle(pgid, busy, limit=60)
             trivial_load = wrk(floor, args.connections, args.threads, args.duration, script)
             show(TRIVIAL[0], trivial_load)
             page = wrk(base + path, args.connections, args.threads, args.duration, script)
@@ -343,7 +373,8 @@ def stores(backend: str, args: argparse.Namespace) -> Iterator[tuple[str, str]]:
         for url in urls:
             build_demo(url)
         seconds = add_observations(urls[1], args.extra_observations)
-        print(f"  {args.extra_observations:,} observations added to the demo in {seconds:.1f} s (COPY)")
+        extra = f"~{args.extra_observations:,} observations"
+        print(f"  the extra program ({extra}) added to the demo in {seconds:.1f} s (COPY)")
         yield urls[0], urls[1]
     finally:
         with admin.connect() as conn:
