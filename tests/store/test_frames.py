@@ -114,6 +114,22 @@ def test_territory_filter_and_not_found(history: Store) -> None:
             load_program_frames(conn, "DK2018", territory="123")
 
 
+@pytest.mark.parametrize("day", [None, date(2021, 1, 1)])
+def test_indicator_filter_reads_only_that_indicators_rows(history: Store, obs, day: date | None) -> None:
+    with history.transaction() as conn:
+        merge_observations(conn, [obs([("DK2018.VIL", "610000000", "2019", 12.0)])], reason="c", now=T0)
+    whole = _frames(history, as_of=day)
+    assert set(whole.observations["indicator"]) == {"DK2018.LIT", "DK2018.VIL"}
+    one = _frames(history, as_of=day, indicators=("DK2018.LIT",))
+    lit = pl.col("indicator") == "DK2018.LIT"
+    sort = ("indicator", "territory", "period")
+    assert one.observations.sort(sort).equals(whole.observations.filter(lit).sort(sort))
+    assert one.revisions.height > 0 and one.revisions.equals(whole.revisions.filter(lit))
+    assert one.commitments.equals(whole.commitments) and one.indicators.equals(whole.indicators)
+    none = _frames(history, as_of=day, indicators=())
+    assert none.observations.height == 0 and none.revisions.height == 0
+
+
 def test_history_round_trip_through_merge_revisions(history: Store, db_url: str, reference, package) -> None:
     with history.connect() as conn:
         revs = pl.concat(list(iter_revisions(conn, program="DK2018")))

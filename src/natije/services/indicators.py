@@ -29,6 +29,7 @@ from sqlalchemy import select
 
 from natije.errors import NotFound, Text
 from natije.results.achievement import national_codes
+from natije.results.asof import as_date
 from natije.services.monitoring import ProgramSnapshot, load_frames
 
 SERIES_COLUMNS = ("territory", "period", "value", "illustrative", "source")
@@ -95,8 +96,11 @@ def indicator_program(store: Any, code: str) -> str:
 
 def indicator_series(store: Any, code: str, as_of: date | str | None = None) -> IndicatorSeries:
     """Indicator ``code`` as known on ``as_of``; raises ``NotFound`` (also if nothing was known then)."""
+    from natije.store.frames import load_program_frames
+
     program = indicator_program(store, code)
-    frames = load_frames(store, program, as_of)
+    with store.connect() as conn:  # this indicator's rows only: a program page reads one series per indicator
+        frames = load_program_frames(conn, program, as_of=as_date(as_of), indicators=(code,))
     found = frames.indicators.filter(pl.col("code") == code)
     if found.height == 0:
         raise NotFound(Text("error.indicator_not_found", indicator=code), indicator=code)

@@ -7,6 +7,7 @@ observation's value as known at the end of that day.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -110,13 +111,16 @@ def load_program_frames(
     weights_indicator: str = "POPULATION",
     observations: str = "all",
     today: date | None = None,
+    indicators: Sequence[str] | None = None,
 ) -> ProgramFrames:
     """Frames of ``program_code`` and its predecessors (transitively), as known at ``as_of``.
 
     ``observations`` (one of :data:`READS`) says which observations and revisions to read: frames read for
     ``"results"`` give the results, flags and scorecard of ``as_of`` (with the default thresholds) that all of
     them would, from a part of the rows (:func:`natije.results.needs.series_needs`). ``today`` is the day an
-    answer without ``as_of`` is judged on (``ProgramFrames.today``; ``None``: the clock's).
+    answer without ``as_of`` is judged on (``ProgramFrames.today``; ``None``: the clock's). ``indicators``
+    keeps only the observations and revisions of those indicator codes (one indicator's page reads its own
+    rows, not the program's); the other frames are whole.
 
     Raises
     ------
@@ -175,6 +179,8 @@ def load_program_frames(
         whole = ind_codes.filter(pl.col("indicator").is_in(needs.whole))
         last = ind_codes.filter(pl.col("indicator").is_in(needs.last))
         before = needs.stale_before
+    if indicators is not None:
+        whole, last = (f.filter(pl.col("indicator").is_in(list(indicators))) for f in (whole, last))
     obs, revisions = _observations(conn, _Rows(whole, last, before, terr_ids, sources, cutoff, territory_id))
     return frames.replace(observations=obs, revisions=revisions)
 

@@ -16,12 +16,17 @@ T = TypeVar("T")
 
 
 class Memo:
-    """A thread-safe LRU of computed values (FastAPI runs sync routes in a thread pool)."""
+    """A thread-safe LRU of computed values (FastAPI runs sync routes in a thread pool).
+
+    A value missing under a key is computed once: requests that ask for it meanwhile wait for that computation
+    instead of repeating it (after an import, a popular page's first requests arrive together).
+    """
 
     def __init__(self, size: int) -> None:
         self.size = size
         self._items: OrderedDict[Hashable, Any] = OrderedDict()
         self._lock = threading.Lock()
+        self._computing: dict[Hashable, threading.Lock] = {}
         self.computed = 0
 
     def get(self, key: Hashable, compute: Callable[[], T]) -> T:
@@ -30,10 +35,21 @@ class Memo:
             if key in self._items:
                 self._items.move_to_end(key)
                 return self._items[key]
-        value = compute()
-        with self._lock:
-            self._items[key] = value
-            self.computed += 1
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+            guard = self._computing.setdefault(key, threading.Lock())
+        with guard:
+            with self._lock:
+                if key in self._items:  # computed by the request this one waited for
+                    self._items.move_to_end(key)
+                    return self._items[key]
+            try:
+                value = compute()
+                with self._lock:
+                    self._items[key] = value
+                    self.computed += 1
+                    while len(self._items) > self.size:
+                        self._items.popitem(last=False)
+            finally:
+                with self._lock:
+                    if self._computing.get(key) is guard:
+                        del self._computing[key]
         return value

@@ -6,6 +6,7 @@ overview's at ``/ru/scorecards.csv``): one route per page, the tables and format
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -13,6 +14,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from natije.web import params, views
+from natije.web.data import Reader
 from natije.web.downloads import download
 from natije.web.i18n import COOKIE, COOKIE_AGE, helpers
 from natije.web.problems import details
@@ -37,6 +39,23 @@ def render(request: Request, template: str, lang: str, status: int = 200, **cont
     return response
 
 
+def render_kept(
+    request: Request, template: str, lang: str, context: Callable[[Reader], dict[str, Any]]
+) -> HTMLResponse:
+    """``template`` rendered once per URL, language and store version, then served from the app's memo.
+
+    A page is a function of its URL (``lang`` in the path, ``as_of``, ``basis``… in the query) and of the
+    store: its HTML is kept beside the views it was built from, so a request for a known page only reads the
+    store version. Errors are raised by ``context(reader)`` before anything is kept.
+    """
+    reader = _state(request).reader()
+    key = ("html", request.url.path, request.url.query, lang)
+    body = reader.cached(key, lambda: bytes(render(request, template, lang, **context(reader)).body))
+    response = HTMLResponse(body)
+    response.set_cookie(COOKIE, lang, max_age=COOKIE_AGE, samesite="lax")
+    return response
+
+
 def error_page(request: Request, exc: Exception, lang: str) -> HTMLResponse:
     """The page of an error, in ``lang``, with the error's HTTP status."""
     status, detail, _ = details(exc, lang)
@@ -47,7 +66,7 @@ def error_page(request: Request, exc: Exception, lang: str) -> HTMLResponse:
 def overview(request: Request, lang: str, as_of: str | None = None) -> HTMLResponse:
     """Every program with its scorecard, and each lineage chain as one table. Raises NotFound (language)."""
     lang, day = params.language(lang), params.as_of(as_of)
-    return render(request, "overview.html", lang, **views.overview_view(_state(request).reader(), lang, day))
+    return render_kept(request, "overview.html", lang, lambda reader: views.overview_view(reader, lang, day))
 
 
 @router.get("/{lang}/programs/{code}", response_class=HTMLResponse)
@@ -56,9 +75,13 @@ def program(
 ) -> HTMLResponse:
     """Goal tree, a card per indicator, budget, lineage and evaluations. Raises NotFound, ValidationError."""
     lang, day, base = params.language(lang), params.as_of(as_of), params.basis(basis)
-    state = _state(request)
-    context = views.program_view(state.reader(), code, lang, day, base, state.settings.cache_dir)
-    return render(request, "program.html", lang, **context)
+    cache_dir = _state(request).settings.cache_dir
+    return render_kept(
+        request,
+        "program.html",
+        lang,
+        lambda reader: views.program_view(reader, code, lang, day, base, cache_dir),
+    )
 
 
 @router.get("/{lang}/indicators/{code}", response_class=HTMLResponse)
@@ -72,25 +95,33 @@ def indicator(
 ) -> HTMLResponse:
     """The series against every target version, the regions' table and map (NotFound, ValidationError)."""
     lang, day, base = params.language(lang), params.as_of(as_of), params.basis(basis)
-    state = _state(request)
-    context = views.indicator_view(state.reader(), code, lang, day, base, period, state.settings.cache_dir)
-    return render(request, "indicator.html", lang, **context)
+    cache_dir = _state(request).settings.cache_dir
+    return render_kept(
+        request,
+        "indicator.html",
+        lang,
+        lambda reader: views.indicator_view(reader, code, lang, day, base, period, cache_dir),
+    )
 
 
 @router.get("/{lang}/territories/{kato}", response_class=HTMLResponse)
 def territory(request: Request, lang: str, kato: str) -> HTMLResponse:
     """Every indicator's results for one region and its rank among the regions. Raises NotFound."""
     lang = params.language(lang)
-    return render(request, "territory.html", lang, **views.territory_view(_state(request).reader(), kato))
+    return render_kept(request, "territory.html", lang, lambda reader: views.territory_view(reader, kato))
 
 
 @router.get("/{lang}/evaluations/{evaluation_id}", response_class=HTMLResponse)
 def evaluation(request: Request, lang: str, evaluation_id: params.EvaluationId) -> HTMLResponse:
     """Effects over time with their band, diagnostics, assumptions and the interpretation. Raises NotFound."""
     lang = params.language(lang)
-    state = _state(request)
-    context = views.evaluation_view(state.reader(), evaluation_id, lang, state.settings.cache_dir)
-    return render(request, "evaluation.html", lang, **context)
+    cache_dir = _state(request).settings.cache_dir
+    return render_kept(
+        request,
+        "evaluation.html",
+        lang,
+        lambda reader: views.evaluation_view(reader, evaluation_id, lang, cache_dir),
+    )
 
 
 @router.get("/{lang}/search", response_class=HTMLResponse)

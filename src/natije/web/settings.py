@@ -22,7 +22,9 @@ class Settings:
     cache_dir : Path | None
         Where rendered charts are kept between runs (``None``: in memory only).
     cache_size : int
-        How many computed views (a program's results on one day and basis…) each worker keeps.
+        How many computed views (a program's results on one day and basis…) each worker keeps. The start-up
+        warm-up alone keeps about four per indicator (its series, its chart in each language) and a dozen per
+        program; with 256, a store of 60 indicators evicted the warmed views before anyone asked for them.
     warm : bool
         Compute the present view of every program when the app starts (in a background thread).
     """
@@ -30,7 +32,7 @@ class Settings:
     database_url: str | None = None
     default_language: str = DEFAULT_LANGUAGE
     cache_dir: Path | None = None
-    cache_size: int = 256
+    cache_size: int = 4096
     warm: bool = False
 
     def __post_init__(self) -> None:

@@ -1,0 +1,65 @@
+"""The memo of computed views: least recently used entries dropped, concurrent misses computed once."""
+
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from natije.web.cache import Memo
+from natije.web.settings import Settings
+
+
+def test_concurrent_misses_of_one_key_compute_once() -> None:
+    memo, calls, start = Memo(8), [], threading.Barrier(8)
+
+    def compute() -> str:
+        calls.append(1)
+        time.sleep(0.2)  # long enough for every other thread to ask meanwhile
+        return "view"
+
+    def ask(_: int) -> str:
+        start.wait()
+        return memo.get(("page",), compute)
+
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(ask, range(8)))
+    assert answers == ["view"] * 8
+    assert len(calls) == 1 and memo.computed == 1
+
+
+def test_other_keys_are_not_held_up_by_a_computation() -> None:
+    memo, started = Memo(8), threading.Event()
+    release = threading.Event()
+
+    def slow() -> str:
+        started.set()
+        release.wait(5)
+        return "slow"
+
+    with ThreadPoolExecutor(1) as pool:
+        pending = pool.submit(memo.get, ("slow",), slow)
+        assert started.wait(5)
+        assert memo.get(("fast",), lambda: "fast") == "fast"  # answered while "slow" is still computing
+        release.set()
+        assert pending.result() == "slow"
+
+
+def test_errors_are_not_kept_and_lru_drops_the_oldest() -> None:
+    memo = Memo(2)
+    with pytest.raises(ZeroDivisionError):
+        memo.get(("a",), lambda: 1 // 0)
+    assert memo.get(("a",), lambda: 1) == 1
+    memo.get(("b",), lambda: 2)
+    memo.get(("a",), lambda: -1)  # a hit: "a" becomes the most recent
+    memo.get(("c",), lambda: 3)  # drops "b"
+    assert memo.get(("a",), lambda: -1) == 1 and memo.get(("b",), lambda: 20) == 20
+    assert memo.computed == 4
+
+
+def test_default_size_holds_the_warm_up_of_a_store_with_hundreds_of_indicators() -> None:
+    # the warm-up keeps about four views per indicator (its series, and its chart in each of three languages)
+    # and a dozen per program: 300 indicators in 10 programs must still fit, or it evicts what it built
+    assert Settings().cache_size >= 4 * 300 + 12 * 10
