@@ -63,3 +63,27 @@ def test_default_size_holds_the_warm_up_of_a_store_with_hundreds_of_indicators()
     # the warm-up keeps about four views per indicator (its series, and its chart in each of three languages)
     # and a dozen per program: 300 indicators in 10 programs must still fit, or it evicts what it built
     assert Settings().cache_size >= 4 * 300 + 12 * 10
+
+
+def test_the_store_version_is_read_again_only_after_the_interval(monkeypatch: pytest.MonkeyPatch) -> None:
+    from natije.services import monitoring
+    from natije.web.data import VersionWatch
+
+    versions = iter(["1.0", "2.0", "3.0"])
+    reads: list[str] = []
+
+    def store_version(store: object) -> str:
+        reads.append(next(versions))
+        return reads[-1]
+
+    monkeypatch.setattr(monitoring, "store_version", store_version)
+    clock = [100.0]
+    monkeypatch.setattr(time, "monotonic", lambda: clock[0])
+    watch = VersionWatch(store=None, interval=1.0)
+    assert [watch.current(), watch.current()] == ["1.0", "1.0"]  # the second within the interval: no read
+    clock[0] += 0.99
+    assert watch.current() == "1.0"
+    clock[0] += 0.02  # the interval has passed since the read
+    assert watch.current() == "2.0"
+    every = VersionWatch(store=None, interval=0.0)
+    assert every.current() == "3.0" and reads == ["1.0", "2.0", "3.0"]

@@ -31,7 +31,7 @@ from natije.services.stores import open_store
 from natije.web import api, downloads, pages, tables, views
 from natije.web.answers import language
 from natije.web.cache import Memo
-from natije.web.data import Reader
+from natije.web.data import Reader, VersionWatch
 from natije.web.i18n import remembered
 from natije.web.problems import page_language, problem_response
 from natije.web.settings import Settings
@@ -48,10 +48,11 @@ class AppState:
     store: Any
     memo: Memo
     templates: Jinja2Templates
+    versions: VersionWatch
 
     def reader(self) -> Reader:
         """Reads of the store at its current version (one per request)."""
-        return Reader(self.store, self.memo)
+        return Reader(self.store, self.memo, self.versions.current())
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -82,8 +83,9 @@ def create_app(settings: Settings) -> FastAPI:
     templates.env.globals["static"] = lambda path: f"/static/{path}"
     templates.env.globals["tables"] = tables.names_of
     templates.env.globals["formats"] = tuple(downloads.WRITERS)
+    store = open_store(settings.database_url)
     app.state.natije = AppState(
-        settings, open_store(settings.database_url), Memo(settings.cache_size), templates
+        settings, store, Memo(settings.cache_size), templates, VersionWatch(store, settings.version_interval)
     )
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(api.router)

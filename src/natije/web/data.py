@@ -11,6 +11,8 @@ or on first promises is computed once per version and kept in the memo.
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable, Hashable
 from datetime import date
 from typing import Any, TypeVar
@@ -25,13 +27,39 @@ from natije.web.cache import Memo
 T = TypeVar("T")
 
 
+class VersionWatch:
+    """The store's version as one app instance sees it, read again at most once per ``interval`` seconds.
+
+    Reading it takes a pooled connection and a query: most of the time of a page kept in memory. Within
+    ``interval`` seconds of an import (or a stored evaluation) a worker may still answer from the version
+    before it; every answer of one request names one version either way.
+    """
+
+    def __init__(self, store: Any, interval: float) -> None:
+        self.store = store
+        self.interval = interval
+        self._lock = threading.Lock()
+        self._seen: tuple[str, float] | None = None
+
+    def current(self) -> str:
+        """The version read less than ``interval`` seconds ago, else the store's now."""
+        now = time.monotonic()
+        with self._lock:
+            if self._seen is not None and now - self._seen[1] < self.interval:
+                return self._seen[0]
+        version = monitoring.store_version(self.store)
+        with self._lock:
+            self._seen = (version, now)
+        return version
+
+
 class Reader:
     """Cached reads of one store at one version, on one day."""
 
-    def __init__(self, store: Any, memo: Memo) -> None:
+    def __init__(self, store: Any, memo: Memo, version: str | None = None) -> None:
         self.store = store
         self.memo = memo
-        self.version = monitoring.store_version(store)
+        self.version = version if version is not None else monitoring.store_version(store)
         self.day = monitoring.today()
         #: what an answer's entity tag depends on: the data (store version) and the day it is judged on
         self.state = f"{self.version} {self.day.isoformat()}"

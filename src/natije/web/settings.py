@@ -27,6 +27,9 @@ class Settings:
         program; with 256, a store of 60 indicators evicted the warmed views before anyone asked for them.
     warm : bool
         Compute the present view of every program when the app starts (in a background thread).
+    version_interval : float
+        Seconds a worker goes on answering from the store version it last read before reading it again (an
+        import is seen within that time; ``0``: read on every request).
     """
 
     database_url: str | None = None
@@ -34,6 +37,7 @@ class Settings:
     cache_dir: Path | None = None
     cache_size: int = 4096
     warm: bool = False
+    version_interval: float = 1.0
 
     def __post_init__(self) -> None:
         if self.default_language not in LANGUAGES:
