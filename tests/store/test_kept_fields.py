@@ -13,7 +13,7 @@ from alembic import command
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import Engine, text
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 from natije.cli import app
 from natije.domain.indicators import Direction, Indicator
