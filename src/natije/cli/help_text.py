@@ -18,6 +18,7 @@ Examples
 from __future__ import annotations
 
 import os
+import textwrap
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -51,6 +52,11 @@ def help_key(path: tuple[str, ...], param: str | None = None) -> str:
     return ".".join(("help", *(path or ("natije",)), *((param,) if param else ())))
 
 
+def _wrapped(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width``, cut at spaces only (not inside ``YYYY-MM-DD`` or ``--no-save``)."""
+    return textwrap.wrap(text, width, break_on_hyphens=False)
+
+
 def _formatter(lang: str) -> type[click.HelpFormatter]:
     usage = t("help.ui.usage", lang)
 
@@ -65,15 +71,14 @@ def _formatter(lang: str) -> type[click.HelpFormatter]:
 
         def write_dl(self, rows: Iterable[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
             """Terms and their help, each line of a help (its text, then each note) wrapped on its own, so
-            that a note such as ``[default: kk]`` starts a line and is never cut in two."""
+            that a note such as ``[default: kk]`` starts a line and is never cut in two, nor a date pattern
+            (``YYYY-MM-DD``) at a hyphen."""
             rows = list(rows)
             first = min(max((len(term) for term, _ in rows), default=0), col_max) + col_spacing
             width = max(self.width - first - self.current_indent, 10)
             margin = " " * (first + self.current_indent)
             for term, text in rows:
-                lines = [
-                    line for part in text.split("\n") for line in click.wrap_text(part, width).splitlines()
-                ]
+                lines = [line for part in text.split("\n") for line in _wrapped(part, width)]
                 self.write(" " * self.current_indent + term)
                 if not lines:
                     self.write("\n")
