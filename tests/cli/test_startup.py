@@ -2,10 +2,10 @@
 
 ``natije --help`` loads no store, engine or data library; ``natije programs`` reads the store through
 SQLAlchemy without Alembic (no migration runs), Polars, NumPy, the engines or the built-in territories (a
-read needs none of them); neither loads Typer or pydantic (the command line is click's), and writing JSON or CSV loads no rich, which only draws
-for people; ``results``, ``flags`` and ``scorecard`` answered from the stored snapshot load neither NumPy nor
-the results engine. Each command runs in a fresh interpreter through the console-script entry point, which
-then lists the modules it imported.
+read needs none of them); neither loads Typer or pydantic (the command line is click's), and writing JSON or
+CSV loads no rich, which only draws for people; ``results``, ``flags`` and ``scorecard`` answered from the
+stored snapshot load neither NumPy nor the results engine. Each command runs in a fresh interpreter through
+the console-script entry point, which then lists the modules it imported.
 """
 
 from __future__ import annotations

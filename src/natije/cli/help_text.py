@@ -53,7 +53,7 @@ def help_key(path: tuple[str, ...], param: str | None = None) -> str:
 
 
 def _wrapped(text: str, width: int) -> list[str]:
-    """``text`` in lines of at most ``width``, cut at spaces only (not inside ``YYYY-MM-DD`` or ``--no-save``)."""
+    """``text`` in lines of at most ``width``, cut at spaces only (never inside ``YYYY-MM-DD``)."""
     return textwrap.wrap(text, width, break_on_hyphens=False)
 
 
