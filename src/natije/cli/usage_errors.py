@@ -61,9 +61,7 @@ def localised_usage_error(exc: click.UsageError, lang: str) -> click.UsageError:
         else:
             m, key, group = match
             text = t(key, lang, **({group: m.group(1)} if group else {}))
-    out = click_errors.UsageError(text, exc.ctx)
-    out.exit_code = exc.exit_code
-    return out
+    return click_errors.UsageError(text, exc.ctx)  # exit code 2, as every usage error
 
 
 def show_error(exc: click.ClickException, lang: str) -> None:
