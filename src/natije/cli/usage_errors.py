@@ -67,10 +67,10 @@ def localised_usage_error(exc: click.UsageError, lang: str) -> click.UsageError:
 def show_error(exc: click.ClickException, lang: str) -> None:
     """Print ``exc`` on stderr in ``lang``: a usage error with the usage line and the hint to ``--help``.
 
-    A group given no command at all (``natije``) prints its help screen instead.
+    A group given nothing at all (``natije``, ``natije evaluation``) prints its help screen on stdout instead.
     """
     if isinstance(exc, click_errors.NoArgsIsHelpError):
-        exc.show()
+        click.echo(exc.format_message())
         return
     ctx = None
     if isinstance(exc, click.UsageError):
