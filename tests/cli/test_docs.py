@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import click
 import pytest
-import typer.main
 
 from natije.cli import app
 
@@ -16,15 +16,14 @@ DOCS = Path(__file__).resolve().parents[2] / "docs" / "cli.md"
 
 
 def _commands(group: Any, prefix: str = "natije") -> Iterator[tuple[str, Any]]:
-    # duck-typed: Typer ships its own copy of click, so isinstance checks against click would never match
     for name, command in sorted(group.commands.items()):
         full = f"{prefix} {name}"
         yield full, command
-        if hasattr(command, "commands"):
+        if isinstance(command, click.Group):
             yield from _commands(command, full)
 
 
-COMMANDS = list(_commands(typer.main.get_command(app)))
+COMMANDS = list(_commands(app))
 
 
 def _options(command: Any) -> list[Any]:

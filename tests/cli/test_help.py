@@ -13,13 +13,12 @@ import sys
 from typing import Any
 
 import pytest
-import typer.main
 
 from natije.cli import app, main
 from natije.cli.help_text import commands, help_key, localise
 from natije.locale import LANGUAGES, catalog, t
 
-TREE = typer.main.get_command(app)
+TREE = app
 PATHS = [path for path, _ in commands(TREE)]
 COMMAND_WORDS = {word for path in PATHS for word in path}
 # Latin a kk or ru help screen may hold besides option names: formats, method names, codes shown as values
@@ -133,7 +132,7 @@ def test_natije_lang_chooses_the_language_and_lang_overrides_it(
 
 
 def test_localise_leaves_every_parameter_with_help_and_no_type_placeholder() -> None:
-    tree: Any = localise(typer.main.get_command(app), "kk")
+    tree: Any = localise(app, "kk")
     for path, command in commands(tree):
         assert command.help and command.help != help_key(path)
         for param in command.params:

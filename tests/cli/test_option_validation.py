@@ -8,7 +8,6 @@ from datetime import date
 from typing import Any
 
 import pytest
-import typer.main
 from cli_packages import write_program
 from hypothesis import given
 from hypothesis import strategies as st
@@ -45,7 +44,7 @@ def _takes(param: Any, option: str) -> bool:
 
 
 TERRITORY = ("--territory", "--treated", "--territories")
-COMMANDS = list(_commands(typer.main.get_command(app)))
+COMMANDS = list(_commands(app))
 CASES = [
     (path, option, value)
     for path, command in COMMANDS

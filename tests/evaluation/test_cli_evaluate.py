@@ -11,7 +11,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 from natije.cli import app
 from natije.errors import ValidationError

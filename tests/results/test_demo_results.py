@@ -6,7 +6,7 @@ import json
 
 import polars as pl
 import pytest
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 from natije.cli import app
 from natije.services import monitoring

@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 from natije.cli import app
 from natije.domain.budgets import BudgetLine, BudgetStage, Funding

@@ -7,7 +7,7 @@ import io
 import json
 
 import pytest
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 from natije.cli import app
 from natije.services import catalog

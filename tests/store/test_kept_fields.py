@@ -10,10 +10,10 @@ from dataclasses import replace
 
 import pytest
 from alembic import command
+from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import Engine, text
-from typer.testing import CliRunner
 
 from natije.cli import app
 from natije.domain.indicators import Direction, Indicator

@@ -1,14 +1,14 @@
-"""The Typer application, global options and the error boundary shared by every command."""
+"""The click group, global options and the error boundary shared by every command."""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-import typer
-import typer.main
+import click
 
 from natije.errors import Expected, NatijeError, Problem, ValidationError, choice
 from natije.locale import LANGUAGES, t
@@ -16,13 +16,16 @@ from natije.locale import LANGUAGES, t
 if TYPE_CHECKING:
     from natije.services.stores import Store
 
-app = typer.Typer(
-    name="natije",
-    help="natije — monitor and evaluate state programs: promises, actual results, impact.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+"""What the option helpers below return: ``@format_option("table", "json")`` above a command."""
+
+
+class Commands(click.Group):
+    """A group listing its commands in the order they were added, groups of commands last
+    (the order of ``natije --help``)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(self.commands, key=lambda name: isinstance(self.commands[name], click.Group))
 
 
 @dataclass
@@ -33,7 +36,7 @@ class GlobalOptions:
     lang: str = "kk"
 
 
-def open_store(ctx: typer.Context) -> Store:
+def open_store(ctx: click.Context) -> Store:
     """The store named by the global ``--db`` option (or ``NATIJE_DATABASE_URL``)."""
     # services (and through them the store, SQLAlchemy, the engines) are imported when a command runs, never
     # for --help or a usage error: each command module imports what it calls inside its functions
@@ -43,7 +46,7 @@ def open_store(ctx: typer.Context) -> Store:
     return open_url(obj.db if obj else None)
 
 
-def lang_of(ctx: typer.Context) -> str:
+def lang_of(ctx: click.Context) -> str:
     """The interface language of the global ``--lang`` option."""
     obj = ctx.find_root().obj
     return obj.lang if obj else "kk"
@@ -76,49 +79,51 @@ def parse_day(option: str, text: str | None) -> date | None:
         raise bad_option(option, text, Expected("expected.date_ymd")) from None
 
 
-def format_option(*allowed: str) -> Any:
-    """The ``--format`` option taking one of ``allowed`` (first = default),
+def format_option(*allowed: str) -> Decorator:
+    """The ``--format`` option (parameter ``fmt``) taking one of ``allowed`` (first = default),
     checked before the command runs."""
     names = ", ".join(allowed[:-1]) + " or " + allowed[-1]
 
-    def check(value: str) -> str:
+    def check(ctx: click.Context, param: click.Parameter, value: str) -> str:
         check_format(value, allowed)
         return value
 
-    return typer.Option(allowed[0], "--format", help=f"Output format: {names}.", callback=check)
+    return click.option(
+        "--format", "fmt", default=allowed[0], help=f"Output format: {names}.", callback=check
+    )
 
 
-def as_of_option(help: str = "Answer with what was known on this date (YYYY-MM-DD).") -> Any:
+def as_of_option(help: str = "Answer with what was known on this date (YYYY-MM-DD).") -> Decorator:
     """The ``--as-of`` option: a real calendar date or nothing, checked before the command runs."""
 
-    def check(value: str | None) -> str | None:
+    def check(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
         day = parse_day("--as-of", value)
         return day.isoformat() if day else None
 
-    return typer.Option(None, "--as-of", help=help, callback=check)
+    return click.option("--as-of", "as_of", help=help, callback=check)
 
 
-def choice_option(name: str, allowed: tuple[str, ...], default: str | None, help: str) -> Any:
+def choice_option(name: str, allowed: tuple[str, ...], default: str | None, help: str) -> Decorator:
     """An option ``name`` taking one of ``allowed`` (or nothing when ``default`` is None)."""
 
-    def check(value: str | None) -> str | None:
+    def check(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
         if value is not None and value not in allowed:
             raise bad_option(name, value, choice(*allowed))
         return value
 
-    return typer.Option(default, name, help=help, callback=check)
+    return click.option(name, default=default, help=help, callback=check)
 
 
 def territory_option(
     name: str, help: str, default: str | None = None, *, many: bool = False, words: tuple[str, ...] = ()
-) -> Any:
+) -> Decorator:
     """An option naming territory codes (comma separated with ``many``) that must exist in the store.
 
     ``words`` are values that are not codes (``national``, ``all``). The store's codes are read only when a
     code is given, so an unknown code on an empty store says how to fill the store.
     """
 
-    def check(ctx: typer.Context, value: str | None) -> str | None:
+    def check(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
         if value is None:
             return None
         codes = [c.strip() for c in value.split(",")] if many else [value]
@@ -139,20 +144,16 @@ def territory_option(
                 )
         return value
 
-    return typer.Option(default, name, help=help, callback=check)
+    return click.option(name, default=default, help=help, callback=check)
 
 
-@app.callback()
-def _global(
-    ctx: typer.Context,
-    db: str = typer.Option(
-        None,
-        "--db",
-        envvar="NATIJE_DATABASE_URL",
-        help="SQLite file path or database URL (default: ./natije.db).",
-    ),
-    lang: str = typer.Option("kk", "--lang", envvar="NATIJE_LANG", help="Interface language: kk, ru or en."),
-) -> None:
+@click.group("natije", cls=Commands, no_args_is_help=True)
+@click.option(
+    "--db", envvar="NATIJE_DATABASE_URL", help="SQLite file path or database URL (default: ./natije.db)."
+)
+@click.option("--lang", default="kk", envvar="NATIJE_LANG", help="Interface language: kk, ru or en.")
+@click.pass_context
+def app(ctx: click.Context, db: str | None, lang: str) -> None:
     """natije: registry of programs, results against targets, impact evaluation."""
     if lang not in LANGUAGES:
         raise bad_option("--lang", lang, choice(*LANGUAGES))
@@ -162,24 +163,21 @@ def _global(
 def main() -> None:
     """Console-script entry point: natije errors become a message and an exit code, never a traceback.
 
-    Usage errors (unknown command, missing argument) are printed on Typer's error screen in the interface
-    language, exit code 2.
+    Usage errors (unknown command, missing argument) are printed in the interface language, exit code 2.
     """
-    from typer._click.exceptions import ClickException
-    from typer.exceptions import Abort
-
-    from natije.cli.help_text import interface_language, localise, screen
+    from natije.cli.help_text import interface_language, localise
+    from natije.cli.usage_errors import show_error
 
     lang = interface_language(sys.argv[1:])
     try:
-        # the command tree is built here, not by app(), so that --help is rewritten into the language first;
-        # not in standalone mode, so that Typer's error screen is imported only when there is an error to show
-        done = localise(typer.main.get_command(app), lang).main(prog_name="natije", standalone_mode=False)
-    except ClickException as exc:
-        screen(lang).rich_format_error(exc)
+        # --help is rewritten into the language before argv is parsed; not in standalone mode, so that a
+        # usage error is printed in the language too
+        done = localise(app, lang).main(prog_name="natije", standalone_mode=False)
+    except click.ClickException as exc:
+        show_error(exc, lang)
         sys.exit(exc.exit_code)
-    except Abort:
-        screen(lang).rich_abort_error()
+    except click.Abort:
+        click.echo(t("help.ui.aborted", lang), err=True)
         sys.exit(1)
     except NatijeError as exc:
         from rich.markup import escape

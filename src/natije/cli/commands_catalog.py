@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-import typer
+import click
 
 from natije.cli import render
 from natije.cli.app import app, format_option, lang_of, open_store
@@ -25,7 +25,8 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]], title: str = "
 
 
 @app.command("init")
-def init(ctx: typer.Context) -> None:
+@click.pass_context
+def init(ctx: click.Context) -> None:
     """Create the database (or migrate it to the newest schema).
 
     \f
@@ -34,11 +35,13 @@ def init(ctx: typer.Context) -> None:
     from natije.services import catalog
 
     url = catalog.initialise(open_store(ctx))
-    typer.echo(t("msg.initialised", lang_of(ctx), url=url))
+    click.echo(t("msg.initialised", lang_of(ctx), url=url))
 
 
 @app.command("programs")
-def programs(ctx: typer.Context, fmt: str = FORMAT) -> None:
+@FORMAT
+@click.pass_context
+def programs(ctx: click.Context, fmt: str) -> None:
     """List the programs in the registry with their status and predecessors."""
     from natije.services import catalog
 
@@ -65,11 +68,10 @@ def programs(ctx: typer.Context, fmt: str = FORMAT) -> None:
 
 
 @app.command("show")
-def show(
-    ctx: typer.Context,
-    program: str = typer.Argument(..., help="Program code, e.g. DK2018."),
-    fmt: str = FORMAT,
-) -> None:
+@click.argument("program", help="Program code, e.g. DK2018.")
+@FORMAT
+@click.pass_context
+def show(ctx: click.Context, program: str, fmt: str) -> None:
     """Show one program: goals, indicators, every version of its commitments, budgets and lineage.
 
     CSV output lists the commitments.

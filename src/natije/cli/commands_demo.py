@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import typer
+import click
 
 from natije.cli.app import app, lang_of, open_store
 from natije.cli.commands_ingest import _progress, _summary
@@ -11,12 +11,9 @@ from natije.cli.render import console
 
 
 @app.command()
-def demo(
-    ctx: typer.Context,
-    no_serve: bool = typer.Option(
-        False, "--no-serve", help="Load the demo and print the scorecards, then exit."
-    ),
-) -> None:
+@click.option("--no-serve", is_flag=True, help="Load the demo and print the scorecards, then exit.")
+@click.pass_context
+def demo(ctx: click.Context, no_serve: bool) -> None:
     """Load the Kazakhstan digitalization demo, print a scorecard per program and serve the web app.
 
     \f

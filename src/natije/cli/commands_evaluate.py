@@ -1,12 +1,11 @@
 """``natije evaluate``: impact evaluation of a panel file with one of the registered methods."""
-# ruff: noqa: B008  (typer declares options as call defaults)
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-import typer
+import click
 
 from natije.cli import render
 from natije.cli.app import app, format_option, lang_of
@@ -33,36 +32,52 @@ def _print_table(r: dict[str, Any], lang: str) -> None:
 
 
 @app.command("evaluate")
+@click.option(
+    "--data",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Panel file: .csv, .parquet or .xlsx, one row per unit and period.",
+)
+@click.option(
+    "--unit", help="Column naming the unit (e.g. territory); none for a single series (--method its)."
+)
+@click.option("--time", required=True, help="Column naming the period.")
+@click.option("--outcome", required=True, help="Column holding the outcome.")
+@click.option("--method", required=True, help="did, event-study, cs, sc, sdid or its.")
+@click.option("--treated", help="Treated unit(s), comma separated (with --start).")
+@click.option("--start", help="First treated period (with --treated).")
+@click.option("--cohort", help="Column with each unit's first treated period (0/empty=never).")
+@click.option("--control", default="never", help="Comparison units: never or not-yet.")
+@click.option("--estimation", default="dr", help="dr, ipw or reg (method cs).")
+@click.option("--covariates", help="Covariate columns, comma separated.")
+@click.option("--aggregation", default="simple", help="simple, dynamic, group or calendar.")
+@click.option("--inference", help="analytic, bootstrap, placebo, jackknife, simulation.")
+@click.option("--n-boot", default=1000, help="Bootstrap / placebo / simulation draws.")
+@click.option("--alpha", default=0.05, help="1 - confidence level.")
+@click.option("--seed", default=0, help="Seed of every random step.")
+@click.option("--executor", default="serial", help="serial, processes or dask://HOST:PORT.")
+@format_option("table", "json", "csv")
+@click.pass_context
 def evaluate_command(
-    ctx: typer.Context,
-    data: Path = typer.Option(
-        ..., "--data", help="Panel file: .csv, .parquet or .xlsx, one row per unit and period."
-    ),
-    unit: str = typer.Option(
-        None,
-        "--unit",
-        help="Column naming the unit (e.g. territory); none for a single series (--method its).",
-    ),
-    time: str = typer.Option(..., "--time", help="Column naming the period."),
-    outcome: str = typer.Option(..., "--outcome", help="Column holding the outcome."),
-    method: str = typer.Option(..., "--method", help="did, event-study, cs, sc, sdid or its."),
-    treated: str = typer.Option(None, "--treated", help="Treated unit(s), comma separated (with --start)."),
-    start: str = typer.Option(None, "--start", help="First treated period (with --treated)."),
-    cohort: str = typer.Option(
-        None, "--cohort", help="Column with each unit's first treated period (0/empty=never)."
-    ),
-    control: str = typer.Option("never", "--control", help="Comparison units: never or not-yet."),
-    estimation: str = typer.Option("dr", "--estimation", help="dr, ipw or reg (method cs)."),
-    covariates: str = typer.Option(None, "--covariates", help="Covariate columns, comma separated."),
-    aggregation: str = typer.Option("simple", "--aggregation", help="simple, dynamic, group or calendar."),
-    inference: str = typer.Option(
-        None, "--inference", help="analytic, bootstrap, placebo, jackknife, simulation."
-    ),
-    n_boot: int = typer.Option(1000, "--n-boot", help="Bootstrap / placebo / simulation draws."),
-    alpha: float = typer.Option(0.05, "--alpha", help="1 - confidence level."),
-    seed: int = typer.Option(0, "--seed", help="Seed of every random step."),
-    executor: str = typer.Option("serial", "--executor", help="serial, processes or dask://HOST:PORT."),
-    fmt: str = format_option("table", "json", "csv"),
+    ctx: click.Context,
+    data: Path,
+    unit: str | None,
+    time: str,
+    outcome: str,
+    method: str,
+    treated: str | None,
+    start: str | None,
+    cohort: str | None,
+    control: str,
+    estimation: str,
+    covariates: str | None,
+    aggregation: str,
+    inference: str | None,
+    n_boot: int,
+    alpha: float,
+    seed: int,
+    executor: str,
+    fmt: str,
 ) -> None:
     """Estimate the impact of an intervention on a panel.
 

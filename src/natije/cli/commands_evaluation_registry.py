@@ -1,6 +1,5 @@
 """``natije evaluation run|list|show|rerun``: impact evaluations of a program's indicator,
 stored and re-run."""
-# ruff: noqa: B008  (typer declares options as call defaults)
 
 from __future__ import annotations
 
@@ -8,10 +7,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import typer
+import click
 
 from natije.cli import render
-from natije.cli.app import app, as_of_option, format_option, lang_of, open_store, territory_option
+from natije.cli.app import Commands, app, as_of_option, format_option, lang_of, open_store, territory_option
 from natije.cli.evaluation_output import (
     csv_records,
     draws_progress,
@@ -29,17 +28,18 @@ if TYPE_CHECKING:
     from natije.services.evaluation_budget import BudgetImpact
     from natije.services.stores import Store
 
-registry = typer.Typer(
-    help="Stored impact evaluations of program indicators: run, list, show, rerun.", no_args_is_help=True
-)
-app.add_typer(registry, name="evaluation")
+
+@app.group("evaluation", cls=Commands, no_args_is_help=True)
+def registry() -> None:
+    """Stored impact evaluations of program indicators: run, list, show, rerun."""
+
 
 FORMAT = format_option("table", "json")
 RESULT_FORMAT = format_option("table", "json", "csv")
 K = "evaluation.registry."
 
 
-def _ctx(ctx: typer.Context) -> tuple[Store, str]:
+def _ctx(ctx: click.Context) -> tuple[Store, str]:
     from natije.services.catalog import require_programs
 
     store = open_store(ctx)
@@ -110,33 +110,53 @@ def _emit(rec: StoredEvaluation, fmt: str, lang: str, store: Store) -> None:
 
     def as_table() -> None:
         _print(rec, lang, budget())
-        typer.echo(t(K + "saved", lang, id=rec.id) if rec.id is not None else t(K + "not_saved", lang))
+        click.echo(t(K + "saved", lang, id=rec.id) if rec.id is not None else t(K + "not_saved", lang))
 
     emit(fmt, table=as_table, json=as_json, csv=lambda: csv_records(rec.result))
 
 
 @registry.command("run")
+@click.argument("program")
+@click.argument("indicator")
+@click.option("--method", required=True, help="did, event-study, cs, sc, sdid or its.")
+@territory_option("--treated", "Treated territory codes, comma separated.", many=True)
+@click.option("--start", help="First treated period (with --treated), e.g. 2019.")
+@click.option(
+    "--cohort-file",
+    type=click.Path(path_type=Path),
+    help="CSV: territory,first_period (0 = never).",
+)
+@click.option("--control", default="never", help="Comparison units: never or not-yet.")
+@click.option("--estimation", default="dr", help="dr, ipw or reg (method cs).")
+@click.option("--aggregation", default="simple", help="simple, dynamic, group or calendar.")
+@click.option("--inference", help="analytic, bootstrap, placebo, jackknife, simulation.")
+@click.option("--n-boot", default=1000, help="Bootstrap / placebo / simulation draws.")
+@territory_option("--territories", "Use only these territory codes.", many=True)
+@as_of_option("Use the values known on this date (YYYY-MM-DD).")
+@click.option("--seed", default=0, help="Seed of every random step.")
+@click.option("--label", help="A short name for the stored evaluation.")
+@click.option("--save/--no-save", "save", default=True, help="Store the evaluation (default) or not.")
+@RESULT_FORMAT
+@click.pass_context
 def run(
-    ctx: typer.Context,
+    ctx: click.Context,
     program: str,
     indicator: str,
-    method: str = typer.Option(..., "--method", help="did, event-study, cs, sc, sdid or its."),
-    treated: str = territory_option("--treated", "Treated territory codes, comma separated.", many=True),
-    start: str = typer.Option(None, "--start", help="First treated period (with --treated), e.g. 2019."),
-    cohort_file: Path = typer.Option(None, "--cohort-file", help="CSV: territory,first_period (0 = never)."),
-    control: str = typer.Option("never", "--control", help="Comparison units: never or not-yet."),
-    estimation: str = typer.Option("dr", "--estimation", help="dr, ipw or reg (method cs)."),
-    aggregation: str = typer.Option("simple", "--aggregation", help="simple, dynamic, group or calendar."),
-    inference: str = typer.Option(
-        None, "--inference", help="analytic, bootstrap, placebo, jackknife, simulation."
-    ),
-    n_boot: int = typer.Option(1000, "--n-boot", help="Bootstrap / placebo / simulation draws."),
-    territories: str = territory_option("--territories", "Use only these territory codes.", many=True),
-    as_of: str = as_of_option("Use the values known on this date (YYYY-MM-DD)."),
-    seed: int = typer.Option(0, "--seed", help="Seed of every random step."),
-    label: str = typer.Option(None, "--label", help="A short name for the stored evaluation."),
-    save: bool = typer.Option(True, "--save/--no-save", help="Store the evaluation (default) or not."),
-    fmt: str = RESULT_FORMAT,
+    method: str,
+    treated: str | None,
+    start: str | None,
+    cohort_file: Path | None,
+    control: str,
+    estimation: str,
+    aggregation: str,
+    inference: str | None,
+    n_boot: int,
+    territories: str | None,
+    as_of: str | None,
+    seed: int,
+    label: str | None,
+    save: bool,
+    fmt: str,
 ) -> None:
     """Evaluate a program's impact on an indicator with territories as units, and store it."""
     from natije.services import evaluation as service
@@ -169,9 +189,10 @@ def run(
 
 
 @registry.command("list")
-def list_(
-    ctx: typer.Context, program: str = typer.Argument(None, help="Only this program."), fmt: str = FORMAT
-) -> None:
+@click.argument("program", required=False, help="Only this program.")
+@FORMAT
+@click.pass_context
+def list_(ctx: click.Context, program: str | None, fmt: str) -> None:
     """List stored evaluations, newest first."""
     from natije.services import evaluation as service
 
@@ -183,7 +204,7 @@ def list_(
 def print_history(records: list[StoredEvaluation], lang: str) -> None:
     """Stored evaluations as a table for people, or the line saying there are none."""
     if not records:
-        typer.echo(t(K + "none", lang))
+        click.echo(t(K + "none", lang))
         return
     heads = [
         t(K + "col." + col, lang)
@@ -206,7 +227,10 @@ def print_history(records: list[StoredEvaluation], lang: str) -> None:
 
 
 @registry.command("show")
-def show(ctx: typer.Context, evaluation_id: int, fmt: str = RESULT_FORMAT) -> None:
+@click.argument("evaluation_id", type=int)
+@RESULT_FORMAT
+@click.pass_context
+def show(ctx: click.Context, evaluation_id: int, fmt: str) -> None:
     """Show one stored evaluation with its impact per bn KZT executed.
 
     \f
@@ -219,12 +243,11 @@ def show(ctx: typer.Context, evaluation_id: int, fmt: str = RESULT_FORMAT) -> No
 
 
 @registry.command("rerun")
-def rerun(
-    ctx: typer.Context,
-    evaluation_id: int,
-    save: bool = typer.Option(False, "--save/--no-save", help="Store the new run too."),
-    fmt: str = FORMAT,
-) -> None:
+@click.argument("evaluation_id", type=int)
+@click.option("--save/--no-save", "save", default=False, help="Store the new run too.")
+@FORMAT
+@click.pass_context
+def rerun(ctx: click.Context, evaluation_id: int, save: bool, fmt: str) -> None:
     """Re-run a stored evaluation on the current data and compare.
 
     \f
@@ -239,7 +262,7 @@ def rerun(
     emit(
         fmt,
         json=cmp.to_dict,
-        table=lambda: typer.echo(
+        table=lambda: click.echo(
             t(
                 K + key,
                 lang,

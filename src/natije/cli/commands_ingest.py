@@ -1,5 +1,4 @@
 """``natije import PATH...`` and ``natije export PROGRAM DIR``: packages in and out."""
-# ruff: noqa: B008  (typer declares options as call defaults)
 
 from __future__ import annotations
 
@@ -8,7 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import typer
+import click
 
 from natije.cli import render
 from natije.cli.app import app, format_option, lang_of, open_store
@@ -63,11 +62,12 @@ def _summary(report: ImportReport, lang: str) -> str:
 
 
 @app.command("import")
-def import_(
-    ctx: typer.Context,
-    paths: list[Path] = typer.Argument(..., help="Package folders or .zip files."),
-    fmt: str = format_option("table", "json", "csv"),
-) -> None:
+@click.argument(
+    "paths", nargs=-1, type=click.Path(path_type=Path), required=True, help="Package folders or .zip files."
+)
+@format_option("table", "json", "csv")
+@click.pass_context
+def import_(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
     """Import program packages: everything is validated first, then written in one transaction.
 
     \f
@@ -133,11 +133,10 @@ def print_report(report: ImportReport, lang: str) -> None:
 
 
 @app.command("export")
-def export(
-    ctx: typer.Context,
-    program: str = typer.Argument(..., help="Program code, e.g. DK2018."),
-    directory: Path = typer.Argument(..., help="Folder to write the package into."),
-) -> None:
+@click.argument("program", help="Program code, e.g. DK2018.")
+@click.argument("directory", type=click.Path(path_type=Path), help="Folder to write the package into.")
+@click.pass_context
+def export(ctx: click.Context, program: str, directory: Path) -> None:
     """Write a program as a package (program.yaml, observations.csv, revisions.csv, territories).
 
     \f
@@ -151,4 +150,4 @@ def export(
 
     report = ingestion.export_program(open_store(ctx), program, directory)
     files = ", ".join(f"{name} ({n})" for name, n in report.files.items())
-    typer.echo(t("export.done", lang_of(ctx), program=program, path=report.directory, files=files))
+    click.echo(t("export.done", lang_of(ctx), program=program, path=report.directory, files=files))

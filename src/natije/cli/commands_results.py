@@ -7,7 +7,7 @@ import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-import typer
+import click
 
 from natije.cli import render
 from natije.cli.app import (
@@ -73,20 +73,19 @@ def judged(as_of: str | None, lang: str, basis: str = "current") -> str:
 
 
 @app.command("results")
+@click.argument("program")
+@AS_OF
+@territory_option(
+    "--territory",
+    "KATO code of one territory, 'national' (default) or 'all'.",
+    "national",
+    words=("national", "all"),
+)
+@choice_option("--basis", ("current", "first"), "current", "current (in force) or first (as first promised).")
+@FORMAT
+@click.pass_context
 def results(
-    ctx: typer.Context,
-    program: str,
-    as_of: str = AS_OF,
-    territory: str = territory_option(
-        "--territory",
-        "KATO code of one territory, 'national' (default) or 'all'.",
-        "national",
-        words=("national", "all"),
-    ),
-    basis: str = choice_option(
-        "--basis", ("current", "first"), "current", "current (in force) or first (as first promised)."
-    ),
-    fmt: str = FORMAT,
+    ctx: click.Context, program: str, as_of: str | None, territory: str, basis: str, fmt: str
 ) -> None:
     """Targets against actuals: achievement, forecast, chance to meet, status.
 
@@ -157,7 +156,11 @@ def print_results(
 
 
 @app.command("flags")
-def flags(ctx: typer.Context, program: str, as_of: str = AS_OF, fmt: str = FORMAT) -> None:
+@click.argument("program")
+@AS_OF
+@FORMAT
+@click.pass_context
+def flags(ctx: click.Context, program: str, as_of: str | None, fmt: str) -> None:
     """Moved goalposts of a program, each with its evidence.
 
     \f
@@ -189,13 +192,17 @@ def print_flags(store: Store, program: str, frame: pl.DataFrame, *, lang: str, a
         pl.Series("evidence", worded, dtype=pl.String),
     ).select("flag", "indicator", "territory", "period", "evidence")
     if frame.height == 0:
-        typer.echo(t("msg.no_flags", lang))
+        click.echo(t("msg.no_flags", lang))
         return
     print_frame(frame, lang, t("flags.title", lang, program=program), judged(as_of, lang))
 
 
 @app.command("lineage")
-def lineage(ctx: typer.Context, program: str, as_of: str = AS_OF, fmt: str = FORMAT) -> None:
+@click.argument("program")
+@AS_OF
+@FORMAT
+@click.pass_context
+def lineage(ctx: click.Context, program: str, as_of: str | None, fmt: str) -> None:
     """Promises across a program and its predecessors: carried over, repeated later, dropped.
 
     \f
@@ -224,7 +231,9 @@ def print_lineage(program: str, frame: pl.DataFrame, *, lang: str, as_of: str | 
 
 
 @app.command("scorecard")
-def scorecard(ctx: typer.Context, as_of: str = AS_OF) -> None:
+@AS_OF
+@click.pass_context
+def scorecard(ctx: click.Context, as_of: str | None) -> None:
     """Print a scorecard per program: targets by status, budget spent vs results, worst flags."""
     from natije.services import monitoring
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-import typer
+import click
 
 from natije.cli.app import app, bad_option, lang_of
 from natije.cli.render import console
@@ -43,12 +43,11 @@ def run_server(
 
 
 @app.command()
-def serve(
-    ctx: typer.Context,
-    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
-    port: int = typer.Option(8000, "--port", help="Port to listen on."),
-    workers: int = typer.Option(1, "--workers", help="Number of worker processes."),
-) -> None:
+@click.option("--host", default="127.0.0.1", help="Address to listen on.")
+@click.option("--port", default=8000, help="Port to listen on.")
+@click.option("--workers", default=1, help="Number of worker processes.")
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
     """Serve the web app (pages in kk, ru, en) and the JSON API on the store."""
     if workers < 1:
         raise bad_option("--workers", workers, Expected("expected.positive_int"))

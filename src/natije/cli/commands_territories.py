@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-import typer
+import click
 
 from natije.cli.app import app, as_of_option, choice_option, format_option, lang_of, open_store
 from natije.cli.output import emit
@@ -16,14 +16,13 @@ COLUMNS = ("code", "level", "parent", "name", "valid_from", "valid_to", "success
 
 
 @app.command("territories")
-def territories(
-    ctx: typer.Context,
-    level: str = choice_option(
-        "--level", LEVELS, None, "Only this level: country, region, district, rural_district or settlement."
-    ),
-    as_of: str = as_of_option("Only territories that existed on this date (YYYY-MM-DD)."),
-    fmt: str = format_option("table", "json", "csv"),
-) -> None:
+@choice_option(
+    "--level", LEVELS, None, "Only this level: country, region, district, rural_district or settlement."
+)
+@as_of_option("Only territories that existed on this date (YYYY-MM-DD).")
+@format_option("table", "json", "csv")
+@click.pass_context
+def territories(ctx: click.Context, level: str | None, as_of: str | None, fmt: str) -> None:
     """List territories: KATO code, level, parent, name, validity and successors after a reform.
 
     \f
@@ -62,6 +61,6 @@ def territories(
 def print_listing(headers: list[str], table: list[tuple[str, ...]], lang: str) -> None:
     """The territories as a table for people, or the line saying there are none."""
     if not table:
-        typer.echo(t("msg.no_territories", lang))
+        click.echo(t("msg.no_territories", lang))
         return
     print_table(console(highlight=False), headers, table, t("word.territories", lang))

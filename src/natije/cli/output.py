@@ -23,7 +23,7 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-import typer
+import click
 
 from natije.cli.app import bad_option
 from natije.errors import choice
@@ -55,13 +55,13 @@ def _table(form: Form) -> None:
 
 @renderer("json")
 def _json(form: Form) -> None:
-    typer.echo(json.dumps(form(), ensure_ascii=False, default=str, indent=1))
+    click.echo(json.dumps(form(), ensure_ascii=False, default=str, indent=1))
 
 
 @renderer("csv")
 def _csv(form: Form) -> None:
     records = form()
-    typer.echo(records_csv(*records) if isinstance(records, tuple) else frame_csv(records), nl=False)
+    click.echo(records_csv(*records) if isinstance(records, tuple) else frame_csv(records), nl=False)
 
 
 def records_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:

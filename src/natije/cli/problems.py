@@ -69,7 +69,7 @@ def localised(
 
 
 def lang_of(args: list[str], default: str = "kk") -> str:
-    """The ``--lang`` given on a command line (the error boundary runs after Typer's context is gone)."""
+    """The ``--lang`` given on a command line (the error boundary runs after click's context is gone)."""
     for i, arg in enumerate(args):
         if arg == "--lang" and i + 1 < len(args):
             return args[i + 1]

@@ -1,18 +1,18 @@
 """Command-line mistakes (a missing argument, an unknown option or command) told in the interface language.
 
-Click raises a ``UsageError`` subclass with an English message; Typer prints it in an error panel. Before it
-is printed, :func:`localised_usage_error` turns it into the same error with a ``usage.*`` catalog text, chosen
-by the class of the mistake (and, for the few plain ``UsageError`` messages click builds itself, by
-their wording).
+Click raises a ``UsageError`` subclass with an English message. Before it is printed,
+:func:`localised_usage_error` turns it into the same error with a ``usage.*`` catalog text, chosen by the
+class of the mistake (and, for the few plain ``UsageError`` messages click builds itself, by their
+wording); :func:`show_error` prints it with the usage line and the hint to ``--help`` in the same language.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Any
 
-from typer._click import exceptions as click_errors
+import click
+from click import exceptions as click_errors
 
 from natije.locale import t
 
@@ -33,7 +33,7 @@ def _name(param: Any) -> str:
     return str(param.metavar or param.name)
 
 
-def localised_usage_error(exc: Any, lang: str) -> Any:
+def localised_usage_error(exc: click.UsageError, lang: str) -> click.UsageError:
     """The usage error ``exc`` with its message in ``lang`` (a new ``UsageError`` with the same context).
 
     Examples
@@ -61,16 +61,25 @@ def localised_usage_error(exc: Any, lang: str) -> Any:
         else:
             m, key, group = match
             text = t(key, lang, **({group: m.group(1)} if group else {}))
-    out = click_errors.UsageError(text, exc.ctx)
-    out.exit_code = exc.exit_code
-    return out
+    return click_errors.UsageError(text, exc.ctx)  # exit code 2, as every usage error
 
 
-def wrap(show: Callable[[Any], None], lang: str) -> Callable[[Any], None]:
-    """``show`` (Typer's error printer) that prints usage errors in ``lang`` and other errors unchanged."""
+def show_error(exc: click.ClickException, lang: str) -> None:
+    """Print ``exc`` on stderr in ``lang``: a usage error with the usage line and the hint to ``--help``.
 
-    def show_localised(exc: Any) -> None:
-        show(localised_usage_error(exc, lang) if isinstance(exc, click_errors.UsageError) else exc)
-
-    show_localised.natije_original = show  # type: ignore[attr-defined]  # so a second wrap wraps the original
-    return show_localised
+    A group given nothing at all (``natije``, ``natije evaluation``) prints its help screen on stdout instead.
+    """
+    if isinstance(exc, click_errors.NoArgsIsHelpError):
+        click.echo(exc.format_message())
+        return
+    ctx = None
+    if isinstance(exc, click.UsageError):
+        exc = localised_usage_error(exc, lang)
+        ctx = exc.ctx
+    if ctx is not None:
+        click.echo(ctx.get_usage(), err=True)
+        helps = ctx.command.get_help_option_names(ctx)
+        if ctx.command.get_help_option(ctx) is not None and helps:
+            hint = t("help.ui.try_help", lang, command_path=ctx.command_path, help_option=max(helps, key=len))
+            click.echo(hint, err=True)
+    click.echo(f"{t('help.ui.error', lang)}: {exc.format_message()}", err=True)
