@@ -87,7 +87,9 @@ def test_a_visit_from_the_overview_to_a_region(page: Page, base_url: str, shoot:
     assert csv.suggested_filename == f"{FIBRE}-2025-regions.csv"
     csv.save_as(ARTIFACTS / csv.suggested_filename)
     text = (ARTIFACTS / csv.suggested_filename).read_text(encoding="utf-8")
-    assert text.startswith("territory,") and "430000000,Kyzylorda Region,2025,39.7" in text
+    # a byte-order mark for spreadsheets, then the headers in the page's language
+    assert text.startswith("\ufeff" + t("column.territory", "en") + ",")
+    assert "430000000,Kyzylorda Region,2025,39.7" in text
 
     page.locator("#q").fill("кызылорда")
     page.locator("#q").press("Enter")
