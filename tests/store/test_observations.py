@@ -145,3 +145,27 @@ def test_empty_batches_and_all_null_optional_columns(loaded: Store, obs) -> None
     assert stats.to_dict() == {"inserted": 1, "revised": 0, "unchanged": 0}
     row = _current(loaded).filter(pl.col("period") == "2021")
     assert row["source"].to_list() == [None] and row["value"].to_list() == [85.0]
+
+
+def test_a_large_merge_refreshes_postgresql_statistics(
+    store: Store, reference, package, obs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL plans reads from table statistics: a merge of at least ANALYZE_AFTER rows refreshes them
+    (ANALYZE sets pg_class.reltuples to the rows it counted); SQLite has nothing to refresh."""
+    from natije.store import observations
+
+    monkeypatch.setattr(observations, "ANALYZE_AFTER", len(ROWS))
+    with store.transaction() as conn:
+        write_package(conn, reference)
+        write_package(conn, package)
+        merge_observations(conn, [obs(ROWS)], reason="import a", now=T0)
+    with store.connect() as conn:
+        if conn.dialect.name == "sqlite":  # SQLite's planner reads no statistics here: none are gathered
+            stats = "SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'"
+            assert conn.exec_driver_sql(stats).all() == []
+            return
+        counted = conn.exec_driver_sql(
+            "SELECT relname, reltuples FROM pg_class "
+            "WHERE relname IN ('observations', 'observation_revisions')"
+        ).all()
+    assert sorted(counted) == [("observation_revisions", len(ROWS)), ("observations", len(ROWS))]

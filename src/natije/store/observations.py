@@ -68,6 +68,10 @@ _FIRST_REVISIONS = (
 )
 
 
+# rows a merge writes (inserted or revised) from which it refreshes PostgreSQL's statistics itself
+ANALYZE_AFTER = 10_000
+
+
 def merge_observations(
     conn: Connection,
     batches: Iterable[pl.DataFrame],
@@ -143,7 +147,22 @@ def merge_observations(
     drop_stage(conn, STAGE)
     if created and not (direct or stats.inserted or stats.revised):  # nothing refers to it: a no-op stays one
         conn.exec_driver_sql(f"DELETE FROM revision_reasons WHERE id = {rid}")
+    refresh_statistics(conn, direct + stats.inserted + stats.revised)
     return MergeStats(stats.inserted + direct, stats.revised, stats.unchanged)
+
+
+def refresh_statistics(conn: Connection, written: int) -> None:
+    """On PostgreSQL, after a merge that wrote at least :data:`ANALYZE_AFTER` rows, refresh the planner's
+    statistics of the observation tables.
+
+    PostgreSQL plans each read from them, and autovacuum refreshes them only some time after a large
+    write: until then, reading one indicator's revisions from a 10 M-row store was planned as a scan of every
+    revision (1.6 s) instead of index lookups of its revised observations (90 ms). ``ANALYZE`` samples a
+    fixed number of rows (under a second at 10 M) and runs inside the import's transaction. SQLite's planner
+    needs no statistics for these reads.
+    """
+    if conn.dialect.name == "postgresql" and written >= ANALYZE_AFTER:
+        conn.exec_driver_sql("ANALYZE observations, observation_revisions")
 
 
 def _insert_direct(conn: Connection, rows: pl.DataFrame) -> None:
