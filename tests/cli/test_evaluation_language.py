@@ -22,7 +22,11 @@ from natije.services.stores import open_store
 Cli = Callable[..., tuple[int, str]]
 OPENINGS = {
     "att": {"kk": "Орта есеппен араласу", "ru": "В среднем вмешательство изменило", "en": "On average, the"},
-    "its": {"kk": "Араласудан кейін", "ru": "После вмешательства значение", "en": "After the intervention"},
+    "its": {
+        "kk": "Араласудың жинақталған әсері",
+        "ru": "Накопленный эффект вмешательства",
+        "en": "After the intervention",
+    },
 }
 UNIT = {"kk": "п.т.", "ru": "п.п.", "en": "pp"}
 
@@ -53,6 +57,7 @@ def test_show_words_a_stored_evaluation_in_the_interface_language(
     out, r = _one_line(out), results[method]
     assert OPENINGS["its" if method == "its" else "att"][lang] in out
     assert signed(r["estimate"], lang, UNIT[lang]).replace("\xa0", " ") in out
+    assert ".." not in out  # a unit with its own full stop (п.п., п.т.) never ends a sentence
     assert t(f"evaluation.method.{method}", lang) in out
     assert t("evaluation.output.checks", lang) in out
     worded = [k for k in CHECKS if r["diagnostics"].get(k)]

@@ -26,8 +26,8 @@ OPENINGS = {
         "en": "On average, the intervention changed Internet users in rural areas",
     },
     "its": {
-        "kk": "Араласудан кейін «Ауылдық жердегі интернет пайдаланушылар",
-        "ru": "После вмешательства значение показателя «Пользователи интернета в сельской местности",
+        "kk": "Араласудың жинақталған әсері — ",
+        "ru": "Накопленный эффект вмешательства — ",
         "en": "After the intervention, Internet users in rural areas",
     },
 }
