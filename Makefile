@@ -15,12 +15,15 @@ export NATIJE_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 # is set up to use here; tools/uv_install.py hands it pip's settings, then writes the bytecode as pip would.
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
+
+# its own target, so that a .venv made before uv was used gets it too
+$(BIN)/uv: $(BIN)/python
 	$(BIN)/python -m pip install --quiet 'uv>=0.5'
 
-install: $(BIN)/python
+install: $(BIN)/uv
 	$(BIN)/python tools/uv_install.py -e .
 
-install-test: $(BIN)/python
+install-test: $(BIN)/uv
 	$(BIN)/python tools/uv_install.py -e '.[test]'
 
 ## Install into .venv, load the Kazakhstan demo into a fresh embedded store, print the scorecards, then serve the
