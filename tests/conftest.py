@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from postgres_db import PG_ENV, PG_URL, empty_postgres, new_postgres_database
+from postgres_db import PG_ENV, PG_URL, POSTGRES, empty_postgres, new_postgres_database
 
 from natije.store import Store
 
@@ -23,10 +23,7 @@ BACKENDS = [
     pytest.param(
         "postgresql",
         id="postgresql",
-        marks=[
-            pytest.mark.postgres,
-            pytest.mark.skipif(not PG_URL, reason=f"PostgreSQL tests switched off: {PG_ENV} is empty"),
-        ],
+        marks=POSTGRES,
     ),
 ]
 

@@ -11,6 +11,7 @@ import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import pytest
 from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -19,6 +20,11 @@ from natije.store.tables import metadata
 
 PG_ENV = "NATIJE_TEST_POSTGRES_URL"
 PG_URL = os.environ.get(PG_ENV, "postgresql://postgres@127.0.0.1:5432/test")
+# the marks of every PostgreSQL test: selectable by `-m postgres`, off only when the URL is set empty
+POSTGRES = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(not PG_URL, reason=f"PostgreSQL tests switched off: {PG_ENV} is empty"),
+]
 
 
 @contextmanager

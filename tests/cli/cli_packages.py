@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-from postgres_db import PG_ENV, PG_URL
+from postgres_db import POSTGRES
 
 PROGRAM_YAML = """format: natije-program/1
 agencies:
@@ -74,7 +73,4 @@ def write_program(folder: Path, code: str, *, district: bool = False) -> Path:
     return folder
 
 
-postgres = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(not PG_URL, reason=f"PostgreSQL tests switched off: {PG_ENV} is empty"),
-]
+postgres = POSTGRES

@@ -6,16 +6,13 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-from postgres_db import PG_ENV, PG_URL, new_postgres_database
+from postgres_db import POSTGRES, new_postgres_database
 
 from natije.services.demo import load_demo
 from natije.services.stores import open_store
 from natije.web import Settings, create_app
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(not PG_URL, reason=f"PostgreSQL tests switched off: {PG_ENV} is empty"),
-]
+pytestmark = POSTGRES
 
 
 @pytest.fixture(scope="module")
