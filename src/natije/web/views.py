@@ -13,6 +13,7 @@ from typing import Any
 import polars as pl
 
 from natije.errors import NotFound, Text
+from natije.services import figures as charts
 from natije.services.catalog import lineage as chain_of
 from natije.services.evaluation_words import describe
 from natije.services.indicators import IndicatorSeries, region_values, territory_results
@@ -55,7 +56,7 @@ def _series_figure(
     url = f"/{lang}/indicators/{series.code}/series.csv{query(day, basis)}"
     return reader.cached(
         ("series-figure", series.code, lang, day, basis),
-        lambda: figures.figure(figures.series_of(series, lang, rows), url, cache_dir),
+        lambda: figures.figure(charts.series_of(series, lang, rows), url, cache_dir),
     )
 
 
@@ -79,7 +80,7 @@ def program_view(
     tail = query(day, basis)
     cards = []
     for indicator in details.indicators:
-        rows = figures.national_rows(snap, indicator.code)
+        rows = charts.national_rows(snap, indicator.code)
         series = reader.series(indicator.code, day)
         chart = _series_figure(reader, series, rows, lang=lang, day=day, basis=basis, cache_dir=cache_dir)
         flags = snap.flags.filter(pl.col("indicator") == indicator.code).to_dicts()
@@ -87,7 +88,7 @@ def program_view(
     budget = reader.cached(
         ("budget-figure", code, lang, day, basis),
         lambda: figures.figure(
-            figures.budget_of(snap, lang), f"/{lang}/programs/{code}/budget.csv{tail}", cache_dir
+            charts.budget_of(snap, lang), f"/{lang}/programs/{code}/budget.csv{tail}", cache_dir
         ),
     )
     return {
@@ -113,7 +114,7 @@ def indicator_view(
 ) -> dict[str, Any]:
     """The series against every target version, the versions' table, the regions' table and map."""
     series = reader.series(code, day)
-    rows = figures.national_rows(reader.snapshot(series.program, day, basis), code)
+    rows = charts.national_rows(reader.snapshot(series.program, day, basis), code)
     chart = _series_figure(reader, series, rows, lang=lang, day=day, basis=basis, cache_dir=cache_dir)
     periods = sorted(set(series.regional()["period"].to_list()))
     shown = period if period in periods else series.latest_regional_period()
@@ -142,7 +143,7 @@ def _map(
     series: IndicatorSeries, period: str, lang: str, cache_dir: Path | None
 ) -> tuple[figures.Figure, list[dict[str, Any]]]:
     """The regions' map of ``period`` and its rows, largest value first, illustrative values marked."""
-    chart = figures.map_of(series, period, lang)
+    chart = charts.map_of(series, period, lang)
     figure = figures.figure(chart, f"/{lang}/indicators/{series.code}/regions.csv?period={period}", cache_dir)
     marked = set(region_values(series, period).filter(pl.col("illustrative"))["territory"].to_list())
     rows = sorted(
@@ -175,7 +176,7 @@ def evaluation_view(reader: Reader, evaluation_id: int, lang: str, cache_dir: Pa
     interpretation) with its effects chart. Raises ``NotFound``."""
     record = reader.evaluation(evaluation_id)
     chart = figures.figure(
-        figures.effects_of(dict(record.result), lang),
+        charts.effects_of(dict(record.result), lang),
         f"/{lang}/evaluations/{evaluation_id}/effects.csv",
         cache_dir,
     )
