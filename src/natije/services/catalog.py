@@ -16,6 +16,7 @@ from natije.domain.budgets import BudgetLine, listing_order
 from natije.domain.commitments import Commitment
 from natije.domain.indicators import Indicator
 from natije.domain.names import Names
+from natije.domain.observations import Source
 from natije.domain.programs import Program
 from natije.store import Store
 from natije.store.reads import get_package, has_programs
@@ -75,6 +76,7 @@ class ProgramDetails:
     known: frozenset[str] = frozenset()
     agencies: dict[str, dict[str, str]] = field(default_factory=dict)
     territories: dict[str, dict[str, str]] = field(default_factory=dict)
+    sources: tuple[Source, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -234,6 +236,7 @@ def show_program(store: Store, code: str) -> ProgramDetails:
         frozenset(s.code for s in summaries),
         {a.code: a.names.to_dict() for a in package.agencies},
         places,
+        package.sources,
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
@@ -150,6 +150,35 @@ def program_lineage(
     from natije.results.lineage import lineage
 
     return lineage(load_frames(store, code, as_of, observations="none"), lang=lang)
+
+
+def program_costs(
+    store: Store, code: str, as_of: date | str | None = None, basis: str = "current"
+) -> pl.DataFrame:
+    """Money per unit of result of each indicator the budget lines name (see
+    :func:`natije.results.budget.cost_per_result`), as known on ``as_of``."""
+    from natije.results.asof import as_date
+    from natije.results.budget import cost_per_result
+
+    snapshot = program_snapshot(store, code, as_of, basis)
+    frames = load_frames(store, code, as_of, observations="none")
+    budgets = snapshots.known_budgets(frames.budgets, code, as_date(as_of))
+    return cost_per_result(budgets, snapshot.results, list(snapshot.national))
+
+
+def lineage_by_concept(frame: pl.DataFrame, chain: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Rows of :func:`program_lineage` grouped by concept: its name and, per program of ``chain``, what
+    that program promised for it (``cells``), or the row saying the chain dropped it (``dropped``)."""
+    rows: dict[str, dict[str, Any]] = {}
+    for r in frame.iter_rows(named=True):
+        row = rows.setdefault(
+            r["concept"], {"concept": r["concept"], "name": r["name"], "cells": {}, "dropped": None}
+        )
+        if r["status"] == "dropped_from_portfolio":
+            row["dropped"] = r
+        elif r["program"] in chain:
+            row["cells"][r["program"]] = r
+    return list(rows.values())
 
 
 def program_scorecard(store: Store, code: str, as_of: date | str | None = None) -> Scorecard:

@@ -71,9 +71,7 @@ def compute(
     frames = load_program_frames(conn, code, as_of=day, observations="results", today=today)
     table, flag_frame = results_with_flags(frames, as_of=day, basis=basis)
     card = scorecard(frames, as_of=as_of, results=table, flag_frame=flag_frame)
-    budgets = frames.budgets.filter(pl.col("program") == code)
-    if day is not None:  # amounts decided later were not known yet
-        budgets = budgets.filter(pl.col("decided_on").is_null() | (pl.col("decided_on") <= day))
+    budgets = known_budgets(frames.budgets, code, day)
     return ProgramSnapshot(
         code,
         day,
@@ -84,6 +82,14 @@ def compute(
         tuple(national_codes(frames.territories)),
         execution(budgets, by=("year",)),
     )
+
+
+def known_budgets(budgets: pl.DataFrame, code: str, day: date | None) -> pl.DataFrame:
+    """The budget versions of program ``code`` known on ``day`` (amounts decided later were not known yet)."""
+    mine = budgets.filter(pl.col("program") == code)
+    if day is None:
+        return mine
+    return mine.filter(pl.col("decided_on").is_null() | (pl.col("decided_on") <= day))
 
 
 def read(conn: Connection, code: str, today: date, version: str) -> ProgramSnapshot | None:

@@ -1,20 +1,15 @@
 """The interface language of a request, and the helpers templates write words, numbers and dates with.
 
 Pages name their language in the path (``/ru/...``); the API takes ``?lang=`` or ``Accept-Language``. The last
-page language is remembered in a cookie, which ``/`` follows. Words come from the catalogs
-(:func:`natije.locale.t`), numbers, money and dates from :mod:`natije.locale.formats`.
+page language is remembered in a cookie, which ``/`` follows. Templates get their words, numbers and dates
+from :func:`natije.reports.words.helpers`, which the reports share; ``ENDONYMS`` names the languages.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from starlette.requests import Request
 
-from natije.domain.unit_text import share, value
-from natije.locale import LANGUAGES, formats, t
-from natije.locale.evidence import evidence
+from natije.locale import LANGUAGES
 
 COOKIE = "natije_lang"
 # Each language is offered under its own name, whatever the page's language (the same in every catalog)
@@ -53,23 +48,3 @@ def remembered(request: Request, default: str) -> str:
     if cookie in LANGUAGES:
         return str(cookie)
     return accepted(request.headers.get("accept-language")) or default
-
-
-def helpers(lang: str) -> dict[str, Any]:
-    """The functions every template gets, bound to ``lang``: ``_``, ``name``, ``num``, ``money``, ``val`` …"""
-
-    def name(names: Mapping[str, str | None] | None, fallback: str = "") -> str:
-        return (names or {}).get(lang) or (names or {}).get("en") or fallback
-
-    return {
-        "lang": lang,
-        "languages": ENDONYMS,
-        "_": lambda key, **params: t(key, lang, **params),
-        "name": name,
-        "num": lambda v, digits=None: formats.number(v, lang, digits),
-        "money": lambda amount, currency: formats.money(amount, currency or "", lang),
-        "val": lambda v, unit=None: value(v, unit, lang),
-        "share": lambda v: share(v, lang),
-        "day": lambda d: formats.date(d, lang),
-        "evidence": lambda flag, args, fallback="": evidence(flag, args, lang, fallback),
-    }

@@ -13,10 +13,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
+from natije.reports.words import helpers
 from natije.web import params, views
 from natije.web.data import Reader
 from natije.web.downloads import download
-from natije.web.i18n import COOKIE, COOKIE_AGE, helpers
+from natije.web.i18n import COOKIE, COOKIE_AGE, ENDONYMS
 from natije.web.problems import details
 from natije.web.tables import TableQuery
 
@@ -32,7 +33,10 @@ def render(request: Request, template: str, lang: str, status: int = 200, **cont
     rest = request.url.path.split("/", 2)[2] if request.url.path.count("/") >= 2 else ""
     query = f"?{request.url.query}" if request.url.query else ""
     response = _state(request).templates.TemplateResponse(
-        request, template, {**helpers(lang), "here": rest + query, **context}, status_code=status
+        request,
+        template,
+        {**helpers(lang), "languages": ENDONYMS, "here": rest + query, **context},
+        status_code=status,
     )
     if status < 400:
         response.set_cookie(COOKIE, lang, max_age=COOKIE_AGE, samesite="lax")

@@ -17,6 +17,7 @@ from natije.services import figures as charts
 from natije.services.catalog import lineage as chain_of
 from natije.services.evaluation_words import describe
 from natije.services.indicators import IndicatorSeries, region_values, territory_results
+from natije.services.monitoring import lineage_by_concept
 from natije.web import figures
 from natije.web.data import Reader
 
@@ -26,20 +27,6 @@ def query(day: datetime.date | None, basis: str) -> str:
     parts = [f"as_of={day.isoformat()}" if day else "", "basis=first" if basis == "first" else ""]
     joined = "&".join(p for p in parts if p)
     return f"?{joined}" if joined else ""
-
-
-def lineage_rows(frame: pl.DataFrame, chain: tuple[str, ...]) -> list[dict[str, Any]]:
-    """One row per concept: its name and, per program of the chain, what that program promised for it."""
-    rows: dict[str, dict[str, Any]] = {}
-    for r in frame.iter_rows(named=True):
-        row = rows.setdefault(
-            r["concept"], {"concept": r["concept"], "name": r["name"], "cells": {}, "dropped": None}
-        )
-        if r["status"] == "dropped_from_portfolio":
-            row["dropped"] = r
-        elif r["program"] in chain:
-            row["cells"][r["program"]] = r
-    return list(rows.values())
 
 
 def _series_figure(
@@ -67,7 +54,9 @@ def overview_view(reader: Reader, lang: str, day: datetime.date | None) -> dict[
     chains = []
     for end in (p for p in programs if not p.successors):
         chain = chain_of(programs, end.code)
-        chains.append({"programs": chain, "rows": lineage_rows(reader.lineage(end.code, lang, day), chain)})
+        chains.append(
+            {"programs": chain, "rows": lineage_by_concept(reader.lineage(end.code, lang, day), chain)}
+        )
     return {"programs": programs, "cards": cards, "chains": chains, "as_of": day}
 
 
@@ -96,7 +85,7 @@ def program_view(
         "snapshot": snap,
         "cards": cards,
         "budget": budget,
-        "lineage": lineage_rows(reader.lineage(code, lang, day), details.lineage),
+        "lineage": lineage_by_concept(reader.lineage(code, lang, day), details.lineage),
         "evaluations": reader.evaluations(code),
         "as_of": day,
         "basis": basis,
