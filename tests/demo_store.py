@@ -24,3 +24,26 @@ def demo_loaded_on(path: Path, day: date) -> Path:
         finally:
             store.close()
     return path
+
+
+def demo_with_evaluation(path: Path) -> Path:
+    """The demo in a new SQLite store at ``path`` with one stored evaluation: the fibre roll-out's effect on
+    rural internet use (Callaway–Sant'Anna, not-yet-treated regions as controls, dynamic aggregation)."""
+    from natije.demo import fibre_cohorts_path
+    from natije.services.evaluation import evaluate_indicator, read_cohort_file
+    from natije.services.stores import open_store
+
+    store = open_store(str(path))
+    load_demo(store)
+    evaluate_indicator(
+        store,
+        "AI2023",
+        "AI2023.RURAL_INTERNET_USERS",
+        method="cs",
+        cohort=read_cohort_file(fibre_cohorts_path()),
+        control="not-yet",
+        aggregation="dynamic",
+        label="fibre",
+    )
+    store.close()
+    return path

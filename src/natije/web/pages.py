@@ -13,8 +13,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
+from natije.errors import NotFound, Text
 from natije.reports.words import helpers
-from natije.web import params, views
+from natije.web import etags, params, views
 from natije.web.data import Reader
 from natije.web.downloads import download
 from natije.web.i18n import COOKIE, COOKIE_AGE, ENDONYMS
@@ -165,6 +166,38 @@ def _table(
 def overview_table(request: Request, lang: str, table: str, fmt: str, args: Args) -> Response:
     """A table of the overview (``scorecards``) as csv, xlsx or json. Raises NotFound, ValidationError."""
     return _table(request, "overview", table, fmt, lang, "", args)
+
+
+REPORT_TYPES = {
+    "html": "text/html; charset=utf-8",
+    "pdf": "application/pdf",
+    "md": "text/markdown; charset=utf-8",
+}
+
+
+@router.get("/{lang}/programs/{code}/report.{fmt}")
+def program_report(
+    request: Request, lang: str, code: str, fmt: str, as_of: str | None = None, basis: str | None = None
+) -> Response:
+    """The program's inquiry report as html, pdf or md, its numbers linking to this site (kept per store
+    version; ETag). Raises NotFound, ValidationError."""
+    from natije.services.reporting import ReportRequest, report
+
+    lang, day, base = params.language(lang), params.as_of(as_of), params.basis(basis)
+    if fmt not in REPORT_TYPES:
+        raise NotFound(Text("error.unknown_format", format=fmt, formats=", ".join(REPORT_TYPES)), format=fmt)
+    reader = _state(request).reader()
+    tag = etags.tag_of(request, reader.state, lang)
+    unchanged = etags.not_modified(request, tag)
+    if unchanged is not None:
+        return unchanged
+    asked = ReportRequest(code, lang, fmt, day, base, str(request.base_url))
+    body = reader.cached(("report", asked), lambda: report(reader.store, asked))
+    name = f"{code}-{lang}{'-' + day.isoformat() if day else ''}.{fmt}"
+    disposition = "inline" if fmt == "html" else f'attachment; filename="{name}"'
+    return Response(
+        body, media_type=REPORT_TYPES[fmt], headers={**etags.headers(tag), "Content-Disposition": disposition}
+    )
 
 
 @router.get("/{lang}/programs/{code}/{table}.{fmt}")

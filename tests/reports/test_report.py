@@ -1,0 +1,129 @@
+"""The inquiry report of every demo program in HTML and Markdown, in three languages: its sections in the
+reader's language, the villages-on-fibre story as the sources tell it, every table number linked to where it
+comes from, the same bytes for the same store and day."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from html import unescape
+
+import pytest
+
+from natije.errors import NotFound, ValidationError
+from natije.locale import t
+from natije.services.reporting import ReportRequest, report
+from natije.services.stores import Store
+
+PROGRAMS = ("IK2020", "DK2018", "TB2021", "AI2023")
+DAY = date(2026, 12, 7)
+KAZAKH_LETTERS = set("әғқңөұүһі")
+SECTIONS = ("summary", "analysis", "results", "impact", "method", "sources")
+FIBRE = "AI2023.VILLAGES_FIBRE_SHARE"
+
+
+def text_of(store: Store, program: str, lang: str, fmt: str, day: date | None = DAY, **more: str) -> str:
+    return report(store, ReportRequest(program, lang, fmt, day, **more)).decode()
+
+
+def visible(html: str) -> str:
+    """The words of an HTML report without its tags, styles and charts."""
+    html = re.sub(r"<(style|svg)\b.*?</\1>", " ", html, flags=re.S)
+    return unescape(re.sub(r"<[^>]+>", " ", html))
+
+
+@pytest.mark.parametrize("fmt", ["html", "md"])
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+@pytest.mark.parametrize("program", PROGRAMS)
+def test_every_program_reads_in_its_language(report_store: Store, program: str, lang: str, fmt: str) -> None:
+    document = text_of(report_store, program, lang, fmt)
+    words = visible(document) if fmt == "html" else document
+    for section in SECTIONS:
+        assert t(f"report.section.{section}", lang) in words
+    interface = " ".join(t(f"report.section.{s}", lang) for s in SECTIONS)
+    assert bool(KAZAKH_LETTERS & set(interface.lower())) == (lang == "kk")
+    if lang == "en":
+        assert not re.search("[а-яё]", interface.lower())
+    if fmt == "html":
+        assert f'<html lang="{lang}">' in document and "<svg" in document
+
+
+@pytest.mark.parametrize("fmt", ["html", "md"])
+def test_same_store_and_day_give_the_same_bytes(report_store: Store, fmt: str) -> None:
+    first = report(report_store, ReportRequest("AI2023", "kk", fmt, DAY))
+    assert report(report_store, ReportRequest("AI2023", "kk", fmt, DAY)) == first
+
+
+def _row(markdown: str, indicator: str) -> str:
+    """The first results row under the heading of ``indicator`` in a Markdown report."""
+    block = markdown[markdown.index(f"({indicator})") :]
+    return next(line for line in block.splitlines() if re.match(r"\| \d{4} \|", line))
+
+
+def test_villages_on_fibre_story(report_store: Store) -> None:
+    md = text_of(report_store, "AI2023", "en", "md")
+    row = _row(md, FIBRE)
+    assert "[90%]" in row and "[42.2%]" in row and "(2025)" in row and "off track" in row
+    p_meet = re.findall(r"(\d+)% \|$", row)
+    assert p_meet and 0 < int(p_meet[0]) < 10  # a small chance, not none
+    versions = md[md.index(t("report.versions.title", "en"), md.index(f"({FIBRE})")) :]
+    assert re.search(r"\| 2027 \| 1 \(as first provided for\) \| \[88%\]\[\d+\] \| 2025-06-24 – 2025-10-21 \|", versions)
+    assert re.search(r"\| 2027 \| 2 \| \[90%\]\[\d+\] \| since 2025-10-21 \|", versions)
+    assert "2,606 of 6,179 rural settlements" in md  # the note names the source of 42.2 %
+
+
+def test_before_the_target_was_raised_the_report_judges_on_88(report_store: Store) -> None:
+    md = text_of(report_store, "AI2023", "en", "md", day=date(2025, 9, 1))
+    row = _row(md, FIBRE)
+    assert "[88%]" in row and "90%" not in row
+    assert "As of 2025-09-01" in md
+
+
+def test_first_basis_judges_on_the_first_promise(report_store: Store) -> None:
+    md = text_of(report_store, "AI2023", "en", "md", basis="first")
+    assert "[88%]" in _row(md, FIBRE)
+
+
+def test_every_number_of_the_tables_links_to_its_source(report_store: Store) -> None:
+    html = text_of(report_store, "AI2023", "ru", "html")
+    cells = re.findall(r'<td class="num">(.*?)</td>', html, flags=re.S)
+    numbered = [cell for cell in cells if re.search(r"\d", re.sub(r"<[^>]+>", "", cell))]
+    assert numbered
+    unlinked = [cell for cell in numbered if '<a class="ref"' not in cell and "<a href" not in cell]
+    assert not unlinked
+    notes = set(re.findall(r'data-note="(\d+)"', html))
+    listed = set(re.findall(r'<li id="list-note-(\d+)"', html))
+    assert notes == listed and notes == {str(n) for n in range(1, len(notes) + 1)}
+    first_uses = re.findall(r'<span class="note" id="note-(\d+)">', html)
+    assert sorted(first_uses, key=int) == sorted(notes, key=int)  # each note written once, beside its first use
+    assert 'href="http://127.0.0.1:8000/ru/indicators/AI2023.VILLAGES_FIBRE_SHARE?as_of=2026-12-07"' in html
+
+
+def test_markdown_links_resolve(report_store: Store) -> None:
+    md = text_of(report_store, "AI2023", "kk", "md", base_url="https://natije.example.kz/")
+    used = set(re.findall(r"\]\[(\d+)\]", md))
+    defined = dict(re.findall(r"^\[(\d+)\]: (\S+)$", md, flags=re.M))
+    assert used and used == set(defined)
+    assert all(url.startswith("https://natije.example.kz/kk/") for url in defined.values())
+
+
+def test_the_stored_evaluation_is_read_in_words(report_store: Store) -> None:
+    md = text_of(report_store, "AI2023", "ru", "md")
+    impact = md[md.index("## " + t("report.section.impact", "ru")) :]
+    assert t("evaluation.method.cs", "ru") in impact
+    summary = md[: md.index("## " + t("report.section.analysis", "ru"))]
+    assert t("report.summary.no_impact", "ru") not in summary
+    assert "AI2023.RURAL_INTERNET_USERS" in summary  # the strongest estimate is named on the summary page
+
+
+def test_a_program_without_evaluations_says_its_impact_is_not_established(report_store: Store) -> None:
+    md = text_of(report_store, "DK2018", "en", "md")
+    assert t("report.summary.no_impact", "en") in md
+
+
+def test_unknown_program_and_options_are_refused(report_store: Store) -> None:
+    with pytest.raises(NotFound):
+        report(report_store, ReportRequest("NOPE", "en", "md", DAY))
+    with pytest.raises(ValidationError) as caught:
+        ReportRequest("AI2023", "de", "docx", DAY, "later")
+    assert len(caught.value.problems) == 3
