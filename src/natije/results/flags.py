@@ -208,7 +208,7 @@ def stale_flags(
         .filter(pl.col("last_end") < latest)
         .join(rules.select("indicator", "freq_months", "span_to"), on="indicator")
     )
-    span_end = _period_end_month(pl.col("span_to"))
+    span_end = period_end_month(pl.col("span_to"))
     due = pl.col("last_end") + pl.col("freq_months") + thresholds.stale_grace_months
     stale = last.filter((due < now) & (span_end.is_null() | (pl.col("last_end") < span_end)))
     gone = frames.territories.filter(pl.col("valid_to").is_not_null() & (pl.col("valid_to") <= today))["code"]
@@ -246,7 +246,7 @@ def stale_flags(
     )
 
 
-def _period_end_month(text: pl.Expr) -> pl.Expr:
+def period_end_month(text: pl.Expr) -> pl.Expr:
     """End month (exclusive, as ``month_index``) of SDMX period text: ``2022`` → 2023-01, ``2022-Q2`` →
     2022-07, ``2022-03`` → 2022-04; null for null text."""
     year = text.str.slice(0, 4).cast(pl.Int32, strict=False) * 12
