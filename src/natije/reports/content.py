@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from natije.errors import Problem, Text, ValidationError
+from natije.errors import Problem, ValidationError, choice
 from natije.locale import LANGUAGES
 
 FORMATS = ("html", "md", "pdf")
@@ -38,7 +38,7 @@ class ReportRequest:
 
     def __post_init__(self) -> None:
         wrong = [
-            Problem(Text("error.report_option", option=name, value=value, expected=", ".join(allowed)))
+            Problem(name, None, None, value, choice(*allowed), code="option")
             for name, value, allowed in (
                 ("lang", self.lang, LANGUAGES),
                 ("format", self.format, FORMATS),

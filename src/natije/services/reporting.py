@@ -66,6 +66,7 @@ def _with_notes(
             version=row.get("target_version") or row.get("version"),
             document=row.get("target_document") or row.get("document") or "—",
         )
+        row["forecast_note"] = t("report.note.forecast", lang, indicator=name)
         period = row.get("actual_period") or row["period"]
         row["actual_note"] = t(
             "report.note.actual",
