@@ -28,7 +28,7 @@ def text_of(store: Store, program: str, lang: str, fmt: str, day: date | None = 
 
 def visible(html: str) -> str:
     """The words of an HTML report without its tags, styles and charts."""
-    html = re.sub(r"<(style|svg)\b.*?</\1>", " ", html, flags=re.S)
+    html = re.sub(r"<(style|svg)\b.*?</\1>", " ", html, flags=re.DOTALL)
     return unescape(re.sub(r"<[^>]+>", " ", html))
 
 
@@ -67,7 +67,9 @@ def test_villages_on_fibre_story(report_store: Store) -> None:
     p_meet = re.findall(r"\[(\d+)%\]\[\d+\] \|$", row)
     assert p_meet and 0 < int(p_meet[0]) < 10  # a small chance, not none
     versions = md[md.index(t("report.versions.title", "en"), md.index(f"({FIBRE})")) :]
-    assert re.search(r"\| 2027 \| 1 \(as first provided for\) \| \[88%\]\[\d+\] \| 2025-06-24 – 2025-10-21 \|", versions)
+    assert re.search(
+        r"\| 2027 \| 1 \(as first provided for\) \| \[88%\]\[\d+\] \| 2025-06-24 – 2025-10-21 \|", versions
+    )
     assert re.search(r"\| 2027 \| 2 \| \[90%\]\[\d+\] \| since 2025-10-21 \|", versions)
     assert "2,606 of 6,179 rural settlements" in md  # the note names the source of 42.2 %
 
@@ -86,7 +88,7 @@ def test_first_basis_judges_on_the_first_promise(report_store: Store) -> None:
 
 def test_every_number_of_the_tables_links_to_its_source(report_store: Store) -> None:
     html = text_of(report_store, "AI2023", "ru", "html")
-    cells = re.findall(r'<td class="num">(.*?)</td>', html, flags=re.S)
+    cells = re.findall(r'<td class="num">(.*?)</td>', html, flags=re.DOTALL)
     numbered = [cell for cell in cells if re.search(r"\d", re.sub(r"<[^>]+>", "", cell))]
     assert numbered
     unlinked = [cell for cell in numbered if '<a class="ref"' not in cell and "<a href" not in cell]
@@ -95,14 +97,16 @@ def test_every_number_of_the_tables_links_to_its_source(report_store: Store) -> 
     listed = set(re.findall(r'<li id="list-note-(\d+)"', html))
     assert notes == listed and notes == {str(n) for n in range(1, len(notes) + 1)}
     first_uses = re.findall(r'<span class="note" id="note-(\d+)">', html)
-    assert sorted(first_uses, key=int) == sorted(notes, key=int)  # each note written once, beside its first use
+    assert sorted(first_uses, key=int) == sorted(
+        notes, key=int
+    )  # each note written once, beside its first use
     assert 'href="http://127.0.0.1:8000/ru/indicators/AI2023.VILLAGES_FIBRE_SHARE?as_of=2026-12-07"' in html
 
 
 def test_markdown_links_resolve(report_store: Store) -> None:
     md = text_of(report_store, "AI2023", "kk", "md", base_url="https://natije.example.kz/")
     used = set(re.findall(r"\]\[(\d+)\]", md))
-    defined = dict(re.findall(r"^\[(\d+)\]: (\S+)$", md, flags=re.M))
+    defined = dict(re.findall(r"^\[(\d+)\]: (\S+)$", md, flags=re.MULTILINE))
     assert used and used == set(defined)
     assert all(url.startswith("https://natije.example.kz/kk/") for url in defined.values())
 

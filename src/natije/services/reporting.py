@@ -28,6 +28,7 @@ from natije.reports.content import EvaluationPart, IndicatorPart, ReportContent,
 
 __all__ = ["ReportRequest", "assemble", "report"]
 from natije.services import catalog, evaluation, figures, indicators, monitoring
+from natije.services.coverage import program_coverage
 from natije.services.evaluation_words import describe
 from natije.store import Store
 
@@ -78,7 +79,7 @@ def _with_notes(
 
 
 def _indicator_part(
-    store: Store, request: ReportRequest, snapshot: Any, indicator: Any, known: dict[str, Any]
+    store: Store, request: ReportRequest, snapshot: Any, indicator: Any, known: dict[str, Any], covered: Any
 ) -> IndicatorPart:
     rows = figures.national_rows(snapshot, indicator.code)
     series = indicators.indicator_series(store, indicator.code, request.as_of)
@@ -97,6 +98,7 @@ def _indicator_part(
         chart=chart,
         sources=sources,
         url=request.link(f"indicators/{indicator.code}"),
+        coverage=covered,
     )
 
 
@@ -115,7 +117,11 @@ def assemble(store: Store, request: ReportRequest) -> ReportContent:
     snapshot = monitoring.program_snapshot(store, request.program, request.as_of, request.basis)
     day = request.as_of or monitoring.today()
     known = {source.code: source for source in details.sources}
-    parts = [_indicator_part(store, request, snapshot, i, known) for i in details.indicators]
+    coverage = program_coverage(store, request.program, request.as_of)
+    rows = {row["indicator"]: row for row in coverage.table.to_dicts()}
+    parts = [
+        _indicator_part(store, request, snapshot, i, known, rows.get(i.code)) for i in details.indicators
+    ]
     lineage = monitoring.program_lineage(store, request.program, request.as_of, lang=request.lang)
     records = [
         r
@@ -135,6 +141,7 @@ def assemble(store: Store, request: ReportRequest) -> ReportContent:
         lineage=monitoring.lineage_by_concept(lineage, details.lineage),
         evaluations=[_evaluation_part(r, request) for r in sorted(records, key=lambda r: r.id or 0)],
         sources=known,
+        coverage=coverage,
     )
 
 
