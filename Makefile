@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 # Each test session creates and drops its own database. Point it elsewhere with NATIJE_TEST_POSTGRES_URL=...
 export NATIJE_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: demo test install install-test chromium lint typecheck test-slow bench clean
+.PHONY: demo test install install-test chromium fonts poppler lint typecheck test-slow bench clean
 
 # pip brings in uv (MIT/Apache-2.0), which installs the rest in seconds rather than a minute, from the indexes pip
 # is set up to use here; tools/uv_install.py hands it pip's settings, then writes the bytecode as pip would.
@@ -20,7 +20,7 @@ $(BIN)/python:
 $(BIN)/uv: $(BIN)/python
 	$(BIN)/python -m pip install --quiet 'uv>=0.5'
 
-install: $(BIN)/uv
+install: $(BIN)/uv fonts
 	$(BIN)/python tools/uv_install.py -e .
 
 install-test: $(BIN)/uv
@@ -32,16 +32,27 @@ demo: install
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(BIN)/natije --db $(DEMO_DB) --lang $(LANG_UI) demo
 
+# Debian packages installed with apt when missing (through sudo unless root): `$(APT_INSTALL) PACKAGE...`
+APT_INSTALL = if [ "$$(id -u)" -eq 0 ]; then sudo=; else sudo=sudo; fi; \
+	$$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
+
 ## The browser tests (tests/web/browser) drive Debian's Chromium, never a downloaded one: install it when missing.
 chromium:
-	@test -x /usr/bin/chromium || { \
-	    if [ "$$(id -u)" -eq 0 ]; then sudo=; else sudo=sudo; fi; \
-	    $$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	@test -x /usr/bin/chromium || { $(APT_INSTALL) chromium; }
+
+## The report's PDF (WeasyPrint) sets its text in DejaVu Sans, which covers Kazakh Cyrillic, through Pango.
+fonts:
+	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || { $(APT_INSTALL) fonts-dejavu-core; }
+	@/sbin/ldconfig -p | grep -q 'libpangoft2-1.0.so.0' || { $(APT_INSTALL) libpango-1.0-0 libpangoft2-1.0-0; }
+
+## The PDF tests (tests/reports) read the pages back as text (pdftotext) and pictures (pdftoppm).
+poppler:
+	@command -v pdftotext >/dev/null && command -v pdftoppm >/dev/null || { $(APT_INSTALL) poppler-utils; }
 
 ## Install the test extras and run the layering contract, lint, format check, type check, and every test and
 ## docstring example but the long simulation studies (PostgreSQL and browser tests included), spread over
 ## every core.
-test: install-test chromium
+test: install-test chromium fonts poppler
 	$(BIN)/lint-imports
 	$(BIN)/ruff check src tests benchmarks tools
 	$(BIN)/ruff format --check src tests benchmarks tools
