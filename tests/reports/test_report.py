@@ -96,7 +96,7 @@ def test_every_number_of_the_tables_links_to_its_source(report_store: Store) -> 
     notes = set(re.findall(r'data-note="(\d+)"', html))
     listed = set(re.findall(r'<li id="list-note-(\d+)"', html))
     assert notes == listed and notes == {str(n) for n in range(1, len(notes) + 1)}
-    first_uses = re.findall(r'<span class="note" id="note-(\d+)">', html)
+    first_uses = re.findall(r'<span class="note" id="note-(\d+)"', html)
     assert sorted(first_uses, key=int) == sorted(
         notes, key=int
     )  # each note written once, beside its first use
