@@ -107,7 +107,9 @@ def test_words_in_each_language(demo: Store) -> None:
     r = _by_code(program_evaluability(demo, "AI2023"))[USERS]
     ru = describe_evaluability(r, "ru")
     assert ru.verdict.startswith("В данных базы есть лишь слабая схема оценки: ряд сравнивается")
-    assert "17 регионов" in ru.facts[0] and "9 лет до начала программы и 2 года с её начала" in ru.facts[0]
+    assert (
+        "17 регионов" in ru.facts[0] and "9 лет до охвата программой и 2 года с момента охвата" in ru.facts[0]
+    )
     assert (
         "(2024)" in ru.facts[1]
         and ru.method == "Прерванный временной ряд (прогноз структурной модели временного ряда)"
@@ -118,6 +120,23 @@ def test_words_in_each_language(demo: Store) -> None:
     assert "Collect values for a further 2 years before the program." in en.needs
     assert "the store has none for 16 regions" in en.needs[0]
     assert describe_evaluability(jobs, "kk").lines() != en.lines()
+
+
+def test_periods_are_counted_from_the_waves_of_the_rollout(demo: Store) -> None:
+    cohorts = ev.read_cohort_file(fibre_cohorts_path())
+    users = _by_code(program_evaluability(demo, "AI2023", cohorts=cohorts))[USERS]
+    en = describe_evaluability(users, "en")
+    assert "9 years before the last wave and 7 years since the first" in en.facts[0]
+    assert en.facts[1] == "Roll-out by region: 2 waves (2019, 2024)."
+    cells = pl.DataFrame(
+        {"territory": [u for u in "AB" for _ in range(8)], "period": list(range(2010, 2018)) * 2}
+    )
+    late = assess("X", panel_facts(cells, frequency="A", start=2021, regions=["A", "B"], cohorts={"A": 2021}))
+    kk = describe_evaluability(late, "kk")
+    assert "бағдарлама басталғанға дейін 8 жыл, басталғаннан бері 0 жыл" in kk.facts[0]
+    assert (
+        kk.facts[1] == "Қамту деректері бойынша бағдарлама байқалған кезеңдерде бірде-бір өңірді қамтымаған."
+    )
 
 
 def test_every_sentence_is_filled_in_every_language(demo: Store) -> None:
@@ -139,6 +158,7 @@ def test_every_evaluability_key_exists_in_all_three_languages() -> None:
     used |= {f"evaluability.need.{n}" for n in NEEDS} | {"evaluability.need.regional_values_any"}
     used |= {f"evaluability.periods.{f}" for f in "AQM"}
     used |= {f"evaluability.count.{c}" for c in ("regions", "waves")}
+    used |= {f"evaluability.timing.{c}" for c in ("block", "staggered", "start")}
     used |= {
         f"evaluability.facts.{k}"
         for k in ("panel", "series", "empty", "rollout", "rollout_none", "no_rollout")

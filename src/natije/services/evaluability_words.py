@@ -64,13 +64,19 @@ def _label(index: int, f: PanelFacts) -> str:
     return str(Period(Frequency(f.frequency), index))
 
 
+def _timing(f: PanelFacts, lang: str) -> str:
+    """The panel's periods before and after, counted from the waves of the roll-out (see ``PanelFacts``)."""
+    kind = "staggered" if len(f.cohorts) >= 2 else "block" if f.treated else "start"
+    before, after = _span(f.pre_periods, f, lang), _span(f.post_periods, f, lang)
+    return t(f"{K}timing.{kind}", lang, before=before, after=after)
+
+
 def _facts(f: PanelFacts, lang: str) -> list[str]:
     out: list[str] = []
     if f.units >= 2:
         regions = t(K + "count.regions", lang, count=f.units)
-        before, after = _span(f.pre_periods, f, lang), _span(f.post_periods, f, lang)
         counts = {"total": f.regions, "treated": f.treated, "untreated": f.untreated}
-        out.append(t(K + "facts.panel", lang, regions=regions, before=before, after=after, **counts))
+        out.append(t(K + "facts.panel", lang, regions=regions, timing=_timing(f, lang), **counts))
     elif f.series_pre_periods or f.series_post_periods:
         before, after = _span(f.series_pre_periods, f, lang), _span(f.series_post_periods, f, lang)
         out.append(t(K + "facts.series", lang, before=before, after=after))
