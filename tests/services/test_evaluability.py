@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 
 from natije.demo import fibre_cohorts_path
-from natije.errors import InsufficientData
+from natije.errors import InsufficientData, NotFound, ValidationError
 from natije.evaluation import EvaluationDesign, build_panel
 from natije.evaluation.evaluability import NEEDS, RULES, VERDICTS, Need, assess, panel_facts
 from natije.locale import LANGUAGES, catalog
@@ -101,6 +101,15 @@ def test_indicators_with_a_stored_evaluation_are_left_out() -> None:
     codes = [i.indicator for i in program_evaluability(store, "AI2023")]
     assert USERS not in codes and len(codes) == 4
     store.close()
+
+
+def test_unknown_program_bad_day_and_bad_cohort_period_are_refused(demo: Store) -> None:
+    with pytest.raises(NotFound):
+        program_evaluability(demo, "NOPE")
+    with pytest.raises(ValidationError):
+        program_evaluability(demo, "AI2023", as_of="yesterday")
+    with pytest.raises(ValidationError):
+        program_evaluability(demo, "AI2023", cohorts={"230000000": "spring 2019"})
 
 
 def test_words_in_each_language(demo: Store) -> None:

@@ -77,12 +77,16 @@ def program_evaluability(
         ``as_of`` is not a date, or a cohort's period is not an SDMX period.
     """
     day = _day(as_of)
-    with store.connect() as conn:
-        frames = load_program_frames(conn, code, as_of=day)
-        changes = get_reference_package(conn).territory_changes
     done = {e.indicator for e in history(store, code) if day is None or e.created_at.date() <= day}
+    with store.connect() as conn:
+        catalog = load_program_frames(conn, code, as_of=day, observations="none")
+        own = catalog.indicators.filter((pl.col("program") == code) & ~pl.col("code").is_in(list(done)))
+        if own.height == 0:
+            return []
+        # only these indicators' rows: the predecessors' observations are not read
+        frames = load_program_frames(conn, code, as_of=day, indicators=own["code"].to_list())
+        changes = get_reference_package(conn).territory_changes
     program = frames.programs.filter(pl.col("code") == code).row(0, named=True)
-    own = frames.indicators.filter((pl.col("program") == code) & ~pl.col("code").is_in(list(done)))
     return [
         _indicator(frames, changes, row, int(program["start_year"]), cohorts)
         for row in own.iter_rows(named=True)
