@@ -4,7 +4,8 @@ Estimators compute with NumPy, SciPy and statsmodels, which report trouble as Py
 slice, a model that did not converge). Printed on a terminal those are noise in English; :func:`guarded` runs
 the estimation with every warning recorded and turns the meaningful ones into notes (message keys with
 parameters, shown in the interface language) kept in ``diagnostics['notes']``. :func:`check_design` refuses,
-before any estimation, a design that cannot give an estimate, naming what is missing.
+before any estimation, a design that cannot give an estimate, naming what is missing, by the thresholds
+:mod:`natije.evaluation.evaluability` keeps (which also judges, before any run, what the data allow).
 """
 
 from __future__ import annotations
@@ -21,16 +22,12 @@ import numpy as np
 
 from natije.errors import InsufficientData, Text
 from natije.evaluation.design import EvaluationDesign
+from natije.evaluation.evaluability import NEEDS_NEVER_COVERED, SINGLE_SERIES, min_pre_periods
 from natije.evaluation.panel import Panel
 from natije.evaluation.result import EvaluationResult
 
 Note = dict[str, Any]
 NOTE = "evaluation.note."
-SINGLE_SERIES = frozenset({"its"})
-"""Methods that can estimate from the covered units alone (a forecast of the series without the program)."""
-NEEDS_NEVER_COVERED = frozenset({"sc", "sdid"})
-MIN_PRE_PERIODS = {"sc": 2, "sdid": 2, "its": 3}
-"""Periods before the program starts that a method needs (weights or a model are fitted on them)."""
 
 
 def note(key: str, **params: Any) -> Note:
@@ -96,7 +93,7 @@ def check_design(panel: Panel, design: EvaluationDesign) -> None:
         raise InsufficientData(
             Text("error.design_no_pre_period", first=_label(panel.times[0])), reason="no_pre_period"
         )
-    needed, pre = MIN_PRE_PERIODS.get(design.method, 1), int(starts.max())
+    needed, pre = min_pre_periods(design.method), int(starts.max())
     if pre < needed:
         raise InsufficientData(
             Text("error.design_few_pre_periods", method=design.method, needed=needed, pre=pre),

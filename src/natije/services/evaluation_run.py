@@ -36,10 +36,11 @@ from natije.evaluation import (
     make_executor,
     texts,
 )
+from natije.evaluation.evaluability import SINGLE_SERIES
 from natije.evaluation.executors import Executor
 from natije.evaluation.panel import to_polars
 from natije.locale import t
-from natije.services.evaluation_guard import SINGLE_SERIES, check_design, finish, guarded, note
+from natije.services.evaluation_guard import check_design, finish, guarded, note
 
 SERIES = "series"
 """Unit column added to a single series (its value: the outcome's name)."""
