@@ -131,3 +131,16 @@ def test_unknown_program_and_options_are_refused(report_store: Store) -> None:
     with pytest.raises(ValidationError) as caught:
         ReportRequest("AI2023", "de", "docx", DAY, "later")
     assert len(caught.value.problems) == 3
+
+
+def test_indicators_without_an_evaluation_say_what_to_collect(report_store: Store) -> None:
+    md = text_of(report_store, "AI2023", "en", "md")
+    impact = md[
+        md.index("\n## " + t("report.section.impact", "en")) : md.index(
+            "\n## " + t("report.section.method", "en")
+        )
+    ]
+    assert t("report.evaluability.title", "en") in impact
+    assert "(AI2023.VILLAGES\\_FIBRE\\_SHARE)" in impact  # no stored evaluation: assessed
+    assert "#### Internet users in rural areas" not in impact  # evaluated: not assessed again
+    assert t("report.evaluability.collect", "en") in impact

@@ -55,7 +55,9 @@ class Notes:
             return f"[{md_escape(text)}][{found.number}]"
         link = Markup('<a class="ref" href="{}" data-note="{}">{}</a>').format(href, found.number, text)
         if first:
-            link += Markup('<span class="note" id="note-{0}" data-note="{0}">{1}</span>').format(found.number, note)
+            link += Markup('<span class="note" id="note-{0}" data-note="{0}">{1}</span>').format(
+                found.number, note
+            )
         return link
 
     def listed(self) -> list[Note]:

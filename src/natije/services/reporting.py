@@ -19,6 +19,7 @@ Examples
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import polars as pl
@@ -29,6 +30,8 @@ from natije.reports.content import EvaluationPart, IndicatorPart, ReportContent,
 __all__ = ["ReportRequest", "assemble", "report"]
 from natije.services import catalog, evaluation, figures, indicators, monitoring
 from natije.services.coverage import program_coverage
+from natije.services.evaluability import program_evaluability
+from natije.services.evaluability_words import describe_evaluability
 from natije.services.evaluation_words import describe
 from natije.store import Store
 
@@ -119,8 +122,16 @@ def assemble(store: Store, request: ReportRequest) -> ReportContent:
     known = {source.code: source for source in details.sources}
     coverage = program_coverage(store, request.program, request.as_of)
     rows = {row["indicator"]: row for row in coverage.table.to_dicts()}
+    assessed = {
+        item.indicator: (item, describe_evaluability(item, request.lang))
+        for item in program_evaluability(store, request.program, request.as_of)
+    }
     parts = [
-        _indicator_part(store, request, snapshot, i, known, rows.get(i.code)) for i in details.indicators
+        replace(
+            _indicator_part(store, request, snapshot, i, known, rows.get(i.code)),
+            evaluability=assessed.get(i.code),
+        )
+        for i in details.indicators
     ]
     lineage = monitoring.program_lineage(store, request.program, request.as_of, lang=request.lang)
     records = [
