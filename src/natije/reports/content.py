@@ -13,6 +13,7 @@ from natije.locale import LANGUAGES
 
 FORMATS = ("html", "md", "pdf")
 BASES = ("current", "first")
+SUMMARY_ORDER = ("missed", "off_track", "at_risk", "on_track", "achieved", "insufficient_data", "no_data")
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 """Where the numbers' links point when no other address is given: the app `natije serve` starts."""
 
@@ -110,6 +111,12 @@ class ReportContent:
     sources: dict[str, Any]
     coverage: Any = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def key_targets(self, limit: int = 5) -> list[tuple[IndicatorPart, dict[str, Any]]]:
+        """The summary's targets: those missed, off track or at risk first (then the others), each with its
+        indicator, at most ``limit``."""
+        rows = [(part, row) for part in self.indicators for row in part.rows if row["target"] is not None]
+        return sorted(rows, key=lambda pair: SUMMARY_ORDER.index(pair[1]["status"]))[:limit]
 
     def strongest(self) -> EvaluationPart | None:
         """The evaluation whose estimate stands furthest from zero in half-widths of its interval."""
