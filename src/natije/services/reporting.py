@@ -41,9 +41,8 @@ def _versions(series: indicators.IndicatorSeries) -> list[dict[str, Any]]:
     decision)."""
     targets = series.national_commitments().filter(pl.col("kind") == "target").sort("period", "version")
     rows = targets.to_dicts()
-    for row, after in zip(rows, [*rows[1:], None], strict=False):
-        same = after is not None and after["period"] == row["period"]
-        row["until"] = after["decided_on"] if same else None
+    for row, after in zip(rows, [*rows[1:], {}], strict=False):
+        row["until"] = after["decided_on"] if after.get("period") == row["period"] else None
         row["first"] = row["version"] == 1
     return rows
 
