@@ -2,9 +2,9 @@
 
 Each report runs as its own process (``natije report PROGRAM --format F --lang L -o FILE``), so the time
 includes starting Python and importing what the format needs, as on the command line; the child's own CPU time
-is printed beside the wall time (``os.wait4``), as a check on a loaded machine. Beside it, the same report's HTML
-is laid out by WeasyPrint alone in one warm process — the floor a PDF from this HTML can reach — so the share of
-the PDF's time that natije itself adds is visible.
+is printed beside the wall time (``os.wait4``), as a check on a loaded machine. Beside it, the same report's
+HTML is laid out by WeasyPrint alone in one warm process — the floor a PDF from this HTML can reach — so the
+share of the PDF's time that natije itself adds is visible.
 
 Goal: every demo program's report, PDF included, in under 10 s (the slowest median of all runs).
 
@@ -72,7 +72,8 @@ def main() -> None:
             [sys.executable, "-m", "compileall", "-q", str(Path(__file__).parents[1] / "src")], check=True
         )
         print(
-            f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}; median of {args.repeats} runs (wall / CPU s)"
+            f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.1f};",
+            f"median of {args.repeats} runs (wall / CPU s)",
         )
         slowest = 0.0
         for program in PROGRAMS:
