@@ -149,7 +149,7 @@ def test_indicators_without_an_evaluation_say_what_to_collect(report_store: Stor
 def test_summary_numbers_link_to_the_part_that_details_them(report_store: Store) -> None:
     html = text_of(report_store, "AI2023", "en", "html")
     summary = html[html.index('id="sec-summary"') : html.index('id="sec-analysis"')]
-    paragraphs = re.findall(r"<(?:p|li)>(.*?)</(?:p|li)>", summary, flags=re.S)
+    paragraphs = re.findall(r"<(?:p|li)>(.*?)</(?:p|li)>", summary, flags=re.DOTALL)
     with_numbers = [p for p in paragraphs if re.search(r"\d", re.sub(r"<[^>]+>", "", p))]
     assert with_numbers and all("<a " in p for p in with_numbers)
     targets = set(re.findall(r'<a class="internal" href="#([^"]+)"', summary))
