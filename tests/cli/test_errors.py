@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 import natije
+from natije.locale import t
 
 SCRIPT = [sys.executable, "-c", "from natije.cli import main; main()"]
 SOURCES = str(Path(natije.__file__).resolve().parents[1])  # the sources under test, not an installed copy
@@ -48,3 +52,21 @@ def test_errors_exit_non_zero_with_a_message(
     assert done.returncode == code, done.stderr
     assert "Traceback" not in done.stderr + done.stdout
     assert text in done.stderr + done.stdout
+
+
+def test_a_defect_prints_a_short_message_and_keeps_the_details(
+    cli: Callable[..., tuple[int, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from natije.services import catalog
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ZeroDivisionError("a defect")
+
+    monkeypatch.setattr(catalog, "list_programs", broken)
+    monkeypatch.delenv("NATIJE_DEBUG", raising=False)
+    code, output = cli("--db", ":memory:", "--lang", "ru", "programs")
+    assert code == 70 and "Traceback" not in output
+    path = re.search(r"natije-crash-\S+\.txt", output)
+    assert path is not None and t("msg.error", "ru") in output
+    details = Path(tempfile.gettempdir(), path.group(0)).read_text()
+    assert "ZeroDivisionError: a defect" in details and "Traceback" in details

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -160,6 +161,21 @@ def app(ctx: click.Context, db: str | None, lang: str) -> None:
     ctx.obj = GlobalOptions(db=db, lang=lang)
 
 
+INTERNAL_ERROR = 70
+"""The exit code of a defect in natije itself (sysexits' EX_SOFTWARE)."""
+
+
+def crash_report(exc: BaseException) -> str:
+    """Write ``exc``'s traceback and the command line to a new file in the temporary folder; its path."""
+    import tempfile
+    import traceback
+
+    with tempfile.NamedTemporaryFile("w", prefix="natije-crash-", suffix=".txt", delete=False) as out:
+        out.write("natije " + " ".join(sys.argv[1:]) + "\n\n")
+        out.write("".join(traceback.format_exception(exc)))
+    return out.name
+
+
 def main() -> None:
     """Console-script entry point: natije errors become a message and an exit code, never a traceback.
 
@@ -195,4 +211,10 @@ def main() -> None:
             f"[bold red]{t('msg.error', lang)}[/] {message}", highlight=False, markup=True
         )
         sys.exit(exc.exit_code)
+    except Exception as exc:  # a defect of natije: a short message and where the details are, no traceback
+        if os.environ.get("NATIJE_DEBUG"):
+            raise
+        details = t("msg.internal_error", lang, path=crash_report(exc))
+        click.echo(f"{t('msg.error', lang)} {details}", err=True)
+        sys.exit(INTERNAL_ERROR)
     sys.exit(done if isinstance(done, int) else 0)  # a command's own exit code (--help: 0), else success

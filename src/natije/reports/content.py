@@ -81,6 +81,7 @@ class IndicatorPart:
     url: str
     coverage: dict[str, Any] | None = None
     evaluability: Any = None
+    predecessors: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

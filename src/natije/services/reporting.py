@@ -19,7 +19,7 @@ Examples
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
@@ -80,9 +80,61 @@ def _with_notes(
         )
 
 
-def _indicator_part(
-    store: Store, request: ReportRequest, snapshot: Any, indicator: Any, known: dict[str, Any], covered: Any
-) -> IndicatorPart:
+def _predecessors(
+    store: Store, request: ReportRequest, program: _Program, indicator: Any
+) -> list[dict[str, Any]]:
+    """What the earlier programs of the chain held for the same concept as ``indicator`` (lineage's concept
+    rows): each one's national targets in force on the report's day (the last version of each period) and its
+    last national value up to that program's last year."""
+    row = next((r for r in program.lineage if _cell_code(r, request.program) == indicator.code), None)
+    chain = program.chain
+    earlier = chain[: chain.index(request.program)] if request.program in chain else ()
+    found = []
+    for before in earlier:
+        code = _cell_code(row, before)
+        if code is None:
+            continue
+        series = indicators.indicator_series(store, code, request.as_of)
+        targets = series.national_commitments().filter(pl.col("kind") == "target").sort("period", "version")
+        end = program.ends.get(before, 9999)
+        values = series.national_series().filter(
+            pl.col("value").is_not_null() & (pl.col("period").str.slice(0, 4).cast(pl.Int32) <= end)
+        )
+        found.append(
+            {
+                "program": before,
+                "code": code,
+                "name": series.names.get(request.lang) or code,
+                "unit": series.unit,
+                "targets": list({t["period"]: t for t in targets.to_dicts()}.values()),
+                "last": values.row(-1, named=True) if values.height else None,
+                "url": request.link(f"indicators/{code}"),
+            }
+        )
+    return found
+
+
+def _cell_code(row: dict[str, Any] | None, program: str) -> str | None:
+    cell = (row or {}).get("cells", {}).get(program)
+    return None if cell is None else cell["indicator"]
+
+
+@dataclass(frozen=True)
+class _Program:
+    """What every indicator's part reads of its program: the day's snapshot, the sources by code, coverage
+    rows and evaluability by indicator, the lineage by concept and the chain of programs."""
+
+    snapshot: Any
+    sources: dict[str, Any]
+    coverage: dict[str, dict[str, Any]]
+    assessed: dict[str, Any]
+    lineage: list[dict[str, Any]]
+    chain: tuple[str, ...]
+    ends: dict[str, int]  # program → its last year
+
+
+def _indicator_part(store: Store, request: ReportRequest, program: _Program, indicator: Any) -> IndicatorPart:
+    snapshot, known = program.snapshot, program.sources
     rows = figures.national_rows(snapshot, indicator.code)
     series = indicators.indicator_series(store, indicator.code, request.as_of)
     chart = figures.series_of(series, request.lang, rows)
@@ -100,7 +152,9 @@ def _indicator_part(
         chart=chart,
         sources=sources,
         url=request.link(f"indicators/{indicator.code}"),
-        coverage=covered,
+        coverage=program.coverage.get(indicator.code),
+        evaluability=program.assessed.get(indicator.code),
+        predecessors=_predecessors(store, request, program, indicator),
     )
 
 
@@ -118,21 +172,21 @@ def assemble(store: Store, request: ReportRequest) -> ReportContent:
     details = catalog.show_program(store, request.program)
     snapshot = monitoring.program_snapshot(store, request.program, request.as_of, request.basis)
     day = request.as_of or monitoring.today()
-    known = {source.code: source for source in details.sources}
     coverage = program_coverage(store, request.program, request.as_of)
-    rows = {row["indicator"]: row for row in coverage.table.to_dicts()}
-    assessed = {
-        item.indicator: (item, describe_evaluability(item, request.lang))
-        for item in program_evaluability(store, request.program, request.as_of)
-    }
-    parts = [
-        replace(
-            _indicator_part(store, request, snapshot, i, known, rows.get(i.code)),
-            evaluability=assessed.get(i.code),
-        )
-        for i in details.indicators
-    ]
     lineage = monitoring.program_lineage(store, request.program, request.as_of, lang=request.lang)
+    program = _Program(
+        snapshot,
+        {source.code: source for source in details.sources},
+        {row["indicator"]: row for row in coverage.table.to_dicts()},
+        {
+            item.indicator: (item, describe_evaluability(item, request.lang))
+            for item in program_evaluability(store, request.program, request.as_of)
+        },
+        monitoring.lineage_by_concept(lineage, details.lineage),
+        details.lineage,
+        {p.code: p.end_year for p in catalog.list_programs(store)},
+    )
+    parts = [_indicator_part(store, request, program, i) for i in details.indicators]
     records = [
         r
         for r in evaluation.history(store, request.program)
@@ -148,9 +202,9 @@ def assemble(store: Store, request: ReportRequest) -> ReportContent:
         budget=snapshot.budget.sort("currency", "year").to_dicts(),
         budget_chart=figures.budget_of(snapshot, request.lang) if snapshot.budget.height else None,
         costs=monitoring.program_costs(store, request.program, request.as_of, request.basis).to_dicts(),
-        lineage=monitoring.lineage_by_concept(lineage, details.lineage),
+        lineage=program.lineage,
         evaluations=[_evaluation_part(r, request) for r in sorted(records, key=lambda r: r.id or 0)],
-        sources=known,
+        sources=program.sources,
         coverage=coverage,
     )
 
