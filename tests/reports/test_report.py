@@ -5,6 +5,7 @@ comes from, the same bytes for the same store and day."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from html import unescape
 
@@ -26,6 +27,9 @@ def text_of(store: Store, program: str, lang: str, fmt: str, day: date | None = 
     return report(store, ReportRequest(program, lang, fmt, day, **more)).decode()
 
 
+Render = Callable[..., str]
+
+
 def visible(html: str) -> str:
     """The words of an HTML report without its tags, styles and charts."""
     html = re.sub(r"<(style|svg)\b.*?</\1>", " ", html, flags=re.DOTALL)
@@ -35,8 +39,8 @@ def visible(html: str) -> str:
 @pytest.mark.parametrize("fmt", ["html", "md"])
 @pytest.mark.parametrize("lang", ["kk", "ru", "en"])
 @pytest.mark.parametrize("program", PROGRAMS)
-def test_every_program_reads_in_its_language(report_store: Store, program: str, lang: str, fmt: str) -> None:
-    document = text_of(report_store, program, lang, fmt)
+def test_every_program_reads_in_its_language(rendered: Render, program: str, lang: str, fmt: str) -> None:
+    document = rendered(program, lang, fmt)
     words = visible(document) if fmt == "html" else document
     for section in SECTIONS:
         assert t(f"report.section.{section}", lang) in words
@@ -60,8 +64,8 @@ def _row(markdown: str, indicator: str) -> str:
     return next(line for line in block.splitlines() if re.match(r"\| \d{4} \|", line))
 
 
-def test_villages_on_fibre_story(report_store: Store) -> None:
-    md = text_of(report_store, "AI2023", "en", "md")
+def test_villages_on_fibre_story(rendered: Render) -> None:
+    md = rendered("AI2023", "en", "md")
     row = _row(md, FIBRE)
     assert "[90%]" in row and "[42.2%]" in row and "(2025)" in row and "off track" in row
     p_meet = re.findall(r"\[(\d+)%\]\[\d+\] \|$", row)
@@ -74,20 +78,20 @@ def test_villages_on_fibre_story(report_store: Store) -> None:
     assert "2,606 of 6,179 rural settlements" in md  # the note names the source of 42.2 %
 
 
-def test_before_the_target_was_raised_the_report_judges_on_88(report_store: Store) -> None:
-    md = text_of(report_store, "AI2023", "en", "md", day=date(2025, 9, 1))
+def test_before_the_target_was_raised_the_report_judges_on_88(rendered: Render) -> None:
+    md = rendered("AI2023", "en", "md", day=date(2025, 9, 1))
     row = _row(md, FIBRE)
     assert "[88%]" in row and "90%" not in row
     assert "As of 2025-09-01" in md
 
 
-def test_first_basis_judges_on_the_first_promise(report_store: Store) -> None:
-    md = text_of(report_store, "AI2023", "en", "md", basis="first")
+def test_first_basis_judges_on_the_first_promise(rendered: Render) -> None:
+    md = rendered("AI2023", "en", "md", basis="first")
     assert "[88%]" in _row(md, FIBRE)
 
 
-def test_every_number_of_the_tables_links_to_its_source(report_store: Store) -> None:
-    html = text_of(report_store, "AI2023", "ru", "html")
+def test_every_number_of_the_tables_links_to_its_source(rendered: Render) -> None:
+    html = rendered("AI2023", "ru", "html")
     cells = re.findall(r'<td class="num">(.*?)</td>', html, flags=re.DOTALL)
     numbered = [cell for cell in cells if re.search(r"\d", re.sub(r"<[^>]+>", "", cell))]
     assert numbered
@@ -111,8 +115,8 @@ def test_markdown_links_resolve(report_store: Store) -> None:
     assert all(url.startswith("https://natije.example.kz/kk/") for url in defined.values())
 
 
-def test_the_stored_evaluation_is_read_in_words(report_store: Store) -> None:
-    md = text_of(report_store, "AI2023", "ru", "md")
+def test_the_stored_evaluation_is_read_in_words(rendered: Render) -> None:
+    md = rendered("AI2023", "ru", "md")
     impact = md[md.index("\n## " + t("report.section.impact", "ru")) :]
     assert t("evaluation.method.cs", "ru") in impact
     summary = md[: md.index("\n## " + t("report.section.analysis", "ru"))]
@@ -120,8 +124,8 @@ def test_the_stored_evaluation_is_read_in_words(report_store: Store) -> None:
     assert "AI2023.RURAL\\_INTERNET\\_USERS" in summary  # the strongest estimate is named on the summary page
 
 
-def test_a_program_without_evaluations_says_its_impact_is_not_established(report_store: Store) -> None:
-    md = text_of(report_store, "DK2018", "en", "md")
+def test_a_program_without_evaluations_says_its_impact_is_not_established(rendered: Render) -> None:
+    md = rendered("DK2018", "en", "md")
     assert t("report.summary.no_impact", "en") in md
 
 
@@ -133,8 +137,8 @@ def test_unknown_program_and_options_are_refused(report_store: Store) -> None:
     assert len(caught.value.problems) == 3
 
 
-def test_indicators_without_an_evaluation_say_what_to_collect(report_store: Store) -> None:
-    md = text_of(report_store, "AI2023", "en", "md")
+def test_indicators_without_an_evaluation_say_what_to_collect(rendered: Render) -> None:
+    md = rendered("AI2023", "en", "md")
     impact = md[
         md.index("\n## " + t("report.section.impact", "en")) : md.index(
             "\n## " + t("report.section.method", "en")
@@ -146,8 +150,8 @@ def test_indicators_without_an_evaluation_say_what_to_collect(report_store: Stor
     assert t("report.evaluability.collect", "en") in impact
 
 
-def test_summary_numbers_link_to_the_part_that_details_them(report_store: Store) -> None:
-    html = text_of(report_store, "AI2023", "en", "html")
+def test_summary_numbers_link_to_the_part_that_details_them(rendered: Render) -> None:
+    html = rendered("AI2023", "en", "html")
     summary = html[html.index('id="sec-summary"') : html.index('id="sec-analysis"')]
     paragraphs = re.findall(r"<(?:p|li)>(.*?)</(?:p|li)>", summary, flags=re.DOTALL)
     with_numbers = [p for p in paragraphs if re.search(r"\d", re.sub(r"<[^>]+>", "", p))]

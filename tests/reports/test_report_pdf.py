@@ -5,14 +5,13 @@ footnotes, the charts drawn."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 
 import pytest
 from pdf_tools import pdf_pages, pdf_rasters
 
 from natije.locale import formats, t
-from natije.services.reporting import ReportRequest, report
-from natije.services.stores import Store
 
 PROGRAMS = ("IK2020", "DK2018", "TB2021", "AI2023")
 DAY = date(2026, 12, 7)
@@ -25,8 +24,8 @@ def flat(text: str) -> str:
 
 @pytest.mark.parametrize("lang", ["kk", "ru", "en"])
 @pytest.mark.parametrize("program", PROGRAMS)
-def test_every_program_on_paper(report_store: Store, program: str, lang: str) -> None:
-    pdf = report(report_store, ReportRequest(program, lang, "pdf", DAY))
+def test_every_program_on_paper(rendered: Callable[..., bytes], program: str, lang: str) -> None:
+    pdf = rendered(program, lang, "pdf")
     pages = pdf_pages(pdf)
     whole = flat(" ".join(pages))
     assert pdf.startswith(b"%PDF-") and len(pages) >= 3
@@ -40,8 +39,8 @@ def test_every_program_on_paper(report_store: Store, program: str, lang: str) ->
         assert footer in flat(page) and label in flat(page), (number, page[-300:])
 
 
-def test_summary_page_comes_first_with_its_key_numbers(report_store: Store) -> None:
-    pdf = report(report_store, ReportRequest("AI2023", "kk", "pdf", DAY))
+def test_summary_page_comes_first_with_its_key_numbers(rendered: Callable[..., bytes]) -> None:
+    pdf = rendered("AI2023", "kk", "pdf")
     first = flat(pdf_pages(pdf)[0])
     assert flat(t("report.section.summary", "kk")) in first
     counts = ", ".join(
@@ -54,8 +53,8 @@ def test_summary_page_comes_first_with_its_key_numbers(report_store: Store) -> N
     assert "89 %" in first  # budget executed, against 0 % of targets achieved
 
 
-def test_contents_page_numbers_point_to_the_sections(report_store: Store) -> None:
-    pdf = report(report_store, ReportRequest("AI2023", "en", "pdf", DAY))
+def test_contents_page_numbers_point_to_the_sections(rendered: Callable[..., bytes]) -> None:
+    pdf = rendered("AI2023", "en", "pdf")
     pages = [flat(p) for p in pdf_pages(pdf)]
     contents = next(p for p in pages if t("report.toc", "en") in p)
     for section in ("analysis", "results", "impact"):
@@ -66,8 +65,8 @@ def test_contents_page_numbers_point_to_the_sections(report_store: Store) -> Non
         assert title in pages[page - 1]
 
 
-def test_sources_are_footnotes_and_charts_drew(report_store: Store) -> None:
-    pdf = report(report_store, ReportRequest("AI2023", "ru", "pdf", DAY))
+def test_sources_are_footnotes_and_charts_drew(rendered: Callable[..., bytes]) -> None:
+    pdf = rendered("AI2023", "ru", "pdf")
     pages = pdf_pages(pdf)
     fibre = next(p for p in pages if "AI2023.VILLAGES_FIBRE_SHARE" in p and "42,2 %[" in p)
     note = re.search(r"42,2 %\[(\d+)\]", fibre)
