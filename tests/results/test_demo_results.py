@@ -171,3 +171,28 @@ def test_scorecards_list_a_chain_s_dropped_concepts_once_and_apart_from_a_progra
     assert all(f["flag"] != "dropped_from_portfolio" for c in cards for f in c.worst_flags)
     print_scorecards(cards, "ru")
     assert "Выбыли из портфеля программ" in capsys.readouterr().out
+
+
+def test_affordable_internet_lineage_traces_villages_on_fibre_back_to_information_kazakhstan(
+    demo_db, demo_store
+):
+    """AI2023's villages-on-fibre count continues IK2020's: one concept, IK2020 first. The press reports only
+    IK2020's result (1,257 settlements by the end of 2020), no target, so IK2020 holds the concept without a
+    promise and AI2023's 5,606 by 2026 carries it over."""
+    lin = monitoring.program_lineage(demo_store, "AI2023", as_of="2026-12-07")
+    concept = lin.filter(pl.col("indicator") == "AI2023.VILLAGES_FIBRE")["concept"][0]
+    chain = lin.filter(pl.col("concept") == concept).select("program", "indicator", "target_period", "target")
+    assert chain.rows() == [
+        ("IK2020", "IK2020.RURAL_FIBRE", None, None),
+        ("AI2023", "AI2023.VILLAGES_FIBRE", "2026", 5606),
+    ]
+    statuses = dict(lin.filter(pl.col("concept") == concept).select("indicator", "status").iter_rows())
+    assert statuses == {"IK2020.RURAL_FIBRE": "new", "AI2023.VILLAGES_FIBRE": "carried_over"}
+    share = lin.filter(pl.col("indicator") == "AI2023.VILLAGES_FIBRE_SHARE")
+    assert share["status"].to_list() == ["new"]  # only the count has a predecessor in the sources
+    ik = monitoring.program_results(demo_store, "IK2020", as_of="2026-12-07")
+    assert ik.filter(pl.col("indicator") == "IK2020.RURAL_FIBRE").height == 0  # no target: nothing to judge
+    out = CliRunner().invoke(app, ["--db", demo_db, "--lang", "ru", "lineage", "AI2023", "--format", "json"])
+    assert out.exit_code == 0, out.output
+    named = {r["indicator"]: r["name"] for r in json.loads(out.output) if r["concept"] == concept}
+    assert named["IK2020.RURAL_FIBRE"].startswith("Число сельских населённых пунктов")
