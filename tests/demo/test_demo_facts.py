@@ -59,6 +59,20 @@ def test_villages_on_fibre_supports_off_track_with_a_forecastable_series(demo):
     assert _commitments(ai, "AI2023.VILLAGES_FIBRE_SHARE", "baseline")
 
 
+def test_affordable_internet_counts_villages_on_fibre_where_information_kazakhstan_did(demo):
+    """Vice Minister Orazbek (kt.kz, 2021-03-10): fibre reached 1,257 settlements by the end of 2020, work
+    "completed last year". A reported result of Information Kazakhstan-2020, not a target: none is shipped."""
+    ik, ai = demo["IK2020"], demo["AI2023"]
+    assert ai.indicators()["AI2023.VILLAGES_FIBRE"]["continues"] == "IK2020.RURAL_FIBRE"
+    fibre = ik.indicators()["IK2020.RURAL_FIBRE"]
+    assert (fibre["unit"], fibre["kind"], fibre["direction"]) == ("count", "stock", "increase")
+    assert all(fibre["names"][lang] for lang in ("kk", "ru", "en"))
+    assert ik.national("IK2020.RURAL_FIBRE") == {"2020": 1257}
+    (row,) = [r for r in ik.rows if r["indicator"] == "IK2020.RURAL_FIBRE"]
+    assert ik.sources()[row["source"]]["kind"] == "secondary" and row["as_of"] == "2021-03-10"
+    assert not _commitments(ik, "IK2020.RURAL_FIBRE", "target")
+
+
 def test_regional_breakdown_adds_up_to_published_national_counts(demo):
     ai = demo["AI2023"]
     for indicator, published in (

@@ -171,3 +171,86 @@ def test_scorecards_list_a_chain_s_dropped_concepts_once_and_apart_from_a_progra
     assert all(f["flag"] != "dropped_from_portfolio" for c in cards for f in c.worst_flags)
     print_scorecards(cards, "ru")
     assert "Выбыли из портфеля программ" in capsys.readouterr().out
+
+
+def test_affordable_internet_lineage_traces_villages_on_fibre_back_to_information_kazakhstan(
+    demo_db, demo_store
+):
+    """AI2023's villages-on-fibre count continues IK2020's: one concept, IK2020 first. The press reports only
+    IK2020's result (1,257 settlements by the end of 2020), no target, so IK2020 holds the concept without a
+    promise and AI2023's 5,606 by 2026 carries it over."""
+    lin = monitoring.program_lineage(demo_store, "AI2023", as_of="2026-12-07")
+    concept = lin.filter(pl.col("indicator") == "AI2023.VILLAGES_FIBRE")["concept"][0]
+    chain = lin.filter(pl.col("concept") == concept).select("program", "indicator", "target_period", "target")
+    assert chain.rows() == [
+        ("IK2020", "IK2020.RURAL_FIBRE", None, None),
+        ("AI2023", "AI2023.VILLAGES_FIBRE", "2026", 5606),
+    ]
+    statuses = dict(lin.filter(pl.col("concept") == concept).select("indicator", "status").iter_rows())
+    assert statuses == {"IK2020.RURAL_FIBRE": "new", "AI2023.VILLAGES_FIBRE": "carried_over"}
+    share = lin.filter(pl.col("indicator") == "AI2023.VILLAGES_FIBRE_SHARE")
+    assert share["status"].to_list() == ["new"]  # only the count has a predecessor in the sources
+    ik = monitoring.program_results(demo_store, "IK2020", as_of="2026-12-07")
+    assert ik.filter(pl.col("indicator") == "IK2020.RURAL_FIBRE").height == 0  # no target: nothing to judge
+    out = CliRunner().invoke(app, ["--db", demo_db, "--lang", "ru", "lineage", "AI2023", "--format", "json"])
+    assert out.exit_code == 0, out.output
+    named = {r["indicator"]: r["name"] for r in json.loads(out.output) if r["concept"] == concept}
+    assert named["IK2020.RURAL_FIBRE"].startswith("Число сельских населённых пунктов")
+
+
+def _dropped(store, code: str, as_of: str) -> set[str]:
+    f = monitoring.program_flags(store, code, as_of=as_of)
+    return set(f.filter(pl.col("flag") == "dropped_from_portfolio")["indicator"])
+
+
+def test_rural_fibre_is_not_dropped_while_affordable_internet_continues_it(demo_store):
+    """AI2023 (in force 2024–2027) continues IK2020's rural settlements on fibre across DK2018 and TB2021,
+    which did not track it: their flags do not call it dropped, and keep what is (DK2018's e-commerce share
+    and jobs, TB2021's indicators AI2023 does not continue)."""
+    assert _dropped(demo_store, "DK2018", "2026-12-07") == set()
+    assert _dropped(demo_store, "TB2021", "2026-12-07") == {"DK2018.ECOMMERCE_SHARE", "DK2018.JOBS"}
+    ai = _dropped(demo_store, "AI2023", "2026-12-07")
+    assert {"DK2018.ECOMMERCE_SHARE", "DK2018.JOBS", "TB2021.EGDI_VALUE", "TB2021.IT_EXPORTS"} <= ai
+    assert len(ai) == 11 and "IK2020.RURAL_FIBRE" not in ai
+    lin = monitoring.program_lineage(demo_store, "TB2021", as_of="2026-12-07")
+    assert "IK2020.RURAL_FIBRE" not in set(lin["dropped_indicator"].drop_nulls())
+
+
+def test_rural_fibre_was_dropped_before_affordable_internet_came_into_force(demo_store):
+    """Judged as of mid-2023, IK2020 had ended and neither DK2018 nor TB2021 tracked the count; AI2023 only
+    came into force in 2024."""
+    for code in ("DK2018", "TB2021"):
+        assert "IK2020.RURAL_FIBRE" in _dropped(demo_store, code, "2023-06-30")
+    assert "IK2020.RURAL_FIBRE" not in _dropped(demo_store, "TB2021", "2024-01-01")
+
+
+def test_flags_command_no_longer_reports_rural_fibre_dropped(demo_db):
+    for code in ("DK2018", "TB2021"):
+        out = CliRunner().invoke(
+            app, ["--db", demo_db, "flags", code, "--as-of", "2026-12-07", "--format", "json"]
+        )
+        assert out.exit_code == 0, out.output
+        assert all(
+            not (r["flag"] == "dropped_from_portfolio" and r["indicator"] == "IK2020.RURAL_FIBRE")
+            for r in json.loads(out.output)
+        )
+
+
+def test_frames_hold_the_successors_known_by_the_day(demo_store):
+    """DK2018's frames name the programs after its chain, with what the lineage rule reads of them; as of a
+    day before anything of AI2023 was known (its first value: end of 2016), only TB2021."""
+    from datetime import date
+
+    from natije.store.frames import load_program_frames
+
+    with demo_store.connect() as conn:
+        now = load_program_frames(conn, "DK2018", observations="none")
+        then = load_program_frames(conn, "DK2018", as_of=date(2015, 6, 30), observations="none")
+    assert set(now.successors["program"]) == {"TB2021", "AI2023"}
+    assert set(then.successors["program"]) == {"TB2021"}
+    fibre = now.successors.filter(pl.col("code") == "AI2023.VILLAGES_FIBRE").row(0, named=True)
+    assert (fibre["continues"], fibre["predecessors"], fibre["start_year"]) == (
+        "IK2020.RURAL_FIBRE",
+        ["TB2021"],
+        2024,
+    )

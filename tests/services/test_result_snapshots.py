@@ -19,6 +19,7 @@ from sqlalchemy import create_engine, event, select
 from natije import __version__
 from natije.demo import demo_paths
 from natije.services import monitoring, snapshots
+from natije.services.catalog import initialise
 from natije.services.demo import load_demo
 from natije.services.ingestion import import_paths
 from natije.store import Store
@@ -144,10 +145,35 @@ def test_a_failed_import_leaves_the_snapshots_as_they_were(
         import_paths(demo, [package])
     assert rows(demo) == before and monitoring.store_version(demo) == version
     engine_runs.fail = False
-    import_paths(demo, [package])  # the program and those it leads to; IK2020 is its predecessor
+    import_paths(demo, [package])  # the program, its predecessor IK2020 and every program they lead to
     assert [(r[0], r[2]) for r in rows(demo)] == [
-        (code, monitoring.store_version(demo)) for code in ("AI2023", "DK2018", "TB2021")
+        (code, monitoring.store_version(demo)) for code in ("AI2023", "DK2018", "IK2020", "TB2021")
     ]
+
+
+def test_importing_a_successor_refreshes_its_predecessors(
+    store: Store, clock: Clock, engine_runs: Counter
+) -> None:
+    """AI2023 continues IK2020's rural settlements on fibre, which DK2018 and TB2021 did not track: until it
+    is imported their flags call the count dropped; the import that brings it stores their views again."""
+    initialise(store)
+    *first, last = demo_paths()
+    assert last.name == "AI2023"
+    import_paths(store, [str(p) for p in first])
+
+    def dropped(code: str) -> set[str]:
+        f = monitoring.program_snapshot(store, code).flags
+        return set(f.filter(f["flag"] == "dropped_from_portfolio")["indicator"])
+
+    assert "IK2020.RURAL_FIBRE" in dropped("DK2018") and "IK2020.RURAL_FIBRE" in dropped("TB2021")
+    import_paths(store, [str(last)])
+    assert [(r[0], r[2]) for r in rows(store)] == [
+        (code, monitoring.store_version(store)) for code in sorted(PROGRAMS)
+    ]
+    engine_runs.calls.clear()
+    assert "IK2020.RURAL_FIBRE" not in dropped("DK2018") | dropped("TB2021")
+    assert {"DK2018.ECOMMERCE_SHARE", "DK2018.JOBS"} <= dropped("TB2021")
+    assert engine_runs.calls == []  # read from the snapshots the import stored
 
 
 def test_an_import_that_changes_nothing_keeps_the_snapshots(demo: Store, engine_runs: Counter) -> None:

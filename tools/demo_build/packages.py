@@ -107,6 +107,8 @@ def indicator_entries(spec: dict[str, Any], catalogue: dict[str, dict[str, Any]]
         )
         if item.get("ratio"):
             entry["ratio"] = item["ratio"]
+        if item.get("continues"):
+            entry["continues"] = item["continues"]
         out.append(entry)
     return out
 

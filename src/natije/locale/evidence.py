@@ -17,7 +17,7 @@ from typing import Any
 from natije.locale import formats, t
 
 NUMBERS = ("old", "new")  # evidence pieces that are values
-DAYS = ("day", "old_day")  # evidence pieces that are dates
+DAYS = ("day", "old_day", "ended")  # evidence pieces that are dates
 
 
 def _number(text: Any, lang: str) -> Any:

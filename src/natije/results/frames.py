@@ -130,6 +130,17 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "name_ru": pl.String,
         "name_en": pl.String,
     },
+    "successors": {
+        "program": pl.String,
+        "predecessors": pl.List(pl.String),
+        "start_year": pl.Int32,
+        "end_year": pl.Int32,
+        "repealed_on": pl.Date,
+        "status": pl.String,
+        "code": pl.String,
+        "name_en": pl.String,
+        "continues": pl.String,
+    },
 }
 """Required columns per frame. Extra columns are kept; missing ones are added as nulls by :meth:`build`."""
 
@@ -165,6 +176,10 @@ class ProgramFrames:
     indicators, commitments, observations, revisions, budgets, territories, weights, programs
         Polars frames with at least the columns in :data:`SCHEMAS`. ``commitments`` holds every version
         recorded by ``as_of``; ``observations`` the value as known at ``as_of``.
+    successors : polars.DataFrame
+        The indicators (code, English name, ``continues``) of the programs known at ``as_of`` that succeed a
+        program of the chain (transitively) without being in it, one row each with its program's code,
+        predecessors, span and status: a concept one of them carries is not dropped from the portfolio.
     """
 
     program: str
@@ -176,6 +191,7 @@ class ProgramFrames:
     territories: pl.DataFrame
     weights: pl.DataFrame
     programs: pl.DataFrame
+    successors: pl.DataFrame
     as_of: Any = None
     today: date | None = None
 

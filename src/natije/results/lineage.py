@@ -8,8 +8,9 @@ lower-cased with digits, punctuation and extra spaces removed. Matches are trans
 For each program in the chain (ordered by start year) and each concept it holds, the promise is its latest
 target period in force (national or territory-less target). Status against the concept's latest earlier
 holder: ``new`` (none), ``repeated_later`` (it had an earlier target period), ``carried_over`` (same or no
-later deadline). A concept whose last holder has ended and that no program of the chain in force carries is
-``dropped_from_portfolio`` — once, for the chain, not charged to a narrower successor.
+later deadline). A concept whose holders in the chain have all ended, and that no program in force carries —
+neither of the chain nor one succeeding a holder (``ProgramFrames.successors``) — is
+``dropped_from_portfolio``: once, for the chain, not charged to a narrower successor.
 """
 
 from __future__ import annotations
@@ -154,7 +155,7 @@ def lineage(frames: ProgramFrames, lang: str = "en", stories: bool = True) -> pl
             rows.append({**r, "status": status})
             last[concept] = r
             holders.setdefault(concept, set()).add(prog)
-    rows.extend(_dropped(last, holders, frames))
+    rows.extend(_dropped(last, holders, frames, carried_later(frames, ind)))
     schema = {
         "concept": pl.String,
         "program": pl.String,
@@ -177,10 +178,55 @@ def lineage(frames: ProgramFrames, lang: str = "en", stories: bool = True) -> pl
     ).drop("_o")
 
 
-def _dropped(last: dict[str, dict], holders: dict[str, set[str]], frames: ProgramFrames) -> list[dict]:
+def carried_later(frames: ProgramFrames, indicators: pl.DataFrame) -> dict[str, set[str]]:
+    """Per indicator of the chain (``indicators``), the programs of the chain that a successor in force on the
+    day judged (``frames.as_of``, else today; a draft never is) continues it from: a successor carries the
+    concept of a chain indicator when one of its indicators matches it by the rule above, and continues it
+    from the programs of the chain it descends from. Empty where no successor in force matches."""
+    day = frames.as_of or present_day(frames)
+    succ = frames.successors
+    # a draft was never adopted: it carries nothing on any day, whatever years it names
+    adopted = succ.filter(pl.col("status").fill_null("") != "draft")
+    spans = in_force_until(
+        adopted.select(pl.col("program").alias("code"), "start_year", "end_year", "repealed_on").unique(
+            "code"
+        )
+    )
+    live = [p for p, (s, e) in spans.items() if (s is None or s <= day) and (e is None or day < e)]
+    later = succ.filter(pl.col("program").is_in(live))
+    if later.height == 0:
+        return {}
+    cols = {"code": pl.String, "program": pl.String, "name_en": pl.String, "continues": pl.String}
+    both = pl.concat(
+        [
+            indicators.select(
+                pl.col(c).cast(d) if c in indicators.columns else pl.lit(None, d).alias(c)
+                for c, d in cols.items()
+            ),
+            later.select(*cols),
+        ]
+    )
+    root = dict(concepts(both).iter_rows())  # the wider grouping: successors' indicators may join groups
+    family = pl.concat(
+        [
+            frames.programs.select("code", "predecessors", "start_year"),
+            succ.select(pl.col("program").alias("code"), "predecessors", "start_year").unique("code"),
+        ]
+    )
+    above = {prog: chain(family, prog) for prog in later["program"].unique()}
+    from_: dict[str, set[str]] = {}
+    for code, prog in later.select("code", "program").iter_rows():
+        from_.setdefault(root[code], set()).update(above[prog])
+    return {code: from_.get(root[code], set()) for code in indicators["code"]}
+
+
+def _dropped(
+    last: dict[str, dict], holders: dict[str, set[str]], frames: ProgramFrames, later: dict[str, set[str]]
+) -> list[dict]:
     """Concepts dropped from the portfolio: every program of the chain that held them has ended by
-    ``frames.as_of`` (today when none), so none in force carries them. A concept the program asked for holds
-    is never judged so: its own successors are not in the frames."""
+    ``frames.as_of`` (today when none), and no successor in force continues them from one of those holders
+    (``later``: :func:`carried_later`). A concept the program asked for holds is not judged so here: it is
+    charged, when dropped, to the programs that come after it."""
     day = frames.as_of or present_day(frames)
     spans = in_force_until(frames.programs) if frames.programs.height else {}
 
@@ -192,6 +238,8 @@ def _dropped(last: dict[str, dict], holders: dict[str, set[str]], frames: Progra
     for concept, r in last.items():
         held_by = holders[concept]
         if frames.program in held_by or not all(ended(p) for p in held_by):
+            continue
+        if later.get(r["indicator"], set()) & held_by:
             continue
         holder = r["program"]
         out.append(

@@ -18,7 +18,7 @@ def load_demo(store: Store, *, progress: Progress | None = None) -> ImportReport
     >>> from natije.store import Store
     >>> report = load_demo(Store.open("sqlite://"))
     >>> [p.name for p in report.packages], report.totals()["observations_inserted"]
-    (['reference', 'IK2020', 'DK2018', 'TB2021', 'AI2023'], 1294)
+    (['reference', 'IK2020', 'DK2018', 'TB2021', 'AI2023'], 1295)
     """
     initialise(store)  # a fresh store gets its schema and territories; an existing one is migrated
     return import_paths(store, [str(p) for p in demo_paths()], progress=progress)

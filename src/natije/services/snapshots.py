@@ -28,6 +28,7 @@ from natije import __version__
 from natije.errors import NatijeError
 from natije.results.scorecard import Scorecard
 from natije.store import snapshots as stored
+from natije.store.successors import descendants
 
 if TYPE_CHECKING:
     from natije.store import Store
@@ -126,8 +127,9 @@ def keep(store: Store, snapshot: ProgramSnapshot, today: date, version: str) -> 
 
 def refresh(conn: Connection, changed: Iterable[str | None], today: date) -> list[str]:
     """Inside an import's transaction, once it has written: replace every stored snapshot by the present views
-    of the programs whose answers the import can have changed — those in ``changed`` and their successors,
-    or every program when ``changed`` holds ``None`` (a package without a program: territories, weights) —
+    of the programs whose answers the import can have changed — those in ``changed``, their successors, and
+    the programs that succeed their predecessors (whose dropped concepts a successor may carry), or every
+    program when ``changed`` holds ``None`` (a package without a program: territories, weights) —
     at the version the import leaves. Returns their codes. A program the engine cannot answer for gets no
     snapshot (its readers get the engine's error)."""
     from natije.store.reads import list_programs
@@ -148,21 +150,24 @@ def refresh(conn: Connection, changed: Iterable[str | None], today: date) -> lis
 
 
 def affected(predecessors: dict[str, Sequence[str]], changed: set[str | None]) -> list[str]:
-    """The programs (of ``predecessors``: code → its predecessors) whose frames read what changed: the changed
-    programs and every program they lead to, or all of them when ``None`` (shared data) changed.
+    """The programs (of ``predecessors``: code → its predecessors) whose frames read what changed: every
+    program that the changed programs or their predecessors lead to (a program's frames hold its chain and the
+    programs after any of its chain: ``ProgramFrames.successors``), or all of them when ``None`` (shared data)
+    changed.
 
-    >>> affected({"A": (), "B": ("A",), "C": ("B",), "D": ()}, {"B"})
-    ['B', 'C']
+    >>> affected({"A": (), "B": ("A",), "C": ("B",), "D": (), "E": ("D",)}, {"B"})
+    ['A', 'B', 'C']
     """
     if None in changed:
         return sorted(predecessors)
     out = {c for c in changed if c in predecessors}
-    grew = True
-    while grew:
-        more = {c for c, preds in predecessors.items() if c not in out and out.intersection(preds)}
-        out |= more
-        grew = bool(more)
-    return sorted(out)
+    todo = list(out)
+    while todo:  # upwards first: the changed programs' predecessors, transitively
+        for p in predecessors.get(todo.pop(), ()):
+            if p in predecessors and p not in out:
+                out.add(p)
+                todo.append(p)
+    return sorted(out.union(descendants(predecessors, out)))
 
 
 def encode(snapshot: ProgramSnapshot, today: date, version: str) -> stored.SnapshotRow:

@@ -21,6 +21,7 @@ from natije.results.needs import series_needs
 from natije.store import tables as T
 from natije.store.fastread import arrow_source, datetime_column, read_frame
 from natije.store.reads import STATUS_NAMES, check_known, program_missing
+from natije.store.successors import load_successors
 
 DT = pl.Datetime("us")
 
@@ -113,7 +114,8 @@ def load_program_frames(
     today: date | None = None,
     indicators: Sequence[str] | None = None,
 ) -> ProgramFrames:
-    """Frames of ``program_code`` and its predecessors (transitively), as known at ``as_of``.
+    """Frames of ``program_code`` and its predecessors (transitively), as known at ``as_of``; of the programs
+    after them, only what the lineage rule reads (``successors``: :mod:`natije.store.successors`).
 
     ``observations`` (one of :data:`READS`) says which observations and revisions to read: frames read for
     ``"results"`` give the results, flags and scorecard of ``as_of`` (with the default thresholds) that all of
@@ -168,6 +170,7 @@ def load_program_frames(
         territories=terr.drop("id", "successors"),
         weights=weights,
         programs=progs,
+        successors=load_successors(conn, programs, lineage, day),
     )
     if observations not in READS:
         raise ValueError(f"observations={observations!r}: expected one of {READS}")

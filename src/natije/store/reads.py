@@ -70,18 +70,22 @@ def first_known(conn: Connection, code: str) -> date | None:
     return min(days) if days else None
 
 
-def check_known(conn: Connection, code: str, day: date | None) -> None:
-    """Raise :class:`ValidationError` when ``day`` is before anything about program ``code`` was known
-    (an answer "as of" that day would be an empty table that looks like a result)."""
-    if day is None:
-        return
+def known_by(conn: Connection, code: str, day: date) -> bool:
+    """Whether anything about program ``code`` was known by the end of ``day``: a commitment decided or a
+    value recorded by then."""
     i, c, o = T.indicators, T.commitments, T.observations
     own = select(i.c.id).join(T.programs, T.programs.c.id == i.c.program_id).where(T.programs.c.code == code)
     cutoff = datetime.combine(day + timedelta(days=1), time())
-    # whether anything was known by then: stops at the first row found (the minimum would scan every value)
+    # stops at the first row found (the minimum would scan every value)
     decided = select(c.c.id).where(c.c.indicator_id.in_(own), c.c.decided_on <= day).exists()
     recorded = select(o.c.id).where(o.c.indicator_id.in_(own), o.c.first_recorded < cutoff).exists()
-    if conn.execute(select(decided | recorded)).scalar():
+    return bool(conn.execute(select(decided | recorded)).scalar())
+
+
+def check_known(conn: Connection, code: str, day: date | None) -> None:
+    """Raise :class:`ValidationError` when ``day`` is before anything about program ``code`` was known
+    (an answer "as of" that day would be an empty table that looks like a result)."""
+    if day is None or known_by(conn, code, day):
         return
     first = first_known(conn, code)
     if first is not None and day < first:
