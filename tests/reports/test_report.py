@@ -159,3 +159,19 @@ def test_summary_numbers_link_to_the_part_that_details_them(rendered: Render) ->
     targets = set(re.findall(r'<a class="internal" href="#([^"]+)"', summary))
     assert {"sec-analysis", "sec-results", "budget", f"ind-{FIBRE}"} <= targets
     assert all(f'id="{anchor}"' in html for anchor in targets)
+
+
+def test_rural_connectivity_before_affordable_internet(rendered: Render) -> None:
+    md = rendered("AI2023", "en", "md")
+    start = re.search(r"^### .*\(AI2023\.VILLAGES\\?_FIBRE\)$", md, flags=re.M)
+    assert start is not None
+    card = md[start.end() : md.index("\n### ", start.end())]
+    earlier = card[card.index(t("report.predecessors.title", "en")) :]
+    assert re.search(
+        r"\*\*IK2020\*\*, Rural settlements reached by fibre-optic lines: promised: no target recorded; "
+        r"value by its end: \[1,257\]\[\d+\] \(2020\)",
+        earlier,
+    )
+    lineage = md[md.index("### Lineage") :]
+    row = next(line for line in lineage.splitlines() if line.startswith("| Rural settlements reached"))
+    assert "·, new" in row and "5,606 (2026), carried over" in row  # IK2020 held it, AI2023 carries it
