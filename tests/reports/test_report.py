@@ -163,7 +163,7 @@ def test_summary_numbers_link_to_the_part_that_details_them(rendered: Render) ->
 
 def test_rural_connectivity_before_affordable_internet(rendered: Render) -> None:
     md = rendered("AI2023", "en", "md")
-    start = re.search(r"^### .*\(AI2023\.VILLAGES\\?_FIBRE\)$", md, flags=re.M)
+    start = re.search(r"^### .*\(AI2023\.VILLAGES\\?_FIBRE\)$", md, flags=re.MULTILINE)
     assert start is not None
     card = md[start.end() : md.index("\n### ", start.end())]
     earlier = card[card.index(t("report.predecessors.title", "en")) :]
