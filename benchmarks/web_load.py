@@ -58,6 +58,8 @@ URLS = (
     ("indicator page", "/kk/indicators/AI2023.VILLAGES_FIBRE_SHARE"),
     ("API list", "/api/v1/programs"),
 )
+#: ``--routes`` names a route by the first word of its name, lower-cased
+ROUTES = {name.split()[0].lower(): (name, path) for name, path in URLS}
 TRIVIAL = ("trivial FastAPI page", "/")
 MAX_P95_RATIO, MIN_THROUGHPUT_SHARE = 1.5, 0.25
 LUA = """
@@ -253,15 +255,18 @@ class Pair:
 
 def show(name: str, load: Load) -> None:
     print(
-        f"    {name:22} {load.rps:8.1f} req/s  p50 {load.p50:7.1f} ms  p95 {load.p95:7.1f} ms  "
+        f"    {time.strftime('%H:%M:%S', time.gmtime())} {name:22} {load.rps:8.1f} req/s  "
+        f"p50 {load.p50:7.1f} ms  p95 {load.p95:7.1f} ms  "
         f"p99 {load.p99:7.1f} ms  errors {load.errors}  (load average {load.load_average:.1f})",
         flush=True,
     )
 
 
-def measure(db: str, args: argparse.Namespace, env: dict[str, str]) -> dict[str, Pair]:
-    """Serve the store ``db`` and the trivial app side by side, warm every URL, then measure each page with
-    ``wrk`` right after the trivial page."""
+def measure(
+    db: str, args: argparse.Namespace, env: dict[str, str], urls: list[tuple[str, str]]
+) -> dict[str, Pair]:
+    """Serve the store ``db`` and the trivial app side by side, warm every URL of ``urls``, then measure each
+    page with ``wrk`` right after the trivial page, in the order of ``urls``."""
     floor_port, port = free_port(), free_port()
     floor, base = f"http://127.0.0.1:{floor_port}{TRIVIAL[1]}", f"http://127.0.0.1:{port}"
     results: dict[str, Pair] = {}
@@ -275,11 +280,11 @@ def measure(db: str, args: argparse.Namespace, env: dict[str, str]) -> dict[str,
         busy = database_busy(db)
         idle = wait_idle(pgid, busy)  # the workers' own start-up warm-up first: it competes for the memo
         print(f"    (server idle {idle:.0f} s after answering: its own warm-up)", flush=True)
-        for url in (floor, *(base + path for _, path in URLS)):
+        for url in (floor, *(base + path for _, path in urls)):
             slowest = warm(url, args.workers)
             wrk(url, args.connections, args.threads, min(3.0, args.duration), script)
             print(f"    (warmed {url}: slowest first answer {slowest:.2f} s)", flush=True)
-        for name, path in URLS:
+        for name, path in urls:
             wait_idle(pgid, busy, limit=60)
             trivial_load = wrk(floor, args.connections, args.threads, args.duration, script)
             show(TRIVIAL[0], trivial_load)
@@ -407,7 +412,7 @@ def report(backend: str, runs: dict[str, dict[str, Pair]]) -> bool:
     )
     print(f" {'share demo':>10} {'share big':>9} {'errors':>6}")
     ok = True
-    for name, _ in URLS:
+    for name in demo:
         d, b = demo[name], big[name]
         ratio = b.page.p95 / d.page.p95
         shares = d.page.rps / d.floor.rps, b.page.rps / b.floor.rps
@@ -434,7 +439,16 @@ def main() -> None:
     ap.add_argument("--reuse", action="store_true", help="SQLite: reuse the stores already in --dir.")
     ap.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/postgres", help="Server.")
     ap.add_argument("--json", help="Also write every measurement to this JSON file.")
+    ap.add_argument(
+        "--routes",
+        default=",".join(ROUTES),
+        help=f"Routes to measure, in this order, comma-separated ({','.join(ROUTES)}).",
+    )
     args = ap.parse_args()
+    unknown = [r for r in args.routes.split(",") if r not in ROUTES]
+    if unknown:
+        ap.error(f"--routes: unknown {', '.join(unknown)} (choose from {', '.join(ROUTES)})")
+    urls = [ROUTES[r] for r in args.routes.split(",")]
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not on the PATH (Debian: apt-get install wrk)")
     env = {
@@ -451,7 +465,7 @@ def main() -> None:
             runs = {}
             for label, db in (("demo", demo), ("big", big)):
                 print(f"  {label}: {count_observations(db):,} observations", flush=True)
-                runs[label] = measure(db, args, env)
+                runs[label] = measure(db, args, env, urls)
         ok &= report(backend, runs)
         everything[backend] = {
             label: {

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
+from natije.web import create_app
 from natije.web.cache import Memo
 from natije.web.settings import Settings
 
@@ -87,3 +91,19 @@ def test_the_store_version_is_read_again_only_after_the_interval(monkeypatch: py
     assert watch.current() == "2.0"
     every = VersionWatch(store=None, interval=0.0)
     assert every.current() == "3.0" and reads == ["1.0", "2.0", "3.0"]
+
+
+def test_a_serving_worker_s_warmed_views_are_out_of_the_collector_s_walks(demo_db: Path) -> None:
+    # a full collection walks every tracked object with the interpreter lock held; what a worker keeps from
+    # its warm-up never becomes garbage, so it is frozen and the collections that pause requests skip it
+    try:
+        with TestClient(create_app(Settings(database_url=str(demo_db), warm=True))) as client:
+            warming = next(t for t in threading.enumerate() if t.name == "natije-warm")
+            warming.join(timeout=300)
+            kept = [v for v in client.app.state.natije.memo._items.values() if gc.is_tracked(v)]  # type: ignore[attr-defined]
+            walked = {id(o) for o in gc.get_objects()}
+        assert not warming.is_alive() and len(kept) > 20
+        assert gc.get_freeze_count() > 100_000  # the imported modules and the app, too
+        assert not any(id(v) in walked for v in kept)
+    finally:
+        gc.unfreeze()  # the test process goes on collecting as before
