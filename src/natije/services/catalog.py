@@ -142,8 +142,10 @@ def initialise(store: Store) -> str:
     Safe to repeat and to run from several processes at once (one write transaction under the store's lock).
     """
     # the built-in territories are imported by the commands that create a store, not by the ones that read one
+    from natije.services.ledger_keys import ensure_key
     from natije.services.territories import seed_territories
 
+    ensure_key(store)  # before the seed is logged: the store's log is signed from its first entry
     store.init(seed=seed_territories)
     return store.url
 
