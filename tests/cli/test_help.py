@@ -80,7 +80,7 @@ def _foreign_words(text: str, lang: str) -> set[str]:
     )  # a default is a value the user types: a code
     plain = re.sub(
         default
-        + r"[^\]]*\]|«[^»]*»|--[\w-]+|\S+://\S+|\S+\.(csv|yaml|zip|db)\b|\.(csv|parquet|xlsx|zip)\b|[A-Z0-9]+\d\S*",
+        + r"[^\]]*\]|«[^»]*»|--[\w-]+|(?<!\w)-[a-z]\b|\S+://\S+|\S+\.(csv|yaml|zip|db)\b|\.(csv|parquet|xlsx|zip)\b|[A-Z0-9]+\d\S*",
         " ",
         text,
     )

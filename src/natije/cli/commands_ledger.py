@@ -10,6 +10,10 @@ from natije.cli.app import Commands, app, format_option, lang_of, open_store
 from natije.cli.output import emit
 from natije.locale import t
 
+OUTPUT = click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write it to this file."
+)
+
 
 @app.command("verify")
 @click.option(
@@ -32,14 +36,23 @@ def verify(ctx: click.Context, checkpoints: tuple[Path, ...], fmt: str) -> None:
 
     lang = lang_of(ctx)
     report = check(open_store(ctx), checkpoints)
-    rows = [
-        (t(f"ledger.finding.{f.what}", lang), f.table, _key(f.key), "" if f.position is None else str(f.position),
-         ", ".join(f.columns))
+    rows: list[tuple[str, ...]] = [
+        (
+            t(f"ledger.finding.{f.what}", lang),
+            f.table,
+            _key(f.key),
+            _position(f.position),
+            ", ".join(f.columns),
+        )
         for f in report.findings
     ]
     emit(fmt, table=lambda: _print(report, rows, lang), json=report.to_dict)
     if not report.intact:
         ctx.exit(1)
+
+
+def _position(position: int | None) -> str:
+    return "" if position is None else str(position)
 
 
 def _key(key: dict[str, object]) -> str:
@@ -65,7 +78,7 @@ def checkpoint() -> None:
 
 
 @checkpoint.command("export")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write it to this file.")
+@OUTPUT
 @click.pass_context
 def export(ctx: click.Context, output: Path | None) -> None:
     """Print (or write) the signed checkpoint of the whole log, made now if the log grew since the last one.
@@ -84,7 +97,7 @@ def export(ctx: click.Context, output: Path | None) -> None:
 
 @app.command("proof")
 @click.argument("value_id")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write it to this file.")
+@OUTPUT
 @click.pass_context
 def proof(ctx: click.Context, value_id: str, output: Path | None) -> None:
     """Print the inclusion proof of a value's current log entry (VALUE-ID: the observation's number or

@@ -143,11 +143,19 @@ def initialise(store: Store) -> str:
     """
     # the built-in territories are imported by the commands that create a store, not by the ones that read one
     from natije.services.ledger_keys import ensure_key
-    from natije.services.territories import seed_territories
 
     ensure_key(store)  # before the seed is logged: the store's log is signed from its first entry
-    store.init(seed=seed_territories)
+    store.init(seed=_seed)
     return store.url
+
+
+def _seed(conn: Any) -> None:
+    """What a new or migrated store gets: rows held before it had a log are logged, then the territories."""
+    from natije.services.territories import seed_territories
+    from natije.store.ledger_log import log_existing
+
+    log_existing(conn)
+    seed_territories(conn)
 
 
 def ensure_store(store: Store) -> None:

@@ -237,7 +237,7 @@ def _compare_tables(conn: Connection, replay: _Replay) -> list[Finding]:
 
 
 def _stream(conn: Connection, query: Any) -> Iterator[dict[str, Any]]:
-    result = conn.execution_options(yield_per=CHUNK).execute(query).mappings()
+    result = conn.execute(query, execution_options={"yield_per": CHUNK}).mappings()
     for row in result:
         yield {name: logged_value(value) for name, value in row.items()}
 

@@ -50,7 +50,8 @@ def current_checkpoint(store: Store) -> CurrentCheckpoint:
         return CurrentCheckpoint(latest[1], size)
     key = signing_key(store)
     if key is None:
-        raise ConfigurationError(Text("error.ledger_no_key", path=str(key_path(store) or "NATIJE_LEDGER_KEY")))
+        path = key_path(store) or "NATIJE_LEDGER_KEY"
+        raise ConfigurationError(Text("error.ledger_no_key", path=str(path)))
     with store.transaction() as conn:
         latest, size = _latest(conn), log_size(conn)
         if latest is not None and latest[0] == size:  # another process made it meanwhile

@@ -174,6 +174,23 @@ def logged(conn: Connection, tables: Sequence[str] = CATALOG) -> Iterator[None]:
     log.append(entries)
 
 
+def log_existing(conn: Connection) -> bool:
+    """Log every row of a store that held data before it had a log (a store migrated to the log's schema),
+    as inserts of one transaction; a no-op unless the log is empty, no checkpoint was ever made and some
+    logged table has rows. Returns whether it logged anything."""
+    from natije.store.ledger_observations import log_existing_observations
+
+    if log_size(conn) or conn.execute(select(T.ledger_checkpoints.c.id).limit(1)).first() is not None:
+        return False
+    if all(conn.execute(select(VIEWS[name].table).limit(1)).first() is None for name in VIEWS):
+        return False
+    log = log_for(conn)
+    for name in CATALOG:
+        log.append([log.entry(name, None, row) for row in VIEWS[name].rows(conn)])
+    log_existing_observations(conn)
+    return True
+
+
 def _keyed(conn: Connection, table: str) -> dict[tuple[Any, ...], dict[str, Any]]:
     view = VIEWS[table]
     return {tuple(row[k] for k in view.key): row for row in view.rows(conn)}

@@ -192,3 +192,13 @@ def log_revisions(conn: Connection, above: int) -> None:
             transaction=log.transaction,
         )
     )
+
+
+def log_existing_observations(conn: Connection, chunk: int = 200_000) -> None:
+    """Log every stored observation (``revision`` null) and every stored revision as inserts, in chunks of
+    ``chunk`` rows: the log's first transaction in a store that held data before it had a log."""
+    result = conn.execute(OBSERVATIONS.select(), execution_options={"yield_per": chunk})
+    for rows in result.partitions(chunk):
+        frame = pl.DataFrame(list(rows), schema=SCHEMA, orient="row")
+        log_frame(conn, frame.with_columns(pl.lit(None, pl.Null).alias("revision")))
+    log_revisions(conn, 0)
