@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -35,7 +37,8 @@ def verify(ctx: click.Context, checkpoints: tuple[Path, ...], fmt: str) -> None:
     from natije.services.ledger import verify as check
 
     lang = lang_of(ctx)
-    report = check(open_store(ctx), checkpoints)
+    with _progress(lang) as advance:
+        report = check(open_store(ctx), checkpoints, progress=advance)
     rows: list[tuple[str, ...]] = [
         (
             t(f"ledger.finding.{f.what}", lang),
@@ -49,6 +52,19 @@ def verify(ctx: click.Context, checkpoints: tuple[Path, ...], fmt: str) -> None:
     emit(fmt, table=lambda: _print(report, rows, lang), json=report.to_dict)
     if not report.intact:
         ctx.exit(1)
+
+
+@contextmanager
+def _progress(lang: str) -> Iterator[Callable[[int], None]]:
+    """Entries read so far, on stderr (gone when done)."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from natije.cli.render import console
+
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed:,.0f}"))
+    with Progress(*columns, TimeElapsedColumn(), console=console(stderr=True), transient=True) as bar:
+        task = bar.add_task(t("ledger.reading", lang), total=None)
+        yield lambda entries: bar.update(task, completed=entries)
 
 
 def _position(position: int | None) -> str:
