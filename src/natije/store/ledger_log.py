@@ -31,6 +31,7 @@ STRIDE = 8
 """Levels of the tree kept in ``ledger_nodes``: every multiple of 8 (one hash per 255 leaves)."""
 
 _KEY = "natije.ledger"
+HEX = "\\x"  # PostgreSQL's text form of bytea: \x and hex digits
 
 
 def tree_nodes(conn: Connection) -> Nodes:
@@ -85,15 +86,7 @@ class LedgerLog:
         leaves = leaf_hashes(list(entries))
         start = self.tree.size
         self.tree.extend(leaves)
-        frame = pl.DataFrame(
-            {
-                "position": pl.int_range(start, start + len(entries), eager=True, dtype=pl.Int64),
-                "tx": pl.repeat(self.transaction, len(entries), eager=True, dtype=pl.Int64),
-                "entry": pl.Series(entries, dtype=pl.Binary),
-                "leaf": pl.Series(leaves, dtype=pl.Binary),
-            }
-        )
-        _insert_entries(self.conn, frame)
+        _insert_entries(self.conn, start, self.transaction, entries, leaves)
         if self._nodes:
             self.conn.execute(insert(T.ledger_nodes), self._nodes)
             self._nodes = []
@@ -131,18 +124,31 @@ def change_entry(
     )
 
 
-def _insert_entries(conn: Connection, frame: pl.DataFrame) -> None:
+def _insert_entries(
+    conn: Connection, start: int, tx: int, entries: Sequence[bytes], leaves: Sequence[bytes]
+) -> None:
+    """Bulk insert: SQLite ``executemany`` straight from the lists, PostgreSQL ``COPY`` (bytes as hex)."""
+    positions = range(start, start + len(entries))
     if conn.dialect.name == "postgresql":
         from natije.store.staging import copy_frame
 
+        frame = pl.DataFrame(
+            {
+                "position": pl.Series(positions, dtype=pl.Int64),
+                "tx": pl.repeat(tx, len(entries), eager=True, dtype=pl.Int64),
+                "entry": pl.Series(entries, dtype=pl.Binary),
+                "leaf": pl.Series(leaves, dtype=pl.Binary),
+            }
+        )
         hexed = frame.with_columns(
-            pl.concat_str(pl.lit("\\x"), pl.col(c).bin.encode("hex")).alias(c) for c in ("entry", "leaf")
+            pl.concat_str(pl.lit(HEX), pl.col(c).bin.encode("hex")).alias(c) for c in ("entry", "leaf")
         )
         copy_frame(conn, "ledger_entries", hexed)
         return
     raw: Any = conn.connection.driver_connection
     raw.executemany(
-        "INSERT INTO ledger_entries (position, tx, entry, leaf) VALUES (?, ?, ?, ?)", frame.rows()
+        f"INSERT INTO ledger_entries (position, tx, entry, leaf) VALUES (?, {int(tx)}, ?, ?)",
+        zip(positions, entries, leaves),
     )
 
 
