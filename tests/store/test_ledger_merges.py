@@ -96,3 +96,12 @@ def test_a_transaction_rolled_back_leaves_no_entries(store: Store, reference, pa
     txs = [e["transaction"] for e in entries(store)]
     assert txs == sorted(txs) and txs[-1] == txs[size - 1] + 1
     intact(store)
+
+
+def test_the_same_entries_when_rows_are_encoded_one_slice_at_a_time(
+    store: Store, reference, package, obs, make_pkg, monkeypatch
+) -> None:
+    from natije.store import ledger_observations
+
+    monkeypatch.setattr(ledger_observations, "SLICE", 1)
+    test_each_write_path_logs_its_changes(store, reference, package, obs, make_pkg)
