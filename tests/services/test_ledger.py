@@ -164,3 +164,20 @@ def test_a_store_without_a_log_gets_its_rows_logged_by_init(demo: Store) -> None
     assert report.size > 1000
     initialise(demo)  # once only
     assert verify(demo).size == report.size
+
+
+def test_a_stored_evaluation_is_logged_and_an_edited_one_found(demo: Store) -> None:
+    from natije.services.evaluation import evaluate_indicator
+
+    record = evaluate_indicator(
+        demo, "AI2023", "AI2023.RURAL_INTERNET_USERS", method="did", treated="230000000", start="2019"
+    )
+    assert verify(demo).intact
+    sql(demo, f"UPDATE evaluations SET result = replace(result, '1', '2') WHERE id = {record.id}")
+    [found] = verify(demo).findings
+    assert (found.what, found.table, found.key, found.columns) == (
+        "altered",
+        "evaluations",
+        {"id": record.id},
+        ("result",),
+    )

@@ -191,7 +191,7 @@ def log_existing(conn: Connection) -> bool:
     if all(conn.execute(select(VIEWS[name].table).limit(1)).first() is None for name in VIEWS):
         return False
     log = log_for(conn)
-    for name in CATALOG:
+    for name in (*CATALOG, "evaluations"):
         log.append([log.entry(name, None, row) for row in VIEWS[name].rows(conn)])
     log_existing_observations(conn)
     return True

@@ -46,7 +46,7 @@ class View:
         source: Any = self.table
         columns: list[Any] = []
         for column in self.table.c:
-            if column.name == "id":
+            if column.name == "id" and "id" not in self.key:
                 continue
             if column.name in _REFS:
                 label, target = _REFS[column.name]
@@ -107,10 +107,11 @@ VIEWS: dict[str, View] = {
             ("program", "goal", "line", "funding", "currency", "indicators", "year", "stage", "version"),
         ),
         View(T.observations, ("indicator", "territory", "period")),
+        View(T.evaluations, ("id",)),  # stored evaluations have no other key; they are never updated
     )
 }
 """Every logged table's view, in the order a package writes them."""
 
-CATALOG = tuple(name for name in VIEWS if name != "observations")
+CATALOG = tuple(name for name in VIEWS if name not in ("observations", "evaluations"))
 """The small tables :func:`natije.store.catalog.write_package` writes, logged by comparing before and
 after."""
