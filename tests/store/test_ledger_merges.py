@@ -28,6 +28,7 @@ def entries(store: Store, since: int = 0) -> list[dict]:
 def intact(store: Store) -> int:
     report = verify(store)
     assert report.intact, report.findings[:5]
+    assert verify(store, pass_rows=3).intact  # replayed in shares of the keys, as a large log is
     return report.size
 
 
