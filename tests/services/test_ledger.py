@@ -88,6 +88,12 @@ def test_a_changed_program_and_budget_are_found(demo: Store) -> None:
     sql(demo, "UPDATE programs SET end_year = end_year + 5 WHERE id = 1")
     sql(demo, "UPDATE budget_lines SET amount = amount * 2 WHERE id = 1")
     assert findings(demo) == {("altered", "programs"), ("altered", "budget_lines")}
+    sql(
+        demo,
+        "DELETE FROM budget_indicators WHERE budget_line_id = "
+        "(SELECT min(budget_line_id) FROM budget_indicators)",
+    )
+    assert ("altered", "budget_indicators") in findings(demo)
 
 
 def test_a_rewritten_entry_is_found(demo: Store) -> None:

@@ -133,7 +133,25 @@ def verify(
                         progress(read)
             findings += replay.findings
             findings += replay.compare(conn)
+        findings += _budget_links(conn)
     return VerifyReport(tree.size, tree.root(), len(heads), tuple(findings))
+
+
+def _budget_links(conn: Connection) -> list[Finding]:
+    """``budget_indicators`` is not logged: it must link each budget line to exactly the indicators its logged
+    ``indicators`` column names."""
+    b, i, link = T.budget_lines, T.indicators, T.budget_indicators
+    linked: dict[int, list[str]] = {}
+    for line_id, code in conn.execute(
+        select(link.c.budget_line_id, i.c.code).outerjoin(i, i.c.id == link.c.indicator_id)
+    ):
+        linked.setdefault(line_id, []).append(code or "")
+    found = []
+    for line_id, indicators in conn.execute(select(b.c.id, b.c.indicators)):
+        if ";".join(sorted(linked.pop(line_id, []))) != indicators:
+            found.append(Finding("altered", "budget_indicators", {"budget_line": int(line_id)}))
+    found += [Finding("inserted", "budget_indicators", {"budget_line": int(k)}) for k in sorted(linked)]
+    return found
 
 
 def _check_tree(
