@@ -25,7 +25,7 @@ from natije.ledger.frames import leaf_hashes
 from natije.ledger.merkle import CompactRange, Nodes, range_hashes, stored_nodes
 from natije.store import tables as T
 from natije.store.ledger_views import CATALOG, VIEWS, logged_value
-from natije.store.staging import SQLITE_DATETIME, utcnow
+from natije.store.staging import utcnow
 
 STRIDE = 8
 """Levels of the tree kept in ``ledger_nodes``: every multiple of 8 (one hash per 255 leaves)."""
@@ -208,10 +208,10 @@ def _order(key: tuple[Any, ...]) -> tuple[tuple[bool, str], ...]:
 
 
 __all__ = [
-    "SQLITE_DATETIME",
     "STRIDE",
     "LedgerLog",
     "change_entry",
+    "log_existing",
     "log_for",
     "log_size",
     "logged",
