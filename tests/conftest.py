@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +18,11 @@ import pytest
 from postgres_db import PG_ENV, PG_URL, POSTGRES, empty_postgres, new_postgres_database
 
 from natije.store import Store
+
+# a store's log key lives outside the database, for PostgreSQL in the user's configuration folder: tests keep
+# theirs in a folder of the session's own
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="natije-test-config-")
+os.environ.pop("NATIJE_LEDGER_KEY", None)
 
 BACKENDS = [
     pytest.param("sqlite", id="sqlite"),

@@ -18,6 +18,7 @@ import pytest
 from cli_packages import DISTRICT, postgres, write_program
 from sqlalchemy import func, select
 
+from natije.services.ledger import verify
 from natije.store import Store
 from natije.store import tables as T
 
@@ -66,6 +67,9 @@ def _check(db: str, tmp_path: Path) -> None:
             )
         assert _count(store, T.observations) == PROCESSES * 14
         assert _count(store, T.imports) == PROCESSES
+        report = verify(store)  # the log took the imports in the order of the lock, one checkpoint each
+        assert report.intact, report.findings[:3]
+        assert report.checkpoints == PROCESSES
     finally:
         store.close()
 

@@ -67,3 +67,15 @@ def test_the_proof_files_have_the_fields_shown() -> None:
 def test_the_failure_reasons_are_the_codes() -> None:
     listed = re.findall(r"`(\w+)` \(", _section("The verifier"))
     assert tuple(listed) == verify.REASONS
+
+
+def test_the_logged_tables_and_keys_are_the_codes() -> None:
+    from natije.store.ledger_views import VIEWS
+
+    rows = re.findall(r"^\| (`[^|]+`) \| (`[^|]+`) \|", _section("natije's log"), flags=re.MULTILINE)
+    documented = {
+        table: tuple(re.findall(r"`(\w+)`", keys))
+        for tables, keys in rows
+        for table in re.findall(r"`(\w+)`", tables)
+    }
+    assert documented == {name: view.key for name, view in VIEWS.items()}

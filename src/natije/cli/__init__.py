@@ -12,6 +12,7 @@ from natije.cli import (
     commands_evaluate,  # noqa: F401
     commands_evaluation_registry,  # noqa: F401
     commands_ingest,  # noqa: F401
+    commands_ledger,  # noqa: F401
     commands_report,  # noqa: F401
     commands_results,  # noqa: F401
     commands_serve,  # noqa: F401

@@ -39,6 +39,7 @@ __all__ = [
     "leaf_nodes",
     "merkle_root",
     "node_hash",
+    "range_hashes",
     "root_from_inclusion",
     "stored_nodes",
     "subtree_hash",
@@ -74,6 +75,18 @@ class CompactRange:
         self._hashes: list[bytes] = []
         self._size = 0
         self._on_node = on_node
+
+    @classmethod
+    def resume(
+        cls, size: int, hashes: Sequence[bytes], on_node: Callable[[int, int, bytes], None] | None = None
+    ) -> CompactRange:
+        """The range of a tree of ``size`` leaves from its perfect subtrees' hashes (largest first), e.g.
+        :attr:`hashes` kept earlier or read back with :func:`range_hashes`; appending continues from there."""
+        if size < 0 or len(hashes) != size.bit_count() or any(len(h) != 32 for h in hashes):
+            raise ValueError(f"a tree of {size} leaves has one 32-byte hash per set bit of its size")
+        tree = cls(on_node)
+        tree._hashes, tree._size = list(hashes), size
+        return tree
 
     @property
     def size(self) -> int:
@@ -157,6 +170,17 @@ def stored_nodes(read: LevelReader, stride: int | None = None, chunk: int = 1 <<
         return tree.root()
 
     return node
+
+
+def range_hashes(size: int, nodes: Nodes) -> list[bytes]:
+    """The perfect subtrees' hashes of the tree of ``size`` leaves, largest first (for
+    :meth:`CompactRange.resume`)."""
+    hashes, start = [], 0
+    for level in range(size.bit_length() - 1, -1, -1):
+        if size >> level & 1:
+            hashes.append(nodes(level, start >> level))
+            start += 1 << level
+    return hashes
 
 
 def leaf_nodes(leaves: Sequence[bytes]) -> Nodes:

@@ -143,11 +143,21 @@ def initialise(store: Store) -> str:
 
     Safe to repeat and to run from several processes at once (one write transaction under the store's lock).
     """
-    # the built-in territories are imported by the commands that create a store, not by the ones that read one
-    from natije.services.territories import seed_territories
-
-    store.init(seed=seed_territories)
+    store.init(seed=lambda conn: _seed(store, conn))
     return store.url
+
+
+def _seed(store: Store, conn: Any) -> None:
+    """What a new or migrated store gets, under its write lock (so processes creating it at once make its key
+    once): the log's signing key, its rows held before it had a log logged, the built-in territories."""
+    # the built-in territories are imported by the commands that create a store, not by the ones that read one
+    from natije.services.ledger_keys import ensure_key
+    from natije.services.territories import seed_territories
+    from natije.store.ledger_log import log_existing
+
+    ensure_key(store)
+    log_existing(conn)
+    seed_territories(conn)
 
 
 def ensure_store(store: Store) -> None:

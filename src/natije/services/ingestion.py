@@ -45,6 +45,7 @@ from natije.ingest.export import (
 from natije.ingest.plan import ImportPlan, PlannedPackage, Progress, prepare
 from natije.services import monitoring, snapshots
 from natije.services.catalog import ensure_store
+from natije.services.ledger_keys import checkpoint_in, signing_key
 from natije.store import Store
 from natije.store import observations as store_observations
 from natije.store.catalog import lookup_catalog, write_package
@@ -194,12 +195,15 @@ def import_paths(
     with store.connect() as conn:
         catalog = lookup_catalog(conn)
     plan = prepare(job.paths, catalog, progress=progress)
+    key = signing_key(store)
     try:
         with store.transaction() as conn:
             reports = _write(conn, plan, job.now, progress)
             changed = [r.program for r in reports if ImportReport((r,)).changed]
             if changed:  # the present views it changes, stored with it or not at all
                 snapshots.refresh(conn, changed, monitoring.today())
+            if ImportReport(tuple(reports)).changed and key is not None:
+                checkpoint_in(conn, key)  # the log as this import leaves it, signed with it
     finally:
         plan.close()
     return ImportReport(tuple(reports))

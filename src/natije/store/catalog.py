@@ -21,6 +21,7 @@ from natije.store import rows as R
 from natije.store import tables as T
 from natije.store.budgets import write_budgets
 from natije.store.commitments import write_commitments
+from natije.store.ledger_log import logged
 from natije.store.staging import utcnow
 
 
@@ -92,7 +93,11 @@ def write_package(conn: Connection, package: ProgramPackage, *, now: datetime | 
     Commitments and budget amounts are versioned, never updated: an entry equal to a stored version is
     skipped, anything else becomes the next version of its key.
     """
-    now = now or utcnow()
+    with logged(conn):
+        return _write_package(conn, package, now or utcnow())
+
+
+def _write_package(conn: Connection, package: ProgramPackage, now: datetime) -> PackageStats:
     counts: dict[str, int] = {
         "agencies": sync_rows(conn, T.agencies, [R.agency_row(a) for a in package.agencies], ["code"]),
         "sources": sync_rows(conn, T.sources, [R.source_row(s) for s in package.sources], ["code"]),

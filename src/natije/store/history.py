@@ -12,6 +12,7 @@ from datetime import datetime
 import polars as pl
 from sqlalchemy import Connection
 
+from natije.store.ledger_observations import keep_keys, last_revision, log_changes, log_revisions, read_kept
 from natije.store.staging import (
     CodeResolver,
     MergeStats,
@@ -67,6 +68,8 @@ def merge_revisions(
         staged = resolve(batch, now, time_column="recorded_at")
         load_stage(conn, REV_STAGE, REV_STAGE_COLUMNS, staged)
         total += staged.height
+    keep_keys(conn, f"SELECT DISTINCT indicator_id, territory_id, period FROM {REV_STAGE}")
+    before, top = read_kept(conn), last_revision(conn)
     inserted = conn.exec_driver_sql(
         "INSERT INTO observations (indicator_id, territory_id, period, period_start, value, source_id, note, "
         "status, n_values, first_recorded, recorded_at) "
@@ -101,4 +104,6 @@ def merge_revisions(
             f"WHERE id IN (SELECT o.id FROM {REV_STAGE} s JOIN observations o ON {_KEY})"
         )
     drop_stage(conn, REV_STAGE)
+    log_changes(conn, before, pl.lit(None, pl.Null), always=True)
+    log_revisions(conn, top)
     return MergeStats(inserted=inserted, revised=added, unchanged=total - added)

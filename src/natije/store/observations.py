@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from natije.errors import Expected, Problem, ValidationError
 from natije.store.history import merge_revisions
+from natije.store.ledger_observations import keep_keys, log_changes, log_inserted, read_kept, revision_of
 from natije.store.staging import (
     SQLITE_DATETIME,
     CodeResolver,
@@ -67,6 +68,13 @@ _FIRST_REVISIONS = (
     "SELECT n.id, n.value, n.first_recorded, :reason_id, n.source_id FROM observations n "
 )
 
+# the staged rows a merge will insert or change (merge_stage's conditions), kept for the log
+_CHANGING = (
+    f"SELECT s.indicator_id, s.territory_id, s.period FROM {STAGE} s LEFT JOIN observations o ON {_KEY} "
+    "WHERE o.id IS NULL OR o.value <> s.value "
+    "OR (s.note IS NOT NULL AND (o.note IS NULL OR o.note <> s.note)) "
+    "OR (s.status_code IS NOT NULL AND o.status <> s.status_code)"
+)
 
 # rows a merge writes (inserted or revised) from which it refreshes PostgreSQL's statistics itself
 ANALYZE_AFTER = 10_000
@@ -125,6 +133,7 @@ def merge_observations(
         new, old = rows.filter(is_new), rows.filter(~is_new)
         if new.height:
             _insert_direct(conn, new)
+            log_inserted(conn, new, reason, author)
             direct += new.height
         if old.height:
             load_stage(conn, STAGE, STAGE_COLUMNS, old)
@@ -139,11 +148,12 @@ def merge_observations(
             text(_FIRST_REVISIONS + f"WHERE n.id > :top AND n.indicator_id IN ({ids})"),
             {**params, "top": top},
         )
-    stats = (
-        merge_stage(conn, params, staged_rows, notes=bool(staged_notes), statuses=bool(staged_status))
-        if staged_rows
-        else MergeStats()
-    )
+    stats = MergeStats()
+    if staged_rows:
+        keep_keys(conn, _CHANGING)
+        before = read_kept(conn)
+        stats = merge_stage(conn, params, staged_rows, notes=bool(staged_notes), statuses=bool(staged_status))
+        log_changes(conn, before, revision_of(reason, author))
     drop_stage(conn, STAGE)
     if created and not (direct or stats.inserted or stats.revised):  # nothing refers to it: a no-op stays one
         conn.exec_driver_sql(f"DELETE FROM revision_reasons WHERE id = {rid}")

@@ -321,3 +321,33 @@ result_snapshots = Table(
     Column("scorecard", Text, nullable=False),  # JSON
     Column("national", Text, nullable=False),  # JSON list of territory codes
 )
+
+# The tamper-evident log (migration 0006, docs/ledger.md): one row per entry in log order, its canonical bytes
+# and leaf hash; the tree's perfect subtrees of every LEDGER_STRIDE-th level (so proofs read few hashes); and
+# the signed checkpoints made so far. Rows are only ever appended.
+ledger_entries = Table(
+    "ledger_entries",
+    metadata,
+    Column("position", Id, primary_key=True, autoincrement=False),  # leaf index, from 0
+    Column("tx", Integer, nullable=False),  # the entry's transaction number
+    Column("entry", LargeBinary, nullable=False),
+    Column("leaf", LargeBinary, nullable=False),
+)
+
+ledger_nodes = Table(
+    "ledger_nodes",
+    metadata,
+    Column("level", SmallInteger, primary_key=True, autoincrement=False),
+    Column("idx", BigInteger, primary_key=True, autoincrement=False),
+    Column("hash", LargeBinary, nullable=False),
+)
+
+ledger_checkpoints = Table(
+    "ledger_checkpoints",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("size", BigInteger, nullable=False),
+    Column("root", LargeBinary, nullable=False),
+    Column("made_at", DateTime, nullable=False),
+    Column("note", Text, nullable=False),  # the signed note, as exported
+)

@@ -1,0 +1,120 @@
+"""Checkpoints to hand out and inclusion proofs of published values, in the files ledger/verify.py reads.
+
+The current checkpoint is the newest stored one when it covers the whole log, else a new one made now; an
+inclusion proof is always for the size of the current checkpoint, so ``natije checkpoint export`` and
+``natije proof`` run one after the other give a pair that verifies together.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, func, select
+
+from natije.errors import ConfigurationError, NotFound, Text
+from natije.ledger.canonical import encode_value
+from natije.ledger.merkle import inclusion_proof
+from natije.ledger.verify import InclusionProof
+from natije.services.ledger_keys import checkpoint_in, key_path, signing_key
+from natije.store import Store
+from natije.store import tables as T
+from natije.store.ledger_log import log_size, tree_nodes
+
+CHUNK = 4096
+
+
+@dataclass(frozen=True)
+class CurrentCheckpoint:
+    """A signed checkpoint (the note's text) and its size."""
+
+    note: str
+    size: int
+
+
+def _latest(conn: Connection) -> tuple[int, str] | None:
+    t = T.ledger_checkpoints
+    row = conn.execute(select(t.c.size, t.c.note).order_by(t.c.id.desc()).limit(1)).first()
+    return None if row is None else (int(row.size), row.note)
+
+
+def current_checkpoint(store: Store) -> CurrentCheckpoint:
+    """The checkpoint of the whole log: the newest stored one, or a new one when the log has grown since.
+
+    Raises ``ConfigurationError`` when the store has no signing key (a store in memory without
+    ``$NATIJE_LEDGER_KEY``, or a key file that is missing).
+    """
+    store.ensure_ready()
+    with store.connect() as conn:
+        latest, size = _latest(conn), log_size(conn)
+    if latest is not None and latest[0] == size:
+        return CurrentCheckpoint(latest[1], size)
+    key = signing_key(store)
+    if key is None:
+        path = key_path(store) or "NATIJE_LEDGER_KEY"
+        raise ConfigurationError(Text("error.ledger_no_key", path=str(path)))
+    with store.transaction() as conn:
+        latest, size = _latest(conn), log_size(conn)
+        if latest is not None and latest[0] == size:  # another process made it meanwhile
+            return CurrentCheckpoint(latest[1], size)
+        return CurrentCheckpoint(checkpoint_in(conn, key), size)
+
+
+def _observation_key(conn: Connection, value_id: str) -> dict[str, str]:
+    """The logged key of observation ``value_id`` (its number, or INDICATOR/TERRITORY/PERIOD)."""
+    parts = value_id.split("/")
+    if len(parts) == 3:
+        return dict(zip(("indicator", "territory", "period"), parts))
+    o, i, tr = T.observations, T.indicators, T.territories
+    row = None
+    if value_id.isdigit():
+        row = conn.execute(
+            select(i.c.code, tr.c.code.label("territory"), o.c.period)
+            .join(i, i.c.id == o.c.indicator_id)
+            .join(tr, tr.c.id == o.c.territory_id)
+            .where(o.c.id == int(value_id))
+        ).first()
+    if row is None:
+        raise NotFound(Text("error.value_not_found", value=value_id))
+    return {"indicator": row.code, "territory": row.territory, "period": row.period}
+
+
+def _last_entry(conn: Connection, key: dict[str, str], below: int) -> tuple[int, bytes] | None:
+    """The last entry of observations with ``key`` before position ``below``, searched from the end."""
+    needle = encode_value("key") + encode_value(key) + encode_value("kind")
+    table = encode_value("table") + encode_value("observations")
+    t = T.ledger_entries
+    top = below
+    while top > 0:
+        rows = conn.execute(
+            select(t.c.position, t.c.entry)
+            .where(t.c.position < top, t.c.position >= top - CHUNK)
+            .order_by(t.c.position.desc())
+        ).all()
+        for position, entry in rows:
+            raw = bytes(entry)
+            if needle in raw and table in raw:
+                return int(position), raw
+        top -= CHUNK
+    return None
+
+
+def value_proof(store: Store, value_id: str) -> tuple[InclusionProof, CurrentCheckpoint]:
+    """The inclusion proof of observation ``value_id``'s current entry in the current checkpoint.
+
+    Raises ``NotFound`` when no observation has that id or key, or the log holds no entry of it.
+    """
+    checkpoint = current_checkpoint(store)
+    with store.connect() as conn:
+        key = _observation_key(conn, value_id)
+        found = _last_entry(conn, key, checkpoint.size)
+        if found is None:
+            raise NotFound(Text("error.value_not_logged", value=value_id))
+        position, entry = found
+        hashes = inclusion_proof(position, checkpoint.size, tree_nodes(conn))
+    return InclusionProof(checkpoint.size, position, entry, tuple(hashes)), checkpoint
+
+
+def log_length(store: Store) -> int:
+    """How many entries the store's log holds."""
+    with store.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(T.ledger_entries)).scalar_one())

@@ -1,0 +1,219 @@
+"""Appending to the log inside the write's own transaction: entries, leaf hashes, tree nodes.
+
+:func:`log_for` gives the transaction's :class:`LedgerLog` (one per transaction, made on first use): it
+numbers the transaction, takes the time every entry of it carries, and holds the tree's compact range,
+resumed from the stored nodes. The store's write lock (:meth:`natije.store.Store.transaction`) serialises
+writers, so positions and transaction numbers follow commit order; a rolled-back write leaves nothing.
+
+:func:`change_entry` is the one rule that turns a change of a row (its logged form before and after, see
+:mod:`natije.store.ledger_views`) into an :class:`~natije.ledger.canonical.Entry`; bulk writers use
+:func:`natije.ledger.frames.encode_entries`, which gives the same bytes for many rows at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+import polars as pl
+from sqlalchemy import Connection, func, insert, select
+
+from natije.ledger.canonical import Entry
+from natije.ledger.frames import leaf_hashes
+from natije.ledger.merkle import CompactRange, Nodes, range_hashes, stored_nodes
+from natije.store import tables as T
+from natije.store.ledger_views import CATALOG, VIEWS, logged_value
+from natije.store.staging import utcnow
+
+STRIDE = 8
+"""Levels of the tree kept in ``ledger_nodes``: every multiple of 8 (one hash per 255 leaves)."""
+
+_KEY = "natije.ledger"
+HEX = "\\x"  # PostgreSQL's text form of bytea: \x and hex digits
+
+
+def tree_nodes(conn: Connection) -> Nodes:
+    """The tree's perfect subtrees read from the store (leaf hashes and the stored levels)."""
+
+    def read(level: int, start: int, stop: int) -> list[bytes]:
+        if level == 0:
+            t = T.ledger_entries
+            query = select(t.c.leaf).where(t.c.position >= start, t.c.position < stop).order_by(t.c.position)
+        else:
+            n = T.ledger_nodes
+            query = (
+                select(n.c.hash).where(n.c.level == level, n.c.idx >= start, n.c.idx < stop).order_by(n.c.idx)
+            )
+        return [bytes(h) for h in conn.execute(query).scalars()]
+
+    return stored_nodes(read, stride=STRIDE)
+
+
+def log_size(conn: Connection) -> int:
+    """How many entries the log holds."""
+    top = conn.execute(select(func.max(T.ledger_entries.c.position))).scalar()
+    return 0 if top is None else int(top) + 1
+
+
+class LedgerLog:
+    """The log as one transaction appends to it."""
+
+    def __init__(self, conn: Connection, actor: str | None = None) -> None:
+        self.conn = conn
+        self.actor = actor
+        self.time = logged_value(utcnow())
+        last = conn.execute(select(func.max(T.ledger_entries.c.tx))).scalar()
+        self.transaction = 0 if last is None else int(last) + 1
+        size = log_size(conn)
+        self._nodes: list[dict[str, Any]] = []
+        self.tree = CompactRange.resume(size, range_hashes(size, tree_nodes(conn)), self._keep)
+
+    def _keep(self, level: int, index: int, hash_: bytes) -> None:
+        if level % STRIDE == 0:
+            self._nodes.append({"level": level, "idx": index, "hash": hash_})
+
+    @property
+    def size(self) -> int:
+        """Entries in the log, this transaction's included."""
+        return self.tree.size
+
+    def append(self, entries: Sequence[bytes]) -> None:
+        """Append canonical entries in order: their rows, leaf hashes and the tree nodes they complete."""
+        if not entries:
+            return
+        leaves = leaf_hashes(list(entries))
+        start = self.tree.size
+        self.tree.extend(leaves)
+        _insert_entries(self.conn, start, self.transaction, entries, leaves)
+        if self._nodes:
+            self.conn.execute(insert(T.ledger_nodes), self._nodes)
+            self._nodes = []
+
+    def entry(self, table: str, before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> bytes:
+        """The canonical bytes of one change in this transaction (see :func:`change_entry`)."""
+        return change_entry(table, before, after, self.time, self.actor, self.transaction).encode()
+
+
+def change_entry(
+    table: str,
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any] | None,
+    time: datetime,
+    actor: str | None,
+    transaction: int,
+) -> Entry:
+    """The entry of one change of a row of ``table``, given the row's logged form before and after (``None``:
+    no row), each holding its key columns too."""
+    view = VIEWS[table]
+    row = after if after is not None else before
+    if row is None:
+        raise ValueError("a change has a row before or after it")
+    key, _ = view.split(row)
+    kind = "insert" if before is None else "delete" if after is None else "update"
+    return Entry(
+        kind,
+        table,
+        key,
+        None if before is None else view.split(before)[1],
+        None if after is None else view.split(after)[1],
+        time,
+        actor,
+        transaction,
+    )
+
+
+def _insert_entries(
+    conn: Connection, start: int, tx: int, entries: Sequence[bytes], leaves: Sequence[bytes]
+) -> None:
+    """Bulk insert: SQLite ``executemany`` straight from the lists, PostgreSQL ``COPY`` (bytes as hex)."""
+    positions = range(start, start + len(entries))
+    if conn.dialect.name == "postgresql":
+        from natije.store.staging import copy_frame
+
+        frame = pl.DataFrame(
+            {
+                "position": pl.Series(positions, dtype=pl.Int64),
+                "tx": pl.repeat(tx, len(entries), eager=True, dtype=pl.Int64),
+                "entry": pl.Series(entries, dtype=pl.Binary),
+                "leaf": pl.Series(leaves, dtype=pl.Binary),
+            }
+        )
+        hexed = frame.with_columns(
+            pl.concat_str(pl.lit(HEX), pl.col(c).bin.encode("hex")).alias(c) for c in ("entry", "leaf")
+        )
+        copy_frame(conn, "ledger_entries", hexed)
+        return
+    raw: Any = conn.connection.driver_connection
+    raw.executemany(
+        f"INSERT INTO ledger_entries (position, tx, entry, leaf) VALUES (?, {int(tx)}, ?, ?)",
+        zip(positions, entries, leaves),
+    )
+
+
+def log_for(conn: Connection, actor: str | None = None) -> LedgerLog:
+    """The log of the transaction ``conn`` is in, made on first use (the transaction numbers it)."""
+    current = conn.get_transaction()
+    held = conn.info.get(_KEY)
+    if held is None or held[0] is not current:
+        held = (current, LedgerLog(conn, actor))
+        conn.info[_KEY] = held
+    log: LedgerLog = held[1]
+    return log
+
+
+@contextmanager
+def logged(conn: Connection, tables: Sequence[str] = CATALOG) -> Iterator[None]:
+    """Log what the block changes in the small ``tables``: their rows are read before and after it and every
+    row inserted, updated or deleted becomes an entry (tables in order, rows by key)."""
+    views = [VIEWS[name] for name in tables]
+    before = [_keyed(conn, view.name) for view in views]
+    yield
+    log = log_for(conn)
+    entries = []
+    for view, old in zip(views, before):
+        new = _keyed(conn, view.name)
+        for key in sorted(old.keys() | new.keys(), key=_order):
+            if old.get(key) != new.get(key):
+                entries.append(log.entry(view.name, old.get(key), new.get(key)))
+    log.append(entries)
+
+
+def log_existing(conn: Connection) -> bool:
+    """Log every row of a store that held data before it had a log (a store migrated to the log's schema),
+    as inserts of one transaction; a no-op unless the log is empty, no checkpoint was ever made and some
+    logged table has rows. Returns whether it logged anything."""
+    from natije.store.ledger_observations import log_existing_observations
+
+    if log_size(conn) or conn.execute(select(T.ledger_checkpoints.c.id).limit(1)).first() is not None:
+        return False
+    if all(conn.execute(select(VIEWS[name].table).limit(1)).first() is None for name in VIEWS):
+        return False
+    log = log_for(conn)
+    for name in (*CATALOG, "evaluations"):
+        log.append([log.entry(name, None, row) for row in VIEWS[name].rows(conn)])
+    log_existing_observations(conn)
+    return True
+
+
+def _keyed(conn: Connection, table: str) -> dict[tuple[Any, ...], dict[str, Any]]:
+    view = VIEWS[table]
+    return {tuple(row[k] for k in view.key): row for row in view.rows(conn)}
+
+
+def _order(key: tuple[Any, ...]) -> tuple[tuple[bool, str], ...]:
+    """Keys in a total order whatever their types (None first)."""
+    return tuple((v is not None, repr(v)) for v in key)
+
+
+__all__ = [
+    "STRIDE",
+    "LedgerLog",
+    "change_entry",
+    "log_existing",
+    "log_for",
+    "log_size",
+    "logged",
+    "tree_nodes",
+]

@@ -1,0 +1,193 @@
+"""The log against the store: the demo verifies; each kind of SQL edit made behind natije's back is found.
+
+On SQLite and PostgreSQL. Each test loads the demo into a store of its own (its key beside the SQLite file, or
+in the session's configuration folder for PostgreSQL), then edits tables or the log directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from postgres_db import POSTGRES, new_postgres_database
+from sqlalchemy import text
+
+from natije.ledger.canonical import Entry
+from natije.ledger.verify import decode_entry, leaf_hash
+from natije.services.demo import load_demo
+from natije.services.ledger import verify
+from natije.services.ledger_proofs import current_checkpoint
+from natije.store import Store
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=POSTGRES)])
+def demo(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """A store holding the demo, loaded through the import service (so logged and checkpointed)."""
+    if request.param == "sqlite":
+        store = Store.open(str(tmp_path / "natije.db"))
+        load_demo(store)
+        yield store
+        store.close()
+        return
+    with new_postgres_database() as url:
+        store = Store.open(url)
+        load_demo(store)
+        yield store
+        store.close()
+
+
+def sql(store: Store, statement: str) -> None:
+    with store.engine.begin() as conn:
+        conn.execute(text(statement))
+
+
+def findings(store: Store, *files: Path) -> set[tuple[str, str]]:
+    """What verification finds, the same whether it replays the log in one pass or in 300-entry shares."""
+    found = {(f.what, f.table) for f in verify(store, files).findings}
+    assert {(f.what, f.table) for f in verify(store, files, pass_rows=300).findings} == found
+    return found
+
+
+def test_the_demo_verifies_with_its_checkpoint(demo: Store) -> None:
+    report = verify(demo)
+    assert report.intact, report.findings[:5]
+    assert verify(demo, pass_rows=100).intact
+    assert report.size > 1000 and report.checkpoints == 1
+
+
+def test_a_changed_value_is_found_with_its_position(demo: Store) -> None:
+    sql(demo, "UPDATE observations SET value = value + 1 WHERE id = 5")
+    [found] = verify(demo).findings
+    assert (found.what, found.table, found.columns) == ("altered", "observations", ("value",))
+    assert set(found.key) == {"indicator", "territory", "period"} and found.position is not None
+
+
+def test_a_deleted_row_is_found(demo: Store) -> None:
+    sql(demo, "DELETE FROM observation_revisions WHERE observation_id = 6")
+    sql(demo, "DELETE FROM observations WHERE id = 6")
+    assert findings(demo) == {("deleted", "observations"), ("deleted", "observation_revisions")}
+
+
+def test_an_inserted_row_is_found(demo: Store) -> None:
+    sql(
+        demo,
+        "INSERT INTO observations (indicator_id, territory_id, period, period_start, value, status, "
+        "n_values, first_recorded, recorded_at) SELECT indicator_id, territory_id, '1990', 23880, 1.0, 0, 1, "
+        "first_recorded, recorded_at FROM observations WHERE id = 7",
+    )
+    assert findings(demo) == {("inserted", "observations")}
+
+
+def test_a_changed_commitment_version_is_found(demo: Store) -> None:
+    sql(demo, "UPDATE commitments SET version = version + 1 WHERE id = (SELECT max(id) FROM commitments)")
+    assert findings(demo) == {("inserted", "commitments"), ("deleted", "commitments")}
+
+
+def test_a_changed_program_and_budget_are_found(demo: Store) -> None:
+    sql(demo, "UPDATE programs SET end_year = end_year + 5 WHERE id = 1")
+    sql(demo, "UPDATE budget_lines SET amount = amount * 2 WHERE id = 1")
+    assert findings(demo) == {("altered", "programs"), ("altered", "budget_lines")}
+    sql(
+        demo,
+        "DELETE FROM budget_indicators WHERE budget_line_id = "
+        "(SELECT min(budget_line_id) FROM budget_indicators)",
+    )
+    assert ("altered", "budget_indicators") in findings(demo)
+
+
+def test_a_rewritten_entry_is_found(demo: Store) -> None:
+    with demo.engine.begin() as conn:
+        raw = bytes(conn.execute(text("SELECT entry FROM ledger_entries WHERE position = 40")).scalar_one())
+        fields = decode_entry(raw)
+        fields["after"] = {**fields["after"], "value": 0.0} if "value" in fields["after"] else fields["after"]
+        fields["actor"] = "someone"
+        forged = Entry(**fields).encode()
+        conn.execute(text("UPDATE ledger_entries SET entry = :e WHERE position = 40"), {"e": forged})
+    assert ("entry", "ledger_entries") in findings(demo)
+    with demo.engine.begin() as conn:  # the leaf hash rewritten too: the stored checkpoint no longer matches
+        conn.execute(
+            text("UPDATE ledger_entries SET leaf = :h WHERE position = 40"), {"h": leaf_hash(forged)}
+        )
+    assert ("checkpoint", "ledger_checkpoints:1") in findings(demo)
+
+
+def test_reordered_entries_are_found(demo: Store) -> None:
+    with demo.engine.begin() as conn:
+        conn.execute(text("UPDATE ledger_entries SET position = -1 WHERE position = 10"))
+        conn.execute(text("UPDATE ledger_entries SET position = 10 WHERE position = 11"))
+        conn.execute(text("UPDATE ledger_entries SET position = 11 WHERE position = -1"))
+    assert ("checkpoint", "ledger_checkpoints:1") in findings(demo)
+
+
+def test_a_log_truncated_and_rebuilt_consistently_is_caught_by_an_older_checkpoint(
+    demo: Store, tmp_path: Path
+) -> None:
+    kept = tmp_path / "checkpoint.txt"
+    kept.write_text(current_checkpoint(demo).note, encoding="utf-8")
+    with demo.engine.begin() as conn:
+        rows = conn.execute(
+            text("SELECT position, tx, entry FROM ledger_entries ORDER BY position DESC")
+        ).all()
+        position, _, raw = next(r for r in rows if decode_entry(bytes(r.entry))["table"] == "observations")
+        fields = decode_entry(bytes(raw))
+        fields["after"] = {**fields["after"], "value": fields["after"]["value"] + 1000}
+        forged = Entry(**fields).encode()
+        key = fields["key"]
+        # the table and the log say the same again: the row edited, the log cut there and its entries re-added
+        conn.execute(
+            text(
+                "UPDATE observations SET value = value + 1000 WHERE period = :p AND indicator_id = "
+                "(SELECT id FROM indicators WHERE code = :i) AND territory_id = "
+                "(SELECT id FROM territories WHERE code = :t)"
+            ),
+            {"p": key["period"], "i": key["indicator"], "t": key["territory"]},
+        )
+        conn.execute(
+            text(
+                "UPDATE observation_revisions SET value = value + 1000 WHERE id = (SELECT max(r.id) "
+                "FROM observation_revisions r JOIN observations o ON o.id = r.observation_id "
+                "JOIN indicators i ON i.id = o.indicator_id WHERE i.code = :i AND o.period = :p "
+                "AND o.territory_id = (SELECT id FROM territories WHERE code = :t))"
+            ),
+            {"p": key["period"], "i": key["indicator"], "t": key["territory"]},
+        )
+        conn.execute(
+            text("UPDATE ledger_entries SET entry = :e, leaf = :h WHERE position = :n"),
+            {"e": forged, "h": leaf_hash(forged), "n": position},
+        )
+        conn.execute(text("DELETE FROM ledger_checkpoints"))
+    assert verify(demo).intact  # nothing inside the store tells
+    assert findings(demo, kept) == {("checkpoint", str(kept))}
+
+
+def test_a_store_without_a_log_gets_its_rows_logged_by_init(demo: Store) -> None:
+    from natije.services.catalog import initialise
+
+    sql(demo, "DELETE FROM ledger_entries")  # as a store migrated from before the log holds its rows
+    sql(demo, "DELETE FROM ledger_nodes")
+    sql(demo, "DELETE FROM ledger_checkpoints")
+    assert ("inserted", "observations") in findings(demo)
+    initialise(demo)
+    report = verify(demo)
+    assert report.intact, report.findings[:3]
+    assert report.size > 1000
+    initialise(demo)  # once only
+    assert verify(demo).size == report.size
+
+
+def test_a_stored_evaluation_is_logged_and_an_edited_one_found(demo: Store) -> None:
+    from natije.services.evaluation import evaluate_indicator
+
+    record = evaluate_indicator(
+        demo, "AI2023", "AI2023.RURAL_INTERNET_USERS", method="did", treated="230000000", start="2019"
+    )
+    assert verify(demo).intact
+    sql(demo, f"UPDATE evaluations SET result = replace(result, '1', '2') WHERE id = {record.id}")
+    [found] = verify(demo).findings
+    assert (found.what, found.table, found.key, found.columns) == (
+        "altered",
+        "evaluations",
+        {"id": record.id},
+        ("result",),
+    )
