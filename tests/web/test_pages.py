@@ -107,7 +107,9 @@ def test_indicator_page_has_versions_regions_and_map(client: TestClient) -> None
     assert "First promised" in html or "first promised" in html
     assert "25.06.2025" not in html and "2025-06-24" in html  # the first version's decision, ISO in English
     assert "Kyzylorda Region" in html and 'href="/en/territories/430000000"' in html
-    assert re.search(r'Kyzylorda Region</a></td><td class="num">39.7%\*</td>', html)  # illustrative, marked
+    assert re.search(  # illustrative, marked; its proof linked
+        r'Kyzylorda Region</a></td><td class="num">39.7%\* <a class="verify" href="/en/proofs/\d+"', html
+    )
     assert "illustrative: not published" in html
     assert html.count("<svg") == 2  # series and map
     assert "/en/indicators/AI2023.VILLAGES_FIBRE_SHARE/regions.csv?period=2025" in html

@@ -66,7 +66,7 @@ def _observation_key(conn: Connection, value_id: str) -> dict[str, str]:
         return dict(zip(("indicator", "territory", "period"), parts))
     o, i, tr = T.observations, T.indicators, T.territories
     row = None
-    if value_id.isdigit():
+    if value_id.isascii() and value_id.isdigit() and len(value_id) < 19:  # fits a 64-bit id
         row = conn.execute(
             select(i.c.code, tr.c.code.label("territory"), o.c.period)
             .join(i, i.c.id == o.c.indicator_id)

@@ -29,7 +29,7 @@ from natije import __version__
 from natije.errors import NatijeError
 from natije.locale import LANGUAGES
 from natije.services.stores import open_store
-from natije.web import api, downloads, pages, tables, views
+from natije.web import api, api_ledger, downloads, pages, tables, views
 from natije.web.answers import language
 from natije.web.cache import Memo
 from natije.web.data import Reader, VersionWatch
@@ -90,6 +90,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(api.router)
+    app.include_router(api_ledger.router)
     app.include_router(pages.router)
 
     def openapi() -> dict[str, Any]:

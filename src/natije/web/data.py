@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 import polars as pl
 
-from natije.services import catalog, evaluation, indicators, monitoring
+from natije.services import catalog, evaluation, indicators, ledger_public, monitoring
 from natije.services import search as finder
 from natije.services.territories import TerritoryRow, list_territories
 from natije.web.cache import Memo
@@ -135,3 +135,30 @@ class Reader:
     def search(self, query: str) -> list[finder.Hit]:
         """Programs, indicators and territories matching ``query``."""
         return self.cached(("search", finder.fold(query)), lambda: finder.search(self.store, query))
+
+    def checkpoint(self) -> ledger_public.PublishedCheckpoint:
+        """The log's latest signed checkpoint; raises ``ConfigurationError`` without a key."""
+        return self.cached(("checkpoint",), lambda: ledger_public.published_checkpoint(self.store))
+
+    def public_key(self) -> ledger_public.PublishedKey:
+        """The public key the checkpoints verify with; raises ``ConfigurationError`` without one."""
+        return self.cached(("public-key",), lambda: ledger_public.published_key(self.store))
+
+    def value_proof(self, value_id: str) -> ledger_public.ValueProof:
+        """The inclusion proof of one observation's entry; raises ``NotFound``, ``ConfigurationError``."""
+        return self.cached(("proof", value_id), lambda: ledger_public.proven_value(self.store, value_id))
+
+    def consistency(self, first: int, second: int | None) -> Any:
+        """The consistency proof between two tree sizes; raises ``BadRequest`` for a size outside the log."""
+        return self.cached(
+            ("consistency", first, second), lambda: ledger_public.consistency(self.store, first, second)
+        )
+
+    def value_ids(
+        self, indicators: tuple[str, ...], territories: tuple[str, ...] | None = None
+    ) -> dict[ledger_public.Key, int]:
+        """The observations' numbers of a page's values (one query per page), for the links to proofs."""
+        return self.cached(
+            ("value-ids", indicators, territories),
+            lambda: ledger_public.value_ids(self.store, indicators, territories),
+        )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import resources
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -65,6 +66,22 @@ def error_page(request: Request, exc: Exception, lang: str) -> HTMLResponse:
     """The page of an error, in ``lang``, with the error's HTTP status."""
     status, detail, _ = details(exc, lang)
     return render(request, "error.html", lang, status=status, status_code=status, detail=detail)
+
+
+@router.get("/ledger/verify.py")
+def verifier() -> Response:
+    """The standalone verifier (``ledger/verify.py``: stdlib and cryptography) as this site runs it."""
+    text = resources.files("natije.ledger").joinpath("verify.py").read_text(encoding="utf-8")
+    disposition = 'attachment; filename="verify.py"'
+    return Response(text, media_type="text/x-python", headers={"Content-Disposition": disposition})
+
+
+@router.get("/{lang}/proofs/{value_id:path}", response_class=HTMLResponse)
+def value_proof(request: Request, lang: str, value_id: str) -> HTMLResponse:
+    """A value's log entry in words, its proof against the latest checkpoint, how to check it offline.
+    Raises NotFound, ConfigurationError."""
+    lang = params.language(lang)
+    return render_kept(request, "proof.html", lang, lambda reader: views.proof_view(reader, value_id))
 
 
 @router.get("/{lang}/", response_class=HTMLResponse)

@@ -281,3 +281,39 @@ class Problem(BaseModel):
     detail: str
     instance: str
     errors: list[dict[str, Any]] | None = None
+
+
+class LedgerCheckpoint(Strict):
+    """The log's latest signed checkpoint: ``note`` is the signed note (C2SP), the rest its fields."""
+
+    note: str
+    origin: str
+    size: int
+    root: str
+    time: str
+
+
+class LedgerKey(Strict):
+    """The Ed25519 public key the checkpoints verify with, as the PEM of the ``.pub`` file."""
+
+    origin: str
+    public_key: str
+
+
+class InclusionProofFile(Strict):
+    """An inclusion proof file (docs/ledger.md), as ``natije proof`` prints it and ``verify.py`` reads it."""
+
+    format: Literal["natije-inclusion-proof/1"]
+    tree_size: int
+    index: int
+    entry: str
+    hashes: list[str]
+
+
+class ConsistencyProofFile(Strict):
+    """A consistency proof file (docs/ledger.md): the tree of ``second_size`` extends ``first_size``."""
+
+    format: Literal["natije-consistency-proof/1"]
+    first_size: int
+    second_size: int
+    hashes: list[str]

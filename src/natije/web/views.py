@@ -89,6 +89,7 @@ def program_view(
         "evaluations": reader.evaluations(code),
         "as_of": day,
         "basis": basis,
+        "value_ids": _value_ids(reader, tuple(i.code for i in details.indicators), snap.national, day),
     }
 
 
@@ -125,6 +126,31 @@ def indicator_view(
         "versions": series.national_commitments().sort("kind", "period", "version").to_dicts(),
         "program": reader.program(series.program),
         "illustrative": bool(series.observations["illustrative"].any()),
+        "value_ids": _value_ids(reader, (code,), None, day),
+    }
+
+
+def _value_ids(
+    reader: Reader, codes: tuple[str, ...], territories: tuple[str, ...] | None, day: datetime.date | None
+) -> dict[tuple[str, str, str], int]:
+    """The observations' numbers behind a page's values, for its links to their proofs: a proof is of a
+    value's current entry, so a page as of an earlier day (values maybe since revised) links none."""
+    return {} if day is not None else reader.value_ids(codes, territories)
+
+
+def proof_view(reader: Reader, value_id: str) -> dict[str, Any]:
+    """A value's log entry, the checkpoint it is proven against, the proof's hashes, and whether the tables
+    still hold the logged value. Raises ``NotFound``, ``ConfigurationError``."""
+    found = reader.value_proof(value_id)
+    entry = found.entry
+    return {
+        "found": found,
+        "entry": entry,
+        "key": entry["key"],
+        "after": entry.get("after") or {},
+        "before": entry.get("before") or {},
+        "checkpoint": found.checkpoint,
+        "origin": reader.public_key().origin,
     }
 
 
