@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from postgres_db import POSTGRES, new_postgres_database
+from test_ledger_api import third_party_verifier
 
 from natije.services.demo import load_demo
 from natije.services.stores import open_store
@@ -45,3 +47,19 @@ def test_the_api_pages_filters_and_tags_on_postgresql(pg_client: TestClient, cli
     assert pg_client.get(first.url, headers={"If-None-Match": first.headers["etag"]}).status_code == 304
     bad = pg_client.get("/api/v1/indicators?cursor=xyz&lang=ru")
     assert bad.status_code == 400 and bad.json()["title"] == "Неверный запрос"
+
+
+def test_a_values_proof_on_postgresql_verifies_with_the_published_key(
+    pg_client: TestClient, tmp_path: Path
+) -> None:
+    verifier = third_party_verifier(pg_client, tmp_path)
+    pem = pg_client.get("/api/v1/ledger/key.pub").content
+    note = pg_client.get("/api/v1/ledger/checkpoint.txt").text
+    checkpoint = verifier.verify_checkpoint(note, verifier.serialization.load_pem_public_key(pem))
+    answer = pg_client.get("/api/v1/proofs/AI2023.POPULATION_COVERAGE%2F000000000%2F2025")
+    entry = verifier.InclusionProof.from_json(answer.text).verify(checkpoint)
+    assert entry["key"]["period"] == "2025" and entry["table"] == "observations"
+    number = (
+        pg_client.get("/en/indicators/AI2023.POPULATION_COVERAGE").text.split("/en/proofs/")[1].split('"')[0]
+    )
+    assert "The proof verifies" in pg_client.get(f"/en/proofs/{number}").text
