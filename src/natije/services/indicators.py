@@ -94,13 +94,29 @@ def indicator_program(store: Any, code: str) -> str:
     return str(program)
 
 
-def indicator_series(store: Any, code: str, as_of: date | str | None = None) -> IndicatorSeries:
-    """Indicator ``code`` as known on ``as_of``; raises ``NotFound`` (also if nothing was known then)."""
+def indicator_series(
+    store: Any, code: str, as_of: date | str | None = None, *, national_only: bool = False
+) -> IndicatorSeries:
+    """Indicator ``code`` as known on ``as_of``; raises ``NotFound`` (also if nothing was known then).
+
+    ``national_only`` reads and keeps only the country's observations and commitments: what the national
+    chart of a program page draws (a store may hold millions of regional rows the chart never shows).
+    """
+    from natije.store import tables as T
     from natije.store.frames import load_program_frames
 
     program = indicator_program(store, code)
     with store.connect() as conn:  # this indicator's rows only: a program page reads one series per indicator
-        frames = load_program_frames(conn, program, as_of=as_date(as_of), indicators=(code,))
+        national = None
+        if national_only:
+            countries = select(T.territories.c.code, T.territories.c.level).where(
+                T.territories.c.level == "country"
+            )
+            rows = conn.execute(countries).all()
+            national = national_codes(pl.DataFrame(rows, schema=["code", "level"], orient="row"))
+        frames = load_program_frames(
+            conn, program, as_of=as_date(as_of), indicators=(code,), observed_in=national
+        )
     found = frames.indicators.filter(pl.col("code") == code)
     if found.height == 0:
         raise NotFound(Text("error.indicator_not_found", indicator=code), indicator=code)
@@ -109,6 +125,8 @@ def indicator_series(store: Any, code: str, as_of: date | str | None = None) -> 
         *SERIES_COLUMNS, "period_end"
     )
     commitments = frames.commitments.filter(pl.col("indicator") == code).select(COMMITMENT_COLUMNS)
+    if national is not None:
+        commitments = commitments.filter(pl.col("territory").is_null() | pl.col("territory").is_in(national))
     return IndicatorSeries(
         code=code,
         program=program,

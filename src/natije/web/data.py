@@ -108,6 +108,14 @@ class Reader:
             ("series", code, as_of), lambda: indicators.indicator_series(self.store, code, as_of)
         )
 
+    def national_series(self, code: str, as_of: date | None = None) -> indicators.IndicatorSeries:
+        """An indicator's national observations and commitment versions only (a program page's charts);
+        raises ``NotFound``."""
+        return self.cached(
+            ("national-series", code, as_of),
+            lambda: indicators.indicator_series(self.store, code, as_of, national_only=True),
+        )
+
     def territories(self) -> list[TerritoryRow]:
         """Every territory of the store."""
         return self.cached(("territories",), lambda: list_territories(self.store))

@@ -72,7 +72,7 @@ def program_view(
     cards = []
     for indicator in details.indicators:
         rows = charts.national_rows(snap, indicator.code)
-        series = reader.series(indicator.code, day)
+        series = reader.national_series(indicator.code, day)
         chart = _series_figure(reader, series, rows, lang=lang, day=day, basis=basis, cache_dir=cache_dir)
         flags = snap.flags.filter(pl.col("indicator") == indicator.code).to_dicts()
         cards.append({"indicator": indicator, "rows": rows, "figure": chart, "flags": flags})
