@@ -156,6 +156,23 @@ def test_territory_page_ranks_the_region(client: TestClient) -> None:
     assert "<title>Кызылординская область · natije</title>" in html
 
 
+def test_territory_values_table_is_the_one_recorded(client: TestClient) -> None:
+    # recorded from the page as it was when every program's observations were read to find these rows
+    html = client.get("/ru/territories/270000000").text.replace("&nbsp;", "\xa0")
+    values = html[html.index("Последние значения показателей") :].split("</tbody>")[0]
+    rows = re.findall(
+        r'/indicators/([\w.]+)">.*?<td>(\w+)</td><td class="num">([^<]+)</td>\s*<td class="num">([^<]+)</td>',
+        values,
+        re.DOTALL,
+    )
+    assert rows == [
+        ("AI2023.RURAL_INTERNET_USERS", "2025", "89,7\xa0%*", "2-е место из 17 регионов"),
+        ("AI2023.VILLAGES_FIBRE", "2025", "229*", "4-е место из 17 регионов"),
+        ("AI2023.VILLAGES_FIBRE_SHARE", "2025", "57,2\xa0%*", "3-е место из 17 регионов"),
+        ("AI2023.VILLAGES_TOTAL", "2025", "400*", "6-е место из 17 регионов"),
+    ]
+
+
 def test_evaluation_page_has_effects_and_interpretation(client: TestClient) -> None:
     html = client.get("/en/evaluations/1").text
     assert "Impact evaluation 1" in html and "cs" in html

@@ -30,7 +30,7 @@ from sqlalchemy import select
 from natije.errors import NotFound, Text
 from natije.results.achievement import national_codes
 from natije.results.asof import as_date
-from natije.services.monitoring import ProgramSnapshot, load_frames
+from natije.services.monitoring import ProgramSnapshot
 
 SERIES_COLUMNS = ("territory", "period", "value", "illustrative", "source")
 COMMITMENT_COLUMNS = ("territory", "kind", "period", "value", "version", "decided_on", "document")
@@ -185,46 +185,31 @@ def territory_values(
     ``rank`` is 1 for the best value of that period on the indicator's direction (highest for ``increase``,
     lowest for ``decrease``); ``ranked`` is how many regions reported that period. Columns: ``program``,
     ``indicator``, ``period``, ``value``, ``illustrative``, ``unit``, ``direction``, ``rank``, ``ranked``.
+    Reads that territory's rows and the regions' rows of the same indicators and periods, nothing else.
     """
-    found = []
-    for code in programs:
-        frames = load_frames(store, code)
-        own = frames.indicators.filter(pl.col("program") == code).select(
-            pl.col("code").alias("indicator"), "unit", "direction"
+    from natije.store.latest import latest_with_regions
+
+    if not programs:
+        return pl.DataFrame()
+    with store.connect() as conn:
+        own, regional = latest_with_regions(conn, programs, territory, regions)
+    directions = own.select("indicator", "direction")
+    better = pl.when(pl.col("direction") == "decrease").then(-pl.col("value")).otherwise(pl.col("value"))
+    ranked = (
+        regional.join(directions, on="indicator")
+        .with_columns(better.alias("_better"))
+        .with_columns(_rank("_better"))
+        .filter(pl.col("territory") == territory)
+        .select("indicator", "period", "rank", "ranked")
+    )
+    order = {code: n for n, code in enumerate(programs)}
+    return (
+        own.join(ranked, on=["indicator", "period"], maintain_order="left")
+        .sort(pl.col("program").replace_strict(order, return_dtype=pl.Int32), maintain_order=True)
+        .select(
+            "program", "indicator", "period", "value", "illustrative", "unit", "direction", "rank", "ranked"
         )
-        values = (
-            frames.observations.filter(
-                pl.col("territory").is_in(list(regions)) & pl.col("value").is_not_null()
-            )
-            .join(own, on="indicator")
-            .with_columns(
-                pl.when(pl.col("direction") == "decrease")
-                .then(-pl.col("value"))
-                .otherwise(pl.col("value"))
-                .alias("_better")
-            )
-        )
-        ranked = values.with_columns(_rank("_better"))
-        latest = (
-            ranked.filter(pl.col("territory") == territory)
-            .sort("period_end")
-            .group_by("indicator", maintain_order=True)
-            .last()
-        )
-        found.append(
-            latest.select(
-                pl.lit(code).alias("program"),
-                "indicator",
-                "period",
-                "value",
-                pl.col("illustrative").fill_null(False),
-                "unit",
-                "direction",
-                "rank",
-                "ranked",
-            )
-        )
-    return pl.concat(found) if found else pl.DataFrame()
+    )
 
 
 def _rank(score: str) -> list[pl.Expr]:
