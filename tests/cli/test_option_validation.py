@@ -3,6 +3,7 @@ language, on every command that takes the option (found by walking the command t
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
@@ -101,6 +102,7 @@ def test_the_bad_option_cases_cover_every_command_that_takes_them() -> None:
         ("flags", "--as-of"),
         ("lineage", "--as-of"),
         ("scorecard", "--as-of"),
+        ("programs", "--as-of"),
         ("evaluation run", "--as-of"),
         ("territories", "--as-of"),
         ("results", "--territory"),
@@ -172,6 +174,14 @@ def test_an_as_of_before_anything_was_known_says_so(
         else (0, "")
     )
     assert code == 0, out
+
+
+def test_programs_as_of_lists_the_programs_known_then(cli: Callable, filled: dict[str, str]) -> None:
+    # P1 starts in 2019; its baseline and target were decided on 2018-12-20, its 2018 value recorded later
+    code, out = cli("--db", filled["db"], "programs", "--format", "json", "--as-of", "2018-12-19")
+    assert code == 0 and json.loads(out) == [], out
+    code, out = cli("--db", filled["db"], "programs", "--format", "json", "--as-of", "2018-12-20")
+    assert code == 0 and [p["code"] for p in json.loads(out)] == ["P1"], out
 
 
 @given(st.text(max_size=12) | st.dates().map(date.isoformat))

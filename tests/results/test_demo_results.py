@@ -238,14 +238,15 @@ def test_flags_command_no_longer_reports_rural_fibre_dropped(demo_db):
 
 def test_frames_hold_the_successors_known_by_the_day(demo_store):
     """DK2018's frames name the programs after its chain, with what the lineage rule reads of them; as of a
-    day before anything of AI2023 was known (its first value: end of 2016), only TB2021."""
+    day before AI2023 was known (announced on 2023-11-07, starting in 2024), only TB2021 (running from
+    2021)."""
     from datetime import date
 
     from natije.store.frames import load_program_frames
 
     with demo_store.connect() as conn:
         now = load_program_frames(conn, "DK2018", observations="none")
-        then = load_program_frames(conn, "DK2018", as_of=date(2015, 6, 30), observations="none")
+        then = load_program_frames(conn, "DK2018", as_of=date(2021, 6, 30), observations="none")
     assert set(now.successors["program"]) == {"TB2021", "AI2023"}
     assert set(then.successors["program"]) == {"TB2021"}
     fibre = now.successors.filter(pl.col("code") == "AI2023.VILLAGES_FIBRE").row(0, named=True)

@@ -4,7 +4,6 @@ villages-on-fibre series, the 2022 reform in the regions expected, the illustrat
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import date
 
 import polars as pl
@@ -14,21 +13,10 @@ from natije.demo import demo_paths
 from natije.errors import NotFound
 from natije.services import monitoring
 from natije.services.coverage import COLUMNS, program_coverage
-from natije.services.demo import load_demo
 from natije.store import Store
 
 FIBRE_SHARE, FIBRE = "AI2023.VILLAGES_FIBRE_SHARE", "AI2023.VILLAGES_FIBRE"
 LOADED = date(2026, 12, 7)
-
-
-@pytest.fixture(scope="module")
-def demo(module_db_url: str) -> Iterator[Store]:
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(monitoring, "today", lambda: LOADED)
-        store = Store.open(module_db_url)
-        load_demo(store)
-        yield store
-        store.close()
 
 
 def shipped(indicator: str | None) -> pl.DataFrame:
@@ -80,9 +68,10 @@ def test_the_fibre_share_sources_are_the_press_and_the_illustrative_rows(demo: S
 
 
 def test_before_the_2022_reform_17_regions_were_expected(demo: Store) -> None:
-    c = program_coverage(demo, "AI2023", as_of="2023-06-30")
+    c = program_coverage(demo, "AI2023", as_of="2023-11-07")
     r = row(c.table, FIBRE_SHARE)
-    # known then: the 2018–2021 regional rows (recorded by 2022-12-31) and the 2020 national value
+    # known on the day the program was announced: the 2018–2021 regional rows (recorded by 2022-12-31) and the
+    # 2020 national value
     assert (r["last_period"], r["values"], r["sources"]) == (
         "2021",
         14 * 4 + 1,

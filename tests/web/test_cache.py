@@ -1,4 +1,5 @@
-"""The memo of computed views: least recently used entries dropped, concurrent misses computed once."""
+"""The memo of computed views: least recently used entries dropped, concurrent misses computed once, a
+program page's series kept to what it draws."""
 
 from __future__ import annotations
 
@@ -100,10 +101,25 @@ def test_a_serving_worker_s_warmed_views_are_out_of_the_collector_s_walks(demo_d
         with TestClient(create_app(Settings(database_url=str(demo_db), warm=True))) as client:
             warming = next(t for t in threading.enumerate() if t.name == "natije-warm")
             warming.join(timeout=300)
-            kept = [v for v in client.app.state.natije.memo._items.values() if gc.is_tracked(v)]  # type: ignore[attr-defined]
+            kept = [v for v in client.app.state.natije.memo.values() if gc.is_tracked(v)]  # type: ignore[attr-defined]
             walked = {id(o) for o in gc.get_objects()}
         assert not warming.is_alive() and len(kept) > 20
         assert gc.get_freeze_count() > 100_000  # the imported modules and the app, too
         assert not any(id(v) in walked for v in kept)
     finally:
         gc.unfreeze()  # the test process goes on collecting as before
+
+
+def test_a_program_page_keeps_only_the_national_series_it_draws(demo_db: Path) -> None:
+    from natije.services.indicators import IndicatorSeries
+
+    app = create_app(Settings(database_url=str(demo_db)))
+    with TestClient(app) as client:
+        page = client.get("/en/programs/AI2023")
+        kept = [v for v in app.state.natije.memo.values() if isinstance(v, IndicatorSeries)]
+        assert page.status_code == 200 and "AI2023.VILLAGES_FIBRE_SHARE" in page.text
+        assert kept and all(set(s.observations["territory"]) <= set(s.national) for s in kept)
+        assert all(s.commitments["territory"].drop_nulls().is_in(list(s.national)).all() for s in kept)
+        # the indicator page still reads every region: its map and regions' table
+        regions = client.get("/en/indicators/AI2023.VILLAGES_FIBRE_SHARE/regions.csv?period=2025").text
+        assert regions.count("\n") > 17

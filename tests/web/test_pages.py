@@ -39,12 +39,39 @@ def test_overview_lists_every_program_with_its_scorecard_and_the_lineage_chain(
 
 def test_overview_as_of_judges_on_that_day(client: TestClient) -> None:
     def dk2018(html: str) -> str:
-        return html[html.index('id="card-DK2018"') : html.index('id="card-TB2021"')]
+        return html.split('id="card-DK2018"')[1].split("</article>")[0]
 
     then, now = client.get("/en/?as_of=2019-06-30").text, client.get("/en/").text
     assert 'value="2019-06-30"' in then
     assert "status-on_track" in dk2018(then) and "status-no_data" in dk2018(then)
     assert "status-missed" in dk2018(now) and "status-on_track" not in dk2018(now)
+
+
+@pytest.mark.parametrize(
+    ("day", "known"),
+    [
+        ("2016-01-01", ["IK2020"]),  # Digital Kazakhstan was adopted on 2017-12-12, the others later
+        ("2017-12-12", ["IK2020", "DK2018"]),
+        ("2021-06-30", ["IK2020", "DK2018", "TB2021"]),  # Affordable Internet: announced 2023-11-07
+    ],
+)
+def test_overview_as_of_lists_only_the_programs_adopted_by_then(
+    client: TestClient, day: str, known: list[str]
+) -> None:
+    html = client.get(f"/en/?as_of={day}").text
+    assert re.findall(r'id="card-(\w+)"', html) == known
+    chain = " → ".join(known)
+    assert chain in html and f"{chain} →" not in html
+    for later in {"IK2020", "DK2018", "TB2021", "AI2023"} - set(known):
+        assert f'href="/en/programs/{later}' not in html
+    api = client.get(f"/api/v1/programs?as_of={day}").json()
+    assert [p["code"] for p in api["items"]] == known and api["as_of"] == day
+    assert api["items"][-1]["successors"] == []
+
+
+def test_overview_before_any_program_names_the_first_day(client: TestClient) -> None:
+    response = client.get("/en/?as_of=2012-06-30")
+    assert response.status_code == 422 and "2013-01-01" in response.text
 
 
 def test_money_in_kazakh_is_written_in_tenge(client: TestClient) -> None:
@@ -131,6 +158,23 @@ def test_territory_page_ranks_the_region(client: TestClient) -> None:
     assert "<title>Кызылординская область · natije</title>" in html
 
 
+def test_territory_values_table_is_the_one_recorded(client: TestClient) -> None:
+    # recorded from the page as it was when every program's observations were read to find these rows
+    html = client.get("/ru/territories/270000000").text.replace("&nbsp;", "\xa0")
+    values = html[html.index("Последние значения показателей") :].split("</tbody>")[0]
+    rows = re.findall(
+        r'/indicators/([\w.]+)">.*?<td>(\w+)</td><td class="num">([^<]+)</td>\s*<td class="num">([^<]+)</td>',
+        values,
+        re.DOTALL,
+    )
+    assert rows == [
+        ("AI2023.RURAL_INTERNET_USERS", "2025", "89,7\xa0%*", "2-е место из 17 регионов"),
+        ("AI2023.VILLAGES_FIBRE", "2025", "229*", "4-е место из 17 регионов"),
+        ("AI2023.VILLAGES_FIBRE_SHARE", "2025", "57,2\xa0%*", "3-е место из 17 регионов"),
+        ("AI2023.VILLAGES_TOTAL", "2025", "400*", "6-е место из 17 регионов"),
+    ]
+
+
 def test_evaluation_page_has_effects_and_interpretation(client: TestClient) -> None:
     html = client.get("/en/evaluations/1").text
     assert "Impact evaluation 1" in html and "cs" in html
@@ -207,7 +251,7 @@ def test_a_kept_page_is_the_page_and_still_remembers_the_language(client: TestCl
     again = client.get("/kk/indicators/AI2023.VILLAGES_FIBRE_SHARE?as_of=2024-06-30")
     assert memo.computed == computed and again.text == first.text
     assert again.cookies.get("natije_lang") == "kk"
-    other_day = client.get("/kk/indicators/AI2023.VILLAGES_FIBRE_SHARE?as_of=2023-06-30")
+    other_day = client.get("/kk/indicators/AI2023.VILLAGES_FIBRE_SHARE?as_of=2023-12-31")
     assert memo.computed > computed and other_day.text != first.text
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from natije.cli import render
-from natije.cli.app import app, format_option, lang_of, open_store
+from natije.cli.app import app, as_of_option, format_option, lang_of, open_store
 from natije.cli.output import emit
 from natije.locale import t
 from natije.locale.formats import money
@@ -39,14 +39,18 @@ def init(ctx: click.Context) -> None:
 
 
 @app.command("programs")
+@as_of_option("Only the programs known on this date: adopted or running by then (YYYY-MM-DD).")
 @FORMAT
 @click.pass_context
-def programs(ctx: click.Context, fmt: str) -> None:
+def programs(ctx: click.Context, as_of: str | None, fmt: str) -> None:
     """List the programs in the registry with their status and predecessors."""
+    from datetime import date
+
     from natije.services import catalog
 
     lang = lang_of(ctx)
-    items = catalog.list_programs(open_store(ctx), allow_empty=False)
+    day = date.fromisoformat(as_of) if as_of else None
+    items = catalog.list_programs(open_store(ctx), allow_empty=False, as_of=day)
     headers = [t(f"word.{w}", lang) for w in ("code", "name", "kind", "status", "years", "predecessors")]
     rows = [
         (

@@ -78,3 +78,18 @@ class Program:
     def children(self, parent: str | None) -> list[Goal]:
         """Goals directly under ``parent`` (``None`` = top level), in declared order."""
         return [g for g in self.goals if g.parent == parent]
+
+
+def known_from(start_year: int, first_decided: date | None) -> date:
+    """The first day anything about a program was known: the day its first baseline or target was decided,
+    or 1 January of its ``start_year`` when that comes first (a program runs from its start year whether or
+    not its promises carry dates).
+
+    Values of its indicators recorded earlier do not count: statistics on internet use existed before any
+    program promised to raise them.
+
+    >>> known_from(2018, date(2017, 12, 12)), known_from(2021, date(2022, 5, 4)), known_from(2013, None)
+    (datetime.date(2017, 12, 12), datetime.date(2021, 1, 1), datetime.date(2013, 1, 1))
+    """
+    start = date(start_year, 1, 1)
+    return min(start, first_decided) if first_decided is not None else start

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from natije.domain.budgets import BudgetLine, listing_order
@@ -19,7 +20,7 @@ from natije.domain.names import Names
 from natije.domain.observations import Source
 from natije.domain.programs import Program
 from natije.store import Store
-from natije.store.reads import get_package, has_programs
+from natije.store.reads import get_package, has_programs, known_programs
 from natije.store.reads import list_programs as read_programs
 from natije.store.session import empty_store_error
 
@@ -197,16 +198,23 @@ def require_programs(store: Store) -> None:
             raise empty_store_error(store.url)
 
 
-def list_programs(store: Store, *, allow_empty: bool = True) -> list[ProgramSummary]:
-    """Every program in the store, ordered by start year then code.
+def list_programs(
+    store: Store, *, allow_empty: bool = True, as_of: date | None = None
+) -> list[ProgramSummary]:
+    """Every program in the store, ordered by start year then code; with ``as_of``, only the programs known
+    on that day (adopted by then: see :func:`natije.domain.programs.known_from`), their successors among
+    them.
 
     Raises ``ConfigurationError`` for a store without schema, and with ``allow_empty=False`` also for a store
     that holds no program (the message names ``natije demo`` and ``natije import PATH``).
     """
     with store.connect() as conn:
         programs = read_programs(conn)
+        known = known_programs(conn, as_of) if as_of is not None else set()
     if not programs and not allow_empty:
         raise empty_store_error(store.url)
+    if as_of is not None:
+        programs = [p for p in programs if p.code in known]
     return sorted(_summaries(programs), key=lambda s: (s.start_year, s.code))
 
 

@@ -30,7 +30,7 @@ from sqlalchemy import select
 from natije.errors import NotFound, Text
 from natije.results.achievement import national_codes
 from natije.results.asof import as_date
-from natije.services.monitoring import ProgramSnapshot, load_frames
+from natije.services.monitoring import ProgramSnapshot
 
 SERIES_COLUMNS = ("territory", "period", "value", "illustrative", "source")
 COMMITMENT_COLUMNS = ("territory", "kind", "period", "value", "version", "decided_on", "document")
@@ -94,13 +94,29 @@ def indicator_program(store: Any, code: str) -> str:
     return str(program)
 
 
-def indicator_series(store: Any, code: str, as_of: date | str | None = None) -> IndicatorSeries:
-    """Indicator ``code`` as known on ``as_of``; raises ``NotFound`` (also if nothing was known then)."""
+def indicator_series(
+    store: Any, code: str, as_of: date | str | None = None, *, national_only: bool = False
+) -> IndicatorSeries:
+    """Indicator ``code`` as known on ``as_of``; raises ``NotFound`` (also if nothing was known then).
+
+    ``national_only`` reads and keeps only the country's observations and commitments: what the national
+    chart of a program page draws (a store may hold millions of regional rows the chart never shows).
+    """
+    from natije.store import tables as T
     from natije.store.frames import load_program_frames
 
     program = indicator_program(store, code)
     with store.connect() as conn:  # this indicator's rows only: a program page reads one series per indicator
-        frames = load_program_frames(conn, program, as_of=as_date(as_of), indicators=(code,))
+        national = None
+        if national_only:
+            countries = select(T.territories.c.code, T.territories.c.level).where(
+                T.territories.c.level == "country"
+            )
+            rows = conn.execute(countries).all()
+            national = national_codes(pl.DataFrame(rows, schema=["code", "level"], orient="row"))
+        frames = load_program_frames(
+            conn, program, as_of=as_date(as_of), indicators=(code,), observed_in=national
+        )
     found = frames.indicators.filter(pl.col("code") == code)
     if found.height == 0:
         raise NotFound(Text("error.indicator_not_found", indicator=code), indicator=code)
@@ -109,6 +125,8 @@ def indicator_series(store: Any, code: str, as_of: date | str | None = None) -> 
         *SERIES_COLUMNS, "period_end"
     )
     commitments = frames.commitments.filter(pl.col("indicator") == code).select(COMMITMENT_COLUMNS)
+    if national is not None:
+        commitments = commitments.filter(pl.col("territory").is_null() | pl.col("territory").is_in(national))
     return IndicatorSeries(
         code=code,
         program=program,
@@ -167,46 +185,31 @@ def territory_values(
     ``rank`` is 1 for the best value of that period on the indicator's direction (highest for ``increase``,
     lowest for ``decrease``); ``ranked`` is how many regions reported that period. Columns: ``program``,
     ``indicator``, ``period``, ``value``, ``illustrative``, ``unit``, ``direction``, ``rank``, ``ranked``.
+    Reads that territory's rows and the regions' rows of the same indicators and periods, nothing else.
     """
-    found = []
-    for code in programs:
-        frames = load_frames(store, code)
-        own = frames.indicators.filter(pl.col("program") == code).select(
-            pl.col("code").alias("indicator"), "unit", "direction"
+    from natije.store.latest import latest_with_regions
+
+    if not programs:
+        return pl.DataFrame()
+    with store.connect() as conn:
+        own, regional = latest_with_regions(conn, programs, territory, regions)
+    directions = own.select("indicator", "direction")
+    better = pl.when(pl.col("direction") == "decrease").then(-pl.col("value")).otherwise(pl.col("value"))
+    ranked = (
+        regional.join(directions, on="indicator")
+        .with_columns(better.alias("_better"))
+        .with_columns(_rank("_better"))
+        .filter(pl.col("territory") == territory)
+        .select("indicator", "period", "rank", "ranked")
+    )
+    order = {code: n for n, code in enumerate(programs)}
+    return (
+        own.join(ranked, on=["indicator", "period"], maintain_order="left")
+        .sort(pl.col("program").replace_strict(order, return_dtype=pl.Int32), maintain_order=True)
+        .select(
+            "program", "indicator", "period", "value", "illustrative", "unit", "direction", "rank", "ranked"
         )
-        values = (
-            frames.observations.filter(
-                pl.col("territory").is_in(list(regions)) & pl.col("value").is_not_null()
-            )
-            .join(own, on="indicator")
-            .with_columns(
-                pl.when(pl.col("direction") == "decrease")
-                .then(-pl.col("value"))
-                .otherwise(pl.col("value"))
-                .alias("_better")
-            )
-        )
-        ranked = values.with_columns(_rank("_better"))
-        latest = (
-            ranked.filter(pl.col("territory") == territory)
-            .sort("period_end")
-            .group_by("indicator", maintain_order=True)
-            .last()
-        )
-        found.append(
-            latest.select(
-                pl.lit(code).alias("program"),
-                "indicator",
-                "period",
-                "value",
-                pl.col("illustrative").fill_null(False),
-                "unit",
-                "direction",
-                "rank",
-                "ranked",
-            )
-        )
-    return pl.concat(found) if found else pl.DataFrame()
+    )
 
 
 def _rank(score: str) -> list[pl.Expr]:

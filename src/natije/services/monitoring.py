@@ -193,9 +193,11 @@ def scorecards(
     day: date | None = None,
     version: str | None = None,
 ) -> list[Scorecard]:
-    """Scorecards of every program in the store, oldest program first; raises for a store without programs.
-    Concepts a lineage chain dropped from the portfolio appear on the card of the chain's latest
-    program only. ``day`` and ``version``: as for :func:`program_snapshot` (read once for every card)."""
+    """Scorecards of every program in the store known on ``as_of`` (see
+    :func:`natije.services.catalog.list_programs`), oldest program first; raises for a store without
+    programs, and for a day before any program was known. Concepts a lineage chain dropped from the portfolio
+    appear on the card of the chain's latest program on that day only. ``day`` and ``version``: as for
+    :func:`program_snapshot` (read once for every card)."""
     from natije.store.reads import list_programs
     from natije.store.session import empty_store_error
 
@@ -215,6 +217,8 @@ def scorecards(
             too_early = too_early or exc
     if not cards and too_early is not None:
         raise too_early
-    # a chain's dropped concepts are listed once: on the cards of programs no other program succeeds
-    succeeded = {pred for p in programs for pred in p.predecessors}
+    # a chain's dropped concepts are listed once: on the cards of programs no other program on a card succeeds
+    # (on a day before a successor was adopted, its predecessor is the chain's latest)
+    carded = {c.program for c in cards}
+    succeeded = {pred for p in programs if p.code in carded for pred in p.predecessors}
     return [replace(c, dropped=()) if c.program in succeeded else c for c in cards]

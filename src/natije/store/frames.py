@@ -113,6 +113,7 @@ def load_program_frames(
     observations: str = "all",
     today: date | None = None,
     indicators: Sequence[str] | None = None,
+    observed_in: Sequence[str] | None = None,
 ) -> ProgramFrames:
     """Frames of ``program_code`` and its predecessors (transitively), as known at ``as_of``; of the programs
     after them, only what the lineage rule reads (``successors``: :mod:`natije.store.successors`).
@@ -122,7 +123,8 @@ def load_program_frames(
     them would, from a part of the rows (:func:`natije.results.needs.series_needs`). ``today`` is the day an
     answer without ``as_of`` is judged on (``ProgramFrames.today``; ``None``: the clock's). ``indicators``
     keeps only the observations and revisions of those indicator codes (one indicator's page reads its own
-    rows, not the program's); the other frames are whole.
+    rows, not the program's); ``observed_in`` only those (and only the weights) of those territory codes (a
+    chart of the country reads the country's rows, not every district's); the other frames are whole.
 
     Raises
     ------
@@ -150,9 +152,13 @@ def load_program_frames(
         if hit.height == 0:
             raise NotFound(Text("error.territory_not_found", territory=territory), territory=territory)
         territory_id = int(hit["id"][0])
+    territory_ids = None if territory_id is None else (territory_id,)
+    if observed_in is not None:
+        wanted = terr_ids.filter(pl.col("territory").is_in(list(observed_in)))["id"].to_list()
+        territory_ids = tuple(i for i in wanted if territory_ids is None or i in territory_ids)
     sources = _small(conn, T.sources).select(source_id="id", source="code", source_kind="kind")
     commitments = _commitments(conn, ind_codes, day, territory)
-    weights = _weights(conn, weights_indicator, terr_ids, territory_id)
+    weights = _weights(conn, weights_indicator, terr_ids, territory_ids)
     budgets = _budgets(conn, prog_ids, day)
     order = {c: i for i, c in enumerate(lineage)}
     progs = (
@@ -184,7 +190,7 @@ def load_program_frames(
         before = needs.stale_before
     if indicators is not None:
         whole, last = (f.filter(pl.col("indicator").is_in(list(indicators))) for f in (whole, last))
-    obs, revisions = _observations(conn, _Rows(whole, last, before, terr_ids, sources, cutoff, territory_id))
+    obs, revisions = _observations(conn, _Rows(whole, last, before, terr_ids, sources, cutoff, territory_ids))
     return frames.replace(observations=obs, revisions=revisions)
 
 
@@ -207,8 +213,7 @@ def _commitments(
     conn: Connection, ind_codes: pl.DataFrame, day: date | None, territory: str | None
 ) -> pl.DataFrame:
     # read as a frame: a program may set a target for every territory of every indicator (millions of rows)
-    ids = ", ".join(str(int(i)) for i in ind_codes["id"]) or "NULL"
-    where, params = f"c.indicator_id IN ({ids})", dict[str, Any]()
+    where, params = f"c.indicator_id IN ({id_list(ind_codes['id'].to_list())})", dict[str, Any]()
     if day is not None:
         where += " AND c.decided_on <= :day"
         params["day"] = day
@@ -255,9 +260,9 @@ def _select(
 @dataclass(frozen=True)
 class _Rows:
     """Which observations to read: every row of the indicators ``whole``, the last row (latest period end) of
-    each series of the indicators ``last`` (both: id, indicator) that ends before month ``before``, of one
-    territory when ``territory_id`` is given, recorded before ``cutoff``; ``terr_ids`` and ``sources`` decode
-    the ids."""
+    each series of the indicators ``last`` (both: id, indicator) that ends before month ``before``, of those
+    territories when ``territory_ids`` are given, recorded before ``cutoff``; ``terr_ids`` and ``sources``
+    decode the ids."""
 
     whole: pl.DataFrame
     last: pl.DataFrame
@@ -265,12 +270,16 @@ class _Rows:
     terr_ids: pl.DataFrame
     sources: pl.DataFrame
     cutoff: datetime | None
-    territory_id: int | None
+    territory_ids: tuple[int, ...] | None
+
+
+def id_list(ids: Sequence[int]) -> str:
+    """Integer ids written into SQL (``NULL`` for none: ``IN (NULL)`` matches nothing)."""
+    return ", ".join(str(int(i)) for i in ids) or "NULL"
 
 
 def _indicator_filter(conn: Connection, ind_codes: pl.DataFrame) -> str:
-    ids = ", ".join(str(int(i)) for i in ind_codes["id"]) or "NULL"
-    where = f"o.indicator_id IN ({ids})"
+    where = f"o.indicator_id IN ({id_list(ind_codes['id'].to_list())})"
     if conn.dialect.name == "sqlite" and ind_codes.height:
         total = conn.exec_driver_sql("SELECT count(*) FROM indicators").scalar_one()
         if 2 * ind_codes.height >= total:  # most of the table: one sequential scan beats index look-ups
@@ -285,9 +294,8 @@ _END = "o.period_start + CASE WHEN length(o.period) = 4 THEN 12 WHEN o.period LI
 def _observations(conn: Connection, rows: _Rows) -> tuple[pl.DataFrame, pl.DataFrame]:
     cutoff = rows.cutoff
     where, params = "", dict[str, Any]()
-    if rows.territory_id is not None:
-        where += " AND o.territory_id = :territory_id"
-        params["territory_id"] = rows.territory_id
+    if rows.territory_ids is not None:
+        where += f" AND o.territory_id IN ({id_list(rows.territory_ids)})"
     if cutoff is not None:
         where += " AND o.first_recorded < :cutoff"
         params["cutoff"] = (
@@ -403,15 +411,16 @@ def _decode(column: str, ids: pl.Series, codes: pl.Series) -> pl.Expr:
     return pl.col(column).replace_strict(ids, codes, default=None, return_dtype=pl.String)
 
 
-def _weights(conn: Connection, code: str, terr_ids: pl.DataFrame, territory_id: int | None) -> pl.DataFrame:
+def _weights(
+    conn: Connection, code: str, terr_ids: pl.DataFrame, territory_ids: tuple[int, ...] | None
+) -> pl.DataFrame:
     row = conn.execute(select(T.indicators.c.id).where(T.indicators.c.code == code)).first()
     if row is None:
         return pl.DataFrame(schema={"territory": pl.String, "period": pl.String, "weight": pl.Float64})
     sql = "SELECT territory_id, period, value FROM observations WHERE indicator_id = :i"
     params: dict[str, Any] = {"i": row.id}
-    if territory_id is not None:
-        sql += " AND territory_id = :t"
-        params["t"] = territory_id
+    if territory_ids is not None:
+        sql += f" AND territory_id IN ({id_list(territory_ids)})"
     w = read_frame(conn, sql, params, {"territory_id": pl.Int64, "period": pl.String, "weight": pl.Float64})
     return w.join(terr_ids, left_on="territory_id", right_on="id").select("territory", "period", "weight")
 

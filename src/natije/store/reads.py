@@ -6,14 +6,14 @@ Nothing here needs Polars, so listing or showing programs does not load it.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, func, select
 
 from natije.domain.budgets import BudgetLine
 from natije.domain.package import ProgramPackage
-from natije.domain.programs import Program
+from natije.domain.programs import Program, known_from
 from natije.errors import Expected, NatijeError, NotFound, Problem, Text, ValidationError
 from natije.store import rows as R
 from natije.store import tables as T
@@ -58,33 +58,43 @@ def _programs(conn: Connection, code: str | None = None) -> list[tuple[int, Prog
     ]
 
 
+def known_programs(conn: Connection, day: date, code: str | None = None) -> set[str]:
+    """Codes of the programs (only ``code`` when given) known on ``day``: started by then, or with a baseline
+    or target decided by then (the rule of :func:`natije.domain.programs.known_from`, asked without reading
+    every commitment: the first one decided early enough answers)."""
+    p, i, c = T.programs, T.indicators, T.commitments
+    decided = (
+        select(c.c.id)
+        .join(i, i.c.id == c.c.indicator_id)
+        .where(i.c.program_id == p.c.id, c.c.decided_on <= day)
+        .exists()
+    )
+    query = select(p.c.code).where((p.c.start_year <= day.year) | decided)
+    if code is not None:
+        query = query.where(p.c.code == code)
+    return set(conn.execute(query).scalars())
+
+
 def first_known(conn: Connection, code: str) -> date | None:
-    """The first day anything about program ``code`` was known: its earliest decided commitment or recorded
-    value (``None`` when it has neither)."""
-    i, c, o = T.indicators, T.commitments, T.observations
-    own = select(i.c.id).join(T.programs, T.programs.c.id == i.c.program_id).where(T.programs.c.code == code)
+    """The first day program ``code`` was known (:func:`natije.domain.programs.known_from`); ``None`` for an
+    unknown code."""
+    p, i, c = T.programs, T.indicators, T.commitments
+    start = conn.execute(select(p.c.start_year).where(p.c.code == code)).scalar()
+    if start is None:
+        return None
+    own = select(i.c.id).join(p, p.c.id == i.c.program_id).where(p.c.code == code)
     decided = conn.execute(select(func.min(c.c.decided_on)).where(c.c.indicator_id.in_(own))).scalar()
-    recorded = conn.execute(select(func.min(o.c.first_recorded)).where(o.c.indicator_id.in_(own))).scalar()
-    days = [d.date() if isinstance(d, datetime) else d for d in (decided, recorded) if d is not None]
-    days = [date.fromisoformat(str(d)[:10]) if isinstance(d, str) else d for d in days]
-    return min(days) if days else None
+    return known_from(start, None if decided is None else date.fromisoformat(str(decided)[:10]))
 
 
 def known_by(conn: Connection, code: str, day: date) -> bool:
-    """Whether anything about program ``code`` was known by the end of ``day``: a commitment decided or a
-    value recorded by then."""
-    i, c, o = T.indicators, T.commitments, T.observations
-    own = select(i.c.id).join(T.programs, T.programs.c.id == i.c.program_id).where(T.programs.c.code == code)
-    cutoff = datetime.combine(day + timedelta(days=1), time())
-    # stops at the first row found (the minimum would scan every value)
-    decided = select(c.c.id).where(c.c.indicator_id.in_(own), c.c.decided_on <= day).exists()
-    recorded = select(o.c.id).where(o.c.indicator_id.in_(own), o.c.first_recorded < cutoff).exists()
-    return bool(conn.execute(select(decided | recorded)).scalar())
+    """Whether program ``code`` was known by the end of ``day`` (see :func:`known_programs`)."""
+    return bool(known_programs(conn, day, code))
 
 
 def check_known(conn: Connection, code: str, day: date | None) -> None:
-    """Raise :class:`ValidationError` when ``day`` is before anything about program ``code`` was known
-    (an answer "as of" that day would be an empty table that looks like a result)."""
+    """Raise :class:`ValidationError` when ``day`` is before program ``code`` was known (see
+    :func:`known_programs`): an answer "as of" that day would judge a program nobody had adopted yet."""
     if day is None or known_by(conn, code, day):
         return
     first = first_known(conn, code)

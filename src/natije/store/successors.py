@@ -38,9 +38,9 @@ def load_successors(
     conn: Connection, programs: pl.DataFrame, chain: Sequence[str], day: date | None
 ) -> pl.DataFrame:
     """The indicators of the programs that succeed a program of ``chain`` (transitively) and are known by
-    ``day`` (anything decided or recorded by then; every one when ``None``), with their program's facts, as
-    the frame :data:`natije.results.frames.SCHEMAS` names ``successors``. ``programs`` is every program (id,
-    code, predecessors, start_year, end_year, repealed_on, status)."""
+    ``day`` (adopted or running by then: :func:`natije.store.reads.known_programs`; every one when ``None``),
+    with their program's facts, as the frame :data:`natije.results.frames.SCHEMAS` names ``successors``.
+    ``programs`` is every program (id, code, predecessors, start_year, end_year, repealed_on, status)."""
     later = descendants(dict(zip(programs["code"], programs["predecessors"].to_list())), chain)
     if day is not None:
         later = [code for code in later if known_by(conn, code, day)]

@@ -44,11 +44,15 @@ def _day(as_of: str | None) -> str | None:
 
 
 @router.get("/programs", response_model=schemas.Programs, responses=LIST_ERRORS)
-def programs(request: Request, page: Page, status: Filter = None) -> Response:
-    """Every program, oldest first, with its predecessors and successors; ``status`` keeps one status."""
+def programs(request: Request, page: Page, status: Filter = None, as_of: Filter = None) -> Response:
+    """Every program, oldest first, with its predecessors and successors; ``status`` keeps one status,
+    ``as_of`` (YYYY-MM-DD) the programs known on that day (successors among them)."""
     reader = _reader(request)
-    items = [p.to_dict() for p in reader.programs() if status is None or p.status == status]
-    return listing(request, reader.state, items, lambda p: (p["start_year"], p["code"]), page)
+    day = params.as_of(as_of)
+    items = [p.to_dict() for p in reader.programs(day) if status is None or p.status == status]
+    return listing(
+        request, reader.state, items, lambda p: (p["start_year"], p["code"]), page, as_of=_day(as_of)
+    )
 
 
 @router.get("/programs/{code}", response_model=schemas.ProgramDetail, responses=ERRORS)

@@ -29,6 +29,11 @@ class Memo:
         self._computing: dict[Hashable, threading.Lock] = {}
         self.computed = 0
 
+    def values(self) -> list[Any]:
+        """The values kept now, least recently used first (what this instance holds in memory)."""
+        with self._lock:
+            return list(self._items.values())
+
     def get(self, key: Hashable, compute: Callable[[], T]) -> T:
         """The value under ``key``, computing and keeping it on a miss (errors are not kept)."""
         with self._lock:

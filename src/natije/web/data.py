@@ -69,9 +69,9 @@ class Reader:
         them too): what is judged on today is judged again tomorrow."""
         return self.memo.get((*key, self.version, self.day), compute)
 
-    def programs(self) -> list[catalog.ProgramSummary]:
-        """Every program, oldest first."""
-        return self.cached(("programs",), lambda: catalog.list_programs(self.store))
+    def programs(self, as_of: date | None = None) -> list[catalog.ProgramSummary]:
+        """Every program, oldest first; with ``as_of``, those known on that day."""
+        return self.cached(("programs", as_of), lambda: catalog.list_programs(self.store, as_of=as_of))
 
     def program(self, code: str) -> catalog.ProgramDetails:
         """One program in full; raises ``NotFound``."""
@@ -106,6 +106,14 @@ class Reader:
         """An indicator's observations and commitment versions; raises ``NotFound``."""
         return self.cached(
             ("series", code, as_of), lambda: indicators.indicator_series(self.store, code, as_of)
+        )
+
+    def national_series(self, code: str, as_of: date | None = None) -> indicators.IndicatorSeries:
+        """An indicator's national observations and commitment versions only (a program page's charts);
+        raises ``NotFound``."""
+        return self.cached(
+            ("national-series", code, as_of),
+            lambda: indicators.indicator_series(self.store, code, as_of, national_only=True),
         )
 
     def territories(self) -> list[TerritoryRow]:

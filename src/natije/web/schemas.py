@@ -39,6 +39,7 @@ class Program(Strict):
 
 
 class Programs(Page):
+    as_of: str | None
     items: list[Program]
 
 

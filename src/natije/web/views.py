@@ -48,9 +48,11 @@ def _series_figure(
 
 
 def overview_view(reader: Reader, lang: str, day: datetime.date | None) -> dict[str, Any]:
-    """Every program with its scorecard, and each lineage chain (ending in a program nobody succeeds)."""
-    programs = reader.programs()
-    cards = {card.program: card for card in reader.scorecards(day)} if programs else {}
+    """Every program known on ``day`` with its scorecard, and each lineage chain (ending in a program nobody
+    succeeded on that day). Raises ``ValidationError`` for a day before any program was known."""
+    programs = reader.programs(day)
+    # a store with programs none of which was known on ``day`` answers as the scorecards do: the first day
+    cards = {card.program: card for card in reader.scorecards(day)} if reader.programs() else {}
     chains = []
     for end in (p for p in programs if not p.successors):
         chain = chain_of(programs, end.code)
@@ -70,7 +72,7 @@ def program_view(
     cards = []
     for indicator in details.indicators:
         rows = charts.national_rows(snap, indicator.code)
-        series = reader.series(indicator.code, day)
+        series = reader.national_series(indicator.code, day)
         chart = _series_figure(reader, series, rows, lang=lang, day=day, basis=basis, cache_dir=cache_dir)
         flags = snap.flags.filter(pl.col("indicator") == indicator.code).to_dicts()
         cards.append({"indicator": indicator, "rows": rows, "figure": chart, "flags": flags})
