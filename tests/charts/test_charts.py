@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import altair as alt
+import jsonschema
 import polars as pl
 import pytest
 
@@ -39,6 +41,24 @@ def test_every_chart_key_is_in_all_three_catalogs():
         assert not used - set(catalog(lang)), lang
     written = {k for k in catalog("en") if k.startswith("chart.")}
     assert written <= used | {f"chart.{k}" for k in ("data_link",)}, written - used
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_kind_of_chart_is_valid_vega_lite(
+    lang, regional_values, observations, commitments, execution, effects
+):
+    # finish() leaves validation to this test: a spec Vega-Lite's schema refuses fails here, in every language
+    validator = jsonschema.Draft7Validator(alt.load_schema())
+    for kind, chart in _all_charts(
+        lang, regional_values, observations, commitments, execution, effects
+    ).items():
+        errors = [e.message for e in validator.iter_errors(chart.spec)]
+        assert not errors, (kind, errors[:3])
+    broken = {
+        **_all_charts(lang, regional_values, observations, commitments, execution, effects)["series"].spec
+    }
+    broken["mark"] = {"type": "no-such-mark"}
+    assert list(validator.iter_errors(broken))  # the check can fail
 
 
 def test_series_draws_every_version_of_the_target(observations, commitments):

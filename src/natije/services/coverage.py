@@ -15,6 +15,7 @@ from __future__ import annotations
 from datetime import date
 
 from natije.results.coverage import COLUMNS, Coverage, CoverageSummary, coverage
+from natije.results.frames import ProgramFrames
 from natije.services.monitoring import load_frames
 from natije.store import Store
 
@@ -33,5 +34,9 @@ def program_coverage(store: Store, code: str, as_of: date | str | None = None) -
     ValidationError
         When ``as_of`` is before anything about the program was known.
     """
-    frames = load_frames(store, code, as_of, observations="all")
+    return coverage_of(load_frames(store, code, as_of, observations="all"))
+
+
+def coverage_of(frames: ProgramFrames) -> Coverage:
+    """The coverage of the program whose frames (every observation read) are ``frames``, on their day."""
     return coverage(frames, frames.as_of)

@@ -20,7 +20,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -117,6 +117,15 @@ def indicator_series(
         frames = load_program_frames(
             conn, program, as_of=as_date(as_of), indicators=(code,), observed_in=national
         )
+    series = series_in(frames, code)
+    if national is not None:
+        kept = pl.col("territory").is_null() | pl.col("territory").is_in(national)
+        series = replace(series, commitments=series.commitments.filter(kept))
+    return series
+
+
+def series_in(frames: Any, code: str) -> IndicatorSeries:
+    """Indicator ``code`` as ``frames`` (a program's :class:`ProgramFrames`) hold it; raises ``NotFound``."""
     found = frames.indicators.filter(pl.col("code") == code)
     if found.height == 0:
         raise NotFound(Text("error.indicator_not_found", indicator=code), indicator=code)
@@ -125,11 +134,9 @@ def indicator_series(
         *SERIES_COLUMNS, "period_end"
     )
     commitments = frames.commitments.filter(pl.col("indicator") == code).select(COMMITMENT_COLUMNS)
-    if national is not None:
-        commitments = commitments.filter(pl.col("territory").is_null() | pl.col("territory").is_in(national))
     return IndicatorSeries(
         code=code,
-        program=program,
+        program=row["program"],
         names={lang: row[f"name_{lang}"] for lang in ("kk", "ru", "en")},
         unit=row["unit"],
         direction=row["direction"],

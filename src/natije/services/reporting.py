@@ -29,7 +29,7 @@ from natije.reports.content import EvaluationPart, IndicatorPart, ReportContent,
 
 __all__ = ["ReportRequest", "assemble", "report"]
 from natije.services import catalog, evaluation, figures, indicators, monitoring
-from natije.services.coverage import program_coverage
+from natije.services.coverage import coverage_of
 from natije.services.evaluability import program_evaluability
 from natije.services.evaluability_words import describe_evaluability
 from natije.services.evaluation_words import describe
@@ -94,7 +94,7 @@ def _predecessors(
         code = _cell_code(row, before)
         if code is None:
             continue
-        series = indicators.indicator_series(store, code, request.as_of)
+        series = program.series(code)
         targets = series.national_commitments().filter(pl.col("kind") == "target").sort("period", "version")
         end = program.ends.get(before, 9999)
         values = series.national_series().filter(
@@ -121,9 +121,11 @@ def _cell_code(row: dict[str, Any] | None, program: str) -> str | None:
 
 @dataclass(frozen=True)
 class _Program:
-    """What every indicator's part reads of its program: the day's snapshot, the sources by code, coverage
-    rows and evaluability by indicator, the lineage by concept and the chain of programs."""
+    """What every indicator's part reads of its program: its frames (every observation, read once), the day's
+    snapshot, the sources by code, coverage rows and evaluability by indicator, the lineage by concept, the
+    chain of programs and each one's last year."""
 
+    frames: Any
     snapshot: Any
     sources: dict[str, Any]
     coverage: dict[str, dict[str, Any]]
@@ -132,11 +134,15 @@ class _Program:
     chain: tuple[str, ...]
     ends: dict[str, int]  # program → its last year
 
+    def series(self, code: str) -> indicators.IndicatorSeries:
+        """An indicator of the program or of a predecessor, from the program's frames (read once)."""
+        return indicators.series_in(self.frames, code)
+
 
 def _indicator_part(store: Store, request: ReportRequest, program: _Program, indicator: Any) -> IndicatorPart:
     snapshot, known = program.snapshot, program.sources
     rows = figures.national_rows(snapshot, indicator.code)
-    series = indicators.indicator_series(store, indicator.code, request.as_of)
+    series = program.series(indicator.code)
     chart = figures.series_of(series, request.lang, rows)
     national = series.national_series()
     sources = {r["period"]: r["source"] for r in national.iter_rows(named=True) if r["source"]}
@@ -172,9 +178,11 @@ def assemble(store: Store, request: ReportRequest) -> ReportContent:
     details = catalog.show_program(store, request.program)
     snapshot = monitoring.program_snapshot(store, request.program, request.as_of, request.basis)
     day = request.as_of or monitoring.today()
-    coverage = program_coverage(store, request.program, request.as_of)
+    frames = monitoring.load_frames(store, request.program, request.as_of, observations="all")
+    coverage = coverage_of(frames)
     lineage = monitoring.program_lineage(store, request.program, request.as_of, lang=request.lang)
     program = _Program(
+        frames,
         snapshot,
         {source.code: source for source in details.sources},
         {row["indicator"]: row for row in coverage.table.to_dicts()},
