@@ -8,6 +8,7 @@ is a catalog template with the store's numbers filled in, so the same store and 
 
 Examples
 --------
+>>> from datetime import date
 >>> from natije.services.demo import load_demo
 >>> from natije.store import Store
 >>> store = Store.open("sqlite://")
