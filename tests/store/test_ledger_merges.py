@@ -11,6 +11,7 @@ from natije.ledger.verify import decode_entry
 from natije.services.ledger import verify
 from natije.store import Store
 from natije.store.catalog import write_package
+from natije.store.ledger_observations import keep_keys, kept_rows
 from natije.store.observations import merge_observations, merge_revisions
 from natije.store.streams import iter_revisions
 
@@ -106,3 +107,14 @@ def test_the_same_entries_when_rows_are_encoded_one_slice_at_a_time(
 
     monkeypatch.setattr(ledger_observations, "SLICE", 1)
     test_each_write_path_logs_its_changes(store, reference, package, obs, make_pkg)
+
+
+def test_the_kept_rows_are_read_through_an_index_of_the_kept_keys(tmp_path) -> None:
+    # a scan of the kept keys for each observation made a merge revising 100,000 values take minutes
+    store = Store.open(str(tmp_path / "plan.db"))
+    store.init()
+    with store.transaction() as conn:
+        keep_keys(conn, "SELECT indicator_id, territory_id, period FROM observations")
+        query = kept_rows().compile(conn, compile_kwargs={"literal_binds": True})
+        plan = " | ".join(row[-1] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {query}"))
+    assert "natije_ledger_keys" in plan and "SCAN natije_ledger_keys" not in plan, plan

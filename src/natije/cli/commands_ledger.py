@@ -105,10 +105,7 @@ def export(ctx: click.Context, output: Path | None) -> None:
     from natije.services.ledger_proofs import current_checkpoint
 
     note = current_checkpoint(open_store(ctx)).note
-    if output is None:
-        click.echo(note, nl=False)
-    else:
-        output.write_text(note, encoding="utf-8")
+    _write(note, output)
 
 
 @app.command("proof")
@@ -125,7 +122,26 @@ def proof(ctx: click.Context, value_id: str, output: Path | None) -> None:
     from natije.services.ledger_proofs import value_proof
 
     found, _ = value_proof(open_store(ctx), value_id)
+    _write(found.to_json(), output)
+
+
+def _write(text: str, output: Path | None) -> None:
+    """Print ``text``, or replace ``output`` with it whole: a process stopped while writing leaves the old
+    file (or none) and at most a stray temporary file, never a truncated checkpoint or proof."""
     if output is None:
-        click.echo(found.to_json(), nl=False)
-    else:
-        output.write_text(found.to_json(), encoding="utf-8")
+        click.echo(text, nl=False)
+        return
+    import os
+    import tempfile
+
+    fd, temporary = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent or ".")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, output)
+    except BaseException:
+        os.unlink(temporary)
+        raise

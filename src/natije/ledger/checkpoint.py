@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import os
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -104,13 +105,31 @@ def _read(path: Path) -> bytes:
 
 
 def _write_new(path: Path, data: bytes, mode: int) -> None:
+    """Write ``data`` to a new file ``path`` whole or not at all: a process killed while writing leaves at
+    most a stray temporary file, never a truncated key that would refuse every later load."""
+    path = Path(path)
+    if path.exists():
+        raise ConfigurationError(Text("error.ledger_key_exists", path=str(path)))
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise _unwritable(path, exc) from exc
+    try:
+        with os.fdopen(fd, "wb") as file:
+            os.fchmod(file.fileno(), mode)
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.link(temporary, path)  # unlike a rename, a link never replaces a file another process made
     except FileExistsError as exc:
         raise ConfigurationError(Text("error.ledger_key_exists", path=str(path))) from exc
     except OSError as exc:
-        raise ConfigurationError(
-            Text("error.ledger_key_unwritable", path=str(path), reason=exc.strerror or str(exc))
-        ) from exc
-    with os.fdopen(fd, "wb") as file:
-        file.write(data)
+        raise _unwritable(path, exc) from exc
+    finally:
+        os.unlink(temporary)
+
+
+def _unwritable(path: Path, exc: OSError) -> ConfigurationError:
+    return ConfigurationError(
+        Text("error.ledger_key_unwritable", path=str(path), reason=exc.strerror or str(exc))
+    )

@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from sqlalchemy import Connection, insert
 
+from natije.errors import ConfigurationError
 from natije.ledger.checkpoint import (
     Checkpoint,
     generate_key,
@@ -60,13 +61,19 @@ def public_path(private: Path) -> Path:
 def ensure_key(store: Store) -> Path | None:
     """Make the store's signing key (and its public key) unless it exists; return its path."""
     path = key_path(store)
-    if path is None or path.exists():
-        return path
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = generate_key()
-    save_private_key(key, path)
-    if not public_path(path).exists():
-        save_public_key(key.public_key(), public_path(path))
+    if path is None:
+        return None
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = generate_key()
+        save_private_key(key, path)
+        if not public_path(path).exists():
+            save_public_key(key.public_key(), public_path(path))
+    elif not public_path(path).exists():  # a process stopped between the two files: best effort, since
+        try:  # checkpoints verify with the signing key's public half when the file is missing
+            save_public_key(load_private_key(path).public_key(), public_path(path))
+        except ConfigurationError:
+            pass
     return path
 
 
