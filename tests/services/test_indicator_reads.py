@@ -100,7 +100,7 @@ def test_territory_values_read_that_territory_and_the_regions_of_its_periods(
     regions = tuple(t.code for t in list_territories(demo) if t.level == "region")
     programs = tuple(p.code for p in catalog.list_programs(demo))
     columns = ("program", "indicator", "period", "value", "illustrative", "rank", "ranked")
-    for territory in (*regions, "000000000"):
+    for territory in (*regions[::6], "000000000"):  # a sample of regions (each check reads every series)
         expected, own = _ranked_from_series(demo, territory, regions)
         reads.clear()
         frame = indicators.territory_values(demo, programs, territory, regions)
