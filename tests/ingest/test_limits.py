@@ -30,7 +30,7 @@ from natije.store import Store
 from .conftest import GOOD, dump
 
 CHILD = """
-import json, sys, time
+import json, os, sys, time
 from natije.errors import ValidationError
 from natije.ingest import limits
 from natije.services.ingestion import import_paths
@@ -57,7 +57,11 @@ for case, package, overrides in cases:
         expected = [p.expected for p in exc.problems]
     got[case] = {"codes": codes, "expected": expected, "unchanged": dump(store) == before,
                  "seconds": time.monotonic() - start, "peak_mib": peak_mib()}
-print(json.dumps(got))
+store.close()
+print(json.dumps(got), flush=True)
+# The measurements are printed: end without the interpreter's teardown, which once (2 cores, heavy load) raced a
+# native library's thread and aborted with "PyGILState_Release" after the work was done.
+os._exit(0)
 """
 ROOT = Path(__file__).resolve().parents[2]
 PEAK_MIB = 700  # the interpreter with polars, pyarrow and the store's libraries loaded takes about 250 MiB
