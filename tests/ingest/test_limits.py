@@ -59,8 +59,8 @@ for case, package, overrides in cases:
                  "seconds": time.monotonic() - start, "peak_mib": peak_mib()}
 store.close()
 print(json.dumps(got), flush=True)
-# The measurements are printed: end without the interpreter's teardown, which once (2 cores, heavy load) raced a
-# native library's thread and aborted with "PyGILState_Release" after the work was done.
+# The measurements are printed: end without the interpreter's teardown, which once (2 cores, heavy load)
+# raced a native library's thread and aborted with "PyGILState_Release" after the work was done.
 os._exit(0)
 """
 ROOT = Path(__file__).resolve().parents[2]
