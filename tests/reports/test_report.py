@@ -120,12 +120,17 @@ def test_markdown_links_resolve(report_store: Store) -> None:
 
 
 def test_the_stored_evaluation_is_read_in_words(rendered: Render) -> None:
-    md = rendered("AI2023", "ru", "md")
+    md = rendered("AI2023", "ru", "md", day=None)  # today: the evaluation was stored today
     impact = md[md.index("\n## " + t("report.section.impact", "ru")) :]
     assert t("evaluation.method.cs", "ru") in impact
     summary = md[: md.index("\n## " + t("report.section.analysis", "ru"))]
     assert t("report.summary.no_impact", "ru") not in summary
     assert "AI2023.RURAL\\_INTERNET\\_USERS" in summary  # the strongest estimate is named on the summary page
+
+
+def test_an_evaluation_stored_after_the_day_is_not_in_its_report(rendered: Render) -> None:
+    md = rendered("AI2023", "ru", "md", day=date(2026, 1, 31))  # before the test stored its evaluation
+    assert t("report.summary.no_impact", "ru") in md
 
 
 def test_a_program_without_evaluations_says_its_impact_is_not_established(rendered: Render) -> None:
@@ -142,7 +147,7 @@ def test_unknown_program_and_options_are_refused(report_store: Store) -> None:
 
 
 def test_indicators_without_an_evaluation_say_what_to_collect(rendered: Render) -> None:
-    md = rendered("AI2023", "en", "md")
+    md = rendered("AI2023", "en", "md", day=None)  # today: the evaluation was stored today
     impact = md[
         md.index("\n## " + t("report.section.impact", "en")) : md.index(
             "\n## " + t("report.section.method", "en")
