@@ -10,6 +10,7 @@ import click
 
 from natije.cli.app import app, as_of_option, choice_option, lang_of, open_store
 from natije.locale import LANGUAGES, t
+from natije.reports.content import DEFAULT_BASE_URL
 
 
 @app.command("report")
@@ -24,7 +25,7 @@ from natije.locale import LANGUAGES, t
 @click.option(
     "--base-url",
     envvar="NATIJE_PUBLIC_URL",
-    default="http://127.0.0.1:8000",
+    default=DEFAULT_BASE_URL,
     help="Address of the web app the report's numbers link to.",
 )
 @click.pass_context

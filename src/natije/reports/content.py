@@ -111,7 +111,6 @@ class ReportContent:
     evaluations: list[EvaluationPart]
     sources: dict[str, Any]
     coverage: Any = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def key_targets(self, limit: int = 5) -> list[tuple[IndicatorPart, dict[str, Any]]]:
         """The summary's targets: those missed, off track or at risk first (then the others), each with its
