@@ -89,3 +89,13 @@ def test_nan_is_refused():
             actor=None,
             transaction=0,
         )
+
+
+def test_structs_without_nulls_and_deletes_give_the_entries_bytes():
+    key = pl.DataFrame({"id": [1, 2]})
+    before = pl.DataFrame({"v": [1.5, None]}).with_columns(
+        pl.struct(b=pl.Series([3, 4]), a=pl.Series(["x", "y"])).alias("r")
+    )
+    got = encode_entries("t", key, before, None, time=WHEN, actor="b", transaction=9)
+    for i, row in enumerate(rows_of(before)):
+        assert got[i] == Entry("delete", "t", {"id": i + 1}, row, None, WHEN, "b", 9).encode()

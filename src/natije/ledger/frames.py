@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
+from typing import TypeAlias
 
 import numpy as np
 import polars as pl
@@ -112,22 +113,51 @@ def _column(values: pl.Series) -> pa.Array:
     return pc.fill_null(encoded, _const(NULL))
 
 
-def _map(frame: pl.DataFrame) -> pa.Array:
-    """Each row as a map of the frame's columns (keys in the order of their UTF-8 bytes)."""
+Part: TypeAlias = "pa.Array | bytes"
+"""A piece of every row's bytes: a column's (one value per row) or a constant shared by all rows."""
+
+
+def _join_parts(parts: list[Part], height: int) -> pa.Array:
+    """Each row's parts concatenated; neighbouring constants are joined first, so the kernel copies each row's
+    bytes in few pieces."""
+    merged: list[Part] = []
+    for part in parts:
+        if isinstance(part, bytes) and merged and isinstance(merged[-1], bytes):
+            merged[-1] += part
+        else:
+            merged.append(part)
+    if len(merged) == 1 and isinstance(merged[0], bytes):
+        return pa.array([merged[0]] * height, _BIN)
+    return _join(*(_const(part) if isinstance(part, bytes) else part for part in merged))
+
+
+def _map_parts(frame: pl.DataFrame) -> list[Part]:
+    """The parts of each row as a map of the frame's columns (keys in the order of their UTF-8 bytes); a
+    struct column with no nulls is a nested map, flattened into the same parts."""
     names = sorted(frame.columns, key=lambda name: name.encode())
-    parts: list[pa.Array | pa.Scalar] = [_const(MAP + LENGTH.pack(len(names)))]
+    parts: list[Part] = [MAP + LENGTH.pack(len(names))]
     for name in names:
-        parts += [_const(encode_value(name)), _column(frame[name])]
-    if len(parts) == 1:
-        return pa.array([parts[0].as_py()] * frame.height, _BIN)
-    return _join(*parts)
+        column = frame[name]
+        parts.append(encode_value(name))
+        if isinstance(column.dtype, pl.Struct) and not column.null_count():
+            parts += _map_parts(column.struct.unnest())
+        else:
+            parts.append(_column(column))
+    return parts
 
 
-def _maybe_map(frame: pl.DataFrame | None, present: pl.Series | None, height: int) -> pa.Array:
+def _map(frame: pl.DataFrame) -> pa.Array:
+    """Each row as a map of the frame's columns."""
+    return _join_parts(_map_parts(frame), frame.height)
+
+
+def _maybe_map(frame: pl.DataFrame | None, present: pl.Series | None) -> list[Part]:
+    """The parts of a state that rows have where ``present`` (``None``: every row), null elsewhere."""
     if frame is None:
-        return pa.array([NULL] * height, _BIN)
-    encoded = _map(frame)
-    return encoded if present is None else pc.if_else(present.to_arrow(), encoded, _const(NULL))
+        return [NULL]
+    if present is None or present.all():
+        return _map_parts(frame)
+    return [pc.if_else(present.to_arrow(), _map(frame), _const(NULL))]
 
 
 def encode_entries(
@@ -166,17 +196,15 @@ def encode_entries(
         .otherwise(pl.lit("update"))
     ).to_series()
     constant = {"actor": actor, "table": table, "time": time, "transaction": transaction}
-    fields: dict[str, pa.Array | pa.Scalar] = {
-        name: _const(encode_value(value)) for name, value in constant.items()
-    }
-    fields["after"] = _maybe_map(after, after_there if after is not None else None, height)
-    fields["before"] = _maybe_map(before, before_there if before is not None else None, height)
-    fields["key"] = _map(key)
-    fields["kind"] = _column(kinds)
-    parts: list[pa.Array | pa.Scalar] = [_const(ENTRY_HEADER + MAP + LENGTH.pack(len(ENTRY_FIELDS)))]
+    fields: dict[str, list[Part]] = {name: [encode_value(value)] for name, value in constant.items()}
+    fields["after"] = _maybe_map(after, after_there)
+    fields["before"] = _maybe_map(before, before_there)
+    fields["key"] = _map_parts(key)
+    fields["kind"] = [encode_value(kinds[0])] if kinds.n_unique() == 1 else [_column(kinds)]
+    parts: list[Part] = [ENTRY_HEADER + MAP + LENGTH.pack(len(ENTRY_FIELDS))]
     for name in ENTRY_FIELDS:
-        parts += [_const(encode_value(name)), fields[name]]
-    return _join(*parts).to_pylist()
+        parts += [encode_value(name), *fields[name]]
+    return _join_parts(parts, height).to_pylist()
 
 
 def leaf_hashes(entries: list[bytes]) -> list[bytes]:

@@ -18,6 +18,7 @@ Verification is in :mod:`natije.ledger.verify`, which needs nothing of natije.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable, Sequence
 
 from natije.ledger.verify import (
@@ -58,8 +59,9 @@ LevelReader = Callable[[int, int, int], Sequence[bytes]]
 class CompactRange:
     """The hashes of the perfect subtrees that make up the leaves appended so far, largest first.
 
-    ``on_node(level, index, hash)`` is called for every perfect subtree of level >= 1 as it completes (so a
-    store can keep the levels it wants); leaves are not reported.
+    ``on_node(level, index, hash)`` is called for every perfect subtree of level >= 1 an :meth:`extend`
+    completes whose level is a multiple of ``stride`` (so a store can keep the levels it wants); leaves are
+    not reported.
 
     Examples
     --------
@@ -69,22 +71,29 @@ class CompactRange:
     (5, 2)
     """
 
-    __slots__ = ("_hashes", "_on_node", "_size")
+    __slots__ = ("_hashes", "_on_node", "_size", "_stride")
 
-    def __init__(self, on_node: Callable[[int, int, bytes], None] | None = None) -> None:
+    def __init__(self, on_node: Callable[[int, int, bytes], None] | None = None, stride: int = 1) -> None:
+        if stride < 1:
+            raise ValueError("stride is positive")
         self._hashes: list[bytes] = []
         self._size = 0
         self._on_node = on_node
+        self._stride = stride
 
     @classmethod
     def resume(
-        cls, size: int, hashes: Sequence[bytes], on_node: Callable[[int, int, bytes], None] | None = None
+        cls,
+        size: int,
+        hashes: Sequence[bytes],
+        on_node: Callable[[int, int, bytes], None] | None = None,
+        stride: int = 1,
     ) -> CompactRange:
         """The range of a tree of ``size`` leaves from its perfect subtrees' hashes (largest first), e.g.
         :attr:`hashes` kept earlier or read back with :func:`range_hashes`; appending continues from there."""
         if size < 0 or len(hashes) != size.bit_count() or any(len(h) != 32 for h in hashes):
             raise ValueError(f"a tree of {size} leaves has one 32-byte hash per set bit of its size")
-        tree = cls(on_node)
+        tree = cls(on_node, stride)
         tree._hashes, tree._size = list(hashes), size
         return tree
 
@@ -103,25 +112,41 @@ class CompactRange:
         self.extend((leaf,))
 
     def extend(self, leaves: Iterable[bytes]) -> None:
-        """Append leaf hashes in order; memory stays one hash per level."""
-        stack, size, on_node = self._hashes, self._size, self._on_node
-        for h in leaves:
-            if len(h) != 32:
-                raise ValueError("a leaf hash is 32 bytes")
-            n, level = size, 0
-            while n & 1:
-                h = node_hash(stack.pop(), h)
-                n >>= 1
-                level += 1
-                if on_node is not None:
-                    on_node(level, size >> level, h)
-            stack.append(h)
-            size += 1
-        self._size = size
+        """Append leaf hashes in order.
+
+        The new leaves are hashed up level by level: at each level the pending subtree of that level (if the
+        size so far has one) and the new nodes are paired left to right, an odd one out stays pending. So
+        each interior node costs one hash and no Python bookkeeping per leaf beyond it."""
+        nodes = list(leaves)
+        if any(len(h) != 32 for h in nodes):
+            raise ValueError("a leaf hash is 32 bytes")
+        size, total = self._size, self._size + len(nodes)
+        pending = dict(zip(_set_bits(size), self._hashes))
+        kept: list[bytes] = []
+        sha256 = hashlib.sha256  # node_hash, inlined: this loop runs once per interior node
+        for level in range(total.bit_length()):
+            first = size >> level  # index at this level of the first node not yet paired
+            if level in pending:
+                nodes.insert(0, pending[level])
+                first -= 1
+            pairs = len(nodes) // 2
+            if len(nodes) % 2:
+                kept.append(nodes[-1])
+            nodes = [sha256(b"\x01" + a + b).digest() for a, b in zip(nodes[0 : 2 * pairs : 2], nodes[1::2])]
+            if self._on_node is not None and (level + 1) % self._stride == 0:
+                for offset, h in enumerate(nodes):
+                    self._on_node(level + 1, first // 2 + offset, h)
+        self._hashes = kept[::-1]
+        self._size = total
 
     def root(self) -> bytes:
         """The root hash of the tree of :attr:`size` leaves (SHA-256 of nothing when empty)."""
         return _fold(self._hashes)
+
+
+def _set_bits(size: int) -> list[int]:
+    """The levels of the perfect subtrees of a tree of ``size`` leaves, largest first."""
+    return [level for level in range(size.bit_length() - 1, -1, -1) if size >> level & 1]
 
 
 def _fold(hashes: Sequence[bytes]) -> bytes:

@@ -15,6 +15,7 @@ stays bounded whatever the size of the store.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,7 +67,8 @@ class VerifyReport:
         }
 
 
-def _entries(conn: Connection) -> Iterator[tuple[int, int, bytes, bytes]]:
+def _chunks(conn: Connection) -> Iterator[list[tuple[int, int, bytes, bytes]]]:
+    """The log's rows (position, transaction, entry, leaf hash) in order, :data:`CHUNK` at a time."""
     t = T.ledger_entries
     last = -1
     while True:
@@ -78,9 +80,13 @@ def _entries(conn: Connection) -> Iterator[tuple[int, int, bytes, bytes]]:
         ).all()
         if not rows:
             return
-        for position, tx, entry, leaf in rows:
-            yield int(position), int(tx), bytes(entry), bytes(leaf)
+        yield [(int(position), int(tx), bytes(entry), bytes(leaf)) for position, tx, entry, leaf in rows]
         last = rows[-1][0]
+
+
+def _entries(conn: Connection) -> Iterator[tuple[int, int, bytes, bytes]]:
+    for chunk in _chunks(conn):
+        yield from chunk
 
 
 def _read_checkpoints(
@@ -163,21 +169,26 @@ def _check_tree(
 ) -> CompactRange:
     """The first pass: positions, leaf hashes, transaction order, the tree and its roots at the checkpoints'
     sizes; the entries of the first share are replayed on the way."""
-    wanted = {head.size for _, head in heads}
+    wanted = sorted({head.size for _, head in heads})
     roots = {0: EMPTY_ROOT}
     tree, last_tx = CompactRange(), -1
-    for position, tx, entry, leaf in _entries(conn):
-        if position != tree.size or tx < last_tx:
-            findings.append(Finding("order", "ledger_entries", position=position))
-        last_tx = tx
-        computed = leaf_hash(entry)
-        if computed != leaf:
-            findings.append(Finding("entry", "ledger_entries", position=position))
-        tree.append(computed)
-        if tree.size in wanted:
-            roots[tree.size] = tree.root()
-        replay.take(entry, position, tx)
-        if progress is not None and tree.size % CHUNK == 0:
+    for chunk in _chunks(conn):
+        leaves: list[bytes] = []
+        for position, tx, entry, leaf in chunk:
+            if position != tree.size + len(leaves) or tx < last_tx:
+                findings.append(Finding("order", "ledger_entries", position=position))
+            last_tx = tx
+            computed = leaf_hash(entry)
+            if computed != leaf:
+                findings.append(Finding("entry", "ledger_entries", position=position))
+            leaves.append(computed)
+            replay.take(entry, position, tx)
+        start = tree.size
+        for size in wanted[bisect_right(wanted, start) : bisect_right(wanted, start + len(leaves))]:
+            tree.extend(leaves[tree.size - start : size - start])  # up to a checkpoint's size: its root
+            roots[size] = tree.root()
+        tree.extend(leaves[tree.size - start :])
+        if progress is not None:
             progress(tree.size)
     for label, head in heads:
         if roots.get(head.size) != head.root:
