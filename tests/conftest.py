@@ -23,6 +23,8 @@ from natije.store import Store
 # theirs in a folder of the session's own
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="natije-test-config-")
 os.environ.pop("NATIJE_LEDGER_KEY", None)
+# passwords hashed with parameters that cost microseconds (the real Argon2id profile is tested on its own)
+os.environ["NATIJE_PASSWORD_HASHING"] = "test"
 
 BACKENDS = [
     pytest.param("sqlite", id="sqlite"),

@@ -17,6 +17,8 @@ from natije.cli import (
     commands_results,  # noqa: F401
     commands_serve,  # noqa: F401
     commands_territories,  # noqa: F401
+    commands_tokens,  # noqa: F401
+    commands_users,  # noqa: F401
 )
 from natije.cli.app import app, main
 

@@ -83,6 +83,19 @@ class View:
         return {k: row[k] for k in self.key}, {k: v for k, v in row.items() if k not in self.key}
 
 
+@dataclass(frozen=True)
+class RedactedView(View):
+    """A logged table some of whose columns the log never holds: secrets (a password's or a token's hash) and
+    bookkeeping that changes with use (when a token was last used). The log records that a password was set
+    (the time it was) and never what it hashes to."""
+
+    omit: tuple[str, ...] = ()
+
+    def select(self) -> Select[Any]:
+        query = super().select()
+        return query.with_only_columns(*(c for c in query.selected_columns if c.name not in self.omit))
+
+
 def logged_value(value: Any) -> Any:
     """A column's value as the log holds it: stored times (naive UTC) get their time zone."""
     if isinstance(value, datetime) and value.tzinfo is None:
@@ -108,10 +121,15 @@ VIEWS: dict[str, View] = {
         ),
         View(T.observations, ("indicator", "territory", "period")),
         View(T.evaluations, ("id",)),  # stored evaluations have no other key; they are never updated
+        RedactedView(T.users, ("login",), omit=("password_hash",)),
+        RedactedView(T.api_tokens, ("id",), omit=("digest", "last_used_at")),
     )
 }
 """Every logged table's view, in the order a package writes them."""
 
-CATALOG = tuple(name for name in VIEWS if name not in ("observations", "evaluations"))
+ACCOUNTS = ("users", "api_tokens")
+"""The accounts' tables, logged by :mod:`natije.store.accounts` row by row as it changes them."""
+
+CATALOG = tuple(name for name in VIEWS if name not in ("observations", "evaluations", *ACCOUNTS))
 """The small tables :func:`natije.store.catalog.write_package` writes, logged by comparing before and
 after."""

@@ -21,6 +21,7 @@ from natije.store import migrations
 from natije.store.engine import BUSY_TIMEOUT_MS, WRITE_FLAG, make_engine
 
 WRITE_LOCK_KEY = 0x6E6174696A65  # "natije": the PostgreSQL advisory lock every writer of a store takes
+KEYED_LOCK_SPACE = 0x6E6A  # "nj": the class of the advisory locks of keyed_transaction (two-int form)
 
 
 def empty_store_error(url: str) -> ConfigurationError:
@@ -129,16 +130,27 @@ class Store:
 
         The lock is held until commit or rollback; other writers wait for it (readers never do).
         """
-        with self.engine.connect() as conn:
-            conn.info[WRITE_FLAG] = True
-            try:
-                trans = conn.begin()
-            finally:
-                conn.info.pop(WRITE_FLAG, None)  # the info dict outlives this checkout of the connection
-            with trans:
-                if self.dialect == "postgresql":
-                    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
-                yield conn
+        with self.engine.connect() as conn, _writing(conn):
+            if self.dialect == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
+            yield conn
+
+    @contextmanager
+    def keyed_transaction(self, *keys: str) -> Iterator[Connection]:
+        """A short write transaction that need not wait for imports (a login and its record): on PostgreSQL it
+        waits only for transactions holding one of the same ``keys`` (advisory locks of their own class, taken
+        in sorted order), never for the store-wide write lock; on SQLite there is one writer at a time anyway.
+
+        Nothing written in it may be logged (the log's positions follow the store-wide lock).
+        """
+        with self.engine.connect() as conn, _writing(conn):
+            if self.dialect == "postgresql":
+                for key in sorted(set(keys)):
+                    conn.execute(
+                        text("SELECT pg_advisory_xact_lock(CAST(:space AS integer), hashtext(:key))"),
+                        {"space": KEYED_LOCK_SPACE, "key": key},
+                    )
+            yield conn
 
     @contextmanager
     def skippable_transaction(self, wait_ms: int) -> Iterator[Connection]:
@@ -153,12 +165,7 @@ class Store:
             if sqlite:  # on the driver's connection: SQLAlchemy would begin a transaction around the pragma
                 driver.execute(f"PRAGMA busy_timeout = {int(wait_ms)}")
             try:
-                conn.info[WRITE_FLAG] = True
-                try:
-                    trans = conn.begin()
-                finally:
-                    conn.info.pop(WRITE_FLAG, None)
-                with trans:
+                with _writing(conn):
                     if not sqlite:
                         conn.execute(text(f"SET LOCAL lock_timeout = {int(wait_ms)}"))
                     yield conn
@@ -180,3 +187,16 @@ class Store:
     def close(self) -> None:
         """Release every pooled connection."""
         self.engine.dispose()
+
+
+@contextmanager
+def _writing(conn: Connection) -> Iterator[None]:
+    """A transaction on ``conn`` begun as a writer's (SQLite ``BEGIN IMMEDIATE``): committed on normal exit,
+    rolled back on error."""
+    conn.info[WRITE_FLAG] = True
+    try:
+        trans = conn.begin()
+    finally:
+        conn.info.pop(WRITE_FLAG, None)  # the info dict outlives this checkout of the connection
+    with trans:
+        yield

@@ -351,3 +351,53 @@ ledger_checkpoints = Table(
     Column("made_at", DateTime, nullable=False),
     Column("note", Text, nullable=False),  # the signed note, as exported
 )
+
+# Accounts (migration 0007, docs/access.md): users, the API tokens of agencies' systems, and the record of
+# logins and changes of rights. A password is kept only as its Argon2id hash, a token only as its SHA-256;
+# neither is ever logged (the log's views leave them out, see ``natije.store.ledger_views``). Times are naive
+# UTC as everywhere; ``disabled_at``/``revoked_at`` NULL = in force.
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("login", String(64), nullable=False, unique=True),
+    Column("display_name", Text, nullable=False),
+    Column("password_hash", Text, nullable=False),
+    Column("password_set_at", DateTime, nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("agency", String(64)),
+    Column("disabled_at", DateTime),
+    Column("created_at", DateTime, nullable=False),
+    Column("created_by", Text),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", String(16), primary_key=True),  # the public id inside the token (nj_<id>_<secret>)
+    Column("digest", String(64), nullable=False),  # SHA-256 of the whole token, hex
+    Column("name", Text, nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("agency", String(64)),
+    Column("actions", Text, nullable=False),  # ';'-joined action names, in the permission table's order
+    Column("expires_at", DateTime, nullable=False),
+    Column("revoked_at", DateTime),
+    Column("created_at", DateTime, nullable=False),
+    Column("created_by", Text),
+    Column("last_used_at", DateTime),  # not logged: it changes with use, at most once a minute
+)
+
+auth_events = Table(
+    "auth_events",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("at", DateTime, nullable=False),
+    Column("kind", String(24), nullable=False),
+    Column("actor", Text),  # who did it: a login, token:ID, cli:USER; NULL for someone not signed in
+    Column("login", String(64)),  # the account it is about (as typed, for a failed login)
+    Column("token", String(16)),  # the token it is about
+    Column("address", String(64)),  # the client's address, when it came over the network
+    Column("detail", Text),  # JSON: the rights before and after, a token's scope, why a login was refused
+    Index("ix_auth_events_login", "login", "at"),
+    Index("ix_auth_events_address", "address", "at"),
+)
