@@ -269,3 +269,15 @@ def test_parallel_guesses_cannot_slip_past_the_limit(accounts: Store) -> None:
     assert answers.count("wrong login or password") == 5
     assert sum(a.startswith("too many failed logins") for a in answers) == 11
     assert kinds(accounts, "aigerim").count("login_failed") == 5
+
+
+def test_an_unknown_login_costs_the_work_of_a_check(accounts: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    from natije.services import logins
+
+    spent: list[str] = []
+    monkeypatch.setattr(logins, "spend_like_a_check", spent.append)
+    with pytest.raises(PermissionDenied):
+        login(accounts, "nobody", "some password here")
+    with pytest.raises(PermissionDenied):
+        login(accounts, "root", "some password here")
+    assert spent == ["some password here"]  # the unknown login only: the known one checked its own hash

@@ -5,6 +5,7 @@ token's scope."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from accounts_store import OPERATOR, add_agencies
@@ -140,3 +141,14 @@ def test_what_the_log_leaves_out_is_not_a_finding(history: tuple[Store, str]) ->
     sql(store, "UPDATE api_tokens SET last_used_at = created_at")
     sql(store, "UPDATE users SET password_hash = 'x' WHERE login = 'root'")  # by design: see docs/access.md
     assert verify(store).intact
+
+
+def test_a_store_of_the_previous_schema_is_migrated_by_its_first_account(tmp_path: Path) -> None:
+    from natije.store.migrations import current, head, upgrade
+
+    store = Store.open(str(tmp_path / "natije.db"))
+    upgrade(store.engine, "0006")
+    add_user(store, NewUser("root", "Root", "admin"), PASSWORD, by=OPERATOR)
+    assert current(store.engine) == head() == "0007"
+    assert verify(store).intact and [e["kind"] for e in entries(store, "users")] == ["insert"]
+    store.close()

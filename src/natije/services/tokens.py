@@ -23,9 +23,12 @@ True
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+
+from sqlalchemy.exc import InternalError, OperationalError
 
 from natije.domain.access import Principal, require
 from natije.domain.accounts import ApiToken, NewToken
@@ -51,6 +54,9 @@ __all__ = [
 
 DEFAULT_DAYS = 90
 MAX_DAYS = 366
+USE_WAIT_MS = 200
+"""How long noting a token's last use may wait for another writer before it is left for the next use."""
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -155,10 +161,19 @@ def authenticate_token(
         refused = "expired"
     else:
         if token.last_used_at is None or now - token.last_used_at >= timedelta(minutes=1):
-            with store.keyed_transaction(f"token:{ident}") as conn:
-                rows.mark_used(conn, ident, now)
+            _note_use(store, ident, now)
         return token.principal()
-    with store.keyed_transaction(f"token:{ident}") as conn:
+    with store.keyed_transaction(f"token:{ident}") as conn:  # a refusal is always recorded
         detail = {"reason": refused}
         record(conn, AuthEvent(now, "token_refused", None, token=ident, address=address, detail=detail))
     return None
+
+
+def _note_use(store: Store, ident: str, now: datetime) -> None:
+    """Note the token's use, unless another writer holds the store (an import on SQLite): a last use is
+    bookkeeping, never a reason to keep a request waiting."""
+    try:
+        with store.skippable_transaction(USE_WAIT_MS) as conn:
+            rows.mark_used(conn, ident, now)
+    except (OperationalError, InternalError) as exc:
+        log.info("last use of token %s not noted: %s", ident, exc.orig)
