@@ -150,5 +150,12 @@ def test_a_store_of_the_previous_schema_is_migrated_by_its_first_account(tmp_pat
     upgrade(store.engine, "0006")
     add_user(store, NewUser("root", "Root", "admin"), PASSWORD, by=OPERATOR)
     assert current(store.engine) == head() == "0007"
-    assert verify(store).intact and [e["kind"] for e in entries(store, "users")] == ["insert"]
+    report = verify(store)
+    assert report.intact and [e["kind"] for e in entries(store, "users")] == ["insert"]
+    assert report.checkpoints == 1  # the change of rights is signed, as an import is
+    grant(store, Grant("root", "admin"), by=OPERATOR)
+    assert verify(store).checkpoints == 1  # nothing changed: nothing signed
+    add_user(store, NewUser("dana", "Dana", "auditor"), PASSWORD, by=OPERATOR)
+    report = verify(store)
+    assert report.intact and report.checkpoints == 2
     store.close()

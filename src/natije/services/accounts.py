@@ -31,6 +31,7 @@ from natije.domain.access import Principal, require
 from natije.domain.accounts import Grant, NewUser, User, password_problems
 from natije.errors import Expected, NotFound, PermissionDenied, Problem, Text, ValidationError
 from natije.services.credentials import hash_password
+from natije.services.ledger_keys import checkpoint_in, signing_key
 from natije.store import Store
 from natije.store import accounts as rows
 from natije.store import tables as T
@@ -70,14 +71,19 @@ def local_operator() -> Principal:
 def changing(store: Store, by: Principal, action: str) -> Iterator[Connection]:
     """The transaction of a change of accounts or tokens by ``by`` (allowed ``action`` or PermissionDenied):
     the store made or migrated first (so rows it held before it had a log are logged before this change),
-    the log's actor named."""
+    the log's actor named, and the log signed as the change leaves it (a checkpoint, when the store has a
+    key), as an import signs it."""
     from natije.services.catalog import ensure_store
 
     require(by, action)
     ensure_store(store)
+    key = signing_key(store)
     with store.transaction() as conn:
-        log_for(conn, by.name)
+        log = log_for(conn, by.name)
+        size = log.size
         yield conn
+        if key is not None and log.size > size:
+            checkpoint_in(conn, key)
 
 
 def check_agency(conn: Connection, agency: str | None) -> None:
