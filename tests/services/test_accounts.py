@@ -281,3 +281,15 @@ def test_an_unknown_login_costs_the_work_of_a_check(accounts: Store, monkeypatch
     with pytest.raises(PermissionDenied):
         login(accounts, "root", "some password here")
     assert spent == ["some password here"]  # the unknown login only: the known one checked its own hash
+
+
+def test_an_overlong_password_fails_without_being_hashed(
+    accounts: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from natije.services import logins
+
+    monkeypatch.setattr(logins, "password_matches", lambda *args: pytest.fail("hashed"))
+    with pytest.raises(PermissionDenied) as info:
+        login(accounts, "root", "x" * 1_000_000)
+    assert info.value.message == "wrong login or password"
+    assert auth_events(accounts, by=OPERATOR)[0].detail == {"reason": "too_long"}

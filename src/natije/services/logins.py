@@ -31,7 +31,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection
 
-from natije.domain.accounts import User, normal_login
+from natije.domain.accounts import PASSWORD_MAX, User, normal_login
 from natije.errors import PermissionDenied, Text
 from natije.services.credentials import hash_password, password_matches, spend_like_a_check
 from natije.store import Store
@@ -89,6 +89,8 @@ def _attempt(
         )
         text = Text("error.login_limited", time=until.strftime("%H:%M"))
         return PermissionDenied(text, retry_after=wait)
+    if len(password) > PASSWORD_MAX:  # never hashed: a megabyte of "password" is work asked of the server
+        return _failed(conn, name, address, now, "too_long")
     found = rows.password_hash(conn, name)
     if found is None:
         spend_like_a_check(password)
