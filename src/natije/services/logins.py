@@ -67,7 +67,7 @@ def login(
     same words for each), ``error.login_limited`` (with ``retry_after`` in seconds) when the account or the
     ``address`` has failed too often lately. A hash made with older parameters is made again.
     """
-    name = normal_login(login)[:64]
+    name, address = normal_login(login)[:64], address[:64] if address else None  # as the record keeps them
     now = now or utcnow()
     keys = [f"login:{name}"] + ([f"address:{address}"] if address else [])
     with store.keyed_transaction(*keys) as conn:
