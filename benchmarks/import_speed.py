@@ -247,6 +247,7 @@ def main() -> None:
             best = {mode: min(runs[mode], key=lambda r: r["seconds"]) for mode in modes}
             raw, imp, bare = best["raw"], best["import"], best["unlogged"]
             rss = max(r["peak_rss_mb"] for r in runs["import"])
+            bare_rss = max(r["peak_rss_mb"] for r in runs["unlogged"])
             seconds = [[f"{runs[mode][k]['seconds']:.2f}" for mode in modes] for k in range(args.repeats)]
             every = " ".join("/".join(run) for run in seconds)
             print(
@@ -255,7 +256,8 @@ def main() -> None:
                 f"validated import {imp['seconds']:6.2f} s ({imp['rows'] / imp['seconds']:10,.0f} rows/s)  "
                 f"ratio {raw['seconds'] / imp['seconds']:.2f} (goal >= 0.50)  "
                 f"import peak RSS {rss:.0f} MB (goal < 500)\n"
-                f"{'':10s} the same import without its log {bare['seconds']:6.2f} s: the log costs "
+                f"{'':10s} the same import without its log {bare['seconds']:6.2f} s "
+                f"(peak RSS {bare_rss:.0f} MB): the log costs "
                 f"{imp['seconds'] / bare['seconds'] - 1:+.0%} (goal <= +30 %)  "
                 f"[raw/import/unlogged s per run: {every}]"
             )

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from accounts_store import OPERATOR, add_agencies
+from log_edits import read_log
 from sqlalchemy import select, text
 
 from natije.errors import PermissionDenied
@@ -45,8 +46,7 @@ def history(store: Store) -> tuple[Store, str]:
 
 def entries(store: Store, *tables: str) -> list[dict[str, object]]:
     with store.connect() as conn:
-        raw = conn.execute(select(T.ledger_entries.c.entry).order_by(T.ledger_entries.c.position)).scalars()
-        decoded = [decode_entry(bytes(e)) for e in raw]
+        decoded = [decode_entry(entry) for _, entry in read_log(conn)]
     return [e for e in decoded if e["table"] in tables]
 
 
@@ -84,7 +84,7 @@ def test_every_change_is_logged_with_its_actor_and_no_secret(history: tuple[Stor
     with store.connect() as conn:
         hashes = list(conn.execute(select(T.users.c.password_hash)).scalars())
         digests = list(conn.execute(select(T.api_tokens.c.digest)).scalars())
-        raw = b"".join(conn.execute(select(T.ledger_entries.c.entry)).scalars())
+        raw = b"".join(entry for _, entry in read_log(conn))
     for secret in [*hashes, *digests, token, PASSWORD, "another long passphrase"]:
         assert secret.encode() not in raw
 
@@ -149,7 +149,7 @@ def test_a_store_of_the_previous_schema_is_migrated_by_its_first_account(tmp_pat
     store = Store.open(str(tmp_path / "natije.db"))
     upgrade(store.engine, "0006")
     add_user(store, NewUser("root", "Root", "admin"), PASSWORD, by=OPERATOR)
-    assert current(store.engine) == head() == "0007"
+    assert current(store.engine) == head()
     report = verify(store)
     assert report.intact and [e["kind"] for e in entries(store, "users")] == ["insert"]
     assert report.checkpoints == 1  # the change of rights is signed, as an import is

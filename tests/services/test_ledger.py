@@ -6,15 +6,17 @@ in the session's configuration folder for PostgreSQL), then edits tables or the 
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from log_edits import read_log, write_log
 from postgres_db import POSTGRES, new_postgres_database
 from sqlalchemy import text
 
 from natije.ledger.canonical import Entry
-from natije.ledger.verify import decode_entry, leaf_hash
+from natije.ledger.verify import decode_entry
 from natije.services.demo import load_demo
 from natije.services.ledger import verify
 from natije.services.ledger_proofs import current_checkpoint
@@ -98,25 +100,31 @@ def test_a_changed_program_and_budget_are_found(demo: Store) -> None:
 
 def test_a_rewritten_entry_is_found(demo: Store) -> None:
     with demo.engine.begin() as conn:
-        raw = bytes(conn.execute(text("SELECT entry FROM ledger_entries WHERE position = 40")).scalar_one())
-        fields = decode_entry(raw)
+        log = read_log(conn)
+        fields = decode_entry(log[40][1])
         fields["after"] = {**fields["after"], "value": 0.0} if "value" in fields["after"] else fields["after"]
         fields["actor"] = "someone"
-        forged = Entry(**fields).encode()
-        conn.execute(text("UPDATE ledger_entries SET entry = :e WHERE position = 40"), {"e": forged})
-    assert ("entry", "ledger_entries") in findings(demo)
-    with demo.engine.begin() as conn:  # the leaf hash rewritten too: the stored checkpoint no longer matches
-        conn.execute(
-            text("UPDATE ledger_entries SET leaf = :h WHERE position = 40"), {"h": leaf_hash(forged)}
-        )
+        log[40] = (log[40][0], Entry(**fields).encode())
+        write_log(conn, log)
     assert ("checkpoint", "ledger_checkpoints:1") in findings(demo)
+
+
+def test_a_block_that_does_not_read_is_found(demo: Store) -> None:
+    with demo.engine.begin() as conn:
+        conn.execute(text("UPDATE ledger_blocks SET data = :d WHERE block = 1"), {"d": b"not a block"})
+    assert ("entry", "ledger_blocks") in findings(demo)
+    with demo.engine.begin() as conn:  # a block that decompresses but whose lengths do not add up
+        conn.execute(
+            text("UPDATE ledger_blocks SET data = :d WHERE block = 1"), {"d": zlib.compress(b"\0" * 9)}
+        )
+    assert ("entry", "ledger_blocks") in findings(demo)
 
 
 def test_reordered_entries_are_found(demo: Store) -> None:
     with demo.engine.begin() as conn:
-        conn.execute(text("UPDATE ledger_entries SET position = -1 WHERE position = 10"))
-        conn.execute(text("UPDATE ledger_entries SET position = 10 WHERE position = 11"))
-        conn.execute(text("UPDATE ledger_entries SET position = 11 WHERE position = -1"))
+        log = read_log(conn)
+        log[10], log[11] = log[11], log[10]
+        write_log(conn, log)
     assert ("checkpoint", "ledger_checkpoints:1") in findings(demo)
 
 
@@ -126,11 +134,9 @@ def test_a_log_truncated_and_rebuilt_consistently_is_caught_by_an_older_checkpoi
     kept = tmp_path / "checkpoint.txt"
     kept.write_text(current_checkpoint(demo).note, encoding="utf-8")
     with demo.engine.begin() as conn:
-        rows = conn.execute(
-            text("SELECT position, tx, entry FROM ledger_entries ORDER BY position DESC")
-        ).all()
-        position, _, raw = next(r for r in rows if decode_entry(bytes(r.entry))["table"] == "observations")
-        fields = decode_entry(bytes(raw))
+        log = read_log(conn)
+        position = max(n for n, (_, raw) in enumerate(log) if decode_entry(raw)["table"] == "observations")
+        fields = decode_entry(log[position][1])
         fields["after"] = {**fields["after"], "value": fields["after"]["value"] + 1000}
         forged = Entry(**fields).encode()
         key = fields["key"]
@@ -152,10 +158,8 @@ def test_a_log_truncated_and_rebuilt_consistently_is_caught_by_an_older_checkpoi
             ),
             {"p": key["period"], "i": key["indicator"], "t": key["territory"]},
         )
-        conn.execute(
-            text("UPDATE ledger_entries SET entry = :e, leaf = :h WHERE position = :n"),
-            {"e": forged, "h": leaf_hash(forged), "n": position},
-        )
+        log[position] = (log[position][0], forged)
+        write_log(conn, log)
         conn.execute(text("DELETE FROM ledger_checkpoints"))
     assert verify(demo).intact  # nothing inside the store tells
     assert findings(demo, kept) == {("checkpoint", str(kept))}
@@ -164,7 +168,7 @@ def test_a_log_truncated_and_rebuilt_consistently_is_caught_by_an_older_checkpoi
 def test_a_store_without_a_log_gets_its_rows_logged_by_init(demo: Store) -> None:
     from natije.services.catalog import initialise
 
-    sql(demo, "DELETE FROM ledger_entries")  # as a store migrated from before the log holds its rows
+    sql(demo, "DELETE FROM ledger_blocks")  # as a store migrated from before the log holds its rows
     sql(demo, "DELETE FROM ledger_nodes")
     sql(demo, "DELETE FROM ledger_checkpoints")
     assert ("inserted", "observations") in findings(demo)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from accounts_store import OPERATOR, add_agencies
+from log_edits import read_log
 from sqlalchemy import select, text
 
 from natije.domain.access import Principal, allowed
@@ -51,7 +52,7 @@ def test_a_token_is_shown_once_and_kept_only_as_its_digest(agencies: Store) -> N
         everything = " ".join(
             str(v) for t in (T.api_tokens, T.auth_events) for r in conn.execute(select(t)) for v in r
         )
-        logged = b"".join(conn.execute(select(T.ledger_entries.c.entry)).scalars())
+        logged = b"".join(entry for _, entry in read_log(conn))
     assert row["digest"] == credentials.token_digest(token) != token
     secret = token.split("_", 2)[2]
     assert secret not in everything and secret.encode() not in logged

@@ -32,7 +32,7 @@ WRITTEN = (
     T.observations,
     T.observation_revisions,
     T.imports,
-    T.ledger_entries,
+    T.ledger_blocks,
     T.ledger_nodes,
     T.ledger_checkpoints,
 )

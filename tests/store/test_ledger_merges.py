@@ -11,6 +11,7 @@ from natije.ledger.verify import decode_entry
 from natije.services.ledger import verify
 from natije.store import Store
 from natije.store.catalog import write_package
+from natije.store.ledger_blocks import entries_between, log_size
 from natije.store.ledger_observations import keep_keys, kept_rows
 from natije.store.observations import merge_observations, merge_revisions
 from natije.store.streams import iter_revisions
@@ -20,10 +21,8 @@ T0, T1, T2 = datetime(2020, 3, 1), datetime(2021, 5, 1, 12), datetime(2019, 1, 1
 
 def entries(store: Store, since: int = 0) -> list[dict]:
     with store.connect() as conn:
-        rows = conn.exec_driver_sql(
-            f"SELECT entry FROM ledger_entries WHERE position >= {since} ORDER BY position"
-        ).all()
-    return [decode_entry(bytes(r[0])) for r in rows]
+        rows = entries_between(conn, since, log_size(conn))
+    return [decode_entry(entry) for _, _, entry in rows]
 
 
 def intact(store: Store) -> int:

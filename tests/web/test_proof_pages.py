@@ -19,6 +19,7 @@ from test_ledger_api import third_party_verifier
 
 from natije.services.demo import load_demo
 from natije.services.stores import open_store
+from natije.store.ledger_blocks import BLOCK, pack, unpack
 from natije.web import Settings, create_app
 
 LINK = re.compile(r'class="verify" href="/(\w\w)/proofs/(\d+)"')
@@ -91,7 +92,11 @@ def test_a_value_changed_by_sql_is_shown_as_not_the_logged_one(tampered_db: Path
         logged = verifier.decode_entry(proof.entry)
         logged["after"]["value"] = 99.5
         rewritten = verifier_encode(logged)
-        db.execute("UPDATE ledger_entries SET entry = ? WHERE position = ?", (rewritten, proof.index))
+        block, offset = divmod(proof.index, BLOCK)
+        [(data,)] = db.execute("SELECT data FROM ledger_blocks WHERE block = ?", (block,)).fetchall()
+        records = unpack(data)
+        records[offset] = (records[offset][0], rewritten)
+        db.execute("UPDATE ledger_blocks SET data = ? WHERE block = ?", (pack(records), block))
     with _app(tampered_db) as client:
         page = client.get(f"/ru/proofs/{number}").text
         assert "Доказательство не сходится" in page

@@ -30,7 +30,7 @@ from natije.services.ledger_keys import public_key
 from natije.services.ledger_replay import Finding, Replay
 from natije.store import Store
 from natije.store import tables as T
-from natije.store.ledger_log import log_size
+from natije.store.ledger_blocks import BLOCK, DamagedBlock, blocks, log_size, unpack
 
 __all__ = ["FINDINGS", "Finding", "VerifyReport", "verify"]
 
@@ -67,26 +67,22 @@ class VerifyReport:
         }
 
 
-def _chunks(conn: Connection) -> Iterator[list[tuple[int, int, bytes, bytes]]]:
-    """The log's rows (position, transaction, entry, leaf hash) in order, :data:`CHUNK` at a time."""
-    t = T.ledger_entries
-    last = -1
-    while True:
-        rows = conn.execute(
-            select(t.c.position, t.c.tx, t.c.entry, t.c.leaf)
-            .where(t.c.position > last)
-            .order_by(t.c.position)
-            .limit(CHUNK)
-        ).all()
-        if not rows:
-            return
-        yield [(int(position), int(tx), bytes(entry), bytes(leaf)) for position, tx, entry, leaf in rows]
-        last = rows[-1][0]
-
-
-def _entries(conn: Connection) -> Iterator[tuple[int, int, bytes, bytes]]:
-    for chunk in _chunks(conn):
-        yield from chunk
+def _chunks(conn: Connection, findings: list[Finding]) -> Iterator[list[tuple[int, int, bytes]]]:
+    """The log's entries (position, transaction, entry) in order, a few blocks at a time; a block that does
+    not read is a finding (``entry``) and its entries are missing from the chunk."""
+    chunk: list[tuple[int, int, bytes]] = []
+    for block, _, data in blocks(conn):
+        try:
+            records = unpack(data)
+        except DamagedBlock:
+            findings.append(Finding("entry", "ledger_blocks", position=block * BLOCK))
+            continue
+        chunk += [(block * BLOCK + k, tx, entry) for k, (tx, entry) in enumerate(records)]
+        if len(chunk) >= CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def _read_checkpoints(
@@ -132,10 +128,11 @@ def verify(
                 tree = _check_tree(conn, heads, replay, findings, progress)
                 read = tree.size
             else:
-                for position, tx, entry, _ in _entries(conn):
-                    replay.take(entry, position, tx)
-                    read += 1
-                    if progress is not None and read % CHUNK == 0:
+                for chunk in _chunks(conn, []):  # the first pass reported what does not read
+                    for position, tx, entry in chunk:
+                        replay.take(entry, position, tx)
+                    read += len(chunk)
+                    if progress is not None:
                         progress(read)
             findings += replay.findings
             findings += replay.compare(conn)
@@ -171,17 +168,14 @@ def _check_tree(
     sizes; the entries of the first share are replayed on the way."""
     wanted = sorted({head.size for _, head in heads})
     roots = {0: EMPTY_ROOT}
-    tree, last_tx = CompactRange(), -1
-    for chunk in _chunks(conn):
+    tree, last_tx, expected = CompactRange(), -1, 0
+    for chunk in _chunks(conn, findings):
         leaves: list[bytes] = []
-        for position, tx, entry, leaf in chunk:
-            if position != tree.size + len(leaves) or tx < last_tx:
-                findings.append(Finding("order", "ledger_entries", position=position))
-            last_tx = tx
-            computed = leaf_hash(entry)
-            if computed != leaf:
-                findings.append(Finding("entry", "ledger_entries", position=position))
-            leaves.append(computed)
+        for position, tx, entry in chunk:
+            if position != expected or tx < last_tx:  # a block missing, or transactions out of order
+                findings.append(Finding("order", "ledger_blocks", position=position))
+            last_tx, expected = tx, position + 1
+            leaves.append(leaf_hash(entry))
             replay.take(entry, position, tx)
         start = tree.size
         for size in wanted[bisect_right(wanted, start) : bisect_right(wanted, start + len(leaves))]:

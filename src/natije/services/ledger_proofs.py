@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, select
 
 from natije.errors import ConfigurationError, NotFound, Text
 from natije.ledger.canonical import encode_value
@@ -18,9 +18,11 @@ from natije.ledger.verify import InclusionProof
 from natije.services.ledger_keys import checkpoint_in, key_path, signing_key
 from natije.store import Store
 from natije.store import tables as T
-from natije.store.ledger_log import log_size, tree_nodes
+from natije.store.ledger_blocks import BLOCK, log_size, unpack
+from natije.store.ledger_log import tree_nodes
 
-CHUNK = 4096
+READ = 16
+"""Blocks read at a time while searching the log backwards."""
 
 
 @dataclass(frozen=True)
@@ -82,19 +84,21 @@ def _last_entry(conn: Connection, key: dict[str, str], below: int) -> tuple[int,
     """The last entry of observations with ``key`` before position ``below``, searched from the end."""
     needle = encode_value("key") + encode_value(key) + encode_value("kind")
     table = encode_value("table") + encode_value("observations")
-    t = T.ledger_entries
-    top = below
+    b = T.ledger_blocks
+    top = -(-below // BLOCK)  # blocks below this one hold the positions searched
     while top > 0:
         rows = conn.execute(
-            select(t.c.position, t.c.entry)
-            .where(t.c.position < top, t.c.position >= top - CHUNK)
-            .order_by(t.c.position.desc())
+            select(b.c.block, b.c.data)
+            .where(b.c.block < top, b.c.block >= top - READ)
+            .order_by(b.c.block.desc())
         ).all()
-        for position, entry in rows:
-            raw = bytes(entry)
-            if needle in raw and table in raw:
-                return int(position), raw
-        top -= CHUNK
+        for block, data in rows:
+            records = unpack(bytes(data))
+            for offset in range(len(records) - 1, -1, -1):
+                position, raw = block * BLOCK + offset, records[offset][1]
+                if position < below and needle in raw and table in raw:
+                    return position, raw
+        top -= READ
     return None
 
 
@@ -117,4 +121,4 @@ def value_proof(store: Store, value_id: str) -> tuple[InclusionProof, CurrentChe
 def log_length(store: Store) -> int:
     """How many entries the store's log holds."""
     with store.connect() as conn:
-        return int(conn.execute(select(func.count()).select_from(T.ledger_entries)).scalar_one())
+        return log_size(conn)

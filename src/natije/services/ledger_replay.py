@@ -15,11 +15,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, DateTime, select, text
+from sqlalchemy import Connection, DateTime, text
 
 from natije.ledger.canonical import encode_value
 from natije.ledger.verify import VerificationError, decode_entry, decode_value
-from natije.store import tables as T
+from natije.store.ledger_blocks import entries_between
 from natije.store.ledger_observations import revisions_sql
 from natije.store.ledger_views import VIEWS, logged_value
 
@@ -96,7 +96,7 @@ class Replay:
         if fields is None:
             return
         if fields["transaction"] != tx:
-            self.findings.append(Finding("order", "ledger_entries", position=position))
+            self.findings.append(Finding("order", "ledger_blocks", position=position))
         self.apply(fields, position)
 
     def _decode(self, entry: bytes, position: int) -> dict[str, Any] | None:
@@ -104,7 +104,7 @@ class Replay:
             return decode_entry(entry)
         except (VerificationError, ValueError):
             if self.part == 0:
-                self.findings.append(Finding("entry", "ledger_entries", position=position))
+                self.findings.append(Finding("entry", "ledger_blocks", position=position))
             return None
 
     def apply(self, fields: dict[str, Any], position: int) -> None:
@@ -177,8 +177,8 @@ def _stream(conn: Connection, query: Any) -> Iterator[dict[str, Any]]:
 
 
 def _differing(conn: Connection, position: int, values: dict[str, Any]) -> tuple[str, ...]:
-    raw = conn.execute(select(T.ledger_entries.c.entry).where(T.ledger_entries.c.position == position))
-    logged = _state(decode_entry(bytes(raw.scalar_one()))["after"])
+    [(_, _, raw)] = entries_between(conn, position, position + 1)
+    logged = _state(decode_entry(raw)["after"])
     differ = (
         c for c in logged.keys() | values.keys() if encode_value(logged.get(c)) != encode_value(values.get(c))
     )

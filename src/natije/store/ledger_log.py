@@ -17,13 +17,14 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-import polars as pl
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, insert, select
 
 from natije.ledger.canonical import Entry
 from natije.ledger.frames import leaf_hashes
 from natije.ledger.merkle import CompactRange, Nodes, range_hashes, stored_nodes
+from natije.ledger.verify import leaf_hash
 from natije.store import tables as T
+from natije.store.ledger_blocks import append_entries, entries_between, last_transaction, log_size
 from natije.store.ledger_views import CATALOG, VIEWS, logged_value
 from natije.store.staging import utcnow
 
@@ -31,30 +32,19 @@ STRIDE = 8
 """Levels of the tree kept in ``ledger_nodes``: every multiple of 8 (one hash per 255 leaves)."""
 
 _KEY = "natije.ledger"
-HEX = "\\x"  # PostgreSQL's text form of bytea: \x and hex digits
 
 
 def tree_nodes(conn: Connection) -> Nodes:
-    """The tree's perfect subtrees read from the store (leaf hashes and the stored levels)."""
+    """The tree's perfect subtrees read from the store (the entries' leaf hashes and the stored levels)."""
 
     def read(level: int, start: int, stop: int) -> list[bytes]:
         if level == 0:
-            t = T.ledger_entries
-            query = select(t.c.leaf).where(t.c.position >= start, t.c.position < stop).order_by(t.c.position)
-        else:
-            n = T.ledger_nodes
-            query = (
-                select(n.c.hash).where(n.c.level == level, n.c.idx >= start, n.c.idx < stop).order_by(n.c.idx)
-            )
+            return [leaf_hash(entry) for _, _, entry in entries_between(conn, start, stop)]
+        n = T.ledger_nodes
+        query = select(n.c.hash).where(n.c.level == level, n.c.idx >= start, n.c.idx < stop).order_by(n.c.idx)
         return [bytes(h) for h in conn.execute(query).scalars()]
 
     return stored_nodes(read, stride=STRIDE)
-
-
-def log_size(conn: Connection) -> int:
-    """How many entries the log holds."""
-    top = conn.execute(select(func.max(T.ledger_entries.c.position))).scalar()
-    return 0 if top is None else int(top) + 1
 
 
 class LedgerLog:
@@ -64,15 +54,14 @@ class LedgerLog:
         self.conn = conn
         self.actor = actor
         self.time = logged_value(utcnow())
-        last = conn.execute(select(func.max(T.ledger_entries.c.tx))).scalar()
-        self.transaction = 0 if last is None else int(last) + 1
+        last = last_transaction(conn)
+        self.transaction = 0 if last is None else last + 1
         size = log_size(conn)
         self._nodes: list[dict[str, Any]] = []
-        self.tree = CompactRange.resume(size, range_hashes(size, tree_nodes(conn)), self._keep)
+        self.tree = CompactRange.resume(size, range_hashes(size, tree_nodes(conn)), self._keep, STRIDE)
 
     def _keep(self, level: int, index: int, hash_: bytes) -> None:
-        if level % STRIDE == 0:
-            self._nodes.append({"level": level, "idx": index, "hash": hash_})
+        self._nodes.append({"level": level, "idx": index, "hash": hash_})
 
     @property
     def size(self) -> int:
@@ -83,10 +72,14 @@ class LedgerLog:
         """Append canonical entries in order: their rows, leaf hashes and the tree nodes they complete."""
         if not entries:
             return
-        leaves = leaf_hashes(list(entries))
-        start = self.tree.size
-        self.tree.extend(leaves)
-        _insert_entries(self.conn, start, self.transaction, entries, leaves)
+        listed = list(entries)
+        append_entries(
+            self.conn,
+            self.tree.size,
+            self.transaction,
+            listed,
+            meanwhile=lambda: self.tree.extend(leaf_hashes(listed)),  # while the blocks compress
+        )
         if self._nodes:
             self.conn.execute(insert(T.ledger_nodes), self._nodes)
             self._nodes = []
@@ -121,34 +114,6 @@ def change_entry(
         time,
         actor,
         transaction,
-    )
-
-
-def _insert_entries(
-    conn: Connection, start: int, tx: int, entries: Sequence[bytes], leaves: Sequence[bytes]
-) -> None:
-    """Bulk insert: SQLite ``executemany`` straight from the lists, PostgreSQL ``COPY`` (bytes as hex)."""
-    positions = range(start, start + len(entries))
-    if conn.dialect.name == "postgresql":
-        from natije.store.staging import copy_frame
-
-        frame = pl.DataFrame(
-            {
-                "position": pl.Series(positions, dtype=pl.Int64),
-                "tx": pl.repeat(tx, len(entries), eager=True, dtype=pl.Int64),
-                "entry": pl.Series(entries, dtype=pl.Binary),
-                "leaf": pl.Series(leaves, dtype=pl.Binary),
-            }
-        )
-        hexed = frame.with_columns(
-            pl.concat_str(pl.lit(HEX), pl.col(c).bin.encode("hex")).alias(c) for c in ("entry", "leaf")
-        )
-        copy_frame(conn, "ledger_entries", hexed)
-        return
-    raw: Any = conn.connection.driver_connection
-    raw.executemany(
-        f"INSERT INTO ledger_entries (position, tx, entry, leaf) VALUES (?, {int(tx)}, ?, ?)",
-        zip(positions, entries, leaves),
     )
 
 

@@ -96,9 +96,15 @@ def log_frame(
 
 
 def log_inserted(conn: Connection, rows: pl.DataFrame, reason: str | None, author: str | None) -> None:
-    """Log rows the bulk path inserted (resolved merge rows: codes, ``as_of``, ``status_code``)."""
+    """Log rows the bulk path inserted (resolved merge rows: codes, ``as_of``, ``status_code``), a slice at a
+    time (their logged form of a million rows would be about 100 MB)."""
+    for part in rows.iter_slices(SLICE):
+        log_frame(conn, _logged_form(part, reason, author))
+
+
+def _logged_form(rows: pl.DataFrame, reason: str | None, author: str | None) -> pl.DataFrame:
     source = pl.col("source") if "source" in rows.columns else pl.lit(None, pl.String)
-    frame = rows.select(
+    return rows.select(
         pl.col("indicator", "territory", "period").cast(pl.String),
         pl.col("period_start").cast(pl.Int64),
         pl.col("value").cast(pl.Float64),
@@ -110,7 +116,6 @@ def log_inserted(conn: Connection, rows: pl.DataFrame, reason: str | None, autho
         pl.col("as_of").alias("recorded_at"),
         revision_of(reason, author).alias("revision"),
     )
-    log_frame(conn, frame)
 
 
 def keep_keys(conn: Connection, select_sql: str) -> None:

@@ -322,16 +322,16 @@ result_snapshots = Table(
     Column("national", Text, nullable=False),  # JSON list of territory codes
 )
 
-# The tamper-evident log (migration 0006, docs/ledger.md): one row per entry in log order, its canonical bytes
-# and leaf hash; the tree's perfect subtrees of every LEDGER_STRIDE-th level (so proofs read few hashes); and
-# the signed checkpoints made so far. Rows are only ever appended.
-ledger_entries = Table(
-    "ledger_entries",
+# The tamper-evident log (migrations 0006 and 0008, docs/ledger.md): its entries in log order, in compressed
+# blocks of 256 (store/ledger_blocks.py); the tree's perfect subtrees of every LEDGER_STRIDE-th level (so
+# proofs read few hashes); and the signed checkpoints made so far. Entries are only ever appended.
+ledger_blocks = Table(
+    "ledger_blocks",
     metadata,
-    Column("position", Id, primary_key=True, autoincrement=False),  # leaf index, from 0
-    Column("tx", Integer, nullable=False),  # the entry's transaction number
-    Column("entry", LargeBinary, nullable=False),
-    Column("leaf", LargeBinary, nullable=False),
+    Column("block", Id, primary_key=True, autoincrement=False),  # positions block * 256 onwards
+    Column("count", Integer, nullable=False),  # entries held: 256, fewer only in the last block
+    Column("last_tx", Integer, nullable=False),  # the transaction number of its last entry
+    Column("data", LargeBinary, nullable=False),
 )
 
 ledger_nodes = Table(
