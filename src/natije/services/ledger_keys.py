@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from datetime import datetime
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
@@ -99,14 +100,25 @@ def origin(key: Ed25519PublicKey) -> str:
     return f"natije/{hashlib.sha256(raw).hexdigest()[:16]}"
 
 
-def checkpoint_in(conn: Connection, key: Ed25519PrivateKey) -> str:
-    """Sign the log as the transaction ``conn`` leaves it and store the checkpoint; return the signed note."""
-    log = log_for(conn)
-    head = Checkpoint(origin(key.public_key()), log.size, log.tree.root(), log.time)
-    note = sign(head, key)
+def signed_head(key: Ed25519PrivateKey, size: int, root: bytes, time: datetime) -> tuple[Checkpoint, str]:
+    """The checkpoint of the tree of ``size`` leaves with ``root``, made at ``time`` (UTC), and its signed
+    note."""
+    head = Checkpoint(origin(key.public_key()), size, root, time)
+    return head, sign(head, key)
+
+
+def store_checkpoint(conn: Connection, head: Checkpoint, note: str) -> None:
+    """Keep a signed checkpoint in ``ledger_checkpoints``."""
     conn.execute(
         insert(T.ledger_checkpoints).values(size=head.size, root=head.root, made_at=utcnow(), note=note)
     )
+
+
+def checkpoint_in(conn: Connection, key: Ed25519PrivateKey) -> str:
+    """Sign the log as the transaction ``conn`` leaves it and store the checkpoint; return the signed note."""
+    log = log_for(conn)
+    head, note = signed_head(key, log.size, log.tree.root(), log.time)
+    store_checkpoint(conn, head, note)
     return note
 
 

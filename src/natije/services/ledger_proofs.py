@@ -1,28 +1,37 @@
 """Checkpoints to hand out and inclusion proofs of published values, in the files ledger/verify.py reads.
 
-The current checkpoint is the newest stored one when it covers the whole log, else a new one made now; an
+The current checkpoint is the newest stored one when it covers the whole log, else a new one signed now (kept
+when the store can be written, handed out all the same when it cannot: reading needs no write rights); an
 inclusion proof is always for the size of the current checkpoint, so ``natije checkpoint export`` and
 ``natije proof`` run one after the other give a pair that verifies together.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, select
 
 from natije.errors import ConfigurationError, NotFound, Text
 from natije.ledger.canonical import encode_value
-from natije.ledger.merkle import inclusion_proof
-from natije.ledger.verify import InclusionProof
-from natije.services.ledger_keys import checkpoint_in, key_path, signing_key
+from natije.ledger.merkle import inclusion_proof, subtree_hash
+from natije.ledger.verify import Checkpoint, InclusionProof
+from natije.services.ledger_keys import key_path, signed_head, signing_key, store_checkpoint
 from natije.store import Store
 from natije.store import tables as T
 from natije.store.ledger_blocks import BLOCK, log_size, unpack
 from natije.store.ledger_log import tree_nodes
+from natije.store.ledger_views import logged_value
+from natije.store.session import CANNOT_WRITE
+from natije.store.staging import utcnow
+
+log = logging.getLogger(__name__)
 
 READ = 16
 """Blocks read at a time while searching the log backwards."""
+WAIT_MS = 200
+"""How long a reader waits for another writer before it hands out a new checkpoint without keeping it."""
 
 
 @dataclass(frozen=True)
@@ -40,25 +49,41 @@ def _latest(conn: Connection) -> tuple[int, str] | None:
 
 
 def current_checkpoint(store: Store) -> CurrentCheckpoint:
-    """The checkpoint of the whole log: the newest stored one, or a new one when the log has grown since.
+    """The checkpoint of the whole log: the newest stored one when it covers the log, else one signed now.
 
-    Raises ``ConfigurationError`` when the store has no signing key (a store in memory without
-    ``$NATIJE_LEDGER_KEY``, or a key file that is missing).
+    Reading never needs to write: a checkpoint signed now is kept in the store when the store can be written
+    within :data:`WAIT_MS` (else it is handed out unkept: a reader without write rights, or an import holding
+    the store). Raises ``ConfigurationError`` when the log has grown since the last stored checkpoint and the
+    store has no signing key (a store in memory without ``$NATIJE_LEDGER_KEY``, or a key file that is missing
+    or unreadable).
     """
     store.ensure_ready()
     with store.connect() as conn:
         latest, size = _latest(conn), log_size(conn)
-    if latest is not None and latest[0] == size:
-        return CurrentCheckpoint(latest[1], size)
-    key = signing_key(store)
-    if key is None:
-        path = key_path(store) or "NATIJE_LEDGER_KEY"
-        raise ConfigurationError(Text("error.ledger_no_key", path=str(path)))
-    with store.transaction() as conn:
-        latest, size = _latest(conn), log_size(conn)
-        if latest is not None and latest[0] == size:  # another process made it meanwhile
+        if latest is not None and latest[0] == size:
             return CurrentCheckpoint(latest[1], size)
-        return CurrentCheckpoint(checkpoint_in(conn, key), size)
+        key = signing_key(store)
+        if key is None:
+            path = key_path(store) or "NATIJE_LEDGER_KEY"
+            raise ConfigurationError(Text("error.ledger_no_key", path=str(path)))
+        root = subtree_hash(0, size, tree_nodes(conn))  # entries below size never change: no lock needed
+    head, note = signed_head(key, size, root, logged_value(utcnow()))
+    return CurrentCheckpoint(_kept(store, head, note), size)
+
+
+def _kept(store: Store, head: Checkpoint, note: str) -> str:
+    """Store ``note`` unless a checkpoint at least as large was stored meanwhile (then return that one's);
+    ``note`` itself when the store cannot be written now."""
+    try:
+        with store.skippable_transaction(WAIT_MS) as conn:
+            latest = _latest(conn)
+            if latest is not None and latest[0] == head.size:  # another reader or writer made it meanwhile
+                return latest[1]
+            if latest is None or latest[0] < head.size:
+                store_checkpoint(conn, head, note)
+    except CANNOT_WRITE as exc:
+        log.info("checkpoint of %d entries not kept: %s", head.size, exc.orig)
+    return note
 
 
 def _observation_key(conn: Connection, value_id: str) -> dict[str, str]:

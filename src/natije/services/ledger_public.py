@@ -1,8 +1,8 @@
 """What a site publishes of its log: the public key, the latest checkpoint, proofs of the values it shows.
 
-Everything here reads; only :func:`natije.services.ledger_proofs.current_checkpoint` may sign a checkpoint
-when the log has grown since the last one. A store without a public key publishes nothing and says so
-(``ConfigurationError``) instead of failing.
+Everything here reads and needs no write rights: :func:`natije.services.ledger_proofs.current_checkpoint`
+signs a checkpoint when the log has grown since the last one, kept only when the store can be written. A store
+without a public key publishes nothing and says so (``ConfigurationError``) instead of failing.
 """
 
 from __future__ import annotations

@@ -22,12 +22,12 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 from sqlalchemy import Connection
-from sqlalchemy.exc import InternalError, OperationalError, ProgrammingError
 
 from natije import __version__
 from natije.errors import NatijeError
 from natije.results.scorecard import Scorecard
 from natije.store import snapshots as stored
+from natije.store.session import CANNOT_WRITE
 from natije.store.successors import descendants
 
 if TYPE_CHECKING:
@@ -119,7 +119,7 @@ def keep(store: Store, snapshot: ProgramSnapshot, today: date, version: str) -> 
         with store.skippable_transaction(WAIT_MS) as conn:
             stored.write_snapshots(conn, [row])
             stored.drop_older_snapshots(conn, row.key)
-    except (OperationalError, ProgrammingError, InternalError) as exc:
+    except CANNOT_WRITE as exc:
         log.info("result snapshot of %s not kept: %s", snapshot.code, exc.orig)
         return False
     return True

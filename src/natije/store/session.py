@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, inspect, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import InternalError, OperationalError, ProgrammingError
 
 from natije.errors import ConfigurationError, Text
 from natije.store import migrations
@@ -22,6 +22,9 @@ from natije.store.engine import BUSY_TIMEOUT_MS, WRITE_FLAG, make_engine
 
 WRITE_LOCK_KEY = 0x6E6174696A65  # "natije": the PostgreSQL advisory lock every writer of a store takes
 KEYED_LOCK_SPACE = 0x6E6A  # "nj": the class of the advisory locks of keyed_transaction (two-int form)
+CANNOT_WRITE = (OperationalError, ProgrammingError, InternalError)
+"""What a write raises when the store cannot be written now: a read-only file, role or transaction, or another
+writer holding the store longer than :meth:`Store.skippable_transaction` waits."""
 
 
 def empty_store_error(url: str) -> ConfigurationError:
