@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -22,21 +23,29 @@ from natije.services.ledger import verify
 from natije.services.ledger_proofs import current_checkpoint
 from natije.store import Store
 
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=POSTGRES)]
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=POSTGRES)])
-def demo(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    """A store holding the demo, loaded through the import service (so logged and checkpointed)."""
-    if request.param == "sqlite":
-        store = Store.open(str(tmp_path / "natije.db"))
-        load_demo(store)
+
+@contextmanager
+def new_store(backend: str, folder: Path) -> Iterator[Store]:
+    """An empty store of its own: an SQLite file in ``folder``, or a new PostgreSQL database."""
+    if backend == "sqlite":
+        store = Store.open(str(folder / "natije.db"))
         yield store
         store.close()
         return
     with new_postgres_database() as url:
         store = Store.open(url)
-        load_demo(store)
         yield store
         store.close()
+
+
+@pytest.fixture(params=BACKENDS)
+def demo(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """A store holding the demo, loaded through the import service (so logged and checkpointed)."""
+    with new_store(request.param, tmp_path) as store:
+        load_demo(store)
+        yield store
 
 
 def sql(store: Store, statement: str) -> None:
@@ -96,6 +105,25 @@ def test_a_changed_program_and_budget_are_found(demo: Store) -> None:
         "(SELECT min(budget_line_id) FROM budget_indicators)",
     )
     assert ("altered", "budget_indicators") in findings(demo)
+
+
+def test_each_import_is_logged_and_an_edited_deleted_or_added_one_found(demo: Store) -> None:
+    with demo.connect() as conn:
+        ids = conn.execute(text("SELECT id FROM imports ORDER BY id")).scalars().all()
+        logged = [decode_entry(raw) for _, raw in read_log(conn)]
+    assert len(ids) > 1
+    assert [e["key"]["id"] for e in logged if e["table"] == "imports" and e["kind"] == "insert"] == ids
+    first, last = "(SELECT min(id) FROM imports)", "(SELECT max(id) FROM imports)"
+    sql(demo, f"UPDATE imports SET summary = summary || ' ' WHERE id = {first}")
+    assert findings(demo) == {("altered", "imports")}
+    sql(demo, f"DELETE FROM imports WHERE id = {last}")
+    assert findings(demo) == {("altered", "imports"), ("deleted", "imports")}
+    sql(
+        demo,
+        "INSERT INTO imports (id, package_hash, program, recorded_at, summary) "  # an id never used
+        f"SELECT id + 1000, package_hash, program, recorded_at, summary FROM imports WHERE id = {first}",
+    )
+    assert findings(demo) == {("altered", "imports"), ("deleted", "imports"), ("inserted", "imports")}
 
 
 def test_a_rewritten_entry_is_found(demo: Store) -> None:
@@ -195,3 +223,24 @@ def test_a_stored_evaluation_is_logged_and_an_edited_one_found(demo: Store) -> N
         {"id": record.id},
         ("result",),
     )
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_log_begun_before_imports_were_logged_gets_them_logged_by_the_migration(
+    backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from natije.services.catalog import initialise
+    from natije.store import imports
+
+    with new_store(backend, tmp_path) as store:
+        with monkeypatch.context() as before:  # as natije wrote a store before its import log was logged
+            before.setattr(imports, "log_row", lambda conn, table, key: None)
+            load_demo(store)
+        sql(store, "UPDATE alembic_version SET version_num = '0008'")
+        assert findings(store) == {("inserted", "imports")}
+        initialise(store)
+        report = verify(store)
+        assert report.intact, report.findings[:3]
+        sql(store, "UPDATE alembic_version SET version_num = '0008'")
+        initialise(store)  # migrated again: no row logged twice
+        assert verify(store) == report

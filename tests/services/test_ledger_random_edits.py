@@ -70,6 +70,9 @@ EDITS: list[Edit] = [
     _update("observation_revisions", "recorded_at = '1990-05-05 00:00:00.000000'"),
     _update("revision_reasons", "reason = reason || '?'", "observation_revisions"),
     _delete("observation_revisions"),
+    _update("imports", "summary = summary || ' '"),
+    _update("imports", "recorded_at = '2001-01-01 00:00:00.000000'"),
+    _delete("imports"),
 ]
 
 

@@ -31,8 +31,7 @@ from sqlalchemy import Connection, insert, select
 
 from natije.errors import NotFound, Text
 from natije.store import tables as T
-from natije.store.ledger_log import log_for
-from natije.store.ledger_views import VIEWS
+from natije.store.ledger_log import log_row
 from natije.store.staging import utcnow
 
 
@@ -98,9 +97,7 @@ def save_evaluation(conn: Connection, record: StoredEvaluation, *, now: datetime
     }
     key = conn.execute(insert(T.evaluations).values(**row)).inserted_primary_key
     assert key is not None
-    log = log_for(conn)
-    [stored] = VIEWS["evaluations"].rows(conn, [(int(key[0]),)])
-    log.append([log.entry("evaluations", None, stored)])
+    log_row(conn, "evaluations", (int(key[0]),))
     return int(key[0])
 
 

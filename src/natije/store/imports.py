@@ -1,4 +1,8 @@
-"""The import log: which package (by content hash) was imported when, with a summary of what it did."""
+"""The import log: which package (by content hash) was imported when, with a summary of what it did.
+
+Each row is logged (docs/ledger.md) in the transaction that writes it, so ``natije verify`` finds a row of
+``imports`` edited, deleted or added with SQL as it finds one of any other logged table.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, insert
 
 from natije.store import tables as T
+from natije.store.ledger_log import log_row
 from natije.store.staging import utcnow
 
 
@@ -20,7 +25,7 @@ def record_import(
     summary: dict[str, Any],
     now: datetime | None = None,
 ) -> int:
-    """Append a log entry for an import; return its id."""
+    """Append a row to the import log, and its insert to the log; return its id."""
     row = {
         "package_hash": package_hash,
         "program": program,
@@ -29,4 +34,5 @@ def record_import(
     }
     key = conn.execute(insert(T.imports).values(**row)).inserted_primary_key
     assert key is not None
+    log_row(conn, "imports", (int(key[0]),))
     return int(key[0])

@@ -19,12 +19,19 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
-from natije.ledger.canonical import Entry
+from natije.ledger.canonical import Entry, encode_value
 from natije.ledger.frames import leaf_hashes
 from natije.ledger.merkle import CompactRange, Nodes, range_hashes, stored_nodes
-from natije.ledger.verify import leaf_hash
+from natije.ledger.verify import decode_entry, leaf_hash
 from natije.store import tables as T
-from natije.store.ledger_blocks import append_entries, entries_between, last_transaction, log_size
+from natije.store.ledger_blocks import (
+    append_entries,
+    blocks,
+    entries_between,
+    last_transaction,
+    log_size,
+    unpack,
+)
 from natije.store.ledger_views import CATALOG, VIEWS, logged_value
 from natije.store.staging import utcnow
 
@@ -145,20 +152,67 @@ def logged(conn: Connection, tables: Sequence[str] = CATALOG) -> Iterator[None]:
     log.append(entries)
 
 
+def log_row(conn: Connection, table: str, key: tuple[Any, ...]) -> None:
+    """Log the insert of one row of ``table`` (an import's row of ``imports``, a stored evaluation), read back
+    through its view by ``key``."""
+    [row] = VIEWS[table].rows(conn, [key])
+    log = log_for(conn)
+    log.append([log.entry(table, None, row)])
+
+
+def log_began(conn: Connection) -> bool:
+    """Whether the store's log has begun: it holds an entry, or a checkpoint was made."""
+    return (
+        bool(log_size(conn)) or conn.execute(select(T.ledger_checkpoints.c.id).limit(1)).first() is not None
+    )
+
+
+def log_table(conn: Connection, table: str) -> None:
+    """Log as inserts the rows of ``table`` the log holds no entry of: a table logged only since a later
+    version, in a store whose log began before (a log not begun yet gets every row of every table from
+    :func:`log_existing`). Reads the whole log once, so running it again logs nothing twice."""
+    if not log_began(conn):
+        return
+    view, logged = VIEWS[table], _logged_keys(conn, table)
+    log = log_for(conn)
+    log.append(
+        [
+            log.entry(table, None, row)
+            for row in view.rows(conn)
+            if encode_value(view.split(row)[0]) not in logged
+        ]
+    )
+
+
+def _logged_keys(conn: Connection, table: str) -> set[bytes]:
+    """The encoded keys of the rows of ``table`` that some entry of the log is about."""
+    needle = encode_value("table") + encode_value(table)  # the entry's field, found without decoding it
+    found = set()
+    for _, _, data in blocks(conn):
+        for _, entry in unpack(data):
+            if needle in entry:
+                fields = decode_entry(entry)
+                if fields["table"] == table:
+                    found.add(encode_value(fields["key"]))
+    return found
+
+
 def log_existing(conn: Connection) -> bool:
     """Log every row of a store that held data before it had a log (a store migrated to the log's schema),
-    as inserts of one transaction; a no-op unless the log is empty, no checkpoint was ever made and some
-    logged table has rows. Returns whether it logged anything."""
+    as inserts of one transaction, table by table in :data:`VIEWS` order; a no-op unless the log is empty, no
+    checkpoint was ever made and some logged table has rows. Returns whether it logged anything."""
     from natije.store.ledger_observations import log_existing_observations
 
-    if log_size(conn) or conn.execute(select(T.ledger_checkpoints.c.id).limit(1)).first() is not None:
+    if log_began(conn):
         return False
     if all(conn.execute(select(VIEWS[name].table).limit(1)).first() is None for name in VIEWS):
         return False
     log = log_for(conn)
-    for name in (*CATALOG, "evaluations"):
-        log.append([log.entry(name, None, row) for row in VIEWS[name].rows(conn)])
-    log_existing_observations(conn)
+    for name, view in VIEWS.items():
+        if name == "observations":
+            log_existing_observations(conn)  # and their revisions
+        else:
+            log.append([log.entry(name, None, row) for row in view.rows(conn)])
     return True
 
 
@@ -176,9 +230,12 @@ __all__ = [
     "STRIDE",
     "LedgerLog",
     "change_entry",
+    "log_began",
     "log_existing",
     "log_for",
+    "log_row",
     "log_size",
+    "log_table",
     "logged",
     "tree_nodes",
 ]

@@ -120,6 +120,7 @@ VIEWS: dict[str, View] = {
             ("program", "goal", "line", "funding", "currency", "indicators", "year", "stage", "version"),
         ),
         View(T.observations, ("indicator", "territory", "period")),
+        View(T.imports, ("id",)),  # the import log: one row per import that changed something, never updated
         View(T.evaluations, ("id",)),  # stored evaluations have no other key; they are never updated
         RedactedView(T.users, ("login",), omit=("password_hash",)),
         RedactedView(T.api_tokens, ("id",), omit=("digest", "last_used_at")),
@@ -130,6 +131,6 @@ VIEWS: dict[str, View] = {
 ACCOUNTS = ("users", "api_tokens")
 """The accounts' tables, logged by :mod:`natije.store.accounts` row by row as it changes them."""
 
-CATALOG = tuple(name for name in VIEWS if name not in ("observations", "evaluations", *ACCOUNTS))
+CATALOG = tuple(name for name in VIEWS if name not in ("observations", "imports", "evaluations", *ACCOUNTS))
 """The small tables :func:`natije.store.catalog.write_package` writes, logged by comparing before and
 after."""
