@@ -12,8 +12,6 @@ source are the row's new ones), ``null`` when it did not (a new note or status).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import polars as pl
@@ -78,59 +76,30 @@ def log_frame(
 ) -> None:
     """Append one entry per row of ``frame``: the logged columns after the change (:data:`SCHEMA`) and
     ``revision``; ``before`` holds the rows' earlier columns where ``had_before``."""
-    values = [c for c in SCHEMA if c not in KEY]
-
-    def part(start: int) -> Slice:
-        return (
-            frame.slice(start, SLICE),
-            None if before is None else before.slice(start, SLICE).select(values),
-            None if had_before is None else had_before.slice(start, SLICE),
-        )
-
-    _append_slices(conn, (part(start) for start in range(0, frame.height, SLICE)))
-
-
-Slice = tuple[pl.DataFrame, pl.DataFrame | None, pl.Series | None]
-"""Rows in their logged form after the change, their columns before it, and which of them had a before."""
-
-
-def _append_slices(conn: Connection, slices: Iterable[Slice]) -> None:
-    """Encode the slices' entries (slices keep the encoder's buffers small) and append them in order; each
-    slice is encoded on a second thread while this one hashes and stores the one before (the encoder's Arrow
-    kernels release the interpreter's lock)."""
+    if frame.height == 0:
+        return
     log = log_for(conn)
-
-    def encode(rows: pl.DataFrame, before: pl.DataFrame | None, had_before: pl.Series | None) -> list[bytes]:
-        return encode_entries(
+    values = [c for c in SCHEMA if c not in KEY]
+    for start in range(0, frame.height, SLICE):  # slices: the encoder's buffers stay small
+        part = frame.slice(start, SLICE)
+        entries = encode_entries(
             "observations",
-            rows.select(KEY),
-            before,
-            rows.select(*(c for c in SCHEMA if c not in KEY), "revision"),
+            part.select(KEY),
+            None if before is None else before.slice(start, SLICE).select(values),
+            part.select(*values, "revision"),
             time=log.time,
             actor=log.actor,
             transaction=log.transaction,
-            had_before=had_before,
+            had_before=None if had_before is None else had_before.slice(start, SLICE),
         )
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pending: Future[list[bytes]] | None = None
-        for rows, before, had_before in slices:
-            if rows.height == 0:
-                continue
-            encoding = pool.submit(encode, rows, before, had_before)
-            if pending is not None:
-                log.append(pending.result())
-            pending = encoding
-        if pending is not None:
-            log.append(pending.result())
+        log.append(entries)
 
 
 def log_inserted(conn: Connection, rows: pl.DataFrame, reason: str | None, author: str | None) -> None:
     """Log rows the bulk path inserted (resolved merge rows: codes, ``as_of``, ``status_code``), a slice at a
     time (their logged form of a million rows would be about 100 MB)."""
-    _append_slices(
-        conn, ((_logged_form(part, reason, author), None, None) for part in rows.iter_slices(SLICE))
-    )
+    for part in rows.iter_slices(SLICE):
+        log_frame(conn, _logged_form(part, reason, author))
 
 
 def _logged_form(rows: pl.DataFrame, reason: str | None, author: str | None) -> pl.DataFrame:
