@@ -148,6 +148,12 @@ def test_a_block_that_does_not_read_is_found(demo: Store) -> None:
     assert ("entry", "ledger_blocks") in findings(demo)
 
 
+@pytest.mark.parametrize("column", ["count", "last_tx"])
+def test_a_block_whose_count_or_last_transaction_is_changed_is_found(demo: Store, column: str) -> None:
+    sql(demo, f"UPDATE ledger_blocks SET {column} = {column} - 1 WHERE block = 2")
+    assert findings(demo) == {("entry", "ledger_blocks")}
+
+
 def test_reordered_entries_are_found(demo: Store) -> None:
     with demo.engine.begin() as conn:
         log = read_log(conn)

@@ -69,14 +69,17 @@ class VerifyReport:
 
 def _chunks(conn: Connection, findings: list[Finding]) -> Iterator[list[tuple[int, int, bytes]]]:
     """The log's entries (position, transaction, entry) in order, a few blocks at a time; a block that does
-    not read is a finding (``entry``) and its entries are missing from the chunk."""
+    not read is a finding (``entry``) and its entries are missing from the chunk, as is a block whose count or
+    last transaction number disagrees with what it holds."""
     chunk: list[tuple[int, int, bytes]] = []
-    for block, _, data in blocks(conn):
+    for block, count, last_tx, data in blocks(conn):
         try:
             records = unpack(data)
         except DamagedBlock:
             findings.append(Finding("entry", "ledger_blocks", position=block * BLOCK))
             continue
+        if (count, last_tx) != (len(records), records[-1][0] if records else None):  # what appends rely on
+            findings.append(Finding("entry", "ledger_blocks", position=block * BLOCK))
         chunk += [(block * BLOCK + k, tx, entry) for k, (tx, entry) in enumerate(records)]
         if len(chunk) >= CHUNK:
             yield chunk

@@ -100,20 +100,20 @@ def last_transaction(conn: Connection) -> int | None:
 
 def blocks(
     conn: Connection, start: int = 0, stop: int | None = None, per_read: int = 64
-) -> Iterator[tuple[int, int, bytes]]:
+) -> Iterator[tuple[int, int, int, bytes]]:
     """The stored blocks ``start`` to ``stop - 1`` (all from ``start`` when ``stop`` is None) in order, as
-    (block, count, stored bytes), ``per_read`` at a time."""
+    (block, count, last transaction, stored bytes), ``per_read`` at a time."""
     b = T.ledger_blocks
     last = start - 1
     while True:
-        query = select(b.c.block, b.c.count, b.c.data).where(b.c.block > last)
+        query = select(b.c.block, b.c.count, b.c.last_tx, b.c.data).where(b.c.block > last)
         if stop is not None:
             query = query.where(b.c.block < stop)
         rows = conn.execute(query.order_by(b.c.block).limit(per_read)).all()
         if not rows:
             return
-        for block, count, data in rows:
-            yield int(block), int(count), bytes(data)
+        for block, count, last_tx, data in rows:
+            yield int(block), int(count), int(last_tx), bytes(data)
         last = rows[-1].block
 
 
@@ -121,7 +121,7 @@ def entries_between(conn: Connection, start: int, stop: int) -> list[tuple[int, 
     """The entries at positions ``start`` to ``stop - 1`` as (position, transaction, entry); fewer when the
     log is shorter. Raises :class:`DamagedBlock` when a block they are in does not read."""
     found = []
-    for block, _, data in blocks(conn, start // BLOCK, -(-stop // BLOCK)):
+    for block, _, _, data in blocks(conn, start // BLOCK, -(-stop // BLOCK)):
         first = block * BLOCK
         for offset, (tx, entry) in enumerate(unpack(data)):
             if start <= first + offset < stop:

@@ -188,7 +188,7 @@ def _logged_keys(conn: Connection, table: str) -> set[bytes]:
     """The encoded keys of the rows of ``table`` that some entry of the log is about."""
     needle = encode_value("table") + encode_value(table)  # the entry's field, found without decoding it
     found = set()
-    for _, _, data in blocks(conn):
+    for _, _, _, data in blocks(conn):
         for _, entry in unpack(data):
             if needle in entry:
                 fields = decode_entry(entry)
