@@ -35,6 +35,7 @@ ALLOWED_LATIN = {
     "territories",
     "zip",
     "xlsx",
+    "xlsm",
     "parquet",
     "excel",
     "url",

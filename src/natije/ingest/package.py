@@ -177,13 +177,15 @@ def size_text(n: int) -> str:
     return f"{n} B"
 
 
-def inflation_problem(info: zipfile.ZipInfo) -> Expected | None:
-    """What a zip entry breaks when it would inflate past
-    :class:`~natije.ingest.limits.Limits`, else ``None``.
+def inflation_problem(
+    info: zipfile.ZipInfo, limit: limits.Limits | limits.UploadLimits | None = None
+) -> Expected | None:
+    """What a zip entry breaks when it would inflate past ``limit`` (by default the package
+    :class:`~natije.ingest.limits.Limits`), else ``None``.
 
     The declared size is a true bound: Python's zip reader never returns more bytes than it.
     """
-    limit = limits.current()
+    limit = limit or limits.current()
     if info.file_size > limit.file_bytes:
         return Expected(
             "expected.file_at_most", size=size_text(limit.file_bytes), got=size_text(info.file_size)
@@ -200,7 +202,7 @@ def inflation_problem(info: zipfile.ZipInfo) -> Expected | None:
     return None
 
 
-def _unsafe(name: str) -> bool:
+def unsafe_name(name: str) -> bool:
     """An entry that would land outside the package's folder: absolute,
     drive-lettered or climbing with ``..``."""
     parts = name.replace("\\", "/").split("/")
@@ -213,7 +215,7 @@ def _open_zip(path: Path) -> Package:
         infos = zf.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, NotImplementedError):
         raise ValidationError(Problem(path.name, None, None, path.name, Expected("expected.zip"), code="zip"))
-    unsafe = [i.filename for i in infos if _unsafe(i.filename)]
+    unsafe = [i.filename for i in infos if unsafe_name(i.filename)]
     if unsafe:
         zf.close()
         raise ValidationError(
