@@ -49,6 +49,7 @@ from natije.ingest.readers import OBSERVATIONS
 from natije.ingest.validate import check_batch
 from natije.services import monitoring, snapshots
 from natije.services.ledger_keys import checkpoint_in, signing_key
+from natije.services.supply import AgencyDue, agency_due
 from natije.store import Store
 from natije.store import submissions as rows_store
 from natije.store.catalog import lookup_catalog
@@ -57,12 +58,14 @@ from natije.store.ledger_log import log_for
 from natije.store.observations import merge_observations
 
 __all__ = [
+    "AgencyDue",
     "Decision",
     "RowResult",
     "SubmissionAnswer",
     "SubmittedRow",
     "ValueHistory",
     "decide",
+    "due",
     "history",
     "pending",
     "returned",
@@ -445,3 +448,9 @@ def history(store: Store, principal: Principal, indicator: str, territory: str, 
             found = rows_store.list_values(conn, indicator=indicator, territory=territory, period=period)
             submitted = tuple(found)
     return ValueHistory(indicator, territory, period, published, submitted)
+
+
+due = agency_due
+"""``due(store, principal, agency, today=None)``: the periods of ``agency``'s indicators that have ended by
+``today``, each with its due day and state (published, pending, returned, overdue or due); see
+:func:`natije.services.supply.agency_due`."""

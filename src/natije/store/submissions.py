@@ -273,6 +273,21 @@ def indicator_agencies(conn: Connection, codes: Iterable[str]) -> dict[str, tupl
     return {row.code: (row.agency, row.program) for row in conn.execute(query)}
 
 
+def agency_programs(conn: Connection, agency: str | None = None) -> dict[str, dict[str, list[str]]]:
+    """Per agency (all, or ``agency``): per program its indicators belong to, their codes (sorted)."""
+    i, p = T.indicators, T.programs
+    query = select(i.c.agency, p.c.code, i.c.code.label("indicator")).select_from(
+        i.join(p, p.c.id == i.c.program_id)
+    )
+    query = query.where(i.c.agency.is_not(None))
+    if agency is not None:
+        query = query.where(i.c.agency == agency)
+    out: dict[str, dict[str, list[str]]] = {}
+    for a, code, indicator in conn.execute(query.order_by(i.c.agency, p.c.code, i.c.code)):
+        out.setdefault(a, {}).setdefault(code, []).append(indicator)
+    return out
+
+
 def submission_frame(conn: Connection, agency: str | None = None) -> pl.DataFrame:
     """Every submitted value as a frame: agency, indicator, territory, period, period_start, state, channel,
     submitted_at, decided_at, observation_id (for the supply scorecard)."""
@@ -293,6 +308,7 @@ def submission_frame(conn: Connection, agency: str | None = None) -> pl.DataFram
 
 
 __all__ = [
+    "agency_programs",
     "decide_values",
     "find_by_key",
     "finish_submission",
