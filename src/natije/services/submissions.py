@@ -218,6 +218,10 @@ def submit(
 ) -> SubmissionAnswer:
     """Submit ``rows`` (observations.csv columns, as text or numbers) for ``principal``'s agency, pending.
 
+    A ``row`` column, when given, numbers the rows in problems and answers (else 2, 3, …: a spreadsheet's
+    rows under its header). ``unit`` converts a value to its indicator's unit as an import does; ``status``
+    and ``as_of`` are not taken: a submitted value is pending, and known from when it is approved.
+
     The same ``idempotency_key`` from the same principal with the same rows returns the first answer
     (``replayed``) and stores nothing again, also when both requests arrive at once.
 
