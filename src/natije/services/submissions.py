@@ -323,7 +323,7 @@ def decide(
         for agency in sorted({r.agency for r, *_ in found}):
             require(principal, "approve", agency)
         published = rows_store.observation_ids(conn, [(i, t, r.period) for r, i, t, _ in found])
-        current = _published_values(conn, list(published.values()))
+        current = rows_store.observation_values(conn, list(published.values()))
         problems: list[Problem] = []
         for r, i, t, _ in found:
             oid = published.get((i, t, r.period))
@@ -387,19 +387,6 @@ def _record_publication(
     summary = {"approval": {"by": actor, "value_ids": ids, "inserted": inserted, "revised": revised}}
     for program in sorted(programs, key=lambda p: (p is not None, p or "")):
         record_import(conn, package_hash=digest, program=program, summary=summary, now=at)
-
-
-def _published_values(conn: Any, ids: list[int]) -> dict[int, float]:
-    from sqlalchemy import select
-
-    from natije.store import tables as T
-
-    o = T.observations
-    out: dict[int, float] = {}
-    for start in range(0, len(ids), 500):
-        query = select(o.c.id, o.c.value).where(o.c.id.in_(ids[start : start + 500]))
-        out.update({int(i): float(v) for i, v in conn.execute(query)})
-    return out
 
 
 def _repeated_keys(found: list[tuple[SubmittedRow, int, int]]) -> list[Problem]:

@@ -167,6 +167,16 @@ def observation_ids(
     return out
 
 
+def observation_values(conn: Connection, ids: Sequence[int]) -> dict[int, float]:
+    """The current published value of each observation ``ids``."""
+    o = T.observations
+    out: dict[int, float] = {}
+    for start in range(0, len(ids), 500):
+        query = select(o.c.id, o.c.value).where(o.c.id.in_(list(ids[start : start + 500])))
+        out.update({int(i): float(v) for i, v in conn.execute(query)})
+    return out
+
+
 def _rows_query() -> Select[Any]:
     i, t, src = T.indicators, T.territories, T.sources
     return (
@@ -317,6 +327,7 @@ __all__ = [
     "keyed_rows",
     "list_values",
     "observation_ids",
+    "observation_values",
     "published_history",
     "submission_frame",
 ]
