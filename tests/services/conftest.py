@@ -23,3 +23,12 @@ def demo(module_db_url: str) -> Iterator[Store]:
         load_demo(store)
         yield store
         store.close()
+
+
+@pytest.fixture
+def fresh(store: Store) -> Iterator[Store]:
+    """The demo in a fresh store of each backend per test (for tests that write), judged on ``LOADED``."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(monitoring, "today", lambda: LOADED)
+        load_demo(store)
+        yield store

@@ -132,6 +132,24 @@ def coverage_table(
     ).select(COLUMNS)
 
 
+def periods_due(frames: ProgramFrames, as_of: Any = None, thresholds: Thresholds = DEFAULT) -> pl.DataFrame:
+    """Every period of each indicator of ``frames.program`` that has ended by the day (from the start the
+    coverage rules give), with the day its value is due: ``reporting_lag_months`` after its end, the day
+    coverage counts it expected. Columns: indicator, period, period_start, due (the first day it is late)."""
+    day = as_date(as_of) or as_date(frames.as_of) or present_day(frames)
+    frames = filter_as_of(frames, day)
+    own = frames.indicators.filter(pl.col("program") == frames.program)
+    national = frames.observations.filter(
+        pl.col("indicator").is_in(own["code"].implode())
+        & pl.col("territory").is_in(national_codes(frames.territories))
+    )
+    ended = cp.expected_periods(_spans(frames, own, national, day), month_index(day), 0)
+    lag = thresholds.reporting_lag_months
+    return ended.select(
+        "indicator", "period", "period_start", cp.month_date(pl.col("period_end") + lag).alias("due")
+    )
+
+
 def _share(part: str, whole: str) -> pl.Expr:
     """``part / whole``, null where ``whole`` is 0 or null."""
     return pl.when(pl.col(whole) > 0).then(pl.col(part) / pl.col(whole))

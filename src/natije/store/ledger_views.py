@@ -124,6 +124,8 @@ VIEWS: dict[str, View] = {
         View(T.evaluations, ("id",)),  # stored evaluations have no other key; they are never updated
         RedactedView(T.users, ("login",), omit=("password_hash",)),
         RedactedView(T.api_tokens, ("id",), omit=("digest", "last_used_at")),
+        View(T.submissions, ("id",)),  # submissions are only ever added
+        View(T.submitted_values, ("id",)),  # added, then decided: approved, returned or superseded
     )
 }
 """Every logged table's view, in the order a package writes them."""
@@ -131,6 +133,11 @@ VIEWS: dict[str, View] = {
 ACCOUNTS = ("users", "api_tokens")
 """The accounts' tables, logged by :mod:`natije.store.accounts` row by row as it changes them."""
 
-CATALOG = tuple(name for name in VIEWS if name not in ("observations", "imports", "evaluations", *ACCOUNTS))
+SUBMISSIONS = ("submissions", "submitted_values")
+"""The submissions' tables, logged by :mod:`natije.store.submissions` row by row as it changes them."""
+
+CATALOG = tuple(
+    name for name in VIEWS if name not in ("observations", "imports", "evaluations", *ACCOUNTS, *SUBMISSIONS)
+)
 """The small tables :func:`natije.store.catalog.write_package` writes, logged by comparing before and
 after."""

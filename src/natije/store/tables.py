@@ -401,3 +401,39 @@ auth_events = Table(
     Index("ix_auth_events_login", "login", "at"),
     Index("ix_auth_events_address", "address", "at"),
 )
+
+submissions = Table(
+    "submissions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("agency", String(64), nullable=False),
+    Column("channel", String(8), nullable=False),  # 'form' | 'xlsx' | 'api'
+    Column("actor", Text, nullable=False),  # Principal.name: a login, token:ID
+    Column("idempotency_key", String(255)),  # a retried request with the same key gets the first answer
+    Column("request_digest", String(64), nullable=False),  # SHA-256 of the canonical request body, hex
+    Column("submitted_at", DateTime, nullable=False),
+    Column("answer", Text, nullable=False),  # JSON: the first answer, replayed for a retried key
+    Column("row_count", Integer, nullable=False),
+    UniqueConstraint("actor", "idempotency_key", name="uq_submissions_key"),
+)
+submitted_values = Table(
+    "submitted_values",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("submission_id", Integer, ForeignKey("submissions.id"), nullable=False, index=True),
+    Column("row", Integer, nullable=False),  # the row number the submitter sees (a spreadsheet's header is 1)
+    Column("indicator_id", Integer, ForeignKey("indicators.id"), nullable=False),
+    Column("territory_id", Integer, ForeignKey("territories.id"), nullable=False),
+    Column("period", String(7), nullable=False),
+    Column("period_start", Integer, nullable=False),
+    Column("value", Float, nullable=False),
+    Column("note", Text),
+    Column("source_id", Integer),  # sources.id
+    Column("state", String(12), nullable=False),  # 'pending' | 'approved' | 'returned' | 'superseded'
+    Column("decided_by", Text),
+    Column("decided_at", DateTime),
+    Column("reason", Text),  # why it was returned, or why an approved correction changed a published value
+    Column("observation_id", BigInteger().with_variant(Integer(), "sqlite")),  # observations.id once approved
+    Index("ix_submitted_values_key", "indicator_id", "territory_id", "period"),
+    Index("ix_submitted_values_state", "state"),
+)
