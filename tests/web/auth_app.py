@@ -1,5 +1,6 @@
 """An app on a store with users, for the sign-in tests: SQLite or PostgreSQL, with small login limits and
-three routes of its own that ask for the principal (an API read, an API write, a page for auditors)."""
+four routes of its own that ask for the principal (API reads for anyone and for auditors, an API write, a
+page for auditors)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
 from fastapi.testclient import TestClient
 
-from natije.domain.access import Principal
+from natije.domain.access import Principal, require
 from natije.services.accounts import NewUser, add_user
 from natije.services.logins import LoginLimits
 from natije.services.stores import open_store
@@ -44,6 +45,11 @@ def auth_app(url: str, **settings: Any) -> FastAPI:
 
     @app.post("/api/v1/test/echo")
     def echo(principal: auth.CurrentPrincipal) -> dict[str, Any]:
+        return who(principal)
+
+    @app.get("/api/v1/test/audit")
+    def audit(principal: auth.CurrentPrincipal) -> dict[str, Any]:
+        require(principal, "read_audit")
         return who(principal)
 
     @app.get("/{lang}/test/audit")

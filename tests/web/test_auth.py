@@ -79,12 +79,16 @@ def test_the_session_cookie_is_httponly_lax_and_secure_over_https(url: str) -> N
 
 
 @pytest.mark.parametrize("login, password", [("dana", "wrong horse battery"), ("nobody", PASSWORD)])
-def test_a_failed_login_says_one_thing_whatever_failed(client: TestClient, login: str, password: str) -> None:
+def test_a_failed_login_says_one_thing_whatever_failed(
+    client: TestClient, url: str, login: str, password: str
+) -> None:
     answer = sign_in(client, login=login, password=password)
     assert answer.status_code == 403
     assert "wrong login or password" in answer.text
     assert "set-cookie" not in answer.headers or "natije=" not in answer.headers["set-cookie"]
     assert client.get("/api/v1/test/whoami").json()["role"] == "public"
+    kinds = [e.kind for e in auth_events(open_store(url), by=OPERATOR)]
+    assert kinds[0] == "login_failed"
 
 
 def test_a_disabled_account_gets_the_same_answer(client: TestClient, url: str) -> None:
@@ -97,7 +101,7 @@ def test_a_disabled_account_gets_the_same_answer(client: TestClient, url: str) -
     "lang, words", [("en", "too many failed logins"), ("ru", "слишком много"), ("kk", "")]
 )
 def test_too_many_failures_are_refused_with_429_and_retry_after(
-    client: TestClient, lang: str, words: str
+    client: TestClient, url: str, lang: str, words: str
 ) -> None:
     for _ in range(3):
         assert sign_in(client, password="wrong horse battery").status_code == 403
@@ -108,6 +112,7 @@ def test_too_many_failures_are_refused_with_429_and_retry_after(
     assert int(answer.headers["retry-after"]) > 0
     assert words in answer.text
     assert '<html lang="' + lang + '"' in answer.text
+    assert "login_limited" in [e.kind for e in auth_events(open_store(url), by=OPERATOR)]
 
 
 def test_logout_ends_the_session(client: TestClient, url: str) -> None:
@@ -118,6 +123,15 @@ def test_logout_ends_the_session(client: TestClient, url: str) -> None:
     assert session_rows(url) == 0
     assert client.get("/api/v1/test/whoami").json()["role"] == "public"
     assert next(e.kind for e in auth_events(open_store(url), by=OPERATOR, login="dana")) == "logout"
+
+
+def test_signing_in_again_ends_the_earlier_session(client: TestClient, url: str) -> None:
+    sign_in(client)
+    first = client.cookies.get("natije")
+    sign_in(client, login="aigul")
+    assert client.cookies.get("natije") != first
+    assert session_rows(url) == 1
+    assert client.get("/api/v1/test/whoami").json()["name"] == "aigul"
 
 
 def test_a_stolen_cookie_is_dead_after_logout(client: TestClient, url: str) -> None:
@@ -248,3 +262,16 @@ def test_a_bearer_token_is_the_principal_and_a_bad_one_is_401(client: TestClient
         assert answer.json()["status"] == 401 and "Traceback" not in answer.text
     ru = client.get("/api/v1/test/whoami?lang=ru", headers={"Authorization": "Bearer nope"})
     assert "недействителен" in ru.json()["detail"]
+
+
+def test_the_api_asks_the_public_to_sign_in_and_refuses_others(client: TestClient, url: str) -> None:
+    public = client.get("/api/v1/test/audit")
+    assert public.status_code == 401 and public.headers["www-authenticate"] == 'Bearer realm="natije"'
+    assert public.json()["type"].endswith("/unauthorized")
+    made = create_token(
+        open_store(url), NewToken("reader", "analyst", None, utcnow() + timedelta(days=3)), by=OPERATOR
+    )
+    other = client.get("/api/v1/test/audit", headers={"Authorization": f"Bearer {made.text}"})
+    assert other.status_code == 403 and "www-authenticate" not in other.headers
+    sign_in(client, login="aigul")
+    assert client.get("/api/v1/test/audit").json()["name"] == "aigul"

@@ -59,8 +59,8 @@ async def login(request: Request, lang: str) -> Response:
     """Sign in and go to ``next``; the form again with one message when the login fails, 429 when it is
     rate-limited; PermissionDenied (403) without the form's CSRF secret."""
     lang = language(lang)
-    secret = request.cookies.get(auth.cookie_name(request, auth.FORM_COOKIE))
-    await auth.check_csrf(request, secret)
+    await run_in_threadpool(auth.signed_in, request)  # the store read off the event loop, kept for below
+    await auth.check_csrf(request, auth.form_secret(request))
     name = (await auth.form_value(request, "login")) or ""
     password = (await auth.form_value(request, "password")) or ""
     target = local_path(await auth.form_value(request, "next"), lang)
@@ -81,6 +81,9 @@ async def login(request: Request, lang: str) -> Response:
         answer = _form(request, lang, status, next=target, login=name[:64], failure=exc.message_in(lang))
         answer.headers.update(headers_of(exc))
         return answer
+    earlier = auth.session_id(request)
+    if earlier:  # a browser signing in again keeps no second session alive
+        await run_in_threadpool(sign_out, request.app.state.natije.store, earlier)
     response = RedirectResponse(target, status_code=303)
     auth.set_cookie(request, response, auth.SESSION_COOKIE, begun.text)
     auth.clear_cookie(request, response, auth.FORM_COOKIE)

@@ -21,7 +21,7 @@ from natije.web import auth, etags, params, views
 from natije.web.data import Reader
 from natije.web.downloads import download
 from natije.web.i18n import COOKIE, COOKIE_AGE, ENDONYMS
-from natije.web.problems import details
+from natije.web.problems import details, headers_of
 from natije.web.tables import TableQuery
 
 router = APIRouter(include_in_schema=False)
@@ -80,7 +80,9 @@ def _session(request: Request) -> Session | None:
 def error_page(request: Request, exc: Exception, lang: str) -> HTMLResponse:
     """The page of an error, in ``lang``, with the error's HTTP status."""
     status, detail, _ = details(exc, lang)
-    return render(request, "error.html", lang, status=status, status_code=status, detail=detail)
+    response = render(request, "error.html", lang, status=status, status_code=status, detail=detail)
+    response.headers.update(headers_of(exc))  # Retry-After of a rate limit
+    return response
 
 
 @router.get("/ledger/verify.py")

@@ -3,8 +3,9 @@
 :class:`SecurityHeaders` sets a Content-Security-Policy that allows no inline script or style (the pages
 load their scripts and styles from ``/static`` only), forbids framing, and sets ``nosniff``, the referrer
 and permissions policies, and HSTS over https (a response that sets its own policy keeps it; the API's
-documentation page needs none: its initialiser is a static file). :class:`BodyLimit` refuses a body larger than its limit with 413 before the app reads
-it: a declared ``Content-Length`` is checked first, a streamed body is counted as it arrives.
+documentation page needs none: its initialiser is a static file). :class:`BodyLimit` refuses a body larger
+than its limit with 413 before the app reads it: a declared ``Content-Length`` is checked first, a streamed
+body is counted as it arrives.
 """
 
 from __future__ import annotations
