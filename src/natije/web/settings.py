@@ -64,11 +64,17 @@ class Settings:
         ``NATIJE_SECURE_COOKIES`` (``1``/``0``; unset: by the request's scheme), what workers read; a worker
         warms its views at start."""
         cache = os.environ.get("NATIJE_CACHE_DIR")
-        secure = os.environ.get("NATIJE_SECURE_COOKIES")
         return cls(
             database_url=os.environ.get("NATIJE_DATABASE_URL"),
             default_language=os.environ.get("NATIJE_LANG") or DEFAULT_LANGUAGE,
             cache_dir=Path(cache) if cache else None,
             warm=True,
-            secure_cookies=None if not secure else secure.strip().lower() in ("1", "true", "yes"),
+            secure_cookies=secure_cookies_from_env(),
         )
+
+
+def secure_cookies_from_env() -> bool | None:
+    """``NATIJE_SECURE_COOKIES``: ``1``/``true``/``yes`` → ``True``, another value → ``False``, unset →
+    ``None`` (by the request's scheme)."""
+    value = os.environ.get("NATIJE_SECURE_COOKIES")
+    return None if not value else value.strip().lower() in ("1", "true", "yes")
