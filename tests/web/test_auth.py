@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from auth_app import OPERATOR, PASSWORD, add_users, auth_app, form_secret, page_secret, sign_in
@@ -210,6 +213,14 @@ def test_a_script_in_the_login_field_comes_back_escaped(client: TestClient) -> N
     assert "&lt;script&gt;" in answer.text or "&#34;&gt;&lt;script" in answer.text
     page = client.get('/en/login?next="><script>alert(2)</script>')
     assert "<script>alert(2)" not in page.text
+
+
+def test_the_header_links_to_the_login_page_and_back(client: TestClient) -> None:
+    page = client.get("/ru/search?q=a&x=1")
+    link = re.search(r'href="(/ru/login\?next=[^"]+)"', page.text)
+    assert link is not None
+    back = sign_in(client, next=unquote(html.unescape(link.group(1)).split("next=", 1)[1]))
+    assert back.headers["location"] == "/ru/search?q=a&x=1"
 
 
 def test_a_page_sends_the_public_to_the_login_page_and_others_get_403(client: TestClient) -> None:
