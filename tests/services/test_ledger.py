@@ -231,7 +231,7 @@ def test_a_stored_evaluation_is_logged_and_an_edited_one_found(demo: Store) -> N
     )
 
 
-LATER_TABLES = ("submitted_values", "submissions")
+LATER_TABLES = ("web_sessions", "submitted_values", "submissions")
 """Tables the migrations after 0009 add (children first): a store at 0008 had none of them."""
 
 

@@ -25,6 +25,7 @@ def run_server(
 
     from natije.locale import t
     from natije.web import Settings, create_app
+    from natije.web.settings import secure_cookies_from_env
 
     url = f"http://{host}:{port}/"
     console().print(t("serve.listening", lang, url=url, db=db or "natije.db"), highlight=False)
@@ -35,7 +36,14 @@ def run_server(
         uvicorn.run(FACTORY, factory=True, host=host, port=port, workers=workers, log_level="warning")
     else:
         uvicorn.run(
-            create_app(Settings(database_url=db, default_language=lang, warm=True)),
+            create_app(
+                Settings(
+                    database_url=db,
+                    default_language=lang,
+                    warm=True,
+                    secure_cookies=secure_cookies_from_env(),
+                )
+            ),
             host=host,
             port=port,
             log_level="warning",

@@ -21,6 +21,7 @@ KINDS = (
     "login",
     "login_failed",
     "login_limited",
+    "logout",
     "user_added",
     "user_disabled",
     "user_enabled",
@@ -31,9 +32,9 @@ KINDS = (
     "token_refused",
 )
 """What the record holds: a login (``login``), a wrong password or unknown or disabled account
-(``login_failed``), a login refused unchecked by the rate limits (``login_limited``), each change of an
-account, each token made or revoked, and each use of an expired, revoked or wrong token of a known id
-(``token_refused``)."""
+(``login_failed``), a login refused unchecked by the rate limits (``login_limited``), a sign-out of the web
+app (``logout``), each change of an account, each token made or revoked, and each use of an expired,
+revoked or wrong token of a known id (``token_refused``)."""
 
 
 @dataclass(frozen=True)

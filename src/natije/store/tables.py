@@ -437,3 +437,20 @@ submitted_values = Table(
     Index("ix_submitted_values_key", "indicator_id", "territory_id", "period"),
     Index("ix_submitted_values_state", "state"),
 )
+
+# Signed-in web sessions (migration 0011, docs/web-security.md): the browser holds a random session id, the
+# store only its SHA-256, so a copy of the table opens no session. A session ends at ``expires_at``
+# (absolute), after ``idle`` without use (``last_seen_at``), at logout (the row is deleted), when its user is
+# disabled or its user's password changes after ``password_set_at``. Not logged: it is no published data.
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("digest", String(64), primary_key=True),  # SHA-256 of the session id, hex
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("last_seen_at", DateTime, nullable=False),
+    Column("expires_at", DateTime, nullable=False),
+    Column("password_set_at", DateTime, nullable=False),  # the user's, when the session began
+    Column("csrf_secret", String(64), nullable=False),  # the forms' synchronizer token of this session
+    Index("ix_web_sessions_user", "user_id"),
+)

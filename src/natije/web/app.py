@@ -13,13 +13,13 @@ import gc
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -28,28 +28,47 @@ from starlette.exceptions import HTTPException
 from natije import __version__
 from natije.errors import NatijeError
 from natije.locale import LANGUAGES
+from natije.services.logins import LoginLimits
 from natije.services.stores import open_store
-from natije.web import api, api_ledger, downloads, pages, tables, views
+from natije.web import api, api_ledger, downloads, login, pages, tables, views
 from natije.web.answers import language
 from natije.web.cache import Memo
 from natije.web.data import Reader, VersionWatch
 from natije.web.i18n import remembered
-from natije.web.problems import page_language, problem_response
+from natije.web.problems import page_language, problem_response, status_of
+from natije.web.security import BodyLimit, SecurityHeaders
 from natije.web.settings import Settings
 
 HERE = resources.files(__package__)
 SWAGGER = "/static/vendor/swagger-ui-5.36.0"
+SWAGGER_PAGE = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>natije API</title>
+<link rel="stylesheet" href="{swagger}/swagger-ui.css">
+</head>
+<body>
+<div id="swagger-ui"></div>
+<script src="{swagger}/swagger-ui-bundle.js"></script>
+<script src="/static/swagger-init.js"></script>
+</body>
+</html>
+"""
 
 
 @dataclass(frozen=True)
 class AppState:
-    """What one app instance owns: its settings, store, memo of computed views and templates."""
+    """What one app instance owns: its settings, store, memo of computed views and templates, and the
+    login rate limits (:class:`LoginLimits`; tests make them smaller)."""
 
     settings: Settings
     store: Any
     memo: Memo
     templates: Jinja2Templates
     versions: VersionWatch
+    login_limits: LoginLimits = field(default_factory=LoginLimits)
 
     def reader(self) -> Reader:
         """Reads of the store at its current version (one per request)."""
@@ -91,7 +110,15 @@ def create_app(settings: Settings) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(api.router)
     app.include_router(api_ledger.router)
+    app.include_router(login.router)
     app.include_router(pages.router)
+    app.add_middleware(
+        BodyLimit,
+        max_body=settings.max_body,
+        max_upload=settings.max_upload,
+        default_language=settings.default_language,
+    )
+    app.add_middleware(SecurityHeaders)
 
     def openapi() -> dict[str, Any]:
         return api.problem_media_type(FastAPI.openapi(app))
@@ -100,14 +127,9 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.get("/api/v1/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
-        """Swagger UI on the OpenAPI document, from the vendored files (no CDN)."""
-        return get_swagger_ui_html(
-            openapi_url="/api/v1/openapi.json",
-            title="natije API",
-            swagger_js_url=f"{SWAGGER}/swagger-ui-bundle.js",
-            swagger_css_url=f"{SWAGGER}/swagger-ui.css",
-            swagger_favicon_url="",
-        )
+        """Swagger UI on the OpenAPI document, from the vendored files (no CDN); its initialiser is a static
+        file (``static/swagger-init.js``), so the page keeps the site's policy: no inline script."""
+        return HTMLResponse(SWAGGER_PAGE.format(swagger=SWAGGER))
 
     @app.get("/", include_in_schema=False)
     def root(request: Request) -> RedirectResponse:
@@ -122,7 +144,12 @@ def create_app(settings: Settings) -> FastAPI:
     async def on_error(request: Request, exc: Exception) -> Response:
         if request.url.path.startswith("/api/"):
             return problem_response(request, exc, language(request))
-        return pages.error_page(request, exc, page_language(request, settings.default_language))
+        lang = page_language(request, settings.default_language)
+        if status_of(exc) == 401 and isinstance(exc, NatijeError) and "bearer" not in exc.fields:
+            # the public asked for a page signing in would open: the login page, and back here after it
+            here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse(f"/{lang}/login?{urlencode({'next': here})}", status_code=303)
+        return pages.error_page(request, exc, lang)
 
     for kind in (NatijeError, HTTPException, RequestValidationError):
         app.add_exception_handler(kind, on_error)

@@ -14,13 +14,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
-from natije.errors import NotFound, Text
+from natije.errors import NotFound, PermissionDenied, Text
 from natije.reports.words import helpers
-from natije.web import etags, params, views
+from natije.services.sessions import Session
+from natije.web import auth, etags, params, views
 from natije.web.data import Reader
 from natije.web.downloads import download
 from natije.web.i18n import COOKIE, COOKIE_AGE, ENDONYMS
-from natije.web.problems import details
+from natije.web.problems import details, headers_of
 from natije.web.tables import TableQuery
 
 router = APIRouter(include_in_schema=False)
@@ -31,15 +32,19 @@ def _state(request: Request) -> Any:
 
 
 def render(request: Request, template: str, lang: str, status: int = 200, **context: Any) -> HTMLResponse:
-    """``template`` in ``lang``, with the language remembered in a cookie."""
+    """``template`` in ``lang``, with the language remembered in a cookie; the header names who is signed
+    in (a signed-in page is never kept by a cache)."""
     rest = request.url.path.split("/", 2)[2] if request.url.path.count("/") >= 2 else ""
     query = f"?{request.url.query}" if request.url.query else ""
+    session = _session(request)
     response = _state(request).templates.TemplateResponse(
         request,
         template,
-        {**helpers(lang), "languages": ENDONYMS, "here": rest + query, **context},
+        {**helpers(lang), "languages": ENDONYMS, "here": rest + query, "account": session, **context},
         status_code=status,
     )
+    if session is not None:
+        response.headers["Cache-Control"] = "private, no-store"
     if status < 400:
         response.set_cookie(COOKIE, lang, max_age=COOKIE_AGE, samesite="lax")
     return response
@@ -55,6 +60,8 @@ def render_kept(
     store version. Errors are raised by ``context(reader)`` before anything is kept.
     """
     reader = _state(request).reader()
+    if _session(request) is not None:  # the header names the user: never kept for the next reader
+        return render(request, template, lang, **context(reader))
     key = ("html", request.url.path, request.url.query, lang)
     body = reader.cached(key, lambda: bytes(render(request, template, lang, **context(reader)).body))
     response = HTMLResponse(body)
@@ -62,10 +69,20 @@ def render_kept(
     return response
 
 
+def _session(request: Request) -> Session | None:
+    """The request's session, or ``None`` (the public, an API token, or a token that is not good)."""
+    try:
+        return auth.signed_in(request).session
+    except PermissionDenied:
+        return None
+
+
 def error_page(request: Request, exc: Exception, lang: str) -> HTMLResponse:
     """The page of an error, in ``lang``, with the error's HTTP status."""
     status, detail, _ = details(exc, lang)
-    return render(request, "error.html", lang, status=status, status_code=status, detail=detail)
+    response = render(request, "error.html", lang, status=status, status_code=status, detail=detail)
+    response.headers.update(headers_of(exc))  # Retry-After of a rate limit
+    return response
 
 
 @router.get("/ledger/verify.py")

@@ -36,10 +36,13 @@ STATUS: dict[type[NatijeError], int] = {
 }
 SLUGS = {
     400: "bad-request",
+    401: "unauthorized",
     403: "forbidden",
     404: "not-found",
     405: "method-not-allowed",
+    413: "too-large",
     422: "invalid",
+    429: "too-many-requests",
     500: "internal",
     503: "unavailable",
 }
@@ -47,7 +50,16 @@ MEDIA_TYPE = "application/problem+json"
 
 
 def status_of(exc: Exception) -> int:
-    """The HTTP status of a natije error (its nearest class in :data:`STATUS`), else 500."""
+    """The HTTP status of a natije error (its nearest class in :data:`STATUS`), else 500.
+
+    A refusal with a ``retry_after`` (a rate limit) is 429; a refusal of the public (``role="public"``:
+    signing in would help) or of a bad Bearer token is 401.
+    """
+    if isinstance(exc, PermissionDenied):
+        if exc.fields.get("retry_after") is not None:
+            return 429
+        if exc.fields.get("role") == "public":
+            return 401
     for cls in type(exc).__mro__:
         if cls in STATUS:
             return STATUS[cls]
@@ -114,11 +126,26 @@ def expected(error: dict[str, Any], lang: str) -> str:
     return t(key, lang, **params)
 
 
+def headers_of(exc: Exception) -> dict[str, str]:
+    """The headers a refusal answers with: ``Retry-After`` for a rate limit, ``WWW-Authenticate`` for
+    a 401."""
+    if not isinstance(exc, PermissionDenied):
+        return {}
+    status = status_of(exc)
+    if status == 429:
+        return {"Retry-After": str(int(exc.fields["retry_after"]))}
+    if status == 401:
+        error = exc.fields.get("bearer")
+        return {"WWW-Authenticate": 'Bearer realm="natije"' + (f', error="{error}"' if error else "")}
+    return {}
+
+
 def problem_response(request: Request, exc: Exception, lang: str) -> Response:
     """The problem-details JSON of ``exc`` (``application/problem+json``)."""
     status, detail, extra = details(exc, lang)
     body = problem(status, detail, lang, request.url.path, **extra)
-    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers={"Content-Language": lang})
+    headers = {"Content-Language": lang, **headers_of(exc)}
+    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
 
 
 def page_language(request: Request, default: str) -> str:

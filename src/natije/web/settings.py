@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from natije.locale import DEFAULT_LANGUAGE, LANGUAGES
@@ -30,6 +31,15 @@ class Settings:
     version_interval : float
         Seconds a worker goes on answering from the store version it last read before reading it again (an
         import is seen within that time; ``0``: read on every request).
+    secure_cookies : bool | None
+        Mark the session cookie ``Secure`` (and name it ``__Host-natije``) always (``True``), never
+        (``False``, for plain-HTTP development only) or when the request came over https (``None``).
+    session_idle, session_absolute : timedelta
+        A session ends after this long without a request, and this long after its login at the latest.
+    max_body : int
+        Bytes a request body may have (JSON, forms); a larger one is refused with 413 before it is read.
+    max_upload : int
+        Bytes a ``multipart/form-data`` body (a file upload) may have.
     """
 
     database_url: str | None = None
@@ -38,6 +48,11 @@ class Settings:
     cache_size: int = 4096
     warm: bool = False
     version_interval: float = 1.0
+    secure_cookies: bool | None = None
+    session_idle: timedelta = timedelta(hours=2)
+    session_absolute: timedelta = timedelta(hours=12)
+    max_body: int = 1 << 20
+    max_upload: int = 20 << 20
 
     def __post_init__(self) -> None:
         if self.default_language not in LANGUAGES:
@@ -45,12 +60,21 @@ class Settings:
 
     @classmethod
     def from_env(cls) -> Settings:
-        """Settings from ``NATIJE_DATABASE_URL``, ``NATIJE_LANG`` and ``NATIJE_CACHE_DIR`` (what workers
-        read); a worker warms its views at start."""
+        """Settings from ``NATIJE_DATABASE_URL``, ``NATIJE_LANG``, ``NATIJE_CACHE_DIR`` and
+        ``NATIJE_SECURE_COOKIES`` (``1``/``0``; unset: by the request's scheme), what workers read; a worker
+        warms its views at start."""
         cache = os.environ.get("NATIJE_CACHE_DIR")
         return cls(
             database_url=os.environ.get("NATIJE_DATABASE_URL"),
             default_language=os.environ.get("NATIJE_LANG") or DEFAULT_LANGUAGE,
             cache_dir=Path(cache) if cache else None,
             warm=True,
+            secure_cookies=secure_cookies_from_env(),
         )
+
+
+def secure_cookies_from_env() -> bool | None:
+    """``NATIJE_SECURE_COOKIES``: ``1``/``true``/``yes`` → ``True``, another value → ``False``, unset →
+    ``None`` (by the request's scheme)."""
+    value = os.environ.get("NATIJE_SECURE_COOKIES")
+    return None if not value else value.strip().lower() in ("1", "true", "yes")

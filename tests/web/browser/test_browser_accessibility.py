@@ -26,6 +26,7 @@ PAGES = {
     "territory-en": "/en/territories/430000000",
     "evaluation-en": "/en/evaluations/1",
     "search-en": "/en/search?q=fibre",
+    "login-ru": "/ru/login",
 }
 
 # axe's violations of every rule it runs (WCAG 2.x A/AA and its best practices), kept short for the message
@@ -56,7 +57,7 @@ FOCUS_JS = """() => {
 
 def serious_violations(page: Page) -> list[dict[str, Any]]:
     """What axe-core finds serious or critical on the page as it is shown."""
-    page.add_script_tag(content=AXE)
+    page.evaluate(AXE + "\n;0")  # through DevTools: the page's CSP forbids an inline <script>, as it should
     return [v for v in page.evaluate(AXE_RUN) if v["impact"] in ("serious", "critical")]
 
 
