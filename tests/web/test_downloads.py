@@ -128,3 +128,16 @@ def test_every_page_links_its_tables_in_every_format(client: TestClient, lang: s
     assert f'href="/{lang}/programs/AI2023/results.xlsx?as_of=2025-07-01&amp;basis=first"' in dated
     regions = client.get(f"/{lang}/indicators/AI2023.VILLAGES_FIBRE_SHARE?period=2024").text
     assert f'href="/{lang}/indicators/AI2023.VILLAGES_FIBRE_SHARE/regions.csv?period=2024"' in regions
+
+
+def test_a_workbook_states_a_fixed_creation_time(client: TestClient) -> None:
+    """One ETag names one file: the workbook does not state when it was written, so the same table downloaded
+    later gives the same bytes."""
+    import zipfile
+
+    url = "/en/programs/AI2023/results.xlsx"
+    first, second = client.get(url), client.get(url)
+    assert first.headers["etag"] == second.headers["etag"] and first.content == second.content
+    with zipfile.ZipFile(io.BytesIO(first.content)) as book:
+        core = book.read("docProps/core.xml").decode()
+    assert '<dcterms:created xsi:type="dcterms:W3CDTF">2000-01-01T00:00:00Z</dcterms:created>' in core

@@ -15,6 +15,7 @@ import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from starlette.requests import Request
@@ -26,6 +27,8 @@ from natije.web.data import Reader
 from natije.web.tables import Table, TableQuery, plain, producer
 
 RISKY = ("=", "+", "-", "@", "\t", "\r")
+CREATED = datetime(2000, 1, 1, tzinfo=UTC)
+"""The creation time every downloaded workbook states (the time it was written would change its bytes)."""
 
 
 def _number(text: str) -> bool:
@@ -102,13 +105,15 @@ def write_json(table: Table, headers: list[str]) -> bytes:
 @writer("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 def write_xlsx(table: Table, headers: list[str]) -> bytes:
     """One sheet: bold, frozen headers; text as strings (formula-like ones quote-prefixed), numbers as
-    numbers, true/false as booleans."""
+    numbers, true/false as booleans. The same table gives the same bytes (the workbook's creation time is
+    fixed), so that one ETag names one file."""
     import xlsxwriter  # only when a workbook is asked for
 
     out = io.BytesIO()
     book = xlsxwriter.Workbook(
         out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
     )
+    book.set_properties({"created": CREATED})
     sheet = book.add_worksheet(table.stem[:31].translate(str.maketrans("[]:*?/\\", "_______")))
     bold, quoted = book.add_format({"bold": True}), book.add_format({"quote_prefix": True})
     for col, header in enumerate(headers):
