@@ -18,7 +18,8 @@ from natije.locale.evidence import evidence
 
 def helpers(lang: str) -> dict[str, Any]:
     """``_`` (words), ``name`` (a content name in ``lang``), ``num``, ``money``, ``val`` (a value in its
-    unit), ``share``, ``day`` (a date) and ``evidence`` (a flag's evidence), bound to ``lang``."""
+    unit), ``share``, ``day`` (a date) and ``evidence`` (a flag's evidence), bound to ``lang``; ``link``
+    (:func:`web_link`)."""
 
     def name(names: Mapping[str, str | None] | None, fallback: str = "") -> str:
         return (names or {}).get(lang) or (names or {}).get("en") or fallback
@@ -33,4 +34,18 @@ def helpers(lang: str) -> dict[str, Any]:
         "share": lambda v: share(v, lang),
         "day": lambda d: formats.date(d, lang),
         "evidence": lambda flag, args, fallback="": evidence(flag, args, lang, fallback),
+        "link": web_link,
     }
+
+
+def web_link(url: str | None) -> str | None:
+    """``url`` when a report may link it: an ``http``/``https`` address without spaces, quotes or angle
+    brackets; else ``None`` (a package's source may give any text as its url: ``javascript:…`` is never
+    linked, and nothing can close the link's markup).
+
+    >>> web_link("https://stat.gov.kz/ru/"), web_link("javascript:alert(1)"), web_link("https://a/><b>")
+    ('https://stat.gov.kz/ru/', None, None)
+    """
+    if not url or not url.lower().startswith(("http://", "https://")):
+        return None
+    return None if any(c.isspace() or c in "<>\"'`" for c in url) else url
