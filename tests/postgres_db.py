@@ -53,3 +53,23 @@ def empty_postgres(conn: Connection) -> None:
     conn.execute(
         text("SELECT setval(format('%I.%I', schemaname, sequencename), start_value, false) FROM pg_sequences")
     )
+
+
+def clone_postgres(url: str, template: str) -> str:
+    """A new database on ``url``'s server made from database ``template`` (nobody may be connected to it)."""
+    admin_url = make_url(url).set(database="postgres")
+    name = f"natije_test_{secrets.token_hex(4)}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    admin.dispose()
+    return make_url(url).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_postgres(url: str) -> None:
+    """Drop the database ``url`` names."""
+    parsed = make_url(url)
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
+    admin.dispose()

@@ -1,7 +1,8 @@
 """The log against the store: the demo verifies; each kind of SQL edit made behind natije's back is found.
 
-On SQLite and PostgreSQL. Each test loads the demo into a store of its own (its key beside the SQLite file, or
-in the session's configuration folder for PostgreSQL), then edits tables or the log directly.
+On SQLite and PostgreSQL. Each test gets a store of its own holding the demo (its key beside the SQLite file,
+or in the session's configuration folder for PostgreSQL): a copy of one loaded once per backend (SQLite: a
+file copy; PostgreSQL: ``CREATE DATABASE … TEMPLATE``); it then edits tables or the log directly.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from demo_store import demo_template, store_copy
 from log_edits import read_log, write_log
 from postgres_db import POSTGRES, new_postgres_database
 from sqlalchemy import text
@@ -40,12 +42,21 @@ def new_store(backend: str, folder: Path) -> Iterator[Store]:
         store.close()
 
 
-@pytest.fixture(params=BACKENDS)
-def demo(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    """A store holding the demo, loaded through the import service (so logged and checkpointed)."""
-    with new_store(request.param, tmp_path) as store:
-        load_demo(store)
+@pytest.fixture(scope="module", params=BACKENDS)
+def demo_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A store holding the demo, loaded once per backend: the tests edit copies of it."""
+    with demo_template(request.param, tmp_path_factory.mktemp("demo")) as url:
+        yield url
+
+
+@pytest.fixture
+def demo(demo_url: str, tmp_path: Path) -> Iterator[Store]:
+    """A store of its own holding the demo, loaded through the import service (so logged and checkpointed): a
+    copy of the module's, with its signing key."""
+    with store_copy(demo_url, tmp_path) as url:
+        store = Store.open(url)
         yield store
+        store.close()
 
 
 def sql(store: Store, statement: str) -> None:

@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from demo_store import demo_loaded_on
+from demo_store import demo_loaded_on, demo_template, store_copy
 from polars.testing import assert_frame_equal
+from postgres_db import POSTGRES
 from sqlalchemy import create_engine, event, select
 
 from natije import __version__
@@ -67,11 +68,20 @@ def engine_runs(monkeypatch: pytest.MonkeyPatch) -> Counter:
     return Counter(monkeypatch)
 
 
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=POSTGRES)])
+def demo_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A store holding the demo loaded on day ``D0``, once per backend: the tests change copies of it."""
+    with demo_template(request.param, tmp_path_factory.mktemp("snapshots"), D0) as url:
+        yield url
+
+
 @pytest.fixture
-def demo(store: Store, clock: Clock) -> Store:
-    """The demo loaded on day ``D0`` (SQLite and PostgreSQL)."""
-    load_demo(store)
-    return store
+def demo(demo_url: str, tmp_path: Path, clock: Clock) -> Iterator[Store]:
+    """The demo loaded on day ``D0`` (SQLite and PostgreSQL), in a store of the test's own."""
+    with store_copy(demo_url, tmp_path) as url:
+        store = Store.open(url)
+        yield store
+        store.close()
 
 
 @pytest.fixture(scope="module")

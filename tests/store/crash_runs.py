@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import secrets
 import signal
 import subprocess
 import sys
@@ -14,8 +13,7 @@ from contextlib import closing
 from pathlib import Path
 
 import polars as pl
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 
 from natije.store import Store
 from natije.store import tables as T
@@ -128,23 +126,3 @@ def killed_after(delay: float, *args: str, env: dict[str, str] | None = None) ->
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         return None
-
-
-def clone_postgres(url: str, template: str) -> str:
-    """A new database on ``url``'s server made from database ``template`` (nobody may be connected to it)."""
-    admin_url = make_url(url).set(database="postgres")
-    name = f"natije_test_{secrets.token_hex(4)}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-    admin.dispose()
-    return make_url(url).set(database=name).render_as_string(hide_password=False)
-
-
-def drop_postgres(url: str) -> None:
-    """Drop the database ``url`` names."""
-    parsed = make_url(url)
-    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
-    admin.dispose()
