@@ -22,7 +22,7 @@ import yaml
 from fastapi import FastAPI
 from markupsafe import escape
 from postgres_db import POSTGRES
-from test_permission_matrix import RULES
+from test_permission_matrix import RULES, SERVED
 from workflow_world import OWN, PASSWORD, World, demo_world, form_secret_of, routes_of, submit_value
 
 from natije.domain.access import Principal
@@ -154,8 +154,24 @@ PAGES = [
     "/en/territories/000000000",
     f"/en/programs/{PROGRAM}/report.html",
 ]
-SIGNED_PAGES: list[str] = []
-"""Pages that show submitted notes and return reasons, read signed in (as an approver and an auditor)."""
+SIGNED_PAGES = [
+    page
+    for page, route in [
+        ("/en/reporting", "/{lang}/reporting"),
+        ("/ru/approvals", "/{lang}/approvals"),
+        (
+            "/en/values/IK2020.RURAL_FIBRE/000000000/2022/history",
+            "/{lang}/values/{indicator}/{territory}/{period}/history",
+        ),
+        (
+            "/kk/values/IK2020.RURAL_FIBRE/000000000/2023/history",
+            "/{lang}/values/{indicator}/{territory}/{period}/history",
+        ),
+        ("/en/agencies", "/{lang}/agencies"),
+    ]
+    if ("GET", route) in SERVED
+]
+"""Pages that show submitted notes and return reasons (where the app serves them), read signed in."""
 
 
 def test_imported_names_descriptions_and_sources_come_back_escaped(world: World) -> None:
@@ -179,6 +195,14 @@ def test_imported_names_descriptions_and_sources_come_back_escaped(world: World)
     )
 
 
+SHOWN = {
+    ("approver", "/ru/approvals"): SCRIPT,  # the pending value's note
+    ("reporter", "/en/reporting"): ATTRIBUTE,  # the returned value's reason
+    ("auditor", "/en/values/IK2020.RURAL_FIBRE/000000000/2022/history"): ATTRIBUTE,
+}
+"""A payload each page shows (escaped) to a role, where the app serves the page."""
+
+
 def test_signed_in_pages_show_notes_and_reasons_escaped(world: World) -> None:
     for role in ("reporter", "approver", "auditor"):
         caller = world.caller(role, "session")
@@ -188,6 +212,46 @@ def test_signed_in_pages_show_notes_and_reasons_escaped(world: World) -> None:
                 continue
             assert answer.status_code == 200, (role, url)
             assert_inert(answer.text, f"{role} {url}")
+            if (role, url) in SHOWN:
+                assert str(escape(SHOWN[role, url])) in answer.text, (role, url)
+    assert not SIGNED_PAGES or {url for _, url in SHOWN} <= set(SIGNED_PAGES)
+
+
+@pytest.mark.parametrize("payload", PAYLOADS + SQLS[:1])
+def test_the_reporting_forms_answer_payloads_escaped(world: World, payload: str) -> None:
+    if ("POST", "/{lang}/reporting/values") not in SERVED:
+        pytest.skip("the reporting pages are not served")
+    from test_permission_matrix import workbook
+
+    reporter = world.caller("reporter", "session")
+    prefilled = reporter.get(
+        "/en/reporting", params={"indicator": payload, "note": payload, "period": payload}
+    )
+    assert prefilled.status_code == 200
+    assert_inert(prefilled.text, payload)
+    row = {"indicator": payload, "territory": payload, "period": payload, "value": payload, "note": payload}
+    refused = reporter.post("/en/reporting/values", data=row)
+    assert refused.status_code == 422
+    assert_inert(refused.text, payload)
+    assert str(escape(payload)) in refused.text  # the refused value named in the problem
+    upload = reporter.post("/en/reporting/upload", files={"file": ("a.xlsx", workbook([row]))})
+    assert upload.status_code == 422
+    assert_inert(upload.text, payload)
+    named = reporter.post("/en/reporting/upload", files={"file": (f"{payload}.xlsx", b"not a workbook")})
+    assert named.status_code == 422
+    assert_inert(named.text, payload)
+    good = {"indicator": "IK2020.RURAL_FIBRE", "territory": "000000000", "period": "2021", "value": "5"}
+    accepted = reporter.post("/en/reporting/values", data={**good, "note": payload})
+    assert accepted.status_code == 200
+    assert_inert(accepted.text, payload)
+    approver = world.caller("approver", "session")
+    queue = approver.get("/en/approvals")
+    assert_inert(queue.text, payload)
+    returned = approver.post(
+        "/en/approvals", data={"value": "999999", "decision": "return", "reason": payload}
+    )
+    assert returned.status_code in (404, 422)
+    assert_inert(returned.text, payload)
 
 
 @pytest.mark.parametrize("query", PAYLOADS + SQLS)

@@ -27,10 +27,12 @@ from workflow_world import (
     form_secret_of,
     principal_of,
     routes_of,
+    submit_one,
     submit_value,
 )
 
 from natije.domain.access import ROLES, allowed
+from natije.web import Settings, create_app
 
 Call = Callable[[Caller, World, "str | None"], Any]
 
@@ -39,7 +41,8 @@ Call = Callable[[Caller, World, "str | None"], Any]
 class Rule:
     """What one route asks of the permission table.
 
-    ``action``: the table's action (``None``: the route asks nothing, everyone gets ``ok``). ``agency``:
+    ``action``: the table's action, or actions of which any will do (``None``: the route asks nothing,
+    everyone gets ``ok``). ``agency``:
     whose data the call is about, ``"none"`` (no agency, or every agency at once), ``"target"`` (the agency
     the call names: in its path, or the owner of the thing it names) or ``"self"`` (the caller's own agency,
     the only one it can act for); ``target`` and ``self`` rules are called for the own and another agency.
@@ -48,7 +51,7 @@ class Rule:
     ``url``: the URL a plain GET rule calls (the proof that unpublished values stay hidden reads them all).
     """
 
-    action: str | None
+    action: str | tuple[str, ...] | None
     call: Call
     ok: int = 200
     agency: str = "none"
@@ -129,13 +132,104 @@ RULES: dict[tuple[str, str], Rule] = {
 }
 
 
+def _rows(target: str | None, value: float = 7.0) -> list[dict[str, Any]]:
+    return [{**ROW_OF[target or OWN], "value": value, "note": "matrix"}]
+
+
+def _submit_api(caller: Caller, world: World, target: str | None) -> Any:
+    return caller.post("/api/v1/submissions", json={"rows": _rows(target)})
+
+
+def _decide_api(caller: Caller, world: World, target: str | None) -> Any:
+    value = submit_value(world.store, target or OWN, 8.0)
+    return caller.post("/api/v1/decisions", json={"value_ids": [value], "approve": True, "reason": "checked"})
+
+
+def _submission(caller: Caller, world: World, target: str | None) -> Any:
+    made = submit_one(world.store, target or OWN, 9.0)
+    return caller.get(f"/api/v1/submissions/{made.submission}")
+
+
+def _agency(path: str) -> Call:
+    return lambda caller, world, target: caller.get(path.format(agency=target))
+
+
+def _submit_form(caller: Caller, world: World, target: str | None) -> Any:
+    return caller.post("/en/reporting/values", data={k: str(v) for k, v in _rows(target)[0].items()})
+
+
+def _upload(caller: Caller, world: World, target: str | None) -> Any:
+    return caller.post("/en/reporting/upload", files={"file": ("filled.xlsx", workbook(_rows(target)))})
+
+
+def _decide_form(caller: Caller, world: World, target: str | None) -> Any:
+    value = submit_value(world.store, target or OWN, 8.0)
+    form = {"value": str(value), "decision": "approve", "reason": "checked"}
+    return caller.post("/en/approvals", data=form)
+
+
+def workbook(rows: list[dict[str, Any]]) -> bytes:
+    """A filled template's values sheet: a header of the column codes and ``rows``."""
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "values"
+    columns = list(rows[0])
+    sheet.append(columns)
+    for row in rows:
+        sheet.append([row[c] for c in columns])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+HISTORY = "indicator=IK2020.RURAL_FIBRE&territory=000000000&period=2023"
+REPORTING: dict[tuple[str, str], Rule] = {
+    ("POST", "/api/v1/submissions"): Rule("submit", _submit_api, 201, agency="self", foreign=422),
+    ("GET", "/api/v1/submissions/{submission_id}"): Rule("read_unpublished", _submission, agency="target"),
+    ("GET", "/api/v1/agencies/{agency}/due"): Rule(
+        "read_unpublished", _agency("/api/v1/agencies/{agency}/due"), agency="target"
+    ),
+    ("GET", "/api/v1/agencies/{agency}/pending"): Rule(
+        "read_unpublished", _agency("/api/v1/agencies/{agency}/pending"), agency="target"
+    ),
+    ("GET", "/api/v1/agencies/{agency}/returned"): Rule(
+        "read_unpublished", _agency("/api/v1/agencies/{agency}/returned"), agency="target"
+    ),
+    ("POST", "/api/v1/decisions"): Rule("approve", _decide_api, agency="target"),
+    ("GET", "/api/v1/values/history"): published(f"/api/v1/values/history?{HISTORY}"),
+    ("GET", "/api/v1/supply"): published("/api/v1/supply"),
+    ("GET", "/api/v1/supply/{agency}"): published(f"/api/v1/supply/{OWN}"),
+    ("GET", "/{lang}/reporting"): Rule(("submit", "approve"), _get("/en/reporting"), agency="self"),
+    ("POST", "/{lang}/reporting/values"): Rule("submit", _submit_form, agency="self", foreign=422),
+    ("POST", "/{lang}/reporting/upload"): Rule("submit", _upload, agency="self", foreign=422),
+    ("GET", "/{lang}/reporting/template.xlsx"): Rule(
+        ("submit", "approve"), _get("/kk/reporting/template.xlsx"), agency="self"
+    ),
+    ("GET", "/{lang}/approvals"): Rule("approve", _get("/ru/approvals"), agency="self"),
+    ("POST", "/{lang}/approvals"): Rule("approve", _decide_form, agency="target"),
+    ("GET", "/{lang}/agencies"): published("/en/agencies"),
+    ("GET", "/{lang}/values/{indicator}/{territory}/{period}/history"): published(
+        "/en/values/IK2020.RURAL_FIBRE/000000000/2023/history"
+    ),
+}
+"""The reporting workflow's routes (added to :data:`RULES` where the app serves them)."""
+SERVED = frozenset(routes_of(create_app(Settings(database_url="sqlite://"))))
+RULES.update({key: rule for key, rule in REPORTING.items() if key in SERVED})
+
+
 def expected(rule: Rule, role: str, target: str | None, api: bool) -> int:
     """The status the permission table gives ``role`` calling ``rule`` about ``target``'s data."""
     if rule.action is None:
         return rule.ok
     principal = principal_of(role)
     agency = {"none": None, "target": target, "self": principal.agency}[rule.agency]
-    if allowed(principal, rule.action, agency):
+    actions = rule.action if isinstance(rule.action, tuple) else (rule.action,)
+    if any(allowed(principal, action, agency) for action in actions):
         if rule.agency == "self" and target != principal.agency and rule.foreign is not None:
             return rule.foreign
         return rule.ok
@@ -145,7 +239,11 @@ def expected(rule: Rule, role: str, target: str | None, api: bool) -> int:
 
 
 def targets_of(rule: Rule) -> list[str | None]:
-    return [None] if rule.agency == "none" else [OWN, OTHER]
+    """The agencies whose data a rule is called about: none, or the own and another (a ``self`` rule only
+    when its call can name another agency's data)."""
+    if rule.agency == "none" or (rule.agency == "self" and rule.foreign is None):
+        return [OWN] if rule.agency == "self" else [None]
+    return [OWN, OTHER]
 
 
 def check_route(world: World, key: tuple[str, str]) -> list[str]:

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 from postgres_db import POSTGRES
-from test_permission_matrix import RULES
+from test_permission_matrix import RULES, SERVED
 from workflow_world import OTHER, OWN, World, approve, demo_world, submit_value
 
 from natije.domain.access import Principal
@@ -38,6 +38,9 @@ PAGE_PATHS = {
     "territory": "/{lang}/territories/{key}/{table}.{fmt}",
     "evaluation": "/{lang}/evaluations/{key}/{table}.{fmt}",
 }
+SCORECARDS = ("/api/v1/supply", "/kk/agencies", "/ru/agencies", "/en/agencies")
+"""The agencies' data-supply scorecards count values submitted and pending (public by design: figures, no
+value): their answers change with a submission, the values and notes never show."""
 SEARCHES = ["987654", "987654.321", PENDING_NOTE, RETURNED_NOTE, "fibre"]
 
 
@@ -75,6 +78,21 @@ def public_urls() -> list[str]:
         "/en/programs/IK2020/report.pdf",
     ]
     urls += [f"/en/search?q={q}" for q in SEARCHES]
+    if ("GET", "/{lang}/values/{indicator}/{territory}/{period}/history") in SERVED:
+        urls += [
+            f"/{lang}/values/{INDICATOR}/000000000/{period}/history"
+            for lang in ("en", "ru")
+            for period in ("2022", "2023")
+        ]
+    if ("GET", "/api/v1/values/history") in SERVED:
+        urls += [
+            f"/api/v1/values/history?indicator={INDICATOR}&territory=000000000&period={p}"
+            for p in ("2022", "2023")
+        ]
+    if ("GET", "/{lang}/agencies") in SERVED:
+        urls += ["/kk/agencies", "/ru/agencies"]
+    if ("GET", "/api/v1/supply") in SERVED:
+        urls += ["/api/v1/supply/MTC", "/api/v1/supply/MDDIAI"]
     return list(dict.fromkeys(urls))
 
 
@@ -140,8 +158,9 @@ def test_unpublished_values_reach_no_public_answer_until_approved(world: World) 
         after = read_all(world, role, urls)
         for url in urls:
             status, tag, body, text = after[url]
-            assert (status, tag) == before[role][url][:2], (role, url)
-            assert body == before[role][url][2], (role, url)
+            if not url.startswith(SCORECARDS):
+                assert (status, tag) == before[role][url][:2], (role, url)
+                assert body == before[role][url][2], (role, url)
             assert not shows(text, PENDING, PENDING_NOTE), (role, url)
             assert not shows(text, RETURNED, RETURNED_NOTE) and RETURN_REASON not in text, (role, url)
 

@@ -73,15 +73,19 @@ def add_people(store: Any) -> dict[str, str]:
     return tokens
 
 
-def submit_value(store: Any, agency: str, value: float = 42.0, note: str | None = None, **row: str) -> int:
+def submit_one(store: Any, agency: str, value: float = 42.0, note: str | None = None, **row: str) -> Any:
     """Submit one value for ``agency`` (its row of :data:`ROW_OF` unless given) as a reporter of that agency;
-    the pending value's id."""
+    the :class:`~natije.services.submissions.SubmissionAnswer`."""
     clerk = Principal("reporter", agency=agency, name=f"clerk-{agency.lower()}")
     data = {**ROW_OF[agency], **row, "value": str(value)}
     if note is not None:
         data["note"] = note
-    answer = submit(store, clerk, pl.DataFrame({k: [v] for k, v in data.items()}), "api")
-    return answer.rows[0].value_id
+    return submit(store, clerk, pl.DataFrame({k: [v] for k, v in data.items()}), "api")
+
+
+def submit_value(store: Any, agency: str, value: float = 42.0, note: str | None = None, **row: str) -> int:
+    """:func:`submit_one`; the pending value's id."""
+    return int(submit_one(store, agency, value, note, **row).rows[0].value_id)
 
 
 def approve(store: Any, agency: str, value_id: int, reason: str | None = "checked") -> None:
