@@ -268,6 +268,8 @@ def test_a_bearer_token_is_the_principal_and_a_bad_one_is_401(client: TestClient
     ):
         answer = client.get("/api/v1/test/whoami", headers={"Authorization": header})
         assert answer.status_code == 401, header
+        for public in ("/api/v1/territories", "/en/"):  # also where the public may read
+            assert client.get(public, headers={"Authorization": header}).status_code == 401, (public, header)
         assert answer.headers["content-type"] == "application/problem+json"
         assert answer.headers["www-authenticate"].startswith('Bearer realm="natije"')
         assert answer.json()["status"] == 401 and "Traceback" not in answer.text

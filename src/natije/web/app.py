@@ -18,7 +18,7 @@ from importlib import resources
 from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -30,7 +30,7 @@ from natije.errors import NatijeError
 from natije.locale import LANGUAGES
 from natije.services.logins import LoginLimits
 from natije.services.stores import open_store
-from natije.web import api, api_ledger, downloads, login, pages, tables, views
+from natije.web import api, api_ledger, auth, downloads, login, pages, tables, views
 from natije.web.answers import language
 from natije.web.cache import Memo
 from natije.web.data import Reader, VersionWatch
@@ -92,6 +92,9 @@ def create_app(settings: Settings) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         lifespan=lifespan,
+        # every route works out who asks, so that a token that is not good is refused (401) even where the
+        # public may read: it is never served as the public
+        dependencies=[Depends(auth.current_principal)],
         description=(
             "Programs, indicators, observations, results against targets, moved goalposts, lineage and"
             " impact evaluations. Lists are paged: `limit` rows a page, then follow `next` (also in the"
