@@ -63,3 +63,10 @@ def test_a_values_proof_on_postgresql_verifies_with_the_published_key(
         pg_client.get("/en/indicators/AI2023.POPULATION_COVERAGE").text.split("/en/proofs/")[1].split('"')[0]
     )
     assert "The proof verifies" in pg_client.get(f"/en/proofs/{number}").text
+
+
+def test_an_id_beyond_the_stores_integers_is_refused_not_a_server_error(pg_client: TestClient) -> None:
+    """PostgreSQL's INTEGER holds 32 bits: a larger id is a 422 problem, a page says so, never a 500."""
+    assert pg_client.get("/api/v1/evaluations/2147483647").status_code == 404
+    for path in ("/api/v1/evaluations/2147483648", "/en/evaluations/2147483648"):
+        assert pg_client.get(path).status_code == 422, path
