@@ -61,6 +61,7 @@ __all__ = [
     "AgencyDue",
     "Decision",
     "RowResult",
+    "Submission",
     "SubmissionAnswer",
     "SubmittedRow",
     "ValueHistory",
@@ -69,6 +70,7 @@ __all__ = [
     "history",
     "pending",
     "returned",
+    "submission",
     "submit",
 ]
 
@@ -136,6 +138,26 @@ class ValueHistory:
             "period": self.period,
             "published": published,
             "submitted": submitted,
+        }
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One submission as it stands: who sent it, when, by which channel, and its values' current states."""
+
+    id: int
+    agency: str
+    channel: str
+    submitted_by: str
+    submitted_at: datetime
+    row_count: int
+    values: tuple[SubmittedRow, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **{k: v for k, v in self.__dict__.items() if k != "values"},
+            "submitted_at": self.submitted_at.isoformat(),
+            "values": [v.to_dict() for v in self.values],
         }
 
 
@@ -414,6 +436,35 @@ def returned(store: Store, principal: Principal, agency: str) -> list[SubmittedR
     require(principal, "read_unpublished", agency)
     with store.connect() as conn:
         return rows_store.list_values(conn, agency=agency, states=("returned",))
+
+
+def submission(store: Store, principal: Principal, submission_id: int) -> Submission:
+    """The submission ``submission_id`` with its values' current states.
+
+    Raises
+    ------
+    PermissionDenied
+        When ``principal`` may read no unpublished values at all (asked before the submission is looked up),
+        or not those of the submission's agency.
+    NotFound
+        When there is no such submission.
+    """
+    require(principal, "read_unpublished", principal.agency)
+    with store.connect() as conn:
+        found = rows_store.get_submission(conn, submission_id)
+        if found is None:
+            raise NotFound(Text("error.submission_not_found", id=submission_id), submission=submission_id)
+        require(principal, "read_unpublished", found["agency"])
+        values = rows_store.list_values(conn, submission=submission_id)
+    return Submission(
+        found["id"],
+        found["agency"],
+        found["channel"],
+        found["actor"],
+        found["submitted_at"],
+        found["row_count"],
+        tuple(values),
+    )
 
 
 def history(store: Store, principal: Principal, indicator: str, territory: str, period: str) -> ValueHistory:
