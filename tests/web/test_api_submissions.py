@@ -15,11 +15,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import schemathesis
 from auth_app import OPERATOR, PASSWORD, page_secret, sign_in
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
 from postgres_db import POSTGRES, clone_postgres, drop_postgres, new_postgres_database
 from pydantic import BaseModel
 from sqlalchemy.engine import make_url
+from test_openapi import CHECKS
 
 from natije.services import monitoring
 from natije.services.accounts import NewUser, add_user
@@ -403,3 +406,22 @@ def test_the_supply_scorecards_are_public_and_tagged(client: TestClient, demo: D
     renewed = client.get("/api/v1/supply/MTC", headers={"If-None-Match": one.headers["etag"]})
     assert renewed.status_code == 200 and renewed.json()["values_submitted"] == 1
     assert client.get("/api/v1/supply/NOPE").status_code == 404
+
+
+def _fuzz(operation: Any, headers: dict[str, str]) -> None:
+    """Generated requests of ``operation`` with ``headers``: documented answers, no server error."""
+
+    @settings(max_examples=5, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+    @given(case=operation.as_strategy())
+    def answers(case: Any) -> None:
+        case.call_and_validate(headers=headers, checks=CHECKS)
+
+    answers()
+
+
+def test_generated_requests_of_signed_in_agencies_get_no_server_error(client: TestClient, demo: Demo) -> None:
+    schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", client.app)
+    operations = [op.ok() for op in schema.get_all_operations() if "reporting" in op.ok().tags]
+    assert len(operations) == 9
+    for operation in operations:
+        _fuzz(operation, bearer(demo, "approver" if operation.path == "/api/v1/decisions" else "reporter"))
