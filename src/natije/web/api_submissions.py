@@ -45,6 +45,18 @@ SIGNED: dict[int | str, dict[str, Any]] = {
 }
 FOUND = {**SIGNED, 404: {"description": "Not found (problem details)", **PROBLEM}}
 BATCH = {**SIGNED, 413: {"description": "More rows or values than one request may carry", **PROBLEM}}
+STORED: dict[int | str, dict[str, Any]] = {
+    201: {
+        "description": "Stored, every value pending (or, for a retried key, the first answer again)",
+        "headers": {
+            "Location": {"description": "The submission's URL", "schema": {"type": "string"}},
+            "Idempotent-Replayed": {
+                "description": "`true` when this is the first answer to the same key, replayed",
+                "schema": {"type": "string", "enum": ["true"]},
+            },
+        },
+    }
+}
 
 
 class PrivateRoute(APIRoute):
@@ -104,7 +116,7 @@ def idempotency_key(
     "/submissions",
     status_code=201,
     response_model=schemas.SubmissionAnswer,
-    responses=BATCH,
+    responses={**BATCH, **STORED},
     openapi_extra={
         "requestBody": {
             "required": True,
