@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from natije.domain.access import Principal
 from natije.errors import NotFound, PermissionDenied, ValidationError
-from natije.services.submissions import decide, history, pending, returned, submit
+from natije.services.submissions import decide, history, pending, returned, submission, submit
 from natije.store import Store
 
 CLERK = Principal("reporter", agency="MTC", name="aigerim")
@@ -187,3 +187,22 @@ def test_a_retried_key_returns_the_first_answer_and_another_body_is_refused(fres
     other = Principal("reporter", agency="MTC", name="token:abc")
     assert submit(fresh, other, body, "api", idempotency_key="batch-1").submission != first.submission
     assert count(fresh, "submissions") == 2
+
+
+def test_a_submission_is_read_back_with_its_values_states_by_who_may_read_them(fresh: Store) -> None:
+    answer = submit(
+        fresh, CLERK, rows((BROADBAND, NATION, "2025", "16.1"), (BROADBAND, NATION, "2023", "15")), "api"
+    )
+    decide(fresh, BOSS, [answer.rows[1].value_id], approve=False, reason="per 100 people")
+    found = submission(fresh, AUDITOR, answer.submission)
+    assert (found.agency, found.channel, found.submitted_by, found.row_count) == ("MTC", "api", "aigerim", 2)
+    assert [(v.id, v.state) for v in found.values] == [
+        (answer.rows[0].value_id, "pending"),
+        (answer.rows[1].value_id, "returned"),
+    ]
+    assert found.to_dict()["values"][1]["reason"] == "per 100 people"
+    for who in (Principal("public"), Principal("reporter", agency="MIC", name="erlan")):
+        with pytest.raises(PermissionDenied):
+            submission(fresh, who, answer.submission)
+    with pytest.raises(NotFound):
+        submission(fresh, AUDITOR, answer.submission + 1)
