@@ -7,7 +7,6 @@ template), with a token of each role and an admin who signs in."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -17,17 +16,15 @@ from typing import Any
 import pytest
 import schemathesis
 from auth_app import OPERATOR, PASSWORD, page_secret, sign_in
+from demo_store import demo_template, store_copy
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
-from postgres_db import POSTGRES, clone_postgres, drop_postgres, new_postgres_database
+from postgres_db import POSTGRES
 from pydantic import BaseModel
-from sqlalchemy.engine import make_url
 from test_openapi import CHECKS
 
 from natije.services import monitoring
 from natije.services.accounts import NewUser, add_user
-from natije.services.demo import load_demo
-from natije.services.ledger_keys import key_path, public_path
 from natije.services.tokens import NewToken, create_token, revoke_token
 from natije.store import Store
 from natije.store.staging import utcnow
@@ -56,12 +53,11 @@ class Demo:
     tokens: dict[str, str]
 
 
-def _fill(url: str) -> dict[str, str]:
-    """The demo, the tokens, the admin ``root`` (a user: no token is an admin's) and the reporter ``aigerim``
-    in the store ``url``."""
+def _accounts(url: str) -> dict[str, str]:
+    """The tokens, the admin ``root`` (a user: no token is an admin's) and the reporter ``aigerim`` in the
+    store ``url``; the tokens' texts by name."""
     store = Store.open(url)
     try:
-        load_demo(store)
         later = utcnow() + timedelta(days=3)
         made = {
             name: create_token(store, NewToken(name, role, agency, later, actions), by=OPERATOR).text
@@ -83,45 +79,16 @@ def _fill(url: str) -> dict[str, str]:
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=POSTGRES)])
 def template(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(monitoring, "today", lambda: LOADED)
-        if request.param == "sqlite":
-            path = str(tmp_path_factory.mktemp("reporting") / "demo.db")
-            yield Demo(path, _fill(path))
-        else:
-            with new_postgres_database() as url:
-                yield Demo(url, _fill(url))
-
-
-def _copy_keys(source: str, target: str) -> None:
-    """The signing key of the store ``source`` as the key of its copy ``target``."""
-    stores = Store.open(source), Store.open(target)
-    try:
-        old, new = (key_path(s) for s in stores)
-        assert old is not None and new is not None
-        new.parent.mkdir(parents=True, exist_ok=True)
-        for copy in (lambda p: p, public_path):
-            if copy(old).exists():
-                shutil.copyfile(copy(old), copy(new))
-    finally:
-        for s in stores:
-            s.close()
+    """The demo loaded on :data:`LOADED` with the accounts, once per backend."""
+    with demo_template(request.param, tmp_path_factory.mktemp("reporting"), LOADED) as url:
+        yield Demo(url, _accounts(url))
 
 
 @pytest.fixture
 def demo(template: Demo, tmp_path: Path) -> Iterator[Demo]:
     """A copy of the module's demo store for one test (which writes to it)."""
-    sqlite = not template.url.startswith("postgresql")
-    if sqlite:
-        url = str(shutil.copyfile(template.url, tmp_path / "demo.db"))
-    else:
-        url = clone_postgres(template.url, str(make_url(template.url).database))
-    _copy_keys(template.url, url)
-    try:
+    with store_copy(template.url, tmp_path) as url:
         yield Demo(url, template.tokens)
-    finally:
-        if not sqlite:
-            drop_postgres(url)
 
 
 @pytest.fixture
