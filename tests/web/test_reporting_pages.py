@@ -317,16 +317,24 @@ def test_a_formula_or_a_zip_bomb_is_refused_with_its_reason(
 # --- approvals
 
 
-def test_an_approved_value_is_published(browsers: dict[str | None, TestClient]) -> None:
+def test_approved_values_are_published_on_the_public_pages(browsers: dict[str | None, TestClient]) -> None:
     reporter, approver, public = browsers["aigerim"], browsers["bolat"], browsers[None]
-    egdi = "IK2020.EGDI_VALUE"
+    egdi, almaty = "IK2020.EGDI_VALUE", "750000000"
     assert (
         post_value(reporter, indicator=egdi, territory=NATION, period="2013", value="0.65").status_code == 200
     )
-    vid = pending_id(approver, egdi, "2013")
-    answer = decide(approver, [vid], "approve", lang="kk")
+    assert (
+        post_value(reporter, indicator=FIBRE, territory=almaty, period="2018", value="57.4").status_code
+        == 200
+    )
+    regions = f"/en/indicators/{FIBRE}?period=2018"
+    assert "57.4 (Almaty)" not in public.get(regions).text
+    chosen = [pending_id(approver, egdi, "2013"), pending_id(approver, FIBRE, "2018")]
+    answer = decide(approver, chosen, "approve", lang="kk")
     assert answer.status_code == 200, answer.text
     assert missing_keys(answer.text) == []
+    assert not set(chosen) & set(value_ids(answer.text))  # no longer waiting
+    assert "57.4 (Almaty)" in public.get(regions).text  # the regions' map of the public indicator page
     series = public.get(f"/en/indicators/{egdi}/series.csv").text
     assert "2013" in series and "0.65" in series
     history = public.get(f"/en/values/{egdi}/{NATION}/2013/history").text
@@ -334,6 +342,41 @@ def test_an_approved_value_is_published(browsers: dict[str | None, TestClient]) 
     full = browsers["dana"].get(f"/en/values/{egdi}/{NATION}/2013/history")
     assert "Every submission" in full.text and "aigerim" in full.text and "bolat" in full.text
     assert "no-store" in full.headers["cache-control"]
+
+
+def test_a_correction_shows_the_published_value_and_needs_a_reason(
+    browsers: dict[str | None, TestClient],
+) -> None:
+    reporter, approver = browsers["aigerim"], browsers["bolat"]
+    assert (
+        post_value(reporter, indicator=BROADBAND, territory=NATION, period="2020", value="14.75").status_code
+        == 200
+    )
+    vid = pending_id(approver, BROADBAND, "2020")
+    queue = approver.get("/en/approvals").text
+    row = re.search(rf'value="{vid}">.*?</tr>', queue, re.DOTALL)
+    assert row is not None and "new value" not in row.group(0)  # the published value it would change
+    refused = decide(approver, [vid], "approve")
+    assert refused.status_code == 422 and "changes a published value" in refused.text
+    answer = decide(approver, [vid], "approve", "the operators' final figures")
+    assert answer.status_code == 200
+    history = browsers[None].get(f"/en/values/{BROADBAND}/{NATION}/2020/history").text
+    assert "the operators&#39; final figures" in history and "14.75" in history
+
+
+def test_an_upload_without_the_csrf_secret_is_refused(browsers: dict[str | None, TestClient]) -> None:
+    files = {"file": ("a.xlsx", b"PK", "application/octet-stream")}
+    assert browsers["aigerim"].post("/en/reporting/upload", files=files).status_code == 403
+
+
+def test_no_signed_in_page_enters_the_shared_memo(browsers: dict[str | None, TestClient]) -> None:
+    reporter = browsers["aigerim"]
+    for path in ("/en/", "/en/reporting", f"/en/indicators/{BROADBAND}"):
+        assert reporter.get(path).headers["cache-control"] == "private, no-store"
+    app: Any = reporter.app
+    kept = [v for v in app.state.natije.memo.values() if isinstance(v, bytes)]
+    assert not any(b"Aigerim" in v or b"/reporting/values" in v for v in kept)
+    assert "Aigerim" not in browsers[None].get(f"/en/indicators/{BROADBAND}").text
 
 
 def test_another_agencys_approver_cannot_decide(browsers: dict[str | None, TestClient], url: str) -> None:
