@@ -111,7 +111,9 @@ def pending_id(client: TestClient, indicator: str, period: str) -> int:
     return found[-1]
 
 
-def decide(client: TestClient, ids: list[int], decision: str, reason: str = "", lang: str = "en") -> Any:
+def decide(
+    client: TestClient, ids: list[int] | list[str], decision: str, reason: str = "", lang: str = "en"
+) -> Any:
     data = {"csrf": csrf(client, "/en/approvals"), "value": [str(i) for i in ids], "decision": decision}
     return client.post(f"/{lang}/approvals", data={**data, "reason": reason})
 
@@ -397,9 +399,23 @@ def test_another_agencys_approver_cannot_decide(browsers: dict[str | None, TestC
     assert MOBILE not in other.get("/en/approvals").text  # MIC's queue holds none of MTC's values
 
 
-def test_a_decision_without_the_csrf_secret_is_refused(browsers: dict[str | None, TestClient]) -> None:
+def test_a_decision_without_the_csrf_secret_or_by_a_reporter_is_refused(
+    browsers: dict[str | None, TestClient],
+) -> None:
     answer = browsers["bolat"].post("/en/approvals", data={"value": "1", "decision": "approve"})
     assert answer.status_code == 403
+    reporter = browsers["aigerim"]
+    data = {"csrf": csrf(reporter), "value": "1", "decision": "approve"}
+    assert reporter.post("/en/approvals", data=data).status_code == 403
+
+
+def test_ids_that_are_no_numbers_are_listed_and_nothing_is_decided(
+    browsers: dict[str | None, TestClient],
+) -> None:
+    approver = browsers["bolat"]
+    answer = decide(approver, ["1x", "9" * 40], "approve")
+    assert answer.status_code == 422
+    assert "<code>1x</code>" in answer.text and "a positive integer" in answer.text
 
 
 # --- public pages

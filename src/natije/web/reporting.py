@@ -204,26 +204,31 @@ def approvals(request: Request, lang: str) -> HTMLResponse:
     return _approvals_page(request, lang, principal)
 
 
+def _ids(chosen: list[str]) -> list[int]:
+    """The ticked values' ids; ValidationError for one that is not a stored id's number."""
+    bad = [text for text in chosen if not (text.isascii() and text.isdigit() and len(text) <= 18)]
+    if bad:
+        expected = Expected("expected.positive_int")
+        raise ValidationError(
+            [Problem("decision", None, "value_id", b[:40], expected, "value_id") for b in bad]
+        )
+    return [int(text) for text in chosen]
+
+
 @router.post("/{lang}/approvals", response_class=HTMLResponse)
 async def decide(request: Request, lang: str, principal: auth.CurrentPrincipal) -> HTMLResponse:
     """Approve the ticked values, or return them with the reason; the queue again with the result, or with
     every problem (422). PermissionDenied (the error page) for values of another agency."""
     lang = params.language(lang)
+    require(principal, "approve", principal.agency)
     form = await request.form()
     chosen = [str(v) for v in form.getlist("value")]
     approve = form.get("decision") == "approve"
     reason = str(form.get("reason") or "")
 
     def run() -> HTMLResponse:
-        ids = []
-        for text in chosen:
-            if not text.isdigit():
-                raise ValidationError(
-                    Problem("decision", None, "value_id", text, Expected("expected.positive_int"), "value_id")
-                )
-            ids.append(int(text))
         try:
-            decision = submissions.decide(_store(request), principal, ids, approve, reason)
+            decision = submissions.decide(_store(request), principal, _ids(chosen), approve, reason)
         except ValidationError as exc:
             problems = _problems(exc, lang)
             return _approvals_page(request, lang, principal, 422, problems=problems, reason=reason)
