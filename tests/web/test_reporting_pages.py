@@ -20,6 +20,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from natije.domain.access import Principal
+from natije.locale import catalog
 from natije.services import monitoring
 from natije.services.accounts import NewUser, add_user
 from natije.services.demo import load_demo
@@ -119,8 +120,14 @@ def decide(
 
 
 def missing_keys(page: str) -> list[str]:
-    """Catalog keys that came back untranslated (a missing key is written as itself)."""
-    return re.findall(r"\b(?:web|column|expected|error)\.[a-z_]+\.[a-z_.]+\b", page)
+    """Catalog keys that came back untranslated: text shaped like a key of the catalogs (``web.…``,
+    ``column.…``) that is none of them, as ``t`` writes a key it does not know; in the text and in the
+    attributes people read (labels, titles, placeholders)."""
+    prefixes = {key.split(".")[0] for key in catalog("en")}
+    read = re.findall(r'(?:aria-label|title|placeholder)="([^"]*)"', page)
+    shown = " ".join([re.sub(r"<[^>]*>", " ", page), *read])  # not the links' paths (…/template.xlsx)
+    words = re.findall(r"\b([a-z_]+)\.([a-z_0-9]+(?:\.[a-z_0-9]+)*)\b", shown)
+    return [f"{a}.{b}" for a, b in words if a in prefixes and f"{a}.{b}" not in catalog("en")]
 
 
 # --- who may open what
