@@ -213,6 +213,7 @@ def test_a_bad_value_lists_every_problem_and_stores_nothing(
     assert answer.status_code == 422
     page = answer.text
     assert count_values(url) == before
+    assert 'href="/kk/reporting"' in page and "/reporting/values" not in page.split("<main")[0]
     columns = re.findall(r"<tr><td class=\"num\">1</td><td>([a-z]+)</td>", page)
     assert {"territory", "period", "value"} <= set(columns), page
     assert words in page

@@ -114,16 +114,26 @@ def _answer(
     request: Request, lang: str, run: Callable[[], tuple[submissions.SubmissionAnswer, pl.DataFrame]]
 ) -> HTMLResponse:
     """The answer page of a submission ``run``: the rows accepted (200), or every problem (422: nothing was
-    stored)."""
+    stored). Its language links open the desk (the answer itself is not asked for again)."""
     try:
         answer, rows = run()
     except ValidationError as exc:
         problems = _problems(exc, lang)
-        response = render(request, "reporting_answer.html", lang, status=422, problems=problems, accepted=[])
+        response = render(
+            request,
+            "reporting_answer.html",
+            lang,
+            status=422,
+            problems=problems,
+            accepted=[],
+            here="reporting",
+        )
         return _private(response)
     shown = {r["row"]: r for r in rows.iter_rows(named=True)}
     accepted = [{"result": r, "row": shown.get(r.row, {})} for r in answer.rows]
-    response = render(request, "reporting_answer.html", lang, problems=[], accepted=accepted)
+    response = render(
+        request, "reporting_answer.html", lang, problems=[], accepted=accepted, here="reporting"
+    )
     return _private(response)
 
 
@@ -189,6 +199,7 @@ def _approvals_page(
         status=status,
         agency=agency,
         changes=changes,
+        here="approvals",
         csrf=auth.form_secret(request),
         **context,
     )
