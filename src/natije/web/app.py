@@ -30,7 +30,7 @@ from natije.errors import NatijeError
 from natije.locale import LANGUAGES
 from natije.services.logins import LoginLimits
 from natije.services.stores import open_store
-from natije.web import api, api_ledger, api_submissions, downloads, login, pages, tables, views
+from natije.web import api, api_ledger, api_submissions, downloads, login, pages, reporting, tables, views
 from natije.web.answers import language
 from natije.web.cache import Memo
 from natije.web.data import Reader, VersionWatch
@@ -113,6 +113,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(api_submissions.router)
     app.include_router(api_submissions.public_router)
     app.include_router(login.router)
+    app.include_router(reporting.router)
     app.include_router(pages.router)
     app.add_middleware(
         BodyLimit,

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
+from natije.domain.access import allowed
 from natije.errors import NotFound, PermissionDenied, Text
 from natije.reports.words import helpers
 from natije.services.sessions import Session
@@ -33,14 +34,20 @@ def _state(request: Request) -> Any:
 
 def render(request: Request, template: str, lang: str, status: int = 200, **context: Any) -> HTMLResponse:
     """``template`` in ``lang``, with the language remembered in a cookie; the header names who is signed
-    in (a signed-in page is never kept by a cache)."""
+    in and links the reporting and approval pages for who may use them (a signed-in page is never kept by a
+    cache)."""
     rest = request.url.path.split("/", 2)[2] if request.url.path.count("/") >= 2 else ""
     query = f"?{request.url.query}" if request.url.query else ""
     session = _session(request)
+    who = session.principal if session is not None else None
+    nav = {
+        "can_report": who is not None and allowed(who, "submit", who.agency),
+        "can_approve": who is not None and allowed(who, "approve", who.agency),
+    }
     response = _state(request).templates.TemplateResponse(
         request,
         template,
-        {**helpers(lang), "languages": ENDONYMS, "here": rest + query, "account": session, **context},
+        {**helpers(lang), "languages": ENDONYMS, "here": rest + query, "account": session, **nav, **context},
         status_code=status,
     )
     if session is not None:
