@@ -63,3 +63,9 @@ def test_a_values_proof_on_postgresql_verifies_with_the_published_key(
         pg_client.get("/en/indicators/AI2023.POPULATION_COVERAGE").text.split("/en/proofs/")[1].split('"')[0]
     )
     assert "The proof verifies" in pg_client.get(f"/en/proofs/{number}").text
+
+
+def test_ids_past_a_32_bit_integer_are_refused_before_postgresql_sees_them(pg_client: TestClient) -> None:
+    for path in ("/api/v1/evaluations", "/en/evaluations", "/api/v1/submissions"):
+        assert pg_client.get(f"{path}/{2**31}").status_code == 422
+        assert pg_client.get(f"{path}/{2**31 - 1}").status_code in (401, 404)

@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Request
+from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
@@ -26,7 +26,7 @@ from starlette.exceptions import HTTPException
 from natije.domain.access import require
 from natije.errors import Expected, NatijeError, Problem, TooLarge, ValidationError
 from natije.services import submissions, supply
-from natije.web import auth, schemas
+from natije.web import auth, params, schemas
 from natije.web.answers import answer, lang_parameter, language
 from natije.web.api import ERRORS, PROBLEM
 from natije.web.problems import problem_response
@@ -37,7 +37,6 @@ KEY_MAX = 200
 KEY = re.compile(rf"[\x21-\x7e]{{1,{KEY_MAX}}}")
 """An ``Idempotency-Key``: 1 to :data:`KEY_MAX` visible ASCII characters."""
 NO_STORE = {"Cache-Control": "no-store"}
-ReportId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 SIGNED: dict[int | str, dict[str, Any]] = {
     401: {"description": "No credentials, or a token that is not good (problem details)", **PROBLEM},
     403: {"description": "The permission table refuses (problem details)", **PROBLEM},
@@ -140,7 +139,9 @@ async def submit(
 
 
 @router.get("/submissions/{submission_id}", response_model=schemas.Submission, responses=FOUND)
-def submission(request: Request, principal: auth.CurrentPrincipal, submission_id: ReportId) -> Response:
+def submission(
+    request: Request, principal: auth.CurrentPrincipal, submission_id: params.StoredId
+) -> Response:
     """One submission and its values' current states (who may read its agency's unpublished values)."""
     return _private(submissions.submission(_store(request), principal, submission_id).to_dict())
 

@@ -158,7 +158,7 @@ def territory(request: Request, lang: str, kato: str) -> HTMLResponse:
 
 
 @router.get("/{lang}/evaluations/{evaluation_id}", response_class=HTMLResponse)
-def evaluation(request: Request, lang: str, evaluation_id: params.EvaluationId) -> HTMLResponse:
+def evaluation(request: Request, lang: str, evaluation_id: params.StoredId) -> HTMLResponse:
     """Effects over time with their band, diagnostics, assumptions and the interpretation. Raises NotFound."""
     lang = params.language(lang)
     cache_dir = _state(request).settings.cache_dir
@@ -261,7 +261,7 @@ def territory_table(request: Request, lang: str, kato: str, table: str, fmt: str
 
 @router.get("/{lang}/evaluations/{evaluation_id}/{table}.{fmt}")
 def evaluation_table(
-    request: Request, lang: str, evaluation_id: params.EvaluationId, table: str, fmt: str, args: Args
+    request: Request, lang: str, evaluation_id: params.StoredId, table: str, fmt: str, args: Args
 ) -> Response:
     """A table of an evaluation's page (effects, weights, diagnostics). Raises NotFound."""
     return _table(request, "evaluation", table, fmt, lang, str(evaluation_id), args)
