@@ -168,6 +168,10 @@ class BadRequest(ValidationError):
     """A request an edge cannot read at all, such as a paging cursor it never handed out."""
 
 
+class TooLarge(ValidationError):
+    """A request carrying more than natije takes at once, such as a submission of too many rows."""
+
+
 class NotFound(NatijeError):
     """A program, indicator, territory or other object does not exist."""
 

@@ -9,7 +9,17 @@ from sqlalchemy import text
 
 from natije.domain.access import Principal
 from natije.errors import NotFound, PermissionDenied, ValidationError
-from natije.services.submissions import decide, history, pending, returned, submit
+from natije.services.submissions import (
+    decide,
+    desk,
+    history,
+    pending,
+    pending_changes,
+    returned,
+    submission,
+    submit,
+    template_spec,
+)
 from natije.store import Store
 
 CLERK = Principal("reporter", agency="MTC", name="aigerim")
@@ -187,3 +197,45 @@ def test_a_retried_key_returns_the_first_answer_and_another_body_is_refused(fres
     other = Principal("reporter", agency="MTC", name="token:abc")
     assert submit(fresh, other, body, "api", idempotency_key="batch-1").submission != first.submission
     assert count(fresh, "submissions") == 2
+
+
+def test_a_submission_is_read_back_with_its_values_states_by_who_may_read_them(fresh: Store) -> None:
+    answer = submit(
+        fresh, CLERK, rows((BROADBAND, NATION, "2025", "16.1"), (BROADBAND, NATION, "2023", "15")), "api"
+    )
+    decide(fresh, BOSS, [answer.rows[1].value_id], approve=False, reason="per 100 people")
+    found = submission(fresh, AUDITOR, answer.submission)
+    assert (found.agency, found.channel, found.submitted_by, found.row_count) == ("MTC", "api", "aigerim", 2)
+    assert [(v.id, v.state) for v in found.values] == [
+        (answer.rows[0].value_id, "pending"),
+        (answer.rows[1].value_id, "returned"),
+    ]
+    assert found.to_dict()["values"][1]["reason"] == "per 100 people"
+    for who in (Principal("public"), Principal("reporter", agency="MIC", name="erlan")):
+        with pytest.raises(PermissionDenied):
+            submission(fresh, who, answer.submission)
+    with pytest.raises(NotFound):
+        submission(fresh, AUDITOR, answer.submission + 1)
+
+
+def test_the_desk_the_template_and_the_queue_of_an_agency(fresh: Store) -> None:
+    seen = desk(fresh, CLERK, "MTC")
+    assert set(seen.indicators) == set(seen.due["indicator"]) and all(
+        code.startswith("IK2020.") for code in seen.indicators
+    )
+    assert seen.territories[0].code == NATION and len(seen.territories) > 1
+    owed = seen.open
+    spec = template_spec(fresh, CLERK, "MTC", "ru")
+    assert {i.code for i in spec.indicators} == set(owed["indicator"])
+    assert sorted(spec.due) == sorted(
+        (i, NATION, p) for i, p in owed.select("indicator", "period").iter_rows()
+    )
+    with pytest.raises(PermissionDenied):
+        template_spec(fresh, Principal("reporter", agency="MIC", name="erlan"), "MTC", "en")
+    [old] = published(fresh, BROADBAND, "2024")
+    fix, new = submit(
+        fresh, CLERK, rows((BROADBAND, NATION, "2024", "15.9"), (BROADBAND, NATION, "2025", "16")), "form"
+    ).rows
+    changes = {c.value.id: c.published for c in pending_changes(fresh, BOSS, "MTC")}
+    assert changes == {fix.value_id: old, new.value_id: None}
+    assert [r.id for r in desk(fresh, CLERK, "MTC").pending] == [fix.value_id, new.value_id]

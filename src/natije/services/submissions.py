@@ -33,14 +33,16 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import polars as pl
 from sqlalchemy.exc import IntegrityError
 
 from natije.domain.access import Principal, allowed, require
+from natije.domain.indicators import Indicator
 from natije.domain.submissions import CHANNELS, RowResult, SubmittedRow, clean_reason, decision_problems
+from natije.domain.territories import Territory, TerritoryLevel
 from natije.errors import Expected, NotFound, Problem, Text, ValidationError, choice
 from natije.ingest.duplicates import report_duplicates
 from natije.ingest.known import Known
@@ -50,6 +52,7 @@ from natije.ingest.validate import check_batch
 from natije.services import monitoring, snapshots
 from natije.services.ledger_keys import checkpoint_in, signing_key
 from natije.services.supply import AgencyDue, agency_due
+from natije.services.xlsx_template import TemplateIndicator, TemplateSpec, TemplateTerritory
 from natije.store import Store
 from natije.store import submissions as rows_store
 from natije.store.catalog import lookup_catalog
@@ -60,16 +63,23 @@ from natije.store.observations import merge_observations
 __all__ = [
     "AgencyDue",
     "Decision",
+    "Desk",
+    "PendingChange",
     "RowResult",
+    "Submission",
     "SubmissionAnswer",
     "SubmittedRow",
     "ValueHistory",
     "decide",
+    "desk",
     "due",
     "history",
     "pending",
+    "pending_changes",
     "returned",
+    "submission",
     "submit",
+    "template_spec",
 ]
 
 LABEL = "rows"
@@ -136,6 +146,26 @@ class ValueHistory:
             "period": self.period,
             "published": published,
             "submitted": submitted,
+        }
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One submission as it stands: who sent it, when, by which channel, and its values' current states."""
+
+    id: int
+    agency: str
+    channel: str
+    submitted_by: str
+    submitted_at: datetime
+    row_count: int
+    values: tuple[SubmittedRow, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **{k: v for k, v in self.__dict__.items() if k != "values"},
+            "submitted_at": self.submitted_at.isoformat(),
+            "values": [v.to_dict() for v in self.values],
         }
 
 
@@ -416,6 +446,35 @@ def returned(store: Store, principal: Principal, agency: str) -> list[SubmittedR
         return rows_store.list_values(conn, agency=agency, states=("returned",))
 
 
+def submission(store: Store, principal: Principal, submission_id: int) -> Submission:
+    """The submission ``submission_id`` with its values' current states.
+
+    Raises
+    ------
+    PermissionDenied
+        When ``principal`` may read no unpublished values at all (asked before the submission is looked up),
+        or not those of the submission's agency.
+    NotFound
+        When there is no such submission.
+    """
+    require(principal, "read_unpublished", principal.agency)
+    with store.connect() as conn:
+        found = rows_store.get_submission(conn, submission_id)
+        if found is None:
+            raise NotFound(Text("error.submission_not_found", id=submission_id), submission=submission_id)
+        require(principal, "read_unpublished", found["agency"])
+        values = rows_store.list_values(conn, submission=submission_id)
+    return Submission(
+        found["id"],
+        found["agency"],
+        found["channel"],
+        found["actor"],
+        found["submitted_at"],
+        found["row_count"],
+        tuple(values),
+    )
+
+
 def history(store: Store, principal: Principal, indicator: str, territory: str, period: str) -> ValueHistory:
     """The history of one value: its published revisions for anyone who may read published data, and every
     submission of it (returned ones too) for who may read the full history of its agency's values.
@@ -445,3 +504,81 @@ due = agency_due
 """``due(store, principal, agency, today=None)``: the periods of ``agency``'s indicators that have ended by
 ``today``, each with its due day and state (published, pending, returned, overdue or due); see
 :func:`natije.services.supply.agency_due`."""
+
+
+@dataclass(frozen=True)
+class PendingChange:
+    """A pending value beside the published value it would change (``None``: it would add a new one)."""
+
+    value: SubmittedRow
+    published: float | None
+
+
+def pending_changes(store: Store, principal: Principal, agency: str) -> list[PendingChange]:
+    """The values of ``agency`` waiting for a decision (as :func:`pending`), each with the published value of
+    its indicator, territory and period that approving it would change."""
+    require(principal, "read_unpublished", agency)
+    with store.connect() as conn:
+        waiting = rows_store.list_values(conn, agency=agency, states=("pending",))
+        keys = {r.id: (i, t, r.period) for r, i, t, _ in rows_store.keyed_rows(conn, [r.id for r in waiting])}
+        published = rows_store.observation_ids(conn, list(keys.values()))
+        current = rows_store.observation_values(conn, list(published.values()))
+    return [PendingChange(r, current.get(published.get(keys[r.id], -1))) for r in waiting]
+
+
+@dataclass(frozen=True)
+class Desk:
+    """What an agency's reporter works from on ``day``: the periods it owes with their state (``due``, as
+    :func:`due`), its indicators, the territories it may report for (the country first, then the regions in
+    force), its values waiting for a decision and those returned with a reason."""
+
+    agency: str
+    day: date
+    due: pl.DataFrame
+    indicators: dict[str, Indicator]
+    territories: tuple[Territory, ...]
+    pending: tuple[SubmittedRow, ...]
+    returned: tuple[SubmittedRow, ...]
+
+    @property
+    def open(self) -> pl.DataFrame:
+        """The due periods without a published value (the ones a value is still wanted for)."""
+        return self.due.filter(pl.col("state") != "published")
+
+
+def desk(store: Store, principal: Principal, agency: str, today: date | None = None) -> Desk:
+    """The :class:`Desk` of ``agency`` on ``today`` (default: monitoring's today); PermissionDenied and
+    NotFound as :func:`due`."""
+    owed = agency_due(store, principal, agency, today)
+    with store.connect() as conn:
+        catalog = lookup_catalog(conn)
+        waiting = rows_store.list_values(conn, agency=agency, states=("pending",))
+        back = rows_store.list_values(conn, agency=agency, states=("returned",))
+    own = sorted(set(owed.table["indicator"].to_list()))
+    indicators = {code: catalog.indicators[code] for code in own if code in catalog.indicators}
+    places = [tr for tr in catalog.territories.values() if tr.valid_on(owed.day)]
+    country = [tr for tr in places if tr.level == TerritoryLevel.COUNTRY]
+    regions = sorted((tr for tr in places if tr.level == TerritoryLevel.REGION), key=lambda tr: tr.code)
+    return Desk(agency, owed.day, owed.table, indicators, (*country, *regions), tuple(waiting), tuple(back))
+
+
+def template_spec(
+    store: Store, principal: Principal, agency: str, lang: str, today: date | None = None
+) -> TemplateSpec:
+    """The XLSX template of ``agency`` in ``lang``: its indicators with a period still owed (not published),
+    those periods, the territories of its :class:`Desk`, and a pre-filled row per indicator and owed period
+    for the country (PermissionDenied, NotFound as :func:`desk`)."""
+    found = desk(store, principal, agency, today)
+    owed = found.open
+    periods: dict[str, list[str]] = {}
+    for indicator, period in owed.select("indicator", "period").iter_rows():
+        periods.setdefault(indicator, []).append(period)
+    indicators = tuple(
+        TemplateIndicator(code, ind.names, ind.unit, ind.frequency, tuple(periods[code]))
+        for code, ind in found.indicators.items()
+        if code in periods
+    )
+    territories = tuple(TemplateTerritory(tr.code, tr.names) for tr in found.territories)
+    country = next((tr.code for tr in found.territories if tr.level == TerritoryLevel.COUNTRY), None)
+    rows = tuple((i.code, country, p) for i in indicators for p in i.periods if country is not None)
+    return TemplateSpec(agency, lang, indicators, territories, rows)

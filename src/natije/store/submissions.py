@@ -230,9 +230,12 @@ def list_values(
     indicator: str | None = None,
     territory: str | None = None,
     period: str | None = None,
+    submission: int | None = None,
 ) -> list[SubmittedRow]:
-    """Submitted values, oldest first, filtered by agency, states and key."""
+    """Submitted values, oldest first, filtered by agency, states, key and submission."""
     conditions = []
+    if submission is not None:
+        conditions.append(V.c.submission_id == submission)
     if agency is not None:
         conditions.append(S.c.agency == agency)
     if states is not None:
@@ -245,6 +248,15 @@ def list_values(
         conditions.append(V.c.period == period)
     query = _rows_query().where(and_(True, *conditions))
     return [SubmittedRow(**r) for r in conn.execute(query).mappings()]
+
+
+def get_submission(conn: Connection, submission_id: int) -> dict[str, Any] | None:
+    """One submission's id, agency, channel, actor, submitted_at and row_count (``None`` when absent)."""
+    query = select(S.c.id, S.c.agency, S.c.channel, S.c.actor, S.c.submitted_at, S.c.row_count).where(
+        S.c.id == submission_id
+    )
+    row = conn.execute(query).mappings().first()
+    return None if row is None else dict(row)
 
 
 def published_history(conn: Connection, indicator: str, territory: str, period: str) -> list[dict[str, Any]]:
@@ -322,6 +334,7 @@ __all__ = [
     "decide_values",
     "find_by_key",
     "finish_submission",
+    "get_submission",
     "indicator_agencies",
     "insert_submission",
     "keyed_rows",

@@ -173,7 +173,7 @@ def evaluations(
 
 
 @router.get("/evaluations/{evaluation_id}", response_model=schemas.Evaluation, responses=ERRORS)
-def evaluation(request: Request, evaluation_id: params.EvaluationId) -> Response:
+def evaluation(request: Request, evaluation_id: params.StoredId) -> Response:
     """One stored evaluation: design, panel hash and result."""
     reader = _reader(request)
     return answer(request, reader.state, reader.evaluation(evaluation_id).to_dict())

@@ -30,7 +30,18 @@ from natije.errors import NatijeError
 from natije.locale import LANGUAGES
 from natije.services.logins import LoginLimits
 from natije.services.stores import open_store
-from natije.web import api, api_ledger, auth, downloads, login, pages, tables, views
+from natije.web import (
+    api,
+    api_ledger,
+    api_submissions,
+    auth,
+    downloads,
+    login,
+    pages,
+    reporting,
+    tables,
+    views,
+)
 from natije.web.answers import language
 from natije.web.cache import Memo
 from natije.web.data import Reader, VersionWatch
@@ -113,7 +124,10 @@ def create_app(settings: Settings) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(api.router)
     app.include_router(api_ledger.router)
+    app.include_router(api_submissions.router)
+    app.include_router(api_submissions.public_router)
     app.include_router(login.router)
+    app.include_router(reporting.router)
     app.include_router(pages.router)
     app.add_middleware(
         BodyLimit,
@@ -124,7 +138,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(SecurityHeaders)
 
     def openapi() -> dict[str, Any]:
-        return api.problem_media_type(FastAPI.openapi(app))
+        return api.problem_media_type(api_submissions.document_requests(FastAPI.openapi(app)))
 
     app.openapi = openapi  # type: ignore[method-assign]
 

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
+from natije.domain.access import allowed
 from natije.errors import NotFound, PermissionDenied, Text
 from natije.reports.words import helpers
 from natije.services.sessions import Session
@@ -33,14 +34,20 @@ def _state(request: Request) -> Any:
 
 def render(request: Request, template: str, lang: str, status: int = 200, **context: Any) -> HTMLResponse:
     """``template`` in ``lang``, with the language remembered in a cookie; the header names who is signed
-    in (a signed-in page is never kept by a cache)."""
+    in and links the reporting and approval pages for who may use them (a signed-in page is never kept by a
+    cache)."""
     rest = request.url.path.split("/", 2)[2] if request.url.path.count("/") >= 2 else ""
     query = f"?{request.url.query}" if request.url.query else ""
     session = _session(request)
+    who = session.principal if session is not None else None
+    nav = {
+        "can_report": who is not None and allowed(who, "submit", who.agency),
+        "can_approve": who is not None and allowed(who, "approve", who.agency),
+    }
     response = _state(request).templates.TemplateResponse(
         request,
         template,
-        {**helpers(lang), "languages": ENDONYMS, "here": rest + query, "account": session, **context},
+        {**helpers(lang), "languages": ENDONYMS, "here": rest + query, "account": session, **nav, **context},
         status_code=status,
     )
     if session is not None:
@@ -151,7 +158,7 @@ def territory(request: Request, lang: str, kato: str) -> HTMLResponse:
 
 
 @router.get("/{lang}/evaluations/{evaluation_id}", response_class=HTMLResponse)
-def evaluation(request: Request, lang: str, evaluation_id: params.EvaluationId) -> HTMLResponse:
+def evaluation(request: Request, lang: str, evaluation_id: params.StoredId) -> HTMLResponse:
     """Effects over time with their band, diagnostics, assumptions and the interpretation. Raises NotFound."""
     lang = params.language(lang)
     cache_dir = _state(request).settings.cache_dir
@@ -254,7 +261,7 @@ def territory_table(request: Request, lang: str, kato: str, table: str, fmt: str
 
 @router.get("/{lang}/evaluations/{evaluation_id}/{table}.{fmt}")
 def evaluation_table(
-    request: Request, lang: str, evaluation_id: params.EvaluationId, table: str, fmt: str, args: Args
+    request: Request, lang: str, evaluation_id: params.StoredId, table: str, fmt: str, args: Args
 ) -> Response:
     """A table of an evaluation's page (effects, weights, diagnostics). Raises NotFound."""
     return _table(request, "evaluation", table, fmt, lang, str(evaluation_id), args)

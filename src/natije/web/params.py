@@ -13,10 +13,9 @@ from natije.errors import Expected, NotFound, Problem, Text, ValidationError, ch
 from natije.locale import LANGUAGES
 
 BASES = ("current", "first")
-INTEGER_MAX = 2**31 - 1
-"""The largest id a store's INTEGER column holds (32 bits on PostgreSQL: a larger one is an error there)."""
-# a stored evaluation's id: larger numbers than a store's integer column holds are refused as invalid (422)
-EvaluationId = Annotated[int, Path(ge=1, le=INTEGER_MAX)]
+# the id of a row keyed by an INTEGER column (evaluations, submissions): PostgreSQL's integer holds 32 bits,
+# so a larger number is refused as invalid (422) before a query would fail on it
+StoredId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 def language(lang: str) -> str:

@@ -21,6 +21,7 @@ from natije.errors import (
     NatijeError,
     NotFound,
     PermissionDenied,
+    TooLarge,
     ValidationError,
 )
 from natije.locale import LANGUAGES, t
@@ -28,6 +29,7 @@ from natije.locale import LANGUAGES, t
 STATUS: dict[type[NatijeError], int] = {
     NotFound: 404,
     BadRequest: 400,
+    TooLarge: 413,
     ValidationError: 422,
     PermissionDenied: 403,
     ConfigurationError: 503,

@@ -6,9 +6,9 @@ models describe them (the tests validate real answers against them).
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 Names = dict[str, str]
 Status = Literal["achieved", "on_track", "at_risk", "off_track", "missed", "insufficient_data", "no_data"]
@@ -318,3 +318,194 @@ class ConsistencyProofFile(Strict):
     first_size: int
     second_size: int
     hashes: list[str]
+
+
+# Reporting (web/api_submissions.py): what agencies send and what they and approvers read back
+
+
+class SubmissionRow(BaseModel):
+    """One value a submission reports, as a row of ``observations.csv``: codes as text, the value a number
+    (text is read as ``natije import`` reads it). ``note``, ``source`` and ``unit`` (converted to the
+    indicator's unit) may be left out."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    indicator: str
+    territory: str
+    period: str
+    value: float | str
+    note: str | None = None
+    source: str | None = None
+    unit: str | None = None
+
+
+class SubmissionRequest(BaseModel):
+    """A batch of values for the principal's own agency, all stored or none (at most ``max_rows`` rows, 5,000
+    by default). A problem names its row by its place in ``rows``, counting from 1."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "rows": [
+                        {
+                            "indicator": "IK2020.FIXED_BROADBAND",
+                            "territory": "000000000",
+                            "period": "2025",
+                            "value": 21.5,
+                            "note": "preliminary",
+                            "source": "BNS",
+                        }
+                    ]
+                }
+            ]
+        },
+    )
+
+    rows: list[SubmissionRow]
+
+
+class RowResult(Strict):
+    row: int
+    state: str
+    value_id: int
+
+
+class SubmissionAnswer(Strict):
+    """What a submission stored: its id and, per row (numbered from 1), the state and the submitted value's
+    id. A retried ``Idempotency-Key`` gets this same answer again, with ``Idempotent-Replayed: true``."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"submission": 7, "rows": [{"row": 1, "state": "pending", "value_id": 31}]}]
+        }
+    )
+
+    submission: int
+    rows: list[RowResult]
+
+
+class SubmittedValue(Strict):
+    """A submitted value and its decision: ``state`` is pending, approved, returned or superseded."""
+
+    id: int
+    submission_id: int
+    agency: str
+    indicator: str
+    territory: str
+    period: str
+    value: float
+    note: str | None
+    source: str | None
+    state: str
+    submitted_by: str
+    submitted_at: str
+    channel: str
+    decided_by: str | None
+    decided_at: str | None
+    reason: str | None
+    observation_id: int | None
+
+
+class Submission(Strict):
+    """One submission with its values as they stand now."""
+
+    id: int
+    agency: str
+    channel: str
+    submitted_by: str
+    submitted_at: str
+    row_count: int
+    values: list[SubmittedValue]
+
+
+class SubmittedValues(Strict):
+    """An agency's values in one state (pending, or returned and not submitted again), oldest first."""
+
+    agency: str
+    items: list[SubmittedValue]
+
+
+class DuePeriod(Strict):
+    indicator: str
+    period: str
+    period_start: int
+    due: str
+    state: str
+
+
+class AgencyDue(Strict):
+    """The periods an agency owes on ``day``: the first day each is late (``due``) and its state (published,
+    pending, returned, overdue, due)."""
+
+    agency: str
+    day: str
+    periods: list[DuePeriod]
+
+
+class DecisionRequest(BaseModel):
+    """Approve (publish) or return submitted values, all or none. A return needs a ``reason``, and so does an
+    approval that changes a published value (its revision keeps it)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        json_schema_extra={"examples": [{"value_ids": [31], "approve": False, "reason": "per 100 people"}]},
+    )
+
+    value_ids: list[Annotated[int, Field(ge=1, le=2**63 - 1)]]
+    approve: bool
+    reason: str | None = None
+
+
+class Decision(Strict):
+    """What a decision did: the values' new state, and for an approval the observations added and revised."""
+
+    state: str
+    value_ids: list[int]
+    reason: str | None
+    inserted: int
+    revised: int
+
+
+class Scorecard(Strict):
+    """An agency's data supply: shares are null when there is nothing to divide by."""
+
+    agency: str
+    day: str
+    periods_due: int
+    periods_published: int
+    completeness: float | None
+    values_submitted: int
+    timeliness: float | None
+    values_decided: int
+    share_returned: float | None
+    values_published: int
+    revision_rate: float | None
+    share_api: float | None
+    pending: int
+    overdue: int
+
+
+class Scorecards(Strict):
+    items: list[Scorecard]
+
+
+class PublishedRevision(Strict):
+    value: float
+    recorded_at: str | None
+    source: str | None
+    reason: str | None
+    author: str | None
+
+
+class ValueHistory(Strict):
+    """One value's published revisions; ``submitted`` (every submission of it, returned ones too) only for who
+    may read its full history, else null."""
+
+    indicator: str
+    territory: str
+    period: str
+    published: list[PublishedRevision]
+    submitted: list[SubmittedValue] | None

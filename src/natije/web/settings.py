@@ -40,6 +40,9 @@ class Settings:
         Bytes a request body may have (JSON, forms); a larger one is refused with 413 before it is read.
     max_upload : int
         Bytes a ``multipart/form-data`` body (a file upload) may have.
+    max_rows : int
+        Rows one ``POST /api/v1/submissions`` may carry (and value ids one decision); more are refused with
+        413 before any row is checked.
     """
 
     database_url: str | None = None
@@ -53,6 +56,7 @@ class Settings:
     session_absolute: timedelta = timedelta(hours=12)
     max_body: int = 1 << 20
     max_upload: int = 20 << 20
+    max_rows: int = 5000
 
     def __post_init__(self) -> None:
         if self.default_language not in LANGUAGES:
