@@ -112,16 +112,20 @@ def p_text(p: float | None, lang: str) -> str:
 
 
 def date(value: datetime.date | str | None, lang: str) -> str:
-    """A date (or ISO 8601 text) in the official form of ``lang``: ``07.12.2026`` in kk and ru, ISO 8601 in
-    English; '' when there is none.
+    """A date (or ISO 8601 text, or the day of a time) in the official form of ``lang``: ``07.12.2026`` in kk
+    and ru, ISO 8601 in English; '' when there is none.
 
     >>> date("2026-12-07T10:00", "kk"), date(datetime.date(2026, 12, 7), "en"), date("", "ru")
     ('07.12.2026', '2026-12-07', '')
+    >>> date(datetime.datetime(2026, 12, 7, 10, 30, 5, 123), "en")
+    '2026-12-07'
     """
     if value is None or value == "":
         return ""
     if isinstance(value, str):
         value = datetime.date.fromisoformat(value[:10])
+    elif isinstance(value, datetime.datetime):
+        value = value.date()
     return value.strftime("%d.%m.%Y") if lang in ("kk", "ru") else value.isoformat()
 
 
