@@ -153,3 +153,23 @@ def test_schema_file_is_in_the_package_folder() -> None:
     import natije.ingest
 
     assert (Path(natije.ingest.__file__).parent / "schema" / "program.schema.json").is_file()
+
+
+def test_a_source_url_must_be_a_web_address() -> None:
+    good = (GOOD / "program.yaml").read_text(encoding="utf-8")
+    plain = "  - {code: stat, title: Bureau of National Statistics, kind: official, publisher: BNS ASPR RK}"
+    assert plain in good
+    for url, accepted in (
+        ("https://stat.gov.kz/", True),
+        ("'http://example.org/a?b=1'", True),
+        ("'javascript:alert(1)'", False),
+        ("'https://x.org/\"><script>alert(1)</script>'", False),
+        ("ftp://stat.gov.kz/", False),
+        ("stat.gov.kz", False),
+    ):
+        _, log = _parse(good.replace(plain, plain[:-1] + f", url: {url}}}"))
+        if accepted:
+            assert not log, (url, [p.describe() for p in log.items])
+        else:
+            [problem] = log.items
+            assert problem.column == "sources[0].url" and problem.extra["key"] == "expected.web_address"

@@ -39,6 +39,7 @@ DESCRIBED = {
     for e in (
         Expected("expected.period"),
         Expected("expected.kato_code"),
+        Expected("expected.web_address", example="https://stat.gov.kz/"),
         Expected("expected.code_pattern"),
         Expected("expected.date_example", example="2017-12-12"),
         Expected("expected.currency"),
