@@ -33,6 +33,7 @@ from natije.web import Settings, create_app
 SCRIPT = "<script>alert(1)</script>"
 ATTRIBUTE = '"><img src=x onerror=alert(1)>'
 JS_URL = "javascript:alert(1)"
+QUOTE_URL = "https://example.org/?x='onmouseover='alert(1)'"  # a web address an import accepts, quotes in it
 SQL = "'; DROP TABLE observations;-- 100% _x_ C:\\temp\\"
 PAYLOADS = [
     SCRIPT,
@@ -97,13 +98,14 @@ def assert_inert(page: str, where: str = "") -> None:
 
 def hostile_package(source: Path, out: Path) -> Path:
     """A copy of the demo's IK2020 package as program :data:`PROGRAM` whose names, descriptions, sources and
-    notes are payloads (a source's url ``javascript:…``)."""
+    notes are payloads (a source's url a web address with quotes in it: ``javascript:`` is refused by the
+    import itself)."""
     data = yaml.safe_load(yaml.safe_dump(yaml.safe_load((source / "program.yaml").read_text())))
     data = yaml.safe_load(yaml.safe_dump(data, allow_unicode=True).replace("IK2020", PROGRAM))
     codes = {}
     for item in data["sources"]:
         codes[item["code"]] = "xs_" + item["code"]
-        item.update(code=codes[item["code"]], title=f"{SCRIPT} {SQL}", publisher=ATTRIBUTE, url=JS_URL)
+        item.update(code=codes[item["code"]], title=f"{SCRIPT} {SQL}", publisher=ATTRIBUTE, url=QUOTE_URL)
     data["program"]["names"] = {lang: f"{SCRIPT} {SQL} {lang}" for lang in ("kk", "ru", "en")}
     data["program"]["description"] = {lang: ATTRIBUTE for lang in ("kk", "ru", "en")}
     for indicator in data["indicators"]:
@@ -173,16 +175,27 @@ def test_imported_names_descriptions_and_sources_come_back_escaped(world: World)
     program = public.get(f"/en/programs/{PROGRAM}").text
     assert str(escape(SCRIPT)) in program
     report = public.get(f"/en/programs/{PROGRAM}/report.html").text
-    assert JS_URL in report and 'href="javascript' not in report  # shown as text, never linked
+    assert "onmouseover='alert" not in report and str(escape(QUOTE_URL)) in report  # quotes escaped
     markdown = public.get(f"/en/programs/{PROGRAM}/report.md").text
     assert re.search(r"(?<!\\)<(script|img|svg|javascript)", markdown, re.IGNORECASE) is None
-    assert f"]({JS_URL}" not in markdown
     names = public.get(f"/api/v1/programs/{PROGRAM}").json()["names"]
     assert names["en"] == f"{SCRIPT} {SQL} en"  # stored and served verbatim: data, not markup
     table = public.get(f"/en/programs/{PROGRAM}/results.csv")
     assert table.headers["x-content-type-options"] == "nosniff" and table.headers["content-type"].startswith(
         "text/csv"
     )
+
+
+def test_a_package_whose_source_url_is_no_web_address_is_refused(tmp_path: Path) -> None:
+    from natije.errors import ValidationError
+    from natije.store import Store
+
+    package = hostile_package(ROOT / "src/natije/demo/data/programs/IK2020", tmp_path / PROGRAM)
+    text = (package / "program.yaml").read_text()
+    (package / "program.yaml").write_text(text.replace(QUOTE_URL, JS_URL))
+    with pytest.raises(ValidationError) as refused:
+        import_paths(Store.open("sqlite://"), [str(package)])
+    assert {p.column for p in refused.value.problems} >= {"sources[0].url"}
 
 
 SHOWN = {
