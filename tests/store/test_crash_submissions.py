@@ -37,7 +37,7 @@ from natije.store import Store
 
 RUNNER = str(Path(__file__).resolve().parent / "submission_runs.py")
 ROWS = 2_000
-"""Values of the second submission in the slow trials (the default run's are a fifth)."""
+"""Values of the second submission in the slow trials (the default run's are a tenth)."""
 SEED = 20261208
 
 
@@ -141,7 +141,7 @@ def _trials(backend: str, tmp_path: Path, trials: int, rows: int, monkeypatch: p
 def test_a_submission_and_an_approval_killed_once_leave_the_store_before_or_after(
     backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _trials(backend, tmp_path, 2, ROWS // 5, monkeypatch)
+    _trials(backend, tmp_path, 2, ROWS // 10, monkeypatch)
 
 
 @pytest.mark.slow
