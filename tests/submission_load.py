@@ -3,15 +3,11 @@
 Shared by ``tests/web/test_submission_concurrency.py`` and ``benchmarks/submission_load.py`` (which imports
 it through ``sys.path``). A load store is the demo plus program ``LOAD`` of agency ``LOAD``
 (:func:`write_package`: monthly indicators and a region per reporter, so every reporter has keys of its own),
-one reporter token per client and an approver token per approver. :func:`served` runs the app in a real
-``uvicorn`` with several worker processes; :func:`run_load` sends each client's submissions (batches of
+one reporter token per client and an approver token per approver. :func:`served` runs ``natije serve`` with
+several worker processes; :func:`run_load` sends each client's submissions (batches of
 distinct keys, some sent again with their ``Idempotency-Key``: after the answer, or at the same moment as the
 first request) while approvers approve the values the answers name; :func:`check_store` then counts what the
 store holds against what was sent.
-
-Until the API of submissions is served by natije itself, :func:`factory` adds a stand-in of its two routes
-(``POST /api/v1/submissions`` and ``POST /api/v1/decisions``, as the REST contract says) that call the same
-services; once the app has them, the stand-in is left out.
 """
 
 from __future__ import annotations
@@ -36,22 +32,16 @@ from pathlib import Path
 from typing import Any
 
 import httpx2 as httpx
-import polars as pl
-from fastapi import APIRouter, Header, Request
-from fastapi.responses import JSONResponse
 from sqlalchemy import func, select
-from starlette.concurrency import run_in_threadpool
 
 from natije.domain.access import Principal
 from natije.domain.accounts import NewToken
 from natije.services.demo import load_demo
 from natije.services.ingestion import import_paths
 from natije.services.ledger import verify
-from natije.services.submissions import decide, submit
 from natije.services.tokens import create_token
 from natije.store import Store
 from natije.store import tables as T
-from natije.web import auth
 
 AGENCY = "LOAD"
 INDICATORS = 20
@@ -124,68 +114,18 @@ def prepare(url: str, folder: Path, clients: int, approvers: int = 1) -> LoadSto
 # --- the server ---------------------------------------------------------------------------------------------
 
 
-def factory() -> Any:
-    """natije's app of the environment's settings, with the stand-in routes of submissions unless it has
-    them."""
-    from natije.web.app import factory as natije_factory
-
-    app = natije_factory()
-    paths = {getattr(r, "path", None) for r in app.routes}
-    if "/api/v1/submissions" not in paths:
-        app.include_router(_stand_in())
-        app.state.stand_in = True
-    return app
-
-
-def _stand_in() -> APIRouter:
-    """``POST /api/v1/submissions`` and ``POST /api/v1/decisions`` as the REST contract says, on the
-    services."""
-    router = APIRouter()
-
-    @router.post("/api/v1/submissions")
-    async def post_submission(
-        request: Request, principal: auth.CurrentPrincipal, idempotency_key: str | None = Header(None)
-    ) -> JSONResponse:
-        body = await request.json()
-        frame = pl.DataFrame(body["rows"]).with_columns(pl.col("value").cast(pl.String))
-        store = request.app.state.natije.store
-        answer = await run_in_threadpool(submit, store, principal, frame, "api", idempotency_key)
-        headers = {"Location": f"/api/v1/submissions/{answer.submission}"}
-        if answer.replayed:
-            headers["Idempotent-Replayed"] = "true"
-        return JSONResponse(answer.to_dict(), status_code=201, headers=headers)
-
-    @router.post("/api/v1/decisions")
-    async def post_decision(request: Request, principal: auth.CurrentPrincipal) -> JSONResponse:
-        body = await request.json()
-        store = request.app.state.natije.store
-        done = await run_in_threadpool(
-            decide, store, principal, body["value_ids"], bool(body["approve"]), body.get("reason")
-        )
-        return JSONResponse(done.to_dict())
-
-    return router
-
-
 @contextmanager
 def served(url: str, workers: int, start_timeout: float = 120.0) -> Iterator[str]:
-    """The app (:func:`factory`) on store ``url`` in ``uvicorn`` with ``workers`` processes, on a free
-    port."""
+    """``natije serve --workers WORKERS`` on store ``url`` (uvicorn, a process per worker) on a free port."""
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", 0))
     port = listener.getsockname()[1]
     listener.close()
-    here = str(Path(__file__).resolve().parent)
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([here, *sys.path]),
-        "NATIJE_DATABASE_URL": url,
-        "NATIJE_LANG": "en",
-    }
-    command = [sys.executable, "-m", "uvicorn", "--factory", "submission_load:factory", "--port", str(port)]
-    command += ["--workers", str(workers), "--log-level", "warning", "--timeout-graceful-shutdown", "5"]
-    proc = subprocess.Popen(command, env=env, start_new_session=True)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    command = [sys.executable, "-c", "from natije.cli import main; main()", "--db", url, "--lang", "en"]
+    command += ["serve", "--port", str(port), "--workers", str(workers)]
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + start_timeout
