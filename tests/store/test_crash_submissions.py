@@ -111,7 +111,8 @@ def _trials(backend: str, tmp_path: Path, trials: int, rows: int, monkeypatch: p
         prepare(first, tmp_path / "package", rows)
         submit_seconds, second = _measured(stack, first, "submit", rows, env, tmp_path)
         with _copy(second, tmp_path) as approved:
-            approve_seconds = _killed_after(900, approved, "approve", rows, env)[1]
+            code, approve_seconds = _killed_after(900, approved, "approve", rows, env)
+            assert code == 0, f"approve failed on {approved}"
             states = [fingerprint(first), fingerprint(second), fingerprint(approved)]
         assert states[0] != states[1] != states[2]
         runs = [(first, "submit", states[0], states[1], submit_seconds)]
