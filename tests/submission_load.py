@@ -47,6 +47,9 @@ AGENCY = "LOAD"
 INDICATORS = 20
 MONTHS = 240  # 2000-01 to 2019-12; the first month is published by the package, the others are submitted
 ROOT = Principal("admin", name="root")
+REQUEST_TIMEOUT = 300
+"""Seconds a request may wait for its answer before it counts as a failure (SQLite's writers poll for the one
+write lock rather than queue for it: under load a few wait tens of seconds)."""
 
 
 def region(client: int) -> str:
@@ -247,7 +250,10 @@ def _send(http: httpx.Client, token: str, req: Planned, tally: Tally) -> tuple[i
 
 
 def _client(base: str, token: str, requests: list[Planned], tally: Tally, out: queue.Queue[int]) -> None:
-    with httpx.Client(base_url=base, timeout=120) as http, httpx.Client(base_url=base, timeout=120) as twin:
+    with (
+        httpx.Client(base_url=base, timeout=REQUEST_TIMEOUT) as http,
+        httpx.Client(base_url=base, timeout=REQUEST_TIMEOUT) as twin,
+    ):
         for req in requests:
             if req.retry == "together":
                 with ThreadPoolExecutor(1) as twin_sender:  # the retry leaves while the first is under way
@@ -272,7 +278,7 @@ def _client(base: str, token: str, requests: list[Planned], tally: Tally, out: q
 
 
 def _approver(base: str, token: str, waiting: queue.Queue[int], tally: Tally, done: threading.Event) -> None:
-    with httpx.Client(base_url=base, timeout=120) as http:
+    with httpx.Client(base_url=base, timeout=REQUEST_TIMEOUT) as http:
         while not (done.is_set() and waiting.empty()):
             batch: list[int] = []
             until = time.monotonic() + 0.5  # an approver looks at what came in the last moment, 50 at most
