@@ -2,7 +2,7 @@
 
 For each backend (SQLite file, PostgreSQL database) the script prepares a store (the demo, program ``LOAD``
 with a region per client, a reporter token per client and an approver token: ``tests/submission_load.py``),
-serves it with ``uvicorn`` and ``--workers`` processes, and has ``--clients`` threads each send
+serves it with ``natije serve --workers N`` (``--workers``), and has ``--clients`` threads each send
 ``--submissions`` submissions of 1 to 3 new values (a tenth of them sent twice with their ``Idempotency-Key``:
 half after the answer, half at the same moment) while ``--approvers`` threads approve, in batches of up to 50,
 every value the answers name. Then it checks the store as the test does (every value stored once, each

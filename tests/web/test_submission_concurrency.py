@@ -1,4 +1,4 @@
-"""Reporters submitting at once through the API of a real server (uvicorn, several worker processes), on
+"""Reporters submitting at once through the API of a real server (``natije serve`` with two workers), on
 SQLite and PostgreSQL: every value is stored exactly once, a retried ``Idempotency-Key`` (after the answer, or
 at the same moment as the first request) gets the first answer, approvers approving meanwhile publish each
 value once, nothing answers 5xx and nothing waits forever (issue #13: concurrency).
