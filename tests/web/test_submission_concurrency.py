@@ -1,0 +1,55 @@
+"""Reporters submitting at once through the API of a real server (``natije serve`` with two workers), on
+SQLite and PostgreSQL: every value is stored exactly once, a retried ``Idempotency-Key`` (after the answer, or
+at the same moment as the first request) gets the first answer, approvers approving meanwhile publish each
+value once, nothing answers 5xx and nothing waits forever (issue #13: concurrency).
+
+The default run sends 4 clients × 25 submissions; the slow run the issue's 16 clients × 2,000
+(``benchmarks/submission_load.py`` prints the same trial's throughput and latency). An approver approves, as
+the answers come, every value they name in both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from postgres_db import POSTGRES, new_postgres_database
+from submission_load import check_store, line, plan, prepare, published, run_load, served
+
+SEED = 20261208
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=POSTGRES)])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, str]]:
+    if request.param == "sqlite":
+        yield "sqlite", str(tmp_path / "load.db")
+        return
+    with new_postgres_database() as url:
+        yield "postgresql", url
+
+
+def _trial(store: tuple[str, str], tmp_path: Path, clients: int, submissions: int, deadline: float) -> None:
+    backend, url = store
+    load = prepare(url, tmp_path / "package", clients, approvers=1)
+    before = published(url)
+    with served(url, workers=2) as base:
+        tally, sent, seconds = run_load(base, load, submissions, seed=SEED, approve=True, deadline=deadline)
+    print(line(backend, tally, seconds))
+    check_store(url, tally, sent, before)
+
+
+def test_the_small_plan_retries_after_the_answer_and_at_once() -> None:
+    retries = {r.retry for c in range(4) for r in plan(c, 25, SEED)}
+    assert retries == {None, "after", "together"}
+
+
+def test_reporters_submitting_at_once_while_approving_store_each_value_once(
+    store_url: tuple[str, str], tmp_path: Path
+) -> None:
+    _trial(store_url, tmp_path, 4, 25, deadline=300)
+
+
+@pytest.mark.slow
+def test_sixteen_reporters_times_two_thousand_submissions(store_url: tuple[str, str], tmp_path: Path) -> None:
+    _trial(store_url, tmp_path, 16, 2000, deadline=4 * 3600)
