@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import Connection, Select, Table, and_, select, tuple_
@@ -42,7 +43,11 @@ class View:
         return self.table.name
 
     def select(self) -> Select[Any]:
-        """Every row as key and logged columns, ordered by the key."""
+        """Every row as key and logged columns, ordered by the key (built once: statements are immutable)."""
+        return self._query
+
+    @cached_property
+    def _query(self) -> Select[Any]:
         source: Any = self.table
         columns: list[Any] = []
         for column in self.table.c:
@@ -58,7 +63,7 @@ class View:
         query = select(*columns).select_from(source)
         return query.order_by(*(query.selected_columns[k] for k in self.key))
 
-    @property
+    @cached_property
     def columns(self) -> tuple[str, ...]:
         """The logged columns that are not key columns."""
         return tuple(c.name for c in self.select().selected_columns if c.name not in self.key)
