@@ -1,16 +1,15 @@
-"""The log replayed against the tables, one share of the rows at a time (so memory stays bounded).
+"""The log replayed against the tables, in shares of the rows (so memory stays bounded).
 
-Rows are shared out by a hash of their key: share ``part`` of ``parts`` holds the rows whose key's CRC-32 is
-``part`` modulo ``parts``. A pass replays the entries of its share (an entry's key is found in its bytes
-without decoding it: the fields after ``key`` are natije's own, never user text) and compares the rows of its
-share; :func:`natije.services.ledger.verify` makes as many passes as the log's size asks for. Revisions go
-with their observation's key.
+Rows are shared out by a hash of their key: share ``k`` of ``parts`` holds the rows whose key's CRC-32 is
+``k`` modulo ``parts``; revisions go with their observation's key. The log and the tables are each read once,
+every entry and every stored row kept as a fixed-size record in its share (in memory, or in a temporary file
+when there are several shares); then the shares are compared one at a time.
 
 An entry is checked as the decoder checks it, without building its values (:func:`entry_spans`): the replay
-works on its bytes. A row is held as a 16-byte digest of its table and key, and its state as a 16-byte digest
-of the canonical bytes of its logged columns (``revision`` left out) and the position of its last entry; a
-revision as a digest of its row. The tables' rows are encoded many at a time (:func:`encode_maps`, the same
-bytes as :func:`encode_value`) and digested the same way. What is found wrong is decoded then, to name it.
+works on its bytes. A row is named by a 16-byte digest of its table and key, its state by a 16-byte digest
+of the canonical bytes of its logged columns (``revision`` left out), a revision by a digest of its row. The
+tables' rows are encoded many at a time (:func:`encode_maps`, the same bytes as :func:`encode_value`) and
+digested the same way. What is found wrong is decoded then, to name it.
 """
 
 from __future__ import annotations
@@ -20,8 +19,10 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import groupby
+from pathlib import Path
 from typing import Any
 
+import numpy as np
 import polars as pl
 from sqlalchemy import Boolean, Connection, Date, DateTime, Float, Integer, String, text
 
@@ -43,10 +44,10 @@ from natije.store.ledger_observations import REVISION_SCHEMA, revisions_sql
 from natije.store.ledger_views import VIEWS, View, logged_value
 
 CHUNK = 10_000
+SPILL_BYTES = 1 << 20
+"""A share's records are written to its file a megabyte at a time."""
 REVISIONS = "observation_revisions"
 OBSERVATION_KEY = VIEWS["observations"].key
-_KEY, _KIND = encode_value("key"), encode_value("kind")
-_TABLE, _TIME = encode_value("table"), encode_value("time")
 _REVISIONS, _OBSERVATIONS = encode_value(REVISIONS), encode_value("observations")
 _REVISION = b"revision"
 _FROM_AFTER = (b"recorded_at", b"value", b"source")
@@ -102,46 +103,101 @@ def _state(entry: bytes, span: Span, pairs: Pairs) -> bytes:
     return _digest(header + entry[start + len(header) : cut] + entry[resume:end])
 
 
-def _share(encoded_key: bytes, parts: int) -> int:
-    return zlib.crc32(encoded_key) % parts
-
-
 class Malformed(Exception):
     """An entry that decodes but is not a change natije can replay (a state that is not a map, a revision
     without its fields)."""
 
 
-class Replay:
-    """The state the log gives every row of one share, and the revisions it says exist."""
+LOG_RECORD = np.dtype(
+    [("row", ">u8", 2), ("before", ">u8", 2), ("after", ">u8", 2), ("states", "u1"), ("position", ">u8")]
+)
+"""What the replay keeps of an entry: its row's id, the digests of its states, which of them there are
+(``BEFORE``, ``AFTER``), its position."""
+BEFORE, AFTER = 1, 2
+ROW_RECORD = np.dtype([("row", ">u8", 2), ("state", ">u8", 2), ("view", "u1"), ("ordinal", ">u8")])
+"""What the comparison keeps of a table's row: its id, its state's digest, its view and place in it."""
+REVISION_RECORD = np.dtype([("digest", ">u8", 2), ("order", ">u8")])
+"""A revision's digest with its entry's position (logged) or its place among the revisions (stored)."""
+_NO_STATE = bytes(16)
 
-    def __init__(self, part: int = 0, parts: int = 1) -> None:
-        self.part, self.parts = part, parts
-        self.rows: dict[bytes, bytes] = {}
-        """Row id → its state's digest (16 bytes) and its last entry's position (8 bytes, big-endian)."""
-        self.revisions: dict[bytes, int | list[int]] = {}
-        """A revision row's digest → the positions of the entries that logged it."""
+
+def _equal(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Row by row: are the 16-byte digests (pairs of u64) equal?"""
+    return (a[:, 0] == b[:, 0]) & (a[:, 1] == b[:, 1])
+
+
+def _sorted(digests: np.ndarray, *then: np.ndarray) -> np.ndarray:
+    """The order that sorts by digest, then by ``then`` (the first of them first)."""
+    return np.lexsort((*reversed(then), digests[:, 1], digests[:, 0]))
+
+
+def _runs(digests: np.ndarray) -> np.ndarray:
+    """For sorted digests: does each one start a run of equal ones?"""
+    first = np.ones(len(digests), bool)
+    first[1:] = ~_equal(digests[1:], digests[:-1])
+    return first
+
+
+class Spill:
+    """Records appended in memory and, past :data:`SPILL_BYTES` when there is a folder for them, to a file of
+    their own there; read back whole."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.buffer = bytearray()
+
+    def add(self, record: bytes) -> None:
+        self.buffer += record
+        if self.path is not None and len(self.buffer) >= SPILL_BYTES:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.path is not None and self.buffer:
+            with self.path.open("ab") as file:
+                file.write(self.buffer)
+            self.buffer = bytearray()
+
+    def take(self) -> bytearray:
+        """Every record added (and nothing more is kept)."""
+        if self.path is None or not self.path.exists():
+            held, self.buffer = self.buffer, bytearray()
+            return held
+        self.flush()
+        held = bytearray(self.path.read_bytes())
+        self.path.unlink()
+        return held
+
+
+class Replay:
+    """The state the log gives every row, and the revisions it says exist, in ``parts`` shares.
+
+    Each entry is read once and kept as a fixed-size record (:data:`LOG_RECORD`, 57 bytes; a revision 24
+    bytes) in its share; the tables' rows are read once too, each a record (:data:`ROW_RECORD`) in its share.
+    With more than one share the records go to files in ``folder`` and :meth:`compare` takes one share at a
+    time into memory: the chains (each update or delete starting from the state the last entry of its row
+    left) are checked on its records sorted by row, and the last state of each row is matched with the rows
+    stored, all at once (numpy)."""
+
+    def __init__(self, parts: int = 1, folder: Path | None = None) -> None:
+        self.parts = parts
+        spill = folder if parts > 1 else None
+
+        def spills(name: str) -> list[Spill]:
+            return [Spill(None if spill is None else spill / f"{name}{k}") for k in range(parts)]
+
+        self._log, self._revisions = spills("log"), spills("revisions")
+        self._rows, self._stored_revisions = spills("rows"), spills("stored-revisions")
         self.findings: list[Finding] = []
         self._tx: tuple[int, bytes] = (-1, b"")
 
+    def _share(self, encoded_key: bytes) -> int:
+        return 0 if self.parts == 1 else zlib.crc32(encoded_key) % self.parts
+
     def take(self, entry: bytes, position: int, tx: int) -> None:
-        """Replay ``entry`` if its row is of this share."""
-        own = self.part == 0
-        if self.parts > 1:
-            start, stop = entry.rfind(_KEY), entry.rfind(_KIND)
-            table = entry[entry.rfind(_TABLE) + len(_TABLE) : entry.rfind(_TIME)]
-            if start > 0 and stop > start and table != _REVISIONS:
-                if _share(entry[start + len(_KEY) : stop], self.parts) != self.part:
-                    return
-                own = True  # no other pass reads it
-            elif not (start > 0 and stop > start) and self.part:  # unreadable: reported by the first share
-                return
+        """Replay ``entry``: an entry that is not canonical is a finding (``entry``), one whose transaction
+        is not the block's too (``order``)."""
         try:
             spans, maps = entry_spans(entry)
-            _, table_start, table_end = spans[b"table"]
-            if self.parts > 1 and entry[table_start:table_end] == _REVISIONS:
-                if _share(self._observation(entry, maps[b"key"]), self.parts) != self.part:
-                    return
-                own = True
             _, tx_start, tx_end = spans[b"transaction"]
             if self._tx[0] != tx:
                 self._tx = (tx, encode_value(tx))
@@ -149,8 +205,7 @@ class Replay:
                 self.findings.append(Finding("order", "ledger_blocks", position=position))
             self._apply(entry, spans, maps, position)
         except (VerificationError, ValueError, Malformed):
-            if own:
-                self.findings.append(Finding("entry", "ledger_blocks", position=position))
+            self.findings.append(Finding("entry", "ledger_blocks", position=position))
 
     @staticmethod
     def _observation(entry: bytes, key: Pairs | None) -> bytes:
@@ -170,79 +225,166 @@ class Replay:
         if table == _REVISIONS:
             if key is None or after is None:
                 raise Malformed
-            self._revision(_joined(entry, {**key, **after}), position)
+            share = self._share(self._observation(entry, key))
+            self._revision(share, _joined(entry, {**key, **after}), position)
             return
-        _, key_start, key_end = spans[b"key"]
-        row = _row_id(table, entry[key_start:key_end])
-        held = self.rows.get(row)
-        expected = None if before is None else _state(entry, spans[b"before"], before)
-        if (held is None) != (expected is None) or held is not None and held[:16] != expected:
-            name = decode_value(table)
-            self.findings.append(Finding("chain", name, decode_value(entry[key_start:key_end]), position))
-        if after is None:
-            self.rows.pop(row, None)
-            return
-        self.rows[row] = _state(entry, spans[b"after"], after) + position.to_bytes(8, "big")
-        if table == _OBSERVATIONS and _REVISION in after and entry[after[_REVISION][1]] != _NULL:
+        revision = None
+        if table == _OBSERVATIONS and after is not None and _REVISION in after:
             _, start, end = after[_REVISION]
-            revision = map_pairs(entry, start, end)
-            if key is None or revision is None or not all(name in after for name in _FROM_AFTER):
-                raise Malformed
-            if not all(name in revision for name in _FROM_REVISION):
-                raise Malformed
+            if entry[start] != _NULL:
+                revision = map_pairs(entry, start, end)
+                if key is None or revision is None or not all(name in after for name in _FROM_AFTER):
+                    raise Malformed
+                if not all(name in revision for name in _FROM_REVISION):
+                    raise Malformed
+        _, key_start, key_end = spans[b"key"]
+        encoded_key = entry[key_start:key_end]
+        share = self._share(encoded_key)
+        self._log[share].add(
+            b"".join(
+                (
+                    _row_id(table, encoded_key),
+                    _NO_STATE if before is None else _state(entry, spans[b"before"], before),
+                    _NO_STATE if after is None else _state(entry, spans[b"after"], after),
+                    _STATES[before is not None, after is not None],
+                    position.to_bytes(8, "big"),
+                )
+            )
+        )
+        if revision is not None:
+            assert key is not None and after is not None
             pairs = {**key, **{n: after[n] for n in _FROM_AFTER}, **{n: revision[n] for n in _FROM_REVISION}}
-            self._revision(_joined(entry, pairs), position)
+            self._revision(share, _joined(entry, pairs), position)
 
-    def _revision(self, row: bytes, position: int) -> None:
-        digest = _digest(row)
-        held = self.revisions.get(digest)
-        if held is None:
-            self.revisions[digest] = position
-        elif isinstance(held, int):
-            self.revisions[digest] = [held, position]
-        else:
-            held.append(position)
-
-    def _mine(self, encoded_key: bytes) -> bool:
-        return self.parts == 1 or _share(encoded_key, self.parts) == self.part
+    def _revision(self, share: int, row: bytes, position: int) -> None:
+        self._revisions[share].add(_digest(row) + position.to_bytes(8, "big"))
 
     def compare(self, conn: Connection) -> list[Finding]:
-        """Every row of this share in the tables against the replayed state: inserted, altered, deleted."""
+        """Every row in the tables against the replayed state, a share at a time: inserted, altered, deleted;
+        the chains the entries make are checked on the way (``chain``). With :attr:`findings`, what the
+        replay found, sorted by position."""
+        self._read_tables(conn)
         found: list[Finding] = []
-        for view in VIEWS.values():
-            table = encode_value(view.name)
+        for share in range(self.parts):
+            found += self._compare_rows(conn, share)
+            found += self._compare_revisions(conn, share)
+        self.findings.sort(key=lambda f: f.position or 0)
+        return self.findings + found
+
+    def _read_tables(self, conn: Connection) -> None:
+        """Every stored row and revision as a record in its share."""
+        for number, view in enumerate(VIEWS.values()):
+            table, view_number, ordinal = encode_value(view.name), bytes((number,)), 0
             for keys, states in _encoded(conn, view):
                 for key, state in zip(keys, states):
-                    if not self._mine(key):
-                        continue
-                    held = self.rows.pop(_row_id(table, key), None)
-                    if held is None:
-                        found.append(Finding("inserted", view.name, decode_value(key)))
-                    elif held[:16] != _digest(state):
-                        position = int.from_bytes(held[16:], "big")
-                        columns = _differing(conn, position, decode_value(state))
-                        found.append(Finding("altered", view.name, decode_value(key), position, columns))
-        gone = sorted(int.from_bytes(held[16:], "big") for held in self.rows.values())
+                    record = (_row_id(table, key), _digest(state), view_number, ordinal.to_bytes(8, "big"))
+                    self._rows[self._share(key)].add(b"".join(record))
+                    ordinal += 1
+        ordinal = 0
+        for rows, keys in _revision_rows(conn, self.parts > 1):
+            for n, row in enumerate(rows):
+                share = self._share(keys[n]) if keys else 0
+                self._stored_revisions[share].add(_digest(row) + ordinal.to_bytes(8, "big"))
+                ordinal += 1
+
+    def _compare_rows(self, conn: Connection, share: int) -> list[Finding]:
+        """The chains of one share checked (findings into :attr:`findings`) and the rows the log leaves
+        against those stored."""
+        log = np.frombuffer(self._log[share].take(), LOG_RECORD)
+        log = log[_sorted(log["row"], log["position"])]
+        first = _runs(log["row"])
+        held = np.zeros(len(log), bool)  # the state the row's entry before left (none for its first)
+        held[1:] = ~first[1:] & (log["states"][:-1] & AFTER > 0)
+        starts = log["states"] & BEFORE > 0
+        same = np.zeros(len(log), bool)
+        same[1:] = _equal(log["after"][:-1], log["before"][1:])
+        broken = log["position"][(held != starts) | held & ~same]
+        for position, entry in _entries(conn, sorted(int(p) for p in broken)):
+            fields = decode_entry(entry)
+            self.findings.append(Finding("chain", fields["table"], fields["key"], position))
+        final = log[np.append(first[1:], True) & (log["states"] & AFTER > 0)]
+        del log, first, held, starts, same, broken
+        stored = np.frombuffer(self._rows[share].take(), ROW_RECORD)
+        both = np.concatenate([final["row"], stored["row"]])
+        side = np.repeat(np.array([0, 1], np.int8), [len(final), len(stored)])
+        order = _sorted(both, side)
+        side, first = side[order], _runs(both[order])
+        del both
+        index = order - len(final)  # into stored, for its records
+        matched = np.zeros(len(order), bool)  # a stored row right after the logged one of the same row
+        matched[1:] = ~first[1:] & (side[:-1] == 0) & (side[1:] == 1)
+        kept = np.zeros(len(order), bool)  # a logged row that a stored one follows
+        kept[:-1] = matched[1:]
+        pairs = np.flatnonzero(matched)
+        altered = pairs[~_equal(final["after"][order[pairs - 1]], stored["state"][index[pairs]])]
+        wanted: dict[int, int | None] = {int(index[i]): None for i in np.flatnonzero((side == 1) & ~matched)}
+        wanted |= {int(index[i]): int(final["position"][order[i - 1]]) for i in altered}
+        found = _named(conn, stored, wanted)
+        gone = sorted(int(final["position"][order[i]]) for i in np.flatnonzero((side == 0) & ~kept))
         for position, entry in _entries(conn, gone):
             fields = decode_entry(entry)
             found.append(Finding("deleted", fields["table"], fields["key"], position))
-        self.rows.clear()
-        for rows, keys in _revision_rows(conn, self.parts > 1):
-            for n, row in enumerate(rows):
-                if keys and not self._mine(keys[n]):
-                    continue
-                digest = _digest(row)
-                logged = self.revisions.get(digest)
-                if logged is None or logged == []:
-                    found.append(Finding("inserted", REVISIONS, decode_value(row)))
-                elif isinstance(logged, int):
-                    del self.revisions[digest]
-                else:
-                    logged.pop()
-        left = [p for held in self.revisions.values() for p in ([held] if isinstance(held, int) else held)]
-        entries = dict(_entries(conn, sorted(left)))
-        found += [Finding("deleted", REVISIONS, _revision_row(entries[p]), p) for p in left]
         return found
+
+    def _compare_revisions(self, conn: Connection, share: int) -> list[Finding]:
+        """The revisions of one share the log says exist against those stored: each stored one takes the last
+        entry left that logged the same revision; stored ones left over were inserted, entries left over
+        deleted."""
+        logged = np.frombuffer(self._revisions[share].take(), REVISION_RECORD)
+        table = np.frombuffer(self._stored_revisions[share].take(), REVISION_RECORD)
+        both = np.concatenate([logged, table])
+        side = np.repeat(np.array([0, 1], np.int8), [len(logged), len(table)])
+        order = _sorted(both["digest"], side, both["order"])
+        side, first = side[order], _runs(both["digest"][order])
+        group = np.cumsum(first) - 1
+        counts = np.zeros((int(group[-1]) + 1 if len(group) else 0, 2), np.int64)
+        np.add.at(counts, (group, side), 1)
+        run = np.arange(len(order), dtype=np.int64)  # rank within its (digest, side)
+        starts = np.ones(len(order), bool)
+        starts[1:] = first[1:] | (side[1:] != side[:-1])
+        run -= np.maximum.accumulate(np.where(starts, run, 0))
+        logged_n, stored_n = counts[group, 0], counts[group, 1]
+        places = both["order"][order]
+        extra = {int(o) for o in places[(side == 1) & (run >= logged_n)]}
+        gone = sorted(int(p) for p in places[(side == 0) & (run < logged_n - stored_n)])
+        found: list[Finding] = []
+        if extra:
+            place = 0
+            for chunk, _ in _revision_rows(conn, False):
+                for row in chunk:
+                    if place in extra:
+                        found.append(Finding("inserted", REVISIONS, decode_value(row)))
+                    place += 1
+        found += [Finding("deleted", REVISIONS, _revision_row(entry), p) for p, entry in _entries(conn, gone)]
+        return found
+
+
+def _named(conn: Connection, stored: np.ndarray, wanted: dict[int, int | None]) -> list[Finding]:
+    """The stored rows at ``wanted`` (index → the position of the row's last entry when it differs from it,
+    ``None`` when the log has no such row) as findings, read again to name their key and columns."""
+    found: list[Finding] = []
+    by_view: dict[int, dict[int, int | None]] = {}
+    for index, position in wanted.items():
+        record = stored[index]
+        by_view.setdefault(int(record["view"]), {})[int(record["ordinal"])] = position
+    for number, view in enumerate(VIEWS.values()):
+        if number not in by_view:
+            continue
+        ordinal = 0
+        for keys, states in _encoded(conn, view):
+            for key, state in zip(keys, states):
+                if ordinal in by_view[number]:
+                    position = by_view[number][ordinal]
+                    if position is None:
+                        found.append(Finding("inserted", view.name, decode_value(key)))
+                    else:
+                        columns = _differing(conn, position, decode_value(state))
+                        found.append(Finding("altered", view.name, decode_value(key), position, columns))
+                ordinal += 1
+    return found
+
+
+_STATES = {(b, a): bytes((BEFORE * b + AFTER * a,)) for b in (False, True) for a in (False, True)}
 
 
 def _revision_row(entry: bytes) -> dict[str, Any]:
@@ -303,8 +445,9 @@ def _frames(conn: Connection, query: Any, schema: dict[str, Any] | None) -> Iter
 
 def _encoded(conn: Connection, view: View) -> Iterator[tuple[list[bytes], list[bytes]]]:
     """Every row of ``view`` as the canonical bytes of its key and of its logged columns, a chunk at a
-    time."""
-    query = view.select()
+    time, in the order of the table's primary key (the order the store keeps them in, which a database reads
+    without sorting them)."""
+    query = view.select().order_by(None).order_by(*view.table.primary_key.columns)  # no sort to hold
     types = {c.name: _polars_type(c) for c in query.selected_columns}
     schema = None if None in types.values() else types
     for chunk in _frames(conn, query, schema):
