@@ -4,20 +4,33 @@ revision stored twice. On SQLite and PostgreSQL, each on a store of its own hold
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
 from log_edits import read_log, write_log
-from test_ledger import demo, findings, sql  # noqa: F401  (demo is a fixture)
+from test_ledger import BACKENDS, findings, new_store, sql
 
 from natije.ledger.canonical import Entry
 from natije.ledger.verify import decode_entry
+from natije.services.demo import load_demo
 from natije.services.ledger import verify
 from natije.store import Store
+
+
+@pytest.fixture(params=BACKENDS)
+def demo(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """A store of its own holding the demo, loaded through the import service (so logged and checkpointed)."""
+    with new_store(request.param, tmp_path) as store:
+        load_demo(store)
+        yield store
 
 
 def _last_insert(log: list[tuple[int, bytes]], table: str) -> int:
     return max(n for n, (_, raw) in enumerate(log) if decode_entry(raw)["table"] == table)
 
 
-def test_an_insert_logged_again_breaks_its_rows_chain(demo: Store) -> None:  # noqa: F811
+def test_an_insert_logged_again_breaks_its_rows_chain(demo: Store) -> None:
     with demo.engine.begin() as conn:
         log = read_log(conn)
         again = log[_last_insert(log, "observations")][1]
@@ -30,7 +43,7 @@ def test_an_insert_logged_again_breaks_its_rows_chain(demo: Store) -> None:  # n
     assert findings(demo) - {("deleted", "observation_revisions")} == {("chain", "observations")}
 
 
-def test_an_entry_that_does_not_decode_is_found_and_not_replayed(demo: Store) -> None:  # noqa: F811
+def test_an_entry_that_does_not_decode_is_found_and_not_replayed(demo: Store) -> None:
     with demo.engine.begin() as conn:
         log = read_log(conn)
         at = _last_insert(log, "observations")
@@ -41,7 +54,7 @@ def test_an_entry_that_does_not_decode_is_found_and_not_replayed(demo: Store) ->
     assert [f.position for f in verify(demo).findings if f.what == "entry"] == [at]
 
 
-def test_an_entry_whose_transaction_is_not_its_blocks_is_found(demo: Store) -> None:  # noqa: F811
+def test_an_entry_whose_transaction_is_not_its_blocks_is_found(demo: Store) -> None:
     with demo.engine.begin() as conn:
         log = read_log(conn)
         fields = decode_entry(log[5][1])
@@ -50,7 +63,7 @@ def test_an_entry_whose_transaction_is_not_its_blocks_is_found(demo: Store) -> N
     assert findings(demo) == {("order", "ledger_blocks"), ("checkpoint", "ledger_checkpoints:1")}
 
 
-def test_a_revision_stored_twice_is_found_once(demo: Store) -> None:  # noqa: F811
+def test_a_revision_stored_twice_is_found_once(demo: Store) -> None:
     sql(
         demo,
         "INSERT INTO observation_revisions (observation_id, recorded_at, value, source_id, reason_id) "
