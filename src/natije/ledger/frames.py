@@ -32,7 +32,7 @@ import pyarrow.compute as pc
 from natije.ledger.canonical import encode_value
 from natije.ledger.verify import ENTRY_FIELDS, ENTRY_HEADER, LENGTH, MAP, NULL
 
-__all__ = ["encode_entries", "leaf_hashes"]
+__all__ = ["encode_entries", "encode_maps", "leaf_hashes"]
 
 _BIN = pa.large_binary()
 _EMPTY = pa.scalar(b"", _BIN)
@@ -149,6 +149,19 @@ def _map_parts(frame: pl.DataFrame) -> list[Part]:
 def _map(frame: pl.DataFrame) -> pa.Array:
     """Each row as a map of the frame's columns."""
     return _join_parts(_map_parts(frame), frame.height)
+
+
+def encode_maps(frame: pl.DataFrame) -> list[bytes]:
+    """Each row of ``frame`` as the canonical bytes of a map of its columns: what
+    :func:`natije.ledger.canonical.encode_value` gives the row as a dict, for many rows at once.
+
+    >>> frame = pl.DataFrame({"b": [1.5], "a": [None]}, schema={"b": pl.Float64, "a": pl.String})
+    >>> encode_maps(frame) == [encode_value({"b": 1.5, "a": None})]
+    True
+    """
+    if frame.height == 0:
+        return []
+    return _map(frame).to_pylist()
 
 
 def _maybe_map(frame: pl.DataFrame | None, present: pl.Series | None) -> list[Part]:

@@ -8,13 +8,15 @@ Then it reads every row of the logged tables and compares it with the state the 
 does not hold, a logged row that is gone, and a row that differs from its last entry are each reported with
 the table, the key and the log position. This is what catches an edit made with SQL behind natije's back.
 
-The replayed state is a 16-byte digest per row; a log of more than :data:`PASS_ROWS` entries is replayed in
-several passes, each over the rows of one share of the keys (:mod:`natije.services.ledger_replay`), so memory
-stays bounded whatever the size of the store.
+The log and the tables are each read once. Each entry is kept as a fixed-size record (16-byte digests of its
+row's table and key and of its states, its position) and each stored row the same way; a log of more than
+:data:`PASS_ROWS` entries has its records shared out by key into temporary files and compared one share at
+a time (:mod:`natije.services.ledger_replay`), so memory stays bounded whatever the size of the store.
 """
 
 from __future__ import annotations
 
+import tempfile
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -35,8 +37,10 @@ from natije.store.ledger_blocks import BLOCK, DamagedBlock, blocks, log_size, un
 __all__ = ["FINDINGS", "Finding", "VerifyReport", "verify"]
 
 CHUNK = 10_000
-PASS_ROWS = 1_000_000
-"""Entries replayed per pass at most (about 150 MB of replayed state)."""
+PASS_ROWS = 500_000
+"""Entries compared at a time at most (a share): an observation and its revision keep about 120 bytes of
+records (log and table), sorting them takes about as much again; the rest wait in temporary files, which
+costs little, so memory stays near 350 MB whatever the size of the log."""
 FINDINGS = ("altered", "deleted", "inserted", "entry", "order", "chain", "checkpoint")
 """What :func:`verify` reports: a row that differs from its last entry (``altered``), a logged row that is
 gone (``deleted``), a row no entry made (``inserted``), an entry whose stored leaf hash or bytes are wrong
@@ -116,29 +120,16 @@ def verify(
 ) -> VerifyReport:
     """Check the log and the logged tables of ``store``; ``checkpoints`` are checkpoint files kept earlier.
 
-    ``progress(entries)`` is called after each chunk of entries read (counting every pass). Raises
-    ``ConfigurationError`` when the store does not exist; a checkpoint file that cannot be read raises
-    ``OSError``.
+    ``progress(entries)`` is called after each chunk of entries read. Raises ``ConfigurationError`` when the
+    store does not exist; a checkpoint file that cannot be read raises ``OSError``. ``pass_rows``: entries
+    compared at a time at most (the rest wait in temporary files).
     """
     findings: list[Finding] = []
-    with store.connect() as conn:
+    with store.connect() as conn, tempfile.TemporaryDirectory(prefix="natije-verify-") as folder:
         heads = _read_checkpoints(conn, [Path(p) for p in checkpoints], public_key(store), findings)
-        parts = max(1, -(-log_size(conn) // pass_rows))
-        read = 0
-        for part in range(parts):
-            replay = Replay(part, parts)
-            if part == 0:
-                tree = _check_tree(conn, heads, replay, findings, progress)
-                read = tree.size
-            else:
-                for chunk in _chunks(conn, []):  # the first pass reported what does not read
-                    for position, tx, entry in chunk:
-                        replay.take(entry, position, tx)
-                    read += len(chunk)
-                    if progress is not None:
-                        progress(read)
-            findings += replay.findings
-            findings += replay.compare(conn)
+        replay = Replay(max(1, -(-log_size(conn) // pass_rows)), Path(folder))
+        tree = _check_tree(conn, heads, replay, findings, progress)
+        findings += replay.compare(conn)
         findings += _budget_links(conn)
     return VerifyReport(tree.size, tree.root(), len(heads), tuple(findings))
 
