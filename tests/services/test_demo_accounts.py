@@ -1,4 +1,4 @@
-"""The demo's accounts: each printed password signs its account in, and running the demo again replaces them."""
+"""The demo's accounts: each printed password signs its account in; running the demo again replaces them."""
 
 from __future__ import annotations
 
