@@ -11,8 +11,9 @@ both counted from the moment the process says it is ready (imported and connecte
 the step rather than in the interpreter's start (seeded: a failing trial names its seed and delay).
 Afterwards :func:`natije.services.ledger.verify` must find the log intact and the contents of every table
 (:func:`submission_runs.fingerprint`) must be the ones before or the ones after: an approval publishes all its
-values, with their revisions, states, import row and log entries, or none. The slow tests run 50 trials per
-backend; the default run two.
+values, with their revisions, states, import row and log entries, or none. Both are in the slow set (CI runs
+it): two trials per backend with a tenth of the values, and 50 per backend; the default run's kill trials are
+the imports' (tests/store/test_crash_safety.py).
 """
 
 from __future__ import annotations
@@ -139,6 +140,7 @@ def _trials(backend: str, tmp_path: Path, trials: int, rows: int, monkeypatch: p
     )
 
 
+@pytest.mark.slow
 def test_a_submission_and_an_approval_killed_once_leave_the_store_before_or_after(
     backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

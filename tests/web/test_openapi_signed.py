@@ -2,6 +2,9 @@
 with the Bearer token of a reporter, an approver and an auditor, on SQLite and PostgreSQL, get no server
 error and no undocumented status or media type; the operations that write (submissions, decisions) included,
 so that a body, an idempotency key or a parameter the validation refuses never ends in a 500.
+
+In the slow set (CI runs it); the default run has the reporting routes' generated requests with a reporter's
+and an approver's token (tests/web/test_api_submissions.py).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from workflow_world import OWN, World, demo_world, submit_value
 READS = settings(max_examples=5, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 WRITES = settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 ROLES = ("reporter", "approver", "auditor")
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=POSTGRES)])

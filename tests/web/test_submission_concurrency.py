@@ -3,7 +3,9 @@ SQLite and PostgreSQL: every value is stored exactly once, a retried ``Idempoten
 at the same moment as the first request) gets the first answer, approvers approving meanwhile publish each
 value once, nothing answers 5xx and nothing waits forever (issue #13: concurrency).
 
-The default run sends 4 clients × 25 submissions; the slow run 16 clients × 250 (about 4,400 requests a
+Both trials are in the slow set (CI runs it; the default run's proof of a race is the service's, in
+tests/services/test_submissions.py: 16 threads on one idempotency key store once): 4 clients × 25
+submissions, and 16 clients × 250 (about 4,400 requests a
 store: at the 11–14 requests a second two workers serve on two cores, the issue's 16 × 2,000 would take 40–60
 minutes a store, more than CI's whole run; ``benchmarks/submission_load.py --submissions 2000`` runs it). An
 approver approves, as the answers come, every value they name in both.
@@ -45,6 +47,7 @@ def test_the_small_plan_retries_after_the_answer_and_at_once() -> None:
     assert retries == {None, "after", "together"}
 
 
+@pytest.mark.slow
 def test_reporters_submitting_at_once_while_approving_store_each_value_once(
     store_url: tuple[str, str], tmp_path: Path
 ) -> None:
