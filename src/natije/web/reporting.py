@@ -63,7 +63,8 @@ R = TypeVar("R", bound=Response)
 
 
 def _private(response: R) -> R:
-    """``response`` kept by no cache: it names the signed-in user or shows unpublished values."""
+    """``response`` kept by no cache: a download for a signed-in user that :func:`render` did not make (the
+    pages it renders for a signed-in user are ``private, no-store`` already)."""
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
@@ -99,7 +100,7 @@ def reporting(request: Request, lang: str) -> HTMLResponse:
         can_submit=allowed(principal, "submit", principal.agency),
         csrf=auth.form_secret(request),
     )
-    return _private(response)
+    return response
 
 
 def _problems(exc: ValidationError, lang: str) -> list[dict[str, Any]]:
@@ -128,13 +129,10 @@ def _answer(
             accepted=[],
             here="reporting",
         )
-        return _private(response)
+        return response
     shown = {r["row"]: r for r in rows.iter_rows(named=True)}
     accepted = [{"result": r, "row": shown.get(r.row, {})} for r in answer.rows]
-    response = render(
-        request, "reporting_answer.html", lang, problems=[], accepted=accepted, here="reporting"
-    )
-    return _private(response)
+    return render(request, "reporting_answer.html", lang, problems=[], accepted=accepted, here="reporting")
 
 
 @router.post("/{lang}/reporting/values", response_class=HTMLResponse)
@@ -203,7 +201,7 @@ def _approvals_page(
         csrf=auth.form_secret(request),
         **context,
     )
-    return _private(response)
+    return response
 
 
 @router.get("/{lang}/approvals", response_class=HTMLResponse)
@@ -264,7 +262,4 @@ def value_history(request: Request, lang: str, indicator: str, territory: str, p
     lang = params.language(lang)
     principal = auth.signed_in(request).principal
     found = submissions.history(_store(request), principal, indicator, territory, period)
-    response = render(request, "history.html", lang, history=found)
-    if found.submitted is not None:
-        _private(response)
-    return response
+    return render(request, "history.html", lang, history=found)  # private, no-store when signed in
